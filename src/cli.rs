@@ -1,0 +1,235 @@
+//! Command line: clap definitions and dispatch to the subcommands. Exit codes
+//! are part of the interface for cron and systemd (see `ExitStatus`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "navsync",
+    version,
+    about = "Two-way sync between a sales-prospecting workspace and Microsoft Dynamics 365 online",
+    long_about = "Two-way sync between a sales-prospecting workspace and Microsoft Dynamics 365 online.\n\nWith no subcommand, opens the full-screen console (needs a terminal). The subcommands run headless for scripts, cron and systemd."
+)]
+pub struct Cli {
+    /// Config file (default: $NAVSYNC_CONFIG, else ~/.config/navsync/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Data directory holding the store, token cache and logs
+    /// (default: $NAVSYNC_DATA_DIR, else ~/.local/share/navsync).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the built-in Dynamics 365 emulator and open the console against it.
+    Demo(DemoArgs),
+    /// Run a sync cycle without the console (for cron and systemd).
+    Sync(SyncArgs),
+    /// Print connection state, CRM user, org version, last sync and last error.
+    Status {
+        /// Print one JSON object (stable schema, see README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect to the CRM: sign in, run the prerequisite checks, store the connection.
+    Connect,
+    /// Stop syncing with the CRM.
+    Disconnect {
+        /// Also remove every row imported from the CRM ("Yes, clean up all
+        /// previously imported CRM data"); workspace data is kept.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// List seats, switch their sync, assign seats from CRM users.
+    #[command(subcommand)]
+    Seats(SeatsCommand),
+    /// Bring InMails, messages and notes into the workspace.
+    #[command(subcommand)]
+    Activities(ActivitiesCommand),
+    /// Run the Dataverse + Entra ID emulator alone and print how to connect to it.
+    Sim(SimArgs),
+    /// Run a benchmark and print its figures against a baseline measured in the same run.
+    Bench {
+        #[arg(value_enum)]
+        which: BenchKind,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Tenant size of the emulator.
+    #[arg(long, default_value = "demo")]
+    pub scale: String,
+    /// Seed of the generated tenant (same seed, same tenant).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Run one cycle and exit (the only mode of the headless command).
+    #[arg(long, required = true)]
+    pub once: bool,
+    /// Report what would be imported, removed and written, changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeatsCommand {
+    /// List seats with licence, edition, CRM user, sync and the "In CRM" badge.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch CRM sync on for the given seats (ids or member ids).
+    Enable { seats: Vec<String> },
+    /// Switch CRM sync off for the given seats (ids or member ids).
+    Disable { seats: Vec<String> },
+    /// Create seats for CRM users (system user ids or emails); a user who
+    /// already holds a seat is reported, never duplicated.
+    Assign {
+        users: Vec<String>,
+        /// Licence of the new seats.
+        #[arg(long, default_value = "member")]
+        licence: String,
+        /// Edition of the new seats.
+        #[arg(long, default_value = "team")]
+        edition: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivitiesCommand {
+    /// Import activities from a JSON Lines or CSV file (format in README).
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Tenant size: demo or large.
+    #[arg(long, default_value = "demo")]
+    pub scale: String,
+    /// Seed of the generated tenant.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print one JSON line with the connection details instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BenchKind {
+    /// Full pull of the large tenant vs a download-and-discard floor.
+    Pull,
+    /// 10k activities written back vs one POST per activity.
+    Writeback,
+    /// Matching 50k activities against 200k contacts.
+    Match,
+    /// Frame times of the big tables.
+    Ui,
+}
+
+/// Process exit codes, documented in the README for cron and systemd.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Ok = 0,
+    Failure = 1,
+    Usage = 2,
+    ConnectionError = 3,
+    CrmApiError = 4,
+    InsufficientPrivileges = 5,
+    ObjectsUnreadable = 6,
+    NotConnected = 7,
+    Busy = 8,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        ExitCode::from(s as u8)
+    }
+}
+
+/// Parses the arguments and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    run(cli).into()
+}
+
+fn run(cli: Cli) -> ExitStatus {
+    let needs_config = !matches!(
+        cli.command,
+        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. })
+    );
+    let config = match crate::config::load(cli.config.as_deref(), needs_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Usage;
+        }
+    };
+    let data_dir = crate::paths::data_dir(cli.data_dir.as_deref());
+    if let Err(e) = crate::paths::ensure_private_dir(&data_dir) {
+        eprintln!(
+            "navsync: cannot create data dir {}: {e}",
+            data_dir.display()
+        );
+        return ExitStatus::Failure;
+    }
+    let _log = match crate::logging::init(&data_dir, &config.log_level) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!(
+                "navsync: logging disabled: cannot write to {}: {e}",
+                data_dir.display()
+            );
+            None
+        }
+    };
+    tracing::info!(command = ?cli.command.as_ref().map(command_name), "navsync starting");
+    match cli.command {
+        None => not_yet("the console"),
+        Some(Command::Demo(_)) => {
+            println!(
+                "navsync demo: the built-in Dynamics 365 emulator and the console arrive with their issues; nothing to run yet."
+            );
+            ExitStatus::Ok
+        }
+        Some(Command::Status { .. }) => not_yet("status"),
+        Some(Command::Sync(_)) => not_yet("sync"),
+        Some(Command::Connect) => not_yet("connect"),
+        Some(Command::Disconnect { .. }) => not_yet("disconnect"),
+        Some(Command::Seats(_)) => not_yet("seats"),
+        Some(Command::Activities(_)) => not_yet("activities import"),
+        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Bench { .. }) => not_yet("bench"),
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Demo(_) => "demo",
+        Command::Sync(_) => "sync",
+        Command::Status { .. } => "status",
+        Command::Connect => "connect",
+        Command::Disconnect { .. } => "disconnect",
+        Command::Seats(_) => "seats",
+        Command::Activities(_) => "activities",
+        Command::Sim(_) => "sim",
+        Command::Bench { .. } => "bench",
+    }
+}
+
+fn not_yet(what: &str) -> ExitStatus {
+    eprintln!("navsync: {what} is not implemented in this build yet");
+    ExitStatus::Failure
+}

@@ -1,0 +1,710 @@
+//! The TOML configuration: where it is found, what it may contain, and the
+//! validation that turns a bad file into one message naming file, line,
+//! column, key and what is allowed (an admin fixing it over SSH has nothing
+//! else to go on).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Every way a configuration can be unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A located problem: `path:line:col: key `k`: message`.
+    #[error("{path}:{line}:{column}: key `{key}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        key: String,
+        message: String,
+    },
+    #[error(
+        "no config file found (looked at {0}); copy config.example.toml there or pass --config PATH"
+    )]
+    Missing(PathBuf),
+}
+
+/// Message languages; the seed's own wording is Spanish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    #[default]
+    ClientSecret,
+    DeviceCode,
+}
+
+/// The three kinds of workspace activity that can be written back.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ActivityKind {
+    Inmail,
+    Message,
+    Note,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 3] = [Self::Inmail, Self::Message, Self::Note];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inmail => "inmail",
+            Self::Message => "message",
+            Self::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "inmail" => Some(Self::Inmail),
+            "message" => Some(Self::Message),
+            "note" => Some(Self::Note),
+            _ => None,
+        }
+    }
+}
+
+/// The pipeline-entry stage or the won-value field: a CRM choice or the
+/// seed's "Not sure".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Choice<T> {
+    #[default]
+    NotSure,
+    Value(T),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this came from; `None` for built-in defaults (demo).
+    pub source: Option<PathBuf>,
+    pub lang: Lang,
+    pub crm: CrmConfig,
+    pub sync: SyncConfig,
+    pub writeback: WritebackConfig,
+    pub matching: MatchingConfig,
+    pub log_level: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CrmConfig {
+    pub instance_url: Option<url::Url>,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub authority_url: url::Url,
+    pub auth: AuthMethod,
+    pub secret: SecretSource,
+    pub max_concurrency: usize,
+    pub page_size: u32,
+}
+
+/// Where the client secret is read from; the secret itself is only read
+/// when a token is needed, so it is never held in the config value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Env(String),
+    File(PathBuf),
+    /// Inline in a 0600 config file.
+    Inline(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    pub interval: Duration,
+    pub auto_sync_all_seats: bool,
+    pub pipeline_stage: Choice<i64>,
+    pub won_value_field: Choice<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WritebackConfig {
+    pub enabled: bool,
+    pub kinds: Vec<ActivityKind>,
+    pub on_behalf_of_seat_holder: bool,
+    pub required_solution: Option<String>,
+    pub activity_inbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatchingConfig {
+    pub name_threshold: f64,
+    pub tie_margin: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            source: None,
+            lang: Lang::En,
+            crm: CrmConfig {
+                instance_url: None,
+                tenant_id: String::new(),
+                client_id: String::new(),
+                authority_url: url::Url::parse(DEFAULT_AUTHORITY).expect("constant URL"),
+                auth: AuthMethod::ClientSecret,
+                secret: SecretSource::Env("NAVSYNC_CLIENT_SECRET".into()),
+                max_concurrency: 8,
+                page_size: 5000,
+            },
+            sync: SyncConfig {
+                interval: Duration::from_secs(24 * 3600),
+                auto_sync_all_seats: true,
+                pipeline_stage: Choice::NotSure,
+                won_value_field: Choice::NotSure,
+            },
+            writeback: WritebackConfig {
+                enabled: false,
+                kinds: ActivityKind::ALL.to_vec(),
+                on_behalf_of_seat_holder: false,
+                required_solution: None,
+                activity_inbox: None,
+            },
+            matching: MatchingConfig {
+                name_threshold: 0.90,
+                tie_margin: 0.02,
+            },
+            log_level: "info".into(),
+        }
+    }
+}
+
+const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
+
+// ---- raw file shape: what serde sees, with spans for located errors ----
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    lang: Option<Lang>,
+    #[serde(default)]
+    crm: RawCrm,
+    #[serde(default)]
+    sync: RawSync,
+    #[serde(default)]
+    writeback: RawWriteback,
+    #[serde(default)]
+    matching: RawMatching,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCrm {
+    instance_url: Option<Spanned<String>>,
+    tenant_id: Option<Spanned<String>>,
+    client_id: Option<Spanned<String>>,
+    authority_url: Option<Spanned<String>>,
+    auth: Option<AuthMethod>,
+    client_secret_env: Option<Spanned<String>>,
+    client_secret_file: Option<Spanned<String>>,
+    client_secret: Option<Spanned<String>>,
+    max_concurrency: Option<Spanned<i64>>,
+    page_size: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSync {
+    interval: Option<Spanned<String>>,
+    auto_sync_all_seats: Option<bool>,
+    pipeline_stage: Option<Spanned<toml::Value>>,
+    won_value_field: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawWriteback {
+    enabled: Option<bool>,
+    kinds: Option<Spanned<Vec<Spanned<String>>>>,
+    on_behalf_of_seat_holder: Option<bool>,
+    required_solution: Option<String>,
+    activity_inbox: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMatching {
+    name_threshold: Option<Spanned<f64>>,
+    tie_margin: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    level: Option<Spanned<String>>,
+}
+
+/// Which file to read: `--config`, else `$NAVSYNC_CONFIG`, else the
+/// platform config dir.
+pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = cli {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("NAVSYNC_CONFIG").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    crate::paths::default_config_file()
+}
+
+/// Loads the configuration. `required` is false for commands that run fine
+/// on defaults (demo, sim): a missing file then yields `Config::default()`.
+pub fn load(cli: Option<&Path>, required: bool) -> Result<Config, ConfigError> {
+    let Some(path) = locate(cli) else {
+        return if required {
+            Err(ConfigError::Missing(PathBuf::from("<no config dir>")))
+        } else {
+            Ok(Config::default())
+        };
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&path, &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Missing(path)),
+        Err(source) => Err(ConfigError::Read { path, source }),
+    }
+}
+
+/// Parses and validates config text that came from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let loc = Locator { path, text };
+    let raw: RawFile = toml::from_str(text).map_err(|e| loc.locate_toml_error(&e))?;
+    let mut cfg = Config {
+        source: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+    if let Some(l) = raw.lang {
+        cfg.lang = l;
+    }
+    build_crm(&loc, raw.crm, &mut cfg.crm)?;
+    build_sync(&loc, raw.sync, &mut cfg.sync)?;
+    build_writeback(&loc, raw.writeback, &mut cfg.writeback)?;
+    if let Some(t) = raw.matching.name_threshold {
+        cfg.matching.name_threshold = unit_interval(&loc, "matching.name_threshold", &t)?;
+    }
+    if let Some(t) = raw.matching.tie_margin {
+        cfg.matching.tie_margin = unit_interval(&loc, "matching.tie_margin", &t)?;
+    }
+    if let Some(level) = raw.log.level {
+        let v = level.get_ref().to_ascii_lowercase();
+        if !["error", "warn", "info", "debug", "trace"].contains(&v.as_str()) {
+            return Err(loc.at(
+                "log.level",
+                level.span(),
+                "allowed: error, warn, info, debug, trace".into(),
+            ));
+        }
+        cfg.log_level = v;
+    }
+    Ok(cfg)
+}
+
+fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), ConfigError> {
+    if let Some(u) = &raw.instance_url {
+        out.instance_url = Some(
+            validate_instance_url(u.get_ref())
+                .map_err(|m| loc.at("crm.instance_url", u.span(), m))?,
+        );
+    }
+    if let Some(t) = &raw.tenant_id {
+        if t.get_ref().trim().is_empty() {
+            return Err(loc.at(
+                "crm.tenant_id",
+                t.span(),
+                "must not be empty: give the Microsoft Entra tenant id (a GUID) or domain".into(),
+            ));
+        }
+        out.tenant_id = t.get_ref().trim().to_string();
+    }
+    if let Some(c) = &raw.client_id {
+        if c.get_ref().trim().is_empty() {
+            return Err(loc.at(
+                "crm.client_id",
+                c.span(),
+                "must not be empty: give the application (client) id".into(),
+            ));
+        }
+        out.client_id = c.get_ref().trim().to_string();
+    }
+    if let Some(a) = &raw.authority_url {
+        out.authority_url = validate_authority(a.get_ref())
+            .map_err(|m| loc.at("crm.authority_url", a.span(), m))?;
+    }
+    if let Some(a) = raw.auth {
+        out.auth = a;
+    }
+    let sources = [
+        raw.client_secret_env.is_some(),
+        raw.client_secret_file.is_some(),
+        raw.client_secret.is_some(),
+    ];
+    if sources.iter().filter(|s| **s).count() > 1 {
+        let span = raw
+            .client_secret
+            .as_ref()
+            .or(raw.client_secret_file.as_ref())
+            .map(|s| s.span())
+            .unwrap_or(0..0);
+        return Err(loc.at(
+            "crm.client_secret",
+            span,
+            "give only one of client_secret_env, client_secret_file, client_secret".into(),
+        ));
+    }
+    if let Some(e) = raw.client_secret_env {
+        if e.get_ref().trim().is_empty() {
+            return Err(loc.at(
+                "crm.client_secret_env",
+                e.span(),
+                "must name an environment variable".into(),
+            ));
+        }
+        out.secret = SecretSource::Env(e.into_inner());
+    }
+    if let Some(f) = raw.client_secret_file {
+        out.secret = SecretSource::File(PathBuf::from(f.into_inner()));
+    }
+    if let Some(s) = raw.client_secret {
+        if !crate::paths::is_private_file(loc.path) {
+            return Err(loc.at(
+                "crm.client_secret",
+                s.span(),
+                format!(
+                    "a secret may be written inline only when the config file is mode 0600 (run: chmod 600 {}), or use client_secret_env / client_secret_file",
+                    loc.path.display()
+                ),
+            ));
+        }
+        out.secret = SecretSource::Inline(s.into_inner());
+    }
+    if let Some(n) = &raw.max_concurrency {
+        let v = *n.get_ref();
+        if !(1..=50).contains(&v) {
+            return Err(loc.at(
+                "crm.max_concurrency",
+                n.span(),
+                "allowed: 1 to 50 (Dataverse allows 52 concurrent requests per user)".into(),
+            ));
+        }
+        out.max_concurrency = v as usize;
+    }
+    if let Some(n) = &raw.page_size {
+        let v = *n.get_ref();
+        if !(1..=5000).contains(&v) {
+            return Err(loc.at(
+                "crm.page_size",
+                n.span(),
+                "allowed: 1 to 5000 (Dataverse's maximum page size)".into(),
+            ));
+        }
+        out.page_size = v as u32;
+    }
+    Ok(())
+}
+
+fn build_sync(loc: &Locator, raw: RawSync, out: &mut SyncConfig) -> Result<(), ConfigError> {
+    if let Some(i) = &raw.interval {
+        out.interval =
+            parse_interval(i.get_ref()).map_err(|m| loc.at("sync.interval", i.span(), m))?;
+    }
+    if let Some(a) = raw.auto_sync_all_seats {
+        out.auto_sync_all_seats = a;
+    }
+    if let Some(stage) = &raw.pipeline_stage {
+        out.pipeline_stage = match stage.get_ref() {
+            toml::Value::String(s) if is_not_sure(s) => Choice::NotSure,
+            toml::Value::String(s) => match s.trim().parse::<i64>() {
+                Ok(v) => Choice::Value(v),
+                Err(_) => {
+                    return Err(loc.at(
+                        "sync.pipeline_stage",
+                        stage.span(),
+                        "allowed: \"not_sure\" or the option value of a sales stage (a number)"
+                            .into(),
+                    ));
+                }
+            },
+            toml::Value::Integer(v) => Choice::Value(*v),
+            _ => {
+                return Err(loc.at(
+                    "sync.pipeline_stage",
+                    stage.span(),
+                    "allowed: \"not_sure\" or the option value of a sales stage (a number)".into(),
+                ));
+            }
+        };
+    }
+    if let Some(w) = &raw.won_value_field {
+        let v = w.get_ref().trim();
+        out.won_value_field = if is_not_sure(v) {
+            Choice::NotSure
+        } else if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Choice::Value(v.to_ascii_lowercase())
+        } else {
+            return Err(loc.at(
+                "sync.won_value_field",
+                w.span(),
+                "allowed: \"not_sure\" or the logical name of a money column (letters, digits, _)"
+                    .into(),
+            ));
+        };
+    }
+    Ok(())
+}
+
+fn build_writeback(
+    loc: &Locator,
+    raw: RawWriteback,
+    out: &mut WritebackConfig,
+) -> Result<(), ConfigError> {
+    if let Some(e) = raw.enabled {
+        out.enabled = e;
+    }
+    if let Some(kinds) = raw.kinds {
+        let span = kinds.span();
+        let mut parsed = Vec::new();
+        for k in kinds.into_inner() {
+            let kind = ActivityKind::parse(k.get_ref()).ok_or_else(|| {
+                loc.at(
+                    "writeback.kinds",
+                    k.span(),
+                    "allowed: \"inmail\", \"message\", \"note\"".into(),
+                )
+            })?;
+            if !parsed.contains(&kind) {
+                parsed.push(kind);
+            }
+        }
+        if parsed.is_empty() {
+            return Err(loc.at(
+                "writeback.kinds",
+                span,
+                "must name at least one kind; to write nothing back set enabled = false".into(),
+            ));
+        }
+        out.kinds = parsed;
+    }
+    if let Some(b) = raw.on_behalf_of_seat_holder {
+        out.on_behalf_of_seat_holder = b;
+    }
+    out.required_solution = raw.required_solution.filter(|s| !s.trim().is_empty());
+    out.activity_inbox = raw
+        .activity_inbox
+        .filter(|s| !s.trim().is_empty())
+        .map(PathBuf::from);
+    Ok(())
+}
+
+fn unit_interval(loc: &Locator, key: &str, v: &Spanned<f64>) -> Result<f64, ConfigError> {
+    let x = *v.get_ref();
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(loc.at(key, v.span(), "allowed: a number from 0.0 to 1.0".into()))
+    }
+}
+
+fn is_not_sure(s: &str) -> bool {
+    matches!(
+        s.trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str(),
+        "not_sure" | "no_estoy_seguro"
+    )
+}
+
+/// Parses `30m`, `6h`, `1d` (minimum five minutes: a tighter schedule only
+/// burns the CRM's service-protection budget).
+pub fn parse_interval(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let allowed = "allowed: a number followed by m, h or d, e.g. \"30m\", \"24h\" (minimum 5m)";
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().map_err(|_| allowed.to_string())?;
+    let secs = match unit.trim() {
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(allowed.to_string()),
+    };
+    let d = Duration::from_secs(secs);
+    if d < MIN_INTERVAL {
+        return Err(allowed.to_string());
+    }
+    Ok(d)
+}
+
+/// Accepts Dynamics 365 online hosts (`ORG.crm.dynamics.com`, regional
+/// `ORG.crmN.dynamics.com`) over https, and loopback over http for the
+/// emulator. Anything else is refused with the reason.
+pub fn validate_instance_url(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s.trim()).map_err(|e| {
+        format!("not a URL ({e}); expected https://ORG.crm.dynamics.com (or a regional crmN host)")
+    })?;
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if is_loopback(&url) {
+        return Ok(normalise_base(url));
+    }
+    if url.scheme() != "https" {
+        return Err(format!(
+            "{}:// is not allowed for {host}: Dynamics 365 online is only reachable over https (http is accepted only for 127.0.0.1, the emulator)",
+            url.scheme()
+        ));
+    }
+    if is_dynamics_online_host(&host) {
+        return Ok(normalise_base(url));
+    }
+    if host.ends_with(".dynamics.com") {
+        return Err(format!(
+            "{host} is not a Dynamics 365 online instance host; expected ORG.crm.dynamics.com or a regional ORG.crmN.dynamics.com"
+        ));
+    }
+    Err(format!(
+        "{host} looks like an on-premise server: Microsoft Dynamics on-premise is not supported, only Dynamics 365 online (https://ORG.crm.dynamics.com, version 8.2 or later)"
+    ))
+}
+
+fn validate_authority(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    if url.scheme() == "https" || is_loopback(&url) {
+        Ok(normalise_base(url))
+    } else {
+        Err("must be https (http only for 127.0.0.1, the emulator)".into())
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    url.scheme() == "http" && matches!(url.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || matches!(url.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+        || url.host_str() == Some("localhost")
+}
+
+/// `ORG.crm.dynamics.com` or `ORG.crm<N>.dynamics.com`.
+pub fn is_dynamics_online_host(host: &str) -> bool {
+    let Some(rest) = host.strip_suffix(".dynamics.com") else {
+        return false;
+    };
+    let mut parts = rest.rsplitn(2, '.');
+    let (Some(region), Some(org)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let region_ok = region == "crm"
+        || region
+            .strip_prefix("crm")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    region_ok && !org.is_empty() && !org.contains('.')
+}
+
+/// Drops path, query and fragment so `https://org.crm.dynamics.com/main.aspx`
+/// and `.../` give the same instance.
+fn normalise_base(mut url: url::Url) -> url::Url {
+    url.set_path("");
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+/// Turns byte spans into line/column and the key they belong to.
+struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn at(&self, key: &str, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            key: key.to_string(),
+            message,
+        }
+    }
+
+    fn locate_toml_error(&self, e: &toml::de::Error) -> ConfigError {
+        let span = e.span().unwrap_or(0..0);
+        let key = key_at(self.text, span.start).unwrap_or_else(|| "(document)".into());
+        let message = e.message().trim().replace('\n', " ");
+        self.at(&key, span, message)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The dotted key of the line holding `offset`, found from the line's
+/// `key =` and the nearest `[table]` header above it.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    let trimmed = line.trim();
+    if trimmed.starts_with('[') {
+        return Some(trimmed.trim_matches(['[', ']']).trim().to_string());
+    }
+    let key = trimmed.split('=').next()?.trim().trim_matches('"');
+    if key.is_empty() {
+        return table;
+    }
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_units() {
+        assert_eq!(parse_interval("30m").unwrap(), Duration::from_secs(1800));
+        assert_eq!(parse_interval("1d").unwrap(), Duration::from_secs(86_400));
+        assert!(parse_interval("1m").is_err());
+        assert!(parse_interval("fast").is_err());
+    }
+
+    #[test]
+    fn dynamics_hosts() {
+        assert!(is_dynamics_online_host("contoso.crm.dynamics.com"));
+        assert!(is_dynamics_online_host("contoso.crm4.dynamics.com"));
+        assert!(!is_dynamics_online_host("crm.dynamics.com"));
+        assert!(!is_dynamics_online_host("contoso.crmx.dynamics.com"));
+        assert!(!is_dynamics_online_host("a.b.crm.dynamics.com"));
+    }
+
+    #[test]
+    fn key_lookup_uses_table_header() {
+        let t = "[crm]\nx = 1\n[sync]\ninterval = true\n";
+        let off = t.find("true").unwrap();
+        assert_eq!(key_at(t, off).as_deref(), Some("sync.interval"));
+    }
+}

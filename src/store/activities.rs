@@ -1,0 +1,209 @@
+//! Workspace activities (InMails, messages, notes) and their writeback state.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, now};
+use crate::config::ActivityKind;
+
+/// Where an activity stands on its way to the CRM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityState {
+    /// Imported, not yet considered for writeback.
+    New,
+    /// Kept out of the CRM (copy off, kind not chosen, seat off).
+    Excluded,
+    /// In the outbox, being written.
+    Queued,
+    /// Written as a closed activity regarding a matched contact.
+    WrittenClosed,
+    /// Written open, waiting in the unresolved queue.
+    WrittenOpen,
+    /// Was open, then linked to a contact and closed.
+    Resolved,
+    /// The CRM refused it for good; see `last_error`.
+    Failed,
+}
+
+impl ActivityState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Excluded => "excluded",
+            Self::Queued => "queued",
+            Self::WrittenClosed => "written_closed",
+            Self::WrittenOpen => "written_open",
+            Self::Resolved => "resolved",
+            Self::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "new" => Self::New,
+            "excluded" => Self::Excluded,
+            "queued" => Self::Queued,
+            "written_closed" => Self::WrittenClosed,
+            "written_open" => Self::WrittenOpen,
+            "resolved" => Self::Resolved,
+            "failed" => Self::Failed,
+            _ => {
+                return Err(StoreError::BadValue {
+                    column: "activities.state",
+                    value: s.into(),
+                });
+            }
+        })
+    }
+}
+
+/// An activity as imported, before it has a row id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    /// Stable id from the source, so re-importing adds nothing twice.
+    pub external_id: String,
+    pub seat_id: i64,
+    pub kind: ActivityKind,
+    pub member_name: String,
+    pub member_company: Option<String>,
+    pub member_title: Option<String>,
+    pub member_email: Option<String>,
+    pub member_profile_url: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub occurred_at: String,
+    pub copy_to_crm: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub id: i64,
+    pub new: NewActivity,
+    pub state: ActivityState,
+    pub crm_activity_id: Option<String>,
+    pub matched_contactid: Option<String>,
+    pub match_reason: Option<String>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// Inserts unless the external id is known; true when it was new.
+pub fn insert(conn: &Connection, a: &NewActivity) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO activities (external_id, seat_id, kind, member_name, member_company, member_title,
+                member_email, member_profile_url, subject, body, occurred_at, copy_to_crm, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            a.external_id,
+            a.seat_id,
+            a.kind.as_str(),
+            a.member_name,
+            a.member_company,
+            a.member_title,
+            a.member_email,
+            a.member_profile_url,
+            a.subject,
+            a.body,
+            a.occurred_at,
+            a.copy_to_crm,
+            now()
+        ])?;
+    Ok(n == 1)
+}
+
+const COLUMNS: &str = "id, external_id, seat_id, kind, member_name, member_company, member_title, member_email,
+    member_profile_url, subject, body, occurred_at, copy_to_crm, state, crm_activity_id, matched_contactid,
+    match_reason, attempts, last_error";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Activity, String, String)> {
+    Ok((
+        Activity {
+            id: r.get(0)?,
+            new: NewActivity {
+                external_id: r.get(1)?,
+                seat_id: r.get(2)?,
+                kind: ActivityKind::Note,
+                member_name: r.get(4)?,
+                member_company: r.get(5)?,
+                member_title: r.get(6)?,
+                member_email: r.get(7)?,
+                member_profile_url: r.get(8)?,
+                subject: r.get(9)?,
+                body: r.get(10)?,
+                occurred_at: r.get(11)?,
+                copy_to_crm: r.get(12)?,
+            },
+            state: ActivityState::New,
+            crm_activity_id: r.get(14)?,
+            matched_contactid: r.get(15)?,
+            match_reason: r.get(16)?,
+            attempts: r.get(17)?,
+            last_error: r.get(18)?,
+        },
+        r.get(3)?,
+        r.get(13)?,
+    ))
+}
+
+fn finish((mut a, kind, state): (Activity, String, String)) -> Result<Activity> {
+    a.new.kind = ActivityKind::parse(&kind).ok_or(StoreError::BadValue {
+        column: "activities.kind",
+        value: kind,
+    })?;
+    a.state = ActivityState::parse(&state)?;
+    Ok(a)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Activity>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM activities WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()
+}
+
+pub fn by_state(conn: &Connection, state: ActivityState) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM activities WHERE state = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([state.as_str()], from_row)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+pub fn set_state(conn: &Connection, id: i64, state: ActivityState) -> Result<()> {
+    conn.prepare_cached("UPDATE activities SET state = ?1 WHERE id = ?2")?
+        .execute(params![state.as_str(), id])?;
+    Ok(())
+}
+
+/// Records the match decision and the client-generated CRM id before the
+/// write is sent.
+pub fn assign_crm_id(
+    conn: &Connection,
+    id: i64,
+    crm_activity_id: &str,
+    matched_contactid: Option<&str>,
+    match_reason: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE activities SET crm_activity_id = ?1, matched_contactid = ?2, match_reason = ?3, state = 'queued' WHERE id = ?4",
+    )?
+    .execute(params![crm_activity_id, matched_contactid, match_reason, id])?;
+    Ok(())
+}
+
+pub fn record_attempt(conn: &Connection, id: i64, error: Option<&str>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE activities SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2",
+    )?
+    .execute(params![error, id])?;
+    Ok(())
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM activities", [], |r| r.get(0))?)
+}

@@ -1,0 +1,249 @@
+//! Mirrors of the CRM tables the sync reads, plus their change-tracking
+//! tokens. Rows are upserted page by page and deleted when the CRM reports
+//! them deleted.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, now};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SystemUser {
+    pub systemuserid: String,
+    pub fullname: String,
+    pub email: Option<String>,
+    pub isdisabled: bool,
+    pub is_application_user: bool,
+    pub modifiedon: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Account {
+    pub accountid: String,
+    pub name: String,
+    pub websiteurl: Option<String>,
+    pub parentaccountid: Option<String>,
+    pub ownerid: Option<String>,
+    pub modifiedon: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Contact {
+    pub contactid: String,
+    pub fullname: String,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub email: Option<String>,
+    pub jobtitle: Option<String>,
+    pub parentaccountid: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub modifiedon: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Opportunity {
+    pub opportunityid: String,
+    pub name: String,
+    pub ownerid: Option<String>,
+    pub accountid: Option<String>,
+    pub contactid: Option<String>,
+    /// 0 open, 1 won, 2 lost.
+    pub statecode: i64,
+    pub salesstagecode: Option<i64>,
+    pub stepname: Option<String>,
+    /// Money columns by logical name, for the won-value setting.
+    pub money_json: String,
+    pub modifiedon: Option<String>,
+}
+
+pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![u.systemuserid, u.fullname, u.email, u.isdisabled, u.is_application_user, u.modifiedon])?;
+    Ok(())
+}
+
+pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![a.accountid, a.name, a.websiteurl, a.parentaccountid, a.ownerid, a.modifiedon])?;
+    Ok(())
+}
+
+pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        c.contactid,
+        c.fullname,
+        c.firstname,
+        c.lastname,
+        c.email,
+        c.jobtitle,
+        c.parentaccountid,
+        c.linkedin_url,
+        c.modifiedon
+    ])?;
+    Ok(())
+}
+
+pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstagecode, stepname, money_json, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        o.opportunityid,
+        o.name,
+        o.ownerid,
+        o.accountid,
+        o.contactid,
+        o.statecode,
+        o.salesstagecode,
+        o.stepname,
+        o.money_json,
+        o.modifiedon
+    ])?;
+    Ok(())
+}
+
+/// The mirrored Dataverse tables, by entity set name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Table {
+    SystemUsers,
+    Accounts,
+    Contacts,
+    Opportunities,
+}
+
+impl Table {
+    pub const ALL: [Table; 4] = [
+        Self::SystemUsers,
+        Self::Opportunities,
+        Self::Accounts,
+        Self::Contacts,
+    ];
+
+    pub fn entity_set(self) -> &'static str {
+        match self {
+            Self::SystemUsers => "systemusers",
+            Self::Accounts => "accounts",
+            Self::Contacts => "contacts",
+            Self::Opportunities => "opportunities",
+        }
+    }
+
+    fn sql_table_and_key(self) -> (&'static str, &'static str) {
+        match self {
+            Self::SystemUsers => ("crm_systemusers", "systemuserid"),
+            Self::Accounts => ("crm_accounts", "accountid"),
+            Self::Contacts => ("crm_contacts", "contactid"),
+            Self::Opportunities => ("crm_opportunities", "opportunityid"),
+        }
+    }
+}
+
+/// Deletes one mirrored row (a `$deletedEntity` from change tracking).
+pub fn delete(conn: &Connection, table: Table, id: &str) -> Result<usize> {
+    let (t, k) = table.sql_table_and_key();
+    Ok(conn
+        .prepare_cached(&format!("DELETE FROM {t} WHERE {k} = ?1"))?
+        .execute([id])?)
+}
+
+pub fn count(conn: &Connection, table: Table) -> Result<i64> {
+    let (t, _) = table.sql_table_and_key();
+    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?)
+}
+
+/// Removes every mirrored row and token (disconnect --purge); returns the
+/// rows removed per table.
+pub fn purge(conn: &Connection) -> Result<Vec<(Table, usize)>> {
+    let mut out = Vec::new();
+    for table in Table::ALL {
+        let (t, _) = table.sql_table_and_key();
+        out.push((table, conn.execute(&format!("DELETE FROM {t}"), [])?));
+    }
+    conn.execute("DELETE FROM sync_tokens", [])?;
+    Ok(out)
+}
+
+pub fn delta_link(conn: &Connection, table: Table) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT delta_link FROM sync_tokens WHERE entity_set = ?1",
+            [table.entity_set()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn set_delta_link(conn: &Connection, table: Table, link: Option<&str>) -> Result<()> {
+    match link {
+        Some(l) => conn.execute(
+            "INSERT OR REPLACE INTO sync_tokens (entity_set, delta_link, updated_at) VALUES (?1, ?2, ?3)",
+            params![table.entity_set(), l, now()],
+        )?,
+        None => conn.execute("DELETE FROM sync_tokens WHERE entity_set = ?1", [table.entity_set()])?,
+    };
+    Ok(())
+}
+
+pub fn systemusers(conn: &Connection) -> Result<Vec<SystemUser>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT systemuserid, fullname, email, isdisabled, is_application_user, modifiedon FROM crm_systemusers ORDER BY fullname",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SystemUser {
+            systemuserid: r.get(0)?,
+            fullname: r.get(1)?,
+            email: r.get(2)?,
+            isdisabled: r.get(3)?,
+            is_application_user: r.get(4)?,
+            modifiedon: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn contacts(conn: &Connection) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon FROM crm_contacts",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Contact {
+            contactid: r.get(0)?,
+            fullname: r.get(1)?,
+            firstname: r.get(2)?,
+            lastname: r.get(3)?,
+            email: r.get(4)?,
+            jobtitle: r.get(5)?,
+            parentaccountid: r.get(6)?,
+            linkedin_url: r.get(7)?,
+            modifiedon: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT accountid, name, websiteurl, parentaccountid, ownerid, modifiedon FROM crm_accounts",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Account {
+            accountid: r.get(0)?,
+            name: r.get(1)?,
+            websiteurl: r.get(2)?,
+            parentaccountid: r.get(3)?,
+            ownerid: r.get(4)?,
+            modifiedon: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,89 @@
+//! The writeback outbox: every CRM write is committed here, with its
+//! client-generated id, before the request goes out, and marked done only
+//! after the CRM confirms. A restart re-sends what is still pending.
+
+use rusqlite::{Connection, params};
+
+use super::{Result, now};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub activity_id: Option<i64>,
+    /// e.g. "create_activity", "close_activity", "create_contact".
+    pub operation: String,
+    pub entity_set: String,
+    pub crm_id: String,
+    pub payload_json: String,
+    pub attempts: i64,
+}
+
+/// Queues a write; a second enqueue of the same (operation, crm_id) is a
+/// no-op, so deciding twice never sends twice. Returns the row id.
+pub fn enqueue(
+    conn: &Connection,
+    activity_id: Option<i64>,
+    operation: &str,
+    entity_set: &str,
+    crm_id: &str,
+    payload_json: &str,
+) -> Result<i64> {
+    let ts = now();
+    conn.prepare_cached(
+        "INSERT INTO outbox (activity_id, operation, entity_set, crm_id, payload_json, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT(operation, crm_id) DO UPDATE SET updated_at = outbox.updated_at
+         RETURNING id",
+    )?
+    .query_row(params![activity_id, operation, entity_set, crm_id, payload_json, ts], |r| r.get(0))
+    .map_err(Into::into)
+}
+
+pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, activity_id, operation, entity_set, crm_id, payload_json, attempts
+         FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(OutboxEntry {
+            id: r.get(0)?,
+            activity_id: r.get(1)?,
+            operation: r.get(2)?,
+            entity_set: r.get(3)?,
+            crm_id: r.get(4)?,
+            payload_json: r.get(5)?,
+            attempts: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET state = 'done', updated_at = ?1 WHERE id = ?2")?
+        .execute(params![now(), id])?;
+    Ok(())
+}
+
+/// Counts a failed attempt; after `max_attempts` the entry is failed for good.
+pub fn mark_attempt_failed(
+    conn: &Connection,
+    id: i64,
+    error: &str,
+    max_attempts: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, updated_at = ?2,
+            state = CASE WHEN attempts + 1 >= ?3 THEN 'failed' ELSE state END
+         WHERE id = ?4",
+    )?
+    .execute(params![error, now(), max_attempts, id])?;
+    Ok(())
+}
+
+pub fn pending_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,180 @@
+//! Sync run history: one row per run and per-phase row counts, so "last
+//! sync" and the history table are exact.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, now};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunMode {
+    Full,
+    Incremental,
+    DryRun,
+}
+
+impl RunMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Incremental => "incremental",
+            Self::DryRun => "dry_run",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Running,
+    Ok,
+    Error,
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Ok => "ok",
+            Self::Error => "error",
+            Self::Cancelled => "cancelled",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "ok" => Self::Ok,
+            "error" => Self::Error,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Running,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Run {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub mode: String,
+    pub outcome: Outcome,
+    pub requests: i64,
+    pub retries: i64,
+    pub throttle_waits: i64,
+    pub error_kind: Option<String>,
+    pub error_detail: Option<String>,
+    pub phases: Vec<(String, i64)>,
+}
+
+/// Counters a finished run reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunTotals {
+    pub requests: i64,
+    pub retries: i64,
+    pub throttle_waits: i64,
+}
+
+pub fn start(conn: &Connection, mode: RunMode) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO sync_runs (started_at, mode) VALUES (?1, ?2)",
+        params![now(), mode.as_str()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn record_phase(
+    conn: &Connection,
+    run_id: i64,
+    phase: &str,
+    rows: i64,
+    finished: bool,
+) -> Result<()> {
+    let ts = now();
+    conn.prepare_cached(
+        "INSERT INTO sync_run_phases (run_id, phase, rows, started_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(run_id, phase) DO UPDATE SET rows = excluded.rows, finished_at = excluded.finished_at",
+    )?
+    .execute(params![run_id, phase, rows, ts, finished.then_some(&ts)])?;
+    Ok(())
+}
+
+pub fn finish(
+    conn: &Connection,
+    run_id: i64,
+    outcome: Outcome,
+    totals: &RunTotals,
+    error: Option<(&str, &str)>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_runs SET finished_at = ?1, outcome = ?2, requests = ?3, retries = ?4, throttle_waits = ?5,
+            error_kind = ?6, error_detail = ?7 WHERE id = ?8",
+        params![
+            now(),
+            outcome.as_str(),
+            totals.requests,
+            totals.retries,
+            totals.throttle_waits,
+            error.map(|e| e.0),
+            error.map(|e| e.1),
+            run_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// Runs left `running` by a process that died are closed as cancelled.
+pub fn close_abandoned(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE sync_runs SET outcome = 'cancelled', finished_at = COALESCE(finished_at, ?1),
+            error_detail = COALESCE(error_detail, 'process ended during the run')
+         WHERE outcome = 'running'",
+        [now()],
+    )?)
+}
+
+/// Newest first.
+pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, started_at, finished_at, mode, outcome, requests, retries, throttle_waits, error_kind, error_detail
+         FROM sync_runs ORDER BY id DESC LIMIT ?1",
+    )?;
+    let runs = stmt
+        .query_map([limit as i64], |r| {
+            Ok(Run {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                finished_at: r.get(2)?,
+                mode: r.get(3)?,
+                outcome: Outcome::parse(&r.get::<_, String>(4)?),
+                requests: r.get(5)?,
+                retries: r.get(6)?,
+                throttle_waits: r.get(7)?,
+                error_kind: r.get(8)?,
+                error_detail: r.get(9)?,
+                phases: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut phases = conn.prepare_cached(
+        "SELECT phase, rows FROM sync_run_phases WHERE run_id = ?1 ORDER BY started_at, phase",
+    )?;
+    runs.into_iter()
+        .map(|mut run| {
+            run.phases = phases
+                .query_map([run.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(run)
+        })
+        .collect()
+}
+
+/// End time of the newest successful run: the seed's "date of last sync".
+pub fn last_success(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT finished_at FROM sync_runs WHERE outcome = 'ok' AND mode != 'dry_run' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

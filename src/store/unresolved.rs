@@ -1,0 +1,91 @@
+//! The unresolved-activities queue and each entry's ranked candidates.
+
+use rusqlite::{Connection, params};
+
+use super::{Result, now};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Candidate {
+    pub contactid: String,
+    pub score: f64,
+    /// Why it is a candidate, e.g. "name+company 0.94".
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueEntry {
+    pub activity_id: i64,
+    pub reason: String,
+    pub queued_at: String,
+    pub dismissed: bool,
+}
+
+/// Puts an activity in the queue with its candidates (replacing old ones).
+pub fn enqueue(
+    conn: &Connection,
+    activity_id: i64,
+    reason: &str,
+    candidates: &[Candidate],
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO unresolved (activity_id, reason, queued_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(activity_id) DO UPDATE SET reason = excluded.reason",
+    )?
+    .execute(params![activity_id, reason, now()])?;
+    conn.prepare_cached("DELETE FROM unresolved_candidates WHERE activity_id = ?1")?
+        .execute([activity_id])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO unresolved_candidates (activity_id, contactid, score, reason) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for c in candidates {
+        ins.execute(params![activity_id, c.contactid, c.score, c.reason])?;
+    }
+    Ok(())
+}
+
+/// Open entries (not resolved), dismissed ones included when asked.
+pub fn open(conn: &Connection, include_dismissed: bool) -> Result<Vec<QueueEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT activity_id, reason, queued_at, dismissed_at IS NOT NULL FROM unresolved
+         WHERE resolved_at IS NULL AND (?1 OR dismissed_at IS NULL) ORDER BY queued_at, activity_id",
+    )?;
+    let rows = stmt.query_map([include_dismissed], |r| {
+        Ok(QueueEntry {
+            activity_id: r.get(0)?,
+            reason: r.get(1)?,
+            queued_at: r.get(2)?,
+            dismissed: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn candidates(conn: &Connection, activity_id: i64) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT contactid, score, reason FROM unresolved_candidates WHERE activity_id = ?1 ORDER BY score DESC, contactid",
+    )?;
+    let rows = stmt.query_map([activity_id], |r| {
+        Ok(Candidate {
+            contactid: r.get(0)?,
+            score: r.get(1)?,
+            reason: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Skip (true) or bring back (false) an entry; skipping is reversible.
+pub fn set_dismissed(conn: &Connection, activity_id: i64, dismissed: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE unresolved SET dismissed_at = CASE WHEN ?1 THEN ?2 ELSE NULL END WHERE activity_id = ?3")?
+        .execute(params![dismissed, now(), activity_id])?;
+    Ok(())
+}
+
+/// Marks an entry resolved; `how` is "candidate", "search" or "created".
+pub fn resolve(conn: &Connection, activity_id: i64, how: &str, contactid: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE unresolved SET resolved_at = ?1, resolution = ?2, resolved_contactid = ?3 WHERE activity_id = ?4",
+    )?
+    .execute(params![now(), how, contactid, activity_id])?;
+    Ok(())
+}
