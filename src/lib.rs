@@ -7,6 +7,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod logging;
 pub mod paths;
+pub mod sim;
 pub mod store;

@@ -1,0 +1,81 @@
+//! What a user can ask of the engine. Every variant is answered by events
+//! (progress, `ActionResult`, `DataChanged`, `Error`), never by a return
+//! value, so the console never waits on one.
+
+use std::path::PathBuf;
+
+use crate::config::ActivityKind;
+use crate::store::seats::{Edition, Licence};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Sign in (method from config) and run the prerequisite checks.
+    Connect,
+    /// Re-run the prerequisite checks on the stored connection.
+    Recheck,
+    /// Stop syncing; with `purge`, remove every row imported from the CRM.
+    Disconnect { purge: bool },
+    /// Start a sync run now (ignored with a notice if one is running).
+    SyncNow { dry_run: bool },
+    /// Cancel the running sync; the store stays consistent.
+    Cancel,
+    /// Change an admin setting; applies from the next sync.
+    SetSetting(SettingChange),
+    /// Switch CRM sync for these seats, in one transaction.
+    SetSeatSync { seat_ids: Vec<i64>, enabled: bool },
+    /// Create seats for CRM users; users already holding a seat are skipped.
+    AssignSeats {
+        crm_user_ids: Vec<String>,
+        licence: Licence,
+        edition: Edition,
+    },
+    /// Link an unresolved activity to a candidate contact and close it.
+    ResolveWithContact {
+        activity_id: i64,
+        contactid: String,
+        how: ResolveHow,
+    },
+    /// Search CRM contacts for the unresolved queue; answered by `SearchResults`.
+    SearchContacts { request_id: u64, query: String },
+    /// Create the contact in the CRM, then link and close the activity.
+    CreateContactAndResolve {
+        activity_id: i64,
+        contact: NewContact,
+    },
+    /// Skip (or bring back) an unresolved activity.
+    SkipUnresolved { activity_id: i64, skip: bool },
+    /// Import a JSONL or CSV activity file.
+    ImportActivities { path: PathBuf },
+    /// Finish what is in flight and stop.
+    Shutdown,
+}
+
+/// How a queue entry was resolved (recorded in the store and audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolveHow {
+    Candidate,
+    Search,
+}
+
+/// A contact to create from the member's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewContact {
+    pub firstname: String,
+    pub lastname: String,
+    pub email: Option<String>,
+    pub jobtitle: Option<String>,
+    /// Link to this account when the member's company matched one.
+    pub parentaccountid: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingChange {
+    AutoSyncAllSeats(bool),
+    /// `None` = "Not sure" (all open opportunities).
+    PipelineStage(Option<i64>),
+    /// `None` = "Not sure".
+    WonValueField(Option<String>),
+    WritebackEnabled(bool),
+    WritebackKinds(Vec<ActivityKind>),
+    SyncInterval(std::time::Duration),
+}

@@ -1,0 +1,178 @@
+//! What the engine tells its faces. Events are small; the console reads the
+//! data they announce from its own read-only store connection.
+
+use std::time::Duration;
+
+use crate::store::runs::{Outcome, RunMode};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The status snapshot changed (also published on the watch channel).
+    StatusChanged,
+    RunStarted {
+        run_id: i64,
+        mode: RunMode,
+    },
+    PhaseStarted {
+        run_id: i64,
+        phase: Phase,
+        total: Option<u64>,
+    },
+    Progress {
+        run_id: i64,
+        phase: Phase,
+        done: u64,
+        total: Option<u64>,
+        rows_per_sec: f64,
+    },
+    PhaseFinished {
+        run_id: i64,
+        phase: Phase,
+        rows: u64,
+    },
+    RunFinished {
+        run_id: i64,
+        outcome: Outcome,
+        /// One line, e.g. "imported 120 accounts, 430 leads; wrote 12 activities".
+        summary: String,
+    },
+    /// A request is retried after a transient failure.
+    Retry {
+        attempt: u32,
+        reason: String,
+        wait: Duration,
+    },
+    /// The CRM answered 429; the engine waits exactly `retry_after`.
+    Throttled {
+        retry_after: Duration,
+    },
+    /// Device-code sign-in: show this to the admin.
+    DeviceCode {
+        user_code: String,
+        verification_uri: String,
+        message: String,
+        expires_in: Duration,
+    },
+    /// A user-facing error with its next step.
+    Error(UserError),
+    /// The rows behind a view changed; the console reloads just that view.
+    DataChanged(View),
+    /// Answer to `Command::SearchContacts`.
+    SearchResults {
+        request_id: u64,
+        contacts: Vec<ContactHit>,
+    },
+    /// The outcome of a user action (seat change, resolve, setting...).
+    ActionResult {
+        ok: bool,
+        message: String,
+    },
+    /// A log line worth showing in the console's Log tab.
+    Log {
+        level: tracing::Level,
+        message: String,
+    },
+}
+
+/// Sync phases, in run order; the console draws one gauge per phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Users,
+    Opportunities,
+    Accounts,
+    Contacts,
+    SavedLists,
+    Writeback,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Self::Users,
+        Self::Opportunities,
+        Self::Accounts,
+        Self::Contacts,
+        Self::SavedLists,
+        Self::Writeback,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Opportunities => "opportunities",
+            Self::Accounts => "accounts",
+            Self::Contacts => "contacts",
+            Self::SavedLists => "saved lists",
+            Self::Writeback => "writeback",
+        }
+    }
+}
+
+/// Which console view a `DataChanged` concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Connection,
+    Sync,
+    Seats,
+    Unresolved,
+    Settings,
+}
+
+/// The seed's four error classes plus the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    Connection,
+    CrmApi,
+    InsufficientPrivileges,
+    ObjectsUnreadable,
+    Other,
+}
+
+/// An error as a user sees it: the seed's message, the detail behind it,
+/// and what to do next. Never carries a secret or token.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserError {
+    pub class: ErrorClass,
+    pub message: String,
+    pub detail: String,
+    pub next_step: String,
+}
+
+/// A CRM contact found by a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactHit {
+    pub contactid: String,
+    pub fullname: String,
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub jobtitle: Option<String>,
+}
+
+/// The engine's latest state, published on a watch channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Status {
+    pub connected: bool,
+    pub instance_url: Option<String>,
+    pub crm_user: Option<String>,
+    pub org_version: Option<String>,
+    /// RFC 3339 end of the last successful run.
+    pub last_sync: Option<String>,
+    /// RFC 3339 time of the next scheduled run.
+    pub next_sync: Option<String>,
+    pub running: Option<RunProgress>,
+    pub last_error: Option<UserError>,
+}
+
+/// The live run, for the header spinner and the Sync tab.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunProgress {
+    pub run_id: i64,
+    pub mode: RunMode,
+    pub phase: Phase,
+    pub done: u64,
+    pub total: Option<u64>,
+    pub requests: u64,
+    pub retries: u64,
+    /// When a 429 wait ends, RFC 3339 (the console counts down to it).
+    pub throttled_until: Option<String>,
+}
