@@ -6,6 +6,7 @@
 //! Entra ID emulator that shares no code with `crm`.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod logging;

@@ -1,0 +1,1 @@
+//! Headless subcommands, one module each; `cli` parses and dispatches here.
