@@ -196,6 +196,20 @@ fn run(cli: Cli) -> ExitStatus {
         }
     };
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "navsync starting");
+    let _lock = if writes_store(cli.command.as_ref()) {
+        match crate::lock::DataDirLock::acquire(&data_dir) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return match e {
+                    crate::lock::LockError::Busy { .. } => ExitStatus::Busy,
+                    crate::lock::LockError::Io { .. } => ExitStatus::Failure,
+                };
+            }
+        }
+    } else {
+        None
+    };
     match cli.command {
         None => not_yet("the console"),
         Some(Command::Demo(_)) => {
@@ -213,6 +227,20 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Sim(_)) => not_yet("sim"),
         Some(Command::Bench { .. }) => not_yet("bench"),
     }
+}
+
+/// Commands that write the store take the data-dir lock; readers do not.
+fn writes_store(c: Option<&Command>) -> bool {
+    !matches!(
+        c,
+        Some(
+            Command::Status { .. }
+                | Command::Sim(_)
+                | Command::Bench { .. }
+                | Command::Demo(_)
+                | Command::Seats(SeatsCommand::List { .. })
+        )
+    )
 }
 
 fn command_name(c: &Command) -> &'static str {

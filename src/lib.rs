@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod engine;
+pub mod lock;
 pub mod logging;
 pub mod paths;
 pub mod sim;

@@ -1,0 +1,178 @@
+//! Reliability of the store and the data dir: kill -9 during writes, a full
+//! disk, and a second navsync process on the same data dir.
+
+use std::process::Command;
+use std::time::Duration;
+
+use navsync::config::ActivityKind;
+use navsync::store::{self, Store, activities, seats};
+
+const CHILD_ENV: &str = "NAVSYNC_TEST_WRITER_DB";
+const BATCH: usize = 50;
+
+fn seat(s: &Store) -> i64 {
+    seats::upsert(
+        s.conn(),
+        &seats::NewSeat {
+            member_id: "m-1",
+            name: "Ana",
+            email: None,
+            licence: seats::Licence::Member,
+            edition: seats::Edition::Team,
+            crm_user_id: None,
+            sync_enabled: true,
+        },
+    )
+    .unwrap()
+}
+
+fn activity(seat_id: i64, ext: String) -> activities::NewActivity {
+    activities::NewActivity {
+        external_id: ext,
+        seat_id,
+        kind: ActivityKind::Message,
+        member_name: "Zoë O'Brien".into(),
+        member_company: Some("Acme GmbH".into()),
+        member_title: None,
+        member_email: None,
+        member_profile_url: None,
+        subject: "follow-up".into(),
+        body: "x".repeat(400),
+        occurred_at: store::now(),
+        copy_to_crm: true,
+    }
+}
+
+/// Runs in the child process: writes batches of BATCH activities, one
+/// transaction each, until killed.
+#[test]
+fn child_writer() {
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return; // only meaningful as the child of kill_9_during_writes
+    };
+    let mut s = Store::open(std::path::Path::new(&path)).unwrap();
+    let seat_id = seats::list(s.conn()).unwrap()[0].id;
+    for batch in 0.. {
+        s.transaction(|tx| {
+            for i in 0..BATCH {
+                activities::insert(tx, &activity(seat_id, format!("b{batch}-{i}")))?;
+            }
+            Ok::<_, store::StoreError>(())
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn kill_9_during_writes_leaves_whole_transactions_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    seat(&Store::open(&path).unwrap());
+    for round in 0..3u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(150 + 70 * round));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let s = Store::open(&path).unwrap();
+        assert!(
+            s.integrity_ok().unwrap(),
+            "integrity after kill -9 (round {round})"
+        );
+        let n = activities::count(s.conn()).unwrap() as usize;
+        assert_eq!(n % BATCH, 0, "a transaction was half applied: {n} rows");
+    }
+    let s = Store::open(&path).unwrap();
+    assert!(
+        activities::count(s.conn()).unwrap() > 0,
+        "the child never committed anything"
+    );
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_corrupts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut s = Store::open(&path).unwrap();
+    let seat_id = seat(&s);
+    s.transaction(|tx| activities::insert(tx, &activity(seat_id, "kept".into())).map(|_| ()))
+        .unwrap();
+    // SQLite's page cap is how a test makes the disk "full" without root.
+    let pages: i64 = s
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    s.conn()
+        .pragma_update(None, "max_page_count", pages + 2)
+        .unwrap();
+    let err = (0..1000)
+        .find_map(|b| {
+            s.transaction(|tx| {
+                for i in 0..BATCH {
+                    activities::insert(tx, &activity(seat_id, format!("f{b}-{i}")))?;
+                }
+                Ok::<_, store::StoreError>(())
+            })
+            .err()
+        })
+        .expect("the capped database never filled up");
+    assert!(err.to_string().contains("full"), "unclear error: {err}");
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert!(s.integrity_ok().unwrap());
+    let n = activities::count(s.conn()).unwrap() as usize;
+    assert_eq!((n - 1) % BATCH, 0, "a failed transaction left rows: {n}");
+    assert!(
+        activities::by_state(s.conn(), activities::ActivityState::New)
+            .unwrap()
+            .iter()
+            .any(|a| a.new.external_id == "kept")
+    );
+}
+
+#[test]
+fn a_second_writer_on_the_same_data_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[crm]\ninstance_url = \"http://127.0.0.1:9\"\ntenant_id = \"t\"\nclient_id = \"c\"\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let held = navsync::lock::DataDirLock::acquire(&data).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["sync", "--once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(8), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", std::process::id())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("navsync status"), "{stderr}");
+    // Readers are not blocked.
+    let status = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["status"])
+        .output()
+        .unwrap();
+    assert_ne!(status.status.code(), Some(8));
+    drop(held);
+    // Once the holder is gone, the lock is free again.
+    navsync::lock::DataDirLock::acquire(&data).unwrap();
+}
