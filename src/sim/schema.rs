@@ -1,0 +1,269 @@
+//! The slice of the Dataverse schema the emulator serves: entity sets, their
+//! columns, lookups and the privilege names Dataverse checks for them.
+//!
+//! Kept as static data so a `$select` of an unknown column fails the way
+//! Dataverse fails, instead of silently answering `null`.
+
+/// A single-valued navigation property: what `@odata.bind` and `$expand`
+/// address (e.g. `parentcustomerid_account`) and the lookup column it fills
+/// (`_parentcustomerid_value`).
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    pub nav: &'static str,
+    pub attr: &'static str,
+    pub target_set: &'static str,
+}
+
+#[derive(Debug)]
+pub struct EntityDef {
+    pub set: &'static str,
+    pub logical: &'static str,
+    pub key: &'static str,
+    pub otc: u32,
+    /// Privilege suffix: `prvRead{privilege}`; tasks use the Activity ones.
+    pub privilege: &'static str,
+    pub display: &'static str,
+    pub columns: &'static [&'static str],
+    pub lookups: &'static [Lookup],
+}
+
+const fn lk(nav: &'static str, attr: &'static str, target_set: &'static str) -> Lookup {
+    Lookup {
+        nav,
+        attr,
+        target_set,
+    }
+}
+
+const AUDIT: [Lookup; 4] = [
+    lk("ownerid", "ownerid", "systemusers"),
+    lk("createdby", "createdby", "systemusers"),
+    lk("modifiedby", "modifiedby", "systemusers"),
+    lk("createdonbehalfby", "createdonbehalfby", "systemusers"),
+];
+
+pub static ENTITIES: &[EntityDef] = &[
+    EntityDef {
+        set: "systemusers",
+        logical: "systemuser",
+        key: "systemuserid",
+        otc: 8,
+        privilege: "User",
+        display: "User",
+        columns: &[
+            "systemuserid",
+            "fullname",
+            "firstname",
+            "lastname",
+            "internalemailaddress",
+            "domainname",
+            "isdisabled",
+            "accessmode",
+            "applicationid",
+            "azureactivedirectoryobjectid",
+            "createdon",
+            "modifiedon",
+        ],
+        lookups: &[],
+    },
+    EntityDef {
+        set: "accounts",
+        logical: "account",
+        key: "accountid",
+        otc: 1,
+        privilege: "Account",
+        display: "Account",
+        columns: &[
+            "accountid",
+            "name",
+            "websiteurl",
+            "_parentaccountid_value",
+            "_ownerid_value",
+            "_createdby_value",
+            "_modifiedby_value",
+            "_createdonbehalfby_value",
+            "statecode",
+            "statuscode",
+            "createdon",
+            "modifiedon",
+        ],
+        lookups: &[
+            AUDIT[0],
+            AUDIT[1],
+            AUDIT[2],
+            AUDIT[3],
+            lk("parentaccountid", "parentaccountid", "accounts"),
+        ],
+    },
+    EntityDef {
+        set: "contacts",
+        logical: "contact",
+        key: "contactid",
+        otc: 2,
+        privilege: "Contact",
+        display: "Contact",
+        columns: &[
+            "contactid",
+            "firstname",
+            "lastname",
+            "fullname",
+            "emailaddress1",
+            "jobtitle",
+            "_parentcustomerid_value",
+            "new_linkedinprofileurl",
+            "_ownerid_value",
+            "_createdby_value",
+            "_modifiedby_value",
+            "_createdonbehalfby_value",
+            "statecode",
+            "statuscode",
+            "createdon",
+            "modifiedon",
+        ],
+        lookups: &[
+            AUDIT[0],
+            AUDIT[1],
+            AUDIT[2],
+            AUDIT[3],
+            lk("parentcustomerid_account", "parentcustomerid", "accounts"),
+            lk("parentcustomerid_contact", "parentcustomerid", "contacts"),
+        ],
+    },
+    EntityDef {
+        set: "opportunities",
+        logical: "opportunity",
+        key: "opportunityid",
+        otc: 3,
+        privilege: "Opportunity",
+        display: "Opportunity",
+        columns: &[
+            "opportunityid",
+            "name",
+            "_ownerid_value",
+            "_customerid_value",
+            "_parentaccountid_value",
+            "_parentcontactid_value",
+            "_createdby_value",
+            "_modifiedby_value",
+            "_createdonbehalfby_value",
+            "statecode",
+            "statuscode",
+            "salesstagecode",
+            "stepname",
+            "estimatedvalue",
+            "actualvalue",
+            "totalamount",
+            "createdon",
+            "modifiedon",
+        ],
+        lookups: &[
+            AUDIT[0],
+            AUDIT[1],
+            AUDIT[2],
+            AUDIT[3],
+            lk("customerid_account", "customerid", "accounts"),
+            lk("customerid_contact", "customerid", "contacts"),
+            lk("parentaccountid", "parentaccountid", "accounts"),
+            lk("parentcontactid", "parentcontactid", "contacts"),
+        ],
+    },
+    EntityDef {
+        set: "tasks",
+        logical: "task",
+        key: "activityid",
+        otc: 4212,
+        privilege: "Activity",
+        display: "Task",
+        columns: &[
+            "activityid",
+            "subject",
+            "description",
+            "_regardingobjectid_value",
+            "_ownerid_value",
+            "_createdby_value",
+            "_modifiedby_value",
+            "_createdonbehalfby_value",
+            "statecode",
+            "statuscode",
+            "actualend",
+            "scheduledend",
+            "createdon",
+            "modifiedon",
+            "activitytypecode",
+        ],
+        lookups: &[
+            AUDIT[0],
+            AUDIT[1],
+            AUDIT[2],
+            AUDIT[3],
+            lk("regardingobjectid_contact", "regardingobjectid", "contacts"),
+            lk("regardingobjectid_account", "regardingobjectid", "accounts"),
+            lk(
+                "regardingobjectid_opportunity",
+                "regardingobjectid",
+                "opportunities",
+            ),
+        ],
+    },
+    EntityDef {
+        set: "solutions",
+        logical: "solution",
+        key: "solutionid",
+        otc: 7100,
+        privilege: "Solution",
+        display: "Solution",
+        columns: &[
+            "solutionid",
+            "uniquename",
+            "friendlyname",
+            "version",
+            "ismanaged",
+            "installedon",
+            "modifiedon",
+        ],
+        lookups: &[],
+    },
+];
+
+pub fn by_set(set: &str) -> Option<&'static EntityDef> {
+    ENTITIES.iter().find(|e| e.set == set)
+}
+
+pub fn by_logical(logical: &str) -> Option<&'static EntityDef> {
+    ENTITIES.iter().find(|e| e.logical == logical)
+}
+
+impl EntityDef {
+    pub fn has_column(&self, c: &str) -> bool {
+        self.columns.contains(&c)
+    }
+
+    pub fn lookup_by_nav(&'static self, nav: &str) -> Option<&'static Lookup> {
+        self.lookups.iter().find(|l| l.nav == nav)
+    }
+
+    /// A lookup is polymorphic when several navigation properties fill the
+    /// same column; Dataverse then annotates the value with its table, and
+    /// `ownerid` is always polymorphic (user or team).
+    pub fn is_polymorphic(&self, attr: &str) -> bool {
+        attr == "ownerid" || self.lookups.iter().filter(|l| l.attr == attr).count() > 1
+    }
+
+    pub fn type_name(&self) -> String {
+        format!("Microsoft.Dynamics.CRM.{}", self.logical)
+    }
+}
+
+/// `_x_value@Microsoft.Dynamics.CRM.lookuplogicalname`, the sibling naming the
+/// table a polymorphic lookup points at.
+pub fn lookup_annotation(column: &str) -> String {
+    format!("{column}@Microsoft.Dynamics.CRM.lookuplogicalname")
+}
+
+/// The valid (statecode, statuscode) pairs of task; the first status of each
+/// state is its default.
+pub const TASK_STATES: &[(i64, &str, &[i64])] = &[
+    (0, "Open", &[2, 3, 4, 7]),
+    (1, "Completed", &[5]),
+    (2, "Canceled", &[6]),
+];

@@ -1,0 +1,216 @@
+//! The HTTP side: routes, the per-request fault/limit pipeline, and an
+//! accept loop of our own so an "outage" can drop live keep-alive
+//! connections (axum's `serve` gives no handle on a single connection).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use super::batch;
+use super::control_http;
+use super::limits::requests_exceeded;
+use super::response::{ApiError, OpResponse};
+use super::state::{Shared, lock};
+use super::webapi::{OpRequest, parse_query, percent_decode};
+
+/// Cancelling it drops the connection the request arrived on.
+#[derive(Clone)]
+struct ConnKill(CancellationToken);
+
+fn to_response(r: OpResponse) -> Response {
+    let mut b = Response::builder()
+        .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &r.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    b.body(Body::from(r.body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Latency and outage apply to every route but `/_sim`.
+async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let (latency, outage) = {
+        let f = lock(&shared.faults);
+        (f.latency, f.outage)
+    };
+    if outage {
+        if let Some(k) = req.extensions().get::<ConnKill>() {
+            k.0.cancel();
+        }
+        return std::future::pending().await;
+    }
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    next.run(req).await
+}
+
+fn form(body: &Bytes) -> HashMap<String, String> {
+    parse_query(&String::from_utf8_lossy(body))
+        .into_iter()
+        .collect()
+}
+
+async fn token(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    shared.count("POST token".into());
+    to_response(shared.token(&tenant, &form(&body)))
+}
+
+async fn devicecode(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    shared.count("POST devicecode".into());
+    to_response(shared.devicecode(&tenant, &form(&body)))
+}
+
+async fn devicelogin() -> &'static str {
+    "navsync emulator: device logins are approved with POST /_sim/device/approve {\"user_code\": \"...\"} or automatically in demo mode.\n"
+}
+
+/// Takes the next injected failure, if one is pending.
+fn injected(shared: &Shared) -> Option<OpResponse> {
+    let mut f = lock(&shared.faults);
+    if f.throttle_remaining > 0 {
+        f.throttle_remaining -= 1;
+        return Some(requests_exceeded(
+            &shared.cfg.limits,
+            f.throttle_retry_after,
+        ));
+    }
+    if f.burst_remaining > 0 {
+        f.burst_remaining -= 1;
+        return Some(if f.burst_status == 503 {
+            let mut r = OpResponse::no_content();
+            r.status = 503;
+            r.headers = vec![("Content-Type".into(), "text/plain".into())];
+            r.body = b"Service Unavailable".to_vec();
+            r
+        } else {
+            ApiError::new(500, "0x80040216", "An unexpected error occurred.").into_response()
+        });
+    }
+    None
+}
+
+fn truncate(shared: &Shared, mut r: OpResponse) -> OpResponse {
+    let mut f = lock(&shared.faults);
+    if f.truncate_remaining > 0 && r.is_json() && !r.body.is_empty() {
+        f.truncate_remaining -= 1;
+        let half = r.body.len() / 2;
+        r.body.truncate(half);
+    }
+    r
+}
+
+async fn webapi(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/data/v9.2/")
+        .unwrap_or_default();
+    let req = OpRequest {
+        method: method.as_str().to_string(),
+        path: percent_decode(path),
+        query: parse_query(uri.query().unwrap_or_default()),
+        headers: headers
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().ok()?.to_string(),
+                ))
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
+    shared.count(req.kind());
+    if let Some(r) = injected(&shared) {
+        return to_response(truncate(&shared, r));
+    }
+    let user = match shared.authenticate(req.header("authorization")) {
+        Ok(u) => u,
+        Err(r) => return to_response(r),
+    };
+    let limits = shared.cfg.limits.clone();
+    if let Err(r) = lock(&shared.limiter).admit(&user, &limits) {
+        return to_response(r);
+    }
+    let started = Instant::now();
+    let worker = {
+        let shared = shared.clone();
+        let user = user.clone();
+        tokio::task::spawn_blocking(move || {
+            if req.path == "$batch" && req.method == "POST" {
+                batch::run(&shared, &user, &req)
+            } else if req.method == "GET" {
+                shared.execute_read(&shared.read_db(), &user, &req)
+            } else {
+                shared.execute_write(&mut shared.write_db(), &user, &req, &HashMap::new())
+            }
+        })
+    };
+    let resp = worker.await.unwrap_or_else(|_| {
+        ApiError::new(500, "0x80040216", "An unexpected error occurred.").into_response()
+    });
+    lock(&shared.limiter).finish(&user, started.elapsed());
+    to_response(truncate(&shared, resp))
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let faulty = Router::new()
+        .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode))
+        .route("/devicelogin", get(devicelogin))
+        .route("/api/data/v9.2/{*rest}", any(webapi))
+        .layer(middleware::from_fn_with_state(shared.clone(), faults_layer));
+    faulty.merge(control_http::routes()).with_state(shared)
+}
+
+/// Serves until `stop` is cancelled.
+pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            _ = stop.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((s, _)) => s,
+                Err(_) => continue,
+            },
+        };
+        let kill = CancellationToken::new();
+        let svc =
+            TowerToHyperService::new(app.clone().layer(axum::Extension(ConnKill(kill.clone()))));
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = conn => {},
+                _ = kill.cancelled() => {},
+                _ = stop.cancelled() => {},
+            }
+        });
+    }
+}

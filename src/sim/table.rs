@@ -1,0 +1,265 @@
+//! The emulator's in-memory tables, built for the large tenant's full pull:
+//! rows stay in insertion order in a `Vec` (a page is a contiguous scan from
+//! a position, so a skiptoken is just that position) with an id index, and
+//! every change stamps a global sequence number that change tracking reads.
+//!
+//! Writes inside a `$batch` change set go through a journal so a failing
+//! request rolls the whole change set back.
+
+use std::collections::HashMap;
+
+use super::schema::{self, EntityDef};
+use super::tenant::Row;
+
+#[derive(Debug, Default)]
+pub struct Table {
+    rows: Vec<Option<Row>>,
+    versions: Vec<u64>,
+    index: HashMap<String, usize>,
+    /// (sequence number of the delete, id) in delete order.
+    deleted: Vec<(u64, String)>,
+}
+
+impl Table {
+    pub fn len_positions(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn at(&self, pos: usize) -> Option<(&Row, u64)> {
+        let row = self.rows.get(pos)?.as_ref()?;
+        Some((row, self.versions[pos]))
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    pub fn get(&self, id: &str) -> Option<(&Row, u64)> {
+        self.at(self.position(id)?)
+    }
+
+    pub fn live_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().flatten()
+    }
+
+    /// Positions of rows changed after `since`, in table order.
+    pub fn changed_since(&self, since: u64, upto: u64) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&p| {
+                self.rows[p].is_some() && self.versions[p] > since && self.versions[p] <= upto
+            })
+            .collect()
+    }
+
+    pub fn deleted_since(&self, since: u64, upto: u64) -> Vec<String> {
+        self.deleted
+            .iter()
+            .filter(|(s, _)| *s > since && *s <= upto)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+enum Undo {
+    Inserted {
+        set: &'static str,
+        id: String,
+    },
+    Updated {
+        set: &'static str,
+        pos: usize,
+        old: Row,
+        version: u64,
+    },
+    Deleted {
+        set: &'static str,
+        pos: usize,
+        id: String,
+        old: Row,
+        version: u64,
+    },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteError {
+    Duplicate,
+    NotFound,
+}
+
+#[derive(Debug, Default)]
+pub struct Db {
+    tables: HashMap<&'static str, Table>,
+    seq: u64,
+    /// Delta tokens at or below this sequence number have expired.
+    delta_floor: u64,
+    journal: Option<(u64, Vec<Undo>)>,
+}
+
+impl Db {
+    pub fn new() -> Self {
+        let mut db = Db::default();
+        for e in schema::ENTITIES {
+            db.tables.insert(e.set, Table::default());
+        }
+        db
+    }
+
+    pub fn table(&self, set: &str) -> Option<&Table> {
+        self.tables.get(set)
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub fn delta_floor(&self) -> u64 {
+        self.delta_floor
+    }
+
+    /// Makes every delta token handed out so far expired, as an organisation
+    /// whose change-tracking retention has passed.
+    pub fn expire_delta_tokens(&mut self) {
+        self.delta_floor = self.next_seq();
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    fn table_mut(&mut self, def: &EntityDef) -> &mut Table {
+        self.tables.entry(def.set).or_default()
+    }
+
+    fn record(&mut self, undo: Undo) {
+        if let Some((_, j)) = self.journal.as_mut() {
+            j.push(undo);
+        }
+    }
+
+    pub fn insert(&mut self, def: &'static EntityDef, row: Row) -> Result<String, WriteError> {
+        let id = row
+            .get(def.key)
+            .and_then(|v| v.as_str())
+            .map(str::to_ascii_lowercase)
+            .ok_or(WriteError::NotFound)?;
+        if self
+            .tables
+            .get(def.set)
+            .is_some_and(|t| t.index.contains_key(&id))
+        {
+            return Err(WriteError::Duplicate);
+        }
+        let seq = self.next_seq();
+        let t = self.table_mut(def);
+        t.index.insert(id.clone(), t.rows.len());
+        t.rows.push(Some(row));
+        t.versions.push(seq);
+        self.record(Undo::Inserted {
+            set: def.set,
+            id: id.clone(),
+        });
+        Ok(id)
+    }
+
+    pub fn replace(
+        &mut self,
+        def: &'static EntityDef,
+        id: &str,
+        row: Row,
+    ) -> Result<(), WriteError> {
+        let pos = self
+            .tables
+            .get(def.set)
+            .and_then(|t| t.position(id))
+            .ok_or(WriteError::NotFound)?;
+        let seq = self.next_seq();
+        let t = self.table_mut(def);
+        let old = t.rows[pos].replace(row).ok_or(WriteError::NotFound)?;
+        let version = std::mem::replace(&mut t.versions[pos], seq);
+        self.record(Undo::Updated {
+            set: def.set,
+            pos,
+            old,
+            version,
+        });
+        Ok(())
+    }
+
+    pub fn delete(&mut self, def: &'static EntityDef, id: &str) -> Result<Row, WriteError> {
+        let id = id.to_ascii_lowercase();
+        let pos = self
+            .tables
+            .get(def.set)
+            .and_then(|t| t.position(&id))
+            .ok_or(WriteError::NotFound)?;
+        let seq = self.next_seq();
+        let t = self.table_mut(def);
+        let old = t.rows[pos].take().ok_or(WriteError::NotFound)?;
+        t.index.remove(&id);
+        t.deleted.push((seq, id.clone()));
+        let version = t.versions[pos];
+        self.record(Undo::Deleted {
+            set: def.set,
+            pos,
+            id,
+            old: old.clone(),
+            version,
+        });
+        Ok(old)
+    }
+
+    /// Starts a change set: later writes can be undone with [`Db::rollback`].
+    pub fn begin(&mut self) {
+        self.journal = Some((self.seq, Vec::new()));
+    }
+
+    pub fn commit(&mut self) {
+        self.journal = None;
+    }
+
+    pub fn rollback(&mut self) {
+        let Some((seq, undos)) = self.journal.take() else {
+            return;
+        };
+        for undo in undos.into_iter().rev() {
+            match undo {
+                Undo::Inserted { set, id } => {
+                    if let Some(t) = self.tables.get_mut(set)
+                        && let Some(pos) = t.index.remove(&id)
+                    {
+                        t.rows.truncate(pos);
+                        t.versions.truncate(pos);
+                    }
+                }
+                Undo::Updated {
+                    set,
+                    pos,
+                    old,
+                    version,
+                } => {
+                    if let Some(t) = self.tables.get_mut(set) {
+                        t.rows[pos] = Some(old);
+                        t.versions[pos] = version;
+                    }
+                }
+                Undo::Deleted {
+                    set,
+                    pos,
+                    id,
+                    old,
+                    version,
+                } => {
+                    if let Some(t) = self.tables.get_mut(set) {
+                        t.rows[pos] = Some(old);
+                        t.versions[pos] = version;
+                        t.index.insert(id, pos);
+                        t.deleted.pop();
+                    }
+                }
+            }
+        }
+        self.seq = seq;
+    }
+}
