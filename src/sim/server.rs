@@ -39,7 +39,9 @@ fn to_response(r: OpResponse) -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// Latency and outage apply to every route but `/_sim`.
+/// Outage applies to every route but `/_sim`; so does latency, which the
+/// Web API adds after admission instead (it is server time there, counted
+/// against the execution-time and concurrency limits).
 async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (latency, outage) = {
         let f = lock(&shared.faults);
@@ -51,7 +53,7 @@ async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         }
         return std::future::pending().await;
     }
-    if !latency.is_zero() {
+    if !latency.is_zero() && !req.uri().path().starts_with("/api/") {
         tokio::time::sleep(latency).await;
     }
     next.run(req).await
@@ -159,6 +161,10 @@ async fn webapi(
         return to_response(r);
     }
     let started = Instant::now();
+    let latency = lock(&shared.faults).latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let worker = {
         let shared = shared.clone();
         let user = user.clone();
