@@ -13,6 +13,8 @@ mod device;
 mod faults;
 #[path = "sim/metadata.rs"]
 mod metadata;
+#[path = "sim/perf.rs"]
+mod perf;
 #[path = "sim/read.rs"]
 mod read;
 #[path = "sim/tracking.rs"]
