@@ -1,1 +1,3 @@
 //! Headless subcommands, one module each; `cli` parses and dispatches here.
+
+pub mod activities;
