@@ -208,8 +208,7 @@ impl Matcher {
             (Some(_), false) => format!("no contact at {account_label}"),
         };
         let mut scored = at_company;
-        let (_, family) = normalise::given_and_family(&name);
-        if let Some(block) = self.ix.by_family.get(family) {
+        if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
             let seen: HashSet<Idx> = scored.iter().map(|(i, _)| *i).collect();
             scored.extend(
                 block

@@ -33,8 +33,10 @@ pub struct BlockingIndex {
     pub accounts: Vec<IndexedAccount>,
     pub by_email: HashMap<String, Vec<Idx>>,
     pub by_profile: HashMap<String, Vec<Idx>>,
-    /// Normalised family name (last word) -> contacts; the block for
-    /// suggesting candidates when the company gave nothing.
+    /// Family name plus given-name initial -> contacts: the block for
+    /// suggesting look-alikes outside the member's company. The initial
+    /// keeps a common surname's block small; a typo in the first letter of
+    /// a surname is the price.
     pub by_family: HashMap<String, Vec<Idx>>,
     pub by_account: HashMap<Idx, Vec<Idx>>,
     pub account_by_key: HashMap<String, Vec<Idx>>,
@@ -77,9 +79,8 @@ impl BlockingIndex {
                 ix.by_profile.entry(p).or_default().push(i);
             }
             let name = normalise::person_name(&c.fullname);
-            let (_, family) = normalise::given_and_family(&name);
-            if !family.is_empty() {
-                ix.by_family.entry(family.to_string()).or_default().push(i);
+            if let Some(key) = family_key(&name) {
+                ix.by_family.entry(key).or_default().push(i);
             }
             if let Some(a) = account {
                 ix.by_account.entry(a).or_default().push(i);
@@ -93,4 +94,11 @@ impl BlockingIndex {
         }
         ix
     }
+}
+
+/// The `by_family` key of a normalised name: "perez a" for "ana perez".
+pub fn family_key(name: &str) -> Option<String> {
+    let (given, family) = normalise::given_and_family(name);
+    let initial = given.chars().next()?;
+    (!family.is_empty()).then(|| format!("{family} {initial}"))
 }
