@@ -222,7 +222,7 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Sync(_)) => not_yet("sync"),
         Some(Command::Connect) => not_yet("connect"),
         Some(Command::Disconnect { .. }) => not_yet("disconnect"),
-        Some(Command::Seats(_)) => not_yet("seats"),
+        Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
         Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
         Some(Command::Sim(_)) => not_yet("sim"),
         Some(Command::Bench {

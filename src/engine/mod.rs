@@ -7,6 +7,7 @@ pub mod command;
 pub mod event;
 pub mod import;
 pub mod matching;
+pub mod seats;
 
 pub use command::Command;
 pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
