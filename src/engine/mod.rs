@@ -2,8 +2,12 @@
 //! headless commands talk to it only through [`Command`]s in and
 //! [`Event`]s plus a [`Status`] snapshot out.
 
+pub mod bench_match;
 pub mod command;
 pub mod event;
+pub mod import;
+pub mod matching;
+pub mod seats;
 
 pub use command::Command;
 pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
