@@ -3,6 +3,8 @@
 
 #[path = "engine/fixtures.rs"]
 mod fixtures;
+#[path = "engine/headless.rs"]
+mod headless;
 #[path = "engine/reconcile.rs"]
 mod reconcile;
 #[path = "engine/service.rs"]
