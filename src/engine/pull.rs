@@ -12,6 +12,14 @@
 //! reconciliation: a row the full read did not return no longer exists in
 //! the CRM, and change tracking will never report its deletion to us now.
 //!
+//! A cancelled or failed full read keeps the pages it committed (each is
+//! whole, upserts are idempotent) but stores no delta link, so the next run
+//! reads that table in full again and ends with delete reconciliation;
+//! tables already finished keep their links and go incremental. Resuming
+//! from the last `@odata.nextLink` instead is deliberately not done: paging
+//! cookies are short-lived, and a delta link obtained at the end of a read
+//! resumed hours later could miss changes made to pages read before.
+//!
 //! Why the reads are not filtered (e.g. to open opportunities only):
 //! Dataverse change tracking accepts `$select` but not `$filter`, and even
 //! if it did, an opportunity that became won or lost would fall out of the
