@@ -219,7 +219,7 @@ fn run(cli: Cli) -> ExitStatus {
             ExitStatus::Ok
         }
         Some(Command::Status { .. }) => not_yet("status"),
-        Some(Command::Sync(_)) => not_yet("sync"),
+        Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Connect) => not_yet("connect"),
         Some(Command::Disconnect { .. }) => not_yet("disconnect"),
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),

@@ -2,3 +2,4 @@
 
 pub mod activities;
 pub mod seats;
+pub mod sync;
