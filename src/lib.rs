@@ -14,3 +14,4 @@ pub mod logging;
 pub mod paths;
 pub mod sim;
 pub mod store;
+pub mod ui;
