@@ -200,3 +200,50 @@ fn header_shows_last_sync_relative_and_absolute() {
         "{header}"
     );
 }
+
+/// The seed's errors show with their detail and next step, and the badge
+/// says so in words.
+#[test]
+fn connection_error_shows_detail_and_next_step() {
+    use navsync::engine::{ErrorClass, UserError};
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    st.last_error = Some(UserError {
+        class: ErrorClass::InsufficientPrivileges,
+        message: "Insufficient privileges".into(),
+        detail: "403: missing prvReadOpportunity".into(),
+        next_step: "Ask your CRM admin to grant prvReadOpportunity".into(),
+    });
+    app.on_status(st);
+    app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
+        navsync::ui::loader::ConnectionData::default(),
+    )));
+    let s = screen(&mut app, 80, 24);
+    for want in [
+        "✘ Error",
+        "Not connected — press c to connect",
+        "✘ Insufficient privileges",
+        "Detail: 403: missing prvReadOpportunity",
+        "Next step: Ask your CRM admin to grant prvReadOpportunity",
+        "none run yet",
+    ] {
+        assert!(s.contains(want), "{want}\n{s}");
+    }
+    insta::assert_snapshot!("connection_error_80x24", s);
+}
+
+#[test]
+fn settings_without_cached_crm_choices_offer_not_sure() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    let mut data = crate::fixture::settings();
+    data.choices = None;
+    data.effective.pipeline_stage = None;
+    app.on_snapshot(navsync::ui::loader::Snapshot::Settings(Box::new(data)));
+    app.tab = Tab::Settings;
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("◂ Not sure (all open opportunities) ▸"), "{s}");
+    assert!(s.contains("until then only \"Not sure\" is offered"), "{s}");
+}
