@@ -286,6 +286,10 @@ impl Shared {
     ) -> Result<OpResponse, ApiError> {
         let caller = self.resolve_caller(db, token_user, req)?;
         let path = req.path.trim_end_matches('/');
+        let (path, multiple) = match path.strip_suffix("/Microsoft.Dynamics.CRM.CreateMultiple") {
+            Some(set) => (set, true),
+            None => (path, false),
+        };
         let (set, id) = split_entity_path(path);
         let def = self.entity(set)?;
         let ctx = write::WriteCtx {
@@ -294,6 +298,9 @@ impl Shared {
             def,
             content_ids,
         };
+        if multiple && req.method == "POST" {
+            return write::create_multiple(&ctx, db, req);
+        }
         match (req.method.as_str(), id) {
             ("POST", None) => write::create(&ctx, db, req),
             ("PATCH", Some(id)) => write::upsert(&ctx, db, req, id),

@@ -285,6 +285,66 @@ pub fn create(ctx: &WriteCtx, db: &mut Db, req: &OpRequest) -> Result<OpResponse
     ctx.insert_new(db, req, &id, body)
 }
 
+/// POST {set}/Microsoft.Dynamics.CRM.CreateMultiple: `{"Targets": [...]}`
+/// created all or none; answers the new ids in order.
+pub fn create_multiple(
+    ctx: &WriteCtx,
+    db: &mut Db,
+    req: &OpRequest,
+) -> Result<OpResponse, ApiError> {
+    let def = ctx.def;
+    ctx.shared.require(
+        db,
+        ctx.caller,
+        &format!("prvCreate{}", def.privilege),
+        Some(def),
+    )?;
+    let mut body = payload(def, &req.body)?;
+    let Some(Value::Array(targets)) = body.remove("Targets") else {
+        return Err(ApiError::bad_request(
+            "CreateMultiple needs a 'Targets' array.",
+        ));
+    };
+    let sp = db.savepoint();
+    let mut ids = Vec::with_capacity(targets.len());
+    for target in targets {
+        let created = (|| {
+            let Value::Object(mut t) = target else {
+                return Err(ApiError::bad_request(
+                    "Each CreateMultiple target must be an object.",
+                ));
+            };
+            let ty = t
+                .remove("@odata.type")
+                .and_then(|v| v.as_str().map(|s| s.trim_start_matches('#').to_string()));
+            if ty.as_deref() != Some(def.type_name().as_str()) {
+                return Err(ApiError::bad_request(format!(
+                    "Each target must have \"@odata.type\": \"{}\".",
+                    def.type_name()
+                )));
+            }
+            let id = body_id(def, &t)?.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            ctx.insert_new(db, req, &id, t)?;
+            Ok(id)
+        })();
+        match created {
+            Ok(id) => ids.push(Value::String(id)),
+            Err(e) => {
+                db.rollback(sp);
+                return Err(e);
+            }
+        }
+    }
+    db.release(sp);
+    Ok(OpResponse::json(
+        200,
+        &serde_json::json!({
+            "@odata.context": format!("{}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse", ctx.shared.api_base()),
+            "Ids": ids,
+        }),
+    ))
+}
+
 /// PATCH {set}(id): update, or create with that id (upsert). `If-Match: *`
 /// forbids the create, `If-None-Match: *` forbids the update.
 pub fn upsert(
