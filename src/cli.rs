@@ -219,12 +219,15 @@ fn run(cli: Cli) -> ExitStatus {
             ExitStatus::Ok
         }
         Some(Command::Status { .. }) => not_yet("status"),
-        Some(Command::Sync(_)) => not_yet("sync"),
+        Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Connect) => not_yet("connect"),
         Some(Command::Disconnect { .. }) => not_yet("disconnect"),
-        Some(Command::Seats(_)) => not_yet("seats"),
-        Some(Command::Activities(_)) => not_yet("activities import"),
+        Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
+        Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
         Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Bench {
+            which: BenchKind::Match,
+        }) => crate::engine::bench_match::run(),
         Some(Command::Bench { .. }) => not_yet("bench"),
     }
 }

@@ -36,7 +36,14 @@ fn config_line() -> impl Strategy<Value = String> {
         Just("\"http://10.0.0.1\"".to_string()),
         "\\PC{0,12}",
     ];
-    let tables = prop::sample::select(vec!["[crm]", "[sync]", "[writeback]", "[matching]", "[log]", "[other]"]);
+    let tables = prop::sample::select(vec![
+        "[crm]",
+        "[sync]",
+        "[writeback]",
+        "[matching]",
+        "[log]",
+        "[other]",
+    ]);
     prop_oneof![
         (keys, values).prop_map(|(k, v)| format!("{k} = {v}")),
         tables.prop_map(str::to_string),

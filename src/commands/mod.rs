@@ -1,1 +1,5 @@
 //! Headless subcommands, one module each; `cli` parses and dispatches here.
+
+pub mod activities;
+pub mod seats;
+pub mod sync;

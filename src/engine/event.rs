@@ -36,6 +36,13 @@ pub enum Event {
         /// One line, e.g. "imported 120 accounts, 430 leads; wrote 12 activities".
         summary: String,
     },
+    /// A table's change-tracking token was rejected (expired), so this run
+    /// reads that table in full once (and the run's mode becomes full).
+    DeltaRejected {
+        run_id: i64,
+        /// Entity set name, e.g. "opportunities".
+        table: String,
+    },
     /// A request is retried after a transient failure.
     Retry {
         attempt: u32,

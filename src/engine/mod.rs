@@ -2,13 +2,34 @@
 //! headless commands talk to it only through [`Command`]s in and
 //! [`Event`]s plus a [`Status`] snapshot out.
 
+pub mod bench_match;
 pub mod command;
+mod command_loop;
+pub mod dry_run;
+mod emit;
+mod error;
 pub mod event;
+pub mod import;
+pub mod matching;
+pub mod pull;
+pub mod run;
+pub mod schedule;
+pub mod seats;
+pub mod settings;
+mod writeback_phase;
+pub mod writer;
 
 pub use command::Command;
+pub use error::EngineError;
 pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
 
+use std::path::Path;
+use std::sync::Arc;
+
 use tokio::sync::{broadcast, mpsc, watch};
+
+use crate::config::Config;
+use crate::store::{self, Store, connection, runs};
 
 /// The console's and the headless commands' grip on a running engine.
 /// Sending never blocks (unbounded), so a slow engine cannot freeze a key
@@ -17,4 +38,61 @@ pub struct EngineHandle {
     pub commands: mpsc::UnboundedSender<Command>,
     pub events: broadcast::Receiver<Event>,
     pub status: watch::Receiver<Status>,
+}
+
+pub struct Engine;
+
+impl Engine {
+    /// Opens the store at `store_path` as the single writer, closes runs a
+    /// dead process left open, and starts the command loop on the current
+    /// tokio runtime. The engine stops on `Command::Shutdown` (or when every
+    /// command sender is dropped); the event channel then closes.
+    pub fn start(config: Config, store_path: &Path) -> Result<EngineHandle, EngineError> {
+        let store = Store::open(store_path)?;
+        let abandoned = runs::close_abandoned(store.conn())?;
+        if abandoned > 0 {
+            tracing::warn!(
+                abandoned,
+                "closed sync runs left open by a process that ended"
+            );
+        }
+        let initial = initial_status(&store)?;
+        let eff = settings::effective(store.conn(), &config)?;
+        let last_start = runs::last_started(store.conn())?;
+        let writer = writer::Writer::spawn(store)?;
+        let (emitter, events, status) = emit::Emitter::new(initial);
+        let (commands, rx) = mpsc::unbounded_channel();
+        let now = chrono::Utc::now();
+        let core = command_loop::CommandLoop {
+            config: Arc::new(config),
+            writer,
+            emitter,
+            store_path: store_path.to_path_buf(),
+            source: None,
+            interval: eff.sync_interval,
+            next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+        };
+        tokio::spawn(core.run(rx));
+        Ok(EngineHandle {
+            commands,
+            events,
+            status,
+        })
+    }
+}
+
+/// The status a fresh engine starts from, read from the store.
+fn initial_status(store: &Store) -> store::Result<Status> {
+    let conn = connection::get(store.conn())?;
+    let connected = conn
+        .as_ref()
+        .is_some_and(|c| c.state == connection::ConnState::Connected);
+    Ok(Status {
+        connected,
+        instance_url: conn.as_ref().map(|c| c.instance_url.clone()),
+        crm_user: conn.as_ref().and_then(|c| c.crm_user_name.clone()),
+        org_version: conn.as_ref().and_then(|c| c.org_version.clone()),
+        last_sync: runs::last_success(store.conn())?,
+        ..Status::default()
+    })
 }

@@ -247,3 +247,65 @@ pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// A mirrored row of any table, as a page of the pull delivers it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    SystemUser(SystemUser),
+    Account(Account),
+    Contact(Contact),
+    Opportunity(Opportunity),
+}
+
+impl Row {
+    pub fn table(&self) -> Table {
+        match self {
+            Self::SystemUser(_) => Table::SystemUsers,
+            Self::Account(_) => Table::Accounts,
+            Self::Contact(_) => Table::Contacts,
+            Self::Opportunity(_) => Table::Opportunities,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Self::SystemUser(u) => &u.systemuserid,
+            Self::Account(a) => &a.accountid,
+            Self::Contact(c) => &c.contactid,
+            Self::Opportunity(o) => &o.opportunityid,
+        }
+    }
+}
+
+pub fn upsert(conn: &Connection, row: &Row) -> Result<()> {
+    match row {
+        Row::SystemUser(u) => upsert_systemuser(conn, u),
+        Row::Account(a) => upsert_account(conn, a),
+        Row::Contact(c) => upsert_contact(conn, c),
+        Row::Opportunity(o) => upsert_opportunity(conn, o),
+    }
+}
+
+/// Every id mirrored for `table`.
+pub fn ids(conn: &Connection, table: Table) -> Result<Vec<String>> {
+    let (t, k) = table.sql_table_and_key();
+    let mut stmt = conn.prepare(&format!("SELECT {k} FROM {t}"))?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Delete reconciliation after a full re-read: removes every mirrored row
+/// of `table` whose id is not in `seen`. Returns how many went.
+pub fn delete_unseen(
+    conn: &Connection,
+    table: Table,
+    seen: &std::collections::HashSet<String>,
+) -> Result<usize> {
+    let mut n = 0;
+    for id in ids(conn, table)? {
+        if !seen.contains(&id) {
+            n += delete(conn, table, &id)?;
+        }
+    }
+    Ok(n)
+}

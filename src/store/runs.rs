@@ -178,3 +178,25 @@ pub fn last_success(conn: &Connection) -> Result<Option<String>> {
         )
         .optional()?)
 }
+
+/// Changes a running run's mode (an incremental run that had to read a
+/// table in full is recorded as full).
+pub fn set_mode(conn: &Connection, run_id: i64, mode: RunMode) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_runs SET mode = ?1 WHERE id = ?2",
+        params![mode.as_str(), run_id],
+    )?;
+    Ok(())
+}
+
+/// Start time of the newest run that was not a dry run: the schedule
+/// counts from it.
+pub fn last_started(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT started_at FROM sync_runs WHERE mode != 'dry_run' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

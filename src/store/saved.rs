@@ -137,3 +137,120 @@ pub fn purge_from_crm(conn: &Connection) -> Result<(usize, usize)> {
     }
     Ok((out[0], out[1]))
 }
+
+/// Which opportunities bring items into saved lists: the seed's selection
+/// rule, with the admin's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// Every seat matched to a CRM user syncs, whatever its own switch.
+    pub auto_sync_all_seats: bool,
+    /// Open opportunities at or past this sales stage; `None` = "Not sure"
+    /// (every open opportunity).
+    pub min_stage: Option<i64>,
+}
+
+/// What one reconciliation changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileCounts {
+    pub accounts_added: usize,
+    pub leads_added: usize,
+    pub accounts_removed: usize,
+    pub leads_removed: usize,
+    pub links_added: usize,
+    pub links_removed: usize,
+}
+
+/// Brings `saved_provenance` and the CRM-sourced saves in line with the
+/// mirrors under `sel`, set-based: the desired links are computed in one
+/// query into a temp table, then only the difference with the current
+/// links is written. An opportunity that was won, lost, deleted,
+/// reassigned or fell below the stage simply is not desired any more, so
+/// its links go and so does every item it alone brought in; manual saves
+/// are never deleted. Run it inside the caller's transaction.
+pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS desired_links (
+             seat_id INTEGER NOT NULL, item_kind TEXT NOT NULL, item_id TEXT NOT NULL, opportunityid TEXT NOT NULL,
+             PRIMARY KEY (seat_id, item_kind, item_id, opportunityid)) WITHOUT ROWID;
+         DELETE FROM temp.desired_links;",
+    )?;
+    conn.prepare_cached(
+        "WITH syncing AS (
+             SELECT id AS seat_id, crm_user_id FROM seats
+             WHERE crm_user_id IS NOT NULL AND (sync_enabled = 1 OR ?1)),
+         opps AS (
+             SELECT s.seat_id, o.opportunityid, o.accountid, o.contactid
+             FROM crm_opportunities o JOIN syncing s ON o.ownerid = s.crm_user_id
+             WHERE o.statecode = 0 AND (?2 IS NULL OR o.salesstagecode >= ?2))
+         INSERT OR IGNORE INTO temp.desired_links (seat_id, item_kind, item_id, opportunityid)
+         SELECT o.seat_id, 'account', o.accountid, o.opportunityid
+             FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
+         UNION ALL
+         SELECT o.seat_id, 'contact', o.contactid, o.opportunityid
+             FROM opps o JOIN crm_contacts c ON c.contactid = o.contactid
+         UNION ALL
+         SELECT o.seat_id, 'contact', c.contactid, o.opportunityid
+             FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
+             JOIN crm_contacts c ON c.parentaccountid = o.accountid",
+    )?
+    .execute(params![sel.auto_sync_all_seats, sel.min_stage])?;
+
+    let mut counts = ReconcileCounts {
+        links_removed: conn
+            .prepare_cached(
+                "DELETE FROM saved_provenance WHERE NOT EXISTS (
+                     SELECT 1 FROM temp.desired_links d WHERE d.seat_id = saved_provenance.seat_id
+                       AND d.item_kind = saved_provenance.item_kind AND d.item_id = saved_provenance.item_id
+                       AND d.opportunityid = saved_provenance.opportunityid)",
+            )?
+            .execute([])?,
+        links_added: conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO saved_provenance (seat_id, item_kind, item_id, opportunityid)
+                 SELECT seat_id, item_kind, item_id, opportunityid FROM temp.desired_links",
+            )?
+            .execute([])?,
+        ..ReconcileCounts::default()
+    };
+    let ts = now();
+    for kind in [ItemKind::Account, ItemKind::Contact] {
+        let (t, k) = kind.table_and_key();
+        // Items newly brought in: a fresh row, or a manual save that the CRM
+        // now also brings (flagged, not counted as added).
+        let added = conn
+            .prepare_cached(&format!(
+                "INSERT INTO {t} (seat_id, {k}, manual, from_crm, saved_at)
+                 SELECT DISTINCT seat_id, item_id, 0, 1, ?2 FROM temp.desired_links d
+                 WHERE d.item_kind = ?1 AND NOT EXISTS (
+                     SELECT 1 FROM {t} s WHERE s.seat_id = d.seat_id AND s.{k} = d.item_id)"
+            ))?
+            .execute(params![kind.as_str(), ts])?;
+        conn.prepare_cached(&format!(
+            "UPDATE {t} SET from_crm = 1 WHERE from_crm = 0 AND EXISTS (
+                 SELECT 1 FROM temp.desired_links d WHERE d.item_kind = ?1
+                   AND d.seat_id = {t}.seat_id AND d.item_id = {t}.{k})"
+        ))?
+        .execute([kind.as_str()])?;
+        let removed = conn
+            .prepare_cached(&format!(
+                "DELETE FROM {t} WHERE from_crm = 1 AND manual = 0 AND NOT EXISTS (
+                     SELECT 1 FROM saved_provenance p WHERE p.item_kind = ?1
+                       AND p.seat_id = {t}.seat_id AND p.item_id = {t}.{k})"
+            ))?
+            .execute([kind.as_str()])?;
+        conn.prepare_cached(&format!(
+            "UPDATE {t} SET from_crm = 0 WHERE from_crm = 1 AND NOT EXISTS (
+                 SELECT 1 FROM saved_provenance p WHERE p.item_kind = ?1
+                   AND p.seat_id = {t}.seat_id AND p.item_id = {t}.{k})"
+        ))?
+        .execute([kind.as_str()])?;
+        match kind {
+            ItemKind::Account => {
+                (counts.accounts_added, counts.accounts_removed) = (added, removed)
+            }
+            ItemKind::Contact => (counts.leads_added, counts.leads_removed) = (added, removed),
+        }
+    }
+    conn.execute("DELETE FROM temp.desired_links", [])?;
+    Ok(counts)
+}

@@ -38,3 +38,32 @@ pub fn remove(conn: &Connection, key: &str) -> Result<()> {
     conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
     Ok(())
 }
+
+/// One choice the console offers for a setting read from the CRM: a value
+/// (`None` is the seed's "Not sure") and the label shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Choice<T> {
+    pub value: Option<T>,
+    pub label: String,
+}
+
+/// The choices read from the CRM's metadata at the last sync, so the
+/// console can offer them without a round trip.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CrmChoices {
+    /// Pipeline-entry stages (sales stage option-set values and labels).
+    pub stages: Vec<Choice<i64>>,
+    /// Money columns of the opportunity, by logical name.
+    pub won_value_fields: Vec<Choice<String>>,
+    pub read_at: String,
+}
+
+const CHOICES_KEY: &str = "crm_choices";
+
+pub fn set_crm_choices(conn: &Connection, choices: &CrmChoices) -> Result<()> {
+    set(conn, CHOICES_KEY, choices)
+}
+
+pub fn crm_choices(conn: &Connection) -> Result<Option<CrmChoices>> {
+    get(conn, CHOICES_KEY)
+}

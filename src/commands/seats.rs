@@ -1,0 +1,179 @@
+//! `navsync seats list|enable|disable|assign`: seat management for
+//! scripts. Unknown seats or users are usage errors (exit 2) and change
+//! nothing; every change is one transaction.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::cli::{ExitStatus, SeatsCommand};
+use crate::config::Config;
+use crate::engine::seats::{self, SeatsError};
+use crate::store::seats::{Edition, Licence, Seat};
+use crate::store::{Store, mirror};
+
+pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
+    let store_file = crate::paths::store_file(data_dir);
+    let result = match cmd {
+        SeatsCommand::List { json } => match Store::open_readonly(&store_file) {
+            Ok(store) => list(&store, config, json),
+            Err(_) if !store_file.exists() => {
+                println!("no seats yet (no store at {})", store_file.display());
+                return ExitStatus::Ok;
+            }
+            Err(e) => Err(e.into()),
+        },
+        SeatsCommand::Enable { seats } => switch(&store_file, &seats, true),
+        SeatsCommand::Disable { seats } => switch(&store_file, &seats, false),
+        SeatsCommand::Assign {
+            users,
+            licence,
+            edition,
+        } => assign(&store_file, &users, &licence, &edition),
+    };
+    match result {
+        Ok(()) => ExitStatus::Ok,
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            match e {
+                CmdError::Usage(_)
+                | CmdError::Seats(
+                    SeatsError::UnknownSeat(_)
+                    | SeatsError::UnknownUser(_)
+                    | SeatsError::NotAssignable { .. },
+                ) => ExitStatus::Usage,
+                CmdError::Seats(SeatsError::Store(_)) => ExitStatus::Failure,
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CmdError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Seats(#[from] SeatsError),
+}
+
+impl From<crate::store::StoreError> for CmdError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CmdError::Seats(e.into())
+    }
+}
+
+fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
+    let seats = crate::store::seats::list(store.conn())?;
+    let users: HashMap<String, String> = mirror::systemusers(store.conn())?
+        .into_iter()
+        .map(|u| (u.systemuserid, u.fullname))
+        .collect();
+    let auto_all = config.sync.auto_sync_all_seats;
+    let user_name = |s: &Seat| {
+        s.crm_user_id
+            .as_ref()
+            .map(|id| users.get(id).cloned().unwrap_or_else(|| id.clone()))
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = seats
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "id": s.id,
+                    "member_id": s.member_id,
+                    "name": s.name,
+                    "email": s.email,
+                    "licence": s.licence,
+                    "edition": s.edition,
+                    "crm_user_id": s.crm_user_id,
+                    "crm_user_name": user_name(s),
+                    "sync_enabled": s.sync_enabled,
+                    "in_crm": s.in_crm(auto_all),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    println!(
+        "{:>4}  {:<20} {:<24} {:<8} {:<10} {:<24} {:<4} IN CRM",
+        "ID", "MEMBER", "NAME", "LICENCE", "EDITION", "CRM USER", "SYNC"
+    );
+    for s in &seats {
+        println!(
+            "{:>4}  {:<20} {:<24} {:<8} {:<10} {:<24} {:<4} {}",
+            s.id,
+            s.member_id,
+            s.name,
+            s.licence.as_str(),
+            s.edition.as_str(),
+            user_name(s).unwrap_or_else(|| "-".into()),
+            if s.sync_enabled { "on" } else { "off" },
+            if s.in_crm(auto_all) { "In CRM" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdError> {
+    if refs.is_empty() {
+        return Err(CmdError::Usage(
+            "name at least one seat (id or member id); see `navsync seats list`".into(),
+        ));
+    }
+    let mut store = Store::open(store_file)?;
+    let ids = seats::resolve_refs(&crate::store::seats::list(store.conn())?, refs)?;
+    let changed = seats::set_sync(&mut store, &ids, enabled)?;
+    println!(
+        "sync {} for {} seat(s); {changed} changed",
+        if enabled { "on" } else { "off" },
+        ids.len()
+    );
+    Ok(())
+}
+
+fn assign(
+    store_file: &Path,
+    users: &[String],
+    licence: &str,
+    edition: &str,
+) -> Result<(), CmdError> {
+    if users.is_empty() {
+        return Err(CmdError::Usage(
+            "name at least one CRM user (system user id or e-mail)".into(),
+        ));
+    }
+    let licence = match licence.trim().to_ascii_lowercase().as_str() {
+        "admin" => Licence::Admin,
+        "member" => Licence::Member,
+        other => {
+            return Err(CmdError::Usage(format!(
+                "licence {other:?}: use admin or member"
+            )));
+        }
+    };
+    let edition = match edition.trim().to_ascii_lowercase().as_str() {
+        "team" => Edition::Team,
+        "enterprise" => Edition::Enterprise,
+        other => {
+            return Err(CmdError::Usage(format!(
+                "edition {other:?}: use team or enterprise"
+            )));
+        }
+    };
+    let mut store = Store::open(store_file)?;
+    let out = seats::assign(&mut store, users, licence, edition)?;
+    for s in &out.created {
+        println!("created seat {} for {}", s.id, s.name);
+    }
+    for s in &out.linked {
+        println!(
+            "matched existing seat {} ({}) to the CRM user",
+            s.id, s.name
+        );
+    }
+    for s in &out.already {
+        println!("{} already holds seat {}; not duplicated", s.name, s.id);
+    }
+    println!("{}", out.summary());
+    Ok(())
+}

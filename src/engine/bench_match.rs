@@ -1,0 +1,231 @@
+//! `navsync bench match`: 50k activities against 200k contacts from a
+//! deterministic synthetic tenant, timed as index build + matching, against
+//! a same-run floor: a plain exact-e-mail HashMap over the same data (the
+//! least any matcher must do). Generation is not timed.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::matching::{Matcher, Member};
+use crate::cli::ExitStatus;
+use crate::config::Config;
+use crate::store::mirror::{Account, Contact};
+
+const ACCOUNTS: usize = 20_000;
+const CONTACTS: usize = 200_000;
+const ACTIVITIES: usize = 50_000;
+const SEED: u64 = 7;
+
+const GIVEN: &[&str] = &[
+    "Ana", "José", "María", "Jürgen", "Zoë", "Liam", "Olivia", "Noah", "Emma", "Lucía", "Mateo",
+    "Sofía", "Hugo", "Chloé", "Léa", "Björn", "Åsa", "Pedro", "Inés", "Tomás", "Aoife", "Seán",
+    "Kenji", "Priya", "Omar", "Fatima", "Ivan", "Olga", "Marco", "Giulia", "Pierre", "Amélie",
+    "Lars", "Ingrid", "Carlos", "Elena", "David", "Sarah", "James", "Laura",
+];
+const FAMILY: &[&str] = &[
+    "García",
+    "Fernández",
+    "López",
+    "Martínez",
+    "Müller",
+    "Schmidt",
+    "O'Brien",
+    "Smith",
+    "Jones",
+    "Brown",
+    "Dubois",
+    "Lefèvre",
+    "Rossi",
+    "Bianchi",
+    "Nowak",
+    "Kowalski",
+    "Andersson",
+    "Johansson",
+    "Novák",
+    "Horváth",
+    "Tanaka",
+    "Suzuki",
+    "Patel",
+    "Sharma",
+    "Haddad",
+    "Petrov",
+    "Ivanova",
+    "Silva",
+    "Santos",
+    "Costa",
+    "Murphy",
+    "Kelly",
+    "Walsh",
+    "Nieminen",
+    "Korhonen",
+    "Yilmaz",
+    "Kaya",
+    "Papadopoulos",
+    "Nagy",
+    "Popescu",
+];
+const WORDS: &[&str] = &[
+    "Acme", "Nimbus", "Vértice", "Nordic", "Iberia", "Atlas", "Quantum", "Helix", "Zenit",
+    "Orbital", "Cobalt", "Lumen", "Pioneer", "Summit", "Vector", "Aurora",
+];
+const SUFFIXES: &[&str] = &[
+    "Inc.", "Ltd", "S.A.", "S.L.", "GmbH", "AG", "plc", "Corp", "LLC",
+];
+
+struct Tenant {
+    accounts: Vec<Account>,
+    contacts: Vec<Contact>,
+}
+
+/// What a synthetic activity says about its member.
+struct MemberSeed {
+    name: String,
+    company: Option<String>,
+    email: Option<String>,
+    profile_url: Option<String>,
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, xs: &[&'a str]) -> &'a str {
+    xs[rng.random_range(0..xs.len())]
+}
+
+fn generate() -> (Tenant, Vec<MemberSeed>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let accounts: Vec<Account> = (0..ACCOUNTS)
+        .map(|i| {
+            let word = pick(&mut rng, WORDS);
+            Account {
+                accountid: format!("a-{i:06}"),
+                name: format!("{word} {i} {}", pick(&mut rng, SUFFIXES)),
+                websiteurl: Some(format!("https://www.{}{i}.com/", word.to_lowercase())),
+                parentaccountid: None,
+                ownerid: None,
+                modifiedon: None,
+            }
+        })
+        .collect();
+    let contacts: Vec<Contact> = (0..CONTACTS)
+        .map(|i| {
+            let given = pick(&mut rng, GIVEN);
+            let family = pick(&mut rng, FAMILY);
+            let ascii = deunicode::deunicode(&format!("{given}.{family}")).to_lowercase();
+            Contact {
+                contactid: format!("c-{i:07}"),
+                fullname: format!("{given} {family}"),
+                firstname: Some(given.into()),
+                lastname: Some(family.into()),
+                email: rng
+                    .random_bool(0.7)
+                    .then(|| format!("{ascii}.{i}@example{}.com", i % ACCOUNTS)),
+                jobtitle: None,
+                parentaccountid: Some(format!("a-{:06}", rng.random_range(0..ACCOUNTS))),
+                linkedin_url: rng
+                    .random_bool(0.5)
+                    .then(|| format!("https://www.linkedin.com/in/{ascii}-{i}")),
+                modifiedon: None,
+            }
+        })
+        .collect();
+    let members = (0..ACTIVITIES)
+        .map(|_| {
+            let c = &contacts[rng.random_range(0..CONTACTS)];
+            let account = c
+                .parentaccountid
+                .as_deref()
+                .and_then(|a| a.strip_prefix("a-"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|n| &accounts[n]);
+            let company = account.map(|a| a.name.clone());
+            match rng.random_range(0..100) {
+                0..35 => MemberSeed {
+                    name: c.fullname.clone(),
+                    company,
+                    email: c.email.as_ref().map(|e| e.to_uppercase()),
+                    profile_url: None,
+                },
+                35..55 => MemberSeed {
+                    name: c.fullname.clone(),
+                    company: None,
+                    email: None,
+                    profile_url: c.linkedin_url.as_ref().map(|u| format!("{u}/?trk=bench")),
+                },
+                55..85 => MemberSeed {
+                    name: deunicode::deunicode(&c.fullname).to_uppercase(),
+                    company: company.map(|n| n.split(' ').take(2).collect::<Vec<_>>().join(" ")),
+                    email: None,
+                    profile_url: None,
+                },
+                _ => MemberSeed {
+                    name: format!("{} {}", pick(&mut rng, GIVEN), pick(&mut rng, FAMILY)),
+                    company: Some(format!("Unknown {} Ltd", rng.random_range(0..1000))),
+                    email: None,
+                    profile_url: None,
+                },
+            }
+        })
+        .collect();
+    (Tenant { accounts, contacts }, members)
+}
+
+pub fn run() -> ExitStatus {
+    println!(
+        "bench match: {ACTIVITIES} activities against {CONTACTS} contacts and {ACCOUNTS} accounts (seed {SEED})"
+    );
+    let (tenant, seeds) = generate();
+    let members: Vec<Member<'_>> = seeds
+        .iter()
+        .map(|s| Member {
+            name: &s.name,
+            company: s.company.as_deref(),
+            email: s.email.as_deref(),
+            profile_url: s.profile_url.as_deref(),
+        })
+        .collect();
+
+    let t = Instant::now();
+    let matcher = Matcher::new(
+        &tenant.contacts,
+        &tenant.accounts,
+        Config::default().matching,
+    );
+    let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let decisions = matcher.decide_all(&members);
+    let matching = t.elapsed().as_secs_f64();
+    let matched = decisions.iter().filter(|d| d.contactid.is_some()).count();
+
+    let t = Instant::now();
+    let mut by_email: HashMap<String, &str> = HashMap::with_capacity(CONTACTS);
+    for c in &tenant.contacts {
+        if let Some(e) = &c.email {
+            by_email.insert(e.to_lowercase(), &c.contactid);
+        }
+    }
+    let base_matched = members
+        .iter()
+        .filter(|m| {
+            m.email
+                .is_some_and(|e| by_email.contains_key(&e.to_lowercase()))
+        })
+        .count();
+    let baseline = t.elapsed().as_secs_f64();
+
+    let total = build + matching;
+    println!("  index build            {build:8.3} s");
+    println!(
+        "  matching               {matching:8.3} s   {matched} matched, {} unmatched",
+        ACTIVITIES - matched
+    );
+    println!("  total                  {total:8.3} s   (target <= 1 s in release)");
+    println!(
+        "  baseline e-mail lookup {baseline:8.3} s   {base_matched} matched (exact e-mail only)"
+    );
+    println!(
+        "  ratio total/baseline   {:8.1}x",
+        total / baseline.max(1e-9)
+    );
+    ExitStatus::Ok
+}

@@ -1,0 +1,71 @@
+//! Publishing: events on the broadcast channel and the status snapshot on
+//! the watch channel. A face that lags or is gone never slows the engine
+//! (a full broadcast drops the oldest events for that receiver only).
+
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch};
+
+use super::event::{Event, Status, UserError};
+
+/// How many events a slow receiver may fall behind before it loses the
+/// oldest ones; a full pull emits about one Progress per page.
+pub const EVENT_BUFFER: usize = 4096;
+
+#[derive(Clone)]
+pub struct Emitter {
+    events: broadcast::Sender<Event>,
+    status: Arc<watch::Sender<Status>>,
+}
+
+impl Emitter {
+    pub fn new(initial: Status) -> (Self, broadcast::Receiver<Event>, watch::Receiver<Status>) {
+        let (events, events_rx) = broadcast::channel(EVENT_BUFFER);
+        let (status, status_rx) = watch::channel(initial);
+        (
+            Self {
+                events,
+                status: Arc::new(status),
+            },
+            events_rx,
+            status_rx,
+        )
+    }
+
+    pub fn emit(&self, event: Event) {
+        // No receiver is fine: a headless run may not listen.
+        let _ = self.events.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Updates the snapshot and announces it, only when it changed.
+    pub fn status(&self, f: impl FnOnce(&mut Status)) {
+        let changed = self.status.send_if_modified(|s| {
+            let before = s.clone();
+            f(s);
+            *s != before
+        });
+        if changed {
+            self.emit(Event::StatusChanged);
+        }
+    }
+
+    pub fn snapshot(&self) -> Status {
+        self.status.borrow().clone()
+    }
+
+    pub fn action(&self, ok: bool, message: impl Into<String>) {
+        self.emit(Event::ActionResult {
+            ok,
+            message: message.into(),
+        });
+    }
+
+    pub fn error(&self, e: UserError) {
+        self.status(|s| s.last_error = Some(e.clone()));
+        self.emit(Event::Error(e));
+    }
+}

@@ -1,0 +1,31 @@
+//! Failures of the engine itself (not of the CRM, which become
+//! [`UserError`](super::UserError)s).
+
+use super::writer::WriterGone;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the store writer has stopped; restart navsync")]
+    WriterGone,
+    #[error("cannot start the store writer thread: {0}")]
+    Thread(std::io::Error),
+    #[error("cannot copy the store for a dry run: {0}")]
+    Snapshot(std::io::Error),
+    #[error("a sync run stopped unexpectedly: {0}")]
+    RunPanicked(String),
+}
+
+impl From<WriterGone> for EngineError {
+    fn from(_: WriterGone) -> Self {
+        Self::WriterGone
+    }
+}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}

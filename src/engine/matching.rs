@@ -1,0 +1,324 @@
+//! Which CRM contact a LinkedIn member is. Rules, first decisive one wins:
+//! exact e-mail; LinkedIn profile URL (when the tenant keeps one on
+//! contacts); normalised full name among the contacts of the account the
+//! member's company points to (by account name or website domain).
+//!
+//! Name similarity is Jaro-Winkler (strsim), taken on the given and the
+//! family name separately and keeping the lower of the two. Jaro-Winkler
+//! suits short person names: it tolerates transpositions and dropped
+//! letters ("Jonh", "Jon" vs "John") and weighs the shared start that names
+//! usually keep, where normalised Levenshtein over-penalises any edit in a
+//! four-letter word. Scoring each part on its own stops a shared first name
+//! from carrying a different surname over the threshold ("Maria Lopez" vs
+//! "Maria Lorenzo" scores ~0.93 as one string, 0.78 here).
+//!
+//! A decision never guesses: several contacts within `tie_margin` of the
+//! best (all above `name_threshold`), or one e-mail on several contacts, is
+//! a tie and stays unmatched with every candidate recorded.
+
+mod index;
+pub mod normalise;
+
+use std::collections::HashSet;
+
+use index::{BlockingIndex, Idx};
+use strsim::jaro_winkler;
+
+use crate::config::MatchingConfig;
+use crate::store::activities::NewActivity;
+use crate::store::mirror::{Account, Contact};
+use crate::store::unresolved::Candidate;
+
+/// How many ranked candidates a decision keeps for the unresolved queue.
+pub const MAX_CANDIDATES: usize = 5;
+
+/// Below this a look-alike is not worth showing as a candidate.
+const CANDIDATE_FLOOR: f64 = 0.75;
+
+/// The member side of a match: what the workspace knows about the person.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Member<'a> {
+    pub name: &'a str,
+    pub company: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub profile_url: Option<&'a str>,
+}
+
+impl<'a> From<&'a NewActivity> for Member<'a> {
+    fn from(a: &'a NewActivity) -> Self {
+        Member {
+            name: &a.member_name,
+            company: a.member_company.as_deref(),
+            email: a.member_email.as_deref(),
+            profile_url: a.member_profile_url.as_deref(),
+        }
+    }
+}
+
+/// The outcome for one member, kept with the activity and the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub contactid: Option<String>,
+    /// The account the member belongs to when exactly one was found (by the
+    /// matched contact or the company); prefills a contact created later.
+    pub accountid: Option<String>,
+    /// "email", "profile url", "name+company 0.94", "no contact at Acme",
+    /// "tie: 2 contacts named ...".
+    pub reason: String,
+    /// Best first, at most [`MAX_CANDIDATES`].
+    pub candidates: Vec<Candidate>,
+}
+
+/// The contacts and accounts of a tenant, indexed once for many decisions.
+pub struct Matcher {
+    ix: BlockingIndex,
+    cfg: MatchingConfig,
+}
+
+impl Matcher {
+    pub fn new(contacts: &[Contact], accounts: &[Account], cfg: MatchingConfig) -> Self {
+        Matcher {
+            ix: BlockingIndex::build(contacts, accounts),
+            cfg,
+        }
+    }
+
+    pub fn contact_count(&self) -> usize {
+        self.ix.contacts.len()
+    }
+
+    /// Decides many members, split across the machine's cores (decisions
+    /// are independent and the index is read-only). Same order as `members`.
+    pub fn decide_all(&self, members: &[Member<'_>]) -> Vec<Decision> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || members.len() < 1024 {
+            return members.iter().map(|m| self.decide(m)).collect();
+        }
+        let chunk = members.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = members
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || part.iter().map(|m| self.decide(m)).collect::<Vec<_>>())
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+
+    pub fn decide(&self, m: &Member<'_>) -> Decision {
+        if let Some(e) = m.email.and_then(normalise::email)
+            && let Some(hits) = self.ix.by_email.get(&e)
+        {
+            return self.exact(hits, "email", &format!("e-mail {e}"));
+        }
+        if let Some(slug) = m.profile_url.and_then(normalise::profile_slug)
+            && let Some(hits) = self.ix.by_profile.get(&slug)
+        {
+            return self.exact(hits, "profile url", "profile URL");
+        }
+        self.by_name_and_company(m)
+    }
+
+    /// One hit is a match; several sharing the same key are a tie.
+    fn exact(&self, hits: &[Idx], reason: &str, what: &str) -> Decision {
+        let candidates: Vec<Candidate> = hits
+            .iter()
+            .take(MAX_CANDIDATES)
+            .map(|&i| self.candidate(i, 1.0, reason.to_string()))
+            .collect();
+        if let [only] = hits {
+            let c = &self.ix.contacts[*only as usize];
+            Decision {
+                contactid: Some(c.contactid.clone()),
+                accountid: self.account_id(c.account),
+                reason: reason.to_string(),
+                candidates,
+            }
+        } else {
+            Decision {
+                contactid: None,
+                accountid: None,
+                reason: format!("tie: {} contacts with the same {what}", hits.len()),
+                candidates,
+            }
+        }
+    }
+
+    fn by_name_and_company(&self, m: &Member<'_>) -> Decision {
+        let name = normalise::person_name(m.name);
+        let accounts = self.accounts_of(m);
+        let company_label = m.company.map(str::trim).filter(|c| !c.is_empty());
+
+        // Contacts of the member's account(s), scored by name.
+        let mut at_company: Vec<(Idx, f64)> = accounts
+            .iter()
+            .filter_map(|a| self.ix.by_account.get(a))
+            .flatten()
+            .map(|&i| (i, name_score(&name, &self.ix.contacts[i as usize].name)))
+            .collect();
+        at_company.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+
+        let single_account = match accounts.as_slice() {
+            [a] => self.account_id(Some(*a)),
+            _ => None,
+        };
+        let account_label = match accounts.as_slice() {
+            [a] => self.ix.accounts[*a as usize].name.clone(),
+            _ => company_label.unwrap_or("the company").to_string(),
+        };
+
+        let threshold = self.cfg.name_threshold;
+        if let Some(&(best, best_score)) = at_company.first()
+            && best_score >= threshold
+        {
+            let close = at_company
+                .iter()
+                .take_while(|(_, s)| *s >= threshold && best_score - *s <= self.cfg.tie_margin)
+                .count();
+            let candidates = self.ranked(&at_company, |s| format!("name+company {s:.2}"));
+            if close > 1 {
+                return Decision {
+                    contactid: None,
+                    accountid: single_account,
+                    reason: format!(
+                        "tie: {close} contacts named like {} at {account_label}",
+                        m.name.trim()
+                    ),
+                    candidates,
+                };
+            }
+            let c = &self.ix.contacts[best as usize];
+            return Decision {
+                contactid: Some(c.contactid.clone()),
+                accountid: self.account_id(c.account),
+                reason: format!("name+company {best_score:.2}"),
+                candidates,
+            };
+        }
+
+        // Unmatched: say why, and suggest look-alikes from the company and,
+        // failing that, people with the same family name elsewhere.
+        let reason = match (company_label, accounts.is_empty()) {
+            (None, _) => "no e-mail or profile match and no company given".to_string(),
+            (Some(c), true) => format!("no CRM account for {c}"),
+            (Some(_), false) => format!("no contact at {account_label}"),
+        };
+        let mut scored = at_company;
+        if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
+            let seen: HashSet<Idx> = scored.iter().map(|(i, _)| *i).collect();
+            scored.extend(
+                block
+                    .iter()
+                    .filter(|i| !seen.contains(i))
+                    .map(|&i| (i, name_score(&name, &self.ix.contacts[i as usize].name))),
+            );
+        }
+        scored.retain(|(_, s)| *s >= CANDIDATE_FLOOR);
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let candidates = scored
+            .iter()
+            .take(MAX_CANDIDATES)
+            .map(|&(i, s)| {
+                let c = &self.ix.contacts[i as usize];
+                let why = if c.account.is_some_and(|a| accounts.contains(&a)) {
+                    format!("name+company {s:.2}")
+                } else {
+                    let at = c
+                        .account
+                        .map(|a| self.ix.accounts[a as usize].name.as_str())
+                        .unwrap_or("no account");
+                    format!("name {s:.2}, at {at}")
+                };
+                self.candidate(i, s, why)
+            })
+            .collect();
+        Decision {
+            contactid: None,
+            accountid: single_account,
+            reason,
+            candidates,
+        }
+    }
+
+    /// Accounts the member's company names: by normalised name, by the
+    /// company written as a domain ("acme.com"), by the e-mail's domain.
+    fn accounts_of(&self, m: &Member<'_>) -> Vec<Idx> {
+        let mut out: Vec<Idx> = Vec::new();
+        let mut add = |hits: Option<&Vec<Idx>>| {
+            for &a in hits.into_iter().flatten() {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+        };
+        if let Some(company) = m.company.filter(|c| !c.trim().is_empty()) {
+            add(self.ix.account_by_key.get(&normalise::company_key(company)));
+            if let Some(d) = normalise::website_domain(company) {
+                add(self.ix.account_by_domain.get(&d));
+            }
+        }
+        if let Some(d) = m.email.and_then(normalise::email_domain) {
+            add(self.ix.account_by_domain.get(&d));
+        }
+        out
+    }
+
+    fn ranked(&self, scored: &[(Idx, f64)], why: impl Fn(f64) -> String) -> Vec<Candidate> {
+        scored
+            .iter()
+            .filter(|(_, s)| *s >= CANDIDATE_FLOOR)
+            .take(MAX_CANDIDATES)
+            .map(|&(i, s)| self.candidate(i, s, why(s)))
+            .collect()
+    }
+
+    fn candidate(&self, i: Idx, score: f64, reason: String) -> Candidate {
+        Candidate {
+            contactid: self.ix.contacts[i as usize].contactid.clone(),
+            score: (score * 1000.0).round() / 1000.0,
+            reason: format!("{reason}: {}", self.ix.contacts[i as usize].fullname),
+        }
+    }
+
+    fn account_id(&self, a: Option<Idx>) -> Option<String> {
+        a.map(|a| self.ix.accounts[a as usize].accountid.clone())
+    }
+}
+
+/// Similarity of two normalised names in [0, 1]: the weaker of given-name
+/// and family-name Jaro-Winkler, either order ("Perez Ana" = "Ana Perez");
+/// one-word names compare whole.
+pub fn name_score(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if !a.contains(' ') || !b.contains(' ') {
+        return jaro_winkler(a, b);
+    }
+    let (ag, af) = normalise::given_and_family(a);
+    let (bg, bf) = normalise::given_and_family(b);
+    let straight = jaro_winkler(ag, bg).min(jaro_winkler(af, bf));
+    let swapped = jaro_winkler(ag, bf).min(jaro_winkler(af, bg));
+    straight.max(swapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_score;
+
+    #[test]
+    fn name_score_keeps_surnames_apart() {
+        assert_eq!(name_score("ana perez", "ana perez"), 1.0);
+        assert!(name_score("jon smith", "john smith") > 0.9);
+        assert!(name_score("maria lopez", "maria lorenzo") < 0.85);
+        assert_eq!(name_score("perez ana", "ana perez"), 1.0);
+        assert!(name_score("maria jose garcia", "maria garcia") > 0.99);
+    }
+}

@@ -1,0 +1,239 @@
+//! The pull: CRM tables into the store's mirrors, one page per
+//! transaction, so a cancelled or failed run keeps every page it finished
+//! and the next run carries on.
+//!
+//! First run (no delta link stored for a table): a full read with change
+//! tracking requested, streamed page by page; the last page carries the
+//! delta link, stored in the same transaction as that page. Later runs
+//! read only the changes since that link (no change = one request per
+//! table). A delta token the CRM rejects (expired: the organisation keeps
+//! them for a limited number of days) is answered by exactly one full
+//! re-read of that table, reported as such, followed by delete
+//! reconciliation: a row the full read did not return no longer exists in
+//! the CRM, and change tracking will never report its deletion to us now.
+//!
+//! A cancelled or failed full read keeps the pages it committed (each is
+//! whole, upserts are idempotent) but stores no delta link, so the next run
+//! reads that table in full again and ends with delete reconciliation;
+//! tables already finished keep their links and go incremental. Resuming
+//! from the last `@odata.nextLink` instead is deliberately not done: paging
+//! cookies are short-lived, and a delta link obtained at the end of a read
+//! resumed hours later could miss changes made to pages read before.
+//!
+//! Why the reads are not filtered (e.g. to open opportunities only):
+//! Dataverse change tracking accepts `$select` but not `$filter`, and even
+//! if it did, an opportunity that became won or lost would fall out of the
+//! filter and never be reported again, so what it brought into saved
+//! lists would stay forever. The pull therefore mirrors every row of the
+//! four tables with a narrow `$select`, and the selection rule (open, at
+//! or past the stage, owned by a syncing seat) is applied afterwards in
+//! SQL by the reconciliation, where a close or reassignment is just a row
+//! update.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use futures::future::BoxFuture;
+
+use super::event::{Event, Phase, UserError};
+use super::run::RunCtx;
+use crate::store::mirror::{self, Row, Table};
+use crate::store::runs::RunTotals;
+
+/// One page of a table read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub rows: Vec<Row>,
+    /// Ids the CRM reports deleted (`$deletedEntity`), on delta reads.
+    pub deleted: Vec<String>,
+    /// Set on the last page only: where the next incremental read starts.
+    pub delta_link: Option<String>,
+}
+
+/// Why a table read stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadError {
+    /// The stored delta link is no longer accepted (expired or invalid).
+    DeltaRejected,
+    Crm(UserError),
+}
+
+/// A table being read, page by page.
+pub trait TableReader: Send {
+    /// The next page, or `None` after the last one.
+    fn next_page(&mut self) -> BoxFuture<'_, Result<Option<Page>, ReadError>>;
+}
+
+/// The CRM as the pull sees it: the crm client plugs in here.
+pub trait CrmSource: Send + Sync {
+    /// Starts reading `table`: its changes since `delta_link`, or all of
+    /// it (with change tracking requested) when `None`.
+    fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
+    /// Requests, retries and 429 waits so far, for the run record.
+    fn totals(&self) -> RunTotals;
+}
+
+/// How a table was read this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableMode {
+    Full,
+    Incremental,
+    /// The delta token was rejected, so the table was read in full.
+    FullAfterRejectedToken,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TablePull {
+    pub mode: TableMode,
+    pub upserted: u64,
+    pub deleted: u64,
+}
+
+/// Why a table pull stopped early.
+#[derive(Debug)]
+pub enum PullStop {
+    Cancelled,
+    Crm(UserError),
+    Engine(super::EngineError),
+}
+
+impl From<super::EngineError> for PullStop {
+    fn from(e: super::EngineError) -> Self {
+        Self::Engine(e)
+    }
+}
+
+/// The phase that reads each table, in run order: users first (owners),
+/// then opportunities (what selects), then what they point at.
+pub const TABLE_PHASES: [(Phase, Table); 4] = [
+    (Phase::Users, Table::SystemUsers),
+    (Phase::Opportunities, Table::Opportunities),
+    (Phase::Accounts, Table::Accounts),
+    (Phase::Contacts, Table::Contacts),
+];
+
+/// Reads one table into its mirror.
+pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<TablePull, PullStop> {
+    let delta = ctx
+        .writer
+        .call(move |s| mirror::delta_link(s.conn(), table).map_err(super::EngineError::from))
+        .await?;
+    let mut mode = if delta.is_some() {
+        TableMode::Incremental
+    } else {
+        TableMode::Full
+    };
+    let mut reader = ctx.source.read(table, delta);
+    // Ids a full read returned, for delete reconciliation at its end.
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = TablePull {
+        mode,
+        upserted: 0,
+        deleted: 0,
+    };
+    let started = Instant::now();
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => return Err(PullStop::Cancelled),
+            page = reader.next_page() => page,
+        };
+        let page = match next {
+            Ok(Some(page)) => page,
+            Ok(None) => break,
+            Err(ReadError::DeltaRejected) if mode == TableMode::Incremental => {
+                mode = TableMode::FullAfterRejectedToken;
+                out = TablePull {
+                    mode,
+                    upserted: 0,
+                    deleted: 0,
+                };
+                ctx.delta_rejected(table).await?;
+                reader = ctx.source.read(table, None);
+                continue;
+            }
+            Err(ReadError::DeltaRejected) => {
+                return Err(PullStop::Crm(UserError {
+                    class: super::ErrorClass::CrmApi,
+                    message: "The CRM rejected a full read as if it were a change query".into(),
+                    detail: format!(
+                        "{}: change-tracking token rejected on a full read",
+                        table.entity_set()
+                    ),
+                    next_step: "Check the CRM's uptime and try again later".into(),
+                }));
+            }
+            Err(ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
+        };
+        let full = mode != TableMode::Incremental;
+        if full {
+            seen.extend(page.rows.iter().map(|r| r.id().to_string()));
+        }
+        let last = page.delta_link.is_some();
+        let n_rows = page.rows.len() as u64;
+        let unseen = if full && last {
+            Some(std::mem::take(&mut seen))
+        } else {
+            None
+        };
+        let deleted = ctx
+            .writer
+            .tx(move |tx| {
+                for row in &page.rows {
+                    mirror::upsert(tx, row)?;
+                }
+                let mut deleted = 0;
+                for id in &page.deleted {
+                    deleted += mirror::delete(tx, table, id)? as u64;
+                }
+                if let Some(seen) = &unseen {
+                    deleted += mirror::delete_unseen(tx, table, seen)? as u64;
+                }
+                if let Some(link) = &page.delta_link {
+                    mirror::set_delta_link(tx, table, Some(link))?;
+                }
+                Ok::<_, super::EngineError>(deleted)
+            })
+            .await?;
+        out.upserted += n_rows;
+        out.deleted += deleted;
+        let done = out.upserted + out.deleted;
+        let secs = started.elapsed().as_secs_f64();
+        ctx.progress(
+            phase,
+            done,
+            if secs > 0.0 { done as f64 / secs } else { 0.0 },
+        );
+    }
+    Ok(out)
+}
+
+impl RunCtx {
+    /// Reports a rejected token: an event, a log line and the run's mode.
+    async fn delta_rejected(&self, table: Table) -> Result<(), super::EngineError> {
+        let run_id = self.run_id;
+        self.emitter.emit(Event::DeltaRejected {
+            run_id,
+            table: table.entity_set().to_string(),
+        });
+        tracing::warn!(
+            table = table.entity_set(),
+            "change-tracking token rejected; reading the table in full once"
+        );
+        if self.dry_run {
+            return Ok(());
+        }
+        self.writer
+            .call(move |s| {
+                crate::store::runs::set_mode(s.conn(), run_id, crate::store::runs::RunMode::Full)
+                    .map_err(super::EngineError::from)
+            })
+            .await?;
+        self.emitter.status(|s| {
+            if let Some(r) = s.running.as_mut() {
+                r.mode = crate::store::runs::RunMode::Full;
+            }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,353 @@
+//! One sync run, start to end: pull each table, reconcile the saved lists,
+//! write back; every step recorded in `sync_runs` and announced as events
+//! in order (RunStarted, then per phase PhaseStarted / Progress /
+//! PhaseFinished, then RunFinished with a one-line summary).
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::EngineError;
+use super::emit::Emitter;
+use super::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
+use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
+use super::settings::{self, Effective};
+use super::writeback_phase::{self, WritebackOutcome};
+use super::writer::Writer;
+use crate::config::Config;
+use crate::store::mirror::{self, Table};
+use crate::store::runs::{self, Outcome, RunMode, RunTotals};
+use crate::store::saved::{self, ReconcileCounts};
+
+/// What a running sync shares with its phases.
+pub struct RunCtx {
+    pub writer: Writer,
+    pub emitter: Emitter,
+    pub cancel: CancellationToken,
+    pub source: Arc<dyn CrmSource>,
+    pub run_id: i64,
+    pub mode: RunMode,
+    pub dry_run: bool,
+    /// Read once at the start: a setting changed mid-run applies next run.
+    pub settings: Effective,
+    /// The source's counters when the run began.
+    base_totals: RunTotals,
+}
+
+/// What a finished run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub run_id: i64,
+    pub mode: RunMode,
+    pub outcome: Outcome,
+    pub summary: String,
+    pub error: Option<UserError>,
+    pub tables: Vec<(Table, TablePull)>,
+    pub saved: ReconcileCounts,
+    pub totals: RunTotals,
+}
+
+/// Runs one sync against `writer`'s store. A dry run is the same run on a
+/// throw-away copy of the store (see `dry_run`), so nothing here branches
+/// on it except wording and what is recorded outside the copy.
+pub async fn execute(
+    config: Arc<Config>,
+    writer: Writer,
+    emitter: Emitter,
+    cancel: CancellationToken,
+    source: Arc<dyn CrmSource>,
+    dry_run: bool,
+) -> Result<RunReport, EngineError> {
+    let (settings, mode, run_id) = writer
+        .call(move |s| {
+            let eff = settings::effective(s.conn(), &config)?;
+            let mut all_tracked = true;
+            for t in Table::ALL {
+                all_tracked &= mirror::delta_link(s.conn(), t)?.is_some();
+            }
+            let mode = if dry_run {
+                RunMode::DryRun
+            } else if all_tracked {
+                RunMode::Incremental
+            } else {
+                RunMode::Full
+            };
+            let id = runs::start(s.conn(), mode)?;
+            Ok::<_, EngineError>((eff, mode, id))
+        })
+        .await?;
+    let ctx = RunCtx {
+        writer,
+        emitter,
+        cancel,
+        base_totals: source.totals(),
+        source,
+        run_id,
+        mode,
+        dry_run,
+        settings,
+    };
+    ctx.emitter.status(|s| {
+        s.running = Some(RunProgress {
+            run_id,
+            mode,
+            phase: Phase::Users,
+            done: 0,
+            total: None,
+            requests: 0,
+            retries: 0,
+            throttled_until: None,
+        })
+    });
+    ctx.emitter.emit(Event::RunStarted { run_id, mode });
+
+    let mut tables = Vec::new();
+    let mut saved_counts = ReconcileCounts::default();
+    let stop = ctx.phases(&mut tables, &mut saved_counts).await;
+    ctx.finish(stop, tables, saved_counts).await
+}
+
+impl RunCtx {
+    /// The phases in order; stops at the first that cannot go on.
+    async fn phases(
+        &self,
+        tables: &mut Vec<(Table, TablePull)>,
+        saved_counts: &mut ReconcileCounts,
+    ) -> Result<WritebackOutcome, PullStop> {
+        for (phase, table) in pull::TABLE_PHASES {
+            self.phase_started(phase);
+            let got = pull::pull_table(self, phase, table).await?;
+            self.phase_finished(phase, got.upserted + got.deleted)
+                .await?;
+            tables.push((table, got));
+        }
+
+        self.phase_started(Phase::SavedLists);
+        let sel = self.settings.selection();
+        *saved_counts = self
+            .writer
+            .tx(move |tx| saved::reconcile(tx, sel).map_err(EngineError::from))
+            .await?;
+        let c = *saved_counts;
+        let changed =
+            (c.accounts_added + c.leads_added + c.accounts_removed + c.leads_removed) as u64;
+        self.phase_finished(Phase::SavedLists, changed).await?;
+        if changed > 0 && !self.dry_run {
+            self.emitter.emit(Event::DataChanged(View::Seats));
+        }
+        if self.cancel.is_cancelled() {
+            return Err(PullStop::Cancelled);
+        }
+
+        self.phase_started(Phase::Writeback);
+        let wb = writeback_phase::run(self).await;
+        self.phase_finished(Phase::Writeback, 0).await?;
+        Ok(wb)
+    }
+
+    fn phase_started(&self, phase: Phase) {
+        self.emitter.status(|s| {
+            if let Some(r) = s.running.as_mut() {
+                r.phase = phase;
+                r.done = 0;
+                r.total = None;
+            }
+        });
+        self.emitter.emit(Event::PhaseStarted {
+            run_id: self.run_id,
+            phase,
+            total: None,
+        });
+    }
+
+    async fn phase_finished(&self, phase: Phase, rows: u64) -> Result<(), EngineError> {
+        let run_id = self.run_id;
+        self.writer
+            .call(move |s| {
+                runs::record_phase(s.conn(), run_id, phase.label(), rows as i64, true)
+                    .map_err(EngineError::from)
+            })
+            .await?;
+        self.emitter.emit(Event::PhaseFinished {
+            run_id,
+            phase,
+            rows,
+        });
+        Ok(())
+    }
+
+    /// One page done: a Progress event and the live status.
+    pub fn progress(&self, phase: Phase, done: u64, rows_per_sec: f64) {
+        let t = self.totals();
+        self.emitter.status(|s| {
+            if let Some(r) = s.running.as_mut() {
+                r.phase = phase;
+                r.done = done;
+                r.requests = t.requests as u64;
+                r.retries = t.retries as u64;
+            }
+        });
+        self.emitter.emit(Event::Progress {
+            run_id: self.run_id,
+            phase,
+            done,
+            total: None,
+            rows_per_sec,
+        });
+    }
+
+    /// This run's share of the source's counters.
+    fn totals(&self) -> RunTotals {
+        let now = self.source.totals();
+        RunTotals {
+            requests: now.requests - self.base_totals.requests,
+            retries: now.retries - self.base_totals.retries,
+            throttle_waits: now.throttle_waits - self.base_totals.throttle_waits,
+        }
+    }
+
+    async fn finish(
+        self,
+        stop: Result<WritebackOutcome, PullStop>,
+        tables: Vec<(Table, TablePull)>,
+        saved_counts: ReconcileCounts,
+    ) -> Result<RunReport, EngineError> {
+        let totals = self.totals();
+        let (outcome, error, wb) = match stop {
+            Ok(wb) => (Outcome::Ok, None, Some(wb)),
+            Err(PullStop::Cancelled) => (Outcome::Cancelled, None, None),
+            Err(PullStop::Crm(e)) => (Outcome::Error, Some(e), None),
+            Err(PullStop::Engine(e)) => return Err(self.engine_failed(e).await),
+        };
+        let summary = summary(self.dry_run, outcome, &tables, &saved_counts, wb, &totals);
+        let (run_id, t, err, dry) = (self.run_id, totals.clone(), error.clone(), self.dry_run);
+        self.writer
+            .call(move |s| {
+                let kind = err.as_ref().map(|e| class_key(e.class));
+                let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
+                runs::finish(s.conn(), run_id, outcome, &t, rec)?;
+                if !dry {
+                    crate::store::connection::set_error(
+                        s.conn(),
+                        kind,
+                        err.as_ref().map(|e| e.detail.as_str()),
+                    )?;
+                }
+                Ok::<_, EngineError>(())
+            })
+            .await?;
+        if let Some(e) = &error {
+            self.emitter.error(e.clone());
+        }
+        let last_sync = if outcome == Outcome::Ok && !self.dry_run {
+            Some(crate::store::now())
+        } else {
+            None
+        };
+        self.emitter.status(|s| {
+            s.running = None;
+            if last_sync.is_some() {
+                s.last_sync = last_sync;
+                s.last_error = None;
+            }
+        });
+        self.emitter.emit(Event::RunFinished {
+            run_id,
+            outcome,
+            summary: summary.clone(),
+        });
+        if !self.dry_run {
+            self.emitter.emit(Event::DataChanged(View::Sync));
+        }
+        Ok(RunReport {
+            run_id,
+            mode: self.mode,
+            outcome,
+            summary,
+            error,
+            tables,
+            saved: saved_counts,
+            totals,
+        })
+    }
+
+    /// The store failed under the run: still close the run and tell.
+    async fn engine_failed(&self, e: EngineError) -> EngineError {
+        let run_id = self.run_id;
+        let detail = e.to_string();
+        let t = self.totals();
+        let _ = self
+            .writer
+            .call(move |s| {
+                runs::finish(
+                    s.conn(),
+                    run_id,
+                    Outcome::Error,
+                    &t,
+                    Some(("store", &detail)),
+                )
+                .map_err(EngineError::from)
+            })
+            .await;
+        self.emitter.status(|s| s.running = None);
+        self.emitter.emit(Event::RunFinished {
+            run_id,
+            outcome: Outcome::Error,
+            summary: format!("stopped: {e}"),
+        });
+        e
+    }
+}
+
+/// The stable key an error class is recorded under (runs, connection).
+pub fn class_key(c: ErrorClass) -> &'static str {
+    match c {
+        ErrorClass::Connection => "connection",
+        ErrorClass::CrmApi => "crm_api",
+        ErrorClass::InsufficientPrivileges => "insufficient_privileges",
+        ErrorClass::ObjectsUnreadable => "objects_unreadable",
+        ErrorClass::Other => "other",
+    }
+}
+
+/// The one-line summary of RunFinished and `sync --once`.
+fn summary(
+    dry_run: bool,
+    outcome: Outcome,
+    tables: &[(Table, TablePull)],
+    c: &ReconcileCounts,
+    wb: Option<WritebackOutcome>,
+    totals: &RunTotals,
+) -> String {
+    let (import, remove) = if dry_run {
+        ("would import", "would remove")
+    } else {
+        ("imported", "removed")
+    };
+    let pulled: u64 = tables.iter().map(|(_, t)| t.upserted).sum();
+    let mut line = format!(
+        "{import} {} accounts, {} leads; {remove} {} accounts, {} leads; read {pulled} CRM rows in {} requests",
+        c.accounts_added, c.leads_added, c.accounts_removed, c.leads_removed, totals.requests
+    );
+    let reread: Vec<_> = tables
+        .iter()
+        .filter(|(_, t)| t.mode == TableMode::FullAfterRejectedToken)
+        .map(|(t, _)| t.entity_set())
+        .collect();
+    if !reread.is_empty() {
+        line.push_str(&format!(
+            "; full re-read of {} (expired change token)",
+            reread.join(", ")
+        ));
+    }
+    if let Some(wb) = wb {
+        line.push_str("; ");
+        line.push_str(wb.summary());
+    }
+    match outcome {
+        Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),
+        Outcome::Error => line.push_str(" (stopped by an error)"),
+        Outcome::Ok | Outcome::Running => {}
+    }
+    line
+}

@@ -1,0 +1,187 @@
+//! Seats: switching CRM sync for one seat or many at once, and creating
+//! seats for CRM users. Each change is one transaction, so a bulk switch
+//! or a multi-user assignment is all-or-nothing and announced once.
+
+use std::collections::HashSet;
+
+use crate::store::mirror::{self, SystemUser};
+use crate::store::seats::{self, Edition, Licence, NewSeat, Seat};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeatsError {
+    #[error("no seat {0:?}; see `navsync seats list` for seat ids and member ids")]
+    UnknownSeat(String),
+    #[error(
+        "no CRM user {0:?} among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new"
+    )]
+    UnknownUser(String),
+    #[error("CRM user {name} cannot hold a seat: {why}; pick an active, interactive CRM user")]
+    NotAssignable { name: String, why: &'static str },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Seat ids for references that are seat ids or member ids. All must exist.
+pub fn resolve_refs(seats: &[Seat], refs: &[String]) -> Result<Vec<i64>, SeatsError> {
+    refs.iter()
+        .map(|r| {
+            let r = r.trim();
+            seats
+                .iter()
+                .find(|s| s.member_id == r || r.parse::<i64>().is_ok_and(|id| id == s.id))
+                .map(|s| s.id)
+                .ok_or_else(|| SeatsError::UnknownSeat(r.to_string()))
+        })
+        .collect()
+}
+
+/// Switches sync for `seat_ids` in one transaction; unknown ids abort the
+/// whole change. Returns how many seats actually changed.
+pub fn set_sync(store: &mut Store, seat_ids: &[i64], enabled: bool) -> Result<usize, SeatsError> {
+    store.transaction(|tx| {
+        for &id in seat_ids {
+            if seats::get(tx, id)?.is_none() {
+                return Err(SeatsError::UnknownSeat(id.to_string()));
+            }
+        }
+        Ok(seats::set_sync(tx, seat_ids, enabled)?)
+    })
+}
+
+/// A CRM user as offered for a seat, with the seat already held, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignable {
+    pub user: SystemUser,
+    pub holder: Option<Seat>,
+}
+
+/// Why a CRM user cannot hold a seat, if they cannot.
+fn unassignable(u: &SystemUser) -> Option<&'static str> {
+    if u.isdisabled {
+        Some("the user is disabled")
+    } else if u.is_application_user {
+        Some("it is an application (integration) user")
+    } else {
+        None
+    }
+}
+
+/// Active interactive CRM users (disabled and application users left out),
+/// each with the seat they already hold, if any.
+pub fn assignable_users(conn: &rusqlite::Connection) -> Result<Vec<Assignable>, SeatsError> {
+    let all_seats = seats::list(conn)?;
+    Ok(mirror::systemusers(conn)?
+        .into_iter()
+        .filter(|u| unassignable(u).is_none())
+        .map(|user| {
+            let holder = holder_of(&all_seats, &user).cloned();
+            Assignable { user, holder }
+        })
+        .collect())
+}
+
+/// The seat a CRM user already holds: matched to them, or (not yet matched)
+/// with their e-mail.
+fn holder_of<'a>(seats: &'a [Seat], u: &SystemUser) -> Option<&'a Seat> {
+    seats
+        .iter()
+        .find(|s| s.crm_user_id.as_deref() == Some(u.systemuserid.as_str()))
+        .or_else(|| {
+            let email = u.email.as_deref()?.trim();
+            seats.iter().find(|s| {
+                s.crm_user_id.is_none()
+                    && s.email
+                        .as_deref()
+                        .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
+            })
+        })
+}
+
+/// What an assignment did, user by user.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignOutcome {
+    pub created: Vec<Seat>,
+    /// Seats with the user's e-mail that were not matched yet, now matched.
+    pub linked: Vec<Seat>,
+    /// Users who already held a seat (matched to them): left as they were.
+    pub already: Vec<Seat>,
+}
+
+impl AssignOutcome {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} seat(s) created, {} existing seat(s) matched, {} user(s) already held a seat",
+            self.created.len(),
+            self.linked.len(),
+            self.already.len()
+        )
+    }
+}
+
+/// Creates seats (sync on) for CRM users given by system user id or
+/// e-mail, in one transaction. A user who already holds a seat is reported,
+/// never given a second; an unknown, disabled or application user aborts
+/// the whole assignment.
+pub fn assign(
+    store: &mut Store,
+    users: &[String],
+    licence: Licence,
+    edition: Edition,
+) -> Result<AssignOutcome, SeatsError> {
+    store.transaction(|tx| {
+        let crm_users = mirror::systemusers(tx)?;
+        let mut out = AssignOutcome::default();
+        let mut seen = HashSet::new();
+        for r in users {
+            let r = r.trim();
+            let user = crm_users
+                .iter()
+                .find(|u| {
+                    u.systemuserid.eq_ignore_ascii_case(r)
+                        || u.email
+                            .as_deref()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(r))
+                })
+                .ok_or_else(|| SeatsError::UnknownUser(r.to_string()))?;
+            if !seen.insert(user.systemuserid.clone()) {
+                continue;
+            }
+            if let Some(why) = unassignable(user) {
+                return Err(SeatsError::NotAssignable {
+                    name: user.fullname.clone(),
+                    why,
+                });
+            }
+            let all = seats::list(tx)?;
+            match holder_of(&all, user) {
+                Some(s) if s.crm_user_id.is_some() => out.already.push(s.clone()),
+                Some(s) => {
+                    seats::set_crm_user(tx, s.id, Some(&user.systemuserid))?;
+                    out.linked.push(fetch(tx, s.id)?);
+                }
+                None => {
+                    let member_id = format!("crm:{}", user.systemuserid);
+                    let id = seats::upsert(
+                        tx,
+                        &NewSeat {
+                            member_id: &member_id,
+                            name: &user.fullname,
+                            email: user.email.as_deref(),
+                            licence,
+                            edition,
+                            crm_user_id: Some(&user.systemuserid),
+                            sync_enabled: true,
+                        },
+                    )?;
+                    out.created.push(fetch(tx, id)?);
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
+fn fetch(conn: &rusqlite::Connection, id: i64) -> Result<Seat, SeatsError> {
+    seats::get(conn, id)?.ok_or_else(|| SeatsError::UnknownSeat(id.to_string()))
+}

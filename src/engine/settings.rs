@@ -1,0 +1,162 @@
+//! Effective settings: what the admin changed in the console (stored) on
+//! top of the config file. A change applies from the next sync, so a run
+//! reads them once at its start and never sees a half-applied change.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::command::SettingChange;
+use crate::config::{ActivityKind, Choice, Config};
+use crate::store::{self, settings};
+
+const AUTO_SYNC_ALL: &str = "auto_sync_all_seats";
+const PIPELINE_STAGE: &str = "pipeline_stage";
+const WON_VALUE_FIELD: &str = "won_value_field";
+const WRITEBACK_ENABLED: &str = "writeback_enabled";
+const WRITEBACK_KINDS: &str = "writeback_kinds";
+const SYNC_INTERVAL_SECS: &str = "sync_interval_secs";
+
+/// The shortest schedule an admin can set from the console ("down to
+/// minutes"); the config file has its own, stricter floor.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    pub auto_sync_all_seats: bool,
+    /// `None` = "Not sure": every open opportunity.
+    pub pipeline_stage: Option<i64>,
+    /// `None` = "Not sure".
+    pub won_value_field: Option<String>,
+    pub writeback_enabled: bool,
+    pub writeback_kinds: Vec<ActivityKind>,
+    pub sync_interval: Duration,
+}
+
+impl Effective {
+    pub fn selection(&self) -> store::saved::Selection {
+        store::saved::Selection {
+            auto_sync_all_seats: self.auto_sync_all_seats,
+            min_stage: self.pipeline_stage,
+        }
+    }
+}
+
+fn choice<T: Clone>(c: &Choice<T>) -> Option<T> {
+    match c {
+        Choice::NotSure => None,
+        Choice::Value(v) => Some(v.clone()),
+    }
+}
+
+/// Stored overrides on top of `config`.
+pub fn effective(conn: &Connection, config: &Config) -> store::Result<Effective> {
+    Ok(Effective {
+        auto_sync_all_seats: settings::get(conn, AUTO_SYNC_ALL)?
+            .unwrap_or(config.sync.auto_sync_all_seats),
+        pipeline_stage: settings::get(conn, PIPELINE_STAGE)?
+            .unwrap_or_else(|| choice(&config.sync.pipeline_stage)),
+        won_value_field: settings::get(conn, WON_VALUE_FIELD)?
+            .unwrap_or_else(|| choice(&config.sync.won_value_field)),
+        writeback_enabled: settings::get(conn, WRITEBACK_ENABLED)?
+            .unwrap_or(config.writeback.enabled),
+        writeback_kinds: settings::get(conn, WRITEBACK_KINDS)?
+            .unwrap_or_else(|| config.writeback.kinds.clone()),
+        sync_interval: settings::get::<u64>(conn, SYNC_INTERVAL_SECS)?
+            .map(Duration::from_secs)
+            .unwrap_or(config.sync.interval),
+    })
+}
+
+/// A setting the admin asked for that cannot be taken.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingRejected {
+    #[error("the sync interval must be at least one minute")]
+    IntervalTooShort,
+    #[error("choose at least one kind of activity to write back, or switch writeback off")]
+    NoKinds,
+}
+
+/// Stores one change; returns the sentence the console shows.
+pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyError> {
+    let what = match change {
+        SettingChange::AutoSyncAllSeats(v) => {
+            settings::set(conn, AUTO_SYNC_ALL, v)?;
+            format!("Auto-sync all seat holders: {}", yes_no(*v))
+        }
+        SettingChange::PipelineStage(v) => {
+            settings::set(conn, PIPELINE_STAGE, v)?;
+            match v {
+                Some(stage) => format!("Pipeline-entry stage: {}", stage_label(conn, *stage)?),
+                None => "Pipeline-entry stage: Not sure (all open opportunities)".to_string(),
+            }
+        }
+        SettingChange::WonValueField(v) => {
+            settings::set(conn, WON_VALUE_FIELD, v)?;
+            format!("Won-value field: {}", v.as_deref().unwrap_or("Not sure"))
+        }
+        SettingChange::WritebackEnabled(v) => {
+            settings::set(conn, WRITEBACK_ENABLED, v)?;
+            format!("Writeback: {}", if *v { "on" } else { "off" })
+        }
+        SettingChange::WritebackKinds(kinds) => {
+            if kinds.is_empty() {
+                return Err(SettingRejected::NoKinds.into());
+            }
+            let mut kinds = kinds.clone();
+            kinds.sort();
+            kinds.dedup();
+            settings::set(conn, WRITEBACK_KINDS, &kinds)?;
+            let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
+            format!("Write back: {}", names.join(", "))
+        }
+        SettingChange::SyncInterval(d) => {
+            if *d < MIN_INTERVAL {
+                return Err(SettingRejected::IntervalTooShort.into());
+            }
+            settings::set(conn, SYNC_INTERVAL_SECS, &d.as_secs())?;
+            format!("Sync every {}", human_interval(*d))
+        }
+    };
+    Ok(format!("{what}. Applies from the next sync."))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Rejected(#[from] SettingRejected),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the store writer has stopped")]
+    WriterGone,
+}
+
+impl From<super::writer::WriterGone> for ApplyError {
+    fn from(_: super::writer::WriterGone) -> Self {
+        Self::WriterGone
+    }
+}
+
+fn yes_no(v: bool) -> &'static str {
+    if v { "yes" } else { "no" }
+}
+
+/// The stage's label from the cached CRM choices, else its number.
+fn stage_label(conn: &Connection, stage: i64) -> store::Result<String> {
+    Ok(settings::crm_choices(conn)?
+        .and_then(|c| c.stages.into_iter().find(|s| s.value == Some(stage)))
+        .map(|s| s.label)
+        .unwrap_or_else(|| format!("stage {stage}")))
+}
+
+/// "24 h", "90 min", "45 s": how the interval reads in a sentence.
+pub fn human_interval(d: Duration) -> String {
+    let s = d.as_secs();
+    if s.is_multiple_of(3600) {
+        format!("{} h", s / 3600)
+    } else if s.is_multiple_of(60) {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}

@@ -1,0 +1,78 @@
+//! The single writer connection, owned by one thread. SQLite calls block,
+//! so they run here rather than on the async runtime; the command loop and
+//! a running sync both hand it closures and await the answer, which keeps
+//! every write in one place and in order.
+
+use std::path::Path;
+use std::sync::mpsc as std_mpsc;
+
+use tokio::sync::oneshot;
+
+use super::EngineError;
+use crate::store::{Store, StoreError};
+
+type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// A cheap, cloneable handle to the writer thread. The thread ends when the
+/// last handle is dropped, closing the store.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: std_mpsc::Sender<Job>,
+}
+
+/// The writer thread is gone (it only stops when every handle is dropped,
+/// or if a job panicked).
+#[derive(Debug, thiserror::Error)]
+#[error("the store writer has stopped")]
+pub struct WriterGone;
+
+impl Writer {
+    /// Opens (migrating) the store at `path` on a new thread.
+    pub fn open(path: &Path) -> Result<Self, EngineError> {
+        Self::spawn(Store::open(path)?)
+    }
+
+    /// Runs an already open store on a new thread.
+    pub fn spawn(mut store: Store) -> Result<Self, EngineError> {
+        let (jobs, rx) = std_mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("navsync-store".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job(&mut store);
+                }
+            })
+            .map_err(EngineError::Thread)?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `f` on the writer thread and returns its result.
+    pub async fn call<T, E>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<WriterGone> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |s| {
+                let _ = tx.send(f(s));
+            }))
+            .map_err(|_| WriterGone)?;
+        rx.await.map_err(|_| WriterGone)?
+    }
+
+    /// Like [`call`](Self::call) inside one transaction.
+    pub async fn tx<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<WriterGone> + From<StoreError> + Send + 'static,
+    {
+        self.call(move |s| s.transaction(f)).await
+    }
+}

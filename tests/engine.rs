@@ -1,0 +1,11 @@
+//! The sync engine on real SQLite files: the selection and reconciliation
+//! rule, settings, the command loop, dry-run snapshots.
+
+#[path = "engine/fixtures.rs"]
+mod fixtures;
+#[path = "engine/headless.rs"]
+mod headless;
+#[path = "engine/reconcile.rs"]
+mod reconcile;
+#[path = "engine/service.rs"]
+mod service;

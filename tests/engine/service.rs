@@ -1,0 +1,219 @@
+//! The engine's command loop and its store, end to end without a CRM.
+
+use std::time::Duration;
+
+use navsync::config::{ActivityKind, Config};
+use navsync::engine::command::SettingChange;
+use navsync::engine::dry_run::Snapshot;
+use navsync::engine::settings;
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, View};
+use navsync::store::runs::{self, Outcome, RunMode};
+use navsync::store::{Store, seats};
+use tokio::sync::broadcast::error::RecvError;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+/// The next event, failing the test after `WAIT`.
+async fn next(h: &mut EngineHandle) -> Event {
+    tokio::time::timeout(WAIT, h.events.recv())
+        .await
+        .expect("an event within the timeout")
+        .expect("the engine is running")
+}
+
+/// Shuts the engine down and waits for its event channel to close.
+async fn shutdown(mut h: EngineHandle) {
+    h.commands.send(Command::Shutdown).unwrap();
+    loop {
+        match tokio::time::timeout(WAIT, h.events.recv()).await {
+            Ok(Err(RecvError::Closed)) => return,
+            Ok(_) => continue,
+            Err(_) => panic!("engine did not stop"),
+        }
+    }
+}
+
+fn start(path: &std::path::Path) -> EngineHandle {
+    Engine::start(Config::default(), path).unwrap()
+}
+
+#[tokio::test]
+async fn a_setting_change_is_stored_announced_and_applies_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut h = start(&path);
+    h.commands
+        .send(Command::SetSetting(SettingChange::PipelineStage(Some(2))))
+        .unwrap();
+    match next(&mut h).await {
+        Event::ActionResult { ok: true, message } => {
+            assert!(message.contains("stage 2"), "{message}");
+            assert!(message.contains("next sync"), "{message}");
+        }
+        other => panic!("expected ActionResult, got {other:?}"),
+    }
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Settings));
+    h.commands
+        .send(Command::SetSetting(SettingChange::WritebackKinds(vec![
+            ActivityKind::Note,
+            ActivityKind::Inmail,
+            ActivityKind::Note,
+        ])))
+        .unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: true, .. }
+    ));
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Settings));
+    // Refused changes are said so and change nothing.
+    h.commands
+        .send(Command::SetSetting(SettingChange::SyncInterval(
+            Duration::from_secs(5),
+        )))
+        .unwrap();
+    match next(&mut h).await {
+        Event::ActionResult { ok: false, message } => assert!(message.contains("minute")),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    shutdown(h).await;
+
+    let store = Store::open_readonly(&path).unwrap();
+    let eff = settings::effective(store.conn(), &Config::default()).unwrap();
+    assert_eq!(eff.pipeline_stage, Some(2));
+    assert_eq!(
+        eff.writeback_kinds,
+        [ActivityKind::Inmail, ActivityKind::Note]
+    );
+    assert_eq!(eff.sync_interval, Config::default().sync.interval);
+    assert!(
+        eff.auto_sync_all_seats,
+        "untouched settings fall back to config"
+    );
+}
+
+#[tokio::test]
+async fn sync_now_without_a_crm_says_not_connected_and_records_no_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut h = start(&path);
+    assert_eq!(
+        h.status.borrow().next_sync,
+        None,
+        "nothing is scheduled without a CRM"
+    );
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    let e = loop {
+        if let Event::Error(e) = next(&mut h).await {
+            break e;
+        }
+    };
+    assert_eq!(e.class, ErrorClass::Connection);
+    assert!(e.next_step.contains("Connect"));
+    assert_eq!(h.status.borrow().last_error.as_ref(), Some(&e));
+    shutdown(h).await;
+    let store = Store::open_readonly(&path).unwrap();
+    assert!(runs::recent(store.conn(), 10).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn commands_outside_this_build_get_one_clear_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut h = start(&path);
+    for cmd in [
+        Command::SetSeatSync {
+            seat_ids: vec![1],
+            enabled: true,
+        },
+        Command::ImportActivities {
+            path: "x.jsonl".into(),
+        },
+        Command::Recheck,
+    ] {
+        h.commands.send(cmd).unwrap();
+        assert_eq!(
+            next(&mut h).await,
+            Event::ActionResult {
+                ok: false,
+                message: "not available in this build".into()
+            }
+        );
+    }
+    h.commands.send(Command::Cancel).unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: false, .. }
+    ));
+    shutdown(h).await;
+}
+
+#[tokio::test]
+async fn runs_left_open_by_a_dead_process_are_closed_and_last_sync_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let ok_end = {
+        let s = Store::open(&path).unwrap();
+        let ok = runs::start(s.conn(), RunMode::Full).unwrap();
+        runs::finish(s.conn(), ok, Outcome::Ok, &Default::default(), None).unwrap();
+        runs::start(s.conn(), RunMode::Incremental).unwrap();
+        runs::last_success(s.conn()).unwrap()
+    };
+    let h = start(&path);
+    assert_eq!(h.status.borrow().last_sync, ok_end);
+    assert!(!h.status.borrow().connected);
+    shutdown(h).await;
+    let s = Store::open_readonly(&path).unwrap();
+    let recent = runs::recent(s.conn(), 10).unwrap();
+    assert_eq!(recent[0].outcome, Outcome::Cancelled);
+    assert_eq!(recent[1].outcome, Outcome::Ok);
+}
+
+#[test]
+fn a_dry_run_snapshot_leaves_the_store_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let writer = Store::open(&path).unwrap();
+    // Committed but still in the WAL (the writer is open, no checkpoint).
+    let ana = seats::upsert(
+        writer.conn(),
+        &seats::NewSeat {
+            member_id: "m-1",
+            name: "Ana",
+            email: None,
+            licence: seats::Licence::Member,
+            edition: seats::Edition::Team,
+            crm_user_id: None,
+            sync_enabled: false,
+        },
+    )
+    .unwrap();
+    let read = |p: &std::path::Path| std::fs::read(p).unwrap_or_default();
+    let wal = dir.path().join("navsync.db-wal");
+    let before = (read(&path), read(&wal));
+    let snap = Snapshot::take(&path).unwrap();
+    {
+        let copy = Store::open(snap.path()).unwrap();
+        assert_eq!(
+            seats::list(copy.conn()).unwrap().len(),
+            1,
+            "the copy has the WAL's rows"
+        );
+        seats::set_sync(copy.conn(), &[ana], true).unwrap();
+    }
+    assert_eq!(
+        (read(&path), read(&wal)),
+        before,
+        "the store's bytes did not change"
+    );
+    assert!(
+        !seats::get(writer.conn(), ana)
+            .unwrap()
+            .unwrap()
+            .sync_enabled
+    );
+    let snap_dir = snap.path().parent().unwrap().to_path_buf();
+    drop(snap);
+    assert!(!snap_dir.exists(), "the copy is removed");
+}

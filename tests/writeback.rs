@@ -1,0 +1,5 @@
+//! Workspace -> CRM: seats, writeback and the unresolved queue, on real
+//! SQLite files (and the emulator over HTTP where the CRM is involved).
+
+#[path = "writeback/seats.rs"]
+mod seats;
