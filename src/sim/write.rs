@@ -373,7 +373,7 @@ pub fn upsert(
     let existing = db
         .table(def.set)
         .and_then(|t| t.get(&id))
-        .map(|(r, _)| r.clone());
+        .map(|(r, v)| (r.clone(), v));
     let if_match = req.header("if-match").map(str::trim);
     let if_none_match = req.header("if-none-match").map(str::trim);
     match existing {
@@ -389,12 +389,21 @@ pub fn upsert(
             )?;
             ctx.insert_new(db, req, &id, body)
         }
-        Some(mut row) => {
+        Some((mut row, version)) => {
             if if_none_match == Some("*") {
                 return Err(ApiError::new(
                     412,
                     "0x80040237",
                     "A record with matching key values already exists.",
+                ));
+            }
+            if let Some(etag) = if_match.filter(|m| *m != "*")
+                && etag != format!("W/\"{version}\"")
+            {
+                return Err(ApiError::new(
+                    412,
+                    "0x80060882",
+                    "The version of the existing record doesn't match the RowVersion property provided.",
                 ));
             }
             ctx.shared.require(

@@ -289,3 +289,35 @@ async fn create_multiple_creates_all_or_none() {
     assert_eq!(sim.server.control().rows("tasks").len(), 2);
     sim.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn if_match_with_a_stale_etag_is_refused() {
+    let sim = fixture::start().await;
+    let path = format!("contacts({})", fixture::contact_id(0));
+    let etag = json(
+        sim.get(&path)
+            .query(&[("$select", "fullname")])
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await["@odata.etag"]
+        .as_str()
+        .expect("etag")
+        .to_string();
+    let r = sim
+        .patch(&path, &json!({"jobtitle": "CEO"}))
+        .header("If-Match", etag.as_str())
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), 204);
+    let r = sim
+        .patch(&path, &json!({"jobtitle": "CFO"}))
+        .header("If-Match", etag.as_str())
+        .send()
+        .await
+        .expect("patch");
+    assert_error(r, 412, "0x80060882", "doesn't match the RowVersion").await;
+    sim.server.shutdown().await;
+}
