@@ -251,7 +251,7 @@ impl Shared {
         let def = self.entity(set)?;
         self.require(db, &caller, &format!("prvRead{}", def.privilege), Some(def))?;
         match id {
-            Some(id) => query::read_one(db, &api_base, def, id, &req.query),
+            Some(id) => query::read_one(db, &api_base, def, id, &req.query, &req.prefer()),
             None => query::read_collection(
                 db,
                 &ReadRequest {

@@ -11,7 +11,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
 use super::filter::is_guid;
-use super::query::write_row;
+use super::query::{Shape, write_row};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, TASK_STATES};
 use super::state::Shared;
@@ -227,7 +227,12 @@ impl WriteCtx<'_> {
             && let Some((row, ver)) = db.table(self.def.set).and_then(|t| t.get(id))
         {
             let mut body = Vec::new();
-            write_row(&mut body, db, self.def, row, ver, None, &[]);
+            let shape = Shape {
+                select: None,
+                expand: &[],
+                annotations: req.prefer().lookup_annotations(),
+            };
+            write_row(&mut body, db, self.def, row, ver, &shape);
             return OpResponse::raw_json(201, body)
                 .with_header("OData-EntityId", url.clone())
                 .with_header("Location", url)
