@@ -622,3 +622,33 @@ pub fn read_one(
     out.extend_from_slice(&body[1..]);
     Ok(OpResponse::raw_json(200, out).with_header("ETag", format!("W/\"{ver}\"")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefer_keeps_a_quoted_annotation_list_whole() {
+        let p = Prefer::parse(Some(
+            "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\",odata.maxpagesize=50",
+        ));
+        assert_eq!(p.maxpagesize, Some(50));
+        assert!(p.lookup_annotations());
+        assert_eq!(
+            p.include_annotations.as_deref(),
+            Some(
+                "\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\""
+            )
+        );
+        assert!(!Prefer::parse(Some("odata.maxpagesize=5")).lookup_annotations());
+    }
+
+    #[test]
+    fn skiptoken_round_trips() {
+        assert_eq!(
+            parse_skiptoken(&skiptoken(3, 10_000, 42)),
+            Ok((3, 10_000, 42))
+        );
+        assert!(parse_skiptoken("<cookie />").is_err());
+    }
+}

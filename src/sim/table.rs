@@ -286,3 +286,43 @@ impl Db {
         self.seq = sp.seq;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn account(id: &str, name: &str) -> Row {
+        json!({"accountid": id, "name": name})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn rollback_restores_inserts_updates_and_deletes() {
+        let def = schema::by_set("accounts").expect("accounts");
+        let mut db = Db::new();
+        db.insert(def, account("a1", "one")).expect("insert");
+        db.insert(def, account("a2", "two")).expect("insert");
+        let seq = db.seq();
+        let sp = db.savepoint();
+        db.replace(def, "a1", account("a1", "changed"))
+            .expect("update");
+        db.delete(def, "a2").expect("delete");
+        db.insert(def, account("a3", "three")).expect("insert");
+        db.rollback(sp);
+        let t = db.table("accounts").expect("table");
+        assert_eq!(
+            t.get("a1").map(|(r, _)| r["name"].clone()),
+            Some(json!("one"))
+        );
+        assert!(t.get("a2").is_some() && t.get("a3").is_none());
+        assert_eq!(db.seq(), seq);
+        assert!(t.deleted_since(0, u64::MAX).is_empty());
+        assert_eq!(
+            db.insert(def, account("a1", "dup")),
+            Err(WriteError::Duplicate)
+        );
+    }
+}
