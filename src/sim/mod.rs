@@ -3,4 +3,5 @@
 //! `crm` (and imports nothing from engine, store or ui), so one misreading
 //! of Dataverse cannot hide in both the client and its test peer.
 
+pub mod generator;
 pub mod tenant;

@@ -92,3 +92,5 @@ pub struct ActivitySeed {
     pub occurred_at: String,
     pub copy_to_crm: bool,
 }
+
+pub use super::generator::{ActivityStream, LabelledActivity, Truth, Variation, generate};
