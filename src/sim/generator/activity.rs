@@ -200,7 +200,10 @@ impl ActivityStream {
             n: 0,
             clock: NOW + 3_600,
             seats: tenant.seats.iter().map(|s| s.member_id.clone()).collect(),
-            company_keys: companies.iter().map(|c| name_key(&c.name)).collect(),
+            company_keys: companies
+                .iter()
+                .map(|c| name_key(without_suffix(&c.name)))
+                .collect(),
             domains: companies.iter().map(|c| c.domain.clone()).collect(),
             emails: contacts.iter().filter_map(|c| c.email.clone()).collect(),
             urls: contacts.iter().filter_map(|c| c.url.clone()).collect(),
@@ -403,7 +406,7 @@ impl ActivityStream {
     fn rename(&mut self, name: &str) -> Option<String> {
         let mut options = Vec::new();
         if let Some(suffix) = legal_suffix(name) {
-            let base = &name[..name.len() - suffix.len() - 1];
+            let base = without_suffix(name);
             options.push(base.to_owned());
             if let Some(long) = long_form(suffix) {
                 options.push(format!("{base} {long}"));
@@ -458,17 +461,16 @@ impl ActivityStream {
         }
     }
 
-    /// A company name and domain that no account has.
+    /// A company name and domain that no account has, whatever the legal
+    /// suffix: "Nordsee Beratung KG" would be a CRM account's "Nordsee
+    /// Beratung GmbH" under another form, not an unknown company.
     fn unknown_company(&mut self) -> (String, String) {
         loop {
             let l = &LOCALES[self.g.index(LOCALES.len())];
             let base = format!("{} {}", self.g.pick(l.brand), self.g.pick(l.trade));
             let name = format!("{base} {}", self.g.pick(l.suffixes));
             let domain = format!("{}.{}", words(&base).join("-"), l.tld);
-            if !self.company_keys.contains(&name_key(&name))
-                && !self.company_keys.contains(&name_key(&base))
-                && !self.domains.contains(&domain)
-            {
+            if !self.company_keys.contains(&name_key(&base)) && !self.domains.contains(&domain) {
                 return (name, domain);
             }
         }
@@ -567,6 +569,11 @@ fn legal_suffix(name: &str) -> Option<&'static str> {
         .max_by_key(|s| s.len())
 }
 
+/// `name` without its legal suffix.
+pub(super) fn without_suffix(name: &str) -> &str {
+    legal_suffix(name).map_or(name, |s| &name[..name.len() - s.len() - 1])
+}
+
 /// The name with its legal suffix punctuated the other way.
 fn repunctuate(name: &str) -> Option<String> {
     let suffix = legal_suffix(name)?;
@@ -579,7 +586,7 @@ fn repunctuate(name: &str) -> Option<String> {
     } else {
         return None;
     };
-    (other != suffix).then(|| format!("{} {other}", &name[..name.len() - suffix.len() - 1]))
+    (other != suffix).then(|| format!("{} {other}", without_suffix(name)))
 }
 
 fn long_form(suffix: &str) -> Option<&'static str> {

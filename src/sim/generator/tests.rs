@@ -3,8 +3,9 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use super::activity::without_suffix;
 use super::opportunities::STEP_NAMES;
-use super::text::name_key;
+use super::text::{self, name_key};
 use super::*;
 use crate::sim::tenant::ActivitySeed;
 
@@ -337,6 +338,15 @@ fn stream_truth_agrees_with_the_crm() {
         .collect();
     let emails = ids(&t.contacts, "emailaddress1");
     let urls = ids(&t.contacts, "new_linkedinprofileurl");
+    let account_names: HashMap<&str, &str> = t
+        .accounts
+        .iter()
+        .filter_map(|r| Some((s(r, "accountid")?, s(r, "name")?)))
+        .collect();
+    let account_bases: HashSet<String> = account_names
+        .values()
+        .map(|n| name_key(without_suffix(n)))
+        .collect();
     let mut stream = ActivityStream::new(&t, 1);
     for _ in 0..2_000 {
         let LabelledActivity { activity: a, truth } = stream.next_labelled();
@@ -352,10 +362,22 @@ fn stream_truth_agrees_with_the_crm() {
                 let url = s(by_id[contactid.as_str()], "new_linkedinprofileurl");
                 assert_eq!(a.member_profile_url.as_deref(), url);
             }
-            Truth::NameCompany { contactid, .. } => {
+            Truth::NameCompany {
+                contactid,
+                variation,
+            } => {
                 assert!(a.member_email.is_none() && a.member_profile_url.is_none());
-                assert!(a.member_company.is_some());
-                assert!(by_id.contains_key(contactid.as_str()));
+                let contact = by_id[contactid.as_str()];
+                let crm_name = s(contact, "fullname").unwrap_or_default();
+                let crm_company = s(contact, "_parentcustomerid_value")
+                    .map(|id| account_names[id])
+                    .unwrap_or_default();
+                let company = a.member_company.as_deref().unwrap_or_default();
+                check_variation(
+                    variation,
+                    (&a.member_name, company),
+                    (crm_name, crm_company),
+                );
             }
             Truth::Ambiguous { contactids: [x, y] } => {
                 let key = |id: &str| name_key(s(by_id[id], "fullname").unwrap_or_default());
@@ -363,7 +385,12 @@ fn stream_truth_agrees_with_the_crm() {
                 assert_ne!(x, y);
                 assert_eq!(name_key(&a.member_name), key(&x));
             }
-            Truth::NotInCrm { .. } => {
+            Truth::NotInCrm { accountid } => {
+                let company = a.member_company.as_deref().unwrap_or_default();
+                match accountid {
+                    Some(id) => assert_eq!(company, account_names[id.as_str()]),
+                    None => assert!(!account_bases.contains(&name_key(without_suffix(company)))),
+                }
                 assert!(
                     a.member_email
                         .as_deref()
@@ -375,6 +402,49 @@ fn stream_truth_agrees_with_the_crm() {
                         .is_none_or(|u| !urls.contains(u))
                 );
             }
+        }
+    }
+}
+
+/// Lowercase ASCII letters and digits only: what is left when every
+/// difference of punctuation, accents and case is ignored.
+fn bare(s: &str) -> String {
+    text::words(s).concat()
+}
+
+/// The member's (name, company) differs from the CRM's exactly as `v` says.
+fn check_variation(v: Variation, member: (&str, &str), crm: (&str, &str)) {
+    let same_name = name_key(member.0) == name_key(crm.0);
+    let same_company = member.1 == crm.1;
+    match v {
+        Variation::Case => {
+            assert!(same_name && same_company && member.0 != crm.0);
+            assert!(member.0 == crm.0.to_uppercase() || member.0 == crm.0.to_lowercase());
+        }
+        Variation::AccentsDropped => {
+            assert!(same_name && member.0.is_ascii() && member.1.is_ascii());
+            assert!(member != crm, "nothing to drop in {crm:?}");
+        }
+        Variation::SuffixPunctuation => {
+            assert!(same_name && !same_company && bare(member.1) == bare(crm.1));
+        }
+        Variation::Typo => {
+            let (m, c): (Vec<char>, Vec<char>) =
+                (member.0.chars().collect(), crm.0.chars().collect());
+            assert_eq!(m.len(), c.len());
+            assert_eq!(
+                m.iter().zip(&c).filter(|(x, y)| x != y).count(),
+                1,
+                "{member:?}"
+            );
+            assert!(same_company);
+        }
+        Variation::RenamedCompany => {
+            assert!(same_name && !same_company);
+            assert!(bare(crm.1).starts_with(&bare(without_suffix(member.1))[..3]));
+        }
+        Variation::WebsiteDomain => {
+            assert!(same_name && member.1.contains('.') && !member.1.contains(' '));
         }
     }
 }
