@@ -44,7 +44,7 @@ pub(super) fn generate(g: &mut Gen, n: usize, owners: &[String]) -> Companies {
         let (locale, base, parent) = match parent.and_then(|p| names.subsidiary(g, &list[p])) {
             Some((locale, base)) => (locale, base, parent),
             None => {
-                let (locale, base) = names.independent(g);
+                let (locale, base) = names.independent(g, i == 0);
                 (locale, base, None)
             }
         };
@@ -100,8 +100,10 @@ impl Names {
     }
 
     /// A new independent company: "<brand> <trade>", "<last> & <last>" or
-    /// "<last> <trade>", qualified when the plain forms are used up.
-    fn independent(&mut self, g: &mut Gen) -> (usize, String) {
+    /// "<last> <trade>", qualified when the plain forms are used up. With
+    /// `quoted` the name has an apostrophe, so that even the tiny tenant
+    /// exercises quote doubling in OData `$filter` strings.
+    fn independent(&mut self, g: &mut Gen, quoted: bool) -> (usize, String) {
         let mut attempt = 0;
         loop {
             let locale = g.index(LOCALES.len());
@@ -116,6 +118,9 @@ impl Names {
             }
             if attempt >= 30 {
                 base = format!("{base} {attempt}");
+            }
+            if quoted && !base.contains('\'') {
+                continue;
             }
             if self.claim(&base) {
                 return (locale, base);

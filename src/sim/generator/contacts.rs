@@ -63,13 +63,13 @@ pub(super) fn generate(g: &mut Gen, n: usize, companies: &[Company], owners: &[S
         account_of: Vec::with_capacity(n),
         by_account: vec![Vec::new(); companies.len()],
     };
-    for has_twin in twinned {
+    for (k, has_twin) in twinned.into_iter().enumerate() {
         let account = if has_twin || !g.chance(WITHOUT_ACCOUNT) {
             Some(pick_account(g, companies.len()))
         } else {
             None
         };
-        let draft = taken.new_person(g, companies, account);
+        let draft = taken.new_person(g, companies, account, k == 0);
         let twin = has_twin.then(|| taken.twin_of(g, companies, &draft));
         people.push(g, draft, companies, owners);
         if let Some(twin) = twin {
@@ -96,7 +96,15 @@ struct Taken {
 }
 
 impl Taken {
-    fn new_person(&mut self, g: &mut Gen, companies: &[Company], account: Option<usize>) -> Draft {
+    /// A contact whose name is new at `account`; with `quoted` the surname
+    /// has an apostrophe (see `accounts::Names::independent`).
+    fn new_person(
+        &mut self,
+        g: &mut Gen,
+        companies: &[Company],
+        account: Option<usize>,
+        quoted: bool,
+    ) -> Draft {
         let home = account.map(|a| companies[a].locale);
         let (first, last) = loop {
             let locale = match home {
@@ -105,6 +113,9 @@ impl Taken {
             };
             let l = &LOCALES[locale];
             let (first, last) = (g.pick(l.first), g.pick(l.last));
+            if quoted && !last.contains('\'') {
+                continue;
+            }
             if self
                 .names
                 .insert((account, name_key(&format!("{first} {last}"))))

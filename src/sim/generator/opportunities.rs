@@ -74,9 +74,8 @@ fn one(g: &mut Gen, companies: &[Company], people: &People, sellers: &[String]) 
         1 => 3,
         _ => g.index(4),
     };
-    let estimated =
-        (10f64.powf(3.3 + 2.4 * g.between(0, 1_000) as f64 / 1_000.0) / 100.0).round() * 100.0;
-    let total = (estimated * g.between(90, 111) as f64 / 100.0).round();
+    let estimated = deal_size(g);
+    let total = estimated * g.between(90, 111) / 100;
     let created = NOW - g.between(10 * DAY, 720 * DAY);
     let (close, modified) = if state == 0 {
         let close = NOW + g.between(-20 * DAY, 200 * DAY);
@@ -85,7 +84,7 @@ fn one(g: &mut Gen, companies: &[Company], people: &People, sellers: &[String]) 
         let close = (created + g.between(14 * DAY, 240 * DAY)).min(NOW - DAY);
         (close, (close + g.between(0, DAY)).max(created))
     };
-    let actual = (state == 1).then(|| (estimated * g.between(80, 111) as f64 / 100.0).round());
+    let actual = (state == 1).then(|| estimated * g.between(80, 111) / 100);
 
     let mut r = row([("opportunityid", id.into()), ("name", name.into())]);
     put_owner(&mut r, &sellers[g.index(sellers.len())]);
@@ -105,9 +104,9 @@ fn one(g: &mut Gen, companies: &[Company], people: &People, sellers: &[String]) 
         ("statuscode", statuscode.into()),
         ("salesstagecode", stage.into()),
         ("stepname", STEP_NAMES[stage].into()),
-        ("estimatedvalue", estimated.into()),
-        ("actualvalue", actual.map_or(Value::Null, Into::into)),
-        ("totalamount", total.into()),
+        ("estimatedvalue", money(estimated)),
+        ("actualvalue", actual.map_or(Value::Null, money)),
+        ("totalamount", money(total)),
         ("estimatedclosedate", date(close).into()),
         ("createdon", timestamp(created).into()),
         ("modifiedon", timestamp(modified).into()),
@@ -115,4 +114,22 @@ fn one(g: &mut Gen, companies: &[Company], people: &People, sellers: &[String]) 
         r.insert(k.to_owned(), v);
     }
     r
+}
+
+/// An estimated value in whole currency units: many small deals, a few
+/// large ones. Integer draws only, so no platform's float rounding can
+/// change a seeded tenant.
+fn deal_size(g: &mut Gen) -> i64 {
+    let hundreds = match g.weighted(&[40, 35, 20, 5]) {
+        0 => g.between(20, 100),
+        1 => g.between(100, 500),
+        2 => g.between(500, 2_000),
+        _ => g.between(2_000, 5_000),
+    };
+    hundreds * 100
+}
+
+/// Money as Dataverse writes it: a JSON number with decimals.
+fn money(units: i64) -> Value {
+    (units as f64).into()
 }

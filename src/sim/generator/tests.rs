@@ -255,6 +255,25 @@ fn contacts_carry_duplicate_pairs_profile_urls_and_apostrophes() {
 }
 
 #[test]
+fn even_a_tiny_tenant_has_apostrophes_to_escape() {
+    for seed in 0..10 {
+        let t = generate(Scale::Tiny, seed);
+        let quoted = |rows: &[Row], key: &str| {
+            rows.iter()
+                .any(|r| s(r, key).is_some_and(|v| v.contains('\'')))
+        };
+        assert!(
+            quoted(&t.accounts, "name"),
+            "seed {seed}: no account name with an apostrophe"
+        );
+        assert!(
+            quoted(&t.contacts, "lastname"),
+            "seed {seed}: no surname with an apostrophe"
+        );
+    }
+}
+
+#[test]
 fn seats_cover_every_case_even_in_a_tiny_tenant() {
     for seed in 0..20 {
         let t = generate(Scale::Tiny, seed);
