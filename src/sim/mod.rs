@@ -63,6 +63,7 @@ mod batch;
 mod control;
 mod control_http;
 mod filter;
+pub mod generator;
 pub mod limits;
 mod metadata;
 mod query;
