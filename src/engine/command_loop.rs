@@ -108,7 +108,7 @@ impl CommandLoop {
             Command::SetSetting(change) => {
                 let res = self
                     .writer
-                    .call(move |s| settings::apply(s.conn(), &change))
+                    .tx(move |tx| settings::apply(tx, &change))
                     .await;
                 match res {
                     Ok(message) => {
