@@ -31,6 +31,16 @@ use tokio::sync::{broadcast, mpsc, watch};
 use crate::config::Config;
 use crate::store::{self, Store, connection, runs};
 
+/// The engine's answer to a workspace command (seats, import, resolve):
+/// the sentence for the user and the view whose rows changed, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// False when the command did nothing useful (e.g. no usable line).
+    pub ok: bool,
+    pub message: String,
+    pub changed: Option<View>,
+}
+
 /// The console's and the headless commands' grip on a running engine.
 /// Sending never blocks (unbounded), so a slow engine cannot freeze a key
 /// handler; events are broadcast so several faces can listen.
