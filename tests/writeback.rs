@@ -1,5 +1,7 @@
 //! Workspace -> CRM: seats, writeback and the unresolved queue, on real
 //! SQLite files (and the emulator over HTTP where the CRM is involved).
 
+#[path = "writeback/rules.rs"]
+mod rules;
 #[path = "writeback/seats.rs"]
 mod seats;

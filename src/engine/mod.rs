@@ -12,11 +12,13 @@ pub mod event;
 pub mod import;
 pub mod matching;
 pub mod pull;
+pub mod resolve;
 pub mod run;
 pub mod schedule;
 pub mod seats;
 pub mod settings;
 mod writeback_phase;
+pub mod writeback;
 pub mod writer;
 
 pub use command::Command;
