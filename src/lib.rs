@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod crm;
 pub mod engine;
 pub mod lock;
 pub mod logging;
