@@ -50,10 +50,6 @@ impl LogTab {
         self.refilter();
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = &LogEntry> {
-        self.entries.iter()
-    }
-
     fn refilter(&mut self) {
         let (entries, min) = (&self.entries, self.min);
         let needle = self.view.filter.to_lowercase();

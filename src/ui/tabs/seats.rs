@@ -70,10 +70,6 @@ impl SeatsTab {
             .collect()
     }
 
-    pub fn data(&self) -> &SeatsData {
-        &self.data
-    }
-
     fn refilter(&mut self) {
         self.view.refilter(&self.haystacks);
     }
