@@ -1,9 +1,10 @@
 //! `navsync bench ui`: frame times of the Unresolved and Seats tabs with
 //! 100k rows at 200x50 while scrolling, against a 100-row table drawn the
-//! same way in the same run.
+//! same way in the same run; and the cost of a filter keystroke there.
 
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -101,6 +102,26 @@ fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
     (times[FRAMES / 2], times[FRAMES * 99 / 100])
 }
 
+/// Median and worst time of a filter keystroke (refilter + frame) on the
+/// 100k-row queue, typing "member 09999".
+fn filter_keystrokes(rows: usize) -> (Duration, Duration) {
+    let mut app = app_with(rows);
+    app.tab = Tab::Unresolved;
+    let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
+    app.handle_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+    let mut times: Vec<Duration> = "member 09999"
+        .chars()
+        .map(|c| {
+            let start = Instant::now();
+            app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            let Ok(_) = term.draw(|f| super::render::draw(f, &mut app));
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
 pub fn run() -> ExitStatus {
     println!("navsync bench ui: {FRAMES} frames at 200x50 while scrolling (TestBackend)");
     for tab in [Tab::Unresolved, Tab::Seats] {
@@ -115,5 +136,14 @@ pub fn run() -> ExitStatus {
             med.as_secs_f64() / base_med.as_secs_f64().max(1e-9)
         );
     }
+    let (med, max) = filter_keystrokes(100_000);
+    let (base, _) = filter_keystrokes(100);
+    println!(
+        "  filter keystroke on the 100k queue: median {:.3} ms, worst {:.3} ms | 100 rows: median {:.3} ms | ratio {:.2}x",
+        med.as_secs_f64() * 1e3,
+        max.as_secs_f64() * 1e3,
+        base.as_secs_f64() * 1e3,
+        med.as_secs_f64() / base.as_secs_f64().max(1e-9)
+    );
     ExitStatus::Ok
 }

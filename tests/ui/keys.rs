@@ -426,6 +426,18 @@ fn help_lists_every_key_of_the_current_view() {
     }
 }
 
+/// CPU time used by the calling thread so far.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 /// An engine that never reads its commands must not slow the keys down.
 #[test]
 fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
@@ -454,19 +466,31 @@ fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
         KeyCode::Char('s'),
         KeyCode::End,
     ];
-    let mut worst = Duration::ZERO;
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    let mut timed = |app: &mut App, k: KeyCode| {
+        let (w0, c0) = (Instant::now(), thread_cpu());
+        press(app, k);
+        wall.push(w0.elapsed());
+        cpu.push(thread_cpu() - c0);
+    };
     for round in 0..50 {
         for k in keys {
-            let start = Instant::now();
-            press(&mut app, k);
-            worst = worst.max(start.elapsed());
+            timed(&mut app, k);
         }
         assert!(!app.quit, "round {round}");
     }
+    // The work per key is under a frame (CPU time of this thread, which a
+    // busy CI machine cannot inflate); and keys do not wait on anything:
+    // wall time stays under a frame but for scheduler preemption.
+    let max_cpu = cpu.iter().max().copied().unwrap_or_default();
     assert!(
-        worst < Duration::from_millis(16),
-        "slowest key took {worst:?}"
+        max_cpu < Duration::from_millis(16),
+        "slowest key worked {max_cpu:?}"
     );
+    wall.sort();
+    let p95 = wall[wall.len() * 95 / 100];
+    assert!(p95 < Duration::from_millis(16), "p95 key latency {p95:?}");
     assert!(rx.len() >= 100, "commands queued, unread: {}", rx.len());
     drop(rx);
 }
