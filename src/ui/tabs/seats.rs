@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row};
 
 use crate::engine::Command;
+use crate::store::seats::Licence;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::format::thousands;
@@ -19,8 +20,17 @@ use crate::ui::popups::assign::AssignPopup;
 use crate::ui::popups::confirm::ConfirmPopup;
 use crate::ui::table::{self, Marks, TableView};
 
+/// Seat counts for the title line, taken at load so a frame stays O(screen).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    admins: usize,
+    members: usize,
+    in_crm: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct SeatsTab {
+    counts: Counts,
     data: SeatsData,
     names: HashMap<String, String>,
     haystacks: Vec<String>,
@@ -53,6 +63,22 @@ impl SeatsTab {
                 ])
             })
             .collect();
+        let admins = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| s.licence == Licence::Admin)
+            .count();
+        self.counts = Counts {
+            admins,
+            members: self.data.seats.len() - admins,
+            in_crm: self
+                .data
+                .seats
+                .iter()
+                .filter(|s| s.in_crm(self.data.auto_sync_all))
+                .count(),
+        };
         self.marks.reset(self.data.seats.len());
         for (i, s) in self.data.seats.iter().enumerate() {
             if kept.contains(&s.id) {
@@ -168,19 +194,11 @@ impl Component for SeatsTab {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let admins = self
-            .data
-            .seats
-            .iter()
-            .filter(|s| s.licence.as_str() == "admin")
-            .count();
-        let members = self.data.seats.len() - admins;
-        let in_crm = self
-            .data
-            .seats
-            .iter()
-            .filter(|s| s.in_crm(self.data.auto_sync_all))
-            .count();
+        let Counts {
+            admins,
+            members,
+            in_crm,
+        } = self.counts;
         let mut spans = vec![
             Span::styled("Seats ", t.title()),
             Span::raw(format!(

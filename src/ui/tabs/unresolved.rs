@@ -27,6 +27,8 @@ use crate::ui::tabs::heading;
 pub struct UnresolvedTab {
     rows: Vec<QueueRow>,
     haystacks: Vec<String>,
+    /// Skipped entries, counted at load (a frame stays O(screen)).
+    skipped: usize,
     pub view: TableView,
     detail: Option<Detail>,
     /// Chosen candidate of the detail shown.
@@ -50,6 +52,7 @@ impl UnresolvedTab {
                 ])
             })
             .collect();
+        self.skipped = rows.iter().filter(|r| r.dismissed).count();
         self.rows = rows;
         let present: std::collections::HashSet<i64> =
             self.rows.iter().map(|r| r.activity_id).collect();
@@ -196,7 +199,7 @@ impl Component for UnresolvedTab {
         };
         let [top, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list_area);
-        let skipped = self.rows.iter().filter(|r| r.dismissed).count();
+        let skipped = self.skipped;
         let mut title = format!(
             "{} unresolved ({} skipped)",
             thousands(self.rows.len() as i64),
