@@ -5,5 +5,7 @@
 mod fixture;
 #[path = "ui/keys.rs"]
 mod keys;
+#[path = "ui/loader.rs"]
+mod loader;
 #[path = "ui/screens.rs"]
 mod screens;

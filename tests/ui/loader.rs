@@ -1,0 +1,209 @@
+//! The console's reader on a real SQLite file: what each view loads, and
+//! the reader thread answering requests beside the writer's connection.
+
+use std::sync::Arc;
+
+use navsync::config::{ActivityKind, Config};
+use navsync::engine::View;
+use navsync::store::Store;
+use navsync::store::activities::{self, ActivityState, NewActivity};
+use navsync::store::mirror::{self, Contact, SystemUser, Table};
+use navsync::store::saved::{self, ItemKind};
+use navsync::store::seats::{self, Edition, Licence, NewSeat};
+use navsync::store::unresolved::{self, Candidate};
+use navsync::ui::loader::{self, Load, Snapshot};
+
+struct Env {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+    activity: i64,
+}
+
+fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let store = Store::open(&path).unwrap();
+    let c = store.conn();
+    let seat = seats::upsert(
+        c,
+        &NewSeat {
+            member_id: "m1",
+            name: "Ana Pérez",
+            email: None,
+            licence: Licence::Admin,
+            edition: Edition::Team,
+            crm_user_id: Some("u-ana"),
+            sync_enabled: true,
+        },
+    )
+    .unwrap();
+    mirror::upsert_systemuser(
+        c,
+        &SystemUser {
+            systemuserid: "u-ana".into(),
+            fullname: "Ana Pérez".into(),
+            email: None,
+            isdisabled: false,
+            is_application_user: false,
+            modifiedon: None,
+        },
+    )
+    .unwrap();
+    mirror::upsert_contact(
+        c,
+        &Contact {
+            contactid: "c-1".into(),
+            fullname: "Lucía Fernández".into(),
+            firstname: Some("Lucía".into()),
+            lastname: Some("Fernández".into()),
+            email: Some("lf@fabrikam.example".into()),
+            jobtitle: None,
+            parentaccountid: None,
+            linkedin_url: None,
+            modifiedon: None,
+        },
+    )
+    .unwrap();
+    activities::insert(
+        c,
+        &NewActivity {
+            external_id: "x-1".into(),
+            seat_id: seat,
+            kind: ActivityKind::Inmail,
+            member_name: "Lucía Fernández Soto".into(),
+            member_company: Some("Fabrikam".into()),
+            member_title: None,
+            member_email: None,
+            member_profile_url: None,
+            subject: "Renewal".into(),
+            body: "Hello".into(),
+            occurred_at: "2026-11-22T08:55:00Z".into(),
+            copy_to_crm: true,
+        },
+    )
+    .unwrap();
+    let activity = activities::by_state(c, ActivityState::New).unwrap()[0].id;
+    unresolved::enqueue(
+        c,
+        activity,
+        "no contact matched",
+        &[
+            Candidate {
+                contactid: "c-1".into(),
+                score: 0.9,
+                reason: "name 0.90".into(),
+            },
+            Candidate {
+                contactid: "c-gone".into(),
+                score: 0.5,
+                reason: "company".into(),
+            },
+        ],
+    )
+    .unwrap();
+    saved::link_from_crm(c, ItemKind::Contact, seat, "c-1", "o-1").unwrap();
+    saved::save_manual(c, ItemKind::Account, seat, "a-manual").unwrap();
+    Env {
+        _dir: dir,
+        path,
+        store,
+        activity,
+    }
+}
+
+#[test]
+fn each_view_reads_its_rows_from_the_store() {
+    let e = env();
+    let reader = Store::open_readonly(&e.path).unwrap();
+    let config = Config::default();
+    let read = |l| loader::read(reader.conn(), &config, l).unwrap();
+
+    let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
+        panic!()
+    };
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0].member_name.as_str(),
+            rows[0].seat_holder.as_str(),
+            rows[0].kind.as_str()
+        ),
+        ("Lucía Fernández Soto", "Ana Pérez", "inmail")
+    );
+    let Snapshot::Detail(d) = read(Load::Detail(e.activity)) else {
+        panic!()
+    };
+    assert_eq!(d.activity.new.subject, "Renewal");
+    let names: Vec<_> = d.candidates.iter().map(|c| c.fullname.clone()).collect();
+    assert_eq!(
+        names,
+        [Some("Lucía Fernández".into()), None],
+        "a candidate gone from the mirror keeps its row"
+    );
+
+    let Snapshot::Connection(c) = read(Load::View(View::Connection)) else {
+        panic!()
+    };
+    assert!(c.row.is_none());
+    assert_eq!(
+        (c.purge.saved_accounts, c.purge.saved_leads),
+        (0, 1),
+        "manual saves are not counted"
+    );
+    assert!(c.purge.mirrored.contains(&(Table::Contacts, 1)));
+    assert!(c.purge.mirrored.contains(&(Table::SystemUsers, 1)));
+
+    let Snapshot::Seats(s) = read(Load::View(View::Seats)) else {
+        panic!()
+    };
+    assert_eq!((s.seats.len(), s.users.len()), (1, 1));
+
+    // Skipped entries stay listed (flagged) so the skip can be taken back;
+    // resolved ones leave.
+    unresolved::set_dismissed(e.store.conn(), e.activity, true).unwrap();
+    let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
+        panic!()
+    };
+    assert!(rows[0].dismissed);
+    unresolved::resolve(e.store.conn(), e.activity, "candidate", "c-1").unwrap();
+    let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
+        panic!()
+    };
+    assert!(rows.is_empty());
+
+    let Snapshot::Failed(msg) = read(Load::Detail(999)) else {
+        panic!()
+    };
+    assert!(msg.contains("999"));
+}
+
+#[test]
+fn the_reader_thread_answers_requests_while_the_writer_holds_the_store() {
+    let e = env();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = loader::spawn(e.path.clone(), Arc::new(Config::default()));
+        for l in loader::ALL_VIEWS {
+            tx.send(l).unwrap();
+        }
+        tx.send(Load::Detail(e.activity)).unwrap();
+        let mut got = Vec::new();
+        while got.len() < 6 {
+            let snap = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+                .await
+                .expect("reader answers")
+                .expect("reader alive");
+            assert!(!matches!(snap, Snapshot::Failed(_)), "{snap:?}");
+            got.push(std::mem::discriminant(&snap));
+        }
+        drop(tx);
+        assert!(
+            rx.recv().await.is_none(),
+            "the reader stops when the console drops its sender"
+        );
+    });
+}
