@@ -108,7 +108,7 @@ impl CommandLoop {
             Command::SetSetting(change) => {
                 let res = self
                     .writer
-                    .call(move |s| settings::apply(s.conn(), &change))
+                    .tx(move |tx| settings::apply(tx, &change))
                     .await;
                 match res {
                     Ok(message) => {
@@ -121,21 +121,63 @@ impl CommandLoop {
                     Err(ApplyError::WriterGone) => self.internal_error(EngineError::WriterGone),
                 }
             }
+            Command::SetSeatSync { seat_ids, enabled } => {
+                self.store_action(View::Seats, move |s| {
+                    let n = super::seats::set_sync(s, &seat_ids, enabled)?;
+                    Ok::<_, super::seats::SeatsError>(format!(
+                        "CRM sync switched {} for {n} seat(s). Applies from the next sync.",
+                        if enabled { "on" } else { "off" }
+                    ))
+                })
+                .await;
+            }
+            Command::AssignSeats {
+                crm_user_ids,
+                licence,
+                edition,
+            } => {
+                self.store_action(View::Seats, move |s| {
+                    super::seats::assign(s, &crm_user_ids, licence, edition).map(|o| o.summary())
+                })
+                .await;
+            }
+            Command::ImportActivities { path } => {
+                self.store_action(View::Unresolved, move |s| {
+                    super::import::import_file(s, &path).map(|r| r.summary())
+                })
+                .await;
+            }
             Command::Connect
             | Command::Recheck
             | Command::Disconnect { .. }
-            | Command::SetSeatSync { .. }
-            | Command::AssignSeats { .. }
             | Command::ResolveWithContact { .. }
             | Command::SearchContacts { .. }
             | Command::CreateContactAndResolve { .. }
-            | Command::SkipUnresolved { .. }
-            | Command::ImportActivities { .. } => {
+            | Command::SkipUnresolved { .. } => {
                 // The one answer for commands whose modules are not part of
                 // this build yet.
                 self.emitter.action(false, "not available in this build");
             }
             Command::Shutdown => {}
+        }
+    }
+
+    /// Runs a user action on the store: its sentence as an ActionResult
+    /// and, when it worked, the view to refresh.
+    async fn store_action<E>(
+        &self,
+        view: View,
+        f: impl FnOnce(&mut crate::store::Store) -> Result<String, E> + Send + 'static,
+    ) where
+        E: std::fmt::Display + Send + 'static,
+    {
+        match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
+            Ok(Ok(message)) => {
+                self.emitter.action(true, message);
+                self.emitter.emit(Event::DataChanged(view));
+            }
+            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Err(e) => self.internal_error(e),
         }
     }
 
