@@ -2,6 +2,8 @@
 
 #[path = "crm/auth.rs"]
 mod auth;
+#[path = "crm/connect.rs"]
+mod connect;
 #[path = "crm/device.rs"]
 mod device;
 #[path = "crm/faults.rs"]
