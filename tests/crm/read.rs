@@ -136,3 +136,46 @@ async fn opportunities_carry_money_and_customer_lookups() {
     assert_eq!(opp.money().get("estimatedvalue"), Some(&2000.0));
     assert_eq!(opp.salesstagecode, Some(1));
 }
+
+#[tokio::test]
+async fn contacts_are_found_by_name_email_and_company() {
+    use navsync::crm::ContactSearch;
+    let env = fixture::start().await;
+    let client = env.client();
+    let by_name = client
+        .search_contacts(&ContactSearch {
+            name: Some("O'Brien".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut names: Vec<_> = by_name.iter().filter_map(|c| c.fullname.clone()).collect();
+    names.sort();
+    assert_eq!(names, vec!["O'Brien".to_string(), TRICKY_NAME.to_string()]);
+    let by_email = client
+        .search_contacts(&ContactSearch {
+            email: Some("p3@example.test".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_email.len(), 1);
+    assert_eq!(by_email[0].contactid, contact_id(3));
+    let by_company = client
+        .search_contacts(&ContactSearch {
+            name: Some("Person 0".into()),
+            company: Some("Account 0".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_company.len(), 10, "Person 00..09 of Account 0");
+    let nowhere = client
+        .search_contacts(&ContactSearch {
+            company: Some("No such company".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(nowhere.is_empty());
+}
