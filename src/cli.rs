@@ -212,12 +212,7 @@ fn run(cli: Cli) -> ExitStatus {
     };
     match cli.command {
         None => crate::ui::run(config, &data_dir),
-        Some(Command::Demo(_)) => {
-            println!(
-                "navsync demo: the built-in Dynamics 365 emulator and the console arrive with their issues; nothing to run yet."
-            );
-            ExitStatus::Ok
-        }
+        Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
         Some(Command::Status { .. }) => not_yet("status"),
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Connect) => not_yet("connect"),
