@@ -219,7 +219,7 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Disconnect { .. }) => not_yet("disconnect"),
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
         Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
-        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Sim(a)) => crate::sim::cli::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,
         }) => crate::engine::bench_match::run(),
