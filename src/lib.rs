@@ -15,3 +15,4 @@ pub mod logging;
 pub mod paths;
 pub mod sim;
 pub mod store;
+pub mod ui;

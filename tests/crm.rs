@@ -6,3 +6,5 @@ mod faults;
 mod fixture;
 #[path = "crm/read.rs"]
 mod read;
+#[path = "crm/write.rs"]
+mod write;

@@ -16,6 +16,7 @@
 //! ```
 
 mod auth;
+mod batch;
 mod client;
 mod config;
 mod error;
@@ -29,6 +30,7 @@ mod secret;
 mod token_cache;
 mod transport;
 
+pub use batch::{Caller, ChangeSet, MAX_BATCH_OPERATIONS, WriteOp, WriteResult};
 pub use client::Client;
 pub use config::{AuthConfig, ClientConfig, RetryPolicy};
 pub use error::{CrmError, ErrorClass};

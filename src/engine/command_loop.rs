@@ -19,10 +19,13 @@ use super::event::{ErrorClass, Event, UserError, View};
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{EngineError, schedule};
+use super::{Answer, EngineError, import, schedule, seats};
 use crate::config::Config;
 use crate::crm::Client;
 use crate::store::runs;
+
+/// How often the activity inbox is looked at.
+const INBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A run under way: its cancel switch and the task to await.
 struct Running {
@@ -47,6 +50,8 @@ pub(super) struct CommandLoop {
 impl CommandLoop {
     pub async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
         let mut running: Option<Running> = None;
+        let mut inbox_tick = tokio::time::interval(INBOX_EVERY);
+        inbox_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.publish_next_sync();
         loop {
             let wait = schedule::wait(self.next_sync, Utc::now());
@@ -63,6 +68,13 @@ impl CommandLoop {
                 } => {
                     running = None;
                     self.run_ended(done).await;
+                }
+                // Files dropped in the activity inbox, at once and then
+                // every INBOX_EVERY.
+                _ = inbox_tick.tick(), if self.config.writeback.activity_inbox.is_some() => {
+                    if let Some(inbox) = self.config.writeback.activity_inbox.clone() {
+                        self.import_inbox(inbox).await;
+                    }
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
@@ -120,30 +132,20 @@ impl CommandLoop {
                 }
             }
             Command::SetSeatSync { seat_ids, enabled } => {
-                self.store_action(View::Seats, move |s| {
-                    let n = super::seats::set_sync(s, &seat_ids, enabled)?;
-                    Ok::<_, super::seats::SeatsError>(format!(
-                        "CRM sync switched {} for {n} seat(s). Applies from the next sync.",
-                        if enabled { "on" } else { "off" }
-                    ))
-                })
-                .await;
+                self.workspace(move |s| seats::set_sync_answer(s, &seat_ids, enabled))
+                    .await
             }
             Command::AssignSeats {
                 crm_user_ids,
                 licence,
                 edition,
             } => {
-                self.store_action(View::Seats, move |s| {
-                    super::seats::assign(s, &crm_user_ids, licence, edition).map(|o| o.summary())
-                })
-                .await;
+                self.workspace(move |s| seats::assign_answer(s, &crm_user_ids, licence, edition))
+                    .await
             }
             Command::ImportActivities { path } => {
-                self.store_action(View::Unresolved, move |s| {
-                    super::import::import_file(s, &path).map(|r| r.summary())
-                })
-                .await;
+                self.workspace(move |s| import::import_answer(s, &path))
+                    .await
             }
             Command::Connect
             | Command::Recheck
@@ -157,25 +159,6 @@ impl CommandLoop {
                 self.emitter.action(false, "not available in this build");
             }
             Command::Shutdown => {}
-        }
-    }
-
-    /// Runs a user action on the store: its sentence as an ActionResult
-    /// and, when it worked, the view to refresh.
-    async fn store_action<E>(
-        &self,
-        view: View,
-        f: impl FnOnce(&mut crate::store::Store) -> Result<String, E> + Send + 'static,
-    ) where
-        E: std::fmt::Display + Send + 'static,
-    {
-        match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
-            Ok(Ok(message)) => {
-                self.emitter.action(true, message);
-                self.emitter.emit(Event::DataChanged(view));
-            }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
-            Err(e) => self.internal_error(e),
         }
     }
 
@@ -296,6 +279,51 @@ impl CommandLoop {
             .is_some()
             .then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
+    }
+
+    /// Runs a workspace change on the writer and answers it: one
+    /// `ActionResult`, and one `DataChanged` when something changed.
+    async fn workspace<E: std::fmt::Display + Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
+    ) {
+        match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
+            Ok(Ok(answer)) => {
+                self.emitter.action(answer.ok, answer.message);
+                if let Some(view) = answer.changed {
+                    self.emitter.emit(Event::DataChanged(view));
+                }
+            }
+            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Err(e) => self.internal_error(e),
+        }
+    }
+
+    /// One pass over the activity inbox; what it did goes to the log.
+    async fn import_inbox(&self, inbox: PathBuf) {
+        match self
+            .writer
+            .call(move |s| Ok::<_, EngineError>(import::import_inbox_once(s, &inbox)))
+            .await
+        {
+            Ok(report) => {
+                for line in report.log_lines() {
+                    tracing::info!("{line}");
+                    self.emitter.emit(Event::Log {
+                        level: tracing::Level::INFO,
+                        message: line,
+                    });
+                }
+                for e in &report.errors {
+                    tracing::warn!("{e}");
+                    self.emitter.emit(Event::Log {
+                        level: tracing::Level::WARN,
+                        message: e.clone(),
+                    });
+                }
+            }
+            Err(e) => self.internal_error(e),
+        }
     }
 
     fn internal_error(&self, e: EngineError) {

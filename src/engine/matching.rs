@@ -19,7 +19,7 @@
 mod index;
 pub mod normalise;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use index::{BlockingIndex, Idx};
 use strsim::jaro_winkler;
@@ -210,12 +210,18 @@ impl Matcher {
         let mut scored = at_company;
         if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
             let seen: HashSet<Idx> = scored.iter().map(|(i, _)| *i).collect();
-            scored.extend(
-                block
-                    .iter()
-                    .filter(|i| !seen.contains(i))
-                    .map(|&i| (i, name_score(&name, &self.ix.contacts[i as usize].name))),
-            );
+            // A block shares family name and initial, so the same few full
+            // names repeat across it: score each distinct name once.
+            let mut memo: HashMap<&str, f64> = HashMap::new();
+            for &i in block.iter().filter(|i| !seen.contains(i)) {
+                let other = self.ix.contacts[i as usize].name.as_str();
+                let score = *memo
+                    .entry(other)
+                    .or_insert_with(|| name_score(&name, other));
+                if score >= CANDIDATE_FLOOR {
+                    scored.push((i, score));
+                }
+            }
         }
         scored.retain(|(_, s)| *s >= CANDIDATE_FLOOR);
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

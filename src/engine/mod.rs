@@ -14,11 +14,13 @@ pub mod event;
 pub mod import;
 pub mod matching;
 pub mod pull;
+pub mod resolve;
 pub mod run;
 pub mod schedule;
 pub mod seats;
 pub mod settings;
 pub mod user_error;
+pub mod writeback;
 mod writeback_phase;
 pub mod writer;
 
@@ -34,6 +36,16 @@ use tokio::sync::{broadcast, mpsc, watch};
 use crate::config::Config;
 use crate::crm;
 use crate::store::{self, Store, connection, runs};
+
+/// The engine's answer to a workspace command (seats, import, resolve):
+/// the sentence for the user and the view whose rows changed, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// False when the command did nothing useful (e.g. no usable line).
+    pub ok: bool,
+    pub message: String,
+    pub changed: Option<View>,
+}
 
 /// The console's and the headless commands' grip on a running engine.
 /// Sending never blocks (unbounded), so a slow engine cannot freeze a key
