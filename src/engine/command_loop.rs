@@ -12,15 +12,16 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::command::Command;
+use super::crm_source::ClientSource;
 use super::dry_run::Snapshot;
 use super::emit::Emitter;
 use super::event::{ErrorClass, Event, UserError, View};
-use super::pull::CrmSource;
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
 use super::{Answer, EngineError, import, schedule, seats};
 use crate::config::Config;
+use crate::crm::Client;
 use crate::store::runs;
 
 /// How often the activity inbox is looked at.
@@ -39,8 +40,8 @@ pub(super) struct CommandLoop {
     pub writer: Writer,
     pub emitter: Emitter,
     pub store_path: PathBuf,
-    /// The CRM the pull reads; `None` while no connection can give one.
-    pub source: Option<Arc<dyn CrmSource>>,
+    /// The CRM client of the stored connection; `None` while not connected.
+    pub client: Option<Client>,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -77,7 +78,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.source.is_some() => {
+                _ = tokio::time::sleep(wait), if self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -163,9 +164,34 @@ impl CommandLoop {
 
     /// Starts a run task, or says why not.
     async fn start_run(&mut self, dry_run: bool) -> Option<Running> {
-        let Some(source) = self.source.clone() else {
+        let Some(client) = self.client.clone() else {
             self.emitter.error(not_connected());
             return None;
+        };
+        let config = self.config.clone();
+        let settings = match self
+            .writer
+            .call(move |s| settings::effective(s.conn(), &config).map_err(EngineError::from))
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                self.internal_error(e);
+                return None;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let source = match ClientSource::new(
+            client.with_cancel(cancel.clone()),
+            self.config.lang,
+            settings.won_value_field.as_deref(),
+        ) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return None;
+            }
         };
         let (writer, snapshot) = if dry_run {
             match self.dry_run_writer().await {
@@ -181,9 +207,8 @@ impl CommandLoop {
         if !dry_run {
             self.advance_schedule();
         }
-        let cancel = CancellationToken::new();
         let task = tokio::spawn(run::execute(
-            self.config.clone(),
+            settings,
             writer,
             self.emitter.clone(),
             cancel.clone(),
@@ -250,7 +275,7 @@ impl CommandLoop {
 
     fn publish_next_sync(&self) {
         let next = self
-            .source
+            .client
             .is_some()
             .then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
