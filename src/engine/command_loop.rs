@@ -19,7 +19,7 @@ use super::pull::CrmSource;
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{Answer, EngineError, import, schedule, seats};
+use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
 use crate::store::runs;
 
@@ -149,13 +149,42 @@ impl CommandLoop {
                 self.workspace(move |s| import::import_answer(s, &path))
                     .await
             }
-            Command::Connect
-            | Command::Recheck
-            | Command::Disconnect { .. }
-            | Command::ResolveWithContact { .. }
-            | Command::SearchContacts { .. }
-            | Command::CreateContactAndResolve { .. }
-            | Command::SkipUnresolved { .. } => {
+            Command::SkipUnresolved { activity_id, skip } => {
+                self.workspace(move |s| resolve::skip(s, activity_id, skip))
+                    .await
+            }
+            Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how).await;
+                answered(&emitter, r);
+            }),
+            Command::CreateContactAndResolve {
+                activity_id,
+                contact,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::create_contact_and_resolve(&writer, crm, activity_id, contact).await;
+                answered(&emitter, r);
+            }),
+            Command::SearchContacts { request_id, query } => {
+                self.with_crm(move |_, source, emitter| async move {
+                    let Some(crm) = source.writes() else { return };
+                    match resolve::search(crm, &query).await {
+                        Ok(contacts) => emitter.emit(Event::SearchResults {
+                            request_id,
+                            contacts,
+                        }),
+                        Err(e) => emitter.action(false, format!("CRM search failed: {e}")),
+                    }
+                })
+            }
+            Command::Connect | Command::Recheck | Command::Disconnect { .. } => {
                 // The one answer for commands whose modules are not part of
                 // this build yet.
                 self.emitter.action(false, "not available in this build");
@@ -266,15 +295,30 @@ impl CommandLoop {
         f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
     ) {
         match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
-            Ok(Ok(answer)) => {
-                self.emitter.action(answer.ok, answer.message);
-                if let Some(view) = answer.changed {
-                    self.emitter.emit(Event::DataChanged(view));
-                }
-            }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Ok(r) => answered(&self.emitter, r),
             Err(e) => self.internal_error(e),
         }
+    }
+
+    /// Runs a CRM action (resolve, search) as its own task, so a slow CRM
+    /// never holds up the loop; refused at once when nothing can write.
+    fn with_crm<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Writer, Arc<dyn CrmSource>, Emitter) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(source) = self.source.clone() else {
+            self.emitter.error(not_connected());
+            return;
+        };
+        if source.writes().is_none() {
+            self.emitter.action(
+                false,
+                "This CRM connection cannot write; reconnect with writeback rights.",
+            );
+            return;
+        }
+        tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
     }
 
     /// One pass over the activity inbox; what it did goes to the log.
@@ -312,6 +356,20 @@ impl CommandLoop {
             detail: e.to_string(),
             next_step: "See the log file in the data dir; restart navsync if it persists".into(),
         });
+    }
+}
+
+/// One `ActionResult` for a workspace answer, and one `DataChanged` when
+/// something changed.
+fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
+    match r {
+        Ok(answer) => {
+            emitter.action(answer.ok, answer.message);
+            if let Some(view) = answer.changed {
+                emitter.emit(Event::DataChanged(view));
+            }
+        }
+        Err(e) => emitter.action(false, e.to_string()),
     }
 }
 

@@ -71,6 +71,11 @@ pub trait CrmSource: Send + Sync {
     fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
     /// Requests, retries and 429 waits so far, for the run record.
     fn totals(&self) -> RunTotals;
+    /// The same connection's writes (writeback, the unresolved queue);
+    /// `None` for a read-only source.
+    fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {
+        None
+    }
 }
 
 /// How a table was read this run.

@@ -21,6 +21,7 @@ use crate::store::saved::{self, ReconcileCounts};
 
 /// What a running sync shares with its phases.
 pub struct RunCtx {
+    pub config: Arc<Config>,
     pub writer: Writer,
     pub emitter: Emitter,
     pub cancel: CancellationToken,
@@ -58,6 +59,7 @@ pub async fn execute(
     source: Arc<dyn CrmSource>,
     dry_run: bool,
 ) -> Result<RunReport, EngineError> {
+    let run_config = config.clone();
     let (settings, mode, run_id) = writer
         .call(move |s| {
             let eff = settings::effective(s.conn(), &config)?;
@@ -77,6 +79,7 @@ pub async fn execute(
         })
         .await?;
     let ctx = RunCtx {
+        config: run_config,
         writer,
         emitter,
         cancel,
@@ -140,8 +143,8 @@ impl RunCtx {
         }
 
         self.phase_started(Phase::Writeback);
-        let wb = writeback_phase::run(self).await;
-        self.phase_finished(Phase::Writeback, 0).await?;
+        let wb = writeback_phase::run(self).await?;
+        self.phase_finished(Phase::Writeback, wb.rows()).await?;
         Ok(wb)
     }
 
@@ -342,7 +345,7 @@ fn summary(
     }
     if let Some(wb) = wb {
         line.push_str("; ");
-        line.push_str(wb.summary());
+        line.push_str(&wb.summary());
     }
     match outcome {
         Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),
