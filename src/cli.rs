@@ -211,7 +211,7 @@ fn run(cli: Cli) -> ExitStatus {
         None
     };
     match cli.command {
-        None => not_yet("the console"),
+        None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(_)) => {
             println!(
                 "navsync demo: the built-in Dynamics 365 emulator and the console arrive with their issues; nothing to run yet."
@@ -228,6 +228,9 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Bench {
             which: BenchKind::Match,
         }) => crate::engine::bench_match::run(),
+        Some(Command::Bench {
+            which: BenchKind::Ui,
+        }) => crate::ui::bench::run(),
         Some(Command::Bench { .. }) => not_yet("bench"),
     }
 }

@@ -8,9 +8,11 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod crm;
 pub mod engine;
 pub mod lock;
 pub mod logging;
 pub mod paths;
 pub mod sim;
 pub mod store;
+pub mod ui;

@@ -118,10 +118,7 @@ impl CommandLoop {
                 None => self.emitter.action(false, "No sync is running."),
             },
             Command::SetSetting(change) => {
-                let res = self
-                    .writer
-                    .call(move |s| settings::apply(s.conn(), &change))
-                    .await;
+                let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
                 match res {
                     Ok(message) => {
                         self.emitter.action(true, message);

@@ -17,8 +17,8 @@ pub mod run;
 pub mod schedule;
 pub mod seats;
 pub mod settings;
-mod writeback_phase;
 pub mod writeback;
+mod writeback_phase;
 pub mod writer;
 
 pub use command::Command;

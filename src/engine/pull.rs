@@ -48,13 +48,15 @@ pub struct Page {
     pub deleted: Vec<String>,
     /// Set on the last page only: where the next incremental read starts.
     pub delta_link: Option<String>,
+    /// This page belongs to a full read: either none was asked for, or the
+    /// delta link was refused and the reader fell back to one.
+    pub full: bool,
 }
 
 /// Why a table read stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadError {
-    /// The stored delta link is no longer accepted (expired or invalid).
-    DeltaRejected,
+    Cancelled,
     Crm(UserError),
 }
 
@@ -67,7 +69,9 @@ pub trait TableReader: Send {
 /// The CRM as the pull sees it: the crm client plugs in here.
 pub trait CrmSource: Send + Sync {
     /// Starts reading `table`: its changes since `delta_link`, or all of
-    /// it (with change tracking requested) when `None`.
+    /// it (with change tracking requested) when `None`. A refused link
+    /// makes the reader fall back to a full read by itself (pages then
+    /// come with `full` set).
     fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
     /// Requests, retries and 429 waits so far, for the run record.
     fn totals(&self) -> RunTotals;
@@ -146,30 +150,14 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
         let page = match next {
             Ok(Some(page)) => page,
             Ok(None) => break,
-            Err(ReadError::DeltaRejected) if mode == TableMode::Incremental => {
-                mode = TableMode::FullAfterRejectedToken;
-                out = TablePull {
-                    mode,
-                    upserted: 0,
-                    deleted: 0,
-                };
-                ctx.delta_rejected(table).await?;
-                reader = ctx.source.read(table, None);
-                continue;
-            }
-            Err(ReadError::DeltaRejected) => {
-                return Err(PullStop::Crm(UserError {
-                    class: super::ErrorClass::CrmApi,
-                    message: "The CRM rejected a full read as if it were a change query".into(),
-                    detail: format!(
-                        "{}: change-tracking token rejected on a full read",
-                        table.entity_set()
-                    ),
-                    next_step: "Check the CRM's uptime and try again later".into(),
-                }));
-            }
+            Err(ReadError::Cancelled) => return Err(PullStop::Cancelled),
             Err(ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
         };
+        if page.full && mode == TableMode::Incremental {
+            mode = TableMode::FullAfterRejectedToken;
+            out.mode = mode;
+            ctx.delta_rejected(table).await?;
+        }
         let full = mode != TableMode::Incremental;
         if full {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));

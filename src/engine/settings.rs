@@ -93,6 +93,10 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
         }
         SettingChange::WonValueField(v) => {
             settings::set(conn, WON_VALUE_FIELD, v)?;
+            // The column is part of the opportunities read; a delta link
+            // keeps the columns it was made with, so the next run reads the
+            // opportunities in full once to pick the new column up.
+            store::mirror::set_delta_link(conn, store::mirror::Table::Opportunities, None)?;
             format!("Won-value field: {}", v.as_deref().unwrap_or("Not sure"))
         }
         SettingChange::WritebackEnabled(v) => {

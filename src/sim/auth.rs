@@ -143,8 +143,13 @@ impl Shared {
             .split(' ')
             .filter(|s| !matches!(*s, "offline_access" | "openid" | "profile" | ""))
             .collect::<Vec<_>>();
-        let wanted = format!("{}/.default", self.base_url);
-        if resource.len() == 1 && resource[0] == wanted {
+        // Entra also takes the double slash a resource URL with a trailing
+        // slash produces.
+        let wanted = [
+            format!("{}/.default", self.base_url),
+            format!("{}//.default", self.base_url),
+        ];
+        if resource.len() == 1 && wanted.iter().any(|w| w == resource[0]) {
             return Ok(scope.to_string());
         }
         Err(entra_error(

@@ -175,7 +175,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
                 failed
             }
             Item::ChangeSet(ops) => {
-                db.begin();
+                let sp = db.savepoint();
                 let mut ids = HashMap::new();
                 let mut done = Vec::new();
                 let mut failure = None;
@@ -193,12 +193,12 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
                 }
                 match failure {
                     Some(r) => {
-                        db.rollback();
+                        db.rollback(sp);
                         answers.push(Answer::Single(r));
                         true
                     }
                     None => {
-                        db.commit();
+                        db.release(sp);
                         answers.push(Answer::ChangeSet(done));
                         false
                     }

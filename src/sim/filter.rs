@@ -3,7 +3,7 @@
 //! widen a query), a recursive-descent parser and an evaluator over rows.
 //!
 //! Supported: eq ne gt ge lt le, and or not, parentheses, contains,
-//! startswith, endswith, null, true/false, numbers, GUIDs, strings and
+//! startswith, endswith, Microsoft.Dynamics.CRM.In, null, true/false, numbers, GUIDs, strings and
 //! unquoted date-times. String comparison ignores case, as Dataverse's
 //! database collation does.
 
@@ -29,6 +29,9 @@ enum Tok {
     Open,
     Close,
     Comma,
+    Equals,
+    ListOpen,
+    ListClose,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,6 +58,8 @@ pub enum Expr {
     Not(Box<Expr>),
     Cmp(CmpOp, String, Lit),
     Str(StrFn, String, String),
+    /// `Microsoft.Dynamics.CRM.In(PropertyName='p',PropertyValues=['a','b'])`
+    In(String, Vec<Lit>),
 }
 
 /// Why a `$filter` was refused; the text goes into Dataverse's 0x80060888.
@@ -80,8 +85,13 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, FilterError> {
                 out.push(Tok::Close);
                 i += 1;
             }
-            ',' => {
-                out.push(Tok::Comma);
+            ',' | '=' | '[' | ']' => {
+                out.push(match c {
+                    ',' => Tok::Comma,
+                    '=' => Tok::Equals,
+                    '[' => Tok::ListOpen,
+                    _ => Tok::ListClose,
+                });
                 i += 1;
             }
             '\'' => {
@@ -247,6 +257,9 @@ impl Parser<'_> {
             self.expect(Tok::Close, "')' was expected")?;
             return Ok(e);
         }
+        if self.peek_ident("Microsoft.Dynamics.CRM.In") {
+            return self.in_list();
+        }
         let func = match self.toks.get(self.pos) {
             Some(Tok::Ident(w)) if self.toks.get(self.pos + 1) == Some(&Tok::Open) => {
                 match w.as_str() {
@@ -292,6 +305,39 @@ impl Parser<'_> {
     }
 }
 
+impl Parser<'_> {
+    fn named_arg(&mut self, name: &str) -> Result<(), FilterError> {
+        if !self.peek_ident(name) {
+            return Err(self.err(&format!("'{name}' was expected")));
+        }
+        self.pos += 1;
+        self.expect(Tok::Equals, "'=' was expected")
+    }
+
+    fn in_list(&mut self) -> Result<Expr, FilterError> {
+        self.pos += 1;
+        self.expect(Tok::Open, "'(' was expected")?;
+        self.named_arg("PropertyName")?;
+        let Lit::Str(prop) = self.literal()? else {
+            return Err(self.err("a quoted property name was expected"));
+        };
+        if !self.def.has_column(&prop) {
+            return Err(FilterError::UnknownProperty(prop));
+        }
+        self.expect(Tok::Comma, "',' was expected")?;
+        self.named_arg("PropertyValues")?;
+        self.expect(Tok::ListOpen, "'[' was expected")?;
+        let mut values = vec![self.literal()?];
+        while self.toks.get(self.pos) == Some(&Tok::Comma) {
+            self.pos += 1;
+            values.push(self.literal()?);
+        }
+        self.expect(Tok::ListClose, "']' was expected")?;
+        self.expect(Tok::Close, "')' was expected")?;
+        Ok(Expr::In(prop, values))
+    }
+}
+
 pub fn parse(src: &str, def: &EntityDef) -> Result<Expr, FilterError> {
     let toks = tokenize(src)?;
     let mut p = Parser {
@@ -312,6 +358,7 @@ fn compare(v: &Value, lit: &Lit) -> Option<Ordering> {
         (Value::Number(n), Lit::Num(l)) => n.as_f64()?.partial_cmp(l),
         (Value::String(s), Lit::Str(l)) => Some(s.to_lowercase().cmp(&l.to_lowercase())),
         (Value::String(s), Lit::Num(l)) => s.parse::<f64>().ok()?.partial_cmp(l),
+        (Value::Number(n), Lit::Str(l)) => n.as_f64()?.partial_cmp(&l.parse::<f64>().ok()?),
         (Value::Bool(b), Lit::Bool(l)) => Some(b.cmp(l)),
         _ => None,
     }
@@ -343,6 +390,12 @@ pub fn eval(e: &Expr, row: &Row) -> bool {
                 CmpOp::Lt => ord == Ordering::Less,
                 CmpOp::Le => ord != Ordering::Greater,
             }
+        }
+        Expr::In(prop, values) => {
+            let v = row.get(prop).unwrap_or(&Value::Null);
+            values
+                .iter()
+                .any(|l| compare(v, l) == Some(Ordering::Equal))
         }
         Expr::Str(f, prop, needle) => {
             let Some(Value::String(s)) = row.get(prop) else {
@@ -404,6 +457,20 @@ mod tests {
             parse("name eq 'x' or", accounts()),
             Err(FilterError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn in_list_matches_numbers_given_as_strings() {
+        let e = parse(
+            "Microsoft.Dynamics.CRM.In(PropertyName='statecode',PropertyValues=['0','2'])",
+            accounts(),
+        )
+        .expect("parses");
+        let mut row = Row::new();
+        row.insert("statecode".into(), Value::from(2));
+        assert!(eval(&e, &row));
+        row.insert("statecode".into(), Value::from(1));
+        assert!(!eval(&e, &row));
     }
 
     #[test]

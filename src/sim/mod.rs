@@ -38,9 +38,10 @@
 //! `$deletedEntity` rows, 0x80044352 once tokens expire), POST / PATCH
 //! (upsert, `If-Match` / `If-None-Match`) / DELETE, `$batch` with change
 //! sets, impersonation (`CallerObjectId`, `MSCRMCallerID`), service
-//! protection 429s and missing-privilege 403s. Lookup columns come back
-//! with their `@Microsoft.Dynamics.CRM.lookuplogicalname` annotation when
-//! the row has one, whether or not annotations were asked for.
+//! protection 429s and missing-privilege 403s, `CreateMultiple`. Lookup
+//! columns carry their `@Microsoft.Dynamics.CRM.lookuplogicalname`
+//! annotation only under `Prefer: odata.include-annotations` (`"*"` or
+//! naming it), as in Dataverse.
 //!
 //! # Control (`{instance_url}/_sim/`, JSON, never faulted)
 //! | Method + path | Body | Effect |
@@ -62,6 +63,7 @@ mod batch;
 mod control;
 mod control_http;
 mod filter;
+pub mod generator;
 pub mod limits;
 mod metadata;
 mod query;

@@ -43,6 +43,8 @@ pub struct Options {
 #[derive(Debug, Default, Clone)]
 pub struct Prefer {
     pub maxpagesize: Option<usize>,
+    /// The `odata.include-annotations` value, as sent.
+    pub include_annotations: Option<String>,
     pub track_changes: bool,
     pub return_representation: bool,
     pub continue_on_error: bool,
@@ -51,7 +53,17 @@ pub struct Prefer {
 impl Prefer {
     pub fn parse(header: Option<&str>) -> Prefer {
         let mut p = Prefer::default();
-        for part in header.unwrap_or_default().split(',') {
+        let header = header.unwrap_or_default();
+        // The annotation list is quoted and may hold commas of its own.
+        if let Some(i) = header.find("odata.include-annotations=") {
+            let v = &header[i + "odata.include-annotations=".len()..];
+            let v = match v.strip_prefix('"') {
+                Some(q) => format!("\"{}\"", q.split('"').next().unwrap_or_default()),
+                None => v.split(',').next().unwrap_or_default().trim().to_string(),
+            };
+            p.include_annotations = Some(v);
+        }
+        for part in header.split(',') {
             let part = part.trim();
             if let Some(n) = part.strip_prefix("odata.maxpagesize=") {
                 p.maxpagesize = n.trim().parse().ok();
@@ -65,6 +77,22 @@ impl Prefer {
         }
         p
     }
+
+    /// Whether `lookuplogicalname` annotations were asked for.
+    pub fn lookup_annotations(&self) -> bool {
+        self.include_annotations.as_deref().is_some_and(|a| {
+            a.contains('*') || a.contains("Microsoft.Dynamics.CRM.lookuplogicalname")
+        })
+    }
+}
+
+/// How rows are written: the selected columns, the expanded lookups and
+/// whether annotations were asked for (Dataverse sends them only then).
+#[derive(Debug, Clone, Copy)]
+pub struct Shape<'a> {
+    pub select: Option<&'a [String]>,
+    pub expand: &'a [Expand],
+    pub annotations: bool,
 }
 
 fn check_columns(def: &EntityDef, cols: &[String]) -> Result<(), ApiError> {
@@ -197,15 +225,15 @@ fn json_val(out: &mut Vec<u8>, v: &Value) {
 
 /// Writes one row as Dataverse shapes it: etag, then the selected columns
 /// (all of them without `$select`; the primary key always), each lookup
-/// followed by its `lookuplogicalname` annotation when it has one.
+/// followed by its `lookuplogicalname` annotation when annotations were
+/// asked for and it has one.
 pub fn write_row(
     out: &mut Vec<u8>,
     db: &Db,
     def: &EntityDef,
     row: &Row,
     version: u64,
-    select: Option<&[String]>,
-    expand: &[Expand],
+    shape: &Shape,
 ) {
     let _ = write!(out, "{{\"@odata.etag\":\"W/\\\"{version}\\\"\"");
     let field = |out: &mut Vec<u8>, k: &str, v: &Value| {
@@ -214,16 +242,18 @@ pub fn write_row(
         out.push(b':');
         json_val(out, v);
     };
-    match select {
+    match shape.select {
         None => {
             for (k, v) in row {
-                field(out, k, v);
+                if shape.annotations || !k.contains('@') {
+                    field(out, k, v);
+                }
             }
         }
         Some(cols) => {
             for c in cols {
                 field(out, c, row.get(c).unwrap_or(&Value::Null));
-                if c.starts_with('_') {
+                if shape.annotations && c.starts_with('_') {
                     let ann = schema::lookup_annotation(c);
                     if let Some(v) = row.get(&ann) {
                         field(out, &ann, v);
@@ -235,7 +265,7 @@ pub fn write_row(
             }
         }
     }
-    for e in expand {
+    for e in shape.expand {
         out.push(b',');
         json_str(out, e.lookup.nav);
         out.push(b':');
@@ -252,7 +282,12 @@ pub fn write_row(
             .and_then(|id| Some((target?, db.table(e.lookup.target_set)?.get(id)?)));
         match related {
             Some((tdef, (trow, tver))) => {
-                write_row(out, db, tdef, trow, tver, e.select.as_deref(), &[])
+                let nested = Shape {
+                    select: e.select.as_deref(),
+                    expand: &[],
+                    annotations: shape.annotations,
+                };
+                write_row(out, db, tdef, trow, tver, &nested)
             }
             None => out.extend_from_slice(b"null"),
         }
@@ -362,7 +397,16 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         &mut out,
         &context(req.api_base, def, opts.select.as_deref(), tracking),
     );
-    let select = opts.select.as_deref();
+    let shape = Shape {
+        select: opts.select.as_deref(),
+        expand: &opts.expand,
+        annotations: req.prefer.lookup_annotations(),
+    };
+    let page = Page {
+        start,
+        size: page_size,
+        snapshot,
+    };
     let next: Option<usize>;
     if let Some(token) = &opts.deltatoken {
         let since = parse_delta_token(token).ok_or_else(|| {
@@ -375,12 +419,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
                 "Version stamp associated with the client has expired. Please perform a full sync.",
             ));
         }
-        let page = Page {
-            start,
-            size: page_size,
-            snapshot,
-        };
-        next = write_delta(&mut out, db, req, table, since, &page, select);
+        next = write_delta(&mut out, db, req, table, since, &page, &shape);
     } else {
         if opts.count {
             let n = (0..table.len_positions())
@@ -391,7 +430,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
             let _ = write!(out, ",\"@odata.count\":{n}");
         }
         out.extend_from_slice(b",\"value\":[");
-        next = write_rows(&mut out, db, def, table, &opts, start, page_size);
+        next = write_rows(&mut out, db, def, table, &opts, &shape, &page);
         out.push(b']');
     }
     let mut preference = Vec::new();
@@ -400,6 +439,9 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
     }
     if req.prefer.track_changes {
         preference.push("odata.track-changes".to_string());
+    }
+    if let Some(a) = &req.prefer.include_annotations {
+        preference.push(format!("odata.include-annotations={a}"));
     }
     match next {
         Some(pos) => {
@@ -451,18 +493,17 @@ fn write_rows(
     def: &EntityDef,
     table: &Table,
     opts: &Options,
-    start: usize,
-    page_size: usize,
+    shape: &Shape,
+    page: &Page,
 ) -> Option<usize> {
-    let limit = opts.top.map_or(page_size, |t| t.min(MAX_PAGE));
-    let select = opts.select.as_deref();
+    let (start, limit) = (page.start, opts.top.map_or(page.size, |t| t.min(MAX_PAGE)));
     let matches = |r: &Row| opts.filter.as_ref().is_none_or(|f| filter::eval(f, r));
     let mut written = 0;
     let emit = |out: &mut Vec<u8>, row: &Row, ver: u64, written: &mut usize| {
         if *written > 0 {
             out.push(b',');
         }
-        write_row(out, db, def, row, ver, select, &opts.expand);
+        write_row(out, db, def, row, ver, shape);
         *written += 1;
     };
     if opts.orderby.is_empty() {
@@ -518,7 +559,7 @@ fn write_delta(
     table: &Table,
     since: u64,
     page: &Page,
-    select: Option<&[String]>,
+    shape: &Shape,
 ) -> Option<usize> {
     let changed = table.changed_since(since, page.snapshot);
     let deleted = table.deleted_since(since, page.snapshot);
@@ -533,7 +574,7 @@ fn write_delta(
         }
         if let Some(&pos) = changed.get(i) {
             if let Some((row, ver)) = table.at(pos) {
-                write_row(out, db, req.def, row, ver, select, &[]);
+                write_row(out, db, req.def, row, ver, shape);
             }
         } else if let Some(id) = deleted.get(i - changed.len()) {
             out.extend_from_slice(b"{\"@odata.context\":");
@@ -554,6 +595,7 @@ pub fn read_one(
     def: &'static EntityDef,
     id: &str,
     query: &[(String, String)],
+    prefer: &Prefer,
 ) -> Result<OpResponse, ApiError> {
     let opts = Options::parse(def, query)?;
     let (row, ver) = db
@@ -562,15 +604,12 @@ pub fn read_one(
         .ok_or_else(|| ApiError::not_found(def.logical, id))?;
     let mut out = Vec::with_capacity(512);
     let mut body = Vec::with_capacity(512);
-    write_row(
-        &mut body,
-        db,
-        def,
-        row,
-        ver,
-        opts.select.as_deref(),
-        &opts.expand,
-    );
+    let shape = Shape {
+        select: opts.select.as_deref(),
+        expand: &opts.expand,
+        annotations: prefer.lookup_annotations(),
+    };
+    write_row(&mut body, db, def, row, ver, &shape);
     out.extend_from_slice(b"{\"@odata.context\":");
     json_str(
         &mut out,
@@ -582,4 +621,34 @@ pub fn read_one(
     out.push(b',');
     out.extend_from_slice(&body[1..]);
     Ok(OpResponse::raw_json(200, out).with_header("ETag", format!("W/\"{ver}\"")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefer_keeps_a_quoted_annotation_list_whole() {
+        let p = Prefer::parse(Some(
+            "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\",odata.maxpagesize=50",
+        ));
+        assert_eq!(p.maxpagesize, Some(50));
+        assert!(p.lookup_annotations());
+        assert_eq!(
+            p.include_annotations.as_deref(),
+            Some(
+                "\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\""
+            )
+        );
+        assert!(!Prefer::parse(Some("odata.maxpagesize=5")).lookup_annotations());
+    }
+
+    #[test]
+    fn skiptoken_round_trips() {
+        assert_eq!(
+            parse_skiptoken(&skiptoken(3, 10_000, 42)),
+            Ok((3, 10_000, 42))
+        );
+        assert!(parse_skiptoken("<cookie />").is_err());
+    }
 }

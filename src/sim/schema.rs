@@ -153,6 +153,7 @@ pub static ENTITIES: &[EntityDef] = &[
             "estimatedvalue",
             "actualvalue",
             "totalamount",
+            "estimatedclosedate",
             "createdon",
             "modifiedon",
         ],

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use base64::Engine;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -59,28 +60,54 @@ async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     next.run(req).await
 }
 
-fn form(body: &Bytes) -> HashMap<String, String> {
-    parse_query(&String::from_utf8_lossy(body))
+/// The form fields, with client credentials sent as HTTP Basic
+/// (`client_secret_basic`, what OAuth libraries send by default) folded in.
+fn form(headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
+    let mut f: HashMap<String, String> = parse_query(&String::from_utf8_lossy(body))
         .into_iter()
-        .collect()
+        .collect();
+    let basic = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|raw| String::from_utf8(raw).ok());
+    if let Some((id, secret)) = basic.as_deref().and_then(|s| s.split_once(':')) {
+        let decode = |s: &str| {
+            parse_query(&format!("v={s}"))
+                .pop()
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        };
+        f.entry("client_id".into()).or_insert_with(|| decode(id));
+        f.entry("client_secret".into())
+            .or_insert_with(|| decode(secret));
+    }
+    f
 }
 
 async fn token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     shared.count("POST token".into());
-    to_response(shared.token(&tenant, &form(&body)))
+    to_response(shared.token(&tenant, &form(&headers, &body)))
 }
 
 async fn devicecode(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     shared.count("POST devicecode".into());
-    to_response(shared.devicecode(&tenant, &form(&body)))
+    to_response(shared.devicecode(&tenant, &form(&headers, &body)))
 }
 
 async fn devicelogin() -> &'static str {
@@ -106,7 +133,12 @@ fn injected(shared: &Shared) -> Option<OpResponse> {
             r.body = b"Service Unavailable".to_vec();
             r
         } else {
-            ApiError::new(500, "0x80040216", "An unexpected error occurred.").into_response()
+            ApiError::new(
+                f.burst_status,
+                "0x80040216",
+                "An unexpected error occurred.",
+            )
+            .into_response()
         });
     }
     None

@@ -93,7 +93,16 @@ pub struct Db {
     seq: u64,
     /// Delta tokens at or below this sequence number have expired.
     delta_floor: u64,
-    journal: Option<(u64, Vec<Undo>)>,
+    journal: Option<Vec<Undo>>,
+}
+
+/// A point writes can be rolled back to; savepoints nest (a CreateMultiple
+/// inside a `$batch` change set).
+#[derive(Debug)]
+pub struct Savepoint {
+    journal_len: usize,
+    seq: u64,
+    opened_journal: bool,
 }
 
 impl Db {
@@ -133,7 +142,7 @@ impl Db {
     }
 
     fn record(&mut self, undo: Undo) {
-        if let Some((_, j)) = self.journal.as_mut() {
+        if let Some(j) = self.journal.as_mut() {
             j.push(undo);
         }
     }
@@ -210,19 +219,33 @@ impl Db {
         Ok(old)
     }
 
-    /// Starts a change set: later writes can be undone with [`Db::rollback`].
-    pub fn begin(&mut self) {
-        self.journal = Some((self.seq, Vec::new()));
+    /// Marks a point later writes can be undone to with [`Db::rollback`].
+    pub fn savepoint(&mut self) -> Savepoint {
+        let opened_journal = self.journal.is_none();
+        let journal = self.journal.get_or_insert_with(Vec::new);
+        Savepoint {
+            journal_len: journal.len(),
+            seq: self.seq,
+            opened_journal,
+        }
     }
 
-    pub fn commit(&mut self) {
-        self.journal = None;
+    /// Keeps the writes since `sp`.
+    pub fn release(&mut self, sp: Savepoint) {
+        if sp.opened_journal {
+            self.journal = None;
+        }
     }
 
-    pub fn rollback(&mut self) {
-        let Some((seq, undos)) = self.journal.take() else {
-            return;
+    /// Undoes every write since `sp`.
+    pub fn rollback(&mut self, sp: Savepoint) {
+        let undos = match self.journal.as_mut() {
+            Some(j) => j.split_off(sp.journal_len.min(j.len())),
+            None => Vec::new(),
         };
+        if sp.opened_journal {
+            self.journal = None;
+        }
         for undo in undos.into_iter().rev() {
             match undo {
                 Undo::Inserted { set, id } => {
@@ -260,6 +283,46 @@ impl Db {
                 }
             }
         }
-        self.seq = seq;
+        self.seq = sp.seq;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn account(id: &str, name: &str) -> Row {
+        json!({"accountid": id, "name": name})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn rollback_restores_inserts_updates_and_deletes() {
+        let def = schema::by_set("accounts").expect("accounts");
+        let mut db = Db::new();
+        db.insert(def, account("a1", "one")).expect("insert");
+        db.insert(def, account("a2", "two")).expect("insert");
+        let seq = db.seq();
+        let sp = db.savepoint();
+        db.replace(def, "a1", account("a1", "changed"))
+            .expect("update");
+        db.delete(def, "a2").expect("delete");
+        db.insert(def, account("a3", "three")).expect("insert");
+        db.rollback(sp);
+        let t = db.table("accounts").expect("table");
+        assert_eq!(
+            t.get("a1").map(|(r, _)| r["name"].clone()),
+            Some(json!("one"))
+        );
+        assert!(t.get("a2").is_some() && t.get("a3").is_none());
+        assert_eq!(db.seq(), seq);
+        assert!(t.deleted_since(0, u64::MAX).is_empty());
+        assert_eq!(
+            db.insert(def, account("a1", "dup")),
+            Err(WriteError::Duplicate)
+        );
     }
 }

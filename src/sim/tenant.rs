@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 /// A table row in Dataverse's own shape: logical attribute names, lookups
 /// as `_name_value` GUID strings (polymorphic ones with a sibling
 /// `_name_value@Microsoft.Dynamics.CRM.lookuplogicalname`), option sets as
-/// integers, money as numbers, dates as RFC 3339 UTC strings.
+/// integers, money as numbers, dates as RFC 3339 UTC strings (date-only
+/// columns such as `estimatedclosedate`, `Edm.Date`, as `YYYY-MM-DD`).
+/// Lookups are present with a null value when unset.
 pub type Row = Map<String, Value>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,3 +94,5 @@ pub struct ActivitySeed {
     pub occurred_at: String,
     pub copy_to_crm: bool,
 }
+
+pub use super::generator::{ActivityStream, LabelledActivity, Truth, Variation, generate};

@@ -251,7 +251,7 @@ impl Shared {
         let def = self.entity(set)?;
         self.require(db, &caller, &format!("prvRead{}", def.privilege), Some(def))?;
         match id {
-            Some(id) => query::read_one(db, &api_base, def, id, &req.query),
+            Some(id) => query::read_one(db, &api_base, def, id, &req.query, &req.prefer()),
             None => query::read_collection(
                 db,
                 &ReadRequest {
@@ -286,6 +286,10 @@ impl Shared {
     ) -> Result<OpResponse, ApiError> {
         let caller = self.resolve_caller(db, token_user, req)?;
         let path = req.path.trim_end_matches('/');
+        let (path, multiple) = match path.strip_suffix("/Microsoft.Dynamics.CRM.CreateMultiple") {
+            Some(set) => (set, true),
+            None => (path, false),
+        };
         let (set, id) = split_entity_path(path);
         let def = self.entity(set)?;
         let ctx = write::WriteCtx {
@@ -294,6 +298,9 @@ impl Shared {
             def,
             content_ids,
         };
+        if multiple && req.method == "POST" {
+            return write::create_multiple(&ctx, db, req);
+        }
         match (req.method.as_str(), id) {
             ("POST", None) => write::create(&ctx, db, req),
             ("PATCH", Some(id)) => write::upsert(&ctx, db, req, id),

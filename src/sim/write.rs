@@ -11,7 +11,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
 use super::filter::is_guid;
-use super::query::write_row;
+use super::query::{Shape, write_row};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, TASK_STATES};
 use super::state::Shared;
@@ -227,7 +227,12 @@ impl WriteCtx<'_> {
             && let Some((row, ver)) = db.table(self.def.set).and_then(|t| t.get(id))
         {
             let mut body = Vec::new();
-            write_row(&mut body, db, self.def, row, ver, None, &[]);
+            let shape = Shape {
+                select: None,
+                expand: &[],
+                annotations: req.prefer().lookup_annotations(),
+            };
+            write_row(&mut body, db, self.def, row, ver, &shape);
             return OpResponse::raw_json(201, body)
                 .with_header("OData-EntityId", url.clone())
                 .with_header("Location", url)
@@ -285,6 +290,66 @@ pub fn create(ctx: &WriteCtx, db: &mut Db, req: &OpRequest) -> Result<OpResponse
     ctx.insert_new(db, req, &id, body)
 }
 
+/// POST {set}/Microsoft.Dynamics.CRM.CreateMultiple: `{"Targets": [...]}`
+/// created all or none; answers the new ids in order.
+pub fn create_multiple(
+    ctx: &WriteCtx,
+    db: &mut Db,
+    req: &OpRequest,
+) -> Result<OpResponse, ApiError> {
+    let def = ctx.def;
+    ctx.shared.require(
+        db,
+        ctx.caller,
+        &format!("prvCreate{}", def.privilege),
+        Some(def),
+    )?;
+    let mut body = payload(def, &req.body)?;
+    let Some(Value::Array(targets)) = body.remove("Targets") else {
+        return Err(ApiError::bad_request(
+            "CreateMultiple needs a 'Targets' array.",
+        ));
+    };
+    let sp = db.savepoint();
+    let mut ids = Vec::with_capacity(targets.len());
+    for target in targets {
+        let created = (|| {
+            let Value::Object(mut t) = target else {
+                return Err(ApiError::bad_request(
+                    "Each CreateMultiple target must be an object.",
+                ));
+            };
+            let ty = t
+                .remove("@odata.type")
+                .and_then(|v| v.as_str().map(|s| s.trim_start_matches('#').to_string()));
+            if ty.as_deref() != Some(def.type_name().as_str()) {
+                return Err(ApiError::bad_request(format!(
+                    "Each target must have \"@odata.type\": \"{}\".",
+                    def.type_name()
+                )));
+            }
+            let id = body_id(def, &t)?.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            ctx.insert_new(db, req, &id, t)?;
+            Ok(id)
+        })();
+        match created {
+            Ok(id) => ids.push(Value::String(id)),
+            Err(e) => {
+                db.rollback(sp);
+                return Err(e);
+            }
+        }
+    }
+    db.release(sp);
+    Ok(OpResponse::json(
+        200,
+        &serde_json::json!({
+            "@odata.context": format!("{}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse", ctx.shared.api_base()),
+            "Ids": ids,
+        }),
+    ))
+}
+
 /// PATCH {set}(id): update, or create with that id (upsert). `If-Match: *`
 /// forbids the create, `If-None-Match: *` forbids the update.
 pub fn upsert(
@@ -313,7 +378,7 @@ pub fn upsert(
     let existing = db
         .table(def.set)
         .and_then(|t| t.get(&id))
-        .map(|(r, _)| r.clone());
+        .map(|(r, v)| (r.clone(), v));
     let if_match = req.header("if-match").map(str::trim);
     let if_none_match = req.header("if-none-match").map(str::trim);
     match existing {
@@ -329,12 +394,21 @@ pub fn upsert(
             )?;
             ctx.insert_new(db, req, &id, body)
         }
-        Some(mut row) => {
+        Some((mut row, version)) => {
             if if_none_match == Some("*") {
                 return Err(ApiError::new(
                     412,
                     "0x80040237",
                     "A record with matching key values already exists.",
+                ));
+            }
+            if let Some(etag) = if_match.filter(|m| *m != "*")
+                && etag != format!("W/\"{version}\"")
+            {
+                return Err(ApiError::new(
+                    412,
+                    "0x80060882",
+                    "The version of the existing record doesn't match the RowVersion property provided.",
                 ));
             }
             ctx.shared.require(

@@ -254,3 +254,15 @@ pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
     conn.execute("DELETE FROM temp.desired_links", [])?;
     Ok(counts)
 }
+
+/// Saves the pull brought in and a purge would remove (manual saves stay):
+/// (accounts, leads), for the disconnect confirmation.
+pub fn count_from_crm(conn: &Connection) -> Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM saved_accounts WHERE manual = 0),
+                (SELECT COUNT(*) FROM saved_leads WHERE manual = 0)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(Into::into)
+}

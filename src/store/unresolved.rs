@@ -89,3 +89,67 @@ pub fn resolve(conn: &Connection, activity_id: i64, how: &str, contactid: &str) 
     .execute(params![now(), how, contactid, activity_id])?;
     Ok(())
 }
+
+/// One line of the console's queue table: the entry with the activity and
+/// seat fields it shows, read in one query so a 100k queue loads at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub activity_id: i64,
+    pub member_name: String,
+    pub member_company: Option<String>,
+    pub kind: String,
+    pub seat_holder: String,
+    pub queued_at: String,
+    pub dismissed: bool,
+}
+
+/// Open entries joined with their activity and seat, oldest first; skipped
+/// entries are included (flagged) so a skip can be taken back.
+pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
+                u.dismissed_at IS NOT NULL
+         FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
+         WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(QueueRow {
+            activity_id: r.get(0)?,
+            member_name: r.get(1)?,
+            member_company: r.get(2)?,
+            kind: r.get(3)?,
+            seat_holder: r.get(4)?,
+            queued_at: r.get(5)?,
+            dismissed: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A candidate with the mirrored contact's name and email, for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedCandidate {
+    pub candidate: Candidate,
+    pub fullname: Option<String>,
+    pub email: Option<String>,
+}
+
+pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<NamedCandidate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email
+         FROM unresolved_candidates c LEFT JOIN crm_contacts k ON k.contactid = c.contactid
+         WHERE c.activity_id = ?1 ORDER BY c.score DESC, c.contactid",
+    )?;
+    let rows = stmt.query_map([activity_id], |r| {
+        Ok(NamedCandidate {
+            candidate: Candidate {
+                contactid: r.get(0)?,
+                score: r.get(1)?,
+                reason: r.get(2)?,
+            },
+            fullname: r.get(3)?,
+            email: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

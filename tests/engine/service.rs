@@ -122,7 +122,17 @@ async fn commands_outside_this_build_get_one_clear_answer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("navsync.db");
     let mut h = start(&path);
-    for cmd in [Command::Recheck, Command::Disconnect { purge: false }] {
+    for cmd in [
+        Command::SkipUnresolved {
+            activity_id: 1,
+            skip: true,
+        },
+        Command::SearchContacts {
+            request_id: 1,
+            query: "ana".into(),
+        },
+        Command::Recheck,
+    ] {
         h.commands.send(cmd).unwrap();
         assert_eq!(
             next(&mut h).await,
@@ -207,4 +217,52 @@ fn a_dry_run_snapshot_leaves_the_store_file_untouched() {
     let snap_dir = snap.path().parent().unwrap().to_path_buf();
     drop(snap);
     assert!(!snap_dir.exists(), "the copy is removed");
+}
+
+#[tokio::test]
+async fn seat_commands_reach_the_seats_module_through_the_single_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let seat = {
+        let s = Store::open(&path).unwrap();
+        seats::upsert(
+            s.conn(),
+            &seats::NewSeat {
+                member_id: "m-1",
+                name: "Ana",
+                email: None,
+                licence: seats::Licence::Member,
+                edition: seats::Edition::Team,
+                crm_user_id: None,
+                sync_enabled: false,
+            },
+        )
+        .unwrap()
+    };
+    let mut h = start(&path);
+    h.commands
+        .send(Command::SetSeatSync {
+            seat_ids: vec![seat],
+            enabled: true,
+        })
+        .unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: true, .. }
+    ));
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Seats));
+    // An unknown seat changes nothing and says which.
+    h.commands
+        .send(Command::SetSeatSync {
+            seat_ids: vec![seat, 999],
+            enabled: false,
+        })
+        .unwrap();
+    match next(&mut h).await {
+        Event::ActionResult { ok: false, message } => assert!(message.contains("999"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    shutdown(h).await;
+    let s = Store::open_readonly(&path).unwrap();
+    assert!(seats::get(s.conn(), seat).unwrap().unwrap().sync_enabled);
 }

@@ -183,3 +183,22 @@ async fn revoked_tokens_stop_working_and_new_ones_do() {
     assert_eq!(v["UserId"], APP_USER);
     sim.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn client_secret_basic_is_accepted_like_the_form_fields() {
+    let sim = fixture::start().await;
+    let r = sim
+        .http
+        .post(sim.server.token_url())
+        .basic_auth(CLIENT, Some(fixture::SECRET))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", fixture::scope(&sim.server).as_str()),
+        ])
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(r.status(), 200);
+    assert!(json(r).await["access_token"].is_string());
+    sim.server.shutdown().await;
+}

@@ -200,11 +200,24 @@ async fn get_by_id_with_expand_of_a_lookup() {
     let v = json(r).await;
     assert_eq!(v["fullname"], "First03 Last03");
     assert_eq!(v["_parentcustomerid_value"], ACCOUNT_OBRIEN);
+    assert!(
+        v.get("_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname")
+            .is_none(),
+        "annotations only when asked for: {v}"
+    );
+    assert_eq!(v["parentcustomerid_account"]["name"], "O'Brien");
+    let r = sim
+        .get(&format!("contacts({id})"))
+        .query(&[("$select", "_parentcustomerid_value")])
+        .header("Prefer", "odata.include-annotations=\"*\"")
+        .send()
+        .await
+        .expect("get");
+    let v = json(r).await;
     assert_eq!(
         v["_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname"],
         "account"
     );
-    assert_eq!(v["parentcustomerid_account"]["name"], "O'Brien");
     assert!(
         v["@odata.context"]
             .as_str()

@@ -253,3 +253,71 @@ async fn impersonation_sets_creator_and_delegate_or_is_refused() {
     .await;
     sim.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn create_multiple_creates_all_or_none() {
+    let sim = fixture::start().await;
+    let target = |id: &str| json!({"@odata.type": "Microsoft.Dynamics.CRM.task", "activityid": id, "subject": "bulk"});
+    let ids = [
+        "7a5c0000-0000-4000-8000-0000000000d1",
+        "7a5c0000-0000-4000-8000-0000000000d2",
+    ];
+    let r = sim
+        .post(
+            "tasks/Microsoft.Dynamics.CRM.CreateMultiple",
+            &json!({"Targets": [target(ids[0]), target(ids[1])]}),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    assert_eq!(json(r).await["Ids"], json!(ids));
+    let third = "7a5c0000-0000-4000-8000-0000000000d3";
+    let r = sim
+        .post(
+            "tasks/Microsoft.Dynamics.CRM.CreateMultiple",
+            &json!({"Targets": [target(third), target(ids[0])]}),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_error(r, 412, "0x80040237", "Cannot insert duplicate key.").await;
+    assert!(
+        sim.server.control().row("tasks", third).is_none(),
+        "the good target was rolled back"
+    );
+    assert_eq!(sim.server.control().rows("tasks").len(), 2);
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn if_match_with_a_stale_etag_is_refused() {
+    let sim = fixture::start().await;
+    let path = format!("contacts({})", fixture::contact_id(0));
+    let etag = json(
+        sim.get(&path)
+            .query(&[("$select", "fullname")])
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await["@odata.etag"]
+        .as_str()
+        .expect("etag")
+        .to_string();
+    let r = sim
+        .patch(&path, &json!({"jobtitle": "CEO"}))
+        .header("If-Match", etag.as_str())
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), 204);
+    let r = sim
+        .patch(&path, &json!({"jobtitle": "CFO"}))
+        .header("If-Match", etag.as_str())
+        .send()
+        .await
+        .expect("patch");
+    assert_error(r, 412, "0x80060882", "doesn't match the RowVersion").await;
+    sim.server.shutdown().await;
+}

@@ -1,0 +1,321 @@
+//! Microsoft Entra ID sign-in with the `oauth2` crate: client credentials
+//! for an integration user, device code for an admin over SSH, refresh
+//! tokens for the latter. Tokens are renewed before they expire and once
+//! when the CRM rejects one (401).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::Utc;
+use oauth2::basic::{BasicClient, BasicTokenResponse};
+use oauth2::{
+    AuthType, ClientId, ClientSecret, DeviceAuthorizationUrl, ErrorResponseType,
+    ExtraDeviceAuthorizationFields, RefreshToken, RequestTokenError, Scope, StandardErrorResponse,
+    TokenResponse, TokenUrl,
+};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::config::{AuthConfig, ClientConfig};
+use super::error::CrmError;
+use super::events::{ClientEvent, Counters, DeviceCodePrompt, emit};
+use super::secret::Secret;
+use super::token_cache::{CacheKey, CachedToken, TokenCache};
+
+/// Entra's device-code answer carries a ready-made `message` for the user.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+struct EntraDeviceFields {
+    #[serde(default)]
+    message: Option<String>,
+}
+impl ExtraDeviceAuthorizationFields for EntraDeviceFields {}
+
+pub(crate) struct Auth {
+    http: reqwest::Client,
+    method: AuthConfig,
+    client_id: String,
+    token_url: url::Url,
+    device_url: url::Url,
+    /// `https://ORG.crm.dynamics.com/.default`.
+    scope: String,
+    margin: Duration,
+    cache: TokenCache,
+    /// `None` until the cache file was read once.
+    current: tokio::sync::Mutex<Option<Option<CachedToken>>>,
+}
+
+/// Who to tell about what the sign-in does.
+pub(crate) struct Ctx<'a> {
+    pub events: Option<&'a UnboundedSender<ClientEvent>>,
+    pub counters: &'a Counters,
+    pub cancel: &'a CancellationToken,
+}
+
+impl Auth {
+    pub(crate) fn new(cfg: &ClientConfig, http: reqwest::Client) -> Result<Self, CrmError> {
+        let endpoint = |leaf: &str| {
+            let base = cfg.authority_url.as_str().trim_end_matches('/');
+            url::Url::parse(&format!("{base}/{}/oauth2/v2.0/{leaf}", cfg.tenant_id)).map_err(|e| {
+                CrmError::Config {
+                    detail: format!("crm.authority_url / crm.tenant_id do not form a URL: {e}"),
+                }
+            })
+        };
+        let instance = cfg.instance_url.as_str().trim_end_matches('/');
+        Ok(Self {
+            http,
+            method: cfg.auth.clone(),
+            client_id: cfg.client_id.clone(),
+            token_url: endpoint("token")?,
+            device_url: endpoint("devicecode")?,
+            scope: format!("{instance}/.default"),
+            margin: cfg.refresh_margin,
+            cache: TokenCache::new(
+                cfg.token_cache_path.clone(),
+                CacheKey {
+                    instance_url: instance.to_string(),
+                    tenant_id: cfg.tenant_id.clone(),
+                    client_id: cfg.client_id.clone(),
+                    auth_method: cfg.auth_method_name().to_string(),
+                },
+            ),
+            current: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn cache(&self) -> &TokenCache {
+        &self.cache
+    }
+
+    /// A usable access token. `rejected` is a token the CRM just answered
+    /// 401 to: it is replaced unless another request already did so.
+    pub(crate) async fn access_token(
+        &self,
+        rejected: Option<&Secret>,
+        ctx: &Ctx<'_>,
+    ) -> Result<Secret, CrmError> {
+        let mut guard = self.current.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.cache.load()?);
+        }
+        let current = guard.as_ref().and_then(|c| c.as_ref());
+        let reason = match current {
+            Some(t) if rejected == Some(&t.access) => "the CRM rejected the token (401)",
+            Some(t) if t.expires_at - self.margin_chrono() > Utc::now() => {
+                return Ok(t.access.clone());
+            }
+            Some(_) => "the token is about to expire",
+            None => "no token yet",
+        };
+        let fresh = match &self.method {
+            AuthConfig::ClientSecret(source) => {
+                let secret = source.read()?;
+                let client = BasicClient::new(ClientId::new(self.client_id.clone()))
+                    .set_client_secret(ClientSecret::new(secret.expose().to_string()))
+                    .set_auth_type(AuthType::RequestBody)
+                    .set_token_uri(TokenUrl::from_url(self.token_url.clone()));
+                let answer = cancellable(
+                    ctx.cancel,
+                    client
+                        .exchange_client_credentials()
+                        .add_scope(Scope::new(self.scope.clone()))
+                        .request_async(&self.http),
+                )
+                .await?
+                .map_err(token_error)?;
+                to_cached(&answer, None)
+            }
+            AuthConfig::DeviceCode => {
+                let Some(refresh) = current.and_then(|t| t.refresh.clone()) else {
+                    return Err(CrmError::NotSignedIn {
+                        detail: "no refresh token is cached for the device-code sign-in".into(),
+                    });
+                };
+                let client = BasicClient::new(ClientId::new(self.client_id.clone()))
+                    .set_auth_type(AuthType::RequestBody)
+                    .set_token_uri(TokenUrl::from_url(self.token_url.clone()));
+                let answer = cancellable(
+                    ctx.cancel,
+                    client
+                        .exchange_refresh_token(&RefreshToken::new(refresh.expose().to_string()))
+                        .add_scope(Scope::new(self.scope.clone()))
+                        .request_async(&self.http),
+                )
+                .await?
+                .map_err(|e| match token_error(e) {
+                    CrmError::SignIn { code, detail } => CrmError::NotSignedIn {
+                        detail: format!("the refresh token was refused ({code}): {detail}"),
+                    },
+                    other => other,
+                })?;
+                to_cached(&answer, Some(refresh))
+            }
+        };
+        self.cache.store(&fresh)?;
+        let token = fresh.access.clone();
+        *guard = Some(Some(fresh));
+        ctx.counters.token_refresh();
+        emit(
+            ctx.events,
+            ClientEvent::TokenRefreshed {
+                reason: reason.into(),
+            },
+        );
+        Ok(token)
+    }
+
+    /// Runs the device-code flow: announces the prompt as a
+    /// [`ClientEvent::DeviceCode`], polls at the server's interval (slower
+    /// when told `slow_down`) and caches the tokens once approved.
+    pub(crate) async fn sign_in_device_code(&self, ctx: &Ctx<'_>) -> Result<(), CrmError> {
+        let client = BasicClient::new(ClientId::new(self.client_id.clone()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_token_uri(TokenUrl::from_url(self.token_url.clone()))
+            .set_device_authorization_url(DeviceAuthorizationUrl::from_url(
+                self.device_url.clone(),
+            ));
+        let details: oauth2::DeviceAuthorizationResponse<EntraDeviceFields> = cancellable(
+            ctx.cancel,
+            client
+                .exchange_device_code()
+                .add_scope(Scope::new(self.scope.clone()))
+                .add_scope(Scope::new("offline_access".into()))
+                .request_async(&self.http),
+        )
+        .await?
+        .map_err(token_error)?;
+        let verification_uri = details.verification_uri().to_string();
+        let user_code = details.user_code().secret().to_string();
+        let message = details.extra_fields().message.clone().unwrap_or_else(|| {
+            format!("To sign in, use a web browser to open {verification_uri} and enter the code {user_code} to authenticate.")
+        });
+        emit(
+            ctx.events,
+            ClientEvent::DeviceCode(DeviceCodePrompt {
+                message,
+                user_code,
+                verification_uri,
+                expires_in: details.expires_in(),
+            }),
+        );
+        // Polling at once would break the interval the server asked for.
+        cancellable(ctx.cancel, tokio::time::sleep(details.interval())).await?;
+        let last_interval = Arc::new(AtomicU64::new(details.interval().as_millis() as u64));
+        let events = ctx.events.cloned();
+        let sleep = move |interval: Duration| {
+            let ms = interval.as_millis() as u64;
+            if ms > last_interval.swap(ms, Ordering::Relaxed) {
+                emit(
+                    events.as_ref(),
+                    ClientEvent::DevicePollSlowedDown { interval },
+                );
+            }
+            tokio::time::sleep(interval)
+        };
+        let answer = cancellable(
+            ctx.cancel,
+            client
+                .exchange_device_access_token(&details)
+                .request_async(&self.http, sleep, None),
+        )
+        .await?
+        .map_err(|e| match e {
+            RequestTokenError::ServerResponse(r) => match r.error() {
+                oauth2::DeviceCodeErrorResponseType::ExpiredToken => CrmError::DeviceCodeExpired,
+                oauth2::DeviceCodeErrorResponseType::AccessDenied => CrmError::DeviceCodeDeclined,
+                other if other.as_ref() == "authorization_declined" => CrmError::DeviceCodeDeclined,
+                _ => server_error(&r),
+            },
+            other => token_error(other),
+        })?;
+        let fresh = to_cached(&answer, None);
+        self.cache.store(&fresh)?;
+        *self.current.lock().await = Some(Some(fresh));
+        ctx.counters.token_refresh();
+        Ok(())
+    }
+
+    /// Forgets the cached tokens, in memory and on disk.
+    pub(crate) async fn forget(&self) -> Result<(), CrmError> {
+        *self.current.lock().await = Some(None);
+        self.cache.clear()
+    }
+
+    fn margin_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.margin).unwrap_or_else(|_| chrono::Duration::minutes(5))
+    }
+}
+
+fn to_cached(answer: &BasicTokenResponse, keep_refresh: Option<Secret>) -> CachedToken {
+    let lifetime = answer.expires_in().unwrap_or(Duration::from_secs(3600));
+    CachedToken {
+        access: Secret::new(answer.access_token().secret().clone()),
+        expires_at: Utc::now()
+            + chrono::Duration::from_std(lifetime).unwrap_or_else(|_| chrono::Duration::hours(1)),
+        refresh: answer
+            .refresh_token()
+            .map(|r| Secret::new(r.secret().clone()))
+            .or(keep_refresh),
+    }
+}
+
+async fn cancellable<T>(
+    cancel: &CancellationToken,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, CrmError> {
+    tokio::select! {
+        out = fut => Ok(out),
+        () = cancel.cancelled() => Err(CrmError::Cancelled),
+    }
+}
+
+fn server_error<T: ErrorResponseType + std::fmt::Display>(
+    r: &StandardErrorResponse<T>,
+) -> CrmError {
+    CrmError::SignIn {
+        code: r.error().to_string(),
+        detail: r
+            .error_description()
+            .map(|d| d.lines().next().unwrap_or_default().to_string())
+            .unwrap_or_else(|| "no description".into()),
+    }
+}
+
+/// Never puts a response body in the error: a token answer holds tokens.
+fn token_error<RE, T>(e: RequestTokenError<RE, StandardErrorResponse<T>>) -> CrmError
+where
+    RE: std::error::Error + 'static,
+    T: ErrorResponseType + std::fmt::Display + 'static,
+{
+    match e {
+        RequestTokenError::ServerResponse(r) => server_error(&r),
+        RequestTokenError::Request(e) => CrmError::Connection {
+            detail: format!(
+                "sign-in request to Microsoft Entra ID failed: {}",
+                chain(&e)
+            ),
+        },
+        RequestTokenError::Parse(e, _body) => CrmError::api(
+            None,
+            format!("the sign-in server's answer was not understood: {e}"),
+        ),
+        RequestTokenError::Other(s) => CrmError::api(None, format!("sign-in failed: {s}")),
+    }
+}
+
+/// An error and its causes on one line (reqwest hides the useful part in
+/// `source()`).
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        cur = s.source();
+    }
+    out
+}

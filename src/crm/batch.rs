@@ -1,0 +1,367 @@
+//! Writes through `$batch`: each [`ChangeSet`] is one atomic transaction,
+//! up to 1,000 operations go in one HTTP request, and every change set
+//! gets its own result. Creates carry client-generated ids, so sending one
+//! twice (a retry after a lost answer) is recognised as already done.
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::client::Client;
+use super::error::{CrmError, from_status, parse_error_body};
+use super::odata::Column;
+use super::transport::Request;
+
+/// Dataverse's limit of requests in one `$batch`.
+pub const MAX_BATCH_OPERATIONS: usize = 1000;
+
+/// Dataverse's "Cannot insert duplicate key" (-2147220937): a create whose
+/// client-chosen id already exists.
+const DUPLICATE_KEY: &str = "0x80040237";
+
+/// One write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    /// POST a new row whose primary key (`key` column) is `id`.
+    Create {
+        entity_set: String,
+        key: Column,
+        id: Uuid,
+        body: Value,
+    },
+    /// PATCH an existing row (`If-Match: *`: never creates). Lookups are
+    /// set with `"name@odata.bind": "/contacts(ID)"`.
+    Update {
+        entity_set: String,
+        id: Uuid,
+        body: Value,
+    },
+}
+
+/// Whose name a change set is written under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// `CallerObjectId`: the user's Microsoft Entra object id.
+    EntraObjectId(Uuid),
+    /// `MSCRMCallerID`: the user's systemuserid.
+    SystemUser(Uuid),
+}
+
+/// Operations that succeed or fail together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeSet {
+    pub ops: Vec<WriteOp>,
+    /// Impersonate this user (the connecting user needs the
+    /// prvActOnBehalfOfAnotherUser privilege).
+    pub caller: Option<Caller>,
+}
+
+impl ChangeSet {
+    pub fn new(ops: Vec<WriteOp>) -> Self {
+        Self { ops, caller: None }
+    }
+}
+
+/// What became of one change set.
+#[derive(Debug)]
+pub enum WriteResult {
+    /// Every operation took effect.
+    Done,
+    /// A single create whose id already existed: it was written before.
+    AlreadyExists,
+    Failed(CrmError),
+}
+
+impl WriteResult {
+    /// Done now or before.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Self::Done | Self::AlreadyExists)
+    }
+}
+
+impl Client {
+    /// Sends change sets in `$batch` requests of at most
+    /// [`MAX_BATCH_OPERATIONS`] operations; one result per change set, in
+    /// order. A change set the server left unprocessed is sent again in the
+    /// next request.
+    pub async fn write_batch(&self, sets: &[ChangeSet]) -> Result<Vec<WriteResult>, CrmError> {
+        let mut results: Vec<Option<WriteResult>> = sets.iter().map(|_| None).collect();
+        let mut start = 0;
+        while start < sets.len() {
+            let mut end = start;
+            let mut ops = 0;
+            while end < sets.len()
+                && (end == start || ops + sets[end].ops.len() <= MAX_BATCH_OPERATIONS)
+            {
+                ops += sets[end].ops.len();
+                end += 1;
+            }
+            let answered = self.send_batch(&sets[start..end]).await?;
+            if answered.is_empty() {
+                return Err(CrmError::api(
+                    None,
+                    "POST $batch: the CRM processed none of the change sets",
+                ));
+            }
+            let n = answered.len();
+            for (slot, r) in results[start..].iter_mut().zip(answered) {
+                *slot = Some(r);
+            }
+            start += n;
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// Creates rows with client-generated ids, each in its own change set
+    /// so one failure does not undo the others.
+    pub async fn create_batch(
+        &self,
+        entity_set: &str,
+        key: &Column,
+        rows: Vec<(Uuid, Value)>,
+    ) -> Result<Vec<WriteResult>, CrmError> {
+        let sets: Vec<ChangeSet> = rows
+            .into_iter()
+            .map(|(id, body)| {
+                ChangeSet::new(vec![WriteOp::Create {
+                    entity_set: entity_set.to_string(),
+                    key: key.clone(),
+                    id,
+                    body,
+                }])
+            })
+            .collect();
+        self.write_batch(&sets).await
+    }
+
+    /// Updates one row (never creates it).
+    pub async fn update(&self, entity_set: &str, id: Uuid, body: Value) -> Result<(), CrmError> {
+        let set = ChangeSet::new(vec![WriteOp::Update {
+            entity_set: entity_set.to_string(),
+            id,
+            body,
+        }]);
+        match self.write_batch(std::slice::from_ref(&set)).await?.pop() {
+            Some(WriteResult::Failed(e)) => Err(e),
+            Some(_) => Ok(()),
+            None => Err(CrmError::api(None, "PATCH: no answer for the change set")),
+        }
+    }
+
+    async fn send_batch(&self, sets: &[ChangeSet]) -> Result<Vec<WriteResult>, CrmError> {
+        let boundary = format!("batch_{}", Uuid::new_v4().simple());
+        let body = encode_batch(self.inner.api_base.as_str(), &boundary, sets)?;
+        let mut req = Request::get(self.api_url("$batch")?, "POST $batch")
+            .header(
+                "content-type",
+                &format!("multipart/mixed; boundary={boundary}"),
+            )?
+            .header("prefer", "odata.continue-on-error")?;
+        req.method = Method::POST;
+        req.body = Some(Bytes::from(body));
+        self.execute_with(&req, |answer| {
+            let ct = answer
+                .headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let parts = parse_multipart(&ct, &answer.body)?;
+            Ok(parts
+                .into_iter()
+                .zip(sets)
+                .map(|(part, set)| judge(part, set))
+                .collect())
+        })
+        .await
+    }
+}
+
+/// One change set's answer: the inner HTTP responses.
+type PartAnswer = Vec<(u16, Bytes)>;
+
+fn judge(answers: PartAnswer, set: &ChangeSet) -> WriteResult {
+    let Some((status, body)) = answers.iter().find(|(s, _)| !(200..300).contains(s)) else {
+        return WriteResult::Done;
+    };
+    let duplicate =
+        parse_error_body(body).is_some_and(|(code, _)| code == DUPLICATE_KEY) || *status == 412;
+    let single_create = matches!(set.ops.as_slice(), [WriteOp::Create { .. }]);
+    if duplicate && single_create {
+        return WriteResult::AlreadyExists;
+    }
+    let object = set.ops.first().map(|op| match op {
+        WriteOp::Create { entity_set, .. } | WriteOp::Update { entity_set, .. } => {
+            entity_set.as_str()
+        }
+    });
+    WriteResult::Failed(from_status(
+        *status,
+        body,
+        None,
+        &format!("$batch write to {}", object.unwrap_or("?")),
+    ))
+}
+
+fn encode_batch(api_base: &str, boundary: &str, sets: &[ChangeSet]) -> Result<Vec<u8>, CrmError> {
+    let mut out = String::new();
+    let mut content_id = 0;
+    for set in sets {
+        let cs = format!("changeset_{}", Uuid::new_v4().simple());
+        out.push_str(&format!(
+            "--{boundary}\r\nContent-Type: multipart/mixed; boundary={cs}\r\n\r\n"
+        ));
+        for op in &set.ops {
+            content_id += 1;
+            let (line, extra, body) = match op {
+                WriteOp::Create {
+                    entity_set,
+                    key,
+                    id,
+                    body,
+                } => {
+                    let mut body = body.clone();
+                    if let Value::Object(m) = &mut body {
+                        m.insert(key.as_str().to_string(), Value::String(id.to_string()));
+                    }
+                    (
+                        format!("POST {api_base}{} HTTP/1.1", Column::new(entity_set)?),
+                        "",
+                        body,
+                    )
+                }
+                WriteOp::Update {
+                    entity_set,
+                    id,
+                    body,
+                } => (
+                    format!(
+                        "PATCH {api_base}{}({id}) HTTP/1.1",
+                        Column::new(entity_set)?
+                    ),
+                    "If-Match: *\r\n",
+                    body.clone(),
+                ),
+            };
+            let caller = match set.caller {
+                Some(Caller::EntraObjectId(u)) => format!("CallerObjectId: {u}\r\n"),
+                Some(Caller::SystemUser(u)) => format!("MSCRMCallerID: {u}\r\n"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "--{cs}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: {content_id}\r\n\r\n{line}\r\nContent-Type: application/json\r\n{extra}{caller}\r\n{body}\r\n"
+            ));
+        }
+        out.push_str(&format!("--{cs}--\r\n"));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    Ok(out.into_bytes())
+}
+
+/// Parses a `$batch` answer into one entry per top-level part: a change
+/// set's inner responses, or the single response that failed it.
+fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<PartAnswer>, CrmError> {
+    let bad = |why: &str| CrmError::api(None, format!("POST $batch: malformed answer ({why})"));
+    let boundary = boundary_of(content_type).ok_or_else(|| bad("no multipart boundary"))?;
+    let text = std::str::from_utf8(body).map_err(|_| bad("not UTF-8"))?;
+    let mut out = Vec::new();
+    for part in split_parts(text, &boundary) {
+        let (headers, rest) = split_head(part);
+        let ct = header(headers, "content-type").unwrap_or_default();
+        if ct.to_ascii_lowercase().starts_with("multipart/mixed") {
+            let inner = boundary_of(&ct).ok_or_else(|| bad("no change set boundary"))?;
+            let mut answers = Vec::new();
+            for p in split_parts(rest, &inner) {
+                answers.push(parse_http(split_head(p).1).ok_or_else(|| bad("bad inner response"))?);
+            }
+            out.push(answers);
+        } else {
+            out.push(vec![
+                parse_http(rest).ok_or_else(|| bad("bad response part"))?,
+            ]);
+        }
+    }
+    Ok(out)
+}
+
+fn boundary_of(content_type: &str) -> Option<String> {
+    content_type.split(';').find_map(|p| {
+        let p = p.trim();
+        p.strip_prefix("boundary=")
+            .map(|b| b.trim_matches('"').to_string())
+    })
+}
+
+/// The parts between `--boundary` lines, up to `--boundary--`.
+fn split_parts<'a>(text: &'a str, boundary: &str) -> Vec<&'a str> {
+    let delim = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let mut chunks = text.split(delim.as_str());
+    chunks.next(); // preamble
+    for chunk in chunks {
+        if chunk.starts_with("--") {
+            break;
+        }
+        parts.push(chunk.trim_start_matches(['\r', '\n']));
+    }
+    parts
+}
+
+/// Splits a part into its header block and what follows the blank line.
+fn split_head(part: &str) -> (&str, &str) {
+    if let Some(i) = part.find("\r\n\r\n") {
+        (&part[..i], &part[i + 4..])
+    } else if let Some(i) = part.find("\n\n") {
+        (&part[..i], &part[i + 2..])
+    } else {
+        (part, "")
+    }
+}
+
+fn header(block: &str, name: &str) -> Option<String> {
+    block.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
+}
+
+/// `HTTP/1.1 204 No Content` + headers + body.
+fn parse_http(msg: &str) -> Option<(u16, Bytes)> {
+    let status: u16 = msg
+        .lines()
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    let (_, body) = split_head(msg);
+    Some((status, Bytes::from(body.trim_end().to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_changeset_answer_and_a_failed_one() {
+        let body = "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_a\r\n\r\n--changesetresponse_a\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\nHTTP/1.1 204 No Content\r\nOData-Version: 4.0\r\n\r\n\r\n--changesetresponse_a--\r\n--batchresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{\"error\":{\"code\":\"0x80040237\",\"message\":\"Cannot insert duplicate key.\"}}\r\n--batchresponse_1--\r\n";
+        let parts =
+            parse_multipart("multipart/mixed; boundary=batchresponse_1", body.as_bytes()).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0][0].0, 204);
+        assert_eq!(parts[1][0].0, 400);
+        let set = ChangeSet::new(vec![WriteOp::Create {
+            entity_set: "tasks".into(),
+            key: Column::new("activityid").unwrap(),
+            id: Uuid::nil(),
+            body: serde_json::json!({}),
+        }]);
+        assert!(matches!(
+            judge(parts[1].clone(), &set),
+            WriteResult::AlreadyExists
+        ));
+    }
+}

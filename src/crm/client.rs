@@ -1,0 +1,196 @@
+//! The Dataverse client handle: cheap to clone (an `Arc` inside), shared by
+//! every task of the engine. Each clone may carry its own event channel and
+//! cancellation token.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::auth::{Auth, Ctx};
+use super::config::{AuthConfig, ClientConfig};
+use super::error::CrmError;
+use super::events::{ClientEvent, Counters, Stats};
+use super::transport::Request;
+
+/// The Web API version path every request goes to.
+const API_PATH: &str = "api/data/v9.2/";
+
+/// A Dataverse Web API client for one instance and one sign-in.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) events: Option<UnboundedSender<ClientEvent>>,
+    pub(crate) cancel: CancellationToken,
+}
+
+pub(crate) struct Inner {
+    pub config: ClientConfig,
+    pub http: reqwest::Client,
+    pub auth: Auth,
+    pub permits: Semaphore,
+    pub counters: Counters,
+    pub api_base: url::Url,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("instance_url", &self.inner.config.instance_url.as_str())
+            .field("client_id", &self.inner.config.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client; nothing is sent until the first call.
+    pub fn new(config: ClientConfig) -> Result<Self, CrmError> {
+        // No redirects: a token must never follow a redirect to another host.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| CrmError::Config {
+                detail: format!("cannot build the HTTP client: {e}"),
+            })?;
+        let api_base = config
+            .instance_url
+            .join(API_PATH)
+            .map_err(|e| CrmError::Config {
+                detail: format!("crm.instance_url: {e}"),
+            })?;
+        let auth = Auth::new(&config, http.clone())?;
+        let permits = Semaphore::new(config.max_concurrency.max(1));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                http,
+                auth,
+                permits,
+                counters: Counters::default(),
+                api_base,
+            }),
+            events: None,
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// This client, reporting retries, waits and sign-in prompts on `tx`.
+    pub fn with_events(&self, tx: UnboundedSender<ClientEvent>) -> Self {
+        Self {
+            events: Some(tx),
+            ..self.clone()
+        }
+    }
+
+    /// This client, giving up every wait and request when `cancel` fires.
+    pub fn with_cancel(&self, cancel: CancellationToken) -> Self {
+        Self {
+            cancel,
+            ..self.clone()
+        }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Requests sent, retries, throttling waits and token renewals so far.
+    pub fn stats(&self) -> Stats {
+        self.inner.counters.snapshot()
+    }
+
+    /// Makes sure a token can be had: for client credentials this requests
+    /// one; for device code it runs the interactive flow when no refresh
+    /// token is cached (the prompt arrives as [`ClientEvent::DeviceCode`]).
+    pub async fn sign_in(&self) -> Result<(), CrmError> {
+        let ctx = self.ctx();
+        match (
+            &self.inner.config.auth,
+            self.inner.auth.access_token(None, &ctx).await,
+        ) {
+            (_, Ok(_)) => Ok(()),
+            (AuthConfig::DeviceCode, Err(CrmError::NotSignedIn { .. })) => {
+                self.inner.auth.sign_in_device_code(&ctx).await
+            }
+            (_, Err(e)) => Err(e),
+        }
+    }
+
+    /// Runs the device-code flow now, even if a refresh token is cached.
+    pub async fn sign_in_device_code(&self) -> Result<(), CrmError> {
+        self.inner.auth.sign_in_device_code(&self.ctx()).await
+    }
+
+    /// Forgets every cached token (memory and the cache file).
+    pub async fn sign_out(&self) -> Result<(), CrmError> {
+        self.inner.auth.forget().await
+    }
+
+    /// The token cache file in use.
+    pub fn token_cache_path(&self) -> &std::path::Path {
+        self.inner.auth.cache().path()
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            events: self.events.as_ref(),
+            counters: &self.inner.counters,
+            cancel: &self.cancel,
+        }
+    }
+
+    /// `https://ORG.crm.dynamics.com/api/data/v9.2/<path>`.
+    pub(crate) fn api_url(&self, path: &str) -> Result<url::Url, CrmError> {
+        self.inner
+            .api_base
+            .join(path)
+            .map_err(|e| CrmError::api(None, format!("cannot form the URL for {path}: {e}")))
+    }
+
+    /// A link the server handed back (next/delta link), accepted only on
+    /// this instance so a token is never sent elsewhere.
+    pub(crate) fn server_link(&self, link: &str) -> Result<url::Url, CrmError> {
+        let url = url::Url::parse(link)
+            .map_err(|e| CrmError::api(None, format!("bad link from the CRM ({e})")))?;
+        let base = &self.inner.config.instance_url;
+        if url.origin() != base.origin() {
+            return Err(CrmError::api(
+                None,
+                format!(
+                    "the CRM sent a link to another host ({}); refusing to follow it",
+                    url.host_str().unwrap_or("?")
+                ),
+            ));
+        }
+        Ok(url)
+    }
+
+    /// GET `path` (relative to the API root) and decode the JSON answer.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        object: Option<&str>,
+    ) -> Result<T, CrmError> {
+        let what = format!("GET {}", path.split('?').next().unwrap_or(path));
+        let mut req = Request::get(self.api_url(path)?, what.clone());
+        if let Some(o) = object {
+            req = req.object(o);
+        }
+        self.execute_with(&req, |a| decode(&a.body, &what)).await
+    }
+}
+
+/// Decodes a JSON body; a body of the wrong shape is a CRM API error.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, CrmError> {
+    serde_json::from_slice(body).map_err(|e| {
+        CrmError::api(
+            None,
+            format!("{what}: the answer was malformed or not of the expected shape: {e}"),
+        )
+    })
+}

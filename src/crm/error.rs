@@ -1,0 +1,278 @@
+//! `CrmError`: every way a CRM call can fail, sorted into the seed's four
+//! classes (plus local setup problems), each with its headline, the detail
+//! behind it and the next step. No variant ever holds a secret or token.
+
+use std::path::PathBuf;
+
+use crate::config::Lang;
+
+use super::messages::{Msg, text};
+
+/// The seed's four error classes, plus `Other` for sign-in and local setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    Connection,
+    CrmApi,
+    InsufficientPrivileges,
+    ObjectsUnreadable,
+    Other,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    /// DNS, refused connection, TLS failure, timeout.
+    #[error("CRM connection error: {detail}")]
+    Connection { detail: String },
+    /// 5xx after retries, malformed or truncated body, unexpected shape,
+    /// or any other refusal the client cannot act on.
+    #[error("CRM API error: {detail}")]
+    Api {
+        status: Option<u16>,
+        code: Option<String>,
+        detail: String,
+    },
+    /// 403: the connecting user lacks a privilege (named when the CRM said).
+    #[error("insufficient CRM privileges: {detail}")]
+    InsufficientPrivileges {
+        privilege: Option<String>,
+        detail: String,
+    },
+    /// Tables the sync needs are missing or not readable.
+    #[error("required CRM objects unreadable ({}): {detail}", objects.join(", "))]
+    ObjectsUnreadable {
+        objects: Vec<String>,
+        detail: String,
+    },
+    /// Microsoft Entra ID refused to issue a token.
+    #[error("sign-in refused by Microsoft Entra ID ({code}): {detail}")]
+    SignIn { code: String, detail: String },
+    #[error("the device code expired before the sign-in was approved")]
+    DeviceCodeExpired,
+    #[error("the device code sign-in was declined")]
+    DeviceCodeDeclined,
+    /// Device-code auth with no usable refresh token: an admin must sign in.
+    #[error("not signed in to the CRM: {detail}")]
+    NotSignedIn { detail: String },
+    /// A token cache or secret file others could read.
+    #[error("{} is readable by group or others; refusing to use it (run: chmod 600 {})", path.display(), path.display())]
+    InsecureFile { path: PathBuf },
+    #[error("token cache {}: {detail}", path.display())]
+    TokenCache { path: PathBuf, detail: String },
+    #[error("client secret unavailable: {detail}")]
+    SecretUnavailable { detail: String },
+    #[error("CRM settings: {detail}")]
+    Config { detail: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl CrmError {
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Connection { .. } => ErrorClass::Connection,
+            Self::Api { .. } => ErrorClass::CrmApi,
+            Self::InsufficientPrivileges { .. } => ErrorClass::InsufficientPrivileges,
+            Self::ObjectsUnreadable { .. } => ErrorClass::ObjectsUnreadable,
+            _ => ErrorClass::Other,
+        }
+    }
+
+    /// The headline a user sees (the seed's wording for the four classes).
+    pub fn message(&self, lang: Lang) -> String {
+        let m = match self {
+            Self::Connection { .. } => Msg::ConnectionError,
+            Self::Api { .. } => Msg::ApiError,
+            Self::InsufficientPrivileges { .. } => Msg::PrivilegesError,
+            Self::ObjectsUnreadable { .. } => Msg::ObjectsError,
+            Self::SignIn { .. } => Msg::SignInError,
+            Self::DeviceCodeExpired => Msg::DeviceCodeExpired,
+            Self::DeviceCodeDeclined => Msg::DeviceCodeDeclined,
+            Self::NotSignedIn { .. } => Msg::NotSignedIn,
+            Self::InsecureFile { .. }
+            | Self::TokenCache { .. }
+            | Self::SecretUnavailable { .. }
+            | Self::Config { .. } => Msg::LocalSetupError,
+            Self::Cancelled => Msg::Cancelled,
+        };
+        text(&m, lang)
+    }
+
+    /// What went wrong underneath, for the detail line and the log.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Connection { detail }
+            | Self::Api { detail, .. }
+            | Self::InsufficientPrivileges { detail, .. }
+            | Self::ObjectsUnreadable { detail, .. }
+            | Self::NotSignedIn { detail }
+            | Self::SecretUnavailable { detail }
+            | Self::Config { detail } => detail.clone(),
+            _ => self.to_string(),
+        }
+    }
+
+    /// What the user should do now.
+    pub fn next_step(&self, lang: Lang) -> String {
+        let m = match self {
+            Self::Connection { .. } => Msg::ConnectionNext,
+            Self::Api { .. } => Msg::ApiNext,
+            Self::InsufficientPrivileges { privilege, .. } => {
+                Msg::PrivilegesNext(privilege.as_deref())
+            }
+            Self::ObjectsUnreadable { objects, .. } => Msg::ObjectsNext(objects),
+            Self::SignIn { .. } => Msg::SignInNext,
+            Self::DeviceCodeExpired | Self::DeviceCodeDeclined => Msg::DeviceCodeExpiredNext,
+            Self::NotSignedIn { .. } => Msg::NotSignedInNext,
+            Self::InsecureFile { path } => {
+                return text(&Msg::InsecureFileNext(&path.display().to_string()), lang);
+            }
+            Self::TokenCache { .. } | Self::SecretUnavailable { .. } | Self::Config { .. } => {
+                Msg::LocalSetupNext
+            }
+            Self::Cancelled => Msg::CancelledNext,
+        };
+        text(&m, lang)
+    }
+
+    /// True for a 404 answer (an absent record, attribute or function).
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::Api {
+                status: Some(404),
+                ..
+            }
+        )
+    }
+
+    pub(crate) fn api(status: Option<u16>, detail: impl Into<String>) -> Self {
+        Self::Api {
+            status,
+            code: None,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Dataverse's error body: `{"error": {"code": "0x8004...", "message": "..."}}`.
+#[derive(Debug, serde::Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ErrorDetail {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// The error code and message of a Dataverse error body, if it has one.
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<(String, String)> {
+    serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| (b.error.code.to_ascii_lowercase(), b.error.message))
+}
+
+/// Turns a non-success answer into the error it means. `object` is the
+/// entity set the request was about, if any, so a missing or unreadable
+/// table can be named.
+pub(crate) fn from_status(status: u16, body: &[u8], object: Option<&str>, what: &str) -> CrmError {
+    let (code, message) = parse_error_body(body).unwrap_or_default();
+    let message = one_line(&message);
+    let detail = if message.is_empty() {
+        format!("{what}: HTTP {status}")
+    } else {
+        format!("{what}: HTTP {status}: {message}")
+    };
+    let privilege = privilege_name(&message);
+    match status {
+        403 => match (object, &privilege) {
+            // A read privilege missing on a required table is the seed's
+            // "objects unreadable"; any other missing privilege is named.
+            (Some(obj), Some(p)) if p.starts_with("prvRead") => CrmError::ObjectsUnreadable {
+                objects: vec![obj.to_string()],
+                detail,
+            },
+            _ => CrmError::InsufficientPrivileges { privilege, detail },
+        },
+        404 if object.is_some() && is_missing_segment(&code, &message) => {
+            CrmError::ObjectsUnreadable {
+                objects: object.map(str::to_string).into_iter().collect(),
+                detail,
+            }
+        }
+        _ => CrmError::Api {
+            status: Some(status),
+            code: (!code.is_empty()).then_some(code),
+            detail,
+        },
+    }
+}
+
+/// "Resource not found for the segment 'foos'" (0x80060888): the entity set
+/// does not exist in this organisation.
+fn is_missing_segment(code: &str, message: &str) -> bool {
+    code == "0x80060888" || message.contains("Resource not found for the segment")
+}
+
+/// The first `prv...` word of a message, e.g. `prvReadOpportunity`.
+fn privilege_name(message: &str) -> Option<String> {
+    let start = message.find("prv")?;
+    let name: String = message[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (name.len() > 3).then_some(name)
+}
+
+fn one_line(s: &str) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 300 {
+        format!("{}…", s.chars().take(300).collect::<String>())
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn privilege_is_named() {
+        let body = br#"{"error":{"code":"0x80040220","message":"Principal user (Id=1) is missing prvCreateActivity privilege (Id=2)"}}"#;
+        match from_status(403, body, Some("tasks"), "POST tasks") {
+            CrmError::InsufficientPrivileges { privilege, .. } => {
+                assert_eq!(privilege.as_deref(), Some("prvCreateActivity"))
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_read_privilege_names_the_object() {
+        let body =
+            br#"{"error":{"code":"0x80040220","message":"missing prvReadOpportunity privilege"}}"#;
+        let e = from_status(403, body, Some("opportunities"), "GET opportunities");
+        assert_eq!(e.class(), ErrorClass::ObjectsUnreadable);
+        assert!(e.next_step(Lang::En).contains("opportunities"));
+    }
+
+    #[test]
+    fn spanish_uses_the_seed_wording() {
+        let e = CrmError::Connection {
+            detail: "refused".into(),
+        };
+        assert_eq!(
+            e.message(Lang::Es),
+            "Error de conexión con el CRM. Vuelve a intentarlo más tarde."
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "CRM connection error. Try again later."
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! The Dataverse Web API client: Microsoft Entra ID sign-in, typed and
+//! paged reads with change tracking, `$batch` writes, metadata, and the
+//! prerequisite checks of a connection. Written from Microsoft's
+//! documentation; it shares nothing with the emulator in `sim`.
+//!
+//! ```no_run
+//! # async fn demo(cfg: navsync::crm::ClientConfig) -> Result<(), navsync::crm::CrmError> {
+//! use futures::TryStreamExt;
+//! use navsync::crm::{Client, Read, rows::Account};
+//! let client = Client::new(cfg)?;
+//! let mut pages = std::pin::pin!(client.stream::<Account>(Read::full()));
+//! while let Some(page) = pages.try_next().await? {
+//!     println!("{} accounts", page.rows.len());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod batch;
+mod client;
+mod config;
+mod error;
+mod events;
+pub mod messages;
+mod metadata;
+mod odata;
+mod read;
+pub mod rows;
+mod secret;
+mod token_cache;
+mod transport;
+
+pub use batch::{Caller, ChangeSet, MAX_BATCH_OPERATIONS, WriteOp, WriteResult};
+pub use client::Client;
+pub use config::{AuthConfig, ClientConfig, RetryPolicy};
+pub use error::{CrmError, ErrorClass};
+pub use events::{ClientEvent, DeviceCodePrompt, Stats};
+pub use metadata::{MoneyColumn, OptionValue, Organization, Solution, WhoAmI};
+pub use odata::{Column, Filter, Literal};
+pub use read::{DeltaToken, Page, Read};
+pub use secret::{Secret, SecretSource};

@@ -1,0 +1,314 @@
+//! Paged, change-tracked reads handed on page by page as a `Stream`: a
+//! table is never collected whole. A refused delta link falls back to a
+//! full read, flagged so the caller reconciles deletions.
+
+use std::marker::PhantomData;
+
+use futures::Stream;
+use serde::Deserialize;
+
+use super::client::{Client, decode};
+use super::error::CrmError;
+use super::events::{ClientEvent, emit};
+use super::odata::{Column, Filter, query_path};
+use super::rows::{LOOKUP_LOGICAL_NAME, Table};
+use super::transport::Request;
+
+/// An `@odata.deltaLink`: where to ask for the changes since a read. Opaque;
+/// store it as text (`as_str`) and give it back with [`DeltaToken::new`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeltaToken(String);
+
+impl DeltaToken {
+    pub fn new(link: impl Into<String>) -> Self {
+        Self(link.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What to read from a table.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    delta: Option<DeltaToken>,
+    filter: Option<Filter>,
+    extra: Vec<Column>,
+}
+
+impl Read {
+    /// Every row, with change tracking started (the last page carries a delta link).
+    pub fn full() -> Self {
+        Self::default()
+    }
+
+    /// The changes since `delta`; a full read when `None`.
+    pub fn changes(delta: Option<DeltaToken>) -> Self {
+        Self {
+            delta,
+            ..Self::default()
+        }
+    }
+
+    /// Rows matching `filter`. Dataverse does not track changes of a
+    /// filtered read, so no delta link comes back.
+    pub fn filtered(filter: Filter) -> Self {
+        Self {
+            filter: Some(filter),
+            ..Self::default()
+        }
+    }
+
+    /// Also select `column` (an optional column such as
+    /// `new_linkedinprofileurl` or the won-value money column).
+    pub fn column(mut self, column: Column) -> Self {
+        if !self.extra.contains(&column) {
+            self.extra.push(column);
+        }
+        self
+    }
+}
+
+/// One page of rows as it arrived.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    /// Primary keys the CRM reported deleted (`$deletedEntity`).
+    pub deleted: Vec<String>,
+    /// On the last page of a tracked read: where the next read starts.
+    pub delta: Option<DeltaToken>,
+    /// True when these pages are a full read (none given, or the delta link
+    /// was refused): rows the caller holds but this read never returns are
+    /// gone from the CRM.
+    pub full: bool,
+    pub last: bool,
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    #[serde(default)]
+    value: Vec<serde_json::Value>,
+    #[serde(rename = "@odata.nextLink")]
+    next: Option<String>,
+    #[serde(rename = "@odata.deltaLink")]
+    delta: Option<String>,
+}
+
+enum Cursor {
+    Start,
+    Next(url::Url),
+    Done,
+}
+
+struct State<T> {
+    client: Client,
+    read: Read,
+    cursor: Cursor,
+    tracked: bool,
+    full: bool,
+    _rows: PhantomData<fn() -> T>,
+}
+
+impl Client {
+    /// Streams `T`'s rows page by page (`Prefer: odata.maxpagesize`),
+    /// following `@odata.nextLink`. Ends after the first error.
+    pub fn stream<T: Table>(
+        &self,
+        read: Read,
+    ) -> impl Stream<Item = Result<Page<T>, CrmError>> + Send + 'static {
+        let state = State::<T> {
+            client: self.clone(),
+            tracked: read.filter.is_none(),
+            full: read.delta.is_none(),
+            read,
+            cursor: Cursor::Start,
+            _rows: PhantomData,
+        };
+        futures::stream::unfold(state, |mut st| async move {
+            match next_page(&mut st).await {
+                Ok(Some(page)) => Some((Ok(page), st)),
+                Ok(None) => None,
+                Err(e) => {
+                    st.cursor = Cursor::Done;
+                    Some((Err(e), st))
+                }
+            }
+        })
+    }
+
+    /// [`Client::stream`] for system users.
+    pub fn stream_systemusers(
+        &self,
+        read: Read,
+    ) -> impl Stream<Item = Result<Page<super::rows::SystemUser>, CrmError>> + Send + 'static {
+        self.stream(read)
+    }
+    /// [`Client::stream`] for accounts.
+    pub fn stream_accounts(
+        &self,
+        read: Read,
+    ) -> impl Stream<Item = Result<Page<super::rows::Account>, CrmError>> + Send + 'static {
+        self.stream(read)
+    }
+    /// [`Client::stream`] for contacts.
+    pub fn stream_contacts(
+        &self,
+        read: Read,
+    ) -> impl Stream<Item = Result<Page<super::rows::Contact>, CrmError>> + Send + 'static {
+        self.stream(read)
+    }
+    /// [`Client::stream`] for opportunities.
+    pub fn stream_opportunities(
+        &self,
+        read: Read,
+    ) -> impl Stream<Item = Result<Page<super::rows::Opportunity>, CrmError>> + Send + 'static {
+        self.stream(read)
+    }
+
+    /// Reads at most `top` rows matching `filter` in one request.
+    pub async fn query<T: Table>(
+        &self,
+        filter: Option<Filter>,
+        top: u32,
+        extra: &[Column],
+    ) -> Result<Vec<T>, CrmError> {
+        let url = self.api_url(&full_path::<T>(filter.as_ref(), extra, Some(top)))?;
+        let req = self.page_request::<T>(url, false)?;
+        let coll: Collection = self
+            .execute_with(&req, |a| decode(&a.body, &req.what))
+            .await?;
+        let (rows, _) = split_rows::<T>(coll.value, &req.what)?;
+        Ok(rows)
+    }
+
+    fn page_request<T: Table>(&self, url: url::Url, tracked: bool) -> Result<Request, CrmError> {
+        let mut prefer = format!(
+            "odata.maxpagesize={},odata.include-annotations=\"{LOOKUP_LOGICAL_NAME}\"",
+            self.inner.config.page_size.clamp(1, 5000)
+        );
+        if tracked {
+            prefer.push_str(",odata.track-changes");
+        }
+        Request::get(url, format!("GET {}", T::ENTITY_SET))
+            .object(T::ENTITY_SET)
+            .header("prefer", &prefer)
+    }
+}
+
+fn full_path<T: Table>(filter: Option<&Filter>, extra: &[Column], top: Option<u32>) -> String {
+    let mut cols: Vec<&str> = T::COLUMNS.to_vec();
+    cols.extend(extra.iter().map(Column::as_str));
+    query_path(T::ENTITY_SET, &cols, filter, top)
+}
+
+async fn next_page<T: Table>(st: &mut State<T>) -> Result<Option<Page<T>>, CrmError> {
+    let client = st.client.clone();
+    let url = match std::mem::replace(&mut st.cursor, Cursor::Done) {
+        Cursor::Done => return Ok(None),
+        Cursor::Next(url) => url,
+        Cursor::Start => match &st.read.delta {
+            Some(d) => client.server_link(d.as_str())?,
+            None => client.api_url(&full_path::<T>(
+                st.read.filter.as_ref(),
+                &st.read.extra,
+                None,
+            ))?,
+        },
+    };
+    let req = client.page_request::<T>(url, st.tracked)?;
+    let coll: Collection = match client
+        .execute_with(&req, |a| decode(&a.body, &req.what))
+        .await
+    {
+        Ok(c) => c,
+        // A refused delta link (expired token, tracking switched off):
+        // start over with a full read.
+        Err(e) if !st.full && is_refusal(&e) => {
+            fall_back(&client, T::ENTITY_SET, &e);
+            st.full = true;
+            st.cursor = Cursor::Start;
+            st.read.delta = None;
+            return Box::pin(next_page(st)).await;
+        }
+        // Change tracking not enabled on the table: read without it.
+        Err(e)
+            if st.tracked
+                && st.full
+                && is_refusal(&e)
+                && matches!(
+                    e,
+                    CrmError::Api {
+                        status: Some(400),
+                        ..
+                    }
+                ) =>
+        {
+            fall_back(&client, T::ENTITY_SET, &e);
+            st.tracked = false;
+            st.cursor = Cursor::Start;
+            return Box::pin(next_page(st)).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let (rows, deleted) = split_rows::<T>(coll.value, &req.what)?;
+    let last = coll.next.is_none();
+    if let Some(next) = coll.next {
+        st.cursor = Cursor::Next(client.server_link(&next)?);
+    }
+    Ok(Some(Page {
+        rows,
+        deleted,
+        delta: if last {
+            coll.delta.map(DeltaToken)
+        } else {
+            None
+        },
+        full: st.full,
+        last,
+    }))
+}
+
+fn fall_back(client: &Client, entity_set: &str, e: &CrmError) {
+    emit(
+        client.events.as_ref(),
+        ClientEvent::DeltaFallback {
+            entity_set: entity_set.to_string(),
+            reason: e.detail(),
+        },
+    );
+}
+
+/// A 4xx refusal of the request itself (not sign-in, privileges or throttling).
+fn is_refusal(e: &CrmError) -> bool {
+    matches!(e, CrmError::Api { status: Some(s), .. } if (400..500).contains(s) && *s != 429)
+}
+
+/// Rows and `$deletedEntity` ids of one page.
+fn split_rows<T: Table>(
+    values: Vec<serde_json::Value>,
+    what: &str,
+) -> Result<(Vec<T>, Vec<String>), CrmError> {
+    let mut rows = Vec::with_capacity(values.len());
+    let mut deleted = Vec::new();
+    for v in values {
+        let is_deleted = v
+            .get("@odata.context")
+            .and_then(|c| c.as_str())
+            .is_some_and(|c| c.contains("$deletedEntity"))
+            || v.get("reason").and_then(|r| r.as_str()) == Some("deleted");
+        if is_deleted {
+            let id = v.get("id").and_then(|i| i.as_str()).ok_or_else(|| {
+                CrmError::api(None, format!("{what}: a deleted-row entry has no id"))
+            })?;
+            deleted.push(id.to_ascii_lowercase());
+        } else {
+            rows.push(serde_json::from_value::<T>(v).map_err(|e| {
+                CrmError::api(
+                    None,
+                    format!("{what}: a row is not of the expected shape: {e}"),
+                )
+            })?);
+        }
+    }
+    Ok((rows, deleted))
+}

@@ -1,0 +1,96 @@
+//! What a key means once the keymap has read it. Components turn Actions
+//! into state changes and engine Commands; nothing here does I/O.
+
+/// The six tabs, in the order of their number keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Connection,
+    Sync,
+    Seats,
+    Unresolved,
+    Settings,
+    Log,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Self::Connection,
+        Self::Sync,
+        Self::Seats,
+        Self::Unresolved,
+        Self::Settings,
+        Self::Log,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Connection => "Connection",
+            Self::Sync => "Sync",
+            Self::Seats => "Seats",
+            Self::Unresolved => "Unresolved",
+            Self::Settings => "Settings",
+            Self::Log => "Log",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn offset(self, by: isize) -> Tab {
+        let n = Self::ALL.len() as isize;
+        Self::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    GoTab(Tab),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Filter,
+    CommandLine,
+    Back,
+    // Connection
+    Connect,
+    Recheck,
+    Disconnect,
+    DisconnectPurge,
+    // Sync
+    SyncNow,
+    CancelSync,
+    DryRun,
+    // Seats (Mark/MarkAll/ClearMarks also in the assign list)
+    Mark,
+    MarkAll,
+    ClearMarks,
+    EnableSync,
+    DisableSync,
+    AssignSeats,
+    // Unresolved
+    Resolve,
+    SearchCrm,
+    CreateContact,
+    Skip,
+    // Settings
+    Apply,
+    // Log
+    CycleLevel,
+    // Popups
+    Confirm,
+    Copy,
+    NextField,
+    PrevField,
+    CycleLicence,
+    CycleEdition,
+}

@@ -1,0 +1,346 @@
+//! The console's state: tabs, the open popup, the engine's latest status
+//! and the commands it has asked for. `handle_key` and `on_event` are pure
+//! state changes (plus non-blocking sends), so the whole console can be
+//! driven in tests without a terminal.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc;
+use tracing::Level;
+
+use super::action::{Action, Tab};
+use super::component::{Component, Effects, Flash, KeyResult};
+use super::keymap::Context;
+use super::loader::{Load, Snapshot};
+use super::popups::Popup;
+use super::popups::command_line::{self, CommandLine};
+use super::popups::device_code::DeviceCodePopup;
+use super::popups::help::HelpPopup;
+use super::tabs::{
+    connection::ConnectionTab, log::LogTab, seats::SeatsTab, settings::SettingsTab, sync::SyncTab,
+    unresolved::UnresolvedTab,
+};
+use super::theme::Theme;
+use crate::engine::{Command, Event, Status, View};
+
+/// Where "now" comes from: the wall clock, or a fixed instant so snapshot
+/// tests draw the same relative times every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Self::System => Utc::now(),
+            Self::Fixed(t) => t,
+        }
+    }
+}
+
+/// What the console shows besides the tabs.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleOptions {
+    /// Show "DEMO — connected to a local Dynamics 365 emulator".
+    pub demo: bool,
+    /// Capture the mouse (off by default: keeps the terminal's own
+    /// selection working over SSH).
+    pub mouse: bool,
+}
+
+pub struct App {
+    pub tab: Tab,
+    pub connection: ConnectionTab,
+    pub sync: SyncTab,
+    pub seats: SeatsTab,
+    pub unresolved: UnresolvedTab,
+    pub settings: SettingsTab,
+    pub log: LogTab,
+    pub popup: Option<Popup>,
+    pub status: Status,
+    pub theme: Theme,
+    pub clock: Clock,
+    pub options: ConsoleOptions,
+    pub flash: Option<Flash>,
+    pub quit: bool,
+    /// Store reads the event loop hands to the reader.
+    pub pending_loads: Vec<Load>,
+    /// Text for the terminal's clipboard (OSC 52), written by the loop.
+    pub clipboard: Option<String>,
+    /// Spinner frame.
+    pub tick: usize,
+    commands: mpsc::UnboundedSender<Command>,
+    next_search: u64,
+}
+
+impl App {
+    pub fn new(
+        commands: mpsc::UnboundedSender<Command>,
+        theme: Theme,
+        clock: Clock,
+        options: ConsoleOptions,
+    ) -> Self {
+        Self {
+            tab: Tab::Connection,
+            connection: ConnectionTab::default(),
+            sync: SyncTab::default(),
+            seats: SeatsTab::default(),
+            unresolved: UnresolvedTab::default(),
+            settings: SettingsTab::default(),
+            log: LogTab::default(),
+            popup: None,
+            status: Status::default(),
+            theme,
+            clock,
+            options,
+            flash: None,
+            quit: false,
+            pending_loads: super::loader::ALL_VIEWS.to_vec(),
+            clipboard: None,
+            tick: 0,
+            commands,
+            next_search: 1,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Where keys go now: the popup's context, else the tab's.
+    pub fn context(&self) -> Context {
+        match &self.popup {
+            Some(p) => match p {
+                Popup::Confirm(_) => Context::Confirm,
+                Popup::Form(_) => Context::Form,
+                Popup::Search(_) => Context::Search,
+                Popup::Help(_) => Context::Help,
+                Popup::CommandLine(_) => Context::CommandLine,
+                Popup::DeviceCode(_) => Context::DeviceCode,
+                Popup::Assign(_) => Context::Assign,
+            },
+            None => Context::Tab(self.tab),
+        }
+    }
+
+    pub fn tab_component(&mut self, tab: Tab) -> &mut dyn Component {
+        match tab {
+            Tab::Connection => &mut self.connection,
+            Tab::Sync => &mut self.sync,
+            Tab::Seats => &mut self.seats,
+            Tab::Unresolved => &mut self.unresolved,
+            Tab::Settings => &mut self.settings,
+            Tab::Log => &mut self.log,
+        }
+    }
+
+    /// Whether anything on screen moves by itself (spinner, countdowns):
+    /// only then does the loop tick.
+    pub fn animating(&self) -> bool {
+        self.status.running.is_some() || matches!(self.popup, Some(Popup::DeviceCode(_)))
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        let mut fx = Effects::default();
+        if let Some(p) = &mut self.popup {
+            let c = p.component();
+            if let KeyResult::Consumed(Some(a)) = c.handle_key(&key) {
+                c.update(a, &mut fx);
+            }
+            if let Popup::CommandLine(cl) = p
+                && fx.filter.is_none()
+                && !fx.close_popup
+            {
+                fx.filter = command_line::live_filter(cl);
+            }
+        } else if let KeyResult::Consumed(Some(a)) = self.tab_component(self.tab).handle_key(&key) {
+            self.update(a, &mut fx);
+        }
+        self.apply(fx);
+    }
+
+    /// App-wide actions; the rest go to the current tab.
+    pub fn update(&mut self, action: Action, fx: &mut Effects) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::NextTab => self.tab = self.tab.offset(1),
+            Action::PrevTab => self.tab = self.tab.offset(-1),
+            Action::GoTab(t) => self.tab = t,
+            Action::Help => fx.open = Some(Popup::Help(HelpPopup::new(Context::Tab(self.tab)))),
+            Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
+            Action::Filter => {
+                if let Some(f) = self.tab_component(self.tab).filter_text() {
+                    fx.open = Some(Popup::CommandLine(CommandLine::filter(f)));
+                }
+            }
+            Action::Connect | Action::Disconnect => {
+                self.tab = Tab::Connection;
+                self.connection.update(action, fx);
+            }
+            other => self.tab_component(self.tab).update(other, fx),
+        }
+    }
+
+    fn apply(&mut self, mut fx: Effects) {
+        for c in fx.commands.drain(..) {
+            self.send(c);
+        }
+        if let Some(query) = fx.search.take()
+            && let Some(Popup::Search(p)) = &mut self.popup
+        {
+            let request_id = self.next_search;
+            self.next_search += 1;
+            p.sent(request_id);
+            let _ = self
+                .commands
+                .send(Command::SearchContacts { request_id, query });
+        }
+        if let Some(text) = fx.filter.take() {
+            self.tab_component(self.tab).set_filter(&text);
+        }
+        if fx.close_popup {
+            self.popup = None;
+        }
+        if let Some(p) = fx.open.take() {
+            self.popup = Some(p);
+        }
+        self.pending_loads.append(&mut fx.loads);
+        if let Some(f) = fx.flash.take() {
+            self.flash = Some(f);
+        }
+        if let Some(c) = fx.clipboard.take() {
+            self.clipboard = Some(c);
+        }
+        if let Some(a) = fx.then.take() {
+            let mut more = Effects::default();
+            self.update(a, &mut more);
+            self.apply(more);
+        }
+    }
+
+    fn send(&mut self, c: Command) {
+        if self.commands.send(c).is_err() {
+            self.flash = Some(Flash {
+                ok: false,
+                text: "The engine has stopped; restart navsync".into(),
+            });
+        }
+    }
+
+    fn log(&mut self, level: Level, message: String) {
+        let now = self.now();
+        self.log.push(now, level, message);
+    }
+
+    pub fn on_event(&mut self, ev: Event) {
+        self.sync.on_event(&ev);
+        match ev {
+            Event::DataChanged(view) => self.pending_loads.push(Load::View(view)),
+            Event::RunFinished {
+                outcome, summary, ..
+            } => {
+                let level = match outcome {
+                    crate::store::runs::Outcome::Error => Level::ERROR,
+                    _ => Level::INFO,
+                };
+                self.log(level, format!("sync {}: {summary}", outcome.as_str()));
+                self.pending_loads.push(Load::View(View::Sync));
+            }
+            Event::DeltaRejected { table, .. } => self.log(
+                Level::WARN,
+                format!("change tracking for {table} expired: reading it in full once"),
+            ),
+            Event::Retry {
+                attempt,
+                reason,
+                wait,
+            } => self.log(
+                Level::WARN,
+                format!("retry {attempt} in {} s: {reason}", wait.as_secs()),
+            ),
+            Event::Throttled { retry_after } => self.log(
+                Level::WARN,
+                format!(
+                    "CRM asked to slow down (429): waiting {} s",
+                    retry_after.as_secs()
+                ),
+            ),
+            Event::DeviceCode {
+                user_code,
+                verification_uri,
+                expires_in,
+                ..
+            } => {
+                let expires_at = self.now()
+                    + chrono::Duration::from_std(expires_in).unwrap_or(chrono::Duration::zero());
+                self.tab = Tab::Connection;
+                self.popup = Some(Popup::DeviceCode(DeviceCodePopup {
+                    user_code,
+                    verification_uri,
+                    expires_at,
+                }));
+            }
+            Event::Error(e) => {
+                self.log(
+                    Level::ERROR,
+                    format!("{} — {} ({})", e.message, e.next_step, e.detail),
+                );
+                self.flash = Some(Flash {
+                    ok: false,
+                    text: format!("{} — {}", e.message, e.next_step),
+                });
+                if matches!(self.popup, Some(Popup::DeviceCode(_))) {
+                    self.popup = None;
+                }
+            }
+            Event::SearchResults {
+                request_id,
+                contacts,
+            } => {
+                if let Some(Popup::Search(p)) = &mut self.popup {
+                    p.results(request_id, contacts);
+                }
+            }
+            Event::ActionResult { ok, message } => {
+                self.log(if ok { Level::INFO } else { Level::WARN }, message.clone());
+                self.flash = Some(Flash { ok, text: message });
+            }
+            Event::Log { level, message } => self.log(level, message),
+            Event::StatusChanged
+            | Event::RunStarted { .. }
+            | Event::PhaseStarted { .. }
+            | Event::Progress { .. }
+            | Event::PhaseFinished { .. } => {}
+        }
+    }
+
+    pub fn on_status(&mut self, status: Status) {
+        let connected_now = status.connected && !self.status.connected;
+        if connected_now && matches!(self.popup, Some(Popup::DeviceCode(_))) {
+            self.popup = None;
+        }
+        self.status = status;
+    }
+
+    pub fn on_snapshot(&mut self, snap: Snapshot) {
+        match snap {
+            Snapshot::Connection(d) => self.connection.load(*d),
+            Snapshot::Sync(runs) => self.sync.load(runs),
+            Snapshot::Seats(d) => self.seats.load(d),
+            Snapshot::Queue(rows) => {
+                let mut loads = Vec::new();
+                self.unresolved.load(rows, &mut loads);
+                self.pending_loads.extend(loads);
+            }
+            Snapshot::Detail(d) => self.unresolved.load_detail(*d),
+            Snapshot::Settings(d) => self.settings.load(*d),
+            Snapshot::Failed(msg) => self.log(Level::ERROR, format!("reading the store: {msg}")),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! `navsync bench ui`: frame times of the Unresolved and Seats tabs with
+//! 100k rows at 200x50 while scrolling, against a 100-row table drawn the
+//! same way in the same run.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+use super::action::{Action, Tab};
+use super::app::{App, Clock, ConsoleOptions};
+use super::component::Effects;
+use super::loader::{SeatsData, Snapshot};
+use super::theme::Theme;
+use crate::cli::ExitStatus;
+use crate::store::seats::{Edition, Licence, Seat};
+use crate::store::unresolved::QueueRow;
+
+const FRAMES: usize = 600;
+
+/// A queue of `n` rows that look like real ones.
+pub fn queue_rows(n: usize) -> Vec<QueueRow> {
+    (0..n)
+        .map(|i| QueueRow {
+            activity_id: i as i64 + 1,
+            member_name: format!("Member {i:06} Example"),
+            member_company: Some(format!("Company {} S.L.", i % 997)),
+            kind: ["inmail", "message", "note"][i % 3].to_string(),
+            seat_holder: format!("Seat holder {}", i % 50),
+            queued_at: "2026-11-20T10:00:00Z".into(),
+            dismissed: i % 17 == 0,
+        })
+        .collect()
+}
+
+pub fn seats(n: usize) -> Vec<Seat> {
+    (0..n)
+        .map(|i| Seat {
+            id: i as i64 + 1,
+            member_id: format!("m{i}"),
+            name: format!("Seat {i:06} Holder"),
+            email: Some(format!("seat{i}@example.com")),
+            licence: if i % 10 == 0 {
+                Licence::Admin
+            } else {
+                Licence::Member
+            },
+            edition: if i % 3 == 0 {
+                Edition::Enterprise
+            } else {
+                Edition::Team
+            },
+            crm_user_id: (i % 4 != 0).then(|| format!("u{i}")),
+            sync_enabled: i % 2 == 0,
+        })
+        .collect()
+}
+
+fn app_with(rows: usize) -> App {
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let fixed = chrono::DateTime::parse_from_rfc3339("2026-11-25T07:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let mut app = App::new(
+        tx,
+        Theme::COLOUR,
+        Clock::Fixed(fixed),
+        ConsoleOptions::default(),
+    );
+    app.on_snapshot(Snapshot::Queue(queue_rows(rows)));
+    app.on_snapshot(Snapshot::Seats(SeatsData {
+        seats: seats(rows),
+        users: Vec::new(),
+        auto_sync_all: false,
+    }));
+    app
+}
+
+/// Median and p99 frame time of `FRAMES` frames on `tab`, one PageDown
+/// (every 10th frame) or Down between frames.
+fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
+    let mut app = app_with(rows);
+    app.tab = tab;
+    // TestBackend cannot fail: its error type is uninhabited.
+    let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
+    let mut times = Vec::with_capacity(FRAMES);
+    for i in 0..FRAMES {
+        let action = if i % 10 == 0 {
+            Action::PageDown
+        } else {
+            Action::Down
+        };
+        let mut fx = Effects::default();
+        app.update(action, &mut fx);
+        let start = Instant::now();
+        let Ok(_) = term.draw(|f| super::render::draw(f, &mut app));
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (times[FRAMES / 2], times[FRAMES * 99 / 100])
+}
+
+pub fn run() -> ExitStatus {
+    println!("navsync bench ui: {FRAMES} frames at 200x50 while scrolling (TestBackend)");
+    for tab in [Tab::Unresolved, Tab::Seats] {
+        let (base_med, _) = measure(100, tab);
+        let (med, p99) = measure(100_000, tab);
+        println!(
+            "  {:<10} 100k rows: median {:>7.3} ms  p99 {:>7.3} ms | 100 rows: median {:>7.3} ms | ratio {:.2}x",
+            tab.title(),
+            med.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            base_med.as_secs_f64() * 1e3,
+            med.as_secs_f64() / base_med.as_secs_f64().max(1e-9)
+        );
+    }
+    ExitStatus::Ok
+}

@@ -1,0 +1,93 @@
+//! The console's one loop: keys, engine events, status changes and store
+//! snapshots, plus a slow tick only while something animates. It redraws
+//! only after something happened and never awaits disk or network: store
+//! reads run on the reader thread, everything slow is a Command.
+
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+
+use super::app::App;
+use super::loader::{Load, Snapshot};
+use super::terminal::{self, Term};
+use crate::engine::EngineHandle;
+
+/// Spinner and countdown step, only while `App::animating`.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal,
+    EngineGone,
+}
+
+pub async fn run(
+    term: &mut Term,
+    app: &mut App,
+    mut engine: EngineHandle,
+    loads: mpsc::UnboundedSender<Load>,
+    mut snapshots: mpsc::UnboundedReceiver<Snapshot>,
+) -> std::io::Result<Exit> {
+    let mut keys = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    app.on_status(engine.status.borrow().clone());
+    let mut dirty = true;
+    loop {
+        for load in app.pending_loads.drain(..) {
+            let _ = loads.send(load);
+        }
+        if let Some(text) = app.clipboard.take() {
+            terminal::copy_osc52(&text)?;
+        }
+        if app.quit {
+            return Ok(Exit::Quit);
+        }
+        if dirty {
+            term.draw(|f| super::render::draw(f, app))?;
+            dirty = false;
+        }
+        let animating = app.animating();
+        tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
+                    app.handle_key(k);
+                    dirty = true;
+                }
+                Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(Exit::Quit),
+            },
+            ev = engine.events.recv() => match ev {
+                Ok(ev) => { app.on_event(ev); dirty = true; }
+                Err(RecvError::Lagged(n)) => {
+                    // Missed events may have announced data: reload all.
+                    tracing::warn!(missed = n, "console fell behind the engine's events");
+                    app.pending_loads.extend(super::loader::ALL_VIEWS);
+                }
+                Err(RecvError::Closed) => return Ok(Exit::EngineGone),
+            },
+            changed = engine.status.changed() => {
+                if changed.is_err() {
+                    return Ok(Exit::EngineGone);
+                }
+                let st = engine.status.borrow_and_update().clone();
+                app.on_status(st);
+                dirty = true;
+            }
+            Some(snap) = snapshots.recv() => { app.on_snapshot(snap); dirty = true; }
+            _ = tick.tick(), if animating => { app.tick = app.tick.wrapping_add(1); dirty = true; }
+            _ = sigterm.recv() => return Ok(Exit::Signal),
+            _ = sighup.recv() => return Ok(Exit::Signal),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Small text helpers shared by the tabs: times, counts, ellipsis.
+
+use chrono::{DateTime, Utc};
+
+pub fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// "12 min ago" / "in 3 h" for a time near `now`.
+pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    let (n, future) = (secs.unsigned_abs(), secs < 0);
+    let span = match n {
+        0..=59 => {
+            return if future {
+                "in <1 min".into()
+            } else {
+                "just now".into()
+            };
+        }
+        60..=3599 => format!("{} min", n / 60),
+        3600..=86_399 => format!("{} h", n / 3600),
+        _ => format!("{} d", n / 86_400),
+    };
+    if future {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// "12 min ago (2026-11-25 06:10 UTC)", or the raw text if it is not a time.
+pub fn relative_and_absolute(now: DateTime<Utc>, rfc3339: &str) -> String {
+    match parse_time(rfc3339) {
+        Some(t) => format!("{} ({})", relative(now, t), t.format("%Y-%m-%d %H:%M UTC")),
+        None => rfc3339.to_string(),
+    }
+}
+
+/// Compact age for table cells: "45s", "12m", "5h", "3d".
+pub fn age(now: DateTime<Utc>, rfc3339: &str) -> String {
+    let Some(t) = parse_time(rfc3339) else {
+        return "?".into();
+    };
+    let s = (now - t).num_seconds().max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// "m:ss" until `until`, or None once it has passed.
+pub fn countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> Option<String> {
+    let s = (until - now).num_seconds();
+    (s > 0).then(|| format!("{}:{:02}", s / 60, s % 60))
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = parse_time("2026-11-25T06:30:00Z").unwrap();
+        let at = |s| parse_time(s).unwrap();
+        assert_eq!(relative(now, at("2026-11-25T06:18:00Z")), "12 min ago");
+        assert_eq!(relative(now, at("2026-11-25T09:30:00Z")), "in 3 h");
+        assert_eq!(relative(now, at("2026-11-25T06:29:50Z")), "just now");
+        assert_eq!(
+            relative_and_absolute(now, "2026-11-22T06:30:00Z"),
+            "3 d ago (2026-11-22 06:30 UTC)"
+        );
+        assert_eq!(
+            countdown(now, at("2026-11-25T06:31:05Z")).as_deref(),
+            Some("1:05")
+        );
+        assert_eq!(countdown(now, at("2026-11-25T06:29:00Z")), None);
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+    }
+}

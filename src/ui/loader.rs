@@ -1,0 +1,174 @@
+//! The console's reader: a blocking thread with its own read-only store
+//! connection. The UI asks for a view (`Load`) and gets a snapshot back on
+//! a channel; requests that pile up while it reads are merged, so a burst of
+//! `DataChanged` costs one read (gitui's "newer request replaces queued").
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::engine::View;
+use crate::engine::settings::{self as eff, Effective};
+use crate::store::activities::{self, Activity};
+use crate::store::connection::{self, ConnectionRow};
+use crate::store::mirror::{self, SystemUser, Table};
+use crate::store::runs::{self, Run};
+use crate::store::seats::{self, Seat};
+use crate::store::settings::{self, CrmChoices};
+use crate::store::unresolved::{self, NamedCandidate, QueueRow};
+use crate::store::{self, Store, saved};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Load {
+    View(View),
+    /// The text and candidates of one queued activity.
+    Detail(i64),
+}
+
+/// What a purge would remove, for the disconnect confirmation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PurgeCounts {
+    pub mirrored: Vec<(Table, i64)>,
+    pub saved_accounts: i64,
+    pub saved_leads: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionData {
+    pub row: Option<ConnectionRow>,
+    pub purge: PurgeCounts,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SeatsData {
+    pub seats: Vec<Seat>,
+    /// CRM users, all of them (names for the seat table; the assign list
+    /// drops disabled and application users).
+    pub users: Vec<SystemUser>,
+    pub auto_sync_all: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub activity: Activity,
+    pub candidates: Vec<NamedCandidate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SettingsData {
+    pub effective: Effective,
+    pub choices: Option<CrmChoices>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Snapshot {
+    Connection(Box<ConnectionData>),
+    Sync(Vec<Run>),
+    Seats(SeatsData),
+    Queue(Vec<QueueRow>),
+    Detail(Box<Detail>),
+    Settings(Box<SettingsData>),
+    /// A read failed; shown in the log, the old data stays on screen.
+    Failed(String),
+}
+
+/// How many past runs the Sync tab lists.
+const HISTORY: usize = 50;
+
+pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::Result<Snapshot> {
+    Ok(match load {
+        Load::View(View::Connection) => {
+            let (saved_accounts, saved_leads) = saved::count_from_crm(conn)?;
+            let mirrored = Table::ALL
+                .into_iter()
+                .map(|t| Ok((t, mirror::count(conn, t)?)))
+                .collect::<store::Result<_>>()?;
+            Snapshot::Connection(Box::new(ConnectionData {
+                row: connection::get(conn)?,
+                purge: PurgeCounts {
+                    mirrored,
+                    saved_accounts,
+                    saved_leads,
+                },
+            }))
+        }
+        Load::View(View::Sync) => Snapshot::Sync(runs::recent(conn, HISTORY)?),
+        Load::View(View::Seats) => Snapshot::Seats(SeatsData {
+            seats: seats::list(conn)?,
+            users: mirror::systemusers(conn)?,
+            auto_sync_all: eff::effective(conn, config)?.auto_sync_all_seats,
+        }),
+        Load::View(View::Unresolved) => Snapshot::Queue(unresolved::queue_rows(conn)?),
+        Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
+            effective: eff::effective(conn, config)?,
+            choices: settings::crm_choices(conn)?,
+        })),
+        Load::Detail(id) => match activities::get(conn, id)? {
+            Some(activity) => Snapshot::Detail(Box::new(Detail {
+                activity,
+                candidates: unresolved::candidates_named(conn, id)?,
+            })),
+            None => Snapshot::Failed(format!("activity {id} is no longer in the store")),
+        },
+    })
+}
+
+/// Every view, for the first paint.
+pub const ALL_VIEWS: [Load; 5] = [
+    Load::View(View::Connection),
+    Load::View(View::Sync),
+    Load::View(View::Seats),
+    Load::View(View::Unresolved),
+    Load::View(View::Settings),
+];
+
+/// Starts the reader thread. It ends when the request sender is dropped.
+pub fn spawn(
+    store_path: PathBuf,
+    config: Arc<Config>,
+) -> (
+    mpsc::UnboundedSender<Load>,
+    mpsc::UnboundedReceiver<Snapshot>,
+) {
+    let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Load>();
+    let (snap_tx, snap_rx) = mpsc::unbounded_channel();
+    tokio::task::spawn_blocking(move || {
+        let store = match Store::open_readonly(&store_path) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = snap_tx.send(Snapshot::Failed(e.to_string()));
+                return;
+            }
+        };
+        while let Some(first) = req_rx.blocking_recv() {
+            let mut batch = vec![first];
+            while let Ok(more) = req_rx.try_recv() {
+                batch.push(more);
+            }
+            let mut seen = HashSet::new();
+            // Only the newest detail request matters: the cursor moved on.
+            let newest_detail = batch
+                .iter()
+                .rev()
+                .find(|l| matches!(l, Load::Detail(_)))
+                .copied();
+            for load in batch {
+                if matches!(load, Load::Detail(_)) && Some(load) != newest_detail {
+                    continue;
+                }
+                if !seen.insert(load) {
+                    continue;
+                }
+                let snap = read(store.conn(), &config, load)
+                    .unwrap_or_else(|e| Snapshot::Failed(e.to_string()));
+                if snap_tx.send(snap).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    (req_tx, snap_rx)
+}

@@ -1,0 +1,116 @@
+//! The full-screen console (`navsync` with no subcommand): ratatui over
+//! crossterm on tokio. It reads its data from its own read-only store
+//! connection and asks the engine for everything else with Commands.
+//!
+//! Flow: key -> keymap -> Action -> component state (+ Commands) -> render.
+
+pub mod action;
+pub mod app;
+pub mod bench;
+pub mod component;
+pub mod event_loop;
+pub mod format;
+pub mod keymap;
+pub mod loader;
+pub mod popups;
+pub mod render;
+pub mod table;
+pub mod tabs;
+pub mod terminal;
+pub mod theme;
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use app::{App, Clock, ConsoleOptions};
+
+use crate::cli::ExitStatus;
+use crate::config::Config;
+use crate::engine::{Command, Engine, EngineHandle};
+
+/// Printed instead of drawing when stdout is not a terminal.
+pub const NOT_A_TTY: &str = "navsync: the console needs a terminal (stdout is not a TTY).
+For scripts, cron and systemd use the headless commands:
+  navsync status [--json]      connection, last sync, last error
+  navsync sync --once          one sync cycle (add --dry-run to change nothing)
+  navsync seats list|enable|disable|assign
+  navsync activities import FILE
+  navsync connect | disconnect [--purge]
+See navsync --help.";
+
+/// `navsync` with no subcommand: starts the engine on the data dir's store
+/// and runs the console until the user quits.
+pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
+    if !std::io::stdout().is_terminal() {
+        eprintln!("{NOT_A_TTY}");
+        return ExitStatus::Usage;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("navsync: cannot start the async runtime: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    let store_path = crate::paths::store_file(data_dir);
+    let config = Arc::new(config);
+    runtime.block_on(async {
+        let handle = match Engine::start((*config).clone(), &store_path) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
+        };
+        run_console(handle, &store_path, config, ConsoleOptions::default()).await
+    })
+}
+
+/// The console over an engine that is already running (started by `run`
+/// or by `navsync demo`). Sends `Command::Shutdown` when it ends.
+pub async fn run_console(
+    handle: EngineHandle,
+    store_path: &Path,
+    config: Arc<Config>,
+    opts: ConsoleOptions,
+) -> ExitStatus {
+    let commands = handle.commands.clone();
+    let (loads, snapshots) = loader::spawn(store_path.to_path_buf(), config);
+    let mut app = App::new(
+        commands.clone(),
+        theme::Theme::from_env(),
+        Clock::System,
+        opts,
+    );
+    let mut term = match terminal::init(app.options.mouse) {
+        Ok(t) => t,
+        Err(e) => {
+            terminal::restore();
+            eprintln!("navsync: cannot open the terminal: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    let result = event_loop::run(&mut term, &mut app, handle, loads, snapshots).await;
+    terminal::restore();
+    let _ = commands.send(Command::Shutdown);
+    match result {
+        Ok(event_loop::Exit::Quit) => ExitStatus::Ok,
+        Ok(event_loop::Exit::Signal) => {
+            eprintln!("navsync: stopped by a signal; the engine finishes what is in flight");
+            ExitStatus::Failure
+        }
+        Ok(event_loop::Exit::EngineGone) => {
+            eprintln!("navsync: the engine stopped; see the log in the data dir");
+            ExitStatus::Failure
+        }
+        Err(e) => {
+            eprintln!("navsync: terminal error: {e}");
+            ExitStatus::Failure
+        }
+    }
+}

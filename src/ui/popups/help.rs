@@ -1,0 +1,67 @@
+//! `?`: every key of the view it was opened on, from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::ui::action::Action;
+use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::keymap::{self, Context};
+
+#[derive(Debug)]
+pub struct HelpPopup {
+    pub of: Context,
+    pub rows: Vec<(String, &'static str)>,
+    scroll: u16,
+}
+
+impl HelpPopup {
+    pub fn new(of: Context) -> Self {
+        Self {
+            of,
+            rows: keymap::help_rows(of),
+            scroll: 0,
+        }
+    }
+}
+
+impl Component for HelpPopup {
+    fn context(&self) -> Context {
+        Context::Help
+    }
+
+    fn update(&mut self, action: Action, fx: &mut Effects) {
+        match action {
+            Action::Back => fx.close_popup = true,
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => {
+                self.scroll = (self.scroll + 1).min(self.rows.len().saturating_sub(1) as u16)
+            }
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let inner = super::frame_box(
+            frame,
+            area,
+            76,
+            self.rows.len() as u16 + 2,
+            "Keys (Esc closes, ↑/↓ scroll)",
+            t,
+        );
+        let lines: Vec<Line> = self
+            .rows
+            .iter()
+            .map(|(k, d)| {
+                Line::from(vec![
+                    Span::styled(format!("{k:>14}  "), t.key()),
+                    Span::raw(*d),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), inner);
+    }
+}

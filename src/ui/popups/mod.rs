@@ -1,0 +1,98 @@
+//! Popups, drawn over the tab that opened them; while one is open it gets
+//! every key.
+
+pub mod assign;
+pub mod command_line;
+pub mod confirm;
+pub mod device_code;
+pub mod form;
+pub mod help;
+pub mod search;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::widgets::{Block, Clear};
+
+use super::component::Component;
+use super::theme::Theme;
+
+#[derive(Debug)]
+pub enum Popup {
+    Confirm(confirm::ConfirmPopup),
+    Form(form::ContactForm),
+    Search(search::SearchPopup),
+    Help(help::HelpPopup),
+    CommandLine(command_line::CommandLine),
+    DeviceCode(device_code::DeviceCodePopup),
+    Assign(assign::AssignPopup),
+}
+
+impl Popup {
+    pub fn component(&mut self) -> &mut dyn Component {
+        match self {
+            Self::Confirm(p) => p,
+            Self::Form(p) => p,
+            Self::Search(p) => p,
+            Self::Help(p) => p,
+            Self::CommandLine(p) => p,
+            Self::DeviceCode(p) => p,
+            Self::Assign(p) => p,
+        }
+    }
+}
+
+/// A centred box of at most `w` x `h` inside `area`, cleared and framed;
+/// returns the inside.
+pub(crate) fn frame_box(
+    frame: &mut Frame,
+    area: Rect,
+    w: u16,
+    h: u16,
+    title: &str,
+    theme: Theme,
+) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .title_style(theme.title());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+/// Gives a key the keymap did not claim to a text input; true if it used it.
+pub(crate) fn feed(input: &mut tui_input::Input, key: &crossterm::event::KeyEvent) -> bool {
+    use tui_input::backend::crossterm::EventHandler;
+    input
+        .handle_event(&crossterm::event::Event::Key(*key))
+        .is_some()
+}
+
+/// One input line with its cursor, scrolled to fit `width`.
+pub(crate) fn input_line<'a>(
+    label: &str,
+    input: &'a tui_input::Input,
+    width: u16,
+    focused: bool,
+    theme: Theme,
+) -> ratatui::text::Line<'a> {
+    use ratatui::text::Span;
+    let room = (width as usize).saturating_sub(label.len() + 1).max(1);
+    let scroll = input.visual_scroll(room);
+    let shown: String = input.value().chars().skip(scroll).take(room).collect();
+    let style = if focused {
+        theme.selected()
+    } else {
+        theme.base()
+    };
+    ratatui::text::Line::from(vec![
+        Span::styled(label.to_string(), theme.dim()),
+        Span::styled(format!("{shown:<room$}"), style),
+    ])
+}

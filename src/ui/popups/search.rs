@@ -1,0 +1,150 @@
+//! `/` on the queue: search CRM contacts (answered by the engine's
+//! SearchResults) and link the activity to the one picked.
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
+
+use crate::engine::Command;
+use crate::engine::command::ResolveHow;
+use crate::engine::event::ContactHit;
+use crate::ui::action::Action;
+use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
+use crate::ui::keymap::{self, Context};
+
+#[derive(Debug)]
+pub struct SearchPopup {
+    pub activity_id: i64,
+    pub input: Input,
+    pub results: Vec<ContactHit>,
+    pub cursor: usize,
+    /// The request whose answer is awaited.
+    pub pending: Option<u64>,
+    /// The query the results belong to.
+    searched: Option<String>,
+}
+
+impl SearchPopup {
+    pub fn new(activity_id: i64, query: &str) -> Self {
+        Self {
+            activity_id,
+            input: Input::new(query.to_string()),
+            results: Vec::new(),
+            cursor: 0,
+            pending: None,
+            searched: None,
+        }
+    }
+
+    /// The app numbered and sent the search.
+    pub fn sent(&mut self, request_id: u64) {
+        self.pending = Some(request_id);
+        self.searched = Some(self.input.value().trim().to_string());
+    }
+
+    /// An answer; a stale one (older request) is dropped.
+    pub fn results(&mut self, request_id: u64, hits: Vec<ContactHit>) {
+        if self.pending == Some(request_id) {
+            self.pending = None;
+            self.results = hits;
+            self.cursor = 0;
+        }
+    }
+}
+
+impl Component for SearchPopup {
+    fn context(&self) -> Context {
+        Context::Search
+    }
+
+    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
+        if let Some(a) = keymap::lookup(Context::Search, key) {
+            return KeyResult::Consumed(Some(a));
+        }
+        if super::feed(&mut self.input, key) {
+            KeyResult::Consumed(None)
+        } else {
+            KeyResult::NotConsumed
+        }
+    }
+
+    fn update(&mut self, action: Action, fx: &mut Effects) {
+        let query = self.input.value().trim().to_string();
+        match action {
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => {
+                self.cursor = (self.cursor + 1).min(self.results.len().saturating_sub(1))
+            }
+            Action::Back => fx.close_popup = true,
+            Action::Confirm
+                if self.searched.as_deref() == Some(query.as_str()) && !self.results.is_empty() =>
+            {
+                let hit = &self.results[self.cursor];
+                fx.send(Command::ResolveWithContact {
+                    activity_id: self.activity_id,
+                    contactid: hit.contactid.clone(),
+                    how: ResolveHow::Search,
+                });
+                fx.flash(true, format!("Linking to {}…", hit.fullname));
+                fx.close_popup = true;
+            }
+            Action::Confirm if query.is_empty() => fx.flash(false, "Type a name, email or company"),
+            Action::Confirm => fx.search = Some(query),
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let inner = super::frame_box(frame, area, 76, 16, "Search CRM contacts", t);
+        let mut lines = vec![super::input_line(
+            "Search: ",
+            &self.input,
+            inner.width,
+            true,
+            t,
+        )];
+        if self.pending.is_some() {
+            lines.push(Line::styled("searching the CRM…", t.dim()));
+        } else if self.searched.is_some() && self.results.is_empty() {
+            lines.push(Line::raw("No contact found. Esc, then c creates one."));
+        } else if self.searched.is_none() {
+            lines.push(Line::styled(
+                "Enter searches; Enter again links the chosen contact.",
+                t.dim(),
+            ));
+        } else {
+            lines.push(Line::styled(
+                format!("{} found — ↑/↓ choose, Enter links", self.results.len()),
+                t.dim(),
+            ));
+        }
+        let room = inner.height.saturating_sub(2) as usize;
+        let start = self.cursor.saturating_sub(room.saturating_sub(1));
+        for (i, h) in self.results.iter().enumerate().skip(start).take(room) {
+            let extra: Vec<&str> = [
+                h.email.as_deref(),
+                h.company.as_deref(),
+                h.jobtitle.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let text = format!(
+                "{} {} — {}",
+                if i == self.cursor { "›" } else { " " },
+                h.fullname,
+                extra.join(" · ")
+            );
+            lines.push(if i == self.cursor {
+                Line::styled(text, t.selected())
+            } else {
+                Line::raw(text)
+            });
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,144 @@
+//! Log: the engine's events and warnings, newest first, filterable by level.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Row};
+use tracing::Level;
+
+use crate::ui::action::{Action, Tab};
+use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::keymap::Context;
+use crate::ui::table::{self, TableView};
+use crate::ui::tabs::heading;
+
+/// Lines kept; older ones are in the log file.
+const KEEP: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub level: Level,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LogTab {
+    /// Newest first.
+    entries: VecDeque<LogEntry>,
+    /// Least severe level shown; `None` = all.
+    min: Option<Level>,
+    view: TableView,
+}
+
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::ERROR => "ERROR",
+        Level::WARN => "WARN",
+        Level::INFO => "info",
+        Level::DEBUG => "debug",
+        Level::TRACE => "trace",
+    }
+}
+
+impl LogTab {
+    pub fn push(&mut self, at: DateTime<Utc>, level: Level, message: String) {
+        self.entries.push_front(LogEntry { at, level, message });
+        self.entries.truncate(KEEP);
+        self.refilter();
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &LogEntry> {
+        self.entries.iter()
+    }
+
+    fn refilter(&mut self) {
+        let (entries, min) = (&self.entries, self.min);
+        let needle = self.view.filter.to_lowercase();
+        // tracing orders ERROR < WARN < INFO: "at least as severe" is <=.
+        self.view.refilter_by(entries.len(), |i| {
+            let e = &entries[i];
+            min.is_none_or(|m| e.level <= m)
+                && (needle.is_empty() || e.message.to_lowercase().contains(&needle))
+        });
+    }
+}
+
+impl Component for LogTab {
+    fn context(&self) -> Context {
+        Context::Tab(Tab::Log)
+    }
+
+    fn update(&mut self, action: Action, _fx: &mut Effects) {
+        match action {
+            Action::Up => self.view.move_by(-1),
+            Action::Down => self.view.move_by(1),
+            Action::PageUp => self.view.page_by(-1),
+            Action::PageDown => self.view.page_by(1),
+            Action::Top => self.view.top(),
+            Action::Bottom => self.view.bottom(),
+            Action::CycleLevel => {
+                self.min = match self.min {
+                    None => Some(Level::INFO),
+                    Some(Level::INFO) => Some(Level::WARN),
+                    Some(Level::WARN) => Some(Level::ERROR),
+                    _ => None,
+                };
+                self.refilter();
+            }
+            _ => {}
+        }
+    }
+
+    fn filter_text(&self) -> Option<&str> {
+        Some(&self.view.filter)
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        self.view.filter = text.to_string();
+        self.refilter();
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let level = match self.min {
+            None => "all levels".to_string(),
+            Some(l) => format!("{} and worse", level_word(l)),
+        };
+        frame.render_widget(
+            Paragraph::new(heading(
+                &format!(
+                    "Log — {} of {} lines, {level} (l cycles)",
+                    self.view.len(),
+                    self.entries.len()
+                ),
+                t,
+            )),
+            top,
+        );
+        let header = Row::new(["Time", "Level", "Message"]);
+        let widths = [
+            Constraint::Length(8),
+            Constraint::Length(5),
+            Constraint::Fill(1),
+        ];
+        let entries = &self.entries;
+        table::render(frame, body, &mut self.view, header, &widths, t, |i| {
+            let e = &entries[i];
+            let style = match e.level {
+                Level::ERROR => t.error(),
+                Level::WARN => t.warn(),
+                _ => t.base(),
+            };
+            Row::new([
+                e.at.format("%H:%M:%S").to_string(),
+                level_word(e.level).to_string(),
+                e.message.clone(),
+            ])
+            .style(style)
+        });
+    }
+}

@@ -1,0 +1,254 @@
+//! Seats: the seat table with marking, bulk enable/disable and assigning
+//! seats from CRM users.
+
+use std::collections::{BTreeSet, HashMap};
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row};
+
+use crate::engine::Command;
+use crate::ui::action::{Action, Tab};
+use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::format::thousands;
+use crate::ui::keymap::Context;
+use crate::ui::loader::SeatsData;
+use crate::ui::popups::Popup;
+use crate::ui::popups::assign::AssignPopup;
+use crate::ui::popups::confirm::ConfirmPopup;
+use crate::ui::table::{self, TableView};
+
+#[derive(Debug, Default)]
+pub struct SeatsTab {
+    data: SeatsData,
+    names: HashMap<String, String>,
+    pub view: TableView,
+    pub marks: BTreeSet<i64>,
+}
+
+impl SeatsTab {
+    pub fn load(&mut self, data: SeatsData) {
+        self.names = data
+            .users
+            .iter()
+            .map(|u| (u.systemuserid.clone(), u.fullname.clone()))
+            .collect();
+        self.data = data;
+        let ids: BTreeSet<i64> = self.data.seats.iter().map(|s| s.id).collect();
+        self.marks.retain(|m| ids.contains(m));
+        self.refilter();
+    }
+
+    pub fn data(&self) -> &SeatsData {
+        &self.data
+    }
+
+    fn refilter(&mut self) {
+        let seats = &self.data.seats;
+        let names = &self.names;
+        self.view.refilter(seats.len(), |i| {
+            let s = &seats[i];
+            let user = s.crm_user_id.as_ref().and_then(|u| names.get(u));
+            format!(
+                "{} {} {} {} {}",
+                s.name,
+                s.email.as_deref().unwrap_or(""),
+                s.licence.as_str(),
+                s.edition.as_str(),
+                user.map(String::as_str).unwrap_or("")
+            )
+        });
+    }
+
+    /// Marked seats, or the cursor's when none is marked (k9s rule).
+    fn targets(&self) -> Vec<i64> {
+        if self.marks.is_empty() {
+            self.view
+                .selected()
+                .map(|i| vec![self.data.seats[i].id])
+                .unwrap_or_default()
+        } else {
+            self.marks.iter().copied().collect()
+        }
+    }
+
+    fn confirm_sync(&self, enabled: bool, fx: &mut Effects) {
+        let ids = self.targets();
+        if ids.is_empty() {
+            fx.flash(false, "No seat to change");
+            return;
+        }
+        let verb = if enabled { "Enable" } else { "Disable" };
+        let what = if self.marks.is_empty() {
+            let name = self
+                .data
+                .seats
+                .iter()
+                .find(|s| s.id == ids[0])
+                .map(|s| s.name.as_str())
+                .unwrap_or("?");
+            format!("the seat of {name}")
+        } else {
+            let shown: BTreeSet<i64> = self
+                .view
+                .visible()
+                .iter()
+                .map(|&i| self.data.seats[i].id)
+                .collect();
+            let hidden = self.marks.iter().filter(|m| !shown.contains(m)).count();
+            format!("{} marked ({} hidden by filter)", ids.len(), hidden)
+        };
+        let lines = vec![
+            format!("{verb} CRM sync for {what}?"),
+            if enabled {
+                "Their opportunities' accounts and contacts are imported at the next sync.".into()
+            } else {
+                "What the CRM brought into their saved lists is removed at the next sync.".into()
+            },
+        ];
+        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+            &format!("{verb} sync"),
+            lines,
+            vec![Command::SetSeatSync {
+                seat_ids: ids,
+                enabled,
+            }],
+            Some(Action::ClearMarks),
+        )));
+    }
+}
+
+impl Component for SeatsTab {
+    fn context(&self) -> Context {
+        Context::Tab(Tab::Seats)
+    }
+
+    fn update(&mut self, action: Action, fx: &mut Effects) {
+        match action {
+            Action::Up => self.view.move_by(-1),
+            Action::Down => self.view.move_by(1),
+            Action::PageUp => self.view.page_by(-1),
+            Action::PageDown => self.view.page_by(1),
+            Action::Top => self.view.top(),
+            Action::Bottom => self.view.bottom(),
+            Action::Mark => {
+                if let Some(i) = self.view.selected() {
+                    let id = self.data.seats[i].id;
+                    if !self.marks.remove(&id) {
+                        self.marks.insert(id);
+                    }
+                    self.view.move_by(1);
+                }
+            }
+            Action::MarkAll => {
+                let seats = &self.data.seats;
+                self.marks
+                    .extend(self.view.visible().iter().map(|&i| seats[i].id));
+            }
+            Action::ClearMarks => self.marks.clear(),
+            Action::EnableSync => self.confirm_sync(true, fx),
+            Action::DisableSync => self.confirm_sync(false, fx),
+            Action::AssignSeats => {
+                fx.open = Some(Popup::Assign(AssignPopup::new(&self.data)));
+            }
+            _ => {}
+        }
+    }
+
+    fn filter_text(&self) -> Option<&str> {
+        Some(&self.view.filter)
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        self.view.filter = text.to_string();
+        self.refilter();
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let admins = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| s.licence.as_str() == "admin")
+            .count();
+        let members = self.data.seats.len() - admins;
+        let in_crm = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| s.in_crm(self.data.auto_sync_all))
+            .count();
+        let mut spans = vec![
+            Span::styled("Seats ", t.title()),
+            Span::raw(format!(
+                "{} admin · {} member · {} in CRM",
+                thousands(admins as i64),
+                thousands(members as i64),
+                thousands(in_crm as i64)
+            )),
+        ];
+        if !self.marks.is_empty() {
+            spans.push(Span::styled(
+                format!(" · {} marked", self.marks.len()),
+                t.marked(),
+            ));
+        }
+        if !self.view.filter.is_empty() {
+            spans.push(Span::raw(format!(
+                " · filter \"{}\": {} shown",
+                self.view.filter,
+                self.view.len()
+            )));
+        }
+        if self.data.auto_sync_all {
+            spans.push(Span::styled(" · auto-sync all", t.dim()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), top);
+        if self.data.seats.is_empty() {
+            frame.render_widget(
+                Paragraph::new("No seats yet. Press n to assign seats from CRM users."),
+                body,
+            );
+            return;
+        }
+        let header = Row::new([
+            "", "Name", "Licence", "Edition", "CRM user", "Sync", "In CRM",
+        ]);
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Fill(3),
+            Constraint::Length(7),
+            Constraint::Length(10),
+            Constraint::Fill(2),
+            Constraint::Length(4),
+            Constraint::Length(8),
+        ];
+        let (seats, names, marks, auto) = (
+            &self.data.seats,
+            &self.names,
+            &self.marks,
+            self.data.auto_sync_all,
+        );
+        table::render(frame, body, &mut self.view, header, &widths, t, |i| {
+            let s = &seats[i];
+            let marked = marks.contains(&s.id);
+            let user = match &s.crm_user_id {
+                Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                None => "— not matched".into(),
+            };
+            let row = Row::new([
+                if marked { "[x]" } else { "[ ]" }.to_string(),
+                s.name.clone(),
+                s.licence.as_str().to_string(),
+                s.edition.as_str().to_string(),
+                user,
+                if s.sync_enabled { "on" } else { "off" }.to_string(),
+                if s.in_crm(auto) { "✔ In CRM" } else { "" }.to_string(),
+            ]);
+            if marked { row.style(t.marked()) } else { row }
+        });
+    }
+}

@@ -1,0 +1,310 @@
+//! Unresolved: the queue of activities that matched no CRM contact, the
+//! selected one's text and ranked candidates, and the three ways to
+//! resolve it (candidate, CRM search, create the contact).
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Wrap};
+
+use crate::engine::Command;
+use crate::engine::command::ResolveHow;
+use crate::store::unresolved::QueueRow;
+use crate::ui::action::{Action, Tab};
+use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::format::{age, thousands};
+use crate::ui::keymap::Context;
+use crate::ui::loader::{Detail, Load};
+use crate::ui::popups::Popup;
+use crate::ui::popups::form::ContactForm;
+use crate::ui::popups::search::SearchPopup;
+use crate::ui::table::{self, TableView};
+use crate::ui::tabs::heading;
+
+#[derive(Debug, Default)]
+pub struct UnresolvedTab {
+    rows: Vec<QueueRow>,
+    pub view: TableView,
+    detail: Option<Detail>,
+    /// Chosen candidate of the detail shown.
+    pub candidate: usize,
+    /// Activities with an action in flight, and what was asked.
+    pub pending: HashMap<i64, String>,
+    requested: Option<i64>,
+}
+
+impl UnresolvedTab {
+    /// New queue rows; asks for the selected row's detail if it changed.
+    pub fn load(&mut self, rows: Vec<QueueRow>, loads: &mut Vec<Load>) {
+        self.rows = rows;
+        let present: std::collections::HashSet<i64> =
+            self.rows.iter().map(|r| r.activity_id).collect();
+        self.pending.retain(|id, _| present.contains(id));
+        self.refilter();
+        self.request_detail(loads);
+    }
+
+    pub fn load_detail(&mut self, detail: Detail) {
+        if Some(detail.activity.id) == self.selected_row().map(|r| r.activity_id) {
+            self.candidate = self
+                .candidate
+                .min(detail.candidates.len().saturating_sub(1));
+            self.detail = Some(detail);
+        }
+    }
+
+    pub fn rows(&self) -> &[QueueRow] {
+        &self.rows
+    }
+
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.view.selected().map(|i| &self.rows[i])
+    }
+
+    fn refilter(&mut self) {
+        let rows = &self.rows;
+        self.view.refilter(rows.len(), |i| {
+            let r = &rows[i];
+            format!(
+                "{} {} {} {}",
+                r.member_name,
+                r.member_company.as_deref().unwrap_or(""),
+                r.kind,
+                r.seat_holder
+            )
+        });
+    }
+
+    fn request_detail(&mut self, loads: &mut Vec<Load>) {
+        let id = self.selected_row().map(|r| r.activity_id);
+        if self.detail.as_ref().map(|d| d.activity.id) != id {
+            self.detail = None;
+            self.candidate = 0;
+        }
+        if id != self.requested {
+            self.requested = id;
+            loads.extend(id.map(Load::Detail));
+        }
+    }
+
+    fn detail_for_selected(&self) -> Option<&Detail> {
+        let id = self.selected_row()?.activity_id;
+        self.detail.as_ref().filter(|d| d.activity.id == id)
+    }
+
+    fn act(&mut self, action: Action, fx: &mut Effects) {
+        let Some(row) = self.selected_row().cloned() else {
+            fx.flash(false, "The queue is empty");
+            return;
+        };
+        let id = row.activity_id;
+        match action {
+            Action::Resolve => {
+                let Some(c) = self
+                    .detail_for_selected()
+                    .and_then(|d| d.candidates.get(self.candidate))
+                else {
+                    fx.flash(
+                        false,
+                        "No candidate to link: search the CRM (/) or create the contact (c)",
+                    );
+                    return;
+                };
+                let contactid = c.candidate.contactid.clone();
+                let name = c.fullname.clone().unwrap_or_else(|| contactid.clone());
+                fx.send(Command::ResolveWithContact {
+                    activity_id: id,
+                    contactid,
+                    how: ResolveHow::Candidate,
+                });
+                self.pending.insert(id, format!("linking to {name}…"));
+                fx.flash(true, format!("Linking {} to {name}…", row.member_name));
+            }
+            Action::SearchCrm => {
+                fx.open = Some(Popup::Search(SearchPopup::new(id, &row.member_name)));
+            }
+            Action::CreateContact => {
+                let form = match self.detail_for_selected() {
+                    Some(d) => ContactForm::from_activity(&d.activity),
+                    None => ContactForm::from_name(id, &row.member_name),
+                };
+                fx.open = Some(Popup::Form(form));
+            }
+            Action::Skip => {
+                let skip = !row.dismissed;
+                fx.send(Command::SkipUnresolved {
+                    activity_id: id,
+                    skip,
+                });
+                let what = if skip {
+                    "skipping…"
+                } else {
+                    "bringing back…"
+                };
+                self.pending.insert(id, what.into());
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Component for UnresolvedTab {
+    fn context(&self) -> Context {
+        Context::Tab(Tab::Unresolved)
+    }
+
+    fn update(&mut self, action: Action, fx: &mut Effects) {
+        match action {
+            Action::Up => self.view.move_by(-1),
+            Action::Down => self.view.move_by(1),
+            Action::PageUp => self.view.page_by(-1),
+            Action::PageDown => self.view.page_by(1),
+            Action::Top => self.view.top(),
+            Action::Bottom => self.view.bottom(),
+            Action::Left => self.candidate = self.candidate.saturating_sub(1),
+            Action::Right => {
+                let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
+                self.candidate = (self.candidate + 1).min(n.saturating_sub(1));
+            }
+            Action::Resolve | Action::SearchCrm | Action::CreateContact | Action::Skip => {
+                self.act(action, fx)
+            }
+            _ => {}
+        }
+        self.request_detail(&mut fx.loads);
+    }
+
+    fn filter_text(&self) -> Option<&str> {
+        Some(&self.view.filter)
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        self.view.filter = text.to_string();
+        self.refilter();
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [list_area, detail_area] = if area.width >= 110 {
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
+        } else {
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+        };
+        let [top, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list_area);
+        let skipped = self.rows.iter().filter(|r| r.dismissed).count();
+        let mut title = format!(
+            "{} unresolved ({} skipped)",
+            thousands(self.rows.len() as i64),
+            thousands(skipped as i64)
+        );
+        if !self.view.filter.is_empty() {
+            title.push_str(&format!(
+                " · filter \"{}\": {} shown",
+                self.view.filter,
+                self.view.len()
+            ));
+        }
+        frame.render_widget(Paragraph::new(heading(&title, t)), top);
+        if self.rows.is_empty() {
+            frame.render_widget(
+                Paragraph::new("Nothing to resolve: every activity matched a CRM contact."),
+                body,
+            );
+        } else {
+            let header = Row::new(["Member", "Company", "Kind", "Seat holder", "Age", "State"]);
+            let widths = [
+                Constraint::Fill(3),
+                Constraint::Fill(3),
+                Constraint::Length(7),
+                Constraint::Fill(2),
+                Constraint::Length(4),
+                Constraint::Length(9),
+            ];
+            let (rows, pending, now) = (&self.rows, &self.pending, ctx.now);
+            table::render(frame, body, &mut self.view, header, &widths, t, |i| {
+                let r = &rows[i];
+                let state = if pending.contains_key(&r.activity_id) {
+                    "… working"
+                } else if r.dismissed {
+                    "skipped"
+                } else {
+                    "open"
+                };
+                Row::new([
+                    r.member_name.clone(),
+                    r.member_company.clone().unwrap_or_default(),
+                    r.kind.clone(),
+                    r.seat_holder.clone(),
+                    age(now, &r.queued_at),
+                    state.to_string(),
+                ])
+            });
+        }
+        self.render_detail(frame, detail_area, ctx);
+    }
+}
+
+impl UnresolvedTab {
+    fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let block = Block::default()
+            .borders(Borders::TOP | Borders::LEFT)
+            .title(" Activity ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let Some(row) = self.selected_row() else {
+            return;
+        };
+        let mut lines = Vec::new();
+        if let Some(p) = self.pending.get(&row.activity_id) {
+            lines.push(Line::styled(format!("… {p}"), t.warn()));
+        }
+        match self.detail_for_selected() {
+            None => lines.push(Line::styled("loading…", t.dim())),
+            Some(d) => {
+                let a = &d.activity.new;
+                let who = match (&a.member_title, &a.member_company) {
+                    (Some(ti), Some(co)) => format!("{} — {ti}, {co}", a.member_name),
+                    (None, Some(co)) => format!("{} — {co}", a.member_name),
+                    (Some(ti), None) => format!("{} — {ti}", a.member_name),
+                    (None, None) => a.member_name.clone(),
+                };
+                lines.push(Line::from(Span::styled(who, t.title())));
+                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
+                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
+                lines.push(Line::raw(""));
+                if d.candidates.is_empty() {
+                    lines.push(Line::raw(
+                        "No candidates: / searches the CRM, c creates the contact.",
+                    ));
+                } else {
+                    lines.push(heading("Candidates (←/→ choose, Enter links)", t));
+                }
+                for (i, c) in d.candidates.iter().enumerate() {
+                    let chosen = i == self.candidate;
+                    let name = c.fullname.as_deref().unwrap_or(&c.candidate.contactid);
+                    let email = c
+                        .email
+                        .as_deref()
+                        .map(|e| format!(" <{e}>"))
+                        .unwrap_or_default();
+                    let text = format!(
+                        "{} {:.2} {name}{email} — {}",
+                        if chosen { "›" } else { " " },
+                        c.candidate.score,
+                        c.candidate.reason
+                    );
+                    lines.push(if chosen {
+                        Line::styled(text, t.selected())
+                    } else {
+                        Line::raw(text)
+                    });
+                }
+            }
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+}

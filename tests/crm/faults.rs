@@ -1,0 +1,194 @@
+//! Retry policy and the four error classes, each from the matching
+//! emulator fault.
+
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use navsync::config::Lang;
+use navsync::crm::rows::{Account, Contact, Opportunity};
+use navsync::crm::{ClientEvent, CrmError, ErrorClass, Read};
+
+use crate::fixture::{self, APP_USER, CONTACTS, drain};
+
+#[tokio::test]
+async fn a_429_storm_is_ridden_out_waiting_exactly_retry_after() {
+    let env = fixture::start().await;
+    let (client, mut events) = env.client_with_events();
+    client.sign_in().await.unwrap();
+    env.sim.control().throttle_next(2, Duration::from_secs(1));
+    let started = Instant::now();
+    let pages: Vec<_> = client
+        .stream::<Account>(Read::full())
+        .try_collect()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
+    let waits: Vec<Duration> = drain(&mut events)
+        .into_iter()
+        .filter_map(|e| match e {
+            ClientEvent::Throttled { retry_after, .. } => Some(retry_after),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        waits,
+        vec![Duration::from_secs(1); 2],
+        "waited what the server asked"
+    );
+    assert!(took >= Duration::from_secs(2), "took {took:?}");
+    assert!(
+        took < Duration::from_secs(4),
+        "no extra backoff on top: {took:?}"
+    );
+    assert_eq!(client.stats().throttle_waits, 2);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_backoff_then_reported_as_api_errors() {
+    let env = fixture::start().await;
+    let (client, mut events) = env.client_with_events();
+    client.sign_in().await.unwrap();
+    env.sim.control().fail_next(2, 503);
+    let pages: Vec<_> = client
+        .stream::<Account>(Read::full())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
+    let retries = drain(&mut events)
+        .into_iter()
+        .filter(|e| matches!(e, ClientEvent::Retry { .. }))
+        .count();
+    assert_eq!(retries, 2);
+    assert_eq!(client.stats().retries, 2);
+
+    env.sim.control().fail_next(10, 500);
+    let err = client
+        .stream::<Account>(Read::full())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::CrmApi, "{err:?}");
+    assert_eq!(
+        err.message(Lang::En),
+        "An error occurred with the CRM API. Try again later."
+    );
+    assert!(err.next_step(Lang::En).contains("uptime"));
+    assert!(err.detail().contains("500"), "{}", err.detail());
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_retried_and_a_lasting_one_is_an_api_error() {
+    let env = fixture::start().await;
+    let client = env.client();
+    client.sign_in().await.unwrap();
+    env.sim.control().truncate_next(1);
+    let pages: Vec<_> = client
+        .stream::<Account>(Read::full())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
+    env.sim.control().truncate_next(10);
+    let err = client
+        .stream::<Account>(Read::full())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::CrmApi, "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_crm_is_a_connection_error() {
+    let env = fixture::start().await;
+    let client = env.client();
+    client.sign_in().await.unwrap();
+    env.sim.control().set_outage(true);
+    let err = client
+        .stream::<Account>(Read::full())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Connection, "{err:?}");
+    assert_eq!(
+        err.message(Lang::Es),
+        "Error de conexión con el CRM. Vuelve a intentarlo más tarde."
+    );
+    assert!(err.next_step(Lang::En).contains("Try again later"));
+}
+
+#[tokio::test]
+async fn a_missing_privilege_is_named() {
+    let env = fixture::start().await;
+    let client = env.client();
+    env.sim
+        .control()
+        .remove_privilege(APP_USER, "prvReadOpportunity");
+    let err = client
+        .stream::<Opportunity>(Read::full())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::ObjectsUnreadable, "{err:?}");
+    assert!(
+        err.next_step(Lang::En).contains("opportunities"),
+        "{}",
+        err.next_step(Lang::En)
+    );
+    assert!(err.detail().contains("prvReadOpportunity"));
+    match err {
+        CrmError::ObjectsUnreadable { objects, .. } => assert_eq!(objects, vec!["opportunities"]),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_token_revoked_mid_pull_is_renewed_once_and_no_page_is_lost() {
+    let env = fixture::start().await;
+    let (client, mut events) = env.client_with_events();
+    let mut stream = std::pin::pin!(client.stream::<Contact>(Read::full()));
+    let mut rows = stream.next().await.unwrap().unwrap().rows.len();
+    env.sim.control().revoke_tokens();
+    while let Some(page) = stream.next().await {
+        rows += page.unwrap().rows.len();
+    }
+    assert_eq!(rows, CONTACTS + 2);
+    let refreshes: Vec<String> = drain(&mut events)
+        .into_iter()
+        .filter_map(|e| match e {
+            ClientEvent::TokenRefreshed { reason } => Some(reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refreshes.len(),
+        2,
+        "first token, then one renewal: {refreshes:?}"
+    );
+    assert!(refreshes[1].contains("401"));
+}
+
+#[tokio::test]
+async fn a_token_expiring_mid_pull_is_renewed_before_use() {
+    let env = fixture::start_with(navsync::sim::SimConfig {
+        token_lifetime: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let (client, mut events) = env.client_with_events();
+    let mut stream = std::pin::pin!(client.stream::<Contact>(Read::full()));
+    let mut rows = 0;
+    while let Some(page) = stream.next().await {
+        rows += page.unwrap().rows.len();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(rows, CONTACTS + 2);
+    let renewals = drain(&mut events)
+        .into_iter()
+        .filter(
+            |e| matches!(e, ClientEvent::TokenRefreshed { reason } if reason.contains("expire")),
+        )
+        .count();
+    assert!(renewals >= 1, "renewed before expiry");
+}

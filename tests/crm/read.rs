@@ -1,0 +1,138 @@
+//! Paged, change-tracked reads; filters that cannot be injected.
+
+use futures::TryStreamExt;
+use navsync::crm::rows::{Account, Contact, Opportunity};
+use navsync::crm::{ClientEvent, Column, Filter, Page, Read};
+use serde_json::json;
+
+use crate::fixture::{self, CONTACTS, TRICKY_NAME, contact_id, drain, row};
+
+async fn collect<T: navsync::crm::rows::Table>(
+    client: &navsync::crm::Client,
+    read: Read,
+) -> Vec<Page<T>> {
+    client.stream::<T>(read).try_collect().await.expect("read")
+}
+
+#[tokio::test]
+async fn full_read_pages_through_next_links_and_ends_with_a_delta_link() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let pages = collect::<Contact>(&client, Read::full()).await;
+    let rows: usize = pages.iter().map(|p| p.rows.len()).sum();
+    assert_eq!(rows, CONTACTS + 2);
+    assert_eq!(
+        pages.len(),
+        (CONTACTS + 2).div_ceil(5),
+        "page size 5 honoured"
+    );
+    assert!(pages.iter().all(|p| p.full && p.rows.len() <= 5));
+    let last = pages.last().unwrap();
+    assert!(last.last && last.delta.is_some());
+    assert!(
+        pages[..pages.len() - 1]
+            .iter()
+            .all(|p| p.delta.is_none() && !p.last)
+    );
+    let c = &pages[0].rows[0];
+    assert_eq!(c.parentcustomer_type.as_deref(), Some("account"));
+    assert_eq!(c.parent_account(), Some(fixture::account_id(0).as_str()));
+    assert_eq!(
+        env.sim.control().request_count("GET contacts") as usize,
+        pages.len()
+    );
+    assert_eq!(client.stats().requests as usize, pages.len());
+}
+
+#[tokio::test]
+async fn changes_since_a_delta_link_bring_updates_and_deletions() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let pages = collect::<Contact>(&client, Read::full()).await;
+    let delta = pages.last().unwrap().delta.clone().unwrap();
+    let control = env.sim.control();
+    control
+        .update_row("contacts", &contact_id(1), row(json!({"jobtitle": "CEO"})))
+        .unwrap();
+    assert!(control.delete_row("contacts", &contact_id(2)).unwrap());
+    control
+        .insert_row("contacts", fixture::contact(200, "New Person"))
+        .unwrap();
+
+    let pages = collect::<Contact>(&client, Read::changes(Some(delta))).await;
+    assert!(pages.iter().all(|p| !p.full));
+    let rows: Vec<&Contact> = pages.iter().flat_map(|p| &p.rows).collect();
+    let deleted: Vec<&String> = pages.iter().flat_map(|p| &p.deleted).collect();
+    assert_eq!(deleted, vec![&contact_id(2)]);
+    assert!(
+        rows.iter()
+            .any(|c| c.contactid == contact_id(1) && c.jobtitle.as_deref() == Some("CEO"))
+    );
+    assert!(rows.iter().any(|c| c.contactid == contact_id(200)));
+    assert_eq!(rows.len(), 2, "only the changed rows come back");
+    assert!(pages.last().unwrap().delta.is_some());
+}
+
+#[tokio::test]
+async fn an_expired_delta_link_falls_back_to_a_full_read() {
+    let env = fixture::start().await;
+    let (client, mut events) = env.client_with_events();
+    let pages = collect::<Account>(&client, Read::full()).await;
+    let delta = pages.last().unwrap().delta.clone().unwrap();
+    env.sim.control().expire_delta_tokens();
+    let pages = collect::<Account>(&client, Read::changes(Some(delta))).await;
+    assert!(
+        pages.iter().all(|p| p.full),
+        "flagged full so deletions are reconciled"
+    );
+    assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
+    assert!(pages.last().unwrap().delta.is_some());
+    assert!(drain(&mut events).iter().any(
+        |e| matches!(e, ClientEvent::DeltaFallback { entity_set, .. } if entity_set == "accounts")
+    ));
+}
+
+#[tokio::test]
+async fn a_filter_built_from_a_hostile_name_matches_only_that_literal_name() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let fullname = Column::new("fullname").unwrap();
+    let rows: Vec<Contact> = client
+        .query(Some(Filter::eq(&fullname, TRICKY_NAME)), 50, &[])
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].fullname.as_deref(), Some(TRICKY_NAME));
+    let rows: Vec<Contact> = client
+        .query(Some(Filter::eq(&fullname, "O'Brien")), 50, &[])
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].contactid, contact_id(100));
+    let pages = collect::<Contact>(
+        &client,
+        Read::filtered(Filter::contains(&fullname, "Brien' or '1' eq '1")),
+    )
+    .await;
+    assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 0);
+    assert!(
+        pages.last().unwrap().delta.is_none(),
+        "filtered reads are not tracked"
+    );
+}
+
+#[tokio::test]
+async fn opportunities_carry_money_and_customer_lookups() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let pages = collect::<Opportunity>(&client, Read::full()).await;
+    let opp = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .find(|o| o.name.as_deref() == Some("Deal 1"))
+        .unwrap();
+    assert_eq!(opp.account_id(), Some(fixture::account_id(0).as_str()));
+    assert_eq!(opp.contact_id(), Some(contact_id(1).as_str()));
+    assert_eq!(opp.money().get("estimatedvalue"), Some(&2000.0));
+    assert_eq!(opp.salesstagecode, Some(1));
+}
