@@ -273,3 +273,98 @@ fn cli_prints_the_summary_and_exits_0_or_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read activity file"));
 }
+
+mod through_the_engine {
+    use std::time::Duration;
+
+    use navsync::config::Config;
+    use navsync::engine::{Command, Engine, EngineHandle, Event};
+    use navsync::store::{Store, activities};
+    use tokio::sync::broadcast::error::RecvError;
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    async fn next(h: &mut EngineHandle) -> Event {
+        tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("an event within the timeout")
+            .expect("the engine is running")
+    }
+
+    async fn shutdown(mut h: EngineHandle) {
+        h.commands.send(Command::Shutdown).unwrap();
+        loop {
+            match tokio::time::timeout(WAIT, h.events.recv()).await {
+                Ok(Err(RecvError::Closed)) => return,
+                Ok(_) => continue,
+                Err(_) => panic!("engine did not stop"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn import_command_answers_with_the_summary_and_bad_lines() {
+        let e = super::env();
+        let path = navsync::paths::store_file(e.dir.path());
+        let file = e.write("a.jsonl", super::JSONL);
+        let empty = e.write("empty.jsonl", "\n");
+        drop(e.store);
+        let mut h = Engine::start(Config::default(), &path).unwrap();
+        h.commands
+            .send(Command::ImportActivities { path: file })
+            .unwrap();
+        match next(&mut h).await {
+            Event::ActionResult { ok: true, message } => {
+                assert!(message.contains("imported 2, skipped 0 already known, 6 bad lines"));
+                assert!(message.contains("line 3: unknown seat"), "{message}");
+                assert!(message.contains("and 1 more"), "{message}");
+            }
+            other => panic!("expected ActionResult, got {other:?}"),
+        }
+        h.commands
+            .send(Command::ImportActivities { path: empty })
+            .unwrap();
+        assert!(matches!(
+            next(&mut h).await,
+            Event::ActionResult { ok: false, .. }
+        ));
+        h.commands
+            .send(Command::ImportActivities {
+                path: "/nonexistent/x.csv".into(),
+            })
+            .unwrap();
+        match next(&mut h).await {
+            Event::ActionResult { ok: false, message } => {
+                assert!(message.contains("cannot read activity file"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        shutdown(h).await;
+        let store = Store::open_readonly(&path).unwrap();
+        assert_eq!(activities::count(store.conn()).unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_engine_imports_what_is_dropped_in_the_inbox() {
+        let e = super::env();
+        let path = navsync::paths::store_file(e.dir.path());
+        let inbox = e.dir.path().join("inbox");
+        std::fs::create_dir(&inbox).unwrap();
+        std::fs::write(inbox.join("drop.jsonl"), super::JSONL).unwrap();
+        drop(e.store);
+        let mut config = Config::default();
+        config.writeback.activity_inbox = Some(inbox.clone());
+        let mut h = Engine::start(config, &path).unwrap();
+        loop {
+            if let Event::Log { message, .. } = next(&mut h).await {
+                assert!(message.contains("drop.jsonl"), "{message}");
+                assert!(message.contains("imported 2"), "{message}");
+                break;
+            }
+        }
+        assert!(inbox.join("done/drop.jsonl").is_file());
+        shutdown(h).await;
+        let store = Store::open_readonly(&path).unwrap();
+        assert_eq!(activities::count(store.conn()).unwrap(), 2);
+    }
+}

@@ -1,5 +1,11 @@
 //! Workspace -> CRM: seats, writeback and the unresolved queue, on real
 //! SQLite files (and the emulator over HTTP where the CRM is involved).
 
+#[path = "writeback/e2e.rs"]
+mod e2e;
+#[path = "writeback/rules.rs"]
+mod rules;
 #[path = "writeback/seats.rs"]
 mod seats;
+#[path = "writeback/sim_crm.rs"]
+mod sim_crm;

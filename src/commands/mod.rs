@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod connect;
+pub mod demo;
 pub mod disconnect;
 pub mod seats;
 pub mod status;

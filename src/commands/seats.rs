@@ -67,7 +67,8 @@ fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
         .into_iter()
         .map(|u| (u.systemuserid, u.fullname))
         .collect();
-    let auto_all = config.sync.auto_sync_all_seats;
+    // The badge follows the effective setting (console change or config).
+    let auto_all = crate::engine::settings::effective(store.conn(), config)?.auto_sync_all_seats;
     let user_name = |s: &Seat| {
         s.crm_user_id
             .as_ref()

@@ -3,6 +3,7 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
+use super::pull::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,16 +13,20 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::command::Command;
+use super::crm_source::ClientSource;
 use super::dry_run::Snapshot;
 use super::emit::Emitter;
 use super::event::{ErrorClass, Event, UserError, View};
-use super::pull::CrmSource;
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{EngineError, schedule};
+use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
+use crate::crm::Client;
 use crate::store::runs;
+
+/// How often the activity inbox is looked at.
+const INBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A run under way: its cancel switch and the task to await.
 struct Running {
@@ -36,8 +41,8 @@ pub(super) struct CommandLoop {
     pub writer: Writer,
     pub emitter: Emitter,
     pub store_path: PathBuf,
-    /// The CRM the pull reads; `None` while no connection can give one.
-    pub source: Option<Arc<dyn CrmSource>>,
+    /// The CRM client of the stored connection; `None` while not connected.
+    pub client: Option<Client>,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -46,6 +51,8 @@ pub(super) struct CommandLoop {
 impl CommandLoop {
     pub async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
         let mut running: Option<Running> = None;
+        let mut inbox_tick = tokio::time::interval(INBOX_EVERY);
+        inbox_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.publish_next_sync();
         loop {
             let wait = schedule::wait(self.next_sync, Utc::now());
@@ -63,9 +70,16 @@ impl CommandLoop {
                     running = None;
                     self.run_ended(done).await;
                 }
+                // Files dropped in the activity inbox, at once and then
+                // every INBOX_EVERY.
+                _ = inbox_tick.tick(), if self.config.writeback.activity_inbox.is_some() => {
+                    if let Some(inbox) = self.config.writeback.activity_inbox.clone() {
+                        self.import_inbox(inbox).await;
+                    }
+                }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.source.is_some() => {
+                _ = tokio::time::sleep(wait), if self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -106,10 +120,7 @@ impl CommandLoop {
                 None => self.emitter.action(false, "No sync is running."),
             },
             Command::SetSetting(change) => {
-                let res = self
-                    .writer
-                    .tx(move |tx| settings::apply(tx, &change))
-                    .await;
+                let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
                 match res {
                     Ok(message) => {
                         self.emitter.action(true, message);
@@ -122,38 +133,57 @@ impl CommandLoop {
                 }
             }
             Command::SetSeatSync { seat_ids, enabled } => {
-                self.store_action(View::Seats, move |s| {
-                    let n = super::seats::set_sync(s, &seat_ids, enabled)?;
-                    Ok::<_, super::seats::SeatsError>(format!(
-                        "CRM sync switched {} for {n} seat(s). Applies from the next sync.",
-                        if enabled { "on" } else { "off" }
-                    ))
-                })
-                .await;
+                self.workspace(move |s| seats::set_sync_answer(s, &seat_ids, enabled))
+                    .await
             }
             Command::AssignSeats {
                 crm_user_ids,
                 licence,
                 edition,
             } => {
-                self.store_action(View::Seats, move |s| {
-                    super::seats::assign(s, &crm_user_ids, licence, edition).map(|o| o.summary())
-                })
-                .await;
+                self.workspace(move |s| seats::assign_answer(s, &crm_user_ids, licence, edition))
+                    .await
             }
             Command::ImportActivities { path } => {
-                self.store_action(View::Unresolved, move |s| {
-                    super::import::import_file(s, &path).map(|r| r.summary())
-                })
-                .await;
+                self.workspace(move |s| import::import_answer(s, &path))
+                    .await
             }
-            Command::Connect
-            | Command::Recheck
-            | Command::Disconnect { .. }
-            | Command::ResolveWithContact { .. }
-            | Command::SearchContacts { .. }
-            | Command::CreateContactAndResolve { .. }
-            | Command::SkipUnresolved { .. } => {
+            Command::SkipUnresolved { activity_id, skip } => {
+                self.workspace(move |s| resolve::skip(s, activity_id, skip))
+                    .await
+            }
+            Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how).await;
+                answered(&emitter, r);
+            }),
+            Command::CreateContactAndResolve {
+                activity_id,
+                contact,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::create_contact_and_resolve(&writer, crm, activity_id, contact).await;
+                answered(&emitter, r);
+            }),
+            Command::SearchContacts { request_id, query } => {
+                self.with_crm(move |_, source, emitter| async move {
+                    let Some(crm) = source.writes() else { return };
+                    match resolve::search(crm, &query).await {
+                        Ok(contacts) => emitter.emit(Event::SearchResults {
+                            request_id,
+                            contacts,
+                        }),
+                        Err(e) => emitter.action(false, format!("CRM search failed: {e}")),
+                    }
+                })
+            }
+            Command::Connect | Command::Recheck | Command::Disconnect { .. } => {
                 // The one answer for commands whose modules are not part of
                 // this build yet.
                 self.emitter.action(false, "not available in this build");
@@ -162,30 +192,36 @@ impl CommandLoop {
         }
     }
 
-    /// Runs a user action on the store: its sentence as an ActionResult
-    /// and, when it worked, the view to refresh.
-    async fn store_action<E>(
-        &self,
-        view: View,
-        f: impl FnOnce(&mut crate::store::Store) -> Result<String, E> + Send + 'static,
-    ) where
-        E: std::fmt::Display + Send + 'static,
-    {
-        match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
-            Ok(Ok(message)) => {
-                self.emitter.action(true, message);
-                self.emitter.emit(Event::DataChanged(view));
-            }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
-            Err(e) => self.internal_error(e),
-        }
-    }
-
     /// Starts a run task, or says why not.
     async fn start_run(&mut self, dry_run: bool) -> Option<Running> {
-        let Some(source) = self.source.clone() else {
+        let Some(client) = self.client.clone() else {
             self.emitter.error(not_connected());
             return None;
+        };
+        let config = self.config.clone();
+        let settings = match self
+            .writer
+            .call(move |s| settings::effective(s.conn(), &config).map_err(EngineError::from))
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                self.internal_error(e);
+                return None;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let source = match ClientSource::new(
+            client.with_cancel(cancel.clone()),
+            self.config.lang,
+            settings.won_value_field.as_deref(),
+        ) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return None;
+            }
         };
         let (writer, snapshot) = if dry_run {
             match self.dry_run_writer().await {
@@ -201,9 +237,9 @@ impl CommandLoop {
         if !dry_run {
             self.advance_schedule();
         }
-        let cancel = CancellationToken::new();
         let task = tokio::spawn(run::execute(
             self.config.clone(),
+            settings,
             writer,
             self.emitter.clone(),
             cancel.clone(),
@@ -270,10 +306,78 @@ impl CommandLoop {
 
     fn publish_next_sync(&self) {
         let next = self
-            .source
+            .client
             .is_some()
             .then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
+    }
+
+    /// Runs a workspace change on the writer and answers it: one
+    /// `ActionResult`, and one `DataChanged` when something changed.
+    async fn workspace<E: std::fmt::Display + Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
+    ) {
+        match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
+            Ok(r) => answered(&self.emitter, r),
+            Err(e) => self.internal_error(e),
+        }
+    }
+
+    /// Runs a CRM action (resolve, search) as its own task, so a slow CRM
+    /// never holds up the loop; refused at once when nothing can write.
+    fn with_crm<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Writer, Arc<dyn CrmSource>, Emitter) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(client) = self.client.clone() else {
+            self.emitter.error(not_connected());
+            return;
+        };
+        let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return;
+            }
+        };
+        if source.writes().is_none() {
+            self.emitter.action(
+                false,
+                "This CRM connection cannot write; reconnect with writeback rights.",
+            );
+            return;
+        }
+        tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
+    }
+
+    /// One pass over the activity inbox; what it did goes to the log.
+    async fn import_inbox(&self, inbox: PathBuf) {
+        match self
+            .writer
+            .call(move |s| Ok::<_, EngineError>(import::import_inbox_once(s, &inbox)))
+            .await
+        {
+            Ok(report) => {
+                for line in report.log_lines() {
+                    tracing::info!("{line}");
+                    self.emitter.emit(Event::Log {
+                        level: tracing::Level::INFO,
+                        message: line,
+                    });
+                }
+                for e in &report.errors {
+                    tracing::warn!("{e}");
+                    self.emitter.emit(Event::Log {
+                        level: tracing::Level::WARN,
+                        message: e.clone(),
+                    });
+                }
+            }
+            Err(e) => self.internal_error(e),
+        }
     }
 
     fn internal_error(&self, e: EngineError) {
@@ -284,6 +388,20 @@ impl CommandLoop {
             detail: e.to_string(),
             next_step: "See the log file in the data dir; restart navsync if it persists".into(),
         });
+    }
+}
+
+/// One `ActionResult` for a workspace answer, and one `DataChanged` when
+/// something changed.
+fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
+    match r {
+        Ok(answer) => {
+            emitter.action(answer.ok, answer.message);
+            if let Some(view) = answer.changed {
+                emitter.emit(Event::DataChanged(view));
+            }
+        }
+        Err(e) => emitter.action(false, e.to_string()),
     }
 }
 

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
+use super::Answer;
 use crate::config::ActivityKind;
 use crate::store::activities::{self, NewActivity};
 use crate::store::seats::{self, Seat};
@@ -412,6 +413,26 @@ pub fn import_file(store: &mut Store, path: &Path) -> Result<ImportReport, Impor
     })
 }
 
+/// How many bad lines an answer to the console spells out.
+const BAD_LINES_SHOWN: usize = 5;
+
+/// `Command::ImportActivities`: the import and its one-paragraph answer.
+pub fn import_answer(store: &mut Store, path: &Path) -> Result<Answer, ImportError> {
+    let r = import_file(store, path)?;
+    let mut message = format!("{}: {}", path.display(), r.summary());
+    for b in r.bad.iter().take(BAD_LINES_SHOWN) {
+        message.push_str(&format!("; {b}"));
+    }
+    if r.bad.len() > BAD_LINES_SHOWN {
+        message.push_str(&format!("; and {} more", r.bad.len() - BAD_LINES_SHOWN));
+    }
+    Ok(Answer {
+        ok: r.usable(),
+        message,
+        changed: None,
+    })
+}
+
 /// What one pass over the inbox did.
 #[derive(Debug, Default)]
 pub struct InboxReport {
@@ -419,6 +440,22 @@ pub struct InboxReport {
     /// Problems with the inbox itself or with moving files; files a store
     /// error stopped stay in the inbox for the next pass and are listed here.
     pub errors: Vec<String>,
+}
+
+impl InboxReport {
+    /// One line per file handled, for the log.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|f| {
+                let what = match &f.outcome {
+                    Ok(r) => r.summary(),
+                    Err(e) => format!("not imported: {e}"),
+                };
+                format!("activity inbox: {} -> {what}", f.moved_to.display())
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug)]

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::{Answer, View};
 use crate::store::mirror::{self, SystemUser};
 use crate::store::seats::{self, Edition, Licence, NewSeat, Seat};
 use crate::store::{Store, StoreError};
@@ -184,4 +185,37 @@ pub fn assign(
 
 fn fetch(conn: &rusqlite::Connection, id: i64) -> Result<Seat, SeatsError> {
     seats::get(conn, id)?.ok_or_else(|| SeatsError::UnknownSeat(id.to_string()))
+}
+
+/// `Command::SetSeatSync`: the switch and its answer.
+pub fn set_sync_answer(
+    store: &mut Store,
+    seat_ids: &[i64],
+    enabled: bool,
+) -> Result<Answer, SeatsError> {
+    let changed = set_sync(store, seat_ids, enabled)?;
+    Ok(Answer {
+        ok: true,
+        message: format!(
+            "CRM sync {} for {} seat(s)",
+            if enabled { "on" } else { "off" },
+            seat_ids.len()
+        ),
+        changed: (changed > 0).then_some(View::Seats),
+    })
+}
+
+/// `Command::AssignSeats`: the assignment and its answer.
+pub fn assign_answer(
+    store: &mut Store,
+    users: &[String],
+    licence: Licence,
+    edition: Edition,
+) -> Result<Answer, SeatsError> {
+    let out = assign(store, users, licence, edition)?;
+    Ok(Answer {
+        ok: true,
+        message: out.summary(),
+        changed: (!out.created.is_empty() || !out.linked.is_empty()).then_some(View::Seats),
+    })
 }

@@ -235,3 +235,73 @@ fn seats_command_lists_switches_and_assigns() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn engine_switches_many_seats_with_one_event() {
+    use navsync::engine::{Command, Engine, Event, View};
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let ids: Vec<i64> = navsync::store::seats::list(s.conn())
+        .unwrap()
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    drop(s);
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = Engine::start(navsync::config::Config::default(), &path).unwrap();
+    let wait = std::time::Duration::from_secs(5);
+    let mut next = async || {
+        tokio::time::timeout(wait, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    h.commands
+        .send(Command::SetSeatSync {
+            seat_ids: ids.clone(),
+            enabled: true,
+        })
+        .unwrap();
+    assert_eq!(
+        next().await,
+        Event::ActionResult {
+            ok: true,
+            message: "CRM sync on for 3 seat(s)".into()
+        }
+    );
+    assert_eq!(next().await, Event::DataChanged(View::Seats));
+    h.commands
+        .send(Command::AssignSeats {
+            crm_user_ids: vec!["u-luis".into(), "u-ana".into()],
+            licence: Licence::Member,
+            edition: Edition::Team,
+        })
+        .unwrap();
+    match next().await {
+        Event::ActionResult { ok: true, message } => {
+            assert!(message.starts_with("1 seat(s) created"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(next().await, Event::DataChanged(View::Seats));
+    h.commands
+        .send(Command::SetSeatSync {
+            seat_ids: vec![ids[0], 999],
+            enabled: false,
+        })
+        .unwrap();
+    assert!(matches!(
+        next().await,
+        Event::ActionResult { ok: false, .. }
+    ));
+    h.commands.send(Command::Shutdown).unwrap();
+    drop(h);
+    let s = Store::open(&path).unwrap();
+    assert!(
+        navsync::store::seats::list(s.conn())
+            .unwrap()
+            .iter()
+            .all(|x| x.sync_enabled),
+        "the refused switch changed nothing"
+    );
+}

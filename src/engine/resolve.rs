@@ -1,0 +1,289 @@
+//! The unresolved-activities queue: an open task whose member matched no
+//! contact is linked to one and closed. The contact comes from the ranked
+//! candidates, a CRM search, or is created from the member's profile. The
+//! writes go through the same outbox as writeback (committed before they
+//! are sent), so a crash mid-resolve is finished by the next send pass.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::Answer;
+use super::command::{NewContact, ResolveHow};
+use super::event::{ContactHit, View};
+use super::matching::{Matcher, Member};
+use super::writeback::{
+    self, CrmWrites, Envelope, OP_CLOSE_TASK, OP_CREATE_CONTACT, ResolveNote, WriteError,
+    WritebackError,
+};
+use super::writer::{Writer, WriterGone};
+use crate::config::MatchingConfig;
+use crate::store::activities::{self, ActivityState};
+use crate::store::mirror::{self, Contact};
+use crate::store::{Store, StoreError, audit, outbox, unresolved};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("activity {0} is not in the unresolved queue; reload the queue")]
+    NotInQueue(i64),
+    #[error("activity {0} is still being written to the CRM; try again after the next sync")]
+    NotWrittenYet(i64),
+    #[error(
+        "the CRM did not take the change: {0}; it stays queued and is retried with the next sync"
+    )]
+    NotDone(String),
+    #[error(transparent)]
+    Writeback(#[from] WritebackError),
+}
+
+impl From<StoreError> for ResolveError {
+    fn from(e: StoreError) -> Self {
+        Self::Writeback(e.into())
+    }
+}
+
+impl From<WriterGone> for ResolveError {
+    fn from(e: WriterGone) -> Self {
+        Self::Writeback(e.into())
+    }
+}
+
+impl ResolveHow {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Candidate => "candidate",
+            Self::Search => "search",
+        }
+    }
+}
+
+/// The activity's task id, when it is an open, written entry of the queue.
+fn open_task(conn: &rusqlite::Connection, activity_id: i64) -> Result<String, ResolveError> {
+    let in_queue = unresolved::open(conn, true)?
+        .iter()
+        .any(|e| e.activity_id == activity_id);
+    let a = activities::get(conn, activity_id)?.ok_or(ResolveError::NotInQueue(activity_id))?;
+    if !in_queue {
+        return Err(ResolveError::NotInQueue(activity_id));
+    }
+    match (a.state, a.crm_activity_id) {
+        (ActivityState::WrittenOpen, Some(id)) => Ok(id),
+        _ => Err(ResolveError::NotWrittenYet(activity_id)),
+    }
+}
+
+/// Links the activity's task to `contactid` and closes it.
+pub async fn resolve_with_contact(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    activity_id: i64,
+    contactid: String,
+    how: ResolveHow,
+) -> Result<Answer, ResolveError> {
+    let how = how.as_str();
+    let c = contactid.clone();
+    writer
+        .tx(move |tx| {
+            let task = open_task(tx, activity_id)?;
+            enqueue_close(tx, activity_id, &task, &c, how)
+        })
+        .await?;
+    finish(writer, crm, activity_id, &contactid).await
+}
+
+fn enqueue_close(
+    tx: &rusqlite::Connection,
+    activity_id: i64,
+    task: &str,
+    contactid: &str,
+    how: &str,
+) -> Result<(), ResolveError> {
+    let envelope = Envelope {
+        body: writeback::close_body(contactid),
+        on_behalf_of: None,
+        resolve: Some(ResolveNote {
+            how: how.into(),
+            contactid: contactid.into(),
+        }),
+    };
+    outbox::enqueue(
+        tx,
+        Some(activity_id),
+        OP_CLOSE_TASK,
+        "tasks",
+        task,
+        &writeback::to_json(&envelope)?,
+    )?;
+    Ok(())
+}
+
+/// Creates the contact in the CRM from `contact`, then links and closes
+/// the task. The contact id is derived from the task id, so pressing
+/// "create" twice creates one contact.
+pub async fn create_contact_and_resolve(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    activity_id: i64,
+    contact: NewContact,
+) -> Result<Answer, ResolveError> {
+    let contactid = writer
+        .tx(move |tx| {
+            let task = open_task(tx, activity_id)?;
+            let ns = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://navsync/contacts");
+            let id = Uuid::new_v5(&ns, task.as_bytes()).to_string();
+            let envelope = Envelope {
+                body: contact_body(&id, &contact),
+                on_behalf_of: None,
+                resolve: None,
+            };
+            outbox::enqueue(
+                tx,
+                Some(activity_id),
+                OP_CREATE_CONTACT,
+                "contacts",
+                &id,
+                &writeback::to_json(&envelope)?,
+            )?;
+            enqueue_close(tx, activity_id, &task, &id, "created")?;
+            Ok::<_, ResolveError>(id)
+        })
+        .await?;
+    finish(writer, crm, activity_id, &contactid).await
+}
+
+fn contact_body(id: &str, c: &NewContact) -> Value {
+    let mut body = json!({
+        "contactid": id,
+        "firstname": c.firstname,
+        "lastname": c.lastname,
+    });
+    if let Some(e) = &c.email {
+        body["emailaddress1"] = json!(e);
+    }
+    if let Some(t) = &c.jobtitle {
+        body["jobtitle"] = json!(t);
+    }
+    if let Some(a) = &c.parentaccountid {
+        body["parentcustomerid_account@odata.bind"] = json!(format!("/accounts({a})"));
+    }
+    body
+}
+
+/// Sends what is queued and reports whether this activity got resolved.
+async fn finish(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    activity_id: i64,
+    contactid: &str,
+) -> Result<Answer, ResolveError> {
+    writeback::send_pending(writer, crm).await?;
+    let state = writer
+        .call(move |s| {
+            let a = activities::get(s.conn(), activity_id)?;
+            let err = audit::recent(s.conn(), 5)?
+                .into_iter()
+                .find(|e| e.activity_id == Some(activity_id) && e.result == "error")
+                .and_then(|e| e.detail);
+            Ok::<_, ResolveError>((a.map(|a| a.state), err))
+        })
+        .await?;
+    match state {
+        (Some(ActivityState::Resolved), _) => Ok(Answer {
+            ok: true,
+            message: format!("Linked to contact {contactid} and closed in the CRM"),
+            changed: Some(View::Unresolved),
+        }),
+        (_, err) => Err(ResolveError::NotDone(
+            err.unwrap_or_else(|| "no answer recorded".into()),
+        )),
+    }
+}
+
+/// Skips (or brings back) a queue entry; nothing is sent to the CRM.
+pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, ResolveError> {
+    store.transaction(|tx| {
+        if !unresolved::open(tx, true)?
+            .iter()
+            .any(|e| e.activity_id == activity_id)
+        {
+            return Err(ResolveError::NotInQueue(activity_id));
+        }
+        unresolved::set_dismissed(tx, activity_id, skip)?;
+        Ok(Answer {
+            ok: true,
+            message: if skip {
+                "Skipped; it stays open in the CRM and can be brought back".into()
+            } else {
+                "Back in the queue".into()
+            },
+            changed: Some(View::Unresolved),
+        })
+    })
+}
+
+/// CRM search for the queue's "search the CRM" box.
+pub async fn search(crm: &dyn CrmWrites, query: &str) -> Result<Vec<ContactHit>, WriteError> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    crm.search_contacts(q).await
+}
+
+/// A new contact prefilled from the activity's member: name split into
+/// first and last, e-mail, title, and the account when the company names
+/// exactly one.
+pub fn prefill(
+    conn: &rusqlite::Connection,
+    activity_id: i64,
+    matching: MatchingConfig,
+) -> Result<NewContact, ResolveError> {
+    let a = activities::get(conn, activity_id)?.ok_or(ResolveError::NotInQueue(activity_id))?;
+    let n = &a.new;
+    let name = n.member_name.trim();
+    let (first, last) = name.rsplit_once(' ').unwrap_or(("", name));
+    let accounts = Matcher::new(&[], &mirror::accounts(conn)?, matching);
+    let member: Member<'_> = n.into();
+    Ok(NewContact {
+        firstname: first.trim().to_string(),
+        lastname: last.trim().to_string(),
+        email: n.member_email.clone(),
+        jobtitle: n.member_title.clone(),
+        parentaccountid: accounts.decide(&member).accountid,
+    })
+}
+
+/// Puts a contact the CRM confirmed into the mirror, so matching and the
+/// queue see it before the next pull.
+pub(crate) fn mirror_created_contact(
+    tx: &rusqlite::Connection,
+    id: &str,
+    body: &Value,
+) -> Result<(), StoreError> {
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+    let first = text("firstname");
+    let last = text("lastname");
+    let fullname = [first.as_deref(), last.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parentaccountid = text("parentcustomerid_account@odata.bind").and_then(|b| {
+        b.strip_prefix("/accounts(")
+            .and_then(|r| r.strip_suffix(')'))
+            .map(str::to_string)
+    });
+    mirror::upsert_contact(
+        tx,
+        &Contact {
+            contactid: id.to_string(),
+            fullname,
+            firstname: first,
+            lastname: last,
+            email: text("emailaddress1"),
+            jobtitle: text("jobtitle"),
+            parentaccountid,
+            linkedin_url: None,
+            modifiedon: None,
+        },
+    )
+}

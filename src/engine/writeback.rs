@@ -1,0 +1,525 @@
+//! Writeback: workspace activities become CRM tasks, exactly once.
+//!
+//! Two steps with a commit between them. `prepare` decides every new
+//! activity in one transaction: kept out (writeback off for it, kind not
+//! chosen, "Copy to CRM" off, seat not synced), or matched and queued with
+//! a client-generated task id in the outbox, the unmatched ones also put in
+//! the unresolved queue. Only then does `send_pending` talk to the CRM: up
+//! to 1,000 creates per `$batch` change set; what the CRM confirmed is
+//! marked done and audited. A crash between send and commit leaves the
+//! rows pending, and the next pass sends the same ids again: the CRM
+//! answers "already exists" for what it had, which counts as done.
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::event::ContactHit;
+use super::matching::{Decision, Matcher};
+use super::writer::{Writer, WriterGone};
+use crate::config::{ActivityKind, MatchingConfig};
+use crate::store::activities::{self, Activity, ActivityState};
+use crate::store::{StoreError, audit, mirror, outbox, seats, unresolved};
+
+/// Dataverse's cap on requests in one `$batch`.
+pub const BATCH_MAX: usize = 1000;
+
+/// A write the CRM keeps refusing is given up after this many tries.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// Task state and status: open / closed as "Completed".
+const TASK_OPEN: i64 = 0;
+const TASK_CLOSED: i64 = 1;
+const TASK_COMPLETED: i64 = 5;
+
+pub(crate) const OP_CREATE_TASK: &str = "create_task";
+pub(crate) const OP_CREATE_CONTACT: &str = "create_contact";
+pub(crate) const OP_CLOSE_TASK: &str = "close_task";
+
+/// One record to create with its client-generated id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Create {
+    pub entity_set: String,
+    pub id: String,
+    pub body: Value,
+    /// systemuserid to act for (`MSCRMCallerID`), when writing on behalf of
+    /// the seat holder.
+    pub on_behalf_of: Option<String>,
+}
+
+/// How one CRM write went wrong, as writeback needs to tell them apart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    /// A record with this id exists (a re-send after a crash): done.
+    #[error("a record with this id already exists")]
+    AlreadyExists,
+    /// Impersonation refused (e.g. no prvActOnBehalfOfAnotherUser).
+    #[error("acting on behalf of the seat holder was refused: {0}")]
+    OnBehalfRefused(String),
+    /// The CRM refused this write; sending it again will not help.
+    #[error("the CRM refused the write: {0}")]
+    Refused(String),
+    /// Network, outage or throttling beyond the client's retries.
+    #[error("the CRM could not be reached: {0}")]
+    Unavailable(String),
+}
+
+/// The CRM writes writeback and the unresolved queue need; the crm client
+/// implements it.
+pub trait CrmWrites: Send + Sync {
+    /// All creates in one `$batch` change set: all or none.
+    fn create_all<'a>(&'a self, creates: &'a [Create]) -> BoxFuture<'a, Result<(), WriteError>>;
+    /// Each create on its own (one `$batch`, continue-on-error); one answer
+    /// per create, in order.
+    fn create_each<'a>(
+        &'a self,
+        creates: &'a [Create],
+    ) -> BoxFuture<'a, Result<Vec<Result<(), WriteError>>, WriteError>>;
+    /// PATCH an existing record (`If-Match: *`).
+    fn update<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        body: &'a Value,
+    ) -> BoxFuture<'a, Result<(), WriteError>>;
+    /// Contacts whose name or e-mail contains `query` (escaped by the client).
+    fn search_contacts<'a>(
+        &'a self,
+        query: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ContactHit>, WriteError>>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WritebackError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the store writer has stopped; restart navsync")]
+    WriterGone,
+    #[error("{0}; the writes stay queued and go out with the next sync")]
+    Crm(WriteError),
+}
+
+impl From<WriterGone> for WritebackError {
+    fn from(_: WriterGone) -> Self {
+        Self::WriterGone
+    }
+}
+
+/// The settings writeback obeys, read once per run.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub enabled: bool,
+    pub kinds: Vec<ActivityKind>,
+    pub auto_sync_all_seats: bool,
+    pub on_behalf_of_seat_holder: bool,
+    pub matching: MatchingConfig,
+}
+
+/// What `prepare` decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prepared {
+    pub closed: usize,
+    pub open: usize,
+    pub copy_off: usize,
+    pub kind_off: usize,
+    pub seat_off: usize,
+}
+
+/// The outbox row's payload: the request body plus what sending needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Envelope {
+    pub body: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+    /// For `close_task`: how the queue entry was resolved and to whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve: Option<ResolveNote>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ResolveNote {
+    pub how: String,
+    pub contactid: String,
+}
+
+/// The task id of an activity: a UUID v5 of its external id, so even a
+/// store restored from before the send would re-send the same id.
+pub fn task_id(a: &Activity) -> String {
+    let ns = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://navsync/tasks");
+    Uuid::new_v5(&ns, a.new.external_id.as_bytes()).to_string()
+}
+
+/// Decides every new activity and queues the writes, in one transaction.
+/// Does nothing while writeback is off (activities wait, still new).
+pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, StoreError> {
+    let mut out = Prepared::default();
+    if !rules.enabled {
+        return Ok(out);
+    }
+    let fresh = activities::by_state(tx, ActivityState::New)?;
+    if fresh.is_empty() {
+        return Ok(out);
+    }
+    let seats = seats::list(tx)?;
+    let mut matcher: Option<Matcher> = None;
+    for a in fresh {
+        let owner = seats
+            .iter()
+            .find(|s| s.id == a.new.seat_id)
+            .filter(|s| s.in_crm(rules.auto_sync_all_seats))
+            .and_then(|s| s.crm_user_id.clone());
+        let counter = if !a.new.copy_to_crm {
+            Some(&mut out.copy_off)
+        } else if !rules.kinds.contains(&a.new.kind) {
+            Some(&mut out.kind_off)
+        } else if owner.is_none() {
+            Some(&mut out.seat_off)
+        } else {
+            None
+        };
+        if let Some(c) = counter {
+            *c += 1;
+            activities::set_state(tx, a.id, ActivityState::Excluded)?;
+            continue;
+        }
+        let Some(owner) = owner else { continue };
+        if matcher.is_none() {
+            matcher = Some(Matcher::new(
+                &mirror::contacts(tx)?,
+                &mirror::accounts(tx)?,
+                rules.matching.clone(),
+            ));
+        }
+        let Some(m) = matcher.as_ref() else { continue };
+        let decision = m.decide(&(&a.new).into());
+        let id = task_id(&a);
+        let envelope = Envelope {
+            body: task_body(&a, &id, &owner, &decision),
+            on_behalf_of: rules.on_behalf_of_seat_holder.then(|| owner.clone()),
+            resolve: None,
+        };
+        outbox::enqueue(
+            tx,
+            Some(a.id),
+            OP_CREATE_TASK,
+            "tasks",
+            &id,
+            &to_json(&envelope)?,
+        )?;
+        activities::assign_crm_id(
+            tx,
+            a.id,
+            &id,
+            decision.contactid.as_deref(),
+            &decision.reason,
+        )?;
+        if decision.contactid.is_some() {
+            out.closed += 1;
+        } else {
+            unresolved::enqueue(tx, a.id, &decision.reason, &decision.candidates)?;
+            out.open += 1;
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::BadValue {
+        column: "outbox.payload_json",
+        value: e.to_string(),
+    })
+}
+
+fn kind_label(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Inmail => "InMail",
+        ActivityKind::Message => "Message",
+        ActivityKind::Note => "Note",
+    }
+}
+
+/// The task: closed and regarding the contact when matched, open and
+/// regarding nothing otherwise; owned by the seat holder. The description
+/// starts with who the member is, so an open task still says whom it was
+/// about.
+fn task_body(a: &Activity, id: &str, owner: &str, d: &Decision) -> Value {
+    let n = &a.new;
+    let about: Vec<&str> = [n.member_title.as_deref(), n.member_company.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut header = format!("{} with {}", kind_label(n.kind), n.member_name);
+    if !about.is_empty() {
+        header.push_str(&format!(" ({})", about.join(", ")));
+    }
+    for extra in [n.member_email.as_deref(), n.member_profile_url.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        header.push_str(&format!("\n{extra}"));
+    }
+    let mut body = json!({
+        "activityid": id,
+        "subject": n.subject,
+        "description": format!("{header}\n\n{}", n.body),
+        "scheduledend": n.occurred_at,
+        "ownerid@odata.bind": format!("/systemusers({owner})"),
+    });
+    if let Some(contact) = &d.contactid {
+        body["regardingobjectid_contact_task@odata.bind"] = json!(format!("/contacts({contact})"));
+        body["statecode"] = json!(TASK_CLOSED);
+        body["statuscode"] = json!(TASK_COMPLETED);
+        body["actualend"] = json!(n.occurred_at);
+    } else {
+        body["statecode"] = json!(TASK_OPEN);
+    }
+    body
+}
+
+/// The PATCH that links a task to a contact and closes it.
+pub(crate) fn close_body(contactid: &str) -> Value {
+    json!({
+        "regardingobjectid_contact_task@odata.bind": format!("/contacts({contactid})"),
+        "statecode": TASK_CLOSED,
+        "statuscode": TASK_COMPLETED,
+    })
+}
+
+/// What a send pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sent {
+    pub written: usize,
+    /// Re-sent after a crash and already in the CRM: counted as done.
+    pub already: usize,
+    pub failed: usize,
+    /// Written as the integration user because impersonation was refused.
+    pub on_behalf_refused: usize,
+    /// `$batch` and PATCH requests made.
+    pub requests: usize,
+}
+
+/// Sends every pending outbox row: creates in change sets of up to
+/// [`BATCH_MAX`], then the PATCHes. Stops (rows stay pending) when the
+/// CRM is unreachable.
+pub async fn send_pending(writer: &Writer, crm: &dyn CrmWrites) -> Result<Sent, WritebackError> {
+    let mut sent = Sent::default();
+    // What is pending now; rows queued meanwhile go with the next pass.
+    let all = writer
+        .call(|s| Ok::<_, WritebackError>(outbox::pending(s.conn(), i64::MAX as usize)?))
+        .await?;
+    let mut rows = all.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(BATCH_MAX).collect();
+        send_chunk(writer, crm, chunk, &mut sent).await?;
+    }
+    Ok(sent)
+}
+
+struct Pending {
+    entry: outbox::OutboxEntry,
+    envelope: Envelope,
+}
+
+async fn send_chunk(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    chunk: Vec<outbox::OutboxEntry>,
+    sent: &mut Sent,
+) -> Result<(), WritebackError> {
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    for entry in chunk {
+        let envelope: Envelope =
+            serde_json::from_str(&entry.payload_json).map_err(|e| StoreError::BadValue {
+                column: "outbox.payload_json",
+                value: e.to_string(),
+            })?;
+        let p = Pending { entry, envelope };
+        if p.entry.operation == OP_CLOSE_TASK {
+            updates.push(p);
+        } else {
+            creates.push(p);
+        }
+    }
+    if !creates.is_empty() {
+        send_creates(writer, crm, creates, sent).await?;
+    }
+    for p in updates {
+        sent.requests += 1;
+        let r = crm
+            .update(&p.entry.entity_set, &p.entry.crm_id, &p.envelope.body)
+            .await;
+        if let Err(WriteError::Unavailable(m)) = r {
+            return Err(WritebackError::Crm(WriteError::Unavailable(m)));
+        }
+        record(writer, p, r, None, sent).await?;
+    }
+    Ok(())
+}
+
+fn as_create(p: &Pending, on_behalf: bool) -> Create {
+    Create {
+        entity_set: p.entry.entity_set.clone(),
+        id: p.entry.crm_id.clone(),
+        body: p.envelope.body.clone(),
+        on_behalf_of: p.envelope.on_behalf_of.clone().filter(|_| on_behalf),
+    }
+}
+
+async fn send_creates(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    creates: Vec<Pending>,
+    sent: &mut Sent,
+) -> Result<(), WritebackError> {
+    let batch: Vec<Create> = creates.iter().map(|p| as_create(p, true)).collect();
+    sent.requests += 1;
+    match crm.create_all(&batch).await {
+        Ok(()) => {
+            let results = creates.into_iter().map(|p| (p, Ok(()))).collect();
+            return record_all(writer, results, None, sent).await;
+        }
+        Err(WriteError::Unavailable(m)) => {
+            return Err(WritebackError::Crm(WriteError::Unavailable(m)));
+        }
+        // One part failed and the change set rolled back: find out which,
+        // one answer per create.
+        Err(_) => {}
+    }
+    sent.requests += 1;
+    let answers = crm.create_each(&batch).await.map_err(WritebackError::Crm)?;
+    let mut done = Vec::new();
+    let mut retry = Vec::new();
+    for (p, r) in creates.into_iter().zip(answers) {
+        match r {
+            Err(WriteError::OnBehalfRefused(_)) => retry.push(p),
+            other => done.push((p, other)),
+        }
+    }
+    record_all(writer, done, None, sent).await?;
+    if retry.is_empty() {
+        return Ok(());
+    }
+    // Impersonation refused: write as the integration user, and say so.
+    let plain: Vec<Create> = retry.iter().map(|p| as_create(p, false)).collect();
+    sent.requests += 1;
+    let answers = crm.create_each(&plain).await.map_err(WritebackError::Crm)?;
+    sent.on_behalf_refused += retry.len();
+    let note = "acting on behalf of the seat holder was refused (check prvActOnBehalfOfAnotherUser); written as the integration user";
+    let results = retry.into_iter().zip(answers).collect();
+    record_all(writer, results, Some(note), sent).await
+}
+
+async fn record_all(
+    writer: &Writer,
+    results: Vec<(Pending, Result<(), WriteError>)>,
+    note: Option<&'static str>,
+    sent: &mut Sent,
+) -> Result<(), WritebackError> {
+    let tally = writer
+        .tx(move |tx| {
+            let mut t = Sent::default();
+            for (p, r) in results {
+                apply_result(tx, &p, &r, note, &mut t)?;
+            }
+            Ok::<_, WritebackError>(t)
+        })
+        .await?;
+    sent.written += tally.written;
+    sent.already += tally.already;
+    sent.failed += tally.failed;
+    Ok(())
+}
+
+async fn record(
+    writer: &Writer,
+    p: Pending,
+    r: Result<(), WriteError>,
+    note: Option<&'static str>,
+    sent: &mut Sent,
+) -> Result<(), WritebackError> {
+    record_all(writer, vec![(p, r)], note, sent).await
+}
+
+/// Commits what the CRM said about one write: outbox, activity, queue,
+/// mirror and audit, together.
+fn apply_result(
+    tx: &rusqlite::Connection,
+    p: &Pending,
+    r: &Result<(), WriteError>,
+    note: Option<&str>,
+    t: &mut Sent,
+) -> Result<(), StoreError> {
+    let e = &p.entry;
+    let result = match r {
+        Ok(()) => "ok",
+        Err(WriteError::AlreadyExists) => "exists",
+        Err(err) => {
+            let msg = err.to_string();
+            outbox::mark_attempt_failed(tx, e.id, &msg, MAX_ATTEMPTS)?;
+            if let Some(aid) = e.activity_id {
+                activities::record_attempt(tx, aid, Some(&msg))?;
+                if e.attempts + 1 >= MAX_ATTEMPTS && e.operation == OP_CREATE_TASK {
+                    activities::set_state(tx, aid, ActivityState::Failed)?;
+                }
+            }
+            audit::record(
+                tx,
+                &e.operation,
+                &e.entity_set,
+                &e.crm_id,
+                e.activity_id,
+                "error",
+                Some(&msg),
+            )?;
+            t.failed += 1;
+            return Ok(());
+        }
+    };
+    outbox::mark_done(tx, e.id)?;
+    if result == "ok" {
+        t.written += 1;
+    } else {
+        t.already += 1;
+    }
+    audit::record(
+        tx,
+        &e.operation,
+        &e.entity_set,
+        &e.crm_id,
+        e.activity_id,
+        result,
+        note,
+    )?;
+    match e.operation.as_str() {
+        OP_CREATE_TASK => {
+            if let Some(a) = e
+                .activity_id
+                .map(|id| activities::get(tx, id))
+                .transpose()?
+                .flatten()
+            {
+                let state = if a.matched_contactid.is_some() {
+                    ActivityState::WrittenClosed
+                } else {
+                    ActivityState::WrittenOpen
+                };
+                activities::set_state(tx, a.id, state)?;
+            }
+        }
+        OP_CREATE_CONTACT => {
+            super::resolve::mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?
+        }
+        OP_CLOSE_TASK => {
+            if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
+                let reason = format!("resolved by {}", note.how);
+                activities::assign_crm_id(tx, aid, &e.crm_id, Some(&note.contactid), &reason)?;
+                activities::set_state(tx, aid, ActivityState::Resolved)?;
+                unresolved::resolve(tx, aid, &note.how, &note.contactid)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,540 @@
+//! Writeback and the unresolved queue against the emulator over HTTP:
+//! what the CRM ends up holding, and exactly once across a crash.
+
+use navsync::config::ActivityKind;
+use navsync::engine::command::{NewContact, ResolveHow};
+use navsync::engine::writeback::{self, Rules, Sent};
+use navsync::engine::writer::Writer;
+use navsync::engine::{Answer, View, resolve};
+use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
+use navsync::sim::{SimConfig, SimServer};
+use navsync::store::activities::{self, ActivityState};
+use navsync::store::{Store, audit, outbox, unresolved};
+use serde_json::{Value, json};
+
+use crate::rules::{self, ACME, ANA, U_ON};
+use crate::sim_crm::SimCrm;
+
+const APP: &str = "7a1f0c2e-0000-4000-8000-000000000001";
+const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
+const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
+
+fn row(v: Value) -> Row {
+    match v {
+        Value::Object(m) => m,
+        _ => Row::new(),
+    }
+}
+
+fn tenant() -> Tenant {
+    let user = |id: &str, name: &str, access: i64| {
+        row(json!({
+            "systemuserid": id, "fullname": name, "firstname": name, "lastname": "",
+            "internalemailaddress": format!("{}@contoso.test", name.to_lowercase()),
+            "domainname": format!("{}@contoso.test", name.to_lowercase()),
+            "isdisabled": false, "accessmode": access,
+            "azureactivedirectoryobjectid": format!("aad00000-0000-4000-8000-{}", &id[24..]),
+            "modifiedon": "2026-01-01T00:00:00Z"
+        }))
+    };
+    Tenant {
+        org: Organization {
+            organization_id: "0e90e000-0000-4000-8000-000000000001".into(),
+            name: "Contoso".into(),
+            version: "9.2.25061.00154".into(),
+            is_sandbox: false,
+        },
+        identity: Identity {
+            tenant_id: TENANT.into(),
+            client_id: CLIENT.into(),
+            client_secret: "emulator-secret".into(),
+            application_user_id: APP.into(),
+            admin_user_id: U_ON.into(),
+        },
+        systemusers: vec![user(APP, "Integration", 4), user(U_ON, "Seller", 0)],
+        accounts: vec![row(json!({
+            "accountid": ACME, "name": "Acme Inc.", "websiteurl": "https://acme.example",
+            "_ownerid_value": U_ON, "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
+            "statecode": 0, "modifiedon": "2026-01-01T00:00:00Z"
+        }))],
+        contacts: vec![row(json!({
+            "contactid": ANA, "firstname": "Ana", "lastname": "Pérez", "fullname": "Ana Pérez",
+            "emailaddress1": "ana@acme.example",
+            "_parentcustomerid_value": ACME,
+            "_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account",
+            "_ownerid_value": U_ON, "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
+            "statecode": 0, "modifiedon": "2026-01-01T00:00:00Z"
+        }))],
+        opportunities: Vec::new(),
+        seats: Vec::new(),
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    dir_path: std::path::PathBuf,
+    sim: SimServer,
+    crm: SimCrm,
+    writer: Writer,
+    seat_on: i64,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, [on, _, _]) = rules::seeded(dir.path());
+    let sim = navsync::sim::start(tenant(), SimConfig::default())
+        .await
+        .unwrap();
+    let crm = SimCrm::connect(
+        &sim.instance_url(),
+        &sim.token_url(),
+        CLIENT,
+        "emulator-secret",
+    )
+    .await;
+    World {
+        dir_path: dir.path().to_path_buf(),
+        _dir: dir,
+        sim,
+        crm,
+        writer: Writer::spawn(store).unwrap(),
+        seat_on: on,
+    }
+}
+
+impl World {
+    async fn store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> T {
+        self.writer
+            .call(move |s| Ok::<_, writeback::WritebackError>(f(s)))
+            .await
+            .unwrap()
+    }
+
+    async fn import(&self, acts: Vec<navsync::store::activities::NewActivity>, r: Rules) {
+        self.store(move |s| {
+            for a in &acts {
+                activities::insert(s.conn(), a).unwrap();
+            }
+            writeback::prepare(s.conn(), &r).unwrap();
+        })
+        .await;
+    }
+
+    async fn activity(&self, ext: &'static str) -> activities::Activity {
+        self.store(move |s| {
+            (1..=50)
+                .filter_map(|id| activities::get(s.conn(), id).unwrap())
+                .find(|a| a.new.external_id == ext)
+                .unwrap()
+        })
+        .await
+    }
+
+    fn task(&self, id: &str) -> Row {
+        self.sim
+            .control()
+            .row("tasks", id)
+            .expect("the task is in the CRM")
+    }
+}
+
+fn unmatched(seat: i64, ext: &str) -> navsync::store::activities::NewActivity {
+    rules::activity(
+        ext,
+        seat,
+        ActivityKind::Message,
+        "Zed Nobody",
+        Some("Initech"),
+    )
+}
+
+#[tokio::test]
+async fn unmatched_activity_is_an_open_task_owned_by_the_seat_holder_created_by_the_integration_user()
+ {
+    let w = world().await;
+    w.import(vec![unmatched(w.seat_on, "x-open")], rules::rules())
+        .await;
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(
+        sent,
+        Sent {
+            written: 1,
+            requests: 1,
+            ..Sent::default()
+        }
+    );
+    let a = w.activity("x-open").await;
+    assert_eq!(a.state, ActivityState::WrittenOpen);
+    let t = w.task(a.crm_activity_id.as_deref().unwrap());
+    assert_eq!(t["statecode"], 0);
+    assert_eq!(t["statuscode"], 2);
+    assert!(t.get("_regardingobjectid_value").is_none_or(Value::is_null));
+    assert_eq!(t["_ownerid_value"], U_ON);
+    assert_eq!(t["_createdby_value"], APP);
+    assert_eq!(t["subject"], "about x-open");
+    let (pending, log) = w
+        .store(|s| {
+            (
+                outbox::pending_count(s.conn()).unwrap(),
+                audit::recent(s.conn(), 10).unwrap(),
+            )
+        })
+        .await;
+    assert_eq!(pending, 0);
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action.as_str(), log[0].result.as_str()),
+        ("create_task", "ok")
+    );
+    // Nothing left: a second pass sends nothing.
+    let again = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(again.requests, 0);
+}
+
+#[tokio::test]
+async fn matched_activity_is_a_closed_task_regarding_the_contact() {
+    let w = world().await;
+    w.import(
+        vec![rules::activity(
+            "x-closed",
+            w.seat_on,
+            ActivityKind::Inmail,
+            "Ana Perez",
+            Some("Acme"),
+        )],
+        rules::rules(),
+    )
+    .await;
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(sent.written, 1, "{sent:?}");
+    let a = w.activity("x-closed").await;
+    assert_eq!(a.state, ActivityState::WrittenClosed);
+    let t = w.task(a.crm_activity_id.as_deref().unwrap());
+    assert_eq!(
+        (t["statecode"].clone(), t["statuscode"].clone()),
+        (json!(1), json!(5))
+    );
+    assert_eq!(t["_regardingobjectid_value"], ANA);
+    assert_eq!(t["_ownerid_value"], U_ON);
+    assert_eq!(t["_createdby_value"], APP);
+}
+
+#[tokio::test]
+async fn on_behalf_of_the_seat_holder_and_the_fallback_when_refused() {
+    let w = world().await;
+    let r = Rules {
+        on_behalf_of_seat_holder: true,
+        ..rules::rules()
+    };
+    w.import(vec![unmatched(w.seat_on, "x-obo")], r.clone())
+        .await;
+    writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    let t = w.task(
+        w.activity("x-obo")
+            .await
+            .crm_activity_id
+            .as_deref()
+            .unwrap(),
+    );
+    assert_eq!(
+        t["_createdby_value"], U_ON,
+        "the seat holder appears as creator"
+    );
+    assert_eq!(t["_createdonbehalfby_value"], APP);
+
+    w.sim
+        .control()
+        .remove_privilege(APP, "prvActOnBehalfOfAnotherUser");
+    w.import(vec![unmatched(w.seat_on, "x-refused")], r).await;
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(
+        (sent.written, sent.on_behalf_refused, sent.failed),
+        (1, 1, 0),
+        "{sent:?}"
+    );
+    let t = w.task(
+        w.activity("x-refused")
+            .await
+            .crm_activity_id
+            .as_deref()
+            .unwrap(),
+    );
+    assert_eq!(t["_createdby_value"], APP);
+    assert_eq!(t["_ownerid_value"], U_ON, "still owned by the seat holder");
+    let log = w.store(|s| audit::recent(s.conn(), 1).unwrap()).await;
+    assert!(
+        log[0].detail.as_deref().unwrap_or("").contains("on behalf"),
+        "{:?}",
+        log[0]
+    );
+}
+
+#[tokio::test]
+async fn ten_thousand_go_in_batches_of_a_thousand() {
+    let w = world().await;
+    let acts = (0..2500)
+        .map(|i| unmatched(w.seat_on, &format!("bulk-{i}")))
+        .collect();
+    w.import(acts, rules::rules()).await;
+    w.sim.control().reset_counters();
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!((sent.written, sent.requests), (2500, 3));
+    assert_eq!(w.sim.control().rows("tasks").len(), 2500);
+}
+
+#[tokio::test]
+async fn skipping_is_recorded_and_reversible() {
+    let w = world().await;
+    w.import(vec![unmatched(w.seat_on, "x-skip")], rules::rules())
+        .await;
+    writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    let id = w.activity("x-skip").await.id;
+    let answer = w
+        .writer
+        .call(move |s| resolve::skip(s, id, true))
+        .await
+        .unwrap();
+    assert_eq!(answer.changed, Some(View::Unresolved));
+    let open = w
+        .store(|s| unresolved::open(s.conn(), false).unwrap())
+        .await;
+    assert!(open.is_empty());
+    let all = w.store(|s| unresolved::open(s.conn(), true).unwrap()).await;
+    assert!(all[0].dismissed);
+    w.writer
+        .call(move |s| resolve::skip(s, id, false))
+        .await
+        .unwrap();
+    let open = w
+        .store(|s| unresolved::open(s.conn(), false).unwrap())
+        .await;
+    assert_eq!(open.len(), 1);
+    let err = w
+        .writer
+        .call(move |s| resolve::skip(s, 999, true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, resolve::ResolveError::NotInQueue(999)));
+}
+
+fn resolved(answer: &Answer) {
+    assert!(answer.ok, "{answer:?}");
+    assert_eq!(answer.changed, Some(View::Unresolved));
+}
+
+#[tokio::test]
+async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
+    let w = world().await;
+    let acts = ["r-cand", "r-search", "r-create"]
+        .iter()
+        .map(|e| unmatched(w.seat_on, e))
+        .collect();
+    w.import(acts, rules::rules()).await;
+    writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+
+    let a = w.activity("r-cand").await;
+    resolved(
+        &resolve::resolve_with_contact(&w.writer, &w.crm, a.id, ANA.into(), ResolveHow::Candidate)
+            .await
+            .unwrap(),
+    );
+    let t = w.task(a.crm_activity_id.as_deref().unwrap());
+    assert_eq!(
+        (
+            t["statecode"].clone(),
+            t["_regardingobjectid_value"].clone()
+        ),
+        (json!(1), json!(ANA))
+    );
+
+    let hits = resolve::search(&w.crm, "Pérez").await.unwrap();
+    assert_eq!(hits.len(), 1);
+    let hits_quote = resolve::search(&w.crm, "O'Brien' or 1 eq 1").await.unwrap();
+    assert!(hits_quote.is_empty(), "the quote is escaped, not injected");
+    let a = w.activity("r-search").await;
+    resolved(
+        &resolve::resolve_with_contact(
+            &w.writer,
+            &w.crm,
+            a.id,
+            hits[0].contactid.clone(),
+            ResolveHow::Search,
+        )
+        .await
+        .unwrap(),
+    );
+
+    let a = w.activity("r-create").await;
+    let pre = w
+        .writer
+        .call(move |s| {
+            resolve::prefill(s.conn(), a.id, navsync::config::Config::default().matching)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (pre.firstname.as_str(), pre.lastname.as_str()),
+        ("Zed", "Nobody")
+    );
+    let contact = NewContact {
+        parentaccountid: Some(ACME.into()),
+        ..pre
+    };
+    let a = w.activity("r-create").await;
+    resolved(
+        &resolve::create_contact_and_resolve(&w.writer, &w.crm, a.id, contact.clone())
+            .await
+            .unwrap(),
+    );
+    let a = w.activity("r-create").await;
+    assert_eq!(a.state, ActivityState::Resolved);
+    let new_id = a.matched_contactid.clone().unwrap();
+    let c = w
+        .sim
+        .control()
+        .row("contacts", &new_id)
+        .expect("created in the CRM");
+    assert_eq!(c["fullname"], "Zed Nobody");
+    assert_eq!(c["_parentcustomerid_value"], ACME);
+    let (queue, mirror_has) = w
+        .store(move |s| {
+            (
+                unresolved::open(s.conn(), true).unwrap(),
+                navsync::store::mirror::contacts(s.conn())
+                    .unwrap()
+                    .iter()
+                    .any(|c| c.contactid == new_id),
+            )
+        })
+        .await;
+    assert!(queue.is_empty(), "all three resolved");
+    assert!(mirror_has, "the new contact is in the mirror");
+}
+
+/// Env var naming the store dir of a child run that must die between the
+/// CRM's answer and the store commit.
+const CHILD: &str = "NAVSYNC_WRITEBACK_CRASH_CHILD";
+
+#[tokio::test]
+async fn exactly_once_after_a_crash_between_send_and_commit() {
+    let w = world().await;
+    let acts = (0..3)
+        .map(|i| unmatched(w.seat_on, &format!("crash-{i}")))
+        .collect();
+    w.import(acts, rules::rules()).await;
+    let dir = w.dir_path.clone();
+    let World { writer, sim, .. } = w;
+    drop(writer);
+    // Let the writer thread close the store before the child opens it.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+
+    // Async, so the emulator on this runtime keeps serving the child.
+    let out = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "e2e::crash_child", "--nocapture"])
+        .env(CHILD, &dir)
+        .env("SIM_URL", sim.instance_url())
+        .env("SIM_TOKEN_URL", sim.token_url())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the child must die mid-send: {out:?}"
+    );
+    assert_eq!(
+        sim.control().rows("tasks").len(),
+        3,
+        "the CRM took the batch"
+    );
+
+    let store = Store::open(&navsync::paths::store_file(&dir)).unwrap();
+    assert_eq!(
+        outbox::pending_count(store.conn()).unwrap(),
+        3,
+        "the commit never happened"
+    );
+    let writer = Writer::spawn(store).unwrap();
+    let crm = SimCrm::connect(
+        &sim.instance_url(),
+        &sim.token_url(),
+        CLIENT,
+        "emulator-secret",
+    )
+    .await;
+    let sent = writeback::send_pending(&writer, &crm).await.unwrap();
+    assert_eq!(
+        (sent.written, sent.already, sent.failed),
+        (0, 3, 0),
+        "{sent:?}"
+    );
+    assert_eq!(
+        sim.control().rows("tasks").len(),
+        3,
+        "each activity exactly once"
+    );
+    let states = writer
+        .call(|s| {
+            Ok::<_, writeback::WritebackError>(
+                activities::by_state(s.conn(), ActivityState::WrittenOpen)?.len(),
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(states, 3);
+}
+
+/// Wraps the emulator client: dies right after the CRM answered the first
+/// change set, before writeback can commit what it learnt.
+struct DieAfterSend(SimCrm);
+
+impl navsync::engine::writeback::CrmWrites for DieAfterSend {
+    fn create_all<'a>(
+        &'a self,
+        creates: &'a [writeback::Create],
+    ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
+        Box::pin(async move {
+            let r = self.0.create_all(creates).await;
+            eprintln!("child: the CRM answered {r:?}; dying before the commit");
+            std::process::abort();
+        })
+    }
+    fn create_each<'a>(
+        &'a self,
+        creates: &'a [writeback::Create],
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<Result<(), writeback::WriteError>>, writeback::WriteError>,
+    > {
+        self.0.create_each(creates)
+    }
+    fn update<'a>(
+        &'a self,
+        set: &'a str,
+        id: &'a str,
+        body: &'a Value,
+    ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
+        self.0.update(set, id, body)
+    }
+    fn search_contacts<'a>(
+        &'a self,
+        q: &'a str,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<navsync::engine::event::ContactHit>, writeback::WriteError>,
+    > {
+        self.0.search_contacts(q)
+    }
+}
+
+#[tokio::test]
+#[ignore = "child process of exactly_once_after_a_crash_between_send_and_commit"]
+async fn crash_child() {
+    let dir = std::env::var_os(CHILD).expect("run only by its parent test");
+    let url = std::env::var("SIM_URL").unwrap();
+    let token = std::env::var("SIM_TOKEN_URL").unwrap();
+    let store = Store::open(&navsync::paths::store_file(std::path::Path::new(&dir))).unwrap();
+    let writer = Writer::spawn(store).unwrap();
+    let crm = DieAfterSend(SimCrm::connect(&url, &token, CLIENT, "emulator-secret").await);
+    let _ = writeback::send_pending(&writer, &crm).await;
+    unreachable!("the wrapper aborts the process");
+}
