@@ -179,3 +179,57 @@ async fn contacts_are_found_by_name_email_and_company() {
         .unwrap();
     assert!(nowhere.is_empty());
 }
+
+#[tokio::test]
+async fn optional_columns_are_read_when_the_tenant_has_them() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let linkedin = Column::new("new_linkedinprofileurl").unwrap();
+    assert!(client.has_column("contacts", &linkedin).await.unwrap());
+    env.sim
+        .control()
+        .update_row(
+            "contacts",
+            &contact_id(4),
+            row(json!({"new_linkedinprofileurl": "https://www.linkedin.com/in/p4"})),
+        )
+        .unwrap();
+    let pages = collect::<Contact>(&client, Read::full().column(linkedin)).await;
+    let c = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .find(|c| c.contactid == contact_id(4))
+        .unwrap();
+    assert_eq!(
+        c.new_linkedinprofileurl.as_deref(),
+        Some("https://www.linkedin.com/in/p4")
+    );
+
+    let won = client
+        .money_columns()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.logical_name != "estimatedvalue" && m.logical_name != "actualvalue")
+        .expect("a third money column");
+    let id = "0b100000-0000-4000-8000-000000000002";
+    env.sim
+        .control()
+        .update_row(
+            "opportunities",
+            id,
+            row(json!({ won.logical_name.clone(): 1234.5 })),
+        )
+        .unwrap();
+    let pages = collect::<Opportunity>(
+        &client,
+        Read::full().column(Column::new(&won.logical_name).unwrap()),
+    )
+    .await;
+    let opp = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .find(|o| o.opportunityid == id)
+        .unwrap();
+    assert_eq!(opp.money().get(&won.logical_name), Some(&1234.5));
+}

@@ -132,3 +132,18 @@ async fn impersonation_writes_on_behalf_of_the_seat_holder() {
     assert_eq!(row["_createdby_value"], json!(SELLER));
     assert_eq!(row["_createdonbehalfby_value"], json!(APP_USER));
 }
+
+#[tokio::test]
+async fn more_than_a_thousand_writes_go_in_several_batches() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let key = Column::new("activityid").unwrap();
+    let rows: Vec<(Uuid, serde_json::Value)> = (0..1001)
+        .map(|i| (Uuid::new_v4(), json!({"subject": format!("t{i}")})))
+        .collect();
+    let results = client.create_batch("tasks", &key, rows).await.unwrap();
+    assert_eq!(results.len(), 1001);
+    assert!(results.iter().all(WriteResult::is_ok));
+    assert_eq!(env.sim.control().request_count("POST $batch"), 2);
+    assert_eq!(env.sim.control().rows("tasks").len(), 1001);
+}
