@@ -40,6 +40,14 @@ impl Request {
         }
     }
 
+    pub(crate) fn post(url: url::Url, what: impl Into<String>, body: Bytes) -> Self {
+        Self {
+            method: Method::POST,
+            body: Some(body),
+            ..Self::get(url, what)
+        }
+    }
+
     pub(crate) fn header(mut self, name: &'static str, value: &str) -> Result<Self, CrmError> {
         let v = HeaderValue::from_str(value)
             .map_err(|_| CrmError::api(None, format!("invalid value for header {name}")))?;
