@@ -3,6 +3,7 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
+use super::pull::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,15 +13,16 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::command::Command;
+use super::crm_source::ClientSource;
 use super::dry_run::Snapshot;
 use super::emit::Emitter;
 use super::event::{ErrorClass, Event, UserError, View};
-use super::pull::CrmSource;
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{Answer, EngineError, import, schedule, seats};
+use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
+use crate::crm::Client;
 use crate::store::runs;
 
 /// How often the activity inbox is looked at.
@@ -39,8 +41,8 @@ pub(super) struct CommandLoop {
     pub writer: Writer,
     pub emitter: Emitter,
     pub store_path: PathBuf,
-    /// The CRM the pull reads; `None` while no connection can give one.
-    pub source: Option<Arc<dyn CrmSource>>,
+    /// The CRM client of the stored connection; `None` while not connected.
+    pub client: Option<Client>,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -77,7 +79,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.source.is_some() => {
+                _ = tokio::time::sleep(wait), if self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -146,13 +148,42 @@ impl CommandLoop {
                 self.workspace(move |s| import::import_answer(s, &path))
                     .await
             }
-            Command::Connect
-            | Command::Recheck
-            | Command::Disconnect { .. }
-            | Command::ResolveWithContact { .. }
-            | Command::SearchContacts { .. }
-            | Command::CreateContactAndResolve { .. }
-            | Command::SkipUnresolved { .. } => {
+            Command::SkipUnresolved { activity_id, skip } => {
+                self.workspace(move |s| resolve::skip(s, activity_id, skip))
+                    .await
+            }
+            Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how).await;
+                answered(&emitter, r);
+            }),
+            Command::CreateContactAndResolve {
+                activity_id,
+                contact,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::create_contact_and_resolve(&writer, crm, activity_id, contact).await;
+                answered(&emitter, r);
+            }),
+            Command::SearchContacts { request_id, query } => {
+                self.with_crm(move |_, source, emitter| async move {
+                    let Some(crm) = source.writes() else { return };
+                    match resolve::search(crm, &query).await {
+                        Ok(contacts) => emitter.emit(Event::SearchResults {
+                            request_id,
+                            contacts,
+                        }),
+                        Err(e) => emitter.action(false, format!("CRM search failed: {e}")),
+                    }
+                })
+            }
+            Command::Connect | Command::Recheck | Command::Disconnect { .. } => {
                 // The one answer for commands whose modules are not part of
                 // this build yet.
                 self.emitter.action(false, "not available in this build");
@@ -163,9 +194,34 @@ impl CommandLoop {
 
     /// Starts a run task, or says why not.
     async fn start_run(&mut self, dry_run: bool) -> Option<Running> {
-        let Some(source) = self.source.clone() else {
+        let Some(client) = self.client.clone() else {
             self.emitter.error(not_connected());
             return None;
+        };
+        let config = self.config.clone();
+        let settings = match self
+            .writer
+            .call(move |s| settings::effective(s.conn(), &config).map_err(EngineError::from))
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                self.internal_error(e);
+                return None;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let source = match ClientSource::new(
+            client.with_cancel(cancel.clone()),
+            self.config.lang,
+            settings.won_value_field.as_deref(),
+        ) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return None;
+            }
         };
         let (writer, snapshot) = if dry_run {
             match self.dry_run_writer().await {
@@ -181,9 +237,9 @@ impl CommandLoop {
         if !dry_run {
             self.advance_schedule();
         }
-        let cancel = CancellationToken::new();
         let task = tokio::spawn(run::execute(
             self.config.clone(),
+            settings,
             writer,
             self.emitter.clone(),
             cancel.clone(),
@@ -250,7 +306,7 @@ impl CommandLoop {
 
     fn publish_next_sync(&self) {
         let next = self
-            .source
+            .client
             .is_some()
             .then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
@@ -263,15 +319,38 @@ impl CommandLoop {
         f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
     ) {
         match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
-            Ok(Ok(answer)) => {
-                self.emitter.action(answer.ok, answer.message);
-                if let Some(view) = answer.changed {
-                    self.emitter.emit(Event::DataChanged(view));
-                }
-            }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Ok(r) => answered(&self.emitter, r),
             Err(e) => self.internal_error(e),
         }
+    }
+
+    /// Runs a CRM action (resolve, search) as its own task, so a slow CRM
+    /// never holds up the loop; refused at once when nothing can write.
+    fn with_crm<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Writer, Arc<dyn CrmSource>, Emitter) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(client) = self.client.clone() else {
+            self.emitter.error(not_connected());
+            return;
+        };
+        let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return;
+            }
+        };
+        if source.writes().is_none() {
+            self.emitter.action(
+                false,
+                "This CRM connection cannot write; reconnect with writeback rights.",
+            );
+            return;
+        }
+        tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
     }
 
     /// One pass over the activity inbox; what it did goes to the log.
@@ -309,6 +388,20 @@ impl CommandLoop {
             detail: e.to_string(),
             next_step: "See the log file in the data dir; restart navsync if it persists".into(),
         });
+    }
+}
+
+/// One `ActionResult` for a workspace answer, and one `DataChanged` when
+/// something changed.
+fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
+    match r {
+        Ok(answer) => {
+            emitter.action(answer.ok, answer.message);
+            if let Some(view) = answer.changed {
+                emitter.emit(Event::DataChanged(view));
+            }
+        }
+        Err(e) => emitter.action(false, e.to_string()),
     }
 }
 
