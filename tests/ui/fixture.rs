@@ -182,7 +182,8 @@ pub fn connection() -> ConnectionData {
             organization_id: Some("org".into()),
             organization_name: Some("Contoso".into()),
             org_version: Some("9.2.24104.196".into()),
-            checks_json: r#"[{"name":"Dynamics 365 online","ok":true},{"name":"Version 8.2 or later","ok":true,"detail":"9.2"},{"name":"Not a sandbox","ok":true},{"name":"CRM objects readable","ok":false,"detail":"cannot read: opportunity"}]"#.into(),
+            // As the engine stores crm::checks::Check: id, passed, detail.
+            checks_json: r#"[{"id":"online","passed":true,"detail":""},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":""},{"id":"objects_readable","passed":false,"detail":"cannot read: opportunity"}]"#.into(),
             connected_at: Some("2026-11-20T10:00:00Z".into()),
             updated_at: "2026-11-25T06:48:00Z".into(),
             last_error_kind: None,

@@ -31,9 +31,11 @@ pub struct Check {
     pub detail: String,
 }
 
-/// Reads `checks_json` leniently (name/check/label, ok/passed/pass,
-/// detail/message), so a wording change in the engine does not blank the
-/// list; entries with no name are skipped.
+/// Reads `checks_json` leniently, so a wording change in the engine does
+/// not blank the list: the name from label/name/check, else the engine's
+/// snake_case `id` in words ("objects_readable" -> "objects readable");
+/// the verdict from passed/ok/pass; detail/message. Entries with no name
+/// are skipped.
 pub fn parse_checks(json: &str) -> Vec<Check> {
     let Ok(serde_json::Value::Array(items)) = serde_json::from_str(json) else {
         return Vec::new();
@@ -47,8 +49,9 @@ pub fn parse_checks(json: &str) -> Vec<Check> {
         .iter()
         .filter_map(|v| {
             Some(Check {
-                name: text(v, &["name", "check", "label"])?,
-                passed: ["ok", "passed", "pass"]
+                name: text(v, &["label", "name", "check"])
+                    .or_else(|| text(v, &["id"]).map(|id| id.replace('_', " ")))?,
+                passed: ["passed", "ok", "pass"]
                     .iter()
                     .find_map(|k| v.get(*k).and_then(|x| x.as_bool()))
                     .unwrap_or(false),
@@ -243,9 +246,14 @@ mod tests {
 
     #[test]
     fn checks_are_read_leniently() {
-        let json = r#"[{"name":"Online","ok":true},{"check":"Version 8.2+","passed":false,"detail":"7.0"},{"x":1}]"#;
+        let json = r#"[{"name":"Online","ok":true},{"check":"Version 8.2+","passed":false,"detail":"7.0"},{"x":1},
+            {"id":"objects_readable","passed":true,"detail":""}]"#;
         let c = parse_checks(json);
-        assert_eq!(c.len(), 2);
+        assert_eq!(c.len(), 3);
+        assert_eq!(
+            (c[2].name.as_str(), c[2].passed),
+            ("objects readable", true)
+        );
         assert!(c[0].passed);
         assert_eq!(
             (c[1].name.as_str(), c[1].passed, c[1].detail.as_str()),
