@@ -513,3 +513,131 @@ fn console_refuses_to_draw_when_stdout_is_not_a_tty() {
     assert!(stderr.contains("navsync sync --once"), "{stderr}");
     assert!(stderr.contains("navsync status"), "{stderr}");
 }
+
+#[test]
+fn settings_send_each_kind_of_change() {
+    use navsync::config::ActivityKind;
+    use navsync::engine::command::SettingChange;
+    let (mut app, mut rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char('5'));
+    // Auto-sync: No -> Yes.
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    // Won-value field: Not sure -> Actual Revenue.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    // Writeback: On -> Off.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    // Sync back: all -> InMails only.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    // Interval: 15 min -> 30 min; Left twice from there gives 5 min.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Enter);
+    // Enter on an unchanged choice (the stage) sends nothing.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Up);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        sent(&mut rx),
+        vec![
+            Command::SetSetting(SettingChange::AutoSyncAllSeats(true)),
+            Command::SetSetting(SettingChange::WonValueField(Some("actualvalue".into()))),
+            Command::SetSetting(SettingChange::WritebackEnabled(false)),
+            Command::SetSetting(SettingChange::WritebackKinds(vec![ActivityKind::Inmail])),
+            Command::SetSetting(SettingChange::SyncInterval(Duration::from_secs(30 * 60))),
+            Command::SetSetting(SettingChange::SyncInterval(Duration::from_secs(5 * 60))),
+        ]
+    );
+    assert_eq!(app.flash.as_ref().unwrap().text, "Unchanged");
+}
+
+#[test]
+fn connection_keys_and_command_line_connect_and_disconnect() {
+    let (mut app, mut rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "connect");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.tab,
+        Tab::Connection,
+        ":connect shows the Connection tab"
+    );
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "disconnect");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('D'));
+    let Some(Popup::Confirm(c)) = &app.popup else {
+        panic!("no purge confirmation");
+    };
+    assert!(
+        c.lines.iter().any(|l| l.contains("15,022 contacts")),
+        "{:?}",
+        c.lines
+    );
+    assert!(
+        c.lines
+            .iter()
+            .any(|l| l.contains("640 saved accounts and 3,905 saved leads"))
+    );
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        sent(&mut rx),
+        vec![
+            Command::Connect,
+            Command::Recheck,
+            Command::Disconnect { purge: false },
+            Command::Disconnect { purge: true },
+        ]
+    );
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "frobnicate");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Unknown command :frobnicate")
+    );
+}
+
+#[test]
+fn log_filters_by_level_and_text_newest_first() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char('6'));
+    let s = screen(&mut app, 80, 24);
+    let err = s.find("ERROR").unwrap();
+    let info = s.find("sync ok").unwrap();
+    assert!(err < info, "newest first");
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("2 of 3 lines, WARN and worse"), "{s}");
+    assert!(!s.contains("sync ok"));
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "503");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("1 of 3 lines") && s.contains("retry 1"), "{s}");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        screen(&mut app, 80, 24).contains("1 of 3 lines"),
+        "Esc puts the old filter back"
+    );
+}
