@@ -71,6 +71,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// Spinner frame.
     pub tick: usize,
+    /// Frames drawn by the event loop (it draws only after a change).
+    pub frames: u64,
     commands: mpsc::UnboundedSender<Command>,
     next_search: u64,
 }
@@ -100,6 +102,7 @@ impl App {
             pending_loads: super::loader::ALL_VIEWS.to_vec(),
             clipboard: None,
             tick: 0,
+            frames: 0,
             commands,
             next_search: 1,
         }

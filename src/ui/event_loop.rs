@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
@@ -27,14 +29,31 @@ pub enum Exit {
     EngineGone,
 }
 
+/// The loop on the real terminal.
 pub async fn run(
     term: &mut Term,
+    app: &mut App,
+    engine: EngineHandle,
+    loads: mpsc::UnboundedSender<Load>,
+    snapshots: mpsc::UnboundedReceiver<Snapshot>,
+) -> std::io::Result<Exit> {
+    run_on(term, EventStream::new(), app, engine, loads, snapshots).await
+}
+
+/// The loop over any backend and input stream, so tests can drive it with
+/// a TestBackend and scripted terminal events.
+pub async fn run_on<B>(
+    term: &mut Terminal<B>,
+    mut keys: impl Stream<Item = std::io::Result<TermEvent>> + Unpin,
     app: &mut App,
     mut engine: EngineHandle,
     loads: mpsc::UnboundedSender<Load>,
     mut snapshots: mpsc::UnboundedReceiver<Snapshot>,
-) -> std::io::Result<Exit> {
-    let mut keys = EventStream::new();
+) -> std::io::Result<Exit>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut tick = tokio::time::interval(TICK);
@@ -52,7 +71,9 @@ pub async fn run(
             return Ok(Exit::Quit);
         }
         if dirty {
-            term.draw(|f| super::render::draw(f, app))?;
+            term.draw(|f| super::render::draw(f, app))
+                .map_err(std::io::Error::other)?;
+            app.frames += 1;
             dirty = false;
         }
         let animating = app.animating();

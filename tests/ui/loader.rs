@@ -13,14 +13,16 @@ use navsync::store::seats::{self, Edition, Licence, NewSeat};
 use navsync::store::unresolved::{self, Candidate};
 use navsync::ui::loader::{self, Load, Snapshot};
 
-struct Env {
+pub struct Env {
     _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-    store: Store,
-    activity: i64,
+    pub path: std::path::PathBuf,
+    pub store: Store,
+    pub activity: i64,
 }
 
-fn env() -> Env {
+/// A real store with one seat, one CRM user and contact, and one queued
+/// activity with two candidates.
+pub fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("navsync.db");
     let store = Store::open(&path).unwrap();
