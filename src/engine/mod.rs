@@ -3,6 +3,7 @@
 //! [`Event`]s plus a [`Status`] snapshot out.
 
 pub mod bench_match;
+pub mod bench_pull;
 mod client_events;
 pub mod command;
 mod command_loop;

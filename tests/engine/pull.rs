@@ -644,3 +644,98 @@ async fn a_table_the_user_cannot_read_is_reported_recorded_and_classed() {
     drop(st);
     shutdown(h).await;
 }
+
+#[tokio::test]
+async fn a_429_wait_is_forwarded_and_counted() {
+    let s = setup(5).await;
+    s.sim.control().throttle_next(1, Duration::from_secs(1));
+    let mut h = s.start();
+    let events = run(&mut h, false).await;
+    assert!(
+        events.contains(&Event::Throttled {
+            retry_after: Duration::from_secs(1)
+        }),
+        "{events:?}"
+    );
+    assert_eq!(finished(&events).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(runs::recent(st.conn(), 1).unwrap()[0].throttle_waits, 1);
+    drop(st);
+    shutdown(h).await;
+}
+
+/// `navsync sync --once` as cron would run it, against the emulator.
+async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
+    let cfg = s.dir.path().join("config.toml");
+    let c = &s.config.crm;
+    std::fs::write(
+        &cfg,
+        format!(
+            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_SECRET\"\npage_size = 5\n[sync]\nauto_sync_all_seats = false\n",
+            s.sim.instance_url(),
+            s.sim.authority_url(),
+            c.tenant_id,
+            c.client_id
+        ),
+    )
+    .unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(s.dir.path())
+        .args(["sync", "--once"])
+        .args(extra)
+        .env("NAVSYNC_TEST_SECRET", SECRET)
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_once_runs_a_cycle_and_a_dry_run_changes_nothing() {
+    let s = setup(5).await;
+    let out = sync_once(&s, &[]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("imported 3 accounts, 9 leads"), "{stdout}");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains('\r'),
+        "no progress line off a terminal"
+    );
+
+    let won = json!({"statecode": 1, "statuscode": 3});
+    let ctl = s.sim.control();
+    ctl.update_row(
+        "opportunities",
+        &opp_id(0),
+        won.as_object().cloned().unwrap(),
+    )
+    .unwrap();
+    let path = s.store_path();
+    let before = (bytes(&path), bytes(&wal(&path)));
+    let crm_before = ctl.rows("opportunities");
+    let out = sync_once(&s, &["--dry-run"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("would remove 1 accounts, 3 leads"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (bytes(&path), bytes(&wal(&path))),
+        before,
+        "store bytes unchanged"
+    );
+    assert_eq!(ctl.rows("opportunities"), crm_before);
+
+    ctl.remove_privilege(APP, "prvReadAccount");
+    let out = sync_once(&s, &[]).await;
+    assert_eq!(out.status.code(), Some(6), "objects unreadable");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Next step"));
+}
