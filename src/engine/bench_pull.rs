@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{Command, Engine, EngineHandle, Event};
+use super::{Command, Engine, EngineHandle, Event, Options};
 use crate::cli::ExitStatus;
 use crate::config::{Config, SecretSource};
 use crate::crm::{self, Client, ClientConfig, Read, rows};
@@ -99,7 +99,11 @@ async fn measure(sim: &SimServer, secret: &str, dir: &Path) -> Result<(), BenchE
     // (b) navsync's full pull into a fresh store.
     let store_path = dir.join("navsync.db");
     connect(&store_path, sim, &config)?;
-    let mut h = Engine::start_in(config, dir, &store_path)?;
+    let options = Options {
+        data_dir: dir.to_path_buf(),
+        scheduled: false,
+    };
+    let mut h = Engine::start_with(config, &store_path, options)?;
     let t = Instant::now();
     sync(&mut h).await?;
     let full = t.elapsed().as_secs_f64();

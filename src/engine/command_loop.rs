@@ -42,6 +42,8 @@ pub(super) struct CommandLoop {
     pub store_path: PathBuf,
     /// The CRM client of the stored connection; `None` while not connected.
     pub client: Option<Client>,
+    /// Whether the schedule starts runs (see `Options::scheduled`).
+    pub scheduled: bool,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -78,7 +80,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.client.is_some() => {
+                _ = tokio::time::sleep(wait), if self.scheduled && self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -300,10 +302,8 @@ impl CommandLoop {
     }
 
     fn publish_next_sync(&self) {
-        let next = self
-            .client
-            .is_some()
-            .then(|| schedule::rfc3339(self.next_sync));
+        let next =
+            (self.scheduled && self.client.is_some()).then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
     }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use navsync::config::{Config, SecretSource};
-use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Phase};
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
@@ -135,8 +135,13 @@ impl Setup {
         self.dir.path().join("navsync.db")
     }
 
+    /// An engine that only runs when asked (no schedule).
     pub fn start(&self) -> EngineHandle {
-        Engine::start(self.config.clone(), &self.store_path()).unwrap()
+        let options = Options {
+            data_dir: self.dir.path().to_path_buf(),
+            scheduled: false,
+        };
+        Engine::start_with(self.config.clone(), &self.store_path(), options).unwrap()
     }
 
     pub fn store(&self) -> Store {
@@ -738,4 +743,53 @@ async fn sync_once_runs_a_cycle_and_a_dry_run_changes_nothing() {
     let out = sync_once(&s, &[]).await;
     assert_eq!(out.status.code(), Some(6), "objects unreadable");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Next step"));
+}
+
+#[tokio::test]
+async fn a_due_engine_syncs_by_itself_once_and_schedules_the_next_run() {
+    let s = setup(5).await;
+    s.sim.control().set_latency(Duration::from_millis(30));
+    // Never synced, so due at once; no SyncNow is sent.
+    let mut h = Engine::start(s.config.clone(), &s.store_path()).unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(ev, Event::RunStarted { .. }) {
+            break;
+        }
+    }
+    // Never two runs at once.
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    let events = rest_of_run(&mut h, vec![Event::StatusChanged]).await;
+    assert!(
+        events.iter().any(|e| matches!(e, Event::ActionResult { ok: false, message } if message.contains("already running"))),
+        "{events:?}"
+    );
+    assert_eq!(finished(&events).0, Outcome::Ok);
+    let next = h
+        .status
+        .borrow()
+        .next_sync
+        .clone()
+        .expect("next run scheduled");
+    let next = chrono::DateTime::parse_from_rfc3339(&next).unwrap();
+    let in_a_day = chrono::Utc::now() + chrono::Duration::hours(24);
+    assert!(
+        (in_a_day - next.with_timezone(&chrono::Utc))
+            .num_seconds()
+            .abs()
+            < 120,
+        "{next}"
+    );
+    shutdown(h).await;
+    let st = s.store();
+    assert_eq!(
+        runs::recent(st.conn(), 10).unwrap().len(),
+        1,
+        "one run only"
+    );
 }
