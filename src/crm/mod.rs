@@ -17,6 +17,7 @@
 
 mod auth;
 mod batch;
+pub mod checks;
 mod client;
 mod config;
 mod error;
@@ -26,6 +27,7 @@ mod metadata;
 mod odata;
 mod read;
 pub mod rows;
+mod search;
 mod secret;
 mod token_cache;
 mod transport;
@@ -38,4 +40,6 @@ pub use events::{ClientEvent, DeviceCodePrompt, Stats};
 pub use metadata::{MoneyColumn, OptionValue, Organization, Solution, WhoAmI};
 pub use odata::{Column, Filter, Literal};
 pub use read::{DeltaToken, Page, Read};
+pub use search::ContactSearch;
 pub use secret::{Secret, SecretSource};
+pub use token_cache::forget_tokens;

@@ -3,6 +3,7 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
+use super::pull::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,7 +20,7 @@ use super::event::{ErrorClass, Event, UserError, View};
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{Answer, EngineError, import, schedule, seats};
+use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
 use crate::crm::Client;
 use crate::store::runs::{self, Outcome, RunMode};
@@ -149,13 +150,42 @@ impl CommandLoop {
                 self.workspace(move |s| import::import_answer(s, &path))
                     .await
             }
-            Command::Connect
-            | Command::Recheck
-            | Command::Disconnect { .. }
-            | Command::ResolveWithContact { .. }
-            | Command::SearchContacts { .. }
-            | Command::CreateContactAndResolve { .. }
-            | Command::SkipUnresolved { .. } => {
+            Command::SkipUnresolved { activity_id, skip } => {
+                self.workspace(move |s| resolve::skip(s, activity_id, skip))
+                    .await
+            }
+            Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how).await;
+                answered(&emitter, r);
+            }),
+            Command::CreateContactAndResolve {
+                activity_id,
+                contact,
+            } => self.with_crm(move |writer, source, emitter| async move {
+                let Some(crm) = source.writes() else { return };
+                let r =
+                    resolve::create_contact_and_resolve(&writer, crm, activity_id, contact).await;
+                answered(&emitter, r);
+            }),
+            Command::SearchContacts { request_id, query } => {
+                self.with_crm(move |_, source, emitter| async move {
+                    let Some(crm) = source.writes() else { return };
+                    match resolve::search(crm, &query).await {
+                        Ok(contacts) => emitter.emit(Event::SearchResults {
+                            request_id,
+                            contacts,
+                        }),
+                        Err(e) => emitter.action(false, format!("CRM search failed: {e}")),
+                    }
+                })
+            }
+            Command::Connect | Command::Recheck | Command::Disconnect { .. } => {
                 // The one answer for commands whose modules are not part of
                 // this build yet.
                 self.emitter.action(false, "not available in this build");
@@ -210,6 +240,7 @@ impl CommandLoop {
             self.advance_schedule();
         }
         let task = tokio::spawn(run::execute(
+            self.config.clone(),
             settings,
             writer,
             self.emitter.clone(),
@@ -314,15 +345,38 @@ impl CommandLoop {
         f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
     ) {
         match self.writer.call(move |s| Ok::<_, EngineError>(f(s))).await {
-            Ok(Ok(answer)) => {
-                self.emitter.action(answer.ok, answer.message);
-                if let Some(view) = answer.changed {
-                    self.emitter.emit(Event::DataChanged(view));
-                }
-            }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Ok(r) => answered(&self.emitter, r),
             Err(e) => self.internal_error(e),
         }
+    }
+
+    /// Runs a CRM action (resolve, search) as its own task, so a slow CRM
+    /// never holds up the loop; refused at once when nothing can write.
+    fn with_crm<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Writer, Arc<dyn CrmSource>, Emitter) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(client) = self.client.clone() else {
+            self.emitter.error(not_connected());
+            return;
+        };
+        let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return;
+            }
+        };
+        if source.writes().is_none() {
+            self.emitter.action(
+                false,
+                "This CRM connection cannot write; reconnect with writeback rights.",
+            );
+            return;
+        }
+        tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
     }
 
     /// One pass over the activity inbox; what it did goes to the log.
@@ -355,6 +409,20 @@ impl CommandLoop {
     fn internal_error(&self, e: EngineError) {
         tracing::error!("engine: {e}");
         self.emitter.error(super::error::internal_error(&e));
+    }
+}
+
+/// One `ActionResult` for a workspace answer, and one `DataChanged` when
+/// something changed.
+fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
+    match r {
+        Ok(answer) => {
+            emitter.action(answer.ok, answer.message);
+            if let Some(view) = answer.changed {
+                emitter.emit(Event::DataChanged(view));
+            }
+        }
+        Err(e) => emitter.action(false, e.to_string()),
     }
 }
 

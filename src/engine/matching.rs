@@ -19,8 +19,6 @@
 mod index;
 pub mod normalise;
 
-use std::collections::{HashMap, HashSet};
-
 use index::{BlockingIndex, Idx};
 use strsim::jaro_winkler;
 
@@ -90,23 +88,7 @@ impl Matcher {
     /// Decides many members, split across the machine's cores (decisions
     /// are independent and the index is read-only). Same order as `members`.
     pub fn decide_all(&self, members: &[Member<'_>]) -> Vec<Decision> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || members.len() < 1024 {
-            return members.iter().map(|m| self.decide(m)).collect();
-        }
-        let chunk = members.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let parts: Vec<_> = members
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || part.iter().map(|m| self.decide(m)).collect::<Vec<_>>())
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+        par_map(members, |m| self.decide(m))
     }
 
     pub fn decide(&self, m: &Member<'_>) -> Decision {
@@ -209,22 +191,25 @@ impl Matcher {
         };
         let mut scored = at_company;
         if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
-            let seen: HashSet<Idx> = scored.iter().map(|(i, _)| *i).collect();
-            // A block shares family name and initial, so the same few full
-            // names repeat across it: score each distinct name once.
-            let mut memo: HashMap<&str, f64> = HashMap::new();
+            // The pool at the company is small: a linear look is cheapest.
+            let seen: Vec<Idx> = scored.iter().map(|(i, _)| *i).collect();
+            // Blocks are sorted by name (see the index), so equal names are
+            // neighbours and each distinct name is scored once.
+            let mut last: Option<(&str, f64)> = None;
             for &i in block.iter().filter(|i| !seen.contains(i)) {
                 let other = self.ix.contacts[i as usize].name.as_str();
-                let score = *memo
-                    .entry(other)
-                    .or_insert_with(|| name_score(&name, other));
+                let score = match last {
+                    Some((n, s)) if n == other => s,
+                    _ => name_score(&name, other),
+                };
+                last = Some((other, score));
                 if score >= CANDIDATE_FLOOR {
                     scored.push((i, score));
                 }
             }
         }
         scored.retain(|(_, s)| *s >= CANDIDATE_FLOOR);
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        best_first(&mut scored, MAX_CANDIDATES);
         let candidates = scored
             .iter()
             .take(MAX_CANDIDATES)
@@ -295,9 +280,45 @@ impl Matcher {
     }
 }
 
+/// `items.iter().map(f)` split across the machine's cores, same order.
+/// Below a few thousand items one thread is faster than starting more.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 2048 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Puts the `n` best (highest score, then lowest index) first, sorted,
+/// without sorting the whole list.
+fn best_first(scored: &mut [(Idx, f64)], n: usize) {
+    let order = |a: &(Idx, f64), b: &(Idx, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if scored.len() > n {
+        scored.select_nth_unstable_by(n, order);
+    }
+    let head = scored.len().min(n);
+    scored[..head].sort_by(order);
+}
+
 /// Similarity of two normalised names in [0, 1]: the weaker of given-name
-/// and family-name Jaro-Winkler, either order ("Perez Ana" = "Ana Perez");
-/// one-word names compare whole.
+/// and family-name Jaro-Winkler; one-word names compare whole. A swapped
+/// order ("Perez Ana" = "Ana Perez") is tried when the initials cross.
+///
+/// Below [`CANDIDATE_FLOOR`] the value is only an upper bound: the family
+/// names are compared first and, when they are already too far apart, the
+/// given names are not compared at all. That keeps most pairs of a block
+/// to one Jaro-Winkler call.
 pub fn name_score(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
@@ -310,9 +331,21 @@ pub fn name_score(a: &str, b: &str) -> f64 {
     }
     let (ag, af) = normalise::given_and_family(a);
     let (bg, bf) = normalise::given_and_family(b);
-    let straight = jaro_winkler(ag, bg).min(jaro_winkler(af, bf));
-    let swapped = jaro_winkler(ag, bf).min(jaro_winkler(af, bg));
-    straight.max(swapped)
+    let both = |g1: &str, g2: &str, f1: &str, f2: &str| {
+        let family = jaro_winkler(f1, f2);
+        if family < CANDIDATE_FLOOR {
+            family
+        } else {
+            family.min(jaro_winkler(g1, g2))
+        }
+    };
+    let straight = both(ag, bg, af, bf);
+    let initial = |s: &str| s.as_bytes().first().copied();
+    if straight < 1.0 && initial(ag) == initial(bf) && initial(af) == initial(bg) {
+        straight.max(both(ag, bf, af, bg))
+    } else {
+        straight
+    }
 }
 
 #[cfg(test)]

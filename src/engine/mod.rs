@@ -7,6 +7,7 @@ pub mod bench_pull;
 mod client_events;
 pub mod command;
 mod command_loop;
+pub mod connection;
 pub mod crm_source;
 pub mod dry_run;
 mod emit;
@@ -36,7 +37,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::Config;
 use crate::crm;
-use crate::store::{self, Store, connection, runs};
+use crate::store::{self, Store, runs};
 
 /// The engine's answer to a workspace command (seats, import, resolve):
 /// the sentence for the user and the view whose rows changed, if any.
@@ -144,10 +145,10 @@ impl Engine {
 
 /// The status a fresh engine starts from, read from the store.
 fn initial_status(store: &Store) -> store::Result<Status> {
-    let conn = connection::get(store.conn())?;
+    let conn = store::connection::get(store.conn())?;
     let connected = conn
         .as_ref()
-        .is_some_and(|c| c.state == connection::ConnState::Connected);
+        .is_some_and(|c| c.state == store::connection::ConnState::Connected);
     Ok(Status {
         connected,
         instance_url: conn.as_ref().map(|c| c.instance_url.clone()),

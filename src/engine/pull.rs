@@ -79,6 +79,11 @@ pub trait CrmSource: Send + Sync {
     /// The setting choices read from the CRM's metadata: sales stages and
     /// the opportunity's money columns, each list led by "Not sure".
     fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>>;
+    /// The same connection's writes (writeback, the unresolved queue);
+    /// `None` for a read-only source.
+    fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {
+        None
+    }
 }
 
 /// How a table was read this run.

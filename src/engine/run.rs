@@ -3,6 +3,7 @@
 //! in order (RunStarted, then per phase PhaseStarted / Progress /
 //! PhaseFinished, then RunFinished with a one-line summary).
 
+use crate::config::Config;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -21,6 +22,7 @@ use crate::store::saved::{self, ReconcileCounts};
 
 /// What a running sync shares with its phases.
 pub struct RunCtx {
+    pub config: Arc<Config>,
     pub writer: Writer,
     pub emitter: Emitter,
     pub cancel: CancellationToken,
@@ -51,6 +53,7 @@ pub struct RunReport {
 /// throw-away copy of the store (see `dry_run`), so nothing here branches
 /// on it except wording and what is recorded outside the copy.
 pub async fn execute(
+    config: Arc<Config>,
     settings: Effective,
     writer: Writer,
     emitter: Emitter,
@@ -77,6 +80,7 @@ pub async fn execute(
         })
         .await?;
     let ctx = RunCtx {
+        config,
         writer,
         emitter,
         cancel,
@@ -172,8 +176,8 @@ impl RunCtx {
         }
 
         self.phase_started(Phase::Writeback);
-        let wb = writeback_phase::run(self).await;
-        self.phase_finished(Phase::Writeback, 0).await?;
+        let wb = writeback_phase::run(self).await?;
+        self.phase_finished(Phase::Writeback, wb.rows()).await?;
         Ok(wb)
     }
 
@@ -337,7 +341,7 @@ fn summary(
     }
     if let Some(wb) = wb {
         line.push_str("; ");
-        line.push_str(wb.summary());
+        line.push_str(&wb.summary());
     }
     match outcome {
         Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),

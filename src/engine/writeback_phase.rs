@@ -1,32 +1,117 @@
-//! The writeback phase of a run: workspace activities to the CRM. The
-//! writeback helper's code plugs in here; until it does, a run with
-//! writeback switched on says plainly that this build cannot write back
-//! rather than reporting zero writes as if it had tried.
+//! The writeback phase of a run: decide and queue the new activities
+//! (`writeback::prepare`), then send what is queued. A dry run decides on
+//! its store copy and sends nothing; an unreachable CRM leaves the writes
+//! queued for the next run without failing the pull that came before.
 
+use super::EngineError;
+use super::event::{Event, View};
 use super::run::RunCtx;
+use super::writeback::{self, Prepared, Rules, Sent, WritebackError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WritebackOutcome {
     /// Writeback is switched off in the settings.
     Disabled,
-    /// This build has no writeback.
-    NotInThisBuild,
+    /// This run's CRM connection cannot write.
+    NoWrites,
+    Done {
+        prepared: Prepared,
+        /// `None` in a dry run.
+        sent: Option<Sent>,
+        /// Why sending stopped (the writes stay queued).
+        paused: Option<String>,
+    },
 }
 
 impl WritebackOutcome {
-    /// The part of the run summary about writeback.
-    pub fn summary(self) -> &'static str {
+    /// Activities written this run (or that would be, in a dry run).
+    pub fn rows(&self) -> u64 {
         match self {
-            Self::Disabled => "writeback off",
-            Self::NotInThisBuild => "writeback not available in this build",
+            Self::Done { sent: Some(s), .. } => (s.written + s.already) as u64,
+            Self::Done { prepared, .. } => (prepared.closed + prepared.open) as u64,
+            _ => 0,
+        }
+    }
+
+    /// The part of the run summary about writeback.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Disabled => "writeback off".into(),
+            Self::NoWrites => "writeback not available with this CRM connection".into(),
+            Self::Done {
+                prepared: p,
+                sent: None,
+                ..
+            } => format!(
+                "would write {} activities ({} open, unmatched)",
+                p.closed + p.open,
+                p.open
+            ),
+            Self::Done {
+                prepared: p,
+                sent: Some(s),
+                paused,
+            } => {
+                let mut line = format!(
+                    "wrote {} activities ({} new open, unmatched)",
+                    s.written + s.already,
+                    p.open
+                );
+                if s.failed > 0 {
+                    line.push_str(&format!(", {} refused by the CRM", s.failed));
+                }
+                if s.on_behalf_refused > 0 {
+                    line.push_str(&format!(
+                        ", {} as the integration user (acting on behalf refused)",
+                        s.on_behalf_refused
+                    ));
+                }
+                if let Some(why) = paused {
+                    line.push_str(&format!(", paused: {why}"));
+                }
+                line
+            }
         }
     }
 }
 
-pub async fn run(ctx: &RunCtx) -> WritebackOutcome {
-    if ctx.settings.writeback_enabled {
-        WritebackOutcome::NotInThisBuild
-    } else {
-        WritebackOutcome::Disabled
+pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
+    if !ctx.settings.writeback_enabled {
+        return Ok(WritebackOutcome::Disabled);
     }
+    let Some(crm) = ctx.source.writes() else {
+        return Ok(WritebackOutcome::NoWrites);
+    };
+    let rules = Rules {
+        enabled: true,
+        kinds: ctx.settings.writeback_kinds.clone(),
+        auto_sync_all_seats: ctx.settings.auto_sync_all_seats,
+        on_behalf_of_seat_holder: ctx.config.writeback.on_behalf_of_seat_holder,
+        matching: ctx.config.matching.clone(),
+    };
+    let prepared = ctx
+        .writer
+        .tx(move |tx| writeback::prepare(tx, &rules).map_err(EngineError::from))
+        .await?;
+    if ctx.dry_run {
+        return Ok(WritebackOutcome::Done {
+            prepared,
+            sent: None,
+            paused: None,
+        });
+    }
+    let (sent, paused) = match writeback::send_pending(&ctx.writer, crm).await {
+        Ok(s) => (s, None),
+        Err(WritebackError::Crm(e)) => (Sent::default(), Some(e.to_string())),
+        Err(WritebackError::Store(e)) => return Err(e.into()),
+        Err(WritebackError::WriterGone) => return Err(EngineError::WriterGone),
+    };
+    if prepared.open > 0 {
+        ctx.emitter.emit(Event::DataChanged(View::Unresolved));
+    }
+    Ok(WritebackOutcome::Done {
+        prepared,
+        sent: Some(sent),
+        paused,
+    })
 }

@@ -66,20 +66,21 @@ impl BlockingIndex {
                 name: a.name.clone(),
             });
         }
-        for c in contacts {
+        // Normalising is the costly part and independent per contact:
+        // done on every core, then the maps are filled in order.
+        for (c, keys) in contacts.iter().zip(contact_keys(contacts)) {
             let i = ix.contacts.len() as Idx;
             let account = c
                 .parentaccountid
                 .as_deref()
                 .and_then(|id| account_pos.get(id).copied());
-            if let Some(e) = c.email.as_deref().and_then(normalise::email) {
+            if let Some(e) = keys.email {
                 ix.by_email.entry(e).or_default().push(i);
             }
-            if let Some(p) = c.linkedin_url.as_deref().and_then(normalise::profile_slug) {
+            if let Some(p) = keys.profile {
                 ix.by_profile.entry(p).or_default().push(i);
             }
-            let name = normalise::person_name(&c.fullname);
-            if let Some(key) = family_key(&name) {
+            if let Some(key) = family_key(&keys.name) {
                 ix.by_family.entry(key).or_default().push(i);
             }
             if let Some(a) = account {
@@ -88,8 +89,16 @@ impl BlockingIndex {
             ix.contacts.push(IndexedContact {
                 contactid: c.contactid.clone(),
                 fullname: c.fullname.clone(),
-                name,
+                name: keys.name,
                 account,
+            });
+        }
+        // Equal names side by side: a scan scores each distinct name once.
+        for block in ix.by_family.values_mut() {
+            block.sort_by(|a, b| {
+                ix.contacts[*a as usize]
+                    .name
+                    .cmp(&ix.contacts[*b as usize].name)
             });
         }
         ix
@@ -101,4 +110,18 @@ pub fn family_key(name: &str) -> Option<String> {
     let (given, family) = normalise::given_and_family(name);
     let initial = given.chars().next()?;
     (!family.is_empty()).then(|| format!("{family} {initial}"))
+}
+
+struct ContactKeys {
+    name: String,
+    email: Option<String>,
+    profile: Option<String>,
+}
+
+fn contact_keys(contacts: &[Contact]) -> Vec<ContactKeys> {
+    super::par_map(contacts, |c| ContactKeys {
+        name: normalise::person_name(&c.fullname),
+        email: c.email.as_deref().and_then(normalise::email),
+        profile: c.linkedin_url.as_deref().and_then(normalise::profile_slug),
+    })
 }
