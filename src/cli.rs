@@ -226,6 +226,9 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Bench {
             which: BenchKind::Ui,
         }) => crate::ui::bench::run(),
+        Some(Command::Bench {
+            which: BenchKind::Pull,
+        }) => crate::engine::bench_pull::run(),
         Some(Command::Bench { .. }) => not_yet("bench"),
     }
 }

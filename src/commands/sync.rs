@@ -12,7 +12,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
 use crate::engine::dry_run::Snapshot;
-use crate::engine::{Command, Engine, ErrorClass, Event};
+use crate::engine::{Command, Engine, ErrorClass, Event, Options};
 use crate::store::runs::Outcome;
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
@@ -45,7 +45,11 @@ async fn once(dry_run: bool, config: Config, data_dir: &Path) -> ExitStatus {
         None
     };
     let engine_path = snapshot.as_ref().map_or(store_path.as_path(), |s| s.path());
-    let mut h = match Engine::start(config, engine_path) {
+    let options = Options {
+        data_dir: data_dir.to_path_buf(),
+        scheduled: false,
+    };
+    let mut h = match Engine::start_with(config, engine_path, options) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("navsync: {e}");

@@ -23,7 +23,7 @@ use super::writer::Writer;
 use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
 use crate::crm::Client;
-use crate::store::runs;
+use crate::store::runs::{self, Outcome, RunMode};
 
 /// How often the activity inbox is looked at.
 const INBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
@@ -43,6 +43,8 @@ pub(super) struct CommandLoop {
     pub store_path: PathBuf,
     /// The CRM client of the stored connection; `None` while not connected.
     pub client: Option<Client>,
+    /// Whether the schedule starts runs (see `Options::scheduled`).
+    pub scheduled: bool,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -79,7 +81,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.client.is_some() => {
+                _ = tokio::time::sleep(wait), if self.scheduled && self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -264,16 +266,42 @@ impl CommandLoop {
         Ok((writer, snap))
     }
 
+    /// A run task ended: announce it (see `run::RunCtx::finish`).
     async fn run_ended(
         &mut self,
         done: Result<Result<RunReport, EngineError>, tokio::task::JoinError>,
     ) {
-        match done {
-            Ok(Ok(report)) => {
-                tracing::info!(run = report.run_id, outcome = ?report.outcome, "{}", report.summary);
+        let report = match done {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => {
+                self.emitter.status(|s| s.running = None);
+                return self.internal_error(e);
             }
-            Ok(Err(e)) => self.internal_error(e),
-            Err(e) => self.internal_error(EngineError::RunPanicked(e.to_string())),
+            Err(e) => {
+                self.emitter.status(|s| s.running = None);
+                return self.internal_error(EngineError::RunPanicked(e.to_string()));
+            }
+        };
+        tracing::info!(run = report.run_id, outcome = ?report.outcome, "{}", report.summary);
+        if let Some(e) = &report.error {
+            self.emitter.error(e.clone());
+        }
+        let real = report.mode != RunMode::DryRun;
+        let last_sync = (report.outcome == Outcome::Ok && real).then(crate::store::now);
+        self.emitter.status(|s| {
+            s.running = None;
+            if last_sync.is_some() {
+                s.last_sync = last_sync;
+                s.last_error = None;
+            }
+        });
+        self.emitter.emit(Event::RunFinished {
+            run_id: report.run_id,
+            outcome: report.outcome,
+            summary: report.summary,
+        });
+        if real {
+            self.emitter.emit(Event::DataChanged(View::Sync));
         }
     }
 
@@ -305,10 +333,8 @@ impl CommandLoop {
     }
 
     fn publish_next_sync(&self) {
-        let next = self
-            .client
-            .is_some()
-            .then(|| schedule::rfc3339(self.next_sync));
+        let next =
+            (self.scheduled && self.client.is_some()).then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
     }
 
@@ -382,12 +408,7 @@ impl CommandLoop {
 
     fn internal_error(&self, e: EngineError) {
         tracing::error!("engine: {e}");
-        self.emitter.error(UserError {
-            class: ErrorClass::Other,
-            message: "navsync hit an internal problem".into(),
-            detail: e.to_string(),
-            next_step: "See the log file in the data dir; restart navsync if it persists".into(),
-        });
+        self.emitter.error(super::error::internal_error(&e));
     }
 }
 

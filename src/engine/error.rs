@@ -1,6 +1,7 @@
 //! Failures of the engine itself (not of the CRM, which become
 //! [`UserError`](super::UserError)s).
 
+use super::event::{ErrorClass, UserError};
 use super::writer::WriterGone;
 use crate::store::StoreError;
 
@@ -27,5 +28,15 @@ impl From<WriterGone> for EngineError {
 impl From<rusqlite::Error> for EngineError {
     fn from(e: rusqlite::Error) -> Self {
         Self::Store(e.into())
+    }
+}
+
+/// An engine failure as the user sees it: no CRM class, the log has more.
+pub fn internal_error(e: &EngineError) -> UserError {
+    UserError {
+        class: ErrorClass::Other,
+        message: "navsync hit an internal problem".into(),
+        detail: e.to_string(),
+        next_step: "See the log file in the data dir; restart navsync if it persists".into(),
     }
 }

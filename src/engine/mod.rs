@@ -3,6 +3,7 @@
 //! [`Event`]s plus a [`Status`] snapshot out.
 
 pub mod bench_match;
+pub mod bench_pull;
 mod client_events;
 pub mod command;
 mod command_loop;
@@ -59,6 +60,18 @@ pub struct EngineHandle {
 
 pub struct Engine;
 
+/// How an engine runs, besides its config and store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where the token cache lives. A dry run works on a copy of the store
+    /// in a temporary directory but signs in with the real cache.
+    pub data_dir: std::path::PathBuf,
+    /// Run by the schedule (every sync interval; at once when overdue).
+    /// Off for one-shot runs (`sync --once`, benchmarks), which only run
+    /// what they ask for.
+    pub scheduled: bool,
+}
+
 impl Engine {
     /// Opens the store at `store_path` as the single writer, closes runs a
     /// dead process left open, and starts the command loop on the current
@@ -66,17 +79,20 @@ impl Engine {
     /// store's directory. The engine stops on `Command::Shutdown` (or when
     /// every command sender is dropped); the event channel then closes.
     pub fn start(config: Config, store_path: &Path) -> Result<EngineHandle, EngineError> {
-        let data_dir = store_path.parent().unwrap_or(Path::new("."));
-        Self::start_in(config, data_dir, store_path)
+        let options = Options {
+            data_dir: store_path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            scheduled: true,
+        };
+        Self::start_with(config, store_path, options)
     }
 
-    /// [`start`](Self::start) with the data dir given apart from the store
-    /// (a dry run works on a copy of the store but the real token cache).
-    pub fn start_in(
+    /// [`start`](Self::start) with explicit [`Options`].
+    pub fn start_with(
         config: Config,
-        data_dir: &Path,
         store_path: &Path,
+        options: Options,
     ) -> Result<EngineHandle, EngineError> {
+        let data_dir = options.data_dir.as_path();
         let store = Store::open(store_path)?;
         let abandoned = runs::close_abandoned(store.conn())?;
         if abandoned > 0 {
@@ -114,6 +130,7 @@ impl Engine {
             emitter,
             store_path: store_path.to_path_buf(),
             client,
+            scheduled: options.scheduled,
             interval: eff.sync_interval,
             next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
         };

@@ -125,6 +125,9 @@ pub const TABLE_PHASES: [(Phase, Table); 4] = [
     (Phase::Contacts, Table::Contacts),
 ];
 
+type PendingWrite =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, super::EngineError>> + Send>>;
+
 /// Reads one table into its mirror.
 pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<TablePull, PullStop> {
     let delta = ctx
@@ -145,12 +148,29 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
         deleted: 0,
     };
     let started = Instant::now();
+    // The page being written while the next one downloads: at most one
+    // page in flight each way, so memory stays at two pages and SQLite's
+    // time hides behind the network's. Pages are committed in order (the
+    // writer is one FIFO thread).
+    let mut pending: Option<(PendingWrite, u64)> = None;
     loop {
         let next = tokio::select! {
             biased;
-            _ = ctx.cancel.cancelled() => return Err(PullStop::Cancelled),
+            _ = ctx.cancel.cancelled() => Err(ReadError::Cancelled),
             page = reader.next_page() => page,
         };
+        if let Some((write, rows)) = pending.take() {
+            let deleted = write.await?;
+            out.upserted += rows;
+            out.deleted += deleted;
+            let done = out.upserted + out.deleted;
+            let secs = started.elapsed().as_secs_f64();
+            ctx.progress(
+                phase,
+                done,
+                if secs > 0.0 { done as f64 / secs } else { 0.0 },
+            );
+        }
         let page = match next {
             Ok(Some(page)) => page,
             Ok(None) => break,
@@ -173,9 +193,8 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
         } else {
             None
         };
-        let deleted = ctx
-            .writer
-            .tx(move |tx| {
+        let write = ctx.writer.submit(move |s| {
+            s.transaction(|tx| {
                 for row in &page.rows {
                     mirror::upsert(tx, row)?;
                 }
@@ -191,16 +210,8 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
                 }
                 Ok::<_, super::EngineError>(deleted)
             })
-            .await?;
-        out.upserted += n_rows;
-        out.deleted += deleted;
-        let done = out.upserted + out.deleted;
-        let secs = started.elapsed().as_secs_f64();
-        ctx.progress(
-            phase,
-            done,
-            if secs > 0.0 { done as f64 / secs } else { 0.0 },
-        );
+        });
+        pending = Some((Box::pin(write), n_rows));
     }
     Ok(out)
 }

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::EngineError;
 use super::emit::Emitter;
+use super::error::internal_error;
 use super::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
 use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
 use super::settings::Effective;
@@ -110,7 +111,7 @@ pub async fn execute(
         Ok(()) => ctx.phases(&mut tables, &mut saved_counts).await,
         Err(stop) => Err(stop),
     };
-    ctx.finish(stop, tables, saved_counts).await
+    Ok(ctx.finish(stop, tables, saved_counts).await)
 }
 
 impl RunCtx {
@@ -241,27 +242,32 @@ impl RunCtx {
         }
     }
 
+    /// Records the run's end and returns what it did. Announcing it
+    /// (RunFinished, status, error) is the command loop's job, done after
+    /// it has seen this task end, so a SyncNow sent on RunFinished can
+    /// never find the old run still registered.
     async fn finish(
         self,
         stop: Result<WritebackOutcome, PullStop>,
         tables: Vec<(Table, TablePull)>,
         saved_counts: ReconcileCounts,
-    ) -> Result<RunReport, EngineError> {
+    ) -> RunReport {
         let totals = self.totals();
-        let (outcome, error, wb) = match stop {
-            Ok(wb) => (Outcome::Ok, None, Some(wb)),
-            Err(PullStop::Cancelled) => (Outcome::Cancelled, None, None),
-            Err(PullStop::Crm(e)) => (Outcome::Error, Some(e), None),
-            Err(PullStop::Engine(e)) => return Err(self.engine_failed(e).await),
+        let (outcome, error, from_crm, wb) = match stop {
+            Ok(wb) => (Outcome::Ok, None, false, Some(wb)),
+            Err(PullStop::Cancelled) => (Outcome::Cancelled, None, false, None),
+            Err(PullStop::Crm(e)) => (Outcome::Error, Some(e), true, None),
+            Err(PullStop::Engine(e)) => (Outcome::Error, Some(internal_error(&e)), false, None),
         };
         let summary = summary(self.dry_run, outcome, &tables, &saved_counts, wb, &totals);
         let (run_id, t, err, dry) = (self.run_id, totals.clone(), error.clone(), self.dry_run);
-        self.writer
+        let recorded = self
+            .writer
             .call(move |s| {
                 let kind = err.as_ref().map(|e| class_key(e.class));
                 let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
                 runs::finish(s.conn(), run_id, outcome, &t, rec)?;
-                if !dry {
+                if from_crm && !dry {
                     crate::store::connection::set_error(
                         s.conn(),
                         kind,
@@ -270,67 +276,25 @@ impl RunCtx {
                 }
                 Ok::<_, EngineError>(())
             })
-            .await?;
-        if let Some(e) = &error {
-            self.emitter.error(e.clone());
-        }
-        let last_sync = if outcome == Outcome::Ok && !self.dry_run {
-            Some(crate::store::now())
-        } else {
-            None
+            .await;
+        let error = match recorded {
+            Err(e) if error.is_none() => Some(internal_error(&e)),
+            _ => error,
         };
-        self.emitter.status(|s| {
-            s.running = None;
-            if last_sync.is_some() {
-                s.last_sync = last_sync;
-                s.last_error = None;
-            }
-        });
-        self.emitter.emit(Event::RunFinished {
-            run_id,
-            outcome,
-            summary: summary.clone(),
-        });
-        if !self.dry_run {
-            self.emitter.emit(Event::DataChanged(View::Sync));
-        }
-        Ok(RunReport {
+        RunReport {
             run_id,
             mode: self.mode,
-            outcome,
+            outcome: if error.is_some() && outcome == Outcome::Ok {
+                Outcome::Error
+            } else {
+                outcome
+            },
             summary,
             error,
             tables,
             saved: saved_counts,
             totals,
-        })
-    }
-
-    /// The store failed under the run: still close the run and tell.
-    async fn engine_failed(&self, e: EngineError) -> EngineError {
-        let run_id = self.run_id;
-        let detail = e.to_string();
-        let t = self.totals();
-        let _ = self
-            .writer
-            .call(move |s| {
-                runs::finish(
-                    s.conn(),
-                    run_id,
-                    Outcome::Error,
-                    &t,
-                    Some(("store", &detail)),
-                )
-                .map_err(EngineError::from)
-            })
-            .await;
-        self.emitter.status(|s| s.running = None);
-        self.emitter.emit(Event::RunFinished {
-            run_id,
-            outcome: Outcome::Error,
-            summary: format!("stopped: {e}"),
-        });
-        e
+        }
     }
 }
 

@@ -55,13 +55,32 @@ impl Writer {
         T: Send + 'static,
         E: From<WriterGone> + Send + 'static,
     {
+        self.submit(f).await
+    }
+
+    /// Queues `f` now and returns a future of its result, so the caller
+    /// can do other work (fetch the next page) while the store writes.
+    pub fn submit<T, E>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
+    where
+        T: Send + 'static,
+        E: From<WriterGone> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        self.jobs
+        let sent = self
+            .jobs
             .send(Box::new(move |s| {
                 let _ = tx.send(f(s));
             }))
-            .map_err(|_| WriterGone)?;
-        rx.await.map_err(|_| WriterGone)?
+            .is_ok();
+        async move {
+            if !sent {
+                return Err(WriterGone.into());
+            }
+            rx.await.map_err(|_| WriterGone)?
+        }
     }
 
     /// Like [`call`](Self::call) inside one transaction.

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use navsync::config::{Config, SecretSource};
-use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Phase};
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
@@ -135,8 +135,13 @@ impl Setup {
         self.dir.path().join("navsync.db")
     }
 
+    /// An engine that only runs when asked (no schedule).
     pub fn start(&self) -> EngineHandle {
-        Engine::start(self.config.clone(), &self.store_path()).unwrap()
+        let options = Options {
+            data_dir: self.dir.path().to_path_buf(),
+            scheduled: false,
+        };
+        Engine::start_with(self.config.clone(), &self.store_path(), options).unwrap()
     }
 
     pub fn store(&self) -> Store {
@@ -643,4 +648,148 @@ async fn a_table_the_user_cannot_read_is_reported_recorded_and_classed() {
     assert_eq!(conn.last_error_kind.as_deref(), Some("objects_unreadable"));
     drop(st);
     shutdown(h).await;
+}
+
+#[tokio::test]
+async fn a_429_wait_is_forwarded_and_counted() {
+    let s = setup(5).await;
+    s.sim.control().throttle_next(1, Duration::from_secs(1));
+    let mut h = s.start();
+    let events = run(&mut h, false).await;
+    assert!(
+        events.contains(&Event::Throttled {
+            retry_after: Duration::from_secs(1)
+        }),
+        "{events:?}"
+    );
+    assert_eq!(finished(&events).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(runs::recent(st.conn(), 1).unwrap()[0].throttle_waits, 1);
+    drop(st);
+    shutdown(h).await;
+}
+
+/// `navsync sync --once` as cron would run it, against the emulator.
+async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
+    let cfg = s.dir.path().join("config.toml");
+    let c = &s.config.crm;
+    std::fs::write(
+        &cfg,
+        format!(
+            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_SECRET\"\npage_size = 5\n[sync]\nauto_sync_all_seats = false\n",
+            s.sim.instance_url(),
+            s.sim.authority_url(),
+            c.tenant_id,
+            c.client_id
+        ),
+    )
+    .unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(s.dir.path())
+        .args(["sync", "--once"])
+        .args(extra)
+        .env("NAVSYNC_TEST_SECRET", SECRET)
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_once_runs_a_cycle_and_a_dry_run_changes_nothing() {
+    let s = setup(5).await;
+    let out = sync_once(&s, &[]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("imported 3 accounts, 9 leads"), "{stdout}");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains('\r'),
+        "no progress line off a terminal"
+    );
+
+    let won = json!({"statecode": 1, "statuscode": 3});
+    let ctl = s.sim.control();
+    ctl.update_row(
+        "opportunities",
+        &opp_id(0),
+        won.as_object().cloned().unwrap(),
+    )
+    .unwrap();
+    let path = s.store_path();
+    let before = (bytes(&path), bytes(&wal(&path)));
+    let crm_before = ctl.rows("opportunities");
+    let out = sync_once(&s, &["--dry-run"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("would remove 1 accounts, 3 leads"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (bytes(&path), bytes(&wal(&path))),
+        before,
+        "store bytes unchanged"
+    );
+    assert_eq!(ctl.rows("opportunities"), crm_before);
+
+    ctl.remove_privilege(APP, "prvReadAccount");
+    let out = sync_once(&s, &[]).await;
+    assert_eq!(out.status.code(), Some(6), "objects unreadable");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Next step"));
+}
+
+#[tokio::test]
+async fn a_due_engine_syncs_by_itself_once_and_schedules_the_next_run() {
+    let s = setup(5).await;
+    s.sim.control().set_latency(Duration::from_millis(30));
+    // Never synced, so due at once; no SyncNow is sent.
+    let mut h = Engine::start(s.config.clone(), &s.store_path()).unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(ev, Event::RunStarted { .. }) {
+            break;
+        }
+    }
+    // Never two runs at once.
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    let events = rest_of_run(&mut h, vec![Event::StatusChanged]).await;
+    assert!(
+        events.iter().any(|e| matches!(e, Event::ActionResult { ok: false, message } if message.contains("already running"))),
+        "{events:?}"
+    );
+    assert_eq!(finished(&events).0, Outcome::Ok);
+    let next = h
+        .status
+        .borrow()
+        .next_sync
+        .clone()
+        .expect("next run scheduled");
+    let next = chrono::DateTime::parse_from_rfc3339(&next).unwrap();
+    let in_a_day = chrono::Utc::now() + chrono::Duration::hours(24);
+    assert!(
+        (in_a_day - next.with_timezone(&chrono::Utc))
+            .num_seconds()
+            .abs()
+            < 120,
+        "{next}"
+    );
+    shutdown(h).await;
+    let st = s.store();
+    assert_eq!(
+        runs::recent(st.conn(), 10).unwrap().len(),
+        1,
+        "one run only"
+    );
 }
