@@ -229,6 +229,9 @@ fn run(cli: Cli) -> ExitStatus {
             which: BenchKind::Match,
         }) => crate::engine::bench_match::run(),
         Some(Command::Bench {
+            which: BenchKind::Writeback,
+        }) => crate::engine::bench_writeback::run(),
+        Some(Command::Bench {
             which: BenchKind::Ui,
         }) => crate::ui::bench::run(),
         Some(Command::Bench { .. }) => not_yet("bench"),

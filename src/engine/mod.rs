@@ -3,6 +3,7 @@
 //! [`Event`]s plus a [`Status`] snapshot out.
 
 pub mod bench_match;
+pub mod bench_writeback;
 pub mod command;
 mod command_loop;
 pub mod dry_run;

@@ -1,9 +1,12 @@
 //! Writeback and the unresolved queue against the emulator over HTTP:
 //! what the CRM ends up holding, and exactly once across a crash.
 
+use std::time::Duration;
+
 use navsync::config::ActivityKind;
+use navsync::crm::{AuthConfig, Client, ClientConfig, RetryPolicy, Secret, SecretSource};
 use navsync::engine::command::{NewContact, ResolveHow};
-use navsync::engine::writeback::{self, Rules, Sent};
+use navsync::engine::writeback::{self, CrmWrites, Rules, Sent};
 use navsync::engine::writer::Writer;
 use navsync::engine::{Answer, View, resolve};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
@@ -13,11 +16,11 @@ use navsync::store::{Store, audit, outbox, unresolved};
 use serde_json::{Value, json};
 
 use crate::rules::{self, ACME, ANA, U_ON};
-use crate::sim_crm::SimCrm;
 
 const APP: &str = "7a1f0c2e-0000-4000-8000-000000000001";
 const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
+const SECRET: &str = "emulator-secret";
 
 // Two tests below are ignored: the emulator names the task's regarding
 // navigation property `regardingobjectid_contact`, Dataverse (and so
@@ -52,7 +55,7 @@ fn tenant() -> Tenant {
         identity: Identity {
             tenant_id: TENANT.into(),
             client_id: CLIENT.into(),
-            client_secret: "emulator-secret".into(),
+            client_secret: SECRET.into(),
             application_user_id: APP.into(),
             admin_user_id: U_ON.into(),
         },
@@ -75,11 +78,38 @@ fn tenant() -> Tenant {
     }
 }
 
+/// The crm client on the emulator, with short test timeouts.
+fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> Client {
+    Client::new(ClientConfig {
+        instance_url: url::Url::parse(instance_url).unwrap(),
+        authority_url: url::Url::parse(authority_url).unwrap(),
+        tenant_id: TENANT.into(),
+        client_id: CLIENT.into(),
+        auth: AuthConfig::ClientSecret(SecretSource::Inline(Secret::new(SECRET.to_string()))),
+        token_cache_path: cache.join("token-cache.json"),
+        max_concurrency: 4,
+        page_size: 100,
+        lang: navsync::config::Lang::En,
+        user_agent: "navsync-test".into(),
+        retry: RetryPolicy {
+            max_retries: 2,
+            min_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(50),
+            max_throttle_wait: Duration::from_secs(2),
+            max_throttle_waits: 3,
+        },
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(20),
+        refresh_margin: Duration::from_secs(0),
+    })
+    .unwrap()
+}
+
 struct World {
     _dir: tempfile::TempDir,
     dir_path: std::path::PathBuf,
     sim: SimServer,
-    crm: SimCrm,
+    crm: Client,
     writer: Writer,
     seat_on: i64,
 }
@@ -90,13 +120,7 @@ async fn world() -> World {
     let sim = navsync::sim::start(tenant(), SimConfig::default())
         .await
         .unwrap();
-    let crm = SimCrm::connect(
-        &sim.instance_url(),
-        &sim.token_url(),
-        CLIENT,
-        "emulator-secret",
-    )
-    .await;
+    let crm = client(&sim.instance_url(), &sim.authority_url(), dir.path());
     World {
         dir_path: dir.path().to_path_buf(),
         _dir: dir,
@@ -115,14 +139,18 @@ impl World {
             .unwrap()
     }
 
+    /// Imports and decides in one transaction, as the engine does.
     async fn import(&self, acts: Vec<navsync::store::activities::NewActivity>, r: Rules) {
-        self.store(move |s| {
-            for a in &acts {
-                activities::insert(s.conn(), a).unwrap();
-            }
-            writeback::prepare(s.conn(), &r).unwrap();
-        })
-        .await;
+        self.writer
+            .tx(move |tx| {
+                for a in &acts {
+                    activities::insert(tx, a)?;
+                }
+                writeback::prepare(tx, &r)?;
+                Ok::<_, writeback::WritebackError>(())
+            })
+            .await
+            .unwrap();
     }
 
     async fn activity(&self, ext: &'static str) -> activities::Activity {
@@ -440,7 +468,7 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
         .args(["--ignored", "--exact", "e2e::crash_child", "--nocapture"])
         .env(CHILD, &dir)
         .env("SIM_URL", sim.instance_url())
-        .env("SIM_TOKEN_URL", sim.token_url())
+        .env("SIM_AUTHORITY", sim.authority_url())
         .output()
         .await
         .unwrap();
@@ -461,13 +489,7 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
         "the commit never happened"
     );
     let writer = Writer::spawn(store).unwrap();
-    let crm = SimCrm::connect(
-        &sim.instance_url(),
-        &sim.token_url(),
-        CLIENT,
-        "emulator-secret",
-    )
-    .await;
+    let crm = client(&sim.instance_url(), &sim.authority_url(), &dir);
     let sent = writeback::send_pending(&writer, &crm).await.unwrap();
     assert_eq!(
         (sent.written, sent.already, sent.failed),
@@ -492,15 +514,15 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
 
 /// Wraps the emulator client: dies right after the CRM answered the first
 /// change set, before writeback can commit what it learnt.
-struct DieAfterSend(SimCrm);
+struct DieAfterSend(Client);
 
-impl navsync::engine::writeback::CrmWrites for DieAfterSend {
+impl CrmWrites for DieAfterSend {
     fn create_all<'a>(
         &'a self,
         creates: &'a [writeback::Create],
     ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
         Box::pin(async move {
-            let r = self.0.create_all(creates).await;
+            let r = CrmWrites::create_all(&self.0, creates).await;
             eprintln!("child: the CRM answered {r:?}; dying before the commit");
             std::process::abort();
         })
@@ -512,7 +534,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         'a,
         Result<Vec<Result<(), writeback::WriteError>>, writeback::WriteError>,
     > {
-        self.0.create_each(creates)
+        CrmWrites::create_each(&self.0, creates)
     }
     fn update<'a>(
         &'a self,
@@ -520,7 +542,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         id: &'a str,
         body: &'a Value,
     ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
-        self.0.update(set, id, body)
+        CrmWrites::update(&self.0, set, id, body)
     }
     fn search_contacts<'a>(
         &'a self,
@@ -529,7 +551,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         'a,
         Result<Vec<navsync::engine::event::ContactHit>, writeback::WriteError>,
     > {
-        self.0.search_contacts(q)
+        CrmWrites::search_contacts(&self.0, q)
     }
 }
 
@@ -538,10 +560,52 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
 async fn crash_child() {
     let dir = std::env::var_os(CHILD).expect("run only by its parent test");
     let url = std::env::var("SIM_URL").unwrap();
-    let token = std::env::var("SIM_TOKEN_URL").unwrap();
+    let authority = std::env::var("SIM_AUTHORITY").unwrap();
     let store = Store::open(&navsync::paths::store_file(std::path::Path::new(&dir))).unwrap();
     let writer = Writer::spawn(store).unwrap();
-    let crm = DieAfterSend(SimCrm::connect(&url, &token, CLIENT, "emulator-secret").await);
+    let crm = DieAfterSend(client(&url, &authority, std::path::Path::new(&dir)));
     let _ = writeback::send_pending(&writer, &crm).await;
     unreachable!("the wrapper aborts the process");
+}
+
+#[tokio::test]
+async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
+    use navsync::engine::{Command, Engine, ErrorClass, Event};
+    let dir = tempfile::tempdir().unwrap();
+    drop(rules::seeded(dir.path()));
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = Engine::start(navsync::config::Config::default(), &path).unwrap();
+    let wait = Duration::from_secs(5);
+    let mut next = async || {
+        tokio::time::timeout(wait, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    h.commands
+        .send(Command::SkipUnresolved {
+            activity_id: 42,
+            skip: true,
+        })
+        .unwrap();
+    match next().await {
+        Event::ActionResult { ok: false, message } => {
+            assert!(message.contains("not in the unresolved queue"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    h.commands
+        .send(Command::SearchContacts {
+            request_id: 7,
+            query: "ana".into(),
+        })
+        .unwrap();
+    loop {
+        match next().await {
+            Event::Error(e) => break assert_eq!(e.class, ErrorClass::Connection),
+            Event::StatusChanged => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+    h.commands.send(Command::Shutdown).unwrap();
 }
