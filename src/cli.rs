@@ -212,19 +212,14 @@ fn run(cli: Cli) -> ExitStatus {
     };
     match cli.command {
         None => crate::ui::run(config, &data_dir),
-        Some(Command::Demo(_)) => {
-            println!(
-                "navsync demo: the built-in Dynamics 365 emulator and the console arrive with their issues; nothing to run yet."
-            );
-            ExitStatus::Ok
-        }
-        Some(Command::Status { .. }) => not_yet("status"),
+        Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
+        Some(Command::Status { json }) => crate::commands::status::run(json, &data_dir),
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
-        Some(Command::Connect) => not_yet("connect"),
-        Some(Command::Disconnect { .. }) => not_yet("disconnect"),
+        Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
+        Some(Command::Disconnect { purge }) => crate::commands::disconnect::run(purge, &data_dir),
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
         Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
-        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Sim(a)) => crate::sim::cli::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,
         }) => crate::engine::bench_match::run(),

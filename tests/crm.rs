@@ -1,9 +1,19 @@
 //! The Dataverse client against the emulator over real HTTP on 127.0.0.1.
 
+#[path = "crm/auth.rs"]
+mod auth;
+#[path = "crm/cli.rs"]
+mod cli;
+#[path = "crm/connect.rs"]
+mod connect;
+#[path = "crm/device.rs"]
+mod device;
 #[path = "crm/faults.rs"]
 mod faults;
 #[path = "crm/fixture.rs"]
 mod fixture;
+#[path = "crm/metadata.rs"]
+mod metadata;
 #[path = "crm/read.rs"]
 mod read;
 #[path = "crm/write.rs"]

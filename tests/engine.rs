@@ -5,6 +5,8 @@
 mod fixtures;
 #[path = "engine/headless.rs"]
 mod headless;
+#[path = "engine/pull.rs"]
+mod pull;
 #[path = "engine/reconcile.rs"]
 mod reconcile;
 #[path = "engine/service.rs"]

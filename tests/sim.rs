@@ -7,6 +7,8 @@ mod fixture;
 mod auth;
 #[path = "sim/batch.rs"]
 mod batch;
+#[path = "sim/cli.rs"]
+mod cli;
 #[path = "sim/device.rs"]
 mod device;
 #[path = "sim/faults.rs"]

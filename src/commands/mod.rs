@@ -1,5 +1,9 @@
 //! Headless subcommands, one module each; `cli` parses and dispatches here.
 
 pub mod activities;
+pub mod connect;
+pub mod demo;
+pub mod disconnect;
 pub mod seats;
+pub mod status;
 pub mod sync;

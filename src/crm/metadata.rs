@@ -250,20 +250,22 @@ impl Client {
             .collect())
     }
 
-    /// Whether `entity` (logical name) has the attribute `column`, e.g.
-    /// contact `new_linkedinprofileurl`.
-    pub async fn has_attribute(&self, entity: &str, column: &Column) -> Result<bool, CrmError> {
-        let entity = Column::new(entity)?;
-        let path = format!(
-            "EntityDefinitions(LogicalName={})/Attributes?$select=LogicalName&$filter={}",
-            encode(&Literal::from(entity.as_str()).to_string()),
-            encode(Filter::eq(&Column::new("LogicalName")?, column.as_str()).as_str())
-        );
-        #[derive(Deserialize)]
-        struct A {}
-        match self.get_json::<Values<A>>(&path, None).await {
-            Ok(v) => Ok(!v.value.is_empty()),
-            Err(e) if e.is_not_found() => Ok(false),
+    /// Whether the table behind `entity_set` has `column` (e.g. contacts
+    /// `new_linkedinprofileurl`, a custom column only some tenants have).
+    /// Asks for that one column of one row: Dataverse refuses (400) a
+    /// `$select` naming a property the table does not have.
+    pub async fn has_column(&self, entity_set: &str, column: &Column) -> Result<bool, CrmError> {
+        let set = Column::new(entity_set)?;
+        let path = query_path(set.as_str(), &[column.as_str()], None, Some(1));
+        match self
+            .get_json::<serde_json::Value>(&path, Some(set.as_str()))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(CrmError::Api {
+                status: Some(400 | 404),
+                ..
+            }) => Ok(false),
             Err(e) => Err(e),
         }
     }

@@ -17,6 +17,7 @@
 
 mod auth;
 mod batch;
+pub mod checks;
 mod client;
 mod config;
 mod error;
@@ -39,3 +40,4 @@ pub use metadata::{MoneyColumn, OptionValue, Organization, Solution, WhoAmI};
 pub use odata::{Column, Filter, Literal};
 pub use read::{DeltaToken, Page, Read};
 pub use secret::{Secret, SecretSource};
+pub use token_cache::forget_tokens;

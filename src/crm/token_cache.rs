@@ -109,11 +109,7 @@ impl TokenCache {
 
     /// Forgets every cached token (disconnect).
     pub(crate) fn clear(&self) -> Result<(), CrmError> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(self.err(format!("cannot remove: {e}"))),
-        }
+        forget_tokens(&self.path)
     }
 
     fn err(&self, detail: String) -> CrmError {
@@ -121,5 +117,17 @@ impl TokenCache {
             path: self.path.clone(),
             detail,
         }
+    }
+}
+
+/// Removes the token cache at `path` (disconnect), if there is one.
+pub fn forget_tokens(path: &Path) -> Result<(), CrmError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(CrmError::TokenCache {
+            path: path.to_path_buf(),
+            detail: format!("cannot remove: {e}"),
+        }),
     }
 }

@@ -3,6 +3,7 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
+use super::pull::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,15 +13,16 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::command::Command;
+use super::crm_source::ClientSource;
 use super::dry_run::Snapshot;
 use super::emit::Emitter;
 use super::event::{ErrorClass, Event, UserError, View};
-use super::pull::CrmSource;
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
 use super::{Answer, EngineError, import, resolve, schedule, seats};
 use crate::config::Config;
+use crate::crm::Client;
 use crate::store::runs;
 
 /// How often the activity inbox is looked at.
@@ -39,8 +41,8 @@ pub(super) struct CommandLoop {
     pub writer: Writer,
     pub emitter: Emitter,
     pub store_path: PathBuf,
-    /// The CRM the pull reads; `None` while no connection can give one.
-    pub source: Option<Arc<dyn CrmSource>>,
+    /// The CRM client of the stored connection; `None` while not connected.
+    pub client: Option<Client>,
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
@@ -77,7 +79,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.source.is_some() => {
+                _ = tokio::time::sleep(wait), if self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -192,9 +194,34 @@ impl CommandLoop {
 
     /// Starts a run task, or says why not.
     async fn start_run(&mut self, dry_run: bool) -> Option<Running> {
-        let Some(source) = self.source.clone() else {
+        let Some(client) = self.client.clone() else {
             self.emitter.error(not_connected());
             return None;
+        };
+        let config = self.config.clone();
+        let settings = match self
+            .writer
+            .call(move |s| settings::effective(s.conn(), &config).map_err(EngineError::from))
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                self.internal_error(e);
+                return None;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let source = match ClientSource::new(
+            client.with_cancel(cancel.clone()),
+            self.config.lang,
+            settings.won_value_field.as_deref(),
+        ) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return None;
+            }
         };
         let (writer, snapshot) = if dry_run {
             match self.dry_run_writer().await {
@@ -210,9 +237,9 @@ impl CommandLoop {
         if !dry_run {
             self.advance_schedule();
         }
-        let cancel = CancellationToken::new();
         let task = tokio::spawn(run::execute(
             self.config.clone(),
+            settings,
             writer,
             self.emitter.clone(),
             cancel.clone(),
@@ -279,7 +306,7 @@ impl CommandLoop {
 
     fn publish_next_sync(&self) {
         let next = self
-            .source
+            .client
             .is_some()
             .then(|| schedule::rfc3339(self.next_sync));
         self.emitter.status(|s| s.next_sync = next);
@@ -304,9 +331,17 @@ impl CommandLoop {
         F: FnOnce(Writer, Arc<dyn CrmSource>, Emitter) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
-        let Some(source) = self.source.clone() else {
+        let Some(client) = self.client.clone() else {
             self.emitter.error(not_connected());
             return;
+        };
+        let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                self.emitter
+                    .error(super::user_error::user_error(&e, self.config.lang));
+                return;
+            }
         };
         if source.writes().is_none() {
             self.emitter.action(

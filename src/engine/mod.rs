@@ -4,8 +4,11 @@
 
 pub mod bench_match;
 pub mod bench_writeback;
+mod client_events;
 pub mod command;
 mod command_loop;
+pub mod connection;
+pub mod crm_source;
 pub mod dry_run;
 mod emit;
 mod error;
@@ -18,6 +21,7 @@ pub mod run;
 pub mod schedule;
 pub mod seats;
 pub mod settings;
+pub mod user_error;
 pub mod writeback;
 mod writeback_phase;
 pub mod writer;
@@ -32,7 +36,8 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::Config;
-use crate::store::{self, Store, connection, runs};
+use crate::crm;
+use crate::store::{self, Store, runs};
 
 /// The engine's answer to a workspace command (seats, import, resolve):
 /// the sentence for the user and the view whose rows changed, if any.
@@ -58,9 +63,21 @@ pub struct Engine;
 impl Engine {
     /// Opens the store at `store_path` as the single writer, closes runs a
     /// dead process left open, and starts the command loop on the current
-    /// tokio runtime. The engine stops on `Command::Shutdown` (or when every
-    /// command sender is dropped); the event channel then closes.
+    /// tokio runtime (call it inside one). The data dir (token cache) is the
+    /// store's directory. The engine stops on `Command::Shutdown` (or when
+    /// every command sender is dropped); the event channel then closes.
     pub fn start(config: Config, store_path: &Path) -> Result<EngineHandle, EngineError> {
+        let data_dir = store_path.parent().unwrap_or(Path::new("."));
+        Self::start_in(config, data_dir, store_path)
+    }
+
+    /// [`start`](Self::start) with the data dir given apart from the store
+    /// (a dry run works on a copy of the store but the real token cache).
+    pub fn start_in(
+        config: Config,
+        data_dir: &Path,
+        store_path: &Path,
+    ) -> Result<EngineHandle, EngineError> {
         let store = Store::open(store_path)?;
         let abandoned = runs::close_abandoned(store.conn())?;
         if abandoned > 0 {
@@ -69,11 +86,27 @@ impl Engine {
                 "closed sync runs left open by a process that ended"
             );
         }
-        let initial = initial_status(&store)?;
+        let mut initial = initial_status(&store)?;
         let eff = settings::effective(store.conn(), &config)?;
         let last_start = runs::last_started(store.conn())?;
         let writer = writer::Writer::spawn(store)?;
+        let client = if initial.connected {
+            match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    initial.last_error = Some(user_error::user_error(&e, config.lang));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let (emitter, events, status) = emit::Emitter::new(initial);
+        let client = client.map(|c| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(client_events::forward(rx, emitter.clone()));
+            c.with_events(tx)
+        });
         let (commands, rx) = mpsc::unbounded_channel();
         let now = chrono::Utc::now();
         let core = command_loop::CommandLoop {
@@ -81,7 +114,7 @@ impl Engine {
             writer,
             emitter,
             store_path: store_path.to_path_buf(),
-            source: None,
+            client,
             interval: eff.sync_interval,
             next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
         };
@@ -96,10 +129,10 @@ impl Engine {
 
 /// The status a fresh engine starts from, read from the store.
 fn initial_status(store: &Store) -> store::Result<Status> {
-    let conn = connection::get(store.conn())?;
+    let conn = store::connection::get(store.conn())?;
     let connected = conn
         .as_ref()
-        .is_some_and(|c| c.state == connection::ConnState::Connected);
+        .is_some_and(|c| c.state == store::connection::ConnState::Connected);
     Ok(Status {
         connected,
         instance_url: conn.as_ref().map(|c| c.instance_url.clone()),

@@ -39,6 +39,7 @@ use super::event::{Event, Phase, UserError};
 use super::run::RunCtx;
 use crate::store::mirror::{self, Row, Table};
 use crate::store::runs::RunTotals;
+use crate::store::settings::CrmChoices;
 
 /// One page of a table read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,6 +76,9 @@ pub trait CrmSource: Send + Sync {
     fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
     /// Requests, retries and 429 waits so far, for the run record.
     fn totals(&self) -> RunTotals;
+    /// The setting choices read from the CRM's metadata: sales stages and
+    /// the opportunity's money columns, each list led by "Not sure".
+    fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>>;
     /// The same connection's writes (writeback, the unresolved queue);
     /// `None` for a read-only source.
     fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {

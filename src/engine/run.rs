@@ -3,6 +3,7 @@
 //! in order (RunStarted, then per phase PhaseStarted / Progress /
 //! PhaseFinished, then RunFinished with a one-line summary).
 
+use crate::config::Config;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -11,10 +12,9 @@ use super::EngineError;
 use super::emit::Emitter;
 use super::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
 use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
-use super::settings::{self, Effective};
+use super::settings::Effective;
 use super::writeback_phase::{self, WritebackOutcome};
 use super::writer::Writer;
-use crate::config::Config;
 use crate::store::mirror::{self, Table};
 use crate::store::runs::{self, Outcome, RunMode, RunTotals};
 use crate::store::saved::{self, ReconcileCounts};
@@ -53,16 +53,15 @@ pub struct RunReport {
 /// on it except wording and what is recorded outside the copy.
 pub async fn execute(
     config: Arc<Config>,
+    settings: Effective,
     writer: Writer,
     emitter: Emitter,
     cancel: CancellationToken,
     source: Arc<dyn CrmSource>,
     dry_run: bool,
 ) -> Result<RunReport, EngineError> {
-    let run_config = config.clone();
-    let (settings, mode, run_id) = writer
+    let (mode, run_id, have_choices) = writer
         .call(move |s| {
-            let eff = settings::effective(s.conn(), &config)?;
             let mut all_tracked = true;
             for t in Table::ALL {
                 all_tracked &= mirror::delta_link(s.conn(), t)?.is_some();
@@ -75,11 +74,12 @@ pub async fn execute(
                 RunMode::Full
             };
             let id = runs::start(s.conn(), mode)?;
-            Ok::<_, EngineError>((eff, mode, id))
+            let have_choices = crate::store::settings::crm_choices(s.conn())?.is_some();
+            Ok::<_, EngineError>((mode, id, have_choices))
         })
         .await?;
     let ctx = RunCtx {
-        config: run_config,
+        config,
         writer,
         emitter,
         cancel,
@@ -106,11 +106,43 @@ pub async fn execute(
 
     let mut tables = Vec::new();
     let mut saved_counts = ReconcileCounts::default();
-    let stop = ctx.phases(&mut tables, &mut saved_counts).await;
+    let stop = match ctx.refresh_choices(have_choices).await {
+        Ok(()) => ctx.phases(&mut tables, &mut saved_counts).await,
+        Err(stop) => Err(stop),
+    };
     ctx.finish(stop, tables, saved_counts).await
 }
 
 impl RunCtx {
+    /// Reads the setting choices from the CRM's metadata on full runs and
+    /// when none are cached, so an incremental run with no change stays at
+    /// one request per table.
+    async fn refresh_choices(&self, have_choices: bool) -> Result<(), PullStop> {
+        if have_choices && self.mode == RunMode::Incremental {
+            return Ok(());
+        }
+        let choices = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => return Err(PullStop::Cancelled),
+            c = self.source.choices() => c,
+        };
+        let choices = match choices {
+            Ok(c) => c,
+            Err(pull::ReadError::Cancelled) => return Err(PullStop::Cancelled),
+            Err(pull::ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
+        };
+        self.writer
+            .call(move |s| {
+                crate::store::settings::set_crm_choices(s.conn(), &choices)
+                    .map_err(EngineError::from)
+            })
+            .await?;
+        if !self.dry_run {
+            self.emitter.emit(Event::DataChanged(View::Settings));
+        }
+        Ok(())
+    }
+
     /// The phases in order; stops at the first that cannot go on.
     async fn phases(
         &self,

@@ -59,7 +59,7 @@
 
 pub mod auth;
 mod batch;
-
+pub mod cli;
 mod control;
 mod control_http;
 mod filter;

@@ -197,10 +197,18 @@ pub static ENTITIES: &[EntityDef] = &[
             AUDIT[1],
             AUDIT[2],
             AUDIT[3],
-            lk("regardingobjectid_contact", "regardingobjectid", "contacts"),
-            lk("regardingobjectid_account", "regardingobjectid", "accounts"),
             lk(
-                "regardingobjectid_opportunity",
+                "regardingobjectid_contact_task",
+                "regardingobjectid",
+                "contacts",
+            ),
+            lk(
+                "regardingobjectid_account_task",
+                "regardingobjectid",
+                "accounts",
+            ),
+            lk(
+                "regardingobjectid_opportunity_task",
                 "regardingobjectid",
                 "opportunities",
             ),

@@ -165,6 +165,18 @@ impl App {
         self.apply(fx);
     }
 
+    /// The mouse wheel (with `ConsoleOptions::mouse`) moves like ↑/↓ in
+    /// whatever has the keys.
+    pub fn scroll(&mut self, down: bool) {
+        let action = if down { Action::Down } else { Action::Up };
+        let mut fx = Effects::default();
+        match &mut self.popup {
+            Some(p) => p.component().update(action, &mut fx),
+            None => self.update(action, &mut fx),
+        }
+        self.apply(fx);
+    }
+
     /// App-wide actions; the rest go to the current tab.
     pub fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
@@ -241,7 +253,15 @@ impl App {
     pub fn on_event(&mut self, ev: Event) {
         self.sync.on_event(&ev);
         match ev {
-            Event::DataChanged(view) => self.pending_loads.push(Load::View(view)),
+            Event::DataChanged(view) => {
+                self.pending_loads.push(Load::View(view));
+                // Candidates and the activity may have changed as well.
+                if view == View::Unresolved
+                    && let Some(row) = self.unresolved.selected_row()
+                {
+                    self.pending_loads.push(Load::Detail(row.activity_id));
+                }
+            }
             Event::RunFinished {
                 outcome, summary, ..
             } => {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
@@ -63,6 +63,11 @@ pub async fn run(
                     dirty = true;
                 }
                 Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(TermEvent::Mouse(m))) => match m.kind {
+                    MouseEventKind::ScrollDown => { app.scroll(true); dirty = true; }
+                    MouseEventKind::ScrollUp => { app.scroll(false); dirty = true; }
+                    _ => {}
+                },
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::Quit),

@@ -74,7 +74,7 @@ const GLOBAL: &[Binding] = &[
     key(
         ':',
         ":",
-        "command line (:sync :connect :disconnect :seats :queue :q)",
+        "command: :sync :connect :disconnect :seats :queue :q",
         Action::CommandLine,
     ),
     key('q', "q", "quit", Action::Quit),
@@ -127,22 +127,32 @@ const CONNECTION: &[Binding] = &[
     key(
         'c',
         "c",
-        "connect (device code or client secret)",
+        "connect: device code or client secret",
         Action::Connect,
     ),
-    key('r', "r", "re-run the prerequisite checks", Action::Recheck),
+    key(
+        'r',
+        "r",
+        "re-check: run the prerequisite checks again",
+        Action::Recheck,
+    ),
     key('d', "d", "disconnect", Action::Disconnect),
     key(
         'D',
         "D",
-        "disconnect and clean up all imported CRM data",
+        "purge: disconnect and clean up all imported CRM data",
         Action::DisconnectPurge,
     ),
 ];
 
 const SYNC: &[Binding] = &[
     key('s', "s", "sync now", Action::SyncNow),
-    key('c', "c", "cancel the running sync", Action::CancelSync),
+    key(
+        'c',
+        "c",
+        "cancel: stop the running sync",
+        Action::CancelSync,
+    ),
     key(
         'd',
         "d",
@@ -152,22 +162,32 @@ const SYNC: &[Binding] = &[
 ];
 
 const SEATS: &[Binding] = &[
-    key(' ', "Space", "mark / unmark the row", Action::Mark),
-    key('a', "a", "mark all (visible after filter)", Action::MarkAll),
+    key(' ', "Space", "mark: toggle the row", Action::Mark),
+    key(
+        'a',
+        "a",
+        "mark all: every row the filter shows",
+        Action::MarkAll,
+    ),
     key('A', "A", "clear marks", Action::ClearMarks),
     key(
         'e',
         "e",
-        "enable sync (marked rows or this one)",
+        "enable: CRM sync on for the marked rows or this one",
         Action::EnableSync,
     ),
     key(
         'x',
         "x",
-        "disable sync (marked rows or this one)",
+        "disable: CRM sync off for the marked rows or this one",
         Action::DisableSync,
     ),
-    key('n', "n", "assign seats from CRM users", Action::AssignSeats),
+    key(
+        'n',
+        "n",
+        "assign: seats from CRM users",
+        Action::AssignSeats,
+    ),
     key('/', "/", "filter", Action::Filter),
 ];
 
@@ -175,7 +195,7 @@ const UNRESOLVED: &[Binding] = &[
     special(
         KeyCode::Enter,
         "Enter",
-        "link to the chosen candidate",
+        "link: to the chosen candidate",
         Action::Resolve,
     ),
     quiet(special(
@@ -184,27 +204,42 @@ const UNRESOLVED: &[Binding] = &[
         "previous candidate",
         Action::Left,
     )),
-    special(KeyCode::Right, "←/→", "choose candidate", Action::Right),
-    key('/', "/", "search the CRM for a contact", Action::SearchCrm),
+    special(
+        KeyCode::Right,
+        "←/→",
+        "candidate: choose the next one",
+        Action::Right,
+    ),
+    key('/', "/", "search: the CRM for a contact", Action::SearchCrm),
     key(
         'c',
         "c",
-        "create the contact in the CRM",
+        "create: the contact in the CRM",
         Action::CreateContact,
     ),
-    key('s', "s", "skip / bring back", Action::Skip),
-    key('f', "f", "filter the queue", Action::Filter),
+    key('s', "s", "skip: or bring back", Action::Skip),
+    key('f', "f", "filter: the queue", Action::Filter),
 ];
 
 const SETTINGS: &[Binding] = &[
     quiet(special(KeyCode::Left, "←", "previous choice", Action::Left)),
-    special(KeyCode::Right, "←/→", "change the choice", Action::Right),
-    quiet(key(' ', "Space", "change the choice", Action::Right)),
-    special(KeyCode::Enter, "Enter", "apply the change", Action::Apply),
+    special(
+        KeyCode::Right,
+        "←/→",
+        "choose: the next choice",
+        Action::Right,
+    ),
+    quiet(key(' ', "Space", "choose: the next choice", Action::Right)),
+    special(KeyCode::Enter, "Enter", "apply: the change", Action::Apply),
 ];
 
 const LOG: &[Binding] = &[
-    key('l', "l", "cycle the level filter", Action::CycleLevel),
+    key(
+        'l',
+        "l",
+        "level: cycle the level filter",
+        Action::CycleLevel,
+    ),
     key('/', "/", "filter", Action::Filter),
 ];
 

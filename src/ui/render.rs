@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::action::Tab;
+use super::action::{Action, Tab};
 use super::app::App;
-use super::format::relative_and_absolute;
+use super::format::{parse_time, relative};
 use super::keymap;
 
 /// The smallest screen the console is laid out for.
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             demo,
         );
     }
-    frame.render_widget(Paragraph::new(header_line(app)), header);
+    frame.render_widget(Paragraph::new(header_line(app, area.width)), header);
     frame.render_widget(Paragraph::new(tab_line(app)), tabs);
     // The tab and popup draw with `&mut self` (table offsets), so the
     // context cannot borrow the app: it gets a copy of the status.
@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             message,
         );
     }
-    frame.render_widget(Paragraph::new(hint_line(app)), footer);
+    frame.render_widget(Paragraph::new(hint_line(app, area.width)), footer);
     if let Some(p) = &mut app.popup {
         p.component().render(frame, body, &ctx);
     }
@@ -85,11 +85,15 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text), area);
 }
 
-fn header_line(app: &App) -> Line<'static> {
+/// Below this width the header drops to its compact form.
+const WIDE: u16 = 110;
+
+fn header_line(app: &App, width: u16) -> Line<'static> {
     let t = app.theme;
     let st = &app.status;
+    let wide = width >= WIDE;
     let sep = || Span::styled(" │ ", t.dim());
-    let instance = st
+    let host = st
         .instance_url
         .as_deref()
         .map(|u| {
@@ -98,39 +102,48 @@ fn header_line(app: &App) -> Line<'static> {
                 .to_string()
         })
         .unwrap_or_else(|| "no CRM".into());
-    let badge = if st.connected {
+    // Compact: the organisation's own label ("contoso" of contoso.crm4...).
+    let instance = if wide {
+        host
+    } else {
+        host.split('.').next().unwrap_or_default().to_string()
+    };
+    let badge = if let Some(r) = &st.running {
+        let spin = SPINNER[app.tick % SPINNER.len()];
+        if wide {
+            Span::styled(format!("{spin} Syncing {}", r.phase.label()), t.warn())
+        } else {
+            Span::styled(format!("{spin} Syncing"), t.warn())
+        }
+    } else if st.connected {
         Span::styled("● Connected", t.ok())
     } else if st.last_error.is_some() {
         Span::styled("✘ Error", t.error())
     } else {
         Span::styled("○ Disconnected", t.warn())
     };
-    let last = st
-        .last_sync
-        .as_deref()
-        .map(|s| relative_and_absolute(app.now(), s))
-        .unwrap_or_else(|| "never".into());
-    let mut spans = vec![
+    let last = match st.last_sync.as_deref().and_then(parse_time) {
+        Some(at) if wide => format!(
+            "last sync {} ({})",
+            relative(app.now(), at),
+            at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        Some(at) => format!(
+            "synced {} ({})",
+            relative(app.now(), at),
+            at.format("%m-%d %H:%M UTC")
+        ),
+        None => "never synced".into(),
+    };
+    Line::from(vec![
         Span::styled("navsync", t.title()),
         sep(),
         Span::raw(instance),
         sep(),
         badge,
         sep(),
-        Span::raw(format!("last sync {last}")),
-    ];
-    if let Some(r) = &st.running {
-        spans.push(sep());
-        spans.push(Span::styled(
-            format!(
-                "{} syncing {}",
-                SPINNER[app.tick % SPINNER.len()],
-                r.phase.label()
-            ),
-            t.warn(),
-        ));
-    }
-    Line::from(spans)
+        Span::raw(last),
+    ])
 }
 
 fn tab_line(app: &App) -> Line<'static> {
@@ -156,18 +169,40 @@ fn tab_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-fn hint_line(app: &App) -> Line<'static> {
+/// The keys that work here, as many as fit, with `? help` always last on
+/// tabs so the way to the rest is never cut off.
+fn hint_line(app: &App, width: u16) -> Line<'static> {
     let t = app.theme;
-    let mut spans = Vec::new();
-    for b in keymap::hints(app.context()) {
-        spans.push(Span::styled(format!("<{}>", b.label), t.key()));
+    let short = |b: &keymap::Binding| {
         let word = b
             .desc
             .split([':', '(', ','])
             .next()
             .unwrap_or(b.desc)
             .trim();
-        spans.push(Span::raw(format!(" {word}  ")));
+        (b.label, word.to_string())
+    };
+    let hints = keymap::hints(app.context());
+    let (pinned, rest): (Vec<_>, Vec<_>) = hints.iter().partition(|b| b.action == Action::Help);
+    let pinned: Vec<_> = pinned.into_iter().map(short).collect();
+    let entry_len = |(k, w): &(&str, String)| k.chars().count() + w.chars().count() + 3;
+    let width = width as usize;
+    let mut room = width - pinned.iter().map(entry_len).sum::<usize>().min(width);
+    let mut shown = Vec::new();
+    for b in rest {
+        let e = short(b);
+        let len = entry_len(&e);
+        if len > room {
+            break;
+        }
+        room -= len;
+        shown.push(e);
+    }
+    shown.extend(pinned);
+    let mut spans = Vec::new();
+    for (k, w) in shown {
+        spans.push(Span::styled(k.to_string(), t.key()));
+        spans.push(Span::raw(format!(" {w}  ")));
     }
     Line::from(spans)
 }

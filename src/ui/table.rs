@@ -23,12 +23,13 @@ pub struct TableView {
 }
 
 impl TableView {
-    /// Re-applies the text filter to `len` rows; `text(i)` is row i's
-    /// searchable text.
-    pub fn refilter(&mut self, len: usize, text: impl Fn(usize) -> String) {
+    /// Re-applies the text filter; `haystacks[i]` is row i's searchable
+    /// text, lower-cased once when the rows were loaded (see [`haystack`]),
+    /// so a keystroke in the filter allocates nothing per row.
+    pub fn refilter(&mut self, haystacks: &[String]) {
         let needle = self.filter.to_lowercase();
-        self.refilter_by(len, |i| {
-            needle.is_empty() || text(i).to_lowercase().contains(&needle)
+        self.refilter_by(haystacks.len(), |i| {
+            needle.is_empty() || haystacks[i].contains(&needle)
         });
     }
 
@@ -113,6 +114,92 @@ impl TableView {
     }
 }
 
+/// A row's searchable text: its fields, lower-cased, joined.
+pub fn haystack<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for f in fields {
+        out.push_str(&f.to_lowercase());
+        out.push('\u{1f}');
+    }
+    out
+}
+
+/// Marked rows by backing index: a flag per row and a count, so marking
+/// all of a 100k-row table is one pass of plain writes, not 100k set
+/// insertions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    bits: Vec<bool>,
+    count: usize,
+}
+
+impl Marks {
+    /// Clears and resizes for `len` rows.
+    pub fn reset(&mut self, len: usize) {
+        self.bits.clear();
+        self.bits.resize(len, false);
+        self.count = 0;
+    }
+
+    pub fn toggle(&mut self, i: usize) {
+        if let Some(b) = self.bits.get_mut(i) {
+            *b = !*b;
+            if *b {
+                self.count += 1;
+            } else {
+                self.count -= 1;
+            }
+        }
+    }
+
+    pub fn mark_all(&mut self, rows: &[usize]) {
+        // `rows` holds distinct indices below len: as many as len is all.
+        if rows.len() == self.bits.len() {
+            self.bits.fill(true);
+            self.count = self.bits.len();
+            return;
+        }
+        for &i in rows {
+            if let Some(b) = self.bits.get_mut(i)
+                && !*b
+            {
+                *b = true;
+                self.count += 1;
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        let len = self.bits.len();
+        self.reset(len);
+    }
+
+    pub fn is_marked(&self, i: usize) -> bool {
+        self.bits.get(i).copied().unwrap_or(false)
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Marked backing indices, in order.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.then_some(i))
+    }
+
+    /// How many marked rows are among `rows` (the filtered view).
+    pub fn among(&self, rows: &[usize]) -> usize {
+        rows.iter().filter(|&&i| self.is_marked(i)).count()
+    }
+}
+
 /// Draws the visible slice of a table. `row(i, selected)` builds the row
 /// of backing index `i`; it is called only for rows on screen.
 pub fn render<'a>(
@@ -148,9 +235,15 @@ pub fn render<'a>(
 mod tests {
     use super::*;
 
+    fn rows(len: usize) -> Vec<String> {
+        (0..len)
+            .map(|i| haystack([format!("Row {i}").as_str()]))
+            .collect()
+    }
+
     fn view(len: usize, page: usize) -> TableView {
         let mut v = TableView::default();
-        v.refilter(len, |i| format!("row {i}"));
+        v.refilter(&rows(len));
         v.set_page(page);
         v
     }
@@ -195,14 +288,33 @@ mod tests {
         v.move_by(500);
         assert_eq!(v.selected(), Some(500));
         v.filter = "row 50".into();
-        v.refilter(1000, |i| format!("row {i}"));
+        v.refilter(&rows(1000));
         // row 50, 500..=509
         assert_eq!(v.len(), 11);
         assert_eq!(v.selected(), Some(500));
         assert!(v.offset() <= v.cursor());
         v.filter = "nothing".into();
-        v.refilter(1000, |i| format!("row {i}"));
+        v.refilter(&rows(1000));
         assert_eq!((v.len(), v.selected(), v.offset()), (0, None, 0));
+    }
+
+    #[test]
+    fn marks_count_and_survive_marking_twice() {
+        let mut m = Marks::default();
+        m.reset(10);
+        m.toggle(3);
+        m.mark_all(&[1, 3, 5]);
+        assert_eq!(
+            (m.count(), m.indices().collect::<Vec<_>>()),
+            (3, vec![1, 3, 5])
+        );
+        assert_eq!(m.among(&[0, 1, 2]), 1);
+        m.toggle(3);
+        assert_eq!(m.count(), 2);
+        m.toggle(42);
+        assert_eq!(m.count(), 2);
+        m.clear();
+        assert!(m.is_empty() && !m.is_marked(1));
     }
 
     #[test]

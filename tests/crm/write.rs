@@ -11,7 +11,7 @@ fn task(subject: &str) -> serde_json::Value {
     json!({
         "subject": subject,
         "description": "InMail body",
-        "regardingobjectid_contact@odata.bind": format!("/contacts({})", contact_id(1)),
+        "regardingobjectid_contact_task@odata.bind": format!("/contacts({})", contact_id(1)),
         "ownerid@odata.bind": format!("/systemusers({SELLER})"),
     })
 }
@@ -76,7 +76,7 @@ async fn updates_bind_lookups_and_report_failures_per_change_set() {
         .update(
             "tasks",
             id,
-            json!({"regardingobjectid_contact@odata.bind": format!("/contacts({})", contact_id(2)), "statecode": 1, "statuscode": 5}),
+            json!({"regardingobjectid_contact_task@odata.bind": format!("/contacts({})", contact_id(2)), "statecode": 1, "statuscode": 5}),
         )
         .await
         .unwrap();

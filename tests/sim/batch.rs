@@ -133,7 +133,9 @@ async fn a_failing_request_rolls_the_whole_change_set_back() {
         op(
             "POST",
             &format!("{api}tasks"),
-            Some(&json!({"regardingobjectid_contact@odata.bind": format!("/contacts({missing})")})),
+            Some(
+                &json!({"regardingobjectid_contact_task@odata.bind": format!("/contacts({missing})")}),
+            ),
             Some(3),
         ),
     ])]);

@@ -12,7 +12,7 @@ fn task_body(id: &str) -> Value {
         "activityid": id,
         "subject": "InMail: hello",
         "description": "body",
-        "regardingobjectid_contact@odata.bind": format!("/contacts({})", fixture::contact_id(1)),
+        "regardingobjectid_contact_task@odata.bind": format!("/contacts({})", fixture::contact_id(1)),
         "ownerid@odata.bind": format!("/systemusers({SELLER})"),
     })
 }

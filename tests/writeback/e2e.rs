@@ -22,11 +22,6 @@ const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
 const SECRET: &str = "emulator-secret";
 
-// Two tests below are ignored: the emulator names the task's regarding
-// navigation property `regardingobjectid_contact`, Dataverse (and so
-// navsync) `regardingobjectid_contact_task`, and the emulator refuses the
-// real name. With that one name fixed in sim/schema.rs they pass.
-
 fn row(v: Value) -> Row {
     match v {
         Value::Object(m) => m,
@@ -225,7 +220,6 @@ async fn unmatched_activity_is_an_open_task_owned_by_the_seat_holder_created_by_
 }
 
 #[tokio::test]
-#[ignore = "emulator names the task's regarding navigation property regardingobjectid_contact; Dataverse's is regardingobjectid_contact_task"]
 async fn matched_activity_is_a_closed_task_regarding_the_contact() {
     let w = world().await;
     w.import(
@@ -357,7 +351,6 @@ fn resolved(answer: &Answer) {
 }
 
 #[tokio::test]
-#[ignore = "emulator names the task's regarding navigation property regardingobjectid_contact; Dataverse's is regardingobjectid_contact_task"]
 async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
     let w = world().await;
     let acts = ["r-cand", "r-search", "r-create"]

@@ -23,6 +23,7 @@ use crate::ui::table::{self, TableView};
 #[derive(Debug)]
 pub struct AssignPopup {
     users: Vec<SystemUser>,
+    haystacks: Vec<String>,
     holders: HashSet<String>,
     pub view: TableView,
     pub marks: BTreeSet<String>,
@@ -45,7 +46,12 @@ impl AssignPopup {
             .iter()
             .filter_map(|s| s.crm_user_id.clone())
             .collect();
+        let haystacks = users
+            .iter()
+            .map(|u| table::haystack([u.fullname.as_str(), u.email.as_deref().unwrap_or("")]))
+            .collect();
         let mut p = Self {
+            haystacks,
             users,
             holders,
             view: TableView::default(),
@@ -59,14 +65,7 @@ impl AssignPopup {
     }
 
     fn refilter(&mut self) {
-        let users = &self.users;
-        self.view.refilter(users.len(), |i| {
-            format!(
-                "{} {}",
-                users[i].fullname,
-                users[i].email.as_deref().unwrap_or("")
-            )
-        });
+        self.view.refilter(&self.haystacks);
     }
 
     fn free(&self, i: usize) -> bool {

@@ -1,7 +1,7 @@
 //! Seats: the seat table with marking, bulk enable/disable and assigning
 //! seats from CRM users.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,14 +17,15 @@ use crate::ui::loader::SeatsData;
 use crate::ui::popups::Popup;
 use crate::ui::popups::assign::AssignPopup;
 use crate::ui::popups::confirm::ConfirmPopup;
-use crate::ui::table::{self, TableView};
+use crate::ui::table::{self, Marks, TableView};
 
 #[derive(Debug, Default)]
 pub struct SeatsTab {
     data: SeatsData,
     names: HashMap<String, String>,
+    haystacks: Vec<String>,
     pub view: TableView,
-    pub marks: BTreeSet<i64>,
+    marks: Marks,
 }
 
 impl SeatsTab {
@@ -34,10 +35,39 @@ impl SeatsTab {
             .iter()
             .map(|u| (u.systemuserid.clone(), u.fullname.clone()))
             .collect();
+        let kept: HashSet<i64> = self.marked_ids().into_iter().collect();
         self.data = data;
-        let ids: BTreeSet<i64> = self.data.seats.iter().map(|s| s.id).collect();
-        self.marks.retain(|m| ids.contains(m));
+        let names = &self.names;
+        self.haystacks = self
+            .data
+            .seats
+            .iter()
+            .map(|s| {
+                let user = s.crm_user_id.as_ref().and_then(|u| names.get(u));
+                table::haystack([
+                    s.name.as_str(),
+                    s.email.as_deref().unwrap_or(""),
+                    s.licence.as_str(),
+                    s.edition.as_str(),
+                    user.map(String::as_str).unwrap_or(""),
+                ])
+            })
+            .collect();
+        self.marks.reset(self.data.seats.len());
+        for (i, s) in self.data.seats.iter().enumerate() {
+            if kept.contains(&s.id) {
+                self.marks.toggle(i);
+            }
+        }
         self.refilter();
+    }
+
+    /// Ids of the marked seats, in table order.
+    pub fn marked_ids(&self) -> Vec<i64> {
+        self.marks
+            .indices()
+            .map(|i| self.data.seats[i].id)
+            .collect()
     }
 
     pub fn data(&self) -> &SeatsData {
@@ -45,20 +75,7 @@ impl SeatsTab {
     }
 
     fn refilter(&mut self) {
-        let seats = &self.data.seats;
-        let names = &self.names;
-        self.view.refilter(seats.len(), |i| {
-            let s = &seats[i];
-            let user = s.crm_user_id.as_ref().and_then(|u| names.get(u));
-            format!(
-                "{} {} {} {} {}",
-                s.name,
-                s.email.as_deref().unwrap_or(""),
-                s.licence.as_str(),
-                s.edition.as_str(),
-                user.map(String::as_str).unwrap_or("")
-            )
-        });
+        self.view.refilter(&self.haystacks);
     }
 
     /// Marked seats, or the cursor's when none is marked (k9s rule).
@@ -69,7 +86,7 @@ impl SeatsTab {
                 .map(|i| vec![self.data.seats[i].id])
                 .unwrap_or_default()
         } else {
-            self.marks.iter().copied().collect()
+            self.marked_ids()
         }
     }
 
@@ -90,13 +107,7 @@ impl SeatsTab {
                 .unwrap_or("?");
             format!("the seat of {name}")
         } else {
-            let shown: BTreeSet<i64> = self
-                .view
-                .visible()
-                .iter()
-                .map(|&i| self.data.seats[i].id)
-                .collect();
-            let hidden = self.marks.iter().filter(|m| !shown.contains(m)).count();
+            let hidden = self.marks.count() - self.marks.among(self.view.visible());
             format!("{} marked ({} hidden by filter)", ids.len(), hidden)
         };
         let lines = vec![
@@ -134,18 +145,11 @@ impl Component for SeatsTab {
             Action::Bottom => self.view.bottom(),
             Action::Mark => {
                 if let Some(i) = self.view.selected() {
-                    let id = self.data.seats[i].id;
-                    if !self.marks.remove(&id) {
-                        self.marks.insert(id);
-                    }
+                    self.marks.toggle(i);
                     self.view.move_by(1);
                 }
             }
-            Action::MarkAll => {
-                let seats = &self.data.seats;
-                self.marks
-                    .extend(self.view.visible().iter().map(|&i| seats[i].id));
-            }
+            Action::MarkAll => self.marks.mark_all(self.view.visible()),
             Action::ClearMarks => self.marks.clear(),
             Action::EnableSync => self.confirm_sync(true, fx),
             Action::DisableSync => self.confirm_sync(false, fx),
@@ -192,7 +196,7 @@ impl Component for SeatsTab {
         ];
         if !self.marks.is_empty() {
             spans.push(Span::styled(
-                format!(" · {} marked", self.marks.len()),
+                format!(" · {} marked", self.marks.count()),
                 t.marked(),
             ));
         }
@@ -234,7 +238,7 @@ impl Component for SeatsTab {
         );
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
             let s = &seats[i];
-            let marked = marks.contains(&s.id);
+            let marked = marks.is_marked(i);
             let user = match &s.crm_user_id {
                 Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
                 None => "— not matched".into(),

@@ -255,7 +255,10 @@ impl Component for SettingsTab {
                 t.dim(),
             )),
             Some(c) if !c.read_at.is_empty() => lines.push(Line::styled(
-                format!("CRM choices read at {}.", c.read_at),
+                format!(
+                    "CRM choices read {}.",
+                    crate::ui::format::relative_and_absolute(ctx.now, &c.read_at)
+                ),
                 t.dim(),
             )),
             Some(_) => {}

@@ -55,7 +55,7 @@ fn outcome_word(o: Outcome) -> &'static str {
 impl SyncTab {
     pub fn load(&mut self, runs: Vec<Run>) {
         self.runs = runs;
-        self.view.refilter(self.runs.len(), |_| String::new());
+        self.view.refilter_by(self.runs.len(), |_| true);
     }
 
     /// Follows the live run from engine events.
@@ -157,7 +157,7 @@ impl Component for SyncTab {
                     .as_deref()
                     .and_then(parse_time)
                     .and_then(|u| countdown(ctx.now, u))
-                    .map(|c| format!(" · ⏸ 429 wait {c} left"))
+                    .map(|c| format!(" · ⏸ 429 wait {c}"))
                     .unwrap_or_default();
                 format!(
                     "running ({}) · {} requests · {} retries{wait}",

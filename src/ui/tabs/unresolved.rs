@@ -26,6 +26,7 @@ use crate::ui::tabs::heading;
 #[derive(Debug, Default)]
 pub struct UnresolvedTab {
     rows: Vec<QueueRow>,
+    haystacks: Vec<String>,
     pub view: TableView,
     detail: Option<Detail>,
     /// Chosen candidate of the detail shown.
@@ -38,6 +39,17 @@ pub struct UnresolvedTab {
 impl UnresolvedTab {
     /// New queue rows; asks for the selected row's detail if it changed.
     pub fn load(&mut self, rows: Vec<QueueRow>, loads: &mut Vec<Load>) {
+        self.haystacks = rows
+            .iter()
+            .map(|r| {
+                table::haystack([
+                    r.member_name.as_str(),
+                    r.member_company.as_deref().unwrap_or(""),
+                    r.kind.as_str(),
+                    r.seat_holder.as_str(),
+                ])
+            })
+            .collect();
         self.rows = rows;
         let present: std::collections::HashSet<i64> =
             self.rows.iter().map(|r| r.activity_id).collect();
@@ -64,17 +76,7 @@ impl UnresolvedTab {
     }
 
     fn refilter(&mut self) {
-        let rows = &self.rows;
-        self.view.refilter(rows.len(), |i| {
-            let r = &rows[i];
-            format!(
-                "{} {} {} {}",
-                r.member_name,
-                r.member_company.as_deref().unwrap_or(""),
-                r.kind,
-                r.seat_holder
-            )
-        });
+        self.view.refilter(&self.haystacks);
     }
 
     fn request_detail(&mut self, loads: &mut Vec<Load>) {

@@ -1,0 +1,119 @@
+//! `navsync status [--json]`: connection state, CRM user, org version, last
+//! sync and last error, read from the store without taking the lock. The
+//! JSON schema is documented in README.md ("status --json").
+
+use std::path::Path;
+
+use crate::cli::ExitStatus;
+use crate::engine::connection::{self, ConnectionStatus};
+use crate::store::Store;
+
+pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
+    let path = crate::paths::store_file(data_dir);
+    let status = if path.exists() {
+        match Store::open_readonly(&path)
+            .map_err(connection::ConnectionError::from)
+            .and_then(|s| connection::status(&s))
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
+        }
+    } else {
+        never_connected()
+    };
+    if json {
+        match serde_json::to_string_pretty(&status) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
+        }
+    } else {
+        print_text(&status);
+    }
+    exit_for(&status)
+}
+
+fn never_connected() -> ConnectionStatus {
+    ConnectionStatus {
+        schema: 1,
+        state: "never_connected".into(),
+        instance_url: None,
+        auth_method: None,
+        crm_user: None,
+        organization: None,
+        org_version: None,
+        connected_at: None,
+        last_sync: None,
+        last_error: None,
+        checks: serde_json::Value::Array(Vec::new()),
+    }
+}
+
+fn print_text(s: &ConnectionStatus) {
+    let dash = || "—".to_string();
+    let state = match s.state.as_str() {
+        "connected" => "Connected to Microsoft Dynamics",
+        "disconnected" => "Disconnected (not syncing)",
+        "error" => "Connection failed",
+        _ => "Not connected (run `navsync connect`)",
+    };
+    println!("state:        {state}");
+    println!(
+        "instance:     {}",
+        s.instance_url.clone().unwrap_or_else(dash)
+    );
+    let user = s.crm_user.as_ref().map_or_else(dash, |u| {
+        format!(
+            "{} ({}{})",
+            u.name.as_deref().unwrap_or("?"),
+            u.id,
+            if u.integration_user {
+                ", integration user"
+            } else {
+                ""
+            }
+        )
+    });
+    println!("CRM user:     {user}");
+    println!(
+        "org version:  {}",
+        s.org_version.clone().unwrap_or_else(dash)
+    );
+    println!(
+        "last sync:    {}",
+        s.last_sync.clone().unwrap_or_else(|| "never".into())
+    );
+    let err = s.last_error.as_ref().map_or_else(
+        || "none".to_string(),
+        |e| format!("{}: {}", e.class, e.detail.as_deref().unwrap_or("")),
+    );
+    println!("last error:   {err}");
+}
+
+/// 0 connected, 7 not connected, else the code of the stored error class.
+fn exit_for(s: &ConnectionStatus) -> ExitStatus {
+    match s.state.as_str() {
+        "connected" => ExitStatus::Ok,
+        "error" => s
+            .last_error
+            .as_ref()
+            .map_or(ExitStatus::Failure, |e| exit_for_class(&e.class)),
+        _ => ExitStatus::NotConnected,
+    }
+}
+
+/// The exit code of an error class as stored (`engine::connection::class_name`).
+pub(crate) fn exit_for_class(class: &str) -> ExitStatus {
+    match class {
+        "connection" => ExitStatus::ConnectionError,
+        "crm_api" => ExitStatus::CrmApiError,
+        "insufficient_privileges" => ExitStatus::InsufficientPrivileges,
+        "objects_unreadable" => ExitStatus::ObjectsUnreadable,
+        _ => ExitStatus::Failure,
+    }
+}

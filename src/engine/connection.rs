@@ -1,0 +1,262 @@
+//! Connect, re-check, disconnect (with purge) and status: the connection
+//! logic shared by the headless commands and the engine's command loop.
+//! Plain functions over the config, the store and a CRM client; progress
+//! (each check, the device-code prompt) goes to the caller's callback and
+//! the client's event channel.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::crm::checks::{Check, CheckFailure, CheckOptions, CheckReport, run_checks};
+use crate::crm::{Client, ErrorClass};
+use crate::store::connection::{self, ConnState, ConnectionRow};
+use crate::store::mirror::Table;
+use crate::store::{Store, StoreError, mirror, runs, saved};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("not connected to Microsoft Dynamics; run `navsync connect` first")]
+    NotConnected,
+}
+
+/// The checks to run for this configuration.
+pub fn check_options(config: &Config) -> CheckOptions {
+    CheckOptions {
+        writeback_enabled: config.writeback.enabled,
+        on_behalf_of_seat_holder: config.writeback.on_behalf_of_seat_holder,
+        required_solution: config.writeback.required_solution.clone(),
+        lang: config.lang,
+    }
+}
+
+/// Signs in, runs the prerequisite checks and stores the connection:
+/// `connected` when all pass, `error` with the failure otherwise.
+pub async fn connect(
+    config: &Config,
+    client: &Client,
+    store: &mut Store,
+    on_check: impl FnMut(&Check),
+) -> Result<CheckReport, ConnectionError> {
+    let report = run_checks(client, &check_options(config), on_check).await;
+    let now = crate::store::now();
+    let previous = connection::get(store.conn())?;
+    let (kind, detail) = match &report.failure {
+        None => (None, None),
+        Some(f) => (Some(failure_kind(f)), Some(failure_detail(f, config))),
+    };
+    let row = ConnectionRow {
+        state: if report.passed() {
+            ConnState::Connected
+        } else {
+            ConnState::Error
+        },
+        instance_url: client
+            .config()
+            .instance_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string(),
+        tenant_id: client.config().tenant_id.clone(),
+        client_id: client.config().client_id.clone(),
+        auth_method: client.config().auth_method_name().to_string(),
+        crm_user_id: report.who.as_ref().map(|w| w.user_id.clone()),
+        crm_user_name: report.user.as_ref().and_then(|u| u.fullname.clone()),
+        is_integration_user: report
+            .user
+            .as_ref()
+            .is_some_and(|u| u.is_application_user()),
+        organization_id: report
+            .organization
+            .as_ref()
+            .map(|o| o.organization_id.clone()),
+        organization_name: report
+            .organization
+            .as_ref()
+            .map(|o| o.friendly_name.clone()),
+        org_version: report.version.clone(),
+        checks_json: serde_json::to_string(&report.checks).unwrap_or_else(|_| "[]".into()),
+        connected_at: if report.passed() {
+            Some(now.clone())
+        } else {
+            previous.and_then(|p| p.connected_at)
+        },
+        updated_at: now,
+        last_error_kind: kind,
+        last_error_detail: detail,
+    };
+    connection::put(store.conn(), &row)?;
+    Ok(report)
+}
+
+/// Re-runs the checks on the stored connection.
+pub async fn recheck(
+    config: &Config,
+    client: &Client,
+    store: &mut Store,
+    on_check: impl FnMut(&Check),
+) -> Result<CheckReport, ConnectionError> {
+    match connection::get(store.conn())? {
+        Some(row) if row.state != ConnState::Disconnected => {
+            connect(config, client, store, on_check).await
+        }
+        _ => Err(ConnectionError::NotConnected),
+    }
+}
+
+/// What a disconnect removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeCounts {
+    pub systemusers: usize,
+    pub accounts: usize,
+    pub contacts: usize,
+    pub opportunities: usize,
+    pub saved_accounts: usize,
+    pub saved_leads: usize,
+}
+
+/// Stops syncing. With `purge`, every row imported from the CRM goes in
+/// the same transaction (mirrors, delta links, CRM-made saves); seats,
+/// activities and manual saves stay.
+pub fn disconnect(store: &mut Store, purge: bool) -> Result<Option<PurgeCounts>, ConnectionError> {
+    store.transaction(|tx| {
+        connection::set_state(tx, ConnState::Disconnected)?;
+        if !purge {
+            return Ok(None);
+        }
+        let mut counts = PurgeCounts::default();
+        for (table, n) in mirror::purge(tx)? {
+            match table {
+                Table::SystemUsers => counts.systemusers = n,
+                Table::Accounts => counts.accounts = n,
+                Table::Contacts => counts.contacts = n,
+                Table::Opportunities => counts.opportunities = n,
+            }
+        }
+        (counts.saved_accounts, counts.saved_leads) = saved::purge_from_crm(tx)?;
+        Ok::<_, ConnectionError>(Some(counts))
+    })
+}
+
+/// `navsync status --json`, schema 1 (documented in README.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionStatus {
+    pub schema: u32,
+    /// "connected", "disconnected", "error" or "never_connected".
+    pub state: String,
+    pub instance_url: Option<String>,
+    pub auth_method: Option<String>,
+    pub crm_user: Option<CrmUser>,
+    pub organization: Option<OrgInfo>,
+    pub org_version: Option<String>,
+    pub connected_at: Option<String>,
+    pub last_sync: Option<String>,
+    pub last_error: Option<LastError>,
+    pub checks: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrmUser {
+    pub id: String,
+    pub name: Option<String>,
+    pub integration_user: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgInfo {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastError {
+    /// connection, crm_api, insufficient_privileges, objects_unreadable,
+    /// unsupported or other.
+    pub class: String,
+    pub detail: Option<String>,
+}
+
+impl ConnectionStatus {
+    pub fn is_connected(&self) -> bool {
+        self.state == "connected"
+    }
+}
+
+/// The connection as stored, with the last successful sync.
+pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
+    let row = connection::get(store.conn())?;
+    let last_sync = runs::last_success(store.conn())?;
+    let Some(row) = row else {
+        return Ok(ConnectionStatus {
+            schema: 1,
+            state: "never_connected".into(),
+            instance_url: None,
+            auth_method: None,
+            crm_user: None,
+            organization: None,
+            org_version: None,
+            connected_at: None,
+            last_sync,
+            last_error: None,
+            checks: serde_json::Value::Array(Vec::new()),
+        });
+    };
+    Ok(ConnectionStatus {
+        schema: 1,
+        state: match row.state {
+            ConnState::Connected => "connected",
+            ConnState::Disconnected => "disconnected",
+            ConnState::Error => "error",
+        }
+        .into(),
+        instance_url: Some(row.instance_url),
+        auth_method: Some(row.auth_method),
+        crm_user: row.crm_user_id.map(|id| CrmUser {
+            id,
+            name: row.crm_user_name,
+            integration_user: row.is_integration_user,
+        }),
+        organization: (row.organization_id.is_some() || row.organization_name.is_some()).then_some(
+            OrgInfo {
+                id: row.organization_id,
+                name: row.organization_name,
+            },
+        ),
+        org_version: row.org_version,
+        connected_at: row.connected_at,
+        last_sync,
+        last_error: row.last_error_kind.map(|class| LastError {
+            class,
+            detail: row.last_error_detail,
+        }),
+        checks: serde_json::from_str(&row.checks_json)
+            .unwrap_or(serde_json::Value::Array(Vec::new())),
+    })
+}
+
+/// The stored error class: the seed's four, `unsupported` (on-premise,
+/// old, sandbox, writeback prerequisites) or `other`.
+fn failure_kind(f: &CheckFailure) -> String {
+    match f {
+        CheckFailure::Unsupported { .. } => "unsupported".into(),
+        CheckFailure::Crm(e) => class_name(e.class()).into(),
+    }
+}
+
+pub fn class_name(c: ErrorClass) -> &'static str {
+    match c {
+        ErrorClass::Connection => "connection",
+        ErrorClass::CrmApi => "crm_api",
+        ErrorClass::InsufficientPrivileges => "insufficient_privileges",
+        ErrorClass::ObjectsUnreadable => "objects_unreadable",
+        ErrorClass::Other => "other",
+    }
+}
+
+fn failure_detail(f: &CheckFailure, config: &Config) -> String {
+    match f {
+        CheckFailure::Unsupported { message, .. } => message.clone(),
+        CheckFailure::Crm(e) => format!("{} {}", e.message(config.lang), e.detail()),
+    }
+}

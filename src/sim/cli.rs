@@ -1,0 +1,133 @@
+//! `navsync sim`: generate a tenant, serve it on 127.0.0.1 and print how to
+//! connect (the client secret included: it is this emulator's own secret,
+//! and printing it is the point).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::tenant::{self, Scale};
+use super::{SimConfig, SimServer};
+use crate::cli::{ExitStatus, SimArgs};
+
+/// The details a client needs, as one JSON object in the documented key
+/// order (serde_json's map would sort the keys).
+fn details(server: &SimServer) -> String {
+    let id = server.identity();
+    let fields = [
+        ("instance_url", server.instance_url()),
+        ("tenant", id.tenant_id.clone()),
+        ("client_id", id.client_id.clone()),
+        ("client_secret", id.client_secret.clone()),
+        ("token_url", server.token_url()),
+        ("control_url", server.control_url()),
+    ];
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::from(*k), Value::from(v.as_str())))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+fn print_text(server: &SimServer, scale: &str, seed: u64) {
+    let id = server.identity();
+    let url = server.instance_url();
+    println!(
+        "navsync emulator: Dynamics 365 (Dataverse Web API) + Entra ID, {scale} tenant, seed {seed}"
+    );
+    println!("  instance URL   {url}   (Web API under {url}/api/data/v9.2/)");
+    println!("  tenant id      {}", id.tenant_id);
+    println!("  client id      {}", id.client_id);
+    println!(
+        "  client secret  {}   (this emulator's own secret)",
+        id.client_secret
+    );
+    println!("  token URL      {}", server.token_url());
+    println!("  control URL    {}", server.control_url());
+    println!();
+    println!("Point navsync at it with a config file containing:");
+    println!("  [crm]");
+    println!("  instance_url = \"{url}\"");
+    println!("  authority_url = \"{}\"", server.authority_url());
+    println!("  tenant_id = \"{}\"", id.tenant_id);
+    println!("  client_id = \"{}\"", id.client_id);
+    println!("  client_secret_env = \"NAVSYNC_CLIENT_SECRET\"");
+    println!("and export NAVSYNC_CLIENT_SECRET={}", id.client_secret);
+    println!(
+        "Device-code sign-ins are approved automatically after 3 s. Ctrl-C stops the emulator."
+    );
+}
+
+/// Resolves on SIGINT or SIGTERM. Built before the details are printed, so
+/// a supervisor that signals as soon as it reads them is still heard.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {},
+                _ = term.recv() => {},
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+pub fn run(args: &SimArgs) -> ExitStatus {
+    let Some(scale) = Scale::parse(&args.scale) else {
+        eprintln!(
+            "navsync sim: unknown scale '{}'; use tiny, demo or large",
+            args.scale
+        );
+        return ExitStatus::Usage;
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("navsync sim: cannot start the async runtime: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    runtime.block_on(async {
+        let tenant = tenant::generate(scale, args.seed);
+        let cfg = SimConfig {
+            port: args.port,
+            device_auto_approve: Some(Duration::from_secs(3)),
+            ..SimConfig::default()
+        };
+        let server = match super::start(tenant, cfg).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "navsync sim: cannot listen on 127.0.0.1:{}: {e}; pick another --port (0 = any free port)",
+                    args.port
+                );
+                return ExitStatus::Failure;
+            }
+        };
+        let stopped = match stop_signal() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("navsync sim: cannot listen for SIGTERM: {e}");
+                return ExitStatus::Failure;
+            }
+        };
+        if args.json {
+            println!("{}", details(&server));
+        } else {
+            print_text(&server, &args.scale, args.seed);
+        }
+        stopped.await;
+        server.shutdown().await;
+        ExitStatus::Ok
+    })
+}

@@ -1,0 +1,108 @@
+//! The headless commands as a user runs them: `connect`, `status [--json]`,
+//! `disconnect --purge`, with their exit codes.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::fixture::{self, Env, SECRET};
+
+fn write_config(env: &Env) -> std::path::PathBuf {
+    let id = env.sim.identity();
+    let path = env.dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_CLIENT_SECRET\"\n",
+            env.sim.instance_url(),
+            env.sim.authority_url(),
+            id.tenant_id,
+            id.client_id
+        ),
+    )
+    .unwrap();
+    path
+}
+
+async fn navsync(config: &Path, data: &Path, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("NAVSYNC_TEST_CLIENT_SECRET", SECRET)
+        .env_remove("RUST_LOG")
+        .output()
+        .await
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_status_and_disconnect_from_the_command_line() {
+    let env = fixture::start().await;
+    let config = write_config(&env);
+    let data = env.dir.path().join("data");
+
+    let out = navsync(&config, &data, &["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["state"], "never_connected");
+
+    let out = navsync(&config, &data, &["connect"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown
+            .contains("Connected to Microsoft Dynamics — Successfully connected, sync in progress"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[ ok ] required objects readable"),
+        "{shown}"
+    );
+    assert!(shown.contains("will appear as the creator"), "{shown}");
+
+    let out = navsync(&config, &data, &["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["state"], "connected");
+    assert_eq!(json["crm_user"]["id"], fixture::APP_USER);
+    assert_eq!(json["checks"].as_array().unwrap().len(), 8);
+    assert!(json["last_sync"].is_null());
+    let out = navsync(&config, &data, &["status"]).await;
+    assert!(text(&out).contains("last sync:    never"), "{}", text(&out));
+
+    let out = navsync(&config, &data, &["disconnect", "--purge"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("Removed imported CRM data"));
+    assert!(!data.join("token-cache.json").exists(), "tokens forgotten");
+    let out = navsync(&config, &data, &["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(7));
+
+    env.sim.control().set_outage(true);
+    let out = navsync(&config, &data, &["connect"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "connection error exit code: {}",
+        text(&out)
+    );
+    assert!(text(&out).contains("CRM connection error. Try again later."));
+    let out = navsync(&config, &data, &["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(3));
+
+    let log: String = std::fs::read_dir(data.join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(!log.contains(SECRET), "the secret reached the log");
+}

@@ -1,0 +1,249 @@
+//! Insta snapshots of every tab and popup at 80x24 and 120x40, in colour
+//! and monochrome (NO_COLOR), from fixed state and a fixed clock.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use navsync::engine::Event;
+use navsync::engine::event::ContactHit;
+use navsync::ui::App;
+use navsync::ui::action::Tab;
+use navsync::ui::theme::Theme;
+use ratatui::style::Color;
+
+use crate::fixture::{app_with, draw, screen, text};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn slug(tab: Tab) -> String {
+    tab.title().to_lowercase()
+}
+
+fn snap_all_sizes(name: &str, mut setup: impl FnMut() -> App) {
+    for (w, h) in SIZES {
+        let mut app = setup();
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut app, w, h));
+    }
+}
+
+#[test]
+fn every_tab_in_colour_at_both_sizes() {
+    for tab in Tab::ALL {
+        snap_all_sizes(&format!("tab_{}", slug(tab)), || {
+            let (mut app, _rx) = app_with(Theme::COLOUR, tab == Tab::Sync);
+            app.tab = tab;
+            app
+        });
+    }
+}
+
+/// In the monochrome theme no cell carries a colour; states still read
+/// as words and glyphs (the snapshot shows them).
+#[test]
+fn every_tab_and_popup_in_monochrome_has_no_colour() {
+    let mut screens: Vec<(String, App)> = Vec::new();
+    for tab in Tab::ALL {
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = tab;
+        screens.push((format!("mono_tab_{}", slug(tab)), app));
+    }
+    for (name, keys) in popup_scripts() {
+        let (mut app, _rx) = app_with(Theme::MONO, false);
+        keys(&mut app);
+        screens.push((format!("mono_popup_{name}"), app));
+    }
+    for (name, mut app) in screens {
+        let buf = draw(&mut app, 80, 24);
+        for cell in buf.content() {
+            assert_eq!(
+                (cell.fg, cell.bg, cell.underline_color),
+                (Color::Reset, Color::Reset, Color::Reset),
+                "{name}: coloured cell {:?}",
+                cell.symbol()
+            );
+        }
+        insta::assert_snapshot!(format!("{name}_80x24"), text(&buf));
+    }
+}
+
+type Script = fn(&mut App);
+
+fn popup_scripts() -> Vec<(&'static str, Script)> {
+    vec![
+        ("confirm_disable_seats", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char(' '));
+            press(app, KeyCode::Char(' '));
+            press(app, KeyCode::Char('x'));
+        }),
+        ("confirm_purge", |app| {
+            press(app, KeyCode::Char('1'));
+            press(app, KeyCode::Char('D'));
+        }),
+        ("create_contact_form", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('c'));
+        }),
+        ("crm_search", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('/'));
+            press(app, KeyCode::Enter);
+            app.on_event(Event::SearchResults {
+                request_id: 1,
+                contacts: vec![
+                    ContactHit {
+                        contactid: "c-1".into(),
+                        fullname: "Lucía Fernández".into(),
+                        email: Some("lfernandez@fabrikam.example".into()),
+                        company: Some("Fabrikam S.A.".into()),
+                        jobtitle: Some("Procurement".into()),
+                    },
+                    ContactHit {
+                        contactid: "c-2".into(),
+                        fullname: "Lucía Fernández Soto".into(),
+                        email: None,
+                        company: None,
+                        jobtitle: None,
+                    },
+                ],
+            });
+        }),
+        ("help_seats", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('?'));
+        }),
+        ("command_line", |app| {
+            press(app, KeyCode::Char(':'));
+            for c in "sy".chars() {
+                press(app, KeyCode::Char(c));
+            }
+        }),
+        ("filter_seats", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('/'));
+            for c in "ruiz".chars() {
+                press(app, KeyCode::Char(c));
+            }
+        }),
+        ("device_code", |app| {
+            app.on_event(Event::DeviceCode {
+                user_code: "FQK7M2XR".into(),
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                message: "To sign in, use a web browser".into(),
+                expires_in: std::time::Duration::from_secs(900),
+            });
+        }),
+        ("assign_seats", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('n'));
+            press(app, KeyCode::Down);
+            press(app, KeyCode::Down);
+            press(app, KeyCode::Down);
+            press(app, KeyCode::Char(' '));
+        }),
+    ]
+}
+
+#[test]
+fn every_popup_in_colour_at_both_sizes() {
+    for (name, keys) in popup_scripts() {
+        snap_all_sizes(&format!("popup_{name}"), || {
+            let (mut app, _rx) = app_with(Theme::COLOUR, false);
+            keys(&mut app);
+            assert!(app.popup.is_some(), "{name}: no popup open");
+            app
+        });
+    }
+}
+
+#[test]
+fn demo_banner_and_flash_line() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    app.options.demo = true;
+    app.on_event(Event::ActionResult {
+        ok: true,
+        message: "2 seats switched off".into(),
+    });
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.starts_with("DEMO — connected to a local Dynamics 365 emulator"),
+        "{s}"
+    );
+    assert!(s.contains("✔ 2 seats switched off"), "{s}");
+    insta::assert_snapshot!("demo_banner_80x24", s);
+}
+
+#[test]
+fn terminal_too_small_below_80x24_and_recovers_on_resize() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    for (w, h) in [(79, 24), (80, 23), (40, 10)] {
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("Terminal too small"), "{w}x{h}: {s}");
+        assert!(s.contains(&format!("{w}x{h}, need 80x24")), "{s}");
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("Terminal too small"));
+    assert!(s.contains("navsync"));
+}
+
+#[test]
+fn header_shows_last_sync_relative_and_absolute() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    let s = screen(&mut app, 120, 40);
+    let header = s.lines().next().unwrap();
+    assert!(header.contains("contoso.crm4.dynamics.com"), "{header}");
+    assert!(header.contains("● Connected"), "{header}");
+    assert!(
+        header.contains("last sync 12 min ago (2026-11-25 06:48 UTC)"),
+        "{header}"
+    );
+}
+
+/// The seed's errors show with their detail and next step, and the badge
+/// says so in words.
+#[test]
+fn connection_error_shows_detail_and_next_step() {
+    use navsync::engine::{ErrorClass, UserError};
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    st.last_error = Some(UserError {
+        class: ErrorClass::InsufficientPrivileges,
+        message: "Insufficient privileges".into(),
+        detail: "403: missing prvReadOpportunity".into(),
+        next_step: "Ask your CRM admin to grant prvReadOpportunity".into(),
+    });
+    app.on_status(st);
+    app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
+        navsync::ui::loader::ConnectionData::default(),
+    )));
+    let s = screen(&mut app, 80, 24);
+    for want in [
+        "✘ Error",
+        "Not connected — press c to connect",
+        "✘ Insufficient privileges",
+        "Detail: 403: missing prvReadOpportunity",
+        "Next step: Ask your CRM admin to grant prvReadOpportunity",
+        "none run yet",
+    ] {
+        assert!(s.contains(want), "{want}\n{s}");
+    }
+    insta::assert_snapshot!("connection_error_80x24", s);
+}
+
+#[test]
+fn settings_without_cached_crm_choices_offer_not_sure() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    let mut data = crate::fixture::settings();
+    data.choices = None;
+    data.effective.pipeline_stage = None;
+    app.on_snapshot(navsync::ui::loader::Snapshot::Settings(Box::new(data)));
+    app.tab = Tab::Settings;
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("◂ Not sure (all open opportunities) ▸"), "{s}");
+    assert!(s.contains("until then only \"Not sure\" is offered"), "{s}");
+}
