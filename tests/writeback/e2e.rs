@@ -602,3 +602,110 @@ async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
     }
     h.commands.send(Command::Shutdown).unwrap();
 }
+
+/// A config reaching the emulator with writeback on, and the stored
+/// connection an engine needs to start its client.
+fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
+    use navsync::store::connection::{self, ConnState, ConnectionRow};
+    let mut config = navsync::config::Config::default();
+    config.crm.instance_url = Some(url::Url::parse(&sim.instance_url()).unwrap());
+    config.crm.authority_url = url::Url::parse(&sim.authority_url()).unwrap();
+    config.crm.tenant_id = TENANT.into();
+    config.crm.client_id = CLIENT.into();
+    config.crm.secret = navsync::config::SecretSource::Inline(SECRET.into());
+    config.sync.auto_sync_all_seats = false;
+    config.writeback.enabled = true;
+    connection::put(
+        store.conn(),
+        &ConnectionRow {
+            state: ConnState::Connected,
+            instance_url: sim.instance_url(),
+            tenant_id: TENANT.into(),
+            client_id: CLIENT.into(),
+            auth_method: "client_secret".into(),
+            crm_user_id: Some(APP.into()),
+            crm_user_name: Some("Integration".into()),
+            is_integration_user: true,
+            organization_id: None,
+            organization_name: None,
+            org_version: Some("9.2.25061.00154".into()),
+            checks_json: "[]".into(),
+            connected_at: Some(navsync::store::now()),
+            updated_at: navsync::store::now(),
+            last_error_kind: None,
+            last_error_detail: None,
+        },
+    )
+    .unwrap();
+    config
+}
+
+/// Sends SyncNow and returns the run's summary, noting whether the
+/// unresolved view was announced as changed.
+async fn sync(h: &mut navsync::engine::EngineHandle, dry_run: bool) -> (String, bool) {
+    use navsync::engine::{Command, Event};
+    h.commands.send(Command::SyncNow { dry_run }).unwrap();
+    let mut unresolved_changed = false;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), h.events.recv())
+            .await
+            .expect("the run finishes in time")
+            .expect("the engine runs")
+        {
+            Event::DataChanged(View::Unresolved) => unresolved_changed = true,
+            Event::RunFinished { summary, .. } => return (summary, unresolved_changed),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sync_run_writes_back_and_a_dry_run_only_says_what_it_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, [on, _, _]) = rules::seeded(dir.path());
+    let sim = navsync::sim::start(tenant(), SimConfig::default())
+        .await
+        .unwrap();
+    let config = connected(&sim, &store);
+    for a in [
+        unmatched(on, "run-open"),
+        rules::activity(
+            "run-closed",
+            on,
+            ActivityKind::Note,
+            "Ana Perez",
+            Some("Acme"),
+        ),
+    ] {
+        activities::insert(store.conn(), &a).unwrap();
+    }
+    drop(store);
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = navsync::engine::Engine::start(config, &path).unwrap();
+
+    let (summary, _) = sync(&mut h, true).await;
+    assert!(
+        summary.contains("would write 2 activities (1 open"),
+        "{summary}"
+    );
+    assert!(
+        sim.control().rows("tasks").is_empty(),
+        "a dry run sends nothing"
+    );
+
+    let (summary, unresolved_changed) = sync(&mut h, false).await;
+    assert!(
+        summary.contains("wrote 2 activities (1 new open"),
+        "{summary}"
+    );
+    assert!(unresolved_changed);
+    let tasks = sim.control().rows("tasks");
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks.iter().filter(|t| t["statecode"] == 1).count(), 1);
+
+    // The next run has nothing new to write.
+    let (summary, _) = sync(&mut h, false).await;
+    assert!(summary.contains("wrote 0 activities"), "{summary}");
+    assert_eq!(sim.control().rows("tasks").len(), 2);
+    h.commands.send(navsync::engine::Command::Shutdown).unwrap();
+}
