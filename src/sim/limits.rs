@@ -27,6 +27,29 @@ impl Default for ServiceLimits {
     }
 }
 
+/// What is left of a user's window after admitting a request; Dataverse
+/// reports it on every answer so clients can pace themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Remaining {
+    pub requests: u64,
+    pub execution: Duration,
+}
+
+impl Remaining {
+    pub fn headers(&self) -> [(String, String); 2] {
+        [
+            (
+                "x-ms-ratelimit-burst-remaining-xrm-requests".into(),
+                self.requests.to_string(),
+            ),
+            (
+                "x-ms-ratelimit-time-remaining-xrm-requests".into(),
+                format!("{:.2}", self.execution.as_secs_f64()),
+            ),
+        ]
+    }
+}
+
 #[derive(Debug, Default)]
 struct UserWindow {
     requests: VecDeque<Instant>,
@@ -74,7 +97,7 @@ pub fn requests_exceeded(limits: &ServiceLimits, retry_after: Duration) -> OpRes
 impl Limiter {
     /// Admits a request of `user` or answers the 429 of the first limit it
     /// breaks. An admitted request must be closed with [`Limiter::finish`].
-    pub fn admit(&mut self, user: &str, limits: &ServiceLimits) -> Result<(), OpResponse> {
+    pub fn admit(&mut self, user: &str, limits: &ServiceLimits) -> Result<Remaining, OpResponse> {
         let now = Instant::now();
         let w = self.users.entry(user.to_string()).or_default();
         while w
@@ -123,7 +146,10 @@ impl Limiter {
         }
         w.requests.push_back(now);
         w.in_flight += 1;
-        Ok(())
+        Ok(Remaining {
+            requests: u64::from(limits.requests) - w.requests.len() as u64,
+            execution: limits.execution_time.saturating_sub(used),
+        })
     }
 
     pub fn finish(&mut self, user: &str, took: Duration) {

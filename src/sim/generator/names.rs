@@ -838,3 +838,23 @@ pub(super) static EVENTS: &[&str] = &[
     "the partner day",
     "our webinar",
 ];
+
+/// Brands of companies outside the CRM, used only by the activity stream.
+pub(super) static OUTSIDE_BRANDS: &[&str] = &[
+    "Quantiva",
+    "Zenthos",
+    "Brightlyne",
+    "Orvexa",
+    "Nuvora",
+    "Kelvanta",
+    "Tessaro",
+    "Lumetra",
+    "Vantor",
+    "Solvexa",
+    "Arkwell",
+    "Corvane",
+    "Helixa",
+    "Mirandel",
+    "Pellucid",
+    "Straven",
+];

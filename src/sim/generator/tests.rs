@@ -4,6 +4,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::activity::without_suffix;
+use super::names;
 use super::opportunities::STEP_NAMES;
 use super::text::{self, name_key};
 use super::*;
@@ -500,4 +501,16 @@ fn large_tenant_generates_in_seconds() {
     );
     assert_eq!(t.contacts.len(), 100_000);
     assert_eq!(acts.len(), 10_000);
+}
+
+/// The stream's unknown companies must never be able to hit an account,
+/// however many names a large tenant uses up.
+#[test]
+fn outside_brands_are_no_account_words() {
+    for brand in names::OUTSIDE_BRANDS {
+        for l in names::LOCALES {
+            let words = l.brand.iter().chain(l.last).chain(l.trade);
+            assert!(words.clone().all(|w| !w.contains(brand)), "{brand}");
+        }
+    }
 }
