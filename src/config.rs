@@ -114,14 +114,25 @@ pub struct CrmConfig {
     pub page_size: u32,
 }
 
-/// Where the client secret is read from; the secret itself is only read
-/// when a token is needed, so it is never held in the config value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the client secret is read from. Env and file secrets are read
+/// only when a token is needed; an inline one is held here, so `Debug`
+/// never prints it.
+#[derive(Clone, PartialEq, Eq)]
 pub enum SecretSource {
     Env(String),
     File(PathBuf),
     /// Inline in a 0600 config file.
     Inline(String),
+}
+
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            Self::Inline(_) => f.write_str("Inline(<redacted>)"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -699,6 +710,12 @@ mod tests {
         assert!(!is_dynamics_online_host("crm.dynamics.com"));
         assert!(!is_dynamics_online_host("contoso.crmx.dynamics.com"));
         assert!(!is_dynamics_online_host("a.b.crm.dynamics.com"));
+    }
+
+    #[test]
+    fn an_inline_secret_never_reaches_debug_output() {
+        let shown = format!("{:?}", SecretSource::Inline("s3cr3t-value".into()));
+        assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 
     #[test]

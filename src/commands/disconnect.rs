@@ -16,6 +16,17 @@ pub fn run(purge: bool, data_dir: &Path) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
+    let known = match connection::status(&store) {
+        Ok(s) => s.state != "never_connected",
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    if !known && !purge {
+        println!("Not connected to Microsoft Dynamics; nothing to disconnect.");
+        return ExitStatus::NotConnected;
+    }
     let counts = match connection::disconnect(&mut store, purge) {
         Ok(c) => c,
         Err(e) => {

@@ -4,7 +4,6 @@
 //! twice (a retry after a lost answer) is recognised as already done.
 
 use bytes::Bytes;
-use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -152,14 +151,12 @@ impl Client {
     async fn send_batch(&self, sets: &[ChangeSet]) -> Result<Vec<WriteResult>, CrmError> {
         let boundary = format!("batch_{}", Uuid::new_v4().simple());
         let body = encode_batch(self.inner.api_base.as_str(), &boundary, sets)?;
-        let mut req = Request::get(self.api_url("$batch")?, "POST $batch")
+        let req = Request::post(self.api_url("$batch")?, "POST $batch", Bytes::from(body))
             .header(
                 "content-type",
                 &format!("multipart/mixed; boundary={boundary}"),
             )?
             .header("prefer", "odata.continue-on-error")?;
-        req.method = Method::POST;
-        req.body = Some(Bytes::from(body));
         self.execute_with(&req, |answer| {
             let ct = answer
                 .headers

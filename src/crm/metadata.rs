@@ -8,7 +8,10 @@ use serde::Deserialize;
 use super::client::Client;
 use super::error::CrmError;
 use super::odata::{Column, Filter, Literal, encode, query_path};
-use super::rows::SystemUser;
+use futures::TryStreamExt;
+
+use super::read::Read;
+use super::rows::{SystemUser, Table};
 
 /// The answer of `WhoAmI()`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -202,29 +205,32 @@ impl Client {
 
     /// The distinct business-process step names of open opportunities
     /// (`stepname`), for tenants whose pipeline lives in a business process.
+    /// Asks the server to group (`$apply=groupby`); where that is refused,
+    /// reads the column page by page keeping only the distinct names.
     pub async fn step_names(&self) -> Result<Vec<String>, CrmError> {
-        #[derive(Deserialize)]
-        struct Step {
-            stepname: Option<String>,
-        }
-        let state = Column::new("statecode")?;
+        let open = Filter::eq(&Column::new("statecode")?, 0);
         let path = format!(
-            "{}&$apply={}",
-            query_path(
-                "opportunities",
-                &["stepname"],
-                Some(&Filter::eq(&state, 0)),
-                None
-            ),
+            "opportunities?$filter={}&$apply={}",
+            encode(open.as_str()),
             encode("groupby((stepname))")
         );
-        // `$apply` with `$select` is refused by some servers: ask without it.
-        let path = path.replacen("$select=stepname&", "", 1);
-        let v: Values<Step> = self.get_json(&path, Some("opportunities")).await?;
-        let mut names: Vec<String> = v.value.into_iter().filter_map(|s| s.stepname).collect();
-        names.sort();
-        names.dedup();
-        Ok(names)
+        let mut names = std::collections::BTreeSet::new();
+        match self
+            .get_json::<Values<StepRow>>(&path, Some("opportunities"))
+            .await
+        {
+            Ok(v) => names.extend(v.value.into_iter().filter_map(|s| s.stepname)),
+            Err(CrmError::Api {
+                status: Some(400), ..
+            }) => {
+                let mut pages = std::pin::pin!(self.stream::<StepRow>(Read::filtered(open)));
+                while let Some(page) = pages.try_next().await? {
+                    names.extend(page.rows.into_iter().filter_map(|s| s.stepname));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(names.into_iter().collect())
     }
 
     /// The money columns of opportunity, for the won-value setting.
@@ -310,6 +316,18 @@ impl Client {
             .role_privileges
             .is_empty())
     }
+}
+
+/// The one column `step_names` reads.
+#[derive(Deserialize)]
+struct StepRow {
+    stepname: Option<String>,
+}
+
+impl Table for StepRow {
+    const ENTITY_SET: &'static str = "opportunities";
+    const KEY: &'static str = "opportunityid";
+    const COLUMNS: &'static [&'static str] = &["opportunityid", "stepname"];
 }
 
 /// A GUID in canonical lowercase form; anything else is refused before it

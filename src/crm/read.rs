@@ -77,9 +77,9 @@ pub struct Page<T> {
     pub deleted: Vec<String>,
     /// On the last page of a tracked read: where the next read starts.
     pub delta: Option<DeltaToken>,
-    /// True when these pages are a full read (none given, or the delta link
+    /// True when these pages are a full read (no delta link given, or it
     /// was refused): rows the caller holds but this read never returns are
-    /// gone from the CRM.
+    /// gone from the CRM. For a filtered read: every matching row.
     pub full: bool,
     pub last: bool,
 }

@@ -40,6 +40,14 @@ impl Request {
         }
     }
 
+    pub(crate) fn post(url: url::Url, what: impl Into<String>, body: Bytes) -> Self {
+        Self {
+            method: Method::POST,
+            body: Some(body),
+            ..Self::get(url, what)
+        }
+    }
+
     pub(crate) fn header(mut self, name: &'static str, value: &str) -> Result<Self, CrmError> {
         let v = HeaderValue::from_str(value)
             .map_err(|_| CrmError::api(None, format!("invalid value for header {name}")))?;
@@ -97,7 +105,23 @@ impl Client {
                 counters: &inner.counters,
                 cancel: &self.cancel,
             };
-            let token = inner.auth.access_token(rejected.as_ref(), &ctx).await?;
+            // An unreachable sign-in server is as transient as an
+            // unreachable CRM: back off and try again.
+            let token = match inner.auth.access_token(rejected.as_ref(), &ctx).await {
+                Ok(t) => t,
+                Err(e @ CrmError::Connection { .. }) => {
+                    self.back_off(
+                        &mut backoff,
+                        req,
+                        attempt,
+                        "sign-in server unreachable".into(),
+                        e,
+                    )
+                    .await?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let outcome = {
                 let _permit = tokio::select! {
                     p = inner.permits.acquire() => p.map_err(|_| CrmError::Cancelled)?,
@@ -168,21 +192,35 @@ impl Client {
                 }
                 Attempt::Transient(reason, error) => (reason, error),
             };
-            let Some(wait) = backoff.next() else {
-                return Err(error);
-            };
-            inner.counters.retry();
-            emit(
-                self.events.as_ref(),
-                ClientEvent::Retry {
-                    what: req.what.clone(),
-                    attempt,
-                    reason,
-                    wait,
-                },
-            );
-            self.wait(wait).await?;
+            self.back_off(&mut backoff, req, attempt, reason, error)
+                .await?;
         }
+    }
+
+    /// Waits the next backoff delay (reported as a retry), or gives up
+    /// with `error` when the attempts are spent.
+    async fn back_off(
+        &self,
+        backoff: &mut impl Iterator<Item = Duration>,
+        req: &Request,
+        attempt: u32,
+        reason: String,
+        error: CrmError,
+    ) -> Result<(), CrmError> {
+        let Some(wait) = backoff.next() else {
+            return Err(error);
+        };
+        self.inner.counters.retry();
+        emit(
+            self.events.as_ref(),
+            ClientEvent::Retry {
+                what: req.what.clone(),
+                attempt,
+                reason,
+                wait,
+            },
+        );
+        self.wait(wait).await
     }
 
     async fn attempt(&self, req: &Request, token: &super::secret::Secret) -> Attempt {

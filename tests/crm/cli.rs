@@ -55,6 +55,8 @@ async fn connect_status_and_disconnect_from_the_command_line() {
     assert_eq!(out.status.code(), Some(7), "{}", text(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["state"], "never_connected");
+    let out = navsync(&config, &data, &["disconnect"]).await;
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
 
     let out = navsync(&config, &data, &["connect"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

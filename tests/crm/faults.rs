@@ -192,3 +192,63 @@ async fn a_token_expiring_mid_pull_is_renewed_before_use() {
         .count();
     assert!(renewals >= 1, "renewed before expiry");
 }
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_bound_fails_at_once_and_a_wait_can_be_cancelled() {
+    let env = fixture::start().await;
+    let client = env.client();
+    client.sign_in().await.unwrap();
+    env.sim.control().throttle_next(1, Duration::from_secs(30));
+    let started = Instant::now();
+    let err = client.who_am_i().await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::CrmApi, "{err:?}");
+    assert!(err.detail().contains("429"), "{}", err.detail());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not sit out 30 s"
+    );
+
+    env.sim.control().throttle_next(1, Duration::from_secs(4));
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let waiting = client.with_cancel(cancel.clone());
+    let started = Instant::now();
+    let call = tokio::spawn(async move { waiting.who_am_i().await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    cancel.cancel();
+    let err = call.await.unwrap().unwrap_err();
+    assert!(matches!(err, CrmError::Cancelled), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn concurrency_is_capped() {
+    let env = fixture::start().await;
+    env.sim.control().set_latency(Duration::from_millis(150));
+    let mut cfg = env.config();
+    cfg.max_concurrency = 2;
+    let client = navsync::crm::Client::new(cfg).unwrap();
+    client.sign_in().await.unwrap();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..6).map(|_| client.who_am_i()).collect();
+    for r in futures::future::join_all(calls).await {
+        r.unwrap();
+    }
+    let capped = started.elapsed();
+    assert!(
+        capped >= Duration::from_millis(450),
+        "6 calls, 2 at a time, 150 ms each: {capped:?}"
+    );
+
+    let wide = env.client();
+    wide.sign_in().await.unwrap();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..4).map(|_| wide.who_am_i()).collect();
+    for r in futures::future::join_all(calls).await {
+        r.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(450),
+        "4 at a time: {:?}",
+        started.elapsed()
+    );
+}

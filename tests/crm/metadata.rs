@@ -26,6 +26,8 @@ async fn who_am_i_version_and_organization() {
 async fn stage_options_money_columns_solutions_and_attributes() {
     let env = fixture::start().await;
     let client = env.client();
+    let steps = client.step_names().await.unwrap();
+    assert_eq!(steps, vec!["1-Stage", "2-Stage", "3-Stage", "4-Stage"]);
     let stages = client.stage_options().await.unwrap();
     assert!(!stages.is_empty());
     assert!(stages.iter().all(|s| !s.label.is_empty()));

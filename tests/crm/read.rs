@@ -136,3 +136,100 @@ async fn opportunities_carry_money_and_customer_lookups() {
     assert_eq!(opp.money().get("estimatedvalue"), Some(&2000.0));
     assert_eq!(opp.salesstagecode, Some(1));
 }
+
+#[tokio::test]
+async fn contacts_are_found_by_name_email_and_company() {
+    use navsync::crm::ContactSearch;
+    let env = fixture::start().await;
+    let client = env.client();
+    let by_name = client
+        .search_contacts(&ContactSearch {
+            name: Some("O'Brien".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut names: Vec<_> = by_name.iter().filter_map(|c| c.fullname.clone()).collect();
+    names.sort();
+    assert_eq!(names, vec!["O'Brien".to_string(), TRICKY_NAME.to_string()]);
+    let by_email = client
+        .search_contacts(&ContactSearch {
+            email: Some("p3@example.test".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_email.len(), 1);
+    assert_eq!(by_email[0].contactid, contact_id(3));
+    let by_company = client
+        .search_contacts(&ContactSearch {
+            name: Some("Person 0".into()),
+            company: Some("Account 0".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_company.len(), 10, "Person 00..09 of Account 0");
+    let nowhere = client
+        .search_contacts(&ContactSearch {
+            company: Some("No such company".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(nowhere.is_empty());
+}
+
+#[tokio::test]
+async fn optional_columns_are_read_when_the_tenant_has_them() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let linkedin = Column::new("new_linkedinprofileurl").unwrap();
+    assert!(client.has_column("contacts", &linkedin).await.unwrap());
+    env.sim
+        .control()
+        .update_row(
+            "contacts",
+            &contact_id(4),
+            row(json!({"new_linkedinprofileurl": "https://www.linkedin.com/in/p4"})),
+        )
+        .unwrap();
+    let pages = collect::<Contact>(&client, Read::full().column(linkedin)).await;
+    let c = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .find(|c| c.contactid == contact_id(4))
+        .unwrap();
+    assert_eq!(
+        c.new_linkedinprofileurl.as_deref(),
+        Some("https://www.linkedin.com/in/p4")
+    );
+
+    let won = client
+        .money_columns()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.logical_name != "estimatedvalue" && m.logical_name != "actualvalue")
+        .expect("a third money column");
+    let id = "0b100000-0000-4000-8000-000000000002";
+    env.sim
+        .control()
+        .update_row(
+            "opportunities",
+            id,
+            row(json!({ won.logical_name.clone(): 1234.5 })),
+        )
+        .unwrap();
+    let pages = collect::<Opportunity>(
+        &client,
+        Read::full().column(Column::new(&won.logical_name).unwrap()),
+    )
+    .await;
+    let opp = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .find(|o| o.opportunityid == id)
+        .unwrap();
+    assert_eq!(opp.money().get(&won.logical_name), Some(&1234.5));
+}

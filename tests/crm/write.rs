@@ -116,19 +116,44 @@ async fn updates_bind_lookups_and_report_failures_per_change_set() {
 async fn impersonation_writes_on_behalf_of_the_seat_holder() {
     let env = fixture::start().await;
     let client = env.client();
-    let id = Uuid::new_v4();
-    let set = ChangeSet {
-        ops: vec![WriteOp::Create {
-            entity_set: "tasks".into(),
-            key: Column::new("activityid").unwrap(),
-            id,
-            body: task("as seller"),
-        }],
-        caller: Some(Caller::SystemUser(SELLER.parse().unwrap())),
-    };
-    let results = client.write_batch(&[set]).await.unwrap();
-    assert!(results[0].is_ok(), "{results:?}");
-    let row = env.sim.control().row("tasks", &id.to_string()).unwrap();
-    assert_eq!(row["_createdby_value"], json!(SELLER));
-    assert_eq!(row["_createdonbehalfby_value"], json!(APP_USER));
+    let seller_entra: Uuid = "aad10000-0000-4000-8000-000000000003".parse().unwrap();
+    for caller in [
+        Caller::SystemUser(SELLER.parse().unwrap()),
+        Caller::EntraObjectId(seller_entra),
+    ] {
+        let id = Uuid::new_v4();
+        let set = ChangeSet {
+            ops: vec![WriteOp::Create {
+                entity_set: "tasks".into(),
+                key: Column::new("activityid").unwrap(),
+                id,
+                body: task("as seller"),
+            }],
+            caller: Some(caller),
+        };
+        let results = client.write_batch(&[set]).await.unwrap();
+        assert!(results[0].is_ok(), "{caller:?}: {results:?}");
+        let row = env.sim.control().row("tasks", &id.to_string()).unwrap();
+        assert_eq!(row["_createdby_value"], json!(SELLER), "{caller:?}");
+        assert_eq!(
+            row["_createdonbehalfby_value"],
+            json!(APP_USER),
+            "{caller:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn more_than_a_thousand_writes_go_in_several_batches() {
+    let env = fixture::start().await;
+    let client = env.client();
+    let key = Column::new("activityid").unwrap();
+    let rows: Vec<(Uuid, serde_json::Value)> = (0..1001)
+        .map(|i| (Uuid::new_v4(), json!({"subject": format!("t{i}")})))
+        .collect();
+    let results = client.create_batch("tasks", &key, rows).await.unwrap();
+    assert_eq!(results.len(), 1001);
+    assert!(results.iter().all(WriteResult::is_ok));
+    assert_eq!(env.sim.control().request_count("POST $batch"), 2);
+    assert_eq!(env.sim.control().rows("tasks").len(), 1001);
 }
