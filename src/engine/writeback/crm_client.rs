@@ -1,18 +1,17 @@
 //! [`CrmWrites`] on the crm client: creates go as `$batch` change sets
 //! (grouped by the user they are written for, since impersonation is per
-//! change set), updates as PATCH, the search as an escaped `$filter`.
+//! change set), updates as PATCH, the search through the client's
+//! contact search (escaped `$filter`).
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Create, CrmWrites, WriteError};
-use crate::crm::rows::Contact;
-use crate::crm::{Caller, ChangeSet, Client, Column, CrmError, Filter, WriteOp, WriteResult};
+use crate::crm::{
+    Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
+};
 use crate::engine::event::ContactHit;
-
-/// How many contacts a search shows.
-const SEARCH_TOP: u32 = 25;
 
 const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
 
@@ -125,11 +124,21 @@ impl CrmWrites for Client {
         query: &'a str,
     ) -> BoxFuture<'a, Result<Vec<ContactHit>, WriteError>> {
         Box::pin(async move {
-            let col = |n: &str| Column::new(n).map_err(|e| WriteError::Refused(e.to_string()));
-            let filter = Filter::contains(&col("fullname")?, query)
-                .or(Filter::contains(&col("emailaddress1")?, query));
-            let rows: Vec<Contact> = self
-                .query(Some(filter), SEARCH_TOP, &[])
+            // One search box: an address is looked up as the e-mail, any
+            // other text as part of the name.
+            let q = query.trim().to_string();
+            let search = if q.contains('@') {
+                ContactSearch {
+                    email: Some(q),
+                    ..ContactSearch::default()
+                }
+            } else {
+                ContactSearch {
+                    name: Some(q),
+                    ..ContactSearch::default()
+                }
+            };
+            let rows = Client::search_contacts(self, &search)
                 .await
                 .map_err(classify)?;
             Ok(rows
