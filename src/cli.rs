@@ -224,12 +224,14 @@ fn run(cli: Cli) -> ExitStatus {
             which: BenchKind::Match,
         }) => crate::engine::bench_match::run(),
         Some(Command::Bench {
+            which: BenchKind::Writeback,
+        }) => crate::engine::bench_writeback::run(),
+        Some(Command::Bench {
             which: BenchKind::Ui,
         }) => crate::ui::bench::run(),
         Some(Command::Bench {
             which: BenchKind::Pull,
         }) => crate::engine::bench_pull::run(),
-        Some(Command::Bench { .. }) => not_yet("bench"),
     }
 }
 
@@ -259,9 +261,4 @@ fn command_name(c: &Command) -> &'static str {
         Command::Sim(_) => "sim",
         Command::Bench { .. } => "bench",
     }
-}
-
-fn not_yet(what: &str) -> ExitStatus {
-    eprintln!("navsync: {what} is not implemented in this build yet");
-    ExitStatus::Failure
 }

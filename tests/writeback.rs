@@ -7,5 +7,3 @@ mod e2e;
 mod rules;
 #[path = "writeback/seats.rs"]
 mod seats;
-#[path = "writeback/sim_crm.rs"]
-mod sim_crm;

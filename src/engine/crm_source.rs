@@ -131,6 +131,11 @@ impl CrmSource for ClientSource {
             throttle_waits: s.throttle_waits as i64,
         }
     }
+
+    /// The connected client writes too (writeback, the unresolved queue).
+    fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {
+        Some(&self.client)
+    }
 }
 
 fn user_row(u: rows::SystemUser) -> Row {

@@ -4,6 +4,7 @@
 
 pub mod bench_match;
 pub mod bench_pull;
+pub mod bench_writeback;
 mod client_events;
 pub mod command;
 mod command_loop;

@@ -10,6 +10,8 @@
 //! rows pending, and the next pass sends the same ids again: the CRM
 //! answers "already exists" for what it had, which counts as done.
 
+mod crm_client;
+
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -1,9 +1,12 @@
 //! Writeback and the unresolved queue against the emulator over HTTP:
 //! what the CRM ends up holding, and exactly once across a crash.
 
+use std::time::Duration;
+
 use navsync::config::ActivityKind;
+use navsync::crm::{AuthConfig, Client, ClientConfig, RetryPolicy, Secret, SecretSource};
 use navsync::engine::command::{NewContact, ResolveHow};
-use navsync::engine::writeback::{self, Rules, Sent};
+use navsync::engine::writeback::{self, CrmWrites, Rules, Sent};
 use navsync::engine::writer::Writer;
 use navsync::engine::{Answer, View, resolve};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
@@ -13,11 +16,11 @@ use navsync::store::{Store, audit, outbox, unresolved};
 use serde_json::{Value, json};
 
 use crate::rules::{self, ACME, ANA, U_ON};
-use crate::sim_crm::SimCrm;
 
 const APP: &str = "7a1f0c2e-0000-4000-8000-000000000001";
 const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
+const SECRET: &str = "emulator-secret";
 
 fn row(v: Value) -> Row {
     match v {
@@ -47,7 +50,7 @@ fn tenant() -> Tenant {
         identity: Identity {
             tenant_id: TENANT.into(),
             client_id: CLIENT.into(),
-            client_secret: "emulator-secret".into(),
+            client_secret: SECRET.into(),
             application_user_id: APP.into(),
             admin_user_id: U_ON.into(),
         },
@@ -70,11 +73,38 @@ fn tenant() -> Tenant {
     }
 }
 
+/// The crm client on the emulator, with short test timeouts.
+fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> Client {
+    Client::new(ClientConfig {
+        instance_url: url::Url::parse(instance_url).unwrap(),
+        authority_url: url::Url::parse(authority_url).unwrap(),
+        tenant_id: TENANT.into(),
+        client_id: CLIENT.into(),
+        auth: AuthConfig::ClientSecret(SecretSource::Inline(Secret::new(SECRET.to_string()))),
+        token_cache_path: cache.join("token-cache.json"),
+        max_concurrency: 4,
+        page_size: 100,
+        lang: navsync::config::Lang::En,
+        user_agent: "navsync-test".into(),
+        retry: RetryPolicy {
+            max_retries: 2,
+            min_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(50),
+            max_throttle_wait: Duration::from_secs(2),
+            max_throttle_waits: 3,
+        },
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(20),
+        refresh_margin: Duration::from_secs(0),
+    })
+    .unwrap()
+}
+
 struct World {
     _dir: tempfile::TempDir,
     dir_path: std::path::PathBuf,
     sim: SimServer,
-    crm: SimCrm,
+    crm: Client,
     writer: Writer,
     seat_on: i64,
 }
@@ -85,13 +115,7 @@ async fn world() -> World {
     let sim = navsync::sim::start(tenant(), SimConfig::default())
         .await
         .unwrap();
-    let crm = SimCrm::connect(
-        &sim.instance_url(),
-        &sim.token_url(),
-        CLIENT,
-        "emulator-secret",
-    )
-    .await;
+    let crm = client(&sim.instance_url(), &sim.authority_url(), dir.path());
     World {
         dir_path: dir.path().to_path_buf(),
         _dir: dir,
@@ -110,14 +134,18 @@ impl World {
             .unwrap()
     }
 
+    /// Imports and decides in one transaction, as the engine does.
     async fn import(&self, acts: Vec<navsync::store::activities::NewActivity>, r: Rules) {
-        self.store(move |s| {
-            for a in &acts {
-                activities::insert(s.conn(), a).unwrap();
-            }
-            writeback::prepare(s.conn(), &r).unwrap();
-        })
-        .await;
+        self.writer
+            .tx(move |tx| {
+                for a in &acts {
+                    activities::insert(tx, a)?;
+                }
+                writeback::prepare(tx, &r)?;
+                Ok::<_, writeback::WritebackError>(())
+            })
+            .await
+            .unwrap();
     }
 
     async fn activity(&self, ext: &'static str) -> activities::Activity {
@@ -433,7 +461,7 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
         .args(["--ignored", "--exact", "e2e::crash_child", "--nocapture"])
         .env(CHILD, &dir)
         .env("SIM_URL", sim.instance_url())
-        .env("SIM_TOKEN_URL", sim.token_url())
+        .env("SIM_AUTHORITY", sim.authority_url())
         .output()
         .await
         .unwrap();
@@ -454,13 +482,7 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
         "the commit never happened"
     );
     let writer = Writer::spawn(store).unwrap();
-    let crm = SimCrm::connect(
-        &sim.instance_url(),
-        &sim.token_url(),
-        CLIENT,
-        "emulator-secret",
-    )
-    .await;
+    let crm = client(&sim.instance_url(), &sim.authority_url(), &dir);
     let sent = writeback::send_pending(&writer, &crm).await.unwrap();
     assert_eq!(
         (sent.written, sent.already, sent.failed),
@@ -485,15 +507,15 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
 
 /// Wraps the emulator client: dies right after the CRM answered the first
 /// change set, before writeback can commit what it learnt.
-struct DieAfterSend(SimCrm);
+struct DieAfterSend(Client);
 
-impl navsync::engine::writeback::CrmWrites for DieAfterSend {
+impl CrmWrites for DieAfterSend {
     fn create_all<'a>(
         &'a self,
         creates: &'a [writeback::Create],
     ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
         Box::pin(async move {
-            let r = self.0.create_all(creates).await;
+            let r = CrmWrites::create_all(&self.0, creates).await;
             eprintln!("child: the CRM answered {r:?}; dying before the commit");
             std::process::abort();
         })
@@ -505,7 +527,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         'a,
         Result<Vec<Result<(), writeback::WriteError>>, writeback::WriteError>,
     > {
-        self.0.create_each(creates)
+        CrmWrites::create_each(&self.0, creates)
     }
     fn update<'a>(
         &'a self,
@@ -513,7 +535,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         id: &'a str,
         body: &'a Value,
     ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
-        self.0.update(set, id, body)
+        CrmWrites::update(&self.0, set, id, body)
     }
     fn search_contacts<'a>(
         &'a self,
@@ -522,7 +544,7 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
         'a,
         Result<Vec<navsync::engine::event::ContactHit>, writeback::WriteError>,
     > {
-        self.0.search_contacts(q)
+        CrmWrites::search_contacts(&self.0, q)
     }
 }
 
@@ -531,10 +553,159 @@ impl navsync::engine::writeback::CrmWrites for DieAfterSend {
 async fn crash_child() {
     let dir = std::env::var_os(CHILD).expect("run only by its parent test");
     let url = std::env::var("SIM_URL").unwrap();
-    let token = std::env::var("SIM_TOKEN_URL").unwrap();
+    let authority = std::env::var("SIM_AUTHORITY").unwrap();
     let store = Store::open(&navsync::paths::store_file(std::path::Path::new(&dir))).unwrap();
     let writer = Writer::spawn(store).unwrap();
-    let crm = DieAfterSend(SimCrm::connect(&url, &token, CLIENT, "emulator-secret").await);
+    let crm = DieAfterSend(client(&url, &authority, std::path::Path::new(&dir)));
     let _ = writeback::send_pending(&writer, &crm).await;
     unreachable!("the wrapper aborts the process");
+}
+
+#[tokio::test]
+async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
+    use navsync::engine::{Command, Engine, ErrorClass, Event};
+    let dir = tempfile::tempdir().unwrap();
+    drop(rules::seeded(dir.path()));
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = Engine::start(navsync::config::Config::default(), &path).unwrap();
+    let wait = Duration::from_secs(5);
+    let mut next = async || {
+        tokio::time::timeout(wait, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    h.commands
+        .send(Command::SkipUnresolved {
+            activity_id: 42,
+            skip: true,
+        })
+        .unwrap();
+    match next().await {
+        Event::ActionResult { ok: false, message } => {
+            assert!(message.contains("not in the unresolved queue"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    h.commands
+        .send(Command::SearchContacts {
+            request_id: 7,
+            query: "ana".into(),
+        })
+        .unwrap();
+    loop {
+        match next().await {
+            Event::Error(e) => break assert_eq!(e.class, ErrorClass::Connection),
+            Event::StatusChanged => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+    h.commands.send(Command::Shutdown).unwrap();
+}
+
+/// A config reaching the emulator with writeback on, and the stored
+/// connection an engine needs to start its client.
+fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
+    use navsync::store::connection::{self, ConnState, ConnectionRow};
+    let mut config = navsync::config::Config::default();
+    config.crm.instance_url = Some(url::Url::parse(&sim.instance_url()).unwrap());
+    config.crm.authority_url = url::Url::parse(&sim.authority_url()).unwrap();
+    config.crm.tenant_id = TENANT.into();
+    config.crm.client_id = CLIENT.into();
+    config.crm.secret = navsync::config::SecretSource::Inline(SECRET.into());
+    config.sync.auto_sync_all_seats = false;
+    config.writeback.enabled = true;
+    connection::put(
+        store.conn(),
+        &ConnectionRow {
+            state: ConnState::Connected,
+            instance_url: sim.instance_url(),
+            tenant_id: TENANT.into(),
+            client_id: CLIENT.into(),
+            auth_method: "client_secret".into(),
+            crm_user_id: Some(APP.into()),
+            crm_user_name: Some("Integration".into()),
+            is_integration_user: true,
+            organization_id: None,
+            organization_name: None,
+            org_version: Some("9.2.25061.00154".into()),
+            checks_json: "[]".into(),
+            connected_at: Some(navsync::store::now()),
+            updated_at: navsync::store::now(),
+            last_error_kind: None,
+            last_error_detail: None,
+        },
+    )
+    .unwrap();
+    config
+}
+
+/// Sends SyncNow and returns the run's summary, noting whether the
+/// unresolved view was announced as changed.
+async fn sync(h: &mut navsync::engine::EngineHandle, dry_run: bool) -> (String, bool) {
+    use navsync::engine::{Command, Event};
+    h.commands.send(Command::SyncNow { dry_run }).unwrap();
+    let mut unresolved_changed = false;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), h.events.recv())
+            .await
+            .expect("the run finishes in time")
+            .expect("the engine runs")
+        {
+            Event::DataChanged(View::Unresolved) => unresolved_changed = true,
+            Event::RunFinished { summary, .. } => return (summary, unresolved_changed),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sync_run_writes_back_and_a_dry_run_only_says_what_it_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, [on, _, _]) = rules::seeded(dir.path());
+    let sim = navsync::sim::start(tenant(), SimConfig::default())
+        .await
+        .unwrap();
+    let config = connected(&sim, &store);
+    for a in [
+        unmatched(on, "run-open"),
+        rules::activity(
+            "run-closed",
+            on,
+            ActivityKind::Note,
+            "Ana Perez",
+            Some("Acme"),
+        ),
+    ] {
+        activities::insert(store.conn(), &a).unwrap();
+    }
+    drop(store);
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = navsync::engine::Engine::start(config, &path).unwrap();
+
+    let (summary, _) = sync(&mut h, true).await;
+    assert!(
+        summary.contains("would write 2 activities (1 open"),
+        "{summary}"
+    );
+    assert!(
+        sim.control().rows("tasks").is_empty(),
+        "a dry run sends nothing"
+    );
+
+    let (summary, unresolved_changed) = sync(&mut h, false).await;
+    assert!(
+        summary.contains("wrote 2 activities (1 new open"),
+        "{summary}"
+    );
+    assert!(unresolved_changed);
+    let tasks = sim.control().rows("tasks");
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks.iter().filter(|t| t["statecode"] == 1).count(), 1);
+
+    // The next run has nothing new to write.
+    let (summary, _) = sync(&mut h, false).await;
+    assert!(summary.contains("wrote 0 activities"), "{summary}");
+    assert_eq!(sim.control().rows("tasks").len(), 2);
+    h.commands.send(navsync::engine::Command::Shutdown).unwrap();
 }

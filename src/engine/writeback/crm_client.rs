@@ -1,0 +1,156 @@
+//! [`CrmWrites`] on the crm client: creates go as `$batch` change sets
+//! (grouped by the user they are written for, since impersonation is per
+//! change set), updates as PATCH, the search through the client's
+//! contact search (escaped `$filter`).
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{Create, CrmWrites, WriteError};
+use crate::crm::{
+    Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
+};
+use crate::engine::event::ContactHit;
+
+const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
+
+fn classify(e: CrmError) -> WriteError {
+    match e {
+        CrmError::InsufficientPrivileges { privilege, detail }
+            if privilege.as_deref() == Some(ON_BEHALF) || detail.contains(ON_BEHALF) =>
+        {
+            WriteError::OnBehalfRefused(detail)
+        }
+        CrmError::Api {
+            status: Some(s), ..
+        } if s != 429 && s < 500 => WriteError::Refused(e.to_string()),
+        CrmError::InsufficientPrivileges { .. } | CrmError::ObjectsUnreadable { .. } => {
+            WriteError::Refused(e.to_string())
+        }
+        // Connection, 5xx/429 after the client's retries, sign-in: the
+        // write is fine, the CRM is not reachable now.
+        other => WriteError::Unavailable(other.to_string()),
+    }
+}
+
+fn uuid(s: &str) -> Result<Uuid, WriteError> {
+    Uuid::parse_str(s).map_err(|_| WriteError::Refused(format!("{s:?} is not a CRM id")))
+}
+
+fn op(c: &Create) -> Result<WriteOp, WriteError> {
+    let key = match c.entity_set.as_str() {
+        "tasks" => "activityid",
+        "contacts" => "contactid",
+        other => return Err(WriteError::Refused(format!("no key known for {other}"))),
+    };
+    Ok(WriteOp::Create {
+        entity_set: c.entity_set.clone(),
+        key: Column::new(key).map_err(|e| WriteError::Refused(e.to_string()))?,
+        id: uuid(&c.id)?,
+        body: c.body.clone(),
+    })
+}
+
+fn caller(c: &Create) -> Result<Option<Caller>, WriteError> {
+    c.on_behalf_of
+        .as_deref()
+        .map(|u| uuid(u).map(Caller::SystemUser))
+        .transpose()
+}
+
+fn result(r: WriteResult) -> Result<(), WriteError> {
+    match r {
+        WriteResult::Done => Ok(()),
+        WriteResult::AlreadyExists => Err(WriteError::AlreadyExists),
+        WriteResult::Failed(e) => Err(classify(e)),
+    }
+}
+
+impl CrmWrites for Client {
+    fn create_all<'a>(&'a self, creates: &'a [Create]) -> BoxFuture<'a, Result<(), WriteError>> {
+        Box::pin(async move {
+            // Consecutive creates for the same user share a change set.
+            let mut sets: Vec<ChangeSet> = Vec::new();
+            for c in creates {
+                let who = caller(c)?;
+                match sets.last_mut() {
+                    Some(set) if set.caller == who => set.ops.push(op(c)?),
+                    _ => sets.push(ChangeSet {
+                        ops: vec![op(c)?],
+                        caller: who,
+                    }),
+                }
+            }
+            let results = self.write_batch(&sets).await.map_err(classify)?;
+            results.into_iter().try_for_each(result)
+        })
+    }
+
+    fn create_each<'a>(
+        &'a self,
+        creates: &'a [Create],
+    ) -> BoxFuture<'a, Result<Vec<Result<(), WriteError>>, WriteError>> {
+        Box::pin(async move {
+            let sets = creates
+                .iter()
+                .map(|c| {
+                    Ok(ChangeSet {
+                        ops: vec![op(c)?],
+                        caller: caller(c)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, WriteError>>()?;
+            let results = self.write_batch(&sets).await.map_err(classify)?;
+            Ok(results.into_iter().map(result).collect())
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        body: &'a Value,
+    ) -> BoxFuture<'a, Result<(), WriteError>> {
+        Box::pin(async move {
+            Client::update(self, entity_set, uuid(id)?, body.clone())
+                .await
+                .map_err(classify)
+        })
+    }
+
+    fn search_contacts<'a>(
+        &'a self,
+        query: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ContactHit>, WriteError>> {
+        Box::pin(async move {
+            // One search box: an address is looked up as the e-mail, any
+            // other text as part of the name.
+            let q = query.trim().to_string();
+            let search = if q.contains('@') {
+                ContactSearch {
+                    email: Some(q),
+                    ..ContactSearch::default()
+                }
+            } else {
+                ContactSearch {
+                    name: Some(q),
+                    ..ContactSearch::default()
+                }
+            };
+            let rows = Client::search_contacts(self, &search)
+                .await
+                .map_err(classify)?;
+            Ok(rows
+                .into_iter()
+                .map(|c| ContactHit {
+                    contactid: c.contactid,
+                    fullname: c.fullname.unwrap_or_default(),
+                    email: c.emailaddress1,
+                    company: None,
+                    jobtitle: c.jobtitle,
+                })
+                .collect())
+        })
+    }
+}
