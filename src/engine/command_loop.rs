@@ -20,9 +20,10 @@ use super::event::{ErrorClass, Event, UserError, View};
 use super::run::{self, RunReport};
 use super::settings::{self, ApplyError};
 use super::writer::Writer;
-use super::{Answer, EngineError, import, resolve, schedule, seats};
+use super::{Answer, EngineError, connection, import, resolve, schedule, seats};
 use crate::config::Config;
-use crate::crm::Client;
+use crate::crm::checks::{Check, CheckFailure};
+use crate::crm::{Client, ClientConfig, ClientEvent};
 use crate::store::runs::{self, Outcome, RunMode};
 
 /// How often the activity inbox is looked at.
@@ -43,6 +44,10 @@ pub(super) struct CommandLoop {
     pub store_path: PathBuf,
     /// The CRM client of the stored connection; `None` while not connected.
     pub client: Option<Client>,
+    /// Where new clients (Connect) send their retries and prompts.
+    pub client_events: mpsc::UnboundedSender<ClientEvent>,
+    /// The token cache's directory.
+    pub data_dir: PathBuf,
     /// Whether the schedule starts runs (see `Options::scheduled`).
     pub scheduled: bool,
     /// The effective sync interval, re-read whenever a setting changes.
@@ -185,12 +190,149 @@ impl CommandLoop {
                     }
                 })
             }
-            Command::Connect | Command::Recheck | Command::Disconnect { .. } => {
-                // The one answer for commands whose modules are not part of
-                // this build yet.
-                self.emitter.action(false, "not available in this build");
+            Command::Connect | Command::Recheck | Command::Disconnect { .. }
+                if running.is_some() =>
+            {
+                self.emitter.action(
+                    false,
+                    "A sync is running; cancel it or let it finish, then try again.",
+                );
             }
+            Command::Connect => {
+                if self.connect(false).await {
+                    // The seed: "Successfully connected, sync in progress".
+                    *running = self.start_run(false).await;
+                }
+            }
+            Command::Recheck => {
+                self.connect(true).await;
+            }
+            Command::Disconnect { purge } => self.disconnect(purge).await,
             Command::Shutdown => {}
+        }
+    }
+
+    /// Signs in and runs the prerequisite checks (`recheck`: on the stored
+    /// connection), storing the verdict; returns whether the CRM can now be
+    /// synced. The checks hold the writer (they store their verdict with
+    /// the connection logic's own `&mut Store`), so this awaits them: a
+    /// connect is rare and the console shows each check as it passes.
+    async fn connect(&mut self, recheck: bool) -> bool {
+        let lang = self.config.lang;
+        let client =
+            match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
+                Ok(c) => c.with_events(self.client_events.clone()),
+                Err(e) => {
+                    self.emitter.error(super::user_error::user_error(&e, lang));
+                    return false;
+                }
+            };
+        let handle = tokio::runtime::Handle::current();
+        let (config, c, emitter) = (self.config.clone(), client.clone(), self.emitter.clone());
+        let done = self
+            .writer
+            .call(move |store| {
+                let on_check = |check: &Check| {
+                    emitter.emit(Event::Log {
+                        level: if check.passed {
+                            tracing::Level::INFO
+                        } else {
+                            tracing::Level::WARN
+                        },
+                        message: format!(
+                            "{} {}",
+                            if check.passed { "ok" } else { "failed" },
+                            check.detail
+                        ),
+                    })
+                };
+                let report = handle.block_on(async {
+                    if recheck {
+                        connection::recheck(&config, &c, store, on_check).await
+                    } else {
+                        connection::connect(&config, &c, store, on_check).await
+                    }
+                });
+                let status = super::initial_status(store)?;
+                Ok::<_, EngineError>((report, status))
+            })
+            .await;
+        let (report, status) = match done {
+            Ok(r) => r,
+            Err(e) => {
+                self.internal_error(e);
+                return false;
+            }
+        };
+        self.emitter.status(|s| {
+            s.connected = status.connected;
+            s.instance_url = status.instance_url;
+            s.crm_user = status.crm_user;
+            s.org_version = status.org_version;
+        });
+        self.emitter.emit(Event::DataChanged(View::Connection));
+        match report {
+            Ok(r) if r.passed() => {
+                self.client = Some(client);
+                self.publish_next_sync();
+                self.emitter.action(
+                    true,
+                    "Connected to Microsoft Dynamics — Successfully connected, sync in progress",
+                );
+                true
+            }
+            Ok(r) => {
+                self.client = None;
+                self.publish_next_sync();
+                match r.failure {
+                    Some(CheckFailure::Crm(e)) => {
+                        self.emitter.error(super::user_error::user_error(&e, lang))
+                    }
+                    Some(f @ CheckFailure::Unsupported { .. }) => {
+                        self.emitter.action(false, f.message(lang))
+                    }
+                    None => {}
+                }
+                false
+            }
+            Err(e) => {
+                self.emitter.action(false, e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Stops syncing; with `purge`, removes what the CRM brought in.
+    async fn disconnect(&mut self, purge: bool) {
+        match self
+            .writer
+            .call(move |s| Ok::<_, EngineError>(connection::disconnect(s, purge)))
+            .await
+        {
+            Ok(Ok(counts)) => {
+                self.client = None;
+                self.publish_next_sync();
+                self.emitter.status(|s| s.connected = false);
+                let message = match counts {
+                    Some(c) => format!(
+                        "Disconnected from Microsoft Dynamics; removed {} accounts, {} contacts, {} opportunities, {} users and {} saved accounts, {} saved leads imported from the CRM.",
+                        c.accounts,
+                        c.contacts,
+                        c.opportunities,
+                        c.systemusers,
+                        c.saved_accounts,
+                        c.saved_leads
+                    ),
+                    None => "Disconnected from Microsoft Dynamics; imported data kept.".into(),
+                };
+                self.emitter.action(true, message);
+                self.emitter.emit(Event::DataChanged(View::Connection));
+                if purge {
+                    self.emitter.emit(Event::DataChanged(View::Seats));
+                }
+            }
+            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Err(e) => self.internal_error(e),
         }
     }
 

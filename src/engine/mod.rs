@@ -118,11 +118,9 @@ impl Engine {
             None
         };
         let (emitter, events, status) = emit::Emitter::new(initial);
-        let client = client.map(|c| {
-            let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(client_events::forward(rx, emitter.clone()));
-            c.with_events(tx)
-        });
+        let (client_events, client_rx) = mpsc::unbounded_channel();
+        tokio::spawn(client_events::forward(client_rx, emitter.clone()));
+        let client = client.map(|c| c.with_events(client_events.clone()));
         let (commands, rx) = mpsc::unbounded_channel();
         let now = chrono::Utc::now();
         let core = command_loop::CommandLoop {
@@ -131,6 +129,8 @@ impl Engine {
             emitter,
             store_path: store_path.to_path_buf(),
             client,
+            client_events,
+            data_dir: data_dir.to_path_buf(),
             scheduled: options.scheduled,
             interval: eff.sync_interval,
             next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),

@@ -793,3 +793,69 @@ async fn a_due_engine_syncs_by_itself_once_and_schedules_the_next_run() {
         "one run only"
     );
 }
+
+#[tokio::test]
+async fn connect_checks_then_syncs_and_disconnect_purge_removes_what_the_crm_brought() {
+    let s = setup(5).await;
+    let mut h = s.start();
+    h.commands.send(Command::Connect).unwrap();
+    let mut connected = false;
+    loop {
+        match tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Event::ActionResult { ok, message } => {
+                assert!(ok, "{message}");
+                assert!(message.contains("sync in progress"), "{message}");
+                connected = true;
+            }
+            Event::RunStarted { .. } => break,
+            Event::Error(e) => panic!("{e:?}"),
+            _ => {}
+        }
+    }
+    assert!(connected && h.status.borrow().connected);
+    let events = rest_of_run(&mut h, vec![Event::StatusChanged]).await;
+    assert_eq!(finished(&events).0, Outcome::Ok);
+    {
+        let st = s.store();
+        assert_eq!(ids(&st, ItemKind::Account, s.ana_seat).len(), 3);
+        let conn = connection::get(st.conn()).unwrap().unwrap();
+        assert_eq!(conn.state, ConnState::Connected);
+        assert_eq!(conn.crm_user_id.as_deref(), Some(APP));
+    }
+    h.commands
+        .send(Command::Disconnect { purge: true })
+        .unwrap();
+    loop {
+        if let Event::ActionResult { ok, message } = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            assert!(ok, "{message}");
+            assert!(message.contains("removed 6 accounts"), "{message}");
+            break;
+        }
+    }
+    assert!(!h.status.borrow().connected);
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    loop {
+        if let Event::Error(e) = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            assert_eq!(e.class, ErrorClass::Connection, "not connected any more");
+            break;
+        }
+    }
+    shutdown(h).await;
+    let st = s.store();
+    assert_eq!(mirror::count(st.conn(), Table::Accounts).unwrap(), 0);
+    assert!(ids(&st, ItemKind::Account, s.ana_seat).is_empty());
+}
