@@ -120,7 +120,7 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
         commands.send(Command::Shutdown).ok();
         status
     } else {
-        let status = headless_first_sync(&mut events, &handle.commands).await;
+        let status = headless_first_sync(&mut events).await;
         handle.commands.send(Command::Shutdown).ok();
         status
     };
@@ -245,12 +245,10 @@ async fn trickle(inbox: PathBuf, mut stream: ActivityStream) {
     }
 }
 
-/// Without a terminal: wait for the first sync after connecting, print
+/// Without a terminal: wait for the first sync (a good connect starts
+/// it), print
 /// what happened, and say how to see the console.
-async fn headless_first_sync(
-    events: &mut broadcast::Receiver<Event>,
-    commands: &tokio::sync::mpsc::UnboundedSender<Command>,
-) -> ExitStatus {
+async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitStatus {
     let wait = async {
         loop {
             match events.recv().await {
@@ -261,12 +259,7 @@ async fn headless_first_sync(
                     );
                 }
                 Ok(Event::StatusChanged) => {}
-                Ok(Event::ActionResult { ok, message }) => {
-                    eprintln!("navsync demo: {message}");
-                    if ok && message.starts_with("Connected to Microsoft Dynamics") {
-                        commands.send(Command::SyncNow { dry_run: false }).ok();
-                    }
-                }
+                Ok(Event::ActionResult { message, .. }) => eprintln!("navsync demo: {message}"),
                 Ok(Event::RunFinished {
                     outcome, summary, ..
                 }) => {

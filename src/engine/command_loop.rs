@@ -277,7 +277,7 @@ impl CommandLoop {
                 self.publish_next_sync();
                 self.emitter.action(
                     true,
-                    "Connected to Microsoft Dynamics — Successfully connected, sync in progress",
+                    crate::crm::messages::text(&crate::crm::messages::Msg::Connected, lang),
                 );
                 true
             }
