@@ -141,7 +141,7 @@ fn good_line(i: usize, name: &str, body: &str) -> String {
     serde_json::json!({
         "id": format!("fuzz-{i}"),
         "kind": kind,
-        "seat": if i % 2 == 0 { "seat-ana" } else { "ANA@example.com" },
+        "seat": if i.is_multiple_of(2) { "seat-ana" } else { "ANA@example.com" },
         "member_name": name,
         "body": body,
         "occurred_at": "2025-03-01T09:30:00Z",
