@@ -1,6 +1,9 @@
 //! Reliability of the store and the data dir: kill -9 during writes, a full
 //! disk, and a second navsync process on the same data dir.
 
+#[path = "reliability/secrets.rs"]
+mod secrets;
+
 use std::process::Command;
 use std::time::Duration;
 
