@@ -5,6 +5,8 @@
 mod chaos;
 #[path = "reliability/secrets.rs"]
 mod secrets;
+#[path = "reliability/terminal.rs"]
+mod terminal;
 
 use std::process::Command;
 use std::time::Duration;
