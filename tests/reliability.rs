@@ -3,6 +3,8 @@
 
 #[path = "reliability/chaos.rs"]
 mod chaos;
+#[path = "reliability/child.rs"]
+mod child;
 #[path = "reliability/secrets.rs"]
 mod secrets;
 #[path = "reliability/terminal.rs"]

@@ -10,50 +10,19 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
+use navsync::sim::SimConfig;
 use navsync::sim::generator::ActivityStream;
 use navsync::sim::tenant::{Scale, generate};
-use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
 use navsync::store::activities::ActivityState;
 use rand::{Rng, SeedableRng};
 
 const KILLS: usize = 24;
 const ACTIVITIES: usize = 1000;
-const SECRET_ENV: &str = "NAVSYNC_TEST_CLIENT_SECRET";
-
-fn navsync(cfg: &Path, data: &Path, secret: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_navsync"));
-    c.arg("--config")
-        .arg(cfg)
-        .arg("--data-dir")
-        .arg(data)
-        .env(SECRET_ENV, secret)
-        .env_remove("NAVSYNC_CONFIG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    c
-}
-
-fn write_config(sim: &SimServer, dir: &Path) -> std::path::PathBuf {
-    let id = sim.identity();
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"{SECRET_ENV}\"\n[writeback]\nenabled = true\n",
-            sim.instance_url(),
-            sim.authority_url(),
-            id.tenant_id,
-            id.client_id
-        ),
-    )
-    .unwrap();
-    path
-}
+use crate::child::{navsync, write_config};
 
 #[test]
 fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
@@ -73,7 +42,7 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
     sim.control().set_latency(Duration::from_millis(40));
     let secret = sim.identity().client_secret.clone();
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(&sim, dir.path());
+    let cfg = write_config(&sim, dir.path(), "");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
 
@@ -122,6 +91,8 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
         let started = std::time::Instant::now();
         let mut child = navsync(&cfg, &data, &secret)
             .args(["sync", "--once"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(rng.random_range(5..=run_ms)));

@@ -4,43 +4,19 @@
 //! for the access tokens the emulator issued.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::child::{navsync, write_config};
+
+use navsync::sim::SimConfig;
 use navsync::sim::tenant::{Scale, generate};
-use navsync::sim::{SimConfig, SimServer};
 
-const SECRET_ENV: &str = "NAVSYNC_TEST_CLIENT_SECRET";
-
-fn navsync(cfg: &Path, data: &Path, secret: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_navsync"))
-        .arg("--config")
-        .arg(cfg)
-        .arg("--data-dir")
-        .arg(data)
+fn run(cfg: &Path, data: &Path, secret: &str, args: &[&str]) -> Output {
+    navsync(cfg, data, secret)
         .args(args)
-        .env(SECRET_ENV, secret)
         .env("RUST_LOG", "trace")
-        .env_remove("NAVSYNC_CONFIG")
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap()
-}
-
-fn config(sim: &SimServer, dir: &Path) -> std::path::PathBuf {
-    let id = sim.identity();
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[crm]\ninstance_url = \"{i}\"\nauthority_url = \"{a}\"\ntenant_id = \"{t}\"\nclient_id = \"{c}\"\nclient_secret_env = \"{SECRET_ENV}\"\n[writeback]\nenabled = true\n[log]\nlevel = \"trace\"\n",
-            i = sim.instance_url(),
-            a = sim.authority_url(),
-            t = id.tenant_id,
-            c = id.client_id,
-        ),
-    )
-    .unwrap();
-    path
 }
 
 /// Every file under `dir`, as bytes.
@@ -117,14 +93,14 @@ fn no_secret_or_token_in_logs_output_status_store_or_screens() {
         .unwrap();
     let secret = sim.identity().client_secret.clone();
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(&sim, dir.path());
+    let cfg = write_config(&sim, dir.path(), "[log]\nlevel = \"trace\"\n");
     let data = dir.path().join("data");
 
     let mut outputs = vec![
-        navsync(&cfg, &data, &secret, &["connect"]),
-        navsync(&cfg, &data, &secret, &["sync", "--once"]),
-        navsync(&cfg, &data, &secret, &["status", "--json"]),
-        navsync(&cfg, &data, &secret, &["status"]),
+        run(&cfg, &data, &secret, &["connect"]),
+        run(&cfg, &data, &secret, &["sync", "--once"]),
+        run(&cfg, &data, &secret, &["status", "--json"]),
+        run(&cfg, &data, &secret, &["status"]),
     ];
     assert_eq!(
         outputs[0].status.code(),
@@ -154,10 +130,10 @@ fn no_secret_or_token_in_logs_output_status_store_or_screens() {
     // tokens of the first one, must not echo what they were given.
     let wrong = format!("{secret}-wrong");
     let other = dir.path().join("data2");
-    let failed = navsync(&cfg, &other, &wrong, &["connect"]);
+    let failed = run(&cfg, &other, &wrong, &["connect"]);
     assert_ne!(failed.status.code(), Some(0), "a wrong secret signed in");
     sim.control().revoke_tokens();
-    outputs.push(navsync(&cfg, &data, &secret, &["sync", "--once"]));
+    outputs.push(run(&cfg, &data, &secret, &["sync", "--once"]));
     outputs.push(failed);
     tokens.push(wrong);
 
