@@ -156,6 +156,27 @@ pub struct ConnectionStatus {
     pub checks: serde_json::Value,
 }
 
+impl ConnectionStatus {
+    /// The status before any connect: `status` reports it both when the
+    /// data directory has no store yet and when the store has no
+    /// connection row, and the two must print the same JSON.
+    pub fn never_connected(last_sync: Option<String>) -> Self {
+        Self {
+            schema: 1,
+            state: "never_connected".into(),
+            instance_url: None,
+            auth_method: None,
+            crm_user: None,
+            organization: None,
+            org_version: None,
+            connected_at: None,
+            last_sync,
+            last_error: None,
+            checks: serde_json::Value::Array(Vec::new()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CrmUser {
     pub id: String,
@@ -188,19 +209,7 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
     let row = connection::get(store.conn())?;
     let last_sync = runs::last_success(store.conn())?;
     let Some(row) = row else {
-        return Ok(ConnectionStatus {
-            schema: 1,
-            state: "never_connected".into(),
-            instance_url: None,
-            auth_method: None,
-            crm_user: None,
-            organization: None,
-            org_version: None,
-            connected_at: None,
-            last_sync,
-            last_error: None,
-            checks: serde_json::Value::Array(Vec::new()),
-        });
+        return Ok(ConnectionStatus::never_connected(last_sync));
     };
     Ok(ConnectionStatus {
         schema: 1,
