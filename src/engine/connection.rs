@@ -253,14 +253,10 @@ fn failure_kind(f: &CheckFailure) -> String {
     }
 }
 
+/// The stored key of a CRM error class: the same key a failed run records
+/// (`run::class_key`), so `status` reads one vocabulary from both tables.
 pub fn class_name(c: ErrorClass) -> &'static str {
-    match c {
-        ErrorClass::Connection => "connection",
-        ErrorClass::CrmApi => "crm_api",
-        ErrorClass::InsufficientPrivileges => "insufficient_privileges",
-        ErrorClass::ObjectsUnreadable => "objects_unreadable",
-        ErrorClass::Other => "other",
-    }
+    super::run::class_key(super::user_error::class(c))
 }
 
 fn failure_detail(f: &CheckFailure, config: &Config) -> String {
