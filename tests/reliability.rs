@@ -1,6 +1,13 @@
 //! Reliability of the store and the data dir: kill -9 during writes, a full
 //! disk, and a second navsync process on the same data dir.
 
+#[path = "reliability/chaos.rs"]
+mod chaos;
+#[path = "reliability/secrets.rs"]
+mod secrets;
+#[path = "reliability/terminal.rs"]
+mod terminal;
+
 use std::process::Command;
 use std::time::Duration;
 

@@ -112,3 +112,51 @@ fn reimport_adds_nothing_twice() {
     assert!(!activities::insert(s.conn(), &activity(seat, "e1")).unwrap());
     assert_eq!(activities::count(s.conn()).unwrap(), 1);
 }
+
+#[test]
+fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
+    use navsync::store::outbox;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let id = outbox::enqueue(
+        s.conn(),
+        None,
+        "close_task",
+        "tasks",
+        "t-1",
+        "{\"to\":\"a\"}",
+    )
+    .unwrap();
+    outbox::mark_attempt_failed(s.conn(), id, "refused", 1).unwrap();
+    assert!(
+        outbox::pending(s.conn(), 10).unwrap().is_empty(),
+        "failed for good"
+    );
+    // The user picks another contact: the same row, pending, new target.
+    let again = outbox::enqueue(
+        s.conn(),
+        None,
+        "close_task",
+        "tasks",
+        "t-1",
+        "{\"to\":\"b\"}",
+    )
+    .unwrap();
+    assert_eq!(again, id);
+    let pending = outbox::pending(s.conn(), 10).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].payload_json, "{\"to\":\"b\"}");
+    assert_eq!(pending[0].attempts, 0);
+    // Once done, nothing brings it back.
+    outbox::mark_done(s.conn(), id).unwrap();
+    outbox::enqueue(
+        s.conn(),
+        None,
+        "close_task",
+        "tasks",
+        "t-1",
+        "{\"to\":\"c\"}",
+    )
+    .unwrap();
+    assert!(outbox::pending(s.conn(), 10).unwrap().is_empty());
+}

@@ -173,7 +173,7 @@ fn demo_config(base: &Config, sim: &SimServer, inbox: &Path) -> Result<Config, D
 
 /// The workspace's seats come from the workspace, not the CRM; before the
 /// engine starts, this process is the store's only writer.
-fn seed_seats(store_path: &Path, seeds: &[SeatSeed]) -> Result<(), DemoError> {
+pub fn seed_seats(store_path: &Path, seeds: &[SeatSeed]) -> Result<(), store::StoreError> {
     let mut store = Store::open(store_path)?;
     store.transaction(|tx| {
         for s in seeds {
@@ -210,28 +210,29 @@ fn drop_activities(
     name: &str,
     items: impl Iterator<Item = ActivitySeed>,
 ) -> Result<(), DemoError> {
-    let mut text = String::new();
-    for a in items {
-        let line = serde_json::json!({
-            "id": a.external_id,
-            "kind": a.kind,
-            "seat": a.seat_member_id,
-            "member_name": a.member_name,
-            "member_company": a.member_company,
-            "member_title": a.member_title,
-            "member_email": a.member_email,
-            "member_profile_url": a.member_profile_url,
-            "subject": a.subject,
-            "body": a.body,
-            "occurred_at": a.occurred_at,
-            "copy_to_crm": a.copy_to_crm,
-        });
-        text.push_str(&line.to_string());
-        text.push('\n');
-    }
+    let text: String = items.map(|a| activity_line(&a) + "\n").collect();
     let part = inbox.join(format!("{name}.jsonl.part"));
     std::fs::write(&part, text).map_err(DemoError::Inbox)?;
     std::fs::rename(&part, inbox.join(format!("{name}.jsonl"))).map_err(DemoError::Inbox)
+}
+
+/// One activity as a line of the documented JSON Lines import format.
+pub fn activity_line(a: &ActivitySeed) -> String {
+    serde_json::json!({
+        "id": a.external_id,
+        "kind": a.kind,
+        "seat": a.seat_member_id,
+        "member_name": a.member_name,
+        "member_company": a.member_company,
+        "member_title": a.member_title,
+        "member_email": a.member_email,
+        "member_profile_url": a.member_profile_url,
+        "subject": a.subject,
+        "body": a.body,
+        "occurred_at": a.occurred_at,
+        "copy_to_crm": a.copy_to_crm,
+    })
+    .to_string()
 }
 
 async fn trickle(inbox: PathBuf, mut stream: ActivityStream) {

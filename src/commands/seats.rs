@@ -95,13 +95,17 @@ fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
         println!("{}", serde_json::Value::Array(rows));
         return Ok(());
     }
+    // Columns as wide as their longest value, so scripts can split on runs
+    // of spaces and long member ids do not shift the table.
+    let member_w = column_width("MEMBER", seats.iter().map(|s| s.member_id.as_str()));
+    let name_w = column_width("NAME", seats.iter().map(|s| s.name.as_str()));
     println!(
-        "{:>4}  {:<20} {:<24} {:<8} {:<10} {:<24} {:<4} IN CRM",
+        "{:>4}  {:<member_w$}  {:<name_w$}  {:<8} {:<10} {:<24} {:<4} IN CRM",
         "ID", "MEMBER", "NAME", "LICENCE", "EDITION", "CRM USER", "SYNC"
     );
     for s in &seats {
         println!(
-            "{:>4}  {:<20} {:<24} {:<8} {:<10} {:<24} {:<4} {}",
+            "{:>4}  {:<member_w$}  {:<name_w$}  {:<8} {:<10} {:<24} {:<4} {}",
             s.id,
             s.member_id,
             s.name,
@@ -113,6 +117,12 @@ fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
         );
     }
     Ok(())
+}
+
+fn column_width<'a>(title: &str, values: impl Iterator<Item = &'a str>) -> usize {
+    values
+        .map(|v| v.chars().count())
+        .fold(title.len(), usize::max)
 }
 
 fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdError> {

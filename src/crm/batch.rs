@@ -362,3 +362,28 @@ mod tests {
         ));
     }
 }
+
+/// The `$batch` answer parser meets whatever the network delivers: it must
+/// refuse garbage and cut-off bodies with an error, never panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD: &str = "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_a\r\n\r\n--changesetresponse_a\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\nHTTP/1.1 204 No Content\r\nOData-Version: 4.0\r\n\r\n\r\n--changesetresponse_a--\r\n--batchresponse_1--\r\n";
+
+    proptest! {
+        #[test]
+        fn arbitrary_bodies_never_panic(ct in "\\PC{0,60}", body in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = parse_multipart(&ct, &body);
+            let _ = parse_multipart("multipart/mixed; boundary=batchresponse_1", &body);
+        }
+
+        #[test]
+        fn a_cut_off_answer_never_panics(cut in 0..GOOD.len(), noise in "\\PC{0,20}") {
+            let mut body = GOOD.as_bytes()[..cut].to_vec();
+            body.extend_from_slice(noise.as_bytes());
+            let _ = parse_multipart("multipart/mixed; boundary=batchresponse_1", &body);
+        }
+    }
+}

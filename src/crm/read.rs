@@ -312,3 +312,50 @@ fn split_rows<T: Table>(
     }
     Ok((rows, deleted))
 }
+
+/// Pages and delta pages come from the network: any body, cut anywhere,
+/// must decode to rows or to a CRM API error, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::crm::rows::Contact;
+    use proptest::prelude::*;
+
+    const PAGE: &str = r#"{"@odata.context":"x","value":[{"contactid":"c1","fullname":"Zoë O'Brien","_parentcustomerid_value":"a1"},{"@odata.context":"x/$deletedEntity","id":"C2","reason":"deleted"}],"@odata.deltaLink":"https://x/api/data/v9.2/contacts?$deltatoken=1"}"#;
+
+    proptest! {
+        #[test]
+        fn any_body_decodes_or_errs(body in prop::collection::vec(any::<u8>(), 0..400)) {
+            if let Ok(c) = decode::<Collection>(&body, "contacts") {
+                let _ = split_rows::<Contact>(c.value, "contacts");
+            }
+        }
+
+        #[test]
+        fn a_cut_off_page_is_an_error_not_a_panic(cut in 0..PAGE.len()) {
+            prop_assert!(decode::<Collection>(&PAGE.as_bytes()[..cut], "contacts").is_err());
+        }
+
+        #[test]
+        fn arbitrary_rows_are_rows_deletions_or_errors(values in prop::collection::vec(
+            prop_oneof![
+                Just(serde_json::json!({"id": "x", "reason": "deleted"})),
+                Just(serde_json::json!({"reason": "deleted"})),
+                Just(serde_json::json!({"contactid": "c", "fullname": 5})),
+                Just(serde_json::json!(null)),
+                "\\PC{0,10}".prop_map(serde_json::Value::from),
+            ],
+            0..8,
+        )) {
+            let _ = split_rows::<Contact>(values, "contacts");
+        }
+    }
+
+    #[test]
+    fn the_whole_page_splits_into_a_row_and_a_deletion() {
+        let c: Collection = decode(PAGE.as_bytes(), "contacts").unwrap();
+        let (rows, deleted) = split_rows::<Contact>(c.value, "contacts").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(deleted, vec!["c2".to_string()]);
+    }
+}

@@ -18,8 +18,11 @@ pub struct OutboxEntry {
     pub attempts: i64,
 }
 
-/// Queues a write; a second enqueue of the same (operation, crm_id) is a
-/// no-op, so deciding twice never sends twice. Returns the row id.
+/// Queues a write. The same (operation, crm_id) is one row, so deciding
+/// twice never sends twice; a row not yet done takes the newer payload and
+/// is pending again (a user who re-resolves after the CRM refused the first
+/// target means the new one), while a done row is left as it is.
+/// Returns the row id.
 pub fn enqueue(
     conn: &Connection,
     activity_id: Option<i64>,
@@ -32,7 +35,12 @@ pub fn enqueue(
     conn.prepare_cached(
         "INSERT INTO outbox (activity_id, operation, entity_set, crm_id, payload_json, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-         ON CONFLICT(operation, crm_id) DO UPDATE SET updated_at = outbox.updated_at
+         ON CONFLICT(operation, crm_id) DO UPDATE SET
+             payload_json = CASE WHEN outbox.state = 'done' THEN outbox.payload_json ELSE excluded.payload_json END,
+             attempts = CASE WHEN outbox.state = 'failed' THEN 0 ELSE outbox.attempts END,
+             last_error = CASE WHEN outbox.state = 'failed' THEN NULL ELSE outbox.last_error END,
+             state = CASE WHEN outbox.state = 'done' THEN 'done' ELSE 'pending' END,
+             updated_at = CASE WHEN outbox.state = 'done' THEN outbox.updated_at ELSE excluded.updated_at END
          RETURNING id",
     )?
     .query_row(params![activity_id, operation, entity_set, crm_id, payload_json, ts], |r| r.get(0))

@@ -40,6 +40,9 @@ pub async fn run(
     run_on(term, EventStream::new(), app, engine, loads, snapshots).await
 }
 
+/// Set (to anything) to make the console panic after its first frame.
+pub const PANIC_HOOK_ENV: &str = "NAVSYNC_TEST_PANIC_AFTER_FIRST_DRAW";
+
 /// The loop over any backend and input stream, so tests can drive it with
 /// a TestBackend and scripted terminal events.
 pub async fn run_on<B>(
@@ -75,6 +78,11 @@ where
                 .map_err(std::io::Error::other)?;
             app.frames += 1;
             dirty = false;
+            // A test hook: the pty test of terminal restoration needs a
+            // real panic inside the running console (tests/reliability/terminal.rs).
+            if app.frames == 1 && std::env::var_os(PANIC_HOOK_ENV).is_some() {
+                panic!("{PANIC_HOOK_ENV} is set: panicking after the first frame");
+            }
         }
         let animating = app.animating();
         tokio::select! {

@@ -233,3 +233,66 @@ async fn optional_columns_are_read_when_the_tenant_has_them() {
         .unwrap();
     assert_eq!(opp.money().get(&won.logical_name), Some(&1234.5));
 }
+
+/// The same promise end to end: contacts with hostile names are stored in
+/// the emulator, and an equality filter on each name finds exactly the
+/// contacts carrying that literal name, over real HTTP.
+#[tokio::test]
+async fn hostile_names_match_only_themselves_in_the_emulator() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = "\\PC{1,24}|[' ()=&#%+/?a-z]{1,20}";
+    let mut names: Vec<String> = (0..60)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect();
+    names.extend(
+        [
+            "O'Brien' or 1 eq 1",
+            "a' or fullname ne 'x",
+            "'; drop",
+            "%27 or 1 eq 1",
+            "&$top=1000",
+            "#",
+        ]
+        .map(String::from),
+    );
+
+    {
+        let env = fixture::start().await;
+        for (i, name) in names.iter().enumerate() {
+            env.sim
+                .control()
+                .insert_row("contacts", fixture::contact(1000 + i, name))
+                .unwrap();
+        }
+        let client = env.client();
+        let col = Column::new("fullname").unwrap();
+        for name in &names {
+            let rows: Vec<Contact> = client
+                .query(Some(Filter::eq(&col, name.as_str())), 500, &[])
+                .await
+                .unwrap();
+            let expected = env
+                .sim
+                .control()
+                .rows("contacts")
+                .iter()
+                .filter(|r| r.get("fullname").and_then(|v| v.as_str()) == Some(name.as_str()))
+                .count();
+            assert!(expected >= 1);
+            assert_eq!(
+                rows.len(),
+                expected,
+                "filter on {name:?} found {} rows",
+                rows.len()
+            );
+            assert!(
+                rows.iter()
+                    .all(|r| r.fullname.as_deref() == Some(name.as_str())),
+                "{name:?}"
+            );
+        }
+    }
+}
