@@ -13,6 +13,7 @@ pub mod engine;
 pub mod lock;
 pub mod logging;
 pub mod paths;
+pub mod runtime;
 pub mod sim;
 pub mod store;
 pub mod ui;

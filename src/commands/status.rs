@@ -22,7 +22,7 @@ pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
             }
         }
     } else {
-        never_connected()
+        ConnectionStatus::never_connected(None)
     };
     if json {
         match serde_json::to_string_pretty(&status) {
@@ -36,22 +36,6 @@ pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
         print_text(&status);
     }
     exit_for(&status)
-}
-
-fn never_connected() -> ConnectionStatus {
-    ConnectionStatus {
-        schema: 1,
-        state: "never_connected".into(),
-        instance_url: None,
-        auth_method: None,
-        crm_user: None,
-        organization: None,
-        org_version: None,
-        connected_at: None,
-        last_sync: None,
-        last_error: None,
-        checks: serde_json::Value::Array(Vec::new()),
-    }
 }
 
 fn print_text(s: &ConnectionStatus) {

@@ -16,16 +16,9 @@ use crate::engine::{Command, Engine, ErrorClass, Event, Options};
 use crate::store::runs::Outcome;
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("navsync: cannot start the async runtime: {e}");
-            return ExitStatus::Failure;
-        }
+        Err(status) => return status,
     };
     runtime.block_on(once(args.dry_run, config, data_dir))
 }

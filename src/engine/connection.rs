@@ -156,6 +156,27 @@ pub struct ConnectionStatus {
     pub checks: serde_json::Value,
 }
 
+impl ConnectionStatus {
+    /// The status before any connect: `status` reports it both when the
+    /// data directory has no store yet and when the store has no
+    /// connection row, and the two must print the same JSON.
+    pub fn never_connected(last_sync: Option<String>) -> Self {
+        Self {
+            schema: 1,
+            state: "never_connected".into(),
+            instance_url: None,
+            auth_method: None,
+            crm_user: None,
+            organization: None,
+            org_version: None,
+            connected_at: None,
+            last_sync,
+            last_error: None,
+            checks: serde_json::Value::Array(Vec::new()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CrmUser {
     pub id: String,
@@ -188,19 +209,7 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
     let row = connection::get(store.conn())?;
     let last_sync = runs::last_success(store.conn())?;
     let Some(row) = row else {
-        return Ok(ConnectionStatus {
-            schema: 1,
-            state: "never_connected".into(),
-            instance_url: None,
-            auth_method: None,
-            crm_user: None,
-            organization: None,
-            org_version: None,
-            connected_at: None,
-            last_sync,
-            last_error: None,
-            checks: serde_json::Value::Array(Vec::new()),
-        });
+        return Ok(ConnectionStatus::never_connected(last_sync));
     };
     Ok(ConnectionStatus {
         schema: 1,
@@ -244,14 +253,10 @@ fn failure_kind(f: &CheckFailure) -> String {
     }
 }
 
+/// The stored key of a CRM error class: the same key a failed run records
+/// (`run::class_key`), so `status` reads one vocabulary from both tables.
 pub fn class_name(c: ErrorClass) -> &'static str {
-    match c {
-        ErrorClass::Connection => "connection",
-        ErrorClass::CrmApi => "crm_api",
-        ErrorClass::InsufficientPrivileges => "insufficient_privileges",
-        ErrorClass::ObjectsUnreadable => "objects_unreadable",
-        ErrorClass::Other => "other",
-    }
+    super::run::class_key(super::user_error::class(c))
 }
 
 fn failure_detail(f: &CheckFailure, config: &Config) -> String {

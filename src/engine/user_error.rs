@@ -14,7 +14,9 @@ pub fn user_error(e: &CrmError, lang: Lang) -> UserError {
     }
 }
 
-fn class(c: crm::ErrorClass) -> ErrorClass {
+/// The engine-facing class of a CRM error (the two enums stay separate so
+/// the console contract does not depend on `crm`).
+pub(super) fn class(c: crm::ErrorClass) -> ErrorClass {
     match c {
         crm::ErrorClass::Connection => ErrorClass::Connection,
         crm::ErrorClass::CrmApi => ErrorClass::CrmApi,

@@ -64,6 +64,17 @@ fn bind_target(ctx: &WriteCtx, value: &str) -> Option<(String, String)> {
 }
 
 impl WriteCtx<'_> {
+    /// Checks the caller holds `prv{verb}{entity}` on the target entity, as
+    /// Dataverse does before every create, update and delete.
+    fn require(&self, db: &Db, verb: &str) -> Result<(), ApiError> {
+        self.shared.require(
+            db,
+            self.caller,
+            &format!("prv{verb}{}", self.def.privilege),
+            Some(self.def),
+        )
+    }
+
     fn unknown_property(&self, k: &str) -> ApiError {
         ApiError::bad_request(format!(
             "The property '{k}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
@@ -279,12 +290,7 @@ fn body_id(def: &EntityDef, body: &Map<String, Value>) -> Result<Option<String>,
 /// POST {set}
 pub fn create(ctx: &WriteCtx, db: &mut Db, req: &OpRequest) -> Result<OpResponse, ApiError> {
     let def = ctx.def;
-    ctx.shared.require(
-        db,
-        ctx.caller,
-        &format!("prvCreate{}", def.privilege),
-        Some(def),
-    )?;
+    ctx.require(db, "Create")?;
     let body = payload(def, &req.body)?;
     let id = body_id(def, &body)?.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     ctx.insert_new(db, req, &id, body)
@@ -298,12 +304,7 @@ pub fn create_multiple(
     req: &OpRequest,
 ) -> Result<OpResponse, ApiError> {
     let def = ctx.def;
-    ctx.shared.require(
-        db,
-        ctx.caller,
-        &format!("prvCreate{}", def.privilege),
-        Some(def),
-    )?;
+    ctx.require(db, "Create")?;
     let mut body = payload(def, &req.body)?;
     let Some(Value::Array(targets)) = body.remove("Targets") else {
         return Err(ApiError::bad_request(
@@ -386,12 +387,7 @@ pub fn upsert(
             if if_match == Some("*") {
                 return Err(ApiError::not_found(def.logical, &id));
             }
-            ctx.shared.require(
-                db,
-                ctx.caller,
-                &format!("prvCreate{}", def.privilege),
-                Some(def),
-            )?;
+            ctx.require(db, "Create")?;
             ctx.insert_new(db, req, &id, body)
         }
         Some((mut row, version)) => {
@@ -411,12 +407,7 @@ pub fn upsert(
                     "The version of the existing record doesn't match the RowVersion property provided.",
                 ));
             }
-            ctx.shared.require(
-                db,
-                ctx.caller,
-                &format!("prvWrite{}", def.privilege),
-                Some(def),
-            )?;
+            ctx.require(db, "Write")?;
             if def.set == "tasks"
                 && body.contains_key("statecode")
                 && !body.contains_key("statuscode")
@@ -436,12 +427,7 @@ pub fn upsert(
 /// DELETE {set}(id)
 pub fn delete(ctx: &WriteCtx, db: &mut Db, id: &str) -> Result<OpResponse, ApiError> {
     let def = ctx.def;
-    ctx.shared.require(
-        db,
-        ctx.caller,
-        &format!("prvDelete{}", def.privilege),
-        Some(def),
-    )?;
+    ctx.require(db, "Delete")?;
     db.delete(def, id)
         .map_err(|_| ApiError::not_found(def.logical, id))?;
     Ok(OpResponse::no_content())

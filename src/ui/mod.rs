@@ -46,16 +46,9 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
         eprintln!("{NOT_A_TTY}");
         return ExitStatus::Usage;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("navsync: cannot start the async runtime: {e}");
-            return ExitStatus::Failure;
-        }
+        Err(status) => return status,
     };
     let store_path = crate::paths::store_file(data_dir);
     let config = Arc::new(config);

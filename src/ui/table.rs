@@ -7,6 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Row, Table};
 
+use super::action::Action;
 use super::theme::Theme;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,6 +89,22 @@ impl TableView {
 
     pub fn bottom(&mut self) {
         self.move_by(self.visible.len() as isize);
+    }
+
+    /// Applies a cursor-movement action and says whether it was one, so
+    /// every list in the console moves with the same keys and a component
+    /// only matches the actions that are its own.
+    pub fn navigate(&mut self, action: Action) -> bool {
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.page_by(-1),
+            Action::PageDown => self.page_by(1),
+            Action::Top => self.top(),
+            Action::Bottom => self.bottom(),
+            _ => return false,
+        }
+        true
     }
 
     /// Sets the viewport height and scrolls just enough to show the cursor.

@@ -10,7 +10,7 @@ use tui_input::Input;
 use crate::engine::Command;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 
 /// The commands `:` knows, for completion and the error message.
 pub const COMMANDS: [&str; 6] = ["sync", "connect", "disconnect", "seats", "queue", "q"];
@@ -74,14 +74,7 @@ impl Component for CommandLine {
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        if let Some(a) = keymap::lookup(Context::CommandLine, key) {
-            return KeyResult::Consumed(Some(a));
-        }
-        if super::feed(&mut self.input, key) {
-            KeyResult::Consumed(None)
-        } else {
-            KeyResult::NotConsumed
-        }
+        super::input_key(Context::CommandLine, &mut self.input, key)
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {

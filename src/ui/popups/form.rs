@@ -13,7 +13,7 @@ use crate::engine::command::NewContact;
 use crate::store::activities::Activity;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 
 const LABELS: [&str; 4] = ["First name ", "Last name  ", "Email      ", "Job title  "];
 
@@ -111,15 +111,11 @@ impl Component for ContactForm {
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        if let Some(a) = keymap::lookup(Context::Form, key) {
-            return KeyResult::Consumed(Some(a));
-        }
-        if super::feed(&mut self.fields[self.focus], key) {
+        let result = super::input_key(Context::Form, &mut self.fields[self.focus], key);
+        if matches!(result, KeyResult::Consumed(None)) {
             self.error = None;
-            KeyResult::Consumed(None)
-        } else {
-            KeyResult::NotConsumed
         }
+        result
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {

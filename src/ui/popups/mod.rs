@@ -74,6 +74,25 @@ pub(crate) fn feed(input: &mut tui_input::Input, key: &crossterm::event::KeyEven
         .is_some()
 }
 
+/// Key handling for a popup built around one text input: the popup's own
+/// bindings win, every other key edits the input. Shared so the command
+/// line, the CRM search and the contact form agree on which keys type.
+pub(crate) fn input_key(
+    context: super::keymap::Context,
+    input: &mut tui_input::Input,
+    key: &crossterm::event::KeyEvent,
+) -> super::component::KeyResult {
+    use super::component::KeyResult;
+    if let Some(a) = super::keymap::lookup(context, key) {
+        return KeyResult::Consumed(Some(a));
+    }
+    if feed(input, key) {
+        KeyResult::Consumed(None)
+    } else {
+        KeyResult::NotConsumed
+    }
+}
+
 /// One input line with its cursor, scrolled to fit `width`.
 pub(crate) fn input_line<'a>(
     label: &str,

@@ -13,7 +13,7 @@ use crate::engine::command::ResolveHow;
 use crate::engine::event::ContactHit;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 
 #[derive(Debug)]
 pub struct SearchPopup {
@@ -61,14 +61,7 @@ impl Component for SearchPopup {
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        if let Some(a) = keymap::lookup(Context::Search, key) {
-            return KeyResult::Consumed(Some(a));
-        }
-        if super::feed(&mut self.input, key) {
-            KeyResult::Consumed(None)
-        } else {
-            KeyResult::NotConsumed
-        }
+        super::input_key(Context::Search, &mut self.input, key)
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {

@@ -69,12 +69,7 @@ impl Component for LogTab {
 
     fn update(&mut self, action: Action, _fx: &mut Effects) {
         match action {
-            Action::Up => self.view.move_by(-1),
-            Action::Down => self.view.move_by(1),
-            Action::PageUp => self.view.page_by(-1),
-            Action::PageDown => self.view.page_by(1),
-            Action::Top => self.view.top(),
-            Action::Bottom => self.view.bottom(),
+            action if self.view.navigate(action) => {}
             Action::CycleLevel => {
                 self.min = match self.min {
                     None => Some(Level::INFO),

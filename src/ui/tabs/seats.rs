@@ -159,12 +159,7 @@ impl Component for SeatsTab {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            Action::Up => self.view.move_by(-1),
-            Action::Down => self.view.move_by(1),
-            Action::PageUp => self.view.page_by(-1),
-            Action::PageDown => self.view.page_by(1),
-            Action::Top => self.view.top(),
-            Action::Bottom => self.view.bottom(),
+            action if self.view.navigate(action) => {}
             Action::Mark => {
                 if let Some(i) = self.view.selected() {
                     self.marks.toggle(i);

@@ -120,12 +120,7 @@ impl Component for SyncTab {
                 fx.send(Command::Cancel);
                 fx.flash(true, "Cancelling the running sync…");
             }
-            Action::Up => self.view.move_by(-1),
-            Action::Down => self.view.move_by(1),
-            Action::PageUp => self.view.page_by(-1),
-            Action::PageDown => self.view.page_by(1),
-            Action::Top => self.view.top(),
-            Action::Bottom => self.view.bottom(),
+            action if self.view.navigate(action) => {}
             _ => {}
         }
     }

@@ -162,12 +162,7 @@ impl Component for UnresolvedTab {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            Action::Up => self.view.move_by(-1),
-            Action::Down => self.view.move_by(1),
-            Action::PageUp => self.view.page_by(-1),
-            Action::PageDown => self.view.page_by(1),
-            Action::Top => self.view.top(),
-            Action::Bottom => self.view.bottom(),
+            action if self.view.navigate(action) => {}
             Action::Left => self.candidate = self.candidate.saturating_sub(1),
             Action::Right => {
                 let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
