@@ -31,8 +31,45 @@ struct EntraDeviceFields {
 }
 impl ExtraDeviceAuthorizationFields for EntraDeviceFields {}
 
+/// The HTTP client oauth2 signs in with: reqwest, except that a 5xx the
+/// token endpoint may answer while Entra ID has a passing fault (500,
+/// 502, 503, 504) becomes a transport error, which the caller retries with
+/// backoff like an unreachable server, instead of an unreadable token
+/// answer that would fail the sign-in for good.
+#[derive(Clone)]
+struct TokenHttp(reqwest::Client);
+
+#[derive(Debug, thiserror::Error)]
+enum TokenHttpError {
+    #[error(transparent)]
+    Http(#[from] oauth2::HttpClientError<reqwest::Error>),
+    #[error("the sign-in server answered HTTP {0} (a passing fault on its side)")]
+    Unavailable(u16),
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
+    type Error = TokenHttpError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, TokenHttpError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let answer = oauth2::AsyncHttpClient::call(&self.0, request).await?;
+            match answer.status().as_u16() {
+                s @ (500 | 502..=504) => Err(TokenHttpError::Unavailable(s)),
+                _ => Ok(answer),
+            }
+        })
+    }
+}
+
 pub(crate) struct Auth {
-    http: reqwest::Client,
+    http: TokenHttp,
     method: AuthConfig,
     client_id: String,
     token_url: url::Url,
@@ -64,7 +101,7 @@ impl Auth {
         };
         let instance = cfg.instance_url.as_str().trim_end_matches('/');
         Ok(Self {
-            http,
+            http: TokenHttp(http),
             method: cfg.auth.clone(),
             client_id: cfg.client_id.clone(),
             token_url: endpoint("token")?,

@@ -368,6 +368,24 @@ pub struct ReadRequest<'a> {
     pub prefer: &'a Prefer,
 }
 
+/// `GET {set}/$count`: the number of rows as plain text, at most 5,000
+/// ("the count value will not exceed 5,000", as "Count number of rows"
+/// says: <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/query/count-rows>).
+pub fn count(db: &Db, def: &EntityDef) -> OpResponse {
+    let n = db
+        .table(def.set)
+        .map_or(0, |t| t.live_rows().count())
+        .min(MAX_PAGE);
+    OpResponse {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+            ("OData-Version".into(), "4.0".into()),
+        ],
+        body: n.to_string().into_bytes(),
+    }
+}
+
 /// GET {set}: one page of the collection, or of the changes since a delta
 /// token.
 pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiError> {

@@ -225,6 +225,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode))
         .route("/devicelogin", get(devicelogin))
         .route("/api/data/v9.2/{*rest}", any(webapi))
+        .route("/api/data/v9.2/", any(webapi))
         .layer(middleware::from_fn_with_state(shared.clone(), faults_layer));
     faulty.merge(control_http::routes()).with_state(shared)
 }

@@ -124,12 +124,38 @@ impl WriteCtx<'_> {
                 if READ_ONLY.contains(&k.as_str()) {
                     continue;
                 }
+                self.check_length(&k, &v)?;
                 row.insert(k, v);
             } else {
                 return Err(self.unknown_property(&k));
             }
         }
         Ok(())
+    }
+
+    /// Dataverse refuses a text value longer than its column's MaxLength,
+    /// failing the whole change set; the error is the one "Handling
+    /// errors" in
+    /// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors>
+    /// shows.
+    fn check_length(&self, column: &str, v: &Value) -> Result<(), ApiError> {
+        let (Some(t), Some(s)) = (
+            self.def.text.iter().find(|t| t.column == column),
+            v.as_str(),
+        ) else {
+            return Ok(());
+        };
+        if s.chars().count() <= t.max_length {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            400,
+            "0x80044331",
+            format!(
+                "A validation error occurred.  The length of the '{column}' attribute of the '{}' entity exceeded the maximum allowed length of '{}'.",
+                self.def.logical, t.max_length
+            ),
+        ))
     }
 
     fn stamp_new(&self, row: &mut Row, id: &str) {

@@ -48,7 +48,8 @@ pub struct Opportunity {
     pub contactid: Option<String>,
     /// 0 open, 1 won, 2 lost.
     pub statecode: i64,
-    pub salesstagecode: Option<i64>,
+    /// The pipeline stage (`salesstage` option value).
+    pub salesstage: Option<i64>,
     pub stepname: Option<String>,
     /// Money columns by logical name, for the won-value setting.
     pub money_json: String,
@@ -94,7 +95,7 @@ pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
 
 pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstagecode, stepname, money_json, modifiedon)
+        "INSERT OR REPLACE INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
@@ -104,7 +105,7 @@ pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
         o.accountid,
         o.contactid,
         o.statecode,
-        o.salesstagecode,
+        o.salesstage,
         o.stepname,
         o.money_json,
         o.modifiedon

@@ -89,7 +89,7 @@ pub fn tenant() -> Tenant {
             "_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account",
             "_parentaccountid_value": account_id(i % ACCOUNTS), "_parentcontactid_value": contact_id(i + 12),
             "statecode": match i { 6 => 1, 7 => 2, _ => 0 }, "statuscode": match i { 6 => 3, 7 => 4, _ => 1 },
-            "salesstagecode": (i % 4) as i64, "stepname": format!("{}-Stage", i % 4 + 1),
+            "salesstage": (i % 4) as i64, "stepname": format!("{}-Stage", i % 4 + 1),
             "estimatedvalue": 1000.0, "actualvalue": null, "totalamount": null,
             "modifiedon": "2026-01-01T00:00:00Z"
         })))

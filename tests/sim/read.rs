@@ -101,8 +101,8 @@ async fn filter_operators_orderby_top_and_count() {
     let r = sim
         .get("opportunities")
         .query(&[
-            ("$select", "name,estimatedvalue,salesstagecode"),
-            ("$filter", "statecode eq 0 and (salesstagecode ge 1 or contains(name,'deal 0')) and not startswith(name,'x')"),
+            ("$select", "name,estimatedvalue,salesstage"),
+            ("$filter", "statecode eq 0 and (salesstage ge 1 or contains(name,'deal 0')) and not startswith(name,'x')"),
             ("$orderby", "estimatedvalue desc"),
             ("$count", "true"),
         ])
