@@ -211,12 +211,14 @@ fn stopped(
     let failing = parts
         .pop()
         .ok_or_else(|| bad("the CRM stopped the batch but named no failing request".into()))?;
-    let failed_at = failing
+    let content_id = failing
         .iter()
         .find(|a| !(200..300).contains(&a.status))
-        .and_then(|a| a.content_id.as_deref()?.parse().ok())
-        .and_then(|cid| set_of(sets, cid))
-        .unwrap_or(parts.len());
+        .and_then(|a| a.content_id.as_deref()?.parse::<usize>().ok());
+    let failed_at = match content_id {
+        Some(cid) => set_of(sets, cid).unwrap_or(sets.len()),
+        None => parts.len(),
+    };
     if failed_at >= sets.len() || parts.len() > failed_at {
         return Err(bad(format!(
             "the failure names a request that was not sent ({} answers for {} change sets)",
@@ -456,6 +458,77 @@ mod tests {
             judge(parts[1].clone(), &set, 2),
             WriteResult::AlreadyExists
         ));
+    }
+}
+
+/// A batch stopped at a failure: the documented answer
+/// (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors)
+/// with the failing part only, or with the committed parts before it.
+#[cfg(test)]
+mod stopped_batch {
+    use super::*;
+
+    fn create() -> ChangeSet {
+        ChangeSet::new(vec![WriteOp::Create {
+            entity_set: "tasks".into(),
+            key: Column::new("activityid").unwrap(),
+            id: Uuid::nil(),
+            body: serde_json::json!({}),
+        }])
+    }
+
+    const FAILING_2: &str = "--batchresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: 2\r\n\r\nHTTP/1.1 400 Bad Request\r\nContent-Type: application/json; odata.metadata=minimal\r\n\r\n{\"error\":{\"code\":\"0x80044331\",\"message\":\"A validation error occurred.  The length of the 'subject' attribute of the 'task' entity exceeded the maximum allowed length of '200'.\"}}\r\n--batchresponse_1--\r\n";
+
+    #[test]
+    fn the_failing_part_alone_means_the_sets_before_it_were_committed() {
+        let sets = vec![create(), create(), create()];
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        let out = stopped(400, parts, &sets).unwrap();
+        assert_eq!(out.len(), 2, "the third set was never run: {out:?}");
+        assert!(matches!(out[0], WriteResult::Done));
+        let WriteResult::Failed(e) = &out[1] else {
+            panic!("{out:?}")
+        };
+        assert!(
+            matches!(e, CrmError::Api { status: Some(400), code: Some(c), .. } if c == "0x80044331"),
+            "{e:?}"
+        );
+        assert!(e.detail().contains("Content-ID 2"), "{}", e.detail());
+    }
+
+    #[test]
+    fn a_two_operation_set_failing_at_its_second_is_one_failure() {
+        let mut set = create();
+        set.ops.push(WriteOp::Update {
+            entity_set: "tasks".into(),
+            id: Uuid::nil(),
+            body: serde_json::json!({}),
+        });
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        let out = stopped(400, parts, std::slice::from_ref(&set)).unwrap();
+        assert_eq!(out.len(), 1);
+        let WriteResult::Failed(e) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert!(e.detail().contains("update tasks("), "{}", e.detail());
+    }
+
+    #[test]
+    fn a_failure_naming_an_unsent_request_is_an_error() {
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        assert!(stopped(400, parts, &[create()]).is_err());
     }
 }
 

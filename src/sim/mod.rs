@@ -54,6 +54,7 @@
 //! | `POST /_sim/device/approve` | `{"user_code"}` | approve a device login |
 //! | `GET` / `DELETE /_sim/requests` | | request counters by kind ("GET accounts") / reset |
 //! | `POST /_sim/delta/expire` | | expire every delta token |
+//! | `POST /_sim/tracking` | `{"entity_set", "enabled"}` | change tracking of a table off (the preference is then ignored: no delta link) / on |
 //! | `GET` / `POST /_sim/tables/{set}` | row | list rows / insert a row as the CRM would |
 //! | `GET` / `PATCH` / `DELETE /_sim/tables/{set}/{id}` | changes | read / change / delete a row |
 
@@ -76,7 +77,7 @@ pub mod tenant;
 mod webapi;
 mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -184,6 +185,7 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
         faults: Mutex::new(state::Faults::default()),
         org_mode: Mutex::new(OrgMode::Online),
         revoked: Mutex::new(HashMap::new()),
+        untracked: Mutex::new(HashSet::new()),
         counters: Mutex::new(BTreeMap::new()),
     });
     let stop = CancellationToken::new();

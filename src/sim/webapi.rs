@@ -279,15 +279,21 @@ impl Shared {
         self.require(db, &caller, &format!("prvRead{}", def.privilege), Some(def))?;
         match id {
             Some(id) => query::read_one(db, &api_base, def, id, &req.query, &req.prefer()),
-            None => query::read_collection(
-                db,
-                &ReadRequest {
-                    api_base: &api_base,
-                    def,
-                    query: &req.query,
-                    prefer: &req.prefer(),
-                },
-            ),
+            None => {
+                let mut prefer = req.prefer();
+                if lock(&self.untracked).contains(def.set) {
+                    prefer.track_changes = false;
+                }
+                query::read_collection(
+                    db,
+                    &ReadRequest {
+                        api_base: &api_base,
+                        def,
+                        query: &req.query,
+                        prefer: &prefer,
+                    },
+                )
+            }
         }
     }
 

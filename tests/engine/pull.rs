@@ -456,6 +456,45 @@ async fn an_expired_delta_token_gives_one_full_read_with_delete_reconciliation()
     shutdown(h).await;
 }
 
+/// A table without change tracking (the server ignores
+/// `Prefer: odata.track-changes` and sends no delta link) is read in full
+/// every run, and each complete read still removes what the CRM deleted.
+#[tokio::test]
+async fn a_full_read_without_a_delta_link_still_reconciles_deletions() {
+    let s = setup(5).await;
+    s.sim.control().set_change_tracking("contacts", false);
+    let mut h = s.start();
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(
+        mirror::delta_link(st.conn(), Table::Contacts).unwrap(),
+        None
+    );
+    assert_eq!(
+        mirror::count(st.conn(), Table::Contacts).unwrap(),
+        CONTACTS as i64
+    );
+    assert!(ids(&st, ItemKind::Contact, s.ana_seat).contains(&contact_id(12)));
+    drop(st);
+    assert!(
+        s.sim
+            .control()
+            .delete_row("contacts", &contact_id(12))
+            .unwrap()
+    );
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(
+        mirror::count(st.conn(), Table::Contacts).unwrap(),
+        CONTACTS as i64 - 1
+    );
+    assert!(
+        !ids(&st, ItemKind::Contact, s.ana_seat).contains(&contact_id(12)),
+        "what the deleted contact brought in is gone too"
+    );
+    shutdown(h).await;
+}
+
 #[tokio::test]
 async fn a_cancelled_pull_keeps_its_pages_and_the_next_run_completes_it() {
     let s = setup(2).await;
