@@ -8,7 +8,10 @@
 //! checks) until it passes. And "too many concurrent requests"
 //! (0x80072326) means we send more at once than the server will take: the
 //! gate halves how many may be in flight, then climbs back one at a time
-//! as answers come back without it.
+//! as answers come back without it. The server's `x-ms-dop-hint` (its
+//! recommended degree of parallelism,
+//! <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/send-parallel-requests>)
+//! is a ceiling below the configured concurrency: never climb past it.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +27,8 @@ pub(crate) struct Gate {
     permits: Semaphore,
     /// The most that may ever be in flight (the configured concurrency).
     max: usize,
+    /// The most the server recommends (`x-ms-dop-hint`), at most `max`.
+    ceiling: AtomicUsize,
     /// How many may be in flight now (`max` until the server objects).
     limit: AtomicUsize,
     /// Permits to drop instead of returning, to bring `limit` down while
@@ -63,6 +68,7 @@ impl Gate {
         Self {
             permits: Semaphore::new(max),
             max,
+            ceiling: AtomicUsize::new(max),
             limit: AtomicUsize::new(max),
             debt: AtomicUsize::new(0),
             streak: AtomicUsize::new(0),
@@ -99,22 +105,40 @@ impl Gate {
     /// The server refused for too many concurrent requests: halve.
     pub(crate) fn too_many_at_once(&self) {
         self.streak.store(0, Ordering::Release);
-        let Ok(old) = self
+        if let Some((from, to)) = self.cut(|l| (l / 2).max(1)) {
+            tracing::warn!(
+                from,
+                to,
+                "the CRM refused concurrent requests; sending fewer at once"
+            );
+        }
+    }
+
+    /// The server's recommended degree of parallelism (`x-ms-dop-hint`).
+    pub(crate) fn dop_hint(&self, hint: usize) {
+        let ceiling = hint.clamp(1, self.max);
+        if self.ceiling.swap(ceiling, Ordering::AcqRel) == ceiling {
+            return;
+        }
+        self.cut(|l| l.min(ceiling));
+    }
+
+    /// Lowers the limit to `to(limit)`, taking places back now where they
+    /// are free and as requests end where they are not; the old and new
+    /// limits, if it changed.
+    fn cut(&self, to: impl Fn(usize) -> usize) -> Option<(usize, usize)> {
+        let old = self
             .limit
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |l| {
-                (l > 1).then_some((l / 2).max(1))
+                let t = to(l);
+                (t < l).then_some(t)
             })
-        else {
-            return;
-        };
-        let cut = old - (old / 2).max(1);
+            .ok()?;
+        let new = to(old);
+        let cut = old - new;
         let freed = self.permits.forget_permits(cut);
         self.debt.fetch_add(cut - freed, Ordering::AcqRel);
-        tracing::warn!(
-            from = old,
-            to = old - cut,
-            "the CRM refused concurrent requests; sending fewer at once"
-        );
+        Some((old, new))
     }
 
     /// A request was answered without a concurrency refusal.
@@ -126,7 +150,7 @@ impl Gate {
         let raised = self
             .limit
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |l| {
-                (l < self.max).then_some(l + 1)
+                (l < self.ceiling.load(Ordering::Acquire)).then_some(l + 1)
             })
             .is_ok();
         if raised {
@@ -196,5 +220,22 @@ mod tests {
         }
         assert_eq!(gate.limit(), 8);
         assert_eq!(gate.permits.available_permits(), 8);
+    }
+
+    #[tokio::test]
+    async fn the_dop_hint_is_a_ceiling() {
+        let gate = Gate::new(16);
+        gate.dop_hint(4);
+        assert_eq!(gate.limit(), 4);
+        assert_eq!(gate.permits.available_permits(), 4);
+        for _ in 0..CLIMB_AFTER * 10 {
+            gate.answered();
+        }
+        assert_eq!(gate.limit(), 4, "never past the hint");
+        gate.dop_hint(64);
+        for _ in 0..CLIMB_AFTER * 20 {
+            gate.answered();
+        }
+        assert_eq!(gate.limit(), 16, "the hint never lifts the configured cap");
     }
 }

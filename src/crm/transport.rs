@@ -173,6 +173,9 @@ impl Client {
             };
             let (reason, error) = match outcome {
                 Attempt::Done(a) => {
+                    if let Some(hint) = dop_hint(&a.headers) {
+                        inner.gate.dop_hint(hint);
+                    }
                     inner.gate.answered();
                     match parse(a) {
                         Ok(v) => return Ok(v),
@@ -349,6 +352,11 @@ impl Client {
             () = self.cancel.cancelled() => Err(CrmError::Cancelled),
         }
     }
+}
+
+/// `x-ms-dop-hint`: the degree of parallelism the server recommends.
+fn dop_hint(h: &HeaderMap) -> Option<usize> {
+    h.get("x-ms-dop-hint")?.to_str().ok()?.trim().parse().ok()
 }
 
 fn is_multipart(h: &HeaderMap) -> bool {

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::cost::WRITES_HEADER;
 use super::response::{ApiError, OpResponse, reason_phrase};
 use super::state::Shared;
 use super::webapi::{OpRequest, parse_query, percent_decode};
@@ -171,6 +172,8 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
         Err(e) => return e.into_response(),
     };
     let continue_on_error = outer.prefer().continue_on_error;
+    // Operations run, committed or not: each costs server time.
+    let mut operations = 0usize;
     let api = shared.api_base();
     let mut answers = Vec::new();
     let mut db = shared.write_db();
@@ -180,6 +183,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
     for item in items {
         let (failed, stops) = match item {
             Item::Single(op) => {
+                operations += 1;
                 let r = shared.execute(&mut db, token_user, &op, &none);
                 let failed = r.status >= 400;
                 let status = r.status;
@@ -193,6 +197,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
                 let mut failure = None;
                 for (cid, mut op) in ops {
                     resolve_reference(&mut op, &ids, &api);
+                    operations += 1;
                     let r = shared.execute(&mut db, token_user, &op, &ids);
                     if r.status >= 400 {
                         failure = Some((cid, r));
@@ -256,7 +261,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
     if continue_on_error {
         resp = resp.with_header("Preference-Applied", "odata.continue-on-error");
     }
-    resp
+    resp.with_header(WRITES_HEADER, operations.to_string())
 }
 
 fn write_http(out: &mut String, content_id: Option<&str>, r: &OpResponse) {

@@ -94,6 +94,11 @@ impl SimControl {
         }
     }
 
+    /// Sets the server time charged per request, row and write.
+    pub fn set_cost(&self, cost: super::cost::CostModel) {
+        *lock(&self.shared.cost) = cost;
+    }
+
     /// Switches change tracking of a table off (the server then ignores
     /// `Prefer: odata.track-changes` and gives no delta link) or on.
     pub fn set_change_tracking(&self, set: &str, enabled: bool) {

@@ -144,6 +144,11 @@ async fn reset_requests(State(s): St) -> Response {
     ok()
 }
 
+async fn cost(State(s): St, Json(b): Json<super::cost::CostModel>) -> Response {
+    ctl(&s).set_cost(b);
+    ok()
+}
+
 #[derive(Deserialize)]
 struct TrackingBody {
     entity_set: String,
@@ -211,6 +216,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(reset_requests))
         .route("/_sim/delta/expire", post(expire_delta))
         .route("/_sim/tracking", post(tracking))
+        .route("/_sim/cost", post(cost))
         .route("/_sim/tables/{set}", get(rows).post(insert))
         .route(
             "/_sim/tables/{set}/{id}",

@@ -13,6 +13,7 @@ use std::io::Write;
 use chrono::Utc;
 use serde_json::Value;
 
+use super::cost::ROWS_HEADER;
 use super::filter::{self, Expr, FilterError};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, Lookup};
@@ -426,6 +427,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         snapshot,
     };
     let next: Option<usize>;
+    let rows: usize;
     if let Some(token) = &opts.deltatoken {
         let since = parse_delta_token(token).ok_or_else(|| {
             ApiError::bad_request(format!("The delta token '{token}' is not valid."))
@@ -437,7 +439,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
                 "Version stamp associated with the client has expired. Please perform a full sync.",
             ));
         }
-        next = write_delta(&mut out, db, req, table, since, &page, &shape);
+        (next, rows) = write_delta(&mut out, db, req, table, since, &page, &shape);
     } else {
         if opts.count {
             let n = (0..table.len_positions())
@@ -448,7 +450,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
             let _ = write!(out, ",\"@odata.count\":{n}");
         }
         out.extend_from_slice(b",\"value\":[");
-        next = write_rows(&mut out, db, def, table, &opts, &shape, &page);
+        (next, rows) = write_rows(&mut out, db, def, table, &opts, &shape, &page);
         out.push(b']');
     }
     let mut preference = Vec::new();
@@ -497,7 +499,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         None => {}
     }
     out.push(b'}');
-    let mut resp = OpResponse::raw_json(200, out);
+    let mut resp = OpResponse::raw_json(200, out).with_header(ROWS_HEADER, rows.to_string());
     if !preference.is_empty() {
         resp = resp.with_header("Preference-Applied", preference.join(","));
     }
@@ -513,7 +515,7 @@ fn write_rows(
     opts: &Options,
     shape: &Shape,
     page: &Page,
-) -> Option<usize> {
+) -> (Option<usize>, usize) {
     let (start, limit) = (page.start, opts.top.map_or(page.size, |t| t.min(MAX_PAGE)));
     let matches = |r: &Row| opts.filter.as_ref().is_none_or(|f| filter::eval(f, r));
     let mut written = 0;
@@ -529,13 +531,13 @@ fn write_rows(
         while pos < table.len_positions() {
             if let Some((row, ver)) = table.at(pos).filter(|(r, _)| matches(r)) {
                 if written == limit {
-                    return if opts.top.is_some() { None } else { Some(pos) };
+                    return (if opts.top.is_some() { None } else { Some(pos) }, written);
                 }
                 emit(out, row, ver, &mut written);
             }
             pos += 1;
         }
-        return None;
+        return (None, written);
     }
     let mut hits: Vec<usize> = (0..table.len_positions())
         .filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)))
@@ -553,13 +555,13 @@ fn write_rows(
     });
     for (i, &p) in hits.iter().enumerate().skip(start) {
         if written == limit {
-            return if opts.top.is_some() { None } else { Some(i) };
+            return (if opts.top.is_some() { None } else { Some(i) }, written);
         }
         if let Some((row, ver)) = table.at(p) {
             emit(out, row, ver, &mut written);
         }
     }
-    None
+    (None, written)
 }
 
 /// Where a page starts, how long it is, and the change-tracking snapshot
@@ -578,7 +580,7 @@ fn write_delta(
     since: u64,
     page: &Page,
     shape: &Shape,
-) -> Option<usize> {
+) -> (Option<usize>, usize) {
     let changed = table.changed_since(since, page.snapshot);
     let deleted = table.deleted_since(since, page.snapshot);
     let total = changed.len() + deleted.len();
@@ -603,7 +605,7 @@ fn write_delta(
         }
     }
     out.push(b']');
-    (end < total).then_some(end)
+    ((end < total).then_some(end), end.saturating_sub(start))
 }
 
 /// GET {set}(id)

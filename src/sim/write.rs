@@ -368,13 +368,15 @@ pub fn create_multiple(
         }
     }
     db.release(sp);
+    let writes = ids.len();
     Ok(OpResponse::json(
         200,
         &serde_json::json!({
             "@odata.context": format!("{}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse", ctx.shared.api_base()),
             "Ids": ids,
         }),
-    ))
+    )
+    .with_header(super::cost::WRITES_HEADER, writes.to_string()))
 }
 
 /// PATCH {set}(id): update, or create with that id (upsert). `If-Match: *`

@@ -269,3 +269,33 @@ async fn missing_read_privilege_is_403_naming_it_until_restored() {
     );
     sim.server.shutdown().await;
 }
+
+/// Dataverse compresses answers for a client that accepts gzip; the
+/// emulator does too, and says how parallel a client may go
+/// (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/send-parallel-requests).
+#[tokio::test]
+async fn answers_are_gzipped_when_asked_and_carry_the_dop_hint() {
+    let sim = fixture::start().await;
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client");
+    let r = raw
+        .get(sim.url("contacts"))
+        .bearer_auth(&sim.token)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["x-ms-dop-hint"], "8");
+    let plain = raw
+        .get(sim.url("contacts"))
+        .bearer_auth(&sim.token)
+        .send()
+        .await
+        .expect("get");
+    assert!(plain.headers().get("content-encoding").is_none());
+    sim.server.shutdown().await;
+}
