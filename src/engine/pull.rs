@@ -199,7 +199,7 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
             None
         };
         let write = ctx.writer.submit(move |s| {
-            s.transaction(|tx| {
+            s.rereadable_transaction(|tx| {
                 for row in &page.rows {
                     mirror::upsert(tx, row)?;
                 }
