@@ -163,6 +163,10 @@ async fn device_code_prompt_pending_then_success() {
             .iter()
             .all(|b| b.contains("device_code=GMMhmHCXhWEzkobqIHGG_EnNYYsAkukHspeYUk9E8"))
     );
+    // A refresh token is issued only when `offline_access` was asked for.
+    let start = &replay.seen()[0];
+    assert!(start.target.ends_with("/oauth2/v2.0/devicecode"));
+    assert!(start.body.contains("offline_access"), "{}", start.body);
 }
 
 #[tokio::test]

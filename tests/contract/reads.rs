@@ -199,8 +199,11 @@ async fn delta_client_reads_rows_deletions_and_the_next_delta_link() {
     assert!(!page.full);
     let next = text(&fx.response(1).json_at(&replay.url), "/@odata.deltaLink");
     assert_eq!(page.delta, Some(DeltaToken::new(next)));
+    let seen = replay.seen_api();
+    let prefer = seen[0].headers["prefer"].to_str().unwrap_or_default();
+    assert!(prefer.contains("odata.track-changes"), "{prefer}");
     assert!(
-        replay.seen_api()[1]
+        seen[1]
             .target
             .contains("$deltatoken=919042%2108%2f22%2f2017")
     );
