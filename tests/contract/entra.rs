@@ -216,6 +216,7 @@ async fn invalid_grant_emulator_answers_the_documented_shape() {
     let sim = sim_fixture::start().await;
     let got = send(&sim, &for_emulator(fx.request(0), None), None).await;
     assert_entra_answer(fx.response(0), &got, &fx.optional);
+    assert_eq!(got.json()["error_codes"][0], 70000);
     sim.server.shutdown().await;
 }
 
