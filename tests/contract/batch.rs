@@ -3,9 +3,7 @@
 use navsync::crm::{ChangeSet, Column, CrmError, WriteOp, WriteResult};
 use serde_json::json;
 
-use crate::harness::{
-    Replay, SAMPLE_ACCOUNT, assert_same_shape, emulator_with_sample_account, load, send,
-};
+use crate::harness::{Replay, SAMPLE_ACCOUNT, emulator_matches, emulator_with_sample_account};
 
 fn task(subject: &str) -> WriteOp {
     WriteOp::Create {
@@ -16,6 +14,27 @@ fn task(subject: &str) -> WriteOp {
             "subject": subject,
             "regardingobjectid_account_task@odata.bind": format!("/accounts({SAMPLE_ACCOUNT})"),
         }),
+    }
+}
+
+/// A subject past task's 200 characters, as in the "Handling errors" example.
+fn too_long_subject() -> String {
+    format!("Subject is too long {}", "x".repeat(181))
+}
+
+/// The documented inner error: 400, 0x80044331, naming the column.
+fn assert_subject_too_long(result: &WriteResult) {
+    match result {
+        WriteResult::Failed(CrmError::Api {
+            status,
+            code,
+            detail,
+        }) => {
+            assert_eq!(*status, Some(400));
+            assert_eq!(code.as_deref(), Some("0x80044331"));
+            assert!(detail.contains("'subject'"), "{detail}");
+        }
+        other => panic!("expected the inner 400, got {other:?}"),
     }
 }
 
@@ -43,36 +62,22 @@ async fn change_set_client_reads_the_documented_answer_as_done() {
 
 #[tokio::test]
 async fn change_set_emulator_answers_the_documented_shape() {
-    let fx = load("batch_changeset");
-    let sim = emulator_with_sample_account().await;
-    let got = send(&sim, fx.request(0), None).await;
-    assert_same_shape(fx.response(0), &got, &fx.optional);
-    sim.server.shutdown().await;
+    emulator_matches("batch_changeset", emulator_with_sample_account().await).await;
 }
 
 #[tokio::test]
 #[ignore = "issue 12: emulator fix on main"]
 async fn failed_batch_client_reports_the_failing_operation_and_sends_nothing_again() {
     let (_, replay) = Replay::playing("batch_failed").await;
-    let long = format!("Subject is too long {}", "x".repeat(181));
+    let long = too_long_subject();
     let results = replay
         .client()
         .write_batch(&[ChangeSet::new(vec![task(&long)])])
         .await
         .expect("batch answered");
     match results.as_slice() {
-        [
-            WriteResult::Failed(CrmError::Api {
-                status,
-                code,
-                detail,
-            }),
-        ] => {
-            assert_eq!(*status, Some(400));
-            assert_eq!(code.as_deref(), Some("0x80044331"));
-            assert!(detail.contains("'subject'"), "{detail}");
-        }
-        other => panic!("expected the inner 400, got {other:?}"),
+        [failed] => assert_subject_too_long(failed),
+        other => panic!("expected one result, got {other:?}"),
     }
     assert_eq!(replay.seen_api().len(), 1, "nothing is sent again");
 }
@@ -80,17 +85,13 @@ async fn failed_batch_client_reports_the_failing_operation_and_sends_nothing_aga
 #[tokio::test]
 #[ignore = "issue 12: emulator fix on main"]
 async fn failed_batch_emulator_answers_the_documented_shape() {
-    let fx = load("batch_failed");
-    let sim = emulator_with_sample_account().await;
-    let got = send(&sim, fx.request(0), None).await;
-    assert_same_shape(fx.response(0), &got, &fx.optional);
-    sim.server.shutdown().await;
+    emulator_matches("batch_failed", emulator_with_sample_account().await).await;
 }
 
 #[tokio::test]
 async fn continue_on_error_client_reads_each_part_in_order() {
     let (_, replay) = Replay::playing("batch_continue_on_error").await;
-    let long = format!("Subject is too long {}", "x".repeat(181));
+    let long = too_long_subject();
     let sets: Vec<ChangeSet> = [long.as_str(), "Task 2 in batch", "Task 3 in batch"]
         .into_iter()
         .map(|s| ChangeSet::new(vec![task(s)]))
@@ -101,19 +102,7 @@ async fn continue_on_error_client_reads_each_part_in_order() {
         .await
         .expect("batch answered");
     match results.as_slice() {
-        [
-            WriteResult::Failed(CrmError::Api {
-                status,
-                code,
-                detail,
-            }),
-            WriteResult::Done,
-            WriteResult::Done,
-        ] => {
-            assert_eq!(*status, Some(400));
-            assert_eq!(code.as_deref(), Some("0x80044331"));
-            assert!(detail.contains("'subject'"), "{detail}");
-        }
+        [failed, WriteResult::Done, WriteResult::Done] => assert_subject_too_long(failed),
         other => panic!("expected the first to fail and two done, got {other:?}"),
     }
     let sent = &replay.seen_api()[0];
@@ -124,9 +113,9 @@ async fn continue_on_error_client_reads_each_part_in_order() {
 #[tokio::test]
 #[ignore = "issue 12: emulator fix on main"]
 async fn continue_on_error_emulator_answers_the_documented_shape() {
-    let fx = load("batch_continue_on_error");
-    let sim = emulator_with_sample_account().await;
-    let got = send(&sim, fx.request(0), None).await;
-    assert_same_shape(fx.response(0), &got, &fx.optional);
-    sim.server.shutdown().await;
+    emulator_matches(
+        "batch_continue_on_error",
+        emulator_with_sample_account().await,
+    )
+    .await;
 }

@@ -9,8 +9,8 @@ use navsync::sim::{ServiceLimits, SimConfig};
 use serde_json::json;
 
 use crate::harness::{
-    Answer, DocResponse, Replay, SAMPLE_ACCOUNT, assert_same_shape, emulator_with_sample_account,
-    events, load, send,
+    Answer, DocResponse, Replay, SAMPLE_ACCOUNT, assert_same_shape, emulator_matches,
+    emulator_with_sample_account, events, load, send,
 };
 use crate::sim_fixture::{self, APP_USER};
 
@@ -207,11 +207,11 @@ async fn if_none_match_412_client_sees_already_exists() {
 
 #[tokio::test]
 async fn if_none_match_412_emulator_answers_the_documented_shape() {
-    let fx = load("precondition_if_none_match");
-    let sim = emulator_with_sample_account().await;
-    let got = send(&sim, fx.request(0), None).await;
-    assert_same_shape(fx.response(0), &got, &fx.optional);
-    sim.server.shutdown().await;
+    emulator_matches(
+        "precondition_if_none_match",
+        emulator_with_sample_account().await,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -503,6 +503,15 @@ pub fn assert_same_shape(doc: &DocResponse, got: &Answer, optional: &[String]) {
     );
 }
 
+/// Sends the documented request of a one-exchange fixture to `sim` and
+/// asserts the answer's shape.
+pub async fn emulator_matches(name: &str, sim: Sim) {
+    let fx = load(name);
+    let got = send(&sim, fx.request(0), None).await;
+    assert_same_shape(fx.response(0), &got, &fx.optional);
+    sim.server.shutdown().await;
+}
+
 /// One HTTP response inside a `$batch` answer.
 #[derive(Debug)]
 pub struct Inner {

@@ -5,7 +5,7 @@ use navsync::crm::rows::Contact;
 use navsync::crm::{DeltaToken, Read};
 use serde_json::{Value, json};
 
-use crate::harness::{Replay, assert_same_shape, load, send};
+use crate::harness::{Replay, assert_same_shape, emulator_matches, load, send};
 use crate::sim_fixture;
 
 /// The string at `pointer` of a documented body.
@@ -14,16 +14,6 @@ fn text(v: &Value, pointer: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("the fixture has no string at {pointer}"))
         .to_string()
-}
-
-/// The documented answer's shape, from the emulator, for each exchange of
-/// a single-exchange fixture.
-async fn emulator_matches(name: &str) {
-    let fx = load(name);
-    let sim = sim_fixture::start().await;
-    let got = send(&sim, fx.request(0), None).await;
-    assert_same_shape(fx.response(0), &got, &fx.optional);
-    sim.server.shutdown().await;
 }
 
 #[tokio::test]
@@ -38,7 +28,7 @@ async fn whoami_client_reads_the_documented_answer() {
 
 #[tokio::test]
 async fn whoami_emulator_answers_the_documented_shape() {
-    emulator_matches("whoami").await;
+    emulator_matches("whoami", sim_fixture::start().await).await;
 }
 
 #[tokio::test]
@@ -50,7 +40,7 @@ async fn retrieve_version_client_reads_the_documented_answer() {
 
 #[tokio::test]
 async fn retrieve_version_emulator_answers_the_documented_shape() {
-    emulator_matches("retrieve_version").await;
+    emulator_matches("retrieve_version", sim_fixture::start().await).await;
 }
 
 #[tokio::test]
@@ -74,7 +64,7 @@ async fn current_organization_client_reads_the_documented_answer() {
 
 #[tokio::test]
 async fn current_organization_emulator_answers_the_documented_shape() {
-    emulator_matches("retrieve_current_organization").await;
+    emulator_matches("retrieve_current_organization", sim_fixture::start().await).await;
 }
 
 #[tokio::test]
@@ -106,7 +96,7 @@ async fn salesstage_options_client_asks_for_salesstage_not_salesstagecode() {
 #[tokio::test]
 #[ignore = "issue 12: emulator fix on main"]
 async fn salesstage_options_emulator_answers_the_documented_shape() {
-    emulator_matches("metadata_salesstage_options").await;
+    emulator_matches("metadata_salesstage_options", sim_fixture::start().await).await;
 }
 
 #[tokio::test]
@@ -128,7 +118,7 @@ async fn money_attributes_client_reads_names_and_display_names() {
 
 #[tokio::test]
 async fn money_attributes_emulator_answers_the_documented_shape() {
-    emulator_matches("metadata_money_attributes").await;
+    emulator_matches("metadata_money_attributes", sim_fixture::start().await).await;
 }
 
 #[tokio::test]
