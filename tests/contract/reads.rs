@@ -244,3 +244,30 @@ async fn delta_emulator_answers_the_documented_rows_and_deletions() {
     assert_same_shape(fx.response(1), &second, &fx.optional);
     sim.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn lookup_annotations_client_reads_the_lookup_values_and_asks_for_the_table_names() {
+    let (_, replay) = Replay::playing("lookup_annotations").await;
+    let client = replay.client();
+    let mut pages = std::pin::pin!(client.stream_accounts(Read::full()));
+    let page = pages.try_next().await.expect("page").expect("a page");
+    let owners: Vec<Option<&str>> = page.rows.iter().map(|a| a.ownerid.as_deref()).collect();
+    assert_eq!(
+        owners,
+        [
+            Some("39e0dbe4-131b-e111-ba7e-78e7d1620f5e"),
+            Some("4026be43-6b69-e111-8f65-78e7d1620f5e")
+        ]
+    );
+    let sent = &replay.seen_api()[0];
+    let prefer = sent.headers["prefer"].to_str().unwrap_or_default();
+    assert!(
+        prefer.contains("Microsoft.Dynamics.CRM.lookuplogicalname"),
+        "{prefer}"
+    );
+}
+
+#[tokio::test]
+async fn lookup_annotations_emulator_answers_both_annotations() {
+    emulator_matches("lookup_annotations", sim_fixture::start().await).await;
+}
