@@ -273,7 +273,11 @@ pub fn write_row(
         json_val(out, v);
     };
     let navigation = |out: &mut Vec<u8>, column: &str| {
-        if let Some(nav) = navigation_of(def, row, column).filter(|_| shape.navigation) {
+        if let Some(nav) = shape
+            .navigation
+            .then(|| navigation_of(def, row, column))
+            .flatten()
+        {
             field(
                 out,
                 &format!("{column}@Microsoft.Dynamics.CRM.associatednavigationproperty"),
