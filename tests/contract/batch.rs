@@ -3,7 +3,7 @@
 use navsync::crm::{ChangeSet, Column, CrmError, WriteOp, WriteResult};
 use serde_json::json;
 
-use crate::harness::{Replay, SAMPLE_ACCOUNT, emulator_matches, emulator_with_sample_account};
+use crate::harness::{Replay, SAMPLE_ID, emulator_matches, emulator_with_sample_account};
 
 fn task(subject: &str) -> WriteOp {
     WriteOp::Create {
@@ -12,7 +12,7 @@ fn task(subject: &str) -> WriteOp {
         id: uuid::Uuid::new_v4(),
         body: json!({
             "subject": subject,
-            "regardingobjectid_account_task@odata.bind": format!("/accounts({SAMPLE_ACCOUNT})"),
+            "regardingobjectid_account_task@odata.bind": format!("/accounts({SAMPLE_ID})"),
         }),
     }
 }

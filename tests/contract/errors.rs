@@ -9,7 +9,7 @@ use navsync::sim::{ServiceLimits, SimConfig};
 use serde_json::json;
 
 use crate::harness::{
-    Answer, DocResponse, Replay, SAMPLE_ACCOUNT, assert_same_shape, emulator_matches,
+    Answer, DocResponse, Replay, SAMPLE_ID, assert_same_shape, emulator_matches,
     emulator_with_sample_account, events, load, send,
 };
 use crate::sim_fixture::{self, APP_USER};
@@ -183,7 +183,7 @@ async fn client_sees_already_exists(fixture: &str) {
     let fx = load(fixture);
     let replay = Replay::start().await;
     replay.answer(&[&in_batch(fx.response(0))]);
-    let id = uuid::Uuid::parse_str(SAMPLE_ACCOUNT).expect("uuid");
+    let id = uuid::Uuid::parse_str(SAMPLE_ID).expect("uuid");
     let key = Column::new("accountid").expect("column");
     let results = replay
         .client()
@@ -226,5 +226,34 @@ async fn duplicate_key_emulator_answers_the_documented_shape() {
     let got = send(&sim, fx.request(0), None).await;
     assert_same_shape(fx.response(0), &got, &fx.optional);
     assert_eq!(got.json()["error"]["code"], "0x80040237");
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_privilege_client_reads_role_privileges_as_held() {
+    let (_, replay) = Replay::playing("retrieve_user_privilege").await;
+    let held = replay
+        .client()
+        .user_has_privilege(SAMPLE_ID, "prvReadAuditSummary")
+        .await
+        .expect("answered");
+    assert!(held);
+    let asked = &replay.seen_api()[0].target;
+    assert!(
+        asked
+            .contains("Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeName(PrivilegeName="),
+        "{asked}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "issue 12: emulator fix on main"]
+async fn user_privilege_emulator_answers_the_documented_shape() {
+    let fx = load("retrieve_user_privilege");
+    let sim = sim_fixture::start().await;
+    // The documented request, for a user the emulator's tenant has.
+    let path = fx.request(0).path.replace(SAMPLE_ID, APP_USER);
+    let got = send(&sim, fx.request(0), Some(&path)).await;
+    assert_same_shape(fx.response(0), &got, &fx.optional);
     sim.server.shutdown().await;
 }

@@ -670,15 +670,14 @@ pub fn multipart_diffs(doc: &[Part], got: &[Part], optional: &[String]) -> Vec<S
     out
 }
 
-/// The account id the Dataverse pages use in their samples.
-pub const SAMPLE_ACCOUNT: &str = "00000000-0000-0000-0000-000000000001";
+/// The id Learn's Dataverse samples give a record (an account, a user).
+pub const SAMPLE_ID: &str = "00000000-0000-0000-0000-000000000001";
 
 /// The emulator, with the documented sample account in it.
 pub async fn emulator_with_sample_account() -> Sim {
     let sim = sim_fixture::start().await;
-    let row = sim_fixture::row(
-        serde_json::json!({"accountid": SAMPLE_ACCOUNT, "name": "Sample Account"}),
-    );
+    let row =
+        sim_fixture::row(serde_json::json!({"accountid": SAMPLE_ID, "name": "Sample Account"}));
     sim.server
         .control()
         .insert_row("accounts", row)
