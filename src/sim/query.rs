@@ -79,21 +79,51 @@ impl Prefer {
         p
     }
 
+    fn wants(&self, annotation: &str) -> bool {
+        self.include_annotations
+            .as_deref()
+            .is_some_and(|a| a.contains('*') || a.contains(annotation))
+    }
+
     /// Whether `lookuplogicalname` annotations were asked for.
     pub fn lookup_annotations(&self) -> bool {
-        self.include_annotations.as_deref().is_some_and(|a| {
-            a.contains('*') || a.contains("Microsoft.Dynamics.CRM.lookuplogicalname")
-        })
+        self.wants("Microsoft.Dynamics.CRM.lookuplogicalname")
+    }
+
+    /// Whether `associatednavigationproperty` annotations were asked for.
+    pub fn navigation_annotations(&self) -> bool {
+        self.wants("Microsoft.Dynamics.CRM.associatednavigationproperty")
     }
 }
 
 /// How rows are written: the selected columns, the expanded lookups and
-/// whether annotations were asked for (Dataverse sends them only then).
+/// which lookup annotations were asked for (Dataverse sends them only then):
+/// `lookuplogicalname` (`annotations`) and `associatednavigationproperty`
+/// (`navigation`).
 #[derive(Debug, Clone, Copy)]
 pub struct Shape<'a> {
     pub select: Option<&'a [String]>,
     pub expand: &'a [Expand],
     pub annotations: bool,
+    pub navigation: bool,
+}
+
+/// The single-valued navigation property behind a lookup column
+/// (`_ownerid_value` -> `ownerid`; `_parentcustomerid_value` pointing at an
+/// account -> `parentcustomerid_account`).
+fn navigation_of(def: &EntityDef, row: &Row, column: &str) -> Option<&'static str> {
+    let attr = column.strip_prefix('_')?.strip_suffix("_value")?;
+    let table = row
+        .get(&schema::lookup_annotation(column))
+        .and_then(Value::as_str);
+    let candidates: Vec<&Lookup> = def.lookups.iter().filter(|l| l.attr == attr).collect();
+    match candidates.as_slice() {
+        [only] => Some(only.nav),
+        many => many
+            .iter()
+            .find(|l| schema::by_set(l.target_set).is_some_and(|t| Some(t.logical) == table))
+            .map(|l| l.nav),
+    }
 }
 
 fn check_columns(def: &EntityDef, cols: &[String]) -> Result<(), ApiError> {
@@ -226,8 +256,8 @@ fn json_val(out: &mut Vec<u8>, v: &Value) {
 
 /// Writes one row as Dataverse shapes it: etag, then the selected columns
 /// (all of them without `$select`; the primary key always), each lookup
-/// followed by its `lookuplogicalname` annotation when annotations were
-/// asked for and it has one.
+/// followed by its `lookuplogicalname` and `associatednavigationproperty`
+/// annotations when they were asked for and it has them.
 pub fn write_row(
     out: &mut Vec<u8>,
     db: &Db,
@@ -243,11 +273,27 @@ pub fn write_row(
         out.push(b':');
         json_val(out, v);
     };
+    let navigation = |out: &mut Vec<u8>, column: &str| {
+        if let Some(nav) = shape
+            .navigation
+            .then(|| navigation_of(def, row, column))
+            .flatten()
+        {
+            field(
+                out,
+                &format!("{column}@Microsoft.Dynamics.CRM.associatednavigationproperty"),
+                &Value::String(nav.into()),
+            );
+        }
+    };
     match shape.select {
         None => {
             for (k, v) in row {
                 if shape.annotations || !k.contains('@') {
                     field(out, k, v);
+                }
+                if !k.contains('@') {
+                    navigation(out, k);
                 }
             }
         }
@@ -260,6 +306,7 @@ pub fn write_row(
                         field(out, &ann, v);
                     }
                 }
+                navigation(out, c);
             }
             if !cols.iter().any(|c| c == def.key) {
                 field(out, def.key, row.get(def.key).unwrap_or(&Value::Null));
@@ -287,6 +334,7 @@ pub fn write_row(
                     select: e.select.as_deref(),
                     expand: &[],
                     annotations: shape.annotations,
+                    navigation: shape.navigation,
                 };
                 write_row(out, db, tdef, trow, tver, &nested)
             }
@@ -420,6 +468,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         select: opts.select.as_deref(),
         expand: &opts.expand,
         annotations: req.prefer.lookup_annotations(),
+        navigation: req.prefer.navigation_annotations(),
     };
     let page = Page {
         start,
@@ -628,6 +677,7 @@ pub fn read_one(
         select: opts.select.as_deref(),
         expand: &opts.expand,
         annotations: prefer.lookup_annotations(),
+        navigation: prefer.navigation_annotations(),
     };
     write_row(&mut body, db, def, row, ver, &shape);
     out.extend_from_slice(b"{\"@odata.context\":");

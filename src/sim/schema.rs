@@ -105,6 +105,9 @@ pub static ENTITIES: &[EntityDef] = &[
         columns: &[
             "accountid",
             "name",
+            "accountnumber",
+            "telephone1",
+            "fax",
             "websiteurl",
             "_parentaccountid_value",
             "_ownerid_value",

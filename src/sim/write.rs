@@ -268,6 +268,7 @@ impl WriteCtx<'_> {
                 select: None,
                 expand: &[],
                 annotations: req.prefer().lookup_annotations(),
+                navigation: req.prefer().navigation_annotations(),
             };
             write_row(&mut body, db, self.def, row, ver, &shape);
             return OpResponse::raw_json(201, body)

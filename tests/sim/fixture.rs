@@ -29,7 +29,7 @@ pub fn opportunity_id(i: usize) -> String {
     format!("09900000-0000-4000-8000-{i:012}")
 }
 
-fn row(v: Value) -> Row {
+pub fn row(v: Value) -> Row {
     match v {
         Value::Object(m) => m,
         _ => Row::new(),

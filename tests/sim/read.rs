@@ -218,6 +218,11 @@ async fn get_by_id_with_expand_of_a_lookup() {
         v["_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname"],
         "account"
     );
+    // The navigation property of a polymorphic lookup depends on the table.
+    assert_eq!(
+        v["_parentcustomerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty"],
+        "parentcustomerid_account"
+    );
     assert!(
         v["@odata.context"]
             .as_str()
