@@ -161,8 +161,9 @@ impl RunCtx {
         for (phase, _) in pull::TABLE_PHASES {
             self.phase_started(phase);
         }
-        let reads = pull::TABLE_PHASES
-            .map(|(phase, table)| async move { (phase, table, pull::pull_table(self, phase, table).await) });
+        let reads = pull::TABLE_PHASES.map(|(phase, table)| async move {
+            (phase, table, pull::pull_table(self, phase, table).await)
+        });
         let (choices, reads) = tokio::join!(
             self.refresh_choices(have_choices),
             futures::future::join_all(reads)

@@ -335,9 +335,8 @@ pub async fn send_pending(writer: &Writer, crm: &dyn CrmWrites) -> Result<Sent, 
     let all = writer
         .call(|s| Ok::<_, WritebackError>(outbox::pending(s.conn(), i64::MAX as usize)?))
         .await?;
-    let (updates, creates): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|e| e.operation == OP_CLOSE_TASK);
+    let (updates, creates): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|e| e.operation == OP_CLOSE_TASK);
     let mut sent = Sent::default();
     // Creates first: a PATCH may close a task created in this pass.
     for rows in [creates, updates] {
@@ -348,7 +347,9 @@ pub async fn send_pending(writer: &Writer, crm: &dyn CrmWrites) -> Result<Sent, 
         let results: Vec<Result<Sent, WritebackError>> = futures::stream::iter(chunks)
             .map(|chunk| async move {
                 let mut part = Sent::default();
-                send_chunk(writer, crm, chunk, &mut part).await.map(|()| part)
+                send_chunk(writer, crm, chunk, &mut part)
+                    .await
+                    .map(|()| part)
             })
             .buffer_unordered(IN_FLIGHT)
             .collect()

@@ -125,8 +125,12 @@ fn picklist(logical: &str, schema: &str, display: Value, options: Vec<Value>) ->
         "DisplayName": display,
         "OptionSet": {
             "MetadataId": metadata_id(&format!("opportunity_{logical}")),
-            "Name": format!("opportunity_{logical}"),
+            "HasChanged": null,
+            "IsCustomOptionSet": false,
             "IsGlobal": false,
+            "IsManaged": true,
+            "IntroducedVersion": "5.0.0.0",
+            "Name": format!("opportunity_{logical}"),
             "OptionSetType": "Picklist",
             "Options": options,
         }
@@ -134,7 +138,9 @@ fn picklist(logical: &str, schema: &str, display: Value, options: Vec<Value>) ->
 }
 
 fn option(value: i64, label: Value) -> Value {
-    json!({"Value": value, "Color": null, "IsManaged": true, "ExternalValue": null, "Label": label, "Description": label_es("", "")})
+    json!({"Value": value, "Color": null, "IsManaged": true, "ExternalValue": null,
+        "ParentValues": [], "MetadataId": null, "HasChanged": null,
+        "Label": label, "Description": label_es("", "")})
 }
 
 fn money(logical: &str, display: &str) -> Value {

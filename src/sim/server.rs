@@ -206,6 +206,7 @@ async fn webapi(
         tokio::time::sleep(latency).await;
     }
     let write = req.method != "GET";
+    let annotations = req.prefer().include_annotations;
     let worker = {
         let shared = shared.clone();
         let user = user.clone();
@@ -233,6 +234,20 @@ async fn webapi(
     }
     resp.headers
         .push(("x-ms-dop-hint".into(), cost.dop_hint.to_string()));
+    // The annotations asked for are echoed as applied, as Dataverse does
+    // for any answer (collections add their own preferences).
+    if let Some(a) = &annotations
+        && (200..300).contains(&resp.status)
+        && !resp
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("Preference-Applied"))
+    {
+        resp.headers.push((
+            "Preference-Applied".into(),
+            format!("odata.include-annotations={a}"),
+        ));
+    }
     resp.headers.extend(remaining.headers());
     lock(&shared.limiter).finish(&user, started.elapsed());
     to_response(truncate(&shared, resp))

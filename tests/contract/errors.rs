@@ -247,7 +247,6 @@ async fn user_privilege_client_reads_role_privileges_as_held() {
 }
 
 #[tokio::test]
-#[ignore = "issue 12: emulator fix on main"]
 async fn user_privilege_emulator_answers_the_documented_shape() {
     let fx = load("retrieve_user_privilege");
     let sim = sim_fixture::start().await;

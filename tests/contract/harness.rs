@@ -149,6 +149,12 @@ fn lock(q: &Mutex<Queues>) -> MutexGuard<'_, Queues> {
     q.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A String / Memo attribute look-up (`.../Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata`).
+fn is_column_lengths(path: &str) -> bool {
+    path.contains("/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata")
+        || path.contains("/Attributes/Microsoft.Dynamics.CRM.MemoAttributeMetadata")
+}
+
 async fn replay(
     State(queues): State<Arc<Mutex<Queues>>>,
     uri: Uri,
@@ -165,7 +171,12 @@ async fn replay(
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         });
-        let answer = if path.ends_with("/oauth2/v2.0/token") {
+        let answer = if is_column_lengths(&path) {
+            // The lengths the client reads before its first write of a
+            // table (to fit text to them): answered from their own
+            // fixture, so the queued answers stay in step.
+            Some(load("metadata_text_lengths").response(0).clone())
+        } else if path.ends_with("/oauth2/v2.0/token") {
             q.token
                 .pop_front()
                 .or_else(|| Some(load("entra_token_client_credentials").response(0).clone()))
@@ -245,11 +256,12 @@ impl Replay {
         lock(&self.queues).seen.clone()
     }
 
-    /// The requests to the Web API (not to the sign-in endpoints).
+    /// The requests to the Web API (not to the sign-in endpoints, nor
+    /// the column-length look-ups that come before a write).
     pub fn seen_api(&self) -> Vec<Seen> {
         self.seen()
             .into_iter()
-            .filter(|s| s.target.starts_with("/api/"))
+            .filter(|s| s.target.starts_with("/api/") && !is_column_lengths(&s.target))
             .collect()
     }
 

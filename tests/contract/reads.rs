@@ -82,7 +82,6 @@ async fn salesstage_options_client_reads_values_and_user_localized_labels() {
 }
 
 #[tokio::test]
-#[ignore = "issue 12: emulator fix on main"]
 async fn salesstage_options_client_asks_for_salesstage_not_salesstagecode() {
     let (_, replay) = Replay::playing("metadata_salesstage_options").await;
     replay.client().stage_options().await.expect("options");
@@ -94,7 +93,6 @@ async fn salesstage_options_client_asks_for_salesstage_not_salesstagecode() {
 }
 
 #[tokio::test]
-#[ignore = "issue 12: emulator fix on main"]
 async fn salesstage_options_emulator_answers_the_documented_shape() {
     emulator_matches("metadata_salesstage_options", sim_fixture::start().await).await;
 }
