@@ -237,10 +237,11 @@ impl Client {
     /// reads the column page by page keeping only the distinct names.
     pub async fn step_names(&self) -> Result<Vec<String>, CrmError> {
         let open = Filter::eq(&Column::new("statecode")?, 0);
+        // Filter inside the aggregation, as "Aggregate data" shows it:
+        // https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/query/aggregate-data
         let path = format!(
-            "opportunities?$filter={}&$apply={}",
-            encode(open.as_str()),
-            encode("groupby((stepname))")
+            "opportunities?$apply={}",
+            encode(&format!("filter({})/groupby((stepname))", open.as_str()))
         );
         let mut names = std::collections::BTreeSet::new();
         match self
