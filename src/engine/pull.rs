@@ -134,11 +134,42 @@ type PendingWrite =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, super::EngineError>> + Send>>;
 
 /// Reads one table into its mirror.
+///
+/// A first load into an empty mirror writes without the table's secondary
+/// indexes and builds them once at the end (sorted, in one pass), which
+/// costs far less than keeping them up to date row by row; however the
+/// read ends they are built again (and `Store::open` rebuilds any a crash
+/// left out).
 pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<TablePull, PullStop> {
-    let delta = ctx
+    let (delta, empty) = ctx
         .writer
-        .call(move |s| mirror::delta_link(s.conn(), table).map_err(super::EngineError::from))
+        .call(move |s| {
+            let delta = mirror::delta_link(s.conn(), table)?;
+            let empty = mirror::count(s.conn(), table)? == 0;
+            Ok::<_, super::EngineError>((delta, empty))
+        })
         .await?;
+    let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
+    if bulk {
+        ctx.writer
+            .call(move |s| mirror::drop_indexes(s.conn(), table).map_err(super::EngineError::from))
+            .await?;
+    }
+    let read = read_table(ctx, phase, table, delta).await;
+    if bulk {
+        ctx.writer
+            .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
+            .await?;
+    }
+    read
+}
+
+async fn read_table(
+    ctx: &RunCtx,
+    phase: Phase,
+    table: Table,
+    delta: Option<String>,
+) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
     } else {
