@@ -32,6 +32,8 @@ pub(crate) struct Inner {
     pub gate: super::gate::Gate,
     /// Column lengths by table, read from metadata on first write.
     pub lengths: tokio::sync::Mutex<std::collections::HashMap<&'static str, super::fit::Lengths>>,
+    /// Entity sets that refused `CreateMultiple`.
+    pub bulk_refused: std::sync::Mutex<std::collections::HashSet<String>>,
     pub counters: Counters,
     pub api_base: url::Url,
 }
@@ -73,6 +75,7 @@ impl Client {
                 auth,
                 gate,
                 lengths: Default::default(),
+                bulk_refused: Default::default(),
                 counters: Counters::default(),
                 api_base,
             }),

@@ -17,6 +17,7 @@
 
 mod auth;
 mod batch;
+mod bulk;
 pub mod checks;
 mod client;
 mod config;
@@ -35,6 +36,7 @@ mod token_cache;
 mod transport;
 
 pub use batch::{Caller, ChangeSet, MAX_BATCH_OPERATIONS, WriteOp, WriteResult};
+pub use bulk::Bulk;
 pub use client::Client;
 pub use config::{AuthConfig, ClientConfig, RetryPolicy};
 pub use error::{CrmError, ErrorClass};

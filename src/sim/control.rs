@@ -94,6 +94,17 @@ impl SimControl {
         }
     }
 
+    /// Makes a table refuse (or take again) `CreateMultiple`, as tables
+    /// that do not support the bulk messages do.
+    pub fn set_bulk_messages(&self, set: &str, enabled: bool) {
+        let mut no_bulk = lock(&self.shared.no_bulk);
+        if enabled {
+            no_bulk.remove(set);
+        } else {
+            no_bulk.insert(set.to_string());
+        }
+    }
+
     /// Sets the server time charged per request, row and write.
     pub fn set_cost(&self, cost: super::cost::CostModel) {
         *lock(&self.shared.cost) = cost;

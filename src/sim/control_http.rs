@@ -160,6 +160,11 @@ async fn tracking(State(s): St, Json(b): Json<TrackingBody>) -> Response {
     ok()
 }
 
+async fn bulk(State(s): St, Json(b): Json<TrackingBody>) -> Response {
+    ctl(&s).set_bulk_messages(&b.entity_set, b.enabled);
+    ok()
+}
+
 async fn expire_delta(State(s): St) -> Response {
     ctl(&s).expire_delta_tokens();
     ok()
@@ -216,6 +221,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(reset_requests))
         .route("/_sim/delta/expire", post(expire_delta))
         .route("/_sim/tracking", post(tracking))
+        .route("/_sim/bulk", post(bulk))
         .route("/_sim/cost", post(cost))
         .route("/_sim/tables/{set}", get(rows).post(insert))
         .route(

@@ -55,6 +55,7 @@
 //! | `GET` / `DELETE /_sim/requests` | | request counters by kind ("GET accounts") / reset |
 //! | `POST /_sim/delta/expire` | | expire every delta token |
 //! | `POST /_sim/cost` | `{"per_request_ms", "per_row_us", "per_write_ms", "dop_hint"}` | server time charged per request, returned row and write (see [`cost`]) |
+//! | `POST /_sim/bulk` | `{"entity_set", "enabled"}` | a table refuses `CreateMultiple` (400) / takes it again |
 //! | `POST /_sim/tracking` | `{"entity_set", "enabled"}` | change tracking of a table off (the preference is then ignored: no delta link) / on |
 //! | `GET` / `POST /_sim/tables/{set}` | row | list rows / insert a row as the CRM would |
 //! | `GET` / `PATCH` / `DELETE /_sim/tables/{set}/{id}` | changes | read / change / delete a row |
@@ -194,6 +195,7 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
         org_mode: Mutex::new(OrgMode::Online),
         revoked: Mutex::new(HashMap::new()),
         untracked: Mutex::new(HashSet::new()),
+        no_bulk: Mutex::new(HashSet::new()),
         cost: Mutex::new(cost),
         counters: Mutex::new(BTreeMap::new()),
     });

@@ -58,6 +58,8 @@ pub struct Shared {
     /// Entity sets whose change tracking is off: `odata.track-changes` is
     /// ignored there (no `@odata.deltaLink`, no `Preference-Applied`).
     pub untracked: Mutex<HashSet<String>>,
+    /// Entity sets that refuse `CreateMultiple`.
+    pub no_bulk: Mutex<HashSet<String>>,
     /// Server time charged per request, row and write.
     pub cost: Mutex<super::cost::CostModel>,
     pub counters: Mutex<BTreeMap<String, u64>>,

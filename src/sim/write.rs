@@ -14,7 +14,7 @@ use super::filter::is_guid;
 use super::query::{Shape, write_row};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, TASK_STATES};
-use super::state::Shared;
+use super::state::{Shared, lock};
 use super::table::{Db, WriteError};
 use super::tenant::Row;
 use super::webapi::{Caller, OpRequest};
@@ -331,6 +331,18 @@ pub fn create_multiple(
     req: &OpRequest,
 ) -> Result<OpResponse, ApiError> {
     let def = ctx.def;
+    if lock(&ctx.shared.no_bulk).contains(def.set) {
+        // Not every table takes the bulk messages; which one refuses, and
+        // with what code, is the emulator's guess.
+        return Err(ApiError::new(
+            400,
+            "0x80040800",
+            format!(
+                "The 'CreateMultiple' method does not support entities of type '{}'.",
+                def.logical
+            ),
+        ));
+    }
     ctx.require(db, "Create")?;
     let mut body = payload(def, &req.body)?;
     let Some(Value::Array(targets)) = body.remove("Targets") else {

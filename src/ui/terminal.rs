@@ -18,9 +18,16 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 /// Whether mouse capture was turned on, so restore turns it off only then.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
+/// Whether the console holds the terminal (alternate screen, raw mode), so
+/// restore acts once: the panic hook restores before the message is
+/// printed, and the unwinding that follows must not print escape codes
+/// after it.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
 pub fn init(mouse: bool) -> io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen)?;
     if mouse {
@@ -33,8 +40,12 @@ pub fn init(mouse: bool) -> io::Result<Term> {
     Ok(term)
 }
 
-/// Safe to call more than once and from the panic hook.
+/// Safe to call more than once and from the panic hook; only the first
+/// call after [`init`] writes anything.
 pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = io::stdout();
     if MOUSE.swap(false, Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);

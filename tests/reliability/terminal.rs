@@ -143,7 +143,7 @@ fn a_panic_in_the_console_restores_the_terminal() {
     let panicked = text.find("panicked").unwrap();
     assert!(
         entered < left && left < panicked,
-        "the screen is restored before the panic message is printed"
+        "the screen is restored before the panic message is printed: {text:?}"
     );
     assert!(cooked(&pty), "raw mode is off again");
 }

@@ -297,10 +297,11 @@ async fn on_behalf_of_the_seat_holder_and_the_fallback_when_refused() {
     );
 }
 
-/// Bulk writeback goes as `$batch` requests of `CHUNK` rows, several in
-/// flight at once, each row exactly once.
+/// Bulk writeback goes as `CreateMultiple` requests of `CHUNK` rows
+/// (Microsoft's bulk message), several in flight at once, each row once;
+/// a table that refuses the message is written through `$batch`.
 #[tokio::test]
-async fn thousands_go_in_parallel_batches_each_row_once() {
+async fn thousands_go_in_parallel_bulk_requests_each_row_once() {
     let w = world().await;
     let acts = (0..2500)
         .map(|i| unmatched(w.seat_on, &format!("bulk-{i}")))
@@ -308,12 +309,68 @@ async fn thousands_go_in_parallel_batches_each_row_once() {
     w.import(acts, rules::rules()).await;
     w.sim.control().reset_counters();
     let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
-    let batches = 2500usize.div_ceil(writeback::CHUNK);
-    assert_eq!((sent.written, sent.requests), (2500, batches));
-    assert_eq!(w.sim.control().request_count("POST $batch"), batches as u64);
-    assert_eq!(w.sim.control().rows("tasks").len(), 2500);
+    let requests = 2500usize.div_ceil(writeback::CHUNK);
+    assert_eq!((sent.written, sent.requests), (2500, requests));
+    let ctl = w.sim.control();
+    assert_eq!(
+        ctl.request_count("POST tasks"),
+        requests as u64,
+        "{:?}",
+        ctl.requests()
+    );
+    assert_eq!(ctl.request_count("POST $batch"), 0);
+    assert_eq!(ctl.rows("tasks").len(), 2500);
     let again = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
     assert_eq!(again, writeback::Sent::default(), "nothing left to send");
+}
+
+#[tokio::test]
+async fn a_table_refusing_create_multiple_is_written_through_batch() {
+    let w = world().await;
+    w.sim.control().set_bulk_messages("tasks", false);
+    let acts = (0..250)
+        .map(|i| unmatched(w.seat_on, &format!("nobulk-{i}")))
+        .collect();
+    w.import(acts, rules::rules()).await;
+    w.sim.control().reset_counters();
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(sent.written, 250);
+    let ctl = w.sim.control();
+    assert!(
+        ctl.request_count("POST $batch") >= 3,
+        "{:?}",
+        ctl.requests()
+    );
+    assert_eq!(ctl.rows("tasks").len(), 250);
+}
+
+/// A bulk create whose records partly exist already (sent before a crash)
+/// is refused whole; the records are then sorted out one by one, each
+/// written once.
+#[tokio::test]
+async fn a_bulk_create_with_records_already_written_is_sorted_out_one_by_one() {
+    let w = world().await;
+    let acts = (0..10)
+        .map(|i| unmatched(w.seat_on, &format!("half-{i}")))
+        .collect();
+    w.import(acts, rules::rules()).await;
+    // Five of the queued tasks reach the CRM, as if a crash lost the answer.
+    let pending = w
+        .store(|s| navsync::store::outbox::pending(s.conn(), 100).unwrap())
+        .await;
+    for e in pending.iter().take(5) {
+        let mut row = serde_json::Map::new();
+        row.insert("activityid".into(), serde_json::json!(e.crm_id));
+        row.insert("subject".into(), serde_json::json!("sent before the crash"));
+        w.sim.control().insert_row("tasks", row).unwrap();
+    }
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(
+        (sent.written, sent.already, sent.failed),
+        (5, 5, 0),
+        "{sent:?}"
+    );
+    assert_eq!(w.sim.control().rows("tasks").len(), 10);
 }
 
 #[tokio::test]

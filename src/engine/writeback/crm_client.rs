@@ -1,7 +1,8 @@
-//! [`CrmWrites`] on the crm client: creates go as `$batch` change sets
-//! (grouped by the user they are written for, since impersonation is per
-//! change set), updates as PATCH, the search through the client's
-//! contact search (escaped `$filter`).
+//! [`CrmWrites`] on the crm client: creates of one table and one user go
+//! as one `CreateMultiple` where the table takes it, else as `$batch`
+//! change sets (grouped by the user they are written for, since
+//! impersonation is per change set); updates as PATCH, the search through
+//! the client's contact search (escaped `$filter`).
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 
 use super::{Create, CrmWrites, WriteError};
 use crate::crm::{
-    Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
+    Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
 };
 use crate::engine::event::ContactHit;
 
@@ -39,11 +40,7 @@ fn uuid(s: &str) -> Result<Uuid, WriteError> {
 }
 
 fn op(c: &Create) -> Result<WriteOp, WriteError> {
-    let key = match c.entity_set.as_str() {
-        "tasks" => "activityid",
-        "contacts" => "contactid",
-        other => return Err(WriteError::Refused(format!("no key known for {other}"))),
-    };
+    let (_, key) = table_of(&c.entity_set)?;
     Ok(WriteOp::Create {
         entity_set: c.entity_set.clone(),
         key: Column::new(key).map_err(|e| WriteError::Refused(e.to_string()))?,
@@ -67,9 +64,52 @@ fn result(r: WriteResult) -> Result<(), WriteError> {
     }
 }
 
+/// The table behind an entity set navsync creates rows in, and its key.
+fn table_of(entity_set: &str) -> Result<(&'static str, &'static str), WriteError> {
+    match entity_set {
+        "tasks" => Ok(("task", "activityid")),
+        "contacts" => Ok(("contact", "contactid")),
+        other => Err(WriteError::Refused(format!("no key known for {other}"))),
+    }
+}
+
+/// Creates of one table written as one user go as one `CreateMultiple`
+/// (Microsoft's bulk message); `None` when the table does not take it.
+async fn create_multiple(client: &Client, creates: &[Create]) -> Option<Result<(), WriteError>> {
+    let first = creates.first()?;
+    let who = caller(first).ok()?;
+    let same = creates
+        .iter()
+        .all(|c| c.entity_set == first.entity_set && caller(c).ok() == Some(who));
+    if !same {
+        return None;
+    }
+    let (logical, key) = table_of(&first.entity_set).ok()?;
+    let key = Column::new(key).ok()?;
+    let rows = match creates
+        .iter()
+        .map(|c| Ok((uuid(&c.id)?, c.body.clone())))
+        .collect::<Result<Vec<_>, WriteError>>()
+    {
+        Ok(rows) => rows,
+        Err(e) => return Some(Err(e)),
+    };
+    match client
+        .create_multiple(&first.entity_set, logical, &key, rows, who)
+        .await
+    {
+        Ok(Bulk::Created) => Some(Ok(())),
+        Ok(Bulk::Unsupported) => None,
+        Err(e) => Some(Err(classify(e))),
+    }
+}
+
 impl CrmWrites for Client {
     fn create_all<'a>(&'a self, creates: &'a [Create]) -> BoxFuture<'a, Result<(), WriteError>> {
         Box::pin(async move {
+            if let Some(done) = create_multiple(self, creates).await {
+                return done;
+            }
             // Consecutive creates for the same user share a change set.
             let mut sets: Vec<ChangeSet> = Vec::new();
             for c in creates {
