@@ -116,7 +116,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             Some(p) => match p {
-                Popup::Confirm(_) => Context::Confirm,
+                Popup::Confirm(c) => c.context(),
                 Popup::Form(_) => Context::Form,
                 Popup::Search(_) => Context::Search,
                 Popup::Help(_) => Context::Help,
@@ -273,7 +273,10 @@ impl App {
                     _ => Level::INFO,
                 };
                 self.log(level, format!("sync {}: {summary}", outcome.as_str()));
+                // A run changes what a purge would remove: the Connection
+                // tab's counts are read again after every run.
                 self.pending_loads.push(Load::View(View::Sync));
+                self.pending_loads.push(Load::View(View::Connection));
             }
             Event::DeltaRejected { table, .. } => self.log(
                 Level::WARN,
@@ -310,6 +313,7 @@ impl App {
                 }));
             }
             Event::Error(e) => {
+                self.unresolved.action_failed();
                 self.log(
                     Level::ERROR,
                     format!("{} — {} ({})", e.message, e.next_step, e.detail),
@@ -331,6 +335,9 @@ impl App {
                 }
             }
             Event::ActionResult { ok, message } => {
+                if !ok {
+                    self.unresolved.action_failed();
+                }
                 self.log(if ok { Level::INFO } else { Level::WARN }, message.clone());
                 self.flash = Some(Flash { ok, text: message });
             }
@@ -353,7 +360,14 @@ impl App {
 
     pub fn on_snapshot(&mut self, snap: Snapshot) {
         match snap {
-            Snapshot::Connection(d) => self.connection.load(*d),
+            Snapshot::Connection(d) => {
+                self.connection.load(*d);
+                if let Some(Popup::Confirm(c)) = &mut self.popup
+                    && c.counting
+                {
+                    c.counted(self.connection.purge_lines());
+                }
+            }
             Snapshot::Sync(runs) => self.sync.load(runs),
             Snapshot::Seats(d) => self.seats.load(d),
             Snapshot::Queue(rows) => {

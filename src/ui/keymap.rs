@@ -10,6 +10,8 @@ use super::action::{Action, Tab};
 pub enum Context {
     Tab(Tab),
     Confirm,
+    ConfirmDanger,
+    ConfirmTyped,
     Form,
     Search,
     Help,
@@ -198,18 +200,18 @@ const UNRESOLVED: &[Binding] = &[
         "link: to the chosen candidate",
         Action::Resolve,
     ),
-    quiet(special(
-        KeyCode::Left,
-        "←",
-        "previous candidate",
-        Action::Left,
-    )),
     special(
         KeyCode::Right,
         "←/→",
-        "candidate: choose the next one",
+        "candidate: choose another",
         Action::Right,
     ),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "candidate: choose another",
+        Action::Left,
+    )),
     key('/', "/", "search: the CRM for a contact", Action::SearchCrm),
     key(
         'c',
@@ -222,14 +224,19 @@ const UNRESOLVED: &[Binding] = &[
 ];
 
 const SETTINGS: &[Binding] = &[
-    quiet(special(KeyCode::Left, "←", "previous choice", Action::Left)),
     special(
         KeyCode::Right,
         "←/→",
-        "choose: the next choice",
+        "choose: another value",
         Action::Right,
     ),
-    quiet(key(' ', "Space", "choose: the next choice", Action::Right)),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "choose: another value",
+        Action::Left,
+    )),
+    quiet(key(' ', "Space", "choose: another value", Action::Right)),
     special(KeyCode::Enter, "Enter", "apply: the change", Action::Apply),
 ];
 
@@ -244,7 +251,7 @@ const LOG: &[Binding] = &[
 ];
 
 const CONFIRM: &[Binding] = &[
-    key('y', "y", "yes, do it", Action::Confirm),
+    key('y', "y/Enter", "yes, do it", Action::Confirm),
     quiet(special(
         KeyCode::Enter,
         "Enter",
@@ -253,6 +260,30 @@ const CONFIRM: &[Binding] = &[
     )),
     key('n', "n/Esc", "no, go back", Action::Back),
     quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+];
+
+/// Disconnect and the like: no is the default, so a stray Enter is safe.
+const CONFIRM_DANGER: &[Binding] = &[
+    key('y', "y", "yes, do it", Action::Confirm),
+    key('n', "n/Esc/Enter", "no, go back", Action::Back),
+    quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+    quiet(special(
+        KeyCode::Enter,
+        "Enter",
+        "no, go back",
+        Action::Back,
+    )),
+];
+
+/// The purge: the word typed out, then Enter.
+const CONFIRM_TYPED: &[Binding] = &[
+    special(
+        KeyCode::Enter,
+        "Enter",
+        "yes, once the word is typed",
+        Action::Confirm,
+    ),
+    special(KeyCode::Esc, "Esc", "no, go back", Action::Back),
 ];
 
 const FORM: &[Binding] = &[
@@ -344,6 +375,8 @@ pub fn own(ctx: Context) -> Vec<Binding> {
         Context::Tab(Tab::Settings) => &[SETTINGS, MOVE],
         Context::Tab(Tab::Log) => &[LOG, MOVE],
         Context::Confirm => &[CONFIRM],
+        Context::ConfirmDanger => &[CONFIRM_DANGER],
+        Context::ConfirmTyped => &[CONFIRM_TYPED],
         Context::Form => &[FORM],
         Context::Search => &[SEARCH],
         Context::Help => &[HELP],
@@ -403,7 +436,7 @@ pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
 
-    const CONTEXTS: [Context; 13] = [
+    const CONTEXTS: [Context; 15] = [
         Context::Tab(Tab::Connection),
         Context::Tab(Tab::Sync),
         Context::Tab(Tab::Seats),
@@ -411,6 +444,8 @@ mod tests {
         Context::Tab(Tab::Settings),
         Context::Tab(Tab::Log),
         Context::Confirm,
+        Context::ConfirmDanger,
+        Context::ConfirmTyped,
         Context::Form,
         Context::Search,
         Context::Help,
@@ -446,6 +481,29 @@ mod tests {
         assert_eq!(lookup(Context::Tab(Tab::Seats), &ev), Some(Action::PrevTab));
         let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(Context::Tab(Tab::Sync), &ev), Some(Action::Quit));
+    }
+
+    /// Every key appears in one help row only (the candidate keys were
+    /// listed twice on the Unresolved tab).
+    #[test]
+    fn help_names_each_key_once() {
+        for ctx in CONTEXTS {
+            let rows = help_rows(ctx);
+            let mut seen = std::collections::HashSet::new();
+            for (label, _) in &rows {
+                let keys: Vec<&str> = if label == "/" {
+                    vec!["/"]
+                } else {
+                    label.split('/').collect()
+                };
+                for k in keys {
+                    assert!(
+                        seen.insert(k.to_string()),
+                        "{ctx:?}: {k} in two rows: {rows:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -35,15 +35,30 @@ impl TableView {
     }
 
     /// Keeps the rows `keep` accepts, and the cursor on the same backing
-    /// row if it is still there.
+    /// row if it is still there, else at the same height (a row that left
+    /// from under the cursor leaves it on its neighbour, not at the top).
     pub fn refilter_by(&mut self, len: usize, keep: impl Fn(usize) -> bool) {
         let kept = self.selected();
         self.visible = (0..len).filter(|&i| keep(i)).collect();
         self.cursor = kept
             .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0)
+            .unwrap_or(self.cursor)
             .min(self.visible.len().saturating_sub(1));
         self.clamp_offset();
+    }
+
+    /// Puts the cursor on backing row `backing` if it is visible; for
+    /// tables reloaded from the store, whose backing indices shift when a
+    /// row leaves.
+    pub fn select(&mut self, backing: usize) -> bool {
+        match self.visible.iter().position(|&i| i == backing) {
+            Some(pos) => {
+                self.cursor = pos;
+                self.clamp_offset();
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn len(&self) -> usize {

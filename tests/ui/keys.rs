@@ -593,7 +593,9 @@ fn connection_keys_and_command_line_connect_and_disconnect() {
             .iter()
             .any(|l| l.contains("640 saved accounts and 3,905 saved leads"))
     );
-    press(&mut app, KeyCode::Char('y'));
+    app.on_snapshot(Snapshot::Connection(Box::new(crate::fixture::connection())));
+    typed(&mut app, "purge");
+    press(&mut app, KeyCode::Enter);
     assert_eq!(
         sent(&mut rx),
         vec![

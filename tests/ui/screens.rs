@@ -81,6 +81,13 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
         ("confirm_purge", |app| {
             press(app, KeyCode::Char('1'));
             press(app, KeyCode::Char('D'));
+            // The counts the dialog asked for when it opened.
+            app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
+                crate::fixture::connection(),
+            )));
+            for c in "pur".chars() {
+                press(app, KeyCode::Char(c));
+            }
         }),
         ("create_contact_form", |app| {
             press(app, KeyCode::Char('4'));

@@ -7,16 +7,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::engine::{Command, UserError};
+use crate::engine::{Command, UserError, View};
 use crate::store::connection::ConnState;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::format::thousands;
 use crate::ui::keymap::Context;
 use crate::ui::loader::ConnectionData;
+use crate::ui::loader::Load;
 use crate::ui::popups::Popup;
-use crate::ui::popups::confirm::ConfirmPopup;
+use crate::ui::popups::confirm::{Caution, ConfirmPopup};
 use crate::ui::tabs::{field, heading};
+
+/// What the purge confirmation asks to be typed.
+pub const PURGE_WORD: &str = "purge";
 
 #[derive(Debug, Default)]
 pub struct ConnectionTab {
@@ -66,7 +70,7 @@ impl ConnectionTab {
         self.data = data;
     }
 
-    fn purge_lines(&self) -> Vec<String> {
+    pub fn purge_lines(&self) -> Vec<String> {
         let p = &self.data.purge;
         let mirrored: Vec<String> = p
             .mirrored
@@ -110,23 +114,33 @@ impl Component for ConnectionTab {
                 fx.flash(true, "Re-running the prerequisite checks…");
             }
             Action::Disconnect => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
-                    "Disconnect",
-                    vec![
-                        "Disconnect from the CRM? Syncing stops.".into(),
-                        "Imported CRM data stays (use D to clean it up).".into(),
-                    ],
-                    vec![Command::Disconnect { purge: false }],
-                    None,
-                )));
+                fx.open = Some(Popup::Confirm(
+                    ConfirmPopup::new(
+                        "Disconnect",
+                        vec![
+                            "Disconnect from the CRM? Syncing stops.".into(),
+                            "Imported CRM data stays (use D to clean it up).".into(),
+                        ],
+                        vec![Command::Disconnect { purge: false }],
+                        None,
+                    )
+                    .with_caution(Caution::Danger),
+                ));
             }
             Action::DisconnectPurge => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
-                    "Disconnect and clean up",
-                    self.purge_lines(),
-                    vec![Command::Disconnect { purge: true }],
-                    None,
-                )));
+                // The counts are read afresh: the last snapshot may predate
+                // the sync that just imported thousands of rows.
+                fx.loads.push(Load::View(View::Connection));
+                fx.open = Some(Popup::Confirm(
+                    ConfirmPopup::new(
+                        "Disconnect and clean up",
+                        self.purge_lines(),
+                        vec![Command::Disconnect { purge: true }],
+                        None,
+                    )
+                    .with_caution(Caution::Typed(PURGE_WORD))
+                    .counting(),
+                ));
             }
             _ => {}
         }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Wrap};
 
 use crate::engine::Command;
 use crate::engine::command::ResolveHow;
@@ -23,6 +23,36 @@ use crate::ui::popups::search::SearchPopup;
 use crate::ui::table::{self, TableView};
 use crate::ui::tabs::heading;
 
+/// An action sent for a queue entry whose result the store does not show
+/// yet. Each ends when a reload shows its effect, so a skipped row reads
+/// "skipped" as soon as the queue says so, not "working" forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Linking to the contact of this name: done when the row leaves.
+    Link(String),
+    /// Skipping (true) or bringing back (false): done when the row shows it.
+    Skip(bool),
+}
+
+impl Pending {
+    fn label(&self) -> String {
+        match self {
+            Self::Link(name) => format!("linking to {name}…"),
+            Self::Skip(true) => "skipping…".into(),
+            Self::Skip(false) => "bringing back…".into(),
+        }
+    }
+
+    /// Whether `row` (None: gone from the queue) still waits for it.
+    fn waiting(&self, row: Option<&QueueRow>) -> bool {
+        match (self, row) {
+            (_, None) => false,
+            (Self::Link(_), Some(_)) => true,
+            (Self::Skip(skip), Some(r)) => r.dismissed != *skip,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct UnresolvedTab {
     rows: Vec<QueueRow>,
@@ -34,7 +64,7 @@ pub struct UnresolvedTab {
     /// Chosen candidate of the detail shown.
     pub candidate: usize,
     /// Activities with an action in flight, and what was asked.
-    pub pending: HashMap<i64, String>,
+    pub pending: HashMap<i64, Pending>,
     requested: Option<i64>,
 }
 
@@ -53,12 +83,28 @@ impl UnresolvedTab {
             })
             .collect();
         self.skipped = rows.iter().filter(|r| r.dismissed).count();
+        let selected = self.selected_row().map(|r| r.activity_id);
         self.rows = rows;
-        let present: std::collections::HashSet<i64> =
-            self.rows.iter().map(|r| r.activity_id).collect();
-        self.pending.retain(|id, _| present.contains(id));
+        let by_id: HashMap<i64, usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.activity_id, i))
+            .collect();
+        let rows = &self.rows;
+        self.pending
+            .retain(|id, p| p.waiting(by_id.get(id).map(|&i| &rows[i])));
         self.refilter();
+        if let Some(i) = selected.and_then(|id| by_id.get(&id)) {
+            self.view.select(*i);
+        }
         self.request_detail(loads);
+    }
+
+    /// The engine refused an action: nothing is in flight any more (its
+    /// answer names no activity, and a refused action changes no row).
+    pub fn action_failed(&mut self) {
+        self.pending.clear();
     }
 
     pub fn load_detail(&mut self, detail: Detail) {
@@ -124,7 +170,7 @@ impl UnresolvedTab {
                     contactid,
                     how: ResolveHow::Candidate,
                 });
-                self.pending.insert(id, format!("linking to {name}…"));
+                self.pending.insert(id, Pending::Link(name.clone()));
                 fx.flash(true, format!("Linking {} to {name}…", row.member_name));
             }
             Action::SearchCrm => {
@@ -143,12 +189,7 @@ impl UnresolvedTab {
                     activity_id: id,
                     skip,
                 });
-                let what = if skip {
-                    "skipping…"
-                } else {
-                    "bringing back…"
-                };
-                self.pending.insert(id, what.into());
+                self.pending.insert(id, Pending::Skip(skip));
             }
             _ => {}
         }
@@ -250,9 +291,7 @@ impl Component for UnresolvedTab {
 impl UnresolvedTab {
     fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let block = Block::default()
-            .borders(Borders::TOP | Borders::LEFT)
-            .title(" Activity ");
+        let block = Block::bordered().title(" Activity ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let Some(row) = self.selected_row() else {
@@ -260,7 +299,7 @@ impl UnresolvedTab {
         };
         let mut lines = Vec::new();
         if let Some(p) = self.pending.get(&row.activity_id) {
-            lines.push(Line::styled(format!("… {p}"), t.warn()));
+            lines.push(Line::styled(p.label(), t.warn()));
         }
         match self.detail_for_selected() {
             None => lines.push(Line::styled("loading…", t.dim())),

@@ -1,0 +1,199 @@
+//! The defects of issue 14 ("the console and CLI, tried as a new user
+//! would"), one test or more each, driven by keys and engine events on the
+//! fixture app at 80x24 (the smallest supported screen).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use navsync::engine::{Command, Event, View};
+use navsync::ui::App;
+use navsync::ui::action::Tab;
+use navsync::ui::loader::{Load, Snapshot};
+use navsync::ui::popups::Popup;
+use navsync::ui::theme::Theme;
+
+use crate::fixture::{app_with, connection, queue, screen, sent};
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// The screen's line that contains `needle` (first one).
+fn line_with(s: &str, needle: &str) -> String {
+    s.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{s}"))
+        .to_string()
+}
+
+// ---- 1. a skipped item stays "… working" ----
+
+#[test]
+fn d01_a_skip_ends_working_once_the_queue_shows_it() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        line_with(&s, "Lucía Fernández Soto  ").contains("working"),
+        "{s}"
+    );
+    app.on_event(Event::ActionResult {
+        ok: true,
+        message: "Skipped; it stays open in the CRM and can be brought back".into(),
+    });
+    app.on_event(Event::DataChanged(View::Unresolved));
+    let mut rows = queue();
+    rows[0].dismissed = true;
+    app.on_snapshot(Snapshot::Queue(rows.clone()));
+    // A tab switch and back changes nothing either.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('4'));
+    let s = screen(&mut app, 80, 24);
+    let row = line_with(&s, "Lucía Fernández Soto  ");
+    assert!(row.contains("skipped") && !row.contains("working"), "{s}");
+    assert!(!s.contains("skipping…"), "{s}");
+    // Bringing it back ends the same way.
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&mut app, 80, 24).contains("bringing back…"));
+    rows[0].dismissed = false;
+    app.on_snapshot(Snapshot::Queue(rows));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        !s.contains("bringing back…") && !s.contains("working"),
+        "{s}"
+    );
+    assert_eq!(sent(&mut rx).len(), 2);
+}
+
+#[test]
+fn d01_a_refused_action_ends_working() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 80, 24).contains("working"));
+    app.on_event(Event::ActionResult {
+        ok: false,
+        message: "the CRM did not take the change".into(),
+    });
+    assert!(!screen(&mut app, 80, 24).contains("working"));
+}
+
+// ---- 8. dangerous actions default to no ----
+
+#[test]
+fn d08_disconnect_takes_enter_as_no_and_y_as_yes() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.popup.is_some());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "Enter backs out");
+    assert!(sent(&mut rx).is_empty(), "Enter sent nothing");
+    press(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 80, 24);
+    // The dialog and the footer name the same keys.
+    let footer = s.lines().last().unwrap().to_string();
+    assert!(
+        footer.contains("y yes") && footer.contains("n/Esc/Enter no"),
+        "{s}"
+    );
+    assert!(s.contains("y yes, do it · n/Esc/Enter no, go back"), "{s}");
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(sent(&mut rx), vec![Command::Disconnect { purge: false }]);
+}
+
+#[test]
+fn d08_purge_wants_its_word_typed() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('D'));
+    app.on_snapshot(Snapshot::Connection(Box::new(connection())));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Enter);
+    assert!(sent(&mut rx).is_empty(), "neither Enter nor y purges");
+    assert!(app.popup.is_some());
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Type purge"), "{s}");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "purge");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(sent(&mut rx), vec![Command::Disconnect { purge: true }]);
+    assert!(app.popup.is_none());
+}
+
+// ---- 11. the purge confirmation counts a stale snapshot ----
+
+#[test]
+fn d11_purge_counts_are_read_when_the_dialog_opens() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    // The snapshot the tab holds says nothing was imported yet.
+    let mut empty = connection();
+    empty.purge.mirrored.iter_mut().for_each(|(_, n)| *n = 0);
+    empty.purge.saved_accounts = 0;
+    empty.purge.saved_leads = 0;
+    app.on_snapshot(Snapshot::Connection(Box::new(empty)));
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('D'));
+    assert!(
+        app.pending_loads.contains(&Load::View(View::Connection)),
+        "the dialog asks for fresh counts: {:?}",
+        app.pending_loads
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("counting"), "{s}");
+    assert!(!s.contains("0 saved accounts"), "{s}");
+    typed(&mut app, "purge");
+    press(&mut app, KeyCode::Enter);
+    assert!(sent(&mut rx).is_empty(), "not before the counts are shown");
+    app.on_snapshot(Snapshot::Connection(Box::new(connection())));
+    let Some(Popup::Confirm(c)) = &app.popup else {
+        panic!("the dialog stays open");
+    };
+    assert!(
+        c.lines
+            .iter()
+            .any(|l| l.contains("640 saved accounts and 3,905 saved leads")),
+        "{:?}",
+        c.lines
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(sent(&mut rx), vec![Command::Disconnect { purge: true }]);
+}
+
+#[test]
+fn d11_every_finished_run_rereads_the_connection_tab() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.on_event(Event::RunFinished {
+        run_id: 9,
+        outcome: navsync::store::runs::Outcome::Ok,
+        summary: "imported 274 accounts, 1,336 leads".into(),
+    });
+    assert!(
+        app.pending_loads.contains(&Load::View(View::Connection)),
+        "{:?}",
+        app.pending_loads
+    );
+}
+
+// ---- 12. cosmetic ----
+
+#[test]
+fn d12_the_activity_box_is_closed_on_all_sides() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Unresolved;
+    let s = screen(&mut app, 80, 24);
+    let top = line_with(&s, "┌ Activity");
+    assert!(top.ends_with('┐'), "{s}");
+    assert!(
+        s.lines().any(|l| l.starts_with('└') && l.ends_with('┘')),
+        "{s}"
+    );
+}
