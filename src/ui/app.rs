@@ -120,7 +120,7 @@ impl App {
                 Popup::Form(_) => Context::Form,
                 Popup::Search(_) => Context::Search,
                 Popup::Help(_) => Context::Help,
-                Popup::CommandLine(_) => Context::CommandLine,
+                Popup::CommandLine(c) => c.context(),
                 Popup::DeviceCode(_) => Context::DeviceCode,
                 Popup::Assign(_) => Context::Assign,
             },
@@ -192,6 +192,13 @@ impl App {
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filter_text() {
                     fx.open = Some(Popup::CommandLine(CommandLine::filter(f)));
+                }
+            }
+            Action::Back => {
+                let tab = self.tab_component(self.tab);
+                if tab.filter_text().is_some_and(|f| !f.is_empty()) {
+                    tab.set_filter("");
+                    fx.flash(true, "Filter cleared");
                 }
             }
             Action::Connect | Action::Disconnect => {

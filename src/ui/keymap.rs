@@ -16,6 +16,7 @@ pub enum Context {
     Search,
     Help,
     CommandLine,
+    FilterLine,
     DeviceCode,
     Assign,
 }
@@ -76,11 +77,17 @@ const GLOBAL: &[Binding] = &[
     key(
         ':',
         ":",
-        "command: :sync :connect :disconnect :seats :queue :q",
+        "command: :sync :seats :queue :help :q … (Tab completes)",
         Action::CommandLine,
     ),
     key('q', "q", "quit", Action::Quit),
     quiet(ctrl(key('c', "Ctrl-C", "quit", Action::Quit))),
+    quiet(special(
+        KeyCode::Esc,
+        "Esc",
+        "back: clear the table's filter",
+        Action::Back,
+    )),
     quiet(special(KeyCode::Tab, "Tab", "next tab", Action::NextTab)),
     quiet(special(
         KeyCode::BackTab,
@@ -203,13 +210,13 @@ const UNRESOLVED: &[Binding] = &[
     special(
         KeyCode::Right,
         "←/→",
-        "candidate: choose another",
+        "pick: another candidate",
         Action::Right,
     ),
     quiet(special(
         KeyCode::Left,
         "←",
-        "candidate: choose another",
+        "pick: another candidate",
         Action::Left,
     )),
     key('/', "/", "search: the CRM for a contact", Action::SearchCrm),
@@ -324,14 +331,24 @@ const HELP: &[Binding] = &[
 ];
 
 const COMMAND_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "run the command", Action::Confirm),
     special(
-        KeyCode::Enter,
-        "Enter",
-        "run / keep the filter",
-        Action::Confirm,
+        KeyCode::Tab,
+        "Tab",
+        "complete: again for the next match",
+        Action::NextField,
     ),
-    special(KeyCode::Tab, "Tab", "complete", Action::NextField),
     special(KeyCode::Esc, "Esc", "cancel", Action::Back),
+];
+
+const FILTER_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "keep the filter", Action::Confirm),
+    special(
+        KeyCode::Esc,
+        "Esc",
+        "cancel: put the old filter back",
+        Action::Back,
+    ),
 ];
 
 const DEVICE_CODE: &[Binding] = &[
@@ -381,6 +398,7 @@ pub fn own(ctx: Context) -> Vec<Binding> {
         Context::Search => &[SEARCH],
         Context::Help => &[HELP],
         Context::CommandLine => &[COMMAND_LINE],
+        Context::FilterLine => &[FILTER_LINE],
         Context::DeviceCode => &[DEVICE_CODE],
         Context::Assign => &[ASSIGN, MOVE],
     };
@@ -436,7 +454,7 @@ pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
 
-    const CONTEXTS: [Context; 15] = [
+    const CONTEXTS: [Context; 16] = [
         Context::Tab(Tab::Connection),
         Context::Tab(Tab::Sync),
         Context::Tab(Tab::Seats),
@@ -450,6 +468,7 @@ mod tests {
         Context::Search,
         Context::Help,
         Context::CommandLine,
+        Context::FilterLine,
         Context::DeviceCode,
         Context::Assign,
     ];

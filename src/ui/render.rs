@@ -24,13 +24,14 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         return;
     }
     let banner = u16::from(app.options.demo);
+    let hints = hint_lines(app, area.width);
     let [demo, header, tabs, body, message, footer] = Layout::vertical([
         Constraint::Length(banner),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(hints.len() as u16),
     ])
     .areas(area);
     let t = app.theme;
@@ -67,7 +68,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             message,
         );
     }
-    frame.render_widget(Paragraph::new(hint_line(app, area.width)), footer);
+    frame.render_widget(Paragraph::new(hints), footer);
     if let Some(p) = &mut app.popup {
         p.component().render(frame, body, &ctx);
     }
@@ -169,9 +170,23 @@ fn tab_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The keys that work here, as many as fit, with `? help` always last on
-/// tabs so the way to the rest is never cut off.
-fn hint_line(app: &App, width: u16) -> Line<'static> {
+/// Actions the footer always shows (k9s keeps its prompt keys in view):
+/// the filter, the command line, quit and help, in this order, last.
+const PINNED: [Action; 4] = [
+    Action::Filter,
+    Action::CommandLine,
+    Action::Quit,
+    Action::Help,
+];
+
+/// The most lines the key hints take; below that the help lists the rest.
+const HINT_LINES: usize = 2;
+
+/// The keys that work here, on one line or, when they do not fit, two:
+/// the view's own first, then the pinned ones, so the way to the rest is
+/// never cut off. Should even two lines be too few, the view's last keys
+/// give way and help says "more" instead of dropping them silently.
+fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = app.theme;
     let short = |b: &keymap::Binding| {
         let word = b
@@ -183,26 +198,55 @@ fn hint_line(app: &App, width: u16) -> Line<'static> {
         (b.label, word.to_string())
     };
     let hints = keymap::hints(app.context());
-    let (pinned, rest): (Vec<_>, Vec<_>) = hints.iter().partition(|b| b.action == Action::Help);
+    let (mut pinned, rest): (Vec<&keymap::Binding>, Vec<_>) =
+        hints.iter().partition(|b| PINNED.contains(&b.action));
+    pinned.sort_by_key(|b| PINNED.iter().position(|a| *a == b.action));
     let pinned: Vec<_> = pinned.into_iter().map(short).collect();
-    let entry_len = |(k, w): &(&str, String)| k.chars().count() + w.chars().count() + 3;
+    let mut rest: Vec<_> = rest.into_iter().map(short).collect();
     let width = width as usize;
-    let mut room = width - pinned.iter().map(entry_len).sum::<usize>().min(width);
-    let mut shown = Vec::new();
-    for b in rest {
-        let e = short(b);
-        let len = entry_len(&e);
-        if len > room {
-            break;
+    let mut dropped = false;
+    loop {
+        let mut entries = rest.clone();
+        entries.extend(pinned.iter().cloned());
+        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| *k == "?") {
+            help.1 = "more".into();
         }
-        room -= len;
-        shown.push(e);
+        let lines = wrap_entries(&entries, width);
+        if lines.len() <= HINT_LINES || rest.is_empty() {
+            return lines
+                .into_iter()
+                .map(|line| {
+                    let mut spans = Vec::new();
+                    for (k, w) in line {
+                        spans.push(Span::styled(k.to_string(), t.key()));
+                        spans.push(Span::raw(format!(" {w}  ")));
+                    }
+                    Line::from(spans)
+                })
+                .collect();
+        }
+        rest.pop();
+        dropped = true;
     }
-    shown.extend(pinned);
-    let mut spans = Vec::new();
-    for (k, w) in shown {
-        spans.push(Span::styled(k.to_string(), t.key()));
-        spans.push(Span::raw(format!(" {w}  ")));
+}
+
+/// Greedy line filling: each entry is "key word" and two spaces.
+fn wrap_entries(
+    entries: &[(&'static str, String)],
+    width: usize,
+) -> Vec<Vec<(&'static str, String)>> {
+    let mut lines: Vec<Vec<(&'static str, String)>> = vec![Vec::new()];
+    let mut used = 0;
+    for e in entries {
+        let len = e.0.chars().count() + e.1.chars().count() + 3;
+        if used + len > width && !lines.last().is_some_and(Vec::is_empty) {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        used += len;
+        if let Some(line) = lines.last_mut() {
+            line.push(e.clone());
+        }
     }
-    Line::from(spans)
+    lines
 }

@@ -197,3 +197,85 @@ fn d12_the_activity_box_is_closed_on_all_sides() {
         "{s}"
     );
 }
+
+// ---- 9. prompts ----
+
+#[test]
+fn d09_esc_clears_an_applied_filter() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "ruiz");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.seats.view.len(), 1);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.seats.view.filter, "");
+    assert_eq!(app.seats.view.len(), 4);
+}
+
+#[test]
+fn d09_tab_completes_and_walks_through_the_matches() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains(":sync :seats :settings"),
+        "the matches are shown\n{s}"
+    );
+    let value = |app: &App| match &app.popup {
+        Some(Popup::CommandLine(c)) => c.input.value().to_string(),
+        _ => panic!("no command line"),
+    };
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(value(&app), "sync");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(value(&app), "seats");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Settings, "the third match is :settings");
+    // A common start is completed first.
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "di");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(value(&app), "disconnect");
+}
+
+#[test]
+fn d09_help_is_a_command() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "help");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Help(_))), "{:?}", app.flash);
+}
+
+#[test]
+fn d09_the_queue_filter_prompt_does_not_look_like_crm_search() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 80, 24);
+    let prompt = s.lines().rev().nth(2).unwrap();
+    assert!(prompt.starts_with("filter:"), "{s}");
+    assert!(!s.lines().any(|l| l.starts_with('/')), "{s}");
+}
+
+#[test]
+fn d09_the_footer_keeps_filter_command_and_quit_at_80_columns() {
+    for (tab, filter) in [
+        (Tab::Seats, "/ filter"),
+        (Tab::Unresolved, "f filter"),
+        (Tab::Log, "/ filter"),
+    ] {
+        let (mut app, _rx) = app_with(Theme::MONO, false);
+        app.tab = tab;
+        let s = screen(&mut app, 80, 24);
+        let lines: Vec<&str> = s.lines().collect();
+        // The hints take one line, or two when they do not fit in one.
+        let footer = lines[lines.len() - 2..].join("\n");
+        for want in [filter, ": command", "q quit", "? help"] {
+            assert!(footer.contains(want), "{tab:?}: {want:?} missing: {footer}");
+        }
+    }
+}
