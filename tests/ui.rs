@@ -3,6 +3,8 @@
 
 #[path = "ui/defects.rs"]
 mod defects;
+#[path = "ui/engine_state.rs"]
+mod engine_state;
 #[path = "ui/event_loop.rs"]
 mod event_loop;
 #[path = "ui/fixture.rs"]

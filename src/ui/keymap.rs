@@ -385,7 +385,7 @@ const ASSIGN: &[Binding] = &[
 /// The bindings of one context, own keys first.
 pub fn own(ctx: Context) -> Vec<Binding> {
     let lists: &[&[Binding]] = match ctx {
-        Context::Tab(Tab::Connection) => &[CONNECTION],
+        Context::Tab(Tab::Connection) => &[CONNECTION, MOVE],
         Context::Tab(Tab::Sync) => &[SYNC, MOVE],
         Context::Tab(Tab::Seats) => &[SEATS, MOVE],
         Context::Tab(Tab::Unresolved) => &[UNRESOLVED, MOVE],

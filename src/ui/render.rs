@@ -10,6 +10,7 @@ use super::action::{Action, Tab};
 use super::app::App;
 use super::format::{parse_time, relative};
 use super::keymap;
+use super::tabs::connection::{ConnView, conn_view};
 
 /// The smallest screen the console is laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -94,21 +95,11 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
     let st = &app.status;
     let wide = width >= WIDE;
     let sep = || Span::styled(" │ ", t.dim());
-    let host = st
+    let instance = st
         .instance_url
         .as_deref()
-        .map(|u| {
-            u.trim_start_matches("https://")
-                .trim_end_matches('/')
-                .to_string()
-        })
+        .map(|u| instance_label(u, wide))
         .unwrap_or_else(|| "no CRM".into());
-    // Compact: the organisation's own label ("contoso" of contoso.crm4...).
-    let instance = if wide {
-        host
-    } else {
-        host.split('.').next().unwrap_or_default().to_string()
-    };
     let badge = if let Some(r) = &st.running {
         let spin = SPINNER[app.tick % SPINNER.len()];
         if wide {
@@ -116,12 +107,16 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         } else {
             Span::styled(format!("{spin} Syncing"), t.warn())
         }
-    } else if st.connected {
-        Span::styled("● Connected", t.ok())
-    } else if st.last_error.is_some() {
-        Span::styled("✘ Error", t.error())
     } else {
-        Span::styled("○ Disconnected", t.warn())
+        match conn_view(st, app.connection.row()) {
+            // Connected with a failed last sync still reads connected;
+            // the Connection tab says what failed.
+            _ if st.connected => Span::styled("● Connected", t.ok()),
+            ConnView::Connected => Span::styled("● Connected", t.ok()),
+            ConnView::Error { .. } => Span::styled("✘ Error", t.error()),
+            ConnView::Disconnected => Span::styled("○ Disconnected", t.warn()),
+            ConnView::Never => Span::styled("○ Not connected", t.warn()),
+        }
     };
     let last = match st.last_sync.as_deref().and_then(parse_time) {
         Some(at) if wide => format!(
@@ -145,6 +140,24 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         sep(),
         Span::raw(last),
     ])
+}
+
+/// The instance as the header names it: the host without scheme; in the
+/// compact header the organisation's own label ("contoso" of
+/// contoso.crm4.dynamics.com), but an IP address or localhost whole (the
+/// emulator's "127.0.0.1:8080" must not shrink to "127").
+pub fn instance_label(url: &str, wide: bool) -> String {
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let name = host.split(':').next().unwrap_or(host);
+    let literal = name == "localhost" || name.parse::<std::net::IpAddr>().is_ok();
+    if wide || literal {
+        host.to_string()
+    } else {
+        name.split('.').next().unwrap_or(name).to_string()
+    }
 }
 
 fn tab_line(app: &App) -> Line<'static> {

@@ -279,3 +279,150 @@ fn d09_the_footer_keeps_filter_command_and_quit_at_80_columns() {
         }
     }
 }
+
+// ---- 2. the Connection tab at 80x24 ----
+
+/// The eight checks a real connect records, the last one failing.
+fn eight_checks_last_failing() -> navsync::ui::loader::ConnectionData {
+    let mut c = connection();
+    let row = c.row.as_mut().unwrap();
+    row.checks_json = r#"[{"id":"sign_in","passed":true,"detail":"signed in (client_secret)"},{"id":"online","passed":true,"detail":"Dynamics 365 online"},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":"production environment"},{"id":"who_am_i","passed":true,"detail":"navsync integration"},{"id":"objects_readable","passed":true,"detail":"all readable"},{"id":"privileges","passed":true,"detail":"all granted"},{"id":"writeback","passed":false,"detail":"solution NavsyncActivities is not installed"}]"#.into();
+    row.state = navsync::store::connection::ConnState::Error;
+    row.last_error_kind = Some("unsupported".into());
+    row.last_error_detail = Some("writeback needs the solution NavsyncActivities".into());
+    c
+}
+
+#[test]
+fn d02_connection_tab_names_the_failing_check_and_scrolls_to_it_at_80x24() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    app.on_status(st);
+    app.on_snapshot(Snapshot::Connection(Box::new(eight_checks_last_failing())));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("1 of 8 checks failed: writeback"), "{s}");
+    assert!(s.contains("↓ more below"), "{s}");
+    press(&mut app, KeyCode::End);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("✘ FAIL writeback — solution NavsyncActivities is not installed"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Home);
+    assert!(screen(&mut app, 80, 24).contains("↓ more below"));
+}
+
+#[test]
+fn d02_connection_tab_shows_last_sync_with_its_date() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        line_with(&s, "Last sync").contains("12 min ago (2026-11-25 06:48 UTC)"),
+        "{s}"
+    );
+}
+
+// ---- 3. stale and inconsistent connection state ----
+
+#[test]
+fn d03_after_a_disconnect_no_old_error_and_the_header_agrees() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    app.on_status(st);
+    let mut c = connection();
+    let row = c.row.as_mut().unwrap();
+    row.state = navsync::store::connection::ConnState::Disconnected;
+    row.last_error_kind = Some("insufficient_privileges".into());
+    row.last_error_detail = Some("403: missing prvReadOpportunity".into());
+    app.on_snapshot(Snapshot::Connection(Box::new(c)));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("○ Disconnected"), "{s}");
+    assert!(
+        s.contains("○ Disconnected — press c to connect again"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("prvReadOpportunity"),
+        "the old error is gone\n{s}"
+    );
+}
+
+#[test]
+fn d03_a_stored_failure_reads_as_its_class_with_a_next_step() {
+    use navsync::store::connection::ConnState;
+    for (kind, title) in [
+        ("insufficient_privileges", "✘ Insufficient privileges"),
+        (
+            "objects_unreadable",
+            "✘ Required CRM objects could not be read",
+        ),
+        ("unsupported", "✘ This CRM cannot be synced"),
+        ("crm_api", "✘ CRM API error"),
+    ] {
+        let (mut app, _rx) = app_with(Theme::MONO, false);
+        let mut st = crate::fixture::status(false);
+        st.connected = false;
+        app.on_status(st);
+        let mut c = connection();
+        let row = c.row.as_mut().unwrap();
+        row.state = ConnState::Error;
+        row.last_error_kind = Some(kind.into());
+        row.last_error_detail = Some("what the CRM said".into());
+        app.on_snapshot(Snapshot::Connection(Box::new(c)));
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains(title), "{kind}: {s}");
+        assert!(!s.contains(&format!("✘ {kind}")), "{kind}: raw class\n{s}");
+        assert!(
+            line_with(&s, "Next step").len() > "  Next step".len() + 20,
+            "{s}"
+        );
+        assert!(s.lines().next().unwrap().contains("✘ Error"), "{s}");
+    }
+}
+
+#[test]
+fn d03_a_failed_connect_reads_as_an_error_in_header_and_tab() {
+    use navsync::engine::{ErrorClass, UserError};
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    st.last_error = Some(UserError {
+        class: ErrorClass::Connection,
+        message: "CRM connection error. Try again later.".into(),
+        detail: "connect timed out".into(),
+        next_step: "Check this machine's network and the instance URL".into(),
+    });
+    app.on_status(st);
+    app.on_snapshot(Snapshot::Connection(Box::default()));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("✘ Error"), "{s}");
+    assert!(s.contains("✘ Connection error — not connected"), "{s}");
+    assert!(!s.contains("Not connected — press c"), "{s}");
+}
+
+// ---- 5. truncation: the header's instance ----
+
+#[test]
+fn d05_the_header_keeps_an_emulator_address_whole() {
+    use navsync::ui::render::instance_label;
+    assert_eq!(
+        instance_label("http://127.0.0.1:41234/", false),
+        "127.0.0.1:41234"
+    );
+    assert_eq!(
+        instance_label("https://contoso.crm4.dynamics.com", false),
+        "contoso"
+    );
+    assert_eq!(
+        instance_label("https://contoso.crm4.dynamics.com/", true),
+        "contoso.crm4.dynamics.com"
+    );
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.instance_url = Some("http://127.0.0.1:41234".into());
+    app.on_status(st);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.lines().next().unwrap().contains("127.0.0.1:41234"), "{s}");
+}

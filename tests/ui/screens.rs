@@ -227,8 +227,7 @@ fn connection_error_shows_detail_and_next_step() {
     let s = screen(&mut app, 80, 24);
     for want in [
         "✘ Error",
-        "Not connected — press c to connect",
-        "✘ Insufficient privileges",
+        "✘ Insufficient privileges — not connected",
         "Detail: 403: missing prvReadOpportunity",
         "Next step: Ask your CRM admin to grant prvReadOpportunity",
         "none run yet",
