@@ -196,7 +196,9 @@ impl Default for Config {
 }
 
 const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
-const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// The shortest sync interval, in config.toml and in the console alike: a
+/// tighter schedule only burns the CRM's service-protection budget.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 // ---- raw file shape: what serde sees, with spans for located errors ----
 

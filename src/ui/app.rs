@@ -65,6 +65,8 @@ pub struct App {
     pub options: ConsoleOptions,
     pub flash: Option<Flash>,
     pub quit: bool,
+    /// A first q was refused (unsaved settings); the next one quits.
+    quit_armed: bool,
     /// Store reads the event loop hands to the reader.
     pub pending_loads: Vec<Load>,
     /// Text for the terminal's clipboard (OSC 52), written by the loop.
@@ -99,6 +101,7 @@ impl App {
             options,
             flash: None,
             quit: false,
+            quit_armed: false,
             pending_loads: super::loader::ALL_VIEWS.to_vec(),
             clipboard: None,
             tick: 0,
@@ -182,8 +185,20 @@ impl App {
 
     /// App-wide actions; the rest go to the current tab.
     pub fn update(&mut self, action: Action, fx: &mut Effects) {
+        let armed = std::mem::take(&mut self.quit_armed);
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => match self.settings.unsaved() {
+                // A change picked in Settings and not applied is not lost
+                // silently: the first q says so, a second one quits.
+                Some(question) if !armed => {
+                    self.quit_armed = true;
+                    fx.flash(
+                        false,
+                        format!("{question}: change not applied (Settings: Enter applies, Esc discards); q again quits"),
+                    );
+                }
+                _ => self.quit = true,
+            },
             Action::NextTab => self.tab = self.tab.offset(1),
             Action::PrevTab => self.tab = self.tab.offset(-1),
             Action::GoTab(t) => self.tab = t,
@@ -199,6 +214,8 @@ impl App {
                 if tab.filter_text().is_some_and(|f| !f.is_empty()) {
                     tab.set_filter("");
                     fx.flash(true, "Filter cleared");
+                } else {
+                    tab.update(Action::Back, fx);
                 }
             }
             Action::Connect | Action::Disconnect => {

@@ -82,12 +82,6 @@ const GLOBAL: &[Binding] = &[
     ),
     key('q', "q", "quit", Action::Quit),
     quiet(ctrl(key('c', "Ctrl-C", "quit", Action::Quit))),
-    quiet(special(
-        KeyCode::Esc,
-        "Esc",
-        "back: clear the table's filter",
-        Action::Back,
-    )),
     quiet(special(KeyCode::Tab, "Tab", "next tab", Action::NextTab)),
     quiet(special(
         KeyCode::BackTab,
@@ -198,6 +192,7 @@ const SEATS: &[Binding] = &[
         Action::AssignSeats,
     ),
     key('/', "/", "filter", Action::Filter),
+    CLEAR_FILTER,
 ];
 
 const UNRESOLVED: &[Binding] = &[
@@ -228,6 +223,7 @@ const UNRESOLVED: &[Binding] = &[
     ),
     key('s', "s", "skip: or bring back", Action::Skip),
     key('f', "f", "filter: the queue", Action::Filter),
+    CLEAR_FILTER,
 ];
 
 const SETTINGS: &[Binding] = &[
@@ -245,6 +241,12 @@ const SETTINGS: &[Binding] = &[
     )),
     quiet(key(' ', "Space", "choose: another value", Action::Right)),
     special(KeyCode::Enter, "Enter", "apply: the change", Action::Apply),
+    quiet(special(
+        KeyCode::Esc,
+        "Esc",
+        "discard: the change not applied",
+        Action::Back,
+    )),
 ];
 
 const LOG: &[Binding] = &[
@@ -255,7 +257,16 @@ const LOG: &[Binding] = &[
         Action::CycleLevel,
     ),
     key('/', "/", "filter", Action::Filter),
+    CLEAR_FILTER,
 ];
+
+/// Esc on a filtered table: the whole table again.
+const CLEAR_FILTER: Binding = quiet(special(
+    KeyCode::Esc,
+    "Esc",
+    "clear: the filter",
+    Action::Back,
+));
 
 const CONFIRM: &[Binding] = &[
     key('y', "y/Enter", "yes, do it", Action::Confirm),

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::engine::View;
-use crate::engine::settings::{self as eff, Effective};
+use crate::engine::settings::{self as eff, Effective, FromConsole};
 use crate::store::activities::{self, Activity};
 use crate::store::connection::{self, ConnectionRow};
 use crate::store::mirror::{self, SystemUser, Table};
@@ -61,6 +61,8 @@ pub struct Detail {
 pub struct SettingsData {
     pub effective: Effective,
     pub choices: Option<CrmChoices>,
+    /// Which values the console set (they override config.toml).
+    pub from_console: FromConsole,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +107,7 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
         Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
             effective: eff::effective(conn, config)?,
             choices: settings::crm_choices(conn)?,
+            from_console: eff::from_console(conn)?,
         })),
         Load::Detail(id) => match activities::get(conn, id)? {
             Some(activity) => Snapshot::Detail(Box::new(Detail {

@@ -426,3 +426,123 @@ fn d05_the_header_keeps_an_emulator_address_whole() {
     let s = screen(&mut app, 100, 30);
     assert!(s.lines().next().unwrap().contains("127.0.0.1:41234"), "{s}");
 }
+
+// ---- 6. settings ----
+
+#[test]
+fn d06_q_with_a_change_not_applied_warns_first() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "the first q keeps the console open");
+    let flash = app.flash.clone().unwrap();
+    assert!(
+        !flash.ok && flash.text.contains("Auto-sync all seat holders"),
+        "{flash:?}"
+    );
+    assert!(flash.text.contains("q again quits"), "{flash:?}");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    assert!(sent(&mut rx).is_empty());
+    // Esc discards, and q then quits at once.
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn d06_applying_one_row_keeps_another_rows_pending_change() {
+    use navsync::engine::command::SettingChange;
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Right); // auto-sync: No -> Yes, not applied
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right); // stage: 2 - Develop -> 3 - Propose
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        sent(&mut rx),
+        vec![Command::SetSetting(SettingChange::PipelineStage(Some(2)))]
+    );
+    // The engine applied it and the tab reloads.
+    let mut data = crate::fixture::settings();
+    data.effective.pipeline_stage = Some(2);
+    app.on_snapshot(Snapshot::Settings(Box::new(data)));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        line_with(&s, "Auto-sync all seat holders").contains("◂ Yes ▸"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Auto-sync all seat holders").contains("unsaved"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Pipeline-entry stage").contains("◂ 3 - Propose ▸"),
+        "{s}"
+    );
+    assert!(
+        !line_with(&s, "Pipeline-entry stage").contains("unsaved"),
+        "{s}"
+    );
+}
+
+#[test]
+fn d06_the_console_offers_no_interval_the_config_refuses() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::End);
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Right);
+        let s = screen(&mut app, 80, 24);
+        seen.push(line_with(&s, "Sync interval"));
+    }
+    assert!(seen.iter().all(|l| !l.contains("◂ 1 min ▸")), "{seen:#?}");
+    assert!(seen.iter().any(|l| l.contains("◂ 5 min ▸")), "{seen:#?}");
+    // And both read one floor.
+    assert_eq!(
+        navsync::engine::settings::MIN_INTERVAL,
+        std::time::Duration::from_secs(5 * 60)
+    );
+    assert!(navsync::config::parse_interval("4m").is_err());
+    assert!(navsync::config::parse_interval("5m").is_ok());
+}
+
+#[test]
+fn d06_each_value_says_where_it_comes_from() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Settings;
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        line_with(&s, "Pipeline-entry stage").ends_with("console"),
+        "{s}"
+    );
+    assert!(line_with(&s, "Writeback ").ends_with("config"), "{s}");
+    assert!(
+        s.contains("console: set here, overrides config.toml"),
+        "{s}"
+    );
+}
+
+// ---- 12. the Settings hint fits at 100 columns ----
+
+#[test]
+fn d12_settings_hints_do_not_wrap_at_100_columns() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut data = crate::fixture::settings();
+    data.choices = None;
+    app.on_snapshot(Snapshot::Settings(Box::new(data)));
+    app.tab = Tab::Settings;
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 100, 30);
+    assert!(
+        line_with(&s, "CRM stages").ends_with("\"Not sure\" is offered."),
+        "{s}"
+    );
+    assert!(line_with(&s, "Unsaved:").ends_with("Esc discards."), "{s}");
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use navsync::config::ActivityKind;
 use navsync::engine::event::{Phase, RunProgress};
-use navsync::engine::settings::Effective;
+use navsync::engine::settings::{Effective, FromConsole};
 use navsync::engine::{Command, Event, Status};
 use navsync::store::activities::{Activity, ActivityState, NewActivity};
 use navsync::store::connection::{ConnState, ConnectionRow};
@@ -265,6 +265,10 @@ pub fn settings() -> SettingsData {
             ],
             read_at: "2026-11-25T06:45:12Z".into(),
         }),
+        from_console: FromConsole {
+            pipeline_stage: true,
+            ..FromConsole::default()
+        },
     }
 }
 

@@ -329,7 +329,10 @@ fn sync_keys_settings_and_command_line_send_their_commands() {
     // Pipeline stage: "2 - Develop" now; → picks "3 - Propose", Enter applies.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
-    assert!(screen(&mut app, 120, 40).contains("changed (now 2 - Develop), Enter applies"));
+    assert!(
+        screen(&mut app, 120, 40)
+            .contains("Unsaved: Pipeline-entry stage (now 2 - Develop). Enter applies")
+    );
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char(':'));
     typed(&mut app, "qu");
@@ -536,11 +539,11 @@ fn settings_send_each_kind_of_change() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
-    // Interval: 15 min -> 30 min; Left twice from there gives 5 min.
+    // Interval: 15 min -> 30 min; once sent the row shows the stored
+    // 15 min until the reload, and Left from there gives 5 min.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Enter);
     // Enter on an unchanged choice (the stage) sends nothing.
