@@ -655,9 +655,33 @@ impl Locator<'_> {
     fn locate_toml_error(&self, e: &toml::de::Error) -> ConfigError {
         let span = e.span().unwrap_or(0..0);
         let key = key_at(self.text, span.start).unwrap_or_else(|| "(document)".into());
-        let message = e.message().trim().replace('\n', " ");
+        let message = plain_words(&e.message().trim().replace('\n', " "));
         self.at(&key, span, message)
     }
+}
+
+/// serde's type names in an admin's words: "expected i64" means nothing
+/// to someone fixing a file over SSH.
+fn plain_words(message: &str) -> String {
+    [
+        ("expected i64", "expected a whole number, without quotes"),
+        ("expected u64", "expected a whole number, without quotes"),
+        (
+            "expected f64",
+            "expected a number such as 0.9, without quotes",
+        ),
+        (
+            "expected a boolean",
+            "expected true or false, without quotes",
+        ),
+        ("expected a string", "expected text in double quotes"),
+        (
+            "expected a sequence",
+            "expected a list in brackets, e.g. [\"inmail\", \"note\"]",
+        ),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
