@@ -179,9 +179,9 @@ impl CommandLoop {
                 answered(&emitter, r);
             }),
             Command::SearchContacts { request_id, query } => {
-                self.with_crm(move |_, source, emitter| async move {
+                self.with_crm(move |writer, source, emitter| async move {
                     let Some(crm) = source.writes() else { return };
-                    match resolve::search(crm, &query).await {
+                    match resolve::search(&writer, crm, &query).await {
                         Ok(contacts) => emitter.emit(Event::SearchResults {
                             request_id,
                             contacts,

@@ -151,8 +151,11 @@ pub struct ContactHit {
     pub contactid: String,
     pub fullname: String,
     pub email: Option<String>,
+    /// The parent account's name (from the CRM copy).
     pub company: Option<String>,
     pub jobtitle: Option<String>,
+    /// The parent account, which `company` is looked up from.
+    pub accountid: Option<String>,
 }
 
 /// The engine's latest state, published on a watch channel.

@@ -546,3 +546,65 @@ fn d12_settings_hints_do_not_wrap_at_100_columns() {
     );
     assert!(line_with(&s, "Unsaved:").ends_with("Esc discards."), "{s}");
 }
+
+// ---- 7. unresolved usability ----
+
+#[test]
+fn d07_linking_the_last_row_leaves_the_cursor_at_the_end() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.unresolved.selected_row().unwrap().activity_id, 103);
+    app.on_snapshot(Snapshot::Queue(queue()[..2].to_vec()));
+    assert_eq!(
+        app.unresolved.selected_row().unwrap().activity_id,
+        102,
+        "the new last row, not the first"
+    );
+    // A row leaving above the cursor keeps it on the same activity.
+    app.on_snapshot(Snapshot::Queue(queue()[1..2].to_vec()));
+    assert_eq!(app.unresolved.selected_row().unwrap().activity_id, 102);
+}
+
+#[test]
+fn d07_the_queue_says_why_nothing_matched_and_when_it_was_sent() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Unresolved;
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "Member").contains("Sent"), "{s}");
+    // Sven's note was written at 06:35, twenty-five minutes ago.
+    assert!(line_with(&s, "Sven Larsen  ").contains(" 25m "), "{s}");
+    assert!(s.contains("No match: no contact at Fabrikam S.A."), "{s}");
+    assert!(s.contains("Sent 2 d ago (2026-11-22 08:55 UTC)"), "{s}");
+}
+
+#[test]
+fn d07_the_create_form_has_the_company() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "│Company ").contains("Fabrikam S.A."), "{s}");
+}
+
+#[test]
+fn d07_after_a_purge_no_ids_stand_where_names_were() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut seats = crate::fixture::seats_data();
+    seats.users.clear();
+    app.on_snapshot(Snapshot::Seats(seats));
+    let mut d = crate::fixture::detail_101();
+    for c in &mut d.candidates {
+        c.fullname = None;
+        c.email = None;
+    }
+    app.on_snapshot(Snapshot::Detail(Box::new(d)));
+    app.tab = Tab::Seats;
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("u-ana") && !s.contains("u-bruno"), "{s}");
+    assert!(line_with(&s, "Ana Pérez").contains("not synced yet"), "{s}");
+    app.tab = Tab::Unresolved;
+    let s = screen(&mut app, 120, 40);
+    assert!(!s.contains("c-lucia"), "{s}");
+    assert!(s.contains("(no longer in the CRM copy)"), "{s}");
+}

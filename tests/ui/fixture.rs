@@ -91,6 +91,12 @@ pub fn queue() -> Vec<QueueRow> {
             seat_holder: holder.into(),
             queued_at: at.into(),
             dismissed: false,
+            // Written five minutes before it was queued.
+            occurred_at: (t(at) - chrono::Duration::minutes(5)).to_rfc3339(),
+            reason: match company {
+                Some(c) => format!("no contact at {c}"),
+                None => "no e-mail or profile match and no company given".into(),
+            },
         };
     vec![
         row(

@@ -205,6 +205,7 @@ fn resolves_through_a_crm_search() {
         email: None,
         company: Some("Fabrikam S.A.".into()),
         jobtitle: None,
+        accountid: None,
     };
     // A stale answer is ignored.
     app.on_event(Event::SearchResults {
@@ -248,7 +249,8 @@ fn creates_the_contact_from_a_prefilled_form_after_fixing_a_bad_email() {
             "Lucía Fernández",
             "Soto",
             "lucia.fernandez@fabrikam.example",
-            "Head of Procurement"
+            "Head of Procurement",
+            "Fabrikam S.A."
         ]
     );
     // Tab to the email field, replace it with a bad one.
@@ -288,6 +290,7 @@ fn creates_the_contact_from_a_prefilled_form_after_fixing_a_bad_email() {
                 email: Some("lucia@fabrikam.example".into()),
                 jobtitle: Some("Head of Procurement".into()),
                 parentaccountid: None,
+                company: Some("Fabrikam S.A.".into()),
             },
         }]
     );

@@ -106,6 +106,7 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                         email: Some("lfernandez@fabrikam.example".into()),
                         company: Some("Fabrikam S.A.".into()),
                         jobtitle: Some("Procurement".into()),
+                        accountid: None,
                     },
                     ContactHit {
                         contactid: "c-2".into(),
@@ -113,6 +114,7 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                         email: None,
                         company: None,
                         jobtitle: None,
+                        accountid: None,
                     },
                 ],
             });

@@ -248,8 +248,12 @@ impl Component for SeatsTab {
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
             let s = &seats[i];
             let marked = marks.is_marked(i);
+            // A purge empties the CRM users: say so rather than show an id.
             let user = match &s.crm_user_id {
-                Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                Some(id) => names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| "— not synced yet".into()),
                 None => "— not matched".into(),
             };
             let row = Row::new([

@@ -14,7 +14,7 @@ use crate::engine::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::{age, thousands};
+use crate::ui::format::{age, relative_and_absolute, thousands};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
@@ -255,7 +255,8 @@ impl Component for UnresolvedTab {
                 body,
             );
         } else {
-            let header = Row::new(["Member", "Company", "Kind", "Seat holder", "Age", "State"]);
+            // "Sent": how old the activity itself is, not its time in the queue.
+            let header = Row::new(["Member", "Company", "Kind", "Seat holder", "Sent", "State"]);
             let widths = [
                 Constraint::Fill(3),
                 Constraint::Fill(3),
@@ -279,7 +280,7 @@ impl Component for UnresolvedTab {
                     r.member_company.clone().unwrap_or_default(),
                     r.kind.clone(),
                     r.seat_holder.clone(),
-                    age(now, &r.queued_at),
+                    age(now, &r.occurred_at),
                     state.to_string(),
                 ])
             });
@@ -312,9 +313,12 @@ impl UnresolvedTab {
                     (None, None) => a.member_name.clone(),
                 };
                 lines.push(Line::from(Span::styled(who, t.title())));
-                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
-                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
-                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("No match: ", t.warn()),
+                    Span::raw(row.reason.clone()),
+                ]));
+                // The candidates come before the text: at 80x24 they are
+                // what the keys act on, the text is context.
                 if d.candidates.is_empty() {
                     lines.push(Line::raw(
                         "No candidates: / searches the CRM, c creates the contact.",
@@ -324,7 +328,12 @@ impl UnresolvedTab {
                 }
                 for (i, c) in d.candidates.iter().enumerate() {
                     let chosen = i == self.candidate;
-                    let name = c.fullname.as_deref().unwrap_or(&c.candidate.contactid);
+                    // A purge empties the CRM copy: say so rather than
+                    // show a bare id where the name was.
+                    let name = c
+                        .fullname
+                        .as_deref()
+                        .unwrap_or("(no longer in the CRM copy)");
                     let email = c
                         .email
                         .as_deref()
@@ -342,6 +351,14 @@ impl UnresolvedTab {
                         Line::raw(text)
                     });
                 }
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(format!(
+                    "Sent {} · queued {} ago",
+                    relative_and_absolute(ctx.now, &a.occurred_at),
+                    age(ctx.now, &row.queued_at)
+                )));
+                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
+                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
             }
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
