@@ -61,6 +61,9 @@ pub enum Action {
     Filter,
     CommandLine,
     Back,
+    /// Sort by the next column / reverse the order (Seats, Unresolved).
+    SortNext,
+    SortReverse,
     // Connection
     Connect,
     Recheck,
@@ -82,6 +85,8 @@ pub enum Action {
     SearchCrm,
     CreateContact,
     Skip,
+    /// All entries, open only, skipped only.
+    CycleView,
     // Settings
     Apply,
     // Log

@@ -193,7 +193,13 @@ const SEATS: &[Binding] = &[
     ),
     key('/', "/", "filter", Action::Filter),
     CLEAR_FILTER,
+    SORT_NEXT,
+    SORT_REVERSE,
 ];
+
+/// k9s-style sorting of a table.
+const SORT_NEXT: Binding = key('o', "o", "order: sort by the next column", Action::SortNext);
+const SORT_REVERSE: Binding = key('O', "O", "reverse: the sort order", Action::SortReverse);
 
 const UNRESOLVED: &[Binding] = &[
     special(
@@ -223,7 +229,15 @@ const UNRESOLVED: &[Binding] = &[
     ),
     key('s', "s", "skip: or bring back", Action::Skip),
     key('f', "f", "filter: the queue", Action::Filter),
+    key(
+        'v',
+        "v",
+        "view: all, open only, skipped only",
+        Action::CycleView,
+    ),
     CLEAR_FILTER,
+    SORT_NEXT,
+    SORT_REVERSE,
 ];
 
 const SETTINGS: &[Binding] = &[

@@ -602,9 +602,112 @@ fn d07_after_a_purge_no_ids_stand_where_names_were() {
     app.tab = Tab::Seats;
     let s = screen(&mut app, 80, 24);
     assert!(!s.contains("u-ana") && !s.contains("u-bruno"), "{s}");
-    assert!(line_with(&s, "Ana Pérez").contains("not synced yet"), "{s}");
+    assert!(line_with(&s, "Ana Pérez").contains("— not synced"), "{s}");
     app.tab = Tab::Unresolved;
     let s = screen(&mut app, 120, 40);
     assert!(!s.contains("c-lucia"), "{s}");
     assert!(s.contains("(no longer in the CRM copy)"), "{s}");
+}
+
+// ---- 12. names sort by letters; sorting and views (expected features) ----
+
+#[test]
+fn d12_seat_names_sort_by_letters_not_code_points() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut data = crate::fixture::seats_data();
+    // As SQLite's ORDER BY name returns them: by code point.
+    let names = [
+        "Ana Pérez",
+        "Bruno Díaz",
+        "Zoe Ortiz",
+        "bruno Alba",
+        "Álvaro Núñez",
+    ];
+    for (s, n) in data.seats.iter_mut().zip(names) {
+        s.name = n.into();
+    }
+    data.seats.push(crate::fixture::seat(
+        5,
+        "Álvaro Núñez",
+        navsync::store::seats::Licence::Member,
+        None,
+        false,
+    ));
+    data.seats[3].name = "bruno Alba".into();
+    app.on_snapshot(Snapshot::Seats(data));
+    app.tab = Tab::Seats;
+    let s = screen(&mut app, 80, 24);
+    let order: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with("[ ]"))
+        .map(|l| l[4..].split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "Álvaro Núñez",
+            "Ana Pérez",
+            "bruno Alba",
+            "Bruno Díaz",
+            "Zoe Ortiz"
+        ],
+        "{s}"
+    );
+    assert!(line_with(&s, "Licence").contains("Name ▲"), "{s}");
+}
+
+#[test]
+fn o_sorts_seats_by_the_next_column_and_shift_o_reverses() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('o'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "Name").contains("Licence ▲"), "{s}");
+    let first = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("[ ]"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(first(&s).contains("Ana Pérez"), "admin before member\n{s}");
+    press(&mut app, KeyCode::Char('O'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "Name").contains("Licence ▼"), "{s}");
+    assert!(!first(&s).contains("Ana Pérez"), "{s}");
+    // The cursor stays usable: marking acts on what is shown.
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.seats.marked_ids().len(), 1);
+    assert_ne!(app.seats.marked_ids(), vec![1]);
+}
+
+#[test]
+fn v_shows_skipped_only_and_o_sorts_the_queue() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut rows = queue();
+    rows[1].dismissed = true;
+    app.on_snapshot(Snapshot::Queue(rows));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("skipped only (v): 1 shown"), "{s}");
+    assert!(
+        s.contains("Marco Rossi") && !s.contains("Sven Larsen"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('o'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "Company").contains("Member ▲"), "{s}");
+    let rows: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.contains("Member ▲"))
+        .skip(1)
+        .take(3)
+        .collect();
+    assert!(
+        rows[0].starts_with("Lucía") && rows[2].starts_with("Sven"),
+        "{s}"
+    );
 }

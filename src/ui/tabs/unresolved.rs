@@ -20,7 +20,7 @@ use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
 use crate::ui::popups::form::ContactForm;
 use crate::ui::popups::search::SearchPopup;
-use crate::ui::table::{self, TableView};
+use crate::ui::table::{self, Sort, TableView, collate};
 use crate::ui::tabs::heading;
 
 /// An action sent for a queue entry whose result the store does not show
@@ -53,8 +53,22 @@ impl Pending {
     }
 }
 
+/// The columns `o` sorts by, in turn; oldest activity first by default.
+const SORTABLE: [&str; 6] = ["Sent", "Member", "Company", "Kind", "Seat holder", "State"];
+
+/// Which entries the table shows (`v` cycles).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueView {
+    #[default]
+    All,
+    Open,
+    Skipped,
+}
+
 #[derive(Debug, Default)]
 pub struct UnresolvedTab {
+    pub sort: Sort,
+    pub show: QueueView,
     rows: Vec<QueueRow>,
     haystacks: Vec<String>,
     /// Skipped entries, counted at load (a frame stays O(screen)).
@@ -94,7 +108,7 @@ impl UnresolvedTab {
         let rows = &self.rows;
         self.pending
             .retain(|id, p| p.waiting(by_id.get(id).map(|&i| &rows[i])));
-        self.refilter();
+        self.resort();
         if let Some(i) = selected.and_then(|id| by_id.get(&id)) {
             self.view.select(*i);
         }
@@ -125,7 +139,41 @@ impl UnresolvedTab {
     }
 
     fn refilter(&mut self) {
-        self.view.refilter(&self.haystacks);
+        let needle = self.view.filter.to_lowercase();
+        let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
+        self.view.refilter_by(rows.len(), |i| {
+            let shown = match show {
+                QueueView::All => true,
+                QueueView::Open => !rows[i].dismissed,
+                QueueView::Skipped => rows[i].dismissed,
+            };
+            shown && (needle.is_empty() || haystacks[i].contains(&needle))
+        });
+    }
+
+    /// Orders the rows by the sort column (names by letters, not code
+    /// points), then by the activity's date.
+    fn resort(&mut self) {
+        let keys: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let key = match self.sort.column {
+                    0 => String::new(),
+                    1 => collate(&r.member_name),
+                    2 => r
+                        .member_company
+                        .as_deref()
+                        .map_or_else(|| "\u{10ffff}".to_string(), collate),
+                    3 => r.kind.clone(),
+                    4 => collate(&r.seat_holder),
+                    _ => if r.dismissed { "1" } else { "0" }.to_string(),
+                };
+                format!("{key}\u{1}{}", r.occurred_at)
+            })
+            .collect();
+        self.view.set_order(self.sort.order(&keys));
+        self.refilter();
     }
 
     fn request_detail(&mut self, loads: &mut Vec<Load>) {
@@ -204,6 +252,15 @@ impl Component for UnresolvedTab {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             action if self.view.navigate(action) => {}
+            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
+            Action::CycleView => {
+                self.show = match self.show {
+                    QueueView::All => QueueView::Open,
+                    QueueView::Open => QueueView::Skipped,
+                    QueueView::Skipped => QueueView::All,
+                };
+                self.refilter();
+            }
             Action::Left => self.candidate = self.candidate.saturating_sub(1),
             Action::Right => {
                 let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
@@ -241,12 +298,16 @@ impl Component for UnresolvedTab {
             thousands(self.rows.len() as i64),
             thousands(skipped as i64)
         );
+        match self.show {
+            QueueView::All => {}
+            QueueView::Open => title.push_str(" · open only (v)"),
+            QueueView::Skipped => title.push_str(" · skipped only (v)"),
+        }
         if !self.view.filter.is_empty() {
-            title.push_str(&format!(
-                " · filter \"{}\": {} shown",
-                self.view.filter,
-                self.view.len()
-            ));
+            title.push_str(&format!(" · filter \"{}\"", self.view.filter));
+        }
+        if !self.view.filter.is_empty() || self.show != QueueView::All {
+            title.push_str(&format!(": {} shown", self.view.len()));
         }
         frame.render_widget(Paragraph::new(heading(&title, t)), top);
         if self.rows.is_empty() {
@@ -256,7 +317,8 @@ impl Component for UnresolvedTab {
             );
         } else {
             // "Sent": how old the activity itself is, not its time in the queue.
-            let header = Row::new(["Member", "Company", "Kind", "Seat holder", "Sent", "State"]);
+            let col = |c: usize| self.sort.title(c, SORTABLE[c]);
+            let header = Row::new([col(1), col(2), col(3), col(4), col(0), col(5)]);
             let widths = [
                 Constraint::Fill(3),
                 Constraint::Fill(3),
