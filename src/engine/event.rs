@@ -185,4 +185,8 @@ pub struct RunProgress {
     pub retries: u64,
     /// When a 429 wait ends, RFC 3339 (the console counts down to it).
     pub throttled_until: Option<String>,
+    /// When the back-off before the next retry ends, RFC 3339, and why
+    /// the request is retried; cleared when a page comes through.
+    pub retry_until: Option<String>,
+    pub retry_reason: Option<String>,
 }

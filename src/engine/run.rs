@@ -102,6 +102,8 @@ pub async fn execute(
             requests: 0,
             retries: 0,
             throttled_until: None,
+            retry_until: None,
+            retry_reason: None,
         })
     });
     ctx.emitter.emit(Event::RunStarted { run_id, mode });
@@ -222,6 +224,9 @@ impl RunCtx {
                 r.done = done;
                 r.requests = t.requests as u64;
                 r.retries = t.retries as u64;
+                // A page came through: no retry is pending any more.
+                r.retry_until = None;
+                r.retry_reason = None;
             }
         });
         self.emitter.emit(Event::Progress {

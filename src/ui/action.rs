@@ -61,6 +61,8 @@ pub enum Action {
     Filter,
     CommandLine,
     Back,
+    /// The whole text of the row or error under the cursor.
+    Details,
     /// Sort by the next column / reverse the order (Seats, Unresolved).
     SortNext,
     SortReverse,

@@ -120,6 +120,7 @@ impl App {
         match &self.popup {
             Some(p) => match p {
                 Popup::Confirm(c) => c.context(),
+                Popup::Detail(_) => Context::Detail,
                 Popup::Form(_) => Context::Form,
                 Popup::Search(_) => Context::Search,
                 Popup::Help(_) => Context::Help,
@@ -278,7 +279,8 @@ impl App {
     }
 
     pub fn on_event(&mut self, ev: Event) {
-        self.sync.on_event(&ev);
+        let now = self.now();
+        self.sync.on_event(&ev, now);
         match ev {
             Event::DataChanged(view) => {
                 self.pending_loads.push(Load::View(view));

@@ -12,6 +12,7 @@ pub enum Context {
     Confirm,
     ConfirmDanger,
     ConfirmTyped,
+    Detail,
     Form,
     Search,
     Help,
@@ -146,6 +147,25 @@ const CONNECTION: &[Binding] = &[
         "purge: disconnect and clean up all imported CRM data",
         Action::DisconnectPurge,
     ),
+    DETAILS,
+];
+
+/// Enter on a row or error: its whole text, wrapped, with copy.
+const DETAILS: Binding = special(
+    KeyCode::Enter,
+    "Enter",
+    "details: the whole text, y copies it",
+    Action::Details,
+);
+
+const DETAIL: &[Binding] = &[
+    key('y', "y", "copy (OSC 52, works over SSH)", Action::Copy),
+    special(KeyCode::Up, "↑/↓", "scroll", Action::Up),
+    quiet(special(KeyCode::Down, "↓", "scroll", Action::Down)),
+    quiet(key('k', "k", "scroll", Action::Up)),
+    quiet(key('j', "j", "scroll", Action::Down)),
+    special(KeyCode::Esc, "Esc", "close", Action::Back),
+    quiet(key('q', "q", "close", Action::Back)),
 ];
 
 const SYNC: &[Binding] = &[
@@ -162,6 +182,7 @@ const SYNC: &[Binding] = &[
         "dry run: show what a sync would change",
         Action::DryRun,
     ),
+    DETAILS,
 ];
 
 const SEATS: &[Binding] = &[
@@ -271,6 +292,7 @@ const LOG: &[Binding] = &[
         Action::CycleLevel,
     ),
     key('/', "/", "filter", Action::Filter),
+    DETAILS,
     CLEAR_FILTER,
 ];
 
@@ -419,6 +441,7 @@ pub fn own(ctx: Context) -> Vec<Binding> {
         Context::Confirm => &[CONFIRM],
         Context::ConfirmDanger => &[CONFIRM_DANGER],
         Context::ConfirmTyped => &[CONFIRM_TYPED],
+        Context::Detail => &[DETAIL],
         Context::Form => &[FORM],
         Context::Search => &[SEARCH],
         Context::Help => &[HELP],
@@ -479,7 +502,7 @@ pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
 
-    const CONTEXTS: [Context; 16] = [
+    const CONTEXTS: [Context; 17] = [
         Context::Tab(Tab::Connection),
         Context::Tab(Tab::Sync),
         Context::Tab(Tab::Seats),
@@ -489,6 +512,7 @@ mod tests {
         Context::Confirm,
         Context::ConfirmDanger,
         Context::ConfirmTyped,
+        Context::Detail,
         Context::Form,
         Context::Search,
         Context::Help,

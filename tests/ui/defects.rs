@@ -711,3 +711,123 @@ fn v_shows_skipped_only_and_o_sorts_the_queue() {
         "{s}"
     );
 }
+
+// ---- 5. truncation: a detail view with wrapping and copy ----
+
+const LONG: &str = "CRM API error — check CRM uptime (500 on contacts: the server answered 500 Internal Server Error three times; request id 8f1c2a77-5e0b-4c55-9a41-0d8e3f2b9c10, correlation 1b2c3d4e)";
+
+#[test]
+fn d05_enter_on_a_log_line_shows_it_whole_and_y_copies_it() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.on_event(Event::ActionResult {
+        ok: false,
+        message: LONG.into(),
+    });
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Detail(_))));
+    let s = screen(&mut app, 80, 24);
+    let joined: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("correlation 1b2c3d4e)"),
+        "the end is on screen\n{s}"
+    );
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.clipboard.as_deref(), Some(LONG));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn d05_a_dry_run_stays_in_the_history_with_its_full_report() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let report = "would import 274 accounts, 1,336 leads; would remove 3 accounts, 0 leads; read 5,120 CRM rows in 14 requests; would write 12 activities (4 open, unmatched)";
+    app.on_event(Event::RunStarted {
+        run_id: 5,
+        mode: navsync::store::runs::RunMode::DryRun,
+    });
+    app.on_event(Event::RunFinished {
+        run_id: 5,
+        outcome: navsync::store::runs::Outcome::Ok,
+        summary: report.into(),
+    });
+    // The store's history (which never holds a dry run) is read again.
+    app.on_snapshot(Snapshot::Sync(crate::fixture::runs()));
+    press(&mut app, KeyCode::Char('2'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "report: Enter").contains("dry_run"), "{s}");
+    // The Now line wraps instead of cutting the report off.
+    assert!(s.contains("(4 open, unmatched)"), "{s}");
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    let Some(Popup::Detail(d)) = &app.popup else {
+        panic!("no detail");
+    };
+    assert!(d.text.contains(report), "{}", d.text);
+    assert!(
+        d.text.contains("dry run: nothing was changed"),
+        "{}",
+        d.text
+    );
+}
+
+#[test]
+fn d05_enter_on_the_connection_tab_shows_the_error_whole() {
+    use navsync::engine::{ErrorClass, UserError};
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    st.last_error = Some(UserError {
+        class: ErrorClass::CrmApi,
+        message: "An error occurred with the CRM API.".into(),
+        detail: LONG.into(),
+        next_step: "Check the CRM's uptime".into(),
+    });
+    app.on_status(st);
+    press(&mut app, KeyCode::Char('1'));
+    screen(&mut app, 80, 24);
+    press(&mut app, KeyCode::Enter);
+    let Some(Popup::Detail(d)) = &app.popup else {
+        panic!("no detail");
+    };
+    assert!(d.text.contains(LONG), "{}", d.text);
+    assert!(
+        d.text.contains("Next step: Check the CRM's uptime"),
+        "{}",
+        d.text
+    );
+}
+
+// ---- 4. live status during retries ----
+
+#[test]
+fn d04_a_retry_wait_counts_down_and_phases_show_total_rate_and_eta() {
+    let (mut app, _rx) = app_with(Theme::MONO, true);
+    let mut st = crate::fixture::status(true);
+    if let Some(r) = st.running.as_mut() {
+        r.throttled_until = None;
+        r.retries = 5;
+        r.retry_until = Some("2026-11-25T07:00:08Z".into());
+        r.retry_reason = Some("attempt 5, contacts: 503 from the CRM".into());
+    }
+    app.on_status(st);
+    app.tab = Tab::Sync;
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("58 requests · 5 retries"), "{s}");
+    assert!(
+        line_with(&s, "Waiting").contains("⟳ retry in 0:08: attempt 5, contacts: 503 from the CRM"),
+        "{s}"
+    );
+    // 1,500 of 4,000 at 620 rows/s: 38 %, about 5 s to go.
+    assert!(
+        line_with(&s, "… contacts").contains("1,500/4,000 38% · 620/s · ETA 5 s"),
+        "{s}"
+    );
+    // Without a total the row count and rate, not an empty bar's 0 %.
+    assert!(line_with(&s, "accounts").contains("205 rows"), "{s}");
+}

@@ -295,6 +295,8 @@ pub fn status(running: bool) -> Status {
             requests: 58,
             retries: 2,
             throttled_until: Some("2026-11-25T07:00:12Z".into()),
+            retry_until: None,
+            retry_reason: None,
         }),
         last_error: None,
     }

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod command_line;
 pub mod confirm;
+pub mod detail;
 pub mod device_code;
 pub mod form;
 pub mod help;
@@ -19,6 +20,7 @@ use super::theme::Theme;
 #[derive(Debug)]
 pub enum Popup {
     Confirm(confirm::ConfirmPopup),
+    Detail(detail::DetailPopup),
     Form(form::ContactForm),
     Search(search::SearchPopup),
     Help(help::HelpPopup),
@@ -31,6 +33,7 @@ impl Popup {
     pub fn component(&mut self) -> &mut dyn Component {
         match self {
             Self::Confirm(p) => p,
+            Self::Detail(p) => p,
             Self::Form(p) => p,
             Self::Search(p) => p,
             Self::Help(p) => p,

@@ -17,6 +17,7 @@ use crate::ui::loader::ConnectionData;
 use crate::ui::loader::Load;
 use crate::ui::popups::Popup;
 use crate::ui::popups::confirm::{Caution, ConfirmPopup};
+use crate::ui::popups::detail::DetailPopup;
 use crate::ui::tabs::{field, heading};
 
 /// What the purge confirmation asks to be typed.
@@ -29,6 +30,9 @@ pub struct ConnectionTab {
     scroll: u16,
     /// Lines that fit, as of the last render (for paging).
     page: u16,
+    /// The tab's text as last drawn, unwrapped: what Enter shows whole
+    /// (and `y` there copies), error detail included.
+    shown: String,
 }
 
 /// One prerequisite check as the engine records it in `checks_json`.
@@ -346,6 +350,12 @@ impl Component for ConnectionTab {
             Action::PageDown => self.scroll = self.scroll.saturating_add(self.page.max(1)),
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = u16::MAX,
+            Action::Details => {
+                fx.open = Some(Popup::Detail(DetailPopup::new(
+                    "Connection",
+                    self.shown.clone(),
+                )));
+            }
             Action::Connect => {
                 fx.send(Command::Connect);
                 fx.flash(true, "Signing in…");
@@ -389,6 +399,11 @@ impl Component for ConnectionTab {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let lines = self.lines(ctx);
+        self.shown = lines
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
         // Wrapped height, to keep the scroll inside the text and to say
         // when there is more below.
         let width = area.width.max(1) as usize;
