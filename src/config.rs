@@ -274,16 +274,13 @@ struct RawLog {
     level: Option<Spanned<String>>,
 }
 
-/// Which file to read: `--config`, else `$NAVSYNC_CONFIG`, else the
-/// platform config dir.
+/// Which file to read: `--config` (or `$NAVSYNC_CONFIG`, which clap
+/// reads into it), else the platform config dir.
 pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = cli {
-        return Some(p.to_path_buf());
+    match cli {
+        Some(p) => Some(p.to_path_buf()),
+        None => crate::paths::default_config_file(),
     }
-    if let Some(p) = std::env::var_os("NAVSYNC_CONFIG").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    crate::paths::default_config_file()
 }
 
 /// Loads the configuration. `required` is false for commands that run fine

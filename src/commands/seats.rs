@@ -28,7 +28,7 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
             users,
             licence,
             edition,
-        } => assign(&store_file, &users, &licence, &edition),
+        } => assign(&store_file, &users, licence.into(), edition.into()),
     };
     match result {
         Ok(()) => ExitStatus::Ok,
@@ -154,32 +154,14 @@ fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdEr
 fn assign(
     store_file: &Path,
     users: &[String],
-    licence: &str,
-    edition: &str,
+    licence: Licence,
+    edition: Edition,
 ) -> Result<(), CmdError> {
     if users.is_empty() {
         return Err(CmdError::Usage(
             "name at least one CRM user (system user id or e-mail)".into(),
         ));
     }
-    let licence = match licence.trim().to_ascii_lowercase().as_str() {
-        "admin" => Licence::Admin,
-        "member" => Licence::Member,
-        other => {
-            return Err(CmdError::Usage(format!(
-                "licence {other:?}: use admin or member"
-            )));
-        }
-    };
-    let edition = match edition.trim().to_ascii_lowercase().as_str() {
-        "team" => Edition::Team,
-        "enterprise" => Edition::Enterprise,
-        other => {
-            return Err(CmdError::Usage(format!(
-                "edition {other:?}: use team or enterprise"
-            )));
-        }
-    };
     let mut store = Store::open(store_file)?;
     let out = seats::assign(&mut store, users, licence, edition)?;
     for s in &out.created {

@@ -190,3 +190,127 @@ fn csv_and_config_errors_are_in_the_users_words() {
     );
     assert!(err.contains("config.toml:3:"), "{err}");
 }
+
+// ---- first run, completions, man page, env, value enums ----
+
+fn navsync(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .args(args)
+        .env_remove("NAVSYNC_CONFIG")
+        .env_remove("NAVSYNC_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_writes_a_private_config_that_loads() {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync/config.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&path)
+        .arg("init")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"http://crm.contoso.local\nhttps://contoso.crm.dynamics.com\ncontoso.onmicrosoft.com\n0f0e0d0c-0000-4000-8000-000000000001\n\n\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("only reachable over https"),
+        "the bad URL is refused\n{said}"
+    );
+    assert!(said.contains("export NAVSYNC_CLIENT_SECRET"), "{said}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let cfg = navsync::config::load(Some(&path), true).unwrap();
+    assert_eq!(cfg.crm.tenant_id, "contoso.onmicrosoft.com");
+    // A second init leaves it alone.
+    let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&path)
+        .arg("init")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definitions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = navsync(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for word in ["navsync", "seats", "activities", "completions"] {
+            assert!(script.contains(word), "{shell}: {word} missing");
+        }
+    }
+    let bash = String::from_utf8_lossy(&navsync(&["completions", "bash"]).stdout).into_owned();
+    assert!(bash.contains("tiny demo large"), "scale values complete");
+    assert!(bash.contains("admin member"), "licence values complete");
+    let out = navsync(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH navsync"),
+        "{page}"
+    );
+    assert!(
+        page.contains("NAVSYNC_CONFIG"),
+        "the env vars are documented"
+    );
+}
+
+#[test]
+fn the_env_vars_reach_clap_and_bad_values_list_the_choices() {
+    let e = env();
+    let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("NAVSYNC_CONFIG", &e.config)
+        .env("NAVSYNC_DATA_DIR", e.dir.path())
+        .args(["seats", "list"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Luis Gómez"),
+        "the store of $NAVSYNC_DATA_DIR\n{stdout}"
+    );
+    let help = String::from_utf8_lossy(&navsync(&["--help"]).stdout).into_owned();
+    assert!(help.contains("[env: NAVSYNC_CONFIG=]"), "{help}");
+    assert!(help.contains("[env: NAVSYNC_DATA_DIR=]"), "{help}");
+    for (args, values) in [
+        (
+            &["seats", "assign", "u-eva", "--licence", "gold"][..],
+            "admin, member",
+        ),
+        (
+            &["seats", "assign", "u-eva", "--edition", "gold"][..],
+            "team, enterprise",
+        ),
+        (&["sim", "--scale", "huge"][..], "tiny, demo, large"),
+        (&["demo", "--scale", "huge"][..], "tiny, demo, large"),
+    ] {
+        let out = navsync(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(values), "{args:?}: {err}");
+    }
+}
