@@ -17,8 +17,8 @@ use super::popups::command_line::{self, CommandLine};
 use super::popups::device_code::DeviceCodePopup;
 use super::popups::help::HelpPopup;
 use super::tabs::{
-    connection::ConnectionTab, log::LogTab, seats::SeatsTab, settings::SettingsTab, sync::SyncTab,
-    unresolved::UnresolvedTab,
+    connection::ConnectionTab, log::LogTab, saved::SavedTab, seats::SeatsTab,
+    settings::SettingsTab, sync::SyncTab, unresolved::UnresolvedTab,
 };
 use super::theme::Theme;
 use crate::engine::{Command, Event, Status, View};
@@ -58,6 +58,7 @@ pub struct App {
     pub unresolved: UnresolvedTab,
     pub settings: SettingsTab,
     pub log: LogTab,
+    pub saved: SavedTab,
     pub popup: Option<Popup>,
     pub status: Status,
     pub theme: Theme,
@@ -94,6 +95,7 @@ impl App {
             unresolved: UnresolvedTab::default(),
             settings: SettingsTab::default(),
             log: LogTab::default(),
+            saved: SavedTab::default(),
             popup: None,
             status: Status::default(),
             theme,
@@ -140,6 +142,7 @@ impl App {
             Tab::Unresolved => &mut self.unresolved,
             Tab::Settings => &mut self.settings,
             Tab::Log => &mut self.log,
+            Tab::Saved => &mut self.saved,
         }
     }
 
@@ -284,6 +287,11 @@ impl App {
         match ev {
             Event::DataChanged(view) => {
                 self.pending_loads.push(Load::View(view));
+                // Saved lists change with the seats (the sync's saved-lists
+                // phase and a purge announce Seats).
+                if view == View::Seats {
+                    self.pending_loads.push(Load::Saved);
+                }
                 // Candidates and the activity may have changed as well.
                 if view == View::Unresolved
                     && let Some(row) = self.unresolved.selected_row()
@@ -403,6 +411,7 @@ impl App {
             }
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
+            Snapshot::Saved(rows) => self.saved.load(rows),
             Snapshot::Failed(msg) => self.log(Level::ERROR, format!("reading the store: {msg}")),
         }
     }

@@ -106,6 +106,7 @@ const GLOBAL: &[Binding] = &[
     )),
     quiet(key('5', "5", "Settings tab", Action::GoTab(Tab::Settings))),
     quiet(key('6', "6", "Log tab", Action::GoTab(Tab::Log))),
+    quiet(key('7', "7", "Saved tab", Action::GoTab(Tab::Saved))),
 ];
 
 /// Cursor movement shared by every list.
@@ -296,6 +297,13 @@ const LOG: &[Binding] = &[
     CLEAR_FILTER,
 ];
 
+const SAVED: &[Binding] = &[
+    key('/', "/", "filter", Action::Filter),
+    SORT_NEXT,
+    SORT_REVERSE,
+    CLEAR_FILTER,
+];
+
 /// Esc on a filtered table: the whole table again.
 const CLEAR_FILTER: Binding = quiet(special(
     KeyCode::Esc,
@@ -438,6 +446,7 @@ pub fn own(ctx: Context) -> Vec<Binding> {
         Context::Tab(Tab::Unresolved) => &[UNRESOLVED, MOVE],
         Context::Tab(Tab::Settings) => &[SETTINGS, MOVE],
         Context::Tab(Tab::Log) => &[LOG, MOVE],
+        Context::Tab(Tab::Saved) => &[SAVED, MOVE],
         Context::Confirm => &[CONFIRM],
         Context::ConfirmDanger => &[CONFIRM_DANGER],
         Context::ConfirmTyped => &[CONFIRM_TYPED],
@@ -502,13 +511,14 @@ pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
 
-    const CONTEXTS: [Context; 17] = [
+    const CONTEXTS: [Context; 18] = [
         Context::Tab(Tab::Connection),
         Context::Tab(Tab::Sync),
         Context::Tab(Tab::Seats),
         Context::Tab(Tab::Unresolved),
         Context::Tab(Tab::Settings),
         Context::Tab(Tab::Log),
+        Context::Tab(Tab::Saved),
         Context::Confirm,
         Context::ConfirmDanger,
         Context::ConfirmTyped,

@@ -173,12 +173,12 @@ fn tab_line(app: &App) -> Line<'static> {
             ),
             _ => format!("{} {}", i + 1, tab.title()),
         };
+        // Seven tabs fit in 80 columns with one space each side.
         if *tab == app.tab {
             spans.push(Span::styled(format!("[{label}]"), t.active_tab()));
         } else {
             spans.push(Span::raw(format!(" {label} ")));
         }
-        spans.push(Span::raw(" "));
     }
     Line::from(spans)
 }

@@ -220,7 +220,7 @@ fn d09_tab_completes_and_walks_through_the_matches() {
     press(&mut app, KeyCode::Char('s'));
     let s = screen(&mut app, 80, 24);
     assert!(
-        s.contains(":sync :seats :settings"),
+        s.contains(":sync :seats :saved :settings"),
         "the matches are shown\n{s}"
     );
     let value = |app: &App| match &app.popup {
@@ -232,8 +232,9 @@ fn d09_tab_completes_and_walks_through_the_matches() {
     press(&mut app, KeyCode::Tab);
     assert_eq!(value(&app), "seats");
     press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.tab, Tab::Settings, "the third match is :settings");
+    assert_eq!(app.tab, Tab::Settings, "the fourth match is :settings");
     // A common start is completed first.
     press(&mut app, KeyCode::Char(':'));
     typed(&mut app, "di");
@@ -830,4 +831,50 @@ fn d04_a_retry_wait_counts_down_and_phases_show_total_rate_and_eta() {
     );
     // Without a total the row count and rate, not an empty bar's 0 %.
     assert!(line_with(&s, "accounts").contains("205 rows"), "{s}");
+}
+
+// ---- the Saved tab (expected feature) ----
+
+#[test]
+fn saved_tab_shows_what_the_sync_brought_in_at_80x24_and_filters_and_sorts() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.on_snapshot(Snapshot::Saved(crate::fixture::saved_rows()));
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.tab, Tab::Saved);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("3 accounts · 2 leads · 2 saved by hand"), "{s}");
+    assert!(line_with(&s, "Northwind").contains("by hand"), "{s}");
+    assert!(
+        line_with(&s, "Lucía Fernández").contains("Fabrikam renewal"),
+        "{s}"
+    );
+    assert!(line_with(&s, "Contoso Ltd  ").contains("CRM+hand"), "{s}");
+    insta::assert_snapshot!("saved_tab_mono_80x24", s);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "propose");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("filter \"propose\": 2 shown"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    // Sorted by stage, 3-Propose first when reversed.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Char('o'));
+    }
+    press(&mut app, KeyCode::Char('O'));
+    let s = screen(&mut app, 80, 24);
+    assert!(line_with(&s, "Seat holder").contains("Stage ▼"), "{s}");
+    let first = s
+        .lines()
+        .skip_while(|l| !l.contains("Stage ▼"))
+        .nth(1)
+        .unwrap();
+    assert!(first.contains("3-Propose"), "{s}");
+    // A change in the seats' data reloads it.
+    app.pending_loads.clear();
+    app.on_event(Event::DataChanged(View::Seats));
+    assert!(
+        app.pending_loads.contains(&Load::Saved),
+        "{:?}",
+        app.pending_loads
+    );
 }

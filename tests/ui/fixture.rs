@@ -208,6 +208,77 @@ pub fn connection() -> ConnectionData {
     }
 }
 
+/// Saved lists of two seats: CRM-saved items with their opportunity,
+/// a manual save, and one saved both ways.
+pub fn saved_rows() -> Vec<navsync::store::saved::WorkspaceRow> {
+    use navsync::store::saved::{ItemKind, WorkspaceRow};
+    let row = |seat: i64,
+               holder: &str,
+               kind,
+               name: &str,
+               company: Option<&str>,
+               opp: Option<(&str, &str, &str)>,
+               manual| WorkspaceRow {
+        seat_id: seat,
+        seat_holder: holder.into(),
+        kind,
+        name: name.into(),
+        company: company.map(Into::into),
+        manual,
+        from_crm: opp.is_some(),
+        opportunity: opp.map(|o| o.0.into()),
+        stage: opp.map(|o| o.1.into()),
+        owner: opp.map(|o| o.2.into()),
+    };
+    vec![
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Account,
+            "Fabrikam S.A.",
+            None,
+            Some(("Fabrikam renewal", "2-Develop", "Ana Pérez")),
+            false,
+        ),
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Contact,
+            "Lucía Fernández",
+            Some("Fabrikam S.A."),
+            Some(("Fabrikam renewal", "2-Develop", "Ana Pérez")),
+            false,
+        ),
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Account,
+            "Northwind",
+            None,
+            None,
+            true,
+        ),
+        row(
+            4,
+            "Diego Ruiz",
+            ItemKind::Account,
+            "Contoso Ltd",
+            None,
+            Some(("Contoso expansion", "3-Propose", "Diego Ruiz")),
+            true,
+        ),
+        row(
+            4,
+            "diego Ruiz",
+            ItemKind::Contact,
+            "Ömer Yıldız",
+            Some("Contoso Ltd"),
+            Some(("Contoso expansion", "3-Propose", "Diego Ruiz")),
+            false,
+        ),
+    ]
+}
+
 pub fn runs() -> Vec<Run> {
     let run = |id: i64, at: &str, mode: &str, outcome: Outcome, req: i64| Run {
         id,
@@ -314,6 +385,7 @@ pub fn app_with(theme: Theme, running: bool) -> (App, mpsc::UnboundedReceiver<Co
     app.on_snapshot(Snapshot::Queue(queue()));
     app.on_snapshot(Snapshot::Detail(Box::new(detail_101())));
     app.on_snapshot(Snapshot::Settings(Box::new(settings())));
+    app.on_snapshot(Snapshot::Saved(saved_rows()));
     if running {
         for ev in [
             Event::RunStarted {

@@ -367,9 +367,11 @@ fn tabs_switch_by_number_tab_and_shift_tab_and_q_quits() {
     press(&mut app, KeyCode::Char('6'));
     assert_eq!(app.tab, Tab::Log);
     press(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Saved);
+    press(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Connection);
     app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
-    assert_eq!(app.tab, Tab::Log);
+    assert_eq!(app.tab, Tab::Saved);
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
     let (mut app, _rx) = app_with(Theme::COLOUR, false);

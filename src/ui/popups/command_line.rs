@@ -14,7 +14,7 @@ use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 
 /// The commands `:` knows, for completion and the error message.
-pub const COMMANDS: [&str; 13] = [
+pub const COMMANDS: [&str; 14] = [
     "sync",
     "dry-run",
     "cancel",
@@ -23,6 +23,7 @@ pub const COMMANDS: [&str; 13] = [
     "disconnect",
     "seats",
     "queue",
+    "saved",
     "settings",
     "log",
     "help",
@@ -125,6 +126,7 @@ impl CommandLine {
             "disconnect" => fx.then = Some(Action::Disconnect),
             "seats" => fx.then = Some(Action::GoTab(Tab::Seats)),
             "queue" => fx.then = Some(Action::GoTab(Tab::Unresolved)),
+            "saved" => fx.then = Some(Action::GoTab(Tab::Saved)),
             "settings" => fx.then = Some(Action::GoTab(Tab::Settings)),
             "log" => fx.then = Some(Action::GoTab(Tab::Log)),
             "help" | "?" => fx.then = Some(Action::Help),

@@ -117,7 +117,7 @@ impl SeatsTab {
                     .crm_user_id
                     .as_ref()
                     .and_then(|u| self.names.get(u))
-                    .map_or_else(|| "\u{10ffff}".to_string(), |n| collate(n));
+                    .map_or_else(String::new, |n| collate(n));
                 let key = match self.sort.column {
                     0 => String::new(),
                     1 => s.licence.as_str().to_string(),

@@ -164,7 +164,7 @@ impl UnresolvedTab {
                     2 => r
                         .member_company
                         .as_deref()
-                        .map_or_else(|| "\u{10ffff}".to_string(), collate),
+                        .map_or_else(String::new, collate),
                     3 => r.kind.clone(),
                     4 => collate(&r.seat_holder),
                     _ => if r.dismissed { "1" } else { "0" }.to_string(),
