@@ -109,6 +109,19 @@ pub struct Config {
     pub writeback: WritebackConfig,
     pub matching: MatchingConfig,
     pub log_level: String,
+    /// `[keys]`: the console's key bindings the user changed.
+    pub keys: Vec<KeyEntry>,
+}
+
+/// One entry of `[keys]`: an action of the console and the keys that
+/// replace its own, with where it was written (the console checks the
+/// names and clashes at start and points here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub action: String,
+    pub keys: Vec<String>,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +213,7 @@ impl Default for Config {
                 tie_margin: 0.02,
             },
             log_level: "info".into(),
+            keys: Vec::new(),
         }
     }
 }
@@ -225,6 +239,8 @@ struct RawFile {
     matching: RawMatching,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -331,6 +347,36 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
         cfg.log_level = v;
+    }
+    for (action, value) in raw.keys {
+        let span = value.span();
+        let keys = match value.into_inner() {
+            toml::Value::String(k) => vec![k],
+            toml::Value::Array(items) if !items.is_empty() => items
+                .into_iter()
+                .map(|i| match i {
+                    toml::Value::String(k) => Some(k),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if keys.is_empty() {
+            return Err(loc.at(
+                &format!("keys.{action}"),
+                span,
+                "allowed: a key (\"x\", \"ctrl-r\", \"f5\") or a list of keys ([\"s\", \"f5\"])"
+                    .into(),
+            ));
+        }
+        let (line, column) = line_col(text, span.start);
+        cfg.keys.push(KeyEntry {
+            action,
+            keys,
+            line,
+            column,
+        });
     }
     Ok(cfg)
 }

@@ -3,6 +3,8 @@
 //! state changes (plus non-blocking sends), so the whole console can be
 //! driven in tests without a terminal.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
@@ -10,7 +12,7 @@ use tracing::Level;
 
 use super::action::{Action, Tab};
 use super::component::{Component, Effects, Flash, KeyResult};
-use super::keymap::Context;
+use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
 use super::popups::command_line::{self, CommandLine};
@@ -43,6 +45,8 @@ impl Clock {
 /// What the console shows besides the tabs.
 #[derive(Debug, Clone, Default)]
 pub struct ConsoleOptions {
+    /// The key bindings: the defaults with config.toml's `[keys]` on top.
+    pub keys: Arc<Keymap>,
     /// Show "DEMO — connected to a local Dynamics 365 emulator".
     pub demo: bool,
     /// Capture the mouse (off by default: keeps the terminal's own
@@ -158,9 +162,10 @@ impl App {
             return;
         }
         let mut fx = Effects::default();
+        let bound = self.options.keys.lookup(self.context(), &key);
         if let Some(p) = &mut self.popup {
             let c = p.component();
-            if let KeyResult::Consumed(Some(a)) = c.handle_key(&key) {
+            if let KeyResult::Consumed(Some(a)) = c.handle_key(&key, bound) {
                 c.update(a, &mut fx);
             }
             if let Popup::CommandLine(cl) = p
@@ -169,7 +174,9 @@ impl App {
             {
                 fx.filter = command_line::live_filter(cl);
             }
-        } else if let KeyResult::Consumed(Some(a)) = self.tab_component(self.tab).handle_key(&key) {
+        } else if let KeyResult::Consumed(Some(a)) =
+            self.tab_component(self.tab).handle_key(&key, bound)
+        {
             self.update(a, &mut fx);
         }
         self.apply(fx);
@@ -206,7 +213,13 @@ impl App {
             Action::NextTab => self.tab = self.tab.offset(1),
             Action::PrevTab => self.tab = self.tab.offset(-1),
             Action::GoTab(t) => self.tab = t,
-            Action::Help => fx.open = Some(Popup::Help(HelpPopup::new(Context::Tab(self.tab)))),
+            Action::Help => {
+                let ctx = Context::Tab(self.tab);
+                fx.open = Some(Popup::Help(HelpPopup::new(
+                    ctx,
+                    self.options.keys.help_rows(ctx),
+                )));
+            }
             Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filter_text() {

@@ -50,11 +50,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     // The tab and popup draw with `&mut self` (table offsets), so the
     // context cannot borrow the app: it gets a copy of the status.
     let status = app.status.clone();
+    let keys = std::sync::Arc::clone(&app.options.keys);
     let ctx = super::component::ViewCtx {
         theme: t,
         now: app.now(),
         status: &status,
         tick: app.tick,
+        keys: &keys,
     };
     let tab = app.tab;
     app.tab_component(tab).render(frame, body, &ctx);
@@ -210,7 +212,7 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             .trim();
         (b.label, word.to_string())
     };
-    let hints = keymap::hints(app.context());
+    let hints = app.options.keys.hints(app.context());
     let (mut pinned, rest): (Vec<&keymap::Binding>, Vec<_>) =
         hints.iter().partition(|b| PINNED.contains(&b.action));
     pinned.sort_by_key(|b| PINNED.iter().position(|a| *a == b.action));

@@ -314,3 +314,23 @@ fn the_env_vars_reach_clap_and_bad_values_list_the_choices() {
         assert!(err.contains(values), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn the_console_refuses_a_keymap_clash_before_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys]\nsync_now = \"c\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("config.toml:2:12: key `keys.sync_now`: c is bound to both"),
+        "{err}"
+    );
+}

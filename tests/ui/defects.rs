@@ -878,3 +878,73 @@ fn saved_tab_shows_what_the_sync_brought_in_at_80x24_and_filters_and_sorts() {
         app.pending_loads
     );
 }
+
+// ---- the user keymap (expected feature) ----
+
+#[test]
+fn keys_from_config_toml_patch_the_defaults_in_dispatch_footer_and_help() {
+    let path = std::path::Path::new("/etc/navsync/config.toml");
+    let config = navsync::config::parse(
+        path,
+        "[keys]\nsync_now = [\"S\", \"ctrl-r\"]\ndry_run = \"f5\"\n",
+    )
+    .unwrap();
+    let keys = navsync::ui::keymap::from_config(&config).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = App::new(
+        tx,
+        Theme::MONO,
+        navsync::ui::Clock::Fixed(crate::fixture::t(crate::fixture::NOW)),
+        navsync::ui::ConsoleOptions {
+            keys: std::sync::Arc::new(keys),
+            ..Default::default()
+        },
+    );
+    app.tab = Tab::Sync;
+    press(&mut app, KeyCode::Char('s'));
+    assert!(sent(&mut rx).is_empty(), "s is no longer sync now");
+    app.handle_key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT));
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    press(&mut app, KeyCode::F(5));
+    assert_eq!(
+        sent(&mut rx),
+        vec![
+            Command::SyncNow { dry_run: false },
+            Command::SyncNow { dry_run: false },
+            Command::SyncNow { dry_run: true },
+        ]
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("S/Ctrl-R sync now") && s.contains("F5 dry run"),
+        "the footer follows\n{s}"
+    );
+    press(&mut app, KeyCode::Char('?'));
+    let Some(Popup::Help(h)) = &app.popup else {
+        panic!("no help");
+    };
+    assert!(
+        h.rows
+            .iter()
+            .any(|(k, d)| k == "S/Ctrl-R" && d.starts_with("sync now"))
+    );
+}
+
+#[test]
+fn a_clash_in_keys_is_refused_at_start_with_its_place() {
+    let path = std::path::Path::new("/etc/navsync/config.toml");
+    let config =
+        navsync::config::parse(path, "[sync]\ninterval = \"1h\"\n\n[keys]\nquit = \"x\"\n")
+            .unwrap();
+    let err = navsync::ui::keymap::from_config(&config)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "/etc/navsync/config.toml:5:8: key `keys.quit`: x is bound to both disable_sync and quit (Tab(Seats))"
+    );
+    let bad = navsync::config::parse(path, "[keys]\nquit = 3\n")
+        .unwrap_err()
+        .to_string();
+    assert!(bad.contains("key `keys.quit`: allowed: a key"), "{bad}");
+}

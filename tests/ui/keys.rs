@@ -9,7 +9,7 @@ use navsync::engine::event::ContactHit;
 use navsync::engine::{Command, Event, View};
 use navsync::store::seats::{Edition, Licence};
 use navsync::ui::action::Tab;
-use navsync::ui::keymap::{self, Context};
+use navsync::ui::keymap::{Context, Keymap};
 use navsync::ui::loader::{Load, Snapshot};
 use navsync::ui::popups::Popup;
 use navsync::ui::theme::Theme;
@@ -410,10 +410,11 @@ fn help_lists_every_key_of_the_current_view() {
         let Some(Popup::Help(h)) = &app.popup else {
             panic!("{tab:?}: no help");
         };
-        let expected = keymap::help_rows(Context::Tab(tab));
+        let keys = Keymap::default();
+        let expected = keys.help_rows(Context::Tab(tab));
         assert_eq!(h.rows, expected);
         // Every binding of the context is in some row, by key and meaning.
-        for b in keymap::all(Context::Tab(tab)) {
+        for b in keys.all(Context::Tab(tab)) {
             assert!(
                 h.rows.iter().any(|(k, d)| *d == b.desc
                     && k.split('/')

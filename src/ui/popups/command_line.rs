@@ -148,8 +148,8 @@ impl Component for CommandLine {
         }
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        let result = super::input_key(self.context(), &mut self.input, key);
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        let result = super::input_key(bound, &mut self.input, key);
         if matches!(result, KeyResult::Consumed(None)) {
             // Typing starts a new completion.
             self.completion = None;

@@ -13,7 +13,7 @@ use tui_input::Input;
 use crate::engine::Command;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::{Context, Keymap};
 
 /// How much a confirmation asks of the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +75,9 @@ impl ConfirmPopup {
     }
 
     /// The keys that answer this dialog, as the footer shows them.
-    fn key_line(&self) -> String {
-        let keys: Vec<String> = keymap::hints(self.context())
+    fn key_line(&self, keymap: &Keymap) -> String {
+        let keys: Vec<String> = keymap
+            .hints(self.context())
             .iter()
             .map(|b| format!("{} {}", b.label, b.desc))
             .collect();
@@ -93,13 +94,11 @@ impl Component for ConfirmPopup {
         }
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        match self.caution {
-            Caution::Typed(_) => super::input_key(Context::ConfirmTyped, &mut self.input, key),
-            _ => match keymap::lookup(self.context(), key) {
-                Some(a) => KeyResult::Consumed(Some(a)),
-                None => KeyResult::NotConsumed,
-            },
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        match (self.caution, bound) {
+            (Caution::Typed(_), _) => super::input_key(bound, &mut self.input, key),
+            (_, Some(a)) => KeyResult::Consumed(Some(a)),
+            (_, None) => KeyResult::NotConsumed,
         }
     }
 
@@ -138,7 +137,7 @@ impl Component for ConfirmPopup {
             let label = format!("Type {word}: ");
             lines.push(super::input_line(&label, &self.input, inner.width, true, t));
         }
-        lines.push(Line::styled(self.key_line(), t.key()));
+        lines.push(Line::styled(self.key_line(ctx.keys), t.key()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 
 #[derive(Debug)]
 pub struct DetailPopup {
@@ -66,7 +66,9 @@ impl Component for DetailPopup {
         // Keep the last line reachable, no further.
         let room = inner.height.saturating_sub(1) as usize;
         self.scroll = self.scroll.min(height.saturating_sub(room) as u16);
-        let keys: Vec<String> = keymap::hints(Context::Detail)
+        let keys: Vec<String> = ctx
+            .keys
+            .hints(Context::Detail)
             .iter()
             .map(|b| format!("{} {}", b.label, b.desc))
             .collect();

@@ -127,8 +127,8 @@ impl Component for ContactForm {
         Context::Form
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        let result = super::input_key(Context::Form, &mut self.fields[self.focus], key);
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        let result = super::input_key(bound, &mut self.fields[self.focus], key);
         if matches!(result, KeyResult::Consumed(None)) {
             self.error = None;
         }

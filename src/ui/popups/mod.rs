@@ -81,12 +81,12 @@ pub(crate) fn feed(input: &mut tui_input::Input, key: &crossterm::event::KeyEven
 /// bindings win, every other key edits the input. Shared so the command
 /// line, the CRM search and the contact form agree on which keys type.
 pub(crate) fn input_key(
-    context: super::keymap::Context,
+    bound: Option<super::action::Action>,
     input: &mut tui_input::Input,
     key: &crossterm::event::KeyEvent,
 ) -> super::component::KeyResult {
     use super::component::KeyResult;
-    if let Some(a) = super::keymap::lookup(context, key) {
+    if let Some(a) = bound {
         return KeyResult::Consumed(Some(a));
     }
     if feed(input, key) {

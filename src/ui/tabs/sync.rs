@@ -331,7 +331,7 @@ impl Component for SyncTab {
                 "Now",
                 match &self.last_summary {
                     Some((o, s)) => format!("idle — last run {}: {s}", outcome_word(*o)),
-                    None => "idle (s syncs now, d does a dry run)".into(),
+                    None => "idle: no sync has run since the console started".into(),
                 },
                 t,
             )),
