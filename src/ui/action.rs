@@ -67,6 +67,8 @@ pub enum Action {
     Back,
     /// The whole text of the row or error under the cursor.
     Details,
+    /// Take back the last skip or seat switch.
+    Undo,
     /// Sort by the next column / reverse the order (Seats, Unresolved).
     SortNext,
     SortReverse,

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tracing::Level;
 
 use super::action::{Action, Tab};
-use super::component::{Component, Effects, Flash, KeyResult};
+use super::component::{Component, Effects, Flash, KeyResult, Undo};
 use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
@@ -72,6 +72,9 @@ pub struct App {
     pub quit: bool,
     /// A first q was refused (unsaved settings); the next one quits.
     quit_armed: bool,
+    /// How to take back the last skip or seat switch; gone once a sync
+    /// starts (the switch then has effects beyond this store).
+    pub undo: Option<Undo>,
     /// Store reads the event loop hands to the reader.
     pub pending_loads: Vec<Load>,
     /// Text for the terminal's clipboard (OSC 52), written by the loop.
@@ -108,6 +111,7 @@ impl App {
             flash: None,
             quit: false,
             quit_armed: false,
+            undo: None,
             pending_loads: super::loader::ALL_VIEWS.to_vec(),
             clipboard: None,
             tick: 0,
@@ -235,6 +239,16 @@ impl App {
                     tab.update(Action::Back, fx);
                 }
             }
+            Action::Undo => match self.undo.take() {
+                Some(u) => {
+                    fx.commands.extend(u.commands);
+                    fx.flash(true, format!("Undoing the {}", u.what));
+                }
+                None => fx.flash(
+                    false,
+                    "Nothing to undo: the last skip or seat switch can be undone until the next sync starts; links are written to the CRM at once",
+                ),
+            },
             Action::Connect | Action::Disconnect => {
                 self.tab = Tab::Connection;
                 self.connection.update(action, fx);
@@ -272,6 +286,9 @@ impl App {
         }
         if let Some(c) = fx.clipboard.take() {
             self.clipboard = Some(c);
+        }
+        if let Some(u) = fx.undo.take() {
+            self.undo = Some(u);
         }
         if let Some(a) = fx.then.take() {
             let mut more = Effects::default();
@@ -312,6 +329,7 @@ impl App {
                     self.pending_loads.push(Load::Detail(row.activity_id));
                 }
             }
+            Event::RunStarted { .. } => self.undo = None,
             Event::RunFinished {
                 outcome, summary, ..
             } => {
@@ -390,7 +408,6 @@ impl App {
             }
             Event::Log { level, message } => self.log(level, message),
             Event::StatusChanged
-            | Event::RunStarted { .. }
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
             | Event::PhaseFinished { .. } => {}

@@ -44,6 +44,16 @@ pub struct Effects {
     pub search: Option<String>,
     /// New filter text for the current tab's table.
     pub filter: Option<String>,
+    /// How to take back what `commands` do, while it is still local.
+    pub undo: Option<Undo>,
+}
+
+/// The commands that take back the last local change (a skip, a seat
+/// switch) and what to call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub what: String,
+    pub commands: Vec<Command>,
 }
 
 impl Effects {

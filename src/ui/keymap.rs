@@ -85,6 +85,12 @@ const GLOBAL: &[Binding] = &[
     ),
     key('q', "q", "quit", Action::Quit),
     quiet(ctrl(key('c', "Ctrl-C", "quit", Action::Quit))),
+    quiet(key(
+        'u',
+        "u",
+        "undo: the last skip or seat switch, until the next sync",
+        Action::Undo,
+    )),
     quiet(special(KeyCode::Tab, "Tab", "next tab", Action::NextTab)),
     quiet(special(
         KeyCode::BackTab,

@@ -948,3 +948,71 @@ fn a_clash_in_keys_is_refused_at_start_with_its_place() {
         .to_string();
     assert!(bad.contains("key `keys.quit`: allowed: a key"), "{bad}");
 }
+
+// ---- undo (expected feature) ----
+
+#[test]
+fn u_takes_back_the_last_skip_until_a_sync_starts() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        sent(&mut rx),
+        vec![
+            Command::SkipUnresolved {
+                activity_id: 101,
+                skip: true
+            },
+            Command::SkipUnresolved {
+                activity_id: 101,
+                skip: false
+            },
+        ]
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Lucía Fernández Soto")
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert!(sent(&mut rx).is_empty(), "one undo per change");
+    // Once a sync starts, the change is no longer only local.
+    press(&mut app, KeyCode::Char('s'));
+    app.on_event(Event::RunStarted {
+        run_id: 9,
+        mode: navsync::store::runs::RunMode::Incremental,
+    });
+    sent(&mut rx);
+    press(&mut app, KeyCode::Char('u'));
+    assert!(sent(&mut rx).is_empty());
+    assert!(!app.flash.as_ref().unwrap().ok);
+}
+
+#[test]
+fn u_puts_back_each_seats_own_switch() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('3'));
+    // Ana (on) and Bruno (off), switched off together.
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        sent(&mut rx),
+        vec![
+            Command::SetSeatSync {
+                seat_ids: vec![1, 2],
+                enabled: false
+            },
+            Command::SetSeatSync {
+                seat_ids: vec![1],
+                enabled: true
+            },
+        ],
+        "Bruno was off already: only Ana goes back on"
+    );
+}

@@ -12,7 +12,7 @@ use tui_input::Input;
 
 use crate::engine::Command;
 use crate::ui::action::Action;
-use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
+use crate::ui::component::{Component, Effects, KeyResult, Undo, ViewCtx};
 use crate::ui::keymap::{Context, Keymap};
 
 /// How much a confirmation asks of the user.
@@ -38,6 +38,7 @@ pub struct ConfirmPopup {
     pub counting: bool,
     commands: Vec<Command>,
     then: Option<Action>,
+    undo: Option<Undo>,
 }
 
 impl ConfirmPopup {
@@ -55,7 +56,14 @@ impl ConfirmPopup {
             counting: false,
             commands,
             then,
+            undo: None,
         }
+    }
+
+    /// What takes the change back once confirmed (see `App`'s undo).
+    pub fn with_undo(mut self, undo: Undo) -> Self {
+        self.undo = Some(undo);
+        self
     }
 
     pub fn with_caution(mut self, caution: Caution) -> Self {
@@ -116,6 +124,7 @@ impl Component for ConfirmPopup {
                 }
                 fx.commands.append(&mut self.commands);
                 fx.then = self.then;
+                fx.undo = self.undo.take();
                 fx.close_popup = true;
             }
             Action::Back => fx.close_popup = true,

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Row};
 use crate::engine::Command;
 use crate::store::seats::Licence;
 use crate::ui::action::{Action, Tab};
-use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::thousands;
 use crate::ui::keymap::Context;
 use crate::ui::loader::SeatsData;
@@ -173,15 +173,34 @@ impl SeatsTab {
                 "What the CRM brought into their saved lists is removed at the next sync.".into()
             },
         ];
-        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
-            &format!("{verb} sync"),
-            lines,
-            vec![Command::SetSeatSync {
-                seat_ids: ids,
-                enabled,
+        // Undo puts back each seat's own switch, so only the seats this
+        // changes are switched back.
+        let changed: Vec<i64> = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| ids.contains(&s.id) && s.sync_enabled != enabled)
+            .map(|s| s.id)
+            .collect();
+        let undo = Undo {
+            what: format!("{verb} sync for {what}"),
+            commands: vec![Command::SetSeatSync {
+                seat_ids: changed,
+                enabled: !enabled,
             }],
-            Some(Action::ClearMarks),
-        )));
+        };
+        fx.open = Some(Popup::Confirm(
+            ConfirmPopup::new(
+                &format!("{verb} sync"),
+                lines,
+                vec![Command::SetSeatSync {
+                    seat_ids: ids,
+                    enabled,
+                }],
+                Some(Action::ClearMarks),
+            )
+            .with_undo(undo),
+        ));
     }
 }
 

@@ -13,7 +13,7 @@ use crate::engine::Command;
 use crate::engine::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
-use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::{age, relative_and_absolute, thousands};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
@@ -236,6 +236,17 @@ impl UnresolvedTab {
                 fx.send(Command::SkipUnresolved {
                     activity_id: id,
                     skip,
+                });
+                fx.undo = Some(Undo {
+                    what: format!(
+                        "{} {}",
+                        if skip { "skip of" } else { "bringing back" },
+                        row.member_name
+                    ),
+                    commands: vec![Command::SkipUnresolved {
+                        activity_id: id,
+                        skip: !skip,
+                    }],
                 });
                 self.pending.insert(id, Pending::Skip(skip));
             }
