@@ -67,7 +67,10 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             ("✘", t.error())
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("{mark} {}", f.text), style)),
+            Paragraph::new(Line::styled(
+                fit_message(&format!("{mark} {}", f.text), message.width as usize),
+                style,
+            )),
             message,
         );
     }
@@ -75,6 +78,21 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     if let Some(p) = &mut app.popup {
         p.component().render(frame, body, &ctx);
     }
+}
+
+/// Where a cut message can be read whole.
+const WHOLE: &str = "… (whole: 6 Log, Enter)";
+
+/// The message line as it fits; a cut one says where the whole text is
+/// (every message is also a log line).
+fn fit_message(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let keep = width.saturating_sub(WHOLE.chars().count());
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(WHOLE);
+    out
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {

@@ -1016,3 +1016,16 @@ fn u_puts_back_each_seats_own_switch() {
         "Bruno was off already: only Ana goes back on"
     );
 }
+
+#[test]
+fn d05_a_cut_message_says_where_to_read_it_whole() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.on_event(Event::ActionResult {
+        ok: false,
+        message: LONG.into(),
+    });
+    let s = screen(&mut app, 80, 24);
+    let line = line_with(&s, "✘ CRM API error");
+    assert!(line.ends_with("… (whole: 6 Log, Enter)"), "{s}");
+    assert_eq!(line.chars().count(), 80);
+}
