@@ -275,6 +275,8 @@ pub struct WorkspaceRow {
     pub seat_id: i64,
     pub seat_holder: String,
     pub kind: ItemKind,
+    /// The account's or the contact's id.
+    pub item_id: String,
     /// The account's or the lead's name (empty once the CRM copy is purged).
     pub name: String,
     /// A lead's company (its parent account).
@@ -292,7 +294,7 @@ pub struct WorkspaceRow {
 pub fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.seat_id, s.name, x.kind, x.name, x.company, x.manual, x.from_crm,
-                o.name, o.stepname, u.fullname
+                o.name, o.stepname, u.fullname, x.item_id
          FROM (
              SELECT a.seat_id, 'account' AS kind, a.accountid AS item_id, COALESCE(c.name, '') AS name,
                     NULL AS company, a.manual, a.from_crm
@@ -326,6 +328,7 @@ pub fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
             opportunity: r.get(7)?,
             stage: r.get(8)?,
             owner: r.get(9)?,
+            item_id: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

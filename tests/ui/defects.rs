@@ -1029,3 +1029,16 @@ fn d05_a_cut_message_says_where_to_read_it_whole() {
     assert!(line.ends_with("… (whole: 6 Log, Enter)"), "{s}");
     assert_eq!(line.chars().count(), 80);
 }
+
+#[test]
+fn saved_counts_items_by_id_not_by_name() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut rows = crate::fixture::saved_rows();
+    // A namesake at the same company is another lead.
+    let mut twin = rows[1].clone();
+    twin.item_id = "id-twin".into();
+    rows.push(twin);
+    app.on_snapshot(Snapshot::Saved(rows));
+    app.tab = Tab::Saved;
+    assert!(screen(&mut app, 80, 24).contains("3 accounts · 3 leads"));
+}

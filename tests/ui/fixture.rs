@@ -222,6 +222,7 @@ pub fn saved_rows() -> Vec<navsync::store::saved::WorkspaceRow> {
         seat_id: seat,
         seat_holder: holder.into(),
         kind,
+        item_id: format!("id-{name}"),
         name: name.into(),
         company: company.map(Into::into),
         manual,

@@ -97,7 +97,7 @@ impl SavedTab {
         let mut seen = HashSet::new();
         let mut counts = Counts::default();
         for r in &rows {
-            if seen.insert((r.seat_id, r.kind, r.name.as_str(), r.company.as_deref())) {
+            if seen.insert((r.seat_id, r.kind, r.item_id.as_str())) {
                 match r.kind {
                     ItemKind::Account => counts.accounts += 1,
                     ItemKind::Contact => counts.leads += 1,
