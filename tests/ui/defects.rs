@@ -283,23 +283,52 @@ fn d09_the_footer_keeps_filter_command_and_quit_at_80_columns() {
 
 // ---- 2. the Connection tab at 80x24 ----
 
+/// The app of the fixture, not connected: the engine's last error, if
+/// any, and the stored connection row changed by `row`.
+fn offline(
+    error: Option<navsync::engine::UserError>,
+    row: impl FnOnce(&mut navsync::store::connection::ConnectionRow),
+) -> App {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let mut st = crate::fixture::status(false);
+    st.connected = false;
+    st.last_error = error;
+    app.on_status(st);
+    let mut c = connection();
+    if let Some(r) = c.row.as_mut() {
+        row(r);
+    }
+    app.on_snapshot(Snapshot::Connection(Box::new(c)));
+    app
+}
+
+fn stored_failure(
+    kind: &str,
+    detail: &str,
+) -> impl FnOnce(&mut navsync::store::connection::ConnectionRow) {
+    let (kind, detail) = (kind.to_string(), detail.to_string());
+    move |r| {
+        r.state = navsync::store::connection::ConnState::Error;
+        r.last_error_kind = Some(kind);
+        r.last_error_detail = Some(detail);
+    }
+}
+
 /// The eight checks a real connect records, the last one failing.
 fn eight_checks_last_failing() -> navsync::ui::loader::ConnectionData {
     let mut c = connection();
     let row = c.row.as_mut().unwrap();
     row.checks_json = r#"[{"id":"sign_in","passed":true,"detail":"signed in (client_secret)"},{"id":"online","passed":true,"detail":"Dynamics 365 online"},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":"production environment"},{"id":"who_am_i","passed":true,"detail":"navsync integration"},{"id":"objects_readable","passed":true,"detail":"all readable"},{"id":"privileges","passed":true,"detail":"all granted"},{"id":"writeback","passed":false,"detail":"solution NavsyncActivities is not installed"}]"#.into();
-    row.state = navsync::store::connection::ConnState::Error;
-    row.last_error_kind = Some("unsupported".into());
-    row.last_error_detail = Some("writeback needs the solution NavsyncActivities".into());
+    stored_failure(
+        "unsupported",
+        "writeback needs the solution NavsyncActivities",
+    )(row);
     c
 }
 
 #[test]
 fn d02_connection_tab_names_the_failing_check_and_scrolls_to_it_at_80x24() {
-    let (mut app, _rx) = app_with(Theme::MONO, false);
-    let mut st = crate::fixture::status(false);
-    st.connected = false;
-    app.on_status(st);
+    let mut app = offline(None, |_| {});
     app.on_snapshot(Snapshot::Connection(Box::new(eight_checks_last_failing())));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("1 of 8 checks failed: writeback"), "{s}");
@@ -328,16 +357,10 @@ fn d02_connection_tab_shows_last_sync_with_its_date() {
 
 #[test]
 fn d03_after_a_disconnect_no_old_error_and_the_header_agrees() {
-    let (mut app, _rx) = app_with(Theme::MONO, false);
-    let mut st = crate::fixture::status(false);
-    st.connected = false;
-    app.on_status(st);
-    let mut c = connection();
-    let row = c.row.as_mut().unwrap();
-    row.state = navsync::store::connection::ConnState::Disconnected;
-    row.last_error_kind = Some("insufficient_privileges".into());
-    row.last_error_detail = Some("403: missing prvReadOpportunity".into());
-    app.on_snapshot(Snapshot::Connection(Box::new(c)));
+    let mut app = offline(None, |r| {
+        stored_failure("insufficient_privileges", "403: missing prvReadOpportunity")(r);
+        r.state = navsync::store::connection::ConnState::Disconnected;
+    });
     let s = screen(&mut app, 80, 24);
     assert!(s.lines().next().unwrap().contains("○ Disconnected"), "{s}");
     assert!(
@@ -352,7 +375,6 @@ fn d03_after_a_disconnect_no_old_error_and_the_header_agrees() {
 
 #[test]
 fn d03_a_stored_failure_reads_as_its_class_with_a_next_step() {
-    use navsync::store::connection::ConnState;
     for (kind, title) in [
         ("insufficient_privileges", "✘ Insufficient privileges"),
         (
@@ -362,16 +384,7 @@ fn d03_a_stored_failure_reads_as_its_class_with_a_next_step() {
         ("unsupported", "✘ This CRM cannot be synced"),
         ("crm_api", "✘ CRM API error"),
     ] {
-        let (mut app, _rx) = app_with(Theme::MONO, false);
-        let mut st = crate::fixture::status(false);
-        st.connected = false;
-        app.on_status(st);
-        let mut c = connection();
-        let row = c.row.as_mut().unwrap();
-        row.state = ConnState::Error;
-        row.last_error_kind = Some(kind.into());
-        row.last_error_detail = Some("what the CRM said".into());
-        app.on_snapshot(Snapshot::Connection(Box::new(c)));
+        let mut app = offline(None, stored_failure(kind, "what the CRM said"));
         let s = screen(&mut app, 80, 24);
         assert!(s.contains(title), "{kind}: {s}");
         assert!(!s.contains(&format!("✘ {kind}")), "{kind}: raw class\n{s}");
@@ -386,16 +399,15 @@ fn d03_a_stored_failure_reads_as_its_class_with_a_next_step() {
 #[test]
 fn d03_a_failed_connect_reads_as_an_error_in_header_and_tab() {
     use navsync::engine::{ErrorClass, UserError};
-    let (mut app, _rx) = app_with(Theme::MONO, false);
-    let mut st = crate::fixture::status(false);
-    st.connected = false;
-    st.last_error = Some(UserError {
-        class: ErrorClass::Connection,
-        message: "CRM connection error. Try again later.".into(),
-        detail: "connect timed out".into(),
-        next_step: "Check this machine's network and the instance URL".into(),
-    });
-    app.on_status(st);
+    let mut app = offline(
+        Some(UserError {
+            class: ErrorClass::Connection,
+            message: "CRM connection error. Try again later.".into(),
+            detail: "connect timed out".into(),
+            next_step: "Check this machine's network and the instance URL".into(),
+        }),
+        |_| {},
+    );
     app.on_snapshot(Snapshot::Connection(Box::default()));
     let s = screen(&mut app, 80, 24);
     assert!(s.lines().next().unwrap().contains("✘ Error"), "{s}");
@@ -780,16 +792,15 @@ fn d05_a_dry_run_stays_in_the_history_with_its_full_report() {
 #[test]
 fn d05_enter_on_the_connection_tab_shows_the_error_whole() {
     use navsync::engine::{ErrorClass, UserError};
-    let (mut app, _rx) = app_with(Theme::MONO, false);
-    let mut st = crate::fixture::status(false);
-    st.connected = false;
-    st.last_error = Some(UserError {
-        class: ErrorClass::CrmApi,
-        message: "An error occurred with the CRM API.".into(),
-        detail: LONG.into(),
-        next_step: "Check the CRM's uptime".into(),
-    });
-    app.on_status(st);
+    let mut app = offline(
+        Some(UserError {
+            class: ErrorClass::CrmApi,
+            message: "An error occurred with the CRM API.".into(),
+            detail: LONG.into(),
+            next_step: "Check the CRM's uptime".into(),
+        }),
+        |_| {},
+    );
     press(&mut app, KeyCode::Char('1'));
     screen(&mut app, 80, 24);
     press(&mut app, KeyCode::Enter);
