@@ -144,6 +144,10 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                 expires_in: std::time::Duration::from_secs(900),
             });
         }),
+        ("detail_log_line", |app| {
+            press(app, KeyCode::Char('6'));
+            press(app, KeyCode::Enter);
+        }),
         ("assign_seats", |app| {
             press(app, KeyCode::Char('3'));
             press(app, KeyCode::Char('n'));
