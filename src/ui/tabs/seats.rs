@@ -185,22 +185,25 @@ impl SeatsTab {
         let undo = Undo {
             what: format!("{verb} sync for {what}"),
             commands: vec![Command::SetSeatSync {
-                seat_ids: changed,
+                seat_ids: changed.clone(),
                 enabled: !enabled,
             }],
         };
-        fx.open = Some(Popup::Confirm(
-            ConfirmPopup::new(
-                &format!("{verb} sync"),
-                lines,
-                vec![Command::SetSeatSync {
-                    seat_ids: ids,
-                    enabled,
-                }],
-                Some(Action::ClearMarks),
-            )
-            .with_undo(undo),
-        ));
+        let confirm = ConfirmPopup::new(
+            &format!("{verb} sync"),
+            lines,
+            vec![Command::SetSeatSync {
+                seat_ids: ids,
+                enabled,
+            }],
+            Some(Action::ClearMarks),
+        );
+        // Nothing to take back when every seat was switched so already.
+        fx.open = Some(Popup::Confirm(if changed.is_empty() {
+            confirm
+        } else {
+            confirm.with_undo(undo)
+        }));
     }
 }
 
