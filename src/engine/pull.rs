@@ -155,7 +155,9 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
             .call(move |s| mirror::drop_indexes(s.conn(), table).map_err(super::EngineError::from))
             .await?;
     }
-    let read = read_table(ctx, phase, table, delta).await;
+    // Rows a full read did not see are gone from the CRM; into an empty
+    // mirror there are none, so the ids need not be kept.
+    let read = read_table(ctx, phase, table, delta, !empty).await;
     if bulk {
         ctx.writer
             .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
@@ -169,6 +171,7 @@ async fn read_table(
     phase: Phase,
     table: Table,
     delta: Option<String>,
+    had_rows: bool,
 ) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
@@ -218,13 +221,13 @@ async fn read_table(
             out.mode = mode;
             ctx.delta_rejected(table).await?;
         }
-        let full = mode != TableMode::Incremental;
-        if full {
+        let reconcile = mode != TableMode::Incremental && had_rows;
+        if reconcile {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));
         }
         let last = page.last;
         let n_rows = page.rows.len() as u64;
-        let unseen = if full && last {
+        let unseen = if reconcile && last {
             Some(std::mem::take(&mut seen))
         } else {
             None
