@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::action::{Action, Tab};
 use super::app::App;
 use super::format::{parse_time, relative};
-use super::keymap;
+use super::keymap::{self, Context};
 use super::tabs::connection::{ConnView, conn_view};
 
 /// The smallest screen the console is laid out for.
@@ -66,9 +66,21 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         } else {
             ("✘", t.error())
         };
+        // The Log tab's key as the keymap in force has it.
+        let log_key = app
+            .options
+            .keys
+            .all(Context::Tab(app.tab))
+            .iter()
+            .find(|b| b.action == Action::GoTab(Tab::Log))
+            .map_or("6", |b| b.label);
         frame.render_widget(
             Paragraph::new(Line::styled(
-                fit_message(&format!("{mark} {}", f.text), message.width as usize),
+                fit_message(
+                    &format!("{mark} {}", f.text),
+                    message.width as usize,
+                    log_key,
+                ),
                 style,
             )),
             message,
@@ -80,18 +92,16 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
 }
 
-/// Where a cut message can be read whole.
-const WHOLE: &str = "… (whole: 6 Log, Enter)";
-
 /// The message line as it fits; a cut one says where the whole text is
-/// (every message is also a log line).
-fn fit_message(text: &str, width: usize) -> String {
+/// (every message is also a log line, `log_key` goes there).
+fn fit_message(text: &str, width: usize, log_key: &str) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
-    let keep = width.saturating_sub(WHOLE.chars().count());
+    let whole = format!("… (whole: {log_key} Log, Enter)");
+    let keep = width.saturating_sub(whole.chars().count());
     let mut out: String = text.chars().take(keep).collect();
-    out.push_str(WHOLE);
+    out.push_str(&whole);
     out
 }
 
