@@ -144,6 +144,15 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                 expires_in: std::time::Duration::from_secs(900),
             });
         }),
+        ("confirm_disconnect", |app| {
+            press(app, KeyCode::Char('1'));
+            press(app, KeyCode::Char('d'));
+        }),
+        ("command_line_completion", |app| {
+            press(app, KeyCode::Char(':'));
+            press(app, KeyCode::Char('s'));
+            press(app, KeyCode::Tab);
+        }),
         ("detail_log_line", |app| {
             press(app, KeyCode::Char('6'));
             press(app, KeyCode::Enter);
