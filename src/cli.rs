@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::store::seats::{Edition, Licence};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "navsync",
@@ -14,12 +16,13 @@ use clap::{Args, Parser, Subcommand};
     long_about = "Two-way sync between a sales-prospecting workspace and Microsoft Dynamics 365 online.\n\nWith no subcommand, opens the full-screen console (needs a terminal). The subcommands run headless for scripts, cron and systemd."
 )]
 pub struct Cli {
-    /// Config file (default: $NAVSYNC_CONFIG, else ~/.config/navsync/config.toml).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Config file, also given by $NAVSYNC_CONFIG (default:
+    /// ~/.config/navsync/config.toml).
+    #[arg(long, global = true, value_name = "PATH", env = "NAVSYNC_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Data directory holding the store, token cache and logs
-    /// (default: $NAVSYNC_DATA_DIR, else ~/.local/share/navsync).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Data directory holding the store, token cache and logs, also given
+    /// by $NAVSYNC_DATA_DIR (default: ~/.local/share/navsync).
+    #[arg(long, global = true, value_name = "PATH", env = "NAVSYNC_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -59,12 +62,58 @@ pub enum Command {
         #[arg(value_enum)]
         which: BenchKind,
     },
+    /// Write a config file: asks for the instance, tenant, client id and
+    /// sign-in method, checks each answer, writes it readable by you only.
+    Init,
+    /// Print a shell completion script (e.g. `navsync completions bash >
+    /// /etc/bash_completion.d/navsync`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `navsync man > navsync.1`.
+    Man,
+}
+
+/// The emulator's tenant sizes (see `sim::generator::Scale`).
+const SCALES: [&str; 3] = ["tiny", "demo", "large"];
+
+/// A seat's licence, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LicenceArg {
+    Admin,
+    Member,
+}
+
+impl From<LicenceArg> for Licence {
+    fn from(l: LicenceArg) -> Self {
+        match l {
+            LicenceArg::Admin => Licence::Admin,
+            LicenceArg::Member => Licence::Member,
+        }
+    }
+}
+
+/// A seat's edition, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EditionArg {
+    Team,
+    Enterprise,
+}
+
+impl From<EditionArg> for Edition {
+    fn from(e: EditionArg) -> Self {
+        match e {
+            EditionArg::Team => Edition::Team,
+            EditionArg::Enterprise => Edition::Enterprise,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Tenant size of the emulator.
-    #[arg(long, default_value = "demo")]
+    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
     pub scale: String,
     /// Seed of the generated tenant (same seed, same tenant).
     #[arg(long, default_value_t = 42)]
@@ -97,11 +146,11 @@ pub enum SeatsCommand {
     Assign {
         users: Vec<String>,
         /// Licence of the new seats.
-        #[arg(long, default_value = "member")]
-        licence: String,
+        #[arg(long, value_enum, default_value_t = LicenceArg::Member)]
+        licence: LicenceArg,
         /// Edition of the new seats.
-        #[arg(long, default_value = "team")]
-        edition: String,
+        #[arg(long, value_enum, default_value_t = EditionArg::Team)]
+        edition: EditionArg,
     },
 }
 
@@ -116,8 +165,8 @@ pub struct SimArgs {
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Tenant size: demo or large.
-    #[arg(long, default_value = "demo")]
+    /// Tenant size.
+    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
     pub scale: String,
     /// Seed of the generated tenant.
     #[arg(long, default_value_t = 42)]
@@ -186,12 +235,35 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitStatus {
+    // Commands about navsync itself read no config and touch no data dir.
+    match cli.command {
+        Some(Command::Init) => return crate::commands::init::run(cli.config.as_deref()),
+        Some(Command::Completions { shell }) => return completions(shell),
+        Some(Command::Man) => return man(),
+        _ => {}
+    }
     let needs_config = !matches!(
         cli.command,
         Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. })
     );
     let config = match crate::config::load(cli.config.as_deref(), needs_config) {
         Ok(c) => c,
+        // The console on a first run offers to write the config.
+        Err(crate::config::ConfigError::Missing(path))
+            if cli.command.is_none() && interactive() =>
+        {
+            let stdin = std::io::stdin();
+            if !crate::commands::init::offer(&path, &mut stdin.lock(), &mut std::io::stdout()) {
+                return ExitStatus::Usage;
+            }
+            match crate::config::load(Some(&path), true) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("navsync: {e}");
+                    return ExitStatus::Usage;
+                }
+            }
+        }
         Err(e) => {
             eprintln!("navsync: {e}");
             return ExitStatus::Usage;
@@ -252,7 +324,35 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Bench {
             which: BenchKind::Pull,
         }) => crate::engine::bench_pull::run(),
+        // Answered above, before the config is read.
+        Some(Command::Init | Command::Completions { .. } | Command::Man) => ExitStatus::Ok,
     }
+}
+
+/// `navsync completions SHELL`: generated from these clap definitions, so
+/// it always knows every subcommand, option and value.
+fn completions(shell: clap_complete::Shell) -> ExitStatus {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "navsync", &mut std::io::stdout());
+    ExitStatus::Ok
+}
+
+/// `navsync man`: the man page, from the same definitions.
+fn man() -> ExitStatus {
+    let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+    match man.render(&mut std::io::stdout()) {
+        Ok(()) => ExitStatus::Ok,
+        Err(e) => {
+            eprintln!("navsync: cannot write the man page: {e}");
+            ExitStatus::Failure
+        }
+    }
+}
+
+/// Whether a person is at the keyboard (both ends are a terminal).
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 /// Commands that write the store take the data-dir lock; readers do not.
@@ -280,5 +380,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Activities(_) => "activities",
         Command::Sim(_) => "sim",
         Command::Bench { .. } => "bench",
+        Command::Init => "init",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
     }
 }

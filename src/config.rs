@@ -71,6 +71,15 @@ impl ActivityKind {
         }
     }
 
+    /// How the kind reads in a sentence ("Ana's InMail").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inmail => "InMail",
+            Self::Message => "message",
+            Self::Note => "note",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "inmail" => Some(Self::Inmail),
@@ -100,6 +109,19 @@ pub struct Config {
     pub writeback: WritebackConfig,
     pub matching: MatchingConfig,
     pub log_level: String,
+    /// `[keys]`: the console's key bindings the user changed.
+    pub keys: Vec<KeyEntry>,
+}
+
+/// One entry of `[keys]`: an action of the console and the keys that
+/// replace its own, with where it was written (the console checks the
+/// names and clashes at start and points here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub action: String,
+    pub keys: Vec<String>,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -191,12 +213,15 @@ impl Default for Config {
                 tie_margin: 0.02,
             },
             log_level: "info".into(),
+            keys: Vec::new(),
         }
     }
 }
 
 const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
-const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// The shortest sync interval, in config.toml and in the console alike: a
+/// tighter schedule only burns the CRM's service-protection budget.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 // ---- raw file shape: what serde sees, with spans for located errors ----
 
@@ -214,6 +239,8 @@ struct RawFile {
     matching: RawMatching,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -263,16 +290,13 @@ struct RawLog {
     level: Option<Spanned<String>>,
 }
 
-/// Which file to read: `--config`, else `$NAVSYNC_CONFIG`, else the
-/// platform config dir.
+/// Which file to read: `--config` (or `$NAVSYNC_CONFIG`, which clap
+/// reads into it), else the platform config dir.
 pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = cli {
-        return Some(p.to_path_buf());
+    match cli {
+        Some(p) => Some(p.to_path_buf()),
+        None => crate::paths::default_config_file(),
     }
-    if let Some(p) = std::env::var_os("NAVSYNC_CONFIG").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    crate::paths::default_config_file()
 }
 
 /// Loads the configuration. `required` is false for commands that run fine
@@ -323,6 +347,36 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
         cfg.log_level = v;
+    }
+    for (action, value) in raw.keys {
+        let span = value.span();
+        let keys = match value.into_inner() {
+            toml::Value::String(k) => vec![k],
+            toml::Value::Array(items) if !items.is_empty() => items
+                .into_iter()
+                .map(|i| match i {
+                    toml::Value::String(k) => Some(k),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if keys.is_empty() {
+            return Err(loc.at(
+                &format!("keys.{action}"),
+                span,
+                "allowed: a key (\"x\", \"ctrl-r\", \"f5\") or a list of keys ([\"s\", \"f5\"])"
+                    .into(),
+            ));
+        }
+        let (line, column) = line_col(text, span.start);
+        cfg.keys.push(KeyEntry {
+            action,
+            keys,
+            line,
+            column,
+        });
     }
     Ok(cfg)
 }
@@ -653,9 +707,33 @@ impl Locator<'_> {
     fn locate_toml_error(&self, e: &toml::de::Error) -> ConfigError {
         let span = e.span().unwrap_or(0..0);
         let key = key_at(self.text, span.start).unwrap_or_else(|| "(document)".into());
-        let message = e.message().trim().replace('\n', " ");
+        let message = plain_words(&e.message().trim().replace('\n', " "));
         self.at(&key, span, message)
     }
+}
+
+/// serde's type names in an admin's words: "expected i64" means nothing
+/// to someone fixing a file over SSH.
+fn plain_words(message: &str) -> String {
+    [
+        ("expected i64", "expected a whole number, without quotes"),
+        ("expected u64", "expected a whole number, without quotes"),
+        (
+            "expected f64",
+            "expected a number such as 0.9, without quotes",
+        ),
+        (
+            "expected a boolean",
+            "expected true or false, without quotes",
+        ),
+        ("expected a string", "expected text in double quotes"),
+        (
+            "expected a sequence",
+            "expected a list in brackets, e.g. [\"inmail\", \"note\"]",
+        ),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

@@ -13,13 +13,11 @@ pub fn default_config_file() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
-/// `--data-dir`, else `$NAVSYNC_DATA_DIR`, else `~/.local/share/navsync`.
+/// `--data-dir` (or `$NAVSYNC_DATA_DIR`, which clap reads into it), else
+/// `~/.local/share/navsync`.
 pub fn data_dir(cli: Option<&Path>) -> PathBuf {
     if let Some(p) = cli {
         return p.to_path_buf();
-    }
-    if let Some(p) = std::env::var_os("NAVSYNC_DATA_DIR").filter(|v| !v.is_empty()) {
-        return PathBuf::from(p);
     }
     project_dirs()
         .map(|d| d.data_dir().to_path_buf())

@@ -69,7 +69,7 @@ fn wrong_type_names_key_and_expected_type() {
     let (line, col, key, msg) = err("[sync]\n\nauto_sync_all_seats = \"yes\"\n");
     assert_eq!((line, col), (3, 23));
     assert_eq!(key, "sync.auto_sync_all_seats");
-    assert!(msg.contains("expected a boolean"), "{msg}");
+    assert!(msg.contains("expected true or false"), "{msg}");
 }
 
 #[test]

@@ -1,6 +1,12 @@
 //! The console on ratatui's TestBackend and driven by scripted keys, from
 //! fixed in-memory state and a fixed clock (no terminal, no engine).
 
+#[path = "ui/cli.rs"]
+mod cli;
+#[path = "ui/defects.rs"]
+mod defects;
+#[path = "ui/engine_state.rs"]
+mod engine_state;
 #[path = "ui/event_loop.rs"]
 mod event_loop;
 #[path = "ui/fixture.rs"]

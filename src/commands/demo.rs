@@ -117,6 +117,7 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
         let opts = crate::ui::ConsoleOptions {
             demo: true,
             mouse: false,
+            ..Default::default()
         };
         let status = crate::ui::run_console(handle, &store_path, Arc::new(config), opts).await;
         commands.send(Command::Shutdown).ok();

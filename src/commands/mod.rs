@@ -4,6 +4,7 @@ pub mod activities;
 pub mod connect;
 pub mod demo;
 pub mod disconnect;
+pub mod init;
 pub mod seats;
 pub mod status;
 pub mod sync;

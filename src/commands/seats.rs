@@ -28,7 +28,7 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
             users,
             licence,
             edition,
-        } => assign(&store_file, &users, &licence, &edition),
+        } => assign(&store_file, &users, licence.into(), edition.into()),
     };
     match result {
         Ok(()) => ExitStatus::Ok,
@@ -36,6 +36,7 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
             eprintln!("navsync: {e}");
             match e {
                 CmdError::Usage(_)
+                | CmdError::Refused(_)
                 | CmdError::Seats(
                     SeatsError::UnknownSeat(_)
                     | SeatsError::UnknownUser(_)
@@ -51,6 +52,9 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
 enum CmdError {
     #[error("{0}")]
     Usage(String),
+    /// Some users of an assignment were refused; the rest were assigned.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Seats(#[from] SeatsError),
 }
@@ -99,16 +103,21 @@ fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
     // of spaces and long member ids do not shift the table.
     let member_w = column_width("MEMBER", seats.iter().map(|s| s.member_id.as_str()));
     let name_w = column_width("NAME", seats.iter().map(|s| s.name.as_str()));
+    let email_w = column_width(
+        "EMAIL",
+        seats.iter().map(|s| s.email.as_deref().unwrap_or("-")),
+    );
     println!(
-        "{:>4}  {:<member_w$}  {:<name_w$}  {:<8} {:<10} {:<24} {:<4} IN CRM",
-        "ID", "MEMBER", "NAME", "LICENCE", "EDITION", "CRM USER", "SYNC"
+        "{:>4}  {:<member_w$}  {:<name_w$}  {:<email_w$}  {:<8} {:<10} {:<24} {:<4} IN CRM",
+        "ID", "MEMBER", "NAME", "EMAIL", "LICENCE", "EDITION", "CRM USER", "SYNC"
     );
     for s in &seats {
         println!(
-            "{:>4}  {:<member_w$}  {:<name_w$}  {:<8} {:<10} {:<24} {:<4} {}",
+            "{:>4}  {:<member_w$}  {:<name_w$}  {:<email_w$}  {:<8} {:<10} {:<24} {:<4} {}",
             s.id,
             s.member_id,
             s.name,
+            s.email.as_deref().unwrap_or("-"),
             s.licence.as_str(),
             s.edition.as_str(),
             user_name(s).unwrap_or_else(|| "-".into()),
@@ -128,7 +137,7 @@ fn column_width<'a>(title: &str, values: impl Iterator<Item = &'a str>) -> usize
 fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdError> {
     if refs.is_empty() {
         return Err(CmdError::Usage(
-            "name at least one seat (id or member id); see `navsync seats list`".into(),
+            "name at least one seat (id, member id or e-mail); see `navsync seats list`".into(),
         ));
     }
     let mut store = Store::open(store_file)?;
@@ -145,32 +154,14 @@ fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdEr
 fn assign(
     store_file: &Path,
     users: &[String],
-    licence: &str,
-    edition: &str,
+    licence: Licence,
+    edition: Edition,
 ) -> Result<(), CmdError> {
     if users.is_empty() {
         return Err(CmdError::Usage(
             "name at least one CRM user (system user id or e-mail)".into(),
         ));
     }
-    let licence = match licence.trim().to_ascii_lowercase().as_str() {
-        "admin" => Licence::Admin,
-        "member" => Licence::Member,
-        other => {
-            return Err(CmdError::Usage(format!(
-                "licence {other:?}: use admin or member"
-            )));
-        }
-    };
-    let edition = match edition.trim().to_ascii_lowercase().as_str() {
-        "team" => Edition::Team,
-        "enterprise" => Edition::Enterprise,
-        other => {
-            return Err(CmdError::Usage(format!(
-                "edition {other:?}: use team or enterprise"
-            )));
-        }
-    };
     let mut store = Store::open(store_file)?;
     let out = seats::assign(&mut store, users, licence, edition)?;
     for s in &out.created {
@@ -186,5 +177,8 @@ fn assign(
         println!("{} already holds seat {}; not duplicated", s.name, s.id);
     }
     println!("{}", out.summary());
-    Ok(())
+    if out.refused.is_empty() {
+        return Ok(());
+    }
+    Err(CmdError::Refused(out.refused.join("\nnavsync: ")))
 }

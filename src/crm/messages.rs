@@ -56,8 +56,8 @@ pub fn text(m: &Msg<'_>, lang: Lang) -> String {
             "Error de conexión con el CRM. Vuelve a intentarlo más tarde.",
         ),
         Msg::ConnectionNext => pick(
-            "There is a connection error with the CRM. Try again later.",
-            "Hay un error de conexión con el CRM. Vuelve a intentarlo más tarde.",
+            "Check this machine's network and the instance URL (crm.instance_url). Try again later.",
+            "Comprueba la red de este equipo y la URL de la instancia (crm.instance_url). Vuelve a intentarlo más tarde.",
         ),
         Msg::ApiError => pick(
             "An error occurred with the CRM API. Try again later.",

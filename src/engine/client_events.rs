@@ -17,11 +17,26 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                 attempt,
                 reason,
                 wait,
-            } => emitter.emit(Event::Retry {
-                attempt,
-                reason: format!("{what}: {reason}"),
-                wait,
-            }),
+            } => {
+                let reason = format!("{what}: {reason}");
+                // The live status counts the retry at once: a run stuck
+                // retrying one request must not read "0 retries".
+                let until = chrono::Utc::now()
+                    + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+                emitter.status(|s| {
+                    if let Some(r) = s.running.as_mut() {
+                        r.retries += 1;
+                        r.requests += 1;
+                        r.retry_until = Some(super::schedule::rfc3339(until));
+                        r.retry_reason = Some(format!("attempt {attempt}, {reason}"));
+                    }
+                });
+                emitter.emit(Event::Retry {
+                    attempt,
+                    reason,
+                    wait,
+                });
+            }
             ClientEvent::Throttled { retry_after, .. } => {
                 let until = chrono::Utc::now()
                     + chrono::Duration::from_std(retry_after).unwrap_or(chrono::Duration::zero());
@@ -54,5 +69,55 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                 ),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::engine::event::{Phase, RunProgress, Status};
+    use crate::store::runs::RunMode;
+
+    /// Issue 14, defect 4: the live status said "0 requests · 0 retries"
+    /// while the log showed retry 5 of a failing request.
+    #[tokio::test]
+    async fn a_retry_shows_in_the_live_status_with_its_wait() {
+        let running = RunProgress {
+            run_id: 1,
+            mode: RunMode::Full,
+            phase: Phase::Contacts,
+            done: 0,
+            total: None,
+            requests: 0,
+            retries: 0,
+            throttled_until: None,
+            retry_until: None,
+            retry_reason: None,
+        };
+        let (emitter, _events, status) = Emitter::new(Status {
+            running: Some(running),
+            ..Status::default()
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        for attempt in 1..=5 {
+            tx.send(ClientEvent::Retry {
+                what: "contacts".into(),
+                attempt,
+                reason: "503 from the CRM".into(),
+                wait: Duration::from_secs(8),
+            })
+            .unwrap();
+        }
+        drop(tx);
+        forward(rx, emitter).await;
+        let r = status.borrow().running.clone().unwrap();
+        assert_eq!((r.requests, r.retries), (5, 5));
+        assert!(r.retry_until.is_some());
+        assert_eq!(
+            r.retry_reason.as_deref(),
+            Some("attempt 5, contacts: 503 from the CRM")
+        );
     }
 }

@@ -66,6 +66,9 @@ pub struct NewContact {
     pub jobtitle: Option<String>,
     /// Link to this account when the member's company matched one.
     pub parentaccountid: Option<String>,
+    /// The company as typed in the form: without `parentaccountid`, the
+    /// engine links the account of this name when exactly one matches.
+    pub company: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

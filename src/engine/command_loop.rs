@@ -179,9 +179,9 @@ impl CommandLoop {
                 answered(&emitter, r);
             }),
             Command::SearchContacts { request_id, query } => {
-                self.with_crm(move |_, source, emitter| async move {
+                self.with_crm(move |writer, source, emitter| async move {
                     let Some(crm) = source.writes() else { return };
-                    match resolve::search(crm, &query).await {
+                    match resolve::search(&writer, crm, &query).await {
                         Ok(contacts) => emitter.emit(Event::SearchResults {
                             request_id,
                             contacts,
@@ -269,6 +269,11 @@ impl CommandLoop {
             s.instance_url = status.instance_url;
             s.crm_user = status.crm_user;
             s.org_version = status.org_version;
+            // The checks ran: their verdict replaces any older error
+            // (a failure sets its own just below).
+            if report.is_ok() {
+                s.last_error = None;
+            }
         });
         self.emitter.emit(Event::DataChanged(View::Connection));
         match report {
@@ -312,7 +317,11 @@ impl CommandLoop {
             Ok(Ok(counts)) => {
                 self.client = None;
                 self.publish_next_sync();
-                self.emitter.status(|s| s.connected = false);
+                // Disconnected is a state of its own, not the last error.
+                self.emitter.status(|s| {
+                    s.connected = false;
+                    s.last_error = None;
+                });
                 let message = match counts {
                     Some(c) => format!(
                         "Disconnected from Microsoft Dynamics; removed {} accounts, {} contacts, {} opportunities, {} users and {} saved accounts, {} saved leads imported from the CRM.",

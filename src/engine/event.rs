@@ -151,8 +151,11 @@ pub struct ContactHit {
     pub contactid: String,
     pub fullname: String,
     pub email: Option<String>,
+    /// The parent account's name (from the CRM copy).
     pub company: Option<String>,
     pub jobtitle: Option<String>,
+    /// The parent account, which `company` is looked up from.
+    pub accountid: Option<String>,
 }
 
 /// The engine's latest state, published on a watch channel.
@@ -182,4 +185,8 @@ pub struct RunProgress {
     pub retries: u64,
     /// When a 429 wait ends, RFC 3339 (the console counts down to it).
     pub throttled_until: Option<String>,
+    /// When the back-off before the next retry ends, RFC 3339, and why
+    /// the request is retried; cleared when a page comes through.
+    pub retry_until: Option<String>,
+    pub retry_reason: Option<String>,
 }

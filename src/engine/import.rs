@@ -131,8 +131,9 @@ pub struct Parsed {
     pub bad: Vec<LineError>,
 }
 
-/// Seats by member id and by e-mail (case-insensitive), as the `seat`
-/// field may name either.
+/// Seats by member id, by the id `seats list` prints and by e-mail
+/// (case-insensitive): the `seat` field takes any of them, like
+/// `navsync seats enable` (see `engine::seats::find_seat`).
 pub struct SeatLookup(HashMap<String, i64>);
 
 impl SeatLookup {
@@ -143,7 +144,10 @@ impl SeatLookup {
                 m.insert(e.trim().to_lowercase(), s.id);
             }
         }
-        // Member ids win over e-mails if a value is both.
+        for s in seats {
+            m.insert(s.id.to_string(), s.id);
+        }
+        // Member ids win over ids and e-mails if a value is both.
         for s in seats {
             m.insert(s.member_id.clone(), s.id);
         }
@@ -188,7 +192,9 @@ fn parse_jsonl(text: &str, seats: &SeatLookup) -> Parsed {
 
 fn json_fields(line: &str) -> Result<Fields, String> {
     let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+        serde_json::from_str(line).map_err(|e| {
+            format!("not valid JSON ({e}); each line holds one complete {{...}} object with the fields in README, \"Activity files\"")
+        })?;
     let serde_json::Value::Object(map) = value else {
         return Err("not a JSON object".into());
     };
@@ -244,9 +250,10 @@ fn parse_csv(text: &str, seats: &SeatLookup) -> Result<Parsed, String> {
         let line = rec.position().map_or(0, |p| p.line());
         let result = if rec.len() != headers.len() {
             Err(format!(
-                "{} fields where the header has {} (quote values that contain commas)",
+                "this line has {} value(s) but the header names {} column(s) ({}); put values that contain commas in double quotes",
                 rec.len(),
-                headers.len()
+                headers.len(),
+                headers.join(", ")
             ))
         } else {
             headers
@@ -305,7 +312,7 @@ impl Fields {
             .ok_or_else(|| format!("unknown kind `{kind_text}` (use inmail, message or note)"))?;
         let seat_text = self.required("seat")?;
         let seat_id = seats.find(seat_text).ok_or_else(|| {
-            format!("unknown seat `{seat_text}` (use a seat's member id or e-mail; see `navsync seats list`)")
+            format!("unknown seat `{seat_text}` (use a seat's id, member id or e-mail; see `navsync seats list`)")
         })?;
         let member_name = self.required("member_name")?.to_string();
         let at_text = self.required("occurred_at")?;

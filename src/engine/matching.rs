@@ -184,10 +184,13 @@ impl Matcher {
 
         // Unmatched: say why, and suggest look-alikes from the company and,
         // failing that, people with the same family name elsewhere.
-        let reason = match (company_label, accounts.is_empty()) {
-            (None, _) => "no e-mail or profile match and no company given".to_string(),
-            (Some(c), true) => format!("no CRM account for {c}"),
-            (Some(_), false) => format!("no contact at {account_label}"),
+        let reason = match (company_label, accounts.is_empty(), at_company.first()) {
+            (None, _, _) => "no e-mail or profile match and no company given".to_string(),
+            (Some(c), true, _) => format!("no CRM account for {c}"),
+            (Some(_), false, Some((_, best))) => format!(
+                "closest name at {account_label} scores {best:.2}, below the threshold {threshold:.2}"
+            ),
+            (Some(_), false, None) => format!("no contact at {account_label}"),
         };
         let mut scored = at_company;
         if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {

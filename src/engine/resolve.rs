@@ -31,6 +31,8 @@ pub enum ResolveError {
         "the CRM did not take the change: {0}; it stays queued and is retried with the next sync"
     )]
     NotDone(String),
+    #[error("{0}")]
+    Search(WriteError),
     #[error(transparent)]
     Writeback(#[from] WritebackError),
 }
@@ -128,6 +130,12 @@ pub async fn create_contact_and_resolve(
     let contactid = writer
         .tx(move |tx| {
             let task = open_task(tx, activity_id)?;
+            let mut contact = contact;
+            if contact.parentaccountid.is_none()
+                && let Some(company) = contact.company.as_deref()
+            {
+                contact.parentaccountid = account_named(tx, company)?;
+            }
             let ns = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://navsync/contacts");
             let id = Uuid::new_v5(&ns, task.as_bytes()).to_string();
             let envelope = Envelope {
@@ -168,7 +176,34 @@ fn contact_body(id: &str, c: &NewContact) -> Value {
     body
 }
 
-/// Sends what is queued and reports whether this activity got resolved.
+/// The one account whose name (or web domain) is `company`, as matching
+/// finds a member's account; none when no or several accounts match. The
+/// account look-up is exact, so the name thresholds play no part.
+fn account_named(
+    conn: &rusqlite::Connection,
+    company: &str,
+) -> Result<Option<String>, ResolveError> {
+    let company = company.trim();
+    if company.is_empty() {
+        return Ok(None);
+    }
+    let accounts = Matcher::new(
+        &[],
+        &mirror::accounts(conn)?,
+        crate::config::Config::default().matching,
+    );
+    Ok(accounts
+        .decide(&Member {
+            name: "",
+            company: Some(company),
+            email: None,
+            profile_url: None,
+        })
+        .accountid)
+}
+
+/// Sends what is queued and reports whether this activity got resolved,
+/// naming the member and the contact (not their ids).
 async fn finish(
     writer: &Writer,
     crm: &dyn CrmWrites,
@@ -176,6 +211,7 @@ async fn finish(
     contactid: &str,
 ) -> Result<Answer, ResolveError> {
     writeback::send_pending(writer, crm).await?;
+    let c = contactid.to_string();
     let state = writer
         .call(move |s| {
             let a = activities::get(s.conn(), activity_id)?;
@@ -183,16 +219,22 @@ async fn finish(
                 .into_iter()
                 .find(|e| e.activity_id == Some(activity_id) && e.result == "error")
                 .and_then(|e| e.detail);
-            Ok::<_, ResolveError>((a.map(|a| a.state), err))
+            let contact = mirror::contact_name(s.conn(), &c)?;
+            Ok::<_, ResolveError>((a, err, contact))
         })
         .await?;
     match state {
-        (Some(ActivityState::Resolved), _) => Ok(Answer {
+        (Some(a), _, contact) if a.state == ActivityState::Resolved => Ok(Answer {
             ok: true,
-            message: format!("Linked to contact {contactid} and closed in the CRM"),
+            message: format!(
+                "Linked {}'s {} to {} and closed it in the CRM",
+                a.new.member_name,
+                a.new.kind.label(),
+                contact.unwrap_or_else(|| format!("the new contact ({contactid})"))
+            ),
             changed: Some(View::Unresolved),
         }),
-        (_, err) => Err(ResolveError::NotDone(
+        (_, err, _) => Err(ResolveError::NotDone(
             err.unwrap_or_else(|| "no answer recorded".into()),
         )),
     }
@@ -220,13 +262,33 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
     })
 }
 
-/// CRM search for the queue's "search the CRM" box.
-pub async fn search(crm: &dyn CrmWrites, query: &str) -> Result<Vec<ContactHit>, WriteError> {
+/// CRM search for the queue's "search the CRM" box; each hit's company is
+/// named from the CRM copy, so look-alikes can be told apart.
+pub async fn search(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    query: &str,
+) -> Result<Vec<ContactHit>, ResolveError> {
     let q = query.trim();
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    crm.search_contacts(q).await
+    let hits = crm.search_contacts(q).await.map_err(ResolveError::Search)?;
+    let named = writer
+        .call(move |s| {
+            hits.into_iter()
+                .map(|mut h| {
+                    if h.company.is_none()
+                        && let Some(a) = &h.accountid
+                    {
+                        h.company = mirror::account_name(s.conn(), a)?;
+                    }
+                    Ok(h)
+                })
+                .collect::<Result<Vec<_>, ResolveError>>()
+        })
+        .await?;
+    Ok(named)
 }
 
 /// A new contact prefilled from the activity's member: name split into
@@ -249,6 +311,7 @@ pub fn prefill(
         email: n.member_email.clone(),
         jobtitle: n.member_title.clone(),
         parentaccountid: accounts.decide(&member).accountid,
+        company: n.member_company.clone(),
     })
 }
 

@@ -14,6 +14,7 @@ use super::error::internal_error;
 use super::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
 use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
 use super::settings::Effective;
+use super::user_error::thousands;
 use super::writeback_phase::{self, WritebackOutcome};
 use super::writer::Writer;
 use crate::store::mirror::{self, Table};
@@ -101,6 +102,8 @@ pub async fn execute(
             requests: 0,
             retries: 0,
             throttled_until: None,
+            retry_until: None,
+            retry_reason: None,
         })
     });
     ctx.emitter.emit(Event::RunStarted { run_id, mode });
@@ -248,6 +251,9 @@ impl RunCtx {
                 r.done = done;
                 r.requests = t.requests as u64;
                 r.retries = t.retries as u64;
+                // A page came through: no retry is pending any more.
+                r.retry_until = None;
+                r.retry_reason = None;
             }
         });
         self.emitter.emit(Event::Progress {
@@ -351,9 +357,15 @@ fn summary(
         ("imported", "removed")
     };
     let pulled: u64 = tables.iter().map(|(_, t)| t.upserted).sum();
+    let n = |v: usize| thousands(v as u64);
     let mut line = format!(
-        "{import} {} accounts, {} leads; {remove} {} accounts, {} leads; read {pulled} CRM rows in {} requests",
-        c.accounts_added, c.leads_added, c.accounts_removed, c.leads_removed, totals.requests
+        "{import} {} accounts, {} leads; {remove} {} accounts, {} leads; read {} CRM rows in {} requests",
+        n(c.accounts_added),
+        n(c.leads_added),
+        n(c.accounts_removed),
+        n(c.leads_removed),
+        thousands(pulled),
+        thousands(totals.requests)
     );
     let reread: Vec<_> = tables
         .iter()
@@ -376,4 +388,37 @@ fn summary(
         Outcome::Ok | Outcome::Running => {}
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts read the same in the summary as in the console ("1,336",
+    /// never "1336" beside "1,297").
+    #[test]
+    fn summary_counts_have_thousands_separators() {
+        let c = ReconcileCounts {
+            accounts_added: 274,
+            leads_added: 1_336,
+            ..ReconcileCounts::default()
+        };
+        let tables = [(
+            Table::Accounts,
+            TablePull {
+                mode: TableMode::Full,
+                upserted: 2_001,
+                deleted: 0,
+            },
+        )];
+        let totals = RunTotals {
+            requests: 1_297,
+            ..RunTotals::default()
+        };
+        let line = summary(false, Outcome::Ok, &tables, &c, None, &totals);
+        assert_eq!(
+            line,
+            "imported 274 accounts, 1,336 leads; removed 0 accounts, 0 leads; read 2,001 CRM rows in 1,297 requests"
+        );
+    }
 }

@@ -11,7 +11,9 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeatsError {
-    #[error("no seat {0:?}; see `navsync seats list` for seat ids and member ids")]
+    #[error(
+        "no seat {0:?}; name a seat by the id, member id or e-mail `navsync seats list` prints"
+    )]
     UnknownSeat(String),
     #[error(
         "no CRM user {0:?} among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new"
@@ -23,16 +25,34 @@ pub enum SeatsError {
     Store(#[from] StoreError),
 }
 
-/// Seat ids for references that are seat ids or member ids. All must exist.
+/// The seat a reference names: a member id, the id `seats list` prints,
+/// or the holder's e-mail (case-insensitive), in that order, so every
+/// command takes what another one prints or accepts.
+pub fn find_seat<'a>(seats: &'a [Seat], reference: &str) -> Option<&'a Seat> {
+    let r = reference.trim();
+    seats
+        .iter()
+        .find(|s| s.member_id == r)
+        .or_else(|| {
+            let id = r.parse::<i64>().ok()?;
+            seats.iter().find(|s| s.id == id)
+        })
+        .or_else(|| {
+            seats.iter().find(|s| {
+                s.email
+                    .as_deref()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(r))
+            })
+        })
+}
+
+/// Seat ids for references (see [`find_seat`]). All must exist.
 pub fn resolve_refs(seats: &[Seat], refs: &[String]) -> Result<Vec<i64>, SeatsError> {
     refs.iter()
         .map(|r| {
-            let r = r.trim();
-            seats
-                .iter()
-                .find(|s| s.member_id == r || r.parse::<i64>().is_ok_and(|id| id == s.id))
+            find_seat(seats, r)
                 .map(|s| s.id)
-                .ok_or_else(|| SeatsError::UnknownSeat(r.to_string()))
+                .ok_or_else(|| SeatsError::UnknownSeat(r.trim().to_string()))
         })
         .collect()
 }
@@ -107,23 +127,31 @@ pub struct AssignOutcome {
     pub linked: Vec<Seat>,
     /// Users who already held a seat (matched to them): left as they were.
     pub already: Vec<Seat>,
+    /// Users that could not be given a seat (unknown, disabled, application
+    /// users), each as the sentence saying why; the others were assigned.
+    pub refused: Vec<String>,
 }
 
 impl AssignOutcome {
     pub fn summary(&self) -> String {
-        format!(
+        let mut s = format!(
             "{} seat(s) created, {} existing seat(s) matched, {} user(s) already held a seat",
             self.created.len(),
             self.linked.len(),
             self.already.len()
-        )
+        );
+        if !self.refused.is_empty() {
+            s.push_str(&format!(", {} refused", self.refused.len()));
+        }
+        s
     }
 }
 
 /// Creates seats (sync on) for CRM users given by system user id or
 /// e-mail, in one transaction. A user who already holds a seat is reported,
-/// never given a second; an unknown, disabled or application user aborts
-/// the whole assignment.
+/// never given a second; an unknown, disabled or application user is
+/// reported in `refused` and the rest are still assigned (one typo in a
+/// list of fifty must not cost the other forty-nine).
 pub fn assign(
     store: &mut Store,
     users: &[String],
@@ -136,23 +164,28 @@ pub fn assign(
         let mut seen = HashSet::new();
         for r in users {
             let r = r.trim();
-            let user = crm_users
-                .iter()
-                .find(|u| {
-                    u.systemuserid.eq_ignore_ascii_case(r)
-                        || u.email
-                            .as_deref()
-                            .is_some_and(|e| e.eq_ignore_ascii_case(r))
-                })
-                .ok_or_else(|| SeatsError::UnknownUser(r.to_string()))?;
+            let Some(user) = crm_users.iter().find(|u| {
+                u.systemuserid.eq_ignore_ascii_case(r)
+                    || u.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(r))
+            }) else {
+                out.refused
+                    .push(SeatsError::UnknownUser(r.to_string()).to_string());
+                continue;
+            };
             if !seen.insert(user.systemuserid.clone()) {
                 continue;
             }
             if let Some(why) = unassignable(user) {
-                return Err(SeatsError::NotAssignable {
-                    name: user.fullname.clone(),
-                    why,
-                });
+                out.refused.push(
+                    SeatsError::NotAssignable {
+                        name: user.fullname.clone(),
+                        why,
+                    }
+                    .to_string(),
+                );
+                continue;
             }
             let all = seats::list(tx)?;
             match holder_of(&all, user) {
@@ -213,9 +246,13 @@ pub fn assign_answer(
     edition: Edition,
 ) -> Result<Answer, SeatsError> {
     let out = assign(store, users, licence, edition)?;
+    let mut message = out.summary();
+    for e in &out.refused {
+        message.push_str(&format!("; {e}"));
+    }
     Ok(Answer {
-        ok: true,
-        message: out.summary(),
+        ok: out.refused.is_empty(),
+        message,
         changed: (!out.created.is_empty() || !out.linked.is_empty()).then_some(View::Seats),
     })
 }

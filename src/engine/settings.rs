@@ -17,9 +17,9 @@ const WRITEBACK_ENABLED: &str = "writeback_enabled";
 const WRITEBACK_KINDS: &str = "writeback_kinds";
 const SYNC_INTERVAL_SECS: &str = "sync_interval_secs";
 
-/// The shortest schedule an admin can set from the console ("down to
-/// minutes"); the config file has its own, stricter floor.
-pub const MIN_INTERVAL: Duration = Duration::from_secs(60);
+/// The shortest schedule an admin can set from the console: the config
+/// file's own floor, so a value the console offers is one the file takes.
+pub const MIN_INTERVAL: Duration = crate::config::MIN_INTERVAL;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effective {
@@ -68,10 +68,36 @@ pub fn effective(conn: &Connection, config: &Config) -> store::Result<Effective>
     })
 }
 
+/// Which settings were changed in the console (stored) and so override
+/// config.toml; the Settings tab says where each value comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FromConsole {
+    pub auto_sync_all_seats: bool,
+    pub pipeline_stage: bool,
+    pub won_value_field: bool,
+    pub writeback_enabled: bool,
+    pub writeback_kinds: bool,
+    pub sync_interval: bool,
+}
+
+pub fn from_console(conn: &Connection) -> store::Result<FromConsole> {
+    let set = |key: &str| {
+        Ok::<_, store::StoreError>(settings::get::<serde_json::Value>(conn, key)?.is_some())
+    };
+    Ok(FromConsole {
+        auto_sync_all_seats: set(AUTO_SYNC_ALL)?,
+        pipeline_stage: set(PIPELINE_STAGE)?,
+        won_value_field: set(WON_VALUE_FIELD)?,
+        writeback_enabled: set(WRITEBACK_ENABLED)?,
+        writeback_kinds: set(WRITEBACK_KINDS)?,
+        sync_interval: set(SYNC_INTERVAL_SECS)?,
+    })
+}
+
 /// A setting the admin asked for that cannot be taken.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingRejected {
-    #[error("the sync interval must be at least one minute")]
+    #[error("the sync interval must be at least 5 minutes (as in config.toml)")]
     IntervalTooShort,
     #[error("choose at least one kind of activity to write back, or switch writeback off")]
     NoKinds,

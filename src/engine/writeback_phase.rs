@@ -6,6 +6,7 @@
 use super::EngineError;
 use super::event::{Event, View};
 use super::run::RunCtx;
+use super::user_error::thousands;
 use super::writeback::{self, Prepared, Rules, Sent, WritebackError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +45,8 @@ impl WritebackOutcome {
                 ..
             } => format!(
                 "would write {} activities ({} open, unmatched)",
-                p.closed + p.open,
-                p.open
+                thousands((p.closed + p.open) as u64),
+                thousands(p.open as u64)
             ),
             Self::Done {
                 prepared: p,
@@ -54,8 +55,8 @@ impl WritebackOutcome {
             } => {
                 let mut line = format!(
                     "wrote {} activities ({} new open, unmatched)",
-                    s.written + s.already,
-                    p.open
+                    thousands((s.written + s.already) as u64),
+                    thousands(p.open as u64)
                 );
                 if s.failed > 0 {
                     line.push_str(&format!(", {} refused by the CRM", s.failed));

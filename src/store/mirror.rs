@@ -284,6 +284,31 @@ pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A mirrored contact's full name, for sentences that name people.
+pub fn contact_name(conn: &Connection, contactid: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT fullname FROM crm_contacts WHERE contactid = ?1",
+            [contactid],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten()
+        .filter(|n| !n.trim().is_empty()))
+}
+
+/// A mirrored account's name.
+pub fn account_name(conn: &Connection, accountid: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT name FROM crm_accounts WHERE accountid = ?1",
+            [accountid],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// A mirrored row of any table, as a page of the pull delivers it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {

@@ -266,3 +266,70 @@ pub fn count_from_crm(conn: &Connection) -> Result<(i64, i64)> {
     )
     .map_err(Into::into)
 }
+
+/// One line of the console's Saved tab: a saved item of a seat, and the
+/// opportunity that brought it in (an item two opportunities bring has
+/// two lines; a manual save without one has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceRow {
+    pub seat_id: i64,
+    pub seat_holder: String,
+    pub kind: ItemKind,
+    /// The account's or the contact's id.
+    pub item_id: String,
+    /// The account's or the lead's name (empty once the CRM copy is purged).
+    pub name: String,
+    /// A lead's company (its parent account).
+    pub company: Option<String>,
+    pub manual: bool,
+    pub from_crm: bool,
+    pub opportunity: Option<String>,
+    /// The opportunity's pipeline phase as the CRM names it.
+    pub stage: Option<String>,
+    pub owner: Option<String>,
+}
+
+/// Every saved account and lead of every seat, with provenance, read in
+/// one query (seat, kind, then the store's order).
+pub fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.seat_id, s.name, x.kind, x.name, x.company, x.manual, x.from_crm,
+                o.name, o.stepname, u.fullname, x.item_id
+         FROM (
+             SELECT a.seat_id, 'account' AS kind, a.accountid AS item_id, COALESCE(c.name, '') AS name,
+                    NULL AS company, a.manual, a.from_crm
+             FROM saved_accounts a LEFT JOIN crm_accounts c ON c.accountid = a.accountid
+             UNION ALL
+             SELECT l.seat_id, 'contact', l.contactid, COALESCE(k.fullname, ''), pa.name, l.manual, l.from_crm
+             FROM saved_leads l LEFT JOIN crm_contacts k ON k.contactid = l.contactid
+             LEFT JOIN crm_accounts pa ON pa.accountid = k.parentaccountid
+         ) x
+         JOIN seats s ON s.id = x.seat_id
+         LEFT JOIN saved_provenance p
+             ON p.seat_id = x.seat_id AND p.item_kind = x.kind AND p.item_id = x.item_id
+         LEFT JOIN crm_opportunities o ON o.opportunityid = p.opportunityid
+         LEFT JOIN crm_systemusers u ON u.systemuserid = o.ownerid
+         ORDER BY x.seat_id, x.kind, x.item_id, o.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let kind: String = r.get(2)?;
+        Ok(WorkspaceRow {
+            seat_id: r.get(0)?,
+            seat_holder: r.get(1)?,
+            kind: if kind == "account" {
+                ItemKind::Account
+            } else {
+                ItemKind::Contact
+            },
+            name: r.get(3)?,
+            company: r.get(4)?,
+            manual: r.get(5)?,
+            from_crm: r.get(6)?,
+            opportunity: r.get(7)?,
+            stage: r.get(8)?,
+            owner: r.get(9)?,
+            item_id: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -101,6 +101,10 @@ pub struct QueueRow {
     pub seat_holder: String,
     pub queued_at: String,
     pub dismissed: bool,
+    /// When the InMail, message or note itself was written (RFC 3339).
+    pub occurred_at: String,
+    /// Why matching found no contact ("no CRM account for Acme", "tie: ...").
+    pub reason: String,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped
@@ -108,7 +112,7 @@ pub struct QueueRow {
 pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
-                u.dismissed_at IS NOT NULL
+                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
          WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
     )?;
@@ -121,6 +125,8 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
             seat_holder: r.get(4)?,
             queued_at: r.get(5)?,
             dismissed: r.get(6)?,
+            occurred_at: r.get(7)?,
+            reason: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

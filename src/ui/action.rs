@@ -1,7 +1,8 @@
 //! What a key means once the keymap has read it. Components turn Actions
 //! into state changes and engine Commands; nothing here does I/O.
 
-/// The six tabs, in the order of their number keys.
+/// The tabs, in the order of their number keys (Saved came last, so the
+/// older tabs kept their numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Connection,
@@ -10,16 +11,18 @@ pub enum Tab {
     Unresolved,
     Settings,
     Log,
+    Saved,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Self::Connection,
         Self::Sync,
         Self::Seats,
         Self::Unresolved,
         Self::Settings,
         Self::Log,
+        Self::Saved,
     ];
 
     pub fn title(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Tab {
             Self::Unresolved => "Unresolved",
             Self::Settings => "Settings",
             Self::Log => "Log",
+            Self::Saved => "Saved",
         }
     }
 
@@ -61,6 +65,13 @@ pub enum Action {
     Filter,
     CommandLine,
     Back,
+    /// The whole text of the row or error under the cursor.
+    Details,
+    /// Take back the last skip or seat switch.
+    Undo,
+    /// Sort by the next column / reverse the order (Seats, Unresolved).
+    SortNext,
+    SortReverse,
     // Connection
     Connect,
     Recheck,
@@ -82,6 +93,8 @@ pub enum Action {
     SearchCrm,
     CreateContact,
     Skip,
+    /// All entries, open only, skipped only.
+    CycleView,
     // Settings
     Apply,
     // Log

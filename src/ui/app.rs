@@ -3,22 +3,24 @@
 //! state changes (plus non-blocking sends), so the whole console can be
 //! driven in tests without a terminal.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use tracing::Level;
 
 use super::action::{Action, Tab};
-use super::component::{Component, Effects, Flash, KeyResult};
-use super::keymap::Context;
+use super::component::{Component, Effects, Flash, KeyResult, Undo};
+use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
 use super::popups::command_line::{self, CommandLine};
 use super::popups::device_code::DeviceCodePopup;
 use super::popups::help::HelpPopup;
 use super::tabs::{
-    connection::ConnectionTab, log::LogTab, seats::SeatsTab, settings::SettingsTab, sync::SyncTab,
-    unresolved::UnresolvedTab,
+    connection::ConnectionTab, log::LogTab, saved::SavedTab, seats::SeatsTab,
+    settings::SettingsTab, sync::SyncTab, unresolved::UnresolvedTab,
 };
 use super::theme::Theme;
 use crate::engine::{Command, Event, Status, View};
@@ -43,6 +45,8 @@ impl Clock {
 /// What the console shows besides the tabs.
 #[derive(Debug, Clone, Default)]
 pub struct ConsoleOptions {
+    /// The key bindings: the defaults with config.toml's `[keys]` on top.
+    pub keys: Arc<Keymap>,
     /// Show "DEMO — connected to a local Dynamics 365 emulator".
     pub demo: bool,
     /// Capture the mouse (off by default: keeps the terminal's own
@@ -58,6 +62,7 @@ pub struct App {
     pub unresolved: UnresolvedTab,
     pub settings: SettingsTab,
     pub log: LogTab,
+    pub saved: SavedTab,
     pub popup: Option<Popup>,
     pub status: Status,
     pub theme: Theme,
@@ -65,6 +70,11 @@ pub struct App {
     pub options: ConsoleOptions,
     pub flash: Option<Flash>,
     pub quit: bool,
+    /// A first q was refused (unsaved settings); the next one quits.
+    quit_armed: bool,
+    /// How to take back the last skip or seat switch; gone once a sync
+    /// starts (the switch then has effects beyond this store).
+    pub undo: Option<Undo>,
     /// Store reads the event loop hands to the reader.
     pub pending_loads: Vec<Load>,
     /// Text for the terminal's clipboard (OSC 52), written by the loop.
@@ -92,6 +102,7 @@ impl App {
             unresolved: UnresolvedTab::default(),
             settings: SettingsTab::default(),
             log: LogTab::default(),
+            saved: SavedTab::default(),
             popup: None,
             status: Status::default(),
             theme,
@@ -99,6 +110,8 @@ impl App {
             options,
             flash: None,
             quit: false,
+            quit_armed: false,
+            undo: None,
             pending_loads: super::loader::ALL_VIEWS.to_vec(),
             clipboard: None,
             tick: 0,
@@ -116,11 +129,12 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             Some(p) => match p {
-                Popup::Confirm(_) => Context::Confirm,
+                Popup::Confirm(c) => c.context(),
+                Popup::Detail(_) => Context::Detail,
                 Popup::Form(_) => Context::Form,
                 Popup::Search(_) => Context::Search,
                 Popup::Help(_) => Context::Help,
-                Popup::CommandLine(_) => Context::CommandLine,
+                Popup::CommandLine(c) => c.context(),
                 Popup::DeviceCode(_) => Context::DeviceCode,
                 Popup::Assign(_) => Context::Assign,
             },
@@ -136,6 +150,7 @@ impl App {
             Tab::Unresolved => &mut self.unresolved,
             Tab::Settings => &mut self.settings,
             Tab::Log => &mut self.log,
+            Tab::Saved => &mut self.saved,
         }
     }
 
@@ -151,9 +166,10 @@ impl App {
             return;
         }
         let mut fx = Effects::default();
+        let bound = self.options.keys.lookup(self.context(), &key);
         if let Some(p) = &mut self.popup {
             let c = p.component();
-            if let KeyResult::Consumed(Some(a)) = c.handle_key(&key) {
+            if let KeyResult::Consumed(Some(a)) = c.handle_key(&key, bound) {
                 c.update(a, &mut fx);
             }
             if let Popup::CommandLine(cl) = p
@@ -162,7 +178,9 @@ impl App {
             {
                 fx.filter = command_line::live_filter(cl);
             }
-        } else if let KeyResult::Consumed(Some(a)) = self.tab_component(self.tab).handle_key(&key) {
+        } else if let KeyResult::Consumed(Some(a)) =
+            self.tab_component(self.tab).handle_key(&key, bound)
+        {
             self.update(a, &mut fx);
         }
         self.apply(fx);
@@ -182,18 +200,55 @@ impl App {
 
     /// App-wide actions; the rest go to the current tab.
     pub fn update(&mut self, action: Action, fx: &mut Effects) {
+        let armed = std::mem::take(&mut self.quit_armed);
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => match self.settings.unsaved() {
+                // A change picked in Settings and not applied is not lost
+                // silently: the first q says so, a second one quits.
+                Some(question) if !armed => {
+                    self.quit_armed = true;
+                    fx.flash(
+                        false,
+                        format!("{question}: change not applied (Settings: Enter applies, Esc discards); q again quits"),
+                    );
+                }
+                _ => self.quit = true,
+            },
             Action::NextTab => self.tab = self.tab.offset(1),
             Action::PrevTab => self.tab = self.tab.offset(-1),
             Action::GoTab(t) => self.tab = t,
-            Action::Help => fx.open = Some(Popup::Help(HelpPopup::new(Context::Tab(self.tab)))),
+            Action::Help => {
+                let ctx = Context::Tab(self.tab);
+                fx.open = Some(Popup::Help(HelpPopup::new(
+                    ctx,
+                    self.options.keys.help_rows(ctx),
+                )));
+            }
             Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filter_text() {
                     fx.open = Some(Popup::CommandLine(CommandLine::filter(f)));
                 }
             }
+            Action::Back => {
+                let tab = self.tab_component(self.tab);
+                if tab.filter_text().is_some_and(|f| !f.is_empty()) {
+                    tab.set_filter("");
+                    fx.flash(true, "Filter cleared");
+                } else {
+                    tab.update(Action::Back, fx);
+                }
+            }
+            Action::Undo => match self.undo.take() {
+                Some(u) => {
+                    fx.commands.extend(u.commands);
+                    fx.flash(true, format!("Undoing the {}", u.what));
+                }
+                None => fx.flash(
+                    false,
+                    "Nothing to undo: the last skip or seat switch can be undone until the next sync starts; links are written to the CRM at once",
+                ),
+            },
             Action::Connect | Action::Disconnect => {
                 self.tab = Tab::Connection;
                 self.connection.update(action, fx);
@@ -232,6 +287,9 @@ impl App {
         if let Some(c) = fx.clipboard.take() {
             self.clipboard = Some(c);
         }
+        if let Some(u) = fx.undo.take() {
+            self.undo = Some(u);
+        }
         if let Some(a) = fx.then.take() {
             let mut more = Effects::default();
             self.update(a, &mut more);
@@ -254,10 +312,16 @@ impl App {
     }
 
     pub fn on_event(&mut self, ev: Event) {
-        self.sync.on_event(&ev);
+        let now = self.now();
+        self.sync.on_event(&ev, now);
         match ev {
             Event::DataChanged(view) => {
                 self.pending_loads.push(Load::View(view));
+                // Saved lists change with the seats (the sync's saved-lists
+                // phase and a purge announce Seats).
+                if view == View::Seats {
+                    self.pending_loads.push(Load::Saved);
+                }
                 // Candidates and the activity may have changed as well.
                 if view == View::Unresolved
                     && let Some(row) = self.unresolved.selected_row()
@@ -265,6 +329,7 @@ impl App {
                     self.pending_loads.push(Load::Detail(row.activity_id));
                 }
             }
+            Event::RunStarted { .. } => self.undo = None,
             Event::RunFinished {
                 outcome, summary, ..
             } => {
@@ -273,7 +338,10 @@ impl App {
                     _ => Level::INFO,
                 };
                 self.log(level, format!("sync {}: {summary}", outcome.as_str()));
+                // A run changes what a purge would remove: the Connection
+                // tab's counts are read again after every run.
                 self.pending_loads.push(Load::View(View::Sync));
+                self.pending_loads.push(Load::View(View::Connection));
             }
             Event::DeltaRejected { table, .. } => self.log(
                 Level::WARN,
@@ -310,6 +378,7 @@ impl App {
                 }));
             }
             Event::Error(e) => {
+                self.unresolved.action_failed();
                 self.log(
                     Level::ERROR,
                     format!("{} — {} ({})", e.message, e.next_step, e.detail),
@@ -331,12 +400,14 @@ impl App {
                 }
             }
             Event::ActionResult { ok, message } => {
+                if !ok {
+                    self.unresolved.action_failed();
+                }
                 self.log(if ok { Level::INFO } else { Level::WARN }, message.clone());
                 self.flash = Some(Flash { ok, text: message });
             }
             Event::Log { level, message } => self.log(level, message),
             Event::StatusChanged
-            | Event::RunStarted { .. }
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
             | Event::PhaseFinished { .. } => {}
@@ -353,7 +424,14 @@ impl App {
 
     pub fn on_snapshot(&mut self, snap: Snapshot) {
         match snap {
-            Snapshot::Connection(d) => self.connection.load(*d),
+            Snapshot::Connection(d) => {
+                self.connection.load(*d);
+                if let Some(Popup::Confirm(c)) = &mut self.popup
+                    && c.counting
+                {
+                    c.counted(self.connection.purge_lines());
+                }
+            }
             Snapshot::Sync(runs) => self.sync.load(runs),
             Snapshot::Seats(d) => self.seats.load(d),
             Snapshot::Queue(rows) => {
@@ -363,6 +441,7 @@ impl App {
             }
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
+            Snapshot::Saved(rows) => self.saved.load(rows),
             Snapshot::Failed(msg) => self.log(Level::ERROR, format!("reading the store: {msg}")),
         }
     }

@@ -31,6 +31,8 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             seat_holder: format!("Seat holder {}", i % 50),
             queued_at: "2026-11-20T10:00:00Z".into(),
             dismissed: i % 17 == 0,
+            occurred_at: "2026-11-19T16:30:00Z".into(),
+            reason: format!("no contact at Company {} S.L.", i % 997),
         })
         .collect()
 }

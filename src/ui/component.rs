@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::action::Action;
-use super::keymap::{self, Context};
+use super::keymap::{Context, Keymap};
 use super::loader::Load;
 use super::popups::Popup;
 use super::theme::Theme;
@@ -44,6 +44,16 @@ pub struct Effects {
     pub search: Option<String>,
     /// New filter text for the current tab's table.
     pub filter: Option<String>,
+    /// How to take back what `commands` do, while it is still local.
+    pub undo: Option<Undo>,
+}
+
+/// The commands that take back the last local change (a skip, a seat
+/// switch) and what to call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub what: String,
+    pub commands: Vec<Command>,
 }
 
 impl Effects {
@@ -65,15 +75,18 @@ pub struct ViewCtx<'a> {
     pub status: &'a Status,
     /// Spinner frame counter.
     pub tick: usize,
+    /// The keys in force, for the key lines popups draw.
+    pub keys: &'a Keymap,
 }
 
 pub trait Component {
     fn context(&self) -> Context;
 
-    /// Reads a key through the keymap; text-entry popups override this to
-    /// feed unbound keys to their input.
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        match keymap::lookup(self.context(), key) {
+    /// A key and what the keymap binds it to in this component's context
+    /// (`bound`); text-entry popups override this to feed unbound keys to
+    /// their input.
+    fn handle_key(&mut self, _key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        match bound {
             Some(a) => KeyResult::Consumed(Some(a)),
             None => KeyResult::NotConsumed,
         }

@@ -59,18 +59,7 @@ pub fn countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> Option<String> {
     (s > 0).then(|| format!("{}:{:02}", s / 60, s % 60))
 }
 
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use crate::engine::user_error::thousands;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! Named key bindings per context. The same table dispatches keys, draws the
 //! footer hints and fills the `?` help, so the three can never disagree.
 
+use std::collections::HashMap;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Tab};
@@ -10,10 +12,14 @@ use super::action::{Action, Tab};
 pub enum Context {
     Tab(Tab),
     Confirm,
+    ConfirmDanger,
+    ConfirmTyped,
+    Detail,
     Form,
     Search,
     Help,
     CommandLine,
+    FilterLine,
     DeviceCode,
     Assign,
 }
@@ -74,11 +80,17 @@ const GLOBAL: &[Binding] = &[
     key(
         ':',
         ":",
-        "command: :sync :connect :disconnect :seats :queue :q",
+        "command: :sync :seats :queue :help :q … (Tab completes)",
         Action::CommandLine,
     ),
     key('q', "q", "quit", Action::Quit),
     quiet(ctrl(key('c', "Ctrl-C", "quit", Action::Quit))),
+    quiet(key(
+        'u',
+        "u",
+        "undo: the last skip or seat switch, until the next sync",
+        Action::Undo,
+    )),
     quiet(special(KeyCode::Tab, "Tab", "next tab", Action::NextTab)),
     quiet(special(
         KeyCode::BackTab,
@@ -102,6 +114,7 @@ const GLOBAL: &[Binding] = &[
     )),
     quiet(key('5', "5", "Settings tab", Action::GoTab(Tab::Settings))),
     quiet(key('6', "6", "Log tab", Action::GoTab(Tab::Log))),
+    quiet(key('7', "7", "Saved tab", Action::GoTab(Tab::Saved))),
 ];
 
 /// Cursor movement shared by every list.
@@ -143,6 +156,25 @@ const CONNECTION: &[Binding] = &[
         "purge: disconnect and clean up all imported CRM data",
         Action::DisconnectPurge,
     ),
+    DETAILS,
+];
+
+/// Enter on a row or error: its whole text, wrapped, with copy.
+const DETAILS: Binding = special(
+    KeyCode::Enter,
+    "Enter",
+    "details: the whole text, y copies it",
+    Action::Details,
+);
+
+const DETAIL: &[Binding] = &[
+    key('y', "y", "copy (OSC 52, works over SSH)", Action::Copy),
+    special(KeyCode::Up, "↑/↓", "scroll", Action::Up),
+    quiet(special(KeyCode::Down, "↓", "scroll", Action::Down)),
+    quiet(key('k', "k", "scroll", Action::Up)),
+    quiet(key('j', "j", "scroll", Action::Down)),
+    special(KeyCode::Esc, "Esc", "close", Action::Back),
+    quiet(key('q', "q", "close", Action::Back)),
 ];
 
 const SYNC: &[Binding] = &[
@@ -159,6 +191,7 @@ const SYNC: &[Binding] = &[
         "dry run: show what a sync would change",
         Action::DryRun,
     ),
+    DETAILS,
 ];
 
 const SEATS: &[Binding] = &[
@@ -189,7 +222,14 @@ const SEATS: &[Binding] = &[
         Action::AssignSeats,
     ),
     key('/', "/", "filter", Action::Filter),
+    CLEAR_FILTER,
+    SORT_NEXT,
+    SORT_REVERSE,
 ];
+
+/// k9s-style sorting of a table.
+const SORT_NEXT: Binding = key('o', "o", "order: sort by the next column", Action::SortNext);
+const SORT_REVERSE: Binding = key('O', "O", "reverse: the sort order", Action::SortReverse);
 
 const UNRESOLVED: &[Binding] = &[
     special(
@@ -198,18 +238,18 @@ const UNRESOLVED: &[Binding] = &[
         "link: to the chosen candidate",
         Action::Resolve,
     ),
-    quiet(special(
-        KeyCode::Left,
-        "←",
-        "previous candidate",
-        Action::Left,
-    )),
     special(
         KeyCode::Right,
         "←/→",
-        "candidate: choose the next one",
+        "pick: another candidate",
         Action::Right,
     ),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "pick: another candidate",
+        Action::Left,
+    )),
     key('/', "/", "search: the CRM for a contact", Action::SearchCrm),
     key(
         'c',
@@ -219,18 +259,38 @@ const UNRESOLVED: &[Binding] = &[
     ),
     key('s', "s", "skip: or bring back", Action::Skip),
     key('f', "f", "filter: the queue", Action::Filter),
+    key(
+        'v',
+        "v",
+        "view: all, open only, skipped only",
+        Action::CycleView,
+    ),
+    CLEAR_FILTER,
+    SORT_NEXT,
+    SORT_REVERSE,
 ];
 
 const SETTINGS: &[Binding] = &[
-    quiet(special(KeyCode::Left, "←", "previous choice", Action::Left)),
     special(
         KeyCode::Right,
         "←/→",
-        "choose: the next choice",
+        "choose: another value",
         Action::Right,
     ),
-    quiet(key(' ', "Space", "choose: the next choice", Action::Right)),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "choose: another value",
+        Action::Left,
+    )),
+    quiet(key(' ', "Space", "choose: another value", Action::Right)),
     special(KeyCode::Enter, "Enter", "apply: the change", Action::Apply),
+    quiet(special(
+        KeyCode::Esc,
+        "Esc",
+        "discard: the change not applied",
+        Action::Back,
+    )),
 ];
 
 const LOG: &[Binding] = &[
@@ -241,10 +301,27 @@ const LOG: &[Binding] = &[
         Action::CycleLevel,
     ),
     key('/', "/", "filter", Action::Filter),
+    DETAILS,
+    CLEAR_FILTER,
 ];
 
+const SAVED: &[Binding] = &[
+    key('/', "/", "filter", Action::Filter),
+    SORT_NEXT,
+    SORT_REVERSE,
+    CLEAR_FILTER,
+];
+
+/// Esc on a filtered table: the whole table again.
+const CLEAR_FILTER: Binding = quiet(special(
+    KeyCode::Esc,
+    "Esc",
+    "clear: the filter",
+    Action::Back,
+));
+
 const CONFIRM: &[Binding] = &[
-    key('y', "y", "yes, do it", Action::Confirm),
+    key('y', "y/Enter", "yes, do it", Action::Confirm),
     quiet(special(
         KeyCode::Enter,
         "Enter",
@@ -253,6 +330,30 @@ const CONFIRM: &[Binding] = &[
     )),
     key('n', "n/Esc", "no, go back", Action::Back),
     quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+];
+
+/// Disconnect and the like: no is the default, so a stray Enter is safe.
+const CONFIRM_DANGER: &[Binding] = &[
+    key('y', "y", "yes, do it", Action::Confirm),
+    key('n', "n/Esc/Enter", "no, go back", Action::Back),
+    quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+    quiet(special(
+        KeyCode::Enter,
+        "Enter",
+        "no, go back",
+        Action::Back,
+    )),
+];
+
+/// The purge: the word typed out, then Enter.
+const CONFIRM_TYPED: &[Binding] = &[
+    special(
+        KeyCode::Enter,
+        "Enter",
+        "yes, once the word is typed",
+        Action::Confirm,
+    ),
+    special(KeyCode::Esc, "Esc", "no, go back", Action::Back),
 ];
 
 const FORM: &[Binding] = &[
@@ -293,14 +394,24 @@ const HELP: &[Binding] = &[
 ];
 
 const COMMAND_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "run the command", Action::Confirm),
     special(
-        KeyCode::Enter,
-        "Enter",
-        "run / keep the filter",
-        Action::Confirm,
+        KeyCode::Tab,
+        "Tab",
+        "complete: again for the next match",
+        Action::NextField,
     ),
-    special(KeyCode::Tab, "Tab", "complete", Action::NextField),
     special(KeyCode::Esc, "Esc", "cancel", Action::Back),
+];
+
+const FILTER_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "keep the filter", Action::Confirm),
+    special(
+        KeyCode::Esc,
+        "Esc",
+        "cancel: put the old filter back",
+        Action::Back,
+    ),
 ];
 
 const DEVICE_CODE: &[Binding] = &[
@@ -334,38 +445,336 @@ const ASSIGN: &[Binding] = &[
     special(KeyCode::Esc, "Esc", "close", Action::Back),
 ];
 
-/// The bindings of one context, own keys first.
-pub fn own(ctx: Context) -> Vec<Binding> {
+/// Every context, for building a keymap and checking it.
+pub const CONTEXTS: [Context; 18] = [
+    Context::Tab(Tab::Connection),
+    Context::Tab(Tab::Sync),
+    Context::Tab(Tab::Seats),
+    Context::Tab(Tab::Unresolved),
+    Context::Tab(Tab::Settings),
+    Context::Tab(Tab::Log),
+    Context::Tab(Tab::Saved),
+    Context::Confirm,
+    Context::ConfirmDanger,
+    Context::ConfirmTyped,
+    Context::Detail,
+    Context::Form,
+    Context::Search,
+    Context::Help,
+    Context::CommandLine,
+    Context::FilterLine,
+    Context::DeviceCode,
+    Context::Assign,
+];
+
+/// The default bindings of one context, own keys first, then the global
+/// ones on tabs.
+fn defaults(ctx: Context) -> Vec<Binding> {
     let lists: &[&[Binding]] = match ctx {
-        Context::Tab(Tab::Connection) => &[CONNECTION],
-        Context::Tab(Tab::Sync) => &[SYNC, MOVE],
-        Context::Tab(Tab::Seats) => &[SEATS, MOVE],
-        Context::Tab(Tab::Unresolved) => &[UNRESOLVED, MOVE],
-        Context::Tab(Tab::Settings) => &[SETTINGS, MOVE],
-        Context::Tab(Tab::Log) => &[LOG, MOVE],
+        Context::Tab(Tab::Connection) => &[CONNECTION, MOVE, GLOBAL],
+        Context::Tab(Tab::Sync) => &[SYNC, MOVE, GLOBAL],
+        Context::Tab(Tab::Seats) => &[SEATS, MOVE, GLOBAL],
+        Context::Tab(Tab::Unresolved) => &[UNRESOLVED, MOVE, GLOBAL],
+        Context::Tab(Tab::Settings) => &[SETTINGS, MOVE, GLOBAL],
+        Context::Tab(Tab::Log) => &[LOG, MOVE, GLOBAL],
+        Context::Tab(Tab::Saved) => &[SAVED, MOVE, GLOBAL],
         Context::Confirm => &[CONFIRM],
+        Context::ConfirmDanger => &[CONFIRM_DANGER],
+        Context::ConfirmTyped => &[CONFIRM_TYPED],
+        Context::Detail => &[DETAIL],
         Context::Form => &[FORM],
         Context::Search => &[SEARCH],
         Context::Help => &[HELP],
         Context::CommandLine => &[COMMAND_LINE],
+        Context::FilterLine => &[FILTER_LINE],
         Context::DeviceCode => &[DEVICE_CODE],
         Context::Assign => &[ASSIGN, MOVE],
     };
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
 
-/// Every binding that works in `ctx`: its own, then the global ones on tabs.
-pub fn all(ctx: Context) -> Vec<Binding> {
-    let mut out = own(ctx);
-    if matches!(ctx, Context::Tab(_)) {
-        out.extend_from_slice(GLOBAL);
+/// The name an action has in `[keys]` of config.toml: its variant in
+/// snake case ("sync_now", "disconnect_purge"), tabs as "tab_seats".
+pub fn action_name(a: Action) -> String {
+    if let Action::GoTab(t) = a {
+        return format!("tab_{}", t.title().to_lowercase());
+    }
+    let debug = format!("{a:?}");
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
 
-/// The footer's hints for `ctx`.
-pub fn hints(ctx: Context) -> Vec<Binding> {
-    all(ctx).into_iter().filter(|b| b.hint).collect()
+/// A key as `[keys]` writes it: "x", "X", "?", "ctrl-r", "alt-x",
+/// "enter", "esc", "tab", "shift-tab", "space", "up", "down", "left",
+/// "right", "pgup", "pgdn", "home", "end", "backspace", "delete", "f1".."f12".
+/// Returns the key, its modifiers and how hints write it.
+pub fn parse_key(spec: &str) -> Result<(KeyCode, KeyModifiers, String), String> {
+    let mut rest = spec.trim();
+    let mut mods = KeyModifiers::NONE;
+    let mut label = String::new();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if let Some(r) = lower.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
+            mods |= KeyModifiers::CONTROL;
+            label.push_str("Ctrl-");
+            rest = &rest[rest.len() - r.len()..];
+        } else if let Some(r) = lower.strip_prefix("alt-").filter(|r| !r.is_empty()) {
+            mods |= KeyModifiers::ALT;
+            label.push_str("Alt-");
+            rest = &rest[rest.len() - r.len()..];
+        } else {
+            break;
+        }
+    }
+    let named = |code: KeyCode, name: &str| (code, name.to_string());
+    let (code, name) = match rest.to_ascii_lowercase().as_str() {
+        "enter" | "return" => named(KeyCode::Enter, "Enter"),
+        "esc" | "escape" => named(KeyCode::Esc, "Esc"),
+        "tab" => named(KeyCode::Tab, "Tab"),
+        "shift-tab" | "backtab" => named(KeyCode::BackTab, "Shift-Tab"),
+        "space" => named(KeyCode::Char(' '), "Space"),
+        "up" => named(KeyCode::Up, "↑"),
+        "down" => named(KeyCode::Down, "↓"),
+        "left" => named(KeyCode::Left, "←"),
+        "right" => named(KeyCode::Right, "→"),
+        "pgup" | "pageup" => named(KeyCode::PageUp, "PgUp"),
+        "pgdn" | "pagedown" => named(KeyCode::PageDown, "PgDn"),
+        "home" => named(KeyCode::Home, "Home"),
+        "end" => named(KeyCode::End, "End"),
+        "backspace" => named(KeyCode::Backspace, "Backspace"),
+        "delete" | "del" => named(KeyCode::Delete, "Del"),
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            let n: u8 = f[1..].parse().unwrap_or(1);
+            named(KeyCode::F(n), &format!("F{n}"))
+        }
+        _ => {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => {
+                    let c = if mods.contains(KeyModifiers::CONTROL) {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    };
+                    // "Ctrl-R", as the defaults write Ctrl-C.
+                    let shown = if mods.contains(KeyModifiers::CONTROL) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    };
+                    (KeyCode::Char(c), shown.to_string())
+                }
+                _ => {
+                    return Err(format!(
+                        "{spec:?} is not a key: use one character (\"x\", \"?\"), a name (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), or ctrl-/alt- before one"
+                    ));
+                }
+            }
+        }
+    };
+    label.push_str(&name);
+    Ok((code, mods, label))
+}
+
+/// A user's change to one action's keys (`[keys]` in config.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub action: String,
+    pub keys: Vec<String>,
+}
+
+/// The key bindings in force: the defaults, with the user's `[keys]`
+/// patched on top (gitui's key_list), checked for clashes. The same
+/// bindings dispatch keys, draw the footer and fill the `?` help.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    by_context: HashMap<Context, Vec<Binding>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            by_context: CONTEXTS.iter().map(|&c| (c, defaults(c))).collect(),
+        }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` applied: each names an action and
+    /// the keys that replace all of its keys, wherever the action is bound.
+    /// Refused with the reason: an unknown action, a key that is not one,
+    /// and two actions on one key in any view.
+    pub fn with_overrides(overrides: &[Override]) -> Result<Self, (usize, String)> {
+        let mut km = Self::default();
+        for (i, o) in overrides.iter().enumerate() {
+            let mut keys = Vec::new();
+            for spec in &o.keys {
+                keys.push(parse_key(spec).map_err(|m| (i, m))?);
+            }
+            if keys.is_empty() {
+                return Err((i, "give at least one key".into()));
+            }
+            // Labels are made once, at start, and live as long as the
+            // console (they sit in the `&'static str` of every binding).
+            let label: &'static str = Box::leak(
+                keys.iter()
+                    .map(|(_, _, l)| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join("/")
+                    .into_boxed_str(),
+            );
+            let mut found = false;
+            for bindings in km.by_context.values_mut() {
+                let Some(first) = bindings
+                    .iter()
+                    .position(|b| action_name(b.action) == o.action)
+                else {
+                    continue;
+                };
+                found = true;
+                let template = bindings[first];
+                bindings.retain(|b| action_name(b.action) != o.action);
+                let new = keys.iter().enumerate().map(|(k, (code, mods, _))| Binding {
+                    code: *code,
+                    mods: *mods,
+                    label,
+                    hint: template.hint && k == 0,
+                    ..template
+                });
+                let at = first.min(bindings.len());
+                bindings.splice(at..at, new);
+            }
+            if !found {
+                let mut names: Vec<String> = km
+                    .by_context
+                    .values()
+                    .flatten()
+                    .map(|b| action_name(b.action))
+                    .collect();
+                names.sort();
+                names.dedup();
+                return Err((
+                    i,
+                    format!(
+                        "no action {:?}; the actions are: {}",
+                        o.action,
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        // Checked once all are applied, so two actions can swap keys; the
+        // error points at the user's entry for one of the two.
+        km.clashes().map_err(|(a, b, m)| {
+            let names = [action_name(a), action_name(b)];
+            let at = overrides
+                .iter()
+                .rposition(|o| names.contains(&o.action))
+                .unwrap_or(0);
+            (at, m)
+        })?;
+        Ok(km)
+    }
+
+    /// Two actions on one key in one view would make one of them
+    /// unreachable (trippy checks its bindings the same way).
+    fn clashes(&self) -> Result<(), (Action, Action, String)> {
+        for ctx in CONTEXTS {
+            let all = self.all(ctx);
+            for (i, a) in all.iter().enumerate() {
+                if let Some(b) = all[i + 1..]
+                    .iter()
+                    .find(|b| b.code == a.code && b.mods == a.mods && b.action != a.action)
+                {
+                    return Err((
+                        a.action,
+                        b.action,
+                        format!(
+                            "{} is bound to both {} and {} ({ctx:?})",
+                            a.label,
+                            action_name(a.action),
+                            action_name(b.action)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every binding that works in `ctx`.
+    pub fn all(&self, ctx: Context) -> &[Binding] {
+        self.by_context.get(&ctx).map_or(&[], Vec::as_slice)
+    }
+
+    /// The footer's hints for `ctx`.
+    pub fn hints(&self, ctx: Context) -> Vec<Binding> {
+        self.all(ctx).iter().copied().filter(|b| b.hint).collect()
+    }
+
+    pub fn lookup(&self, ctx: Context, ev: &KeyEvent) -> Option<Action> {
+        self.all(ctx)
+            .iter()
+            .find(|b| matches(b, ev))
+            .map(|b| b.action)
+    }
+
+    /// Rows of the `?` help: key and what it does, one per distinct
+    /// meaning (the quiet aliases such as `k` for ↑ are folded into the
+    /// label).
+    pub fn help_rows(&self, ctx: Context) -> Vec<(String, &'static str)> {
+        let mut rows: Vec<(String, &'static str)> = Vec::new();
+        for b in self.all(ctx) {
+            match rows.iter_mut().find(|(_, d)| *d == b.desc) {
+                Some((label, _))
+                    if !label.split('/').any(|l| b.label.split('/').any(|m| m == l)) =>
+                {
+                    label.push('/');
+                    label.push_str(b.label);
+                }
+                Some(_) => {}
+                None => rows.push((b.label.to_string(), b.desc)),
+            }
+        }
+        rows
+    }
+}
+
+/// The console's keymap for `config`: its `[keys]` patched on the
+/// defaults, refused at start (with file, line and column) when a name,
+/// a key or a clash is wrong.
+pub fn from_config(config: &crate::config::Config) -> Result<Keymap, crate::config::ConfigError> {
+    let overrides: Vec<Override> = config
+        .keys
+        .iter()
+        .map(|k| Override {
+            action: k.action.clone(),
+            keys: k.keys.clone(),
+        })
+        .collect();
+    Keymap::with_overrides(&overrides).map_err(|(i, message)| {
+        let entry = &config.keys[i.min(config.keys.len().saturating_sub(1))];
+        crate::config::ConfigError::Invalid {
+            path: config.source.clone().unwrap_or_default(),
+            line: entry.line,
+            column: entry.column,
+            key: format!("keys.{}", entry.action),
+            message,
+        }
+    })
 }
 
 /// Shift is part of the character for letters and symbols, and some
@@ -378,51 +787,19 @@ fn matches(b: &Binding, ev: &KeyEvent) -> bool {
     b.code == ev.code && b.mods == mods
 }
 
-pub fn lookup(ctx: Context, ev: &KeyEvent) -> Option<Action> {
-    all(ctx).iter().find(|b| matches(b, ev)).map(|b| b.action)
-}
-
-/// Rows of the `?` help: key and what it does, one per distinct action and
-/// key label (the quiet aliases such as `k` for ↑ are folded into the label).
-pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(String, &'static str)> = Vec::new();
-    for b in all(ctx) {
-        match rows.iter_mut().find(|(_, d)| *d == b.desc) {
-            Some((label, _)) if !label.split('/').any(|l| b.label.split('/').any(|m| m == l)) => {
-                label.push('/');
-                label.push_str(b.label);
-            }
-            Some(_) => {}
-            None => rows.push((b.label.to_string(), b.desc)),
-        }
-    }
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const CONTEXTS: [Context; 13] = [
-        Context::Tab(Tab::Connection),
-        Context::Tab(Tab::Sync),
-        Context::Tab(Tab::Seats),
-        Context::Tab(Tab::Unresolved),
-        Context::Tab(Tab::Settings),
-        Context::Tab(Tab::Log),
-        Context::Confirm,
-        Context::Form,
-        Context::Search,
-        Context::Help,
-        Context::CommandLine,
-        Context::DeviceCode,
-        Context::Assign,
-    ];
+    fn km() -> Keymap {
+        Keymap::default()
+    }
 
     #[test]
     fn no_key_is_bound_twice_in_a_context() {
         for ctx in CONTEXTS {
-            let all = all(ctx);
+            let km = km();
+            let all = km.all(ctx);
             for (i, a) in all.iter().enumerate() {
                 for b in &all[i + 1..] {
                     assert!(
@@ -439,20 +816,120 @@ mod tests {
     fn shifted_letters_and_backtab_match() {
         let ev = KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT);
         assert_eq!(
-            lookup(Context::Tab(Tab::Seats), &ev),
+            km().lookup(Context::Tab(Tab::Seats), &ev),
             Some(Action::ClearMarks)
         );
         let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(lookup(Context::Tab(Tab::Seats), &ev), Some(Action::PrevTab));
+        assert_eq!(
+            km().lookup(Context::Tab(Tab::Seats), &ev),
+            Some(Action::PrevTab)
+        );
         let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Context::Tab(Tab::Sync), &ev), Some(Action::Quit));
+        assert_eq!(
+            km().lookup(Context::Tab(Tab::Sync), &ev),
+            Some(Action::Quit)
+        );
+    }
+
+    /// Every key appears in one help row only (the candidate keys were
+    /// listed twice on the Unresolved tab).
+    #[test]
+    fn help_names_each_key_once() {
+        for ctx in CONTEXTS {
+            let rows = km().help_rows(ctx);
+            let mut seen = std::collections::HashSet::new();
+            for (label, _) in &rows {
+                let keys: Vec<&str> = if label == "/" {
+                    vec!["/"]
+                } else {
+                    label.split('/').collect()
+                };
+                for k in keys {
+                    assert!(
+                        seen.insert(k.to_string()),
+                        "{ctx:?}: {k} in two rows: {rows:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
     fn help_folds_aliases_into_one_row() {
-        let rows = help_rows(Context::Tab(Tab::Log));
+        let rows = km().help_rows(Context::Tab(Tab::Log));
         let up: Vec<_> = rows.iter().filter(|(_, d)| *d == "move up").collect();
         assert_eq!(up.len(), 1);
         assert_eq!(up[0].0, "↑/k");
+    }
+
+    fn over(action: &str, keys: &[&str]) -> Override {
+        Override {
+            action: action.into(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    /// `[keys]` patches the defaults: the action moves to the new keys in
+    /// every view it is bound in, hints and help follow, the old key is free.
+    #[test]
+    fn user_keys_patch_the_defaults() {
+        let km = Keymap::with_overrides(&[
+            over("sync_now", &["S", "ctrl-r"]),
+            over("quit", &["ctrl-q"]),
+        ])
+        .unwrap();
+        let sync = Context::Tab(Tab::Sync);
+        let ev = |c, m| KeyEvent::new(c, m);
+        assert_eq!(
+            km.lookup(sync, &ev(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+            Some(Action::SyncNow)
+        );
+        assert_eq!(
+            km.lookup(sync, &ev(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            Some(Action::SyncNow)
+        );
+        assert_eq!(
+            km.lookup(sync, &ev(KeyCode::Char('s'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.lookup(sync, &ev(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert!(
+            km.hints(sync)
+                .iter()
+                .any(|b| b.label == "S/Ctrl-R" && b.action == Action::SyncNow)
+        );
+        assert!(
+            km.help_rows(sync)
+                .iter()
+                .any(|(k, d)| k == "S/Ctrl-R" && d.starts_with("sync now"))
+        );
+    }
+
+    #[test]
+    fn clashes_unknown_actions_and_bad_keys_are_refused_with_the_reason() {
+        let err = |o: &[Override]| Keymap::with_overrides(o).unwrap_err().1;
+        let clash = err(&[over("sync_now", &["c"])]);
+        assert!(
+            clash.contains("c is bound to both sync_now and cancel_sync"),
+            "{clash}"
+        );
+        let unknown = err(&[over("synk_now", &["x"])]);
+        assert!(
+            unknown.contains("no action \"synk_now\"") && unknown.contains("sync_now"),
+            "{unknown}"
+        );
+        let bad = err(&[over("sync_now", &["ctrl-"])]);
+        assert!(bad.contains("is not a key"), "{bad}");
+        let (at, why) = Keymap::with_overrides(&[over("tab_seats", &["F3"]), over("quit", &["x"])])
+            .unwrap_err();
+        assert_eq!(at, 1, "the entry that made the clash: {why}");
+        // Two actions may swap keys.
+        assert!(
+            Keymap::with_overrides(&[over("enable_sync", &["x"]), over("disable_sync", &["e"])])
+                .is_ok()
+        );
     }
 }

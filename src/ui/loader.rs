@@ -11,11 +11,12 @@ use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::engine::View;
-use crate::engine::settings::{self as eff, Effective};
+use crate::engine::settings::{self as eff, Effective, FromConsole};
 use crate::store::activities::{self, Activity};
 use crate::store::connection::{self, ConnectionRow};
 use crate::store::mirror::{self, SystemUser, Table};
 use crate::store::runs::{self, Run};
+use crate::store::saved::WorkspaceRow;
 use crate::store::seats::{self, Seat};
 use crate::store::settings::{self, CrmChoices};
 use crate::store::unresolved::{self, NamedCandidate, QueueRow};
@@ -24,6 +25,9 @@ use crate::store::{self, Store, saved};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Load {
     View(View),
+    /// The Saved tab: every seat's saved accounts and leads. Read when the
+    /// seats' data changes (the sync's saved-lists phase announces it so).
+    Saved,
     /// The text and candidates of one queued activity.
     Detail(i64),
 }
@@ -61,6 +65,8 @@ pub struct Detail {
 pub struct SettingsData {
     pub effective: Effective,
     pub choices: Option<CrmChoices>,
+    /// Which values the console set (they override config.toml).
+    pub from_console: FromConsole,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +75,7 @@ pub enum Snapshot {
     Sync(Vec<Run>),
     Seats(SeatsData),
     Queue(Vec<QueueRow>),
+    Saved(Vec<WorkspaceRow>),
     Detail(Box<Detail>),
     Settings(Box<SettingsData>),
     /// A read failed; shown in the log, the old data stays on screen.
@@ -105,7 +112,9 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
         Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
             effective: eff::effective(conn, config)?,
             choices: settings::crm_choices(conn)?,
+            from_console: eff::from_console(conn)?,
         })),
+        Load::Saved => Snapshot::Saved(saved::workspace_rows(conn)?),
         Load::Detail(id) => match activities::get(conn, id)? {
             Some(activity) => Snapshot::Detail(Box::new(Detail {
                 activity,
@@ -117,12 +126,13 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
 }
 
 /// Every view, for the first paint.
-pub const ALL_VIEWS: [Load; 5] = [
+pub const ALL_VIEWS: [Load; 6] = [
     Load::View(View::Connection),
     Load::View(View::Sync),
     Load::View(View::Seats),
     Load::View(View::Unresolved),
     Load::View(View::Settings),
+    Load::Saved,
 ];
 
 /// Starts the reader thread. It ends when the request sender is dropped.

@@ -42,6 +42,15 @@ See navsync --help.";
 /// `navsync` with no subcommand: starts the engine on the data dir's store
 /// and runs the console until the user quits.
 pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
+    // `[keys]` is checked first: a clash is a config error, with or
+    // without a terminal.
+    let keys = match keymap::from_config(&config) {
+        Ok(k) => Arc::new(k),
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Usage;
+        }
+    };
     if !std::io::stdout().is_terminal() {
         eprintln!("{NOT_A_TTY}");
         return ExitStatus::Usage;
@@ -60,7 +69,11 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
                 return ExitStatus::Failure;
             }
         };
-        run_console(handle, &store_path, config, ConsoleOptions::default()).await
+        let opts = ConsoleOptions {
+            keys,
+            ..ConsoleOptions::default()
+        };
+        run_console(handle, &store_path, config, opts).await
     })
 }
 

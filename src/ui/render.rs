@@ -9,7 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::action::{Action, Tab};
 use super::app::App;
 use super::format::{parse_time, relative};
-use super::keymap;
+use super::keymap::{self, Context};
+use super::tabs::connection::{ConnView, conn_view};
 
 /// The smallest screen the console is laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -24,13 +25,14 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         return;
     }
     let banner = u16::from(app.options.demo);
+    let hints = hint_lines(app, area.width);
     let [demo, header, tabs, body, message, footer] = Layout::vertical([
         Constraint::Length(banner),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(hints.len() as u16),
     ])
     .areas(area);
     let t = app.theme;
@@ -48,11 +50,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     // The tab and popup draw with `&mut self` (table offsets), so the
     // context cannot borrow the app: it gets a copy of the status.
     let status = app.status.clone();
+    let keys = std::sync::Arc::clone(&app.options.keys);
     let ctx = super::component::ViewCtx {
         theme: t,
         now: app.now(),
         status: &status,
         tick: app.tick,
+        keys: &keys,
     };
     let tab = app.tab;
     app.tab_component(tab).render(frame, body, &ctx);
@@ -62,15 +66,43 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         } else {
             ("✘", t.error())
         };
+        // The Log tab's key as the keymap in force has it.
+        let log_key = app
+            .options
+            .keys
+            .all(Context::Tab(app.tab))
+            .iter()
+            .find(|b| b.action == Action::GoTab(Tab::Log))
+            .map_or("6", |b| b.label);
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("{mark} {}", f.text), style)),
+            Paragraph::new(Line::styled(
+                fit_message(
+                    &format!("{mark} {}", f.text),
+                    message.width as usize,
+                    log_key,
+                ),
+                style,
+            )),
             message,
         );
     }
-    frame.render_widget(Paragraph::new(hint_line(app, area.width)), footer);
+    frame.render_widget(Paragraph::new(hints), footer);
     if let Some(p) = &mut app.popup {
         p.component().render(frame, body, &ctx);
     }
+}
+
+/// The message line as it fits; a cut one says where the whole text is
+/// (every message is also a log line, `log_key` goes there).
+fn fit_message(text: &str, width: usize, log_key: &str) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let whole = format!("… (whole: {log_key} Log, Enter)");
+    let keep = width.saturating_sub(whole.chars().count());
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(&whole);
+    out
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -93,21 +125,11 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
     let st = &app.status;
     let wide = width >= WIDE;
     let sep = || Span::styled(" │ ", t.dim());
-    let host = st
+    let instance = st
         .instance_url
         .as_deref()
-        .map(|u| {
-            u.trim_start_matches("https://")
-                .trim_end_matches('/')
-                .to_string()
-        })
+        .map(|u| instance_label(u, wide))
         .unwrap_or_else(|| "no CRM".into());
-    // Compact: the organisation's own label ("contoso" of contoso.crm4...).
-    let instance = if wide {
-        host
-    } else {
-        host.split('.').next().unwrap_or_default().to_string()
-    };
     let badge = if let Some(r) = &st.running {
         let spin = SPINNER[app.tick % SPINNER.len()];
         if wide {
@@ -115,12 +137,16 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         } else {
             Span::styled(format!("{spin} Syncing"), t.warn())
         }
-    } else if st.connected {
-        Span::styled("● Connected", t.ok())
-    } else if st.last_error.is_some() {
-        Span::styled("✘ Error", t.error())
     } else {
-        Span::styled("○ Disconnected", t.warn())
+        match conn_view(st, app.connection.row()) {
+            // Connected with a failed last sync still reads connected;
+            // the Connection tab says what failed.
+            _ if st.connected => Span::styled("● Connected", t.ok()),
+            ConnView::Connected => Span::styled("● Connected", t.ok()),
+            ConnView::Error { .. } => Span::styled("✘ Error", t.error()),
+            ConnView::Disconnected => Span::styled("○ Disconnected", t.warn()),
+            ConnView::Never => Span::styled("○ Not connected", t.warn()),
+        }
     };
     let last = match st.last_sync.as_deref().and_then(parse_time) {
         Some(at) if wide => format!(
@@ -146,6 +172,24 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
     ])
 }
 
+/// The instance as the header names it: the host without scheme; in the
+/// compact header the organisation's own label ("contoso" of
+/// contoso.crm4.dynamics.com), but an IP address or localhost whole (the
+/// emulator's "127.0.0.1:8080" must not shrink to "127").
+pub fn instance_label(url: &str, wide: bool) -> String {
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let name = host.split(':').next().unwrap_or(host);
+    let literal = name == "localhost" || name.parse::<std::net::IpAddr>().is_ok();
+    if wide || literal {
+        host.to_string()
+    } else {
+        name.split('.').next().unwrap_or(name).to_string()
+    }
+}
+
 fn tab_line(app: &App) -> Line<'static> {
     let t = app.theme;
     let mut spans = Vec::new();
@@ -159,19 +203,33 @@ fn tab_line(app: &App) -> Line<'static> {
             ),
             _ => format!("{} {}", i + 1, tab.title()),
         };
+        // Seven tabs fit in 80 columns with one space each side.
         if *tab == app.tab {
             spans.push(Span::styled(format!("[{label}]"), t.active_tab()));
         } else {
             spans.push(Span::raw(format!(" {label} ")));
         }
-        spans.push(Span::raw(" "));
     }
     Line::from(spans)
 }
 
-/// The keys that work here, as many as fit, with `? help` always last on
-/// tabs so the way to the rest is never cut off.
-fn hint_line(app: &App, width: u16) -> Line<'static> {
+/// Actions the footer always shows (k9s keeps its prompt keys in view):
+/// the filter, the command line, quit and help, in this order, last.
+const PINNED: [Action; 4] = [
+    Action::Filter,
+    Action::CommandLine,
+    Action::Quit,
+    Action::Help,
+];
+
+/// The most lines the key hints take; below that the help lists the rest.
+const HINT_LINES: usize = 2;
+
+/// The keys that work here, on one line or, when they do not fit, two:
+/// the view's own first, then the pinned ones, so the way to the rest is
+/// never cut off. Should even two lines be too few, the view's last keys
+/// give way and help says "more" instead of dropping them silently.
+fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = app.theme;
     let short = |b: &keymap::Binding| {
         let word = b
@@ -182,27 +240,56 @@ fn hint_line(app: &App, width: u16) -> Line<'static> {
             .trim();
         (b.label, word.to_string())
     };
-    let hints = keymap::hints(app.context());
-    let (pinned, rest): (Vec<_>, Vec<_>) = hints.iter().partition(|b| b.action == Action::Help);
+    let hints = app.options.keys.hints(app.context());
+    let (mut pinned, rest): (Vec<&keymap::Binding>, Vec<_>) =
+        hints.iter().partition(|b| PINNED.contains(&b.action));
+    pinned.sort_by_key(|b| PINNED.iter().position(|a| *a == b.action));
     let pinned: Vec<_> = pinned.into_iter().map(short).collect();
-    let entry_len = |(k, w): &(&str, String)| k.chars().count() + w.chars().count() + 3;
+    let mut rest: Vec<_> = rest.into_iter().map(short).collect();
     let width = width as usize;
-    let mut room = width - pinned.iter().map(entry_len).sum::<usize>().min(width);
-    let mut shown = Vec::new();
-    for b in rest {
-        let e = short(b);
-        let len = entry_len(&e);
-        if len > room {
-            break;
+    let mut dropped = false;
+    loop {
+        let mut entries = rest.clone();
+        entries.extend(pinned.iter().cloned());
+        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| *k == "?") {
+            help.1 = "more".into();
         }
-        room -= len;
-        shown.push(e);
+        let lines = wrap_entries(&entries, width);
+        if lines.len() <= HINT_LINES || rest.is_empty() {
+            return lines
+                .into_iter()
+                .map(|line| {
+                    let mut spans = Vec::new();
+                    for (k, w) in line {
+                        spans.push(Span::styled(k.to_string(), t.key()));
+                        spans.push(Span::raw(format!(" {w}  ")));
+                    }
+                    Line::from(spans)
+                })
+                .collect();
+        }
+        rest.pop();
+        dropped = true;
     }
-    shown.extend(pinned);
-    let mut spans = Vec::new();
-    for (k, w) in shown {
-        spans.push(Span::styled(k.to_string(), t.key()));
-        spans.push(Span::raw(format!(" {w}  ")));
+}
+
+/// Greedy line filling: each entry is "key word" and two spaces.
+fn wrap_entries(
+    entries: &[(&'static str, String)],
+    width: usize,
+) -> Vec<Vec<(&'static str, String)>> {
+    let mut lines: Vec<Vec<(&'static str, String)>> = vec![Vec::new()];
+    let mut used = 0;
+    for e in entries {
+        let len = e.0.chars().count() + e.1.chars().count() + 3;
+        if used + len > width && !lines.last().is_some_and(Vec::is_empty) {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        used += len;
+        if let Some(line) = lines.last_mut() {
+            line.push(e.clone());
+        }
     }
-    Line::from(spans)
+    lines
 }

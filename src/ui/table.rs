@@ -12,6 +12,8 @@ use super::theme::Theme;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableView {
+    /// Backing indices in display order (empty: the backing order).
+    order: Vec<usize>,
     /// Indices into the backing rows that pass the filter, in order.
     visible: Vec<usize>,
     /// Position of the cursor within `visible`.
@@ -35,15 +37,40 @@ impl TableView {
     }
 
     /// Keeps the rows `keep` accepts, and the cursor on the same backing
-    /// row if it is still there.
+    /// row if it is still there, else at the same height (a row that left
+    /// from under the cursor leaves it on its neighbour, not at the top).
     pub fn refilter_by(&mut self, len: usize, keep: impl Fn(usize) -> bool) {
         let kept = self.selected();
-        self.visible = (0..len).filter(|&i| keep(i)).collect();
+        self.visible = if self.order.len() == len {
+            self.order.iter().copied().filter(|&i| keep(i)).collect()
+        } else {
+            (0..len).filter(|&i| keep(i)).collect()
+        };
         self.cursor = kept
             .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0)
+            .unwrap_or(self.cursor)
             .min(self.visible.len().saturating_sub(1));
         self.clamp_offset();
+    }
+
+    /// Shows the rows in this order (backing indices, each once); the
+    /// next refilter applies it.
+    pub fn set_order(&mut self, order: Vec<usize>) {
+        self.order = order;
+    }
+
+    /// Puts the cursor on backing row `backing` if it is visible; for
+    /// tables reloaded from the store, whose backing indices shift when a
+    /// row leaves.
+    pub fn select(&mut self, backing: usize) -> bool {
+        match self.visible.iter().position(|&i| i == backing) {
+            Some(pos) => {
+                self.cursor = pos;
+                self.clamp_offset();
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -129,6 +156,61 @@ impl TableView {
         let end = (self.offset + rows).min(self.visible.len());
         self.offset.min(end)..end
     }
+}
+
+/// Which column a table is sorted by, and which way (k9s: a key picks
+/// the next column, another reverses).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sort {
+    /// Position in the table's list of sortable columns.
+    pub column: usize,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// Applies a sort action; false for any other action.
+    pub fn update(&mut self, action: Action, columns: usize) -> bool {
+        match action {
+            Action::SortNext => {
+                self.column = (self.column + 1) % columns.max(1);
+                self.descending = false;
+            }
+            Action::SortReverse => self.descending = !self.descending,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The backing order for `keys` (one per row): by key, then by
+    /// position, so equal keys keep the store's order.
+    pub fn order(&self, keys: &[String]) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..keys.len()).collect();
+        idx.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        if self.descending {
+            idx.reverse();
+        }
+        idx
+    }
+
+    /// A column title with the sort arrow when it is the sorted one.
+    pub fn title(&self, column: usize, title: &str) -> String {
+        match (column == self.column, self.descending) {
+            (true, false) => format!("{title} ▲"),
+            (true, true) => format!("{title} ▼"),
+            _ => title.to_string(),
+        }
+    }
+}
+
+/// The sort key of a name: accents folded and case ignored, so "Álvarez"
+/// sorts with "alvarez" before "Bruno", as a reader expects, and not by
+/// code point (where every accented or lower-case name comes last).
+pub fn collate(name: &str) -> String {
+    let mut key = deunicode::deunicode(name.trim()).to_lowercase();
+    // Equal folded names keep a stable, exact order.
+    key.push('\u{0}');
+    key.push_str(name);
+    key
 }
 
 /// A row's searchable text: its fields, lower-cased, joined.
@@ -332,6 +414,23 @@ mod tests {
         assert_eq!(m.count(), 2);
         m.clear();
         assert!(m.is_empty() && !m.is_marked(1));
+    }
+
+    #[test]
+    fn names_sort_by_letters_not_code_points() {
+        let names = ["Zoe", "álvaro", "Bruno", "Émile", "ana", "Ana"];
+        let keys: Vec<String> = names.iter().map(|n| collate(n)).collect();
+        let order: Vec<&str> = Sort::default()
+            .order(&keys)
+            .into_iter()
+            .map(|i| names[i])
+            .collect();
+        assert_eq!(order, ["álvaro", "Ana", "ana", "Bruno", "Émile", "Zoe"]);
+        let mut v = view(0, 10);
+        v.set_order(vec![2, 0, 1]);
+        v.refilter_by(3, |_| true);
+        assert_eq!(v.visible(), &[2, 0, 1]);
+        assert_eq!(v.selected(), Some(2));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use navsync::config::ActivityKind;
 use navsync::engine::event::{Phase, RunProgress};
-use navsync::engine::settings::Effective;
+use navsync::engine::settings::{Effective, FromConsole};
 use navsync::engine::{Command, Event, Status};
 use navsync::store::activities::{Activity, ActivityState, NewActivity};
 use navsync::store::connection::{ConnState, ConnectionRow};
@@ -91,6 +91,12 @@ pub fn queue() -> Vec<QueueRow> {
             seat_holder: holder.into(),
             queued_at: at.into(),
             dismissed: false,
+            // Written five minutes before it was queued.
+            occurred_at: (t(at) - chrono::Duration::minutes(5)).to_rfc3339(),
+            reason: match company {
+                Some(c) => format!("no contact at {c}"),
+                None => "no e-mail or profile match and no company given".into(),
+            },
         };
     vec![
         row(
@@ -202,6 +208,78 @@ pub fn connection() -> ConnectionData {
     }
 }
 
+/// Saved lists of two seats: CRM-saved items with their opportunity,
+/// a manual save, and one saved both ways.
+pub fn saved_rows() -> Vec<navsync::store::saved::WorkspaceRow> {
+    use navsync::store::saved::{ItemKind, WorkspaceRow};
+    let row = |seat: i64,
+               holder: &str,
+               kind,
+               name: &str,
+               company: Option<&str>,
+               opp: Option<(&str, &str, &str)>,
+               manual| WorkspaceRow {
+        seat_id: seat,
+        seat_holder: holder.into(),
+        kind,
+        item_id: format!("id-{name}"),
+        name: name.into(),
+        company: company.map(Into::into),
+        manual,
+        from_crm: opp.is_some(),
+        opportunity: opp.map(|o| o.0.into()),
+        stage: opp.map(|o| o.1.into()),
+        owner: opp.map(|o| o.2.into()),
+    };
+    vec![
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Account,
+            "Fabrikam S.A.",
+            None,
+            Some(("Fabrikam renewal", "2-Develop", "Ana Pérez")),
+            false,
+        ),
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Contact,
+            "Lucía Fernández",
+            Some("Fabrikam S.A."),
+            Some(("Fabrikam renewal", "2-Develop", "Ana Pérez")),
+            false,
+        ),
+        row(
+            1,
+            "Ana Pérez",
+            ItemKind::Account,
+            "Northwind",
+            None,
+            None,
+            true,
+        ),
+        row(
+            4,
+            "Diego Ruiz",
+            ItemKind::Account,
+            "Contoso Ltd",
+            None,
+            Some(("Contoso expansion", "3-Propose", "Diego Ruiz")),
+            true,
+        ),
+        row(
+            4,
+            "diego Ruiz",
+            ItemKind::Contact,
+            "Ömer Yıldız",
+            Some("Contoso Ltd"),
+            Some(("Contoso expansion", "3-Propose", "Diego Ruiz")),
+            false,
+        ),
+    ]
+}
+
 pub fn runs() -> Vec<Run> {
     let run = |id: i64, at: &str, mode: &str, outcome: Outcome, req: i64| Run {
         id,
@@ -265,6 +343,10 @@ pub fn settings() -> SettingsData {
             ],
             read_at: "2026-11-25T06:45:12Z".into(),
         }),
+        from_console: FromConsole {
+            pipeline_stage: true,
+            ..FromConsole::default()
+        },
     }
 }
 
@@ -285,6 +367,8 @@ pub fn status(running: bool) -> Status {
             requests: 58,
             retries: 2,
             throttled_until: Some("2026-11-25T07:00:12Z".into()),
+            retry_until: None,
+            retry_reason: None,
         }),
         last_error: None,
     }
@@ -302,6 +386,7 @@ pub fn app_with(theme: Theme, running: bool) -> (App, mpsc::UnboundedReceiver<Co
     app.on_snapshot(Snapshot::Queue(queue()));
     app.on_snapshot(Snapshot::Detail(Box::new(detail_101())));
     app.on_snapshot(Snapshot::Settings(Box::new(settings())));
+    app.on_snapshot(Snapshot::Saved(saved_rows()));
     if running {
         for ev in [
             Event::RunStarted {

@@ -9,7 +9,7 @@ use navsync::engine::event::ContactHit;
 use navsync::engine::{Command, Event, View};
 use navsync::store::seats::{Edition, Licence};
 use navsync::ui::action::Tab;
-use navsync::ui::keymap::{self, Context};
+use navsync::ui::keymap::{Context, Keymap};
 use navsync::ui::loader::{Load, Snapshot};
 use navsync::ui::popups::Popup;
 use navsync::ui::theme::Theme;
@@ -205,6 +205,7 @@ fn resolves_through_a_crm_search() {
         email: None,
         company: Some("Fabrikam S.A.".into()),
         jobtitle: None,
+        accountid: None,
     };
     // A stale answer is ignored.
     app.on_event(Event::SearchResults {
@@ -248,7 +249,8 @@ fn creates_the_contact_from_a_prefilled_form_after_fixing_a_bad_email() {
             "Lucía Fernández",
             "Soto",
             "lucia.fernandez@fabrikam.example",
-            "Head of Procurement"
+            "Head of Procurement",
+            "Fabrikam S.A."
         ]
     );
     // Tab to the email field, replace it with a bad one.
@@ -288,6 +290,7 @@ fn creates_the_contact_from_a_prefilled_form_after_fixing_a_bad_email() {
                 email: Some("lucia@fabrikam.example".into()),
                 jobtitle: Some("Head of Procurement".into()),
                 parentaccountid: None,
+                company: Some("Fabrikam S.A.".into()),
             },
         }]
     );
@@ -329,7 +332,10 @@ fn sync_keys_settings_and_command_line_send_their_commands() {
     // Pipeline stage: "2 - Develop" now; → picks "3 - Propose", Enter applies.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
-    assert!(screen(&mut app, 120, 40).contains("changed (now 2 - Develop), Enter applies"));
+    assert!(
+        screen(&mut app, 120, 40)
+            .contains("Unsaved: Pipeline-entry stage (now 2 - Develop). Enter applies")
+    );
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char(':'));
     typed(&mut app, "qu");
@@ -361,9 +367,11 @@ fn tabs_switch_by_number_tab_and_shift_tab_and_q_quits() {
     press(&mut app, KeyCode::Char('6'));
     assert_eq!(app.tab, Tab::Log);
     press(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Saved);
+    press(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Connection);
     app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
-    assert_eq!(app.tab, Tab::Log);
+    assert_eq!(app.tab, Tab::Saved);
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
     let (mut app, _rx) = app_with(Theme::COLOUR, false);
@@ -402,10 +410,11 @@ fn help_lists_every_key_of_the_current_view() {
         let Some(Popup::Help(h)) = &app.popup else {
             panic!("{tab:?}: no help");
         };
-        let expected = keymap::help_rows(Context::Tab(tab));
+        let keys = Keymap::default();
+        let expected = keys.help_rows(Context::Tab(tab));
         assert_eq!(h.rows, expected);
         // Every binding of the context is in some row, by key and meaning.
-        for b in keymap::all(Context::Tab(tab)) {
+        for b in keys.all(Context::Tab(tab)) {
             assert!(
                 h.rows.iter().any(|(k, d)| *d == b.desc
                     && k.split('/')
@@ -536,11 +545,11 @@ fn settings_send_each_kind_of_change() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
-    // Interval: 15 min -> 30 min; Left twice from there gives 5 min.
+    // Interval: 15 min -> 30 min; once sent the row shows the stored
+    // 15 min until the reload, and Left from there gives 5 min.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Enter);
     // Enter on an unchanged choice (the stage) sends nothing.
@@ -593,7 +602,9 @@ fn connection_keys_and_command_line_connect_and_disconnect() {
             .iter()
             .any(|l| l.contains("640 saved accounts and 3,905 saved leads"))
     );
-    press(&mut app, KeyCode::Char('y'));
+    app.on_snapshot(Snapshot::Connection(Box::new(crate::fixture::connection())));
+    typed(&mut app, "purge");
+    press(&mut app, KeyCode::Enter);
     assert_eq!(
         sent(&mut rx),
         vec![

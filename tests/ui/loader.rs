@@ -194,7 +194,7 @@ fn the_reader_thread_answers_requests_while_the_writer_holds_the_store() {
         }
         tx.send(Load::Detail(e.activity)).unwrap();
         let mut got = Vec::new();
-        while got.len() < 6 {
+        while got.len() < loader::ALL_VIEWS.len() + 1 {
             let snap = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
                 .await
                 .expect("reader answers")
@@ -208,4 +208,75 @@ fn the_reader_thread_answers_requests_while_the_writer_holds_the_store() {
             "the reader stops when the console drops its sender"
         );
     });
+}
+
+/// The Saved tab's rows: each saved item with the opportunity, stage and
+/// owner that brought it in; a manual save marked as such.
+#[test]
+fn saved_rows_carry_their_opportunity_stage_and_owner() {
+    let e = env();
+    let c = e.store.conn();
+    let seat = seats::list(c).unwrap()[0].id;
+    for (id, name) in [("acc-1", "Fabrikam S.A."), ("acc-2", "Northwind")] {
+        mirror::upsert_account(
+            c,
+            &mirror::Account {
+                accountid: id.into(),
+                name: name.into(),
+                websiteurl: None,
+                parentaccountid: None,
+                ownerid: None,
+                modifiedon: None,
+            },
+        )
+        .unwrap();
+    }
+    // Written without the stage column, which issue 12 renames.
+    c.execute(
+        "INSERT INTO crm_opportunities (opportunityid, name, ownerid, accountid, statecode, stepname)
+         VALUES ('o-1', 'Fabrikam renewal', 'u-ana', 'acc-1', 0, '2-Develop')",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE crm_contacts SET parentaccountid = 'acc-1' WHERE contactid = 'c-1'",
+        [],
+    )
+    .unwrap();
+    saved::link_from_crm(c, ItemKind::Account, seat, "acc-1", "o-1").unwrap();
+    saved::link_from_crm(c, ItemKind::Contact, seat, "c-1", "o-1").unwrap();
+    saved::save_manual(c, ItemKind::Account, seat, "acc-2").unwrap();
+    let Snapshot::Saved(rows) = loader::read(c, &Config::default(), Load::Saved).unwrap() else {
+        panic!("not the saved rows");
+    };
+    let line = |name: &str| rows.iter().find(|r| r.name == name).unwrap().clone();
+    let fab = line("Fabrikam S.A.");
+    assert_eq!(
+        (
+            fab.seat_holder.as_str(),
+            fab.opportunity.as_deref(),
+            fab.stage.as_deref(),
+            fab.owner.as_deref(),
+            fab.from_crm,
+            fab.manual
+        ),
+        (
+            "Ana Pérez",
+            Some("Fabrikam renewal"),
+            Some("2-Develop"),
+            Some("Ana Pérez"),
+            true,
+            false
+        )
+    );
+    let lead = line("Lucía Fernández");
+    assert_eq!(lead.kind, ItemKind::Contact);
+    assert_eq!(lead.company.as_deref(), Some("Fabrikam S.A."));
+    let manual = line("Northwind");
+    assert!(manual.manual && !manual.from_crm && manual.opportunity.is_none());
+    assert_eq!(
+        rows.iter().filter(|r| r.name == "Fabrikam S.A.").count(),
+        1,
+        "one line per item and opportunity"
+    );
 }

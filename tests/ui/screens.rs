@@ -81,6 +81,13 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
         ("confirm_purge", |app| {
             press(app, KeyCode::Char('1'));
             press(app, KeyCode::Char('D'));
+            // The counts the dialog asked for when it opened.
+            app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
+                crate::fixture::connection(),
+            )));
+            for c in "pur".chars() {
+                press(app, KeyCode::Char(c));
+            }
         }),
         ("create_contact_form", |app| {
             press(app, KeyCode::Char('4'));
@@ -99,6 +106,7 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                         email: Some("lfernandez@fabrikam.example".into()),
                         company: Some("Fabrikam S.A.".into()),
                         jobtitle: Some("Procurement".into()),
+                        accountid: None,
                     },
                     ContactHit {
                         contactid: "c-2".into(),
@@ -106,6 +114,7 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                         email: None,
                         company: None,
                         jobtitle: None,
+                        accountid: None,
                     },
                 ],
             });
@@ -134,6 +143,19 @@ fn popup_scripts() -> Vec<(&'static str, Script)> {
                 message: "To sign in, use a web browser".into(),
                 expires_in: std::time::Duration::from_secs(900),
             });
+        }),
+        ("confirm_disconnect", |app| {
+            press(app, KeyCode::Char('1'));
+            press(app, KeyCode::Char('d'));
+        }),
+        ("command_line_completion", |app| {
+            press(app, KeyCode::Char(':'));
+            press(app, KeyCode::Char('s'));
+            press(app, KeyCode::Tab);
+        }),
+        ("detail_log_line", |app| {
+            press(app, KeyCode::Char('6'));
+            press(app, KeyCode::Enter);
         }),
         ("assign_seats", |app| {
             press(app, KeyCode::Char('3'));
@@ -220,8 +242,7 @@ fn connection_error_shows_detail_and_next_step() {
     let s = screen(&mut app, 80, 24);
     for want in [
         "✘ Error",
-        "Not connected — press c to connect",
-        "✘ Insufficient privileges",
+        "✘ Insufficient privileges — not connected",
         "Detail: 403: missing prvReadOpportunity",
         "Next step: Ask your CRM admin to grant prvReadOpportunity",
         "none run yet",

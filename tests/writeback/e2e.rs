@@ -424,10 +424,15 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
     writeback::send_pending(&w.writer, &w.crm).await.unwrap();
 
     let a = w.activity("r-cand").await;
-    resolved(
-        &resolve::resolve_with_contact(&w.writer, &w.crm, a.id, ANA.into(), ResolveHow::Candidate)
+    let answer =
+        resolve::resolve_with_contact(&w.writer, &w.crm, a.id, ANA.into(), ResolveHow::Candidate)
             .await
-            .unwrap(),
+            .unwrap();
+    resolved(&answer);
+    // The answer names people, not ids (issue 14, defect 7).
+    assert_eq!(
+        answer.message,
+        "Linked Zed Nobody's message to Ana Pérez and closed it in the CRM"
     );
     let t = w.task(a.crm_activity_id.as_deref().unwrap());
     assert_eq!(
@@ -438,9 +443,16 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
         (json!(1), json!(ANA))
     );
 
-    let hits = resolve::search(&w.crm, "Pérez").await.unwrap();
+    let hits = resolve::search(&w.writer, &w.crm, "Pérez").await.unwrap();
     assert_eq!(hits.len(), 1);
-    let hits_quote = resolve::search(&w.crm, "O'Brien' or 1 eq 1").await.unwrap();
+    assert_eq!(
+        hits[0].company.as_deref(),
+        Some("Acme Inc."),
+        "a hit names its company"
+    );
+    let hits_quote = resolve::search(&w.writer, &w.crm, "O'Brien' or 1 eq 1")
+        .await
+        .unwrap();
     assert!(hits_quote.is_empty(), "the quote is escaped, not injected");
     let a = w.activity("r-search").await;
     resolved(
@@ -467,8 +479,10 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
         (pre.firstname.as_str(), pre.lastname.as_str()),
         ("Zed", "Nobody")
     );
+    // The form gives the company by name; the engine links its account.
     let contact = NewContact {
-        parentaccountid: Some(ACME.into()),
+        parentaccountid: None,
+        company: Some("acme inc".into()),
         ..pre
     };
     let a = w.activity("r-create").await;

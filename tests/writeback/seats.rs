@@ -160,20 +160,29 @@ fn assign_never_duplicates_a_seat() {
     let again = seats::assign(&mut s, &["u-luis".into()], Licence::Member, Edition::Team).unwrap();
     assert_eq!((again.created.len(), again.already.len()), (0, 1));
 
-    // A disabled or application user aborts the whole assignment.
-    for bad in ["u-old", "u-app"] {
-        let err = seats::assign(
-            &mut s,
-            &["u-ana".into(), bad.into()],
-            Licence::Member,
-            Edition::Team,
-        )
-        .unwrap_err();
-        assert!(matches!(err, SeatsError::NotAssignable { .. }), "{err}");
-    }
-    let err =
-        seats::assign(&mut s, &["nobody@x".into()], Licence::Member, Edition::Team).unwrap_err();
-    assert!(matches!(err, SeatsError::UnknownUser(_)), "{err}");
+    // A disabled, application or unknown user is refused with its reason;
+    // the others in the same list are still handled.
+    let out = seats::assign(
+        &mut s,
+        &[
+            "u-old".into(),
+            "u-app".into(),
+            "nobody@x".into(),
+            "u-ana".into(),
+        ],
+        Licence::Member,
+        Edition::Team,
+    )
+    .unwrap();
+    assert_eq!(out.already.len(), 1, "u-ana was still looked at");
+    assert_eq!(out.refused.len(), 3, "{:?}", out.refused);
+    assert!(out.refused[0].contains("disabled"), "{:?}", out.refused);
+    assert!(out.refused[1].contains("application"), "{:?}", out.refused);
+    assert!(
+        out.refused[2].contains("no CRM user \"nobody@x\""),
+        "{:?}",
+        out.refused
+    );
     assert_eq!(
         navsync::store::seats::list(s.conn()).unwrap().len(),
         before + 1

@@ -189,6 +189,13 @@ impl CrmWrites for Client {
                     email: c.emailaddress1,
                     company: None,
                     jobtitle: c.jobtitle,
+                    // The parent customer is an account unless the CRM
+                    // says it is a contact.
+                    accountid: c.parentcustomerid.filter(|_| {
+                        c.parentcustomer_type
+                            .as_deref()
+                            .is_none_or(|t| t == "account")
+                    }),
                 })
                 .collect())
         })

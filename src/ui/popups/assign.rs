@@ -16,7 +16,7 @@ use crate::store::mirror::SystemUser;
 use crate::store::seats::{Edition, Licence};
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 use crate::ui::loader::SeatsData;
 use crate::ui::table::{self, TableView};
 
@@ -78,7 +78,7 @@ impl Component for AssignPopup {
         Context::Assign
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
         if let Some(input) = &mut self.editing {
             match key.code {
                 KeyCode::Enter => self.editing = None,
@@ -95,7 +95,7 @@ impl Component for AssignPopup {
             }
             return KeyResult::Consumed(None);
         }
-        match keymap::lookup(Context::Assign, key) {
+        match bound {
             Some(a) => KeyResult::Consumed(Some(a)),
             None => KeyResult::NotConsumed,
         }

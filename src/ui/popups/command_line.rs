@@ -1,9 +1,10 @@
-//! The k9s prompt: `:` runs a command, `/` edits the current table's
-//! filter live (Esc puts the old one back).
+//! The k9s prompt: `:` runs a command (Tab completes it), and the filter
+//! key edits the current table's filter live (Esc puts the old one back).
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use tui_input::Input;
 
@@ -13,7 +14,22 @@ use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 
 /// The commands `:` knows, for completion and the error message.
-pub const COMMANDS: [&str; 6] = ["sync", "connect", "disconnect", "seats", "queue", "q"];
+pub const COMMANDS: [&str; 14] = [
+    "sync",
+    "dry-run",
+    "cancel",
+    "connect",
+    "recheck",
+    "disconnect",
+    "seats",
+    "queue",
+    "saved",
+    "settings",
+    "log",
+    "help",
+    "quit",
+    "q",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -24,10 +40,28 @@ pub enum Mode {
     },
 }
 
+/// Where Tab completion stands: the text typed before the first Tab and
+/// the command last offered, so repeated Tabs walk through the matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Completion {
+    typed: String,
+    offered: Option<usize>,
+}
+
 #[derive(Debug)]
 pub struct CommandLine {
     pub mode: Mode,
     pub input: Input,
+    completion: Option<Completion>,
+}
+
+/// The commands that start with `typed`, in `COMMANDS` order.
+pub fn matches(typed: &str) -> Vec<&'static str> {
+    COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(typed))
+        .collect()
 }
 
 impl CommandLine {
@@ -35,6 +69,7 @@ impl CommandLine {
         Self {
             mode: Mode::Command,
             input: Input::default(),
+            completion: None,
         }
     }
 
@@ -44,7 +79,37 @@ impl CommandLine {
                 before: current.to_string(),
             },
             input: Input::new(current.to_string()),
+            completion: None,
         }
+    }
+
+    /// Tab: the longest common start of the matches; once that adds
+    /// nothing, each Tab offers the next match.
+    fn complete(&mut self) {
+        let state = self.completion.get_or_insert_with(|| Completion {
+            typed: self.input.value().trim().to_string(),
+            offered: None,
+        });
+        let hits = matches(&state.typed);
+        if hits.is_empty() {
+            return;
+        }
+        let common = hits[1..].iter().fold(hits[0].to_string(), |acc, h| {
+            acc.chars()
+                .zip(h.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect()
+        });
+        let next = if state.offered.is_none() && common.len() > state.typed.len() {
+            state.typed = common.clone();
+            common
+        } else {
+            let i = state.offered.map_or(0, |i| (i + 1) % hits.len());
+            state.offered = Some(i);
+            hits[i].to_string()
+        };
+        self.input = Input::new(next);
     }
 
     fn run(&self, fx: &mut Effects) {
@@ -54,10 +119,17 @@ impl CommandLine {
                 fx.send(Command::SyncNow { dry_run: false });
                 fx.flash(true, "Sync requested");
             }
+            "dry-run" => fx.then = Some(Action::DryRun),
+            "cancel" => fx.then = Some(Action::CancelSync),
             "connect" => fx.then = Some(Action::Connect),
+            "recheck" => fx.then = Some(Action::Recheck),
             "disconnect" => fx.then = Some(Action::Disconnect),
             "seats" => fx.then = Some(Action::GoTab(Tab::Seats)),
             "queue" => fx.then = Some(Action::GoTab(Tab::Unresolved)),
+            "saved" => fx.then = Some(Action::GoTab(Tab::Saved)),
+            "settings" => fx.then = Some(Action::GoTab(Tab::Settings)),
+            "log" => fx.then = Some(Action::GoTab(Tab::Log)),
+            "help" | "?" => fx.then = Some(Action::Help),
             "q" | "quit" => fx.then = Some(Action::Quit),
             "" => {}
             other => fx.flash(
@@ -70,11 +142,19 @@ impl CommandLine {
 
 impl Component for CommandLine {
     fn context(&self) -> Context {
-        Context::CommandLine
+        match self.mode {
+            Mode::Command => Context::CommandLine,
+            Mode::Filter { .. } => Context::FilterLine,
+        }
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        super::input_key(Context::CommandLine, &mut self.input, key)
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        let result = super::input_key(bound, &mut self.input, key);
+        if matches!(result, KeyResult::Consumed(None)) {
+            // Typing starts a new completion.
+            self.completion = None;
+        }
+        result
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
@@ -91,31 +171,47 @@ impl Component for CommandLine {
                 }
                 fx.close_popup = true;
             }
-            Action::NextField if self.mode == Mode::Command => {
-                let typed = self.input.value().trim().to_string();
-                let hits: Vec<&str> = COMMANDS
-                    .iter()
-                    .copied()
-                    .filter(|c| c.starts_with(&typed))
-                    .collect();
-                if let [only] = hits[..] {
-                    self.input = Input::new(only.to_string());
-                }
-            }
+            Action::NextField if self.mode == Mode::Command => self.complete(),
             _ => {}
         }
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
-        // The prompt sits on the bottom line of the body, like k9s.
-        let [_, line] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        let t = ctx.theme;
+        // The prompt sits on the bottom line of the body, like k9s; with
+        // the commands that match above it while typing a command.
+        let [_, choices, line] = Layout::vertical([
+            Constraint::Min(0),
+            Constraint::Length(u16::from(self.mode == Mode::Command)),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        if self.mode == Mode::Command {
+            let typed = self.completion.as_ref().map_or_else(
+                || self.input.value().trim().to_string(),
+                |c| c.typed.clone(),
+            );
+            let hits = matches(&typed);
+            let current = self.input.value().trim();
+            let mut spans = vec![Span::styled("Tab completes: ", t.dim())];
+            if hits.is_empty() {
+                spans.push(Span::raw("no command starts so"));
+            }
+            for h in hits {
+                let style = if h == current { t.selected() } else { t.base() };
+                spans.push(Span::styled(format!(":{h}"), style));
+                spans.push(Span::raw(" "));
+            }
+            frame.render_widget(Clear, choices);
+            frame.render_widget(Paragraph::new(Line::from(spans)), choices);
+        }
         frame.render_widget(Clear, line);
         let label = match self.mode {
             Mode::Command => ":",
-            Mode::Filter { .. } => "/",
+            Mode::Filter { .. } => "filter: ",
         };
-        let text = super::input_line(label, &self.input, line.width, false, ctx.theme);
-        frame.render_widget(Paragraph::new(text).style(ctx.theme.key()), line);
+        let text = super::input_line(label, &self.input, line.width, false, t);
+        frame.render_widget(Paragraph::new(text).style(t.key()), line);
     }
 }
 

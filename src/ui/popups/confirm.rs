@@ -1,22 +1,44 @@
 //! Yes/no before anything that changes many rows or removes data; says what
-//! will happen, with counts.
+//! will happen, with counts. Dangerous actions default to no (Enter backs
+//! out), and the purge asks for its word typed out. The key line inside
+//! the dialog comes from the keymap, like the footer, so the two agree.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
+use tui_input::Input;
 
 use crate::engine::Command;
 use crate::ui::action::Action;
-use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::keymap::Context;
+use crate::ui::component::{Component, Effects, KeyResult, Undo, ViewCtx};
+use crate::ui::keymap::{Context, Keymap};
+
+/// How much a confirmation asks of the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caution {
+    /// Reversible changes: y or Enter confirm.
+    Safe,
+    /// Hard to undo: only y confirms; Enter means no.
+    Danger,
+    /// Removes data: the word must be typed, then Enter.
+    Typed(&'static str),
+}
 
 #[derive(Debug)]
 pub struct ConfirmPopup {
     pub title: String,
     pub lines: Vec<String>,
+    pub caution: Caution,
+    /// What is typed for a `Caution::Typed` confirmation.
+    pub input: Input,
+    /// The counts shown are being read afresh; nothing is confirmed until
+    /// they arrive (see `App::on_snapshot`).
+    pub counting: bool,
     commands: Vec<Command>,
     then: Option<Action>,
+    undo: Option<Undo>,
 }
 
 impl ConfirmPopup {
@@ -29,22 +51,80 @@ impl ConfirmPopup {
         Self {
             title: title.to_string(),
             lines,
+            caution: Caution::Safe,
+            input: Input::default(),
+            counting: false,
             commands,
             then,
+            undo: None,
         }
+    }
+
+    /// What takes the change back once confirmed (see `App`'s undo).
+    pub fn with_undo(mut self, undo: Undo) -> Self {
+        self.undo = Some(undo);
+        self
+    }
+
+    pub fn with_caution(mut self, caution: Caution) -> Self {
+        self.caution = caution;
+        self
+    }
+
+    /// Shows "counting…" until [`counted`](Self::counted) gives the lines.
+    pub fn counting(mut self) -> Self {
+        self.counting = true;
+        self
+    }
+
+    pub fn counted(&mut self, lines: Vec<String>) {
+        self.lines = lines;
+        self.counting = false;
+    }
+
+    /// The keys that answer this dialog, as the footer shows them.
+    fn key_line(&self, keymap: &Keymap) -> String {
+        let keys: Vec<String> = keymap
+            .hints(self.context())
+            .iter()
+            .map(|b| format!("{} {}", b.label, b.desc))
+            .collect();
+        keys.join(" · ")
     }
 }
 
 impl Component for ConfirmPopup {
     fn context(&self) -> Context {
-        Context::Confirm
+        match self.caution {
+            Caution::Safe => Context::Confirm,
+            Caution::Danger => Context::ConfirmDanger,
+            Caution::Typed(_) => Context::ConfirmTyped,
+        }
+    }
+
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        match (self.caution, bound) {
+            (Caution::Typed(_), _) => super::input_key(bound, &mut self.input, key),
+            (_, Some(a)) => KeyResult::Consumed(Some(a)),
+            (_, None) => KeyResult::NotConsumed,
+        }
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
+            Action::Confirm if self.counting => {
+                fx.flash(false, "Still counting what this removes; a moment");
+            }
             Action::Confirm => {
+                if let Caution::Typed(word) = self.caution
+                    && self.input.value().trim() != word
+                {
+                    fx.flash(false, format!("Type {word} to confirm, or Esc to go back"));
+                    return;
+                }
                 fx.commands.append(&mut self.commands);
                 fx.then = self.then;
+                fx.undo = self.undo.take();
                 fx.close_popup = true;
             }
             Action::Back => fx.close_popup = true,
@@ -54,11 +134,19 @@ impl Component for ConfirmPopup {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let h = self.lines.len() as u16 + 6;
+        let h = self.lines.len() as u16 + 7;
         let inner = super::frame_box(frame, area, 70, h.max(8), &self.title, t);
-        let mut lines: Vec<Line> = self.lines.iter().map(|l| Line::raw(l.clone())).collect();
+        let mut lines: Vec<Line> = if self.counting {
+            vec![Line::styled("counting what this removes…", t.dim())]
+        } else {
+            self.lines.iter().map(|l| Line::raw(l.clone())).collect()
+        };
         lines.push(Line::raw(""));
-        lines.push(Line::styled("y / Enter: yes    n / Esc: no", t.key()));
+        if let Caution::Typed(word) = self.caution {
+            let label = format!("Type {word}: ");
+            lines.push(super::input_line(&label, &self.input, inner.width, true, t));
+        }
+        lines.push(Line::styled(self.key_line(ctx.keys), t.key()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }

@@ -15,12 +15,20 @@ use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 
-const LABELS: [&str; 4] = ["First name ", "Last name  ", "Email      ", "Job title  "];
+const LABELS: [&str; 5] = [
+    "First name ",
+    "Last name  ",
+    "Email      ",
+    "Job title  ",
+    "Company    ",
+];
 
 #[derive(Debug)]
 pub struct ContactForm {
     pub activity_id: i64,
-    pub fields: [Input; 4],
+    /// First name, last name, e-mail, job title, company (the engine links
+    /// the CRM account of that name when exactly one matches).
+    pub fields: [Input; 5],
     pub focus: usize,
     /// Why the last submit was refused.
     pub error: Option<String>,
@@ -50,7 +58,13 @@ fn email_ok(e: &str) -> bool {
 }
 
 impl ContactForm {
-    fn new(activity_id: i64, name: &str, email: Option<&str>, title: Option<&str>) -> Self {
+    fn new(
+        activity_id: i64,
+        name: &str,
+        email: Option<&str>,
+        title: Option<&str>,
+        company: Option<&str>,
+    ) -> Self {
         let (first, last) = split_name(name);
         Self {
             activity_id,
@@ -59,6 +73,7 @@ impl ContactForm {
                 Input::new(last),
                 Input::new(email.unwrap_or_default().to_string()),
                 Input::new(title.unwrap_or_default().to_string()),
+                Input::new(company.unwrap_or_default().to_string()),
             ],
             focus: 0,
             error: None,
@@ -71,12 +86,13 @@ impl ContactForm {
             &a.new.member_name,
             a.new.member_email.as_deref(),
             a.new.member_title.as_deref(),
+            a.new.member_company.as_deref(),
         )
     }
 
     /// When the activity's detail has not arrived yet: the name only.
     pub fn from_name(activity_id: i64, name: &str) -> Self {
-        Self::new(activity_id, name, None, None)
+        Self::new(activity_id, name, None, None, None)
     }
 
     fn value(&self, i: usize) -> String {
@@ -101,6 +117,7 @@ impl ContactForm {
             email: opt(email),
             jobtitle: opt(self.value(3)),
             parentaccountid: None,
+            company: opt(self.value(4)),
         })
     }
 }
@@ -110,8 +127,8 @@ impl Component for ContactForm {
         Context::Form
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        let result = super::input_key(Context::Form, &mut self.fields[self.focus], key);
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        let result = super::input_key(bound, &mut self.fields[self.focus], key);
         if matches!(result, KeyResult::Consumed(None)) {
             self.error = None;
         }
@@ -146,7 +163,7 @@ impl Component for ContactForm {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let inner = super::frame_box(frame, area, 64, 11, "Create contact in the CRM", t);
+        let inner = super::frame_box(frame, area, 64, 12, "Create contact in the CRM", t);
         let mut lines = vec![Line::raw("From the member's profile; edit, then Enter.")];
         for (i, label) in LABELS.iter().enumerate() {
             lines.push(super::input_line(

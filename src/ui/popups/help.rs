@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::keymap::{self, Context};
+use crate::ui::keymap::Context;
 
 #[derive(Debug)]
 pub struct HelpPopup {
@@ -17,10 +17,10 @@ pub struct HelpPopup {
 }
 
 impl HelpPopup {
-    pub fn new(of: Context) -> Self {
+    pub fn new(of: Context, rows: Vec<(String, &'static str)>) -> Self {
         Self {
             of,
-            rows: keymap::help_rows(of),
+            rows,
             scroll: 0,
         }
     }

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod command_line;
 pub mod confirm;
+pub mod detail;
 pub mod device_code;
 pub mod form;
 pub mod help;
@@ -19,6 +20,7 @@ use super::theme::Theme;
 #[derive(Debug)]
 pub enum Popup {
     Confirm(confirm::ConfirmPopup),
+    Detail(detail::DetailPopup),
     Form(form::ContactForm),
     Search(search::SearchPopup),
     Help(help::HelpPopup),
@@ -31,6 +33,7 @@ impl Popup {
     pub fn component(&mut self) -> &mut dyn Component {
         match self {
             Self::Confirm(p) => p,
+            Self::Detail(p) => p,
             Self::Form(p) => p,
             Self::Search(p) => p,
             Self::Help(p) => p,
@@ -78,12 +81,12 @@ pub(crate) fn feed(input: &mut tui_input::Input, key: &crossterm::event::KeyEven
 /// bindings win, every other key edits the input. Shared so the command
 /// line, the CRM search and the contact form agree on which keys type.
 pub(crate) fn input_key(
-    context: super::keymap::Context,
+    bound: Option<super::action::Action>,
     input: &mut tui_input::Input,
     key: &crossterm::event::KeyEvent,
 ) -> super::component::KeyResult {
     use super::component::KeyResult;
-    if let Some(a) = super::keymap::lookup(context, key) {
+    if let Some(a) = bound {
         return KeyResult::Consumed(Some(a));
     }
     if feed(input, key) {

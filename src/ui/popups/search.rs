@@ -60,8 +60,8 @@ impl Component for SearchPopup {
         Context::Search
     }
 
-    fn handle_key(&mut self, key: &KeyEvent) -> KeyResult {
-        super::input_key(Context::Search, &mut self.input, key)
+    fn handle_key(&mut self, key: &KeyEvent, bound: Option<Action>) -> KeyResult {
+        super::input_key(bound, &mut self.input, key)
     }
 
     fn update(&mut self, action: Action, fx: &mut Effects) {

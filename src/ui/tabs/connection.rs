@@ -3,24 +3,36 @@
 //! confirmation that counts what goes).
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::engine::{Command, UserError};
-use crate::store::connection::ConnState;
+use crate::engine::{Command, ErrorClass, Status, View};
+use crate::store::connection::{ConnState, ConnectionRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::thousands;
+use crate::ui::format::{relative_and_absolute, thousands};
 use crate::ui::keymap::Context;
 use crate::ui::loader::ConnectionData;
+use crate::ui::loader::Load;
 use crate::ui::popups::Popup;
-use crate::ui::popups::confirm::ConfirmPopup;
+use crate::ui::popups::confirm::{Caution, ConfirmPopup};
+use crate::ui::popups::detail::DetailPopup;
 use crate::ui::tabs::{field, heading};
+
+/// What the purge confirmation asks to be typed.
+pub const PURGE_WORD: &str = "purge";
 
 #[derive(Debug, Default)]
 pub struct ConnectionTab {
     data: ConnectionData,
+    /// First line shown: the tab scrolls at 80x24.
+    scroll: u16,
+    /// Lines that fit, as of the last render (for paging).
+    page: u16,
+    /// The tab's text as last drawn, unwrapped: what Enter shows whole
+    /// (and `y` there copies), error detail included.
+    shown: String,
 }
 
 /// One prerequisite check as the engine records it in `checks_json`.
@@ -61,12 +73,109 @@ pub fn parse_checks(json: &str) -> Vec<Check> {
         .collect()
 }
 
+/// The connection as the console shows it, from the engine's status and
+/// the stored row. The header badge and the tab's headline both come from
+/// here, so they never disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnView {
+    Connected,
+    /// The last connect or re-check failed (or, while connected, the last
+    /// sync): a short title, then what happened, the detail and the next step.
+    Error {
+        title: String,
+        /// The seed's sentence for the error, when there is one.
+        message: Option<String>,
+        detail: String,
+        next_step: String,
+    },
+    /// Stopped by a disconnect.
+    Disconnected,
+    Never,
+}
+
+/// A short headline per error class, so a privilege problem does not read
+/// "Connection error".
+pub fn class_title(class: ErrorClass) -> &'static str {
+    match class {
+        ErrorClass::Connection => "Connection error",
+        ErrorClass::CrmApi => "CRM API error",
+        ErrorClass::InsufficientPrivileges => "Insufficient privileges",
+        ErrorClass::ObjectsUnreadable => "Required CRM objects could not be read",
+        ErrorClass::Other => "Could not connect",
+    }
+}
+
+/// Title and next step for an error class as the store keeps it (the key
+/// `status --json` prints), for a console started after the failure.
+fn stored_class(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "connection" => (
+            "Connection error",
+            "Check this machine's network and the instance URL, then re-check (r).",
+        ),
+        "crm_api" => (
+            "CRM API error",
+            "Check the CRM's uptime (service health in the Microsoft 365 admin center), then re-check (r).",
+        ),
+        "insufficient_privileges" => (
+            "Insufficient privileges",
+            "Ask your CRM administrator to grant the privilege named above to the connecting user, then re-check (r).",
+        ),
+        "objects_unreadable" => (
+            "Required CRM objects could not be read",
+            "Ask your CRM administrator for read access to the objects named above, then re-check (r).",
+        ),
+        "unsupported" => (
+            "This CRM cannot be synced",
+            "navsync needs Dynamics 365 online, version 8.2 or later, in a production environment: point crm.instance_url at one and connect (c).",
+        ),
+        _ => (
+            "Could not connect",
+            "Fix what the detail names (config, secret, token cache), then connect again (c).",
+        ),
+    }
+}
+
+pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
+    if let Some(e) = &status.last_error {
+        let title = class_title(e.class);
+        return ConnView::Error {
+            title: title.to_string(),
+            message: (e.message != title).then(|| e.message.clone()),
+            detail: e.detail.clone(),
+            next_step: e.next_step.clone(),
+        };
+    }
+    if status.connected {
+        return ConnView::Connected;
+    }
+    match row {
+        Some(r) if r.state == ConnState::Error => {
+            let kind = r.last_error_kind.as_deref().unwrap_or("other");
+            let (title, next) = stored_class(kind);
+            ConnView::Error {
+                title: title.to_string(),
+                message: None,
+                detail: r.last_error_detail.clone().unwrap_or_default(),
+                next_step: next.to_string(),
+            }
+        }
+        Some(r) if r.state == ConnState::Connected => ConnView::Connected,
+        Some(_) => ConnView::Disconnected,
+        None => ConnView::Never,
+    }
+}
+
 impl ConnectionTab {
     pub fn load(&mut self, data: ConnectionData) {
         self.data = data;
     }
 
-    fn purge_lines(&self) -> Vec<String> {
+    pub fn row(&self) -> Option<&ConnectionRow> {
+        self.data.row.as_ref()
+    }
+
+    pub fn purge_lines(&self) -> Vec<String> {
         let p = &self.data.purge;
         let mirrored: Vec<String> = p
             .mirrored
@@ -85,88 +194,79 @@ impl ConnectionTab {
         ]
     }
 
-    fn error_lines(e: &UserError, ctx: &ViewCtx) -> Vec<Line<'static>> {
-        vec![
-            Line::styled(format!("✘ {}", e.message), ctx.theme.error()),
-            Line::raw(format!("  Detail: {}", e.detail)),
-            Line::raw(format!("  Next step: {}", e.next_step)),
-        ]
-    }
-}
-
-impl Component for ConnectionTab {
-    fn context(&self) -> Context {
-        Context::Tab(Tab::Connection)
-    }
-
-    fn update(&mut self, action: Action, fx: &mut Effects) {
-        match action {
-            Action::Connect => {
-                fx.send(Command::Connect);
-                fx.flash(true, "Signing in…");
-            }
-            Action::Recheck => {
-                fx.send(Command::Recheck);
-                fx.flash(true, "Re-running the prerequisite checks…");
-            }
-            Action::Disconnect => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
-                    "Disconnect",
-                    vec![
-                        "Disconnect from the CRM? Syncing stops.".into(),
-                        "Imported CRM data stays (use D to clean it up).".into(),
-                    ],
-                    vec![Command::Disconnect { purge: false }],
-                    None,
-                )));
-            }
-            Action::DisconnectPurge => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
-                    "Disconnect and clean up",
-                    self.purge_lines(),
-                    vec![Command::Disconnect { purge: true }],
-                    None,
-                )));
-            }
-            _ => {}
-        }
-    }
-
-    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+    /// Every line of the tab, before scrolling.
+    fn lines(&self, ctx: &ViewCtx) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let st = ctx.status;
         let row = self.data.row.as_ref();
         let mut lines = Vec::new();
-        let state = row.map(|r| r.state.clone());
-        if st.connected || state == Some(ConnState::Connected) {
-            let tail = if st.running.is_some() {
-                "Successfully connected, sync in progress"
-            } else {
-                "Successfully connected"
-            };
-            lines.push(Line::from(vec![
-                Span::styled("● Connected to Microsoft Dynamics", t.ok()),
-                Span::raw(format!(" — {tail}")),
-            ]));
-        } else if state == Some(ConnState::Error) {
-            lines.push(Line::styled("✘ Connection error", t.error()));
-        } else {
-            lines.push(Line::styled(
+        let checks = row
+            .map(|r| parse_checks(&r.checks_json))
+            .unwrap_or_default();
+        match conn_view(st, row) {
+            ConnView::Connected => {
+                let tail = if st.running.is_some() {
+                    "Successfully connected, sync in progress"
+                } else {
+                    "Successfully connected"
+                };
+                lines.push(Line::from(vec![
+                    Span::styled("● Connected to Microsoft Dynamics", t.ok()),
+                    Span::raw(format!(" — {tail}")),
+                ]));
+            }
+            ConnView::Error {
+                title,
+                message,
+                detail,
+                next_step,
+            } => {
+                let what = if st.connected {
+                    format!("✘ Last sync failed: {title}")
+                } else {
+                    format!("✘ {title} — not connected")
+                };
+                lines.push(Line::styled(what, t.error()));
+                if let Some(m) = message {
+                    lines.push(Line::raw(format!("  {m}")));
+                }
+                lines.push(Line::raw(format!("  Detail: {detail}")));
+                lines.push(Line::raw(format!("  Next step: {next_step}")));
+            }
+            ConnView::Disconnected => lines.push(Line::styled(
+                "○ Disconnected — press c to connect again",
+                t.warn(),
+            )),
+            ConnView::Never => lines.push(Line::styled(
                 "○ Not connected — press c to connect",
                 t.warn(),
+            )),
+        }
+        // A failed check is named near the top: at 80x24 the list itself
+        // may be below the fold.
+        let failed: Vec<&str> = checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.name.as_str())
+            .collect();
+        if !failed.is_empty() {
+            lines.push(Line::styled(
+                format!(
+                    "✘ {} of {} checks failed: {} (details below)",
+                    failed.len(),
+                    checks.len(),
+                    failed.join(", ")
+                ),
+                t.error(),
             ));
         }
-        if let Some(e) = &st.last_error {
-            lines.extend(Self::error_lines(e, ctx));
-        } else if let Some(r) = row
-            && let Some(kind) = &r.last_error_kind
-        {
-            lines.push(Line::styled(format!("✘ {kind}"), t.error()));
-            if let Some(d) = &r.last_error_detail {
-                lines.push(Line::raw(format!("  Detail: {d}")));
-            }
-        }
         lines.push(Line::raw(""));
+        let last = st
+            .last_sync
+            .as_deref()
+            .map(|s| relative_and_absolute(ctx.now, s))
+            .unwrap_or_else(|| "never".into());
+        lines.push(field("Last sync", last, t));
         let instance = st
             .instance_url
             .clone()
@@ -211,9 +311,6 @@ impl Component for ConnectionTab {
         }
         lines.push(Line::raw(""));
         lines.push(heading("Prerequisite checks", t));
-        let checks = row
-            .map(|r| parse_checks(&r.checks_json))
-            .unwrap_or_default();
         if checks.is_empty() {
             lines.push(Line::styled(
                 "  none run yet (c connects, r re-checks)",
@@ -236,7 +333,105 @@ impl Component for ConnectionTab {
                 Span::raw(format!("{}{detail}", c.name)),
             ]));
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        lines
+    }
+}
+
+impl Component for ConnectionTab {
+    fn context(&self) -> Context {
+        Context::Tab(Tab::Connection)
+    }
+
+    fn update(&mut self, action: Action, fx: &mut Effects) {
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.max(1)),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(self.page.max(1)),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = u16::MAX,
+            Action::Details => {
+                fx.open = Some(Popup::Detail(DetailPopup::new(
+                    "Connection",
+                    self.shown.clone(),
+                )));
+            }
+            Action::Connect => {
+                fx.send(Command::Connect);
+                fx.flash(true, "Signing in…");
+            }
+            Action::Recheck => {
+                fx.send(Command::Recheck);
+                fx.flash(true, "Re-running the prerequisite checks…");
+            }
+            Action::Disconnect => {
+                fx.open = Some(Popup::Confirm(
+                    ConfirmPopup::new(
+                        "Disconnect",
+                        vec![
+                            "Disconnect from the CRM? Syncing stops.".into(),
+                            "Imported CRM data stays (use D to clean it up).".into(),
+                        ],
+                        vec![Command::Disconnect { purge: false }],
+                        None,
+                    )
+                    .with_caution(Caution::Danger),
+                ));
+            }
+            Action::DisconnectPurge => {
+                // The counts are read afresh: the last snapshot may predate
+                // the sync that just imported thousands of rows.
+                fx.loads.push(Load::View(View::Connection));
+                fx.open = Some(Popup::Confirm(
+                    ConfirmPopup::new(
+                        "Disconnect and clean up",
+                        self.purge_lines(),
+                        vec![Command::Disconnect { purge: true }],
+                        None,
+                    )
+                    .with_caution(Caution::Typed(PURGE_WORD))
+                    .counting(),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let lines = self.lines(ctx);
+        self.shown = lines
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+        // Wrapped height, to keep the scroll inside the text and to say
+        // when there is more below.
+        let width = area.width.max(1) as usize;
+        let height: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        let rows = area.height as usize;
+        self.page = area.height.saturating_sub(1);
+        let max_scroll = height.saturating_sub(rows.saturating_sub(1)) as u16;
+        self.scroll = self.scroll.min(if height > rows { max_scroll } else { 0 });
+        let [text, more] = Layout::vertical([
+            Constraint::Min(1),
+            Constraint::Length(u16::from(height > rows)),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            text,
+        );
+        if height > rows {
+            let below = self.scroll < max_scroll;
+            let hint = if below {
+                "↓ more below: j/↓ scrolls, G goes to the end"
+            } else {
+                "↑ more above: k/↑ scrolls, g goes to the top"
+            };
+            frame.render_widget(Paragraph::new(Line::styled(hint, ctx.theme.dim())), more);
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Log: the engine's events and warnings, newest first, filterable by level.
+//! Log: the engine's events and warnings, newest first, filterable by
+//! level; Enter shows a line whole (the table cuts it to the screen).
 
 use std::collections::VecDeque;
 
@@ -11,6 +12,8 @@ use tracing::Level;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
+use crate::ui::popups::Popup;
+use crate::ui::popups::detail::DetailPopup;
 use crate::ui::table::{self, TableView};
 use crate::ui::tabs::heading;
 
@@ -67,9 +70,21 @@ impl Component for LogTab {
         Context::Tab(Tab::Log)
     }
 
-    fn update(&mut self, action: Action, _fx: &mut Effects) {
+    fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             action if self.view.navigate(action) => {}
+            Action::Details => {
+                if let Some(e) = self.view.selected().map(|i| &self.entries[i]) {
+                    fx.open = Some(Popup::Detail(DetailPopup::new(
+                        format!(
+                            "{} {}",
+                            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                            level_word(e.level)
+                        ),
+                        e.message.clone(),
+                    )));
+                }
+            }
             Action::CycleLevel => {
                 self.min = match self.min {
                     None => Some(Level::INFO),

@@ -1,8 +1,9 @@
-//! The six tabs, each a [`Component`](super::component::Component) with its
+//! The tabs, each a [`Component`](super::component::Component) with its
 //! own state.
 
 pub mod connection;
 pub mod log;
+pub mod saved;
 pub mod seats;
 pub mod settings;
 pub mod sync;

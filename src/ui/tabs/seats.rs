@@ -11,14 +11,14 @@ use ratatui::widgets::{Paragraph, Row};
 use crate::engine::Command;
 use crate::store::seats::Licence;
 use crate::ui::action::{Action, Tab};
-use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::thousands;
 use crate::ui::keymap::Context;
 use crate::ui::loader::SeatsData;
 use crate::ui::popups::Popup;
 use crate::ui::popups::assign::AssignPopup;
 use crate::ui::popups::confirm::ConfirmPopup;
-use crate::ui::table::{self, Marks, TableView};
+use crate::ui::table::{self, Marks, Sort, TableView, collate};
 
 /// Seat counts for the title line, taken at load so a frame stays O(screen).
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,6 +28,9 @@ struct Counts {
     in_crm: usize,
 }
 
+/// The columns `o` sorts by, in turn (the mark column is not one).
+const SORTABLE: [&str; 6] = ["Name", "Licence", "Edition", "CRM user", "Sync", "In CRM"];
+
 #[derive(Debug, Default)]
 pub struct SeatsTab {
     counts: Counts,
@@ -36,6 +39,7 @@ pub struct SeatsTab {
     haystacks: Vec<String>,
     pub view: TableView,
     marks: Marks,
+    pub sort: Sort,
 }
 
 impl SeatsTab {
@@ -85,7 +89,7 @@ impl SeatsTab {
                 self.marks.toggle(i);
             }
         }
-        self.refilter();
+        self.resort();
     }
 
     /// Ids of the marked seats, in table order.
@@ -98,6 +102,35 @@ impl SeatsTab {
 
     fn refilter(&mut self) {
         self.view.refilter(&self.haystacks);
+    }
+
+    /// Orders the rows by the sort column (names by letters, not code
+    /// points), then by name.
+    fn resort(&mut self) {
+        let auto = self.data.auto_sync_all;
+        let keys: Vec<String> = self
+            .data
+            .seats
+            .iter()
+            .map(|s| {
+                let user = s
+                    .crm_user_id
+                    .as_ref()
+                    .and_then(|u| self.names.get(u))
+                    .map_or_else(String::new, |n| collate(n));
+                let key = match self.sort.column {
+                    0 => String::new(),
+                    1 => s.licence.as_str().to_string(),
+                    2 => s.edition.as_str().to_string(),
+                    3 => user,
+                    4 => if s.sync_enabled { "0" } else { "1" }.to_string(),
+                    _ => if s.in_crm(auto) { "0" } else { "1" }.to_string(),
+                };
+                format!("{key}\u{1}{}", collate(&s.name))
+            })
+            .collect();
+        self.view.set_order(self.sort.order(&keys));
+        self.refilter();
     }
 
     /// Marked seats, or the cursor's when none is marked (k9s rule).
@@ -140,7 +173,23 @@ impl SeatsTab {
                 "What the CRM brought into their saved lists is removed at the next sync.".into()
             },
         ];
-        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+        // Undo puts back each seat's own switch, so only the seats this
+        // changes are switched back.
+        let changed: Vec<i64> = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| ids.contains(&s.id) && s.sync_enabled != enabled)
+            .map(|s| s.id)
+            .collect();
+        let undo = Undo {
+            what: format!("{verb} sync for {what}"),
+            commands: vec![Command::SetSeatSync {
+                seat_ids: changed.clone(),
+                enabled: !enabled,
+            }],
+        };
+        let confirm = ConfirmPopup::new(
             &format!("{verb} sync"),
             lines,
             vec![Command::SetSeatSync {
@@ -148,7 +197,13 @@ impl SeatsTab {
                 enabled,
             }],
             Some(Action::ClearMarks),
-        )));
+        );
+        // Nothing to take back when every seat was switched so already.
+        fx.open = Some(Popup::Confirm(if changed.is_empty() {
+            confirm
+        } else {
+            confirm.with_undo(undo)
+        }));
     }
 }
 
@@ -160,6 +215,7 @@ impl Component for SeatsTab {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             action if self.view.navigate(action) => {}
+            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
             Action::Mark => {
                 if let Some(i) = self.view.selected() {
                     self.marks.toggle(i);
@@ -227,16 +283,21 @@ impl Component for SeatsTab {
             );
             return;
         }
-        let header = Row::new([
-            "", "Name", "Licence", "Edition", "CRM user", "Sync", "In CRM",
-        ]);
+        let mut titles = vec![String::new()];
+        titles.extend(
+            SORTABLE
+                .iter()
+                .enumerate()
+                .map(|(i, t)| self.sort.title(i, t)),
+        );
+        let header = Row::new(titles);
         let widths = [
             Constraint::Length(3),
             Constraint::Fill(3),
-            Constraint::Length(7),
+            Constraint::Length(9),
             Constraint::Length(10),
             Constraint::Fill(2),
-            Constraint::Length(4),
+            Constraint::Length(6),
             Constraint::Length(8),
         ];
         let (seats, names, marks, auto) = (
@@ -248,8 +309,12 @@ impl Component for SeatsTab {
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
             let s = &seats[i];
             let marked = marks.is_marked(i);
+            // A purge empties the CRM users: say so rather than show an id.
             let user = match &s.crm_user_id {
-                Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                Some(id) => names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| "— not synced".into()),
                 None => "— not matched".into(),
             };
             let row = Row::new([

@@ -1,6 +1,7 @@
 //! Settings: the seed's questions with the CRM's own choices. ←/→ picks a
-//! choice, Enter applies it (Command::SetSetting); changes apply from the
-//! next sync.
+//! choice, Enter applies it (Command::SetSetting), Esc discards it; changes
+//! apply from the next sync. Each value says whether it was set here (and
+//! so overrides config.toml) or comes from the config file.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::config::ActivityKind;
 use crate::engine::Command;
 use crate::engine::command::SettingChange;
+use crate::engine::settings::{FromConsole, MIN_INTERVAL};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
@@ -28,14 +30,17 @@ const QUESTIONS: [&str; 6] = [
     "Sync interval",
 ];
 
-const INTERVALS_MIN: [u64; 9] = [1, 5, 15, 30, 60, 120, 240, 720, 1440];
+/// The intervals offered; each at least the floor config.toml enforces
+/// (the engine's `settings::MIN_INTERVAL`), so the two never disagree.
+const INTERVALS_MIN: [u64; 8] = [5, 15, 30, 60, 120, 240, 720, 1440];
 
 #[derive(Debug, Default)]
 pub struct SettingsTab {
     data: Option<SettingsData>,
     pub cursor: usize,
-    /// Choice picked but not yet applied, per question.
-    drafts: HashMap<usize, usize>,
+    /// The value picked but not yet applied, per question. Kept by value,
+    /// not by position, so a reload after applying another row leaves it.
+    drafts: HashMap<usize, SettingChange>,
 }
 
 fn interval_label(d: Duration) -> String {
@@ -128,7 +133,12 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
             }
         }
         _ => {
-            let mut mins: Vec<u64> = INTERVALS_MIN.to_vec();
+            let floor = MIN_INTERVAL.as_secs() / 60;
+            let mut mins: Vec<u64> = INTERVALS_MIN
+                .iter()
+                .copied()
+                .filter(|m| *m >= floor)
+                .collect();
             let cur = e.sync_interval.as_secs() / 60;
             if e.sync_interval.as_secs().is_multiple_of(60) && !mins.contains(&cur) {
                 mins.push(cur);
@@ -158,8 +168,15 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
 
 impl SettingsTab {
     pub fn load(&mut self, data: SettingsData) {
+        // A draft ends when the store holds its value (it was applied) or
+        // it is no longer offered; the other rows keep theirs.
+        self.drafts.retain(|&q, draft| {
+            let (list, current) = choices(&data, q);
+            list.iter()
+                .position(|(_, c)| c == draft)
+                .is_some_and(|i| i != current)
+        });
         self.data = Some(data);
-        self.drafts.clear();
     }
 
     fn pick(&self, data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usize, usize) {
@@ -167,10 +184,29 @@ impl SettingsTab {
         let picked = self
             .drafts
             .get(&q)
-            .copied()
-            .unwrap_or(current)
-            .min(list.len() - 1);
+            .and_then(|d| list.iter().position(|(_, c)| c == d))
+            .unwrap_or(current);
         (list, current, picked)
+    }
+
+    /// The first question with a change picked but not applied.
+    pub fn unsaved(&self) -> Option<&'static str> {
+        let mut qs: Vec<usize> = self.drafts.keys().copied().collect();
+        qs.sort_unstable();
+        qs.first().map(|&q| QUESTIONS[q])
+    }
+}
+
+/// Whether the console set question `q`'s value (it then overrides
+/// config.toml).
+fn set_in_console(f: &FromConsole, q: usize) -> bool {
+    match q {
+        0 => f.auto_sync_all_seats,
+        1 => f.pipeline_stage,
+        2 => f.won_value_field,
+        3 => f.writeback_enabled,
+        4 => f.writeback_kinds,
+        _ => f.sync_interval,
     }
 }
 
@@ -190,20 +226,26 @@ impl Component for SettingsTab {
             Action::Top => self.cursor = 0,
             Action::Bottom => self.cursor = QUESTIONS.len() - 1,
             Action::Left | Action::Right => {
-                let (list, _, picked) = self.pick(data, q);
+                let (list, current, picked) = self.pick(data, q);
                 let n = list.len();
                 let next = if action == Action::Left {
                     picked + n - 1
                 } else {
                     picked + 1
                 } % n;
-                self.drafts.insert(q, next);
+                if next == current {
+                    self.drafts.remove(&q);
+                } else {
+                    self.drafts.insert(q, list[next].1.clone());
+                }
             }
             Action::Apply => {
                 let (list, current, picked) = self.pick(data, q);
                 if picked == current {
                     fx.flash(true, "Unchanged");
                 } else {
+                    // Sent: no longer unsaved (the reload shows the value).
+                    self.drafts.remove(&q);
                     fx.send(Command::SetSetting(list[picked].1.clone()));
                     fx.flash(
                         true,
@@ -213,6 +255,9 @@ impl Component for SettingsTab {
                         ),
                     );
                 }
+            }
+            Action::Back if self.drafts.remove(&q).is_some() => {
+                fx.flash(true, format!("{}: change discarded", QUESTIONS[q]));
             }
             _ => {}
         }
@@ -225,33 +270,51 @@ impl Component for SettingsTab {
             return;
         };
         let mut lines = vec![
-            heading("Settings (←/→ choose, Enter applies)", t),
+            heading("Settings (←/→ choose, Enter applies, Esc discards)", t),
             Line::raw(""),
         ];
+        let mut pending = Vec::new();
         for (q, question) in QUESTIONS.iter().enumerate() {
             let (list, current, picked) = self.pick(data, q);
             let here = q == self.cursor;
+            let value = format!("◂ {} ▸", list[picked].0);
+            let source = if set_in_console(&data.from_console, q) {
+                "console"
+            } else {
+                "config"
+            };
             let mut spans = vec![
                 Span::raw(if here { "› " } else { "  " }),
                 Span::raw(format!("{question:<28}")),
                 Span::styled(
-                    format!("◂ {} ▸", list[picked].0),
+                    format!("{value:<24}"),
                     if here { t.selected() } else { t.base() },
                 ),
+                Span::styled(format!(" {source}"), t.dim()),
             ];
             if picked != current {
-                spans.push(Span::styled(
-                    format!("  changed (now {}), Enter applies", list[current].0),
-                    t.warn(),
-                ));
+                spans.push(Span::styled(" • unsaved", t.warn()));
+                pending.push(format!("{question} (now {})", list[current].0));
             }
             lines.push(Line::from(spans));
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Changes apply from the next sync.", t.dim()));
+        if !pending.is_empty() {
+            lines.push(Line::styled(
+                format!(
+                    "Unsaved: {}. Enter applies, Esc discards.",
+                    pending.join("; ")
+                ),
+                t.warn(),
+            ));
+        }
+        lines.push(Line::styled(
+            "Changes apply from the next sync. console: set here, overrides config.toml.",
+            t.dim(),
+        ));
         match &data.choices {
             None => lines.push(Line::styled(
-                "Stage and won-value choices are read from the CRM's metadata at the first sync; until then only \"Not sure\" is offered.",
+                "CRM stages and money fields are read at the first sync; until then only \"Not sure\" is offered.",
                 t.dim(),
             )),
             Some(c) if !c.read_at.is_empty() => lines.push(Line::styled(

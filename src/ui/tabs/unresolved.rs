@@ -7,24 +7,68 @@ use std::collections::HashMap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Wrap};
 
 use crate::engine::Command;
 use crate::engine::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
-use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::{age, thousands};
+use crate::ui::component::{Component, Effects, Undo, ViewCtx};
+use crate::ui::format::{age, relative_and_absolute, thousands};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
 use crate::ui::popups::form::ContactForm;
 use crate::ui::popups::search::SearchPopup;
-use crate::ui::table::{self, TableView};
+use crate::ui::table::{self, Sort, TableView, collate};
 use crate::ui::tabs::heading;
+
+/// An action sent for a queue entry whose result the store does not show
+/// yet. Each ends when a reload shows its effect, so a skipped row reads
+/// "skipped" as soon as the queue says so, not "working" forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Linking to the contact of this name: done when the row leaves.
+    Link(String),
+    /// Skipping (true) or bringing back (false): done when the row shows it.
+    Skip(bool),
+}
+
+impl Pending {
+    fn label(&self) -> String {
+        match self {
+            Self::Link(name) => format!("linking to {name}…"),
+            Self::Skip(true) => "skipping…".into(),
+            Self::Skip(false) => "bringing back…".into(),
+        }
+    }
+
+    /// Whether `row` (None: gone from the queue) still waits for it.
+    fn waiting(&self, row: Option<&QueueRow>) -> bool {
+        match (self, row) {
+            (_, None) => false,
+            (Self::Link(_), Some(_)) => true,
+            (Self::Skip(skip), Some(r)) => r.dismissed != *skip,
+        }
+    }
+}
+
+/// The columns `o` sorts by, in turn; oldest activity first by default.
+const SORTABLE: [&str; 6] = ["Sent", "Member", "Company", "Kind", "Seat holder", "State"];
+
+/// Which entries the table shows (`v` cycles).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueView {
+    #[default]
+    All,
+    Open,
+    Skipped,
+}
 
 #[derive(Debug, Default)]
 pub struct UnresolvedTab {
+    pub sort: Sort,
+    pub show: QueueView,
     rows: Vec<QueueRow>,
     haystacks: Vec<String>,
     /// Skipped entries, counted at load (a frame stays O(screen)).
@@ -34,7 +78,7 @@ pub struct UnresolvedTab {
     /// Chosen candidate of the detail shown.
     pub candidate: usize,
     /// Activities with an action in flight, and what was asked.
-    pub pending: HashMap<i64, String>,
+    pub pending: HashMap<i64, Pending>,
     requested: Option<i64>,
 }
 
@@ -53,12 +97,28 @@ impl UnresolvedTab {
             })
             .collect();
         self.skipped = rows.iter().filter(|r| r.dismissed).count();
+        let selected = self.selected_row().map(|r| r.activity_id);
         self.rows = rows;
-        let present: std::collections::HashSet<i64> =
-            self.rows.iter().map(|r| r.activity_id).collect();
-        self.pending.retain(|id, _| present.contains(id));
-        self.refilter();
+        let by_id: HashMap<i64, usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.activity_id, i))
+            .collect();
+        let rows = &self.rows;
+        self.pending
+            .retain(|id, p| p.waiting(by_id.get(id).map(|&i| &rows[i])));
+        self.resort();
+        if let Some(i) = selected.and_then(|id| by_id.get(&id)) {
+            self.view.select(*i);
+        }
         self.request_detail(loads);
+    }
+
+    /// The engine refused an action: nothing is in flight any more (its
+    /// answer names no activity, and a refused action changes no row).
+    pub fn action_failed(&mut self) {
+        self.pending.clear();
     }
 
     pub fn load_detail(&mut self, detail: Detail) {
@@ -79,7 +139,41 @@ impl UnresolvedTab {
     }
 
     fn refilter(&mut self) {
-        self.view.refilter(&self.haystacks);
+        let needle = self.view.filter.to_lowercase();
+        let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
+        self.view.refilter_by(rows.len(), |i| {
+            let shown = match show {
+                QueueView::All => true,
+                QueueView::Open => !rows[i].dismissed,
+                QueueView::Skipped => rows[i].dismissed,
+            };
+            shown && (needle.is_empty() || haystacks[i].contains(&needle))
+        });
+    }
+
+    /// Orders the rows by the sort column (names by letters, not code
+    /// points), then by the activity's date.
+    fn resort(&mut self) {
+        let keys: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let key = match self.sort.column {
+                    0 => String::new(),
+                    1 => collate(&r.member_name),
+                    2 => r
+                        .member_company
+                        .as_deref()
+                        .map_or_else(String::new, collate),
+                    3 => r.kind.clone(),
+                    4 => collate(&r.seat_holder),
+                    _ => if r.dismissed { "1" } else { "0" }.to_string(),
+                };
+                format!("{key}\u{1}{}", r.occurred_at)
+            })
+            .collect();
+        self.view.set_order(self.sort.order(&keys));
+        self.refilter();
     }
 
     fn request_detail(&mut self, loads: &mut Vec<Load>) {
@@ -124,7 +218,7 @@ impl UnresolvedTab {
                     contactid,
                     how: ResolveHow::Candidate,
                 });
-                self.pending.insert(id, format!("linking to {name}…"));
+                self.pending.insert(id, Pending::Link(name.clone()));
                 fx.flash(true, format!("Linking {} to {name}…", row.member_name));
             }
             Action::SearchCrm => {
@@ -143,12 +237,18 @@ impl UnresolvedTab {
                     activity_id: id,
                     skip,
                 });
-                let what = if skip {
-                    "skipping…"
-                } else {
-                    "bringing back…"
-                };
-                self.pending.insert(id, what.into());
+                fx.undo = Some(Undo {
+                    what: format!(
+                        "{} {}",
+                        if skip { "skip of" } else { "bringing back" },
+                        row.member_name
+                    ),
+                    commands: vec![Command::SkipUnresolved {
+                        activity_id: id,
+                        skip: !skip,
+                    }],
+                });
+                self.pending.insert(id, Pending::Skip(skip));
             }
             _ => {}
         }
@@ -163,6 +263,15 @@ impl Component for UnresolvedTab {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             action if self.view.navigate(action) => {}
+            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
+            Action::CycleView => {
+                self.show = match self.show {
+                    QueueView::All => QueueView::Open,
+                    QueueView::Open => QueueView::Skipped,
+                    QueueView::Skipped => QueueView::All,
+                };
+                self.refilter();
+            }
             Action::Left => self.candidate = self.candidate.saturating_sub(1),
             Action::Right => {
                 let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
@@ -200,12 +309,16 @@ impl Component for UnresolvedTab {
             thousands(self.rows.len() as i64),
             thousands(skipped as i64)
         );
+        match self.show {
+            QueueView::All => {}
+            QueueView::Open => title.push_str(" · open only (v)"),
+            QueueView::Skipped => title.push_str(" · skipped only (v)"),
+        }
         if !self.view.filter.is_empty() {
-            title.push_str(&format!(
-                " · filter \"{}\": {} shown",
-                self.view.filter,
-                self.view.len()
-            ));
+            title.push_str(&format!(" · filter \"{}\"", self.view.filter));
+        }
+        if !self.view.filter.is_empty() || self.show != QueueView::All {
+            title.push_str(&format!(": {} shown", self.view.len()));
         }
         frame.render_widget(Paragraph::new(heading(&title, t)), top);
         if self.rows.is_empty() {
@@ -214,7 +327,9 @@ impl Component for UnresolvedTab {
                 body,
             );
         } else {
-            let header = Row::new(["Member", "Company", "Kind", "Seat holder", "Age", "State"]);
+            // "Sent": how old the activity itself is, not its time in the queue.
+            let col = |c: usize| self.sort.title(c, SORTABLE[c]);
+            let header = Row::new([col(1), col(2), col(3), col(4), col(0), col(5)]);
             let widths = [
                 Constraint::Fill(3),
                 Constraint::Fill(3),
@@ -238,7 +353,7 @@ impl Component for UnresolvedTab {
                     r.member_company.clone().unwrap_or_default(),
                     r.kind.clone(),
                     r.seat_holder.clone(),
-                    age(now, &r.queued_at),
+                    age(now, &r.occurred_at),
                     state.to_string(),
                 ])
             });
@@ -250,9 +365,7 @@ impl Component for UnresolvedTab {
 impl UnresolvedTab {
     fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let block = Block::default()
-            .borders(Borders::TOP | Borders::LEFT)
-            .title(" Activity ");
+        let block = Block::bordered().title(" Activity ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let Some(row) = self.selected_row() else {
@@ -260,7 +373,7 @@ impl UnresolvedTab {
         };
         let mut lines = Vec::new();
         if let Some(p) = self.pending.get(&row.activity_id) {
-            lines.push(Line::styled(format!("… {p}"), t.warn()));
+            lines.push(Line::styled(p.label(), t.warn()));
         }
         match self.detail_for_selected() {
             None => lines.push(Line::styled("loading…", t.dim())),
@@ -273,9 +386,12 @@ impl UnresolvedTab {
                     (None, None) => a.member_name.clone(),
                 };
                 lines.push(Line::from(Span::styled(who, t.title())));
-                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
-                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
-                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("No match: ", t.warn()),
+                    Span::raw(row.reason.clone()),
+                ]));
+                // The candidates come before the text: at 80x24 they are
+                // what the keys act on, the text is context.
                 if d.candidates.is_empty() {
                     lines.push(Line::raw(
                         "No candidates: / searches the CRM, c creates the contact.",
@@ -285,7 +401,12 @@ impl UnresolvedTab {
                 }
                 for (i, c) in d.candidates.iter().enumerate() {
                     let chosen = i == self.candidate;
-                    let name = c.fullname.as_deref().unwrap_or(&c.candidate.contactid);
+                    // A purge empties the CRM copy: say so rather than
+                    // show a bare id where the name was.
+                    let name = c
+                        .fullname
+                        .as_deref()
+                        .unwrap_or("(no longer in the CRM copy)");
                     let email = c
                         .email
                         .as_deref()
@@ -303,6 +424,14 @@ impl UnresolvedTab {
                         Line::raw(text)
                     });
                 }
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(format!(
+                    "Sent {} · queued {} ago",
+                    relative_and_absolute(ctx.now, &a.occurred_at),
+                    age(ctx.now, &row.queued_at)
+                )));
+                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
+                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
             }
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

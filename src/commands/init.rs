@@ -1,0 +1,344 @@
+//! `navsync init`: the first run. Asks for the instance URL, tenant,
+//! client id and sign-in method, checks each answer as it is given (with
+//! the config file's own validation), and writes a config.toml readable by
+//! its owner only (0600). No secret is asked for or written: the client
+//! secret is read from an environment variable named in the file.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use crate::cli::ExitStatus;
+use crate::config::{self, ConfigError};
+
+/// Where the client secret is read from when the file does not say.
+const SECRET_ENV: &str = "NAVSYNC_CLIENT_SECRET";
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error(
+        "{0} already exists; edit it, or remove it first to start over (navsync init never overwrites a config)"
+    )]
+    Exists(std::path::PathBuf),
+    #[error("no answer to {0:?} (input ended)")]
+    NoAnswer(&'static str),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot read the answers: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The answers `init` collects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    pub instance_url: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    /// `client_secret` or `device_code`.
+    pub auth: String,
+    /// The environment variable holding the secret (`client_secret` only).
+    pub secret_env: Option<String>,
+}
+
+/// Asks `question` until `check` accepts the answer (an empty answer takes
+/// `default`), saying why a refused answer was refused.
+fn ask(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    question: &'static str,
+    default: Option<&str>,
+    check: impl Fn(&str) -> Result<String, String>,
+) -> Result<String, InitError> {
+    loop {
+        match default {
+            Some(d) => write!(out, "{question} [{d}]: ")?,
+            None => write!(out, "{question}: ")?,
+        }
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Err(InitError::NoAnswer(question));
+        }
+        let answer = match (line.trim(), default) {
+            ("", Some(d)) => d.to_string(),
+            (a, _) => a.to_string(),
+        };
+        match check(&answer) {
+            Ok(v) => return Ok(v),
+            Err(why) => writeln!(out, "  ✘ {why}")?,
+        }
+    }
+}
+
+fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
+    move |a: &str| {
+        if a.trim().is_empty() {
+            Err(format!("{what} is required"))
+        } else {
+            Ok(a.trim().to_string())
+        }
+    }
+}
+
+/// The interview, on any input and output (a terminal, or a test's bytes).
+pub fn interview(input: &mut impl BufRead, out: &mut impl Write) -> Result<Answers, InitError> {
+    writeln!(
+        out,
+        "navsync init: a config for Microsoft Dynamics 365 online. Each answer is checked as you go."
+    )?;
+    let instance_url = ask(
+        input,
+        out,
+        "Instance URL (https://ORG.crm.dynamics.com)",
+        None,
+        |a| config::validate_instance_url(a).map(|u| u.as_str().trim_end_matches('/').to_string()),
+    )?;
+    let tenant_id = ask(
+        input,
+        out,
+        "Microsoft Entra tenant id (GUID or domain)",
+        None,
+        not_empty("the tenant id"),
+    )?;
+    let client_id = ask(
+        input,
+        out,
+        "Application (client) id",
+        None,
+        not_empty("the client id"),
+    )?;
+    let auth = ask(
+        input,
+        out,
+        "Sign-in: client_secret (integration user, recommended) or device_code",
+        Some("client_secret"),
+        |a| match a.trim() {
+            m @ ("client_secret" | "device_code") => Ok(m.to_string()),
+            other => Err(format!("{other:?}: answer client_secret or device_code")),
+        },
+    )?;
+    let secret_env = if auth == "client_secret" {
+        Some(ask(
+            input,
+            out,
+            "Environment variable that will hold the client secret",
+            Some(SECRET_ENV),
+            |a| {
+                let a = a.trim();
+                if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    Ok(a.to_string())
+                } else {
+                    Err("letters, digits and _ only, e.g. NAVSYNC_CLIENT_SECRET".into())
+                }
+            },
+        )?)
+    } else {
+        None
+    };
+    Ok(Answers {
+        instance_url,
+        tenant_id,
+        client_id,
+        auth,
+        secret_env,
+    })
+}
+
+/// The config text for `a`: TOML-quoted values, the rest left to the
+/// documented defaults.
+pub fn render(a: &Answers) -> String {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut text = format!(
+        "# Written by `navsync init`. Every key is documented in config.example.toml.\n\n[crm]\ninstance_url = {}\ntenant_id = {}\nclient_id = {}\nauth = {}\n",
+        q(&a.instance_url),
+        q(&a.tenant_id),
+        q(&a.client_id),
+        q(&a.auth)
+    );
+    if let Some(env) = &a.secret_env {
+        text.push_str(&format!(
+            "# The secret itself never goes in this file: export it in the\n# environment of every navsync process.\nclient_secret_env = {}\n",
+            q(env)
+        ));
+    }
+    text
+}
+
+/// Checks the text with the config loader, then writes it (0600, parent
+/// directories created, an existing file never overwritten).
+pub fn write(path: &Path, text: &str) -> Result<(), InitError> {
+    config::parse(path, text)?;
+    if path.exists() {
+        return Err(InitError::Exists(path.to_path_buf()));
+    }
+    let err = |source| InitError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(err)?;
+    f.write_all(text.as_bytes()).map_err(err)?;
+    Ok(())
+}
+
+/// The whole first run on `input`/`out`: interview, check, write.
+pub fn init_with(
+    path: &Path,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<(), InitError> {
+    if path.exists() {
+        return Err(InitError::Exists(path.to_path_buf()));
+    }
+    let answers = interview(input, out)?;
+    write(path, &render(&answers))?;
+    writeln!(out, "✔ wrote {} (mode 0600)", path.display())?;
+    if let Some(env) = &answers.secret_env {
+        writeln!(
+            out,
+            "Next: export {env}=<the client secret>, then run `navsync connect` (or `navsync` for the console)."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Next: run `navsync connect` (or `navsync` for the console) and sign in from any browser."
+        )?;
+    }
+    Ok(())
+}
+
+/// `navsync init`: writes the config at `path` (from `--config`,
+/// $NAVSYNC_CONFIG or the default location).
+pub fn run(path: Option<&Path>) -> ExitStatus {
+    let Some(path) = path
+        .map(Path::to_path_buf)
+        .or_else(crate::paths::default_config_file)
+    else {
+        eprintln!("navsync: no config directory on this system; pass --config PATH");
+        return ExitStatus::Usage;
+    };
+    let stdin = std::io::stdin();
+    match init_with(&path, &mut stdin.lock(), &mut std::io::stdout()) {
+        Ok(()) => ExitStatus::Ok,
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            ExitStatus::Usage
+        }
+    }
+}
+
+/// The console started without a config: offers `init` instead of exiting
+/// (answer y or Enter); true when a config was written.
+pub fn offer(path: &Path, input: &mut impl BufRead, out: &mut impl Write) -> bool {
+    let asked = writeln!(out, "navsync: no config file at {}.", path.display())
+        .and_then(|()| write!(out, "Create one now (navsync init)? [Y/n] "))
+        .and_then(|()| out.flush());
+    let mut line = String::new();
+    if asked.is_err() || input.read_line(&mut line).is_err() {
+        return false;
+    }
+    if !matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes") {
+        return false;
+    }
+    match init_with(path, input, out) {
+        Ok(()) => true,
+        Err(e) => {
+            let _ = writeln!(out, "navsync: {e}");
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "https://contoso.crm4.dynamics.com\n11111111-2222-3333-4444-555555555555\naaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n\n\n";
+
+    #[test]
+    fn each_answer_is_checked_and_the_file_is_private_and_loads() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        // A bad URL is asked again, with the reason.
+        let mut out = Vec::new();
+        init_with(
+            &path,
+            &mut std::io::Cursor::new(format!("not a url\n{}", GOOD)),
+            &mut out,
+        )
+        .unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("✘ not a URL"), "{said}");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let cfg = config::load(Some(&path), true).unwrap();
+        assert_eq!(
+            cfg.crm.instance_url.unwrap().as_str(),
+            "https://contoso.crm4.dynamics.com/"
+        );
+        assert_eq!(cfg.crm.auth, config::AuthMethod::ClientSecret);
+        assert_eq!(
+            cfg.crm.secret,
+            config::SecretSource::Env("NAVSYNC_CLIENT_SECRET".into())
+        );
+        // Never overwritten.
+        let again = init_with(&path, &mut std::io::Cursor::new(GOOD), &mut Vec::new());
+        assert!(matches!(again, Err(InitError::Exists(_))), "{again:?}");
+    }
+
+    #[test]
+    fn an_on_premise_url_and_an_unknown_method_are_refused_with_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let input = "https://crm.contoso.local/org\nhttps://contoso.crm.dynamics.com\n\nt\nc\npassword\ndevice_code\n";
+        let mut out = Vec::new();
+        init_with(&path, &mut std::io::Cursor::new(input), &mut out).unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("the tenant id is required"), "{said}");
+        assert!(
+            said.contains("\"password\": answer client_secret or device_code"),
+            "{said}"
+        );
+        let cfg = config::load(Some(&path), true).unwrap();
+        assert_eq!(cfg.crm.auth, config::AuthMethod::DeviceCode);
+        assert!(
+            !std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("client_secret_env")
+        );
+    }
+
+    #[test]
+    fn the_console_offers_init_and_takes_no_for_an_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut out = Vec::new();
+        assert!(!offer(&path, &mut std::io::Cursor::new("n\n"), &mut out));
+        assert!(!path.exists());
+        let mut out = Vec::new();
+        assert!(offer(
+            &path,
+            &mut std::io::Cursor::new(format!("\n{GOOD}")),
+            &mut out
+        ));
+        let said = String::from_utf8(out).unwrap();
+        assert!(
+            said.contains("Create one now (navsync init)? [Y/n]"),
+            "{said}"
+        );
+        assert!(config::load(Some(&path), true).is_ok());
+    }
+}

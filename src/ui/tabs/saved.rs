@@ -1,0 +1,228 @@
+//! Saved: what the sync brought into each seat holder's workspace, the
+//! saved accounts and leads with the opportunity (stage, owner) that brought
+//! each in, and the seat holder's own saves marked as such. Filterable and
+//! sortable like the other tables.
+
+use std::collections::HashSet;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row};
+
+use crate::store::saved::{ItemKind, WorkspaceRow};
+use crate::ui::action::{Action, Tab};
+use crate::ui::component::{Component, Effects, ViewCtx};
+use crate::ui::format::thousands;
+use crate::ui::keymap::Context;
+use crate::ui::table::{self, Sort, TableView, collate};
+
+/// The columns `o` sorts by, in turn (all of them, in screen order).
+const COLUMNS: [&str; 7] = [
+    "Seat holder",
+    "Item",
+    "Name",
+    "Brought in by",
+    "Stage",
+    "Owner",
+    "Saved",
+];
+
+/// The owner column's position in `COLUMNS`.
+const OWNER: usize = 5;
+
+/// Distinct items, taken at load so a frame stays O(screen).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    accounts: usize,
+    leads: usize,
+    manual: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct SavedTab {
+    rows: Vec<WorkspaceRow>,
+    haystacks: Vec<String>,
+    counts: Counts,
+    pub view: TableView,
+    pub sort: Sort,
+}
+
+fn kind_word(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Account => "account",
+        ItemKind::Contact => "lead",
+    }
+}
+
+/// How the item got into the list: by the sync, by hand, or both.
+fn source(r: &WorkspaceRow) -> &'static str {
+    match (r.from_crm, r.manual) {
+        (true, true) => "CRM+hand",
+        (true, false) => "CRM",
+        _ => "by hand",
+    }
+}
+
+/// The item's name; a purge empties the CRM copy, which is said so.
+fn name(r: &WorkspaceRow) -> String {
+    let n = if r.name.is_empty() {
+        "(not in the CRM copy)".to_string()
+    } else {
+        r.name.clone()
+    };
+    match &r.company {
+        Some(c) => format!("{n}, {c}"),
+        None => n,
+    }
+}
+
+impl SavedTab {
+    pub fn load(&mut self, rows: Vec<WorkspaceRow>) {
+        self.haystacks = rows
+            .iter()
+            .map(|r| {
+                table::haystack([
+                    r.seat_holder.as_str(),
+                    kind_word(r.kind),
+                    r.name.as_str(),
+                    r.company.as_deref().unwrap_or(""),
+                    r.opportunity.as_deref().unwrap_or(""),
+                    r.stage.as_deref().unwrap_or(""),
+                    r.owner.as_deref().unwrap_or(""),
+                    source(r),
+                ])
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        let mut counts = Counts::default();
+        for r in &rows {
+            if seen.insert((r.seat_id, r.kind, r.item_id.as_str())) {
+                match r.kind {
+                    ItemKind::Account => counts.accounts += 1,
+                    ItemKind::Contact => counts.leads += 1,
+                }
+                counts.manual += usize::from(r.manual);
+            }
+        }
+        self.counts = counts;
+        self.rows = rows;
+        self.resort();
+    }
+
+    fn resort(&mut self) {
+        let keys: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let text = |s: Option<&str>| s.map_or_else(String::new, collate);
+                let key = match self.sort.column {
+                    0 => collate(&r.seat_holder),
+                    1 => kind_word(r.kind).to_string(),
+                    2 => collate(&r.name),
+                    3 => text(r.opportunity.as_deref()),
+                    4 => text(r.stage.as_deref()),
+                    5 => text(r.owner.as_deref()),
+                    _ => source(r).to_string(),
+                };
+                format!(
+                    "{key}\u{1}{}\u{1}{}",
+                    collate(&r.seat_holder),
+                    collate(&r.name)
+                )
+            })
+            .collect();
+        self.view.set_order(self.sort.order(&keys));
+        self.view.refilter(&self.haystacks);
+    }
+}
+
+impl Component for SavedTab {
+    fn context(&self) -> Context {
+        Context::Tab(Tab::Saved)
+    }
+
+    fn update(&mut self, action: Action, _fx: &mut Effects) {
+        match action {
+            action if self.view.navigate(action) => {}
+            action if self.sort.update(action, COLUMNS.len()) => self.resort(),
+            _ => {}
+        }
+    }
+
+    fn filter_text(&self) -> Option<&str> {
+        Some(&self.view.filter)
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        self.view.filter = text.to_string();
+        self.view.refilter(&self.haystacks);
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let c = self.counts;
+        let mut spans = vec![
+            Span::styled("Saved ", t.title()),
+            Span::raw(format!(
+                "{} accounts · {} leads · {} saved by hand",
+                thousands(c.accounts as i64),
+                thousands(c.leads as i64),
+                thousands(c.manual as i64)
+            )),
+        ];
+        if !self.view.filter.is_empty() {
+            spans.push(Span::raw(format!(
+                " · filter \"{}\": {} shown",
+                self.view.filter,
+                self.view.len()
+            )));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), top);
+        if self.rows.is_empty() {
+            frame.render_widget(
+                Paragraph::new(
+                    "Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).",
+                )
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+                body,
+            );
+            return;
+        }
+        // Below 100 columns the owner gives way to the opportunity's name
+        // (the owner is most often the seat holder anyway).
+        let wide = area.width >= 100;
+        let shown: Vec<usize> = (0..COLUMNS.len()).filter(|&c| wide || c != OWNER).collect();
+        let header = Row::new(
+            shown
+                .iter()
+                .map(|&c| self.sort.title(c, COLUMNS[c]))
+                .collect::<Vec<_>>(),
+        );
+        let all_widths = [
+            Constraint::Fill(2),
+            Constraint::Length(7),
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Length(9),
+            Constraint::Fill(2),
+            Constraint::Length(8),
+        ];
+        let widths: Vec<Constraint> = shown.iter().map(|&c| all_widths[c]).collect();
+        let rows = &self.rows;
+        table::render(frame, body, &mut self.view, header, &widths, t, |i| {
+            let r = &rows[i];
+            let cells = [
+                r.seat_holder.clone(),
+                kind_word(r.kind).to_string(),
+                name(r),
+                r.opportunity.clone().unwrap_or_else(|| "—".into()),
+                r.stage.clone().unwrap_or_default(),
+                r.owner.clone().unwrap_or_default(),
+                source(r).to_string(),
+            ];
+            Row::new(shown.iter().map(|&c| cells[c].clone()).collect::<Vec<_>>())
+        });
+    }
+}
