@@ -262,6 +262,39 @@ impl Client {
         Ok(names.into_iter().collect())
     }
 
+    /// How many rows each table holds, by logical name, as Dataverse counts
+    /// them (`RetrieveTotalRecordCount`: a snapshot refreshed within the
+    /// last 24 hours, so an estimate for progress, never a check):
+    /// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/retrievetotalrecordcountresponse>.
+    pub async fn record_counts(
+        &self,
+        logical_names: &[&str],
+    ) -> Result<std::collections::HashMap<String, u64>, CrmError> {
+        #[derive(Deserialize)]
+        struct Response {
+            #[serde(rename = "EntityRecordCountCollection")]
+            counts: Counts,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Counts {
+            keys: Vec<String>,
+            values: Vec<u64>,
+        }
+        let names = logical_names
+            .iter()
+            .map(|n| Column::new(n).map(|c| format!("'{c}'")))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(",");
+        let r: Response = self
+            .get_json(
+                &format!("RetrieveTotalRecordCount(EntityNames=[{names}])"),
+                None,
+            )
+            .await?;
+        Ok(r.counts.keys.into_iter().zip(r.counts.values).collect())
+    }
+
     /// The money columns of opportunity, for the won-value setting.
     pub async fn money_columns(&self) -> Result<Vec<MoneyColumn>, CrmError> {
         #[derive(Deserialize)]

@@ -124,6 +124,23 @@ impl CrmSource for ClientSource {
         })
     }
 
+    fn counts(&self) -> BoxFuture<'_, Vec<(Table, u64)>> {
+        Box::pin(async move {
+            let tables = Table::ALL.map(|t| (t, logical_name(t)));
+            match self.client.record_counts(&tables.map(|(_, n)| n)).await {
+                Ok(counts) => tables
+                    .into_iter()
+                    .filter_map(|(t, n)| Some((t, *counts.get(n)?)))
+                    .collect(),
+                // Progress without totals is still progress.
+                Err(e) => {
+                    tracing::info!(error = %e.detail(), "table sizes unknown; progress without totals");
+                    Vec::new()
+                }
+            }
+        })
+    }
+
     fn totals(&self) -> RunTotals {
         let s = self.client.stats();
         RunTotals {
@@ -189,6 +206,15 @@ fn opportunity_row(o: rows::Opportunity) -> Row {
         money_json,
         modifiedon: o.modifiedon,
     })
+}
+
+fn logical_name(t: Table) -> &'static str {
+    match t {
+        Table::SystemUsers => "systemuser",
+        Table::Accounts => "account",
+        Table::Contacts => "contact",
+        Table::Opportunities => "opportunity",
+    }
 }
 
 /// The seed's "Not sure" choice, in the user's language.

@@ -81,6 +81,11 @@ pub trait CrmSource: Send + Sync {
     fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
     /// Requests, retries and 429 waits so far, for the run record.
     fn totals(&self) -> RunTotals;
+    /// About how many rows each table holds, for progress against a total
+    /// on a full read; empty when the CRM cannot say.
+    fn counts(&self) -> BoxFuture<'_, Vec<(Table, u64)>> {
+        Box::pin(async { Vec::new() })
+    }
     /// The setting choices read from the CRM's metadata: sales stages and
     /// the opportunity's money columns, each list led by "Not sure".
     fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>>;
@@ -140,7 +145,12 @@ type PendingWrite =
 /// costs far less than keeping them up to date row by row; however the
 /// read ends they are built again (and `Store::open` rebuilds any a crash
 /// left out).
-pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<TablePull, PullStop> {
+pub async fn pull_table(
+    ctx: &RunCtx,
+    phase: Phase,
+    table: Table,
+    total: Option<u64>,
+) -> Result<TablePull, PullStop> {
     let (delta, empty) = ctx
         .writer
         .call(move |s| {
@@ -157,7 +167,7 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
     }
     // Rows a full read did not see are gone from the CRM; into an empty
     // mirror there are none, so the ids need not be kept.
-    let read = read_table(ctx, phase, table, delta, !empty).await;
+    let read = read_table(ctx, phase, table, delta, !empty, total).await;
     if bulk {
         ctx.writer
             .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
@@ -172,6 +182,7 @@ async fn read_table(
     table: Table,
     delta: Option<String>,
     had_rows: bool,
+    total: Option<u64>,
 ) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
@@ -207,6 +218,7 @@ async fn read_table(
             ctx.progress(
                 phase,
                 done,
+                total,
                 if secs > 0.0 { done as f64 / secs } else { 0.0 },
             );
         }

@@ -161,11 +161,23 @@ impl RunCtx {
         // as one round trip. A table that fails does not stop the others,
         // so the next run has less to do. Phases finish in run order, so
         // the log and the run record read the same every time.
-        for (phase, _) in pull::TABLE_PHASES {
-            self.phase_started(phase);
+        // A full run reads whole tables: their sizes, one request, give the
+        // progress a total (an estimate: Dataverse counts from a snapshot).
+        let sizes = if self.mode == RunMode::Full {
+            self.source.counts().await
+        } else {
+            Vec::new()
+        };
+        let size = |t: Table| sizes.iter().find(|(x, _)| *x == t).map(|(_, n)| *n);
+        for (phase, table) in pull::TABLE_PHASES {
+            self.phase_started(phase, size(table));
         }
         let reads = pull::TABLE_PHASES.map(|(phase, table)| async move {
-            (phase, table, pull::pull_table(self, phase, table).await)
+            (
+                phase,
+                table,
+                pull::pull_table(self, phase, table, size(table)).await,
+            )
         });
         let (choices, reads) = tokio::join!(
             self.refresh_choices(have_choices),
@@ -188,7 +200,7 @@ impl RunCtx {
             return Err(stop);
         }
 
-        self.phase_started(Phase::SavedLists);
+        self.phase_started(Phase::SavedLists, None);
         let sel = self.settings.selection();
         *saved_counts = self
             .writer
@@ -205,24 +217,24 @@ impl RunCtx {
             return Err(PullStop::Cancelled);
         }
 
-        self.phase_started(Phase::Writeback);
+        self.phase_started(Phase::Writeback, None);
         let wb = writeback_phase::run(self).await?;
         self.phase_finished(Phase::Writeback, wb.rows()).await?;
         Ok(wb)
     }
 
-    fn phase_started(&self, phase: Phase) {
+    fn phase_started(&self, phase: Phase, total: Option<u64>) {
         self.emitter.status(|s| {
             if let Some(r) = s.running.as_mut() {
                 r.phase = phase;
                 r.done = 0;
-                r.total = None;
+                r.total = total;
             }
         });
         self.emitter.emit(Event::PhaseStarted {
             run_id: self.run_id,
             phase,
-            total: None,
+            total,
         });
     }
 
@@ -243,12 +255,13 @@ impl RunCtx {
     }
 
     /// One page done: a Progress event and the live status.
-    pub fn progress(&self, phase: Phase, done: u64, rows_per_sec: f64) {
+    pub fn progress(&self, phase: Phase, done: u64, total: Option<u64>, rows_per_sec: f64) {
         let t = self.totals();
         self.emitter.status(|s| {
             if let Some(r) = s.running.as_mut() {
                 r.phase = phase;
                 r.done = done;
+                r.total = total;
                 r.requests = t.requests as u64;
                 r.retries = t.retries as u64;
                 // A page came through: no retry is pending any more.
@@ -260,7 +273,7 @@ impl RunCtx {
             run_id: self.run_id,
             phase,
             done,
-            total: None,
+            total,
             rows_per_sec,
         });
     }

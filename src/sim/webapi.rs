@@ -262,6 +262,12 @@ impl Shared {
                 }),
             ));
         }
+        if let Some(names) = path
+            .strip_prefix("RetrieveTotalRecordCount(EntityNames=[")
+            .and_then(|r| r.strip_suffix("])"))
+        {
+            return Ok(self.record_counts(db, &api_base, names));
+        }
         if path.starts_with("RetrieveCurrentOrganization") {
             return Ok(metadata::current_organization(self));
         }
@@ -331,6 +337,34 @@ impl Shared {
                 "RolePrivileges": held,
             }),
         ))
+    }
+
+    /// `RetrieveTotalRecordCount`: rows per table (live here; Dataverse
+    /// answers from a snapshot up to 24 hours old), in the
+    /// EntityRecordCountCollection shape
+    /// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/entityrecordcountcollection>).
+    fn record_counts(&self, db: &Db, api_base: &str, names: &str) -> OpResponse {
+        let (keys, values): (Vec<String>, Vec<usize>) = names
+            .split(',')
+            .map(|n| n.trim().trim_matches('\'').to_string())
+            .filter_map(|n| {
+                let def = schema::by_logical(&n)?;
+                let rows = db.table(def.set).map_or(0, |t| t.live_rows().count());
+                Some((n, rows))
+            })
+            .unzip();
+        OpResponse::json(
+            200,
+            &json!({
+                "@odata.context": format!("{api_base}$metadata#Microsoft.Dynamics.CRM.RetrieveTotalRecordCountResponse"),
+                "EntityRecordCountCollection": {
+                    "Count": keys.len(),
+                    "IsReadOnly": false,
+                    "Keys": keys,
+                    "Values": values,
+                },
+            }),
+        )
     }
 
     /// Runs a POST / PATCH / DELETE with write access; `content_ids` maps

@@ -344,6 +344,23 @@ async fn a_first_full_run_then_a_change_touches_only_that_change() {
         }
     }
     assert_eq!(finished_order, Phase::ALL, "phases finish in run order");
+    // A full run knows how many rows each table holds (RetrieveTotalRecordCount).
+    let totals: Vec<(Phase, Option<u64>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PhaseStarted { phase, total, .. } => Some((*phase, *total)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        totals[..4],
+        [
+            (Phase::Users, Some(3)),
+            (Phase::Opportunities, Some(OPPS as u64)),
+            (Phase::Accounts, Some(ACCOUNTS as u64)),
+            (Phase::Contacts, Some(CONTACTS as u64)),
+        ]
+    );
     assert_eq!(expect.next(), None, "every phase ran");
     assert_eq!(
         phase_rows(&events),
@@ -558,8 +575,9 @@ async fn a_cancelled_pull_keeps_its_pages_and_the_next_run_completes_it() {
     let events = run(&mut h, false).await;
     assert_eq!(finished(&events).0, Outcome::Ok);
     // Finished tables go incremental (1 request each), contacts are read
-    // again, and the run, being full, refreshes the two metadata choices.
-    assert_eq!(gets(&s), 2 + 3 + (CONTACTS as u64).div_ceil(2));
+    // again, and the run, being full, refreshes the two metadata choices
+    // and asks for the table sizes once.
+    assert_eq!(gets(&s), 2 + 1 + 3 + (CONTACTS as u64).div_ceil(2));
     let st = s.store();
     let mut got = mirror::contacts(st.conn())
         .unwrap()

@@ -277,3 +277,23 @@ async fn retrieve_user_privilege_by_name_says_who_holds_it() {
     assert_eq!(v["RolePrivileges"], json!([]));
     sim.server.shutdown().await;
 }
+
+/// Table sizes for progress totals, in the EntityRecordCountCollection
+/// shape (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/entityrecordcountcollection).
+#[tokio::test]
+async fn retrieve_total_record_count_counts_each_table() {
+    let sim = fixture::start().await;
+    let v = json(
+        sim.get("RetrieveTotalRecordCount(EntityNames=['contact','account'])")
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await;
+    let c = &v["EntityRecordCountCollection"];
+    assert_eq!(c["Count"], 2);
+    assert_eq!(c["Keys"], json!(["contact", "account"]));
+    let t = fixture::tenant();
+    assert_eq!(c["Values"], json!([t.contacts.len(), t.accounts.len()]));
+    sim.server.shutdown().await;
+}
