@@ -85,16 +85,8 @@ mod tests {
     #[tokio::test]
     async fn a_retry_shows_in_the_live_status_with_its_wait() {
         let running = RunProgress {
-            run_id: 1,
-            mode: RunMode::Full,
             phase: Phase::Contacts,
-            done: 0,
-            total: None,
-            requests: 0,
-            retries: 0,
-            throttled_until: None,
-            retry_until: None,
-            retry_reason: None,
+            ..RunProgress::starting(1, RunMode::Full)
         };
         let (emitter, _events, status) = Emitter::new(Status {
             running: Some(running),

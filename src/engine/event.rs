@@ -190,3 +190,21 @@ pub struct RunProgress {
     pub retry_until: Option<String>,
     pub retry_reason: Option<String>,
 }
+
+impl RunProgress {
+    /// A run that has just started: nothing done, nothing waited.
+    pub fn starting(run_id: i64, mode: RunMode) -> Self {
+        Self {
+            run_id,
+            mode,
+            phase: Phase::Users,
+            done: 0,
+            total: None,
+            requests: 0,
+            retries: 0,
+            throttled_until: None,
+            retry_until: None,
+            retry_reason: None,
+        }
+    }
+}

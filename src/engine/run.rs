@@ -92,20 +92,8 @@ pub async fn execute(
         dry_run,
         settings,
     };
-    ctx.emitter.status(|s| {
-        s.running = Some(RunProgress {
-            run_id,
-            mode,
-            phase: Phase::Users,
-            done: 0,
-            total: None,
-            requests: 0,
-            retries: 0,
-            throttled_until: None,
-            retry_until: None,
-            retry_reason: None,
-        })
-    });
+    ctx.emitter
+        .status(|s| s.running = Some(RunProgress::starting(run_id, mode)));
     ctx.emitter.emit(Event::RunStarted { run_id, mode });
 
     let mut tables = Vec::new();

@@ -336,31 +336,8 @@ impl Scripted {
     }
 
     fn client(&self) -> Client {
-        let env_cfg = navsync::crm::ClientConfig {
-            instance_url: url::Url::parse(&self.url).unwrap(),
-            authority_url: url::Url::parse(&self.url).unwrap(),
-            tenant_id: "tenant".into(),
-            client_id: "client".into(),
-            auth: navsync::crm::AuthConfig::ClientSecret(navsync::crm::SecretSource::Inline(
-                navsync::crm::Secret::new(String::from("secret")),
-            )),
-            token_cache_path: self.dir.path().join("token-cache.json"),
-            max_concurrency: 4,
-            page_size: 5,
-            lang: Lang::En,
-            user_agent: "navsync-test".into(),
-            retry: navsync::crm::RetryPolicy {
-                max_retries: 3,
-                min_backoff: Duration::from_millis(20),
-                max_backoff: Duration::from_millis(100),
-                max_throttle_wait: Duration::from_secs(5),
-                max_throttle_waits: 10,
-            },
-            connect_timeout: Duration::from_secs(2),
-            request_timeout: Duration::from_secs(5),
-            refresh_margin: Duration::from_secs(0),
-        };
-        Client::new(env_cfg).unwrap()
+        let cfg = fixture::config_for(&self.url, "tenant", "client", "secret", self.dir.path());
+        Client::new(cfg).unwrap()
     }
 
     /// What arrived at the Web API, in order, with when.

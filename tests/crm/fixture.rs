@@ -115,6 +115,39 @@ pub fn tenant() -> Tenant {
     }
 }
 
+/// A client for the server at `url` (Web API and sign-in on the same
+/// host), with short test timings.
+pub fn config_for(
+    url: &str,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &str,
+    dir: &std::path::Path,
+) -> ClientConfig {
+    ClientConfig {
+        instance_url: url::Url::parse(url).unwrap(),
+        authority_url: url::Url::parse(url).unwrap(),
+        tenant_id: tenant_id.to_string(),
+        client_id: client_id.to_string(),
+        auth: AuthConfig::ClientSecret(SecretSource::Inline(Secret::new(secret.to_string()))),
+        token_cache_path: dir.join("token-cache.json"),
+        max_concurrency: 4,
+        page_size: 5,
+        lang: navsync::config::Lang::En,
+        user_agent: "navsync-test".into(),
+        retry: RetryPolicy {
+            max_retries: 3,
+            min_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(100),
+            max_throttle_wait: Duration::from_secs(5),
+            max_throttle_waits: 10,
+        },
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        refresh_margin: Duration::from_secs(0),
+    }
+}
+
 /// An emulator, a temp data dir and a client on it.
 pub struct Env {
     pub sim: SimServer,
@@ -138,30 +171,13 @@ pub async fn start_with(cfg: SimConfig) -> Env {
 impl Env {
     pub fn config(&self) -> ClientConfig {
         let id = self.sim.identity();
-        ClientConfig {
-            instance_url: url::Url::parse(&self.sim.instance_url()).unwrap(),
-            authority_url: url::Url::parse(&self.sim.authority_url()).unwrap(),
-            tenant_id: id.tenant_id.clone(),
-            client_id: id.client_id.clone(),
-            auth: AuthConfig::ClientSecret(SecretSource::Inline(Secret::new(
-                id.client_secret.clone(),
-            ))),
-            token_cache_path: self.dir.path().join("token-cache.json"),
-            max_concurrency: 4,
-            page_size: 5,
-            lang: navsync::config::Lang::En,
-            user_agent: "navsync-test".into(),
-            retry: RetryPolicy {
-                max_retries: 3,
-                min_backoff: Duration::from_millis(20),
-                max_backoff: Duration::from_millis(100),
-                max_throttle_wait: Duration::from_secs(5),
-                max_throttle_waits: 10,
-            },
-            connect_timeout: Duration::from_secs(2),
-            request_timeout: Duration::from_secs(5),
-            refresh_margin: Duration::from_secs(0),
-        }
+        config_for(
+            &self.sim.instance_url(),
+            &id.tenant_id,
+            &id.client_id,
+            &id.client_secret,
+            self.dir.path(),
+        )
     }
 
     pub fn client(&self) -> Client {
