@@ -655,10 +655,42 @@ fn validate_authority(s: &str) -> Result<url::Url, String> {
     }
 }
 
+/// http(s) to this machine (the emulator): the only place plain http is
+/// allowed. Any other scheme is refused whatever the host.
 fn is_loopback(url: &url::Url) -> bool {
-    url.scheme() == "http" && matches!(url.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-        || matches!(url.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
-        || url.host_str() == Some("localhost")
+    let host = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    matches!(url.scheme(), "http" | "https") && host
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_http_or_https_to_this_machine_is_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://localhost",
+        ] {
+            assert!(is_loopback(&url::Url::parse(ok).unwrap()), "{ok}");
+        }
+        for no in [
+            "ftp://localhost/x",
+            "file://localhost/etc/passwd",
+            "ws://[::1]:9",
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+        ] {
+            assert!(!is_loopback(&url::Url::parse(no).unwrap()), "{no}");
+        }
+    }
 }
 
 /// `ORG.crm.dynamics.com` or `ORG.crm<N>.dynamics.com`.

@@ -374,12 +374,14 @@ fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<PartAnswer>, C
     Ok(out)
 }
 
+/// The boundary of a multipart Content-Type, read as MIME defines the
+/// header (case-insensitive names, quoted values, any spacing).
 fn boundary_of(content_type: &str) -> Option<String> {
-    content_type.split(';').find_map(|p| {
-        let p = p.trim();
-        p.strip_prefix("boundary=")
-            .map(|b| b.trim_matches('"').to_string())
-    })
+    let m: mime::Mime = content_type.trim().parse().ok()?;
+    (m.type_() == mime::MULTIPART)
+        .then(|| m.get_param(mime::BOUNDARY))
+        .flatten()
+        .map(|b| b.as_str().to_string())
 }
 
 /// The parts between `--boundary` lines, up to `--boundary--`.
@@ -438,6 +440,18 @@ fn parse_http(head: &str, msg: &str) -> Option<InnerAnswer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_boundary_is_read_as_mime_defines_it() {
+        for ct in [
+            "multipart/mixed; boundary=batchresponse_1",
+            "Multipart/Mixed;Boundary=\"batchresponse_1\"",
+            "multipart/mixed; charset=utf-8;  boundary=batchresponse_1",
+        ] {
+            assert_eq!(boundary_of(ct).as_deref(), Some("batchresponse_1"), "{ct}");
+        }
+        assert_eq!(boundary_of("application/json; boundary=x"), None);
+    }
 
     #[test]
     fn parses_a_changeset_answer_and_a_failed_one() {

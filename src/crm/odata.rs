@@ -147,33 +147,28 @@ impl std::ops::Not for Filter {
     }
 }
 
-/// Percent-encodes a query value. `+`, `&`, `#`, `%`, `=` and spaces must
-/// not reach the server raw: `+` would read as a space and `&` would end
-/// the value early.
+/// What stays unencoded in a query value: RFC 3986's unreserved
+/// characters and the OData punctuation Dataverse reads literally.
+/// `+`, `&`, `#`, `%`, `=` and spaces are encoded: `+` would read as a
+/// space and `&` would end the value early.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'$')
+    .remove(b'*');
+
+/// Percent-encodes a query value.
 pub(crate) fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b'\''
-            | b'('
-            | b')'
-            | b','
-            | b'/'
-            | b':'
-            | b'@'
-            | b'$'
-            | b'*' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 /// Builds `entity_set?$select=...&$filter=...` with every value encoded.
