@@ -314,16 +314,16 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Sim(a)) => crate::sim::cli::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,
-        }) => crate::engine::bench_match::run(),
+        }) => crate::bench::matching::run(),
         Some(Command::Bench {
             which: BenchKind::Writeback,
-        }) => crate::engine::bench_writeback::run(),
+        }) => crate::bench::writeback::run(),
         Some(Command::Bench {
             which: BenchKind::Ui,
-        }) => crate::ui::bench::run(),
+        }) => crate::bench::ui::run(),
         Some(Command::Bench {
             which: BenchKind::Pull,
-        }) => crate::engine::bench_pull::run(),
+        }) => crate::bench::pull::run(),
         // Answered above, before the config is read.
         Some(Command::Init | Command::Completions { .. } | Command::Man) => ExitStatus::Ok,
     }

@@ -5,6 +5,7 @@
 //! `store`, with `config` and `paths` beside them. `sim` is a Dataverse +
 //! Entra ID emulator that shares no code with `crm`.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;

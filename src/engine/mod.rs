@@ -2,9 +2,6 @@
 //! headless commands talk to it only through [`Command`]s in and
 //! [`Event`]s plus a [`Status`] snapshot out.
 
-pub mod bench_match;
-pub mod bench_pull;
-pub mod bench_writeback;
 mod client_events;
 pub mod command;
 mod command_loop;

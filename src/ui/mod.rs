@@ -6,7 +6,6 @@
 
 pub mod action;
 pub mod app;
-pub mod bench;
 pub mod component;
 pub mod event_loop;
 pub mod format;

@@ -457,9 +457,9 @@ fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
         Clock::Fixed(t(crate::fixture::NOW)),
         ConsoleOptions::default(),
     );
-    app.on_snapshot(Snapshot::Queue(navsync::ui::bench::queue_rows(100_000)));
+    app.on_snapshot(Snapshot::Queue(navsync::bench::ui::queue_rows(100_000)));
     app.on_snapshot(Snapshot::Seats(navsync::ui::loader::SeatsData {
-        seats: navsync::ui::bench::seats(100_000),
+        seats: navsync::bench::ui::seats(100_000),
         users: Vec::new(),
         auto_sync_all: false,
     }));

@@ -9,14 +9,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-use super::action::{Action, Tab};
-use super::app::{App, Clock, ConsoleOptions};
-use super::component::Effects;
-use super::loader::{SeatsData, Snapshot};
-use super::theme::Theme;
 use crate::cli::ExitStatus;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::unresolved::QueueRow;
+use crate::ui::action::{Action, Tab};
+use crate::ui::app::{App, Clock, ConsoleOptions};
+use crate::ui::component::Effects;
+use crate::ui::loader::{SeatsData, Snapshot};
+use crate::ui::theme::Theme;
 
 const FRAMES: usize = 600;
 
@@ -97,7 +97,7 @@ fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
         let mut fx = Effects::default();
         app.update(action, &mut fx);
         let start = Instant::now();
-        let Ok(_) = term.draw(|f| super::render::draw(f, &mut app));
+        let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
         times.push(start.elapsed());
     }
     times.sort();
@@ -116,7 +116,7 @@ fn filter_keystrokes(rows: usize) -> (Duration, Duration) {
         .map(|c| {
             let start = Instant::now();
             app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            let Ok(_) = term.draw(|f| super::render::draw(f, &mut app));
+            let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
             start.elapsed()
         })
         .collect();

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{Command, Engine, EngineHandle, Event, Options};
 use crate::cli::ExitStatus;
 use crate::config::{Config, SecretSource};
 use crate::crm::{self, Client, ClientConfig, Read, rows};
+use crate::engine::{Command, Engine, EngineHandle, Event, Options};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::runs::{self, Outcome};
 use crate::store::{Store, mirror};
@@ -35,7 +35,7 @@ enum BenchError {
     #[error("{0}")]
     Crm(#[from] crm::CrmError),
     #[error("{0}")]
-    Engine(#[from] super::EngineError),
+    Engine(#[from] crate::engine::EngineError),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
     #[error("the sync run did not finish well: {0}")]

@@ -13,11 +13,11 @@ use std::time::Instant;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::writeback::{self, Rules, WritebackError};
-use super::writer::Writer;
 use crate::cli::ExitStatus;
 use crate::config::{ActivityKind, Config, SecretSource};
 use crate::crm::{ChangeSet, Client, ClientConfig, Column, WriteOp};
+use crate::engine::writeback::{self, Rules, WritebackError};
+use crate::engine::writer::Writer;
 use crate::sim::tenant::Scale;
 use crate::sim::{CostModel, SimConfig, SimServer};
 use crate::store::activities::{self, NewActivity};
@@ -39,7 +39,7 @@ enum BenchError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Engine(#[from] super::EngineError),
+    Engine(#[from] crate::engine::EngineError),
     #[error("the naive client's write {0} was refused")]
     Refused(usize),
 }
