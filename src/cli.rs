@@ -311,7 +311,7 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Disconnect { purge }) => crate::commands::disconnect::run(purge, &data_dir),
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
         Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
-        Some(Command::Sim(a)) => crate::sim::cli::run(&a),
+        Some(Command::Sim(a)) => crate::commands::sim::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,
         }) => crate::bench::matching::run(),

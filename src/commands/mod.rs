@@ -6,5 +6,6 @@ pub mod demo;
 pub mod disconnect;
 pub mod init;
 pub mod seats;
+pub mod sim;
 pub mod status;
 pub mod sync;

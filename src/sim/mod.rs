@@ -62,7 +62,6 @@
 
 pub mod auth;
 mod batch;
-pub mod cli;
 mod control;
 mod control_http;
 pub mod cost;

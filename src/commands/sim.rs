@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::tenant::{self, Scale};
-use super::{SimConfig, SimServer};
+use crate::sim::tenant::{self, Scale};
+use crate::sim::{SimConfig, SimServer};
 use crate::cli::{ExitStatus, SimArgs};
 
 /// The details a client needs, as one JSON object in the documented key
@@ -106,7 +106,7 @@ pub fn run(args: &SimArgs) -> ExitStatus {
             cost: args.cost.model(),
             ..SimConfig::default()
         };
-        let server = match super::start(tenant, cfg).await {
+        let server = match crate::sim::start(tenant, cfg).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!(
