@@ -29,8 +29,12 @@ pub struct Cli {
 pub enum Command {
     /// Start the built-in Dynamics 365 emulator and open the console against it.
     Demo(DemoArgs),
-    /// Run a sync cycle without the console (for cron and systemd).
+    /// Run a sync cycle without the console (for cron and systemd); through
+    /// the running service when there is one.
     Sync(SyncArgs),
+    /// Run the engine as a long-running service (systemd): schedule, inbox,
+    /// writeback; consoles and commands attach to it. SIGTERM stops it.
+    Serve,
     /// Print connection state, CRM user, org version, last sync and last error.
     Status {
         /// Print one JSON object (stable schema, see README).
@@ -185,7 +189,12 @@ fn run(cli: Cli) -> ExitStatus {
         );
         return ExitStatus::Failure;
     }
-    let _log = match crate::logging::init(&data_dir, &config.log_level) {
+    let stderr = if matches!(cli.command, Some(Command::Serve)) {
+        crate::logging::Stderr::On
+    } else {
+        crate::logging::Stderr::Off
+    };
+    let _log = match crate::logging::init_with(&data_dir, &config.log_level, stderr) {
         Ok(g) => Some(g),
         Err(e) => {
             eprintln!(
@@ -196,25 +205,12 @@ fn run(cli: Cli) -> ExitStatus {
         }
     };
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "navsync starting");
-    let _lock = if writes_store(cli.command.as_ref()) {
-        match crate::lock::DataDirLock::acquire(&data_dir) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return match e {
-                    crate::lock::LockError::Busy { .. } => ExitStatus::Busy,
-                    crate::lock::LockError::Io { .. } => ExitStatus::Failure,
-                };
-            }
-        }
-    } else {
-        None
-    };
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
         Some(Command::Status { json }) => crate::commands::status::run(json, &data_dir),
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
+        Some(Command::Serve) => crate::commands::serve::run(config, &data_dir),
         Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
         Some(Command::Disconnect { purge }) => crate::commands::disconnect::run(purge, &data_dir),
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
@@ -235,24 +231,11 @@ fn run(cli: Cli) -> ExitStatus {
     }
 }
 
-/// Commands that write the store take the data-dir lock; readers do not.
-fn writes_store(c: Option<&Command>) -> bool {
-    !matches!(
-        c,
-        Some(
-            Command::Status { .. }
-                | Command::Sim(_)
-                | Command::Bench { .. }
-                | Command::Demo(_)
-                | Command::Seats(SeatsCommand::List { .. })
-        )
-    )
-}
-
 fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Demo(_) => "demo",
         Command::Sync(_) => "sync",
+        Command::Serve => "serve",
         Command::Status { .. } => "status",
         Command::Connect => "connect",
         Command::Disconnect { .. } => "disconnect",

@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::store::runs::{Outcome, RunMode};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The status snapshot changed (also published on the watch channel).
     StatusChanged,
@@ -76,13 +79,15 @@ pub enum Event {
     },
     /// A log line worth showing in the console's Log tab.
     Log {
+        #[serde(with = "level")]
         level: tracing::Level,
         message: String,
     },
 }
 
 /// Sync phases, in run order; the console draws one gauge per phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     Users,
     Opportunities,
@@ -115,7 +120,8 @@ impl Phase {
 }
 
 /// Which console view a `DataChanged` concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum View {
     Connection,
     Sync,
@@ -124,8 +130,19 @@ pub enum View {
     Settings,
 }
 
+impl View {
+    /// Every view: what a face reloads when it may have missed events.
+    pub const ALL: [View; 5] = [
+        Self::Connection,
+        Self::Sync,
+        Self::Seats,
+        Self::Unresolved,
+        Self::Settings,
+    ];
+}
+
 /// The seed's four error classes plus the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     Connection,
@@ -137,7 +154,7 @@ pub enum ErrorClass {
 
 /// An error as a user sees it: the seed's message, the detail behind it,
 /// and what to do next. Never carries a secret or token.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserError {
     pub class: ErrorClass,
     pub message: String,
@@ -146,7 +163,7 @@ pub struct UserError {
 }
 
 /// A CRM contact found by a search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactHit {
     pub contactid: String,
     pub fullname: String,
@@ -156,7 +173,7 @@ pub struct ContactHit {
 }
 
 /// The engine's latest state, published on a watch channel.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Status {
     pub connected: bool,
     pub instance_url: Option<String>,
@@ -171,7 +188,7 @@ pub struct Status {
 }
 
 /// The live run, for the header spinner and the Sync tab.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunProgress {
     pub run_id: i64,
     pub mode: RunMode,
@@ -182,4 +199,19 @@ pub struct RunProgress {
     pub retries: u64,
     /// When a 429 wait ends, RFC 3339 (the console counts down to it).
     pub throttled_until: Option<String>,
+}
+
+/// `tracing::Level` on the wire as its lower-case name ("info", "warn").
+mod level {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(l: &tracing::Level, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&l.as_str().to_ascii_lowercase())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<tracing::Level, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse()
+            .map_err(|_| D::Error::custom(format!("unknown log level {name:?}")))
+    }
 }

@@ -28,6 +28,7 @@ mod writeback_phase;
 pub mod writer;
 
 pub use command::Command;
+pub use emit::EVENT_BUFFER;
 pub use error::EngineError;
 pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
 
@@ -57,6 +58,18 @@ pub struct EngineHandle {
     pub commands: mpsc::UnboundedSender<Command>,
     pub events: broadcast::Receiver<Event>,
     pub status: watch::Receiver<Status>,
+}
+
+impl EngineHandle {
+    /// Stops the engine (attached: detaches from it) and waits until its
+    /// event channel closes, so a run in flight has recorded its end.
+    pub async fn shutdown(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        while !matches!(
+            self.events.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ) {}
+    }
 }
 
 pub struct Engine;

@@ -669,8 +669,8 @@ async fn a_429_wait_is_forwarded_and_counted() {
     shutdown(h).await;
 }
 
-/// `navsync sync --once` as cron would run it, against the emulator.
-async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
+/// A config file reaching the emulator, the secret in `NAVSYNC_TEST_SECRET`.
+pub fn config_file(s: &Setup) -> PathBuf {
     let cfg = s.dir.path().join("config.toml");
     let c = &s.config.crm;
     std::fs::write(
@@ -684,14 +684,25 @@ async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
         ),
     )
     .unwrap();
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
-        .arg("--config")
-        .arg(&cfg)
+    cfg
+}
+
+/// `navsync ARGS` on the setup's config and data dir.
+pub fn navsync(s: &Setup, args: &[&str]) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"));
+    c.arg("--config")
+        .arg(config_file(s))
         .arg("--data-dir")
         .arg(s.dir.path())
-        .args(["sync", "--once"])
-        .args(extra)
+        .args(args)
         .env("NAVSYNC_TEST_SECRET", SECRET)
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+/// `navsync sync --once` as cron would run it, against the emulator.
+async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
+    navsync(s, &[&["sync", "--once"], extra].concat())
         .output()
         .await
         .unwrap()
