@@ -1,6 +1,8 @@
 //! The sync engine on real SQLite files: the selection and reconciliation
 //! rule, settings, the command loop, dry-run snapshots.
 
+#[path = "engine/attach.rs"]
+mod attach;
 #[path = "engine/demo.rs"]
 mod demo;
 #[path = "engine/fixtures.rs"]

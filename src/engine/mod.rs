@@ -117,7 +117,15 @@ impl Engine {
         }
         let mut initial = initial_status(&store)?;
         let eff = settings::effective(store.conn(), &config)?;
-        let last_start = runs::last_started(store.conn())?;
+        // A run cut short (a stop, a crash, a cancel) is resumed at once
+        // rather than an interval after it started.
+        let last_real = runs::recent(store.conn(), 8)?
+            .into_iter()
+            .find(|r| r.mode != runs::RunMode::DryRun.as_str());
+        let last_start = match last_real {
+            Some(r) if r.outcome == runs::Outcome::Cancelled => None,
+            _ => runs::last_started(store.conn())?,
+        };
         let writer = writer::Writer::spawn(store)?;
         let client = if initial.connected {
             match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
