@@ -245,3 +245,48 @@ fn command_name(c: &Command) -> &'static str {
         Command::Bench { .. } => "bench",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `ExecStart=` command line of a shipped unit file, `%i` / `%h`
+    /// filled in as systemd would.
+    fn exec_start(unit: &str) -> Vec<String> {
+        let line = unit
+            .lines()
+            .find_map(|l| l.strip_prefix("ExecStart="))
+            .expect("an ExecStart line");
+        line.replace("%i", "contoso")
+            .replace("%h", "/home/admin")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_unit_files_start_navsync_serve() {
+        for unit in [
+            include_str!("../assets/systemd/navsync@.service"),
+            include_str!("../assets/systemd/navsync.user.service"),
+        ] {
+            let cli = Cli::try_parse_from(exec_start(unit)).expect("navsync accepts it");
+            assert!(matches!(cli.command, Some(Command::Serve)));
+            assert!(unit.contains("KillSignal=SIGTERM"));
+            assert!(
+                unit.lines()
+                    .any(|l| l.starts_with("RestartPreventExitStatus=")
+                        && l.split(['=', ' '])
+                            .any(|c| c == (ExitStatus::Busy as u8).to_string())),
+                "a second engine (exit 8) is not restarted in a loop"
+            );
+        }
+        let system = exec_start(include_str!("../assets/systemd/navsync@.service"));
+        let cli = Cli::try_parse_from(system).unwrap();
+        assert_eq!(
+            cli.data_dir,
+            Some(PathBuf::from("/var/lib/navsync/contoso"))
+        );
+        assert_eq!(cli.config, Some(PathBuf::from("/etc/navsync/contoso.toml")));
+    }
+}
