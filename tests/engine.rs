@@ -5,6 +5,8 @@
 mod attach;
 #[path = "engine/demo.rs"]
 mod demo;
+#[path = "engine/faults.rs"]
+mod faults;
 #[path = "engine/fixtures.rs"]
 mod fixtures;
 #[path = "engine/headless.rs"]

@@ -79,14 +79,18 @@ fn print_text(s: &ConnectionStatus) {
     println!("last error:   {err}");
 }
 
-/// 0 connected, 7 not connected, else the code of the stored error class.
+/// 0 connected and the last run clean, 7 not connected, else the code of
+/// the stored error class (a failed connect, or the last run's error).
 fn exit_for(s: &ConnectionStatus) -> ExitStatus {
     match s.state.as_str() {
-        "connected" => ExitStatus::Ok,
-        "error" => s
-            .last_error
-            .as_ref()
-            .map_or(ExitStatus::Failure, |e| exit_for_class(&e.class)),
+        "connected" | "error" => s.last_error.as_ref().map_or(
+            if s.is_connected() {
+                ExitStatus::Ok
+            } else {
+                ExitStatus::Failure
+            },
+            |e| exit_for_class(&e.class),
+        ),
         _ => ExitStatus::NotConnected,
     }
 }

@@ -254,7 +254,10 @@ impl RunCtx {
     ) -> RunReport {
         let totals = self.totals();
         let (outcome, error, from_crm, wb) = match stop {
-            Ok(wb) => (Outcome::Ok, None, false, Some(wb)),
+            Ok(wb) => match wb.problem() {
+                Some(e) => (Outcome::Error, Some(e), true, Some(wb)),
+                None => (Outcome::Ok, None, false, Some(wb)),
+            },
             Err(PullStop::Cancelled) => (Outcome::Cancelled, None, false, None),
             Err(PullStop::Crm(e)) => (Outcome::Error, Some(e), true, None),
             Err(PullStop::Engine(e)) => (Outcome::Error, Some(internal_error(&e)), false, None),
@@ -267,7 +270,9 @@ impl RunCtx {
                 let kind = err.as_ref().map(|e| class_key(e.class));
                 let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
                 runs::finish(s.conn(), run_id, outcome, &t, rec)?;
-                if from_crm && !dry {
+                // A failed run records its error on the connection; a clean
+                // one clears what an earlier run left there.
+                if (from_crm || outcome == Outcome::Ok) && !dry {
                     crate::store::connection::set_error(
                         s.conn(),
                         kind,
@@ -345,7 +350,7 @@ fn summary(
     }
     match outcome {
         Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),
-        Outcome::Error => line.push_str(" (stopped by an error)"),
+        Outcome::Error => line.push_str(" (ended with an error)"),
         Outcome::Ok | Outcome::Running => {}
     }
     line

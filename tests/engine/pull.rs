@@ -19,7 +19,7 @@ use tokio::sync::broadcast::error::RecvError;
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
 const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
 const SECRET: &str = "emulator-secret";
-const APP: &str = "5e000000-0000-4000-8000-000000000001";
+pub const APP: &str = "5e000000-0000-4000-8000-000000000001";
 /// Sellers: ANA holds a seat with sync on, BEN one with sync off.
 pub const ANA: &str = "5e000000-0000-4000-8000-000000000002";
 pub const BEN: &str = "5e000000-0000-4000-8000-000000000003";
@@ -676,11 +676,12 @@ pub fn config_file(s: &Setup) -> PathBuf {
     std::fs::write(
         &cfg,
         format!(
-            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_SECRET\"\npage_size = 5\n[sync]\nauto_sync_all_seats = false\n",
+            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_SECRET\"\npage_size = 5\n[sync]\nauto_sync_all_seats = false\n[writeback]\nenabled = {}\n",
             s.sim.instance_url(),
             s.sim.authority_url(),
             c.tenant_id,
-            c.client_id
+            c.client_id,
+            s.config.writeback.enabled
         ),
     )
     .unwrap();
