@@ -155,6 +155,9 @@ pub enum ExitStatus {
     ObjectsUnreadable = 6,
     NotConnected = 7,
     Busy = 8,
+    /// Not a CRM navsync supports (on-premise, before 8.2, a sandbox,
+    /// writeback prerequisites missing).
+    Unsupported = 9,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -212,9 +215,11 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve) => crate::commands::serve::run(config, &data_dir),
         Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
-        Some(Command::Disconnect { purge }) => crate::commands::disconnect::run(purge, &data_dir),
+        Some(Command::Disconnect { purge }) => {
+            crate::commands::disconnect::run(config, purge, &data_dir)
+        }
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
-        Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
+        Some(Command::Activities(c)) => crate::commands::activities::run(c, config, &data_dir),
         Some(Command::Sim(a)) => crate::sim::cli::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,

@@ -102,6 +102,7 @@ pub(crate) fn exit_for_class(class: &str) -> ExitStatus {
         "crm_api" => ExitStatus::CrmApiError,
         "insufficient_privileges" => ExitStatus::InsufficientPrivileges,
         "objects_unreadable" => ExitStatus::ObjectsUnreadable,
+        "unsupported" => ExitStatus::Unsupported,
         _ => ExitStatus::Failure,
     }
 }

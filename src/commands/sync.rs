@@ -15,37 +15,19 @@ use crate::config::Config;
 use crate::engine::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
 use crate::service::client::{self, AttachError, Reconnect};
-use crate::service::host;
 use crate::store::runs::{Outcome, RunMode};
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
+    if !args.dry_run {
+        return super::with_engine(config, data_dir, async |h, attached| {
+            follow(h, false, attached).await
+        });
+    }
     let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
         Err(status) => return status,
     };
-    runtime.block_on(async {
-        if args.dry_run {
-            dry_run(config, data_dir).await
-        } else {
-            once(config, data_dir).await
-        }
-    })
-}
-
-async fn once(config: Config, data_dir: &Path) -> ExitStatus {
-    let face = match host::attach_or_start(config, data_dir, false, Reconnect::Never).await {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return super::host_exit(&e);
-        }
-    };
-    let attached = face.attached();
-    let mut h = face.handle;
-    let exit = follow(&mut h, false, attached).await;
-    h.shutdown().await;
-    drop(face.hosting);
-    exit
+    runtime.block_on(dry_run(config, data_dir))
 }
 
 /// A dry run goes to the service when one runs (it copies its own store);
@@ -89,7 +71,7 @@ async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
 
 /// Asks for a run (or joins the one already going, which satisfies a
 /// real `sync --once` as well) and reports it to its end.
-async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) -> ExitStatus {
+pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) -> ExitStatus {
     let status = h.status.borrow().clone();
     if !status.connected {
         eprintln!("navsync: not connected to Microsoft Dynamics. Run `navsync connect` first.");
@@ -221,13 +203,9 @@ fn clear_line(progress: bool) {
 
 /// Exit codes per error class (README): no CRM to read before any run
 /// started means not connected.
-fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
-    match class {
-        ErrorClass::Connection if !started => ExitStatus::NotConnected,
-        ErrorClass::Connection => ExitStatus::ConnectionError,
-        ErrorClass::CrmApi => ExitStatus::CrmApiError,
-        ErrorClass::InsufficientPrivileges => ExitStatus::InsufficientPrivileges,
-        ErrorClass::ObjectsUnreadable => ExitStatus::ObjectsUnreadable,
-        ErrorClass::Other => ExitStatus::Failure,
+pub(super) fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
+    if class == ErrorClass::Connection && !started {
+        return ExitStatus::NotConnected;
     }
+    super::status::exit_for_class(crate::engine::run::class_key(class))
 }

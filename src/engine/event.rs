@@ -141,7 +141,7 @@ impl View {
     ];
 }
 
-/// The seed's four error classes plus the rest.
+/// The seed's four error classes, an unsupported organisation, the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
@@ -149,6 +149,9 @@ pub enum ErrorClass {
     CrmApi,
     InsufficientPrivileges,
     ObjectsUnreadable,
+    /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
+    /// writeback prerequisites missing.
+    Unsupported,
     Other,
 }
 

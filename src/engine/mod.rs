@@ -49,6 +49,10 @@ pub struct Answer {
     pub ok: bool,
     pub message: String,
     pub changed: Option<View>,
+    /// Lines logged one by one before the answer (each bad line of an
+    /// import, each seat of an assignment), so the Log tab and a headless
+    /// command show all of them where the sentence shows a few.
+    pub log: Vec<(tracing::Level, String)>,
 }
 
 /// The console's and the headless commands' grip on a running engine.
@@ -155,6 +159,7 @@ impl Engine {
             scheduled: options.scheduled,
             interval: eff.sync_interval,
             next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+            connecting: None,
         };
         tokio::spawn(core.run(rx));
         Ok(EngineHandle {

@@ -191,6 +191,7 @@ async fn finish(
             ok: true,
             message: format!("Linked to contact {contactid} and closed in the CRM"),
             changed: Some(View::Unresolved),
+            log: Vec::new(),
         }),
         (_, err) => Err(ResolveError::NotDone(
             err.unwrap_or_else(|| "no answer recorded".into()),
@@ -216,6 +217,7 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
                 "Back in the queue".into()
             },
             changed: Some(View::Unresolved),
+            log: Vec::new(),
         })
     })
 }

@@ -310,6 +310,7 @@ pub fn class_key(c: ErrorClass) -> &'static str {
         ErrorClass::CrmApi => "crm_api",
         ErrorClass::InsufficientPrivileges => "insufficient_privileges",
         ErrorClass::ObjectsUnreadable => "objects_unreadable",
+        ErrorClass::Unsupported => "unsupported",
         ErrorClass::Other => "other",
     }
 }

@@ -346,3 +346,46 @@ async fn sync_once_while_the_service_runs_asks_it_for_one_run_and_exits_with_its
     assert!(log.contains("<6>"), "journald priority prefixes: {log}");
     assert!(!socket(&s).exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
+    let mut s = setup(5).await;
+    s.config.crm.auth = navsync::config::AuthMethod::DeviceCode;
+    let mut h = s.start();
+    let before = navsync::store::connection::get(s.store().conn()).unwrap();
+    h.commands.send(Command::Connect).unwrap();
+    loop {
+        if let Event::DeviceCode { .. } = next(&mut h).await {
+            break;
+        }
+    }
+    // Nobody approves the code; meanwhile the store writer answers.
+    h.commands
+        .send(Command::SetSeatSync {
+            seat_ids: vec![s.ben_seat],
+            enabled: true,
+        })
+        .unwrap();
+    loop {
+        if let Event::ActionResult { ok, message } = next(&mut h).await {
+            assert!(ok && message.contains("CRM sync on"), "{message}");
+            break;
+        }
+    }
+    h.commands.send(Command::Cancel).unwrap();
+    let mut said = Vec::new();
+    while said.len() < 2 {
+        if let Event::ActionResult { message, .. } = next(&mut h).await {
+            said.push(message);
+        }
+    }
+    assert!(said[0].contains("Cancelling the connect"), "{said:?}");
+    assert!(said[1].contains("Connect cancelled"), "{said:?}");
+    let after = navsync::store::connection::get(s.store().conn()).unwrap();
+    assert_eq!(after, before, "a cancelled connect stores nothing");
+    assert!(
+        h.status.borrow().connected,
+        "still on the stored connection"
+    );
+    h.shutdown().await;
+}
