@@ -173,9 +173,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitStatus {
+    // `status` answers without a config too ("unconfigured").
     let needs_config = !matches!(
         cli.command,
-        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. })
+        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. } | Command::Status { .. })
     );
     let config = match crate::config::load(cli.config.as_deref(), needs_config) {
         Ok(c) => c,
@@ -211,7 +212,9 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
-        Some(Command::Status { json }) => crate::commands::status::run(json, &data_dir),
+        Some(Command::Status { json }) => {
+            crate::commands::status::run(json, &data_dir, config.source.is_some())
+        }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve) => crate::commands::serve::run(config, &data_dir),
         Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),

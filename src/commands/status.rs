@@ -8,9 +8,9 @@ use crate::cli::ExitStatus;
 use crate::engine::connection::{self, ConnectionStatus};
 use crate::store::Store;
 
-pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
+pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
     let path = crate::paths::store_file(data_dir);
-    let status = if path.exists() {
+    let mut status = if path.exists() {
         match Store::open_readonly(&path)
             .map_err(connection::ConnectionError::from)
             .and_then(|s| connection::status(&s))
@@ -24,6 +24,13 @@ pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
     } else {
         ConnectionStatus::never_connected(None)
     };
+    if !configured && status.state == "never_connected" {
+        // Scripts still get JSON; the state says what is missing.
+        status.state = "unconfigured".into();
+        eprintln!(
+            "navsync: no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml"
+        );
+    }
     if json {
         match serde_json::to_string_pretty(&status) {
             Ok(s) => println!("{s}"),
@@ -44,6 +51,7 @@ fn print_text(s: &ConnectionStatus) {
         "connected" => "Connected to Microsoft Dynamics",
         "disconnected" => "Disconnected (not syncing)",
         "error" => "Connection failed",
+        "unconfigured" => "Not configured (no config file; see config.example.toml)",
         _ => "Not connected (run `navsync connect`)",
     };
     println!("state:        {state}");
@@ -79,10 +87,12 @@ fn print_text(s: &ConnectionStatus) {
     println!("last error:   {err}");
 }
 
-/// 0 connected and the last run clean, 7 not connected, else the code of
-/// the stored error class (a failed connect, or the last run's error).
+/// 0 connected and the last run clean, 2 unconfigured, 7 not connected,
+/// else the code of the stored error class (a failed connect, or the last
+/// run's error).
 fn exit_for(s: &ConnectionStatus) -> ExitStatus {
     match s.state.as_str() {
+        "unconfigured" => ExitStatus::Usage,
         "connected" | "error" => s.last_error.as_ref().map_or(
             if s.is_connected() {
                 ExitStatus::Ok
