@@ -129,6 +129,26 @@ pub struct SimArgs {
     /// Print one JSON line with the connection details instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Server time per request, row and write: `realistic` (an online
+    /// tenant, with x-ms-dop-hint) or `instant`.
+    #[arg(long, value_enum, default_value_t = SimCost::Realistic)]
+    pub cost: SimCost,
+}
+
+/// How much server time the emulator charges (see `navsync::sim::cost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimCost {
+    Realistic,
+    Instant,
+}
+
+impl SimCost {
+    pub fn model(self) -> crate::sim::CostModel {
+        match self {
+            Self::Realistic => crate::sim::CostModel::realistic(),
+            Self::Instant => crate::sim::CostModel::instant(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

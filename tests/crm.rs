@@ -10,6 +10,8 @@ mod connect;
 mod device;
 #[path = "crm/faults.rs"]
 mod faults;
+#[path = "crm/fidelity.rs"]
+mod fidelity;
 #[path = "crm/fixture.rs"]
 mod fixture;
 #[path = "crm/metadata.rs"]

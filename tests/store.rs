@@ -160,3 +160,52 @@ fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
     .unwrap();
     assert!(outbox::pending(s.conn(), 10).unwrap().is_empty());
 }
+
+/// A store written before the pipeline stage moved to `salesstage`: the
+/// column is renamed, values read from `salesstagecode` ("Process Code")
+/// are dropped, the opportunities are read in full again, and a stage
+/// picked from the Process Code list is forgotten.
+#[test]
+fn migration_002_moves_the_stage_to_salesstage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            r#"PRAGMA user_version = 1;
+            INSERT INTO crm_opportunities (opportunityid, name, statecode, salesstagecode)
+                VALUES ('o1', 'Deal', 0, 1);
+            INSERT INTO sync_tokens (entity_set, delta_link, updated_at)
+                VALUES ('opportunities', 'https://x/api/data/v9.2/opportunities?$deltatoken=1', 'now'),
+                       ('accounts', 'https://x/api/data/v9.2/accounts?$deltatoken=1', 'now');
+            INSERT INTO settings (key, value, updated_at) VALUES
+                ('pipeline_stage', '1', 'now'),
+                ('crm_choices', '{"stages":[{"value":null,"label":"Not sure"},{"value":1,"label":"Default Value"}],"won_value_fields":[],"read_at":"now"}', 'now');"#,
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let c = s.conn();
+    let stage: Option<i64> = c
+        .query_row(
+            "SELECT salesstage FROM crm_opportunities WHERE opportunityid = 'o1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stage, None);
+    let tokens: Vec<String> = c
+        .prepare("SELECT entity_set FROM sync_tokens")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tokens, ["accounts"]);
+    let settings: i64 = c
+        .query_row("SELECT COUNT(*) FROM settings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(settings, 0);
+}

@@ -93,6 +93,8 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
         tenant,
         SimConfig {
             device_auto_approve: Some(Duration::from_secs(3)),
+            // Paced like an online tenant, so progress and waits look real.
+            cost: crate::sim::CostModel::realistic(),
             ..SimConfig::default()
         },
     )

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::Utc;
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
@@ -31,8 +32,69 @@ struct EntraDeviceFields {
 }
 impl ExtraDeviceAuthorizationFields for EntraDeviceFields {}
 
-pub(crate) struct Auth {
+/// The HTTP client oauth2 signs in with: reqwest, except that a 5xx the
+/// token endpoint answers while Entra ID has a passing fault (500, 502,
+/// 503, 504) is tried again with backoff, and if it persists becomes a
+/// transport error (retried by the Web API calls like an unreachable
+/// server) instead of an unreadable token answer that would fail the
+/// sign-in for good.
+#[derive(Clone)]
+struct TokenHttp {
     http: reqwest::Client,
+    retry: super::config::RetryPolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum TokenHttpError {
+    #[error(transparent)]
+    Http(#[from] oauth2::HttpClientError<reqwest::Error>),
+    #[error("the sign-in server answered HTTP {0} (a passing fault on its side)")]
+    Unavailable(u16),
+}
+
+/// Tries of a token request after a 5xx, before it counts as unreachable.
+const TOKEN_RETRIES: usize = 3;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
+    type Error = TokenHttpError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, TokenHttpError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let mut backoff = ExponentialBuilder::default()
+                .with_min_delay(self.retry.min_backoff)
+                .with_max_delay(self.retry.max_backoff)
+                .with_max_times(TOKEN_RETRIES)
+                .with_jitter()
+                .build();
+            loop {
+                let answer = oauth2::AsyncHttpClient::call(&self.http, request.clone()).await?;
+                let status = answer.status().as_u16();
+                if !matches!(status, 500 | 502..=504) {
+                    return Ok(answer);
+                }
+                let Some(wait) = backoff.next() else {
+                    return Err(TokenHttpError::Unavailable(status));
+                };
+                tracing::warn!(
+                    status,
+                    ?wait,
+                    "the sign-in server answered a 5xx; trying again"
+                );
+                tokio::time::sleep(wait).await;
+            }
+        })
+    }
+}
+
+pub(crate) struct Auth {
+    http: TokenHttp,
     method: AuthConfig,
     client_id: String,
     token_url: url::Url,
@@ -64,7 +126,10 @@ impl Auth {
         };
         let instance = cfg.instance_url.as_str().trim_end_matches('/');
         Ok(Self {
-            http,
+            http: TokenHttp {
+                http,
+                retry: cfg.retry.clone(),
+            },
             method: cfg.auth.clone(),
             client_id: cfg.client_id.clone(),
             token_url: endpoint("token")?,

@@ -85,6 +85,7 @@ impl Client {
     /// order. A change set the server left unprocessed is sent again in the
     /// next request.
     pub async fn write_batch(&self, sets: &[ChangeSet]) -> Result<Vec<WriteResult>, CrmError> {
+        let sets = &self.fitted(sets).await?[..];
         let mut results: Vec<Option<WriteResult>> = sets.iter().map(|_| None).collect();
         let mut start = 0;
         while start < sets.len() {
@@ -151,12 +152,13 @@ impl Client {
     async fn send_batch(&self, sets: &[ChangeSet]) -> Result<Vec<WriteResult>, CrmError> {
         let boundary = format!("batch_{}", Uuid::new_v4().simple());
         let body = encode_batch(self.inner.api_base.as_str(), &boundary, sets)?;
-        let req = Request::post(self.api_url("$batch")?, "POST $batch", Bytes::from(body))
+        let mut req = Request::post(self.api_url("$batch")?, "POST $batch", Bytes::from(body))
             .header(
                 "content-type",
                 &format!("multipart/mixed; boundary={boundary}"),
             )?
             .header("prefer", "odata.continue-on-error")?;
+        req.batch = true;
         self.execute_with(&req, |answer| {
             let ct = answer
                 .headers
@@ -165,40 +167,129 @@ impl Client {
                 .unwrap_or_default()
                 .to_string();
             let parts = parse_multipart(&ct, &answer.body)?;
-            Ok(parts
-                .into_iter()
-                .zip(sets)
-                .map(|(part, set)| judge(part, set))
-                .collect())
+            if answer.status.is_success() {
+                Ok(parts
+                    .into_iter()
+                    .zip(sets)
+                    .enumerate()
+                    .map(|(i, (part, set))| judge(part, set, first_content_id(sets, i)))
+                    .collect())
+            } else {
+                stopped(answer.status.as_u16(), parts, sets)
+            }
         })
         .await
     }
 }
 
-/// One change set's answer: the inner HTTP responses.
-type PartAnswer = Vec<(u16, Bytes)>;
+/// The Content-ID [`encode_batch`] gives the first operation of `sets[i]`.
+fn first_content_id(sets: &[ChangeSet], i: usize) -> usize {
+    1 + sets[..i].iter().map(|s| s.ops.len()).sum::<usize>()
+}
 
-fn judge(answers: PartAnswer, set: &ChangeSet) -> WriteResult {
-    let Some((status, body)) = answers.iter().find(|(s, _)| !(200..300).contains(s)) else {
+/// The change set holding the operation numbered `content_id`.
+fn set_of(sets: &[ChangeSet], content_id: usize) -> Option<usize> {
+    (0..sets.len()).find(|&i| {
+        let first = first_content_id(sets, i);
+        (first..first + sets[i].ops.len()).contains(&content_id)
+    })
+}
+
+/// A batch the server stopped at a failure (an error status around a
+/// multipart body): the change sets before the failing one were committed,
+/// the failing one was rolled back, and those after it were never run (left
+/// out of the answer, so [`Client::write_batch`] sends them again). The
+/// failing part's Content-ID says which change set failed; a body that
+/// carries only that part still means those before it were committed, since
+/// Dataverse runs a batch in order and stops at the first failure.
+fn stopped(
+    status: u16,
+    mut parts: Vec<PartAnswer>,
+    sets: &[ChangeSet],
+) -> Result<Vec<WriteResult>, CrmError> {
+    let bad = |why: String| CrmError::api(Some(status), format!("POST $batch: {why}"));
+    let failing = parts
+        .pop()
+        .ok_or_else(|| bad("the CRM stopped the batch but named no failing request".into()))?;
+    let content_id = failing
+        .iter()
+        .find(|a| !(200..300).contains(&a.status))
+        .and_then(|a| a.content_id.as_deref()?.parse::<usize>().ok());
+    let failed_at = match content_id {
+        Some(cid) => set_of(sets, cid).unwrap_or(sets.len()),
+        None => parts.len(),
+    };
+    if failed_at >= sets.len() || parts.len() > failed_at {
+        return Err(bad(format!(
+            "the failure names a request that was not sent ({} answers for {} change sets)",
+            parts.len() + 1,
+            sets.len()
+        )));
+    }
+    let mut out: Vec<WriteResult> = (0..failed_at)
+        .map(|i| match parts.get(i) {
+            Some(part) => judge(part.clone(), &sets[i], first_content_id(sets, i)),
+            None => WriteResult::Done,
+        })
+        .collect();
+    out.push(judge(
+        failing,
+        &sets[failed_at],
+        first_content_id(sets, failed_at),
+    ));
+    Ok(out)
+}
+
+/// One inner HTTP response of a `$batch` answer.
+#[derive(Debug, Clone)]
+struct InnerAnswer {
+    status: u16,
+    content_id: Option<String>,
+    body: Bytes,
+}
+
+/// One change set's answer: the inner HTTP responses.
+type PartAnswer = Vec<InnerAnswer>;
+
+fn judge(answers: PartAnswer, set: &ChangeSet, first_content_id: usize) -> WriteResult {
+    let Some(failed) = answers.iter().find(|a| !(200..300).contains(&a.status)) else {
         return WriteResult::Done;
     };
-    let duplicate =
-        parse_error_body(body).is_some_and(|(code, _)| code == DUPLICATE_KEY) || *status == 412;
+    let duplicate = parse_error_body(&failed.body).is_some_and(|(code, _)| code == DUPLICATE_KEY)
+        || failed.status == 412;
     let single_create = matches!(set.ops.as_slice(), [WriteOp::Create { .. }]);
     if duplicate && single_create {
         return WriteResult::AlreadyExists;
     }
-    let object = set.ops.first().map(|op| match op {
-        WriteOp::Create { entity_set, .. } | WriteOp::Update { entity_set, .. } => {
-            entity_set.as_str()
-        }
-    });
-    WriteResult::Failed(from_status(
-        *status,
-        body,
-        None,
-        &format!("$batch write to {}", object.unwrap_or("?")),
-    ))
+    // Name the operation that failed: its Content-ID when the answer gives
+    // one, else the change set's only operation.
+    let op = match failed
+        .content_id
+        .as_deref()
+        .and_then(|c| c.parse::<usize>().ok())
+    {
+        Some(cid) => cid
+            .checked_sub(first_content_id)
+            .and_then(|i| set.ops.get(i)),
+        None if set.ops.len() == 1 => set.ops.first(),
+        None => None,
+    };
+    let what = match op {
+        Some(WriteOp::Create { entity_set, id, .. }) => format!("create {entity_set}({id})"),
+        Some(WriteOp::Update { entity_set, id, .. }) => format!("update {entity_set}({id})"),
+        None => format!(
+            "a write to {}",
+            set.ops.first().map_or("?", |op| match op {
+                WriteOp::Create { entity_set, .. } | WriteOp::Update { entity_set, .. } =>
+                    entity_set.as_str(),
+            })
+        ),
+    };
+    let what = match &failed.content_id {
+        Some(cid) => format!("$batch {what} (Content-ID {cid})"),
+        None => format!("$batch {what}"),
+    };
+    WriteResult::Failed(from_status(failed.status, &failed.body, None, &what))
 }
 
 fn encode_batch(api_base: &str, boundary: &str, sets: &[ChangeSet]) -> Result<Vec<u8>, CrmError> {
@@ -270,12 +361,13 @@ fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<PartAnswer>, C
             let inner = boundary_of(&ct).ok_or_else(|| bad("no change set boundary"))?;
             let mut answers = Vec::new();
             for p in split_parts(rest, &inner) {
-                answers.push(parse_http(split_head(p).1).ok_or_else(|| bad("bad inner response"))?);
+                let (head, msg) = split_head(p);
+                answers.push(parse_http(head, msg).ok_or_else(|| bad("bad inner response"))?);
             }
             out.push(answers);
         } else {
             out.push(vec![
-                parse_http(rest).ok_or_else(|| bad("bad response part"))?,
+                parse_http(headers, rest).ok_or_else(|| bad("bad response part"))?,
             ]);
         }
     }
@@ -325,8 +417,9 @@ fn header(block: &str, name: &str) -> Option<String> {
     })
 }
 
-/// `HTTP/1.1 204 No Content` + headers + body.
-fn parse_http(msg: &str) -> Option<(u16, Bytes)> {
+/// `HTTP/1.1 204 No Content` + headers + body, under the part's `head`
+/// (which carries its Content-ID).
+fn parse_http(head: &str, msg: &str) -> Option<InnerAnswer> {
     let status: u16 = msg
         .lines()
         .next()?
@@ -335,7 +428,11 @@ fn parse_http(msg: &str) -> Option<(u16, Bytes)> {
         .parse()
         .ok()?;
     let (_, body) = split_head(msg);
-    Some((status, Bytes::from(body.trim_end().to_string())))
+    Some(InnerAnswer {
+        status,
+        content_id: header(head, "content-id"),
+        body: Bytes::from(body.trim_end().to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -348,8 +445,9 @@ mod tests {
         let parts =
             parse_multipart("multipart/mixed; boundary=batchresponse_1", body.as_bytes()).unwrap();
         assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0][0].0, 204);
-        assert_eq!(parts[1][0].0, 400);
+        assert_eq!(parts[0][0].status, 204);
+        assert_eq!(parts[0][0].content_id.as_deref(), Some("1"));
+        assert_eq!(parts[1][0].status, 400);
         let set = ChangeSet::new(vec![WriteOp::Create {
             entity_set: "tasks".into(),
             key: Column::new("activityid").unwrap(),
@@ -357,9 +455,80 @@ mod tests {
             body: serde_json::json!({}),
         }]);
         assert!(matches!(
-            judge(parts[1].clone(), &set),
+            judge(parts[1].clone(), &set, 2),
             WriteResult::AlreadyExists
         ));
+    }
+}
+
+/// A batch stopped at a failure: the documented answer
+/// (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors)
+/// with the failing part only, or with the committed parts before it.
+#[cfg(test)]
+mod stopped_batch {
+    use super::*;
+
+    fn create() -> ChangeSet {
+        ChangeSet::new(vec![WriteOp::Create {
+            entity_set: "tasks".into(),
+            key: Column::new("activityid").unwrap(),
+            id: Uuid::nil(),
+            body: serde_json::json!({}),
+        }])
+    }
+
+    const FAILING_2: &str = "--batchresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: 2\r\n\r\nHTTP/1.1 400 Bad Request\r\nContent-Type: application/json; odata.metadata=minimal\r\n\r\n{\"error\":{\"code\":\"0x80044331\",\"message\":\"A validation error occurred.  The length of the 'subject' attribute of the 'task' entity exceeded the maximum allowed length of '200'.\"}}\r\n--batchresponse_1--\r\n";
+
+    #[test]
+    fn the_failing_part_alone_means_the_sets_before_it_were_committed() {
+        let sets = vec![create(), create(), create()];
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        let out = stopped(400, parts, &sets).unwrap();
+        assert_eq!(out.len(), 2, "the third set was never run: {out:?}");
+        assert!(matches!(out[0], WriteResult::Done));
+        let WriteResult::Failed(e) = &out[1] else {
+            panic!("{out:?}")
+        };
+        assert!(
+            matches!(e, CrmError::Api { status: Some(400), code: Some(c), .. } if c == "0x80044331"),
+            "{e:?}"
+        );
+        assert!(e.detail().contains("Content-ID 2"), "{}", e.detail());
+    }
+
+    #[test]
+    fn a_two_operation_set_failing_at_its_second_is_one_failure() {
+        let mut set = create();
+        set.ops.push(WriteOp::Update {
+            entity_set: "tasks".into(),
+            id: Uuid::nil(),
+            body: serde_json::json!({}),
+        });
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        let out = stopped(400, parts, std::slice::from_ref(&set)).unwrap();
+        assert_eq!(out.len(), 1);
+        let WriteResult::Failed(e) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert!(e.detail().contains("update tasks("), "{}", e.detail());
+    }
+
+    #[test]
+    fn a_failure_naming_an_unsent_request_is_an_error() {
+        let parts = parse_multipart(
+            "multipart/mixed; boundary=batchresponse_1",
+            FAILING_2.as_bytes(),
+        )
+        .unwrap();
+        assert!(stopped(400, parts, &[create()]).is_err());
     }
 }
 

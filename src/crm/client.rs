@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -30,7 +29,9 @@ pub(crate) struct Inner {
     pub config: ClientConfig,
     pub http: reqwest::Client,
     pub auth: Auth,
-    pub permits: Semaphore,
+    pub gate: super::gate::Gate,
+    /// Column lengths by table, read from metadata on first write.
+    pub lengths: tokio::sync::Mutex<std::collections::HashMap<&'static str, super::fit::Lengths>>,
     pub counters: Counters,
     pub api_base: url::Url,
 }
@@ -64,13 +65,14 @@ impl Client {
                 detail: format!("crm.instance_url: {e}"),
             })?;
         let auth = Auth::new(&config, http.clone())?;
-        let permits = Semaphore::new(config.max_concurrency.max(1));
+        let gate = super::gate::Gate::new(config.max_concurrency);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 http,
                 auth,
-                permits,
+                gate,
+                lengths: Default::default(),
                 counters: Counters::default(),
                 api_base,
             }),
@@ -152,13 +154,16 @@ impl Client {
             .map_err(|e| CrmError::api(None, format!("cannot form the URL for {path}: {e}")))
     }
 
-    /// A link the server handed back (next/delta link), accepted only on
-    /// this instance so a token is never sent elsewhere.
-    pub(crate) fn server_link(&self, link: &str) -> Result<url::Url, CrmError> {
-        let url = url::Url::parse(link)
+    /// A link the server handed back (next/delta link), resolved against
+    /// the URL of the request it answered (OData allows relative links;
+    /// Dataverse sends absolute ones) and accepted only on this instance,
+    /// so a token is never sent elsewhere.
+    pub(crate) fn server_link(&self, link: &str, base: &url::Url) -> Result<url::Url, CrmError> {
+        let url = base
+            .join(link)
             .map_err(|e| CrmError::api(None, format!("bad link from the CRM ({e})")))?;
-        let base = &self.inner.config.instance_url;
-        if url.origin() != base.origin() {
+        let instance = &self.inner.config.instance_url;
+        if url.origin() != instance.origin() {
             return Err(CrmError::api(
                 None,
                 format!(

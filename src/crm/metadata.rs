@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::client::Client;
 use super::error::CrmError;
 use super::odata::{Column, Filter, Literal, encode, query_path};
+use crate::config::Lang;
 use futures::TryStreamExt;
 
 use super::read::Read;
@@ -103,6 +104,8 @@ struct Endpoints {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Label {
+    #[serde(default)]
+    localized_labels: Vec<LocalizedLabel>,
     user_localized_label: Option<LocalizedLabel>,
 }
 
@@ -110,6 +113,24 @@ struct Label {
 #[serde(rename_all = "PascalCase")]
 struct LocalizedLabel {
     label: String,
+    #[serde(default)]
+    language_code: Option<i64>,
+}
+
+/// The label in the admin's language when the tenant has it (the
+/// connecting user's own language, `UserLocalizedLabel`, may differ: an
+/// integration user is often English-only), else the user's label.
+fn label_in(l: Option<Label>, lang: Lang) -> Option<String> {
+    let l = l?;
+    let lcid = match lang {
+        Lang::En => 1033,
+        Lang::Es => 3082,
+    };
+    l.localized_labels
+        .into_iter()
+        .find(|x| x.language_code == Some(lcid) && !x.label.is_empty())
+        .or(l.user_localized_label)
+        .map(|x| x.label)
 }
 
 fn label_text(l: Option<Label>) -> Option<String> {
@@ -169,7 +190,13 @@ impl Client {
         .await
     }
 
-    /// The sales stages of opportunity (`salesstagecode` option set).
+    /// The pipeline stages: the `salesstage` ("Sales Stage") option set of
+    /// opportunity, in its order, labelled in the configured language.
+    /// (`salesstagecode` is "Process Code", not the stage:
+    /// <https://learn.microsoft.com/en-us/dynamics365/developer/reference/entities/opportunity>.)
+    /// The request is the one "Query table definitions using the Web API"
+    /// shows for a picklist's options:
+    /// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/query-metadata-web-api#retrieving-attributes>.
     pub async fn stage_options(&self) -> Result<Vec<OptionValue>, CrmError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
@@ -189,7 +216,7 @@ impl Client {
         }
         let p: Picklist = self
             .get_json(
-                "EntityDefinitions(LogicalName='opportunity')/Attributes(LogicalName='salesstagecode')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)",
+                "EntityDefinitions(LogicalName='opportunity')/Attributes(LogicalName='salesstage')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)",
                 None,
             )
             .await?;
@@ -198,7 +225,8 @@ impl Client {
             .into_iter()
             .map(|o| OptionValue {
                 value: o.value,
-                label: label_text(o.label).unwrap_or_else(|| o.value.to_string()),
+                label: label_in(o.label, self.inner.config.lang)
+                    .unwrap_or_else(|| o.value.to_string()),
             })
             .collect())
     }
@@ -209,10 +237,11 @@ impl Client {
     /// reads the column page by page keeping only the distinct names.
     pub async fn step_names(&self) -> Result<Vec<String>, CrmError> {
         let open = Filter::eq(&Column::new("statecode")?, 0);
+        // Filter inside the aggregation, as "Aggregate data" shows it:
+        // https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/query/aggregate-data
         let path = format!(
-            "opportunities?$filter={}&$apply={}",
-            encode(open.as_str()),
-            encode("groupby((stepname))")
+            "opportunities?$apply={}",
+            encode(&format!("filter({})/groupby((stepname))", open.as_str()))
         );
         let mut names = std::collections::BTreeSet::new();
         match self

@@ -22,6 +22,8 @@ mod client;
 mod config;
 mod error;
 mod events;
+mod fit;
+mod gate;
 pub mod messages;
 mod metadata;
 mod odata;

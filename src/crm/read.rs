@@ -207,7 +207,7 @@ async fn next_page<T: Table>(st: &mut State<T>) -> Result<Option<Page<T>>, CrmEr
         Cursor::Done => return Ok(None),
         Cursor::Next(url) => url,
         Cursor::Start => match &st.read.delta {
-            Some(d) => client.server_link(d.as_str())?,
+            Some(d) => client.server_link(d.as_str(), &client.inner.api_base)?,
             None => client.api_url(&full_path::<T>(
                 st.read.filter.as_ref(),
                 &st.read.extra,
@@ -253,16 +253,17 @@ async fn next_page<T: Table>(st: &mut State<T>) -> Result<Option<Page<T>>, CrmEr
     let (rows, deleted) = split_rows::<T>(coll.value, &req.what)?;
     let last = coll.next.is_none();
     if let Some(next) = coll.next {
-        st.cursor = Cursor::Next(client.server_link(&next)?);
+        st.cursor = Cursor::Next(client.server_link(&next, &req.url)?);
     }
+    // Stored absolute, so the next run needs no memory of this request.
+    let delta = match coll.delta {
+        Some(link) if last => Some(DeltaToken(client.server_link(&link, &req.url)?.to_string())),
+        _ => None,
+    };
     Ok(Some(Page {
         rows,
         deleted,
-        delta: if last {
-            coll.delta.map(DeltaToken)
-        } else {
-            None
-        },
+        delta,
         full: st.full,
         last,
     }))

@@ -145,7 +145,12 @@ pub struct Opportunity {
     pub parentcontactid: Option<String>,
     /// 0 open, 1 won, 2 lost.
     pub statecode: Option<i64>,
-    pub salesstagecode: Option<i64>,
+    /// "Sales Stage", the pipeline stage (0 Qualify, 1 Develop, 2 Propose,
+    /// 3 Close by default; tenants add their own). Not `salesstagecode`,
+    /// which is "Process Code" with the single option 1 "Default Value":
+    /// <https://learn.microsoft.com/en-us/dynamics365/developer/reference/entities/opportunity>.
+    pub salesstage: Option<i64>,
+    /// "Pipeline Phase": the business-process step as text.
     pub stepname: Option<String>,
     pub estimatedvalue: Option<f64>,
     pub actualvalue: Option<f64>,
@@ -206,7 +211,7 @@ impl Table for Opportunity {
         "_parentaccountid_value",
         "_parentcontactid_value",
         "statecode",
-        "salesstagecode",
+        "salesstage",
         "stepname",
         "estimatedvalue",
         "actualvalue",

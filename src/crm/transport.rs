@@ -1,7 +1,15 @@
 //! Sending one Web API request well: bearer token, OData headers, the
-//! concurrency cap, 429 waits of exactly `Retry-After`, exponential backoff
-//! with jitter for 5xx and connection failures, one token renewal on 401,
-//! and cancellation of every wait.
+//! identity's [`Gate`](super::gate::Gate) (concurrency and `Retry-After`
+//! for every request), exponential backoff with jitter for what can succeed
+//! on retry, one token renewal on 401, and cancellation of every wait.
+//!
+//! What is retried follows Microsoft's guidance
+//! (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/api-limits#retry-operations>,
+//! <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors>):
+//! 429 after its `Retry-After`; 502, 503, 504, timeouts and resets with
+//! backoff; 500 a bounded few times (it is usually a bug, sometimes a
+//! passing fault). Every other status (400, 403, 404, 405, 412, 501, …)
+//! fails at once: sending it again cannot change the answer.
 
 use std::time::Duration;
 
@@ -12,7 +20,7 @@ use reqwest::{Method, StatusCode};
 
 use super::auth::{Ctx, chain};
 use super::client::Client;
-use super::error::{CrmError, from_status};
+use super::error::{CrmError, from_status, parse_error_body};
 use super::events::{ClientEvent, emit};
 
 /// One request, described so it can be sent again.
@@ -26,6 +34,9 @@ pub(crate) struct Request {
     pub what: String,
     /// The entity set this request reads, to name it when unreadable.
     pub object: Option<String>,
+    /// A `$batch`: an error status with a multipart body is an answer
+    /// (a failed change set), handed to the parser.
+    pub batch: bool,
 }
 
 impl Request {
@@ -37,6 +48,7 @@ impl Request {
             body: None,
             what: what.into(),
             object: None,
+            batch: false,
         }
     }
 
@@ -69,6 +81,31 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
+/// Dataverse's 429 code for "too many concurrent requests".
+const TOO_MANY_CONCURRENT: &str = "0x80072326";
+
+/// 500 answers tried again before giving up.
+const MAX_500_RETRIES: u32 = 2;
+
+/// What a status says about trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// A passing condition: back off and try again.
+    Yes,
+    /// 500: a few times only.
+    Few,
+    /// The answer will not change.
+    No,
+}
+
+fn retry_for(status: StatusCode) -> Retry {
+    match status.as_u16() {
+        502..=504 => Retry::Yes,
+        500 => Retry::Few,
+        _ => Retry::No,
+    }
+}
+
 /// What went wrong with one attempt, before deciding to retry.
 enum Attempt {
     Done(Answer),
@@ -97,6 +134,7 @@ impl Client {
         let mut rejected = None;
         let mut renewed = false;
         let mut throttled = 0u32;
+        let mut internal_errors = 0u32;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -123,8 +161,8 @@ impl Client {
                 Err(e) => return Err(e),
             };
             let outcome = {
-                let _permit = tokio::select! {
-                    p = inner.permits.acquire() => p.map_err(|_| CrmError::Cancelled)?,
+                let _pass = tokio::select! {
+                    p = inner.gate.enter() => p,
                     () = self.cancel.cancelled() => return Err(CrmError::Cancelled),
                 };
                 inner.counters.request();
@@ -134,11 +172,19 @@ impl Client {
                 }
             };
             let (reason, error) = match outcome {
-                Attempt::Done(a) => match parse(a) {
-                    Ok(v) => return Ok(v),
-                    Err(e) if req.method == Method::GET => ("the answer was malformed".into(), e),
-                    Err(e) => return Err(e),
-                },
+                Attempt::Done(a) => {
+                    if let Some(hint) = dop_hint(&a.headers) {
+                        inner.gate.dop_hint(hint);
+                    }
+                    inner.gate.answered();
+                    match parse(a) {
+                        Ok(v) => return Ok(v),
+                        Err(e) if req.method == Method::GET => {
+                            ("the answer was malformed".into(), e)
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
                 Attempt::Status(a) if a.status == StatusCode::UNAUTHORIZED && !renewed => {
                     renewed = true;
                     rejected = Some(token);
@@ -146,11 +192,15 @@ impl Client {
                 }
                 Attempt::Status(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
                     let wait = retry_after(&a.headers).unwrap_or(Duration::from_secs(1));
+                    let code = parse_error_body(&a.body).map(|(code, _)| code);
+                    if code.as_deref() == Some(TOO_MANY_CONCURRENT) {
+                        inner.gate.too_many_at_once();
+                    }
                     throttled += 1;
                     if wait > policy.max_throttle_wait || throttled > policy.max_throttle_waits {
                         return Err(CrmError::Api {
                             status: Some(429),
-                            code: None,
+                            code,
                             detail: format!(
                                 "{}: the CRM kept throttling (429, Retry-After {} s, {throttled} times); its service-protection limits are exhausted",
                                 req.what,
@@ -158,6 +208,9 @@ impl Client {
                             ),
                         });
                     }
+                    // The wait belongs to the user, not this request: close
+                    // the gate for every request of this identity.
+                    inner.gate.close_for(wait);
                     inner.counters.throttle_wait();
                     emit(
                         self.events.as_ref(),
@@ -166,29 +219,48 @@ impl Client {
                             retry_after: wait,
                         },
                     );
-                    self.wait(wait).await?;
                     continue;
                 }
-                Attempt::Status(a) if a.status.is_server_error() => (
-                    format!("HTTP {}", a.status.as_u16()),
-                    from_status(a.status.as_u16(), &a.body, None, &req.what),
-                ),
                 Attempt::Status(a) if a.status == StatusCode::UNAUTHORIZED => {
-                    return Err(CrmError::SignIn {
-                        code: "401".into(),
+                    // Entra ID issued the token; Dataverse does not let
+                    // this identity in: a user matter for the CRM admin.
+                    return Err(CrmError::InsufficientPrivileges {
+                        privilege: None,
                         detail: format!(
-                            "{}: the CRM refused a freshly issued access token",
+                            "{}: Dataverse refused a freshly issued access token (401): the signed-in user or application has no access to this environment; add it as a user (or application user) with a security role",
                             req.what
                         ),
                     });
                 }
+                Attempt::Status(a) if req.batch && is_multipart(&a.headers) => {
+                    // A failed change set: the body says which part failed
+                    // and what the server committed before it.
+                    inner.gate.answered();
+                    return parse(a);
+                }
                 Attempt::Status(a) => {
-                    return Err(from_status(
-                        a.status.as_u16(),
-                        &a.body,
-                        req.object.as_deref(),
-                        &req.what,
-                    ));
+                    inner.gate.answered();
+                    let retry = match retry_for(a.status) {
+                        Retry::Few => {
+                            internal_errors += 1;
+                            if internal_errors > MAX_500_RETRIES {
+                                Retry::No
+                            } else {
+                                Retry::Few
+                            }
+                        }
+                        other => other,
+                    };
+                    let object = if retry == Retry::No {
+                        req.object.as_deref()
+                    } else {
+                        None
+                    };
+                    let error = from_status(a.status.as_u16(), &a.body, object, &req.what);
+                    if retry == Retry::No {
+                        return Err(error);
+                    }
+                    (format!("HTTP {}", a.status.as_u16()), error)
                 }
                 Attempt::Transient(reason, error) => (reason, error),
             };
@@ -280,6 +352,21 @@ impl Client {
             () = self.cancel.cancelled() => Err(CrmError::Cancelled),
         }
     }
+}
+
+/// `x-ms-dop-hint`: the degree of parallelism the server recommends.
+fn dop_hint(h: &HeaderMap) -> Option<usize> {
+    h.get("x-ms-dop-hint")?.to_str().ok()?.trim().parse().ok()
+}
+
+fn is_multipart(h: &HeaderMap) -> bool {
+    h.get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        })
 }
 
 /// `Retry-After` in seconds (Dataverse sends seconds; an HTTP date is

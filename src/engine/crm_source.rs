@@ -64,6 +64,7 @@ fn pages<T: rows::Table>(client: &Client, read: Read, to_row: fn(T) -> Row) -> P
                 deleted: p.deleted,
                 delta_link: p.delta.map(|d| d.as_str().to_string()),
                 full: p.full,
+                last: p.last,
             })
         })
         .boxed()
@@ -183,7 +184,7 @@ fn opportunity_row(o: rows::Opportunity) -> Row {
         name: o.name.unwrap_or_default(),
         ownerid: o.ownerid,
         statecode: o.statecode.unwrap_or(0),
-        salesstagecode: o.salesstagecode,
+        salesstage: o.salesstage,
         stepname: o.stepname,
         money_json,
         modifiedon: o.modifiedon,

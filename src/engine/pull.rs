@@ -48,7 +48,12 @@ pub struct Page {
     /// Ids the CRM reports deleted (`$deletedEntity`), on delta reads.
     pub deleted: Vec<String>,
     /// Set on the last page only: where the next incremental read starts.
+    /// A full read may end without one (no change tracking on the table,
+    /// the preference ignored): it still reconciles deletions.
     pub delta_link: Option<String>,
+    /// The read ends with this page: a full read that reaches it has seen
+    /// every row the CRM holds.
+    pub last: bool,
     /// This page belongs to a full read: either none was asked for, or the
     /// delta link was refused and the reader fell back to one.
     pub full: bool,
@@ -186,7 +191,7 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
         if full {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));
         }
-        let last = page.delta_link.is_some();
+        let last = page.last;
         let n_rows = page.rows.len() as u64;
         let unseen = if full && last {
             Some(std::mem::take(&mut seen))
@@ -194,7 +199,7 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
             None
         };
         let write = ctx.writer.submit(move |s| {
-            s.transaction(|tx| {
+            s.rereadable_transaction(|tx| {
                 for row in &page.rows {
                     mirror::upsert(tx, row)?;
                 }
@@ -205,8 +210,11 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
                 if let Some(seen) = &unseen {
                     deleted += mirror::delete_unseen(tx, table, seen)? as u64;
                 }
-                if let Some(link) = &page.delta_link {
-                    mirror::set_delta_link(tx, table, Some(link))?;
+                // A complete read stores where the next one starts; one
+                // that ended without a link forgets any older link, so the
+                // next run reads in full (and reconciles) again.
+                if last {
+                    mirror::set_delta_link(tx, table, page.delta_link.as_deref())?;
                 }
                 Ok::<_, super::EngineError>(deleted)
             })

@@ -107,10 +107,9 @@ pub async fn execute(
 
     let mut tables = Vec::new();
     let mut saved_counts = ReconcileCounts::default();
-    let stop = match ctx.refresh_choices(have_choices).await {
-        Ok(()) => ctx.phases(&mut tables, &mut saved_counts).await,
-        Err(stop) => Err(stop),
-    };
+    let stop = ctx
+        .phases(have_choices, &mut tables, &mut saved_counts)
+        .await;
     Ok(ctx.finish(stop, tables, saved_counts).await)
 }
 
@@ -144,18 +143,46 @@ impl RunCtx {
         Ok(())
     }
 
-    /// The phases in order; stops at the first that cannot go on.
+    /// The phases: every table read at once, then the saved lists, then
+    /// writeback; stops after the reads when one could not go on.
     async fn phases(
         &self,
+        have_choices: bool,
         tables: &mut Vec<(Table, TablePull)>,
         saved_counts: &mut ReconcileCounts,
     ) -> Result<WritebackOutcome, PullStop> {
-        for (phase, table) in pull::TABLE_PHASES {
+        // All tables and the setting choices in parallel, within the
+        // client's one gate (its concurrency, the server's dop hint and
+        // Retry-After): a full pull then takes about as long as its largest
+        // table instead of the sum of all, and an incremental run as long
+        // as one round trip. A table that fails does not stop the others,
+        // so the next run has less to do. Phases finish in run order, so
+        // the log and the run record read the same every time.
+        for (phase, _) in pull::TABLE_PHASES {
             self.phase_started(phase);
-            let got = pull::pull_table(self, phase, table).await?;
-            self.phase_finished(phase, got.upserted + got.deleted)
-                .await?;
-            tables.push((table, got));
+        }
+        let reads = pull::TABLE_PHASES.map(|(phase, table)| async move {
+            (phase, table, pull::pull_table(self, phase, table).await)
+        });
+        let (choices, reads) = tokio::join!(
+            self.refresh_choices(have_choices),
+            futures::future::join_all(reads)
+        );
+        let mut stopped = choices.err();
+        for (phase, table, got) in reads {
+            match got {
+                Ok(got) => {
+                    self.phase_finished(phase, got.upserted + got.deleted)
+                        .await?;
+                    tables.push((table, got));
+                }
+                Err(stop) => {
+                    stopped.get_or_insert(stop);
+                }
+            }
+        }
+        if let Some(stop) = stopped {
+            return Err(stop);
         }
 
         self.phase_started(Phase::SavedLists);

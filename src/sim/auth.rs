@@ -5,7 +5,7 @@
 //! of the answers (Entra's error JSON with `AADSTS` codes, `expires_in`,
 //! `interval`) and that tokens expire and can be revoked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -34,13 +34,18 @@ struct DeviceFlow {
 pub struct AuthState {
     access: HashMap<String, AccessToken>,
     refresh: HashMap<String, String>,
+    /// Refresh tokens taken away by a revocation: Entra tells those apart
+    /// (AADSTS50173) from tokens it never issued or already redeemed
+    /// (AADSTS70000).
+    revoked_refresh: HashSet<String>,
     devices: HashMap<String, DeviceFlow>,
 }
 
 impl AuthState {
     pub fn revoke_all(&mut self) {
         self.access.clear();
-        self.refresh.clear();
+        self.revoked_refresh
+            .extend(self.refresh.drain().map(|(token, _)| token));
     }
 
     /// Signs the user of `user_code` in as `user_id`; false if no pending
@@ -224,16 +229,24 @@ impl Shared {
                     Ok(s) => s,
                     Err(r) => return r,
                 };
-                let user = lock(&self.auth)
-                    .refresh
-                    .remove(get("refresh_token").unwrap_or_default());
+                let token = get("refresh_token").unwrap_or_default();
+                let (user, revoked) = {
+                    let mut st = lock(&self.auth);
+                    (st.refresh.remove(token), st.revoked_refresh.contains(token))
+                };
                 match user {
                     Some(u) => self.issue(&u, &scope, true),
-                    None => entra_error(
+                    None if revoked => entra_error(
                         400,
                         "invalid_grant",
                         50173,
                         "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+                    ),
+                    None => entra_error(
+                        400,
+                        "invalid_grant",
+                        70000,
+                        "Authentication failed. The refresh token isn't valid.",
                     ),
                 }
             }

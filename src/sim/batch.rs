@@ -1,14 +1,24 @@
 //! `$batch`: a multipart/mixed body of requests and change sets, run in
 //! order under one write lock. A change set is atomic (the first failure
-//! rolls it back and is the only answer given for it), `$n` Content-ID
-//! references resolve to entities created earlier in the same change set,
-//! and the batch stops at the first failure unless
-//! `Prefer: odata.continue-on-error`. The answer is multipart/mixed in
+//! rolls it back and is the only answer given for it, with that
+//! operation's Content-ID), `$n` Content-ID references resolve to entities
+//! created earlier in the same change set. The answer is multipart/mixed in
 //! Dataverse's layout (`batchresponse_` / `changesetresponse_` boundaries).
+//!
+//! Errors, as "Handling errors" in
+//! <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors>
+//! shows them: the batch stops at the first failure and is answered with
+//! that failure's status (e.g. `400`) around a multipart body that carries
+//! the answers so far and the failing operation's own response. Under
+//! `Prefer: odata.continue-on-error` a failed request outside a change set
+//! does not stop the batch (`200 OK`, the error in its part); a failed
+//! change set still does, since nothing after a rolled-back transaction
+//! may assume it happened.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::cost::WRITES_HEADER;
 use super::response::{ApiError, OpResponse, reason_phrase};
 use super::state::Shared;
 use super::webapi::{OpRequest, parse_query, percent_decode};
@@ -22,7 +32,7 @@ enum Item {
 }
 
 enum Answer {
-    Single(OpResponse),
+    Single(Option<String>, OpResponse),
     ChangeSet(Vec<(Option<String>, OpResponse)>),
 }
 
@@ -162,17 +172,23 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
         Err(e) => return e.into_response(),
     };
     let continue_on_error = outer.prefer().continue_on_error;
+    // Operations run, committed or not: each costs server time.
+    let mut operations = 0usize;
     let api = shared.api_base();
     let mut answers = Vec::new();
     let mut db = shared.write_db();
     let none = HashMap::new();
+    // The status of the failure that stopped the batch, if one did.
+    let mut stopped_by = None;
     for item in items {
-        let failed = match item {
+        let (failed, stops) = match item {
             Item::Single(op) => {
+                operations += 1;
                 let r = shared.execute(&mut db, token_user, &op, &none);
                 let failed = r.status >= 400;
-                answers.push(Answer::Single(r));
-                failed
+                let status = r.status;
+                answers.push(Answer::Single(None, r));
+                (failed.then_some(status), !continue_on_error)
             }
             Item::ChangeSet(ops) => {
                 let sp = db.savepoint();
@@ -181,9 +197,10 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
                 let mut failure = None;
                 for (cid, mut op) in ops {
                     resolve_reference(&mut op, &ids, &api);
+                    operations += 1;
                     let r = shared.execute(&mut db, token_user, &op, &ids);
                     if r.status >= 400 {
-                        failure = Some(r);
+                        failure = Some((cid, r));
                         break;
                     }
                     if let (Some(cid), Some(url)) = (&cid, r.header("OData-EntityId")) {
@@ -192,20 +209,22 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
                     done.push((cid, r));
                 }
                 match failure {
-                    Some(r) => {
+                    Some((cid, r)) => {
                         db.rollback(sp);
-                        answers.push(Answer::Single(r));
-                        true
+                        let status = r.status;
+                        answers.push(Answer::Single(cid, r));
+                        (Some(status), true)
                     }
                     None => {
                         db.release(sp);
                         answers.push(Answer::ChangeSet(done));
-                        false
+                        (None, false)
                     }
                 }
             }
         };
-        if failed && !continue_on_error {
+        if let (Some(status), true) = (failed, stops) {
+            stopped_by = Some(status);
             break;
         }
     }
@@ -215,7 +234,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
     for a in &answers {
         let _ = write!(out, "--{boundary}\r\n");
         match a {
-            Answer::Single(r) => write_http(&mut out, None, r),
+            Answer::Single(cid, r) => write_http(&mut out, cid.as_deref(), r),
             Answer::ChangeSet(rs) => {
                 let cs = format!("changesetresponse_{}", uuid::Uuid::new_v4());
                 let _ = write!(out, "Content-Type: multipart/mixed; boundary={cs}\r\n\r\n");
@@ -229,7 +248,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
     }
     let _ = write!(out, "--{boundary}--\r\n");
     let mut resp = OpResponse {
-        status: 200,
+        status: stopped_by.unwrap_or(200),
         headers: vec![
             (
                 "Content-Type".into(),
@@ -242,7 +261,7 @@ pub fn run(shared: &Shared, token_user: &str, outer: &OpRequest) -> OpResponse {
     if continue_on_error {
         resp = resp.with_header("Preference-Applied", "odata.continue-on-error");
     }
-    resp
+    resp.with_header(WRITES_HEADER, operations.to_string())
 }
 
 fn write_http(out: &mut String, content_id: Option<&str>, r: &OpResponse) {

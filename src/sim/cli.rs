@@ -102,6 +102,7 @@ pub fn run(args: &SimArgs) -> ExitStatus {
         let cfg = SimConfig {
             port: args.port,
             device_auto_approve: Some(Duration::from_secs(3)),
+            cost: args.cost.model(),
             ..SimConfig::default()
         };
         let server = match super::start(tenant, cfg).await {

@@ -94,6 +94,22 @@ impl SimControl {
         }
     }
 
+    /// Sets the server time charged per request, row and write.
+    pub fn set_cost(&self, cost: super::cost::CostModel) {
+        *lock(&self.shared.cost) = cost;
+    }
+
+    /// Switches change tracking of a table off (the server then ignores
+    /// `Prefer: odata.track-changes` and gives no delta link) or on.
+    pub fn set_change_tracking(&self, set: &str, enabled: bool) {
+        let mut untracked = lock(&self.shared.untracked);
+        if enabled {
+            untracked.remove(set);
+        } else {
+            untracked.insert(set.to_string());
+        }
+    }
+
     pub fn set_org_mode(&self, mode: OrgMode) {
         *lock(&self.shared.org_mode) = mode;
     }

@@ -144,6 +144,22 @@ async fn reset_requests(State(s): St) -> Response {
     ok()
 }
 
+async fn cost(State(s): St, Json(b): Json<super::cost::CostModel>) -> Response {
+    ctl(&s).set_cost(b);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct TrackingBody {
+    entity_set: String,
+    enabled: bool,
+}
+
+async fn tracking(State(s): St, Json(b): Json<TrackingBody>) -> Response {
+    ctl(&s).set_change_tracking(&b.entity_set, b.enabled);
+    ok()
+}
+
 async fn expire_delta(State(s): St) -> Response {
     ctl(&s).expire_delta_tokens();
     ok()
@@ -199,6 +215,8 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/device/approve", post(approve))
         .route("/_sim/requests", get(requests).delete(reset_requests))
         .route("/_sim/delta/expire", post(expire_delta))
+        .route("/_sim/tracking", post(tracking))
+        .route("/_sim/cost", post(cost))
         .route("/_sim/tables/{set}", get(rows).post(insert))
         .route(
             "/_sim/tables/{set}/{id}",

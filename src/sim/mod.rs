@@ -54,6 +54,8 @@
 //! | `POST /_sim/device/approve` | `{"user_code"}` | approve a device login |
 //! | `GET` / `DELETE /_sim/requests` | | request counters by kind ("GET accounts") / reset |
 //! | `POST /_sim/delta/expire` | | expire every delta token |
+//! | `POST /_sim/cost` | `{"per_request_ms", "per_row_us", "per_write_ms", "dop_hint"}` | server time charged per request, returned row and write (see [`cost`]) |
+//! | `POST /_sim/tracking` | `{"entity_set", "enabled"}` | change tracking of a table off (the preference is then ignored: no delta link) / on |
 //! | `GET` / `POST /_sim/tables/{set}` | row | list rows / insert a row as the CRM would |
 //! | `GET` / `PATCH` / `DELETE /_sim/tables/{set}/{id}` | changes | read / change / delete a row |
 
@@ -62,6 +64,7 @@ mod batch;
 pub mod cli;
 mod control;
 mod control_http;
+pub mod cost;
 mod filter;
 pub mod generator;
 pub mod limits;
@@ -76,7 +79,7 @@ pub mod tenant;
 mod webapi;
 mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -85,6 +88,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use control::{ControlError, SimControl};
+pub use cost::CostModel;
 pub use limits::ServiceLimits;
 pub use state::OrgMode;
 use tenant::{Identity, Row, Tenant};
@@ -103,6 +107,9 @@ pub struct SimConfig {
     /// Lifetime of a device code (Entra: 15 minutes).
     pub device_code_lifetime: Duration,
     pub limits: ServiceLimits,
+    /// Server time per request, row and write ([`cost`]); instant unless
+    /// asked for.
+    pub cost: CostModel,
 }
 
 impl Default for SimConfig {
@@ -114,6 +121,7 @@ impl Default for SimConfig {
             device_interval: Duration::from_secs(5),
             device_code_lifetime: Duration::from_secs(900),
             limits: ServiceLimits::default(),
+            cost: CostModel::instant(),
         }
     }
 }
@@ -170,6 +178,7 @@ fn load(tenant: &Tenant) -> table::Db {
 
 /// Starts the emulator on 127.0.0.1 with `tenant` loaded.
 pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer> {
+    let cost = cfg.cost;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port)).await?;
     let port = listener.local_addr()?.port();
     let db = load(&tenant);
@@ -184,6 +193,8 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
         faults: Mutex::new(state::Faults::default()),
         org_mode: Mutex::new(OrgMode::Online),
         revoked: Mutex::new(HashMap::new()),
+        untracked: Mutex::new(HashSet::new()),
+        cost: Mutex::new(cost),
         counters: Mutex::new(BTreeMap::new()),
     });
     let stop = CancellationToken::new();

@@ -13,6 +13,7 @@ use std::io::Write;
 use chrono::Utc;
 use serde_json::Value;
 
+use super::cost::ROWS_HEADER;
 use super::filter::{self, Expr, FilterError};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, Lookup};
@@ -78,21 +79,51 @@ impl Prefer {
         p
     }
 
+    fn wants(&self, annotation: &str) -> bool {
+        self.include_annotations
+            .as_deref()
+            .is_some_and(|a| a.contains('*') || a.contains(annotation))
+    }
+
     /// Whether `lookuplogicalname` annotations were asked for.
     pub fn lookup_annotations(&self) -> bool {
-        self.include_annotations.as_deref().is_some_and(|a| {
-            a.contains('*') || a.contains("Microsoft.Dynamics.CRM.lookuplogicalname")
-        })
+        self.wants("Microsoft.Dynamics.CRM.lookuplogicalname")
+    }
+
+    /// Whether `associatednavigationproperty` annotations were asked for.
+    pub fn navigation_annotations(&self) -> bool {
+        self.wants("Microsoft.Dynamics.CRM.associatednavigationproperty")
     }
 }
 
 /// How rows are written: the selected columns, the expanded lookups and
-/// whether annotations were asked for (Dataverse sends them only then).
+/// which lookup annotations were asked for (Dataverse sends them only then):
+/// `lookuplogicalname` (`annotations`) and `associatednavigationproperty`
+/// (`navigation`).
 #[derive(Debug, Clone, Copy)]
 pub struct Shape<'a> {
     pub select: Option<&'a [String]>,
     pub expand: &'a [Expand],
     pub annotations: bool,
+    pub navigation: bool,
+}
+
+/// The single-valued navigation property behind a lookup column
+/// (`_ownerid_value` -> `ownerid`; `_parentcustomerid_value` pointing at an
+/// account -> `parentcustomerid_account`).
+fn navigation_of(def: &EntityDef, row: &Row, column: &str) -> Option<&'static str> {
+    let attr = column.strip_prefix('_')?.strip_suffix("_value")?;
+    let table = row
+        .get(&schema::lookup_annotation(column))
+        .and_then(Value::as_str);
+    let candidates: Vec<&Lookup> = def.lookups.iter().filter(|l| l.attr == attr).collect();
+    match candidates.as_slice() {
+        [only] => Some(only.nav),
+        many => many
+            .iter()
+            .find(|l| schema::by_set(l.target_set).is_some_and(|t| Some(t.logical) == table))
+            .map(|l| l.nav),
+    }
 }
 
 fn check_columns(def: &EntityDef, cols: &[String]) -> Result<(), ApiError> {
@@ -225,8 +256,8 @@ fn json_val(out: &mut Vec<u8>, v: &Value) {
 
 /// Writes one row as Dataverse shapes it: etag, then the selected columns
 /// (all of them without `$select`; the primary key always), each lookup
-/// followed by its `lookuplogicalname` annotation when annotations were
-/// asked for and it has one.
+/// followed by its `lookuplogicalname` and `associatednavigationproperty`
+/// annotations when they were asked for and it has them.
 pub fn write_row(
     out: &mut Vec<u8>,
     db: &Db,
@@ -242,11 +273,27 @@ pub fn write_row(
         out.push(b':');
         json_val(out, v);
     };
+    let navigation = |out: &mut Vec<u8>, column: &str| {
+        if let Some(nav) = shape
+            .navigation
+            .then(|| navigation_of(def, row, column))
+            .flatten()
+        {
+            field(
+                out,
+                &format!("{column}@Microsoft.Dynamics.CRM.associatednavigationproperty"),
+                &Value::String(nav.into()),
+            );
+        }
+    };
     match shape.select {
         None => {
             for (k, v) in row {
                 if shape.annotations || !k.contains('@') {
                     field(out, k, v);
+                }
+                if !k.contains('@') {
+                    navigation(out, k);
                 }
             }
         }
@@ -259,6 +306,7 @@ pub fn write_row(
                         field(out, &ann, v);
                     }
                 }
+                navigation(out, c);
             }
             if !cols.iter().any(|c| c == def.key) {
                 field(out, def.key, row.get(def.key).unwrap_or(&Value::Null));
@@ -286,6 +334,7 @@ pub fn write_row(
                     select: e.select.as_deref(),
                     expand: &[],
                     annotations: shape.annotations,
+                    navigation: shape.navigation,
                 };
                 write_row(out, db, tdef, trow, tver, &nested)
             }
@@ -368,6 +417,24 @@ pub struct ReadRequest<'a> {
     pub prefer: &'a Prefer,
 }
 
+/// `GET {set}/$count`: the number of rows as plain text, at most 5,000
+/// ("the count value will not exceed 5,000", as "Count number of rows"
+/// says: <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/query/count-rows>).
+pub fn count(db: &Db, def: &EntityDef) -> OpResponse {
+    let n = db
+        .table(def.set)
+        .map_or(0, |t| t.live_rows().count())
+        .min(MAX_PAGE);
+    OpResponse {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+            ("OData-Version".into(), "4.0".into()),
+        ],
+        body: n.to_string().into_bytes(),
+    }
+}
+
 /// GET {set}: one page of the collection, or of the changes since a delta
 /// token.
 pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiError> {
@@ -401,6 +468,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         select: opts.select.as_deref(),
         expand: &opts.expand,
         annotations: req.prefer.lookup_annotations(),
+        navigation: req.prefer.navigation_annotations(),
     };
     let page = Page {
         start,
@@ -408,6 +476,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         snapshot,
     };
     let next: Option<usize>;
+    let rows: usize;
     if let Some(token) = &opts.deltatoken {
         let since = parse_delta_token(token).ok_or_else(|| {
             ApiError::bad_request(format!("The delta token '{token}' is not valid."))
@@ -419,7 +488,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
                 "Version stamp associated with the client has expired. Please perform a full sync.",
             ));
         }
-        next = write_delta(&mut out, db, req, table, since, &page, &shape);
+        (next, rows) = write_delta(&mut out, db, req, table, since, &page, &shape);
     } else {
         if opts.count {
             let n = (0..table.len_positions())
@@ -430,7 +499,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
             let _ = write!(out, ",\"@odata.count\":{n}");
         }
         out.extend_from_slice(b",\"value\":[");
-        next = write_rows(&mut out, db, def, table, &opts, &shape, &page);
+        (next, rows) = write_rows(&mut out, db, def, table, &opts, &shape, &page);
         out.push(b']');
     }
     let mut preference = Vec::new();
@@ -479,7 +548,7 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         None => {}
     }
     out.push(b'}');
-    let mut resp = OpResponse::raw_json(200, out);
+    let mut resp = OpResponse::raw_json(200, out).with_header(ROWS_HEADER, rows.to_string());
     if !preference.is_empty() {
         resp = resp.with_header("Preference-Applied", preference.join(","));
     }
@@ -495,7 +564,7 @@ fn write_rows(
     opts: &Options,
     shape: &Shape,
     page: &Page,
-) -> Option<usize> {
+) -> (Option<usize>, usize) {
     let (start, limit) = (page.start, opts.top.map_or(page.size, |t| t.min(MAX_PAGE)));
     let matches = |r: &Row| opts.filter.as_ref().is_none_or(|f| filter::eval(f, r));
     let mut written = 0;
@@ -511,13 +580,13 @@ fn write_rows(
         while pos < table.len_positions() {
             if let Some((row, ver)) = table.at(pos).filter(|(r, _)| matches(r)) {
                 if written == limit {
-                    return if opts.top.is_some() { None } else { Some(pos) };
+                    return (if opts.top.is_some() { None } else { Some(pos) }, written);
                 }
                 emit(out, row, ver, &mut written);
             }
             pos += 1;
         }
-        return None;
+        return (None, written);
     }
     let mut hits: Vec<usize> = (0..table.len_positions())
         .filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)))
@@ -535,13 +604,13 @@ fn write_rows(
     });
     for (i, &p) in hits.iter().enumerate().skip(start) {
         if written == limit {
-            return if opts.top.is_some() { None } else { Some(i) };
+            return (if opts.top.is_some() { None } else { Some(i) }, written);
         }
         if let Some((row, ver)) = table.at(p) {
             emit(out, row, ver, &mut written);
         }
     }
-    None
+    (None, written)
 }
 
 /// Where a page starts, how long it is, and the change-tracking snapshot
@@ -560,7 +629,7 @@ fn write_delta(
     since: u64,
     page: &Page,
     shape: &Shape,
-) -> Option<usize> {
+) -> (Option<usize>, usize) {
     let changed = table.changed_since(since, page.snapshot);
     let deleted = table.deleted_since(since, page.snapshot);
     let total = changed.len() + deleted.len();
@@ -585,7 +654,7 @@ fn write_delta(
         }
     }
     out.push(b']');
-    (end < total).then_some(end)
+    ((end < total).then_some(end), end.saturating_sub(start))
 }
 
 /// GET {set}(id)
@@ -608,6 +677,7 @@ pub fn read_one(
         select: opts.select.as_deref(),
         expand: &opts.expand,
         annotations: prefer.lookup_annotations(),
+        navigation: prefer.navigation_annotations(),
     };
     write_row(&mut body, db, def, row, ver, &shape);
     out.extend_from_slice(b"{\"@odata.context\":");

@@ -25,6 +25,34 @@ pub struct EntityDef {
     pub display: &'static str,
     pub columns: &'static [&'static str],
     pub lookups: &'static [Lookup],
+    /// Text columns with their `MaxLength` (and whether they are Memo
+    /// columns): a longer value is refused with 0x80044331, as Dataverse
+    /// does. The lengths are Dataverse's defaults for these columns.
+    pub text: &'static [Text],
+}
+
+/// A String or Memo column and its maximum length in characters.
+#[derive(Debug, Clone, Copy)]
+pub struct Text {
+    pub column: &'static str,
+    pub max_length: usize,
+    pub memo: bool,
+}
+
+const fn text(column: &'static str, max_length: usize) -> Text {
+    Text {
+        column,
+        max_length,
+        memo: false,
+    }
+}
+
+const fn memo(column: &'static str, max_length: usize) -> Text {
+    Text {
+        column,
+        max_length,
+        memo: true,
+    }
 }
 
 const fn lk(nav: &'static str, attr: &'static str, target_set: &'static str) -> Lookup {
@@ -65,6 +93,7 @@ pub static ENTITIES: &[EntityDef] = &[
             "modifiedon",
         ],
         lookups: &[],
+        text: &[],
     },
     EntityDef {
         set: "accounts",
@@ -76,6 +105,9 @@ pub static ENTITIES: &[EntityDef] = &[
         columns: &[
             "accountid",
             "name",
+            "accountnumber",
+            "telephone1",
+            "fax",
             "websiteurl",
             "_parentaccountid_value",
             "_ownerid_value",
@@ -94,6 +126,7 @@ pub static ENTITIES: &[EntityDef] = &[
             AUDIT[3],
             lk("parentaccountid", "parentaccountid", "accounts"),
         ],
+        text: &[text("name", 160), text("websiteurl", 200)],
     },
     EntityDef {
         set: "contacts",
@@ -128,6 +161,12 @@ pub static ENTITIES: &[EntityDef] = &[
             lk("parentcustomerid_account", "parentcustomerid", "accounts"),
             lk("parentcustomerid_contact", "parentcustomerid", "contacts"),
         ],
+        text: &[
+            text("firstname", 50),
+            text("lastname", 50),
+            text("emailaddress1", 100),
+            text("jobtitle", 100),
+        ],
     },
     EntityDef {
         set: "opportunities",
@@ -148,6 +187,7 @@ pub static ENTITIES: &[EntityDef] = &[
             "_createdonbehalfby_value",
             "statecode",
             "statuscode",
+            "salesstage",
             "salesstagecode",
             "stepname",
             "estimatedvalue",
@@ -167,6 +207,7 @@ pub static ENTITIES: &[EntityDef] = &[
             lk("parentaccountid", "parentaccountid", "accounts"),
             lk("parentcontactid", "parentcontactid", "contacts"),
         ],
+        text: &[text("name", 300), text("stepname", 200)],
     },
     EntityDef {
         set: "tasks",
@@ -213,6 +254,7 @@ pub static ENTITIES: &[EntityDef] = &[
                 "opportunities",
             ),
         ],
+        text: &[text("subject", 200), memo("description", 2000)],
     },
     EntityDef {
         set: "solutions",
@@ -231,6 +273,7 @@ pub static ENTITIES: &[EntityDef] = &[
             "modifiedon",
         ],
         lookups: &[],
+        text: &[],
     },
 ];
 

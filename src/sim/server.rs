@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch;
 use super::control_http;
+use super::cost::{ROWS_HEADER, WRITES_HEADER};
 use super::limits::requests_exceeded;
 use super::response::{ApiError, OpResponse};
 use super::state::{Shared, lock};
@@ -114,6 +115,12 @@ async fn devicelogin() -> &'static str {
     "navsync emulator: device logins are approved with POST /_sim/device/approve {\"user_code\": \"...\"} or automatically in demo mode.\n"
 }
 
+/// Removes an internal work-count header and reads it.
+fn take_count(resp: &mut OpResponse, name: &str) -> Option<u64> {
+    let i = resp.headers.iter().position(|(k, _)| k == name)?;
+    resp.headers.remove(i).1.parse().ok()
+}
+
 /// Takes the next injected failure, if one is pending.
 fn injected(shared: &Shared) -> Option<OpResponse> {
     let mut f = lock(&shared.faults);
@@ -198,6 +205,8 @@ async fn webapi(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let write = req.method != "GET";
+    let annotations = req.prefer().include_annotations;
     let worker = {
         let shared = shared.clone();
         let user = user.clone();
@@ -214,6 +223,31 @@ async fn webapi(
     let mut resp = worker.await.unwrap_or_else(|_| {
         ApiError::new(500, "0x80040216", "An unexpected error occurred.").into_response()
     });
+    // Server time: what the answer's work costs, spent while the request
+    // holds its place among the user's concurrent requests.
+    let rows = take_count(&mut resp, ROWS_HEADER).unwrap_or(0);
+    let writes = take_count(&mut resp, WRITES_HEADER).unwrap_or(u64::from(write));
+    let cost = *lock(&shared.cost);
+    let charge = cost.charge(rows, writes);
+    if !charge.is_zero() {
+        tokio::time::sleep(charge).await;
+    }
+    resp.headers
+        .push(("x-ms-dop-hint".into(), cost.dop_hint.to_string()));
+    // The annotations asked for are echoed as applied, as Dataverse does
+    // for any answer (collections add their own preferences).
+    if let Some(a) = &annotations
+        && (200..300).contains(&resp.status)
+        && !resp
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("Preference-Applied"))
+    {
+        resp.headers.push((
+            "Preference-Applied".into(),
+            format!("odata.include-annotations={a}"),
+        ));
+    }
     resp.headers.extend(remaining.headers());
     lock(&shared.limiter).finish(&user, started.elapsed());
     to_response(truncate(&shared, resp))
@@ -225,6 +259,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode))
         .route("/devicelogin", get(devicelogin))
         .route("/api/data/v9.2/{*rest}", any(webapi))
+        .route("/api/data/v9.2/", any(webapi))
+        // gzip when the client sends `Accept-Encoding: gzip`, as Dataverse
+        // does; faults act on the plain answer first.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn_with_state(shared.clone(), faults_layer));
     faulty.merge(control_http::routes()).with_state(shared)
 }

@@ -55,6 +55,11 @@ pub struct Shared {
     /// Privileges taken away from a user (systemuserid -> privilege names);
     /// everyone else holds every privilege the emulator knows.
     pub revoked: Mutex<HashMap<String, HashSet<String>>>,
+    /// Entity sets whose change tracking is off: `odata.track-changes` is
+    /// ignored there (no `@odata.deltaLink`, no `Preference-Applied`).
+    pub untracked: Mutex<HashSet<String>>,
+    /// Server time charged per request, row and write.
+    pub cost: Mutex<super::cost::CostModel>,
     pub counters: Mutex<BTreeMap<String, u64>>,
 }
 

@@ -88,6 +88,22 @@ pub fn split_entity_path(path: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// `systemusers(ID)/Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeName(PrivilegeName='x')`:
+/// the user id and the privilege name (the path is percent-decoded).
+fn privilege_function(path: &str) -> Option<(&str, String)> {
+    let (entity, function) = path.split_once('/')?;
+    let (set, user) = split_entity_path(entity);
+    let args = function
+        .strip_prefix("Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeName(")?
+        .strip_suffix(')')?;
+    let name = args.strip_prefix("PrivilegeName=")?.trim();
+    let name = name
+        .strip_prefix('\'')?
+        .strip_suffix('\'')?
+        .replace("''", "'");
+    (set == "systemusers").then_some((user?, name))
+}
+
 fn user_access_mode(db: &Db, user: &str) -> &'static str {
     match db
         .table("systemusers")
@@ -216,6 +232,12 @@ impl Shared {
         let caller = self.resolve_caller(db, token_user, req)?;
         let api_base = self.api_base();
         let path = req.path.trim_end_matches('/');
+        if path.is_empty() {
+            return Ok(metadata::service_document(&api_base));
+        }
+        if let Some((user, privilege)) = privilege_function(path) {
+            return self.user_privilege(db, &api_base, user, &privilege);
+        }
         if path == "WhoAmI" || path == "WhoAmI()" {
             return Ok(OpResponse::json(
                 200,
@@ -247,21 +269,68 @@ impl Shared {
             self.require(db, &caller, "prvReadEntity", None)?;
             return metadata::entity_definitions(&api_base, path, &req.query);
         }
+        if let Some(set) = path.strip_suffix("/$count") {
+            let def = self.entity(set)?;
+            self.require(db, &caller, &format!("prvRead{}", def.privilege), Some(def))?;
+            return Ok(query::count(db, def));
+        }
         let (set, id) = split_entity_path(path);
         let def = self.entity(set)?;
         self.require(db, &caller, &format!("prvRead{}", def.privilege), Some(def))?;
         match id {
             Some(id) => query::read_one(db, &api_base, def, id, &req.query, &req.prefer()),
-            None => query::read_collection(
-                db,
-                &ReadRequest {
-                    api_base: &api_base,
-                    def,
-                    query: &req.query,
-                    prefer: &req.prefer(),
-                },
-            ),
+            None => {
+                let mut prefer = req.prefer();
+                if lock(&self.untracked).contains(def.set) {
+                    prefer.track_changes = false;
+                }
+                query::read_collection(
+                    db,
+                    &ReadRequest {
+                        api_base: &api_base,
+                        def,
+                        query: &req.query,
+                        prefer: &prefer,
+                    },
+                )
+            }
         }
+    }
+
+    /// `RetrieveUserPrivilegeByPrivilegeName`: the user's role privileges of
+    /// that name (empty when the user lacks it), shaped as the
+    /// RolePrivilege complex type
+    /// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/roleprivilege>).
+    fn user_privilege(
+        &self,
+        db: &Db,
+        api_base: &str,
+        user: &str,
+        privilege: &str,
+    ) -> Result<OpResponse, ApiError> {
+        let users = db.table("systemusers");
+        if users.and_then(|t| t.get(user)).is_none() {
+            return Err(ApiError::not_found("systemuser", user));
+        }
+        let held: Vec<Value> = if self.has_privilege(user, privilege) {
+            vec![json!({
+                "Depth": "Global",
+                "PrivilegeId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, privilege.as_bytes()).to_string(),
+                "BusinessUnitId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, self.org.organization_id.as_bytes()).to_string(),
+                "PrivilegeName": privilege,
+                "RecordFilterId": "00000000-0000-0000-0000-000000000000",
+                "RecordFilterUniqueName": null,
+            })]
+        } else {
+            Vec::new()
+        };
+        Ok(OpResponse::json(
+            200,
+            &json!({
+                "@odata.context": format!("{api_base}$metadata#Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeNameResponse"),
+                "RolePrivileges": held,
+            }),
+        ))
     }
 
     /// Runs a POST / PATCH / DELETE with write access; `content_ids` maps

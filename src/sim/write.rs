@@ -124,12 +124,38 @@ impl WriteCtx<'_> {
                 if READ_ONLY.contains(&k.as_str()) {
                     continue;
                 }
+                self.check_length(&k, &v)?;
                 row.insert(k, v);
             } else {
                 return Err(self.unknown_property(&k));
             }
         }
         Ok(())
+    }
+
+    /// Dataverse refuses a text value longer than its column's MaxLength,
+    /// failing the whole change set; the error is the one "Handling
+    /// errors" in
+    /// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors>
+    /// shows.
+    fn check_length(&self, column: &str, v: &Value) -> Result<(), ApiError> {
+        let (Some(t), Some(s)) = (
+            self.def.text.iter().find(|t| t.column == column),
+            v.as_str(),
+        ) else {
+            return Ok(());
+        };
+        if s.chars().count() <= t.max_length {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            400,
+            "0x80044331",
+            format!(
+                "A validation error occurred.  The length of the '{column}' attribute of the '{}' entity exceeded the maximum allowed length of '{}'.",
+                self.def.logical, t.max_length
+            ),
+        ))
     }
 
     fn stamp_new(&self, row: &mut Row, id: &str) {
@@ -242,6 +268,7 @@ impl WriteCtx<'_> {
                 select: None,
                 expand: &[],
                 annotations: req.prefer().lookup_annotations(),
+                navigation: req.prefer().navigation_annotations(),
             };
             write_row(&mut body, db, self.def, row, ver, &shape);
             return OpResponse::raw_json(201, body)
@@ -342,13 +369,15 @@ pub fn create_multiple(
         }
     }
     db.release(sp);
+    let writes = ids.len();
     Ok(OpResponse::json(
         200,
         &serde_json::json!({
             "@odata.context": format!("{}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse", ctx.shared.api_base()),
             "Ids": ids,
         }),
-    ))
+    )
+    .with_header(super::cost::WRITES_HEADER, writes.to_string()))
 }
 
 /// PATCH {set}(id): update, or create with that id (upsert). `If-Match: *`

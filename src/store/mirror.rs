@@ -48,7 +48,8 @@ pub struct Opportunity {
     pub contactid: Option<String>,
     /// 0 open, 1 won, 2 lost.
     pub statecode: i64,
-    pub salesstagecode: Option<i64>,
+    /// The pipeline stage (`salesstage` option value).
+    pub salesstage: Option<i64>,
     pub stepname: Option<String>,
     /// Money columns by logical name, for the won-value setting.
     pub money_json: String,
@@ -57,8 +58,9 @@ pub struct Opportunity {
 
 pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(systemuserid) DO UPDATE SET fullname = excluded.fullname, email = excluded.email, isdisabled = excluded.isdisabled, is_application_user = excluded.is_application_user, modifiedon = excluded.modifiedon",
     )?
     .execute(params![u.systemuserid, u.fullname, u.email, u.isdisabled, u.is_application_user, u.modifiedon])?;
     Ok(())
@@ -66,8 +68,9 @@ pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
 
 pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(accountid) DO UPDATE SET name = excluded.name, websiteurl = excluded.websiteurl, parentaccountid = excluded.parentaccountid, ownerid = excluded.ownerid, modifiedon = excluded.modifiedon",
     )?
     .execute(params![a.accountid, a.name, a.websiteurl, a.parentaccountid, a.ownerid, a.modifiedon])?;
     Ok(())
@@ -75,8 +78,9 @@ pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
 
 pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon",
     )?
     .execute(params![
         c.contactid,
@@ -94,8 +98,9 @@ pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
 
 pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstagecode, stepname, money_json, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon",
     )?
     .execute(params![
         o.opportunityid,
@@ -104,7 +109,7 @@ pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
         o.accountid,
         o.contactid,
         o.statecode,
-        o.salesstagecode,
+        o.salesstage,
         o.stepname,
         o.money_json,
         o.modifiedon

@@ -39,8 +39,12 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_initial.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_initial.sql")),
+        M::up(include_str!("migrations/002_salesstage.sql")),
+    ])
+});
 
 /// A connection to the store file. `open` gives the engine's writer,
 /// `open_readonly` a reader for the console or `status`.
@@ -69,6 +73,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        // A page cache that holds a whole page of a bulk pull (5,000 rows
+        // and their index entries) without spilling mid-transaction.
+        conn.pragma_update(None, "cache_size", -32_768)
             .map_err(open_err)?;
         MIGRATIONS
             .to_latest(&mut conn)
@@ -126,6 +134,30 @@ impl Store {
         let out = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
+    }
+
+    /// [`transaction`](Self::transaction) committed with
+    /// `synchronous=NORMAL`: for data the CRM can give again (mirror pages
+    /// of a pull). Under WAL a power cut may lose such a commit but never
+    /// corrupts the file, and the next FULL commit (every outbox write)
+    /// syncs it with its own, so the outbox keeps its guarantee while a
+    /// bulk pull is not held to one fsync per page. A lost page is read
+    /// again: its table's delta link is stored with its last page.
+    pub fn rereadable_transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::from)?;
+        let out = self.transaction(f);
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::from)?;
+        out
     }
 
     /// `PRAGMA integrity_check` == "ok".

@@ -181,7 +181,7 @@ pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
          opps AS (
              SELECT s.seat_id, o.opportunityid, o.accountid, o.contactid
              FROM crm_opportunities o JOIN syncing s ON o.ownerid = s.crm_user_id
-             WHERE o.statecode = 0 AND (?2 IS NULL OR o.salesstagecode >= ?2))
+             WHERE o.statecode = 0 AND (?2 IS NULL OR o.salesstage >= ?2))
          INSERT OR IGNORE INTO temp.desired_links (seat_id, item_kind, item_id, opportunityid)
          SELECT o.seat_id, 'account', o.accountid, o.opportunityid
              FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid

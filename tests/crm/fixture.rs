@@ -78,7 +78,7 @@ pub fn tenant() -> Tenant {
                 "_ownerid_value": SELLER, "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
                 "_customerid_value": account_id(0), "_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account",
                 "_parentaccountid_value": account_id(0), "_parentcontactid_value": contact_id(i),
-                "statecode": 0, "statuscode": 1, "salesstagecode": i as i64, "stepname": format!("{}-Stage", i + 1),
+                "statecode": 0, "statuscode": 1, "salesstage": i as i64, "salesstagecode": 1, "stepname": format!("{}-Stage", i + 1),
                 "estimatedvalue": 1000.0 * (i as f64 + 1.0), "actualvalue": null,
                 "modifiedon": "2026-01-01T00:00:00Z"
             }))

@@ -134,7 +134,7 @@ async fn opportunities_carry_money_and_customer_lookups() {
     assert_eq!(opp.account_id(), Some(fixture::account_id(0).as_str()));
     assert_eq!(opp.contact_id(), Some(contact_id(1).as_str()));
     assert_eq!(opp.money().get("estimatedvalue"), Some(&2000.0));
-    assert_eq!(opp.salesstagecode, Some(1));
+    assert_eq!(opp.salesstage, Some(1));
 }
 
 #[tokio::test]

@@ -65,7 +65,7 @@ pub fn opp(
         accountid: account.map(Into::into),
         contactid: contact.map(Into::into),
         statecode: 0,
-        salesstagecode: Some(stage),
+        salesstage: Some(stage),
         stepname: None,
         money_json: "{}".into(),
         modifiedon: None,

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use navsync::config::{Config, SecretSource};
-use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase, pull};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
@@ -89,7 +89,7 @@ pub fn tenant() -> Tenant {
             "_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account",
             "_parentaccountid_value": account_id(i % ACCOUNTS), "_parentcontactid_value": contact_id(i + 12),
             "statecode": match i { 6 => 1, 7 => 2, _ => 0 }, "statuscode": match i { 6 => 3, 7 => 4, _ => 1 },
-            "salesstagecode": (i % 4) as i64, "stepname": format!("{}-Stage", i % 4 + 1),
+            "salesstage": (i % 4) as i64, "stepname": format!("{}-Stage", i % 4 + 1),
             "estimatedvalue": 1000.0, "actualvalue": null, "totalamount": null,
             "modifiedon": "2026-01-01T00:00:00Z"
         })))
@@ -317,24 +317,33 @@ async fn a_first_full_run_then_a_change_touches_only_that_change() {
             mode: RunMode::Full
         }
     );
-    // Phases strictly in order, each started, progressing, finished.
+    // The four tables are read at once: all start, progress while open,
+    // and finish in run order; then the saved lists and writeback, one
+    // after the other.
     let mut expect = Phase::ALL.iter().copied();
-    let mut current = None;
+    let mut open: Vec<Phase> = Vec::new();
+    let mut finished_order = Vec::new();
     for e in &events[1..events.len() - 1] {
         match e {
             Event::PhaseStarted { phase, .. } => {
-                assert_eq!(current, None, "{phase:?} started inside another phase");
                 assert_eq!(Some(*phase), expect.next());
-                current = Some(*phase);
+                let table_phase = pull::TABLE_PHASES.iter().any(|(p, _)| p == phase);
+                assert!(
+                    open.is_empty() || table_phase,
+                    "{phase:?} started while {open:?} were open"
+                );
+                open.push(*phase);
             }
-            Event::Progress { phase, .. } => assert_eq!(Some(*phase), current),
+            Event::Progress { phase, .. } => assert!(open.contains(phase), "{phase:?}"),
             Event::PhaseFinished { phase, .. } => {
-                assert_eq!(Some(*phase), current);
-                current = None;
+                assert!(open.contains(phase), "{phase:?}");
+                open.retain(|p| p != phase);
+                finished_order.push(*phase);
             }
             _ => {}
         }
     }
+    assert_eq!(finished_order, Phase::ALL, "phases finish in run order");
     assert_eq!(expect.next(), None, "every phase ran");
     assert_eq!(
         phase_rows(&events),
@@ -453,6 +462,45 @@ async fn an_expired_delta_token_gives_one_full_read_with_delete_reconciliation()
         }
     ));
     assert_eq!(gets(&s), 4);
+    shutdown(h).await;
+}
+
+/// A table without change tracking (the server ignores
+/// `Prefer: odata.track-changes` and sends no delta link) is read in full
+/// every run, and each complete read still removes what the CRM deleted.
+#[tokio::test]
+async fn a_full_read_without_a_delta_link_still_reconciles_deletions() {
+    let s = setup(5).await;
+    s.sim.control().set_change_tracking("contacts", false);
+    let mut h = s.start();
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(
+        mirror::delta_link(st.conn(), Table::Contacts).unwrap(),
+        None
+    );
+    assert_eq!(
+        mirror::count(st.conn(), Table::Contacts).unwrap(),
+        CONTACTS as i64
+    );
+    assert!(ids(&st, ItemKind::Contact, s.ana_seat).contains(&contact_id(12)));
+    drop(st);
+    assert!(
+        s.sim
+            .control()
+            .delete_row("contacts", &contact_id(12))
+            .unwrap()
+    );
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let st = s.store();
+    assert_eq!(
+        mirror::count(st.conn(), Table::Contacts).unwrap(),
+        CONTACTS as i64 - 1
+    );
+    assert!(
+        !ids(&st, ItemKind::Contact, s.ana_seat).contains(&contact_id(12)),
+        "what the deleted contact brought in is gone too"
+    );
     shutdown(h).await;
 }
 

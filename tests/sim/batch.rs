@@ -139,9 +139,16 @@ async fn a_failing_request_rolls_the_whole_change_set_back() {
             Some(3),
         ),
     ])]);
-    let (status, _, text) = send(&sim, body, None).await;
-    assert_eq!(status, 200);
+    let (status, ct, text) = send(&sim, body, None).await;
+    // The batch takes the failing request's status around a multipart body
+    // ("Handling errors", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors).
+    assert_eq!(status, 404);
+    assert!(ct.starts_with("multipart/mixed"), "{ct}");
     assert!(text.contains("HTTP/1.1 404 Not Found"), "{text}");
+    assert!(
+        text.contains("Content-ID: 3\r\n"),
+        "names the failing operation: {text}"
+    );
     assert!(text.contains("\"code\":\"0x80040217\""), "{text}");
     assert!(
         !text.contains("changesetresponse_"),
@@ -163,7 +170,8 @@ async fn batch_stops_at_first_error_unless_continue_on_error() {
             op("POST", &format!("{api}tasks"), Some(&task(T1)), None),
         ]
     };
-    let (_, _, text) = send(&sim, batch(&parts()), None).await;
+    let (status, _, text) = send(&sim, batch(&parts()), None).await;
+    assert_eq!(status, 404);
     assert_eq!(text.matches("HTTP/1.1 ").count(), 1, "{text}");
     assert!(sim.server.control().row("tasks", T1).is_none());
     let r = sim
@@ -176,6 +184,7 @@ async fn batch_stops_at_first_error_unless_continue_on_error() {
         .send()
         .await
         .expect("batch");
+    assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["preference-applied"], "odata.continue-on-error");
     let text = r.text().await.expect("text");
     assert!(
@@ -199,5 +208,39 @@ async fn more_than_1000_requests_are_refused() {
         text.contains("0x80060888") && text.contains("exceeds the maximum of 1000"),
         "{text}"
     );
+    sim.server.shutdown().await;
+}
+
+/// Change sets before a failing one stay committed and are answered; the
+/// failing one rolls back; those after it never run, even under
+/// continue-on-error. A value over the column's MaxLength fails with
+/// Dataverse's 0x80044331 (the "Handling errors" example).
+#[tokio::test]
+async fn a_failed_change_set_stops_the_batch_after_what_was_committed() {
+    let sim = fixture::start().await;
+    let api = sim.url("");
+    let t3 = "7a5c0000-0000-4000-8000-0000000000b3";
+    let mut long = task(T2);
+    long["subject"] = json!("x".repeat(201));
+    let body = batch(&[
+        changeset(&[op("POST", &format!("{api}tasks"), Some(&task(T1)), Some(1))]),
+        changeset(&[op("POST", &format!("{api}tasks"), Some(&long), Some(2))]),
+        changeset(&[op("POST", &format!("{api}tasks"), Some(&task(t3)), Some(3))]),
+    ]);
+    let (status, _, text) = send(&sim, body, Some("odata.continue-on-error")).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(
+        text.contains("changesetresponse_"),
+        "the committed set is answered: {text}"
+    );
+    assert!(text.contains("Content-ID: 2\r\n"), "{text}");
+    assert!(text.contains("0x80044331"), "{text}");
+    assert!(
+        text.contains("exceeded the maximum allowed length of '200'"),
+        "{text}"
+    );
+    let ctl = sim.server.control();
+    assert!(ctl.row("tasks", T1).is_some());
+    assert!(ctl.row("tasks", T2).is_none() && ctl.row("tasks", t3).is_none());
     sim.server.shutdown().await;
 }

@@ -97,14 +97,19 @@ async fn device_code_goes_pending_slow_down_then_approved_with_refresh() {
     };
     let r = refreshed(refresh.clone()).await.expect("refresh");
     assert_eq!(r.status(), 200);
-    assert!(json(r).await["refresh_token"].is_string());
+    let next = json(r).await["refresh_token"]
+        .as_str()
+        .expect("a new refresh token")
+        .to_string();
     let r = refreshed(refresh).await.expect("refresh again");
     assert_eq!(r.status(), 400);
-    assert_eq!(
-        json(r).await["error"],
-        "invalid_grant",
-        "a refresh token is single-use"
-    );
+    let v = json(r).await;
+    assert_eq!(v["error"], "invalid_grant", "a refresh token is single-use");
+    assert_eq!(v["error_codes"], serde_json::json!([70000]), "{v}");
+    sim.server.control().revoke_tokens();
+    let v = json(refreshed(next).await.expect("refresh revoked")).await;
+    assert_eq!(v["error"], "invalid_grant");
+    assert_eq!(v["error_codes"], serde_json::json!([50173]), "revoked: {v}");
     sim.server.shutdown().await;
 }
 

@@ -75,6 +75,34 @@ async fn execution_time_limit_answers_0x80072321() {
     sim.server.shutdown().await;
 }
 
+/// Each operation of a bulk write costs server time, so one
+/// CreateMultiple of 20 tasks spends what 20 single creates would
+/// (the cost model of `navsync::sim::cost`).
+#[tokio::test]
+async fn bulk_writes_are_charged_per_operation() {
+    let sim = fixture::start_with(limits(6000, 100, 52)).await;
+    sim.server.control().set_cost(navsync::sim::CostModel {
+        per_write: Duration::from_millis(10),
+        ..navsync::sim::CostModel::instant()
+    });
+    let targets: Vec<_> = (0..20)
+        .map(|i| json!({"@odata.type": "Microsoft.Dynamics.CRM.task", "subject": format!("t{i}")}))
+        .collect();
+    let r = sim
+        .post(
+            "tasks/Microsoft.Dynamics.CRM.CreateMultiple",
+            &json!({ "Targets": targets }),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    // 200 ms of server time against a 100 ms budget: the user is out.
+    let r = sim.get("WhoAmI").send().await.expect("get");
+    assert_error(r, 429, "0x80072321", "Combined execution time").await;
+    sim.server.shutdown().await;
+}
+
 #[tokio::test]
 async fn concurrency_limit_answers_0x80072326() {
     let sim = fixture::start_with(limits(6000, 600_000, 1)).await;

@@ -29,7 +29,7 @@ pub fn opportunity_id(i: usize) -> String {
     format!("09900000-0000-4000-8000-{i:012}")
 }
 
-fn row(v: Value) -> Row {
+pub fn row(v: Value) -> Row {
     match v {
         Value::Object(m) => m,
         _ => Row::new(),
@@ -100,7 +100,7 @@ pub fn tenant() -> Tenant {
                 "_customerid_value": ACCOUNT_OBRIEN, "_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account",
                 "_parentaccountid_value": ACCOUNT_OBRIEN, "_parentcontactid_value": contact_id(i),
                 "statecode": if i == 3 { 1 } else { 0 }, "statuscode": if i == 3 { 3 } else { 1 },
-                "salesstagecode": i as i64, "stepname": format!("{}-Stage", i + 1),
+                "salesstage": i as i64, "salesstagecode": 1, "stepname": format!("{}-Stage", i + 1),
                 "estimatedvalue": 1000.0 * (i as f64 + 1.0), "actualvalue": null, "totalamount": null,
                 "modifiedon": "2026-01-01T00:00:00Z"
             }))

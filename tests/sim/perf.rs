@@ -50,7 +50,7 @@ fn bulk_tenant() -> navsync::sim::tenant::Tenant {
         row(json!({"opportunityid": guid(5, i), "name": format!("Opportunity {i}"), "_ownerid_value": guid(1, i % users),
             "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser", "_customerid_value": guid(3, i % accounts),
             "_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account", "_parentaccountid_value": guid(3, i % accounts),
-            "_parentcontactid_value": guid(4, i % contacts), "statecode": 0, "statuscode": 1, "salesstagecode": (i % 4) as i64,
+            "_parentcontactid_value": guid(4, i % contacts), "statecode": 0, "statuscode": 1, "salesstage": (i % 4) as i64,
             "stepname": "2-Develop", "estimatedvalue": 12500.0, "actualvalue": null, "totalamount": null, "modifiedon": "2026-01-01T00:00:00Z"}))
     }));
     t

@@ -101,8 +101,8 @@ async fn filter_operators_orderby_top_and_count() {
     let r = sim
         .get("opportunities")
         .query(&[
-            ("$select", "name,estimatedvalue,salesstagecode"),
-            ("$filter", "statecode eq 0 and (salesstagecode ge 1 or contains(name,'deal 0')) and not startswith(name,'x')"),
+            ("$select", "name,estimatedvalue,salesstage"),
+            ("$filter", "statecode eq 0 and (salesstage ge 1 or contains(name,'deal 0')) and not startswith(name,'x')"),
             ("$orderby", "estimatedvalue desc"),
             ("$count", "true"),
         ])
@@ -218,6 +218,11 @@ async fn get_by_id_with_expand_of_a_lookup() {
         v["_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname"],
         "account"
     );
+    // The navigation property of a polymorphic lookup depends on the table.
+    assert_eq!(
+        v["_parentcustomerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty"],
+        "parentcustomerid_account"
+    );
     assert!(
         v["@odata.context"]
             .as_str()
@@ -267,5 +272,35 @@ async fn missing_read_privilege_is_403_naming_it_until_restored() {
         sim.get("opportunities").send().await.expect("get").status(),
         200
     );
+    sim.server.shutdown().await;
+}
+
+/// Dataverse compresses answers for a client that accepts gzip; the
+/// emulator does too, and says how parallel a client may go
+/// (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/send-parallel-requests).
+#[tokio::test]
+async fn answers_are_gzipped_when_asked_and_carry_the_dop_hint() {
+    let sim = fixture::start().await;
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client");
+    let r = raw
+        .get(sim.url("contacts"))
+        .bearer_auth(&sim.token)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["x-ms-dop-hint"], "8");
+    let plain = raw
+        .get(sim.url("contacts"))
+        .bearer_auth(&sim.token)
+        .send()
+        .await
+        .expect("get");
+    assert!(plain.headers().get("content-encoding").is_none());
     sim.server.shutdown().await;
 }

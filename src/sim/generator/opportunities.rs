@@ -9,7 +9,7 @@ use super::names::DEAL_TOPICS;
 use super::{DAY, Gen, NOW, date, put_lookup, put_owner, put_polymorphic, row, timestamp};
 use crate::sim::tenant::Row;
 
-/// `stepname` of each `salesstagecode` (0 Qualify .. 3 Close), as the
+/// `stepname` of each `salesstage` (0 Qualify .. 3 Close), as the
 /// default opportunity sales process writes it.
 pub(super) const STEP_NAMES: [&str; 4] = ["1-Qualify", "2-Develop", "3-Propose", "4-Close"];
 
@@ -102,7 +102,9 @@ fn one(g: &mut Gen, companies: &[Company], people: &People, sellers: &[String]) 
     for (k, v) in [
         ("statecode", statecode.into()),
         ("statuscode", statuscode.into()),
-        ("salesstagecode", stage.into()),
+        ("salesstage", stage.into()),
+        // "Process Code": one option, 1 "Default Value", on every row.
+        ("salesstagecode", 1.into()),
         ("stepname", STEP_NAMES[stage].into()),
         ("estimatedvalue", money(estimated)),
         ("actualvalue", actual.map_or(Value::Null, money)),

@@ -176,10 +176,11 @@ fn opportunity_state_status_and_stage_agree() {
     let t = generate(Scale::Demo, 5);
     let mut states = [0usize; 3];
     for r in &t.opportunities {
-        let (state, status, stage) = (
-            i(r, "statecode"),
-            i(r, "statuscode"),
+        let (state, status, stage) = (i(r, "statecode"), i(r, "statuscode"), i(r, "salesstage"));
+        assert_eq!(
             i(r, "salesstagecode"),
+            1,
+            "Process Code is always Default Value"
         );
         let valid: &[i64] = match state {
             0 => &[1, 2],
