@@ -338,6 +338,9 @@ impl Sent {
         self.failed += o.failed;
         self.on_behalf_refused += o.on_behalf_refused;
         self.requests += o.requests;
+        if self.refusal.is_none() {
+            self.refusal.clone_from(&o.refusal);
+        }
     }
 }
 
@@ -503,12 +506,8 @@ async fn record_all(
             Ok::<_, WritebackError>(t)
         })
         .await?;
-    sent.written += tally.written;
-    sent.already += tally.already;
-    sent.failed += tally.failed;
-    if sent.refusal.is_none() {
-        sent.refusal = tally.refusal;
-    }
+    // The tally counts results only (no requests), so adding it is exact.
+    sent.add(&tally);
     Ok(())
 }
 
