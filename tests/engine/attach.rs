@@ -21,7 +21,7 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::task::JoinHandle;
 
-use crate::pull::{Setup, navsync, setup};
+use crate::pull::{Setup, navsync, setup, succeeded};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -313,13 +313,7 @@ async fn sync_once_while_the_service_runs_asks_it_for_one_run_and_exits_with_its
     let before = runs::recent(s.store().conn(), 10).unwrap().len();
 
     let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("imported"), "{stdout}");
     let after = runs::recent(s.store().conn(), 10).unwrap();
     assert_eq!(after.len(), before + 1, "exactly one run");

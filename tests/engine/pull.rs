@@ -749,6 +749,18 @@ pub fn navsync(s: &Setup, args: &[&str]) -> tokio::process::Command {
     c
 }
 
+/// Asserts exit 0 (showing both streams otherwise); returns stdout.
+pub fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// `navsync sync --once` as cron would run it, against the emulator.
 async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
     navsync(s, &[&["sync", "--once"], extra].concat())
@@ -761,13 +773,7 @@ async fn sync_once(s: &Setup, extra: &[&str]) -> std::process::Output {
 async fn sync_once_runs_a_cycle_and_a_dry_run_changes_nothing() {
     let s = setup(5).await;
     let out = sync_once(&s, &[]).await;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("imported 3 accounts, 9 leads"), "{stdout}");
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains('\r'),

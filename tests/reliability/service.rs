@@ -6,14 +6,11 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use navsync::sim::SimConfig;
-use navsync::sim::generator::ActivityStream;
-use navsync::sim::tenant::{Scale, generate};
 use navsync::store::Store;
 use navsync::store::runs::{self, Outcome};
 
 use crate::chaos::{Tally, each_activity_once};
-use crate::child::{navsync, write_config};
+use crate::child::CrashWorld;
 
 const ACTIVITIES: usize = 300;
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -47,52 +44,15 @@ fn sigterm(child: &Child) {
 
 #[test]
 fn a_service_killed_or_stopped_mid_run_resumes_on_restart_with_nothing_duplicated() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let tenant = generate(Scale::Demo, 12);
-    let seats = tenant.seats.clone();
-    let activities: Vec<_> = ActivityStream::new(&tenant, 12).take(ACTIVITIES).collect();
-    let sim = rt
-        .block_on(navsync::sim::start(tenant, SimConfig::default()))
-        .unwrap();
-    sim.control().set_latency(Duration::from_millis(40));
-    let secret = sim.identity().client_secret.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(&sim, dir.path(), "");
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    navsync::commands::demo::seed_seats(&navsync::paths::store_file(&data), &seats).unwrap();
-    let ok = |out: std::process::Output| {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    ok(navsync(&cfg, &data, &secret)
-        .arg("connect")
-        .output()
-        .unwrap());
-    let import = |n: usize, items: &[navsync::sim::tenant::ActivitySeed]| {
-        let file = dir.path().join(format!("activities-{n}.jsonl"));
-        let lines: String = items
-            .iter()
-            .map(|a| navsync::commands::demo::activity_line(a) + "\n")
-            .collect();
-        std::fs::write(&file, lines).unwrap();
-        navsync(&cfg, &data, &secret)
-            .args(["activities", "import"])
-            .arg(&file)
-            .output()
-            .unwrap()
-    };
-    let (first, second) = activities.split_at(ACTIVITIES / 2);
-    ok(import(0, first));
-    let socket = navsync::service::socket_file(&data);
+    let w = CrashWorld::connected(12, ACTIVITIES);
+    let data = &w.data;
+    let (first, second) = w.activities.split_at(ACTIVITIES / 2);
+    w.import(0, first);
+    let socket = navsync::service::socket_file(data);
     // A service, once it listens.
     let serve = || {
-        let child = navsync(&cfg, &data, &secret)
+        let child = w
+            .navsync()
             .arg("serve")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -109,31 +69,25 @@ fn a_service_killed_or_stopped_mid_run_resumes_on_restart_with_nothing_duplicate
     // SIGKILL mid-run: the run is left open in the store.
     let mut service = serve();
     // Asks for a run unless the schedule has started one; it follows it.
-    let mut asker = navsync(&cfg, &data, &secret)
-        .args(["sync", "--once"])
-        .spawn()
-        .unwrap();
-    let killed = wait_for(&data, "a run under way", mid_run);
+    let mut asker = w.navsync().args(["sync", "--once"]).spawn().unwrap();
+    let killed = wait_for(data, "a run under way", mid_run);
     service.kill().unwrap();
     service.wait().unwrap();
     asker.wait().unwrap();
-    assert_eq!(last_run(&data).unwrap().id, killed.id);
-    assert_eq!(last_run(&data).unwrap().outcome, Outcome::Running);
+    assert_eq!(last_run(data).unwrap().id, killed.id);
+    assert_eq!(last_run(data).unwrap().outcome, Outcome::Running);
 
     // Restarted, it resumes at once by itself (no one asks for a run).
     let mut service = serve();
-    wait_for(&data, "a clean run after the kill", |r| {
+    wait_for(data, "a clean run after the kill", |r| {
         r.id > killed.id && r.outcome == Outcome::Ok
     });
 
     // More arrive through the service; SIGTERM while a `sync --once`
     // follows the run it asked for.
-    ok(import(1, second));
-    let follower = navsync(&cfg, &data, &secret)
-        .args(["sync", "--once"])
-        .spawn()
-        .unwrap();
-    let stopped = wait_for(&data, "the asked-for run under way", |r| {
+    w.import(1, second);
+    let follower = w.navsync().args(["sync", "--once"]).spawn().unwrap();
+    let stopped = wait_for(data, "the asked-for run under way", |r| {
         r.id > killed.id + 1 && mid_run(r)
     });
     sigterm(&service);
@@ -143,17 +97,17 @@ fn a_service_killed_or_stopped_mid_run_resumes_on_restart_with_nothing_duplicate
     let said =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("cancelled"), "{said}");
-    let after_stop = last_run(&data).unwrap();
+    let after_stop = last_run(data).unwrap();
     assert_eq!(after_stop.id, stopped.id);
     assert_eq!(after_stop.outcome, Outcome::Cancelled, "closed cleanly");
 
     let mut service = serve();
-    wait_for(&data, "a clean run after the stop", |r| {
+    wait_for(data, "a clean run after the stop", |r| {
         r.id > stopped.id && r.outcome == Outcome::Ok
     });
     sigterm(&service);
     assert_eq!(service.wait().unwrap().code(), Some(0));
-    let Tally { written, .. } = each_activity_once(&sim, &data, ACTIVITIES);
+    let Tally { written, .. } = each_activity_once(&w.sim, data, ACTIVITIES);
     assert!(written > ACTIVITIES / 2, "{written}");
-    rt.block_on(sim.shutdown());
+    w.rt.block_on(w.sim.shutdown());
 }
