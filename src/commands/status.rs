@@ -1,11 +1,15 @@
 //! `navsync status [--json]`: connection state, CRM user, org version, last
-//! sync and last error, read from the store without taking the lock. The
-//! JSON schema is documented in README.md ("status --json").
+//! sync and last error, read from the store without taking the lock, plus
+//! the running engine's live view (its run in progress, its next run) when
+//! one runs; status never starts an engine. The JSON schema is documented
+//! in README.md ("status --json").
 
 use std::path::Path;
 
 use crate::cli::ExitStatus;
+use crate::engine::Status;
 use crate::engine::connection::{self, ConnectionStatus};
+use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 
 pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
@@ -31,8 +35,15 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
             "navsync: no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml"
         );
     }
+    let live = live(data_dir);
     if json {
-        match serde_json::to_string_pretty(&status) {
+        let with_engine = serde_json::to_value(&status).map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("engine".into(), engine_json(live.as_ref()));
+            }
+            v
+        });
+        match with_engine.and_then(|v| serde_json::to_string_pretty(&v)) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("navsync: {e}");
@@ -41,8 +52,61 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
         }
     } else {
         print_text(&status);
+        print_engine(live.as_ref());
     }
     exit_for(&status)
+}
+
+/// The running engine's status, asked over its socket; `None` when no
+/// engine runs (or it cannot be asked).
+fn live(data_dir: &Path) -> Option<Status> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    rt.block_on(async {
+        let socket = crate::service::socket_file(data_dir);
+        let mut h = client::attach(&socket, Reconnect::Never).await.ok()?;
+        let status = h.status.borrow().clone();
+        h.shutdown().await;
+        Some(status)
+    })
+}
+
+/// `engine` in `status --json`: null when no engine runs.
+fn engine_json(live: Option<&Status>) -> serde_json::Value {
+    let Some(st) = live else {
+        return serde_json::Value::Null;
+    };
+    serde_json::json!({
+        "running": st.running.as_ref().map(|r| serde_json::json!({
+            "run_id": r.run_id,
+            "mode": r.mode,
+            "phase": r.phase,
+            "done": r.done,
+            "total": r.total,
+        })),
+        "next_sync": st.next_sync,
+    })
+}
+
+fn print_engine(live: Option<&Status>) {
+    let line = match live {
+        None => "not running (commands start one for their own time)".to_string(),
+        Some(st) => match &st.running {
+            Some(r) => format!(
+                "running; sync {} in progress: {} ({} rows)",
+                r.run_id,
+                r.phase.label(),
+                r.done
+            ),
+            None => format!(
+                "running; next sync {}",
+                st.next_sync.as_deref().unwrap_or("not scheduled")
+            ),
+        },
+    };
+    println!("engine:       {line}");
 }
 
 fn print_text(s: &ConnectionStatus) {

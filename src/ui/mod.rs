@@ -37,6 +37,7 @@ For scripts, cron and systemd use the headless commands:
   navsync seats list|enable|disable|assign
   navsync activities import FILE
   navsync connect | disconnect [--purge]
+  navsync serve                the engine as a service (systemd); all of the above attach to it
 See navsync --help.";
 
 /// `navsync` with no subcommand: starts the engine on the data dir's store

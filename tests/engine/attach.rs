@@ -319,6 +319,14 @@ async fn sync_once_while_the_service_runs_asks_it_for_one_run_and_exits_with_its
     assert_eq!(after.len(), before + 1, "exactly one run");
     assert_eq!(after[0].outcome, Outcome::Ok);
 
+    // `status` reads the store and asks the running engine for its view.
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    assert_eq!(status.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["state"], "connected");
+    assert!(json["engine"]["next_sync"].is_string(), "{json}");
+    assert!(json["engine"]["running"].is_null(), "{json}");
+
     // A second service is refused: exit 8, naming the first.
     let second = navsync(&s, &["serve"]).output().await.unwrap();
     assert_eq!(second.status.code(), Some(8));

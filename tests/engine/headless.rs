@@ -64,5 +64,6 @@ fn status_json_without_a_config_is_still_json_and_says_unconfigured() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["schema"], 1);
     assert_eq!(json["state"], "unconfigured");
+    assert!(json["engine"].is_null(), "no engine runs: {json}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("config"));
 }
