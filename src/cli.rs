@@ -34,7 +34,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Run the engine as a long-running service (systemd): schedule, inbox,
     /// writeback; consoles and commands attach to it. SIGTERM stops it.
-    Serve,
+    Serve(ServeArgs),
     /// Print connection state, CRM user, org version, last sync and last error.
     Status {
         /// Print one JSON object (stable schema, see README).
@@ -73,6 +73,14 @@ pub struct DemoArgs {
     /// Seed of the generated tenant (same seed, same tenant).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics (loopback only,
+    /// e.g. 127.0.0.1:9464).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -213,7 +221,7 @@ fn run(cli: Cli) -> ExitStatus {
         );
         return ExitStatus::Failure;
     }
-    let stderr = if matches!(cli.command, Some(Command::Serve)) {
+    let stderr = if matches!(cli.command, Some(Command::Serve(_))) {
         crate::logging::Stderr::On
     } else {
         crate::logging::Stderr::Off
@@ -236,7 +244,7 @@ fn run(cli: Cli) -> ExitStatus {
             crate::commands::status::run(json, &data_dir, config.source.is_some())
         }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
-        Some(Command::Serve) => crate::commands::serve::run(config, &data_dir),
+        Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),
         Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
         Some(Command::Disconnect { purge }) => {
             crate::commands::disconnect::run(config, purge, &data_dir)
@@ -263,7 +271,7 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Demo(_) => "demo",
         Command::Sync(_) => "sync",
-        Command::Serve => "serve",
+        Command::Serve(_) => "serve",
         Command::Status { .. } => "status",
         Command::Connect => "connect",
         Command::Disconnect { .. } => "disconnect",
@@ -299,7 +307,7 @@ mod tests {
             include_str!("../assets/systemd/navsync.user.service"),
         ] {
             let cli = Cli::try_parse_from(exec_start(unit)).expect("navsync accepts it");
-            assert!(matches!(cli.command, Some(Command::Serve)));
+            assert!(matches!(cli.command, Some(Command::Serve(_))));
             assert!(unit.contains("KillSignal=SIGTERM"));
             assert!(
                 unit.lines()

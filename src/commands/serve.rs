@@ -9,20 +9,20 @@ use std::path::Path;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::ExitStatus;
+use crate::cli::{ExitStatus, ServeArgs};
 use crate::config::Config;
 use crate::engine::Command;
-use crate::service::host;
+use crate::service::{host, metrics};
 
-pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
+pub fn run(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus {
     let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
         Err(status) => return status,
     };
-    runtime.block_on(serve(config, data_dir))
+    runtime.block_on(serve(args, config, data_dir))
 }
 
-async fn serve(config: Config, data_dir: &Path) -> ExitStatus {
+async fn serve(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus {
     let (mut term, mut int) = match (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -41,6 +41,25 @@ async fn serve(config: Config, data_dir: &Path) -> ExitStatus {
         }
     };
     let mut h = face.handle;
+    let _metrics = match args.metrics {
+        None => None,
+        Some(addr) => {
+            match metrics::serve(addr, data_dir.to_path_buf(), h.events.resubscribe()).await {
+                Ok(m) => {
+                    tracing::info!("metrics on http://{}/metrics", m.addr);
+                    Some(m)
+                }
+                Err(e) => {
+                    eprintln!("navsync: {e}");
+                    h.shutdown().await;
+                    return match e {
+                        metrics::MetricsError::NotLoopback(_) => ExitStatus::Usage,
+                        metrics::MetricsError::Bind { .. } => ExitStatus::Failure,
+                    };
+                }
+            }
+        }
+    };
     if let Some(l) = face.hosting.as_ref().and_then(|h| h.listener.as_ref()) {
         tracing::info!(socket = %l.path().display(), pid = std::process::id(), "navsync engine serving");
     }

@@ -12,6 +12,7 @@
 
 pub mod client;
 pub mod host;
+pub mod metrics;
 pub mod peer;
 pub mod protocol;
 pub mod server;

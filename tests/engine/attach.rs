@@ -391,3 +391,50 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
     );
     h.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_serves_prometheus_metrics_on_loopback() {
+    let s = crate::faults::world().await;
+    s.sim.control().throttle_next(1, Duration::from_secs(1));
+    let mut service = host::serve(s.config.clone(), s.dir.path()).unwrap();
+    let endpoint = navsync::service::metrics::serve(
+        "127.0.0.1:0".parse().unwrap(),
+        s.dir.path().to_path_buf(),
+        service.handle.events.resubscribe(),
+    )
+    .await
+    .unwrap();
+    let mut monitor = attach(&s).await;
+    if monitor.status.borrow().last_sync.is_none() {
+        assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
+    }
+    let url = format!("http://{}/metrics", endpoint.addr);
+    let start = tokio::time::Instant::now();
+    let text = loop {
+        let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        if text.contains("navsync_runs_total{outcome=\"ok\"} 1") {
+            break text;
+        }
+        assert!(start.elapsed() < WAIT, "the run never showed: {text}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing: {text}"))
+    };
+    assert_eq!(value("navsync_rows_read_total{table=\"accounts\"}"), 6.0);
+    assert_eq!(value("navsync_rows_written_total{table=\"tasks\"}"), 8.0);
+    assert!(value("navsync_requests_total") > 0.0);
+    assert_eq!(value("navsync_throttled_total"), 1.0);
+    assert_eq!(value("navsync_throttle_wait_seconds_total"), 1.0);
+    assert_eq!(value("navsync_outbox_pending"), 0.0);
+    assert!(value("navsync_last_success_timestamp_seconds") > 1.7e9);
+    assert!(
+        value("navsync_last_run_duration_seconds") >= 1.0,
+        "the 429 wait is in it"
+    );
+    assert!(text.ends_with("# EOF\n"));
+    drop(endpoint);
+    service.handle.shutdown().await;
+}

@@ -20,7 +20,7 @@ const MATCHED: usize = 6;
 const UNMATCHED: usize = 2;
 
 /// A setup with writeback on and activities waiting for it.
-async fn world() -> Setup {
+pub async fn world() -> Setup {
     let mut s = setup(5).await;
     s.config.writeback.enabled = true;
     let store = navsync::store::Store::open(&s.store_path()).unwrap();
