@@ -1,6 +1,7 @@
 //! The engine as a service: consoles (on a TestBackend) and headless
 //! commands attached to it over its Unix socket, against the emulator.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -190,6 +191,8 @@ impl Console {
 async fn two_consoles_attached_to_one_service_receive_the_same_events() {
     let s = setup(5).await;
     let mut service = serve(&s);
+    let mode = std::fs::metadata(socket(&s)).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "only the owner may connect");
     // Never synced: the service's schedule runs the first sync at once.
     let mut monitor = attach(&s).await;
     assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
