@@ -209,3 +209,25 @@ fn migration_002_moves_the_stage_to_salesstage() {
         .unwrap();
     assert_eq!(settings, 0);
 }
+
+/// A bulk load drops a mirror's secondary indexes and builds them at its
+/// end; a process killed in between must not leave them missing.
+#[test]
+fn reopening_rebuilds_indexes_a_killed_bulk_load_left_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    {
+        let s = Store::open(&path).unwrap();
+        store::mirror::drop_indexes(s.conn(), store::mirror::Table::Contacts).unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let n: i64 = s
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('crm_contacts_account', 'crm_contacts_email')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+}

@@ -45,6 +45,8 @@ pub struct Stats {
     pub requests: u64,
     pub retries: u64,
     pub throttle_waits: u64,
+    /// Sum of the `Retry-After` waits asked for, in milliseconds.
+    pub throttled_ms: u64,
     pub token_refreshes: u64,
 }
 
@@ -53,6 +55,7 @@ pub(crate) struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     throttle_waits: AtomicU64,
+    throttled_ms: AtomicU64,
     token_refreshes: AtomicU64,
 }
 
@@ -63,8 +66,10 @@ impl Counters {
     pub(crate) fn retry(&self) {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
-    pub(crate) fn throttle_wait(&self) {
+    pub(crate) fn throttle_wait(&self, wait: std::time::Duration) {
         self.throttle_waits.fetch_add(1, Ordering::Relaxed);
+        self.throttled_ms
+            .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
     }
     pub(crate) fn token_refresh(&self) {
         self.token_refreshes.fetch_add(1, Ordering::Relaxed);
@@ -74,6 +79,7 @@ impl Counters {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             throttle_waits: self.throttle_waits.load(Ordering::Relaxed),
+            throttled_ms: self.throttled_ms.load(Ordering::Relaxed),
             token_refreshes: self.token_refreshes.load(Ordering::Relaxed),
         }
     }

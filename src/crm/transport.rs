@@ -211,7 +211,7 @@ impl Client {
                     // The wait belongs to the user, not this request: close
                     // the gate for every request of this identity.
                     inner.gate.close_for(wait);
-                    inner.counters.throttle_wait();
+                    inner.counters.throttle_wait(wait);
                     emit(
                         self.events.as_ref(),
                         ClientEvent::Throttled {

@@ -134,11 +134,45 @@ type PendingWrite =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, super::EngineError>> + Send>>;
 
 /// Reads one table into its mirror.
+///
+/// A first load into an empty mirror writes without the table's secondary
+/// indexes and builds them once at the end (sorted, in one pass), which
+/// costs far less than keeping them up to date row by row; however the
+/// read ends they are built again (and `Store::open` rebuilds any a crash
+/// left out).
 pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<TablePull, PullStop> {
-    let delta = ctx
+    let (delta, empty) = ctx
         .writer
-        .call(move |s| mirror::delta_link(s.conn(), table).map_err(super::EngineError::from))
+        .call(move |s| {
+            let delta = mirror::delta_link(s.conn(), table)?;
+            let empty = mirror::count(s.conn(), table)? == 0;
+            Ok::<_, super::EngineError>((delta, empty))
+        })
         .await?;
+    let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
+    if bulk {
+        ctx.writer
+            .call(move |s| mirror::drop_indexes(s.conn(), table).map_err(super::EngineError::from))
+            .await?;
+    }
+    // Rows a full read did not see are gone from the CRM; into an empty
+    // mirror there are none, so the ids need not be kept.
+    let read = read_table(ctx, phase, table, delta, !empty).await;
+    if bulk {
+        ctx.writer
+            .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
+            .await?;
+    }
+    read
+}
+
+async fn read_table(
+    ctx: &RunCtx,
+    phase: Phase,
+    table: Table,
+    delta: Option<String>,
+    had_rows: bool,
+) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
     } else {
@@ -187,13 +221,13 @@ pub async fn pull_table(ctx: &RunCtx, phase: Phase, table: Table) -> Result<Tabl
             out.mode = mode;
             ctx.delta_rejected(table).await?;
         }
-        let full = mode != TableMode::Incremental;
-        if full {
+        let reconcile = mode != TableMode::Incremental && had_rows;
+        if reconcile {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));
         }
         let last = page.last;
         let n_rows = page.rows.len() as u64;
-        let unseen = if full && last {
+        let unseen = if reconcile && last {
             Some(std::mem::take(&mut seen))
         } else {
             None

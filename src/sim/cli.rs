@@ -19,6 +19,7 @@ fn details(server: &SimServer) -> String {
         ("tenant", id.tenant_id.clone()),
         ("client_id", id.client_id.clone()),
         ("client_secret", id.client_secret.clone()),
+        ("application_user_id", id.application_user_id.clone()),
         ("token_url", server.token_url()),
         ("control_url", server.control_url()),
     ];

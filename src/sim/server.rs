@@ -261,8 +261,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/data/v9.2/{*rest}", any(webapi))
         .route("/api/data/v9.2/", any(webapi))
         // gzip when the client sends `Accept-Encoding: gzip`, as Dataverse
-        // does; faults act on the plain answer first.
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // does; faults act on the plain answer first. At the fastest
+        // level: the emulator shares its machine with the client (tests,
+        // benchmarks), where Dataverse compresses on its own servers.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .layer(middleware::from_fn_with_state(shared.clone(), faults_layer));
     faulty.merge(control_http::routes()).with_state(shared)
 }

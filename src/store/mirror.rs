@@ -161,6 +161,37 @@ pub fn delete(conn: &Connection, table: Table, id: &str) -> Result<usize> {
         .execute([id])?)
 }
 
+/// The secondary indexes of a mirror table: name and what it indexes
+/// (as in the migrations).
+pub fn secondary_indexes(table: Table) -> &'static [(&'static str, &'static str)] {
+    match table {
+        Table::Contacts => &[
+            ("crm_contacts_account", "crm_contacts(parentaccountid)"),
+            ("crm_contacts_email", "crm_contacts(email COLLATE NOCASE)"),
+        ],
+        Table::Opportunities => &[("crm_opportunities_owner", "crm_opportunities(ownerid)")],
+        Table::SystemUsers | Table::Accounts => &[],
+    }
+}
+
+/// Drops `table`'s secondary indexes for a bulk load.
+pub fn drop_indexes(conn: &Connection, table: Table) -> Result<()> {
+    for (name, _) in secondary_indexes(table) {
+        conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+    }
+    Ok(())
+}
+
+/// Builds every mirror index that is missing.
+pub fn ensure_indexes(conn: &Connection) -> Result<()> {
+    for table in Table::ALL {
+        for (name, on) in secondary_indexes(table) {
+            conn.execute_batch(&format!("CREATE INDEX IF NOT EXISTS {name} ON {on}"))?;
+        }
+    }
+    Ok(())
+}
+
 pub fn count(conn: &Connection, table: Table) -> Result<i64> {
     let (t, _) = table.sql_table_and_key();
     Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?)

@@ -84,6 +84,9 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
+        // A process killed during a bulk load leaves its table's indexes
+        // dropped; they are rebuilt before anyone reads.
+        mirror::ensure_indexes(&conn)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),

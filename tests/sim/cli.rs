@@ -39,6 +39,7 @@ async fn sim_command_prints_one_json_line_that_connects_and_stops_on_sigterm() {
         "tenant",
         "client_id",
         "client_secret",
+        "application_user_id",
         "token_url",
         "control_url",
     ]
@@ -49,7 +50,7 @@ async fn sim_command_prints_one_json_line_that_connects_and_stops_on_sigterm() {
         keys.windows(2).all(|w| w[0] < w[1]),
         "keys in documented order: {line}"
     );
-    assert_eq!(v.as_object().map(|o| o.len()), Some(6), "{line}");
+    assert_eq!(v.as_object().map(|o| o.len()), Some(7), "{line}");
     for k in [
         "instance_url",
         "tenant",

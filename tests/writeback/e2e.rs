@@ -297,8 +297,10 @@ async fn on_behalf_of_the_seat_holder_and_the_fallback_when_refused() {
     );
 }
 
+/// Bulk writeback goes as `$batch` requests of `CHUNK` rows, several in
+/// flight at once, each row exactly once.
 #[tokio::test]
-async fn ten_thousand_go_in_batches_of_a_thousand() {
+async fn thousands_go_in_parallel_batches_each_row_once() {
     let w = world().await;
     let acts = (0..2500)
         .map(|i| unmatched(w.seat_on, &format!("bulk-{i}")))
@@ -306,8 +308,12 @@ async fn ten_thousand_go_in_batches_of_a_thousand() {
     w.import(acts, rules::rules()).await;
     w.sim.control().reset_counters();
     let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
-    assert_eq!((sent.written, sent.requests), (2500, 3));
+    let batches = 2500usize.div_ceil(writeback::CHUNK);
+    assert_eq!((sent.written, sent.requests), (2500, batches));
+    assert_eq!(w.sim.control().request_count("POST $batch"), batches as u64);
     assert_eq!(w.sim.control().rows("tasks").len(), 2500);
+    let again = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!(again, writeback::Sent::default(), "nothing left to send");
 }
 
 #[tokio::test]
