@@ -204,6 +204,12 @@ impl RunCtx {
 
         self.phase_started(Phase::Writeback);
         let wb = writeback_phase::run(self).await?;
+        // A cancel (a stop, SIGTERM) that cut the sends short is a cancel,
+        // not a CRM failure: what was sent is recorded, the rest stays
+        // queued for the next run.
+        if self.cancel.is_cancelled() {
+            return Err(PullStop::Cancelled);
+        }
         self.phase_finished(Phase::Writeback, wb.rows()).await?;
         Ok(wb)
     }
