@@ -362,6 +362,9 @@ impl CommandLoop {
             s.instance_url = status.instance_url;
             s.crm_user = status.crm_user;
             s.org_version = status.org_version;
+            // The checks ran: their verdict replaces any older error (a
+            // failure sets its own just below).
+            s.last_error = None;
         });
         self.emitter.emit(Event::DataChanged(View::Connection));
         for line in [
@@ -427,7 +430,11 @@ impl CommandLoop {
             Ok(Ok(counts)) => {
                 self.client = None;
                 self.publish_next_sync();
-                self.emitter.status(|s| s.connected = false);
+                // Disconnected is a state of its own, not the last error.
+                self.emitter.status(|s| {
+                    s.connected = false;
+                    s.last_error = None;
+                });
                 let tokens = crate::paths::token_cache_file(&self.data_dir);
                 let mut message = match crate::crm::forget_tokens(&tokens) {
                     Ok(()) => "Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.".to_string(),
