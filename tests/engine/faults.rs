@@ -264,3 +264,53 @@ async fn refused_writes_exit_non_zero_with_last_error_and_a_clean_run_clears_it(
     assert_eq!(json["last_error"], serde_json::Value::Null);
     assert_eq!(status.status.code(), Some(0));
 }
+
+/// The next event that is an error or an answer (skipping progress).
+async fn verdict(h: &mut EngineHandle) -> Event {
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("an answer in time")
+            .unwrap();
+        if matches!(ev, Event::Error(_) | Event::ActionResult { .. }) {
+            return ev;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_good_connect_and_a_disconnect_clear_the_last_error() {
+    let s = world().await;
+    let mut h = s.start();
+    s.sim.control().set_outage(true);
+    h.commands.send(Command::Connect).unwrap();
+    assert!(matches!(verdict(&mut h).await, Event::Error(_)));
+    assert!(h.status.borrow().last_error.is_some());
+    s.sim.control().set_outage(false);
+    h.commands.send(Command::Connect).unwrap();
+    match verdict(&mut h).await {
+        Event::ActionResult { ok: true, message } => {
+            assert!(message.contains("sync in progress"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.status.borrow().last_error, None, "the checks passed");
+    // The first sync fails on an outage; a disconnect is not an error.
+    s.sim.control().set_outage(true);
+    let outcome = loop {
+        if let Event::RunFinished { outcome, .. } = h.events.recv().await.unwrap() {
+            break outcome;
+        }
+    };
+    assert_eq!(outcome, Outcome::Error);
+    assert!(h.status.borrow().last_error.is_some());
+    h.commands
+        .send(Command::Disconnect { purge: false })
+        .unwrap();
+    assert!(matches!(
+        verdict(&mut h).await,
+        Event::ActionResult { ok: true, .. }
+    ));
+    assert_eq!(h.status.borrow().last_error, None);
+    crate::pull::shutdown(h).await;
+}
