@@ -32,8 +32,12 @@ pub struct Cli {
 pub enum Command {
     /// Start the built-in Dynamics 365 emulator and open the console against it.
     Demo(DemoArgs),
-    /// Run a sync cycle without the console (for cron and systemd).
+    /// Run a sync cycle without the console (for cron and systemd); through
+    /// the running service when there is one.
     Sync(SyncArgs),
+    /// Run the engine as a long-running service (systemd): schedule, inbox,
+    /// writeback; consoles and commands attach to it. SIGTERM stops it.
+    Serve(ServeArgs),
     /// Print connection state, CRM user, org version, last sync and last error.
     Status {
         /// Print one JSON object (stable schema, see README).
@@ -118,6 +122,14 @@ pub struct DemoArgs {
     /// Seed of the generated tenant (same seed, same tenant).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics (loopback only,
+    /// e.g. 127.0.0.1:9464).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +232,9 @@ pub enum ExitStatus {
     ObjectsUnreadable = 6,
     NotConnected = 7,
     Busy = 8,
+    /// Not a CRM navsync supports (on-premise, before 8.2, a sandbox,
+    /// writeback prerequisites missing).
+    Unsupported = 9,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -242,9 +257,10 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Man) => return man(),
         _ => {}
     }
+    // `status` answers without a config too ("unconfigured").
     let needs_config = !matches!(
         cli.command,
-        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. })
+        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. } | Command::Status { .. })
     );
     let config = match crate::config::load(cli.config.as_deref(), needs_config) {
         Ok(c) => c,
@@ -277,7 +293,12 @@ fn run(cli: Cli) -> ExitStatus {
         );
         return ExitStatus::Failure;
     }
-    let _log = match crate::logging::init(&data_dir, &config.log_level) {
+    let stderr = if matches!(cli.command, Some(Command::Serve(_))) {
+        crate::logging::Stderr::On
+    } else {
+        crate::logging::Stderr::Off
+    };
+    let _log = match crate::logging::init_with(&data_dir, &config.log_level, stderr) {
         Ok(g) => Some(g),
         Err(e) => {
             eprintln!(
@@ -288,29 +309,20 @@ fn run(cli: Cli) -> ExitStatus {
         }
     };
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "navsync starting");
-    let _lock = if writes_store(cli.command.as_ref()) {
-        match crate::lock::DataDirLock::acquire(&data_dir) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return match e {
-                    crate::lock::LockError::Busy { .. } => ExitStatus::Busy,
-                    crate::lock::LockError::Io { .. } => ExitStatus::Failure,
-                };
-            }
-        }
-    } else {
-        None
-    };
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
-        Some(Command::Status { json }) => crate::commands::status::run(json, &data_dir),
+        Some(Command::Status { json }) => {
+            crate::commands::status::run(json, &data_dir, config.source.is_some())
+        }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
+        Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),
         Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
-        Some(Command::Disconnect { purge }) => crate::commands::disconnect::run(purge, &data_dir),
+        Some(Command::Disconnect { purge }) => {
+            crate::commands::disconnect::run(config, purge, &data_dir)
+        }
         Some(Command::Seats(c)) => crate::commands::seats::run(c, &config, &data_dir),
-        Some(Command::Activities(c)) => crate::commands::activities::run(c, &data_dir),
+        Some(Command::Activities(c)) => crate::commands::activities::run(c, config, &data_dir),
         Some(Command::Sim(a)) => crate::commands::sim::run(&a),
         Some(Command::Bench {
             which: BenchKind::Match,
@@ -355,24 +367,11 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// Commands that write the store take the data-dir lock; readers do not.
-fn writes_store(c: Option<&Command>) -> bool {
-    !matches!(
-        c,
-        Some(
-            Command::Status { .. }
-                | Command::Sim(_)
-                | Command::Bench { .. }
-                | Command::Demo(_)
-                | Command::Seats(SeatsCommand::List { .. })
-        )
-    )
-}
-
 fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Demo(_) => "demo",
         Command::Sync(_) => "sync",
+        Command::Serve(_) => "serve",
         Command::Status { .. } => "status",
         Command::Connect => "connect",
         Command::Disconnect { .. } => "disconnect",
@@ -383,5 +382,50 @@ fn command_name(c: &Command) -> &'static str {
         Command::Init => "init",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `ExecStart=` command line of a shipped unit file, `%i` / `%h`
+    /// filled in as systemd would.
+    fn exec_start(unit: &str) -> Vec<String> {
+        let line = unit
+            .lines()
+            .find_map(|l| l.strip_prefix("ExecStart="))
+            .expect("an ExecStart line");
+        line.replace("%i", "contoso")
+            .replace("%h", "/home/admin")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_unit_files_start_navsync_serve() {
+        for unit in [
+            include_str!("../assets/systemd/navsync@.service"),
+            include_str!("../assets/systemd/navsync.user.service"),
+        ] {
+            let cli = Cli::try_parse_from(exec_start(unit)).expect("navsync accepts it");
+            assert!(matches!(cli.command, Some(Command::Serve(_))));
+            assert!(unit.contains("KillSignal=SIGTERM"));
+            assert!(
+                unit.lines()
+                    .any(|l| l.starts_with("RestartPreventExitStatus=")
+                        && l.split(['=', ' '])
+                            .any(|c| c == (ExitStatus::Busy as u8).to_string())),
+                "a second engine (exit 8) is not restarted in a loop"
+            );
+        }
+        let system = exec_start(include_str!("../assets/systemd/navsync@.service"));
+        let cli = Cli::try_parse_from(system).unwrap();
+        assert_eq!(
+            cli.data_dir,
+            Some(PathBuf::from("/var/lib/navsync/contoso"))
+        );
+        assert_eq!(cli.config, Some(PathBuf::from("/etc/navsync/contoso.toml")));
     }
 }

@@ -15,6 +15,7 @@ pub mod lock;
 pub mod logging;
 pub mod paths;
 pub mod runtime;
+pub mod service;
 pub mod sim;
 pub mod store;
 pub mod ui;

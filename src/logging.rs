@@ -1,10 +1,20 @@
 //! Logging goes to a daily-rolling file in the data dir: the console owns the
 //! terminal, and headless runs keep stdout for their summary. `RUST_LOG`
 //! overrides the configured level.
+//!
+//! `navsync serve` also logs to stderr, which systemd hands to the journal:
+//! off a terminal each line is `<N>message` (sd-daemon priority prefix, no
+//! timestamp or colour, since journald adds its own), on a terminal the
+//! usual coloured form.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, format};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Keeps the background log writer alive; drop it last so the tail of the
 /// log is flushed.
@@ -12,8 +22,22 @@ pub struct LogGuard {
     _worker: tracing_appender::non_blocking::WorkerGuard,
 }
 
+/// Where log lines go besides the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stderr {
+    /// Nowhere else (the console, headless commands).
+    Off,
+    /// Also stderr (the service).
+    On,
+}
+
 /// Installs the global subscriber writing to `<data_dir>/logs/navsync.log.DATE`.
 pub fn init(data_dir: &Path, level: &str) -> std::io::Result<LogGuard> {
+    init_with(data_dir, level, Stderr::Off)
+}
+
+/// [`init`], with lines on stderr too when `stderr` is on.
+pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Result<LogGuard> {
     let dir = crate::paths::log_dir(data_dir);
     std::fs::create_dir_all(&dir)?;
     let appender = tracing_appender::rolling::Builder::new()
@@ -25,11 +49,54 @@ pub fn init(data_dir: &Path, level: &str) -> std::io::Result<LogGuard> {
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("navsync={level},warn")));
-    // A second init (tests, demo re-entry) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let file = tracing_subscriber::fmt::layer()
         .with_writer(writer)
-        .with_ansi(false)
+        .with_ansi(false);
+    let on_stderr = stderr == Stderr::On;
+    let tty = std::io::stderr().is_terminal();
+    let journal = (on_stderr && !tty).then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .event_format(Journald)
+    });
+    let terminal =
+        (on_stderr && tty).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    // A second init (tests, demo re-entry) keeps the first subscriber.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(file)
+        .with(journal)
+        .with(terminal)
         .try_init();
     Ok(LogGuard { _worker: guard })
+}
+
+/// One journal line per event: `<priority>target: message fields`.
+struct Journald;
+
+impl<S, N> FormatEvent<S, N> for Journald
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        write!(writer, "<{}>", priority(*event.metadata().level()))?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
+}
+
+/// syslog priorities as sd-daemon(3) reads them from a line's start.
+fn priority(level: tracing::Level) -> u8 {
+    match level {
+        tracing::Level::ERROR => 3,
+        tracing::Level::WARN => 4,
+        tracing::Level::INFO => 6,
+        _ => 7,
+    }
 }

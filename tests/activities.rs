@@ -315,9 +315,20 @@ mod through_the_engine {
         drop(e.store);
         let mut h = Engine::start(Config::default(), &path).unwrap();
         h.commands
-            .send(Command::ImportActivities { path: file })
+            .send(Command::ImportActivities { path: file.clone() })
             .unwrap();
-        match next(&mut h).await {
+        // Every bad line is logged on its own, then the answer comes.
+        let mut logged = Vec::new();
+        let answer = loop {
+            match next(&mut h).await {
+                Event::Log { message, .. } => logged.push(message),
+                other => break other,
+            }
+        };
+        assert_eq!(logged.len(), 6, "{logged:?}");
+        let line3 = format!("{}:line 3: unknown seat", file.display());
+        assert!(logged.iter().any(|l| l.starts_with(&line3)), "{logged:?}");
+        match answer {
             Event::ActionResult { ok: true, message } => {
                 assert!(message.contains("imported 2, skipped 0 already known, 6 bad lines"));
                 assert!(message.contains("line 3: unknown seat"), "{message}");
@@ -328,10 +339,15 @@ mod through_the_engine {
         h.commands
             .send(Command::ImportActivities { path: empty })
             .unwrap();
-        assert!(matches!(
-            next(&mut h).await,
-            Event::ActionResult { ok: false, .. }
-        ));
+        loop {
+            match next(&mut h).await {
+                Event::Log { .. } => {}
+                other => {
+                    assert!(matches!(other, Event::ActionResult { ok: false, .. }));
+                    break;
+                }
+            }
+        }
         h.commands
             .send(Command::ImportActivities {
                 path: "/nonexistent/x.csv".into(),

@@ -7,6 +7,8 @@ mod chaos;
 mod child;
 #[path = "reliability/secrets.rs"]
 mod secrets;
+#[path = "reliability/service.rs"]
+mod service;
 #[path = "reliability/terminal.rs"]
 mod terminal;
 

@@ -1,48 +1,22 @@
-//! `navsync disconnect [--purge]`: stop syncing and forget the cached
-//! tokens; with `--purge` ("Yes, clean up all previously imported CRM
-//! data") also remove every row imported from the CRM, in one transaction.
+//! `navsync disconnect [--purge]`: asks the data dir's engine to stop
+//! syncing and forget the cached tokens; with `--purge` ("Yes, clean up
+//! all previously imported CRM data") also to remove every row imported
+//! from the CRM, in one transaction. The console's disconnect is the same
+//! engine command.
 
 use std::path::Path;
 
 use crate::cli::ExitStatus;
-use crate::engine::connection;
-use crate::store::Store;
+use crate::config::Config;
+use crate::engine::Command;
 
-pub fn run(purge: bool, data_dir: &Path) -> ExitStatus {
-    let mut store = match Store::open(&crate::paths::store_file(data_dir)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Failure;
+pub fn run(config: Config, purge: bool, data_dir: &Path) -> ExitStatus {
+    super::with_engine(config, data_dir, async move |h, _| {
+        // Never connected: the engine knows no instance.
+        if !purge && h.status.borrow().instance_url.is_none() {
+            println!("Not connected to Microsoft Dynamics; nothing to disconnect.");
+            return ExitStatus::NotConnected;
         }
-    };
-    let known = match connection::status(&store) {
-        Ok(s) => s.state != "never_connected",
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Failure;
-        }
-    };
-    if !known && !purge {
-        println!("Not connected to Microsoft Dynamics; nothing to disconnect.");
-        return ExitStatus::NotConnected;
-    }
-    let counts = match connection::disconnect(&mut store, purge) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Failure;
-        }
-    };
-    if let Err(e) = crate::crm::forget_tokens(&crate::paths::token_cache_file(data_dir)) {
-        eprintln!("navsync: {e}");
-    }
-    println!("Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.");
-    if let Some(c) = counts {
-        println!(
-            "Removed imported CRM data: {} users, {} accounts, {} contacts, {} opportunities; {} saved accounts and {} saved leads brought in by the sync. Seats, activities and your own saves are kept.",
-            c.systemusers, c.accounts, c.contacts, c.opportunities, c.saved_accounts, c.saved_leads
-        );
-    }
-    ExitStatus::Ok
+        super::ask(h, Command::Disconnect { purge }, ExitStatus::Failure).await
+    })
 }

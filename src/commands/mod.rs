@@ -6,6 +6,87 @@ pub mod demo;
 pub mod disconnect;
 pub mod init;
 pub mod seats;
+pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod sync;
+
+use crate::cli::ExitStatus;
+use crate::service::host::HostError;
+
+/// The exit code when the data dir's engine can be neither reached nor
+/// started: 8 only when another engine holds it.
+pub fn host_exit(e: &HostError) -> ExitStatus {
+    if e.is_busy() {
+        ExitStatus::Busy
+    } else {
+        ExitStatus::Failure
+    }
+}
+
+/// Runs a headless command against the data dir's engine: the running
+/// service when there is one, else an engine started here for the time
+/// the command runs (not scheduled). The engine is stopped, or detached
+/// from, before this returns.
+pub fn with_engine<F>(config: crate::config::Config, data_dir: &std::path::Path, f: F) -> ExitStatus
+where
+    F: AsyncFnOnce(&mut crate::engine::EngineHandle, bool) -> ExitStatus,
+{
+    let runtime = match crate::runtime::build() {
+        Ok(rt) => rt,
+        Err(status) => return status,
+    };
+    runtime.block_on(async {
+        let face = match crate::service::host::attach_or_start(
+            config,
+            data_dir,
+            false,
+            crate::service::client::Reconnect::Never,
+        )
+        .await
+        {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return host_exit(&e);
+            }
+        };
+        let attached = face.attached();
+        let mut handle = face.handle;
+        let status = f(&mut handle, attached).await;
+        handle.shutdown().await;
+        drop(face.hosting);
+        status
+    })
+}
+
+/// Sends a workspace command and prints the engine's answer: the lines
+/// it logs on the way (warnings on stderr), then its sentence. Exit 0 when
+/// it did something useful, `refused` when it did not.
+pub async fn ask(
+    h: &mut crate::engine::EngineHandle,
+    command: crate::engine::Command,
+    refused: ExitStatus,
+) -> ExitStatus {
+    use crate::engine::Event;
+    use tokio::sync::broadcast::error::RecvError;
+    let _ = h.commands.send(command);
+    loop {
+        match h.events.recv().await {
+            Ok(Event::Log { level, message }) if level <= tracing::Level::WARN => {
+                eprintln!("{message}")
+            }
+            Ok(Event::Log { message, .. }) => println!("{message}"),
+            Ok(Event::ActionResult { ok: true, message }) => {
+                println!("{message}");
+                return ExitStatus::Ok;
+            }
+            Ok(Event::ActionResult { ok: false, message }) => {
+                eprintln!("navsync: {message}");
+                return refused;
+            }
+            Ok(_) | Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Closed) => return ExitStatus::Failure,
+        }
+    }
+}

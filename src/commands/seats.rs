@@ -1,50 +1,62 @@
 //! `navsync seats list|enable|disable|assign`: seat management for
-//! scripts. Unknown seats or users are usage errors (exit 2) and change
-//! nothing; every change is one transaction.
+//! scripts. The list is read from the store; every change is a command to
+//! the data dir's engine, one transaction. Unknown seats or users are usage
+//! errors (exit 2) and change nothing.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::cli::{ExitStatus, SeatsCommand};
 use crate::config::Config;
+use crate::engine::Command;
 use crate::engine::seats::{self, SeatsError};
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::{Store, mirror};
 
 pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
     let store_file = crate::paths::store_file(data_dir);
-    let result = match cmd {
-        SeatsCommand::List { json } => match Store::open_readonly(&store_file) {
-            Ok(store) => list(&store, config, json),
-            Err(_) if !store_file.exists() => {
-                println!("no seats yet (no store at {})", store_file.display());
-                return ExitStatus::Ok;
-            }
-            Err(e) => Err(e.into()),
-        },
+    let command = match cmd {
+        SeatsCommand::List { json } => {
+            let listed = match Store::open_readonly(&store_file) {
+                Ok(store) => list(&store, config, json),
+                Err(_) if !store_file.exists() => {
+                    println!("no seats yet (no store at {})", store_file.display());
+                    return ExitStatus::Ok;
+                }
+                Err(e) => Err(e.into()),
+            };
+            return match listed {
+                Ok(()) => ExitStatus::Ok,
+                Err(e) => fail(e),
+            };
+        }
         SeatsCommand::Enable { seats } => switch(&store_file, &seats, true),
         SeatsCommand::Disable { seats } => switch(&store_file, &seats, false),
         SeatsCommand::Assign {
             users,
             licence,
             edition,
-        } => assign(&store_file, &users, licence.into(), edition.into()),
+        } => assign(&users, licence.into(), edition.into()),
     };
-    match result {
-        Ok(()) => ExitStatus::Ok,
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            match e {
-                CmdError::Usage(_)
-                | CmdError::Refused(_)
-                | CmdError::Seats(
-                    SeatsError::UnknownSeat(_)
-                    | SeatsError::UnknownUser(_)
-                    | SeatsError::NotAssignable { .. },
-                ) => ExitStatus::Usage,
-                CmdError::Seats(SeatsError::Store(_)) => ExitStatus::Failure,
-            }
-        }
+    match command {
+        // The change itself is the engine's (the service's, when one runs).
+        Ok(command) => super::with_engine(config.clone(), data_dir, async move |h, _| {
+            super::ask(h, command, ExitStatus::Usage).await
+        }),
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: CmdError) -> ExitStatus {
+    eprintln!("navsync: {e}");
+    match e {
+        CmdError::Usage(_)
+        | CmdError::Seats(
+            SeatsError::UnknownSeat(_)
+            | SeatsError::UnknownUser(_)
+            | SeatsError::NotAssignable { .. },
+        ) => ExitStatus::Usage,
+        CmdError::Seats(SeatsError::Store(_)) => ExitStatus::Failure,
     }
 }
 
@@ -52,9 +64,6 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
 enum CmdError {
     #[error("{0}")]
     Usage(String),
-    /// Some users of an assignment were refused; the rest were assigned.
-    #[error("{0}")]
-    Refused(String),
     #[error(transparent)]
     Seats(#[from] SeatsError),
 }
@@ -134,51 +143,28 @@ fn column_width<'a>(title: &str, values: impl Iterator<Item = &'a str>) -> usize
         .fold(title.len(), usize::max)
 }
 
-fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<(), CmdError> {
+/// The seats named by id or member id (read from the store, which the
+/// engine then changes).
+fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<Command, CmdError> {
     if refs.is_empty() {
         return Err(CmdError::Usage(
             "name at least one seat (id, member id or e-mail); see `navsync seats list`".into(),
         ));
     }
-    let mut store = Store::open(store_file)?;
-    let ids = seats::resolve_refs(&crate::store::seats::list(store.conn())?, refs)?;
-    let changed = seats::set_sync(&mut store, &ids, enabled)?;
-    println!(
-        "sync {} for {} seat(s); {changed} changed",
-        if enabled { "on" } else { "off" },
-        ids.len()
-    );
-    Ok(())
+    let store = Store::open_readonly(store_file)?;
+    let seat_ids = seats::resolve_refs(&crate::store::seats::list(store.conn())?, refs)?;
+    Ok(Command::SetSeatSync { seat_ids, enabled })
 }
 
-fn assign(
-    store_file: &Path,
-    users: &[String],
-    licence: Licence,
-    edition: Edition,
-) -> Result<(), CmdError> {
+fn assign(users: &[String], licence: Licence, edition: Edition) -> Result<Command, CmdError> {
     if users.is_empty() {
         return Err(CmdError::Usage(
             "name at least one CRM user (system user id or e-mail)".into(),
         ));
     }
-    let mut store = Store::open(store_file)?;
-    let out = seats::assign(&mut store, users, licence, edition)?;
-    for s in &out.created {
-        println!("created seat {} for {}", s.id, s.name);
-    }
-    for s in &out.linked {
-        println!(
-            "matched existing seat {} ({}) to the CRM user",
-            s.id, s.name
-        );
-    }
-    for s in &out.already {
-        println!("{} already holds seat {}; not duplicated", s.name, s.id);
-    }
-    println!("{}", out.summary());
-    if out.refused.is_empty() {
-        return Ok(());
-    }
-    Err(CmdError::Refused(out.refused.join("\nnavsync: ")))
+    Ok(Command::AssignSeats {
+        crm_user_ids: users.to_vec(),
+        licence,
+        edition,
+    })
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::cli::{ExitStatus, SimArgs};
 use crate::sim::tenant::{self, Scale};
 use crate::sim::{SimConfig, SimServer};
-use crate::cli::{ExitStatus, SimArgs};
 
 /// The details a client needs, as one JSON object in the documented key
 /// order (serde_json's map would sort the keys).

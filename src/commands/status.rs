@@ -1,16 +1,20 @@
 //! `navsync status [--json]`: connection state, CRM user, org version, last
-//! sync and last error, read from the store without taking the lock. The
-//! JSON schema is documented in README.md ("status --json").
+//! sync and last error, read from the store without taking the lock, plus
+//! the running engine's live view (its run in progress, its next run) when
+//! one runs; status never starts an engine. The JSON schema is documented
+//! in README.md ("status --json").
 
 use std::path::Path;
 
 use crate::cli::ExitStatus;
+use crate::engine::Status;
 use crate::engine::connection::{self, ConnectionStatus};
+use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 
-pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
+pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
     let path = crate::paths::store_file(data_dir);
-    let status = if path.exists() {
+    let mut status = if path.exists() {
         match Store::open_readonly(&path)
             .map_err(connection::ConnectionError::from)
             .and_then(|s| connection::status(&s))
@@ -24,8 +28,22 @@ pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
     } else {
         ConnectionStatus::never_connected(None)
     };
+    if !configured && status.state == "never_connected" {
+        // Scripts still get JSON; the state says what is missing.
+        status.state = "unconfigured".into();
+        eprintln!(
+            "navsync: no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml"
+        );
+    }
+    let live = live(data_dir);
     if json {
-        match serde_json::to_string_pretty(&status) {
+        let with_engine = serde_json::to_value(&status).map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("engine".into(), engine_json(live.as_ref()));
+            }
+            v
+        });
+        match with_engine.and_then(|v| serde_json::to_string_pretty(&v)) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("navsync: {e}");
@@ -34,8 +52,61 @@ pub fn run(json: bool, data_dir: &Path) -> ExitStatus {
         }
     } else {
         print_text(&status);
+        print_engine(live.as_ref());
     }
     exit_for(&status)
+}
+
+/// The running engine's status, asked over its socket; `None` when no
+/// engine runs (or it cannot be asked).
+fn live(data_dir: &Path) -> Option<Status> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    rt.block_on(async {
+        let socket = crate::service::socket_file(data_dir);
+        let mut h = client::attach(&socket, Reconnect::Never).await.ok()?;
+        let status = h.status.borrow().clone();
+        h.shutdown().await;
+        Some(status)
+    })
+}
+
+/// `engine` in `status --json`: null when no engine runs.
+fn engine_json(live: Option<&Status>) -> serde_json::Value {
+    let Some(st) = live else {
+        return serde_json::Value::Null;
+    };
+    serde_json::json!({
+        "running": st.running.as_ref().map(|r| serde_json::json!({
+            "run_id": r.run_id,
+            "mode": r.mode,
+            "phase": r.phase,
+            "done": r.done,
+            "total": r.total,
+        })),
+        "next_sync": st.next_sync,
+    })
+}
+
+fn print_engine(live: Option<&Status>) {
+    let line = match live {
+        None => "not running (commands start one for their own time)".to_string(),
+        Some(st) => match &st.running {
+            Some(r) => format!(
+                "running; sync {} in progress: {} ({} rows)",
+                r.run_id,
+                r.phase.label(),
+                r.done
+            ),
+            None => format!(
+                "running; next sync {}",
+                st.next_sync.as_deref().unwrap_or("not scheduled")
+            ),
+        },
+    };
+    println!("engine:       {line}");
 }
 
 fn print_text(s: &ConnectionStatus) {
@@ -44,6 +115,7 @@ fn print_text(s: &ConnectionStatus) {
         "connected" => "Connected to Microsoft Dynamics",
         "disconnected" => "Disconnected (not syncing)",
         "error" => "Connection failed",
+        "unconfigured" => "Not configured (no config file; see config.example.toml)",
         _ => "Not connected (run `navsync connect`)",
     };
     println!("state:        {state}");
@@ -79,14 +151,20 @@ fn print_text(s: &ConnectionStatus) {
     println!("last error:   {err}");
 }
 
-/// 0 connected, 7 not connected, else the code of the stored error class.
+/// 0 connected and the last run clean, 2 unconfigured, 7 not connected,
+/// else the code of the stored error class (a failed connect, or the last
+/// run's error).
 fn exit_for(s: &ConnectionStatus) -> ExitStatus {
     match s.state.as_str() {
-        "connected" => ExitStatus::Ok,
-        "error" => s
-            .last_error
-            .as_ref()
-            .map_or(ExitStatus::Failure, |e| exit_for_class(&e.class)),
+        "unconfigured" => ExitStatus::Usage,
+        "connected" | "error" => s.last_error.as_ref().map_or(
+            if s.is_connected() {
+                ExitStatus::Ok
+            } else {
+                ExitStatus::Failure
+            },
+            |e| exit_for_class(&e.class),
+        ),
         _ => ExitStatus::NotConnected,
     }
 }
@@ -98,6 +176,7 @@ pub(crate) fn exit_for_class(class: &str) -> ExitStatus {
         "crm_api" => ExitStatus::CrmApiError,
         "insufficient_privileges" => ExitStatus::InsufficientPrivileges,
         "objects_unreadable" => ExitStatus::ObjectsUnreadable,
+        "unsupported" => ExitStatus::Unsupported,
         _ => ExitStatus::Failure,
     }
 }

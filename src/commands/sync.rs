@@ -1,8 +1,9 @@
 //! `navsync sync --once [--dry-run]`: one sync cycle with no console, for
-//! cron and systemd. It drives the same engine as the console through
-//! Commands and Events, prints a progress line on stderr only when stderr
-//! is a terminal (logs stay clean), prints the summary on stdout and exits
-//! with a code per error class.
+//! cron and systemd. It asks the data dir's engine for a run (the running
+//! service, or one started in this process when there is none), follows
+//! that run's progress and exits with its outcome: a progress line on
+//! stderr only when stderr is a terminal (logs stay clean), the summary on
+//! stdout, a code per error class.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -12,76 +13,128 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
 use crate::engine::dry_run::Snapshot;
-use crate::engine::{Command, Engine, ErrorClass, Event, Options};
-use crate::store::runs::Outcome;
+use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
+use crate::service::client::{self, AttachError, Reconnect};
+use crate::store::runs::{Outcome, RunMode};
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
+    if !args.dry_run {
+        return super::with_engine(config, data_dir, async |h, attached| {
+            follow(h, false, attached).await
+        });
+    }
     let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
         Err(status) => return status,
     };
-    runtime.block_on(once(args.dry_run, config, data_dir))
+    runtime.block_on(dry_run(config, data_dir))
 }
 
-async fn once(dry_run: bool, config: Config, data_dir: &Path) -> ExitStatus {
-    let store_path = crate::paths::store_file(data_dir);
-    // A dry run never opens the real store: the engine works on a copy.
-    let snapshot = if dry_run {
-        match Snapshot::take(&store_path) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("navsync: cannot copy the store for a dry run: {e}");
-                return ExitStatus::Failure;
-            }
+/// A dry run goes to the service when one runs (it copies its own store);
+/// otherwise an engine here works on a copy and never opens the store.
+async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
+    match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
+        Ok(mut h) => {
+            let exit = follow(&mut h, true, true).await;
+            h.shutdown().await;
+            return exit;
         }
-    } else {
-        None
+        Err(AttachError::NoEngine(_)) => {}
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Failure;
+        }
+    }
+    let store_path = crate::paths::store_file(data_dir);
+    let snapshot = match Snapshot::take(&store_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("navsync: cannot copy the store for a dry run: {e}");
+            return ExitStatus::Failure;
+        }
     };
-    let engine_path = snapshot.as_ref().map_or(store_path.as_path(), |s| s.path());
     let options = Options {
         data_dir: data_dir.to_path_buf(),
         scheduled: false,
     };
-    let mut h = match Engine::start_with(config, engine_path, options) {
+    let mut h = match Engine::start_with(config, snapshot.path(), options) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("navsync: {e}");
             return ExitStatus::Failure;
         }
     };
-    if !h.status.borrow().connected {
+    let exit = follow(&mut h, true, false).await;
+    h.shutdown().await;
+    exit
+}
+
+/// Asks for a run (or joins the one already going, which satisfies a
+/// real `sync --once` as well) and reports it to its end.
+pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) -> ExitStatus {
+    let status = h.status.borrow().clone();
+    if !status.connected {
         eprintln!("navsync: not connected to Microsoft Dynamics. Run `navsync connect` first.");
-        let _ = h.commands.send(Command::Shutdown);
         return ExitStatus::NotConnected;
     }
-    let _ = h.commands.send(Command::SyncNow { dry_run });
+    let mut ours = None;
+    let mut asked = false;
+    match status.running {
+        Some(r) if !dry_run => {
+            eprintln!(
+                "navsync: a sync is already running (run {}); following it",
+                r.run_id
+            );
+            ours = Some(r.run_id);
+        }
+        Some(r) => {
+            eprintln!(
+                "navsync: a sync is running (run {}); start the dry run when it has finished",
+                r.run_id
+            );
+            return ExitStatus::Failure;
+        }
+        None => {
+            let _ = h.commands.send(Command::SyncNow { dry_run });
+            asked = true;
+        }
+    }
     let progress = std::io::stderr().is_terminal();
-    let mut started = false;
-    let mut exit = ExitStatus::Failure;
     let mut error_class = None;
     loop {
         let event = tokio::select! {
             ev = h.events.recv() => ev,
             _ = tokio::signal::ctrl_c() => {
-                let _ = h.commands.send(Command::Cancel);
-                continue;
+                if asked {
+                    let _ = h.commands.send(Command::Cancel);
+                    continue;
+                }
+                // Someone else's run: stop watching, leave it running.
+                clear_line(progress);
+                eprintln!("navsync: stopped following; the run goes on in the service");
+                return ExitStatus::Failure;
             }
         };
         match event {
-            Ok(Event::RunStarted { .. }) => started = true,
+            Ok(Event::RunStarted { run_id, mode })
+                if ours.is_none() && (mode == RunMode::DryRun) == dry_run =>
+            {
+                ours = Some(run_id);
+            }
             Ok(Event::Progress {
+                run_id,
                 phase,
                 done,
                 rows_per_sec,
                 ..
-            }) if progress => {
+            }) if progress && ours == Some(run_id) => {
                 eprint!(
                     "\r\x1b[K{}: {done} rows ({rows_per_sec:.0}/s)",
                     phase.label()
                 );
                 let _ = std::io::stderr().flush();
             }
-            Ok(Event::DeltaRejected { table, .. }) => {
+            Ok(Event::DeltaRejected { table, run_id }) if ours == Some(run_id) => {
                 clear_line(progress);
                 eprintln!(
                     "navsync: the change-tracking token for {table} expired; reading it in full once"
@@ -91,13 +144,18 @@ async fn once(dry_run: bool, config: Config, data_dir: &Path) -> ExitStatus {
                 attempt,
                 reason,
                 wait,
-            }) => {
+            }) if ours.is_some() => {
                 clear_line(progress);
                 eprintln!("navsync: retry {attempt} in {wait:?}: {reason}");
             }
-            Ok(Event::Throttled { retry_after }) => {
+            Ok(Event::Throttled { retry_after }) if ours.is_some() => {
                 clear_line(progress);
                 eprintln!("navsync: the CRM asked to wait {retry_after:?} (throttled)");
+            }
+            Ok(Event::ActionResult { ok: false, message }) if ours.is_none() && dry_run => {
+                // The dry run was refused (a run started meanwhile).
+                eprintln!("navsync: {message}");
+                return ExitStatus::Failure;
             }
             Ok(Event::Error(e)) => {
                 clear_line(progress);
@@ -106,31 +164,35 @@ async fn once(dry_run: bool, config: Config, data_dir: &Path) -> ExitStatus {
                     e.message, e.detail, e.next_step
                 );
                 error_class = Some(e.class);
-                if !started {
+                if ours.is_none() {
                     // Nothing ran (no CRM to read): stop here.
-                    exit = exit_for(e.class, started);
-                    break;
+                    return exit_for(e.class, false);
                 }
             }
             Ok(Event::RunFinished {
-                outcome, summary, ..
-            }) => {
+                run_id,
+                outcome,
+                summary,
+            }) if ours == Some(run_id) => {
                 clear_line(progress);
                 println!("{summary}");
-                exit = match outcome {
+                return match outcome {
                     Outcome::Ok => ExitStatus::Ok,
-                    _ => error_class.map_or(ExitStatus::Failure, |c| exit_for(c, started)),
+                    _ => error_class.map_or(ExitStatus::Failure, |c| exit_for(c, true)),
                 };
-                break;
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {}
-            Err(RecvError::Closed) => break,
+            Err(RecvError::Closed) => {
+                clear_line(progress);
+                if attached {
+                    eprintln!(
+                        "navsync: the navsync service stopped before the run finished; it resumes when the service starts again"
+                    );
+                }
+                return ExitStatus::Failure;
+            }
         }
     }
-    let _ = h.commands.send(Command::Shutdown);
-    // Wait for the engine to close its run and the store.
-    while !matches!(h.events.recv().await, Err(RecvError::Closed)) {}
-    exit
 }
 
 fn clear_line(progress: bool) {
@@ -141,13 +203,9 @@ fn clear_line(progress: bool) {
 
 /// Exit codes per error class (README): no CRM to read before any run
 /// started means not connected.
-fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
-    match class {
-        ErrorClass::Connection if !started => ExitStatus::NotConnected,
-        ErrorClass::Connection => ExitStatus::ConnectionError,
-        ErrorClass::CrmApi => ExitStatus::CrmApiError,
-        ErrorClass::InsufficientPrivileges => ExitStatus::InsufficientPrivileges,
-        ErrorClass::ObjectsUnreadable => ExitStatus::ObjectsUnreadable,
-        ErrorClass::Other => ExitStatus::Failure,
+pub(super) fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
+    if class == ErrorClass::Connection && !started {
+        return ExitStatus::NotConnected;
     }
+    super::status::exit_for_class(crate::engine::run::class_key(class))
 }

@@ -1,13 +1,17 @@
 //! What a user can ask of the engine. Every variant is answered by events
 //! (progress, `ActionResult`, `DataChanged`, `Error`), never by a return
-//! value, so the console never waits on one.
+//! value, so the console never waits on one. Serde gives them the wire
+//! form the service socket speaks (`crate::service::protocol`).
 
 use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::ActivityKind;
 use crate::store::seats::{Edition, Licence};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Sign in (method from config) and run the prerequisite checks.
     Connect,
@@ -51,14 +55,15 @@ pub enum Command {
 }
 
 /// How a queue entry was resolved (recorded in the store and audit log).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResolveHow {
     Candidate,
     Search,
 }
 
 /// A contact to create from the member's profile.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewContact {
     pub firstname: String,
     pub lastname: String,
@@ -71,7 +76,8 @@ pub struct NewContact {
     pub company: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SettingChange {
     AutoSyncAllSeats(bool),
     /// `None` = "Not sure" (all open opportunities).

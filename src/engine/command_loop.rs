@@ -22,12 +22,37 @@ use super::settings::{self, ApplyError};
 use super::writer::Writer;
 use super::{Answer, EngineError, connection, import, resolve, schedule, seats};
 use crate::config::Config;
-use crate::crm::checks::{Check, CheckFailure};
+use crate::crm::checks::{Check, CheckFailure, CheckReport, run_checks};
 use crate::crm::{Client, ClientConfig, ClientEvent};
 use crate::store::runs::{self, Outcome, RunMode};
 
 /// How often the activity inbox is looked at.
 const INBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A connect under way (sign-in and checks, maybe a device-code wait): it
+/// runs as its own task so every other command, and Cancel, is answered
+/// meanwhile; only its verdict goes through the store writer.
+pub(super) struct Connecting {
+    cancel: CancellationToken,
+    task: JoinHandle<Result<Checked, EngineError>>,
+    /// The new client, without the connect's cancel switch.
+    client: Client,
+    recheck: bool,
+}
+
+/// How a connect task ended.
+enum Checked {
+    Cancelled,
+    /// Recheck with no stored connection.
+    NotConnected,
+    Done(Box<Verdict>),
+}
+
+/// What a finished connect stored, and the status it leaves.
+struct Verdict {
+    report: CheckReport,
+    status: super::Status,
+}
 
 /// A run under way: its cancel switch and the task to await.
 struct Running {
@@ -53,6 +78,7 @@ pub(super) struct CommandLoop {
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
+    pub connecting: Option<Connecting>,
 }
 
 impl CommandLoop {
@@ -77,6 +103,19 @@ impl CommandLoop {
                     running = None;
                     self.run_ended(done).await;
                 }
+                checked = async {
+                    match self.connecting.as_mut() {
+                        Some(c) => (&mut c.task).await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    if let Some(c) = self.connecting.take()
+                        && self.connect_ended(c, checked)
+                    {
+                        running = self.start_run(false).await;
+                        self.say_connected(running.is_some());
+                    }
+                }
                 // Files dropped in the activity inbox, at once and then
                 // every INBOX_EVERY.
                 _ = inbox_tick.tick(), if self.config.writeback.activity_inbox.is_some() => {
@@ -96,7 +135,12 @@ impl CommandLoop {
             }
         }
         // Shutdown: stop the run cleanly (its finished pages stay) and
-        // let it record its end before the writer goes.
+        // let it record its end before the writer goes; a connect in
+        // flight is abandoned unrecorded.
+        if let Some(c) = self.connecting.take() {
+            c.cancel.cancel();
+            let _ = c.task.await;
+        }
         if let Some(r) = running.take() {
             r.cancel.cancel();
             let done = r.task.await;
@@ -116,15 +160,20 @@ impl CommandLoop {
                     *running = self.start_run(dry_run).await;
                 }
             }
-            Command::Cancel => match running {
-                Some(r) => {
+            Command::Cancel => match (running, &self.connecting) {
+                (Some(r), _) => {
                     r.cancel.cancel();
                     self.emitter.action(
                         true,
                         "Cancelling the sync; what it finished is kept and the next run resumes.",
                     );
                 }
-                None => self.emitter.action(false, "No sync is running."),
+                (None, Some(c)) => {
+                    c.cancel.cancel();
+                    self.emitter
+                        .action(true, "Cancelling the connect; nothing is changed.");
+                }
+                (None, None) => self.emitter.action(false, "No sync is running."),
             },
             Command::SetSetting(change) => {
                 let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
@@ -198,69 +247,113 @@ impl CommandLoop {
                     "A sync is running; cancel it or let it finish, then try again.",
                 );
             }
-            Command::Connect => {
-                if self.connect(false).await {
-                    // The seed: "Successfully connected, sync in progress".
-                    *running = self.start_run(false).await;
-                }
+            Command::Connect | Command::Recheck | Command::Disconnect { .. }
+                if self.connecting.is_some() =>
+            {
+                self.emitter.action(
+                    false,
+                    "A connect is in progress; wait for it or cancel it, then try again.",
+                );
             }
-            Command::Recheck => {
-                self.connect(true).await;
-            }
+            Command::Connect => self.start_connect(false),
+            Command::Recheck => self.start_connect(true),
             Command::Disconnect { purge } => self.disconnect(purge).await,
             Command::Shutdown => {}
         }
     }
 
-    /// Signs in and runs the prerequisite checks (`recheck`: on the stored
-    /// connection), storing the verdict; returns whether the CRM can now be
-    /// synced. The checks hold the writer (they store their verdict with
-    /// the connection logic's own `&mut Store`), so this awaits them: a
-    /// connect is rare and the console shows each check as it passes.
-    async fn connect(&mut self, recheck: bool) -> bool {
+    /// Starts signing in and running the prerequisite checks (`recheck`:
+    /// on the stored connection) as a task; `connect_ended` takes its
+    /// verdict.
+    fn start_connect(&mut self, recheck: bool) {
         let lang = self.config.lang;
         let client =
             match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
                 Ok(c) => c.with_events(self.client_events.clone()),
                 Err(e) => {
                     self.emitter.error(super::user_error::user_error(&e, lang));
-                    return false;
+                    return;
                 }
             };
-        let handle = tokio::runtime::Handle::current();
-        let (config, c, emitter) = (self.config.clone(), client.clone(), self.emitter.clone());
-        let done = self
-            .writer
-            .call(move |store| {
-                let on_check = |check: &Check| {
-                    emitter.emit(Event::Log {
-                        level: if check.passed {
-                            tracing::Level::INFO
-                        } else {
-                            tracing::Level::WARN
-                        },
-                        message: format!(
-                            "{} {}",
-                            if check.passed { "ok" } else { "failed" },
-                            check.detail
-                        ),
-                    })
-                };
-                let report = handle.block_on(async {
-                    if recheck {
-                        connection::recheck(&config, &c, store, on_check).await
+        let cancel = CancellationToken::new();
+        let checking = client.with_cancel(cancel.clone());
+        let (config, writer, emitter) = (
+            self.config.clone(),
+            self.writer.clone(),
+            self.emitter.clone(),
+        );
+        let cancelled = cancel.clone();
+        let task = tokio::spawn(async move {
+            if recheck
+                && !writer
+                    .call(|s| connection::can_recheck(s).map_err(EngineError::from))
+                    .await?
+            {
+                return Ok(Checked::NotConnected);
+            }
+            let on_check = |check: &Check| {
+                emitter.emit(Event::Log {
+                    level: if check.passed {
+                        tracing::Level::INFO
                     } else {
-                        connection::connect(&config, &c, store, on_check).await
-                    }
-                });
-                let status = super::initial_status(store)?;
-                Ok::<_, EngineError>((report, status))
-            })
-            .await;
-        let (report, status) = match done {
-            Ok(r) => r,
-            Err(e) => {
+                        tracing::Level::WARN
+                    },
+                    message: format!(
+                        "[{}] {}: {}",
+                        if check.passed { " ok " } else { "FAIL" },
+                        check.id.label(),
+                        check.detail
+                    ),
+                })
+            };
+            let report = run_checks(&checking, &connection::check_options(&config), on_check).await;
+            if cancelled.is_cancelled() {
+                return Ok(Checked::Cancelled);
+            }
+            let (report, status) = writer
+                .call(move |store| {
+                    connection::record(&config, &checking, store, &report)?;
+                    Ok::<_, EngineError>((report, super::initial_status(store)?))
+                })
+                .await?;
+            Ok(Checked::Done(Box::new(Verdict { report, status })))
+        });
+        self.connecting = Some(Connecting {
+            cancel,
+            task,
+            client,
+            recheck,
+        });
+    }
+
+    /// Takes a connect's verdict; returns whether a first sync should
+    /// start (a connect, not a re-check, that passed).
+    fn connect_ended(
+        &mut self,
+        c: Connecting,
+        checked: Result<Result<Checked, EngineError>, tokio::task::JoinError>,
+    ) -> bool {
+        let lang = self.config.lang;
+        let Verdict { report, status } = match checked {
+            Ok(Ok(Checked::Done(verdict))) => *verdict,
+            Ok(Ok(Checked::Cancelled)) => {
+                self.emitter.action(
+                    false,
+                    "Connect cancelled; the stored connection is unchanged.",
+                );
+                return false;
+            }
+            Ok(Ok(Checked::NotConnected)) => {
+                self.emitter
+                    .action(false, connection::ConnectionError::NotConnected.to_string());
+                return false;
+            }
+            Ok(Err(e)) => {
                 self.internal_error(e);
+                return false;
+            }
+            Err(e) => {
+                self.internal_error(EngineError::RunPanicked(e.to_string()));
                 return false;
             }
         };
@@ -269,45 +362,65 @@ impl CommandLoop {
             s.instance_url = status.instance_url;
             s.crm_user = status.crm_user;
             s.org_version = status.org_version;
-            // The checks ran: their verdict replaces any older error
-            // (a failure sets its own just below).
-            if report.is_ok() {
-                s.last_error = None;
-            }
+            // The checks ran: their verdict replaces any older error (a
+            // failure sets its own just below).
+            s.last_error = None;
         });
         self.emitter.emit(Event::DataChanged(View::Connection));
-        match report {
-            Ok(r) if r.passed() => {
-                self.client = Some(client);
+        for line in [
+            report.integration_user_advice(lang),
+            report.creator_note(lang),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.emitter.emit(Event::Log {
+                level: tracing::Level::INFO,
+                message: line,
+            });
+        }
+        match report.failure {
+            None => {
+                self.client = Some(c.client);
                 self.publish_next_sync();
-                self.emitter.action(
-                    true,
-                    crate::crm::messages::text(&crate::crm::messages::Msg::Connected, lang),
-                );
-                true
+                if c.recheck {
+                    self.emitter
+                        .action(true, "Every connection check passed again.");
+                }
+                !c.recheck
             }
-            Ok(r) => {
+            Some(failure) => {
                 self.client = None;
                 self.publish_next_sync();
-                match r.failure {
-                    Some(CheckFailure::Crm(e)) => {
-                        self.emitter.error(super::user_error::user_error(&e, lang))
-                    }
-                    Some(f @ CheckFailure::Unsupported { .. }) => {
-                        self.emitter.action(false, f.message(lang))
-                    }
-                    None => {}
-                }
-                false
-            }
-            Err(e) => {
-                self.emitter.action(false, e.to_string());
+                self.emitter.error(match failure {
+                    CheckFailure::Crm(e) => super::user_error::user_error(&e, lang),
+                    f @ CheckFailure::Unsupported { .. } => UserError {
+                        class: ErrorClass::Unsupported,
+                        message: f.message(lang),
+                        detail: format!("check failed: {}", check_label(&f)),
+                        next_step: "navsync works with Dynamics 365 online (version 8.2 or later, not a sandbox); connect to such an environment.".into(),
+                    },
+                });
                 false
             }
         }
     }
 
-    /// Stops syncing; with `purge`, removes what the CRM brought in.
+    /// The seed's "Successfully connected, sync in progress" only when the
+    /// first sync did start.
+    fn say_connected(&self, syncing: bool) {
+        let message = if syncing {
+            crate::crm::messages::text(&crate::crm::messages::Msg::Connected, self.config.lang)
+        } else {
+            "Connected to Microsoft Dynamics; the first sync could not start (see the error)."
+                .into()
+        };
+        self.emitter.action(true, message);
+    }
+
+    /// Stops syncing and forgets the sign-in tokens; with `purge`, also
+    /// removes what the CRM brought in. The console and `navsync
+    /// disconnect` both come here, so they do the same.
     async fn disconnect(&mut self, purge: bool) {
         match self
             .writer
@@ -322,18 +435,17 @@ impl CommandLoop {
                     s.connected = false;
                     s.last_error = None;
                 });
-                let message = match counts {
-                    Some(c) => format!(
-                        "Disconnected from Microsoft Dynamics; removed {} accounts, {} contacts, {} opportunities, {} users and {} saved accounts, {} saved leads imported from the CRM.",
-                        c.accounts,
-                        c.contacts,
-                        c.opportunities,
-                        c.systemusers,
-                        c.saved_accounts,
-                        c.saved_leads
-                    ),
-                    None => "Disconnected from Microsoft Dynamics; imported data kept.".into(),
+                let tokens = crate::paths::token_cache_file(&self.data_dir);
+                let mut message = match crate::crm::forget_tokens(&tokens) {
+                    Ok(()) => "Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.".to_string(),
+                    Err(e) => format!("Disconnected from Microsoft Dynamics: syncing stopped; the sign-in tokens could not be removed: {e}"),
                 };
+                if let Some(c) = counts {
+                    message.push_str(&format!(
+                        " Removed imported CRM data: {} users, {} accounts, {} contacts, {} opportunities; {} saved accounts and {} saved leads brought in by the sync. Seats, activities and your own saves are kept.",
+                        c.systemusers, c.accounts, c.contacts, c.opportunities, c.saved_accounts, c.saved_leads
+                    ));
+                }
                 self.emitter.action(true, message);
                 self.emitter.emit(Event::DataChanged(View::Connection));
                 if purge {
@@ -568,6 +680,9 @@ impl CommandLoop {
 fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
     match r {
         Ok(answer) => {
+            for (level, message) in answer.log {
+                emitter.emit(Event::Log { level, message });
+            }
             emitter.action(answer.ok, answer.message);
             if let Some(view) = answer.changed {
                 emitter.emit(Event::DataChanged(view));
@@ -584,5 +699,13 @@ pub fn not_connected() -> UserError {
         message: "Not connected to Microsoft Dynamics".into(),
         detail: "no CRM connection is available to this engine".into(),
         next_step: "Connect first: Connection tab, or `navsync connect`".into(),
+    }
+}
+
+/// Which check refused the organisation.
+fn check_label(f: &CheckFailure) -> &'static str {
+    match f {
+        CheckFailure::Unsupported { check, .. } => check.label(),
+        CheckFailure::Crm(_) => "sign_in",
     }
 }

@@ -40,6 +40,19 @@ pub async fn connect(
     on_check: impl FnMut(&Check),
 ) -> Result<CheckReport, ConnectionError> {
     let report = run_checks(client, &check_options(config), on_check).await;
+    record(config, client, store, &report)?;
+    Ok(report)
+}
+
+/// Stores the verdict of a connect's checks. The engine runs the checks
+/// (network, maybe a device-code wait) off the store writer and only this
+/// on it.
+pub fn record(
+    config: &Config,
+    client: &Client,
+    store: &mut Store,
+    report: &CheckReport,
+) -> Result<(), StoreError> {
     let now = crate::store::now();
     let previous = connection::get(store.conn())?;
     let (kind, detail) = match &report.failure {
@@ -87,22 +100,12 @@ pub async fn connect(
         last_error_detail: detail,
     };
     connection::put(store.conn(), &row)?;
-    Ok(report)
+    Ok(())
 }
 
-/// Re-runs the checks on the stored connection.
-pub async fn recheck(
-    config: &Config,
-    client: &Client,
-    store: &mut Store,
-    on_check: impl FnMut(&Check),
-) -> Result<CheckReport, ConnectionError> {
-    match connection::get(store.conn())? {
-        Some(row) if row.state != ConnState::Disconnected => {
-            connect(config, client, store, on_check).await
-        }
-        _ => Err(ConnectionError::NotConnected),
-    }
+/// Whether there is a stored connection to re-check (not disconnected).
+pub fn can_recheck(store: &Store) -> Result<bool, StoreError> {
+    Ok(connection::get(store.conn())?.is_some_and(|row| row.state != ConnState::Disconnected))
 }
 
 /// What a disconnect removed.

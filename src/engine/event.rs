@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::store::runs::{Outcome, RunMode};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The status snapshot changed (also published on the watch channel).
     StatusChanged,
@@ -76,13 +79,15 @@ pub enum Event {
     },
     /// A log line worth showing in the console's Log tab.
     Log {
+        #[serde(with = "level")]
         level: tracing::Level,
         message: String,
     },
 }
 
 /// Sync phases, in run order; the console draws one gauge per phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     Users,
     Opportunities,
@@ -115,7 +120,8 @@ impl Phase {
 }
 
 /// Which console view a `DataChanged` concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum View {
     Connection,
     Sync,
@@ -124,20 +130,34 @@ pub enum View {
     Settings,
 }
 
-/// The seed's four error classes plus the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+impl View {
+    /// Every view: what a face reloads when it may have missed events.
+    pub const ALL: [View; 5] = [
+        Self::Connection,
+        Self::Sync,
+        Self::Seats,
+        Self::Unresolved,
+        Self::Settings,
+    ];
+}
+
+/// The seed's four error classes, an unsupported organisation, the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     Connection,
     CrmApi,
     InsufficientPrivileges,
     ObjectsUnreadable,
+    /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
+    /// writeback prerequisites missing.
+    Unsupported,
     Other,
 }
 
 /// An error as a user sees it: the seed's message, the detail behind it,
 /// and what to do next. Never carries a secret or token.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserError {
     pub class: ErrorClass,
     pub message: String,
@@ -146,7 +166,7 @@ pub struct UserError {
 }
 
 /// A CRM contact found by a search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactHit {
     pub contactid: String,
     pub fullname: String,
@@ -159,7 +179,7 @@ pub struct ContactHit {
 }
 
 /// The engine's latest state, published on a watch channel.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Status {
     pub connected: bool,
     pub instance_url: Option<String>,
@@ -174,7 +194,7 @@ pub struct Status {
 }
 
 /// The live run, for the header spinner and the Sync tab.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunProgress {
     pub run_id: i64,
     pub mode: RunMode,
@@ -206,5 +226,20 @@ impl RunProgress {
             retry_until: None,
             retry_reason: None,
         }
+    }
+}
+
+/// `tracing::Level` on the wire as its lower-case name ("info", "warn").
+mod level {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(l: &tracing::Level, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&l.as_str().to_ascii_lowercase())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<tracing::Level, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse()
+            .map_err(|_| D::Error::custom(format!("unknown log level {name:?}")))
     }
 }

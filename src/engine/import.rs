@@ -433,10 +433,16 @@ pub fn import_answer(store: &mut Store, path: &Path) -> Result<Answer, ImportErr
     if r.bad.len() > BAD_LINES_SHOWN {
         message.push_str(&format!("; and {} more", r.bad.len() - BAD_LINES_SHOWN));
     }
+    let log = r
+        .bad
+        .iter()
+        .map(|b| (tracing::Level::WARN, format!("{}:{b}", path.display())))
+        .collect();
     Ok(Answer {
         ok: r.usable(),
         message,
         changed: None,
+        log,
     })
 }
 

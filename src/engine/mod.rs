@@ -25,6 +25,7 @@ mod writeback_phase;
 pub mod writer;
 
 pub use command::Command;
+pub use emit::EVENT_BUFFER;
 pub use error::EngineError;
 pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
 
@@ -45,6 +46,10 @@ pub struct Answer {
     pub ok: bool,
     pub message: String,
     pub changed: Option<View>,
+    /// Lines logged one by one before the answer (each bad line of an
+    /// import, each seat of an assignment), so the Log tab and a headless
+    /// command show all of them where the sentence shows a few.
+    pub log: Vec<(tracing::Level, String)>,
 }
 
 /// The console's and the headless commands' grip on a running engine.
@@ -54,6 +59,18 @@ pub struct EngineHandle {
     pub commands: mpsc::UnboundedSender<Command>,
     pub events: broadcast::Receiver<Event>,
     pub status: watch::Receiver<Status>,
+}
+
+impl EngineHandle {
+    /// Stops the engine (attached: detaches from it) and waits until its
+    /// event channel closes, so a run in flight has recorded its end.
+    pub async fn shutdown(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        while !matches!(
+            self.events.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ) {}
+    }
 }
 
 pub struct Engine;
@@ -101,7 +118,15 @@ impl Engine {
         }
         let mut initial = initial_status(&store)?;
         let eff = settings::effective(store.conn(), &config)?;
-        let last_start = runs::last_started(store.conn())?;
+        // A run cut short (a stop, a crash, a cancel) is resumed at once
+        // rather than an interval after it started.
+        let last_real = runs::recent(store.conn(), 8)?
+            .into_iter()
+            .find(|r| r.mode != runs::RunMode::DryRun.as_str());
+        let last_start = match last_real {
+            Some(r) if r.outcome == runs::Outcome::Cancelled => None,
+            _ => runs::last_started(store.conn())?,
+        };
         let writer = writer::Writer::spawn(store)?;
         let client = if initial.connected {
             match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
@@ -131,6 +156,7 @@ impl Engine {
             scheduled: options.scheduled,
             interval: eff.sync_interval,
             next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+            connecting: None,
         };
         tokio::spawn(core.run(rx));
         Ok(EngineHandle {

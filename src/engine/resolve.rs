@@ -233,6 +233,7 @@ async fn finish(
                 contact.unwrap_or_else(|| format!("the new contact ({contactid})"))
             ),
             changed: Some(View::Unresolved),
+            log: Vec::new(),
         }),
         (_, err, _) => Err(ResolveError::NotDone(
             err.unwrap_or_else(|| "no answer recorded".into()),
@@ -258,6 +259,7 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
                 "Back in the queue".into()
             },
             changed: Some(View::Unresolved),
+            log: Vec::new(),
         })
     })
 }

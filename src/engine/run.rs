@@ -207,6 +207,12 @@ impl RunCtx {
 
         self.phase_started(Phase::Writeback, None);
         let wb = writeback_phase::run(self).await?;
+        // A cancel (a stop, SIGTERM) that cut the sends short is a cancel,
+        // not a CRM failure: what was sent is recorded, the rest stays
+        // queued for the next run.
+        if self.cancel.is_cancelled() {
+            return Err(PullStop::Cancelled);
+        }
         self.phase_finished(Phase::Writeback, wb.rows()).await?;
         Ok(wb)
     }
@@ -288,7 +294,10 @@ impl RunCtx {
     ) -> RunReport {
         let totals = self.totals();
         let (outcome, error, from_crm, wb) = match stop {
-            Ok(wb) => (Outcome::Ok, None, false, Some(wb)),
+            Ok(wb) => match wb.problem() {
+                Some(e) => (Outcome::Error, Some(e), true, Some(wb)),
+                None => (Outcome::Ok, None, false, Some(wb)),
+            },
             Err(PullStop::Cancelled) => (Outcome::Cancelled, None, false, None),
             Err(PullStop::Crm(e)) => (Outcome::Error, Some(e), true, None),
             Err(PullStop::Engine(e)) => (Outcome::Error, Some(internal_error(&e)), false, None),
@@ -301,7 +310,9 @@ impl RunCtx {
                 let kind = err.as_ref().map(|e| class_key(e.class));
                 let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
                 runs::finish(s.conn(), run_id, outcome, &t, rec)?;
-                if from_crm && !dry {
+                // A failed run records its error on the connection; a clean
+                // one clears what an earlier run left there.
+                if (from_crm || outcome == Outcome::Ok) && !dry {
                     crate::store::connection::set_error(
                         s.conn(),
                         kind,
@@ -339,6 +350,7 @@ pub fn class_key(c: ErrorClass) -> &'static str {
         ErrorClass::CrmApi => "crm_api",
         ErrorClass::InsufficientPrivileges => "insufficient_privileges",
         ErrorClass::ObjectsUnreadable => "objects_unreadable",
+        ErrorClass::Unsupported => "unsupported",
         ErrorClass::Other => "other",
     }
 }
@@ -385,7 +397,7 @@ fn summary(
     }
     match outcome {
         Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),
-        Outcome::Error => line.push_str(" (stopped by an error)"),
+        Outcome::Error => line.push_str(" (ended with an error)"),
         Outcome::Ok | Outcome::Running => {}
     }
     line

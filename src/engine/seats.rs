@@ -133,6 +133,29 @@ pub struct AssignOutcome {
 }
 
 impl AssignOutcome {
+    /// One line per seat, for the log.
+    pub fn lines(&self) -> Vec<(tracing::Level, String)> {
+        let created = self
+            .created
+            .iter()
+            .map(|s| format!("created seat {} for {}", s.id, s.name));
+        let linked = self.linked.iter().map(|s| {
+            format!(
+                "matched existing seat {} ({}) to the CRM user",
+                s.id, s.name
+            )
+        });
+        let already = self
+            .already
+            .iter()
+            .map(|s| format!("{} already holds seat {}; not duplicated", s.name, s.id));
+        created
+            .chain(linked)
+            .chain(already)
+            .map(|l| (tracing::Level::INFO, l))
+            .collect()
+    }
+
     pub fn summary(&self) -> String {
         let mut s = format!(
             "{} seat(s) created, {} existing seat(s) matched, {} user(s) already held a seat",
@@ -230,11 +253,12 @@ pub fn set_sync_answer(
     Ok(Answer {
         ok: true,
         message: format!(
-            "CRM sync {} for {} seat(s)",
+            "CRM sync {} for {} seat(s); {changed} changed",
             if enabled { "on" } else { "off" },
             seat_ids.len()
         ),
         changed: (changed > 0).then_some(View::Seats),
+        log: Vec::new(),
     })
 }
 
@@ -254,5 +278,6 @@ pub fn assign_answer(
         ok: out.refused.is_empty(),
         message,
         changed: (!out.created.is_empty() || !out.linked.is_empty()).then_some(View::Seats),
+        log: out.lines(),
     })
 }

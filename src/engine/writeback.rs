@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::event::ContactHit;
+use super::event::{ContactHit, ErrorClass};
 use super::matching::{Decision, Matcher};
 use super::writer::{Writer, WriterGone};
 use crate::config::{ActivityKind, MatchingConfig};
@@ -67,11 +67,12 @@ pub enum WriteError {
     #[error("acting on behalf of the seat holder was refused: {0}")]
     OnBehalfRefused(String),
     /// The CRM refused this write; sending it again will not help.
-    #[error("the CRM refused the write: {0}")]
-    Refused(String),
-    /// Network, outage or throttling beyond the client's retries.
-    #[error("the CRM could not be reached: {0}")]
-    Unavailable(String),
+    #[error("the CRM refused the write: {detail}")]
+    Refused { class: ErrorClass, detail: String },
+    /// Network, outage or throttling beyond the client's retries; `class`
+    /// tells a transport failure (connection) from a busy or failing CRM.
+    #[error("{}: {detail}", unavailable_headline(*.class))]
+    Unavailable { class: ErrorClass, detail: String },
 }
 
 /// The CRM writes writeback and the unresolved queue need; the crm client
@@ -107,6 +108,25 @@ pub enum WritebackError {
     WriterGone,
     #[error("{0}; the writes stay queued and go out with the next sync")]
     Crm(WriteError),
+}
+
+impl WriteError {
+    /// The error class the run reports when this stops or refuses writes.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Refused { class, .. } | Self::Unavailable { class, .. } => *class,
+            Self::AlreadyExists | Self::OnBehalfRefused(_) => ErrorClass::CrmApi,
+        }
+    }
+}
+
+/// A transport failure is "could not be reached"; a CRM that answers but
+/// does not take the writes (5xx, 429 beyond the retries) is not.
+fn unavailable_headline(class: ErrorClass) -> &'static str {
+    match class {
+        ErrorClass::Connection => "the CRM could not be reached",
+        _ => "the CRM did not take the writes now",
+    }
 }
 
 impl From<WriterGone> for WritebackError {
@@ -296,7 +316,7 @@ pub(crate) fn close_body(contactid: &str) -> Value {
 }
 
 /// What a send pass did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sent {
     pub written: usize,
     /// Re-sent after a crash and already in the CRM: counted as done.
@@ -306,6 +326,9 @@ pub struct Sent {
     pub on_behalf_refused: usize,
     /// `$batch` and PATCH requests made.
     pub requests: usize,
+    /// The first write the CRM refused: its class and the CRM's own code
+    /// and message.
+    pub refusal: Option<(ErrorClass, String)>,
 }
 
 impl Sent {
@@ -315,6 +338,9 @@ impl Sent {
         self.failed += o.failed;
         self.on_behalf_refused += o.on_behalf_refused;
         self.requests += o.requests;
+        if self.refusal.is_none() {
+            self.refusal.clone_from(&o.refusal);
+        }
     }
 }
 
@@ -404,8 +430,8 @@ async fn send_chunk(
         let r = crm
             .update(&p.entry.entity_set, &p.entry.crm_id, &p.envelope.body)
             .await;
-        if let Err(WriteError::Unavailable(m)) = r {
-            return Err(WritebackError::Crm(WriteError::Unavailable(m)));
+        if let Err(e @ WriteError::Unavailable { .. }) = r {
+            return Err(WritebackError::Crm(e));
         }
         record(writer, p, r, None, sent).await?;
     }
@@ -434,8 +460,8 @@ async fn send_creates(
             let results = creates.into_iter().map(|p| (p, Ok(()))).collect();
             return record_all(writer, results, None, sent).await;
         }
-        Err(WriteError::Unavailable(m)) => {
-            return Err(WritebackError::Crm(WriteError::Unavailable(m)));
+        Err(e @ WriteError::Unavailable { .. }) => {
+            return Err(WritebackError::Crm(e));
         }
         // One part failed and the change set rolled back: find out which,
         // one answer per create.
@@ -480,9 +506,8 @@ async fn record_all(
             Ok::<_, WritebackError>(t)
         })
         .await?;
-    sent.written += tally.written;
-    sent.already += tally.already;
-    sent.failed += tally.failed;
+    // The tally counts results only (no requests), so adding it is exact.
+    sent.add(&tally);
     Ok(())
 }
 
@@ -511,6 +536,9 @@ fn apply_result(
         Err(WriteError::AlreadyExists) => "exists",
         Err(err) => {
             let msg = err.to_string();
+            if t.refusal.is_none() {
+                t.refusal = Some((err.class(), msg.clone()));
+            }
             outbox::mark_attempt_failed(tx, e.id, &msg, MAX_ATTEMPTS)?;
             if let Some(aid) = e.activity_id {
                 activities::record_attempt(tx, aid, Some(&msg))?;

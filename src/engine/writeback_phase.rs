@@ -4,7 +4,7 @@
 //! queued for the next run without failing the pull that came before.
 
 use super::EngineError;
-use super::event::{Event, View};
+use super::event::{ErrorClass, Event, UserError, View};
 use super::run::RunCtx;
 use super::user_error::thousands;
 use super::writeback::{self, Prepared, Rules, Sent, WritebackError};
@@ -19,8 +19,9 @@ pub enum WritebackOutcome {
         prepared: Prepared,
         /// `None` in a dry run.
         sent: Option<Sent>,
-        /// Why sending stopped (the writes stay queued).
-        paused: Option<String>,
+        /// Why sending stopped (the writes stay queued): the class and the
+        /// CRM's own code and message.
+        paused: Option<(ErrorClass, String)>,
     },
 }
 
@@ -32,6 +33,35 @@ impl WritebackOutcome {
             Self::Done { prepared, .. } => (prepared.closed + prepared.open) as u64,
             _ => 0,
         }
+    }
+
+    /// Writes paused or refused make the run fail with the CRM's own code
+    /// and message, so the exit code and `last_error` show it; the next
+    /// run that sends everything clears it.
+    pub fn problem(&self) -> Option<UserError> {
+        let Self::Done {
+            sent: Some(sent),
+            paused,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        if let Some((class, why)) = paused {
+            return Some(UserError {
+                class: *class,
+                message: "Writeback paused: the activities wait in the outbox".into(),
+                detail: why.clone(),
+                next_step: "They go out with the next sync; if this repeats, check the CRM's status and the detail.".into(),
+            });
+        }
+        let (class, why) = sent.refusal.as_ref()?;
+        Some(UserError {
+            class: *class,
+            message: format!("The CRM refused {} activity write(s)", sent.failed),
+            detail: why.clone(),
+            next_step: "Fix what the CRM names (a privilege, a field value); refused writes are tried again with the next syncs.".into(),
+        })
     }
 
     /// The part of the run summary about writeback.
@@ -67,7 +97,7 @@ impl WritebackOutcome {
                         s.on_behalf_refused
                     ));
                 }
-                if let Some(why) = paused {
+                if let Some((_, why)) = paused {
                     line.push_str(&format!(", paused: {why}"));
                 }
                 line
@@ -103,7 +133,7 @@ pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
     }
     let (sent, paused) = match writeback::send_pending(&ctx.writer, crm).await {
         Ok(s) => (s, None),
-        Err(WritebackError::Crm(e)) => (Sent::default(), Some(e.to_string())),
+        Err(WritebackError::Crm(e)) => (Sent::default(), Some((e.class(), e.to_string()))),
         Err(WritebackError::Store(e)) => return Err(e.into()),
         Err(WritebackError::WriterGone) => return Err(EngineError::WriterGone),
     };

@@ -26,7 +26,7 @@ pub use app::{App, Clock, ConsoleOptions};
 
 use crate::cli::ExitStatus;
 use crate::config::Config;
-use crate::engine::{Command, Engine, EngineHandle};
+use crate::engine::{Command, EngineHandle};
 
 /// Printed instead of drawing when stdout is not a terminal.
 pub const NOT_A_TTY: &str = "navsync: the console needs a terminal (stdout is not a TTY).
@@ -36,6 +36,7 @@ For scripts, cron and systemd use the headless commands:
   navsync seats list|enable|disable|assign
   navsync activities import FILE
   navsync connect | disconnect [--purge]
+  navsync serve                the engine as a service (systemd); all of the above attach to it
 See navsync --help.";
 
 /// `navsync` with no subcommand: starts the engine on the data dir's store
@@ -61,23 +62,44 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
     let store_path = crate::paths::store_file(data_dir);
     let config = Arc::new(config);
     runtime.block_on(async {
-        let handle = match Engine::start((*config).clone(), &store_path) {
-            Ok(h) => h,
+        // The service's engine when one runs, else one in this process
+        // (which others can attach to while the console is open).
+        let face = match crate::service::host::attach_or_start(
+            (*config).clone(),
+            data_dir,
+            true,
+            crate::service::client::Reconnect::UntilDetached,
+        )
+        .await
+        {
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("navsync: {e}");
-                return ExitStatus::Failure;
+                return crate::commands::host_exit(&e);
             }
         };
         let opts = ConsoleOptions {
             keys,
             ..ConsoleOptions::default()
         };
-        run_console(handle, &store_path, config, opts).await
+        let mut stopped = face.handle.events.resubscribe();
+        let status = run_console(face.handle, &store_path, config, opts).await;
+        if face.hosting.is_some() {
+            // Our own engine: let it record the end of a run in flight
+            // before the lock and the socket go.
+            while !matches!(
+                stopped.recv().await,
+                Err(tokio::sync::broadcast::error::RecvError::Closed)
+            ) {}
+        }
+        drop(face.hosting);
+        status
     })
 }
 
 /// The console over an engine that is already running (started by `run`
-/// or by `navsync demo`). Sends `Command::Shutdown` when it ends.
+/// or by `navsync demo`, or attached to). Sends `Command::Shutdown` when it
+/// ends, which stops an engine of its own and only detaches from a service.
 pub async fn run_console(
     handle: EngineHandle,
     store_path: &Path,

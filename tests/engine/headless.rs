@@ -47,3 +47,23 @@ fn a_dry_run_without_a_connection_leaves_no_store_behind() {
         "a dry run only ever works on a copy"
     );
 }
+
+#[test]
+fn status_json_without_a_config_is_still_json_and_says_unconfigured() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .arg("--config")
+        .arg(dir.path().join("missing.toml"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["status", "--json"])
+        .env_remove("NAVSYNC_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a config problem");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["state"], "unconfigured");
+    assert!(json["engine"].is_null(), "no engine runs: {json}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("config"));
+}

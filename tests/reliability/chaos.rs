@@ -13,16 +13,13 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use navsync::sim::SimConfig;
-use navsync::sim::generator::ActivityStream;
-use navsync::sim::tenant::{Scale, generate};
 use navsync::store::Store;
 use navsync::store::activities::ActivityState;
 use rand::{Rng, SeedableRng};
 
 const KILLS: usize = 24;
 const ACTIVITIES: usize = 1000;
-use crate::child::{navsync, write_config};
+use crate::child::CrashWorld;
 
 #[test]
 fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
@@ -30,66 +27,23 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(KILLS);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let tenant = generate(Scale::Demo, 11);
-    let seats = tenant.seats.clone();
-    let activities: Vec<_> = ActivityStream::new(&tenant, 11).take(ACTIVITIES).collect();
-    let sim = rt
-        .block_on(navsync::sim::start(tenant, SimConfig::default()))
-        .unwrap();
-    // Some latency per request spreads a run over time, so kill points land
-    // in the pull, in matching and in the writes, not only at the start.
-    sim.control().set_latency(Duration::from_millis(40));
-    let secret = sim.identity().client_secret.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(&sim, dir.path(), "");
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-
-    navsync::commands::demo::seed_seats(&navsync::paths::store_file(&data), &seats).unwrap();
-    let connect = navsync(&cfg, &data, &secret)
-        .arg("connect")
-        .output()
-        .unwrap();
-    assert_eq!(
-        connect.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&connect.stderr)
-    );
+    let w = CrashWorld::connected(11, ACTIVITIES);
+    let (sim, data) = (&w.sim, &w.data);
     // The activities arrive in chunks, one before each killed run, so that
     // every run has something to match and send when the kill comes.
     let chunk = ACTIVITIES.div_ceil(kills.max(1));
-    let mut chunks = activities.chunks(chunk);
-    let import = |n: usize, items: &[navsync::sim::tenant::ActivitySeed]| {
-        let file = dir.path().join(format!("activities-{n}.jsonl"));
-        let lines: String = items
-            .iter()
-            .map(|a| navsync::commands::demo::activity_line(a) + "\n")
-            .collect();
-        std::fs::write(&file, lines).unwrap();
-        let out = navsync(&cfg, &data, &secret)
-            .args(["activities", "import"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let mut chunks = w.activities.chunks(chunk);
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
     let mut phases_hit: HashMap<String, usize> = HashMap::new();
     let mut run_ms: u64 = 600;
     for n in 0..kills {
         if let Some(items) = chunks.next() {
-            import(n, items);
+            w.import(n, items);
         }
         let started = std::time::Instant::now();
-        let mut child = navsync(&cfg, &data, &secret)
+        let mut child = w
+            .navsync()
             .args(["sync", "--once"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -107,21 +61,18 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
             .entry(if finished {
                 "finished".into()
             } else {
-                kill_point(&data)
+                kill_point(data)
             })
             .or_default() += 1;
     }
     for (n, items) in chunks.enumerate() {
-        import(kills + n, items);
+        w.import(kills + n, items);
     }
     // Restart until a run completes.
     let mut restarts = 0;
     loop {
         restarts += 1;
-        let out = navsync(&cfg, &data, &secret)
-            .args(["sync", "--once"])
-            .output()
-            .unwrap();
+        let out = w.navsync().args(["sync", "--once"]).output().unwrap();
         if out.status.success() {
             break;
         }
@@ -132,7 +83,31 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
         );
     }
 
-    let store = Store::open_readonly(&navsync::paths::store_file(&data)).unwrap();
+    let Tally {
+        written,
+        closed,
+        excluded,
+    } = each_activity_once(sim, data, ACTIVITIES);
+    println!(
+        "chaos: {kills} SIGKILLs (by phase reached: {phases_hit:?}), {restarts} restart(s) to finish; \
+         {written} activities in the CRM exactly once ({closed} closed, {} open), {excluded} kept out by rule; outbox empty",
+        written - closed
+    );
+    w.rt.block_on(w.sim.shutdown());
+}
+
+/// What the CRM holds after a crash test.
+pub struct Tally {
+    pub written: usize,
+    pub closed: usize,
+    pub excluded: usize,
+}
+
+/// The exactly-once verdict: outbox empty, nothing stuck, every written
+/// activity in the CRM once with the right state, regarding and owner, no
+/// task navsync does not know of, and all `total` accounted for.
+pub fn each_activity_once(sim: &navsync::sim::SimServer, data: &Path, total: usize) -> Tally {
+    let store = Store::open_readonly(&navsync::paths::store_file(data)).unwrap();
     let conn = store.conn();
     assert_eq!(
         navsync::store::outbox::pending_count(conn).unwrap(),
@@ -215,21 +190,16 @@ fn sigkill_at_random_points_then_restart_writes_each_activity_exactly_once() {
     let excluded = navsync::store::activities::by_state(conn, ActivityState::Excluded)
         .unwrap()
         .len();
-    assert_eq!(
-        written + excluded,
-        ACTIVITIES,
-        "every activity is accounted for"
-    );
+    assert_eq!(written + excluded, total, "every activity is accounted for");
     assert!(
-        written > ACTIVITIES / 2,
+        written > total / 2,
         "too few written to mean anything: {written}"
     );
-    println!(
-        "chaos: {kills} SIGKILLs (by phase reached: {phases_hit:?}), {restarts} restart(s) to finish; \
-         {written} activities in the CRM exactly once ({closed} closed, {} open), {excluded} kept out by rule; outbox empty",
-        written - closed
-    );
-    rt.block_on(sim.shutdown());
+    Tally {
+        written,
+        closed,
+        excluded,
+    }
 }
 
 /// Where a killed run stood: with writes decided but not yet confirmed in

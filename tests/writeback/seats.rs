@@ -219,6 +219,7 @@ fn seats_command_lists_switches_and_assigns() {
     let (code, out, err) = run(&["assign", "luis@contoso.example", "--licence", "admin"]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("created seat"), "{out}");
+    assert!(out.contains("1 seat(s) created"), "{out}");
     let (code, _, err) = run(&["assign", "u-luis", "--edition", "gold"]);
     assert_eq!(code, Some(2), "{err}");
 
@@ -275,7 +276,7 @@ async fn engine_switches_many_seats_with_one_event() {
         next().await,
         Event::ActionResult {
             ok: true,
-            message: "CRM sync on for 3 seat(s)".into()
+            message: "CRM sync on for 3 seat(s); 3 changed".into()
         }
     );
     assert_eq!(next().await, Event::DataChanged(View::Seats));
@@ -286,6 +287,15 @@ async fn engine_switches_many_seats_with_one_event() {
             edition: Edition::Team,
         })
         .unwrap();
+    // Each seat is logged, then the answer comes.
+    assert_eq!(
+        next().await,
+        Event::Log {
+            level: tracing::Level::INFO,
+            message: "created seat 4 for Luis Gómez".into()
+        }
+    );
+    assert!(matches!(next().await, Event::Log { .. }), "u-ana's line");
     match next().await {
         Event::ActionResult { ok: true, message } => {
             assert!(message.starts_with("1 seat(s) created"), "{message}")

@@ -12,7 +12,8 @@ use super::{Create, CrmWrites, WriteError};
 use crate::crm::{
     Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
 };
-use crate::engine::event::ContactHit;
+use crate::engine::event::{ContactHit, ErrorClass};
+use crate::engine::user_error;
 
 const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
 
@@ -25,25 +26,42 @@ fn classify(e: CrmError) -> WriteError {
         }
         CrmError::Api {
             status: Some(s), ..
-        } if s != 429 && s < 500 => WriteError::Refused(e.to_string()),
-        CrmError::InsufficientPrivileges { .. } | CrmError::ObjectsUnreadable { .. } => {
-            WriteError::Refused(e.to_string())
-        }
+        } if s != 429 && s < 500 => refused(&e),
+        CrmError::InsufficientPrivileges { .. } | CrmError::ObjectsUnreadable { .. } => refused(&e),
         // Connection, 5xx/429 after the client's retries, sign-in: the
-        // write is fine, the CRM is not reachable now.
-        other => WriteError::Unavailable(other.to_string()),
+        // write is fine, the CRM does not take it now.
+        other => WriteError::Unavailable {
+            class: user_error::class(other.class()),
+            detail: other.detail(),
+        },
+    }
+}
+
+/// The CRM's own code and message are in the detail.
+fn refused(e: &CrmError) -> WriteError {
+    WriteError::Refused {
+        class: user_error::class(e.class()),
+        detail: e.detail(),
+    }
+}
+
+/// A write navsync could not even form: a bug or a bad stored row.
+fn malformed(detail: String) -> WriteError {
+    WriteError::Refused {
+        class: ErrorClass::Other,
+        detail,
     }
 }
 
 fn uuid(s: &str) -> Result<Uuid, WriteError> {
-    Uuid::parse_str(s).map_err(|_| WriteError::Refused(format!("{s:?} is not a CRM id")))
+    Uuid::parse_str(s).map_err(|_| malformed(format!("{s:?} is not a CRM id")))
 }
 
 fn op(c: &Create) -> Result<WriteOp, WriteError> {
     let (_, key) = table_of(&c.entity_set)?;
     Ok(WriteOp::Create {
         entity_set: c.entity_set.clone(),
-        key: Column::new(key).map_err(|e| WriteError::Refused(e.to_string()))?,
+        key: Column::new(key).map_err(|e| malformed(e.to_string()))?,
         id: uuid(&c.id)?,
         body: c.body.clone(),
     })
@@ -69,7 +87,7 @@ fn table_of(entity_set: &str) -> Result<(&'static str, &'static str), WriteError
     match entity_set {
         "tasks" => Ok(("task", "activityid")),
         "contacts" => Ok(("contact", "contactid")),
-        other => Err(WriteError::Refused(format!("no key known for {other}"))),
+        other => Err(malformed(format!("no key known for {other}"))),
     }
 }
 

@@ -101,6 +101,7 @@ pub fn class_title(class: ErrorClass) -> &'static str {
         ErrorClass::CrmApi => "CRM API error",
         ErrorClass::InsufficientPrivileges => "Insufficient privileges",
         ErrorClass::ObjectsUnreadable => "Required CRM objects could not be read",
+        ErrorClass::Unsupported => "This CRM cannot be synced",
         ErrorClass::Other => "Could not connect",
     }
 }

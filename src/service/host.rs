@@ -1,0 +1,132 @@
+//! One engine per data dir: attach to the one running, or become it.
+//! Becoming it means taking the data-dir lock, starting the engine on the
+//! real store and publishing it on the socket, so faces that come later
+//! attach to this one instead of being refused.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::client::{self, AttachError, Reconnect};
+use super::server::{self, Listener};
+use crate::config::Config;
+use crate::engine::{Engine, EngineError, EngineHandle, Options};
+use crate::lock::{DataDirLock, LockError};
+
+/// While the lock is held by a process that has not opened its socket yet
+/// (it is starting), look again this often, this many times.
+const BUSY_RETRY: Duration = Duration::from_millis(200);
+const BUSY_TRIES: u32 = 25;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    #[error(transparent)]
+    Attach(#[from] AttachError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("cannot listen on {path}: {source}")]
+    Listen {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl HostError {
+    /// Another engine holds the data dir and never answered on its socket.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, HostError::Lock(LockError::Busy { .. }))
+    }
+}
+
+/// What a face talks to.
+pub struct Face {
+    pub handle: EngineHandle,
+    /// Set when the engine runs in this process: drop it only after the
+    /// engine stopped (it holds the lock and the socket).
+    pub hosting: Option<Hosting>,
+}
+
+impl Face {
+    pub fn attached(&self) -> bool {
+        self.hosting.is_none()
+    }
+}
+
+/// The lock and the socket of an engine run by this process.
+pub struct Hosting {
+    // Field order is drop order: stop listening before releasing the lock.
+    pub listener: Option<Listener>,
+    _lock: DataDirLock,
+}
+
+/// Starts the engine here, for `navsync serve` (no attaching: a second
+/// service is refused, exit 8). The socket is required.
+pub fn serve(config: Config, data_dir: &Path) -> Result<Face, HostError> {
+    let lock = DataDirLock::acquire(data_dir)?;
+    host(config, data_dir, true, lock, true)
+}
+
+/// Attaches to the data dir's engine, or starts one here when there is
+/// none. `scheduled`: whether an engine started here runs the schedule
+/// (the console) or only what it is asked (the headless commands).
+pub async fn attach_or_start(
+    config: Config,
+    data_dir: &Path,
+    scheduled: bool,
+    reconnect: Reconnect,
+) -> Result<Face, HostError> {
+    let socket = super::socket_file(data_dir);
+    let mut tries = 0;
+    loop {
+        match client::attach(&socket, reconnect).await {
+            Ok(handle) => {
+                return Ok(Face {
+                    handle,
+                    hosting: None,
+                });
+            }
+            Err(AttachError::NoEngine(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        match DataDirLock::acquire(data_dir) {
+            Ok(lock) => return host(config, data_dir, scheduled, lock, false),
+            Err(LockError::Busy { .. }) if tries < BUSY_TRIES => {
+                tries += 1;
+                tokio::time::sleep(BUSY_RETRY).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn host(
+    config: Config,
+    data_dir: &Path,
+    scheduled: bool,
+    lock: DataDirLock,
+    socket_required: bool,
+) -> Result<Face, HostError> {
+    let options = Options {
+        data_dir: data_dir.to_path_buf(),
+        scheduled,
+    };
+    let handle = Engine::start_with(config, &crate::paths::store_file(data_dir), options)?;
+    let path = super::socket_file(data_dir);
+    let listener = match server::listen(&path, &handle) {
+        Ok(l) => Some(l),
+        Err(source) if socket_required => return Err(HostError::Listen { path, source }),
+        Err(e) => {
+            // The work can still be done; only attaching to it cannot.
+            tracing::warn!(socket = %path.display(), "cannot publish the engine: {e}");
+            None
+        }
+    };
+    Ok(Face {
+        handle,
+        hosting: Some(Hosting {
+            listener,
+            _lock: lock,
+        }),
+    })
+}

@@ -1,0 +1,358 @@
+//! The service socket's wire format: newline-delimited JSON, one message
+//! per line. The client opens with `hello` naming the protocol version it
+//! speaks; the server answers `hello` (with the status snapshot) or
+//! `refused`. After that the client sends `command`s and the server sends
+//! `status` snapshots and `event`s in the engine's own order.
+//!
+//! Within one protocol version messages and fields are only ever added; a
+//! line a peer cannot read is skipped (and logged), so an older console
+//! keeps working beside a newer service. Changing a meaning needs a new
+//! version number.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Command, Event, Status};
+
+/// The version this build speaks.
+pub const PROTOCOL: u32 = 1;
+
+/// Client to service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    Hello {
+        protocol: u32,
+        /// "navsync 0.1.0", for the service's log.
+        client: String,
+    },
+    Command {
+        command: Command,
+    },
+}
+
+/// Service to client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    Hello {
+        protocol: u32,
+        server: String,
+        pid: u32,
+        status: Status,
+    },
+    /// The connection is refused (another uid, another protocol version);
+    /// the service closes it after this line.
+    Refused {
+        reason: String,
+    },
+    /// The status snapshot changed; sent before the `status_changed` event
+    /// that announces it, as an in-process engine does.
+    Status {
+        status: Status,
+    },
+    Event {
+        event: Event,
+    },
+}
+
+/// This build's name and version, as `hello` carries it.
+pub fn agent() -> String {
+    format!("navsync {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// One message as one line, newline included.
+pub fn encode<T: Serialize>(msg: &T) -> Result<String, serde_json::Error> {
+    let mut line = serde_json::to_string(msg)?;
+    line.push('\n');
+    Ok(line)
+}
+
+/// One line (without its newline) as a message.
+pub fn decode<'a, T: Deserialize<'a>>(line: &'a str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config::ActivityKind;
+    use crate::engine::command::{NewContact, ResolveHow, SettingChange};
+    use crate::engine::event::{ContactHit, ErrorClass, Phase, RunProgress, UserError, View};
+    use crate::store::runs::{Outcome, RunMode};
+    use crate::store::seats::{Edition, Licence};
+
+    /// One of every Command. The match below has no wildcard, so a new
+    /// variant does not compile until it is added here too.
+    fn every_command() -> Vec<Command> {
+        let all = vec![
+            Command::Connect,
+            Command::Recheck,
+            Command::Disconnect { purge: true },
+            Command::SyncNow { dry_run: true },
+            Command::Cancel,
+            Command::SetSetting(SettingChange::AutoSyncAllSeats(false)),
+            Command::SetSetting(SettingChange::PipelineStage(Some(2))),
+            Command::SetSetting(SettingChange::PipelineStage(None)),
+            Command::SetSetting(SettingChange::WonValueField(Some("estimatedvalue".into()))),
+            Command::SetSetting(SettingChange::WritebackEnabled(true)),
+            Command::SetSetting(SettingChange::WritebackKinds(vec![
+                ActivityKind::Inmail,
+                ActivityKind::Note,
+            ])),
+            Command::SetSetting(SettingChange::SyncInterval(Duration::from_secs(900))),
+            Command::SetSeatSync {
+                seat_ids: vec![1, 7],
+                enabled: true,
+            },
+            Command::AssignSeats {
+                crm_user_ids: vec!["5e000000-0000-4000-8000-000000000002".into()],
+                licence: Licence::Admin,
+                edition: Edition::Enterprise,
+            },
+            Command::ResolveWithContact {
+                activity_id: 3,
+                contactid: "c0000000-0000-4000-8000-000000000001".into(),
+                how: ResolveHow::Search,
+            },
+            Command::SearchContacts {
+                request_id: 9,
+                query: "Zoë O'Brien \"quoted\"\nnext".into(),
+            },
+            Command::CreateContactAndResolve {
+                activity_id: 4,
+                contact: NewContact {
+                    firstname: "Zoë".into(),
+                    lastname: "O'Brien".into(),
+                    email: Some("zoe@example.test".into()),
+                    jobtitle: None,
+                    parentaccountid: Some("acc".into()),
+                    company: Some("Acme".into()),
+                },
+            },
+            Command::SkipUnresolved {
+                activity_id: 5,
+                skip: false,
+            },
+            Command::ImportActivities {
+                path: PathBuf::from("/tmp/activities é.jsonl"),
+            },
+            Command::Shutdown,
+        ];
+        for c in &all {
+            match c {
+                Command::Connect
+                | Command::Recheck
+                | Command::Disconnect { .. }
+                | Command::SyncNow { .. }
+                | Command::Cancel
+                | Command::SetSetting(_)
+                | Command::SetSeatSync { .. }
+                | Command::AssignSeats { .. }
+                | Command::ResolveWithContact { .. }
+                | Command::SearchContacts { .. }
+                | Command::CreateContactAndResolve { .. }
+                | Command::SkipUnresolved { .. }
+                | Command::ImportActivities { .. }
+                | Command::Shutdown => {}
+            }
+        }
+        all
+    }
+
+    fn user_error() -> UserError {
+        UserError {
+            class: ErrorClass::InsufficientPrivileges,
+            message: "Insufficient privileges".into(),
+            detail: "0x80040220: missing prvReadAccount".into(),
+            next_step: "Ask your CRM admin".into(),
+        }
+    }
+
+    /// One of every Event, held to it the same way as `every_command`.
+    fn every_event() -> Vec<Event> {
+        let all = vec![
+            Event::StatusChanged,
+            Event::RunStarted {
+                run_id: 1,
+                mode: RunMode::Incremental,
+            },
+            Event::PhaseStarted {
+                run_id: 1,
+                phase: Phase::SavedLists,
+                total: Some(40),
+            },
+            Event::Progress {
+                run_id: 1,
+                phase: Phase::Contacts,
+                done: 20,
+                total: None,
+                rows_per_sec: 1234.5,
+            },
+            Event::PhaseFinished {
+                run_id: 1,
+                phase: Phase::Writeback,
+                rows: 12,
+            },
+            Event::RunFinished {
+                run_id: 1,
+                outcome: Outcome::Cancelled,
+                summary: "imported 3 accounts".into(),
+            },
+            Event::DeltaRejected {
+                run_id: 1,
+                table: "opportunities".into(),
+            },
+            Event::Retry {
+                attempt: 2,
+                reason: "503".into(),
+                wait: Duration::from_millis(1500),
+            },
+            Event::Throttled {
+                retry_after: Duration::from_secs(7),
+            },
+            Event::DeviceCode {
+                user_code: "ABCD-EFGH".into(),
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                message: "Go to …".into(),
+                expires_in: Duration::from_secs(900),
+            },
+            Event::Error(user_error()),
+            Event::DataChanged(View::Unresolved),
+            Event::SearchResults {
+                request_id: 9,
+                contacts: vec![ContactHit {
+                    contactid: "c1".into(),
+                    fullname: "Zoë O'Brien".into(),
+                    email: None,
+                    company: Some("Acme".into()),
+                    accountid: Some("acc".into()),
+                    jobtitle: Some("CTO".into()),
+                }],
+            },
+            Event::ActionResult {
+                ok: false,
+                message: "No sync is running.".into(),
+            },
+            Event::Log {
+                level: tracing::Level::WARN,
+                message: "retrying".into(),
+            },
+        ];
+        for e in &all {
+            match e {
+                Event::StatusChanged
+                | Event::RunStarted { .. }
+                | Event::PhaseStarted { .. }
+                | Event::Progress { .. }
+                | Event::PhaseFinished { .. }
+                | Event::RunFinished { .. }
+                | Event::DeltaRejected { .. }
+                | Event::Retry { .. }
+                | Event::Throttled { .. }
+                | Event::DeviceCode { .. }
+                | Event::Error(_)
+                | Event::DataChanged(_)
+                | Event::SearchResults { .. }
+                | Event::ActionResult { .. }
+                | Event::Log { .. } => {}
+            }
+        }
+        all
+    }
+
+    fn round_trip<T>(msg: &T) -> T
+    where
+        T: Serialize + for<'a> Deserialize<'a>,
+    {
+        let line = encode(msg).unwrap();
+        assert!(line.ends_with('\n'));
+        assert_eq!(line.matches('\n').count(), 1, "one line: {line}");
+        decode(line.trim_end()).unwrap()
+    }
+
+    #[test]
+    fn every_command_round_trips_as_one_line() {
+        for command in every_command() {
+            let msg = ClientMsg::Command { command };
+            assert_eq!(round_trip(&msg), msg);
+        }
+    }
+
+    #[test]
+    fn every_event_and_the_status_round_trip_as_one_line() {
+        for event in every_event() {
+            let msg = ServerMsg::Event { event };
+            assert_eq!(round_trip(&msg), msg);
+        }
+        let status = Status {
+            connected: true,
+            instance_url: Some("https://contoso.crm.dynamics.com".into()),
+            crm_user: Some("Integration".into()),
+            org_version: Some("9.2".into()),
+            last_sync: Some("2026-11-25T07:00:12Z".into()),
+            next_sync: None,
+            running: Some(RunProgress {
+                run_id: 4,
+                mode: RunMode::Full,
+                phase: Phase::Accounts,
+                done: 10,
+                total: Some(30),
+                requests: 5,
+                retries: 1,
+                throttled_until: Some("2026-11-25T07:01:00Z".into()),
+                retry_until: Some("2026-11-25T07:00:40Z".into()),
+                retry_reason: Some("HTTP 503".into()),
+            }),
+            last_error: Some(user_error()),
+        };
+        for msg in [
+            ServerMsg::Hello {
+                protocol: PROTOCOL,
+                server: agent(),
+                pid: 42,
+                status: status.clone(),
+            },
+            ServerMsg::Status { status },
+            ServerMsg::Refused {
+                reason: "no".into(),
+            },
+        ] {
+            assert_eq!(round_trip(&msg), msg);
+        }
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL,
+            client: agent(),
+        };
+        assert_eq!(round_trip(&hello), hello);
+    }
+
+    #[test]
+    fn the_wire_form_is_tagged_and_readable() {
+        let line = encode(&ClientMsg::Command {
+            command: Command::SyncNow { dry_run: false },
+        })
+        .unwrap();
+        assert_eq!(
+            line,
+            "{\"type\":\"command\",\"command\":{\"sync_now\":{\"dry_run\":false}}}\n"
+        );
+        let line = encode(&ServerMsg::Event {
+            event: Event::Log {
+                level: tracing::Level::INFO,
+                message: "hi".into(),
+            },
+        })
+        .unwrap();
+        assert!(line.contains("\"level\":\"info\""), "{line}");
+    }
+
+    #[test]
+    fn a_message_from_a_newer_peer_is_an_error_not_a_panic() {
+        assert!(decode::<ServerMsg>("{\"type\":\"metrics\",\"x\":1}").is_err());
+        assert!(decode::<ServerMsg>("{\"type\":\"event\",\"event\":\"new_kind\"}").is_err());
+        assert!(decode::<ClientMsg>("not json").is_err());
+    }
+}

@@ -1,0 +1,316 @@
+//! A whole run (pull and writeback) under each fault the emulator injects
+//! (`navsync::sim` control): the store stays consistent, the run's outcome,
+//! error class and `last_error` say what happened, and the next run without
+//! the fault finishes the work with every activity in the CRM once.
+
+use std::time::Duration;
+
+use navsync::config::ActivityKind;
+use navsync::engine::connection;
+use navsync::engine::{Command, EngineHandle, ErrorClass, Event, UserError};
+use navsync::store::activities::{self, ActivityState, NewActivity};
+use navsync::store::outbox;
+use navsync::store::runs::Outcome;
+
+use crate::pull::{ANA, APP, CONTACTS, Setup, navsync, setup};
+
+const WAIT: Duration = Duration::from_secs(30);
+/// Activities matched to a contact (closed tasks) and unmatched (open).
+const MATCHED: usize = 6;
+const UNMATCHED: usize = 2;
+
+/// A setup with writeback on and activities waiting for it.
+pub async fn world() -> Setup {
+    let mut s = setup(5).await;
+    s.config.writeback.enabled = true;
+    let store = navsync::store::Store::open(&s.store_path()).unwrap();
+    let activity = |i: usize, email: Option<String>, name: String| NewActivity {
+        external_id: format!("fault-{i}"),
+        seat_id: s.ana_seat,
+        kind: ActivityKind::Message,
+        member_name: name,
+        member_company: None,
+        member_title: None,
+        member_email: email,
+        member_profile_url: None,
+        subject: format!("follow-up {i}"),
+        body: "hello".into(),
+        occurred_at: navsync::store::now(),
+        copy_to_crm: true,
+    };
+    for i in 0..MATCHED {
+        let n = i % CONTACTS;
+        activities::insert(
+            store.conn(),
+            &activity(i, Some(format!("p{n}@example.test")), format!("F{n} L{n}")),
+        )
+        .unwrap();
+    }
+    for i in MATCHED..MATCHED + UNMATCHED {
+        activities::insert(
+            store.conn(),
+            &activity(i, None, format!("Nobody Known {i}")),
+        )
+        .unwrap();
+    }
+    s
+}
+
+/// One run: its outcome and the error it reported, if any.
+async fn run(h: &mut EngineHandle) -> (Outcome, Option<UserError>) {
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    let mut error = None;
+    loop {
+        match tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the run ends in time")
+            .unwrap()
+        {
+            Event::Error(e) => error = Some(e),
+            Event::RunFinished { outcome, .. } => return (outcome, error),
+            _ => {}
+        }
+    }
+}
+
+/// The store after a run: nothing half-done, whatever the fault.
+fn consistent(s: &Setup) {
+    let st = s.store();
+    assert!(st.integrity_ok().unwrap());
+    let c = st.conn();
+    for a in activities::by_state(c, ActivityState::WrittenClosed)
+        .unwrap()
+        .into_iter()
+        .chain(activities::by_state(c, ActivityState::WrittenOpen).unwrap())
+    {
+        let id = a
+            .crm_activity_id
+            .expect("a written activity has its CRM id");
+        assert!(
+            s.sim.control().row("tasks", &id).is_some(),
+            "{id} marked written but not in the CRM"
+        );
+    }
+}
+
+/// After the fault: the next run finishes, everything is written once, the
+/// outbox is empty and `last_error` is cleared (engine and store).
+async fn next_run_finishes(s: &Setup, h: &mut EngineHandle) {
+    let (outcome, error) = run(h).await;
+    assert_eq!(outcome, Outcome::Ok, "{error:?}");
+    assert_eq!(h.status.borrow().last_error, None);
+    let st = s.store();
+    let c = st.conn();
+    assert_eq!(outbox::pending_count(c).unwrap(), 0);
+    let written = activities::by_state(c, ActivityState::WrittenClosed)
+        .unwrap()
+        .len()
+        + activities::by_state(c, ActivityState::WrittenOpen)
+            .unwrap()
+            .len();
+    assert_eq!(written, MATCHED + UNMATCHED);
+    assert_eq!(s.sim.control().rows("tasks").len(), written, "each once");
+    let status = connection::status(&st).unwrap();
+    assert_eq!(status.last_error, None, "a clean run clears last_error");
+    consistent(s);
+}
+
+/// Runs with `fault` switched on, checks the outcome, then without it.
+async fn under(
+    fault: impl FnOnce(&navsync::sim::SimControl),
+    expect: Outcome,
+    class: Option<ErrorClass>,
+) -> (Setup, Option<UserError>) {
+    under_then(fault, |c| c.clear_faults(), expect, class).await
+}
+
+/// [`under`] with its own way back to health.
+async fn under_then(
+    fault: impl FnOnce(&navsync::sim::SimControl),
+    heal: impl FnOnce(&navsync::sim::SimControl),
+    expect: Outcome,
+    class: Option<ErrorClass>,
+) -> (Setup, Option<UserError>) {
+    let s = world().await;
+    let mut h = s.start();
+    fault(&s.sim.control());
+    let (outcome, error) = run(&mut h).await;
+    assert_eq!(outcome, expect, "{error:?}");
+    assert_eq!(error.as_ref().map(|e| e.class), class, "{error:?}");
+    if let Some(e) = &error {
+        assert_eq!(h.status.borrow().last_error.as_ref(), Some(e));
+        let st = s.store();
+        let stored = connection::status(&st).unwrap().last_error;
+        assert!(stored.is_some(), "status --json shows the run's error");
+    }
+    consistent(&s);
+    heal(&s.sim.control());
+    next_run_finishes(&s, &mut h).await;
+    crate::pull::shutdown(h).await;
+    (s, error)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_fails_the_run_as_a_connection_error_and_the_next_run_finishes() {
+    let (_, e) = under(
+        |c| c.set_outage(true),
+        Outcome::Error,
+        Some(ErrorClass::Connection),
+    )
+    .await;
+    let e = e.unwrap();
+    assert!(e.message.contains("connection error"), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_503_burst_longer_than_the_retries_is_a_crm_api_error_not_unreachable() {
+    let (_, e) = under(
+        |c| c.fail_next(50, 503),
+        Outcome::Error,
+        Some(ErrorClass::CrmApi),
+    )
+    .await;
+    let e = e.unwrap();
+    assert!(!e.message.contains("could not be reached"), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_503_burst_is_retried_and_the_run_succeeds() {
+    under(|c| c.fail_next(1, 503), Outcome::Ok, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_is_renewed_and_the_run_succeeds() {
+    under(|c| c.revoke_tokens(), Outcome::Ok, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_body_is_read_again_and_the_run_succeeds() {
+    under(|c| c.truncate_next(1), Outcome::Ok, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_storm_is_waited_out_and_the_run_succeeds() {
+    under(
+        |c| c.throttle_next(2, Duration::from_secs(1)),
+        Outcome::Ok,
+        None,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_privilege_lost_before_writeback_fails_the_run_with_the_crms_own_message() {
+    let (_, e) = under_then(
+        no_task_writes,
+        task_writes_back,
+        Outcome::Error,
+        Some(ErrorClass::InsufficientPrivileges),
+    )
+    .await;
+    let e = e.unwrap();
+    assert!(e.detail.contains(TASK_WRITES), "{e:?}");
+}
+
+/// Tasks are activities: creating one needs prvCreateActivity
+/// (https://learn.microsoft.com/power-platform/admin/security-roles-privileges).
+const TASK_WRITES: &str = "prvCreateActivity";
+
+/// Neither the integration user nor the seat holder it acts for may create
+/// tasks any more; reading is untouched, so the pull still succeeds.
+fn no_task_writes(c: &navsync::sim::SimControl) {
+    for user in [APP, ANA] {
+        c.remove_privilege(user, TASK_WRITES);
+    }
+}
+
+fn task_writes_back(c: &navsync::sim::SimControl) {
+    for user in [APP, ANA] {
+        c.restore_privilege(user, TASK_WRITES);
+    }
+}
+
+/// The same through `navsync sync --once` and `navsync status --json`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_writes_exit_non_zero_with_last_error_and_a_clean_run_clears_it() {
+    let s = world().await;
+    no_task_writes(&s.sim.control());
+    let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains(TASK_WRITES), "{err}");
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["last_error"]["class"], "insufficient_privileges");
+    assert!(
+        json["last_error"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains(TASK_WRITES)
+    );
+    assert_eq!(
+        status.status.code(),
+        Some(5),
+        "status exits with the error's code"
+    );
+
+    task_writes_back(&s.sim.control());
+    let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["last_error"], serde_json::Value::Null);
+    assert_eq!(status.status.code(), Some(0));
+}
+
+/// The next event that is an error or an answer (skipping progress).
+async fn verdict(h: &mut EngineHandle) -> Event {
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("an answer in time")
+            .unwrap();
+        if matches!(ev, Event::Error(_) | Event::ActionResult { .. }) {
+            return ev;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_good_connect_and_a_disconnect_clear_the_last_error() {
+    let s = world().await;
+    let mut h = s.start();
+    s.sim.control().set_outage(true);
+    h.commands.send(Command::Connect).unwrap();
+    assert!(matches!(verdict(&mut h).await, Event::Error(_)));
+    assert!(h.status.borrow().last_error.is_some());
+    s.sim.control().set_outage(false);
+    h.commands.send(Command::Connect).unwrap();
+    match verdict(&mut h).await {
+        Event::ActionResult { ok: true, message } => {
+            assert!(message.contains("sync in progress"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.status.borrow().last_error, None, "the checks passed");
+    // The first sync fails on an outage; a disconnect is not an error.
+    s.sim.control().set_outage(true);
+    let outcome = loop {
+        if let Event::RunFinished { outcome, .. } = h.events.recv().await.unwrap() {
+            break outcome;
+        }
+    };
+    assert_eq!(outcome, Outcome::Error);
+    assert!(h.status.borrow().last_error.is_some());
+    h.commands
+        .send(Command::Disconnect { purge: false })
+        .unwrap();
+    assert!(matches!(
+        verdict(&mut h).await,
+        Event::ActionResult { ok: true, .. }
+    ));
+    assert_eq!(h.status.borrow().last_error, None);
+    crate::pull::shutdown(h).await;
+}
