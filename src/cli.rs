@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub use crate::exit::ExitStatus;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::store::seats::{Edition, Licence};
@@ -218,29 +220,6 @@ pub enum BenchKind {
     Match,
     /// Frame times of the big tables.
     Ui,
-}
-
-/// Process exit codes, documented in the README for cron and systemd.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Ok = 0,
-    Failure = 1,
-    Usage = 2,
-    ConnectionError = 3,
-    CrmApiError = 4,
-    InsufficientPrivileges = 5,
-    ObjectsUnreadable = 6,
-    NotConnected = 7,
-    Busy = 8,
-    /// Not a CRM navsync supports (on-premise, before 8.2, a sandbox,
-    /// writeback prerequisites missing).
-    Unsupported = 9,
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(s: ExitStatus) -> Self {
-        ExitCode::from(s as u8)
-    }
 }
 
 /// Parses the arguments and runs the chosen command.

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod crm;
 pub mod engine;
+pub mod exit;
 pub mod lock;
 pub mod logging;
 pub mod paths;

@@ -6,7 +6,7 @@
 
 use tokio::runtime::Runtime;
 
-use crate::cli::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// Builds the runtime, or tells the user why it could not be built and
 /// returns the exit status the caller should end with.

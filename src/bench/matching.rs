@@ -9,9 +9,9 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::cli::ExitStatus;
 use crate::config::Config;
 use crate::engine::matching::{Matcher, Member};
+use crate::exit::ExitStatus;
 use crate::store::mirror::{Account, Contact};
 
 const ACCOUNTS: usize = 20_000;

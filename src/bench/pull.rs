@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::ExitStatus;
 use crate::config::{Config, SecretSource};
 use crate::crm::{self, Client, ClientConfig, Read, rows};
 use crate::engine::{Command, Engine, EngineHandle, Event, Options};
+use crate::exit::ExitStatus;
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::runs::{self, Outcome};
 use crate::store::{Store, mirror};

@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-use crate::cli::ExitStatus;
+use crate::exit::ExitStatus;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};

@@ -13,11 +13,11 @@ use std::time::Instant;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cli::ExitStatus;
 use crate::config::{ActivityKind, Config, SecretSource};
 use crate::crm::{ChangeSet, Client, ClientConfig, Column, WriteOp};
 use crate::engine::writeback::{self, Rules, WritebackError};
 use crate::engine::writer::Writer;
+use crate::exit::ExitStatus;
 use crate::sim::tenant::Scale;
 use crate::sim::{CostModel, SimConfig, SimServer};
 use crate::store::activities::{self, NewActivity};

@@ -163,20 +163,8 @@ fn exit_for(s: &ConnectionStatus) -> ExitStatus {
             } else {
                 ExitStatus::Failure
             },
-            |e| exit_for_class(&e.class),
+            |e| ExitStatus::of_class_key(&e.class),
         ),
         _ => ExitStatus::NotConnected,
-    }
-}
-
-/// The exit code of an error class as stored (`engine::connection::class_name`).
-pub(crate) fn exit_for_class(class: &str) -> ExitStatus {
-    match class {
-        "connection" => ExitStatus::ConnectionError,
-        "crm_api" => ExitStatus::CrmApiError,
-        "insufficient_privileges" => ExitStatus::InsufficientPrivileges,
-        "objects_unreadable" => ExitStatus::ObjectsUnreadable,
-        "unsupported" => ExitStatus::Unsupported,
-        _ => ExitStatus::Failure,
     }
 }

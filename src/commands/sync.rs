@@ -207,5 +207,5 @@ pub(super) fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
     if class == ErrorClass::Connection && !started {
         return ExitStatus::NotConnected;
     }
-    super::status::exit_for_class(crate::engine::run::class_key(class))
+    ExitStatus::from(class)
 }

@@ -257,9 +257,9 @@ fn failure_kind(f: &CheckFailure) -> String {
 }
 
 /// The stored key of a CRM error class: the same key a failed run records
-/// (`run::class_key`), so `status` reads one vocabulary from both tables.
+/// (`ErrorClass::key`), so `status` reads one vocabulary from both tables.
 pub fn class_name(c: ErrorClass) -> &'static str {
-    super::run::class_key(super::user_error::class(c))
+    super::user_error::class(c).key()
 }
 
 fn failure_detail(f: &CheckFailure, config: &Config) -> String {

@@ -155,6 +155,35 @@ pub enum ErrorClass {
     Other,
 }
 
+impl ErrorClass {
+    const ALL: [ErrorClass; 6] = [
+        Self::Connection,
+        Self::CrmApi,
+        Self::InsufficientPrivileges,
+        Self::ObjectsUnreadable,
+        Self::Unsupported,
+        Self::Other,
+    ];
+
+    /// The stable key the class is recorded under (runs, connection,
+    /// `status --json`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Connection => "connection",
+            Self::CrmApi => "crm_api",
+            Self::InsufficientPrivileges => "insufficient_privileges",
+            Self::ObjectsUnreadable => "objects_unreadable",
+            Self::Unsupported => "unsupported",
+            Self::Other => "other",
+        }
+    }
+
+    /// The class recorded under `key`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
 /// An error as a user sees it: the seed's message, the detail behind it,
 /// and what to do next. Never carries a secret or token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

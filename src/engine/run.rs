@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::EngineError;
 use super::emit::Emitter;
 use super::error::internal_error;
-use super::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
+use super::event::{Event, Phase, RunProgress, UserError, View};
 use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
 use super::settings::Effective;
 use super::user_error::thousands;
@@ -307,7 +307,7 @@ impl RunCtx {
         let recorded = self
             .writer
             .call(move |s| {
-                let kind = err.as_ref().map(|e| class_key(e.class));
+                let kind = err.as_ref().map(|e| e.class.key());
                 let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
                 runs::finish(s.conn(), run_id, outcome, &t, rec)?;
                 // A failed run records its error on the connection; a clean
@@ -340,18 +340,6 @@ impl RunCtx {
             saved: saved_counts,
             totals,
         }
-    }
-}
-
-/// The stable key an error class is recorded under (runs, connection).
-pub fn class_key(c: ErrorClass) -> &'static str {
-    match c {
-        ErrorClass::Connection => "connection",
-        ErrorClass::CrmApi => "crm_api",
-        ErrorClass::InsufficientPrivileges => "insufficient_privileges",
-        ErrorClass::ObjectsUnreadable => "objects_unreadable",
-        ErrorClass::Unsupported => "unsupported",
-        ErrorClass::Other => "other",
     }
 }
 

@@ -24,9 +24,9 @@ use std::sync::Arc;
 
 pub use app::{App, Clock, ConsoleOptions};
 
-use crate::cli::ExitStatus;
 use crate::config::Config;
 use crate::engine::{Command, EngineHandle};
+use crate::exit::ExitStatus;
 
 /// Printed instead of drawing when stdout is not a terminal.
 pub const NOT_A_TTY: &str = "navsync: the console needs a terminal (stdout is not a TTY).

@@ -1,0 +1,70 @@
+//! Process exit codes, part of the interface for cron and systemd (listed
+//! in the README), and the one place an error class becomes a code.
+
+use std::process::ExitCode;
+
+use crate::engine::ErrorClass;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Ok = 0,
+    Failure = 1,
+    Usage = 2,
+    ConnectionError = 3,
+    CrmApiError = 4,
+    InsufficientPrivileges = 5,
+    ObjectsUnreadable = 6,
+    NotConnected = 7,
+    Busy = 8,
+    /// Not a CRM navsync supports (on-premise, before 8.2, a sandbox,
+    /// writeback prerequisites missing).
+    Unsupported = 9,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        ExitCode::from(s as u8)
+    }
+}
+
+impl From<ErrorClass> for ExitStatus {
+    fn from(c: ErrorClass) -> Self {
+        match c {
+            ErrorClass::Connection => Self::ConnectionError,
+            ErrorClass::CrmApi => Self::CrmApiError,
+            ErrorClass::InsufficientPrivileges => Self::InsufficientPrivileges,
+            ErrorClass::ObjectsUnreadable => Self::ObjectsUnreadable,
+            ErrorClass::Unsupported => Self::Unsupported,
+            ErrorClass::Other => Self::Failure,
+        }
+    }
+}
+
+impl ExitStatus {
+    /// The code of an error class as the store records it
+    /// ([`ErrorClass::key`]); an unknown key is a plain failure.
+    pub fn of_class_key(key: &str) -> Self {
+        ErrorClass::from_key(key).map_or(Self::Failure, Self::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_has_its_documented_code_and_keys_round_trip() {
+        for (class, code) in [
+            (ErrorClass::Connection, 3),
+            (ErrorClass::CrmApi, 4),
+            (ErrorClass::InsufficientPrivileges, 5),
+            (ErrorClass::ObjectsUnreadable, 6),
+            (ErrorClass::Unsupported, 9),
+            (ErrorClass::Other, 1),
+        ] {
+            assert_eq!(ExitStatus::from(class) as u8, code, "{class:?}");
+            assert_eq!(ExitStatus::of_class_key(class.key()) as u8, code);
+        }
+        assert_eq!(ExitStatus::of_class_key("nonsense"), ExitStatus::Failure);
+    }
+}
