@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::cli::ExitStatus;
 use crate::engine::Status;
-use crate::engine::connection::{self, ConnectionStatus};
+use crate::engine::connection::{self, ConnectionState, ConnectionStatus};
 use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 
@@ -28,9 +28,9 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
     } else {
         ConnectionStatus::never_connected(None)
     };
-    if !configured && status.state == "never_connected" {
+    if !configured && status.state == ConnectionState::NeverConnected {
         // Scripts still get JSON; the state says what is missing.
-        status.state = "unconfigured".into();
+        status.state = ConnectionState::Unconfigured;
         eprintln!(
             "navsync: no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml"
         );
@@ -111,12 +111,12 @@ fn print_engine(live: Option<&Status>) {
 
 fn print_text(s: &ConnectionStatus) {
     let dash = || "—".to_string();
-    let state = match s.state.as_str() {
-        "connected" => "Connected to Microsoft Dynamics",
-        "disconnected" => "Disconnected (not syncing)",
-        "error" => "Connection failed",
-        "unconfigured" => "Not configured (no config file; see config.example.toml)",
-        _ => "Not connected (run `navsync connect`)",
+    let state = match s.state {
+        ConnectionState::Connected => "Connected to Microsoft Dynamics",
+        ConnectionState::Disconnected => "Disconnected (not syncing)",
+        ConnectionState::Error => "Connection failed",
+        ConnectionState::Unconfigured => "Not configured (no config file; see config.example.toml)",
+        ConnectionState::NeverConnected => "Not connected (run `navsync connect`)",
     };
     println!("state:        {state}");
     println!(
@@ -155,9 +155,9 @@ fn print_text(s: &ConnectionStatus) {
 /// else the code of the stored error class (a failed connect, or the last
 /// run's error).
 fn exit_for(s: &ConnectionStatus) -> ExitStatus {
-    match s.state.as_str() {
-        "unconfigured" => ExitStatus::Usage,
-        "connected" | "error" => s.last_error.as_ref().map_or(
+    match s.state {
+        ConnectionState::Unconfigured => ExitStatus::Usage,
+        ConnectionState::Connected | ConnectionState::Error => s.last_error.as_ref().map_or(
             if s.is_connected() {
                 ExitStatus::Ok
             } else {
@@ -165,6 +165,6 @@ fn exit_for(s: &ConnectionStatus) -> ExitStatus {
             },
             |e| ExitStatus::of_class_key(&e.class),
         ),
-        _ => ExitStatus::NotConnected,
+        ConnectionState::Disconnected | ConnectionState::NeverConnected => ExitStatus::NotConnected,
     }
 }

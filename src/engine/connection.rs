@@ -142,12 +142,25 @@ pub fn disconnect(store: &mut Store, purge: bool) -> Result<Option<PurgeCounts>,
     })
 }
 
+/// Where the connection stands, as `status --json` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    Connected,
+    /// Stopped by `disconnect`.
+    Disconnected,
+    /// The last connect failed.
+    Error,
+    NeverConnected,
+    /// No config file: nothing to connect with.
+    Unconfigured,
+}
+
 /// `navsync status --json`, schema 1 (documented in README.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConnectionStatus {
     pub schema: u32,
-    /// "connected", "disconnected", "error" or "never_connected".
-    pub state: String,
+    pub state: ConnectionState,
     pub instance_url: Option<String>,
     pub auth_method: Option<String>,
     pub crm_user: Option<CrmUser>,
@@ -166,7 +179,7 @@ impl ConnectionStatus {
     pub fn never_connected(last_sync: Option<String>) -> Self {
         Self {
             schema: 1,
-            state: "never_connected".into(),
+            state: ConnectionState::NeverConnected,
             instance_url: None,
             auth_method: None,
             crm_user: None,
@@ -203,7 +216,7 @@ pub struct LastError {
 
 impl ConnectionStatus {
     pub fn is_connected(&self) -> bool {
-        self.state == "connected"
+        self.state == ConnectionState::Connected
     }
 }
 
@@ -217,11 +230,10 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
     Ok(ConnectionStatus {
         schema: 1,
         state: match row.state {
-            ConnState::Connected => "connected",
-            ConnState::Disconnected => "disconnected",
-            ConnState::Error => "error",
-        }
-        .into(),
+            ConnState::Connected => ConnectionState::Connected,
+            ConnState::Disconnected => ConnectionState::Disconnected,
+            ConnState::Error => ConnectionState::Error,
+        },
         instance_url: Some(row.instance_url),
         auth_method: Some(row.auth_method),
         crm_user: row.crm_user_id.map(|id| CrmUser {

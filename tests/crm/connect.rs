@@ -136,7 +136,10 @@ async fn on_premise_old_and_sandbox_organisations_are_refused() {
         let msg = report.failure.as_ref().unwrap().message(Lang::En);
         assert!(msg.contains(words), "{msg}");
         let status = connection::status(&store(&env)).unwrap();
-        assert_eq!(status.state, "error");
+        assert_eq!(
+            status.state,
+            navsync::engine::connection::ConnectionState::Error
+        );
         assert_eq!(status.last_error.unwrap().class, "unsupported");
     }
 }
