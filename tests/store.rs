@@ -121,7 +121,7 @@ fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
     let id = outbox::enqueue(
         s.conn(),
         None,
-        "close_task",
+        outbox::OutboxOp::CloseTask,
         "tasks",
         "t-1",
         "{\"to\":\"a\"}",
@@ -136,7 +136,7 @@ fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
     let again = outbox::enqueue(
         s.conn(),
         None,
-        "close_task",
+        outbox::OutboxOp::CloseTask,
         "tasks",
         "t-1",
         "{\"to\":\"b\"}",
@@ -152,7 +152,7 @@ fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
     outbox::enqueue(
         s.conn(),
         None,
-        "close_task",
+        outbox::OutboxOp::CloseTask,
         "tasks",
         "t-1",
         "{\"to\":\"c\"}",

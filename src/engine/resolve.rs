@@ -11,14 +11,12 @@ use super::Answer;
 use super::command::{NewContact, ResolveHow};
 use super::event::{ContactHit, View};
 use super::matching::{Matcher, Member};
-use super::writeback::{
-    self, CrmWrites, Envelope, OP_CLOSE_TASK, OP_CREATE_CONTACT, ResolveNote, WriteError,
-    WritebackError,
-};
+use super::writeback::{self, CrmWrites, Envelope, ResolveNote, WriteError, WritebackError};
 use super::writer::{Writer, WriterGone};
 use crate::config::MatchingConfig;
 use crate::store::activities::{self, ActivityState};
 use crate::store::mirror::{self, Contact};
+use crate::store::outbox::OutboxOp;
 use crate::store::{Store, StoreError, audit, outbox, unresolved};
 
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +108,7 @@ fn enqueue_close(
     outbox::enqueue(
         tx,
         Some(activity_id),
-        OP_CLOSE_TASK,
+        OutboxOp::CloseTask,
         "tasks",
         task,
         &writeback::to_json(&envelope)?,
@@ -146,7 +144,7 @@ pub async fn create_contact_and_resolve(
             outbox::enqueue(
                 tx,
                 Some(activity_id),
-                OP_CREATE_CONTACT,
+                OutboxOp::CreateContact,
                 "contacts",
                 &id,
                 &writeback::to_json(&envelope)?,

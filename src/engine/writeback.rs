@@ -23,6 +23,7 @@ use super::matching::{Decision, Matcher};
 use super::writer::{Writer, WriterGone};
 use crate::config::{ActivityKind, MatchingConfig};
 use crate::store::activities::{self, Activity, ActivityState};
+use crate::store::outbox::OutboxOp;
 use crate::store::{StoreError, audit, mirror, outbox, seats, unresolved};
 
 /// Outbox rows per `$batch`: small enough that many requests share the
@@ -41,10 +42,6 @@ pub const MAX_ATTEMPTS: i64 = 3;
 const TASK_OPEN: i64 = 0;
 const TASK_CLOSED: i64 = 1;
 const TASK_COMPLETED: i64 = 5;
-
-pub(crate) const OP_CREATE_TASK: &str = "create_task";
-pub(crate) const OP_CREATE_CONTACT: &str = "create_contact";
-pub(crate) const OP_CLOSE_TASK: &str = "close_task";
 
 /// One record to create with its client-generated id.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,7 +228,7 @@ pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, Sto
         outbox::enqueue(
             tx,
             Some(a.id),
-            OP_CREATE_TASK,
+            OutboxOp::CreateTask,
             "tasks",
             &id,
             &to_json(&envelope)?,
@@ -361,8 +358,9 @@ pub async fn send_pending(writer: &Writer, crm: &dyn CrmWrites) -> Result<Sent, 
     let all = writer
         .call(|s| Ok::<_, WritebackError>(outbox::pending(s.conn(), i64::MAX as usize)?))
         .await?;
-    let (updates, creates): (Vec<_>, Vec<_>) =
-        all.into_iter().partition(|e| e.operation == OP_CLOSE_TASK);
+    let (updates, creates): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|e| e.operation == OutboxOp::CloseTask);
     let mut sent = Sent::default();
     // Creates first: a PATCH may close a task created in this pass.
     for rows in [creates, updates] {
@@ -416,7 +414,7 @@ async fn send_chunk(
                 value: e.to_string(),
             })?;
         let p = Pending { entry, envelope };
-        if p.entry.operation == OP_CLOSE_TASK {
+        if p.entry.operation == OutboxOp::CloseTask {
             updates.push(p);
         } else {
             creates.push(p);
@@ -542,13 +540,13 @@ fn apply_result(
             outbox::mark_attempt_failed(tx, e.id, &msg, MAX_ATTEMPTS)?;
             if let Some(aid) = e.activity_id {
                 activities::record_attempt(tx, aid, Some(&msg))?;
-                if e.attempts + 1 >= MAX_ATTEMPTS && e.operation == OP_CREATE_TASK {
+                if e.attempts + 1 >= MAX_ATTEMPTS && e.operation == OutboxOp::CreateTask {
                     activities::set_state(tx, aid, ActivityState::Failed)?;
                 }
             }
             audit::record(
                 tx,
-                &e.operation,
+                e.operation.as_str(),
                 &e.entity_set,
                 &e.crm_id,
                 e.activity_id,
@@ -567,15 +565,15 @@ fn apply_result(
     }
     audit::record(
         tx,
-        &e.operation,
+        e.operation.as_str(),
         &e.entity_set,
         &e.crm_id,
         e.activity_id,
         result,
         note,
     )?;
-    match e.operation.as_str() {
-        OP_CREATE_TASK => {
+    match e.operation {
+        OutboxOp::CreateTask => {
             if let Some(a) = e
                 .activity_id
                 .map(|id| activities::get(tx, id))
@@ -590,10 +588,10 @@ fn apply_result(
                 activities::set_state(tx, a.id, state)?;
             }
         }
-        OP_CREATE_CONTACT => {
+        OutboxOp::CreateContact => {
             super::resolve::mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?
         }
-        OP_CLOSE_TASK => {
+        OutboxOp::CloseTask => {
             if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
                 let reason = format!("resolved by {}", note.how);
                 activities::assign_crm_id(tx, aid, &e.crm_id, Some(&note.contactid), &reason)?;
@@ -601,7 +599,6 @@ fn apply_result(
                 unresolved::resolve(tx, aid, &note.how, &note.contactid)?;
             }
         }
-        _ => {}
     }
     Ok(())
 }

@@ -10,12 +10,51 @@ use super::{Result, now};
 pub struct OutboxEntry {
     pub id: i64,
     pub activity_id: Option<i64>,
-    /// e.g. "create_activity", "close_activity", "create_contact".
-    pub operation: String,
+    pub operation: OutboxOp,
     pub entity_set: String,
     pub crm_id: String,
     pub payload_json: String,
     pub attempts: i64,
+}
+
+/// What an outbox row asks of the CRM (stored as its snake_case name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxOp {
+    /// An activity as a task.
+    CreateTask,
+    /// A contact made from a member's profile (the unresolved queue).
+    CreateContact,
+    /// Link an open task to a contact and close it.
+    CloseTask,
+}
+
+impl OutboxOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreateTask => "create_task",
+            Self::CreateContact => "create_contact",
+            Self::CloseTask => "close_task",
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for OutboxOp {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for OutboxOp {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match v.as_str()? {
+            "create_task" => Ok(Self::CreateTask),
+            "create_contact" => Ok(Self::CreateContact),
+            "close_task" => Ok(Self::CloseTask),
+            other => Err(rusqlite::types::FromSqlError::Other(
+                format!("unknown outbox operation {other:?}").into(),
+            )),
+        }
+    }
 }
 
 /// Queues a write. The same (operation, crm_id) is one row, so deciding
@@ -26,7 +65,7 @@ pub struct OutboxEntry {
 pub fn enqueue(
     conn: &Connection,
     activity_id: Option<i64>,
-    operation: &str,
+    operation: OutboxOp,
     entity_set: &str,
     crm_id: &str,
     payload_json: &str,
