@@ -215,7 +215,10 @@ async fn finish(
             let a = activities::get(s.conn(), activity_id)?;
             let err = audit::recent(s.conn(), 5)?
                 .into_iter()
-                .find(|e| e.activity_id == Some(activity_id) && e.result == "error")
+                .find(|e| {
+                    e.activity_id == Some(activity_id)
+                        && e.result == crate::store::audit::AuditResult::Error
+                })
                 .and_then(|e| e.detail);
             let contact = mirror::contact_name(s.conn(), &c)?;
             Ok::<_, ResolveError>((a, err, contact))

@@ -23,6 +23,7 @@ use super::matching::{Decision, Matcher};
 use super::writer::{Writer, WriterGone};
 use crate::config::{ActivityKind, MatchingConfig};
 use crate::store::activities::{self, Activity, ActivityState};
+use crate::store::audit::AuditResult;
 use crate::store::outbox::OutboxOp;
 use crate::store::{StoreError, audit, mirror, outbox, seats, unresolved};
 
@@ -530,8 +531,8 @@ fn apply_result(
 ) -> Result<(), StoreError> {
     let e = &p.entry;
     let result = match r {
-        Ok(()) => "ok",
-        Err(WriteError::AlreadyExists) => "exists",
+        Ok(()) => AuditResult::Ok,
+        Err(WriteError::AlreadyExists) => AuditResult::Exists,
         Err(err) => {
             let msg = err.to_string();
             if t.refusal.is_none() {
@@ -550,7 +551,7 @@ fn apply_result(
                 &e.entity_set,
                 &e.crm_id,
                 e.activity_id,
-                "error",
+                AuditResult::Error,
                 Some(&msg),
             )?;
             t.failed += 1;
@@ -558,7 +559,7 @@ fn apply_result(
         }
     };
     outbox::mark_done(tx, e.id)?;
-    if result == "ok" {
+    if result == AuditResult::Ok {
         t.written += 1;
     } else {
         t.already += 1;

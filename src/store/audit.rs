@@ -11,9 +11,47 @@ pub struct AuditEntry {
     pub entity_set: String,
     pub crm_id: String,
     pub activity_id: Option<i64>,
-    /// "ok", "exists" (already written, treated as done) or "error".
-    pub result: String,
+    pub result: AuditResult,
     pub detail: Option<String>,
+}
+
+/// What the CRM said to a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditResult {
+    Ok,
+    /// Already written (a re-send after a crash): counted as done.
+    Exists,
+    Error,
+}
+
+impl AuditResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Exists => "exists",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for AuditResult {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for AuditResult {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match v.as_str()? {
+            "ok" => Ok(Self::Ok),
+            "exists" => Ok(Self::Exists),
+            "error" => Ok(Self::Error),
+            other => Err(rusqlite::types::FromSqlError::Other(
+                format!("unknown audit result {other:?}").into(),
+            )),
+        }
+    }
 }
 
 pub fn record(
@@ -22,7 +60,7 @@ pub fn record(
     entity_set: &str,
     crm_id: &str,
     activity_id: Option<i64>,
-    result: &str,
+    result: AuditResult,
     detail: Option<&str>,
 ) -> Result<()> {
     conn.prepare_cached(
