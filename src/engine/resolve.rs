@@ -15,7 +15,7 @@ use super::writeback::{self, CrmWrites, Envelope, ResolveNote, WriteError, Write
 use super::writer::{Writer, WriterGone};
 use crate::config::MatchingConfig;
 use crate::store::activities::{self, ActivityState};
-use crate::store::mirror::{self, Contact};
+use crate::store::mirror;
 use crate::store::outbox::OutboxOp;
 use crate::store::{Store, StoreError, audit, outbox, unresolved};
 
@@ -316,40 +316,4 @@ pub fn prefill(
         parentaccountid: accounts.decide(&member).accountid,
         company: n.member_company.clone(),
     })
-}
-
-/// Puts a contact the CRM confirmed into the mirror, so matching and the
-/// queue see it before the next pull.
-pub(crate) fn mirror_created_contact(
-    tx: &rusqlite::Connection,
-    id: &str,
-    body: &Value,
-) -> Result<(), StoreError> {
-    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
-    let first = text("firstname");
-    let last = text("lastname");
-    let fullname = [first.as_deref(), last.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let parentaccountid = text("parentcustomerid_account@odata.bind").and_then(|b| {
-        b.strip_prefix("/accounts(")
-            .and_then(|r| r.strip_suffix(')'))
-            .map(str::to_string)
-    });
-    mirror::upsert_contact(
-        tx,
-        &Contact {
-            contactid: id.to_string(),
-            fullname,
-            firstname: first,
-            lastname: last,
-            email: text("emailaddress1"),
-            jobtitle: text("jobtitle"),
-            parentaccountid,
-            linkedin_url: None,
-            modifiedon: None,
-        },
-    )
 }

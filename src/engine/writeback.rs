@@ -589,9 +589,7 @@ fn apply_result(
                 activities::set_state(tx, a.id, state)?;
             }
         }
-        OutboxOp::CreateContact => {
-            super::resolve::mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?
-        }
+        OutboxOp::CreateContact => mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?,
         OutboxOp::CloseTask => {
             if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
                 let reason = format!("resolved by {}", note.how);
@@ -602,4 +600,40 @@ fn apply_result(
         }
     }
     Ok(())
+}
+
+/// Puts a contact the CRM confirmed into the mirror, so matching and the
+/// queue see it before the next pull.
+fn mirror_created_contact(
+    tx: &rusqlite::Connection,
+    id: &str,
+    body: &Value,
+) -> Result<(), StoreError> {
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+    let first = text("firstname");
+    let last = text("lastname");
+    let fullname = [first.as_deref(), last.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parentaccountid = text("parentcustomerid_account@odata.bind").and_then(|b| {
+        b.strip_prefix("/accounts(")
+            .and_then(|r| r.strip_suffix(')'))
+            .map(str::to_string)
+    });
+    mirror::upsert_contact(
+        tx,
+        &mirror::Contact {
+            contactid: id.to_string(),
+            fullname,
+            firstname: first,
+            lastname: last,
+            email: text("emailaddress1"),
+            jobtitle: text("jobtitle"),
+            parentaccountid,
+            linkedin_url: None,
+            modifiedon: None,
+        },
+    )
 }
