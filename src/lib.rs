@@ -1,9 +1,14 @@
 //! navsync: keeps a sales-prospecting workspace in two-way sync with
 //! Microsoft Dynamics 365 online, with a terminal console to run it.
 //!
-//! Layers, each calling only those below it: `ui` -> `engine` -> `crm` ->
-//! `store`, with `config` and `paths` beside them. `sim` is a Dataverse +
-//! Entra ID emulator that shares no code with `crm`.
+//! Layers, each calling only those below it: `ui` and the headless
+//! `commands` talk to the `engine` (in process, or through `service`'s
+//! socket when one runs); the engine alone uses `crm` (the Dataverse
+//! client) and `store` (SQLite), which know nothing of each other; `config`,
+//! `paths` and `exit` sit beside them. `sim` is the Dataverse + Entra ID
+//! emulator, a crate of its own (`crates/navsync-sim`) that depends on
+//! nothing of navsync's, so it can share no code with `crm`; `bench`
+//! drives all of them from outside.
 
 pub mod bench;
 pub mod cli;
@@ -17,6 +22,7 @@ pub mod logging;
 pub mod paths;
 pub mod runtime;
 pub mod service;
-pub mod sim;
+/// The emulator, a crate of its own (`crates/navsync-sim`).
+pub use navsync_sim as sim;
 pub mod store;
 pub mod ui;

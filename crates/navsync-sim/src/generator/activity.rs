@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::names::{EVENTS, JOB_TITLES, LOCALES, OUTSIDE_BRANDS};
 use super::text::{drop_accents, has_accent, name_key, slug, words};
 use super::{Gen, NOW, timestamp};
-use crate::sim::tenant::{ActivitySeed, Row, Tenant};
+use crate::tenant::{ActivitySeed, Row, Tenant};
 
 /// Exact e-mail, profile URL, name + company, ambiguous, not in CRM.
 const CASE_WEIGHTS: [u32; 5] = [35, 15, 25, 5, 20];

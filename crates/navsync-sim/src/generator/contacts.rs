@@ -15,7 +15,7 @@ use super::accounts::Company;
 use super::names::{JOB_TITLES, LOCALES};
 use super::text::{drop_accents, name_key, slug};
 use super::{Gen, put_owner, put_polymorphic, row, timestamp};
-use crate::sim::tenant::Row;
+use crate::tenant::Row;
 
 pub(super) struct People {
     pub rows: Vec<Row>,

@@ -6,8 +6,8 @@
 //! # Starting it
 //!
 //! ```no_run
-//! # async fn demo(tenant: navsync::sim::tenant::Tenant) -> std::io::Result<()> {
-//! let server = navsync::sim::start(tenant, navsync::sim::SimConfig::default()).await?;
+//! # async fn demo(tenant: navsync_sim::tenant::Tenant) -> std::io::Result<()> {
+//! let server = navsync_sim::start(tenant, navsync_sim::SimConfig::default()).await?;
 //! let api = format!("{}/api/data/v9.2/", server.instance_url());
 //! let token_url = server.token_url(); // {authority}/{tenant}/oauth2/v2.0/token
 //! server.control().set_latency(std::time::Duration::from_millis(50));

@@ -8,7 +8,7 @@ use super::names;
 use super::opportunities::STEP_NAMES;
 use super::text::{self, name_key};
 use super::*;
-use crate::sim::tenant::ActivitySeed;
+use crate::tenant::ActivitySeed;
 
 fn s<'a>(row: &'a Row, key: &str) -> Option<&'a str> {
     row.get(key).and_then(Value::as_str)

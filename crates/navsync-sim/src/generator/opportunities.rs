@@ -7,7 +7,7 @@ use super::accounts::Company;
 use super::contacts::People;
 use super::names::DEAL_TOPICS;
 use super::{DAY, Gen, NOW, date, put_lookup, put_owner, put_polymorphic, row, timestamp};
-use crate::sim::tenant::Row;
+use crate::tenant::Row;
 
 /// `stepname` of each `salesstage` (0 Qualify .. 3 Close), as the
 /// default opportunity sales process writes it.

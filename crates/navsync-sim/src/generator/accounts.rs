@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::names::{LOCALES, Locale};
 use super::text::{name_key, slug, words};
 use super::{Gen, put_lookup, put_owner, row, timestamp};
-use crate::sim::tenant::Row;
+use crate::tenant::Row;
 
 /// What later generators need to know about an account.
 pub(super) struct Company {

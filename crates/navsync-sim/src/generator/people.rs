@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::names::{LOCALES, ORG_NAMES, OTHER_APPS};
 use super::text::slug;
 use super::{Gen, row, timestamp};
-use crate::sim::tenant::{Identity, Organization, Row, SeatSeed};
+use crate::tenant::{Identity, Organization, Row, SeatSeed};
 
 /// The tenant's own organisation and the mail domain of its staff.
 pub(super) struct Org {

@@ -414,7 +414,7 @@ pub fn eval(e: &Expr, row: &Row) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::schema;
+    use crate::schema;
 
     fn accounts() -> &'static EntityDef {
         schema::by_set("accounts").expect("accounts is in the schema")
