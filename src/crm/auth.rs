@@ -301,12 +301,6 @@ impl Auth {
         Ok(())
     }
 
-    /// Forgets the cached tokens, in memory and on disk.
-    pub(crate) async fn forget(&self) -> Result<(), CrmError> {
-        *self.current.lock().await = Some(None);
-        self.cache.clear()
-    }
-
     fn margin_chrono(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.margin).unwrap_or_else(|_| chrono::Duration::minutes(5))
     }

@@ -131,11 +131,6 @@ impl Client {
         self.inner.auth.sign_in_device_code(&self.ctx()).await
     }
 
-    /// Forgets every cached token (memory and the cache file).
-    pub async fn sign_out(&self) -> Result<(), CrmError> {
-        self.inner.auth.forget().await
-    }
-
     /// The token cache file in use.
     pub fn token_cache_path(&self) -> &std::path::Path {
         self.inner.auth.cache().path()

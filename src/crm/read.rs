@@ -136,35 +136,6 @@ impl Client {
         })
     }
 
-    /// [`Client::stream`] for system users.
-    pub fn stream_systemusers(
-        &self,
-        read: Read,
-    ) -> impl Stream<Item = Result<Page<super::rows::SystemUser>, CrmError>> + Send + 'static {
-        self.stream(read)
-    }
-    /// [`Client::stream`] for accounts.
-    pub fn stream_accounts(
-        &self,
-        read: Read,
-    ) -> impl Stream<Item = Result<Page<super::rows::Account>, CrmError>> + Send + 'static {
-        self.stream(read)
-    }
-    /// [`Client::stream`] for contacts.
-    pub fn stream_contacts(
-        &self,
-        read: Read,
-    ) -> impl Stream<Item = Result<Page<super::rows::Contact>, CrmError>> + Send + 'static {
-        self.stream(read)
-    }
-    /// [`Client::stream`] for opportunities.
-    pub fn stream_opportunities(
-        &self,
-        read: Read,
-    ) -> impl Stream<Item = Result<Page<super::rows::Opportunity>, CrmError>> + Send + 'static {
-        self.stream(read)
-    }
-
     /// Reads at most `top` rows matching `filter` in one request.
     pub async fn query<T: Table>(
         &self,

@@ -107,11 +107,6 @@ impl TokenCache {
         write().map_err(|e| self.err(format!("cannot write: {e}")))
     }
 
-    /// Forgets every cached token (disconnect).
-    pub(crate) fn clear(&self) -> Result<(), CrmError> {
-        forget_tokens(&self.path)
-    }
-
     fn err(&self, detail: String) -> CrmError {
         CrmError::TokenCache {
             path: self.path.clone(),

@@ -13,7 +13,6 @@ use super::event::{ContactHit, View};
 use super::matching::{Matcher, Member};
 use super::writeback::{self, CrmWrites, Envelope, ResolveNote, WriteError, WritebackError};
 use super::writer::{Writer, WriterGone};
-use crate::config::MatchingConfig;
 use crate::store::activities::{self, ActivityState};
 use crate::store::mirror;
 use crate::store::outbox::OutboxOp;
@@ -292,28 +291,4 @@ pub async fn search(
         })
         .await?;
     Ok(named)
-}
-
-/// A new contact prefilled from the activity's member: name split into
-/// first and last, e-mail, title, and the account when the company names
-/// exactly one.
-pub fn prefill(
-    conn: &rusqlite::Connection,
-    activity_id: i64,
-    matching: MatchingConfig,
-) -> Result<NewContact, ResolveError> {
-    let a = activities::get(conn, activity_id)?.ok_or(ResolveError::NotInQueue(activity_id))?;
-    let n = &a.new;
-    let name = n.member_name.trim();
-    let (first, last) = name.rsplit_once(' ').unwrap_or(("", name));
-    let accounts = Matcher::new(&[], &mirror::accounts(conn)?, matching);
-    let member: Member<'_> = n.into();
-    Ok(NewContact {
-        firstname: first.trim().to_string(),
-        lastname: last.trim().to_string(),
-        email: n.member_email.clone(),
-        jobtitle: n.member_title.clone(),
-        parentaccountid: accounts.decide(&member).accountid,
-        company: n.member_company.clone(),
-    })
 }

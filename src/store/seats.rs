@@ -129,17 +129,6 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Seat>> {
     .transpose()
 }
 
-pub fn by_crm_user(conn: &Connection, crm_user_id: &str) -> Result<Option<Seat>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM seats WHERE crm_user_id = ?1"),
-        [crm_user_id],
-        row_to_seat,
-    )
-    .optional()?
-    .map(finish)
-    .transpose()
-}
-
 /// Inserts a seat, or updates name/email/licence/edition of the seat with
 /// the same member id. Returns the seat id.
 pub fn upsert(conn: &Connection, s: &NewSeat<'_>) -> Result<i64> {

@@ -113,7 +113,7 @@ async fn concurrency_limit_emulator_answers_the_documented_shape() {
 async fn missing_read_privilege_client_names_the_table_and_the_privilege() {
     let (_, replay) = Replay::playing("forbidden_missing_privilege").await;
     let client = replay.client();
-    let mut pages = std::pin::pin!(client.stream_opportunities(Read::full()));
+    let mut pages = std::pin::pin!(client.stream::<navsync::crm::rows::Opportunity>(Read::full()));
     match pages.try_next().await {
         Err(CrmError::ObjectsUnreadable { objects, detail }) => {
             assert_eq!(objects, ["opportunities"]);

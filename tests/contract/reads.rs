@@ -169,7 +169,7 @@ async fn paging_emulator_answers_the_documented_pages() {
 async fn delta_client_reads_rows_deletions_and_the_next_delta_link() {
     let (fx, replay) = Replay::playing("delta").await;
     let client = replay.client();
-    let mut full = std::pin::pin!(client.stream_accounts(Read::full()));
+    let mut full = std::pin::pin!(client.stream::<navsync::crm::rows::Account>(Read::full()));
     let page = full.try_next().await.expect("full read").expect("a page");
     assert_eq!(page.rows[0].name.as_deref(), Some("Monte Orton"));
     assert!(page.last && page.full);
@@ -177,7 +177,8 @@ async fn delta_client_reads_rows_deletions_and_the_next_delta_link() {
     let docs_link = text(&fx.response(0).json_at(&replay.url), "/@odata.deltaLink");
     assert_eq!(delta.as_str(), docs_link);
 
-    let mut changes = std::pin::pin!(client.stream_accounts(Read::changes(Some(delta))));
+    let mut changes =
+        std::pin::pin!(client.stream::<navsync::crm::rows::Account>(Read::changes(Some(delta))));
     let page = changes.try_next().await.expect("changes").expect("a page");
     assert_eq!(
         page.rows[0].accountid,
@@ -247,7 +248,7 @@ async fn delta_emulator_answers_the_documented_rows_and_deletions() {
 async fn lookup_annotations_client_reads_the_lookup_values_and_asks_for_the_table_names() {
     let (_, replay) = Replay::playing("lookup_annotations").await;
     let client = replay.client();
-    let mut pages = std::pin::pin!(client.stream_accounts(Read::full()));
+    let mut pages = std::pin::pin!(client.stream::<navsync::crm::rows::Account>(Read::full()));
     let page = pages.try_next().await.expect("page").expect("a page");
     let owners: Vec<Option<&str>> = page.rows.iter().map(|a| a.ownerid.as_deref()).collect();
     assert_eq!(
