@@ -13,22 +13,32 @@ use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 
-/// The commands `:` knows, for completion and the error message.
-pub const COMMANDS: [&str; 14] = [
-    "sync",
-    "dry-run",
-    "cancel",
-    "connect",
-    "recheck",
-    "disconnect",
-    "seats",
-    "queue",
-    "saved",
-    "settings",
-    "log",
-    "help",
-    "quit",
-    "q",
+/// What a `:` command does: what its key does, or a sync asked for from
+/// any tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Does {
+    Act(Action),
+    Sync,
+}
+
+/// The commands `:` knows, in completion order, each with what it does:
+/// one table for completion, the error message and running them.
+const COMMANDS: [(&str, Does); 14] = [
+    ("sync", Does::Sync),
+    ("dry-run", Does::Act(Action::DryRun)),
+    ("cancel", Does::Act(Action::CancelSync)),
+    ("connect", Does::Act(Action::Connect)),
+    ("recheck", Does::Act(Action::Recheck)),
+    // Asks first, as its key does (the confirmation defaults to no).
+    ("disconnect", Does::Act(Action::Disconnect)),
+    ("seats", Does::Act(Action::GoTab(Tab::Seats))),
+    ("queue", Does::Act(Action::GoTab(Tab::Unresolved))),
+    ("saved", Does::Act(Action::GoTab(Tab::Saved))),
+    ("settings", Does::Act(Action::GoTab(Tab::Settings))),
+    ("log", Does::Act(Action::GoTab(Tab::Log))),
+    ("help", Does::Act(Action::Help)),
+    ("quit", Does::Act(Action::Quit)),
+    ("q", Does::Act(Action::Quit)),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +69,7 @@ pub struct CommandLine {
 pub fn matches(typed: &str) -> Vec<&'static str> {
     COMMANDS
         .iter()
-        .copied()
+        .map(|(name, _)| *name)
         .filter(|c| c.starts_with(typed))
         .collect()
 }
@@ -113,29 +123,26 @@ impl CommandLine {
     }
 
     fn run(&self, fx: &mut Effects) {
-        let cmd = self.input.value().trim();
-        match cmd {
-            "sync" => {
+        let typed = match self.input.value().trim() {
+            "?" => "help",
+            t => t,
+        };
+        if typed.is_empty() {
+            return;
+        }
+        match COMMANDS.iter().find(|(name, _)| *name == typed) {
+            Some((_, Does::Sync)) => {
                 fx.send(Command::SyncNow { dry_run: false });
                 fx.flash(true, "Sync requested");
             }
-            "dry-run" => fx.then = Some(Action::DryRun),
-            "cancel" => fx.then = Some(Action::CancelSync),
-            "connect" => fx.then = Some(Action::Connect),
-            "recheck" => fx.then = Some(Action::Recheck),
-            "disconnect" => fx.then = Some(Action::Disconnect),
-            "seats" => fx.then = Some(Action::GoTab(Tab::Seats)),
-            "queue" => fx.then = Some(Action::GoTab(Tab::Unresolved)),
-            "saved" => fx.then = Some(Action::GoTab(Tab::Saved)),
-            "settings" => fx.then = Some(Action::GoTab(Tab::Settings)),
-            "log" => fx.then = Some(Action::GoTab(Tab::Log)),
-            "help" | "?" => fx.then = Some(Action::Help),
-            "q" | "quit" => fx.then = Some(Action::Quit),
-            "" => {}
-            other => fx.flash(
-                false,
-                format!("Unknown command :{other} — try :{}", COMMANDS.join(" :")),
-            ),
+            Some((_, Does::Act(a))) => fx.then = Some(*a),
+            None => {
+                let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+                fx.flash(
+                    false,
+                    format!("Unknown command :{typed} — try :{}", names.join(" :")),
+                );
+            }
         }
     }
 }
