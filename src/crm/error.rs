@@ -8,15 +8,50 @@ use crate::config::Lang;
 
 use super::messages::{Msg, text};
 
-/// The seed's four error classes, plus `Other` for sign-in and local setup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// The seed's four error classes, an unsupported organisation (set by the
+/// connection checks: the client itself never meets one), and `Other`
+/// for sign-in and local setup. The engine and the console use the same
+/// enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     Connection,
     CrmApi,
     InsufficientPrivileges,
     ObjectsUnreadable,
+    /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
+    /// writeback prerequisites missing.
+    Unsupported,
     Other,
+}
+
+impl ErrorClass {
+    const ALL: [ErrorClass; 6] = [
+        Self::Connection,
+        Self::CrmApi,
+        Self::InsufficientPrivileges,
+        Self::ObjectsUnreadable,
+        Self::Unsupported,
+        Self::Other,
+    ];
+
+    /// The stable key the class is recorded under (runs, connection,
+    /// `status --json`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Connection => "connection",
+            Self::CrmApi => "crm_api",
+            Self::InsufficientPrivileges => "insufficient_privileges",
+            Self::ObjectsUnreadable => "objects_unreadable",
+            Self::Unsupported => "unsupported",
+            Self::Other => "other",
+        }
+    }
+
+    /// The class recorded under `key`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::crm::Client;
 use crate::crm::checks::{Check, CheckFailure, CheckOptions, CheckReport, run_checks};
-use crate::crm::{Client, ErrorClass};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::mirror::Table;
 use crate::store::{Store, StoreError, mirror, runs, saved};
@@ -264,14 +264,8 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
 fn failure_kind(f: &CheckFailure) -> String {
     match f {
         CheckFailure::Unsupported { .. } => "unsupported".into(),
-        CheckFailure::Crm(e) => class_name(e.class()).into(),
+        CheckFailure::Crm(e) => e.class().key().into(),
     }
-}
-
-/// The stored key of a CRM error class: the same key a failed run records
-/// (`ErrorClass::key`), so `status` reads one vocabulary from both tables.
-pub fn class_name(c: ErrorClass) -> &'static str {
-    super::user_error::class(c).key()
 }
 
 fn failure_detail(f: &CheckFailure, config: &Config) -> String {

@@ -141,48 +141,8 @@ impl View {
     ];
 }
 
-/// The seed's four error classes, an unsupported organisation, the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
-    Connection,
-    CrmApi,
-    InsufficientPrivileges,
-    ObjectsUnreadable,
-    /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
-    /// writeback prerequisites missing.
-    Unsupported,
-    Other,
-}
-
-impl ErrorClass {
-    const ALL: [ErrorClass; 6] = [
-        Self::Connection,
-        Self::CrmApi,
-        Self::InsufficientPrivileges,
-        Self::ObjectsUnreadable,
-        Self::Unsupported,
-        Self::Other,
-    ];
-
-    /// The stable key the class is recorded under (runs, connection,
-    /// `status --json`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Connection => "connection",
-            Self::CrmApi => "crm_api",
-            Self::InsufficientPrivileges => "insufficient_privileges",
-            Self::ObjectsUnreadable => "objects_unreadable",
-            Self::Unsupported => "unsupported",
-            Self::Other => "other",
-        }
-    }
-
-    /// The class recorded under `key`.
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
-    }
-}
+/// The error classes, one vocabulary from the client to the console.
+pub use crate::crm::ErrorClass;
 
 /// An error as a user sees it: the seed's message, the detail behind it,
 /// and what to do next. Never carries a secret or token.

@@ -13,7 +13,6 @@ use crate::crm::{
     Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
 };
 use crate::engine::event::{ContactHit, ErrorClass};
-use crate::engine::user_error;
 
 const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
 
@@ -31,7 +30,7 @@ fn classify(e: CrmError) -> WriteError {
         // Connection, 5xx/429 after the client's retries, sign-in: the
         // write is fine, the CRM does not take it now.
         other => WriteError::Unavailable {
-            class: user_error::class(other.class()),
+            class: other.class(),
             detail: other.detail(),
         },
     }
@@ -40,7 +39,7 @@ fn classify(e: CrmError) -> WriteError {
 /// The CRM's own code and message are in the detail.
 fn refused(e: &CrmError) -> WriteError {
     WriteError::Refused {
-        class: user_error::class(e.class()),
+        class: e.class(),
         detail: e.detail(),
     }
 }
