@@ -134,6 +134,9 @@ pub struct CrmConfig {
     pub secret: SecretSource,
     pub max_concurrency: usize,
     pub page_size: u32,
+    /// A full read of a table this big or bigger is split into ranges
+    /// read in parallel; 0 never splits.
+    pub split_rows: u64,
 }
 
 /// Where the client secret is read from. Env and file secrets are read
@@ -194,6 +197,7 @@ impl Default for Config {
                 secret: SecretSource::Env("NAVSYNC_CLIENT_SECRET".into()),
                 max_concurrency: 8,
                 page_size: 5000,
+                split_rows: 50_000,
             },
             sync: SyncConfig {
                 interval: Duration::from_secs(24 * 3600),
@@ -256,6 +260,7 @@ struct RawCrm {
     client_secret: Option<Spanned<String>>,
     max_concurrency: Option<Spanned<i64>>,
     page_size: Option<Spanned<i64>>,
+    split_rows: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -480,6 +485,17 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             ));
         }
         out.page_size = v as u32;
+    }
+    if let Some(n) = &raw.split_rows {
+        let v = *n.get_ref();
+        if v < 0 {
+            return Err(loc.at(
+                "crm.split_rows",
+                n.span(),
+                "allowed: 0 (never split) or a number of rows".into(),
+            ));
+        }
+        out.split_rows = v as u64;
     }
     Ok(())
 }

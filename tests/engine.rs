@@ -19,3 +19,5 @@ mod pull;
 mod reconcile;
 #[path = "engine/service.rs"]
 mod service;
+#[path = "engine/split.rs"]
+mod split;
