@@ -231,3 +231,52 @@ fn reopening_rebuilds_indexes_a_killed_bulk_load_left_dropped() {
         .unwrap();
     assert_eq!(n, 2);
 }
+
+fn mirrored_account(id: &str) -> store::mirror::Row {
+    store::mirror::Row::Account(store::mirror::Account {
+        accountid: id.into(),
+        name: format!("Account {id}"),
+        websiteurl: None,
+        parentaccountid: None,
+        ownerid: None,
+        modifiedon: None,
+    })
+}
+
+fn committed_accounts(path: &std::path::Path) -> usize {
+    let reader = Store::open_readonly(path).unwrap();
+    store::mirror::accounts(reader.conn()).unwrap().len()
+}
+
+/// Mirror pages share a transaction until a durable page or any other
+/// write commits them; a page that fails is undone alone.
+#[test]
+fn rereadable_pages_wait_for_a_durable_page_or_another_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut s = Store::open(&path).unwrap();
+    let page = |s: &mut Store, id: &str, durable: bool| {
+        let row = mirrored_account(id);
+        s.rereadable(1, durable, |c| store::mirror::upsert(c, &row))
+    };
+    page(&mut s, "a1", false).unwrap();
+    page(&mut s, "a2", false).unwrap();
+    assert_eq!(committed_accounts(&path), 0, "not committed yet");
+    let failed: Result<(), store::StoreError> = s.rereadable(1, false, |c| {
+        store::mirror::upsert(c, &mirrored_account("a3"))?;
+        Err(store::StoreError::LostPages)
+    });
+    assert!(failed.is_err());
+    page(&mut s, "a4", true).unwrap();
+    assert_eq!(committed_accounts(&path), 3, "a1, a2 and a4; a3 undone");
+
+    page(&mut s, "a5", false).unwrap();
+    s.transaction(|tx| seats::upsert(tx, &new_seat("m1", "Member")).map(|_| ()))
+        .unwrap();
+    assert_eq!(
+        committed_accounts(&path),
+        4,
+        "committed before the other write"
+    );
+    assert_eq!(s.lost_commits(), 0);
+}

@@ -1,10 +1,11 @@
-//! The pull: CRM tables into the store's mirrors, one page per
-//! transaction, so a cancelled or failed run keeps every page it finished
-//! and the next run carries on.
+//! The pull: CRM tables into the store's mirrors, page by page. Pages are
+//! whole (each in a savepoint) and share transactions of up to some tens
+//! of thousands of rows (`Store::rereadable`), so a cancelled or failed
+//! run keeps what it committed and the next run carries on.
 //!
 //! First run (no delta link stored for a table): a full read with change
 //! tracking requested, streamed page by page; the last page carries the
-//! delta link, stored in the same transaction as that page. Later runs
+//! delta link, committed with that page and every one before it. Later runs
 //! read only the changes since that link (no change = one request per
 //! table). A delta token the CRM rejects (expired: the organisation keeps
 //! them for a limited number of days) is answered by exactly one full
@@ -37,6 +38,7 @@ use futures::future::BoxFuture;
 
 use super::event::{Event, Phase, UserError};
 use super::run::RunCtx;
+use crate::store::StoreError;
 use crate::store::mirror::{self, Row, Table};
 use crate::store::runs::RunTotals;
 use crate::store::settings::CrmChoices;
@@ -158,12 +160,12 @@ pub async fn pull_table(
     table: Table,
     total: Option<u64>,
 ) -> Result<TablePull, PullStop> {
-    let (delta, empty) = ctx
+    let (delta, empty, lost) = ctx
         .writer
         .call(move |s| {
             let delta = mirror::delta_link(s.conn(), table)?;
             let empty = mirror::count(s.conn(), table)? == 0;
-            Ok::<_, super::EngineError>((delta, empty))
+            Ok::<_, super::EngineError>((delta, empty, s.lost_commits()))
         })
         .await?;
     let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
@@ -174,7 +176,7 @@ pub async fn pull_table(
     }
     // Rows a full read did not see are gone from the CRM; into an empty
     // mirror there are none, so the ids need not be kept.
-    let read = read_table(ctx, phase, table, delta, !empty, total).await;
+    let read = read_table(ctx, phase, table, delta, !empty, total, lost).await;
     if bulk {
         ctx.writer
             .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
@@ -190,6 +192,7 @@ async fn read_table(
     delta: Option<String>,
     had_rows: bool,
     total: Option<u64>,
+    lost: u64,
 ) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
@@ -251,8 +254,13 @@ async fn read_table(
         } else {
             None
         };
-        let write = ctx.writer.submit(move |s| {
-            s.rereadable_transaction(|tx| {
+        let write = ctx.writer.submit_rereadable(move |s| {
+            // A page of this read may have gone with a failed commit:
+            // then the read is not complete and must not say so.
+            if last && s.lost_commits() != lost {
+                return Err(StoreError::LostPages.into());
+            }
+            s.rereadable(page.rows.len(), last, |tx| {
                 for row in &page.rows {
                     mirror::upsert(tx, row)?;
                 }
