@@ -249,7 +249,8 @@ fn committed_accounts(path: &std::path::Path) -> usize {
 }
 
 /// Mirror pages share a transaction until a durable page or any other
-/// write commits them; a page that fails is undone alone.
+/// write commits them; a page that fails undoes the pages waiting with it,
+/// counted as a lost commit (a read spanning it stores no delta link).
 #[test]
 fn rereadable_pages_wait_for_a_durable_page_or_another_write() {
     let dir = tempfile::tempdir().unwrap();
@@ -260,17 +261,23 @@ fn rereadable_pages_wait_for_a_durable_page_or_another_write() {
         s.rereadable(1, durable, |c| store::mirror::upsert(c, &row))
     };
     page(&mut s, "a1", false).unwrap();
-    page(&mut s, "a2", false).unwrap();
-    assert_eq!(committed_accounts(&path), 0, "not committed yet");
+    page(&mut s, "a2", true).unwrap();
+    page(&mut s, "a3", false).unwrap();
+    assert_eq!(committed_accounts(&path), 2, "a3 not committed yet");
     let failed: Result<(), store::StoreError> = s.rereadable(1, false, |c| {
-        store::mirror::upsert(c, &mirrored_account("a3"))?;
+        store::mirror::upsert(c, &mirrored_account("a4"))?;
         Err(store::StoreError::LostPages)
     });
     assert!(failed.is_err());
-    page(&mut s, "a4", true).unwrap();
-    assert_eq!(committed_accounts(&path), 3, "a1, a2 and a4; a3 undone");
+    assert_eq!(s.lost_commits(), 1);
+    page(&mut s, "a5", true).unwrap();
+    assert_eq!(
+        committed_accounts(&path),
+        3,
+        "a1, a2 and a5; a3 and a4 undone"
+    );
 
-    page(&mut s, "a5", false).unwrap();
+    page(&mut s, "a6", false).unwrap();
     s.transaction(|tx| seats::upsert(tx, &new_seat("m1", "Member")).map(|_| ()))
         .unwrap();
     assert_eq!(
@@ -278,5 +285,10 @@ fn rereadable_pages_wait_for_a_durable_page_or_another_write() {
         4,
         "committed before the other write"
     );
-    assert_eq!(s.lost_commits(), 0);
+    assert_eq!(s.lost_commits(), 1);
+    let page_size: i64 = s
+        .conn()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page_size, 16_384, "a new store");
 }

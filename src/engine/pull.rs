@@ -261,9 +261,7 @@ async fn read_table(
                 return Err(StoreError::LostPages.into());
             }
             s.rereadable(page.rows.len(), last, |tx| {
-                for row in &page.rows {
-                    mirror::upsert(tx, row)?;
-                }
+                mirror::upsert_all(tx, &page.rows)?;
                 let mut deleted = 0;
                 for id in &page.deleted {
                     deleted += mirror::delete(tx, table, id)? as u64;

@@ -2,7 +2,7 @@
 //! tokens. Rows are upserted page by page and deleted when the CRM reports
 //! them deleted.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 
 use super::{Result, now};
 
@@ -56,33 +56,64 @@ pub struct Opportunity {
     pub modifiedon: Option<String>,
 }
 
-pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
+const UPSERT_SYSTEMUSER: &str = "INSERT INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(systemuserid) DO UPDATE SET fullname = excluded.fullname, email = excluded.email, isdisabled = excluded.isdisabled, is_application_user = excluded.is_application_user, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![u.systemuserid, u.fullname, u.email, u.isdisabled, u.is_application_user, u.modifiedon])?;
-    Ok(())
+         ON CONFLICT(systemuserid) DO UPDATE SET fullname = excluded.fullname, email = excluded.email, isdisabled = excluded.isdisabled, is_application_user = excluded.is_application_user, modifiedon = excluded.modifiedon";
+
+const UPSERT_ACCOUNT: &str = "INSERT INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(accountid) DO UPDATE SET name = excluded.name, websiteurl = excluded.websiteurl, parentaccountid = excluded.parentaccountid, ownerid = excluded.ownerid, modifiedon = excluded.modifiedon";
+
+const UPSERT_CONTACT: &str = "INSERT INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon";
+
+const UPSERT_OPPORTUNITY: &str = "INSERT INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon";
+
+pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
+    put_systemuser(&mut *conn.prepare_cached(UPSERT_SYSTEMUSER)?, u)
 }
 
 pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(accountid) DO UPDATE SET name = excluded.name, websiteurl = excluded.websiteurl, parentaccountid = excluded.parentaccountid, ownerid = excluded.ownerid, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![a.accountid, a.name, a.websiteurl, a.parentaccountid, a.ownerid, a.modifiedon])?;
-    Ok(())
+    put_account(&mut *conn.prepare_cached(UPSERT_ACCOUNT)?, a)
 }
 
 pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![
+    put_contact(&mut *conn.prepare_cached(UPSERT_CONTACT)?, c)
+}
+
+pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
+    put_opportunity(&mut *conn.prepare_cached(UPSERT_OPPORTUNITY)?, o)
+}
+
+fn put_systemuser(stmt: &mut Statement<'_>, u: &SystemUser) -> Result<()> {
+    stmt.execute(params![
+        u.systemuserid,
+        u.fullname,
+        u.email,
+        u.isdisabled,
+        u.is_application_user,
+        u.modifiedon
+    ])?;
+    Ok(())
+}
+
+fn put_account(stmt: &mut Statement<'_>, a: &Account) -> Result<()> {
+    stmt.execute(params![
+        a.accountid,
+        a.name,
+        a.websiteurl,
+        a.parentaccountid,
+        a.ownerid,
+        a.modifiedon
+    ])?;
+    Ok(())
+}
+
+fn put_contact(stmt: &mut Statement<'_>, c: &Contact) -> Result<()> {
+    stmt.execute(params![
         c.contactid,
         c.fullname,
         c.firstname,
@@ -96,13 +127,8 @@ pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
     Ok(())
 }
 
-pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![
+fn put_opportunity(stmt: &mut Statement<'_>, o: &Opportunity) -> Result<()> {
+    stmt.execute(params![
         o.opportunityid,
         o.name,
         o.ownerid,
@@ -339,12 +365,30 @@ impl Row {
 }
 
 pub fn upsert(conn: &Connection, row: &Row) -> Result<()> {
-    match row {
-        Row::SystemUser(u) => upsert_systemuser(conn, u),
-        Row::Account(a) => upsert_account(conn, a),
-        Row::Contact(c) => upsert_contact(conn, c),
-        Row::Opportunity(o) => upsert_opportunity(conn, o),
+    upsert_all(conn, std::slice::from_ref(row))
+}
+
+/// Upserts `rows`, looking the statement up once per run of rows of one
+/// table (a pull's page is one run) rather than once per row.
+pub fn upsert_all(conn: &Connection, rows: &[Row]) -> Result<()> {
+    for run in rows.chunk_by(|a, b| a.table() == b.table()) {
+        let sql = match run[0].table() {
+            Table::SystemUsers => UPSERT_SYSTEMUSER,
+            Table::Accounts => UPSERT_ACCOUNT,
+            Table::Contacts => UPSERT_CONTACT,
+            Table::Opportunities => UPSERT_OPPORTUNITY,
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        for row in run {
+            match row {
+                Row::SystemUser(u) => put_systemuser(&mut stmt, u)?,
+                Row::Account(a) => put_account(&mut stmt, a)?,
+                Row::Contact(c) => put_contact(&mut stmt, c)?,
+                Row::Opportunity(o) => put_opportunity(&mut stmt, o)?,
+            }
+        }
     }
+    Ok(())
 }
 
 /// Every id mirrored for `table`.
