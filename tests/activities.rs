@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use navsync::config::ActivityKind;
-use navsync::engine::import::{self, ImportError};
+use navsync::engine::usecases::import::{self, ImportError};
 use navsync::store::{Store, activities, seats};
 
 struct Env {

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use navsync::config::ActivityKind;
-use navsync::engine::connection;
+use navsync::engine::usecases::connection;
 use navsync::engine::{Command, EngineHandle, ErrorClass, Event, UserError};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::outbox;

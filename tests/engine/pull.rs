@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use navsync::config::{Config, SecretSource};
-use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase, pull};
+use navsync::engine::run::pull;
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
@@ -675,7 +676,7 @@ async fn a_pipeline_stage_selects_only_opportunities_at_or_past_it() {
     let mut h = s.start();
     h.commands
         .send(Command::SetSetting(
-            navsync::engine::command::SettingChange::PipelineStage(Some(2)),
+            navsync::engine::interface::command::SettingChange::PipelineStage(Some(2)),
         ))
         .unwrap();
     assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use navsync::config::{ActivityKind, Config};
-use navsync::engine::command::SettingChange;
-use navsync::engine::dry_run::Snapshot;
-use navsync::engine::settings;
+use navsync::engine::interface::command::SettingChange;
+use navsync::engine::run::dry_run::Snapshot;
+use navsync::engine::usecases::settings;
 use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, View};
 use navsync::store::runs::{self, Outcome, RunMode};
 use navsync::store::{Store, seats};

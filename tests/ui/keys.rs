@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use navsync::engine::command::{NewContact, ResolveHow};
-use navsync::engine::event::ContactHit;
+use navsync::engine::interface::command::{NewContact, ResolveHow};
+use navsync::engine::interface::event::ContactHit;
 use navsync::engine::{Command, Event, View};
 use navsync::store::seats::{Edition, Licence};
 use navsync::ui::action::Tab;
@@ -324,7 +324,7 @@ fn skip_is_reversible() {
 
 #[test]
 fn sync_keys_settings_and_command_line_send_their_commands() {
-    use navsync::engine::command::SettingChange;
+    use navsync::engine::interface::command::SettingChange;
     let (mut app, mut rx) = app_with(Theme::COLOUR, false);
     press(&mut app, KeyCode::Char('2'));
     typed(&mut app, "sdc");
@@ -523,7 +523,7 @@ fn console_refuses_to_draw_when_stdout_is_not_a_tty() {
 #[test]
 fn settings_send_each_kind_of_change() {
     use navsync::config::ActivityKind;
-    use navsync::engine::command::SettingChange;
+    use navsync::engine::interface::command::SettingChange;
     let (mut app, mut rx) = app_with(Theme::COLOUR, false);
     press(&mut app, KeyCode::Char('5'));
     // Auto-sync: No -> Yes.

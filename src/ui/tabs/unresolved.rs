@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Wrap};
 
 use crate::engine::Command;
-use crate::engine::command::ResolveHow;
+use crate::engine::interface::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
