@@ -377,6 +377,12 @@ fn tabs_switch_by_number_tab_and_shift_tab_and_q_quits() {
     let (mut app, _rx) = app_with(Theme::COLOUR, false);
     app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.quit);
+    // Ctrl-C is a keymap binding of every context, text fields included.
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char(':'));
+    assert!(app.popup.is_some());
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.quit, "Ctrl-C in the command line quits");
 }
 
 #[test]
