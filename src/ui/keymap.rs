@@ -125,6 +125,54 @@ const ANYWHERE: &[Binding] = &[quiet(ctrl(key(
     Action::ForceQuit,
 )))];
 
+/// What a `:` command does: what its key does, or a sync asked for from
+/// any tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Does {
+    Act(Action),
+    Sync,
+}
+
+/// A command of the `:` prompt. `dangerous`: it ends or removes
+/// something (the connection), so it asks first, as its key does, and the
+/// completion line shows it in the error colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColonCommand {
+    pub name: &'static str,
+    pub does: Does,
+    pub dangerous: bool,
+}
+
+const fn colon(name: &'static str, does: Does) -> ColonCommand {
+    ColonCommand {
+        name,
+        does,
+        dangerous: false,
+    }
+}
+
+/// The `:` commands in completion order: one table for completion, the
+/// error message and running them.
+pub const COMMANDS: &[ColonCommand] = &[
+    colon("sync", Does::Sync),
+    colon("dry-run", Does::Act(Action::DryRun)),
+    colon("cancel", Does::Act(Action::CancelSync)),
+    colon("connect", Does::Act(Action::Connect)),
+    colon("recheck", Does::Act(Action::Recheck)),
+    ColonCommand {
+        dangerous: true,
+        ..colon("disconnect", Does::Act(Action::Disconnect))
+    },
+    colon("seats", Does::Act(Action::GoTab(Tab::Seats))),
+    colon("queue", Does::Act(Action::GoTab(Tab::Unresolved))),
+    colon("saved", Does::Act(Action::GoTab(Tab::Saved))),
+    colon("settings", Does::Act(Action::GoTab(Tab::Settings))),
+    colon("log", Does::Act(Action::GoTab(Tab::Log))),
+    colon("help", Does::Act(Action::Help)),
+    colon("quit", Does::Act(Action::Quit)),
+    colon("q", Does::Act(Action::Quit)),
+];
+
 /// Cursor movement shared by every list.
 const MOVE: &[Binding] = &[
     quiet(special(KeyCode::Up, "↑/k", "move up", Action::Up)),

@@ -629,6 +629,24 @@ fn connection_keys_and_command_line_connect_and_disconnect() {
     );
 }
 
+/// The `dangerous` flag of the `:` table is what really happens: a
+/// dangerous command asks first and sends nothing until answered, the
+/// others never open a confirmation.
+#[test]
+fn every_dangerous_colon_command_asks_first_and_no_other_does() {
+    for c in navsync::ui::keymap::COMMANDS {
+        let (mut app, mut rx) = app_with(Theme::COLOUR, false);
+        press(&mut app, KeyCode::Char(':'));
+        typed(&mut app, c.name);
+        press(&mut app, KeyCode::Enter);
+        let asks = matches!(app.popup, Some(Popup::Confirm(_)));
+        assert_eq!(asks, c.dangerous, ":{} asks first: {asks}", c.name);
+        if c.dangerous {
+            assert_eq!(sent(&mut rx), vec![], ":{} sent before the answer", c.name);
+        }
+    }
+}
+
 #[test]
 fn log_filters_by_level_and_text_newest_first() {
     let (mut app, _rx) = app_with(Theme::COLOUR, false);
