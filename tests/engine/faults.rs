@@ -148,7 +148,7 @@ async fn under_then(
     consistent(&s);
     heal(&s.sim.control());
     next_run_finishes(&s, &mut h).await;
-    crate::pull::shutdown(h).await;
+    crate::support::shutdown(h).await;
     (s, error)
 }
 
@@ -312,5 +312,5 @@ async fn a_good_connect_and_a_disconnect_clear_the_last_error() {
         Event::ActionResult { ok: true, .. }
     ));
     assert_eq!(h.status.borrow().last_error, None);
-    crate::pull::shutdown(h).await;
+    crate::support::shutdown(h).await;
 }

@@ -683,7 +683,7 @@ async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
 /// A config reaching the emulator with writeback on, and the stored
 /// connection an engine needs to start its client.
 fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
-    use navsync::store::connection::{self, ConnState, ConnectionRow};
+    use navsync::store::connection;
     let mut config = navsync::config::Config::default();
     config.crm.instance_url = Some(url::Url::parse(&sim.instance_url()).unwrap());
     config.crm.authority_url = url::Url::parse(&sim.authority_url()).unwrap();
@@ -692,28 +692,7 @@ fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
     config.crm.secret = navsync::config::SecretSource::Inline(SECRET.into());
     config.sync.auto_sync_all_seats = false;
     config.writeback.enabled = true;
-    connection::put(
-        store.conn(),
-        &ConnectionRow {
-            state: ConnState::Connected,
-            instance_url: sim.instance_url(),
-            tenant_id: TENANT.into(),
-            client_id: CLIENT.into(),
-            auth_method: "client_secret".into(),
-            crm_user_id: Some(APP.into()),
-            crm_user_name: Some("Integration".into()),
-            is_integration_user: true,
-            organization_id: None,
-            organization_name: None,
-            org_version: Some("9.2.25061.00154".into()),
-            checks_json: "[]".into(),
-            connected_at: Some(navsync::store::now()),
-            updated_at: navsync::store::now(),
-            last_error_kind: None,
-            last_error_detail: None,
-        },
-    )
-    .unwrap();
+    connection::put(store.conn(), &crate::support::connected(sim)).unwrap();
     config
 }
 
