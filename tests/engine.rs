@@ -21,3 +21,4 @@ mod reconcile;
 mod service;
 #[path = "engine/split.rs"]
 mod split;
+mod support;

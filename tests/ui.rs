@@ -17,3 +17,4 @@ mod keys;
 mod loader;
 #[path = "ui/screens.rs"]
 mod screens;
+mod support;

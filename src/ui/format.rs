@@ -59,7 +59,7 @@ pub fn countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> Option<String> {
     (s > 0).then(|| format!("{}:{:02}", s / 60, s % 60))
 }
 
-pub use crate::engine::user_error::thousands;
+pub use crate::engine::interface::user_error::thousands;
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,8 @@ use navsync::store::mirror;
 use navsync::store::runs::{Outcome, RunMode};
 use serde_json::{Value, json};
 
-use crate::pull::{self, CONTACTS, contact_id, finished, run, setup, shutdown};
+use crate::pull::{self, CONTACTS, contact_id, finished, run, setup};
+use crate::support::{next, shutdown};
 
 fn row(v: Value) -> navsync::sim::tenant::Row {
     match v {
@@ -74,10 +75,7 @@ async fn rows_changed_during_a_split_first_read_are_right_after_the_next_run() {
         .unwrap();
     let mut events = Vec::new();
     loop {
-        let ev = tokio::time::timeout(Duration::from_secs(20), h.events.recv())
-            .await
-            .expect("the run goes on")
-            .expect("engine alive");
+        let ev = next(&mut h).await;
         if matches!(ev, Event::StatusChanged | Event::Log { .. }) {
             continue;
         }
