@@ -47,6 +47,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_initial.sql")),
         M::up(include_str!("migrations/002_salesstage.sql")),
+        M::up(include_str!("migrations/003_mirror_keys_as_indexes.sql")),
     ])
 });
 

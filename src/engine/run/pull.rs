@@ -85,11 +85,11 @@ type PendingWrite = std::pin::Pin<
 
 /// Reads one table into its mirror.
 ///
-/// A first load into an empty mirror writes without the table's secondary
-/// indexes and builds them once at the end (sorted, in one pass), which
-/// costs far less than keeping them up to date row by row; however the
-/// read ends they are built again (and `Store::open` rebuilds any a crash
-/// left out).
+/// A first load into an empty mirror writes without the table's indexes,
+/// its key's too (plain inserts), and builds them once at the end (sorted,
+/// in one pass), which costs far less than keeping them up to date row by
+/// row in random key order; however the read ends they are built again
+/// (and `Store::open` rebuilds any a crash left out).
 pub async fn pull_table(
     ctx: &RunCtx,
     phase: Phase,
@@ -104,7 +104,7 @@ pub async fn pull_table(
             Ok::<_, crate::engine::EngineError>((delta, empty, s.lost_commits()))
         })
         .await?;
-    let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
+    let bulk = delta.is_none() && empty;
     if bulk {
         ctx.writer
             .call(move |s| {
@@ -112,15 +112,33 @@ pub async fn pull_table(
             })
             .await?;
     }
-    // Rows a full read did not see are gone from the CRM; into an empty
-    // mirror there are none, so the ids need not be kept.
-    let read = read_table(ctx, phase, table, delta, !empty, total, lost).await;
+    let into = match (bulk, empty) {
+        (true, _) => Mirror::Bulk,
+        (false, true) => Mirror::Empty,
+        (false, false) => Mirror::Filled,
+    };
+    let read = read_table(ctx, phase, table, delta, into, total, lost).await;
     if bulk {
         ctx.writer
-            .call(|s| mirror::ensure_indexes(s.conn()).map_err(crate::engine::EngineError::from))
+            .call(move |s| {
+                mirror::ensure_table_indexes(s.conn(), table)
+                    .map_err(crate::engine::EngineError::from)
+            })
             .await?;
     }
     read
+}
+
+/// The mirror a read goes into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mirror {
+    /// Empty, for a full read, with its indexes away: plain inserts.
+    Bulk,
+    /// Empty, for changes: upserts.
+    Empty,
+    /// Holding rows: upserts, and a full read reconciles deletions (rows
+    /// it did not see are gone from the CRM; an empty mirror has none).
+    Filled,
 }
 
 async fn read_table(
@@ -128,7 +146,7 @@ async fn read_table(
     phase: Phase,
     table: Table,
     delta: Option<String>,
-    had_rows: bool,
+    into: Mirror,
     total: Option<u64>,
     lost: u64,
 ) -> Result<TablePull, PullStop> {
@@ -181,11 +199,12 @@ async fn read_table(
             out.mode = mode;
             ctx.delta_rejected(table).await?;
         }
-        let reconcile = mode != TableMode::Incremental && had_rows;
+        let reconcile = mode != TableMode::Incremental && into == Mirror::Filled;
         if reconcile {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));
         }
         let last = page.last;
+        let bulk = into == Mirror::Bulk;
         let n_rows = page.rows.len() as u64;
         let unseen = if reconcile && last {
             Some(std::mem::take(&mut seen))
@@ -199,7 +218,11 @@ async fn read_table(
                 return Err(StoreError::LostPages.into());
             }
             s.rereadable(page.rows.len(), last, |tx| {
-                mirror::upsert_all(tx, &page.rows)?;
+                if bulk {
+                    mirror::insert_all(tx, &page.rows)?;
+                } else {
+                    mirror::upsert_all(tx, &page.rows)?;
+                }
                 let mut deleted = 0;
                 for id in &page.deleted {
                     deleted += mirror::delete(tx, table, id)? as u64;
