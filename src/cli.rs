@@ -264,6 +264,7 @@ fn run(cli: Cli) -> ExitStatus {
             return ExitStatus::Usage;
         }
     };
+    crate::i18n::set(config.lang);
     let data_dir = crate::paths::data_dir(cli.data_dir.as_deref());
     if let Err(e) = crate::paths::ensure_private_dir(&data_dir) {
         eprintln!(

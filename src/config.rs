@@ -301,33 +301,44 @@ pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
 
 /// Loads the configuration. `required` is false for commands that run fine
 /// on defaults (demo, sim): a missing file then yields `Config::default()`.
+/// Without `lang` in the file, the language is the environment's
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub fn load(cli: Option<&Path>, required: bool) -> Result<Config, ConfigError> {
+    let env_lang = crate::i18n::lang_from_env(|k| std::env::var(k).ok());
+    let defaults = || Config {
+        lang: env_lang,
+        ..Config::default()
+    };
     let Some(path) = locate(cli) else {
         return if required {
             Err(ConfigError::Missing(PathBuf::from("<no config dir>")))
         } else {
-            Ok(Config::default())
+            Ok(defaults())
         };
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, &text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+        Ok(text) => parse_with_lang(&path, &text, env_lang),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(defaults()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Missing(path)),
         Err(source) => Err(ConfigError::Read { path, source }),
     }
 }
 
-/// Parses and validates config text that came from `path`.
+/// Parses and validates config text that came from `path` (English when
+/// it has no `lang`).
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    parse_with_lang(path, text, Lang::En)
+}
+
+/// `parse`, with the language to use when the file has no `lang`.
+fn parse_with_lang(path: &Path, text: &str, lang: Lang) -> Result<Config, ConfigError> {
     let loc = Locator { path, text };
     let raw: RawFile = toml::from_str(text).map_err(|e| loc.locate_toml_error(&e))?;
     let mut cfg = Config {
         source: Some(path.to_path_buf()),
+        lang: raw.lang.unwrap_or(lang),
         ..Config::default()
     };
-    if let Some(l) = raw.lang {
-        cfg.lang = l;
-    }
     build_crm(&loc, raw.crm, &mut cfg.crm)?;
     build_sync(&loc, raw.sync, &mut cfg.sync)?;
     build_writeback(&loc, raw.writeback, &mut cfg.writeback)?;

@@ -1,0 +1,477 @@
+# navsync's English messages. Ids are shared with locales/es/navsync.ftl;
+# a test keeps the two catalogs' ids the same.
+
+## Keys: what each key does, for the footer (the word before ':') and the help
+
+key-help-every-key-view = help: every key of this view
+key-command-sync-seats-queue = command: :sync :seats :queue :help :q … (Tab completes)
+key-quit = quit
+key-undo-last-skip-seat = undo: the last skip or seat switch, until the next sync
+key-next-tab = next tab
+key-previous-tab = previous tab
+key-connection-tab = Connection tab
+key-sync-tab = Sync tab
+key-seats-tab = Seats tab
+key-unresolved-tab = Unresolved tab
+key-settings-tab = Settings tab
+key-log-tab = Log tab
+key-saved-tab = Saved tab
+key-move-up = move up
+key-move-down = move down
+key-page-up = page up
+key-page-down = page down
+key-first-row = first row
+key-last-row = last row
+key-connect-device-code-client = connect: device code or client secret
+key-re-check-run-prerequisite = re-check: run the prerequisite checks again
+key-disconnect = disconnect
+key-purge-disconnect-clean-up = purge: disconnect and clean up all imported CRM data
+key-details-whole-text-y = details: the whole text, y copies it
+key-copy-osc-52-works = copy (OSC 52, works over SSH)
+key-scroll = scroll
+key-close = close
+key-sync-now = sync now
+key-cancel-stop-running-sync = cancel: stop the running sync
+key-dry-run-show-what = dry run: show what a sync would change
+key-mark-toggle-row = mark: toggle the row
+key-mark-all-every-row = mark all: every row the filter shows
+key-clear-marks = clear marks
+key-enable-crm-sync-marked = enable: CRM sync on for the marked rows or this one
+key-disable-crm-sync-off = disable: CRM sync off for the marked rows or this one
+key-assign-seats-from-crm = assign: seats from CRM users
+key-filter = filter
+key-order-sort-by-next = order: sort by the next column
+key-reverse-sort-order = reverse: the sort order
+key-link-chosen-candidate = link: to the chosen candidate
+key-pick-another-candidate = pick: another candidate
+key-search-crm-contact = search: the CRM for a contact
+key-create-contact-in-crm = create: the contact in the CRM
+key-skip-bring-back = skip: or bring back
+key-filter-queue = filter: the queue
+key-view-all-open-only = view: all, open only, skipped only
+key-choose-another-value = choose: another value
+key-apply-change = apply: the change
+key-discard-change-not-applied = discard: the change not applied
+key-level-cycle-level-filter = level: cycle the level filter
+key-clear-filter = clear: the filter
+key-yes-do = yes, do it
+key-no-go-back = no, go back
+key-yes-once-word-is = yes, once the word is typed
+key-next-field = next field
+key-previous-field = previous field
+key-create-contact-link = create the contact and link
+key-cancel = cancel
+key-search-link-chosen-contact = search / link the chosen contact
+key-previous-result = previous result
+key-next-result = next result
+key-close-help = close help
+key-run-command = run the command
+key-complete-again-next-match = complete: again for the next match
+key-keep-filter = keep the filter
+key-cancel-put-old-filter = cancel: put the old filter back
+key-copy-code-osc-52 = copy the code (OSC 52, works over SSH)
+key-hide-sign-in-keeps = hide (sign-in keeps waiting)
+key-mark-unmark = mark / unmark
+key-mark-all-visible = mark all (visible)
+key-licence = licence
+key-edition = edition
+key-assign-marked-users = assign the marked users
+
+## Tabs
+
+tab-connection = Connection
+tab-sync = Sync
+tab-seats = Seats
+tab-unresolved = Unresolved
+tab-settings = Settings
+tab-log = Log
+tab-saved = Saved
+# Shorter names, for the other tabs when the tab bar would not fit.
+tab-connection-short = Connection
+tab-sync-short = Sync
+tab-seats-short = Seats
+tab-unresolved-short = Unresolved
+tab-settings-short = Settings
+tab-log-short = Log
+tab-saved-short = Saved
+
+## Numbers and dates ($month and $day are numbers, $mm and $dd two digits)
+
+date = { $year }-{ $mm }-{ $dd }
+date-time = { $date } { $time } UTC
+date-time-short = { $mm }-{ $dd } { $time }
+
+## Screen frame: banner, header, message line, footer
+
+demo-banner = DEMO — connected to a local Dynamics 365 emulator
+flash-whole = … (whole: { $key } Log, Enter)
+too-small = Terminal too small
+too-small-size = { $size }, need { $need }
+too-small-next = Resize, or q to quit
+header-no-crm = no CRM
+header-syncing = Syncing
+header-syncing-phase = Syncing { $phase }
+header-connected = Connected
+header-error = Error
+header-disconnected = Disconnected
+header-not-connected = Not connected
+header-last-sync = last sync { $ago } ({ $at })
+header-synced = synced { $ago } ({ $at } UTC)
+header-never-synced = never synced
+footer-more = more
+
+## Sync phases
+
+phase-users = users
+phase-opportunities = opportunities
+phase-accounts = accounts
+phase-contacts = contacts
+phase-saved-lists = saved lists
+phase-writeback = writeback
+
+## Relative times
+
+time-just-now = just now
+time-in-under-a-minute = in <1 min
+time-ago = { $span } ago
+time-in = in { $span }
+span-min = { $n } min
+span-h = { $n } h
+span-d = { $n } d
+
+## Connection tab
+
+never = never
+field-last-sync = Last sync
+field-instance = Instance
+field-organisation = Organisation
+field-org-version = Org version
+field-crm-user = CRM user
+field-sign-in = Sign-in
+conn-connected-to = Connected to Microsoft Dynamics
+conn-ok = Successfully connected
+conn-ok-syncing = Successfully connected, sync in progress
+conn-last-sync-failed = Last sync failed: { $title }
+conn-error-not-connected = { $title } — not connected
+conn-detail = Detail: { $detail }
+conn-next-step = Next step: { $next }
+conn-disconnected = Disconnected — press c to connect again
+conn-never = Not connected — press c to connect
+conn-checks-failed = { $failed } of { $total } checks failed: { $names } (details below)
+conn-integration-user = integration user ✔ (recommended)
+conn-interactive-user = interactive user ⚠ an integration user is recommended
+conn-creator = { $user } appears as creator of activities written back.
+conn-checks = Prerequisite checks
+conn-checks-none = none run yet (c connects, r re-checks)
+check-pass = pass
+check-fail = FAIL
+check-sign-in = sign in
+check-online = online
+check-version = version
+check-not-sandbox = not sandbox
+check-who-am-i = who am i
+check-objects-readable = objects readable
+check-privileges = privileges
+check-writeback = writeback
+conn-signing-in = Signing in…
+conn-rechecking = Re-running the prerequisite checks…
+disconnect-title = Disconnect
+disconnect-question = Disconnect from the CRM? Syncing stops.
+disconnect-keeps = Imported CRM data stays (use D to clean it up).
+purge-title = Disconnect and clean up
+purge-yes = Yes, clean up all previously imported CRM data.
+purge-copies = Removes the CRM copies: { $tables }.
+purge-saved = Removes { $accounts } saved accounts and { $leads } saved leads the sync brought in.
+purge-kept = Kept: manual saves, seats and activities.
+more-below = more below: j/↓ scrolls, G goes to the end
+more-above = more above: k/↑ scrolls, g goes to the top
+error-title-connection = Connection error
+error-title-crm-api = CRM API error
+error-title-insufficient-privileges = Insufficient privileges
+error-title-objects-unreadable = Required CRM objects could not be read
+error-title-unsupported = This CRM cannot be synced
+error-title-other = Could not connect
+error-console-next-connection = Check this machine's network and the instance URL, then re-check (r).
+error-console-next-crm-api = Check the CRM's uptime (service health in the Microsoft 365 admin center), then re-check (r).
+error-console-next-insufficient-privileges = Ask your CRM administrator to grant the privilege named above to the connecting user, then re-check (r).
+error-console-next-objects-unreadable = Ask your CRM administrator for read access to the objects named above, then re-check (r).
+error-console-next-unsupported = navsync needs Dynamics 365 online, version 8.2 or later, in a production environment: point crm.instance_url at one and connect (c).
+error-console-next-other = Fix what the detail names (config, secret, token cache), then connect again (c).
+
+## Sync tab
+
+per-second = { $n }/s
+eta = ETA { $left }
+count-rows = { $count } rows
+span-s = { $n } s
+span-h-min = { $h } h { $min } min
+outcome-running = running
+outcome-ok = ok
+outcome-error = error
+outcome-cancelled = cancelled
+mode-full = full
+mode-incremental = incremental
+mode-dry-run = dry_run
+run-head = Run { $id }{ $dry ->
+    [yes] {" "}(dry run: nothing was changed)
+   *[no] {""}
+} · { $mode } · { $outcome }
+run-started = Started  { $at }
+run-finished = Finished { $at }
+run-requests = Requests { $requests } · retries { $retries } · 429 waits { $waits }
+run-error = Error: { $kind }: { $detail }
+run-report = Report:
+run-title = Run { $id }
+sync-requested = Sync requested
+dry-run-requested = Dry run requested: nothing will be changed
+sync-cancelling = Cancelling the running sync…
+no-run-yet = No run yet
+not-scheduled = not scheduled
+field-next-run = Next run
+field-now = Now
+field-waiting = Waiting
+sync-running = running ({ $mode }) · { $requests } requests · { $retries } retries
+wait-429 = 429 wait { $left }
+wait-retry = retry in { $left }: { $reason }
+sync-idle-last = idle — last run { $outcome }: { $summary }
+sync-idle = idle: no sync has run since the console started
+rows-per-second = rows/s { $n }
+col-started = Started
+col-mode = Mode
+col-outcome = Outcome
+col-requests = Req
+col-retries = Retry
+col-rows = Rows
+report-enter = report: Enter
+
+## Seats tab
+
+col-name = Name
+col-licence = Licence
+col-edition = Edition
+col-crm-user = CRM user
+col-sync = Sync
+col-in-crm = In CRM
+licence-admin = admin
+licence-member = member
+edition-team = team
+edition-enterprise = enterprise
+switch-on = on
+switch-off = off
+seats-none-to-change = No seat to change
+seats-the-seat-of = the seat of { $name }
+seats-marked-hidden = { $count } marked ({ $hidden } hidden by filter)
+seats-sync-question = { $on ->
+    [on] Enable
+   *[off] Disable
+} CRM sync for { $what }?
+seats-sync-on-effect = Their opportunities' accounts and contacts are imported at the next sync.
+seats-sync-off-effect = What the CRM brought into their saved lists is removed at the next sync.
+seats-sync-undo = { $on ->
+    [on] Enable
+   *[off] Disable
+} sync for { $what }
+seats-sync-title = { $on ->
+    [on] Enable
+   *[off] Disable
+} sync
+seats-counts = { $admins } admin · { $members } member · { $in_crm } in CRM
+count-marked = { $count } marked
+filter-shown = filter "{ $filter }": { $count } shown
+seats-auto-sync-all = auto-sync all
+seats-empty = No seats yet. Press n to assign seats from CRM users.
+seats-user-not-synced = not synced
+seats-user-not-matched = not matched
+seats-in-crm = In CRM
+
+## Unresolved tab
+
+pending-link = linking to { $name }…
+pending-skip = skipping…
+pending-bring-back = bringing back…
+col-sent = Sent
+col-member = Member
+col-company = Company
+col-kind = Kind
+col-seat-holder = Seat holder
+col-state = State
+kind-inmail = inmail
+kind-message = message
+kind-note = note
+queue-empty = The queue is empty
+no-candidate-to-link = No candidate to link: search the CRM (/) or create the contact (c)
+linking = Linking { $member } to { $name }…
+undo-skip = { $skip ->
+    [yes] skip of
+   *[no] bringing back
+} { $member }
+unresolved-title = { $count } unresolved ({ $skipped } skipped)
+view-open-only = open only (v)
+view-skipped-only = skipped only (v)
+filter-named = filter "{ $filter }"
+count-shown = { $count } shown
+unresolved-empty = Nothing to resolve: every activity matched a CRM contact.
+state-working = working
+state-skipped = skipped
+state-open = open
+activity = Activity
+loading = loading…
+no-match = No match:
+no-candidates = No candidates: / searches the CRM, c creates the contact.
+candidates = Candidates (←/→ choose, Enter links)
+gone-from-crm-copy = (no longer in the CRM copy)
+sent-queued = Sent { $sent } · queued { $queued } ago
+
+## Log tab
+
+level-error = ERROR
+level-warn = WARN
+level-info = info
+level-debug = debug
+level-trace = trace
+log-all-levels = all levels
+log-level-and-worse = { $level } and worse
+log-title = Log — { $shown } of { $total } lines, { $level } (l cycles)
+col-time = Time
+col-level = Level
+col-message = Message
+
+## Saved tab
+
+col-item = Item
+col-brought-in-by = Brought in by
+col-stage = Stage
+col-owner = Owner
+col-saved = Saved
+item-account = account
+item-lead = lead
+saved-crm-and-hand = CRM+hand
+saved-crm = CRM
+saved-by-hand = by hand
+not-in-crm-copy = (not in the CRM copy)
+saved-counts = { $accounts } accounts · { $leads } leads · { $manual } saved by hand
+saved-empty = Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).
+
+## Settings tab
+
+setting-auto-sync = Auto-sync all seat holders
+setting-pipeline-stage = Pipeline-entry stage
+setting-won-value = Won-value field
+setting-writeback = Writeback
+setting-sync-back = Sync back
+setting-interval = Sync interval
+kinds-all = All data items
+kinds-inmails = InMails
+kinds-messages = messages
+kinds-notes = notes
+kinds-only = Only { $kinds }
+yes = Yes
+no = No
+on = On
+off = Off
+not-sure-all-open = Not sure (all open opportunities)
+not-sure = Not sure
+stage-number = stage { $value }
+setting-unchanged = Unchanged
+setting-applied = { $question }: { $value } — applies from the next sync
+setting-discarded = { $question }: change discarded
+settings-heading = Settings (←/→ choose, Enter applies, Esc discards)
+source-console = console
+source-config = config
+unsaved = unsaved
+unsaved-now = { $question } (now { $value })
+unsaved-list = Unsaved: { $list }. Enter applies, Esc discards.
+settings-apply-note = Changes apply from the next sync. console: set here, overrides config.toml.
+settings-choices-not-read = CRM stages and money fields are read at the first sync; until then only "Not sure" is offered.
+settings-choices-read = CRM choices read { $when }.
+
+## Console-wide messages and the log lines the console writes
+
+quit-unsaved = { $question }: change not applied (Settings: Enter applies, Esc discards); q again quits
+filter-cleared = Filter cleared
+undoing = Undoing the { $what }
+nothing-to-undo = Nothing to undo: the last skip or seat switch can be undone until the next sync starts; links are written to the CRM at once
+engine-stopped = The engine has stopped; restart navsync
+log-run-finished = sync { $outcome }: { $summary }
+log-delta-rejected = change tracking for { $table } expired: reading it in full once
+log-retry = retry { $attempt } in { $secs } s: { $reason }
+log-throttled = CRM asked to slow down (429): waiting { $secs } s
+log-store-read-failed = reading the store: { $error }
+
+## Popups
+
+assign-mark-first = Mark the CRM users to assign (Space)
+assigning = Assigning { $count } seat(s)…
+assign-title = Assign seats from CRM users
+col-email = Email
+col-seat = Seat
+assign-has-seat = has a seat
+assign-keys = Space mark · a all · A clear · / filter · Enter assign · Esc close
+unknown-command = Unknown command :{ $typed } — try :{ $names }
+tab-completes = Tab completes:
+no-command-starts-so = no command starts so
+filter-prompt = filter:
+still-counting = Still counting what this removes; a moment
+type-to-confirm = Type { $word } to confirm, or Esc to go back
+counting = counting what this removes…
+type-word = Type { $word }:
+copied = Copied to your clipboard (OSC 52)
+code-copied = Code copied to your clipboard (OSC 52)
+device-title = Sign in to Microsoft
+device-waiting = Waiting for you to sign in — code expires in { $left }
+device-expired = The code has expired: press Esc, then c to get a new one.
+device-open = On any device, open:
+device-enter-code = and enter the code:
+device-keys = y copy the code · Esc hide (sign-in keeps waiting)
+help-title = Keys (Esc closes, ↑/↓ scroll)
+linking-to = Linking to { $name }…
+search-type-something = Type a name, email or company
+search-title = Search CRM contacts
+searching = searching the CRM…
+search-none = No contact found. Esc, then c creates one.
+search-prompt = Search:
+search-how = Enter searches; Enter again links the chosen contact.
+search-found = { $count } found — ↑/↓ choose, Enter links
+form-first-name = First name
+form-last-name = Last name
+form-email = Email
+form-job-title = Job title
+form-company = Company
+form-last-name-required = Last name is required by the CRM
+form-bad-email = "{ $email }" is not an email address (name@company.com)
+form-creating = Creating { $name } in the CRM and linking…
+form-title = Create contact in the CRM
+form-intro = From the member's profile; edit, then Enter.
+form-keys = Tab next field · Enter create and link · Esc cancel
+
+## CRM errors and their next steps (the seed's four errors first)
+
+crm-connection-error = CRM connection error. Try again later.
+crm-connection-next = Check this machine's network and the instance URL (crm.instance_url). Try again later.
+crm-api-error = An error occurred with the CRM API. Try again later.
+crm-api-next = The CRM API could not be used: check the CRM system's uptime or contact your CRM representative.
+crm-privileges-error = Your CRM account doesn't have sufficient access privileges. Contact your CRM administrator.
+crm-privileges-next = Contact your internal CRM administrator to get the access privileges you need.
+crm-privileges-next-named = Contact your internal CRM administrator to get the missing privilege: { $privilege }.
+crm-objects-error = The CRM objects required by your company could not be read.
+crm-objects-next = Ask your CRM administrator to give the connecting user read access to: { $objects }.
+crm-sign-in-error = Signing in to Microsoft Entra ID failed.
+crm-sign-in-next = Check crm.tenant_id, crm.client_id and the client secret in the config, and that the app registration has an application user in this Dynamics environment.
+crm-device-code-expired = The sign-in code expired before it was used.
+crm-device-code-expired-next = Run `navsync connect` again and enter the new code in the browser before it expires.
+crm-device-code-declined = The sign-in was declined in the browser.
+crm-not-signed-in = navsync is not signed in to the CRM.
+crm-not-signed-in-next = Run `navsync connect` to sign in again.
+crm-local-setup-error = navsync's CRM settings or files on this machine are not usable.
+crm-insecure-file-next = Only its owner may read it: run `chmod 600 { $path }`.
+crm-local-setup-next = Fix the setting or file named in the detail, then try again.
+crm-cancelled = Cancelled.
+crm-cancelled-next = Nothing to do; start it again when you are ready.
+crm-connected = Connected to Microsoft Dynamics — Successfully connected, sync in progress
+crm-on-premise = Microsoft Dynamics on-premise is not supported: only Dynamics 365 online, version 8.2 or later.
+crm-sandbox = Sandbox environments are not supported at this time.
+crm-version-too-old = Dynamics 365 { $version } is not supported: version 8.2 or later is required.
+crm-recommend-integration-user = You connected as { $user }, an interactive user: we recommend an integration (application) user or a generic name instead.
+crm-creator-and-owner = In the CRM, { $user } will appear as the creator of every activity written back; the seat holder will be its owner.
+assign-already-holds = { $name } already holds a seat
+assign-status = { $users } users · { $marked } marked · new seats: { $licence } licence (l), { $edition } edition (e)
