@@ -72,14 +72,6 @@ impl ActivityKind {
     }
 
     /// How the kind reads in a sentence ("Ana's InMail").
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Inmail => "InMail",
-            Self::Message => "message",
-            Self::Note => "note",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "inmail" => Some(Self::Inmail),

@@ -159,6 +159,17 @@ macro_rules! t {
     };
 }
 
+/// `t_in!(lang, "id", name = value)`: `text_in` with named args.
+#[macro_export]
+macro_rules! t_in {
+    ($lang:expr, $id:expr) => {
+        $crate::i18n::text_in($lang, $id, &[])
+    };
+    ($lang:expr, $id:expr, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::text_in($lang, $id, &[$((stringify!($name), $crate::i18n::Arg::from($value))),+])
+    };
+}
+
 fn format(
     bundle: &FluentBundle<FluentResource>,
     id: &str,

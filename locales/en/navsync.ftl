@@ -475,3 +475,114 @@ crm-recommend-integration-user = You connected as { $user }, an interactive user
 crm-creator-and-owner = In the CRM, { $user } will appear as the creator of every activity written back; the seat holder will be its owner.
 assign-already-holds = { $name } already holds a seat
 assign-status = { $users } users · { $marked } marked · new seats: { $licence } licence (l), { $edition } edition (e)
+
+## What the engine answers and logs (in the language of the process running it)
+
+engine-sync-already-running = A sync is already running; this request was not started. Wait for it to finish or cancel it.
+engine-cancelling-sync = Cancelling the sync; what it finished is kept and the next run resumes.
+engine-cancelling-connect = Cancelling the connect; nothing is changed.
+engine-no-sync-running = No sync is running.
+engine-search-failed = CRM search failed: { $error }
+engine-busy-syncing = A sync is running; cancel it or let it finish, then try again.
+engine-busy-connecting = A connect is in progress; wait for it or cancel it, then try again.
+engine-check-log = [{ $passed ->
+    [yes] {" "}ok{" "}
+   *[no] FAIL
+}] { $check }: { $detail }
+engine-unsupported-next = navsync works with Dynamics 365 online (version 8.2 or later, not a sandbox); connect to such an environment.
+engine-check-failed = check failed: { $check }
+engine-connected-no-sync = Connected to Microsoft Dynamics; the first sync could not start (see the error).
+engine-disconnected = Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.
+engine-disconnected-tokens-kept = Disconnected from Microsoft Dynamics: syncing stopped; the sign-in tokens could not be removed: { $error }
+engine-purged = Removed imported CRM data: { $users } users, { $accounts } accounts, { $contacts } contacts, { $opportunities } opportunities; { $saved_accounts } saved accounts and { $saved_leads } saved leads brought in by the sync. Seats, activities and your own saves are kept.
+engine-cannot-write = This CRM connection cannot write; reconnect with writeback rights.
+engine-connect-cancelled = Connect cancelled; the stored connection is unchanged.
+engine-checks-passed-again = Every connection check passed again.
+engine-set-auto-sync = Auto-sync all seat holders: { $on ->
+    [yes] yes
+   *[no] no
+}
+engine-set-stage = Pipeline-entry stage: { $stage }
+engine-set-stage-not-sure = Pipeline-entry stage: Not sure (all open opportunities)
+engine-set-won-value = Won-value field: { $field }
+engine-set-won-value-not-sure = Won-value field: Not sure
+engine-set-writeback = Writeback: { $on ->
+    [on] on
+   *[off] off
+}
+engine-set-kinds = Write back: { $kinds }
+engine-set-interval = Sync every { $interval }
+engine-setting-applied = { $what }. Applies from the next sync.
+engine-linked = Linked { $member }'s { $kind ->
+    [inmail] InMail
+    [note] note
+   *[message] message
+} to { $contact } and closed it in the CRM
+engine-the-new-contact = the new contact ({ $id })
+engine-skipped = Skipped; it stays open in the CRM and can be brought back
+engine-back-in-queue = Back in the queue
+engine-assigned = { $created } seat(s) created, { $linked } existing seat(s) matched, { $already } user(s) already held a seat
+engine-assign-refused = , { $count } refused
+engine-seat-sync = CRM sync { $on ->
+    [on] on
+   *[off] off
+} for { $count } seat(s); { $changed } changed
+run-summary = { $dry ->
+    [yes] would import
+   *[no] imported
+} { $accounts_added } accounts, { $leads_added } leads; { $dry ->
+    [yes] would remove
+   *[no] removed
+} { $accounts_removed } accounts, { $leads_removed } leads; read { $rows } CRM rows in { $requests } requests
+run-summary-reread = ; full re-read of { $tables } (expired change token)
+run-summary-cancelled = {" "}(cancelled; the next run resumes)
+run-summary-error = {" "}(ended with an error)
+wb-paused = Writeback paused: the activities wait in the outbox
+wb-paused-next = They go out with the next sync; if this repeats, check the CRM's status and the detail.
+wb-refused = The CRM refused { $count } activity write(s)
+wb-refused-next = Fix what the CRM names (a privilege, a field value); refused writes are tried again with the next syncs.
+wb-off = writeback off
+wb-unavailable = writeback not available with this CRM connection
+wb-would-write = would write { $count } activities ({ $open } open, unmatched)
+wb-wrote = wrote { $count } activities ({ $open } new open, unmatched)
+wb-wrote-refused = , { $count } refused by the CRM
+wb-wrote-as-integration = , { $count } as the integration user (acting on behalf refused)
+wb-wrote-paused = , paused: { $why }
+engine-token-renewed = CRM access token renewed ({ $reason })
+engine-delta-fallback = { $table }: change tracking unusable ({ $reason }); full read
+engine-poll-slowed = sign-in server asked to poll every { $secs } s
+
+## Connection check details (stored with the check, in the language of the connect)
+
+check-signed-in = signed in ({ $method })
+check-org-at = { $org } at { $host }
+check-no-web-address = no web address
+check-org-type = organization type { $kind }
+check-application-user = application user
+check-interactive-user = interactive user
+check-writeback-off = writeback is off
+check-solution-installed = solution { $name } { $version } installed
+check-solution-missing = the solution { $name } (writeback.required_solution) is not installed in this environment; ask a Dynamics admin to install it
+check-tasks-creatable = tasks can be created
+check-read-privileges = read privileges present
+check-privileges-present = { $names } present
+check-user-lacks = the connecting user lacks { $names }
+check-tasks-probed = tasks can be created (checked with a rolled-back change set)
+import-summary = imported { $imported }, skipped { $known } already known, { $bad } bad lines
+import-more = ; and { $count } more
+inbox-not-imported = not imported: { $error }
+inbox-line = activity inbox: { $file } -> { $what }
+seat-created = created seat { $id } for { $name }
+seat-matched = matched existing seat { $id } ({ $name }) to the CRM user
+seat-already = { $name } already holds seat { $id }; not duplicated
+
+## Connection checks as the commands and the log name them
+
+check-label-sign-in = sign-in
+check-label-online = Dynamics 365 online
+check-label-version = version 8.2 or later
+check-label-not-sandbox = not a sandbox
+check-label-who-am-i = WhoAmI
+check-label-objects-readable = required objects readable
+check-label-privileges = privileges
+check-label-writeback = writeback prerequisites

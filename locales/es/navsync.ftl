@@ -522,3 +522,114 @@ crm-recommend-integration-user = Has conectado como { $user }, un usuario intera
 crm-creator-and-owner = En el CRM, { $user } aparecerá como creador de cada actividad escrita; el titular de la licencia será su propietario.
 assign-already-holds = { $name } ya tiene una licencia
 assign-status = { $users } usuarios · { $marked } marcados · nuevas licencias: { $licence } (l), edición { $edition } (e)
+
+## Lo que el motor responde y registra (en el idioma del proceso que lo ejecuta)
+
+engine-sync-already-running = Ya hay una sincronización en curso; esta petición no se inició. Espera a que termine o cancélala.
+engine-cancelling-sync = Cancelando la sincronización; lo ya terminado se conserva y la próxima ejecución continúa.
+engine-cancelling-connect = Cancelando la conexión; no se cambia nada.
+engine-no-sync-running = No hay ninguna sincronización en curso.
+engine-search-failed = Falló la búsqueda en el CRM: { $error }
+engine-busy-syncing = Hay una sincronización en curso; cancélala o deja que termine y vuelve a intentarlo.
+engine-busy-connecting = Hay una conexión en curso; espera o cancélala y vuelve a intentarlo.
+engine-check-log = [{ $passed ->
+    [yes] {" "}ok{" "}
+   *[no] FALLO
+}] { $check }: { $detail }
+engine-unsupported-next = navsync funciona con Dynamics 365 online (versión 8.2 o superior, no Sandbox); conecta con un entorno así.
+engine-check-failed = comprobación fallida: { $check }
+engine-connected-no-sync = Conectado a Microsoft Dynamics; la primera sincronización no pudo empezar (mira el error).
+engine-disconnected = Desconectado de Microsoft Dynamics: sincronización detenida, tokens de inicio de sesión eliminados.
+engine-disconnected-tokens-kept = Desconectado de Microsoft Dynamics: sincronización detenida; no se pudieron eliminar los tokens de inicio de sesión: { $error }
+engine-purged = Datos del CRM importados eliminados: { $users } usuarios, { $accounts } cuentas, { $contacts } contactos, { $opportunities } oportunidades; { $saved_accounts } cuentas guardadas y { $saved_leads } posibles clientes guardados que trajo la sincronización. Se conservan las licencias, las actividades y lo que guardaste tú.
+engine-cannot-write = Esta conexión con el CRM no puede escribir; vuelve a conectar con permisos de reescritura.
+engine-connect-cancelled = Conexión cancelada; la conexión guardada no cambia.
+engine-checks-passed-again = Todas las comprobaciones de conexión vuelven a ser correctas.
+engine-set-auto-sync = Autosincronizar titulares: { $on ->
+    [yes] sí
+   *[no] no
+}
+engine-set-stage = Fase de entrada en cartera: { $stage }
+engine-set-stage-not-sure = Fase de entrada en cartera: No estoy seguro (todas las abiertas)
+engine-set-won-value = Campo de valor ganado: { $field }
+engine-set-won-value-not-sure = Campo de valor ganado: No estoy seguro
+engine-set-writeback = Reescritura: { $on ->
+    [on] sí
+   *[off] no
+}
+engine-set-kinds = Reescribir: { $kinds }
+engine-set-interval = Sincronizar cada { $interval }
+engine-setting-applied = { $what }. Se aplica desde la próxima sincronización.
+engine-linked = { $kind ->
+    [inmail] El InMail
+    [note] La nota
+   *[message] El mensaje
+} de { $member } se vinculó a { $contact } y se cerró en el CRM
+engine-the-new-contact = el contacto nuevo ({ $id })
+engine-skipped = Descartada; sigue abierta en el CRM y se puede recuperar
+engine-back-in-queue = De vuelta en la cola
+engine-assigned = { $created } licencias creadas, { $linked } licencias existentes emparejadas, { $already } usuarios ya tenían licencia
+engine-assign-refused = , { $count } rechazadas
+engine-seat-sync = Sincronización con el CRM { $on ->
+    [on] activada
+   *[off] desactivada
+} para { $count } licencias; { $changed } cambiadas
+run-summary = { $dry ->
+    [yes] se importarían
+   *[no] importadas
+} { $accounts_added } cuentas, { $leads_added } posibles clientes; { $dry ->
+    [yes] se eliminarían
+   *[no] eliminadas
+} { $accounts_removed } cuentas, { $leads_removed } posibles clientes; leídas { $rows } filas del CRM en { $requests } peticiones
+run-summary-reread = ; lectura completa de { $tables } (token de cambios caducado)
+run-summary-cancelled = {" "}(cancelada; la próxima ejecución continúa)
+run-summary-error = {" "}(terminó con un error)
+wb-paused = Reescritura en pausa: las actividades esperan en la bandeja de salida
+wb-paused-next = Saldrán con la próxima sincronización; si se repite, comprueba el estado del CRM y el detalle.
+wb-refused = El CRM rechazó { $count } escrituras de actividades
+wb-refused-next = Corrige lo que indica el CRM (un privilegio, el valor de un campo); las escrituras rechazadas se reintentan en las próximas sincronizaciones.
+wb-off = reescritura desactivada
+wb-unavailable = reescritura no disponible con esta conexión al CRM
+wb-would-write = se escribirían { $count } actividades ({ $open } abiertas, sin coincidencia)
+wb-wrote = escritas { $count } actividades ({ $open } abiertas nuevas, sin coincidencia)
+wb-wrote-refused = , { $count } rechazadas por el CRM
+wb-wrote-as-integration = , { $count } como usuario de integración (actuar en nombre de otro rechazado)
+wb-wrote-paused = , en pausa: { $why }
+engine-token-renewed = Token de acceso al CRM renovado ({ $reason })
+engine-delta-fallback = { $table }: seguimiento de cambios inutilizable ({ $reason }); lectura completa
+engine-poll-slowed = el servidor de inicio de sesión pidió consultar cada { $secs } s
+
+## Detalles de las comprobaciones de conexión (se guardan con la comprobación, en el idioma de la conexión)
+
+check-signed-in = sesión iniciada ({ $method })
+check-org-at = { $org } en { $host }
+check-no-web-address = sin dirección web
+check-org-type = tipo de organización { $kind }
+check-application-user = usuario de aplicación
+check-interactive-user = usuario interactivo
+check-writeback-off = la reescritura está desactivada
+check-solution-installed = solución { $name } { $version } instalada
+check-solution-missing = la solución { $name } (writeback.required_solution) no está instalada en este entorno; pide a un administrador de Dynamics que la instale
+check-tasks-creatable = se pueden crear tareas
+check-read-privileges = privilegios de lectura presentes
+check-privileges-present = { $names } presentes
+check-user-lacks = al usuario de la conexión le falta { $names }
+check-tasks-probed = se pueden crear tareas (comprobado con un conjunto de cambios revertido)
+import-summary = importadas { $imported }, omitidas { $known } ya conocidas, { $bad } líneas erróneas
+import-more = ; y { $count } más
+inbox-not-imported = no importado: { $error }
+inbox-line = bandeja de actividades: { $file } -> { $what }
+seat-created = creada la licencia { $id } para { $name }
+seat-matched = licencia existente { $id } ({ $name }) emparejada con el usuario del CRM
+seat-already = { $name } ya tiene la licencia { $id }; no se duplica
+
+## Comprobaciones de conexión, como las nombran los comandos y el registro
+
+check-label-sign-in = inicio de sesión
+check-label-online = Dynamics 365 online
+check-label-version = versión 8.2 o superior
+check-label-not-sandbox = no es Sandbox
+check-label-who-am-i = WhoAmI
+check-label-objects-readable = objetos exigidos legibles
+check-label-privileges = privilegios
+check-label-writeback = requisitos de la reescritura

@@ -90,11 +90,11 @@ impl ImportReport {
     }
 
     pub fn summary(&self) -> String {
-        format!(
-            "imported {}, skipped {} already known, {} bad lines",
-            self.imported,
-            self.known,
-            self.bad.len()
+        crate::t!(
+            "import-summary",
+            imported = self.imported,
+            known = self.known,
+            bad = self.bad.len()
         )
     }
 }
@@ -431,7 +431,10 @@ pub fn import_answer(store: &mut Store, path: &Path) -> Result<Answer, ImportErr
         message.push_str(&format!("; {b}"));
     }
     if r.bad.len() > BAD_LINES_SHOWN {
-        message.push_str(&format!("; and {} more", r.bad.len() - BAD_LINES_SHOWN));
+        message.push_str(&crate::t!(
+            "import-more",
+            count = r.bad.len() - BAD_LINES_SHOWN
+        ));
     }
     let log = r
         .bad
@@ -463,9 +466,13 @@ impl InboxReport {
             .map(|f| {
                 let what = match &f.outcome {
                     Ok(r) => r.summary(),
-                    Err(e) => format!("not imported: {e}"),
+                    Err(e) => crate::t!("inbox-not-imported", error = e.to_string()),
                 };
-                format!("activity inbox: {} -> {what}", f.moved_to.display())
+                crate::t!(
+                    "inbox-line",
+                    file = f.moved_to.display().to_string(),
+                    what = what
+                )
             })
             .collect()
     }

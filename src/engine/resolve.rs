@@ -226,11 +226,12 @@ async fn finish(
     match state {
         (Some(a), _, contact) if a.state == ActivityState::Resolved => Ok(Answer {
             ok: true,
-            message: format!(
-                "Linked {}'s {} to {} and closed it in the CRM",
-                a.new.member_name,
-                a.new.kind.label(),
-                contact.unwrap_or_else(|| format!("the new contact ({contactid})"))
+            message: crate::t!(
+                "engine-linked",
+                member = a.new.member_name.clone(),
+                kind = a.new.kind.as_str(),
+                contact = contact
+                    .unwrap_or_else(|| { crate::t!("engine-the-new-contact", id = contactid) })
             ),
             changed: Some(View::Unresolved),
             log: Vec::new(),
@@ -254,9 +255,9 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
         Ok(Answer {
             ok: true,
             message: if skip {
-                "Skipped; it stays open in the CRM and can be brought back".into()
+                crate::t!("engine-skipped")
             } else {
-                "Back in the queue".into()
+                crate::t!("engine-back-in-queue")
             },
             changed: Some(View::Unresolved),
             log: Vec::new(),

@@ -138,17 +138,15 @@ impl AssignOutcome {
         let created = self
             .created
             .iter()
-            .map(|s| format!("created seat {} for {}", s.id, s.name));
-        let linked = self.linked.iter().map(|s| {
-            format!(
-                "matched existing seat {} ({}) to the CRM user",
-                s.id, s.name
-            )
-        });
+            .map(|s| crate::t!("seat-created", id = s.id.to_string(), name = s.name.clone()));
+        let linked = self
+            .linked
+            .iter()
+            .map(|s| crate::t!("seat-matched", id = s.id.to_string(), name = s.name.clone()));
         let already = self
             .already
             .iter()
-            .map(|s| format!("{} already holds seat {}; not duplicated", s.name, s.id));
+            .map(|s| crate::t!("seat-already", id = s.id.to_string(), name = s.name.clone()));
         created
             .chain(linked)
             .chain(already)
@@ -157,14 +155,17 @@ impl AssignOutcome {
     }
 
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} seat(s) created, {} existing seat(s) matched, {} user(s) already held a seat",
-            self.created.len(),
-            self.linked.len(),
-            self.already.len()
+        let mut s = crate::t!(
+            "engine-assigned",
+            created = self.created.len(),
+            linked = self.linked.len(),
+            already = self.already.len()
         );
         if !self.refused.is_empty() {
-            s.push_str(&format!(", {} refused", self.refused.len()));
+            s.push_str(&crate::t!(
+                "engine-assign-refused",
+                count = self.refused.len()
+            ));
         }
         s
     }
@@ -252,10 +253,11 @@ pub fn set_sync_answer(
     let changed = set_sync(store, seat_ids, enabled)?;
     Ok(Answer {
         ok: true,
-        message: format!(
-            "CRM sync {} for {} seat(s); {changed} changed",
-            if enabled { "on" } else { "off" },
-            seat_ids.len()
+        message: crate::t!(
+            "engine-seat-sync",
+            on = if enabled { "on" } else { "off" },
+            count = seat_ids.len(),
+            changed = changed
         ),
         changed: (changed > 0).then_some(View::Seats),
         log: Vec::new(),
