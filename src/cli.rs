@@ -229,6 +229,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitStatus {
+    // The environment's language until the config (which may name one) is
+    // read: `init` and config errors speak it too.
+    crate::i18n::set(crate::i18n::lang_from_env(|k| std::env::var(k).ok()));
     // Commands about navsync itself read no config and touch no data dir.
     match cli.command {
         Some(Command::Init) => return crate::commands::init::run(cli.config.as_deref()),

@@ -148,6 +148,18 @@ fn raw_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
     out.unwrap_or_else(|| id.to_string())
 }
 
+/// A word kept in English where it is stored or sent ("incremental",
+/// "objects_readable", "saved lists") as the catalog has it under
+/// `prefix`, else the word itself with spaces for underscores.
+pub fn stored_word(prefix: &str, raw: &str) -> String {
+    let id = format!("{prefix}-{}", raw.replace(['_', ' '], "-"));
+    if has(&id) {
+        text(&id, &[])
+    } else {
+        raw.replace('_', " ")
+    }
+}
+
 /// `t!("id")`, `t!("id", count = n, name = s)`: `text` with named args.
 #[macro_export]
 macro_rules! t {

@@ -586,3 +586,61 @@ check-label-who-am-i = WhoAmI
 check-label-objects-readable = required objects readable
 check-label-privileges = privileges
 check-label-writeback = writeback prerequisites
+
+## Headless commands
+
+cli-status-no-config = no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml
+cli-engine-not-running = not running (commands start one for their own time)
+cli-engine-running-sync = running; sync { $run } in progress: { $phase } ({ $rows } rows)
+cli-engine-running-next = running; next sync { $next }
+cli-state-disconnected = Disconnected (not syncing)
+cli-state-error = Connection failed
+cli-state-unconfigured = Not configured (no config file; see config.example.toml)
+cli-state-never = Not connected (run `navsync connect`)
+cli-integration-user = integration user
+cli-no-error = none
+cli-field-engine = engine
+cli-field-state = state
+cli-field-instance = instance
+cli-field-crm-user = CRM user
+cli-field-org-version = org version
+cli-field-last-sync = last sync
+cli-field-last-error = last error
+cli-nothing-to-disconnect = Not connected to Microsoft Dynamics; nothing to disconnect.
+cli-nothing-imported = nothing imported; the format is in the README, "Activity files"
+cli-the-crm = the CRM
+cli-connecting = Connecting to { $instance } …
+cli-crm-asked-wait = the CRM asked to wait { $secs } s
+cli-trying-again = { $reason }; trying again in { $ms } ms
+cli-detail = detail: { $detail }
+cli-next-step = next step: { $next }
+cli-dry-run-copy-failed = cannot copy the store for a dry run: { $error }
+cli-not-connected = not connected to Microsoft Dynamics. Run `navsync connect` first.
+cli-following-run = a sync is already running (run { $run }); following it
+cli-dry-run-wait = a sync is running (run { $run }); start the dry run when it has finished
+cli-stopped-following = stopped following; the run goes on in the service
+cli-progress = { $rows } rows ({ $rate }/s)
+cli-retry = retry { $attempt } in { $wait }: { $reason }
+cli-throttled = the CRM asked to wait { $wait } (throttled)
+cli-service-stopped = the navsync service stopped before the run finished; it resumes when the service starts again
+cli-no-seats = no seats yet (no store at { $store })
+cli-name-a-seat = name at least one seat (id, member id or e-mail); see `navsync seats list`
+cli-name-a-user = name at least one CRM user (system user id or e-mail)
+demo-generating = generating a { $scale } tenant (seed { $seed })...
+demo-serving = emulator serving { $url }
+demo-sync-done = demo sync { $outcome }: { $summary }
+demo-no-terminal = stdout is not a terminal, so the console was not opened; run `navsync demo` in a terminal to use it.
+demo-too-slow = the first sync did not finish within { $secs }s
+console-not-a-tty = the console needs a terminal (stdout is not a TTY).
+    For scripts, cron and systemd use the headless commands:
+      navsync status [--json]      connection, last sync, last error
+      navsync sync --once          one sync cycle (add --dry-run to change nothing)
+      navsync seats list|enable|disable|assign
+      navsync activities import FILE
+      navsync connect | disconnect [--purge]
+      navsync serve                the engine as a service (systemd); all of the above attach to it
+    See navsync --help.
+console-no-terminal = cannot open the terminal: { $error }
+console-signal = stopped by a signal; the engine finishes what is in flight
+console-engine-gone = the engine stopped; see the log in the data dir
+console-terminal-error = terminal error: { $error }

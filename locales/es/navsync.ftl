@@ -142,7 +142,7 @@ header-error = Error
 header-disconnected = Desconectado
 header-not-connected = Sin conectar
 header-last-sync = última sincronización { $ago } ({ $at })
-header-synced = sincronizado { $ago } ({ $at } UTC)
+header-synced = sinc. { $ago } ({ $at } UTC)
 header-never-synced = nunca sincronizado
 footer-more = más
 
@@ -410,7 +410,7 @@ yes = Sí
 no = No
 on = Sí
 off = No
-not-sure-all-open = No estoy seguro (todas las abiertas)
+not-sure-all-open = No estoy seguro (todas)
 not-sure = No estoy seguro
 stage-number = fase { $value }
 setting-unchanged = Sin cambios
@@ -633,3 +633,61 @@ check-label-who-am-i = WhoAmI
 check-label-objects-readable = objetos exigidos legibles
 check-label-privileges = privilegios
 check-label-writeback = requisitos de la reescritura
+
+## Comandos sin consola
+
+cli-status-no-config = no hay archivo de configuración (se buscó en --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); consulta config.example.toml
+cli-engine-not-running = no está en marcha (los comandos inician uno mientras duran)
+cli-engine-running-sync = en marcha; sincronización { $run } en curso: { $phase } ({ $rows } filas)
+cli-engine-running-next = en marcha; próxima sincronización { $next }
+cli-state-disconnected = Desconectado (sin sincronizar)
+cli-state-error = Falló la conexión
+cli-state-unconfigured = Sin configurar (no hay archivo de configuración; consulta config.example.toml)
+cli-state-never = Sin conectar (ejecuta `navsync connect`)
+cli-integration-user = usuario de integración
+cli-no-error = ninguno
+cli-field-engine = motor
+cli-field-state = estado
+cli-field-instance = instancia
+cli-field-crm-user = usuario CRM
+cli-field-org-version = versión
+cli-field-last-sync = última sinc.
+cli-field-last-error = último error
+cli-nothing-to-disconnect = Sin conexión con Microsoft Dynamics; nada que desconectar.
+cli-nothing-imported = no se importó nada; el formato está en el README, «Activity files»
+cli-the-crm = el CRM
+cli-connecting = Conectando con { $instance } …
+cli-crm-asked-wait = el CRM pidió esperar { $secs } s
+cli-trying-again = { $reason }; se reintenta en { $ms } ms
+cli-detail = detalle: { $detail }
+cli-next-step = siguiente paso: { $next }
+cli-dry-run-copy-failed = no se puede copiar el almacén para la simulación: { $error }
+cli-not-connected = sin conexión con Microsoft Dynamics. Ejecuta antes `navsync connect`.
+cli-following-run = ya hay una sincronización en curso (ejecución { $run }); se sigue esa
+cli-dry-run-wait = hay una sincronización en curso (ejecución { $run }); inicia la simulación cuando termine
+cli-stopped-following = se dejó de seguir; la ejecución continúa en el servicio
+cli-progress = { $rows } filas ({ $rate }/s)
+cli-retry = reintento { $attempt } en { $wait }: { $reason }
+cli-throttled = el CRM pidió esperar { $wait } (limitación)
+cli-service-stopped = el servicio navsync se detuvo antes de terminar la ejecución; continúa cuando el servicio vuelva a arrancar
+cli-no-seats = aún no hay licencias (no hay almacén en { $store })
+cli-name-a-seat = indica al menos una licencia (id, id de miembro o correo); consulta `navsync seats list`
+cli-name-a-user = indica al menos un usuario del CRM (id de usuario del sistema o correo)
+demo-generating = generando un inquilino { $scale } (semilla { $seed })...
+demo-serving = emulador en { $url }
+demo-sync-done = sincronización de la demo { $outcome }: { $summary }
+demo-no-terminal = la salida no es un terminal, así que no se abrió la consola; ejecuta `navsync demo` en un terminal para usarla.
+demo-too-slow = la primera sincronización no terminó en { $secs } s
+console-not-a-tty = la consola necesita un terminal (la salida no es un TTY).
+    Para scripts, cron y systemd usa los comandos sin consola:
+      navsync status [--json]      conexión, última sincronización, último error
+      navsync sync --once          un ciclo de sincronización (añade --dry-run para no cambiar nada)
+      navsync seats list|enable|disable|assign
+      navsync activities import FILE
+      navsync connect | disconnect [--purge]
+      navsync serve                el motor como servicio (systemd); todo lo anterior se conecta a él
+    Consulta navsync --help.
+console-no-terminal = no se puede abrir el terminal: { $error }
+console-signal = detenido por una señal; el motor termina lo que está en curso
+console-engine-gone = el motor se detuvo; consulta el registro en el directorio de datos
+console-terminal-error = error del terminal: { $error }

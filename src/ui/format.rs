@@ -64,28 +64,11 @@ pub fn thousands(n: impl Into<i128>) -> String {
     crate::i18n::number(n.into() as f64)
 }
 
-/// A word the store keeps in English ("incremental", "objects_readable")
-/// as the catalog has it under `prefix`, else the word itself in words.
-pub fn stored_word(prefix: &str, raw: &str) -> String {
-    let id = format!("{prefix}-{}", raw.replace('_', "-"));
-    if crate::i18n::has(&id) {
-        crate::i18n::text(&id, &[])
-    } else {
-        raw.replace('_', " ")
-    }
-}
+pub use crate::i18n::stored_word;
 
 /// A sync phase's name.
 pub fn phase_name(p: crate::engine::event::Phase) -> String {
-    use crate::engine::event::Phase;
-    crate::t!(match p {
-        Phase::Users => "phase-users",
-        Phase::Opportunities => "phase-opportunities",
-        Phase::Accounts => "phase-accounts",
-        Phase::Contacts => "phase-contacts",
-        Phase::SavedLists => "phase-saved-lists",
-        Phase::Writeback => "phase-writeback",
-    })
+    stored_word("phase", p.label())
 }
 
 #[cfg(test)]
