@@ -6,7 +6,6 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +21,8 @@ pub enum LockError {
     },
 }
 
-/// Held for the life of the process; the OS releases the lock when the
+/// Held for the life of the process (an exclusive `flock` taken through
+/// `File::try_lock`); the OS releases the lock when the
 /// process dies, even by SIGKILL, so a crash never leaves a stale lock.
 #[derive(Debug)]
 pub struct DataDirLock {
@@ -42,11 +42,9 @@ impl DataDirLock {
             .truncate(false)
             .open(dir.join("navsync.lock"))
             .map_err(io)?;
-        // SAFETY: flock on a valid, owned file descriptor.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if rc != 0 {
-            let err = std::io::Error::last_os_error();
-            if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
                 let mut pid = String::new();
                 let _ = file.read_to_string(&mut pid);
                 let pid = pid.trim();
@@ -59,12 +57,31 @@ impl DataDirLock {
                     },
                 });
             }
-            return Err(io(err));
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
         file.set_len(0).map_err(io)?;
         file.rewind().map_err(io)?;
         write!(file, "{}", std::process::id()).map_err(io)?;
         file.flush().map_err(io)?;
         Ok(Self { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_is_refused_naming_the_holder_and_the_lock_ends_with_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = DataDirLock::acquire(dir.path()).unwrap();
+        // flock belongs to the open file, so a second open in this process
+        // is refused just as another process would be.
+        match DataDirLock::acquire(dir.path()) {
+            Err(LockError::Busy { pid, .. }) => assert_eq!(pid, std::process::id().to_string()),
+            other => panic!("expected Busy, got {other:?}"),
+        }
+        drop(held);
+        assert!(DataDirLock::acquire(dir.path()).is_ok());
     }
 }

@@ -1,11 +1,13 @@
 //! Activity files into a real SQLite store: per-line errors, idempotent
 //! re-import, CSV quoting, the inbox, the example files and the CLI.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use navsync::config::ActivityKind;
-use navsync::engine::import::{self, ImportError};
+use navsync::engine::usecases::import::{self, ImportError};
 use navsync::store::{Store, activities, seats};
 
 struct Env {
@@ -22,15 +24,7 @@ fn env() -> Env {
     ] {
         seats::upsert(
             store.conn(),
-            &seats::NewSeat {
-                member_id: member,
-                name,
-                email: Some(email),
-                licence: seats::Licence::Member,
-                edition: seats::Edition::Team,
-                crm_user_id: None,
-                sync_enabled: true,
-            },
+            &crate::support::seat(member, name, Some(email), true),
         )
         .unwrap();
     }
@@ -279,32 +273,11 @@ fn cli_prints_the_summary_and_exits_0_or_2() {
 }
 
 mod through_the_engine {
-    use std::time::Duration;
 
+    use crate::support::{next, shutdown};
     use navsync::config::Config;
-    use navsync::engine::{Command, Engine, EngineHandle, Event};
+    use navsync::engine::{Command, Engine, Event};
     use navsync::store::{Store, activities};
-    use tokio::sync::broadcast::error::RecvError;
-
-    const WAIT: Duration = Duration::from_secs(5);
-
-    async fn next(h: &mut EngineHandle) -> Event {
-        tokio::time::timeout(WAIT, h.events.recv())
-            .await
-            .expect("an event within the timeout")
-            .expect("the engine is running")
-    }
-
-    async fn shutdown(mut h: EngineHandle) {
-        h.commands.send(Command::Shutdown).unwrap();
-        loop {
-            match tokio::time::timeout(WAIT, h.events.recv()).await {
-                Ok(Err(RecvError::Closed)) => return,
-                Ok(_) => continue,
-                Err(_) => panic!("engine did not stop"),
-            }
-        }
-    }
 
     #[tokio::test]
     async fn import_command_answers_with_the_summary_and_bad_lines() {

@@ -18,5 +18,6 @@ mod fixture;
 mod metadata;
 #[path = "crm/read.rs"]
 mod read;
+mod support;
 #[path = "crm/write.rs"]
 mod write;

@@ -19,3 +19,4 @@ mod pull;
 mod reconcile;
 #[path = "engine/service.rs"]
 mod service;
+mod support;

@@ -120,7 +120,7 @@ proptest! {
 
 // ---- activity import: bad lines are reported by number, good lines kept ----
 
-use navsync::engine::import::{self, Format, SeatLookup};
+use navsync::engine::usecases::import::{self, Format, SeatLookup};
 use navsync::store::seats::{Edition, Licence, Seat};
 
 fn seat_lookup() -> SeatLookup {

@@ -2,7 +2,7 @@
 //! accents, legal suffixes, domains and configurable thresholds.
 
 use navsync::config::MatchingConfig;
-use navsync::engine::matching::{Matcher, Member};
+use navsync::engine::usecases::matching::{Matcher, Member};
 use navsync::store::mirror::{Account, Contact};
 
 fn account(id: &str, name: &str, web: Option<&str>) -> Account {

@@ -9,6 +9,7 @@ mod child;
 mod secrets;
 #[path = "reliability/service.rs"]
 mod service;
+mod support;
 #[path = "reliability/terminal.rs"]
 mod terminal;
 
@@ -22,19 +23,7 @@ const CHILD_ENV: &str = "NAVSYNC_TEST_WRITER_DB";
 const BATCH: usize = 50;
 
 fn seat(s: &Store) -> i64 {
-    seats::upsert(
-        s.conn(),
-        &seats::NewSeat {
-            member_id: "m-1",
-            name: "Ana",
-            email: None,
-            licence: seats::Licence::Member,
-            edition: seats::Edition::Team,
-            crm_user_id: None,
-            sync_enabled: true,
-        },
-    )
-    .unwrap()
+    seats::upsert(s.conn(), &crate::support::seat("m-1", "Ana", None, true)).unwrap()
 }
 
 fn activity(seat_id: i64, ext: String) -> activities::NewActivity {

@@ -19,3 +19,4 @@ mod keys;
 mod loader;
 #[path = "ui/screens.rs"]
 mod screens;
+mod support;

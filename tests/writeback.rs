@@ -7,3 +7,4 @@ mod e2e;
 mod rules;
 #[path = "writeback/seats.rs"]
 mod seats;
+mod support;

@@ -644,3 +644,4 @@ console-no-terminal = cannot open the terminal: { $error }
 console-signal = stopped by a signal; the engine finishes what is in flight
 console-engine-gone = the engine stopped; see the log in the data dir
 console-terminal-error = terminal error: { $error }
+key-force-quit = quit at once, from anywhere

@@ -691,3 +691,4 @@ console-no-terminal = no se puede abrir el terminal: { $error }
 console-signal = detenido por una señal; el motor termina lo que está en curso
 console-engine-gone = el motor se detuvo; consulta el registro en el directorio de datos
 console-terminal-error = error del terminal: { $error }
+key-force-quit = salir ya, desde cualquier sitio

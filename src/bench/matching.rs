@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::config::Config;
-use crate::engine::matching::{Matcher, Member};
+use crate::engine::usecases::matching::{Matcher, Member};
 use crate::exit::ExitStatus;
 use crate::store::mirror::{Account, Contact};
 

@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use crate::config::{ActivityKind, Config, SecretSource};
 use crate::crm::{ChangeSet, Client, ClientConfig, Column, WriteOp};
-use crate::engine::writeback::{self, Rules, WritebackError};
-use crate::engine::writer::Writer;
+use crate::engine::service_loop::writer::Writer;
+use crate::engine::usecases::writeback::{self, Rules, WritebackError};
 use crate::exit::ExitStatus;
 use crate::sim::tenant::Scale;
 use crate::sim::{CostModel, SimConfig, SimServer};

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::cli::{ExitStatus, SeatsCommand};
 use crate::config::Config;
 use crate::engine::Command;
-use crate::engine::seats::{self, SeatsError};
+use crate::engine::usecases::seats::{self, SeatsError};
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::{Store, mirror};
 
@@ -84,7 +84,8 @@ fn list(store: &Store, config: &Config, json: bool) -> Result<(), CmdError> {
         .map(|u| (u.systemuserid, u.fullname))
         .collect();
     // The badge follows the effective setting (console change or config).
-    let auto_all = crate::engine::settings::effective(store.conn(), config)?.auto_sync_all_seats;
+    let auto_all =
+        crate::engine::usecases::settings::effective(store.conn(), config)?.auto_sync_all_seats;
     let user_name = |s: &Seat| {
         s.crm_user_id
             .as_ref()

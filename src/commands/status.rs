@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::cli::ExitStatus;
 use crate::engine::Status;
-use crate::engine::connection::{self, ConnectionState, ConnectionStatus};
+use crate::engine::usecases::connection::{self, ConnectionState, ConnectionStatus};
 use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 

@@ -12,7 +12,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
-use crate::engine::dry_run::Snapshot;
+use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
 use crate::service::client::{self, AttachError, Reconnect};
 use crate::store::runs::{Outcome, RunMode};

@@ -170,17 +170,6 @@ impl CrmError {
         text(&m, lang)
     }
 
-    /// True for a 404 answer (an absent record, attribute or function).
-    pub fn is_not_found(&self) -> bool {
-        matches!(
-            self,
-            Self::Api {
-                status: Some(404),
-                ..
-            }
-        )
-    }
-
     pub(crate) fn api(status: Option<u16>, detail: impl Into<String>) -> Self {
         Self::Api {
             status,

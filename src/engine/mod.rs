@@ -1,77 +1,39 @@
 //! The sync engine: the only writer to the store. The console and the
 //! headless commands talk to it only through [`Command`]s in and
 //! [`Event`]s plus a [`Status`] snapshot out.
+//!
+//! - `interface`: what the faces see (commands, events, the handle, errors);
+//! - `service_loop`: the engine while it runs (command loop, emitter, the
+//!   single store writer, the crm client's reports);
+//! - `run`: one sync run and its phases (pull, writeback, dry run, schedule);
+//! - `usecases`: what a user asks of the workspace (connection, seats,
+//!   import, matching, resolve, settings, exactly-once writeback);
+//! - `ports`: what the engine needs from the CRM (`CrmSource`, `CrmWrites`)
+//!   and the crm client plugged into them.
+//!
+//! This file starts an engine: it wires the parts together.
 
-mod client_events;
-pub mod command;
-mod command_loop;
-pub mod connection;
-pub(crate) mod crm_source;
-pub mod dry_run;
-mod emit;
-mod error;
-pub mod event;
-pub mod import;
-pub mod matching;
-pub mod pull;
-pub mod resolve;
-pub(crate) mod run;
-pub(crate) mod schedule;
-pub mod seats;
-pub mod settings;
-pub mod user_error;
-pub mod writeback;
-mod writeback_phase;
-pub mod writer;
+pub mod interface;
+pub mod ports;
+pub mod run;
+pub mod service_loop;
+pub mod usecases;
 
-pub use command::Command;
-pub use emit::EVENT_BUFFER;
-pub use error::EngineError;
-pub use event::{ErrorClass, Event, Phase, Status, UserError, View};
+pub use interface::answer::Answer;
+pub use interface::command::Command;
+pub use interface::error::EngineError;
+pub use interface::event::{ErrorClass, Event, Phase, Status, UserError, View};
+pub use interface::handle::EngineHandle;
+pub use service_loop::emit::EVENT_BUFFER;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::crm;
 use crate::store::{self, Store, runs};
-
-/// The engine's answer to a workspace command (seats, import, resolve):
-/// the sentence for the user and the view whose rows changed, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// False when the command did nothing useful (e.g. no usable line).
-    pub ok: bool,
-    pub message: String,
-    pub changed: Option<View>,
-    /// Lines logged one by one before the answer (each bad line of an
-    /// import, each seat of an assignment), so the Log tab and a headless
-    /// command show all of them where the sentence shows a few.
-    pub log: Vec<(tracing::Level, String)>,
-}
-
-/// The console's and the headless commands' grip on a running engine.
-/// Sending never blocks (unbounded), so a slow engine cannot freeze a key
-/// handler; events are broadcast so several faces can listen.
-pub struct EngineHandle {
-    pub commands: mpsc::UnboundedSender<Command>,
-    pub events: broadcast::Receiver<Event>,
-    pub status: watch::Receiver<Status>,
-}
-
-impl EngineHandle {
-    /// Stops the engine (attached: detaches from it) and waits until its
-    /// event channel closes, so a run in flight has recorded its end.
-    pub async fn shutdown(&mut self) {
-        let _ = self.commands.send(Command::Shutdown);
-        while !matches!(
-            self.events.recv().await,
-            Err(broadcast::error::RecvError::Closed)
-        ) {}
-    }
-}
 
 pub struct Engine;
 
@@ -117,7 +79,7 @@ impl Engine {
             );
         }
         let mut initial = initial_status(&store)?;
-        let eff = settings::effective(store.conn(), &config)?;
+        let eff = usecases::settings::effective(store.conn(), &config)?;
         // A run cut short (a stop, a crash, a cancel) is resumed at once
         // rather than an interval after it started.
         let last_real = runs::recent(store.conn(), 8)?
@@ -127,25 +89,28 @@ impl Engine {
             Some(r) if r.outcome == runs::Outcome::Cancelled => None,
             _ => runs::last_started(store.conn())?,
         };
-        let writer = writer::Writer::spawn(store)?;
+        let writer = service_loop::writer::Writer::spawn(store)?;
         let client = if initial.connected {
             match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    initial.last_error = Some(user_error::user_error(&e, config.lang));
+                    initial.last_error = Some(interface::user_error::user_error(&e, config.lang));
                     None
                 }
             }
         } else {
             None
         };
-        let (emitter, events, status) = emit::Emitter::new(initial);
+        let (emitter, events, status) = service_loop::emit::Emitter::new(initial);
         let (client_events, client_rx) = mpsc::unbounded_channel();
-        tokio::spawn(client_events::forward(client_rx, emitter.clone()));
+        tokio::spawn(service_loop::client_events::forward(
+            client_rx,
+            emitter.clone(),
+        ));
         let client = client.map(|c| c.with_events(client_events.clone()));
         let (commands, rx) = mpsc::unbounded_channel();
         let now = chrono::Utc::now();
-        let core = command_loop::CommandLoop {
+        let core = service_loop::command_loop::CommandLoop {
             config: Arc::new(config),
             writer,
             emitter,
@@ -155,7 +120,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             scheduled: options.scheduled,
             interval: eff.sync_interval,
-            next_sync: schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+            next_sync: run::schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
             connecting: None,
         };
         tokio::spawn(core.run(rx));

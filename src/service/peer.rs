@@ -17,8 +17,7 @@ pub enum PeerRefused {
 
 /// The uid this process runs as (the engine's owner).
 pub fn own_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    rustix::process::geteuid().as_raw()
 }
 
 /// The rule itself: the same uid only (root is not special: a root admin

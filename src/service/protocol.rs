@@ -79,8 +79,10 @@ mod tests {
 
     use super::*;
     use crate::config::ActivityKind;
-    use crate::engine::command::{NewContact, ResolveHow, SettingChange};
-    use crate::engine::event::{ContactHit, ErrorClass, Phase, RunProgress, UserError, View};
+    use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange};
+    use crate::engine::interface::event::{
+        ContactHit, ErrorClass, Phase, RunProgress, UserError, View,
+    };
     use crate::store::runs::{Outcome, RunMode};
     use crate::store::seats::{Edition, Licence};
 

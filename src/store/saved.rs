@@ -68,36 +68,6 @@ pub fn link_from_crm(
     Ok(())
 }
 
-/// Drops every link of `opportunityid` for `seat_id`, then un-saves the
-/// CRM items no other opportunity still brings (manual saves stay).
-/// Returns (accounts removed, leads removed).
-pub fn unlink_opportunity(
-    conn: &Connection,
-    seat_id: i64,
-    opportunityid: &str,
-) -> Result<(usize, usize)> {
-    conn.prepare_cached("DELETE FROM saved_provenance WHERE seat_id = ?1 AND opportunityid = ?2")?
-        .execute(params![seat_id, opportunityid])?;
-    let mut removed = [0usize; 2];
-    for (i, kind) in [ItemKind::Account, ItemKind::Contact]
-        .into_iter()
-        .enumerate()
-    {
-        let (t, k) = kind.table_and_key();
-        conn.prepare_cached(&format!(
-            "UPDATE {t} SET from_crm = 0 WHERE seat_id = ?1 AND from_crm = 1 AND NOT EXISTS (
-                SELECT 1 FROM saved_provenance p WHERE p.seat_id = {t}.seat_id AND p.item_kind = ?2 AND p.item_id = {t}.{k})"
-        ))?
-        .execute(params![seat_id, kind.as_str()])?;
-        removed[i] = conn
-            .prepare_cached(&format!(
-                "DELETE FROM {t} WHERE seat_id = ?1 AND manual = 0 AND from_crm = 0"
-            ))?
-            .execute([seat_id])?;
-    }
-    Ok((removed[0], removed[1]))
-}
-
 /// The opportunities currently bringing items into `seat_id`'s lists.
 pub fn linked_opportunities(conn: &Connection, seat_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn

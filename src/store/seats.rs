@@ -173,13 +173,3 @@ pub fn set_crm_user(conn: &Connection, id: i64, crm_user_id: Option<&str>) -> Re
     )?;
     Ok(())
 }
-
-/// Seats per licence type, for the console's counts.
-pub fn count_by_licence(conn: &Connection) -> Result<(i64, i64)> {
-    conn.query_row(
-        "SELECT COALESCE(SUM(licence = 'admin'), 0), COALESCE(SUM(licence = 'member'), 0) FROM seats",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .map_err(Into::into)
-}

@@ -62,6 +62,9 @@ impl Tab {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Quit at once from any view or popup, without the questions `q`
+    /// asks (an unapplied setting is dropped).
+    ForceQuit,
     Help,
     NextTab,
     PrevTab,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 use tracing::Level;
 
@@ -161,12 +161,12 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        let bound = self.options.keys.lookup(self.context(), &key);
+        if bound == Some(Action::ForceQuit) {
             self.quit = true;
             return;
         }
         let mut fx = Effects::default();
-        let bound = self.options.keys.lookup(self.context(), &key);
         if let Some(p) = &mut self.popup {
             let c = p.component();
             if let KeyResult::Consumed(Some(a)) = c.handle_key(&key, bound) {
@@ -223,14 +223,17 @@ impl App {
             }
             Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
             Action::Filter => {
-                if let Some(f) = self.tab_component(self.tab).filter_text() {
-                    fx.open = Some(Popup::CommandLine(CommandLine::filter(f)));
+                if let Some(f) = self.tab_component(self.tab).filtered() {
+                    fx.open = Some(Popup::CommandLine(CommandLine::filter(&f.view().filter)));
                 }
             }
             Action::Back => {
                 let tab = self.tab_component(self.tab);
-                if tab.filter_text().is_some_and(|f| !f.is_empty()) {
-                    tab.set_filter("");
+                if let Some(f) = tab.filtered()
+                    && !f.view().filter.is_empty()
+                {
+                    f.view().filter.clear();
+                    f.refilter();
                     fx.flash(true, crate::t!("filter-cleared"));
                 } else {
                     tab.update(Action::Back, fx);
@@ -265,8 +268,11 @@ impl App {
                 .commands
                 .send(Command::SearchContacts { request_id, query });
         }
-        if let Some(text) = fx.filter.take() {
-            self.tab_component(self.tab).set_filter(&text);
+        if let Some(text) = fx.filter.take()
+            && let Some(f) = self.tab_component(self.tab).filtered()
+        {
+            f.view().filter = text;
+            f.refilter();
         }
         if fx.close_popup {
             self.popup = None;

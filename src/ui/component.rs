@@ -10,6 +10,7 @@ use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::loader::Load;
 use super::popups::Popup;
+use super::table::Filtered;
 use super::theme::Theme;
 use crate::engine::{Command, Status};
 
@@ -96,10 +97,8 @@ pub trait Component {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx);
 
-    /// The table filter, for tabs that have one.
-    fn filter_text(&self) -> Option<&str> {
+    /// The table the filter line narrows, for tabs that have one.
+    fn filtered(&mut self) -> Option<&mut dyn Filtered> {
         None
     }
-
-    fn set_filter(&mut self, _text: &str) {}
 }

@@ -67,7 +67,7 @@ pub fn thousands(n: impl Into<i128>) -> String {
 pub use crate::i18n::stored_word;
 
 /// A sync phase's name.
-pub fn phase_name(p: crate::engine::event::Phase) -> String {
+pub fn phase_name(p: crate::engine::Phase) -> String {
     stored_word("phase", p.label())
 }
 

@@ -84,7 +84,6 @@ const GLOBAL: &[Binding] = &[
         Action::CommandLine,
     ),
     key('q', "q", "key-quit", Action::Quit),
-    quiet(ctrl(key('c', "Ctrl-C", "key-quit", Action::Quit))),
     quiet(key('u', "u", "key-undo-last-skip-seat", Action::Undo)),
     quiet(special(
         KeyCode::Tab,
@@ -120,6 +119,63 @@ const GLOBAL: &[Binding] = &[
     )),
     quiet(key('6', "6", "key-log-tab", Action::GoTab(Tab::Log))),
     quiet(key('7', "7", "key-saved-tab", Action::GoTab(Tab::Saved))),
+];
+
+/// Keys that work in every view and popup, text fields included, so
+/// they must carry a modifier (`with_overrides` keeps it so).
+const ANYWHERE: &[Binding] = &[quiet(ctrl(key(
+    'c',
+    "Ctrl-C",
+    "key-force-quit",
+    Action::ForceQuit,
+)))];
+
+/// What a `:` command does: what its key does, or a sync asked for from
+/// any tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Does {
+    Act(Action),
+    Sync,
+}
+
+/// A command of the `:` prompt. `dangerous`: it ends or removes
+/// something (the connection), so it asks first, as its key does, and the
+/// completion line shows it in the error colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColonCommand {
+    pub name: &'static str,
+    pub does: Does,
+    pub dangerous: bool,
+}
+
+const fn colon(name: &'static str, does: Does) -> ColonCommand {
+    ColonCommand {
+        name,
+        does,
+        dangerous: false,
+    }
+}
+
+/// The `:` commands in completion order: one table for completion, the
+/// error message and running them.
+pub const COMMANDS: &[ColonCommand] = &[
+    colon("sync", Does::Sync),
+    colon("dry-run", Does::Act(Action::DryRun)),
+    colon("cancel", Does::Act(Action::CancelSync)),
+    colon("connect", Does::Act(Action::Connect)),
+    colon("recheck", Does::Act(Action::Recheck)),
+    ColonCommand {
+        dangerous: true,
+        ..colon("disconnect", Does::Act(Action::Disconnect))
+    },
+    colon("seats", Does::Act(Action::GoTab(Tab::Seats))),
+    colon("queue", Does::Act(Action::GoTab(Tab::Unresolved))),
+    colon("saved", Does::Act(Action::GoTab(Tab::Saved))),
+    colon("settings", Does::Act(Action::GoTab(Tab::Settings))),
+    colon("log", Does::Act(Action::GoTab(Tab::Log))),
+    colon("help", Does::Act(Action::Help)),
+    colon("quit", Does::Act(Action::Quit)),
+    colon("q", Does::Act(Action::Quit)),
 ];
 
 /// Cursor movement shared by every list.
@@ -445,7 +501,11 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         Context::DeviceCode => &[DEVICE_CODE],
         Context::Assign => &[ASSIGN, MOVE],
     };
-    lists.iter().flat_map(|l| l.iter().copied()).collect()
+    lists
+        .iter()
+        .chain([&ANYWHERE])
+        .flat_map(|l| l.iter().copied())
+        .collect()
 }
 
 /// The name an action has in `[keys]` of config.toml: its variant in
@@ -581,6 +641,21 @@ impl Keymap {
             }
             if keys.is_empty() {
                 return Err((i, "give at least one key".into()));
+            }
+            let anywhere = ANYWHERE.iter().any(|b| action_name(b.action) == o.action);
+            if anywhere
+                && let Some((_, _, label)) = keys.iter().find(|(code, mods, _)| {
+                    matches!(code, KeyCode::Char(_))
+                        && !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                })
+            {
+                return Err((
+                    i,
+                    format!(
+                        "{} works in text fields too, so it needs ctrl- or alt-, not {label}",
+                        o.action
+                    ),
+                ));
             }
             // Labels are made once, at start, and live as long as the
             // console (they sit in the `&'static str` of every binding).
@@ -782,7 +857,7 @@ mod tests {
         let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(
             km().lookup(Context::Tab(Tab::Sync), &ev),
-            Some(Action::Quit)
+            Some(Action::ForceQuit)
         );
     }
 
@@ -861,6 +936,26 @@ mod tests {
                 .iter()
                 .any(|(k, d)| k == "S/Ctrl-R" && *d == "key-sync-now")
         );
+    }
+
+    #[test]
+    fn ctrl_c_quits_from_every_view_and_popup_and_keeps_a_modifier_when_rebound() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let km = km();
+        for ctx in CONTEXTS {
+            assert_eq!(km.lookup(ctx, &ctrl_c), Some(Action::ForceQuit), "{ctx:?}");
+        }
+        let why = Keymap::with_overrides(&[over("force_quit", &["x"])])
+            .unwrap_err()
+            .1;
+        assert!(why.contains("needs ctrl- or alt-"), "{why}");
+        let moved = Keymap::with_overrides(&[over("force_quit", &["ctrl-q"])]).unwrap();
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(
+            moved.lookup(Context::Form, &ctrl_q),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(moved.lookup(Context::Form, &ctrl_c), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::engine::View;
-use crate::engine::settings::{self as eff, Effective, FromConsole};
+use crate::engine::usecases::settings::{self as eff, Effective, FromConsole};
 use crate::store::activities::{self, Activity};
 use crate::store::connection::{self, ConnectionRow};
 use crate::store::mirror::{self, SystemUser, Table};

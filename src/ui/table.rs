@@ -10,6 +10,14 @@ use ratatui::widgets::{Row, Table};
 use super::action::Action;
 use super::theme::Theme;
 
+/// A tab whose table the filter line narrows: the app edits the filter
+/// text in the view and asks for `refilter`, the tab knows what its rows
+/// match on (and any criterion of its own, such as a log level).
+pub trait Filtered {
+    fn view(&mut self) -> &mut TableView;
+    fn refilter(&mut self);
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableView {
     /// Backing indices in display order (empty: the backing order).

@@ -4,24 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::fixture::{self, Env, SECRET};
-
-fn write_config(env: &Env) -> std::path::PathBuf {
-    let id = env.sim.identity();
-    let path = env.dir.path().join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_CLIENT_SECRET\"\n",
-            env.sim.instance_url(),
-            env.sim.authority_url(),
-            id.tenant_id,
-            id.client_id
-        ),
-    )
-    .unwrap();
-    path
-}
+use crate::fixture::{self, SECRET};
 
 async fn navsync(config: &Path, data: &Path, args: &[&str]) -> Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
@@ -30,7 +13,7 @@ async fn navsync(config: &Path, data: &Path, args: &[&str]) -> Output {
         .arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("NAVSYNC_TEST_CLIENT_SECRET", SECRET)
+        .env(crate::support::SECRET_ENV, SECRET)
         .env_remove("RUST_LOG")
         .output()
         .await
@@ -48,7 +31,7 @@ fn text(o: &Output) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_status_and_disconnect_from_the_command_line() {
     let env = fixture::start().await;
-    let config = write_config(&env);
+    let config = crate::support::write_config(&env.sim, env.dir.path(), "");
     let data = env.dir.path().join("data");
 
     let out = navsync(&config, &data, &["status", "--json"]).await;

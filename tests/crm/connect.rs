@@ -6,7 +6,7 @@ use std::time::Duration;
 use navsync::config::{Config, Lang};
 use navsync::crm::checks::{CheckFailure, CheckId, CheckReport};
 use navsync::crm::{AuthConfig, Client, ErrorClass};
-use navsync::engine::connection;
+use navsync::engine::usecases::connection;
 use navsync::sim::{OrgMode, SimConfig};
 use navsync::store::connection::ConnState;
 use navsync::store::seats::{Edition, Licence, NewSeat};
@@ -138,7 +138,7 @@ async fn on_premise_old_and_sandbox_organisations_are_refused() {
         let status = connection::status(&store(&env)).unwrap();
         assert_eq!(
             status.state,
-            navsync::engine::connection::ConnectionState::Error
+            navsync::engine::usecases::connection::ConnectionState::Error
         );
         assert_eq!(status.last_error.unwrap().class, "unsupported");
     }

@@ -1,6 +1,8 @@
 //! The engine as a service: consoles (on a TestBackend) and headless
 //! commands attached to it over its Unix socket, against the emulator.
 
+use crate::support::WAIT;
+use crate::support::next;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -24,8 +26,6 @@ use tokio::task::JoinHandle;
 
 use crate::pull::{Setup, navsync, setup, succeeded};
 
-const WAIT: Duration = Duration::from_secs(20);
-
 fn serve(s: &Setup) -> Face {
     host::serve(s.config.clone(), s.dir.path()).unwrap()
 }
@@ -36,13 +36,6 @@ fn socket(s: &Setup) -> PathBuf {
 
 async fn attach(s: &Setup) -> EngineHandle {
     client::attach(&socket(s), Reconnect::Never).await.unwrap()
-}
-
-async fn next(h: &mut EngineHandle) -> Event {
-    tokio::time::timeout(WAIT, h.events.recv())
-        .await
-        .expect("an event in time")
-        .expect("the engine is there")
 }
 
 /// Every event up to and including the next RunFinished.

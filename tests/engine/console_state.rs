@@ -7,7 +7,8 @@ use std::time::Duration;
 use navsync::engine::{Command, Event};
 use navsync::store::connection;
 
-use crate::pull::{setup, shutdown};
+use crate::pull::setup;
+use crate::support::shutdown;
 
 /// Events until the re-check is answered (an error or an action result).
 async fn recheck(h: &mut navsync::engine::EngineHandle) -> Event {

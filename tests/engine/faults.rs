@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use navsync::config::ActivityKind;
-use navsync::engine::connection;
+use navsync::engine::usecases::connection;
 use navsync::engine::{Command, EngineHandle, ErrorClass, Event, UserError};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::outbox;
@@ -148,7 +148,7 @@ async fn under_then(
     consistent(&s);
     heal(&s.sim.control());
     next_run_finishes(&s, &mut h).await;
-    crate::pull::shutdown(h).await;
+    crate::support::shutdown(h).await;
     (s, error)
 }
 
@@ -312,5 +312,5 @@ async fn a_good_connect_and_a_disconnect_clear_the_last_error() {
         Event::ActionResult { ok: true, .. }
     ));
     assert_eq!(h.status.borrow().last_error, None);
-    crate::pull::shutdown(h).await;
+    crate::support::shutdown(h).await;
 }

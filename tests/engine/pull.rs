@@ -1,20 +1,22 @@
 //! The engine against the emulator over HTTP, on a real SQLite file.
 
+use crate::support::WAIT;
+use crate::support::shutdown;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use navsync::config::{Config, SecretSource};
-use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase, pull};
+use navsync::engine::run::pull;
+use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::Store;
-use navsync::store::connection::{self, ConnState, ConnectionRow};
+use navsync::store::connection::{self, ConnState};
 use navsync::store::mirror::{self, Table};
 use navsync::store::runs::{self, Outcome, RunMode};
 use navsync::store::saved::{self, ItemKind};
 use navsync::store::seats::{self, Edition, Licence, NewSeat};
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::RecvError;
 
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";
 const CLIENT: &str = "7a1f0c2e-0000-4000-8000-00000000c001";
@@ -26,7 +28,6 @@ pub const BEN: &str = "5e000000-0000-4000-8000-000000000003";
 pub const ACCOUNTS: usize = 6;
 pub const CONTACTS: usize = 24;
 pub const OPPS: usize = 8;
-const WAIT: Duration = Duration::from_secs(20);
 
 pub fn account_id(i: usize) -> String {
     format!("acc00000-0000-4000-8000-{i:012}")
@@ -180,28 +181,7 @@ pub async fn setup(page_size: u32) -> Setup {
     };
     let ana_seat = seat("ana", ANA, true);
     let ben_seat = seat("ben", BEN, false);
-    connection::put(
-        store.conn(),
-        &ConnectionRow {
-            state: ConnState::Connected,
-            instance_url: sim.instance_url(),
-            tenant_id: TENANT.into(),
-            client_id: CLIENT.into(),
-            auth_method: "client_secret".into(),
-            crm_user_id: Some(APP.into()),
-            crm_user_name: Some("Integration".into()),
-            is_integration_user: true,
-            organization_id: None,
-            organization_name: None,
-            org_version: Some("9.2.25061.00154".into()),
-            checks_json: "[]".into(),
-            connected_at: Some(navsync::store::now()),
-            updated_at: navsync::store::now(),
-            last_error_kind: None,
-            last_error_detail: None,
-        },
-    )
-    .unwrap();
+    connection::put(store.conn(), &crate::support::connected(&sim)).unwrap();
     Setup {
         sim,
         dir,
@@ -238,17 +218,6 @@ pub async fn rest_of_run(h: &mut EngineHandle, mut out: Vec<Event>) -> Vec<Event
         out.push(ev);
         if end {
             return out;
-        }
-    }
-}
-
-pub async fn shutdown(mut h: EngineHandle) {
-    h.commands.send(Command::Shutdown).unwrap();
-    loop {
-        match tokio::time::timeout(WAIT, h.events.recv()).await {
-            Ok(Err(RecvError::Closed)) => return,
-            Ok(_) => continue,
-            Err(_) => panic!("engine did not stop"),
         }
     }
 }
@@ -675,7 +644,7 @@ async fn a_pipeline_stage_selects_only_opportunities_at_or_past_it() {
     let mut h = s.start();
     h.commands
         .send(Command::SetSetting(
-            navsync::engine::command::SettingChange::PipelineStage(Some(2)),
+            navsync::engine::interface::command::SettingChange::PipelineStage(Some(2)),
         ))
         .unwrap();
     assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
@@ -735,23 +704,16 @@ async fn a_429_wait_is_forwarded_and_counted() {
     shutdown(h).await;
 }
 
-/// A config file reaching the emulator, the secret in `NAVSYNC_TEST_SECRET`.
+/// A config file reaching the emulator, pages of 5 rows.
 pub fn config_file(s: &Setup) -> PathBuf {
-    let cfg = s.dir.path().join("config.toml");
-    let c = &s.config.crm;
-    std::fs::write(
-        &cfg,
-        format!(
-            "[crm]\ninstance_url = \"{}\"\nauthority_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\nclient_secret_env = \"NAVSYNC_TEST_SECRET\"\npage_size = 5\n[sync]\nauto_sync_all_seats = false\n[writeback]\nenabled = {}\n",
-            s.sim.instance_url(),
-            s.sim.authority_url(),
-            c.tenant_id,
-            c.client_id,
+    crate::support::write_config(
+        &s.sim,
+        s.dir.path(),
+        &format!(
+            "page_size = 5\n[sync]\nauto_sync_all_seats = false\n[writeback]\nenabled = {}\n",
             s.config.writeback.enabled
         ),
     )
-    .unwrap();
-    cfg
 }
 
 /// `navsync ARGS` on the setup's config and data dir.
@@ -762,7 +724,7 @@ pub fn navsync(s: &Setup, args: &[&str]) -> tokio::process::Command {
         .arg("--data-dir")
         .arg(s.dir.path())
         .args(args)
-        .env("NAVSYNC_TEST_SECRET", SECRET)
+        .env(crate::support::SECRET_ENV, SECRET)
         .stdin(std::process::Stdio::null());
     c
 }

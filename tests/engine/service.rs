@@ -1,37 +1,15 @@
 //! The engine's command loop and its store, end to end without a CRM.
 
+use crate::support::{next, shutdown};
 use std::time::Duration;
 
 use navsync::config::{ActivityKind, Config};
-use navsync::engine::command::SettingChange;
-use navsync::engine::dry_run::Snapshot;
-use navsync::engine::settings;
+use navsync::engine::interface::command::SettingChange;
+use navsync::engine::run::dry_run::Snapshot;
+use navsync::engine::usecases::settings;
 use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, View};
 use navsync::store::runs::{self, Outcome, RunMode};
 use navsync::store::{Store, seats};
-use tokio::sync::broadcast::error::RecvError;
-
-const WAIT: Duration = Duration::from_secs(5);
-
-/// The next event, failing the test after `WAIT`.
-async fn next(h: &mut EngineHandle) -> Event {
-    tokio::time::timeout(WAIT, h.events.recv())
-        .await
-        .expect("an event within the timeout")
-        .expect("the engine is running")
-}
-
-/// Shuts the engine down and waits for its event channel to close.
-async fn shutdown(mut h: EngineHandle) {
-    h.commands.send(Command::Shutdown).unwrap();
-    loop {
-        match tokio::time::timeout(WAIT, h.events.recv()).await {
-            Ok(Err(RecvError::Closed)) => return,
-            Ok(_) => continue,
-            Err(_) => panic!("engine did not stop"),
-        }
-    }
-}
 
 fn start(path: &std::path::Path) -> EngineHandle {
     Engine::start(Config::default(), path).unwrap()
@@ -159,15 +137,7 @@ fn a_dry_run_snapshot_leaves_the_store_file_untouched() {
     // Committed but still in the WAL (the writer is open, no checkpoint).
     let ana = seats::upsert(
         writer.conn(),
-        &seats::NewSeat {
-            member_id: "m-1",
-            name: "Ana",
-            email: None,
-            licence: seats::Licence::Member,
-            edition: seats::Edition::Team,
-            crm_user_id: None,
-            sync_enabled: false,
-        },
+        &crate::support::seat("m-1", "Ana", None, false),
     )
     .unwrap();
     let read = |p: &std::path::Path| std::fs::read(p).unwrap_or_default();
@@ -205,19 +175,7 @@ async fn seat_commands_reach_the_seats_module_through_the_single_writer() {
     let path = dir.path().join("navsync.db");
     let seat = {
         let s = Store::open(&path).unwrap();
-        seats::upsert(
-            s.conn(),
-            &seats::NewSeat {
-                member_id: "m-1",
-                name: "Ana",
-                email: None,
-                licence: seats::Licence::Member,
-                edition: seats::Edition::Team,
-                crm_user_id: None,
-                sync_enabled: false,
-            },
-        )
-        .unwrap()
+        seats::upsert(s.conn(), &crate::support::seat("m-1", "Ana", None, false)).unwrap()
     };
     let mut h = start(&path);
     h.commands

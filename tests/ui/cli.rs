@@ -22,15 +22,7 @@ fn env() -> Env {
     ] {
         seats::upsert(
             store.conn(),
-            &seats::NewSeat {
-                member_id: member,
-                name,
-                email: Some(email),
-                licence: seats::Licence::Member,
-                edition: seats::Edition::Team,
-                crm_user_id: None,
-                sync_enabled: false,
-            },
+            &crate::support::seat(member, name, Some(email), false),
         )
         .unwrap();
     }

@@ -469,7 +469,7 @@ fn d06_q_with_a_change_not_applied_warns_first() {
 
 #[test]
 fn d06_applying_one_row_keeps_another_rows_pending_change() {
-    use navsync::engine::command::SettingChange;
+    use navsync::engine::interface::command::SettingChange;
     let (mut app, mut rx) = app_with(Theme::MONO, false);
     press(&mut app, KeyCode::Char('5'));
     press(&mut app, KeyCode::Right); // auto-sync: No -> Yes, not applied
@@ -518,7 +518,7 @@ fn d06_the_console_offers_no_interval_the_config_refuses() {
     assert!(seen.iter().any(|l| l.contains("◂ 5 min ▸")), "{seen:#?}");
     // And both read one floor.
     assert_eq!(
-        navsync::engine::settings::MIN_INTERVAL,
+        navsync::engine::usecases::settings::MIN_INTERVAL,
         std::time::Duration::from_secs(5 * 60)
     );
     assert!(navsync::config::parse_interval("4m").is_err());

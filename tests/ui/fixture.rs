@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use navsync::config::ActivityKind;
-use navsync::engine::event::{Phase, RunProgress};
-use navsync::engine::settings::{Effective, FromConsole};
+use navsync::engine::interface::event::{Phase, RunProgress};
+use navsync::engine::usecases::settings::{Effective, FromConsole};
 use navsync::engine::{Command, Event, Status};
 use navsync::store::activities::{Activity, ActivityState, NewActivity};
 use navsync::store::connection::{ConnState, ConnectionRow};

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use navsync::engine::command::{NewContact, ResolveHow};
-use navsync::engine::event::ContactHit;
+use navsync::engine::interface::command::{NewContact, ResolveHow};
+use navsync::engine::interface::event::ContactHit;
 use navsync::engine::{Command, Event, View};
 use navsync::store::seats::{Edition, Licence};
 use navsync::ui::action::Tab;
@@ -324,7 +324,7 @@ fn skip_is_reversible() {
 
 #[test]
 fn sync_keys_settings_and_command_line_send_their_commands() {
-    use navsync::engine::command::SettingChange;
+    use navsync::engine::interface::command::SettingChange;
     let (mut app, mut rx) = app_with(Theme::COLOUR, false);
     press(&mut app, KeyCode::Char('2'));
     typed(&mut app, "sdc");
@@ -377,6 +377,12 @@ fn tabs_switch_by_number_tab_and_shift_tab_and_q_quits() {
     let (mut app, _rx) = app_with(Theme::COLOUR, false);
     app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.quit);
+    // Ctrl-C is a keymap binding of every context, text fields included.
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char(':'));
+    assert!(app.popup.is_some());
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.quit, "Ctrl-C in the command line quits");
 }
 
 #[test]
@@ -524,7 +530,7 @@ fn console_refuses_to_draw_when_stdout_is_not_a_tty() {
 #[test]
 fn settings_send_each_kind_of_change() {
     use navsync::config::ActivityKind;
-    use navsync::engine::command::SettingChange;
+    use navsync::engine::interface::command::SettingChange;
     let (mut app, mut rx) = app_with(Theme::COLOUR, false);
     press(&mut app, KeyCode::Char('5'));
     // Auto-sync: No -> Yes.
@@ -622,6 +628,24 @@ fn connection_keys_and_command_line_connect_and_disconnect() {
             .text
             .starts_with("Unknown command :frobnicate")
     );
+}
+
+/// The `dangerous` flag of the `:` table is what really happens: a
+/// dangerous command asks first and sends nothing until answered, the
+/// others never open a confirmation.
+#[test]
+fn every_dangerous_colon_command_asks_first_and_no_other_does() {
+    for c in navsync::ui::keymap::COMMANDS {
+        let (mut app, mut rx) = app_with(Theme::COLOUR, false);
+        press(&mut app, KeyCode::Char(':'));
+        typed(&mut app, c.name);
+        press(&mut app, KeyCode::Enter);
+        let asks = matches!(app.popup, Some(Popup::Confirm(_)));
+        assert_eq!(asks, c.dangerous, ":{} asks first: {asks}", c.name);
+        if c.dangerous {
+            assert_eq!(sent(&mut rx), vec![], ":{} sent before the answer", c.name);
+        }
+    }
 }
 
 #[test]

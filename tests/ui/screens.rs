@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use navsync::engine::Event;
-use navsync::engine::event::ContactHit;
+use navsync::engine::interface::event::ContactHit;
 use navsync::ui::App;
 use navsync::ui::action::Tab;
 use navsync::ui::theme::Theme;

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use navsync::config::ActivityKind;
 use navsync::crm::{AuthConfig, Client, ClientConfig, RetryPolicy, Secret, SecretSource};
-use navsync::engine::command::{NewContact, ResolveHow};
-use navsync::engine::writeback::{self, CrmWrites, Rules, Sent};
-use navsync::engine::writer::Writer;
-use navsync::engine::{Answer, View, resolve};
+use navsync::engine::interface::command::{NewContact, ResolveHow};
+use navsync::engine::ports::CrmWrites;
+use navsync::engine::service_loop::writer::Writer;
+use navsync::engine::usecases::resolve;
+use navsync::engine::usecases::writeback::{self, Rules, Sent};
+use navsync::engine::{Answer, View};
 use navsync::sim::tenant::{Identity, Organization, Row, Tenant};
 use navsync::sim::{SimConfig, SimServer};
 use navsync::store::activities::{self, ActivityState};
@@ -581,8 +583,8 @@ struct DieAfterSend(Client);
 impl CrmWrites for DieAfterSend {
     fn create_all<'a>(
         &'a self,
-        creates: &'a [writeback::Create],
-    ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
+        creates: &'a [navsync::engine::ports::Create],
+    ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
         Box::pin(async move {
             let r = CrmWrites::create_all(&self.0, creates).await;
             eprintln!("child: the CRM answered {r:?}; dying before the commit");
@@ -591,10 +593,13 @@ impl CrmWrites for DieAfterSend {
     }
     fn create_each<'a>(
         &'a self,
-        creates: &'a [writeback::Create],
+        creates: &'a [navsync::engine::ports::Create],
     ) -> futures::future::BoxFuture<
         'a,
-        Result<Vec<Result<(), writeback::WriteError>>, writeback::WriteError>,
+        Result<
+            Vec<Result<(), navsync::engine::ports::WriteError>>,
+            navsync::engine::ports::WriteError,
+        >,
     > {
         CrmWrites::create_each(&self.0, creates)
     }
@@ -603,7 +608,7 @@ impl CrmWrites for DieAfterSend {
         set: &'a str,
         id: &'a str,
         body: &'a Value,
-    ) -> futures::future::BoxFuture<'a, Result<(), writeback::WriteError>> {
+    ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
         CrmWrites::update(&self.0, set, id, body)
     }
     fn search_contacts<'a>(
@@ -611,7 +616,10 @@ impl CrmWrites for DieAfterSend {
         q: &'a str,
     ) -> futures::future::BoxFuture<
         'a,
-        Result<Vec<navsync::engine::event::ContactHit>, writeback::WriteError>,
+        Result<
+            Vec<navsync::engine::interface::event::ContactHit>,
+            navsync::engine::ports::WriteError,
+        >,
     > {
         CrmWrites::search_contacts(&self.0, q)
     }
@@ -675,7 +683,7 @@ async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
 /// A config reaching the emulator with writeback on, and the stored
 /// connection an engine needs to start its client.
 fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
-    use navsync::store::connection::{self, ConnState, ConnectionRow};
+    use navsync::store::connection;
     let mut config = navsync::config::Config::default();
     config.crm.instance_url = Some(url::Url::parse(&sim.instance_url()).unwrap());
     config.crm.authority_url = url::Url::parse(&sim.authority_url()).unwrap();
@@ -684,28 +692,7 @@ fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
     config.crm.secret = navsync::config::SecretSource::Inline(SECRET.into());
     config.sync.auto_sync_all_seats = false;
     config.writeback.enabled = true;
-    connection::put(
-        store.conn(),
-        &ConnectionRow {
-            state: ConnState::Connected,
-            instance_url: sim.instance_url(),
-            tenant_id: TENANT.into(),
-            client_id: CLIENT.into(),
-            auth_method: "client_secret".into(),
-            crm_user_id: Some(APP.into()),
-            crm_user_name: Some("Integration".into()),
-            is_integration_user: true,
-            organization_id: None,
-            organization_name: None,
-            org_version: Some("9.2.25061.00154".into()),
-            checks_json: "[]".into(),
-            connected_at: Some(navsync::store::now()),
-            updated_at: navsync::store::now(),
-            last_error_kind: None,
-            last_error_detail: None,
-        },
-    )
-    .unwrap();
+    connection::put(store.conn(), &crate::support::connected(sim)).unwrap();
     config
 }
 

@@ -2,7 +2,7 @@
 //! before anything is sent.
 
 use navsync::config::{ActivityKind, Config};
-use navsync::engine::writeback::{self, Prepared, Rules};
+use navsync::engine::usecases::writeback::{self, Prepared, Rules};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::seats::{Edition, Licence, NewSeat};
 use navsync::store::{Store, mirror, outbox, unresolved};

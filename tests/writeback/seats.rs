@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use navsync::engine::seats::{self, SeatsError};
+use navsync::engine::usecases::seats::{self, SeatsError};
 use navsync::store::seats::{Edition, Licence, NewSeat};
 use navsync::store::{Store, mirror};
 

@@ -9,37 +9,9 @@ use ratatui::widgets::{Clear, Paragraph};
 use tui_input::Input;
 
 use crate::engine::Command;
-use crate::ui::action::{Action, Tab};
+use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
-use crate::ui::keymap::Context;
-
-/// What a `:` command does: what its key does, or a sync asked for from
-/// any tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Does {
-    Act(Action),
-    Sync,
-}
-
-/// The commands `:` knows, in completion order, each with what it does:
-/// one table for completion, the error message and running them.
-const COMMANDS: [(&str, Does); 14] = [
-    ("sync", Does::Sync),
-    ("dry-run", Does::Act(Action::DryRun)),
-    ("cancel", Does::Act(Action::CancelSync)),
-    ("connect", Does::Act(Action::Connect)),
-    ("recheck", Does::Act(Action::Recheck)),
-    // Asks first, as its key does (the confirmation defaults to no).
-    ("disconnect", Does::Act(Action::Disconnect)),
-    ("seats", Does::Act(Action::GoTab(Tab::Seats))),
-    ("queue", Does::Act(Action::GoTab(Tab::Unresolved))),
-    ("saved", Does::Act(Action::GoTab(Tab::Saved))),
-    ("settings", Does::Act(Action::GoTab(Tab::Settings))),
-    ("log", Does::Act(Action::GoTab(Tab::Log))),
-    ("help", Does::Act(Action::Help)),
-    ("quit", Does::Act(Action::Quit)),
-    ("q", Does::Act(Action::Quit)),
-];
+use crate::ui::keymap::{COMMANDS, Context, Does};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -69,7 +41,7 @@ pub struct CommandLine {
 pub fn matches(typed: &str) -> Vec<&'static str> {
     COMMANDS
         .iter()
-        .map(|(name, _)| *name)
+        .map(|c| c.name)
         .filter(|c| c.starts_with(typed))
         .collect()
 }
@@ -130,14 +102,14 @@ impl CommandLine {
         if typed.is_empty() {
             return;
         }
-        match COMMANDS.iter().find(|(name, _)| *name == typed) {
-            Some((_, Does::Sync)) => {
+        match COMMANDS.iter().find(|c| c.name == typed).map(|c| c.does) {
+            Some(Does::Sync) => {
                 fx.send(Command::SyncNow { dry_run: false });
                 fx.flash(true, crate::t!("sync-requested"));
             }
-            Some((_, Does::Act(a))) => fx.then = Some(*a),
+            Some(Does::Act(a)) => fx.then = Some(a),
             None => {
-                let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
                 fx.flash(
                     false,
                     crate::t!("unknown-command", typed = typed, names = names.join(" :")),
@@ -208,7 +180,12 @@ impl Component for CommandLine {
                 spans.push(Span::raw(crate::t!("no-command-starts-so")));
             }
             for h in hits {
-                let style = if h == current { t.selected() } else { t.base() };
+                let dangerous = COMMANDS.iter().any(|c| c.name == h && c.dangerous);
+                let style = match (h == current, dangerous) {
+                    (true, _) => t.selected(),
+                    (false, true) => t.error(),
+                    (false, false) => t.base(),
+                };
                 spans.push(Span::styled(format!(":{h}"), style));
                 spans.push(Span::raw(" "));
             }

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
 use crate::engine::Command;
-use crate::engine::command::NewContact;
+use crate::engine::interface::command::NewContact;
 use crate::store::activities::Activity;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};

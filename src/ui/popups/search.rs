@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
 use crate::engine::Command;
-use crate::engine::command::ResolveHow;
-use crate::engine::event::ContactHit;
+use crate::engine::interface::command::ResolveHow;
+use crate::engine::interface::event::ContactHit;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;

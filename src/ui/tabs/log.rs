@@ -14,7 +14,7 @@ use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
 use crate::ui::popups::Popup;
 use crate::ui::popups::detail::DetailPopup;
-use crate::ui::table::{self, TableView};
+use crate::ui::table::{self, Filtered, TableView};
 use crate::ui::tabs::heading;
 
 /// Lines kept; older ones are in the log file.
@@ -51,6 +51,12 @@ impl LogTab {
         self.entries.push_front(LogEntry { at, level, message });
         self.entries.truncate(KEEP);
         self.refilter();
+    }
+}
+
+impl Filtered for LogTab {
+    fn view(&mut self) -> &mut TableView {
+        &mut self.view
     }
 
     fn refilter(&mut self) {
@@ -98,13 +104,8 @@ impl Component for LogTab {
         }
     }
 
-    fn filter_text(&self) -> Option<&str> {
-        Some(&self.view.filter)
-    }
-
-    fn set_filter(&mut self, text: &str) {
-        self.view.filter = text.to_string();
-        self.refilter();
+    fn filtered(&mut self) -> Option<&mut dyn Filtered> {
+        Some(self)
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {

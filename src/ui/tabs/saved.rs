@@ -14,7 +14,7 @@ use crate::store::saved::{ItemKind, WorkspaceRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
-use crate::ui::table::{self, Sort, TableView, collate};
+use crate::ui::table::{self, Filtered, Sort, TableView, collate};
 
 /// The columns `o` sorts by, in turn (all of them, in screen order).
 const COLUMNS: [&str; 7] = [
@@ -137,6 +137,16 @@ impl SavedTab {
     }
 }
 
+impl Filtered for SavedTab {
+    fn view(&mut self) -> &mut TableView {
+        &mut self.view
+    }
+
+    fn refilter(&mut self) {
+        self.view.refilter(&self.haystacks);
+    }
+}
+
 impl Component for SavedTab {
     fn context(&self) -> Context {
         Context::Tab(Tab::Saved)
@@ -150,13 +160,8 @@ impl Component for SavedTab {
         }
     }
 
-    fn filter_text(&self) -> Option<&str> {
-        Some(&self.view.filter)
-    }
-
-    fn set_filter(&mut self, text: &str) {
-        self.view.filter = text.to_string();
-        self.view.refilter(&self.haystacks);
+    fn filtered(&mut self) -> Option<&mut dyn Filtered> {
+        Some(self)
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {

@@ -18,7 +18,7 @@ use crate::ui::loader::SeatsData;
 use crate::ui::popups::Popup;
 use crate::ui::popups::assign::AssignPopup;
 use crate::ui::popups::confirm::ConfirmPopup;
-use crate::ui::table::{self, Marks, Sort, TableView, collate};
+use crate::ui::table::{self, Filtered, Marks, Sort, TableView, collate};
 
 /// Seat counts for the title line, taken at load so a frame stays O(screen).
 #[derive(Debug, Clone, Copy, Default)]
@@ -105,10 +105,6 @@ impl SeatsTab {
             .indices()
             .map(|i| self.data.seats[i].id)
             .collect()
-    }
-
-    fn refilter(&mut self) {
-        self.view.refilter(&self.haystacks);
     }
 
     /// Orders the rows by the sort column (names by letters, not code
@@ -214,6 +210,16 @@ impl SeatsTab {
     }
 }
 
+impl Filtered for SeatsTab {
+    fn view(&mut self) -> &mut TableView {
+        &mut self.view
+    }
+
+    fn refilter(&mut self) {
+        self.view.refilter(&self.haystacks);
+    }
+}
+
 impl Component for SeatsTab {
     fn context(&self) -> Context {
         Context::Tab(Tab::Seats)
@@ -240,13 +246,8 @@ impl Component for SeatsTab {
         }
     }
 
-    fn filter_text(&self) -> Option<&str> {
-        Some(&self.view.filter)
-    }
-
-    fn set_filter(&mut self, text: &str) {
-        self.view.filter = text.to_string();
-        self.refilter();
+    fn filtered(&mut self) -> Option<&mut dyn Filtered> {
+        Some(self)
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {

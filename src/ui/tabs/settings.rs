@@ -13,8 +13,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::config::ActivityKind;
 use crate::engine::Command;
-use crate::engine::command::SettingChange;
-use crate::engine::settings::{FromConsole, MIN_INTERVAL};
+use crate::engine::interface::command::SettingChange;
+use crate::engine::usecases::settings::{FromConsole, MIN_INTERVAL};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Row, Sparkline, Wrap};
 
-use crate::engine::event::Phase;
+use crate::engine::interface::event::Phase;
 use crate::engine::{Command, Event};
 use crate::store::runs::{Outcome, Run, RunMode};
 use crate::ui::action::{Action, Tab};

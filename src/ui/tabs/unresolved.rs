@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Wrap};
 
 use crate::engine::Command;
-use crate::engine::command::ResolveHow;
+use crate::engine::interface::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
@@ -20,7 +20,7 @@ use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
 use crate::ui::popups::form::ContactForm;
 use crate::ui::popups::search::SearchPopup;
-use crate::ui::table::{self, Sort, TableView, collate};
+use crate::ui::table::{self, Filtered, Sort, TableView, collate};
 use crate::ui::tabs::heading;
 
 /// An action sent for a queue entry whose result the store does not show
@@ -145,19 +145,6 @@ impl UnresolvedTab {
         self.view.selected().map(|i| &self.rows[i])
     }
 
-    fn refilter(&mut self) {
-        let needle = self.view.filter.to_lowercase();
-        let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
-        self.view.refilter_by(rows.len(), |i| {
-            let shown = match show {
-                QueueView::All => true,
-                QueueView::Open => !rows[i].dismissed,
-                QueueView::Skipped => rows[i].dismissed,
-            };
-            shown && (needle.is_empty() || haystacks[i].contains(&needle))
-        });
-    }
-
     /// Orders the rows by the sort column (names by letters, not code
     /// points), then by the activity's date.
     fn resort(&mut self) {
@@ -262,6 +249,25 @@ impl UnresolvedTab {
     }
 }
 
+impl Filtered for UnresolvedTab {
+    fn view(&mut self) -> &mut TableView {
+        &mut self.view
+    }
+
+    fn refilter(&mut self) {
+        let needle = self.view.filter.to_lowercase();
+        let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
+        self.view.refilter_by(rows.len(), |i| {
+            let shown = match show {
+                QueueView::All => true,
+                QueueView::Open => !rows[i].dismissed,
+                QueueView::Skipped => rows[i].dismissed,
+            };
+            shown && (needle.is_empty() || haystacks[i].contains(&needle))
+        });
+    }
+}
+
 impl Component for UnresolvedTab {
     fn context(&self) -> Context {
         Context::Tab(Tab::Unresolved)
@@ -292,13 +298,8 @@ impl Component for UnresolvedTab {
         self.request_detail(&mut fx.loads);
     }
 
-    fn filter_text(&self) -> Option<&str> {
-        Some(&self.view.filter)
-    }
-
-    fn set_filter(&mut self, text: &str) {
-        self.view.filter = text.to_string();
-        self.refilter();
+    fn filtered(&mut self) -> Option<&mut dyn Filtered> {
+        Some(self)
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {

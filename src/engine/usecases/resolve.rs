@@ -7,12 +7,13 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::Answer;
-use super::command::{NewContact, ResolveHow};
-use super::event::{ContactHit, View};
-use super::matching::{Matcher, Member};
-use super::writeback::{self, CrmWrites, Envelope, ResolveNote, WriteError, WritebackError};
-use super::writer::{Writer, WriterGone};
+use crate::engine::Answer;
+use crate::engine::interface::command::{NewContact, ResolveHow};
+use crate::engine::interface::event::{ContactHit, View};
+use crate::engine::ports::{CrmWrites, WriteError};
+use crate::engine::service_loop::writer::{Writer, WriterGone};
+use crate::engine::usecases::matching::{Matcher, Member};
+use crate::engine::usecases::writeback::{self, Envelope, ResolveNote, WritebackError};
 use crate::store::activities::{self, ActivityState};
 use crate::store::mirror;
 use crate::store::outbox::OutboxOp;

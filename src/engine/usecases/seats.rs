@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Answer, View};
+use crate::engine::{Answer, View};
 use crate::store::mirror::{self, SystemUser};
 use crate::store::seats::{self, Edition, Licence, NewSeat, Seat};
 use crate::store::{Store, StoreError};

@@ -3,22 +3,28 @@
 //! in order (RunStarted, then per phase PhaseStarted / Progress /
 //! PhaseFinished, then RunFinished with a one-line summary).
 
+pub mod dry_run;
+pub mod pull;
+pub(crate) mod schedule;
+mod writeback_phase;
+
 use crate::config::Config;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::EngineError;
-use super::emit::Emitter;
-use super::error::internal_error;
-use super::event::{Event, Phase, RunProgress, UserError, View};
-use super::pull::{self, CrmSource, PullStop, TableMode, TablePull};
-use super::settings::Effective;
-use super::writeback_phase::{self, WritebackOutcome};
-use super::writer::Writer;
+use crate::engine::EngineError;
+use crate::engine::interface::error::internal_error;
+use crate::engine::interface::event::{Event, Phase, RunProgress, UserError, View};
+use crate::engine::ports::CrmSource;
+use crate::engine::service_loop::emit::Emitter;
+use crate::engine::service_loop::writer::Writer;
+use crate::engine::usecases::settings::Effective;
 use crate::store::mirror::{self, Table};
 use crate::store::runs::{self, Outcome, RunMode, RunTotals};
 use crate::store::saved::{self, ReconcileCounts};
+use pull::{PullStop, TableMode, TablePull};
+use writeback_phase::WritebackOutcome;
 
 /// What a running sync shares with its phases.
 pub struct RunCtx {
@@ -118,8 +124,8 @@ impl RunCtx {
         };
         let choices = match choices {
             Ok(c) => c,
-            Err(pull::ReadError::Cancelled) => return Err(PullStop::Cancelled),
-            Err(pull::ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
+            Err(crate::engine::ports::ReadError::Cancelled) => return Err(PullStop::Cancelled),
+            Err(crate::engine::ports::ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
         };
         self.writer
             .call(move |s| {

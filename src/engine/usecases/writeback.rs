@@ -10,18 +10,16 @@
 //! rows pending, and the next pass sends the same ids again: the CRM
 //! answers "already exists" for what it had, which counts as done.
 
-mod crm_client;
-
 use futures::StreamExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::event::{ContactHit, ErrorClass};
-use super::matching::{Decision, Matcher};
-use super::writer::{Writer, WriterGone};
 use crate::config::{ActivityKind, MatchingConfig};
+use crate::engine::interface::event::ErrorClass;
+use crate::engine::ports::{Create, CrmWrites, WriteError};
+use crate::engine::service_loop::writer::{Writer, WriterGone};
+use crate::engine::usecases::matching::{Decision, Matcher};
 use crate::store::activities::{self, Activity, ActivityState};
 use crate::store::audit::AuditResult;
 use crate::store::outbox::OutboxOp;
@@ -44,60 +42,6 @@ const TASK_OPEN: i64 = 0;
 const TASK_CLOSED: i64 = 1;
 const TASK_COMPLETED: i64 = 5;
 
-/// One record to create with its client-generated id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Create {
-    pub entity_set: String,
-    pub id: String,
-    pub body: Value,
-    /// systemuserid to act for (`MSCRMCallerID`), when writing on behalf of
-    /// the seat holder.
-    pub on_behalf_of: Option<String>,
-}
-
-/// How one CRM write went wrong, as writeback needs to tell them apart.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WriteError {
-    /// A record with this id exists (a re-send after a crash): done.
-    #[error("a record with this id already exists")]
-    AlreadyExists,
-    /// Impersonation refused (e.g. no prvActOnBehalfOfAnotherUser).
-    #[error("acting on behalf of the seat holder was refused: {0}")]
-    OnBehalfRefused(String),
-    /// The CRM refused this write; sending it again will not help.
-    #[error("the CRM refused the write: {detail}")]
-    Refused { class: ErrorClass, detail: String },
-    /// Network, outage or throttling beyond the client's retries; `class`
-    /// tells a transport failure (connection) from a busy or failing CRM.
-    #[error("{}: {detail}", unavailable_headline(*.class))]
-    Unavailable { class: ErrorClass, detail: String },
-}
-
-/// The CRM writes writeback and the unresolved queue need; the crm client
-/// implements it.
-pub trait CrmWrites: Send + Sync {
-    /// All creates in one `$batch` change set: all or none.
-    fn create_all<'a>(&'a self, creates: &'a [Create]) -> BoxFuture<'a, Result<(), WriteError>>;
-    /// Each create on its own (one `$batch`, continue-on-error); one answer
-    /// per create, in order.
-    fn create_each<'a>(
-        &'a self,
-        creates: &'a [Create],
-    ) -> BoxFuture<'a, Result<Vec<Result<(), WriteError>>, WriteError>>;
-    /// PATCH an existing record (`If-Match: *`).
-    fn update<'a>(
-        &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        body: &'a Value,
-    ) -> BoxFuture<'a, Result<(), WriteError>>;
-    /// Contacts whose name or e-mail contains `query` (escaped by the client).
-    fn search_contacts<'a>(
-        &'a self,
-        query: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<ContactHit>, WriteError>>;
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {
     #[error(transparent)]
@@ -106,25 +50,6 @@ pub enum WritebackError {
     WriterGone,
     #[error("{0}; the writes stay queued and go out with the next sync")]
     Crm(WriteError),
-}
-
-impl WriteError {
-    /// The error class the run reports when this stops or refuses writes.
-    pub fn class(&self) -> ErrorClass {
-        match self {
-            Self::Refused { class, .. } | Self::Unavailable { class, .. } => *class,
-            Self::AlreadyExists | Self::OnBehalfRefused(_) => ErrorClass::CrmApi,
-        }
-    }
-}
-
-/// A transport failure is "could not be reached"; a CRM that answers but
-/// does not take the writes (5xx, 429 beyond the retries) is not.
-fn unavailable_headline(class: ErrorClass) -> &'static str {
-    match class {
-        ErrorClass::Connection => "the CRM could not be reached",
-        _ => "the CRM did not take the writes now",
-    }
 }
 
 impl From<WriterGone> for WritebackError {

@@ -6,10 +6,10 @@ use std::pin::Pin;
 use futures::future::BoxFuture;
 use futures::{Stream, StreamExt};
 
-use super::pull::{CrmSource, Page, ReadError, TableReader};
-use super::user_error::user_error;
 use crate::config::Lang;
 use crate::crm::{self, Client, CrmError, DeltaToken, Read, rows};
+use crate::engine::interface::user_error::user_error;
+use crate::engine::ports::{CrmSource, Page, ReadError, TableReader};
 use crate::store::mirror::{self, Row, Table};
 use crate::store::runs::RunTotals;
 use crate::store::settings::{Choice, CrmChoices};
@@ -151,7 +151,7 @@ impl CrmSource for ClientSource {
     }
 
     /// The connected client writes too (writeback, the unresolved queue).
-    fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {
+    fn writes(&self) -> Option<&dyn crate::engine::ports::CrmWrites> {
         Some(&self.client)
     }
 }

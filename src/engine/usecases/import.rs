@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
-use super::Answer;
 use crate::config::ActivityKind;
+use crate::engine::Answer;
 use crate::store::activities::{self, NewActivity};
 use crate::store::seats::{self, Seat};
 use crate::store::{Store, StoreError};

@@ -33,68 +33,10 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use futures::future::BoxFuture;
-
-use super::event::{Event, Phase, UserError};
-use super::run::RunCtx;
-use crate::store::mirror::{self, Row, Table};
-use crate::store::runs::RunTotals;
-use crate::store::settings::CrmChoices;
-
-/// One page of a table read.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Page {
-    pub rows: Vec<Row>,
-    /// Ids the CRM reports deleted (`$deletedEntity`), on delta reads.
-    pub deleted: Vec<String>,
-    /// Set on the last page only: where the next incremental read starts.
-    /// A full read may end without one (no change tracking on the table,
-    /// the preference ignored): it still reconciles deletions.
-    pub delta_link: Option<String>,
-    /// The read ends with this page: a full read that reaches it has seen
-    /// every row the CRM holds.
-    pub last: bool,
-    /// This page belongs to a full read: either none was asked for, or the
-    /// delta link was refused and the reader fell back to one.
-    pub full: bool,
-}
-
-/// Why a table read stopped.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReadError {
-    Cancelled,
-    Crm(UserError),
-}
-
-/// A table being read, page by page.
-pub trait TableReader: Send {
-    /// The next page, or `None` after the last one.
-    fn next_page(&mut self) -> BoxFuture<'_, Result<Option<Page>, ReadError>>;
-}
-
-/// The CRM as the pull sees it: the crm client plugs in here.
-pub trait CrmSource: Send + Sync {
-    /// Starts reading `table`: its changes since `delta_link`, or all of
-    /// it (with change tracking requested) when `None`. A refused link
-    /// makes the reader fall back to a full read by itself (pages then
-    /// come with `full` set).
-    fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
-    /// Requests, retries and 429 waits so far, for the run record.
-    fn totals(&self) -> RunTotals;
-    /// About how many rows each table holds, for progress against a total
-    /// on a full read; empty when the CRM cannot say.
-    fn counts(&self) -> BoxFuture<'_, Vec<(Table, u64)>> {
-        Box::pin(async { Vec::new() })
-    }
-    /// The setting choices read from the CRM's metadata: sales stages and
-    /// the opportunity's money columns, each list led by "Not sure".
-    fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>>;
-    /// The same connection's writes (writeback, the unresolved queue);
-    /// `None` for a read-only source.
-    fn writes(&self) -> Option<&dyn super::writeback::CrmWrites> {
-        None
-    }
-}
+use crate::engine::interface::event::{Event, Phase, UserError};
+use crate::engine::ports::ReadError;
+use crate::engine::run::RunCtx;
+use crate::store::mirror::{self, Table};
 
 /// How a table was read this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,11 +59,11 @@ pub struct TablePull {
 pub enum PullStop {
     Cancelled,
     Crm(UserError),
-    Engine(super::EngineError),
+    Engine(crate::engine::EngineError),
 }
 
-impl From<super::EngineError> for PullStop {
-    fn from(e: super::EngineError) -> Self {
+impl From<crate::engine::EngineError> for PullStop {
+    fn from(e: crate::engine::EngineError) -> Self {
         Self::Engine(e)
     }
 }
@@ -135,8 +77,9 @@ pub const TABLE_PHASES: [(Phase, Table); 4] = [
     (Phase::Contacts, Table::Contacts),
 ];
 
-type PendingWrite =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, super::EngineError>> + Send>>;
+type PendingWrite = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<u64, crate::engine::EngineError>> + Send>,
+>;
 
 /// Reads one table into its mirror.
 ///
@@ -156,13 +99,15 @@ pub async fn pull_table(
         .call(move |s| {
             let delta = mirror::delta_link(s.conn(), table)?;
             let empty = mirror::count(s.conn(), table)? == 0;
-            Ok::<_, super::EngineError>((delta, empty))
+            Ok::<_, crate::engine::EngineError>((delta, empty))
         })
         .await?;
     let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
     if bulk {
         ctx.writer
-            .call(move |s| mirror::drop_indexes(s.conn(), table).map_err(super::EngineError::from))
+            .call(move |s| {
+                mirror::drop_indexes(s.conn(), table).map_err(crate::engine::EngineError::from)
+            })
             .await?;
     }
     // Rows a full read did not see are gone from the CRM; into an empty
@@ -170,7 +115,7 @@ pub async fn pull_table(
     let read = read_table(ctx, phase, table, delta, !empty, total).await;
     if bulk {
         ctx.writer
-            .call(|s| mirror::ensure_indexes(s.conn()).map_err(super::EngineError::from))
+            .call(|s| mirror::ensure_indexes(s.conn()).map_err(crate::engine::EngineError::from))
             .await?;
     }
     read
@@ -262,7 +207,7 @@ async fn read_table(
                 if last {
                     mirror::set_delta_link(tx, table, page.delta_link.as_deref())?;
                 }
-                Ok::<_, super::EngineError>(deleted)
+                Ok::<_, crate::engine::EngineError>(deleted)
             })
         });
         pending = Some((Box::pin(write), n_rows));
@@ -272,7 +217,7 @@ async fn read_table(
 
 impl RunCtx {
     /// Reports a rejected token: an event, a log line and the run's mode.
-    async fn delta_rejected(&self, table: Table) -> Result<(), super::EngineError> {
+    async fn delta_rejected(&self, table: Table) -> Result<(), crate::engine::EngineError> {
         let run_id = self.run_id;
         self.emitter.emit(Event::DeltaRejected {
             run_id,
@@ -288,7 +233,7 @@ impl RunCtx {
         self.writer
             .call(move |s| {
                 crate::store::runs::set_mode(s.conn(), run_id, crate::store::runs::RunMode::Full)
-                    .map_err(super::EngineError::from)
+                    .map_err(crate::engine::EngineError::from)
             })
             .await?;
         self.emitter.status(|s| {

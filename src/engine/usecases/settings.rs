@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::command::SettingChange;
 use crate::config::{ActivityKind, Choice, Config};
+use crate::engine::interface::command::SettingChange;
 use crate::store::{self, settings};
 
 const AUTO_SYNC_ALL: &str = "auto_sync_all_seats";
@@ -164,8 +164,8 @@ pub enum ApplyError {
     WriterGone,
 }
 
-impl From<super::writer::WriterGone> for ApplyError {
-    fn from(_: super::writer::WriterGone) -> Self {
+impl From<crate::engine::service_loop::writer::WriterGone> for ApplyError {
+    fn from(_: crate::engine::service_loop::writer::WriterGone) -> Self {
         Self::WriterGone
     }
 }

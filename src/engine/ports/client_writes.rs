@@ -8,11 +8,11 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Create, CrmWrites, WriteError};
 use crate::crm::{
     Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
 };
-use crate::engine::event::{ContactHit, ErrorClass};
+use crate::engine::interface::event::{ContactHit, ErrorClass};
+use crate::engine::ports::{Create, CrmWrites, WriteError};
 
 const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
 

@@ -4,9 +4,9 @@
 
 use tokio::sync::mpsc;
 
-use super::emit::Emitter;
-use super::event::Event;
 use crate::crm::ClientEvent;
+use crate::engine::interface::event::Event;
+use crate::engine::service_loop::emit::Emitter;
 
 /// Forwards until the client (every clone holding the sender) is gone.
 pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emitter) {
@@ -27,7 +27,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     if let Some(r) = s.running.as_mut() {
                         r.retries += 1;
                         r.requests += 1;
-                        r.retry_until = Some(super::schedule::rfc3339(until));
+                        r.retry_until = Some(crate::engine::run::schedule::rfc3339(until));
                         r.retry_reason = Some(format!("attempt {attempt}, {reason}"));
                     }
                 });
@@ -42,7 +42,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     + chrono::Duration::from_std(retry_after).unwrap_or(chrono::Duration::zero());
                 emitter.status(|s| {
                     if let Some(r) = s.running.as_mut() {
-                        r.throttled_until = Some(super::schedule::rfc3339(until));
+                        r.throttled_until = Some(crate::engine::run::schedule::rfc3339(until));
                     }
                 });
                 emitter.emit(Event::Throttled { retry_after });
@@ -78,7 +78,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::event::{Phase, RunProgress, Status};
+    use crate::engine::interface::event::{Phase, RunProgress, Status};
     use crate::store::runs::RunMode;
 
     /// Issue 14, defect 4: the live status said "0 requests · 0 retries"

@@ -3,7 +3,7 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
-use super::pull::CrmSource;
+use crate::engine::ports::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,18 +12,20 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::command::Command;
-use super::crm_source::ClientSource;
-use super::dry_run::Snapshot;
-use super::emit::Emitter;
-use super::event::{ErrorClass, Event, UserError, View};
-use super::run::{self, RunReport};
-use super::settings::{self, ApplyError};
-use super::writer::Writer;
-use super::{Answer, EngineError, connection, import, resolve, schedule, seats};
 use crate::config::Config;
 use crate::crm::checks::{Check, CheckFailure, CheckReport, run_checks};
 use crate::crm::{Client, ClientConfig, ClientEvent};
+use crate::engine::interface::command::Command;
+use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
+use crate::engine::ports::client_source::ClientSource;
+use crate::engine::run::dry_run::Snapshot;
+use crate::engine::run::schedule;
+use crate::engine::run::{self, RunReport};
+use crate::engine::service_loop::emit::Emitter;
+use crate::engine::service_loop::writer::Writer;
+use crate::engine::usecases::settings::{self, ApplyError};
+use crate::engine::usecases::{connection, import, resolve, seats};
+use crate::engine::{Answer, EngineError};
 use crate::store::runs::{self, Outcome, RunMode};
 
 /// How often the activity inbox is looked at.
@@ -32,7 +34,7 @@ const INBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// A connect under way (sign-in and checks, maybe a device-code wait): it
 /// runs as its own task so every other command, and Cancel, is answered
 /// meanwhile; only its verdict goes through the store writer.
-pub(super) struct Connecting {
+pub(crate) struct Connecting {
     cancel: CancellationToken,
     task: JoinHandle<Result<Checked, EngineError>>,
     /// The new client, without the connect's cancel switch.
@@ -51,7 +53,7 @@ enum Checked {
 /// What a finished connect stored, and the status it leaves.
 struct Verdict {
     report: CheckReport,
-    status: super::Status,
+    status: crate::engine::Status,
 }
 
 /// A run under way: its cancel switch and the task to await.
@@ -62,7 +64,7 @@ struct Running {
     _snapshot: Option<Snapshot>,
 }
 
-pub(super) struct CommandLoop {
+pub(crate) struct CommandLoop {
     pub config: Arc<Config>,
     pub writer: Writer,
     pub emitter: Emitter,
@@ -267,7 +269,8 @@ impl CommandLoop {
             match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
                 Ok(c) => c.with_events(self.client_events.clone()),
                 Err(e) => {
-                    self.emitter.error(super::user_error::user_error(&e, lang));
+                    self.emitter
+                        .error(crate::engine::interface::user_error::user_error(&e, lang));
                     return;
                 }
             };
@@ -309,7 +312,7 @@ impl CommandLoop {
             let (report, status) = writer
                 .call(move |store| {
                     connection::record(&config, &checking, store, &report)?;
-                    Ok::<_, EngineError>((report, super::initial_status(store)?))
+                    Ok::<_, EngineError>((report, crate::engine::initial_status(store)?))
                 })
                 .await?;
             Ok(Checked::Done(Box::new(Verdict { report, status })))
@@ -387,7 +390,9 @@ impl CommandLoop {
                 self.client = None;
                 self.publish_next_sync();
                 self.emitter.error(match failure {
-                    CheckFailure::Crm(e) => super::user_error::user_error(&e, lang),
+                    CheckFailure::Crm(e) => {
+                        crate::engine::interface::user_error::user_error(&e, lang)
+                    }
                     f @ CheckFailure::Unsupported { .. } => UserError {
                         class: ErrorClass::Unsupported,
                         message: f.message(lang),
@@ -483,7 +488,10 @@ impl CommandLoop {
             Ok(s) => Arc::new(s),
             Err(e) => {
                 self.emitter
-                    .error(super::user_error::user_error(&e, self.config.lang));
+                    .error(crate::engine::interface::user_error::user_error(
+                        &e,
+                        self.config.lang,
+                    ));
                 return None;
             }
         };
@@ -627,7 +635,10 @@ impl CommandLoop {
             Ok(s) => Arc::new(s),
             Err(e) => {
                 self.emitter
-                    .error(super::user_error::user_error(&e, self.config.lang));
+                    .error(crate::engine::interface::user_error::user_error(
+                        &e,
+                        self.config.lang,
+                    ));
                 return;
             }
         };
@@ -667,7 +678,8 @@ impl CommandLoop {
 
     fn internal_error(&self, e: EngineError) {
         tracing::error!("engine: {e}");
-        self.emitter.error(super::error::internal_error(&e));
+        self.emitter
+            .error(crate::engine::interface::error::internal_error(&e));
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, watch};
 
-use super::event::{Event, Status, UserError};
+use crate::engine::interface::event::{Event, Status, UserError};
 
 /// How many events a slow receiver may fall behind before it loses the
 /// oldest ones; a full pull emits about one Progress per page.
@@ -37,10 +37,6 @@ impl Emitter {
         let _ = self.events.send(event);
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.events.subscribe()
-    }
-
     /// Updates the snapshot and announces it, only when it changed.
     pub fn status(&self, f: impl FnOnce(&mut Status)) {
         let changed = self.status.send_if_modified(|s| {
@@ -51,10 +47,6 @@ impl Emitter {
         if changed {
             self.emit(Event::StatusChanged);
         }
-    }
-
-    pub fn snapshot(&self) -> Status {
-        self.status.borrow().clone()
     }
 
     pub fn action(&self, ok: bool, message: impl Into<String>) {

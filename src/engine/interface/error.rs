@@ -1,8 +1,8 @@
 //! Failures of the engine itself (not of the CRM, which become
-//! [`UserError`](super::UserError)s).
+//! [`UserError`](crate::engine::UserError)s).
 
-use super::event::{ErrorClass, UserError};
-use super::writer::WriterGone;
+use crate::engine::interface::event::{ErrorClass, UserError};
+use crate::engine::service_loop::writer::WriterGone;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

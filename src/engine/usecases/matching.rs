@@ -81,10 +81,6 @@ impl Matcher {
         }
     }
 
-    pub fn contact_count(&self) -> usize {
-        self.ix.contacts.len()
-    }
-
     /// Decides many members, split across the machine's cores (decisions
     /// are independent and the index is read-only). Same order as `members`.
     pub fn decide_all(&self, members: &[Member<'_>]) -> Vec<Decision> {

@@ -3,10 +3,10 @@
 //! its store copy and sends nothing; an unreachable CRM leaves the writes
 //! queued for the next run without failing the pull that came before.
 
-use super::EngineError;
-use super::event::{ErrorClass, Event, UserError, View};
-use super::run::RunCtx;
-use super::writeback::{self, Prepared, Rules, Sent, WritebackError};
+use crate::engine::EngineError;
+use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
+use crate::engine::run::RunCtx;
+use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WritebackOutcome {
