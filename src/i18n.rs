@@ -266,11 +266,15 @@ pub fn date(at: DateTime<Utc>) -> String {
     t!(
         "date",
         year = at.year().to_string(),
-        month = at.month(),
+        mon = month_abbr(at),
         mm = format!("{:02}", at.month()),
         dd = format!("{:02}", at.day()),
         day = at.day()
     )
+}
+
+fn month_abbr(at: DateTime<Utc>) -> String {
+    raw("month-abbr", &[("month", Arg::from(at.month()))])
 }
 
 /// A day and time of day in UTC ("2026-11-26 06:10 UTC").
@@ -296,7 +300,7 @@ pub fn date_time_seconds(at: DateTime<Utc>) -> String {
 pub fn short_date_time(at: DateTime<Utc>) -> String {
     t!(
         "date-time-short",
-        month = at.month(),
+        mon = month_abbr(at),
         mm = format!("{:02}", at.month()),
         dd = format!("{:02}", at.day()),
         day = at.day(),

@@ -95,8 +95,22 @@ tab-settings-short = Settings
 tab-log-short = Log
 tab-saved-short = Saved
 
-## Numbers and dates ($month and $day are numbers, $mm and $dd two digits)
+## Numbers and dates ($day is a number, $mm and $dd two digits, $mon the month's short name)
 
+month-abbr = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
 date = { $year }-{ $mm }-{ $dd }
 date-time = { $date } { $time } UTC
 date-time-short = { $mm }-{ $dd } { $time }
@@ -645,3 +659,18 @@ console-signal = stopped by a signal; the engine finishes what is in flight
 console-engine-gone = the engine stopped; see the log in the data dir
 console-terminal-error = terminal error: { $error }
 key-force-quit = quit at once, from anywhere
+
+## Why the engine refused something
+
+err-unknown-seat = no seat { $seat }; name a seat by the id, member id or e-mail `navsync seats list` prints
+err-unknown-user = no CRM user { $user } among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new
+err-not-assignable = CRM user { $name } cannot hold a seat: { $why }; pick an active, interactive CRM user
+err-not-in-queue = activity { $id } is not in the unresolved queue; reload the queue
+err-not-written-yet = activity { $id } is still being written to the CRM; try again after the next sync
+err-not-done = the CRM did not take the change: { $why }; it stays queued and is retried with the next sync
+err-not-connected = not connected to Microsoft Dynamics; run `navsync connect` first
+err-interval-too-short = the sync interval must be at least 5 minutes (as in config.toml)
+err-no-kinds = choose at least one kind of activity to write back, or switch writeback off
+err-import-read = cannot read activity file { $path }: { $error }; check the path, its permissions and that it is UTF-8 text
+err-import-header = { $path }: { $message }; the first line must name the columns (see README, "Activity files")
+err-import-store = { $error }; nothing was imported, try again once the store is writable

@@ -95,9 +95,9 @@ tab-settings-short = Ajustes
 tab-log-short = Reg.
 tab-saved-short = Guard.
 
-## Números y fechas ($month y $day son números, $mm y $dd dos cifras)
+## Números y fechas ($day es un número, $mm y $dd dos cifras, $mon el mes abreviado)
 
-date = { $day } { $month ->
+month-abbr = { $month ->
     [1] ene
     [2] feb
     [3] mar
@@ -110,22 +110,10 @@ date = { $day } { $month ->
     [10] oct
     [11] nov
    *[12] dic
-} { $year }
+}
+date = { $day } { $mon } { $year }
 date-time = { $date } { $time } UTC
-date-time-short = { $day } { $month ->
-    [1] ene
-    [2] feb
-    [3] mar
-    [4] abr
-    [5] may
-    [6] jun
-    [7] jul
-    [8] ago
-    [9] sept
-    [10] oct
-    [11] nov
-   *[12] dic
-} { $time }
+date-time-short = { $day } { $mon } { $time }
 
 ## Marco de la pantalla: aviso, cabecera, línea de mensajes, pie
 
@@ -692,3 +680,18 @@ console-signal = detenido por una señal; el motor termina lo que está en curso
 console-engine-gone = el motor se detuvo; consulta el registro en el directorio de datos
 console-terminal-error = error del terminal: { $error }
 key-force-quit = salir ya, desde cualquier sitio
+
+## Por qué el motor rechazó algo
+
+err-unknown-seat = no hay ninguna licencia { $seat }; indica una licencia por el id, el id de miembro o el correo que imprime `navsync seats list`
+err-unknown-user = no hay ningún usuario del CRM { $user } entre los sincronizados; usa un id de usuario del sistema o un correo, y sincroniza antes si el usuario es nuevo
+err-not-assignable = el usuario del CRM { $name } no puede tener licencia: { $why }; elige un usuario del CRM activo e interactivo
+err-not-in-queue = la actividad { $id } no está en la cola sin resolver; vuelve a cargar la cola
+err-not-written-yet = la actividad { $id } aún se está escribiendo en el CRM; vuelve a intentarlo tras la próxima sincronización
+err-not-done = el CRM no aceptó el cambio: { $why }; queda en cola y se reintenta con la próxima sincronización
+err-not-connected = sin conexión con Microsoft Dynamics; ejecuta antes `navsync connect`
+err-interval-too-short = el intervalo de sincronización debe ser de al menos 5 minutos (como en config.toml)
+err-no-kinds = elige al menos un tipo de actividad que reescribir, o desactiva la reescritura
+err-import-read = no se puede leer el archivo de actividades { $path }: { $error }; comprueba la ruta, sus permisos y que sea texto UTF-8
+err-import-header = { $path }: { $message }; la primera línea debe nombrar las columnas (consulta el README, «Activity files»)
+err-import-store = { $error }; no se importó nada, vuelve a intentarlo cuando el almacén admita escritura

@@ -46,18 +46,22 @@ const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
 /// Why a whole file could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error(
-        "cannot read activity file {path}: {source}; check the path, its permissions and that it is UTF-8 text"
-    )]
+    #[error("{}", crate::t!(
+        "err-import-read",
+        path = path.display().to_string(),
+        error = source.to_string()
+    ))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path}: {message}; the first line must name the columns (see README, \"Activity files\")"
-    )]
+    #[error("{}", crate::t!(
+        "err-import-header",
+        path = path.display().to_string(),
+        message = message.clone()
+    ))]
     Header { path: PathBuf, message: String },
-    #[error("{0}; nothing was imported, try again once the store is writable")]
+    #[error("{}", crate::t!("err-import-store", error = .0.to_string()))]
     Store(#[from] StoreError),
 }
 

@@ -21,13 +21,11 @@ use crate::store::{Store, StoreError, audit, outbox, unresolved};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("activity {0} is not in the unresolved queue; reload the queue")]
+    #[error("{}", crate::t!("err-not-in-queue", id = .0.to_string()))]
     NotInQueue(i64),
-    #[error("activity {0} is still being written to the CRM; try again after the next sync")]
+    #[error("{}", crate::t!("err-not-written-yet", id = .0.to_string()))]
     NotWrittenYet(i64),
-    #[error(
-        "the CRM did not take the change: {0}; it stays queued and is retried with the next sync"
-    )]
+    #[error("{}", crate::t!("err-not-done", why = .0.clone()))]
     NotDone(String),
     #[error("{0}")]
     Search(WriteError),

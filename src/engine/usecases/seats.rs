@@ -11,15 +11,11 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeatsError {
-    #[error(
-        "no seat {0:?}; name a seat by the id, member id or e-mail `navsync seats list` prints"
-    )]
+    #[error("{}", crate::t!("err-unknown-seat", seat = format!("{:?}", .0)))]
     UnknownSeat(String),
-    #[error(
-        "no CRM user {0:?} among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new"
-    )]
+    #[error("{}", crate::t!("err-unknown-user", user = format!("{:?}", .0)))]
     UnknownUser(String),
-    #[error("CRM user {name} cannot hold a seat: {why}; pick an active, interactive CRM user")]
+    #[error("{}", crate::t!("err-not-assignable", name = name.clone(), why = *why))]
     NotAssignable { name: String, why: &'static str },
     #[error(transparent)]
     Store(#[from] StoreError),

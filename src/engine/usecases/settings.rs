@@ -97,9 +97,9 @@ pub fn from_console(conn: &Connection) -> store::Result<FromConsole> {
 /// A setting the admin asked for that cannot be taken.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingRejected {
-    #[error("the sync interval must be at least 5 minutes (as in config.toml)")]
+    #[error("{}", crate::t!("err-interval-too-short"))]
     IntervalTooShort,
-    #[error("choose at least one kind of activity to write back, or switch writeback off")]
+    #[error("{}", crate::t!("err-no-kinds"))]
     NoKinds,
 }
 
