@@ -197,3 +197,39 @@ fn pseudo_locale_check_finds_a_hard_coded_word() {
     let bad: Vec<_> = words.iter().filter(|w| !allowed(w)).collect();
     assert_eq!(bad, ["Connected"]);
 }
+
+/// Spanish runs longer than English; at 80x24 nothing may be lost to it:
+/// the tab bar names all seven tabs, each tab's footer keeps every key
+/// (help does not have to say "more"), and every line of every help is
+/// shown whole as it scrolls by.
+#[test]
+fn spanish_layouts_hold_at_80x24() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use navsync::ui::popups::Popup;
+    i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+    let more = format!("? {}", i18n::text("footer-more", &[]));
+    for tab in Tab::ALL {
+        let (mut app, _rx) = app_with(Theme::MONO, tab == Tab::Sync);
+        app.tab = tab;
+        let s = screen(&mut app, 80, 24);
+        let bar = s.lines().nth(1).unwrap_or_default();
+        for n in 1..=7 {
+            assert!(bar.contains(&format!("{n} ")), "{tab:?}: tab {n} cut:\n{s}");
+        }
+        assert!(!s.contains(&more), "{tab:?}: footer dropped keys:\n{s}");
+        app.handle_key(KeyEvent::from(KeyCode::Char('?')));
+        let Some(Popup::Help(h)) = &app.popup else {
+            panic!("{tab:?}: no help");
+        };
+        let wanted: Vec<String> = h.rows.iter().map(|(_, d)| i18n::text(d, &[])).collect();
+        let mut seen = String::new();
+        for _ in 0..wanted.len() {
+            seen.push_str(&screen(&mut app, 80, 24));
+            app.handle_key(KeyEvent::from(KeyCode::Down));
+        }
+        for d in wanted {
+            assert!(seen.contains(&d), "{tab:?}: help line cut: {d}");
+        }
+    }
+    i18n::set_for_thread(None);
+}
