@@ -674,3 +674,27 @@ err-no-kinds = choose at least one kind of activity to write back, or switch wri
 err-import-read = cannot read activity file { $path }: { $error }; check the path, its permissions and that it is UTF-8 text
 err-import-header = { $path }: { $message }; the first line must name the columns (see README, "Activity files")
 err-import-store = { $error }; nothing was imported, try again once the store is writable
+
+## navsync init
+
+init-exists = { $path } already exists; edit it, or remove it first to start over (navsync init never overwrites a config)
+init-no-answer = no answer to { $question } (input ended)
+init-cannot-write = cannot write { $path }: { $error }
+init-cannot-read = cannot read the answers: { $error }
+init-required = { $what } is required
+init-intro = a config for Microsoft Dynamics 365 online. Each answer is checked as you go.
+init-q-instance = Instance URL (https://ORG.crm.dynamics.com)
+init-q-tenant = Microsoft Entra tenant id (GUID or domain)
+init-the-tenant-id = the tenant id
+init-q-client = Application (client) id
+init-the-client-id = the client id
+init-q-auth = Sign-in: client_secret (integration user, recommended) or device_code
+init-bad-auth = { $answer }: answer client_secret or device_code
+init-q-secret-env = Environment variable that will hold the client secret
+init-bad-env = letters, digits and _ only, e.g. NAVSYNC_CLIENT_SECRET
+init-wrote = wrote { $path } (mode 0600)
+init-next-secret = Next: export { $env }=<the client secret>, then run `navsync connect` (or `navsync` for the console).
+init-next-device = Next: run `navsync connect` (or `navsync` for the console) and sign in from any browser.
+init-no-config-dir = no config directory on this system; pass --config PATH
+init-no-config = no config file at { $path }.
+init-offer = Create one now (navsync init)? [Y/n]

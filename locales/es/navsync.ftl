@@ -695,3 +695,27 @@ err-no-kinds = elige al menos un tipo de actividad que reescribir, o desactiva l
 err-import-read = no se puede leer el archivo de actividades { $path }: { $error }; comprueba la ruta, sus permisos y que sea texto UTF-8
 err-import-header = { $path }: { $message }; la primera línea debe nombrar las columnas (consulta el README, «Activity files»)
 err-import-store = { $error }; no se importó nada, vuelve a intentarlo cuando el almacén admita escritura
+
+## navsync init
+
+init-exists = { $path } ya existe; edítalo, o elimínalo antes para empezar de nuevo (navsync init nunca sobrescribe una configuración)
+init-no-answer = sin respuesta a { $question } (la entrada terminó)
+init-cannot-write = no se puede escribir { $path }: { $error }
+init-cannot-read = no se pueden leer las respuestas: { $error }
+init-required = { $what } es obligatorio
+init-intro = una configuración para Microsoft Dynamics 365 online. Cada respuesta se comprueba sobre la marcha.
+init-q-instance = URL de la instancia (https://ORG.crm.dynamics.com)
+init-q-tenant = Id. de inquilino de Microsoft Entra (GUID o dominio)
+init-the-tenant-id = el id. de inquilino
+init-q-client = Id. de la aplicación (cliente)
+init-the-client-id = el id. de cliente
+init-q-auth = Inicio de sesión: client_secret (usuario de integración, recomendado) o device_code
+init-bad-auth = { $answer }: responde client_secret o device_code
+init-q-secret-env = Variable de entorno que contendrá el secreto de cliente
+init-bad-env = solo letras, dígitos y _, p. ej. NAVSYNC_CLIENT_SECRET
+init-wrote = escrito { $path } (modo 0600)
+init-next-secret = Siguiente: exporta { $env }=<el secreto de cliente> y ejecuta `navsync connect` (o `navsync` para la consola).
+init-next-device = Siguiente: ejecuta `navsync connect` (o `navsync` para la consola) e inicia sesión desde cualquier navegador.
+init-no-config-dir = este sistema no tiene directorio de configuración; indica --config PATH
+init-no-config = no hay archivo de configuración en { $path }.
+init-offer = ¿Crear uno ahora (navsync init)? [S/n]
