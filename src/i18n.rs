@@ -391,6 +391,10 @@ mod tests {
         assert_eq!(date(at), "26 nov 2026");
         assert_eq!(t!("count-rows", count = 1), "1 fila");
         assert_eq!(t!("count-rows", count = 1297), "1.297 filas");
+        assert_eq!(
+            t!("engine-seat-sync", on = "off", count = 1, changed = 0),
+            "Sincronización con el CRM desactivada para 1 licencia; 0 cambiadas"
+        );
         set_for_thread(Some(Locale::Lang(Lang::En)));
         assert_eq!(number(1297), "1,297");
         assert_eq!(date(at), "2026-11-26");

@@ -556,12 +556,27 @@ engine-linked = { $kind ->
 engine-the-new-contact = el contacto nuevo ({ $id })
 engine-skipped = Descartada; sigue abierta en el CRM y se puede recuperar
 engine-back-in-queue = De vuelta en la cola
-engine-assigned = { $created } licencias creadas, { $linked } licencias existentes emparejadas, { $already } usuarios ya tenían licencia
+engine-assigned = { $created ->
+    [one] { $created } licencia creada
+   *[other] { $created } licencias creadas
+}, { $linked ->
+    [one] { $linked } licencia existente emparejada
+   *[other] { $linked } licencias existentes emparejadas
+}, { $already ->
+    [one] { $already } usuario ya tenía licencia
+   *[other] { $already } usuarios ya tenían licencia
+}
 engine-assign-refused = , { $count } rechazadas
 engine-seat-sync = Sincronización con el CRM { $on ->
     [on] activada
    *[off] desactivada
-} para { $count } licencias; { $changed } cambiadas
+} para { $count ->
+    [one] { $count } licencia
+   *[other] { $count } licencias
+}; { $changed ->
+    [one] { $changed } cambiada
+   *[other] { $changed } cambiadas
+}
 run-summary = { $dry ->
     [yes] se importarían
    *[no] importadas
@@ -574,7 +589,10 @@ run-summary-cancelled = {" "}(cancelada; la próxima ejecución continúa)
 run-summary-error = {" "}(terminó con un error)
 wb-paused = Reescritura en pausa: las actividades esperan en la bandeja de salida
 wb-paused-next = Saldrán con la próxima sincronización; si se repite, comprueba el estado del CRM y el detalle.
-wb-refused = El CRM rechazó { $count } escrituras de actividades
+wb-refused = El CRM rechazó { $count ->
+    [one] { $count } escritura de actividad
+   *[other] { $count } escrituras de actividades
+}
 wb-refused-next = Corrige lo que indica el CRM (un privilegio, el valor de un campo); las escrituras rechazadas se reintentan en las próximas sincronizaciones.
 wb-off = reescritura desactivada
 wb-unavailable = reescritura no disponible con esta conexión al CRM
