@@ -698,3 +698,30 @@ init-next-device = Next: run `navsync connect` (or `navsync` for the console) an
 init-no-config-dir = no config directory on this system; pass --config PATH
 init-no-config = no config file at { $path }.
 init-offer = Create one now (navsync init)? [Y/n]
+
+## What is wrong with a config file
+
+cfg-allowed-log-level = allowed: error, warn, info, debug, trace
+cfg-allowed-keys = allowed: a key ("x", "ctrl-r", "f5") or a list of keys (["s", "f5"])
+cfg-empty-tenant = must not be empty: give the Microsoft Entra tenant id (a GUID) or domain
+cfg-empty-client = must not be empty: give the application (client) id
+cfg-one-secret = give only one of client_secret_env, client_secret_file, client_secret
+cfg-secret-env-empty = must name an environment variable
+cfg-allowed-concurrency = allowed: 1 to 50 (Dataverse allows 52 concurrent requests per user)
+cfg-allowed-page-size = allowed: 1 to 5000 (Dataverse's maximum page size)
+cfg-allowed-stage = allowed: "not_sure" or the option value of a sales stage (a number)
+cfg-allowed-won-value = allowed: "not_sure" or the logical name of a money column (letters, digits, _)
+cfg-allowed-kinds = allowed: "inmail", "message", "note"
+cfg-no-kinds = must name at least one kind; to write nothing back set enabled = false
+cfg-allowed-unit = allowed: a number from 0.0 to 1.0
+cfg-authority-https = must be https (http only for 127.0.0.1, the emulator)
+cfg-inline-secret = a secret may be written inline only when the config file is mode 0600 (run: chmod 600 { $path }), or use client_secret_env / client_secret_file
+cfg-not-a-url-instance = not a URL ({ $error }); expected https://ORG.crm.dynamics.com (or a regional crmN host)
+cfg-not-https = { $scheme }:// is not allowed for { $host }: Dynamics 365 online is only reachable over https (http is accepted only for 127.0.0.1, the emulator)
+cfg-not-instance-host = { $host } is not a Dynamics 365 online instance host; expected ORG.crm.dynamics.com or a regional ORG.crmN.dynamics.com
+cfg-on-premise = { $host } looks like an on-premise server: Microsoft Dynamics on-premise is not supported, only Dynamics 365 online (https://ORG.crm.dynamics.com, version 8.2 or later)
+cfg-not-a-url = not a URL ({ $error })
+cfg-allowed-interval = allowed: a number followed by m, h or d, e.g. "30m", "24h" (minimum 5m)
+cfg-cannot-read = cannot read config file { $path }: { $error }
+cfg-invalid = key `{ $key }`: { $message }
+cfg-missing = no config file found (looked at { $path }); copy config.example.toml there or pass --config PATH

@@ -737,3 +737,30 @@ init-next-device = Siguiente: ejecuta `navsync connect` (o `navsync` para la con
 init-no-config-dir = este sistema no tiene directorio de configuración; indica --config PATH
 init-no-config = no hay archivo de configuración en { $path }.
 init-offer = ¿Crear uno ahora (navsync init)? [S/n]
+
+## Qué está mal en un archivo de configuración
+
+cfg-allowed-log-level = permitido: error, warn, info, debug, trace
+cfg-allowed-keys = permitido: una tecla ("x", "ctrl-r", "f5") o una lista de teclas (["s", "f5"])
+cfg-empty-tenant = no puede estar vacío: indica el id. de inquilino de Microsoft Entra (un GUID) o el dominio
+cfg-empty-client = no puede estar vacío: indica el id. de la aplicación (cliente)
+cfg-one-secret = indica solo uno de client_secret_env, client_secret_file, client_secret
+cfg-secret-env-empty = debe nombrar una variable de entorno
+cfg-allowed-concurrency = permitido: de 1 a 50 (Dataverse admite 52 peticiones simultáneas por usuario)
+cfg-allowed-page-size = permitido: de 1 a 5000 (el tamaño de página máximo de Dataverse)
+cfg-allowed-stage = permitido: "not_sure" o el valor de opción de una fase de venta (un número)
+cfg-allowed-won-value = permitido: "not_sure" o el nombre lógico de una columna de importe (letras, dígitos, _)
+cfg-allowed-kinds = permitido: "inmail", "message", "note"
+cfg-no-kinds = debe nombrar al menos un tipo; para no reescribir nada pon enabled = false
+cfg-allowed-unit = permitido: un número de 0.0 a 1.0
+cfg-authority-https = debe ser https (http solo para 127.0.0.1, el emulador)
+cfg-inline-secret = un secreto solo puede escribirse en el archivo si este tiene modo 0600 (ejecuta: chmod 600 { $path }), o usa client_secret_env / client_secret_file
+cfg-not-a-url-instance = no es una URL ({ $error }); se espera https://ORG.crm.dynamics.com (o un host regional crmN)
+cfg-not-https = { $scheme }:// no se admite para { $host }: Dynamics 365 online solo es accesible por https (http solo se acepta para 127.0.0.1, el emulador)
+cfg-not-instance-host = { $host } no es un host de instancia de Dynamics 365 online; se espera ORG.crm.dynamics.com o uno regional ORG.crmN.dynamics.com
+cfg-on-premise = { $host } parece un servidor local: Microsoft Dynamics On-premise no es compatible, solo Dynamics 365 online (https://ORG.crm.dynamics.com, versión 8.2 o superior)
+cfg-not-a-url = no es una URL ({ $error })
+cfg-allowed-interval = permitido: un número seguido de m, h o d, p. ej. "30m", "24h" (mínimo 5m)
+cfg-cannot-read = no se puede leer el archivo de configuración { $path }: { $error }
+cfg-invalid = clave `{ $key }`: { $message }
+cfg-missing = no se encontró ningún archivo de configuración (se buscó en { $path }); copia allí config.example.toml o indica --config PATH
