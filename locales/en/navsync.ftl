@@ -725,3 +725,11 @@ cfg-allowed-interval = allowed: a number followed by m, h or d, e.g. "30m", "24h
 cfg-cannot-read = cannot read config file { $path }: { $error }
 cfg-invalid = key `{ $key }`: { $message }
 cfg-missing = no config file found (looked at { $path }); copy config.example.toml there or pass --config PATH
+
+## [keys] in config.toml
+
+keys-not-a-key = { $spec } is not a key: use one character ("x", "?"), a name (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), or ctrl-/alt- before one
+keys-give-one = give at least one key
+keys-needs-modifier = { $action } works in text fields too, so it needs ctrl- or alt-, not { $label }
+keys-no-action = no action { $action }; the actions are: { $names }
+keys-clash = { $key } is bound to both { $a } and { $b } ({ $view })

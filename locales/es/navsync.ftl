@@ -764,3 +764,11 @@ cfg-allowed-interval = permitido: un número seguido de m, h o d, p. ej. "30m", 
 cfg-cannot-read = no se puede leer el archivo de configuración { $path }: { $error }
 cfg-invalid = clave `{ $key }`: { $message }
 cfg-missing = no se encontró ningún archivo de configuración (se buscó en { $path }); copia allí config.example.toml o indica --config PATH
+
+## [keys] en config.toml
+
+keys-not-a-key = { $spec } no es una tecla: usa un carácter ("x", "?"), un nombre (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), o ctrl-/alt- delante de uno
+keys-give-one = indica al menos una tecla
+keys-needs-modifier = { $action } funciona también en los campos de texto, así que necesita ctrl- o alt-, no { $label }
+keys-no-action = no hay ninguna acción { $action }; las acciones son: { $names }
+keys-clash = { $key } está asignada a { $a } y a { $b } a la vez ({ $view })

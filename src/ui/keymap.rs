@@ -593,9 +593,7 @@ pub fn parse_key(spec: &str) -> Result<(KeyCode, KeyModifiers, String), String> 
                     (KeyCode::Char(c), shown.to_string())
                 }
                 _ => {
-                    return Err(format!(
-                        "{spec:?} is not a key: use one character (\"x\", \"?\"), a name (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), or ctrl-/alt- before one"
-                    ));
+                    return Err(crate::t!("keys-not-a-key", spec = format!("{spec:?}")));
                 }
             }
         }
@@ -640,7 +638,7 @@ impl Keymap {
                 keys.push(parse_key(spec).map_err(|m| (i, m))?);
             }
             if keys.is_empty() {
-                return Err((i, "give at least one key".into()));
+                return Err((i, crate::t!("keys-give-one")));
             }
             let anywhere = ANYWHERE.iter().any(|b| action_name(b.action) == o.action);
             if anywhere
@@ -651,9 +649,10 @@ impl Keymap {
             {
                 return Err((
                     i,
-                    format!(
-                        "{} works in text fields too, so it needs ctrl- or alt-, not {label}",
-                        o.action
+                    crate::t!(
+                        "keys-needs-modifier",
+                        action = o.action.clone(),
+                        label = label.clone()
                     ),
                 ));
             }
@@ -698,10 +697,10 @@ impl Keymap {
                 names.dedup();
                 return Err((
                     i,
-                    format!(
-                        "no action {:?}; the actions are: {}",
-                        o.action,
-                        names.join(", ")
+                    crate::t!(
+                        "keys-no-action",
+                        action = format!("{:?}", o.action),
+                        names = names.join(", ")
                     ),
                 ));
             }
@@ -732,11 +731,12 @@ impl Keymap {
                     return Err((
                         a.action,
                         b.action,
-                        format!(
-                            "{} is bound to both {} and {} ({ctx:?})",
-                            a.label,
-                            action_name(a.action),
-                            action_name(b.action)
+                        crate::t!(
+                            "keys-clash",
+                            key = a.label,
+                            a = action_name(a.action),
+                            b = action_name(b.action),
+                            view = format!("{ctx:?}")
                         ),
                     ));
                 }
