@@ -20,9 +20,6 @@ pub use fluent_bundle::FluentValue as Arg;
 const EN: &str = include_str!("../locales/en/navsync.ftl");
 const ES: &str = include_str!("../locales/es/navsync.ftl");
 
-/// The catalogs by language, for the tests that compare them.
-pub const CATALOGS: [(Lang, &str); 2] = [(Lang::En, EN), (Lang::Es, ES)];
-
 /// What texts come out in: a user's language, or the test-only
 /// pseudo-locale, which is English with every message wrapped in ⟦ ⟧ so a
 /// test can find the text on screen that did not come from a catalog.
@@ -70,6 +67,7 @@ pub fn set_for_thread(locale: Option<Locale>) {
     THREAD.with(|t| t.set(locale));
 }
 
+/// The locale texts come out in on this thread.
 pub fn current() -> Locale {
     THREAD
         .with(Cell::get)
@@ -103,10 +101,15 @@ pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
 /// Whether the catalogs have a message `id` (for ids made from data, such
 /// as a check's name, which fall back to the data).
 pub fn has(id: &str) -> bool {
+    with_bundles(|[en, _]| en.has_message(id))
+}
+
+/// The thread's bundles, English then Spanish, made on first use (a
+/// FluentBundle is not Sync; each thread parses the small catalogs once).
+fn with_bundles<T>(f: impl FnOnce(&[FluentBundle<FluentResource>; 2]) -> T) -> T {
     BUNDLES.with(|b| {
         let mut b = b.borrow_mut();
-        let bundles = b.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Es)]);
-        bundles[0].has_message(id)
+        f(b.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Es)]))
     })
 }
 
@@ -137,9 +140,7 @@ fn raw(id: &str, args: &[(&str, Arg<'_>)]) -> String {
 }
 
 fn raw_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    let out = BUNDLES.with(|b| {
-        let mut b = b.borrow_mut();
-        let bundles = b.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Es)]);
+    let out = with_bundles(|bundles| {
         let bundle = &bundles[usize::from(lang == Lang::Es)];
         format(bundle, id, args).or_else(|| format(&bundles[0], id, args))
     });
@@ -342,10 +343,61 @@ mod tests {
         assert!(en.len() > 100, "{} ids", en.len());
     }
 
+    /// The variables each message uses ("$count"), by message id, read
+    /// from the catalog's text: an entry starts at `id =`, its indented
+    /// and `}` lines continue it.
+    fn variables(source: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in source.lines() {
+            let starts = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            if starts && let Some((id, _)) = line.split_once(" =") {
+                current = Some(id.trim().to_string());
+            } else if !(line.starts_with(' ') || line.starts_with('}')) {
+                current = None;
+            }
+            let Some(id) = &current else { continue };
+            let vars: &mut BTreeSet<String> = out.entry(id.clone()).or_default();
+            for part in line.split('$').skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                vars.insert(name);
+            }
+        }
+        out
+    }
+
+    /// A Spanish message uses only variables its English one does (one
+    /// the code never passes would show as "{$name}"). The date messages
+    /// get every part of the day and each language picks its own.
+    #[test]
+    fn spanish_messages_use_only_variables_the_code_passes() {
+        let en = variables(EN);
+        let es = variables(ES);
+        let day_parts: BTreeSet<String> = ["year", "mon", "mm", "dd", "day", "time"]
+            .map(String::from)
+            .into();
+        let unknown: Vec<_> = es
+            .iter()
+            .filter_map(|(id, vars)| {
+                let passed = if id == "date" || id == "date-time-short" {
+                    &day_parts
+                } else {
+                    en.get(id)?
+                };
+                let extra: Vec<_> = vars.difference(passed).collect();
+                (!extra.is_empty()).then(|| format!("{id}: {extra:?}"))
+            })
+            .collect();
+        assert!(unknown.is_empty(), "{unknown:#?}");
+    }
+
     /// Both catalogs load into a bundle with no error (no duplicate id).
     #[test]
     fn catalogs_load_whole() {
-        for (lang, source) in CATALOGS {
+        for (lang, source) in [(Lang::En, EN), (Lang::Es, ES)] {
             let resource = FluentResource::try_new(source.to_string()).unwrap();
             let mut bundle: FluentBundle<FluentResource> = FluentBundle::new(vec![]);
             assert!(bundle.add_resource(resource).is_ok(), "{lang:?}");
