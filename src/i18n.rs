@@ -394,6 +394,51 @@ mod tests {
         assert!(unknown.is_empty(), "{unknown:#?}");
     }
 
+    /// Every message is asked for by the code: its id is written in
+    /// src/ (as "id"), or it is one of the families whose ids the code
+    /// makes from a stored word or an enum (`stored_word("phase", ..)`,
+    /// "tab-{id}", "error-title-{class}"). An orphan is a message no screen
+    /// shows, or a typo on one side.
+    #[test]
+    fn every_message_is_used() {
+        fn sources(dir: &std::path::Path, out: &mut String) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    sources(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push_str(&std::fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        let mut code = String::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut code,
+        );
+        const FAMILIES: [&str; 13] = [
+            "tab-",
+            "check-",
+            "phase-",
+            "mode-",
+            "outcome-",
+            "licence-",
+            "edition-",
+            "switch-",
+            "kind-",
+            "error-title-",
+            "error-console-next-",
+            "month-",
+            "date",
+        ];
+        let unused: Vec<_> = ids(EN)
+            .into_iter()
+            .filter(|id| !code.contains(&format!("\"{id}\"")))
+            .filter(|id| !FAMILIES.iter().any(|f| id.starts_with(f)))
+            .collect();
+        assert!(unused.is_empty(), "{unused:#?}");
+    }
+
     /// Both catalogs load into a bundle with no error (no duplicate id).
     #[test]
     fn catalogs_load_whole() {
