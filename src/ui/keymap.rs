@@ -97,29 +97,19 @@ const GLOBAL: &[Binding] = &[
         "key-previous-tab",
         Action::PrevTab,
     )),
-    quiet(key(
-        '1',
-        "1",
-        "key-connection-tab",
-        Action::GoTab(Tab::Connection),
-    )),
-    quiet(key('2', "2", "key-sync-tab", Action::GoTab(Tab::Sync))),
-    quiet(key('3', "3", "key-seats-tab", Action::GoTab(Tab::Seats))),
-    quiet(key(
-        '4',
-        "4",
-        "key-unresolved-tab",
-        Action::GoTab(Tab::Unresolved),
-    )),
-    quiet(key(
-        '5',
-        "5",
-        "key-settings-tab",
-        Action::GoTab(Tab::Settings),
-    )),
-    quiet(key('6', "6", "key-log-tab", Action::GoTab(Tab::Log))),
-    quiet(key('7', "7", "key-saved-tab", Action::GoTab(Tab::Saved))),
+    go_tab('1', "1", "key-connection-tab", Tab::Connection),
+    go_tab('2', "2", "key-sync-tab", Tab::Sync),
+    go_tab('3', "3", "key-seats-tab", Tab::Seats),
+    go_tab('4', "4", "key-unresolved-tab", Tab::Unresolved),
+    go_tab('5', "5", "key-settings-tab", Tab::Settings),
+    go_tab('6', "6", "key-log-tab", Tab::Log),
+    go_tab('7', "7", "key-saved-tab", Tab::Saved),
 ];
+
+/// A tab's number key: not in the footer (the tab bar shows the numbers).
+const fn go_tab(c: char, label: &'static str, desc: &'static str, tab: Tab) -> Binding {
+    quiet(key(c, label, desc, Action::GoTab(tab)))
+}
 
 /// Keys that work in every view and popup, text fields included, so
 /// they must carry a modifier (`with_overrides` keeps it so).
