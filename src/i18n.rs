@@ -416,7 +416,8 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut code,
         );
-        const FAMILIES: [&str; 13] = [
+        const FAMILIES: [&str; 14] = [
+            "keycap-",
             "tab-",
             "check-",
             "phase-",

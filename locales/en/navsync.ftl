@@ -3,6 +3,17 @@
 
 ## Keys: what each key does, for the footer (the word before ':') and the help
 
+# Key names on screen (`[keys]` in config.toml always takes these English ones)
+keycap-enter = Enter
+keycap-space = Space
+keycap-home = Home
+keycap-end = End
+keycap-pgup = PgUp
+keycap-pgdn = PgDn
+keycap-shift-tab = Shift-Tab
+keycap-backspace = Backspace
+keycap-del = Del
+
 key-help-every-key-view = help: every key of this view
 key-command-sync-seats-queue = command: :sync :seats :queue :help :q … (Tab completes)
 key-quit = quit

@@ -3,6 +3,17 @@
 
 ## Teclas: qué hace cada una, para el pie (la palabra antes de ':') y la ayuda
 
+# Los nombres de las teclas en pantalla, como en un teclado español
+keycap-enter = Intro
+keycap-space = Espacio
+keycap-home = Inicio
+keycap-end = Fin
+keycap-pgup = RePág
+keycap-pgdn = AvPág
+keycap-shift-tab = Mayús-Tab
+keycap-backspace = Retroceso
+keycap-del = Supr
+
 key-help-every-key-view = ayuda: todas las teclas de esta vista
 key-command-sync-seats-queue = comando: :sync :seats :queue :help :q … (Tab completa)
 key-quit = salir
@@ -118,7 +129,7 @@ date-time-short = { $day } { $mon } { $time }
 ## Marco de la pantalla: aviso, cabecera, línea de mensajes, pie
 
 demo-banner = DEMO — conectado a un emulador local de Dynamics 365
-flash-whole = … (completo: { $key } Registro, Enter)
+flash-whole = … (completo: { $key } Registro, Intro)
 too-small = Terminal demasiado pequeño
 too-small-size = { $size }, se necesita { $need }
 too-small-next = Amplíalo, o q para salir
@@ -262,7 +273,7 @@ col-outcome = Resultado
 col-requests = Pet.
 col-retries = Reint
 col-rows = Filas
-report-enter = informe: Enter
+report-enter = informe: Intro
 
 ## Pestaña Licencias
 
@@ -275,7 +286,7 @@ col-in-crm = En el CRM
 licence-admin = admin.
 licence-member = miembro
 edition-team = Team
-edition-enterprise = Enterprise
+edition-enterprise = Introprise
 switch-on = sí
 switch-off = no
 seats-none-to-change = Ninguna licencia que cambiar
@@ -347,7 +358,7 @@ activity = Actividad
 loading = cargando…
 no-match = Sin coincidencia:
 no-candidates = Sin candidatos: / busca en el CRM, c crea el contacto.
-candidates = Candidatos (←/→ elige, Enter vincula)
+candidates = Candidatos (←/→ elige, Intro vincula)
 gone-from-crm-copy = (ya no está en la copia del CRM)
 sent-queued = Enviada { $sent } · en cola hace { $queued }
 
@@ -404,19 +415,19 @@ stage-number = fase { $value }
 setting-unchanged = Sin cambios
 setting-applied = { $question }: { $value } — se aplica desde la próxima sincronización
 setting-discarded = { $question }: cambio descartado
-settings-heading = Ajustes (←/→ elige, Enter aplica, Esc descarta)
+settings-heading = Ajustes (←/→ elige, Intro aplica, Esc descarta)
 source-console = consola
 source-config = config
 unsaved = sin guardar
 unsaved-now = { $question } (ahora { $value })
-unsaved-list = Sin guardar: { $list }. Enter aplica, Esc descarta.
+unsaved-list = Sin guardar: { $list }. Intro aplica, Esc descarta.
 settings-apply-note = Los cambios se aplican desde la próxima sincronización. consola: fijado aquí, prevalece sobre config.toml.
 settings-choices-not-read = Las fases y los campos de importe del CRM se leen en la primera sincronización; hasta entonces solo se ofrece «No estoy seguro».
 settings-choices-read = Opciones del CRM leídas { $when }.
 
 ## Mensajes de toda la consola y las líneas de registro que escribe
 
-quit-unsaved = { $question }: cambio no aplicado (Ajustes: Enter aplica, Esc descarta); otra q sale
+quit-unsaved = { $question }: cambio no aplicado (Ajustes: Intro aplica, Esc descarta); otra q sale
 filter-cleared = Filtro borrado
 undoing = Deshaciendo: { $what }
 nothing-to-undo = Nada que deshacer: el último descarte o cambio de licencia se puede deshacer hasta que empiece la próxima sincronización; los vínculos se escriben en el CRM al momento
@@ -429,7 +440,7 @@ log-store-read-failed = leyendo el almacén: { $error }
 
 ## Ventanas
 
-assign-mark-first = Marca los usuarios del CRM a los que asignar (Space)
+assign-mark-first = Marca los usuarios del CRM a los que asignar (Espacio)
 assigning = { $count ->
     [one] Asignando { $count } licencia…
    *[other] Asignando { $count } licencias…
@@ -438,7 +449,7 @@ assign-title = Asignar licencias desde el CRM
 col-email = Correo
 col-seat = Licencia
 assign-has-seat = tiene licencia
-assign-keys = Space marca · a todos · A quita · / filtra · Enter asigna · Esc cierra
+assign-keys = Espacio marca · a todos · A quita · / filtra · Intro asigna · Esc cierra
 unknown-command = Comando desconocido :{ $typed } — prueba :{ $names }
 tab-completes = Tab completa:
 no-command-starts-so = ningún comando empieza así
@@ -462,10 +473,10 @@ search-title = Buscar contactos del CRM
 searching = buscando en el CRM…
 search-none = No se ha encontrado ningún contacto. Esc y luego c crea uno.
 search-prompt = Buscar:
-search-how = Enter busca; otro Enter vincula el contacto elegido.
+search-how = Intro busca; otro Intro vincula el contacto elegido.
 search-found = { $count ->
-    [one] { $count } encontrado — ↑/↓ elige, Enter vincula
-   *[other] { $count } encontrados — ↑/↓ elige, Enter vincula
+    [one] { $count } encontrado — ↑/↓ elige, Intro vincula
+   *[other] { $count } encontrados — ↑/↓ elige, Intro vincula
 }
 form-first-name = Nombre
 form-last-name = Apellidos
@@ -476,8 +487,8 @@ form-last-name-required = El CRM exige los apellidos
 form-bad-email = «{ $email }» no es una dirección de correo (nombre@empresa.com)
 form-creating = Creando { $name } en el CRM y vinculando…
 form-title = Crear contacto en el CRM
-form-intro = Del perfil del miembro; edita y luego Enter.
-form-keys = Tab campo siguiente · Enter crea y vincula · Esc cancela
+form-intro = Del perfil del miembro; edita y luego Intro.
+form-keys = Tab campo siguiente · Intro crea y vincula · Esc cancela
 
 ## Errores del CRM y sus siguientes pasos (primero los cuatro de la guía)
 

@@ -498,6 +498,28 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         .collect()
 }
 
+/// A binding's keys as the user's language names them on screen ("Enter"
+/// is "Intro" on a Spanish keyboard); `[keys]` keeps the English names.
+pub fn shown(label: &str) -> String {
+    if label == "/" {
+        return label.to_string();
+    }
+    label
+        .split('/')
+        .map(|part| {
+            let name = part.trim_start_matches("Ctrl-").trim_start_matches("Alt-");
+            let mods = &part[..part.len() - name.len()];
+            let id = format!("keycap-{}", name.to_ascii_lowercase());
+            if crate::i18n::has(&id) {
+                format!("{mods}{}", crate::i18n::text(&id, &[]))
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The name an action has in `[keys]` of config.toml: its variant in
 /// snake case ("sync_now", "disconnect_purge"), tabs as "tab_seats".
 pub fn action_name(a: Action) -> String {

@@ -70,13 +70,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             .all(Context::Tab(app.tab))
             .iter()
             .find(|b| b.action == Action::GoTab(Tab::Log))
-            .map_or("6", |b| b.label);
+            .map_or_else(|| "6".to_string(), |b| keymap::shown(b.label));
         frame.render_widget(
             Paragraph::new(Line::styled(
                 fit_message(
                     &format!("{mark} {}", f.text),
                     message.width as usize,
-                    log_key,
+                    &log_key,
                 ),
                 style,
             )),
@@ -268,7 +268,7 @@ const HINT_LINES: usize = 2;
 /// give way and help says "more" instead of dropping them silently.
 fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = app.theme;
-    let short = |b: &keymap::Binding| (b.label, crate::i18n::short(b.desc));
+    let short = |b: &keymap::Binding| (keymap::shown(b.label), crate::i18n::short(b.desc));
     let hints = app.options.keys.hints(app.context());
     let (mut pinned, rest): (Vec<&keymap::Binding>, Vec<_>) =
         hints.iter().partition(|b| PINNED.contains(&b.action));
@@ -280,7 +280,7 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     loop {
         let mut entries = rest.clone();
         entries.extend(pinned.iter().cloned());
-        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| *k == "?") {
+        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| k == "?") {
             help.1 = crate::t!("footer-more");
         }
         let lines = wrap_entries(&entries, width);
@@ -290,7 +290,7 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 .map(|line| {
                     let mut spans = Vec::new();
                     for (k, w) in line {
-                        spans.push(Span::styled(k.to_string(), t.key()));
+                        spans.push(Span::styled(k, t.key()));
                         spans.push(Span::raw(format!(" {w}  ")));
                     }
                     Line::from(spans)
@@ -303,11 +303,8 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 /// Greedy line filling: each entry is "key word" and two spaces.
-fn wrap_entries(
-    entries: &[(&'static str, String)],
-    width: usize,
-) -> Vec<Vec<(&'static str, String)>> {
-    let mut lines: Vec<Vec<(&'static str, String)>> = vec![Vec::new()];
+fn wrap_entries(entries: &[(String, String)], width: usize) -> Vec<Vec<(String, String)>> {
+    let mut lines: Vec<Vec<(String, String)>> = vec![Vec::new()];
     let mut used = 0;
     for e in entries {
         let len = e.0.chars().count() + e.1.chars().count() + 3;

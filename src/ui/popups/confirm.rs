@@ -87,7 +87,10 @@ impl ConfirmPopup {
         let keys: Vec<String> = keymap
             .hints(self.context())
             .iter()
-            .map(|b| format!("{} {}", b.label, crate::i18n::text(b.desc, &[])))
+            .map(|b| {
+                let key = crate::ui::keymap::shown(b.label);
+                format!("{key} {}", crate::i18n::text(b.desc, &[]))
+            })
             .collect();
         keys.join(" · ")
     }

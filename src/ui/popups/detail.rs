@@ -70,7 +70,10 @@ impl Component for DetailPopup {
             .keys
             .hints(Context::Detail)
             .iter()
-            .map(|b| format!("{} {}", b.label, crate::i18n::text(b.desc, &[])))
+            .map(|b| {
+                let key = crate::ui::keymap::shown(b.label);
+                format!("{key} {}", crate::i18n::text(b.desc, &[]))
+            })
             .collect();
         let [body, foot] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);

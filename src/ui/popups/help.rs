@@ -57,7 +57,7 @@ impl Component for HelpPopup {
             .iter()
             .map(|(k, d)| {
                 Line::from(vec![
-                    Span::styled(format!("{k:>14}  "), t.key()),
+                    Span::styled(format!("{:>14}  ", crate::ui::keymap::shown(k)), t.key()),
                     Span::raw(crate::i18n::text(d, &[])),
                 ])
             })
