@@ -229,6 +229,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitStatus {
+    // The environment's language until the config (which may name one) is
+    // read: `init` and config errors speak it too.
+    crate::i18n::set(crate::i18n::lang_from_env(|k| std::env::var(k).ok()));
     // Commands about navsync itself read no config and touch no data dir.
     match cli.command {
         Some(Command::Init) => return crate::commands::init::run(cli.config.as_deref()),
@@ -264,6 +267,7 @@ fn run(cli: Cli) -> ExitStatus {
             return ExitStatus::Usage;
         }
     };
+    crate::i18n::set(config.lang);
     let data_dir = crate::paths::data_dir(cli.data_dir.as_deref());
     if let Err(e) = crate::paths::ensure_private_dir(&data_dir) {
         eprintln!(

@@ -12,13 +12,13 @@ use toml::Spanned;
 /// Every way a configuration can be unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("{}", crate::t!("cfg-cannot-read", path = path.display().to_string(), error = source.to_string()))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
     /// A located problem: `path:line:col: key `k`: message`.
-    #[error("{path}:{line}:{column}: key `{key}`: {message}")]
+    #[error("{}:{line}:{column}: {}", path.display(), crate::t!("cfg-invalid", key = key.clone(), message = message.clone()))]
     Invalid {
         path: PathBuf,
         line: usize,
@@ -26,9 +26,7 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    #[error(
-        "no config file found (looked at {0}); copy config.example.toml there or pass --config PATH"
-    )]
+    #[error("{}", crate::t!("cfg-missing", path = .0.display().to_string()))]
     Missing(PathBuf),
 }
 
@@ -72,14 +70,6 @@ impl ActivityKind {
     }
 
     /// How the kind reads in a sentence ("Ana's InMail").
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Inmail => "InMail",
-            Self::Message => "message",
-            Self::Note => "note",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "inmail" => Some(Self::Inmail),
@@ -309,33 +299,44 @@ pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
 
 /// Loads the configuration. `required` is false for commands that run fine
 /// on defaults (demo, sim): a missing file then yields `Config::default()`.
+/// Without `lang` in the file, the language is the environment's
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub fn load(cli: Option<&Path>, required: bool) -> Result<Config, ConfigError> {
+    let env_lang = crate::i18n::lang_from_env(|k| std::env::var(k).ok());
+    let defaults = || Config {
+        lang: env_lang,
+        ..Config::default()
+    };
     let Some(path) = locate(cli) else {
         return if required {
             Err(ConfigError::Missing(PathBuf::from("<no config dir>")))
         } else {
-            Ok(Config::default())
+            Ok(defaults())
         };
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, &text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+        Ok(text) => parse_with_lang(&path, &text, env_lang),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(defaults()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Missing(path)),
         Err(source) => Err(ConfigError::Read { path, source }),
     }
 }
 
-/// Parses and validates config text that came from `path`.
+/// Parses and validates config text that came from `path` (English when
+/// it has no `lang`).
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    parse_with_lang(path, text, Lang::En)
+}
+
+/// `parse`, with the language to use when the file has no `lang`.
+fn parse_with_lang(path: &Path, text: &str, lang: Lang) -> Result<Config, ConfigError> {
     let loc = Locator { path, text };
     let raw: RawFile = toml::from_str(text).map_err(|e| loc.locate_toml_error(&e))?;
     let mut cfg = Config {
         source: Some(path.to_path_buf()),
+        lang: raw.lang.unwrap_or(lang),
         ..Config::default()
     };
-    if let Some(l) = raw.lang {
-        cfg.lang = l;
-    }
     build_crm(&loc, raw.crm, &mut cfg.crm)?;
     build_sync(&loc, raw.sync, &mut cfg.sync)?;
     build_writeback(&loc, raw.writeback, &mut cfg.writeback)?;
@@ -351,7 +352,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             return Err(loc.at(
                 "log.level",
                 level.span(),
-                "allowed: error, warn, info, debug, trace".into(),
+                crate::t!("cfg-allowed-log-level"),
             ));
         }
         cfg.log_level = v;
@@ -374,8 +375,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             return Err(loc.at(
                 &format!("keys.{action}"),
                 span,
-                "allowed: a key (\"x\", \"ctrl-r\", \"f5\") or a list of keys ([\"s\", \"f5\"])"
-                    .into(),
+                crate::t!("cfg-allowed-keys"),
             ));
         }
         let (line, column) = line_col(text, span.start);
@@ -398,21 +398,13 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
     }
     if let Some(t) = &raw.tenant_id {
         if t.get_ref().trim().is_empty() {
-            return Err(loc.at(
-                "crm.tenant_id",
-                t.span(),
-                "must not be empty: give the Microsoft Entra tenant id (a GUID) or domain".into(),
-            ));
+            return Err(loc.at("crm.tenant_id", t.span(), crate::t!("cfg-empty-tenant")));
         }
         out.tenant_id = t.get_ref().trim().to_string();
     }
     if let Some(c) = &raw.client_id {
         if c.get_ref().trim().is_empty() {
-            return Err(loc.at(
-                "crm.client_id",
-                c.span(),
-                "must not be empty: give the application (client) id".into(),
-            ));
+            return Err(loc.at("crm.client_id", c.span(), crate::t!("cfg-empty-client")));
         }
         out.client_id = c.get_ref().trim().to_string();
     }
@@ -435,18 +427,14 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             .or(raw.client_secret_file.as_ref())
             .map(|s| s.span())
             .unwrap_or(0..0);
-        return Err(loc.at(
-            "crm.client_secret",
-            span,
-            "give only one of client_secret_env, client_secret_file, client_secret".into(),
-        ));
+        return Err(loc.at("crm.client_secret", span, crate::t!("cfg-one-secret")));
     }
     if let Some(e) = raw.client_secret_env {
         if e.get_ref().trim().is_empty() {
             return Err(loc.at(
                 "crm.client_secret_env",
                 e.span(),
-                "must name an environment variable".into(),
+                crate::t!("cfg-secret-env-empty"),
             ));
         }
         out.secret = SecretSource::Env(e.into_inner());
@@ -459,10 +447,7 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             return Err(loc.at(
                 "crm.client_secret",
                 s.span(),
-                format!(
-                    "a secret may be written inline only when the config file is mode 0600 (run: chmod 600 {}), or use client_secret_env / client_secret_file",
-                    loc.path.display()
-                ),
+                crate::t!("cfg-inline-secret", path = loc.path.display().to_string()),
             ));
         }
         out.secret = SecretSource::Inline(s.into_inner());
@@ -473,7 +458,7 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             return Err(loc.at(
                 "crm.max_concurrency",
                 n.span(),
-                "allowed: 1 to 50 (Dataverse allows 52 concurrent requests per user)".into(),
+                crate::t!("cfg-allowed-concurrency"),
             ));
         }
         out.max_concurrency = v as usize;
@@ -484,7 +469,7 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             return Err(loc.at(
                 "crm.page_size",
                 n.span(),
-                "allowed: 1 to 5000 (Dataverse's maximum page size)".into(),
+                crate::t!("cfg-allowed-page-size"),
             ));
         }
         out.page_size = v as u32;
@@ -520,8 +505,7 @@ fn build_sync(loc: &Locator, raw: RawSync, out: &mut SyncConfig) -> Result<(), C
                     return Err(loc.at(
                         "sync.pipeline_stage",
                         stage.span(),
-                        "allowed: \"not_sure\" or the option value of a sales stage (a number)"
-                            .into(),
+                        crate::t!("cfg-allowed-stage"),
                     ));
                 }
             },
@@ -530,7 +514,7 @@ fn build_sync(loc: &Locator, raw: RawSync, out: &mut SyncConfig) -> Result<(), C
                 return Err(loc.at(
                     "sync.pipeline_stage",
                     stage.span(),
-                    "allowed: \"not_sure\" or the option value of a sales stage (a number)".into(),
+                    crate::t!("cfg-allowed-stage"),
                 ));
             }
         };
@@ -545,8 +529,7 @@ fn build_sync(loc: &Locator, raw: RawSync, out: &mut SyncConfig) -> Result<(), C
             return Err(loc.at(
                 "sync.won_value_field",
                 w.span(),
-                "allowed: \"not_sure\" or the logical name of a money column (letters, digits, _)"
-                    .into(),
+                crate::t!("cfg-allowed-won-value"),
             ));
         };
     }
@@ -566,22 +549,14 @@ fn build_writeback(
         let mut parsed = Vec::new();
         for k in kinds.into_inner() {
             let kind = ActivityKind::parse(k.get_ref()).ok_or_else(|| {
-                loc.at(
-                    "writeback.kinds",
-                    k.span(),
-                    "allowed: \"inmail\", \"message\", \"note\"".into(),
-                )
+                loc.at("writeback.kinds", k.span(), crate::t!("cfg-allowed-kinds"))
             })?;
             if !parsed.contains(&kind) {
                 parsed.push(kind);
             }
         }
         if parsed.is_empty() {
-            return Err(loc.at(
-                "writeback.kinds",
-                span,
-                "must name at least one kind; to write nothing back set enabled = false".into(),
-            ));
+            return Err(loc.at("writeback.kinds", span, crate::t!("cfg-no-kinds")));
         }
         out.kinds = parsed;
     }
@@ -601,7 +576,7 @@ fn unit_interval(loc: &Locator, key: &str, v: &Spanned<f64>) -> Result<f64, Conf
     if (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
-        Err(loc.at(key, v.span(), "allowed: a number from 0.0 to 1.0".into()))
+        Err(loc.at(key, v.span(), crate::t!("cfg-allowed-unit")))
     }
 }
 
@@ -619,18 +594,18 @@ fn is_not_sure(s: &str) -> bool {
 /// burns the CRM's service-protection budget).
 pub fn parse_interval(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let allowed = "allowed: a number followed by m, h or d, e.g. \"30m\", \"24h\" (minimum 5m)";
+    let allowed = crate::t!("cfg-allowed-interval");
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num.parse().map_err(|_| allowed.to_string())?;
+    let n: u64 = num.parse().map_err(|_| allowed.clone())?;
     let secs = match unit.trim() {
         "m" | "min" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
-        _ => return Err(allowed.to_string()),
+        _ => return Err(allowed),
     };
     let d = Duration::from_secs(secs);
     if d < MIN_INTERVAL {
-        return Err(allowed.to_string());
+        return Err(allowed);
     }
     Ok(d)
 }
@@ -639,38 +614,35 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
 /// `ORG.crmN.dynamics.com`) over https, and loopback over http for the
 /// emulator. Anything else is refused with the reason.
 pub fn validate_instance_url(s: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(s.trim()).map_err(|e| {
-        format!("not a URL ({e}); expected https://ORG.crm.dynamics.com (or a regional crmN host)")
-    })?;
+    let url = url::Url::parse(s.trim())
+        .map_err(|e| crate::t!("cfg-not-a-url-instance", error = e.to_string()))?;
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     if is_loopback(&url) {
         return Ok(normalise_base(url));
     }
     if url.scheme() != "https" {
-        return Err(format!(
-            "{}:// is not allowed for {host}: Dynamics 365 online is only reachable over https (http is accepted only for 127.0.0.1, the emulator)",
-            url.scheme()
+        return Err(crate::t!(
+            "cfg-not-https",
+            scheme = url.scheme().to_string(),
+            host = host
         ));
     }
     if is_dynamics_online_host(&host) {
         return Ok(normalise_base(url));
     }
     if host.ends_with(".dynamics.com") {
-        return Err(format!(
-            "{host} is not a Dynamics 365 online instance host; expected ORG.crm.dynamics.com or a regional ORG.crmN.dynamics.com"
-        ));
+        return Err(crate::t!("cfg-not-instance-host", host = host));
     }
-    Err(format!(
-        "{host} looks like an on-premise server: Microsoft Dynamics on-premise is not supported, only Dynamics 365 online (https://ORG.crm.dynamics.com, version 8.2 or later)"
-    ))
+    Err(crate::t!("cfg-on-premise", host = host))
 }
 
 fn validate_authority(s: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(s.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    let url =
+        url::Url::parse(s.trim()).map_err(|e| crate::t!("cfg-not-a-url", error = e.to_string()))?;
     if url.scheme() == "https" || is_loopback(&url) {
         Ok(normalise_base(url))
     } else {
-        Err("must be https (http only for 127.0.0.1, the emulator)".into())
+        Err(crate::t!("cfg-authority-https"))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod config;
 pub mod crm;
 pub mod engine;
 pub mod exit;
+pub mod i18n;
 pub mod lock;
 pub mod logging;
 pub mod paths;

@@ -176,3 +176,30 @@ fn syntax_error_is_located() {
     assert_eq!(line, 2);
     assert_eq!(key, "crm.tenant_id");
 }
+
+/// In Spanish a refusal still names file, line, column and key, and says
+/// what is allowed in Spanish; the on-premise refusal of the instance URL
+/// too (the `init` interview shows it).
+#[test]
+fn refusals_speak_the_users_language() {
+    use navsync::config::Lang;
+    use navsync::i18n::{self, Locale};
+    i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+    let shown = config::parse(
+        Path::new("/etc/navsync/config.toml"),
+        "[log]\nlevel = \"loud\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    let on_premise = config::validate_instance_url("https://crm.contoso.local/org").unwrap_err();
+    i18n::set_for_thread(None);
+    assert_eq!(
+        shown,
+        "/etc/navsync/config.toml:2:9: clave `log.level`: permitido: error, warn, info, debug, trace"
+    );
+    assert!(
+        on_premise
+            .contains("parece un servidor local: Microsoft Dynamics On-premise no es compatible"),
+        "{on_premise}"
+    );
+}

@@ -11,6 +11,8 @@ mod engine_state;
 mod event_loop;
 #[path = "ui/fixture.rs"]
 mod fixture;
+#[path = "ui/i18n.rs"]
+mod i18n;
 #[path = "ui/keys.rs"]
 mod keys;
 #[path = "ui/loader.rs"]

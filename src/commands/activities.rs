@@ -18,9 +18,7 @@ pub fn run(cmd: ActivitiesCommand, config: Config, data_dir: &Path) -> ExitStatu
                 let command = Command::ImportActivities { path: path.clone() };
                 let exit = super::ask(h, command, ExitStatus::Usage).await;
                 if exit == ExitStatus::Usage {
-                    eprintln!(
-                        "navsync: nothing imported; the format is in the README, \"Activity files\""
-                    );
+                    eprintln!("navsync: {}", crate::t!("cli-nothing-imported"));
                 }
                 exit
             })

@@ -18,9 +18,9 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
         .crm
         .instance_url
         .as_ref()
-        .map_or_else(|| "the CRM".to_string(), |u| u.to_string());
+        .map_or_else(|| crate::t!("cli-the-crm"), |u| u.to_string());
     super::with_engine(config, data_dir, async move |h, attached| {
-        println!("Connecting to {instance} …");
+        println!("{}", crate::t!("cli-connecting", instance = instance));
         connect(h, attached).await
     })
 }
@@ -43,10 +43,20 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
             Ok(Event::Log { message, .. }) => println!("  {message}"),
             Ok(Event::DeviceCode { message, .. }) => println!("\n{message}\n"),
             Ok(Event::Throttled { retry_after }) => {
-                eprintln!("  (the CRM asked to wait {} s)", retry_after.as_secs())
+                eprintln!(
+                    "  ({})",
+                    crate::t!("cli-crm-asked-wait", secs = retry_after.as_secs())
+                )
             }
             Ok(Event::Retry { reason, wait, .. }) => {
-                eprintln!("  ({reason}; trying again in {} ms)", wait.as_millis())
+                eprintln!(
+                    "  ({})",
+                    crate::t!(
+                        "cli-trying-again",
+                        reason = reason,
+                        ms = wait.as_millis() as u64
+                    )
+                )
             }
             Ok(Event::Error(e)) => {
                 print_error(&e);
@@ -81,6 +91,9 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
 
 fn print_error(e: &UserError) {
     eprintln!("\nnavsync: {}", e.message);
-    eprintln!("  detail: {}", e.detail);
-    eprintln!("  next step: {}", e.next_step);
+    eprintln!("  {}", crate::t!("cli-detail", detail = e.detail.clone()));
+    eprintln!(
+        "  {}",
+        crate::t!("cli-next-step", next = e.next_step.clone())
+    );
 }

@@ -83,8 +83,12 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
     })?;
 
     eprintln!(
-        "navsync demo: generating a {} tenant (seed {})...",
-        args.scale, args.seed
+        "navsync demo: {}",
+        crate::t!(
+            "demo-generating",
+            scale = args.scale.clone(),
+            seed = args.seed.to_string()
+        )
     );
     let tenant = crate::sim::tenant::generate(scale, args.seed);
     let seat_seeds = tenant.seats.clone();
@@ -100,7 +104,10 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
     )
     .await
     .map_err(DemoError::Sim)?;
-    eprintln!("navsync demo: emulator serving {}", sim.instance_url());
+    eprintln!(
+        "navsync demo: {}",
+        crate::t!("demo-serving", url = sim.instance_url())
+    );
 
     let config = demo_config(base, &sim, &inbox)?;
     let store_path = crate::paths::store_file(&dir);
@@ -258,8 +265,10 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
             match events.recv().await {
                 Ok(Event::Error(e)) => {
                     eprintln!(
-                        "navsync demo: {}\n  {}\n  next step: {}",
-                        e.message, e.detail, e.next_step
+                        "navsync demo: {}\n  {}\n  {}",
+                        e.message,
+                        e.detail,
+                        crate::t!("cli-next-step", next = e.next_step.clone())
                     );
                 }
                 Ok(Event::StatusChanged) => {}
@@ -267,7 +276,11 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
                 Ok(Event::RunFinished {
                     outcome, summary, ..
                 }) => {
-                    println!("demo sync {}: {summary}", outcome.as_str());
+                    let word = crate::i18n::stored_word("outcome", outcome.as_str());
+                    println!(
+                        "{}",
+                        crate::t!("demo-sync-done", outcome = word, summary = summary)
+                    );
                     return if outcome == Outcome::Ok {
                         ExitStatus::Ok
                     } else {
@@ -281,15 +294,13 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
     };
     match tokio::time::timeout(HEADLESS_LIMIT, wait).await {
         Ok(status) => {
-            println!(
-                "stdout is not a terminal, so the console was not opened; run `navsync demo` in a terminal to use it."
-            );
+            println!("{}", crate::t!("demo-no-terminal"));
             status
         }
         Err(_) => {
             eprintln!(
-                "navsync demo: the first sync did not finish within {}s",
-                HEADLESS_LIMIT.as_secs()
+                "navsync demo: {}",
+                crate::t!("demo-too-slow", secs = HEADLESS_LIMIT.as_secs())
             );
             ExitStatus::Failure
         }

@@ -14,7 +14,7 @@ pub fn run(config: Config, purge: bool, data_dir: &Path) -> ExitStatus {
     super::with_engine(config, data_dir, async move |h, _| {
         // Never connected: the engine knows no instance.
         if !purge && h.status.borrow().instance_url.is_none() {
-            println!("Not connected to Microsoft Dynamics; nothing to disconnect.");
+            println!("{}", crate::t!("cli-nothing-to-disconnect"));
             return ExitStatus::NotConnected;
         }
         super::ask(h, Command::Disconnect { purge }, ExitStatus::Failure).await

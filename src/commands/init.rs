@@ -15,20 +15,19 @@ const SECRET_ENV: &str = "NAVSYNC_CLIENT_SECRET";
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error(
-        "{0} already exists; edit it, or remove it first to start over (navsync init never overwrites a config)"
-    )]
+    #[error("{}", crate::t!("init-exists", path = .0.display().to_string()))]
     Exists(std::path::PathBuf),
-    #[error("no answer to {0:?} (input ended)")]
+    /// The question's message id.
+    #[error("{}", crate::t!("init-no-answer", question = format!("{:?}", crate::i18n::text(.0, &[]))))]
     NoAnswer(&'static str),
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", crate::t!("init-cannot-write", path = path.display().to_string(), error = source.to_string()))]
     Write {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot read the answers: {0}")]
+    #[error("{}", crate::t!("init-cannot-read", error = .0.to_string()))]
     Io(#[from] std::io::Error),
 }
 
@@ -44,15 +43,17 @@ pub struct Answers {
     pub secret_env: Option<String>,
 }
 
-/// Asks `question` until `check` accepts the answer (an empty answer takes
-/// `default`), saying why a refused answer was refused.
+/// Asks the question of message `question_id` until `check` accepts the
+/// answer (an empty answer takes `default`), saying why a refused answer
+/// was refused.
 fn ask(
     input: &mut impl BufRead,
     out: &mut impl Write,
-    question: &'static str,
+    question_id: &'static str,
     default: Option<&str>,
     check: impl Fn(&str) -> Result<String, String>,
 ) -> Result<String, InitError> {
+    let question = crate::i18n::text(question_id, &[]);
     loop {
         match default {
             Some(d) => write!(out, "{question} [{d}]: ")?,
@@ -61,7 +62,7 @@ fn ask(
         out.flush()?;
         let mut line = String::new();
         if input.read_line(&mut line)? == 0 {
-            return Err(InitError::NoAnswer(question));
+            return Err(InitError::NoAnswer(question_id));
         }
         let answer = match (line.trim(), default) {
             ("", Some(d)) => d.to_string(),
@@ -74,10 +75,14 @@ fn ask(
     }
 }
 
-fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
+/// `what_id`: the message naming what the answer is.
+fn not_empty(what_id: &'static str) -> impl Fn(&str) -> Result<String, String> {
     move |a: &str| {
         if a.trim().is_empty() {
-            Err(format!("{what} is required"))
+            Err(crate::t!(
+                "init-required",
+                what = crate::i18n::text(what_id, &[])
+            ))
         } else {
             Ok(a.trim().to_string())
         }
@@ -86,53 +91,46 @@ fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
 
 /// The interview, on any input and output (a terminal, or a test's bytes).
 pub fn interview(input: &mut impl BufRead, out: &mut impl Write) -> Result<Answers, InitError> {
-    writeln!(
-        out,
-        "navsync init: a config for Microsoft Dynamics 365 online. Each answer is checked as you go."
-    )?;
-    let instance_url = ask(
-        input,
-        out,
-        "Instance URL (https://ORG.crm.dynamics.com)",
-        None,
-        |a| config::validate_instance_url(a).map(|u| u.as_str().trim_end_matches('/').to_string()),
-    )?;
+    writeln!(out, "navsync init: {}", crate::t!("init-intro"))?;
+    let instance_url = ask(input, out, "init-q-instance", None, |a| {
+        config::validate_instance_url(a).map(|u| u.as_str().trim_end_matches('/').to_string())
+    })?;
     let tenant_id = ask(
         input,
         out,
-        "Microsoft Entra tenant id (GUID or domain)",
+        "init-q-tenant",
         None,
-        not_empty("the tenant id"),
+        not_empty("init-the-tenant-id"),
     )?;
     let client_id = ask(
         input,
         out,
-        "Application (client) id",
+        "init-q-client",
         None,
-        not_empty("the client id"),
+        not_empty("init-the-client-id"),
     )?;
     let auth = ask(
         input,
         out,
-        "Sign-in: client_secret (integration user, recommended) or device_code",
+        "init-q-auth",
         Some("client_secret"),
         |a| match a.trim() {
             m @ ("client_secret" | "device_code") => Ok(m.to_string()),
-            other => Err(format!("{other:?}: answer client_secret or device_code")),
+            other => Err(crate::t!("init-bad-auth", answer = format!("{other:?}"))),
         },
     )?;
     let secret_env = if auth == "client_secret" {
         Some(ask(
             input,
             out,
-            "Environment variable that will hold the client secret",
+            "init-q-secret-env",
             Some(SECRET_ENV),
             |a| {
                 let a = a.trim();
                 if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                     Ok(a.to_string())
                 } else {
-                    Err("letters, digits and _ only, e.g. NAVSYNC_CLIENT_SECRET".into())
+                    Err(crate::t!("init-bad-env"))
                 }
             },
         )?)
@@ -204,17 +202,12 @@ pub fn init_with(
     }
     let answers = interview(input, out)?;
     write(path, &render(&answers))?;
-    writeln!(out, "✔ wrote {} (mode 0600)", path.display())?;
+    let path = path.display().to_string();
+    writeln!(out, "✔ {}", crate::t!("init-wrote", path = path))?;
     if let Some(env) = &answers.secret_env {
-        writeln!(
-            out,
-            "Next: export {env}=<the client secret>, then run `navsync connect` (or `navsync` for the console)."
-        )?;
+        writeln!(out, "{}", crate::t!("init-next-secret", env = env.clone()))?;
     } else {
-        writeln!(
-            out,
-            "Next: run `navsync connect` (or `navsync` for the console) and sign in from any browser."
-        )?;
+        writeln!(out, "{}", crate::t!("init-next-device"))?;
     }
     Ok(())
 }
@@ -226,7 +219,7 @@ pub fn run(path: Option<&Path>) -> ExitStatus {
         .map(Path::to_path_buf)
         .or_else(crate::paths::default_config_file)
     else {
-        eprintln!("navsync: no config directory on this system; pass --config PATH");
+        eprintln!("navsync: {}", crate::t!("init-no-config-dir"));
         return ExitStatus::Usage;
     };
     let stdin = std::io::stdin();
@@ -242,14 +235,23 @@ pub fn run(path: Option<&Path>) -> ExitStatus {
 /// The console started without a config: offers `init` instead of exiting
 /// (answer y or Enter); true when a config was written.
 pub fn offer(path: &Path, input: &mut impl BufRead, out: &mut impl Write) -> bool {
-    let asked = writeln!(out, "navsync: no config file at {}.", path.display())
-        .and_then(|()| write!(out, "Create one now (navsync init)? [Y/n] "))
-        .and_then(|()| out.flush());
+    let shown = path.display().to_string();
+    let asked = writeln!(
+        out,
+        "navsync: {}",
+        crate::t!("init-no-config", path = shown)
+    )
+    .and_then(|()| write!(out, "{} ", crate::t!("init-offer")))
+    .and_then(|()| out.flush());
     let mut line = String::new();
     if asked.is_err() || input.read_line(&mut line).is_err() {
         return false;
     }
-    if !matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes") {
+    // Yes in English or Spanish, whatever the prompt's language.
+    if !matches!(
+        line.trim().to_lowercase().as_str(),
+        "" | "y" | "yes" | "s" | "si" | "sí"
+    ) {
         return false;
     }
     match init_with(path, input, out) {
@@ -340,5 +342,36 @@ mod tests {
             "{said}"
         );
         assert!(config::load(Some(&path), true).is_ok());
+    }
+
+    /// In Spanish the offer and the interview speak Spanish, and "s"
+    /// (sí) is a yes.
+    #[test]
+    fn init_speaks_the_users_language() {
+        use crate::config::Lang;
+        use crate::i18n::{self, Locale};
+        i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut out = Vec::new();
+        let written = offer(
+            &path,
+            &mut std::io::Cursor::new(format!(
+                "s\nhttps://contoso.crm4.dynamics.com\n\n{}",
+                &GOOD[34..]
+            )),
+            &mut out,
+        );
+        i18n::set_for_thread(None);
+        let said = String::from_utf8(out).unwrap();
+        assert!(written, "{said}");
+        for want in [
+            "¿Crear uno ahora (navsync init)? [S/n]",
+            "URL de la instancia (https://ORG.crm.dynamics.com)",
+            "✘ el id. de inquilino es obligatorio",
+            "Siguiente: exporta NAVSYNC_CLIENT_SECRET=",
+        ] {
+            assert!(said.contains(want), "{want}\n{said}");
+        }
     }
 }

@@ -20,7 +20,10 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
             let listed = match Store::open_readonly(&store_file) {
                 Ok(store) => list(&store, config, json),
                 Err(_) if !store_file.exists() => {
-                    println!("no seats yet (no store at {})", store_file.display());
+                    println!(
+                        "{}",
+                        crate::t!("cli-no-seats", store = store_file.display().to_string())
+                    );
                     return ExitStatus::Ok;
                 }
                 Err(e) => Err(e.into()),
@@ -148,9 +151,7 @@ fn column_width<'a>(title: &str, values: impl Iterator<Item = &'a str>) -> usize
 /// engine then changes).
 fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<Command, CmdError> {
     if refs.is_empty() {
-        return Err(CmdError::Usage(
-            "name at least one seat (id, member id or e-mail); see `navsync seats list`".into(),
-        ));
+        return Err(CmdError::Usage(crate::t!("cli-name-a-seat")));
     }
     let store = Store::open_readonly(store_file)?;
     let seat_ids = seats::resolve_refs(&crate::store::seats::list(store.conn())?, refs)?;
@@ -159,9 +160,7 @@ fn switch(store_file: &Path, refs: &[String], enabled: bool) -> Result<Command, 
 
 fn assign(users: &[String], licence: Licence, edition: Edition) -> Result<Command, CmdError> {
     if users.is_empty() {
-        return Err(CmdError::Usage(
-            "name at least one CRM user (system user id or e-mail)".into(),
-        ));
+        return Err(CmdError::Usage(crate::t!("cli-name-a-user")));
     }
     Ok(Command::AssignSeats {
         crm_user_ids: users.to_vec(),

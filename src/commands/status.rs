@@ -31,9 +31,7 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
     if !configured && status.state == ConnectionState::NeverConnected {
         // Scripts still get JSON; the state says what is missing.
         status.state = ConnectionState::Unconfigured;
-        eprintln!(
-            "navsync: no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml"
-        );
+        eprintln!("navsync: {}", crate::t!("cli-status-no-config"));
     }
     let live = live(data_dir);
     if json {
@@ -92,36 +90,39 @@ fn engine_json(live: Option<&Status>) -> serde_json::Value {
 
 fn print_engine(live: Option<&Status>) {
     let line = match live {
-        None => "not running (commands start one for their own time)".to_string(),
+        None => crate::t!("cli-engine-not-running"),
         Some(st) => match &st.running {
-            Some(r) => format!(
-                "running; sync {} in progress: {} ({} rows)",
-                r.run_id,
-                r.phase.label(),
-                r.done
+            Some(r) => crate::t!(
+                "cli-engine-running-sync",
+                run = r.run_id.to_string(),
+                phase = crate::i18n::stored_word("phase", r.phase.label()),
+                rows = r.done
             ),
-            None => format!(
-                "running; next sync {}",
-                st.next_sync.as_deref().unwrap_or("not scheduled")
+            None => crate::t!(
+                "cli-engine-running-next",
+                next = st
+                    .next_sync
+                    .clone()
+                    .unwrap_or_else(|| crate::t!("not-scheduled"))
             ),
         },
     };
-    println!("engine:       {line}");
+    field("cli-field-engine", line);
 }
 
 fn print_text(s: &ConnectionStatus) {
     let dash = || "—".to_string();
-    let state = match s.state {
-        ConnectionState::Connected => "Connected to Microsoft Dynamics",
-        ConnectionState::Disconnected => "Disconnected (not syncing)",
-        ConnectionState::Error => "Connection failed",
-        ConnectionState::Unconfigured => "Not configured (no config file; see config.example.toml)",
-        ConnectionState::NeverConnected => "Not connected (run `navsync connect`)",
-    };
-    println!("state:        {state}");
-    println!(
-        "instance:     {}",
-        s.instance_url.clone().unwrap_or_else(dash)
+    let state = crate::t!(match s.state {
+        ConnectionState::Connected => "conn-connected-to",
+        ConnectionState::Disconnected => "cli-state-disconnected",
+        ConnectionState::Error => "cli-state-error",
+        ConnectionState::Unconfigured => "cli-state-unconfigured",
+        ConnectionState::NeverConnected => "cli-state-never",
+    });
+    field("cli-field-state", state);
+    field(
+        "cli-field-instance",
+        s.instance_url.clone().unwrap_or_else(dash),
     );
     let user = s.crm_user.as_ref().map_or_else(dash, |u| {
         format!(
@@ -129,26 +130,32 @@ fn print_text(s: &ConnectionStatus) {
             u.name.as_deref().unwrap_or("?"),
             u.id,
             if u.integration_user {
-                ", integration user"
+                format!(", {}", crate::t!("cli-integration-user"))
             } else {
-                ""
+                String::new()
             }
         )
     });
-    println!("CRM user:     {user}");
-    println!(
-        "org version:  {}",
-        s.org_version.clone().unwrap_or_else(dash)
+    field("cli-field-crm-user", user);
+    field(
+        "cli-field-org-version",
+        s.org_version.clone().unwrap_or_else(dash),
     );
-    println!(
-        "last sync:    {}",
-        s.last_sync.clone().unwrap_or_else(|| "never".into())
+    field(
+        "cli-field-last-sync",
+        s.last_sync.clone().unwrap_or_else(|| crate::t!("never")),
     );
     let err = s.last_error.as_ref().map_or_else(
-        || "none".to_string(),
+        || crate::t!("cli-no-error"),
         |e| format!("{}: {}", e.class, e.detail.as_deref().unwrap_or("")),
     );
-    println!("last error:   {err}");
+    field("cli-field-last-error", err);
+}
+
+/// "label:" padded so the values line up, as `status` prints them.
+fn field(label_id: &str, value: String) {
+    let label = format!("{}:", crate::i18n::text(label_id, &[]));
+    println!("{label:<14}{value}");
 }
 
 /// 0 connected and the last run clean, 2 unconfigured, 7 not connected,

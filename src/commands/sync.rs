@@ -49,7 +49,10 @@ async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
     let snapshot = match Snapshot::take(&store_path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("navsync: cannot copy the store for a dry run: {e}");
+            eprintln!(
+                "navsync: {}",
+                crate::t!("cli-dry-run-copy-failed", error = e.to_string())
+            );
             return ExitStatus::Failure;
         }
     };
@@ -74,7 +77,7 @@ async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
 pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) -> ExitStatus {
     let status = h.status.borrow().clone();
     if !status.connected {
-        eprintln!("navsync: not connected to Microsoft Dynamics. Run `navsync connect` first.");
+        eprintln!("navsync: {}", crate::t!("cli-not-connected"));
         return ExitStatus::NotConnected;
     }
     let mut ours = None;
@@ -82,15 +85,15 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
     match status.running {
         Some(r) if !dry_run => {
             eprintln!(
-                "navsync: a sync is already running (run {}); following it",
-                r.run_id
+                "navsync: {}",
+                crate::t!("cli-following-run", run = r.run_id.to_string())
             );
             ours = Some(r.run_id);
         }
         Some(r) => {
             eprintln!(
-                "navsync: a sync is running (run {}); start the dry run when it has finished",
-                r.run_id
+                "navsync: {}",
+                crate::t!("cli-dry-run-wait", run = r.run_id.to_string())
             );
             return ExitStatus::Failure;
         }
@@ -111,7 +114,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 }
                 // Someone else's run: stop watching, leave it running.
                 clear_line(progress);
-                eprintln!("navsync: stopped following; the run goes on in the service");
+                eprintln!("navsync: {}", crate::t!("cli-stopped-following"));
                 return ExitStatus::Failure;
             }
         };
@@ -129,15 +132,17 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 ..
             }) if progress && ours == Some(run_id) => {
                 eprint!(
-                    "\r\x1b[K{}: {done} rows ({rows_per_sec:.0}/s)",
-                    phase.label()
+                    "\r\x1b[K{}: {}",
+                    crate::i18n::stored_word("phase", phase.label()),
+                    crate::t!("cli-progress", rows = done, rate = rows_per_sec.round())
                 );
                 let _ = std::io::stderr().flush();
             }
             Ok(Event::DeltaRejected { table, run_id }) if ours == Some(run_id) => {
                 clear_line(progress);
                 eprintln!(
-                    "navsync: the change-tracking token for {table} expired; reading it in full once"
+                    "navsync: {}",
+                    crate::t!("log-delta-rejected", table = table)
                 );
             }
             Ok(Event::Retry {
@@ -146,11 +151,22 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 wait,
             }) if ours.is_some() => {
                 clear_line(progress);
-                eprintln!("navsync: retry {attempt} in {wait:?}: {reason}");
+                eprintln!(
+                    "navsync: {}",
+                    crate::t!(
+                        "cli-retry",
+                        attempt = attempt,
+                        wait = format!("{wait:?}"),
+                        reason = reason
+                    )
+                );
             }
             Ok(Event::Throttled { retry_after }) if ours.is_some() => {
                 clear_line(progress);
-                eprintln!("navsync: the CRM asked to wait {retry_after:?} (throttled)");
+                eprintln!(
+                    "navsync: {}",
+                    crate::t!("cli-throttled", wait = format!("{retry_after:?}"))
+                );
             }
             Ok(Event::ActionResult { ok: false, message }) if ours.is_none() && dry_run => {
                 // The dry run was refused (a run started meanwhile).
@@ -160,8 +176,10 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
             Ok(Event::Error(e)) => {
                 clear_line(progress);
                 eprintln!(
-                    "navsync: {}\n  {}\n  Next step: {}",
-                    e.message, e.detail, e.next_step
+                    "navsync: {}\n  {}\n  {}",
+                    e.message,
+                    e.detail,
+                    crate::t!("conn-next-step", next = e.next_step.clone())
                 );
                 error_class = Some(e.class);
                 if ours.is_none() {
@@ -185,9 +203,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
             Err(RecvError::Closed) => {
                 clear_line(progress);
                 if attached {
-                    eprintln!(
-                        "navsync: the navsync service stopped before the run finished; it resumes when the service starts again"
-                    );
+                    eprintln!("navsync: {}", crate::t!("cli-service-stopped"));
                 }
                 return ExitStatus::Failure;
             }

@@ -34,16 +34,18 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub fn label(self) -> &'static str {
+    /// The check's name in the catalogs, as the commands and the log
+    /// write it (the console's list names stored checks by their id).
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::SignIn => "sign-in",
-            Self::Online => "Dynamics 365 online",
-            Self::Version => "version 8.2 or later",
-            Self::NotSandbox => "not a sandbox",
-            Self::WhoAmI => "WhoAmI",
-            Self::ObjectsReadable => "required objects readable",
-            Self::Privileges => "privileges",
-            Self::Writeback => "writeback prerequisites",
+            Self::SignIn => "check-label-sign-in",
+            Self::Online => "check-label-online",
+            Self::Version => "check-label-version",
+            Self::NotSandbox => "check-label-not-sandbox",
+            Self::WhoAmI => "check-label-who-am-i",
+            Self::ObjectsReadable => "check-label-objects-readable",
+            Self::Privileges => "check-label-privileges",
+            Self::Writeback => "check-label-writeback",
         }
     }
 }
@@ -171,7 +173,11 @@ pub async fn run_checks(
     }
     run.pass(
         CheckId::SignIn,
-        format!("signed in ({})", client.config().auth_method_name()),
+        crate::t_in!(
+            lang,
+            "check-signed-in",
+            method = client.config().auth_method_name()
+        ),
     );
 
     let org = match client.current_organization().await {
@@ -184,11 +190,19 @@ pub async fn run_checks(
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
     match &web_host {
-        Some(h) if crate::config::is_dynamics_online_host(h) => {
-            run.pass(CheckId::Online, format!("{} at {h}", org.friendly_name))
-        }
+        Some(h) if crate::config::is_dynamics_online_host(h) => run.pass(
+            CheckId::Online,
+            crate::t_in!(
+                lang,
+                "check-org-at",
+                org = org.friendly_name.clone(),
+                host = h.clone()
+            ),
+        ),
         other => {
-            let host = other.clone().unwrap_or_else(|| "no web address".into());
+            let host = other
+                .clone()
+                .unwrap_or_else(|| crate::t_in!(lang, "check-no-web-address"));
             return run.fail(
                 CheckId::Online,
                 format!("{} ({host})", text(&Msg::OnPremise, lang)),
@@ -216,7 +230,11 @@ pub async fn run_checks(
     }
     run.pass(
         CheckId::NotSandbox,
-        format!("organization type {}", org.organization_type),
+        crate::t_in!(
+            lang,
+            "check-org-type",
+            kind = org.organization_type.to_string()
+        ),
     );
 
     let who = match client.who_am_i().await {
@@ -234,9 +252,9 @@ pub async fn run_checks(
             user.fullname.as_deref().unwrap_or("?"),
             who.user_id,
             if user.is_application_user() {
-                "application user"
+                crate::t_in!(lang, "check-application-user")
             } else {
-                "interactive user"
+                crate::t_in!(lang, "check-interactive-user")
             }
         ),
     );
@@ -259,33 +277,41 @@ pub async fn run_checks(
             needed.push("prvActOnBehalfOfAnotherUser");
         }
     }
-    match privileges(client, &who.user_id, &needed).await {
+    match privileges(client, &who.user_id, &needed, lang).await {
         Ok(detail) => run.pass(CheckId::Privileges, detail),
         Err(e) => return run.fail_crm(CheckId::Privileges, e),
     }
 
     if !opts.writeback_enabled {
-        run.pass(CheckId::Writeback, "writeback is off".into());
+        run.pass(
+            CheckId::Writeback,
+            crate::t_in!(lang, "check-writeback-off"),
+        );
         return run.report;
     }
     match &opts.required_solution {
         Some(name) => match client.solutions(Some(name)).await {
             Ok(found) if !found.is_empty() => run.pass(
                 CheckId::Writeback,
-                format!(
-                    "solution {name} {} installed",
-                    found[0].version.as_deref().unwrap_or("")
+                crate::t_in!(
+                    lang,
+                    "check-solution-installed",
+                    name = name.clone(),
+                    version = found[0].version.clone().unwrap_or_default()
                 ),
             ),
             Ok(_) => {
                 return run.fail(
                     CheckId::Writeback,
-                    format!("the solution {name} (writeback.required_solution) is not installed in this environment; ask a Dynamics admin to install it"),
+                    crate::t_in!(lang, "check-solution-missing", name = name.clone()),
                 );
             }
             Err(e) => return run.fail_crm(CheckId::Writeback, e),
         },
-        None => run.pass(CheckId::Writeback, "tasks can be created".into()),
+        None => run.pass(
+            CheckId::Writeback,
+            crate::t_in!(lang, "check-tasks-creatable"),
+        ),
     }
     run.report
 }
@@ -328,9 +354,14 @@ async fn objects_readable(client: &Client) -> Result<(), CrmError> {
 /// that function is unavailable, proves task creation with a change set
 /// that cannot commit (a create followed by an update of a row that does
 /// not exist), so nothing is ever left in the CRM.
-async fn privileges(client: &Client, user_id: &str, needed: &[&str]) -> Result<String, CrmError> {
+async fn privileges(
+    client: &Client,
+    user_id: &str,
+    needed: &[&str],
+    lang: Lang,
+) -> Result<String, CrmError> {
     if needed.is_empty() {
-        return Ok("read privileges present".into());
+        return Ok(crate::t_in!(lang, "check-read-privileges"));
     }
     let mut missing = Vec::new();
     for p in needed {
@@ -340,20 +371,24 @@ async fn privileges(client: &Client, user_id: &str, needed: &[&str]) -> Result<S
             Err(CrmError::Api {
                 status: Some(400 | 404 | 501),
                 ..
-            }) => return probe_task_create(client).await,
+            }) => return probe_task_create(client, lang).await,
             Err(e) => return Err(e),
         }
     }
     match missing.first() {
-        None => Ok(format!("{} present", needed.join(", "))),
+        None => Ok(crate::t_in!(
+            lang,
+            "check-privileges-present",
+            names = needed.join(", ")
+        )),
         Some(first) => Err(CrmError::InsufficientPrivileges {
             privilege: Some((*first).to_string()),
-            detail: format!("the connecting user lacks {}", missing.join(", ")),
+            detail: crate::t_in!(lang, "check-user-lacks", names = missing.join(", ")),
         }),
     }
 }
 
-async fn probe_task_create(client: &Client) -> Result<String, CrmError> {
+async fn probe_task_create(client: &Client, lang: Lang) -> Result<String, CrmError> {
     let probe = ChangeSet::new(vec![
         WriteOp::Create {
             entity_set: "tasks".into(),
@@ -374,7 +409,7 @@ async fn probe_task_create(client: &Client) -> Result<String, CrmError> {
     {
         Some(WriteResult::Failed(CrmError::Api {
             status: Some(404), ..
-        })) => Ok("tasks can be created (checked with a rolled-back change set)".into()),
+        })) => Ok(crate::t_in!(lang, "check-tasks-probed")),
         Some(WriteResult::Failed(e)) => Err(e),
         _ => Err(CrmError::api(
             None,

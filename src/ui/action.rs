@@ -25,16 +25,28 @@ impl Tab {
         Self::Saved,
     ];
 
-    pub fn title(self) -> &'static str {
+    /// The tab's name where it must not change with the language:
+    /// `[keys]` action names (`tab_seats`) and test names.
+    pub fn id(self) -> &'static str {
         match self {
-            Self::Connection => "Connection",
-            Self::Sync => "Sync",
-            Self::Seats => "Seats",
-            Self::Unresolved => "Unresolved",
-            Self::Settings => "Settings",
-            Self::Log => "Log",
-            Self::Saved => "Saved",
+            Self::Connection => "connection",
+            Self::Sync => "sync",
+            Self::Seats => "seats",
+            Self::Unresolved => "unresolved",
+            Self::Settings => "settings",
+            Self::Log => "log",
+            Self::Saved => "saved",
         }
+    }
+
+    /// The tab's name as the tab bar shows it.
+    pub fn title(self) -> String {
+        crate::i18n::text(&format!("tab-{}", self.id()), &[])
+    }
+
+    /// A shorter name, for the tab bar when the full names do not fit.
+    pub fn short_title(self) -> String {
+        crate::i18n::text(&format!("tab-{}-short", self.id()), &[])
     }
 
     pub fn index(self) -> usize {

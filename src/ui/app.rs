@@ -207,10 +207,7 @@ impl App {
                 // silently: the first q says so, a second one quits.
                 Some(question) if !armed => {
                     self.quit_armed = true;
-                    fx.flash(
-                        false,
-                        format!("{question}: change not applied (Settings: Enter applies, Esc discards); q again quits"),
-                    );
+                    fx.flash(false, crate::t!("quit-unsaved", question = question));
                 }
                 _ => self.quit = true,
             },
@@ -237,7 +234,7 @@ impl App {
                 {
                     f.view().filter.clear();
                     f.refilter();
-                    fx.flash(true, "Filter cleared");
+                    fx.flash(true, crate::t!("filter-cleared"));
                 } else {
                     tab.update(Action::Back, fx);
                 }
@@ -245,12 +242,9 @@ impl App {
             Action::Undo => match self.undo.take() {
                 Some(u) => {
                     fx.commands.extend(u.commands);
-                    fx.flash(true, format!("Undoing the {}", u.what));
+                    fx.flash(true, crate::t!("undoing", what = u.what));
                 }
-                None => fx.flash(
-                    false,
-                    "Nothing to undo: the last skip or seat switch can be undone until the next sync starts; links are written to the CRM at once",
-                ),
+                None => fx.flash(false, crate::t!("nothing-to-undo")),
             },
             Action::Connect | Action::Disconnect => {
                 self.tab = Tab::Connection;
@@ -307,7 +301,7 @@ impl App {
         if self.commands.send(c).is_err() {
             self.flash = Some(Flash {
                 ok: false,
-                text: "The engine has stopped; restart navsync".into(),
+                text: crate::t!("engine-stopped"),
             });
         }
     }
@@ -343,30 +337,35 @@ impl App {
                     crate::store::runs::Outcome::Error => Level::ERROR,
                     _ => Level::INFO,
                 };
-                self.log(level, format!("sync {}: {summary}", outcome.as_str()));
+                let outcome = super::format::stored_word("outcome", outcome.as_str());
+                self.log(
+                    level,
+                    crate::t!("log-run-finished", outcome = outcome, summary = summary),
+                );
                 // A run changes what a purge would remove: the Connection
                 // tab's counts are read again after every run.
                 self.pending_loads.push(Load::View(View::Sync));
                 self.pending_loads.push(Load::View(View::Connection));
             }
-            Event::DeltaRejected { table, .. } => self.log(
-                Level::WARN,
-                format!("change tracking for {table} expired: reading it in full once"),
-            ),
+            Event::DeltaRejected { table, .. } => {
+                self.log(Level::WARN, crate::t!("log-delta-rejected", table = table))
+            }
             Event::Retry {
                 attempt,
                 reason,
                 wait,
             } => self.log(
                 Level::WARN,
-                format!("retry {attempt} in {} s: {reason}", wait.as_secs()),
+                crate::t!(
+                    "log-retry",
+                    attempt = attempt,
+                    secs = wait.as_secs(),
+                    reason = reason
+                ),
             ),
             Event::Throttled { retry_after } => self.log(
                 Level::WARN,
-                format!(
-                    "CRM asked to slow down (429): waiting {} s",
-                    retry_after.as_secs()
-                ),
+                crate::t!("log-throttled", secs = retry_after.as_secs()),
             ),
             Event::DeviceCode {
                 user_code,
@@ -448,7 +447,10 @@ impl App {
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
             Snapshot::Saved(rows) => self.saved.load(rows),
-            Snapshot::Failed(msg) => self.log(Level::ERROR, format!("reading the store: {msg}")),
+            Snapshot::Failed(msg) => self.log(
+                Level::ERROR,
+                crate::t!("log-store-read-failed", error = msg),
+            ),
         }
     }
 }

@@ -15,26 +15,26 @@ pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     let span = match n {
         0..=59 => {
             return if future {
-                "in <1 min".into()
+                crate::t!("time-in-under-a-minute")
             } else {
-                "just now".into()
+                crate::t!("time-just-now")
             };
         }
-        60..=3599 => format!("{} min", n / 60),
-        3600..=86_399 => format!("{} h", n / 3600),
-        _ => format!("{} d", n / 86_400),
+        60..=3599 => crate::t!("span-min", n = n / 60),
+        3600..=86_399 => crate::t!("span-h", n = n / 3600),
+        _ => crate::t!("span-d", n = n / 86_400),
     };
     if future {
-        format!("in {span}")
+        crate::t!("time-in", span = span)
     } else {
-        format!("{span} ago")
+        crate::t!("time-ago", span = span)
     }
 }
 
 /// "12 min ago (2026-11-25 06:10 UTC)", or the raw text if it is not a time.
 pub fn relative_and_absolute(now: DateTime<Utc>, rfc3339: &str) -> String {
     match parse_time(rfc3339) {
-        Some(t) => format!("{} ({})", relative(now, t), t.format("%Y-%m-%d %H:%M UTC")),
+        Some(t) => format!("{} ({})", relative(now, t), crate::i18n::date_time(t)),
         None => rfc3339.to_string(),
     }
 }
@@ -59,7 +59,17 @@ pub fn countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> Option<String> {
     (s > 0).then(|| format!("{}:{:02}", s / 60, s % 60))
 }
 
-pub use crate::engine::interface::user_error::thousands;
+/// A count as the user's language writes it ("1,297", "1.297").
+pub fn thousands(n: impl Into<i128>) -> String {
+    crate::i18n::number(n.into() as f64)
+}
+
+pub use crate::i18n::stored_word;
+
+/// A sync phase's name.
+pub fn phase_name(p: crate::engine::Phase) -> String {
+    stored_word("phase", p.label())
+}
 
 #[cfg(test)]
 mod tests {

@@ -76,52 +76,47 @@ const fn ctrl(b: Binding) -> Binding {
 
 /// Keys that work on every tab (not inside popups).
 const GLOBAL: &[Binding] = &[
-    key('?', "?", "help: every key of this view", Action::Help),
+    key('?', "?", "key-help-every-key-view", Action::Help),
     key(
         ':',
         ":",
-        "command: :sync :seats :queue :help :q … (Tab completes)",
+        "key-command-sync-seats-queue",
         Action::CommandLine,
     ),
-    key('q', "q", "quit", Action::Quit),
-    quiet(key(
-        'u',
-        "u",
-        "undo: the last skip or seat switch, until the next sync",
-        Action::Undo,
+    key('q', "q", "key-quit", Action::Quit),
+    quiet(key('u', "u", "key-undo-last-skip-seat", Action::Undo)),
+    quiet(special(
+        KeyCode::Tab,
+        "Tab",
+        "key-next-tab",
+        Action::NextTab,
     )),
-    quiet(special(KeyCode::Tab, "Tab", "next tab", Action::NextTab)),
     quiet(special(
         KeyCode::BackTab,
         "Shift-Tab",
-        "previous tab",
+        "key-previous-tab",
         Action::PrevTab,
     )),
-    quiet(key(
-        '1',
-        "1",
-        "Connection tab",
-        Action::GoTab(Tab::Connection),
-    )),
-    quiet(key('2', "2", "Sync tab", Action::GoTab(Tab::Sync))),
-    quiet(key('3', "3", "Seats tab", Action::GoTab(Tab::Seats))),
-    quiet(key(
-        '4',
-        "4",
-        "Unresolved tab",
-        Action::GoTab(Tab::Unresolved),
-    )),
-    quiet(key('5', "5", "Settings tab", Action::GoTab(Tab::Settings))),
-    quiet(key('6', "6", "Log tab", Action::GoTab(Tab::Log))),
-    quiet(key('7', "7", "Saved tab", Action::GoTab(Tab::Saved))),
+    go_tab('1', "1", "key-connection-tab", Tab::Connection),
+    go_tab('2', "2", "key-sync-tab", Tab::Sync),
+    go_tab('3', "3", "key-seats-tab", Tab::Seats),
+    go_tab('4', "4", "key-unresolved-tab", Tab::Unresolved),
+    go_tab('5', "5", "key-settings-tab", Tab::Settings),
+    go_tab('6', "6", "key-log-tab", Tab::Log),
+    go_tab('7', "7", "key-saved-tab", Tab::Saved),
 ];
+
+/// A tab's number key: not in the footer (the tab bar shows the numbers).
+const fn go_tab(c: char, label: &'static str, desc: &'static str, tab: Tab) -> Binding {
+    quiet(key(c, label, desc, Action::GoTab(tab)))
+}
 
 /// Keys that work in every view and popup, text fields included, so
 /// they must carry a modifier (`with_overrides` keeps it so).
 const ANYWHERE: &[Binding] = &[quiet(ctrl(key(
     'c',
     "Ctrl-C",
-    "quit at once, from anywhere",
+    "key-force-quit",
     Action::ForceQuit,
 )))];
 
@@ -175,41 +170,46 @@ pub const COMMANDS: &[ColonCommand] = &[
 
 /// Cursor movement shared by every list.
 const MOVE: &[Binding] = &[
-    quiet(special(KeyCode::Up, "↑/k", "move up", Action::Up)),
-    quiet(key('k', "k", "move up", Action::Up)),
-    quiet(special(KeyCode::Down, "↓/j", "move down", Action::Down)),
-    quiet(key('j', "j", "move down", Action::Down)),
-    quiet(special(KeyCode::PageUp, "PgUp", "page up", Action::PageUp)),
+    quiet(special(KeyCode::Up, "↑/k", "key-move-up", Action::Up)),
+    quiet(key('k', "k", "key-move-up", Action::Up)),
+    quiet(special(KeyCode::Down, "↓/j", "key-move-down", Action::Down)),
+    quiet(key('j', "j", "key-move-down", Action::Down)),
+    quiet(special(
+        KeyCode::PageUp,
+        "PgUp",
+        "key-page-up",
+        Action::PageUp,
+    )),
     quiet(special(
         KeyCode::PageDown,
         "PgDn",
-        "page down",
+        "key-page-down",
         Action::PageDown,
     )),
-    quiet(special(KeyCode::Home, "Home/g", "first row", Action::Top)),
-    quiet(key('g', "g", "first row", Action::Top)),
-    quiet(special(KeyCode::End, "End/G", "last row", Action::Bottom)),
-    quiet(key('G', "G", "last row", Action::Bottom)),
+    quiet(special(
+        KeyCode::Home,
+        "Home/g",
+        "key-first-row",
+        Action::Top,
+    )),
+    quiet(key('g', "g", "key-first-row", Action::Top)),
+    quiet(special(
+        KeyCode::End,
+        "End/G",
+        "key-last-row",
+        Action::Bottom,
+    )),
+    quiet(key('G', "G", "key-last-row", Action::Bottom)),
 ];
 
 const CONNECTION: &[Binding] = &[
-    key(
-        'c',
-        "c",
-        "connect: device code or client secret",
-        Action::Connect,
-    ),
-    key(
-        'r',
-        "r",
-        "re-check: run the prerequisite checks again",
-        Action::Recheck,
-    ),
-    key('d', "d", "disconnect", Action::Disconnect),
+    key('c', "c", "key-connect-device-code-client", Action::Connect),
+    key('r', "r", "key-re-check-run-prerequisite", Action::Recheck),
+    key('d', "d", "key-disconnect", Action::Disconnect),
     key(
         'D',
         "D",
-        "purge: disconnect and clean up all imported CRM data",
+        "key-purge-disconnect-clean-up",
         Action::DisconnectPurge,
     ),
     DETAILS,
@@ -219,108 +219,68 @@ const CONNECTION: &[Binding] = &[
 const DETAILS: Binding = special(
     KeyCode::Enter,
     "Enter",
-    "details: the whole text, y copies it",
+    "key-details-whole-text-y",
     Action::Details,
 );
 
 const DETAIL: &[Binding] = &[
-    key('y', "y", "copy (OSC 52, works over SSH)", Action::Copy),
-    special(KeyCode::Up, "↑/↓", "scroll", Action::Up),
-    quiet(special(KeyCode::Down, "↓", "scroll", Action::Down)),
-    quiet(key('k', "k", "scroll", Action::Up)),
-    quiet(key('j', "j", "scroll", Action::Down)),
-    special(KeyCode::Esc, "Esc", "close", Action::Back),
-    quiet(key('q', "q", "close", Action::Back)),
+    key('y', "y", "key-copy-osc-52-works", Action::Copy),
+    special(KeyCode::Up, "↑/↓", "key-scroll", Action::Up),
+    quiet(special(KeyCode::Down, "↓", "key-scroll", Action::Down)),
+    quiet(key('k', "k", "key-scroll", Action::Up)),
+    quiet(key('j', "j", "key-scroll", Action::Down)),
+    special(KeyCode::Esc, "Esc", "key-close", Action::Back),
+    quiet(key('q', "q", "key-close", Action::Back)),
 ];
 
 const SYNC: &[Binding] = &[
-    key('s', "s", "sync now", Action::SyncNow),
-    key(
-        'c',
-        "c",
-        "cancel: stop the running sync",
-        Action::CancelSync,
-    ),
-    key(
-        'd',
-        "d",
-        "dry run: show what a sync would change",
-        Action::DryRun,
-    ),
+    key('s', "s", "key-sync-now", Action::SyncNow),
+    key('c', "c", "key-cancel-stop-running-sync", Action::CancelSync),
+    key('d', "d", "key-dry-run-show-what", Action::DryRun),
     DETAILS,
 ];
 
 const SEATS: &[Binding] = &[
-    key(' ', "Space", "mark: toggle the row", Action::Mark),
-    key(
-        'a',
-        "a",
-        "mark all: every row the filter shows",
-        Action::MarkAll,
-    ),
-    key('A', "A", "clear marks", Action::ClearMarks),
-    key(
-        'e',
-        "e",
-        "enable: CRM sync on for the marked rows or this one",
-        Action::EnableSync,
-    ),
-    key(
-        'x',
-        "x",
-        "disable: CRM sync off for the marked rows or this one",
-        Action::DisableSync,
-    ),
-    key(
-        'n',
-        "n",
-        "assign: seats from CRM users",
-        Action::AssignSeats,
-    ),
-    key('/', "/", "filter", Action::Filter),
+    key(' ', "Space", "key-mark-toggle-row", Action::Mark),
+    key('a', "a", "key-mark-all-every-row", Action::MarkAll),
+    key('A', "A", "key-clear-marks", Action::ClearMarks),
+    key('e', "e", "key-enable-crm-sync-marked", Action::EnableSync),
+    key('x', "x", "key-disable-crm-sync-off", Action::DisableSync),
+    key('n', "n", "key-assign-seats-from-crm", Action::AssignSeats),
+    key('/', "/", "key-filter", Action::Filter),
     CLEAR_FILTER,
     SORT_NEXT,
     SORT_REVERSE,
 ];
 
 /// k9s-style sorting of a table.
-const SORT_NEXT: Binding = key('o', "o", "order: sort by the next column", Action::SortNext);
-const SORT_REVERSE: Binding = key('O', "O", "reverse: the sort order", Action::SortReverse);
+const SORT_NEXT: Binding = key('o', "o", "key-order-sort-by-next", Action::SortNext);
+const SORT_REVERSE: Binding = key('O', "O", "key-reverse-sort-order", Action::SortReverse);
 
 const UNRESOLVED: &[Binding] = &[
     special(
         KeyCode::Enter,
         "Enter",
-        "link: to the chosen candidate",
+        "key-link-chosen-candidate",
         Action::Resolve,
     ),
     special(
         KeyCode::Right,
         "←/→",
-        "pick: another candidate",
+        "key-pick-another-candidate",
         Action::Right,
     ),
     quiet(special(
         KeyCode::Left,
         "←",
-        "pick: another candidate",
+        "key-pick-another-candidate",
         Action::Left,
     )),
-    key('/', "/", "search: the CRM for a contact", Action::SearchCrm),
-    key(
-        'c',
-        "c",
-        "create: the contact in the CRM",
-        Action::CreateContact,
-    ),
-    key('s', "s", "skip: or bring back", Action::Skip),
-    key('f', "f", "filter: the queue", Action::Filter),
-    key(
-        'v',
-        "v",
-        "view: all, open only, skipped only",
-        Action::CycleView,
-    ),
+    key('/', "/", "key-search-crm-contact", Action::SearchCrm),
+    key('c', "c", "key-create-contact-in-crm", Action::CreateContact),
+    key('s', "s", "key-skip-bring-back", Action::Skip),
+    key('f', "f", "key-filter-queue", Action::Filter),
+    key('v', "v", "key-view-all-open-only", Action::CycleView),
     CLEAR_FILTER,
     SORT_NEXT,
     SORT_REVERSE,
@@ -330,39 +290,34 @@ const SETTINGS: &[Binding] = &[
     special(
         KeyCode::Right,
         "←/→",
-        "choose: another value",
+        "key-choose-another-value",
         Action::Right,
     ),
     quiet(special(
         KeyCode::Left,
         "←",
-        "choose: another value",
+        "key-choose-another-value",
         Action::Left,
     )),
-    quiet(key(' ', "Space", "choose: another value", Action::Right)),
-    special(KeyCode::Enter, "Enter", "apply: the change", Action::Apply),
+    quiet(key(' ', "Space", "key-choose-another-value", Action::Right)),
+    special(KeyCode::Enter, "Enter", "key-apply-change", Action::Apply),
     quiet(special(
         KeyCode::Esc,
         "Esc",
-        "discard: the change not applied",
+        "key-discard-change-not-applied",
         Action::Back,
     )),
 ];
 
 const LOG: &[Binding] = &[
-    key(
-        'l',
-        "l",
-        "level: cycle the level filter",
-        Action::CycleLevel,
-    ),
-    key('/', "/", "filter", Action::Filter),
+    key('l', "l", "key-level-cycle-level-filter", Action::CycleLevel),
+    key('/', "/", "key-filter", Action::Filter),
     DETAILS,
     CLEAR_FILTER,
 ];
 
 const SAVED: &[Binding] = &[
-    key('/', "/", "filter", Action::Filter),
+    key('/', "/", "key-filter", Action::Filter),
     SORT_NEXT,
     SORT_REVERSE,
     CLEAR_FILTER,
@@ -372,31 +327,31 @@ const SAVED: &[Binding] = &[
 const CLEAR_FILTER: Binding = quiet(special(
     KeyCode::Esc,
     "Esc",
-    "clear: the filter",
+    "key-clear-filter",
     Action::Back,
 ));
 
 const CONFIRM: &[Binding] = &[
-    key('y', "y/Enter", "yes, do it", Action::Confirm),
+    key('y', "y/Enter", "key-yes-do", Action::Confirm),
     quiet(special(
         KeyCode::Enter,
         "Enter",
-        "yes, do it",
+        "key-yes-do",
         Action::Confirm,
     )),
-    key('n', "n/Esc", "no, go back", Action::Back),
-    quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+    key('n', "n/Esc", "key-no-go-back", Action::Back),
+    quiet(special(KeyCode::Esc, "Esc", "key-no-go-back", Action::Back)),
 ];
 
 /// Disconnect and the like: no is the default, so a stray Enter is safe.
 const CONFIRM_DANGER: &[Binding] = &[
-    key('y', "y", "yes, do it", Action::Confirm),
-    key('n', "n/Esc/Enter", "no, go back", Action::Back),
-    quiet(special(KeyCode::Esc, "Esc", "no, go back", Action::Back)),
+    key('y', "y", "key-yes-do", Action::Confirm),
+    key('n', "n/Esc/Enter", "key-no-go-back", Action::Back),
+    quiet(special(KeyCode::Esc, "Esc", "key-no-go-back", Action::Back)),
     quiet(special(
         KeyCode::Enter,
         "Enter",
-        "no, go back",
+        "key-no-go-back",
         Action::Back,
     )),
 ];
@@ -406,99 +361,89 @@ const CONFIRM_TYPED: &[Binding] = &[
     special(
         KeyCode::Enter,
         "Enter",
-        "yes, once the word is typed",
+        "key-yes-once-word-is",
         Action::Confirm,
     ),
-    special(KeyCode::Esc, "Esc", "no, go back", Action::Back),
+    special(KeyCode::Esc, "Esc", "key-no-go-back", Action::Back),
 ];
 
 const FORM: &[Binding] = &[
-    special(KeyCode::Tab, "Tab", "next field", Action::NextField),
+    special(KeyCode::Tab, "Tab", "key-next-field", Action::NextField),
     special(
         KeyCode::BackTab,
         "Shift-Tab",
-        "previous field",
+        "key-previous-field",
         Action::PrevField,
     ),
     special(
         KeyCode::Enter,
         "Enter",
-        "create the contact and link",
+        "key-create-contact-link",
         Action::Confirm,
     ),
-    special(KeyCode::Esc, "Esc", "cancel", Action::Back),
+    special(KeyCode::Esc, "Esc", "key-cancel", Action::Back),
 ];
 
 const SEARCH: &[Binding] = &[
     special(
         KeyCode::Enter,
         "Enter",
-        "search / link the chosen contact",
+        "key-search-link-chosen-contact",
         Action::Confirm,
     ),
-    special(KeyCode::Up, "↑", "previous result", Action::Up),
-    special(KeyCode::Down, "↓", "next result", Action::Down),
-    special(KeyCode::Esc, "Esc", "close", Action::Back),
+    special(KeyCode::Up, "↑", "key-previous-result", Action::Up),
+    special(KeyCode::Down, "↓", "key-next-result", Action::Down),
+    special(KeyCode::Esc, "Esc", "key-close", Action::Back),
 ];
 
 const HELP: &[Binding] = &[
-    special(KeyCode::Esc, "Esc/?", "close help", Action::Back),
-    quiet(key('?', "?", "close help", Action::Back)),
-    quiet(key('q', "q", "close help", Action::Back)),
-    special(KeyCode::Up, "↑/↓", "scroll", Action::Up),
-    quiet(special(KeyCode::Down, "↓", "scroll", Action::Down)),
+    special(KeyCode::Esc, "Esc/?", "key-close-help", Action::Back),
+    quiet(key('?', "?", "key-close-help", Action::Back)),
+    quiet(key('q', "q", "key-close-help", Action::Back)),
+    special(KeyCode::Up, "↑/↓", "key-scroll", Action::Up),
+    quiet(special(KeyCode::Down, "↓", "key-scroll", Action::Down)),
 ];
 
 const COMMAND_LINE: &[Binding] = &[
-    special(KeyCode::Enter, "Enter", "run the command", Action::Confirm),
+    special(KeyCode::Enter, "Enter", "key-run-command", Action::Confirm),
     special(
         KeyCode::Tab,
         "Tab",
-        "complete: again for the next match",
+        "key-complete-again-next-match",
         Action::NextField,
     ),
-    special(KeyCode::Esc, "Esc", "cancel", Action::Back),
+    special(KeyCode::Esc, "Esc", "key-cancel", Action::Back),
 ];
 
 const FILTER_LINE: &[Binding] = &[
-    special(KeyCode::Enter, "Enter", "keep the filter", Action::Confirm),
+    special(KeyCode::Enter, "Enter", "key-keep-filter", Action::Confirm),
     special(
         KeyCode::Esc,
         "Esc",
-        "cancel: put the old filter back",
+        "key-cancel-put-old-filter",
         Action::Back,
     ),
 ];
 
 const DEVICE_CODE: &[Binding] = &[
-    key(
-        'y',
-        "y",
-        "copy the code (OSC 52, works over SSH)",
-        Action::Copy,
-    ),
-    special(
-        KeyCode::Esc,
-        "Esc",
-        "hide (sign-in keeps waiting)",
-        Action::Back,
-    ),
+    key('y', "y", "key-copy-code-osc-52", Action::Copy),
+    special(KeyCode::Esc, "Esc", "key-hide-sign-in-keeps", Action::Back),
 ];
 
 const ASSIGN: &[Binding] = &[
-    key(' ', "Space", "mark / unmark", Action::Mark),
-    key('a', "a", "mark all (visible)", Action::MarkAll),
-    key('A', "A", "clear marks", Action::ClearMarks),
-    key('l', "l", "licence", Action::CycleLicence),
-    key('e', "e", "edition", Action::CycleEdition),
-    key('/', "/", "filter", Action::Filter),
+    key(' ', "Space", "key-mark-unmark", Action::Mark),
+    key('a', "a", "key-mark-all-visible", Action::MarkAll),
+    key('A', "A", "key-clear-marks", Action::ClearMarks),
+    key('l', "l", "key-licence", Action::CycleLicence),
+    key('e', "e", "key-edition", Action::CycleEdition),
+    key('/', "/", "key-filter", Action::Filter),
     special(
         KeyCode::Enter,
         "Enter",
-        "assign the marked users",
+        "key-assign-marked-users",
         Action::Confirm,
     ),
-    special(KeyCode::Esc, "Esc", "close", Action::Back),
+    special(KeyCode::Esc, "Esc", "key-close", Action::Back),
 ];
 
 /// Every context, for building a keymap and checking it.
@@ -553,11 +498,33 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         .collect()
 }
 
+/// A binding's keys as the user's language names them on screen ("Enter"
+/// is "Intro" on a Spanish keyboard); `[keys]` keeps the English names.
+pub fn shown(label: &str) -> String {
+    if label == "/" {
+        return label.to_string();
+    }
+    label
+        .split('/')
+        .map(|part| {
+            let name = part.trim_start_matches("Ctrl-").trim_start_matches("Alt-");
+            let mods = &part[..part.len() - name.len()];
+            let id = format!("keycap-{}", name.to_ascii_lowercase());
+            if crate::i18n::has(&id) {
+                format!("{mods}{}", crate::i18n::text(&id, &[]))
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The name an action has in `[keys]` of config.toml: its variant in
 /// snake case ("sync_now", "disconnect_purge"), tabs as "tab_seats".
 pub fn action_name(a: Action) -> String {
     if let Action::GoTab(t) = a {
-        return format!("tab_{}", t.title().to_lowercase());
+        return format!("tab_{}", t.id());
     }
     let debug = format!("{a:?}");
     let mut out = String::new();
@@ -638,9 +605,7 @@ pub fn parse_key(spec: &str) -> Result<(KeyCode, KeyModifiers, String), String> 
                     (KeyCode::Char(c), shown.to_string())
                 }
                 _ => {
-                    return Err(format!(
-                        "{spec:?} is not a key: use one character (\"x\", \"?\"), a name (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), or ctrl-/alt- before one"
-                    ));
+                    return Err(crate::t!("keys-not-a-key", spec = format!("{spec:?}")));
                 }
             }
         }
@@ -685,7 +650,7 @@ impl Keymap {
                 keys.push(parse_key(spec).map_err(|m| (i, m))?);
             }
             if keys.is_empty() {
-                return Err((i, "give at least one key".into()));
+                return Err((i, crate::t!("keys-give-one")));
             }
             let anywhere = ANYWHERE.iter().any(|b| action_name(b.action) == o.action);
             if anywhere
@@ -696,9 +661,10 @@ impl Keymap {
             {
                 return Err((
                     i,
-                    format!(
-                        "{} works in text fields too, so it needs ctrl- or alt-, not {label}",
-                        o.action
+                    crate::t!(
+                        "keys-needs-modifier",
+                        action = o.action.clone(),
+                        label = label.clone()
                     ),
                 ));
             }
@@ -743,10 +709,10 @@ impl Keymap {
                 names.dedup();
                 return Err((
                     i,
-                    format!(
-                        "no action {:?}; the actions are: {}",
-                        o.action,
-                        names.join(", ")
+                    crate::t!(
+                        "keys-no-action",
+                        action = format!("{:?}", o.action),
+                        names = names.join(", ")
                     ),
                 ));
             }
@@ -777,11 +743,12 @@ impl Keymap {
                     return Err((
                         a.action,
                         b.action,
-                        format!(
-                            "{} is bound to both {} and {} ({ctx:?})",
-                            a.label,
-                            action_name(a.action),
-                            action_name(b.action)
+                        crate::t!(
+                            "keys-clash",
+                            key = a.label,
+                            a = action_name(a.action),
+                            b = action_name(b.action),
+                            view = format!("{ctx:?}")
                         ),
                     ));
                 }
@@ -932,7 +899,7 @@ mod tests {
     #[test]
     fn help_folds_aliases_into_one_row() {
         let rows = km().help_rows(Context::Tab(Tab::Log));
-        let up: Vec<_> = rows.iter().filter(|(_, d)| *d == "move up").collect();
+        let up: Vec<_> = rows.iter().filter(|(_, d)| *d == "key-move-up").collect();
         assert_eq!(up.len(), 1);
         assert_eq!(up[0].0, "↑/k");
     }
@@ -979,7 +946,7 @@ mod tests {
         assert!(
             km.help_rows(sync)
                 .iter()
-                .any(|(k, d)| k == "S/Ctrl-R" && d.starts_with("sync now"))
+                .any(|(k, d)| k == "S/Ctrl-R" && *d == "key-sync-now")
         );
     }
 

@@ -28,17 +28,6 @@ use crate::config::Config;
 use crate::engine::{Command, EngineHandle};
 use crate::exit::ExitStatus;
 
-/// Printed instead of drawing when stdout is not a terminal.
-pub const NOT_A_TTY: &str = "navsync: the console needs a terminal (stdout is not a TTY).
-For scripts, cron and systemd use the headless commands:
-  navsync status [--json]      connection, last sync, last error
-  navsync sync --once          one sync cycle (add --dry-run to change nothing)
-  navsync seats list|enable|disable|assign
-  navsync activities import FILE
-  navsync connect | disconnect [--purge]
-  navsync serve                the engine as a service (systemd); all of the above attach to it
-See navsync --help.";
-
 /// `navsync` with no subcommand: starts the engine on the data dir's store
 /// and runs the console until the user quits.
 pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
@@ -52,7 +41,8 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
         }
     };
     if !std::io::stdout().is_terminal() {
-        eprintln!("{NOT_A_TTY}");
+        // Printed instead of drawing.
+        eprintln!("navsync: {}", crate::t!("console-not-a-tty"));
         return ExitStatus::Usage;
     }
     let runtime = match crate::runtime::build() {
@@ -118,7 +108,10 @@ pub async fn run_console(
         Ok(t) => t,
         Err(e) => {
             terminal::restore();
-            eprintln!("navsync: cannot open the terminal: {e}");
+            eprintln!(
+                "navsync: {}",
+                crate::t!("console-no-terminal", error = e.to_string())
+            );
             return ExitStatus::Failure;
         }
     };
@@ -128,15 +121,18 @@ pub async fn run_console(
     match result {
         Ok(event_loop::Exit::Quit) => ExitStatus::Ok,
         Ok(event_loop::Exit::Signal) => {
-            eprintln!("navsync: stopped by a signal; the engine finishes what is in flight");
+            eprintln!("navsync: {}", crate::t!("console-signal"));
             ExitStatus::Failure
         }
         Ok(event_loop::Exit::EngineGone) => {
-            eprintln!("navsync: the engine stopped; see the log in the data dir");
+            eprintln!("navsync: {}", crate::t!("console-engine-gone"));
             ExitStatus::Failure
         }
         Err(e) => {
-            eprintln!("navsync: terminal error: {e}");
+            eprintln!(
+                "navsync: {}",
+                crate::t!("console-terminal-error", error = e.to_string())
+            );
             ExitStatus::Failure
         }
     }

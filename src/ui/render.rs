@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Tab};
 use super::app::App;
-use super::format::{parse_time, relative};
+use super::format::{parse_time, phase_name, relative};
 use super::keymap::{self, Context};
 use super::tabs::connection::{ConnView, conn_view};
 
@@ -38,15 +38,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     let t = app.theme;
     if app.options.demo {
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                "DEMO — connected to a local Dynamics 365 emulator",
-                t.warn(),
-            )),
+            Paragraph::new(Line::styled(crate::t!("demo-banner"), t.warn())),
             demo,
         );
     }
     frame.render_widget(Paragraph::new(header_line(app, area.width)), header);
-    frame.render_widget(Paragraph::new(tab_line(app)), tabs);
+    frame.render_widget(Paragraph::new(tab_line(app, area.width)), tabs);
     // The tab and popup draw with `&mut self` (table offsets), so the
     // context cannot borrow the app: it gets a copy of the status.
     let status = app.status.clone();
@@ -73,13 +70,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             .all(Context::Tab(app.tab))
             .iter()
             .find(|b| b.action == Action::GoTab(Tab::Log))
-            .map_or("6", |b| b.label);
+            .map_or_else(|| "6".to_string(), |b| keymap::shown(b.label));
         frame.render_widget(
             Paragraph::new(Line::styled(
                 fit_message(
                     &format!("{mark} {}", f.text),
                     message.width as usize,
-                    log_key,
+                    &log_key,
                 ),
                 style,
             )),
@@ -98,7 +95,7 @@ fn fit_message(text: &str, width: usize, log_key: &str) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
-    let whole = format!("… (whole: {log_key} Log, Enter)");
+    let whole = crate::t!("flash-whole", key = log_key);
     let keep = width.saturating_sub(whole.chars().count());
     let mut out: String = text.chars().take(keep).collect();
     out.push_str(&whole);
@@ -107,12 +104,13 @@ fn fit_message(text: &str, width: usize, log_key: &str) -> String {
 
 fn too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
-        Line::raw("Terminal too small"),
-        Line::raw(format!(
-            "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
-            area.width, area.height
+        Line::raw(crate::t!("too-small")),
+        Line::raw(crate::t!(
+            "too-small-size",
+            size = format!("{}x{}", area.width, area.height),
+            need = format!("{MIN_WIDTH}x{MIN_HEIGHT}")
         )),
-        Line::raw("Resize, or q to quit"),
+        Line::raw(crate::t!("too-small-next")),
     ];
     frame.render_widget(Paragraph::new(text), area);
 }
@@ -129,37 +127,53 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         .instance_url
         .as_deref()
         .map(|u| instance_label(u, wide))
-        .unwrap_or_else(|| "no CRM".into());
+        .unwrap_or_else(|| crate::t!("header-no-crm"));
     let badge = if let Some(r) = &st.running {
         let spin = SPINNER[app.tick % SPINNER.len()];
         if wide {
-            Span::styled(format!("{spin} Syncing {}", r.phase.label()), t.warn())
+            Span::styled(
+                format!(
+                    "{spin} {}",
+                    crate::t!("header-syncing-phase", phase = phase_name(r.phase))
+                ),
+                t.warn(),
+            )
         } else {
-            Span::styled(format!("{spin} Syncing"), t.warn())
+            Span::styled(format!("{spin} {}", crate::t!("header-syncing")), t.warn())
         }
     } else {
         match conn_view(st, app.connection.row()) {
             // Connected with a failed last sync still reads connected;
             // the Connection tab says what failed.
-            _ if st.connected => Span::styled("● Connected", t.ok()),
-            ConnView::Connected => Span::styled("● Connected", t.ok()),
-            ConnView::Error { .. } => Span::styled("✘ Error", t.error()),
-            ConnView::Disconnected => Span::styled("○ Disconnected", t.warn()),
-            ConnView::Never => Span::styled("○ Not connected", t.warn()),
+            _ if st.connected => {
+                Span::styled(format!("● {}", crate::t!("header-connected")), t.ok())
+            }
+            ConnView::Connected => {
+                Span::styled(format!("● {}", crate::t!("header-connected")), t.ok())
+            }
+            ConnView::Error { .. } => {
+                Span::styled(format!("✘ {}", crate::t!("header-error")), t.error())
+            }
+            ConnView::Disconnected => {
+                Span::styled(format!("○ {}", crate::t!("header-disconnected")), t.warn())
+            }
+            ConnView::Never => {
+                Span::styled(format!("○ {}", crate::t!("header-not-connected")), t.warn())
+            }
         }
     };
     let last = match st.last_sync.as_deref().and_then(parse_time) {
-        Some(at) if wide => format!(
-            "last sync {} ({})",
-            relative(app.now(), at),
-            at.format("%Y-%m-%d %H:%M UTC")
+        Some(at) if wide => crate::t!(
+            "header-last-sync",
+            ago = relative(app.now(), at),
+            at = crate::i18n::date_time(at)
         ),
-        Some(at) => format!(
-            "synced {} ({})",
-            relative(app.now(), at),
-            at.format("%m-%d %H:%M UTC")
+        Some(at) => crate::t!(
+            "header-synced",
+            ago = relative(app.now(), at),
+            at = crate::i18n::short_date_time(at)
         ),
-        None => "never synced".into(),
+        None => crate::t!("header-never-synced"),
     };
     Line::from(vec![
         Span::styled("navsync", t.title()),
@@ -190,20 +204,43 @@ pub fn instance_label(url: &str, wide: bool) -> String {
     }
 }
 
-fn tab_line(app: &App) -> Line<'static> {
+fn tab_line(app: &App, width: u16) -> Line<'static> {
     let t = app.theme;
+    let label = |i: usize, tab: Tab, title: String| match tab {
+        Tab::Unresolved => format!("{} {title} ({})", i + 1, app.unresolved.rows().len()),
+        _ => format!("{} {title}", i + 1),
+    };
+    // Which tabs show their short name: none, the others, or all.
+    let labels = |short: &dyn Fn(Tab) -> bool| -> Vec<String> {
+        Tab::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, tab)| {
+                let title = if short(*tab) {
+                    tab.short_title()
+                } else {
+                    tab.title()
+                };
+                label(i, *tab, title)
+            })
+            .collect()
+    };
+    // Seven tabs fit in 80 columns with one space each side in English;
+    // in longer languages the other tabs take their short names, and if
+    // that is not enough, this one too.
+    let fits = |labels: &[String]| {
+        labels.iter().map(|l| l.chars().count() + 2).sum::<usize>() <= width as usize
+    };
+    let shown = [
+        labels(&|_| false),
+        labels(&|tab| tab != app.tab),
+        labels(&|_| true),
+    ]
+    .into_iter()
+    .find(|l| fits(l))
+    .unwrap_or_else(|| labels(&|_| true));
     let mut spans = Vec::new();
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = match tab {
-            Tab::Unresolved => format!(
-                "{} {} ({})",
-                i + 1,
-                tab.title(),
-                app.unresolved.rows().len()
-            ),
-            _ => format!("{} {}", i + 1, tab.title()),
-        };
-        // Seven tabs fit in 80 columns with one space each side.
+    for (tab, label) in Tab::ALL.iter().zip(shown) {
         if *tab == app.tab {
             spans.push(Span::styled(format!("[{label}]"), t.active_tab()));
         } else {
@@ -231,15 +268,7 @@ const HINT_LINES: usize = 2;
 /// give way and help says "more" instead of dropping them silently.
 fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = app.theme;
-    let short = |b: &keymap::Binding| {
-        let word = b
-            .desc
-            .split([':', '(', ','])
-            .next()
-            .unwrap_or(b.desc)
-            .trim();
-        (b.label, word.to_string())
-    };
+    let short = |b: &keymap::Binding| (keymap::shown(b.label), crate::i18n::short(b.desc));
     let hints = app.options.keys.hints(app.context());
     let (mut pinned, rest): (Vec<&keymap::Binding>, Vec<_>) =
         hints.iter().partition(|b| PINNED.contains(&b.action));
@@ -251,8 +280,8 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     loop {
         let mut entries = rest.clone();
         entries.extend(pinned.iter().cloned());
-        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| *k == "?") {
-            help.1 = "more".into();
+        if dropped && let Some(help) = entries.iter_mut().find(|(k, _)| k == "?") {
+            help.1 = crate::t!("footer-more");
         }
         let lines = wrap_entries(&entries, width);
         if lines.len() <= HINT_LINES || rest.is_empty() {
@@ -261,7 +290,7 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 .map(|line| {
                     let mut spans = Vec::new();
                     for (k, w) in line {
-                        spans.push(Span::styled(k.to_string(), t.key()));
+                        spans.push(Span::styled(k, t.key()));
                         spans.push(Span::raw(format!(" {w}  ")));
                     }
                     Line::from(spans)
@@ -274,11 +303,8 @@ fn hint_lines(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 /// Greedy line filling: each entry is "key word" and two spaces.
-fn wrap_entries(
-    entries: &[(&'static str, String)],
-    width: usize,
-) -> Vec<Vec<(&'static str, String)>> {
-    let mut lines: Vec<Vec<(&'static str, String)>> = vec![Vec::new()];
+fn wrap_entries(entries: &[(String, String)], width: usize) -> Vec<Vec<(String, String)>> {
+    let mut lines: Vec<Vec<(String, String)>> = vec![Vec::new()];
     let mut used = 0;
     for e in entries {
         let len = e.0.chars().count() + e.1.chars().count() + 3;

@@ -328,3 +328,54 @@ fn the_console_refuses_a_keymap_clash_before_anything_else() {
         "{err}"
     );
 }
+
+/// The language the commands speak: `lang` in the config, else the first
+/// of LC_ALL, LC_MESSAGES, LANG that is set (any es_* is Spanish), else
+/// English.
+#[test]
+fn commands_speak_the_configs_language_else_the_environments() {
+    let e = env();
+    let example = std::fs::read_to_string(&e.config).unwrap();
+    let with_lang = |lang: &str| {
+        let path = e.dir.path().join(format!("config-{lang}.toml"));
+        std::fs::write(&path, format!("lang = \"{lang}\"\n{example}")).unwrap();
+        path
+    };
+    let status = |config: &Path, vars: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
+            .envs(vars.iter().copied())
+            .arg("--config")
+            .arg(config)
+            .arg("--data-dir")
+            .arg(e.dir.path())
+            .arg("status")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "not connected");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let spanish = "estado:       Sin conectar (ejecuta `navsync connect`)";
+    let english = "state:        Not connected (run `navsync connect`)";
+    for (config, vars, want) in [
+        (e.config.clone(), vec![], english),
+        (e.config.clone(), vec![("LANG", "es_ES.UTF-8")], spanish),
+        (
+            e.config.clone(),
+            vec![("LC_ALL", "C.UTF-8"), ("LANG", "es_ES.UTF-8")],
+            english,
+        ),
+        (
+            e.config.clone(),
+            vec![("LC_MESSAGES", "es_MX"), ("LANG", "en_US.UTF-8")],
+            spanish,
+        ),
+        (with_lang("en"), vec![("LANG", "es_ES.UTF-8")], english),
+        (with_lang("es"), vec![], spanish),
+    ] {
+        let out = status(&config, &vars);
+        assert!(out.contains(want), "{vars:?} {config:?}:\n{out}");
+    }
+}

@@ -937,7 +937,7 @@ fn keys_from_config_toml_patch_the_defaults_in_dispatch_footer_and_help() {
     assert!(
         h.rows
             .iter()
-            .any(|(k, d)| k == "S/Ctrl-R" && d.starts_with("sync now"))
+            .any(|(k, d)| k == "S/Ctrl-R" && *d == "key-sync-now")
     );
 }
 

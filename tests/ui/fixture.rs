@@ -475,3 +475,31 @@ pub fn sent(rx: &mut mpsc::UnboundedReceiver<Command>) -> Vec<Command> {
     }
     out
 }
+
+/// All of the fixture's data as text (its string values only, not the
+/// field names): a word on screen found here is data (a name, a company,
+/// a stage label), not a message to translate.
+pub fn data_text() -> String {
+    let debug = format!(
+        "{:?}",
+        (
+            status(true),
+            connection(),
+            runs(),
+            seats_data(),
+            queue(),
+            detail_101(),
+            settings(),
+            saved_rows(),
+        )
+    );
+    // The quoted parts of the Debug text are the strings (whose own
+    // quotes, in the checks' JSON, Debug escapes).
+    debug
+        .replace("\\\"", "'")
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -13,18 +13,3 @@ pub fn user_error(e: &CrmError, lang: Lang) -> UserError {
         next_step: e.next_step(lang),
     }
 }
-
-/// 1234567 -> "1,234,567": every count a user reads (run summaries, the
-/// console's tables) is written one way.
-pub fn thousands(n: impl Into<i128>) -> String {
-    let n: i128 = n.into();
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}

@@ -16,7 +16,6 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::EngineError;
 use crate::engine::interface::error::internal_error;
 use crate::engine::interface::event::{Event, Phase, RunProgress, UserError, View};
-use crate::engine::interface::user_error::thousands;
 use crate::engine::ports::CrmSource;
 use crate::engine::service_loop::emit::Emitter;
 use crate::engine::service_loop::writer::Writer;
@@ -358,21 +357,16 @@ fn summary(
     wb: Option<WritebackOutcome>,
     totals: &RunTotals,
 ) -> String {
-    let (import, remove) = if dry_run {
-        ("would import", "would remove")
-    } else {
-        ("imported", "removed")
-    };
     let pulled: u64 = tables.iter().map(|(_, t)| t.upserted).sum();
-    let n = |v: usize| thousands(v as u64);
-    let mut line = format!(
-        "{import} {} accounts, {} leads; {remove} {} accounts, {} leads; read {} CRM rows in {} requests",
-        n(c.accounts_added),
-        n(c.leads_added),
-        n(c.accounts_removed),
-        n(c.leads_removed),
-        thousands(pulled),
-        thousands(totals.requests)
+    let mut line = crate::t!(
+        "run-summary",
+        dry = if dry_run { "yes" } else { "no" },
+        accounts_added = c.accounts_added,
+        leads_added = c.leads_added,
+        accounts_removed = c.accounts_removed,
+        leads_removed = c.leads_removed,
+        rows = pulled,
+        requests = totals.requests
     );
     let reread: Vec<_> = tables
         .iter()
@@ -380,18 +374,15 @@ fn summary(
         .map(|(t, _)| t.entity_set())
         .collect();
     if !reread.is_empty() {
-        line.push_str(&format!(
-            "; full re-read of {} (expired change token)",
-            reread.join(", ")
-        ));
+        line.push_str(&crate::t!("run-summary-reread", tables = reread.join(", ")));
     }
     if let Some(wb) = wb {
         line.push_str("; ");
         line.push_str(&wb.summary());
     }
     match outcome {
-        Outcome::Cancelled => line.push_str(" (cancelled; the next run resumes)"),
-        Outcome::Error => line.push_str(" (ended with an error)"),
+        Outcome::Cancelled => line.push_str(&crate::t!("run-summary-cancelled")),
+        Outcome::Error => line.push_str(&crate::t!("run-summary-error")),
         Outcome::Ok | Outcome::Running => {}
     }
     line

@@ -5,7 +5,6 @@
 
 use crate::engine::EngineError;
 use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
-use crate::engine::interface::user_error::thousands;
 use crate::engine::run::RunCtx;
 use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackError};
 
@@ -50,55 +49,47 @@ impl WritebackOutcome {
         if let Some((class, why)) = paused {
             return Some(UserError {
                 class: *class,
-                message: "Writeback paused: the activities wait in the outbox".into(),
+                message: crate::t!("wb-paused"),
                 detail: why.clone(),
-                next_step: "They go out with the next sync; if this repeats, check the CRM's status and the detail.".into(),
+                next_step: crate::t!("wb-paused-next"),
             });
         }
         let (class, why) = sent.refusal.as_ref()?;
         Some(UserError {
             class: *class,
-            message: format!("The CRM refused {} activity write(s)", sent.failed),
+            message: crate::t!("wb-refused", count = sent.failed),
             detail: why.clone(),
-            next_step: "Fix what the CRM names (a privilege, a field value); refused writes are tried again with the next syncs.".into(),
+            next_step: crate::t!("wb-refused-next"),
         })
     }
 
     /// The part of the run summary about writeback.
     pub fn summary(&self) -> String {
         match self {
-            Self::Disabled => "writeback off".into(),
-            Self::NoWrites => "writeback not available with this CRM connection".into(),
+            Self::Disabled => crate::t!("wb-off"),
+            Self::NoWrites => crate::t!("wb-unavailable"),
             Self::Done {
                 prepared: p,
                 sent: None,
                 ..
-            } => format!(
-                "would write {} activities ({} open, unmatched)",
-                thousands((p.closed + p.open) as u64),
-                thousands(p.open as u64)
-            ),
+            } => crate::t!("wb-would-write", count = p.closed + p.open, open = p.open),
             Self::Done {
                 prepared: p,
                 sent: Some(s),
                 paused,
             } => {
-                let mut line = format!(
-                    "wrote {} activities ({} new open, unmatched)",
-                    thousands((s.written + s.already) as u64),
-                    thousands(p.open as u64)
-                );
+                let mut line = crate::t!("wb-wrote", count = s.written + s.already, open = p.open);
                 if s.failed > 0 {
-                    line.push_str(&format!(", {} refused by the CRM", s.failed));
+                    line.push_str(&crate::t!("wb-wrote-refused", count = s.failed));
                 }
                 if s.on_behalf_refused > 0 {
-                    line.push_str(&format!(
-                        ", {} as the integration user (acting on behalf refused)",
-                        s.on_behalf_refused
+                    line.push_str(&crate::t!(
+                        "wb-wrote-as-integration",
+                        count = s.on_behalf_refused
                     ));
                 }
                 if let Some((_, why)) = paused {
-                    line.push_str(&format!(", paused: {why}"));
+                    line.push_str(&crate::t!("wb-wrote-paused", why = why.clone()));
                 }
                 line
             }

@@ -55,18 +55,19 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
             }),
             ClientEvent::TokenRefreshed { reason } => emitter.emit(Event::Log {
                 level: tracing::Level::INFO,
-                message: format!("CRM access token renewed ({reason})"),
+                message: crate::t!("engine-token-renewed", reason = reason.to_string()),
             }),
             ClientEvent::DeltaFallback { entity_set, reason } => emitter.emit(Event::Log {
                 level: tracing::Level::WARN,
-                message: format!("{entity_set}: change tracking unusable ({reason}); full read"),
+                message: crate::t!(
+                    "engine-delta-fallback",
+                    table = entity_set.to_string(),
+                    reason = reason.to_string()
+                ),
             }),
             ClientEvent::DevicePollSlowedDown { interval } => emitter.emit(Event::Log {
                 level: tracing::Level::INFO,
-                message: format!(
-                    "sign-in server asked to poll every {} s",
-                    interval.as_secs()
-                ),
+                message: crate::t!("engine-poll-slowed", secs = interval.as_secs()),
             }),
         }
     }

@@ -154,10 +154,8 @@ impl CommandLoop {
         match cmd {
             Command::SyncNow { dry_run } => {
                 if running.is_some() {
-                    self.emitter.action(
-                        false,
-                        "A sync is already running; this request was not started. Wait for it to finish or cancel it.",
-                    );
+                    self.emitter
+                        .action(false, crate::t!("engine-sync-already-running"));
                 } else {
                     *running = self.start_run(dry_run).await;
                 }
@@ -165,17 +163,17 @@ impl CommandLoop {
             Command::Cancel => match (running, &self.connecting) {
                 (Some(r), _) => {
                     r.cancel.cancel();
-                    self.emitter.action(
-                        true,
-                        "Cancelling the sync; what it finished is kept and the next run resumes.",
-                    );
+                    self.emitter
+                        .action(true, crate::t!("engine-cancelling-sync"));
                 }
                 (None, Some(c)) => {
                     c.cancel.cancel();
                     self.emitter
-                        .action(true, "Cancelling the connect; nothing is changed.");
+                        .action(true, crate::t!("engine-cancelling-connect"));
                 }
-                (None, None) => self.emitter.action(false, "No sync is running."),
+                (None, None) => self
+                    .emitter
+                    .action(false, crate::t!("engine-no-sync-running")),
             },
             Command::SetSetting(change) => {
                 let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
@@ -237,25 +235,23 @@ impl CommandLoop {
                             request_id,
                             contacts,
                         }),
-                        Err(e) => emitter.action(false, format!("CRM search failed: {e}")),
+                        Err(e) => emitter.action(
+                            false,
+                            crate::t!("engine-search-failed", error = e.to_string()),
+                        ),
                     }
                 })
             }
             Command::Connect | Command::Recheck | Command::Disconnect { .. }
                 if running.is_some() =>
             {
-                self.emitter.action(
-                    false,
-                    "A sync is running; cancel it or let it finish, then try again.",
-                );
+                self.emitter.action(false, crate::t!("engine-busy-syncing"));
             }
             Command::Connect | Command::Recheck | Command::Disconnect { .. }
                 if self.connecting.is_some() =>
             {
-                self.emitter.action(
-                    false,
-                    "A connect is in progress; wait for it or cancel it, then try again.",
-                );
+                self.emitter
+                    .action(false, crate::t!("engine-busy-connecting"));
             }
             Command::Connect => self.start_connect(false),
             Command::Recheck => self.start_connect(true),
@@ -301,11 +297,11 @@ impl CommandLoop {
                     } else {
                         tracing::Level::WARN
                     },
-                    message: format!(
-                        "[{}] {}: {}",
-                        if check.passed { " ok " } else { "FAIL" },
-                        check.id.label(),
-                        check.detail
+                    message: crate::t!(
+                        "engine-check-log",
+                        passed = if check.passed { "yes" } else { "no" },
+                        check = crate::t!(check.id.message_id()),
+                        detail = check.detail.clone()
                     ),
                 })
             };
@@ -340,10 +336,8 @@ impl CommandLoop {
         let Verdict { report, status } = match checked {
             Ok(Ok(Checked::Done(verdict))) => *verdict,
             Ok(Ok(Checked::Cancelled)) => {
-                self.emitter.action(
-                    false,
-                    "Connect cancelled; the stored connection is unchanged.",
-                );
+                self.emitter
+                    .action(false, crate::t!("engine-connect-cancelled"));
                 return false;
             }
             Ok(Ok(Checked::NotConnected)) => {
@@ -388,7 +382,7 @@ impl CommandLoop {
                 self.publish_next_sync();
                 if c.recheck {
                     self.emitter
-                        .action(true, "Every connection check passed again.");
+                        .action(true, crate::t!("engine-checks-passed-again"));
                 }
                 !c.recheck
             }
@@ -396,12 +390,14 @@ impl CommandLoop {
                 self.client = None;
                 self.publish_next_sync();
                 self.emitter.error(match failure {
-                    CheckFailure::Crm(e) => crate::engine::interface::user_error::user_error(&e, lang),
+                    CheckFailure::Crm(e) => {
+                        crate::engine::interface::user_error::user_error(&e, lang)
+                    }
                     f @ CheckFailure::Unsupported { .. } => UserError {
                         class: ErrorClass::Unsupported,
                         message: f.message(lang),
-                        detail: format!("check failed: {}", check_label(&f)),
-                        next_step: "navsync works with Dynamics 365 online (version 8.2 or later, not a sandbox); connect to such an environment.".into(),
+                        detail: crate::t!("engine-check-failed", check = check_label(&f)),
+                        next_step: crate::t!("engine-unsupported-next"),
                     },
                 });
                 false
@@ -415,8 +411,7 @@ impl CommandLoop {
         let message = if syncing {
             crate::crm::messages::text(&crate::crm::messages::Msg::Connected, self.config.lang)
         } else {
-            "Connected to Microsoft Dynamics; the first sync could not start (see the error)."
-                .into()
+            crate::t!("engine-connected-no-sync")
         };
         self.emitter.action(true, message);
     }
@@ -440,13 +435,19 @@ impl CommandLoop {
                 });
                 let tokens = crate::paths::token_cache_file(&self.data_dir);
                 let mut message = match crate::crm::forget_tokens(&tokens) {
-                    Ok(()) => "Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.".to_string(),
-                    Err(e) => format!("Disconnected from Microsoft Dynamics: syncing stopped; the sign-in tokens could not be removed: {e}"),
+                    Ok(()) => crate::t!("engine-disconnected"),
+                    Err(e) => crate::t!("engine-disconnected-tokens-kept", error = e.to_string()),
                 };
                 if let Some(c) = counts {
-                    message.push_str(&format!(
-                        " Removed imported CRM data: {} users, {} accounts, {} contacts, {} opportunities; {} saved accounts and {} saved leads brought in by the sync. Seats, activities and your own saves are kept.",
-                        c.systemusers, c.accounts, c.contacts, c.opportunities, c.saved_accounts, c.saved_leads
+                    message.push(' ');
+                    message.push_str(&crate::t!(
+                        "engine-purged",
+                        users = c.systemusers,
+                        accounts = c.accounts,
+                        contacts = c.contacts,
+                        opportunities = c.opportunities,
+                        saved_accounts = c.saved_accounts,
+                        saved_leads = c.saved_leads
                     ));
                 }
                 self.emitter.action(true, message);
@@ -642,10 +643,7 @@ impl CommandLoop {
             }
         };
         if source.writes().is_none() {
-            self.emitter.action(
-                false,
-                "This CRM connection cannot write; reconnect with writeback rights.",
-            );
+            self.emitter.action(false, crate::t!("engine-cannot-write"));
             return;
         }
         tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
@@ -713,9 +711,9 @@ pub fn not_connected() -> UserError {
 }
 
 /// Which check refused the organisation.
-fn check_label(f: &CheckFailure) -> &'static str {
-    match f {
-        CheckFailure::Unsupported { check, .. } => check.label(),
-        CheckFailure::Crm(_) => "sign_in",
-    }
+fn check_label(f: &CheckFailure) -> String {
+    crate::t!(match f {
+        CheckFailure::Unsupported { check, .. } => check.message_id(),
+        CheckFailure::Crm(_) => "check-label-sign-in",
+    })
 }

@@ -17,7 +17,7 @@ use crate::store::{Store, StoreError, mirror, runs, saved};
 pub enum ConnectionError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("not connected to Microsoft Dynamics; run `navsync connect` first")]
+    #[error("{}", crate::t!("err-not-connected"))]
     NotConnected,
 }
 

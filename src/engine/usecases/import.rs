@@ -46,18 +46,22 @@ const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
 /// Why a whole file could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error(
-        "cannot read activity file {path}: {source}; check the path, its permissions and that it is UTF-8 text"
-    )]
+    #[error("{}", crate::t!(
+        "err-import-read",
+        path = path.display().to_string(),
+        error = source.to_string()
+    ))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path}: {message}; the first line must name the columns (see README, \"Activity files\")"
-    )]
+    #[error("{}", crate::t!(
+        "err-import-header",
+        path = path.display().to_string(),
+        message = message.clone()
+    ))]
     Header { path: PathBuf, message: String },
-    #[error("{0}; nothing was imported, try again once the store is writable")]
+    #[error("{}", crate::t!("err-import-store", error = .0.to_string()))]
     Store(#[from] StoreError),
 }
 
@@ -90,11 +94,11 @@ impl ImportReport {
     }
 
     pub fn summary(&self) -> String {
-        format!(
-            "imported {}, skipped {} already known, {} bad lines",
-            self.imported,
-            self.known,
-            self.bad.len()
+        crate::t!(
+            "import-summary",
+            imported = self.imported,
+            known = self.known,
+            bad = self.bad.len()
         )
     }
 }
@@ -431,7 +435,10 @@ pub fn import_answer(store: &mut Store, path: &Path) -> Result<Answer, ImportErr
         message.push_str(&format!("; {b}"));
     }
     if r.bad.len() > BAD_LINES_SHOWN {
-        message.push_str(&format!("; and {} more", r.bad.len() - BAD_LINES_SHOWN));
+        message.push_str(&crate::t!(
+            "import-more",
+            count = r.bad.len() - BAD_LINES_SHOWN
+        ));
     }
     let log = r
         .bad
@@ -463,9 +470,13 @@ impl InboxReport {
             .map(|f| {
                 let what = match &f.outcome {
                     Ok(r) => r.summary(),
-                    Err(e) => format!("not imported: {e}"),
+                    Err(e) => crate::t!("inbox-not-imported", error = e.to_string()),
                 };
-                format!("activity inbox: {} -> {what}", f.moved_to.display())
+                crate::t!(
+                    "inbox-line",
+                    file = f.moved_to.display().to_string(),
+                    what = what
+                )
             })
             .collect()
     }

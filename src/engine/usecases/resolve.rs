@@ -21,13 +21,11 @@ use crate::store::{Store, StoreError, audit, outbox, unresolved};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("activity {0} is not in the unresolved queue; reload the queue")]
+    #[error("{}", crate::t!("err-not-in-queue", id = .0.to_string()))]
     NotInQueue(i64),
-    #[error("activity {0} is still being written to the CRM; try again after the next sync")]
+    #[error("{}", crate::t!("err-not-written-yet", id = .0.to_string()))]
     NotWrittenYet(i64),
-    #[error(
-        "the CRM did not take the change: {0}; it stays queued and is retried with the next sync"
-    )]
+    #[error("{}", crate::t!("err-not-done", why = .0.clone()))]
     NotDone(String),
     #[error("{0}")]
     Search(WriteError),
@@ -227,11 +225,12 @@ async fn finish(
     match state {
         (Some(a), _, contact) if a.state == ActivityState::Resolved => Ok(Answer {
             ok: true,
-            message: format!(
-                "Linked {}'s {} to {} and closed it in the CRM",
-                a.new.member_name,
-                a.new.kind.label(),
-                contact.unwrap_or_else(|| format!("the new contact ({contactid})"))
+            message: crate::t!(
+                "engine-linked",
+                member = a.new.member_name.clone(),
+                kind = a.new.kind.as_str(),
+                contact = contact
+                    .unwrap_or_else(|| { crate::t!("engine-the-new-contact", id = contactid) })
             ),
             changed: Some(View::Unresolved),
             log: Vec::new(),
@@ -255,9 +254,9 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
         Ok(Answer {
             ok: true,
             message: if skip {
-                "Skipped; it stays open in the CRM and can be brought back".into()
+                crate::t!("engine-skipped")
             } else {
-                "Back in the queue".into()
+                crate::t!("engine-back-in-queue")
             },
             changed: Some(View::Unresolved),
             log: Vec::new(),

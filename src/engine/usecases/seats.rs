@@ -11,15 +11,11 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeatsError {
-    #[error(
-        "no seat {0:?}; name a seat by the id, member id or e-mail `navsync seats list` prints"
-    )]
+    #[error("{}", crate::t!("err-unknown-seat", seat = format!("{:?}", .0)))]
     UnknownSeat(String),
-    #[error(
-        "no CRM user {0:?} among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new"
-    )]
+    #[error("{}", crate::t!("err-unknown-user", user = format!("{:?}", .0)))]
     UnknownUser(String),
-    #[error("CRM user {name} cannot hold a seat: {why}; pick an active, interactive CRM user")]
+    #[error("{}", crate::t!("err-not-assignable", name = name.clone(), why = *why))]
     NotAssignable { name: String, why: &'static str },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -138,17 +134,15 @@ impl AssignOutcome {
         let created = self
             .created
             .iter()
-            .map(|s| format!("created seat {} for {}", s.id, s.name));
-        let linked = self.linked.iter().map(|s| {
-            format!(
-                "matched existing seat {} ({}) to the CRM user",
-                s.id, s.name
-            )
-        });
+            .map(|s| crate::t!("seat-created", id = s.id.to_string(), name = s.name.clone()));
+        let linked = self
+            .linked
+            .iter()
+            .map(|s| crate::t!("seat-matched", id = s.id.to_string(), name = s.name.clone()));
         let already = self
             .already
             .iter()
-            .map(|s| format!("{} already holds seat {}; not duplicated", s.name, s.id));
+            .map(|s| crate::t!("seat-already", id = s.id.to_string(), name = s.name.clone()));
         created
             .chain(linked)
             .chain(already)
@@ -157,14 +151,17 @@ impl AssignOutcome {
     }
 
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} seat(s) created, {} existing seat(s) matched, {} user(s) already held a seat",
-            self.created.len(),
-            self.linked.len(),
-            self.already.len()
+        let mut s = crate::t!(
+            "engine-assigned",
+            created = self.created.len(),
+            linked = self.linked.len(),
+            already = self.already.len()
         );
         if !self.refused.is_empty() {
-            s.push_str(&format!(", {} refused", self.refused.len()));
+            s.push_str(&crate::t!(
+                "engine-assign-refused",
+                count = self.refused.len()
+            ));
         }
         s
     }
@@ -252,10 +249,11 @@ pub fn set_sync_answer(
     let changed = set_sync(store, seat_ids, enabled)?;
     Ok(Answer {
         ok: true,
-        message: format!(
-            "CRM sync {} for {} seat(s); {changed} changed",
-            if enabled { "on" } else { "off" },
-            seat_ids.len()
+        message: crate::t!(
+            "engine-seat-sync",
+            on = if enabled { "on" } else { "off" },
+            count = seat_ids.len(),
+            changed = changed
         ),
         changed: (changed > 0).then_some(View::Seats),
         log: Vec::new(),

@@ -97,9 +97,9 @@ pub fn from_console(conn: &Connection) -> store::Result<FromConsole> {
 /// A setting the admin asked for that cannot be taken.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingRejected {
-    #[error("the sync interval must be at least 5 minutes (as in config.toml)")]
+    #[error("{}", crate::t!("err-interval-too-short"))]
     IntervalTooShort,
-    #[error("choose at least one kind of activity to write back, or switch writeback off")]
+    #[error("{}", crate::t!("err-no-kinds"))]
     NoKinds,
 }
 
@@ -108,13 +108,13 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
     let what = match change {
         SettingChange::AutoSyncAllSeats(v) => {
             settings::set(conn, AUTO_SYNC_ALL, v)?;
-            format!("Auto-sync all seat holders: {}", yes_no(*v))
+            crate::t!("engine-set-auto-sync", on = yes_no(*v))
         }
         SettingChange::PipelineStage(v) => {
             settings::set(conn, PIPELINE_STAGE, v)?;
             match v {
-                Some(stage) => format!("Pipeline-entry stage: {}", stage_label(conn, *stage)?),
-                None => "Pipeline-entry stage: Not sure (all open opportunities)".to_string(),
+                Some(stage) => crate::t!("engine-set-stage", stage = stage_label(conn, *stage)?),
+                None => crate::t!("engine-set-stage-not-sure"),
             }
         }
         SettingChange::WonValueField(v) => {
@@ -123,11 +123,14 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
             // keeps the columns it was made with, so the next run reads the
             // opportunities in full once to pick the new column up.
             store::mirror::set_delta_link(conn, store::mirror::Table::Opportunities, None)?;
-            format!("Won-value field: {}", v.as_deref().unwrap_or("Not sure"))
+            match v {
+                Some(field) => crate::t!("engine-set-won-value", field = field.clone()),
+                None => crate::t!("engine-set-won-value-not-sure"),
+            }
         }
         SettingChange::WritebackEnabled(v) => {
             settings::set(conn, WRITEBACK_ENABLED, v)?;
-            format!("Writeback: {}", if *v { "on" } else { "off" })
+            crate::t!("engine-set-writeback", on = if *v { "on" } else { "off" })
         }
         SettingChange::WritebackKinds(kinds) => {
             if kinds.is_empty() {
@@ -138,17 +141,17 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
             kinds.dedup();
             settings::set(conn, WRITEBACK_KINDS, &kinds)?;
             let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
-            format!("Write back: {}", names.join(", "))
+            crate::t!("engine-set-kinds", kinds = names.join(", "))
         }
         SettingChange::SyncInterval(d) => {
             if *d < MIN_INTERVAL {
                 return Err(SettingRejected::IntervalTooShort.into());
             }
             settings::set(conn, SYNC_INTERVAL_SECS, &d.as_secs())?;
-            format!("Sync every {}", human_interval(*d))
+            crate::t!("engine-set-interval", interval = human_interval(*d))
         }
     };
-    Ok(format!("{what}. Applies from the next sync."))
+    Ok(crate::t!("engine-setting-applied", what = what))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,17 +179,17 @@ fn stage_label(conn: &Connection, stage: i64) -> store::Result<String> {
     Ok(settings::crm_choices(conn)?
         .and_then(|c| c.stages.into_iter().find(|s| s.value == Some(stage)))
         .map(|s| s.label)
-        .unwrap_or_else(|| format!("stage {stage}")))
+        .unwrap_or_else(|| crate::t!("stage-number", value = stage.to_string())))
 }
 
 /// "24 h", "90 min", "45 s": how the interval reads in a sentence.
 pub fn human_interval(d: Duration) -> String {
     let s = d.as_secs();
     if s.is_multiple_of(3600) {
-        format!("{} h", s / 3600)
+        crate::t!("span-h", n = s / 3600)
     } else if s.is_multiple_of(60) {
-        format!("{} min", s / 60)
+        crate::t!("span-min", n = s / 60)
     } else {
-        format!("{s} s")
+        crate::t!("span-s", n = s)
     }
 }

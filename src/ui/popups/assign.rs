@@ -113,10 +113,8 @@ impl Component for AssignPopup {
                             self.marks.insert(id);
                         }
                     } else {
-                        fx.flash(
-                            false,
-                            format!("{} already holds a seat", self.users[i].fullname),
-                        );
+                        let name = self.users[i].fullname.clone();
+                        fx.flash(false, crate::t!("assign-already-holds", name = name));
                     }
                     self.view.move_by(1);
                 }
@@ -155,10 +153,10 @@ impl Component for AssignPopup {
                     self.marks.iter().cloned().collect()
                 };
                 if ids.is_empty() {
-                    fx.flash(false, "Mark the CRM users to assign (Space)");
+                    fx.flash(false, crate::t!("assign-mark-first"));
                     return;
                 }
-                fx.flash(true, format!("Assigning {} seat(s)…", ids.len()));
+                fx.flash(true, crate::t!("assigning", count = ids.len()));
                 fx.send(Command::AssignSeats {
                     crm_user_ids: ids,
                     licence: self.licence,
@@ -178,7 +176,7 @@ impl Component for AssignPopup {
             area,
             90,
             area.height.saturating_sub(2),
-            "Assign seats from CRM users",
+            &crate::t!("assign-title"),
             t,
         );
         let [top, body, bottom] = Layout::vertical([
@@ -187,15 +185,20 @@ impl Component for AssignPopup {
             Constraint::Length(1),
         ])
         .areas(inner);
-        let status = format!(
-            "{} users · {} marked · new seats: {} licence (l), {} edition (e)",
-            self.view.len(),
-            self.marks.len(),
-            self.licence.as_str(),
-            self.edition.as_str()
+        let status = crate::t!(
+            "assign-status",
+            users = self.view.len(),
+            marked = self.marks.len(),
+            licence = crate::ui::format::stored_word("licence", self.licence.as_str()),
+            edition = crate::ui::format::stored_word("edition", self.edition.as_str())
         );
         frame.render_widget(Paragraph::new(status), top);
-        let header = Row::new(["", "Name", "Email", "Seat"]);
+        let header = Row::new([
+            String::new(),
+            crate::t!("col-name"),
+            crate::t!("col-email"),
+            crate::t!("col-seat"),
+        ]);
         let widths = [
             Constraint::Length(3),
             Constraint::Fill(2),
@@ -217,16 +220,17 @@ impl Component for AssignPopup {
                 mark.to_string(),
                 u.fullname.clone(),
                 u.email.clone().unwrap_or_default(),
-                if held { "has a seat" } else { "" }.to_string(),
+                if held {
+                    crate::t!("assign-has-seat")
+                } else {
+                    String::new()
+                },
             ]);
             if held { row.style(t.dim()) } else { row }
         });
         let line = match &self.editing {
             Some(input) => super::input_line("/", input, bottom.width, false, t),
-            None => Line::styled(
-                "Space mark · a all · A clear · / filter · Enter assign · Esc close",
-                t.key(),
-            ),
+            None => Line::styled(crate::t!("assign-keys"), t.key()),
         };
         frame.render_widget(Paragraph::new(line), bottom);
     }

@@ -105,14 +105,14 @@ impl CommandLine {
         match COMMANDS.iter().find(|c| c.name == typed).map(|c| c.does) {
             Some(Does::Sync) => {
                 fx.send(Command::SyncNow { dry_run: false });
-                fx.flash(true, "Sync requested");
+                fx.flash(true, crate::t!("sync-requested"));
             }
             Some(Does::Act(a)) => fx.then = Some(a),
             None => {
                 let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
                 fx.flash(
                     false,
-                    format!("Unknown command :{typed} — try :{}", names.join(" :")),
+                    crate::t!("unknown-command", typed = typed, names = names.join(" :")),
                 );
             }
         }
@@ -172,9 +172,12 @@ impl Component for CommandLine {
             );
             let hits = matches(&typed);
             let current = self.input.value().trim();
-            let mut spans = vec![Span::styled("Tab completes: ", t.dim())];
+            let mut spans = vec![Span::styled(
+                format!("{} ", crate::t!("tab-completes")),
+                t.dim(),
+            )];
             if hits.is_empty() {
-                spans.push(Span::raw("no command starts so"));
+                spans.push(Span::raw(crate::t!("no-command-starts-so")));
             }
             for h in hits {
                 let dangerous = COMMANDS.iter().any(|c| c.name == h && c.dangerous);
@@ -191,10 +194,10 @@ impl Component for CommandLine {
         }
         frame.render_widget(Clear, line);
         let label = match self.mode {
-            Mode::Command => ":",
-            Mode::Filter { .. } => "filter: ",
+            Mode::Command => ":".to_string(),
+            Mode::Filter { .. } => format!("{} ", crate::t!("filter-prompt")),
         };
-        let text = super::input_line(label, &self.input, line.width, false, t);
+        let text = super::input_line(&label, &self.input, line.width, false, t);
         frame.render_widget(Paragraph::new(text).style(t.key()), line);
     }
 }

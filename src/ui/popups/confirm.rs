@@ -87,7 +87,10 @@ impl ConfirmPopup {
         let keys: Vec<String> = keymap
             .hints(self.context())
             .iter()
-            .map(|b| format!("{} {}", b.label, b.desc))
+            .map(|b| {
+                let key = crate::ui::keymap::shown(b.label);
+                format!("{key} {}", crate::i18n::text(b.desc, &[]))
+            })
             .collect();
         keys.join(" · ")
     }
@@ -113,13 +116,13 @@ impl Component for ConfirmPopup {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             Action::Confirm if self.counting => {
-                fx.flash(false, "Still counting what this removes; a moment");
+                fx.flash(false, crate::t!("still-counting"));
             }
             Action::Confirm => {
                 if let Caution::Typed(word) = self.caution
                     && self.input.value().trim() != word
                 {
-                    fx.flash(false, format!("Type {word} to confirm, or Esc to go back"));
+                    fx.flash(false, crate::t!("type-to-confirm", word = word));
                     return;
                 }
                 fx.commands.append(&mut self.commands);
@@ -137,13 +140,13 @@ impl Component for ConfirmPopup {
         let h = self.lines.len() as u16 + 7;
         let inner = super::frame_box(frame, area, 70, h.max(8), &self.title, t);
         let mut lines: Vec<Line> = if self.counting {
-            vec![Line::styled("counting what this removes…", t.dim())]
+            vec![Line::styled(crate::t!("counting"), t.dim())]
         } else {
             self.lines.iter().map(|l| Line::raw(l.clone())).collect()
         };
         lines.push(Line::raw(""));
         if let Caution::Typed(word) = self.caution {
-            let label = format!("Type {word}: ");
+            let label = format!("{} ", crate::t!("type-word", word = word));
             lines.push(super::input_line(&label, &self.input, inner.width, true, t));
         }
         lines.push(Line::styled(self.key_line(ctx.keys), t.key()));

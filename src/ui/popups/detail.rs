@@ -39,7 +39,7 @@ impl Component for DetailPopup {
             Action::Down => self.scroll = self.scroll.saturating_add(1),
             Action::Copy => {
                 fx.clipboard = Some(self.text.clone());
-                fx.flash(true, "Copied to your clipboard (OSC 52)");
+                fx.flash(true, crate::t!("copied"));
             }
             Action::Back => fx.close_popup = true,
             _ => {}
@@ -70,7 +70,10 @@ impl Component for DetailPopup {
             .keys
             .hints(Context::Detail)
             .iter()
-            .map(|b| format!("{} {}", b.label, b.desc))
+            .map(|b| {
+                let key = crate::ui::keymap::shown(b.label);
+                format!("{key} {}", crate::i18n::text(b.desc, &[]))
+            })
             .collect();
         let [body, foot] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);

@@ -34,7 +34,7 @@ impl Component for DeviceCodePopup {
         match action {
             Action::Copy => {
                 fx.clipboard = Some(self.user_code.clone());
-                fx.flash(true, "Code copied to your clipboard (OSC 52)");
+                fx.flash(true, crate::t!("code-copied"));
             }
             Action::Back => fx.close_popup = true,
             _ => {}
@@ -43,25 +43,22 @@ impl Component for DeviceCodePopup {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let inner = super::frame_box(frame, area, 72, 14, "Sign in to Microsoft", t);
+        let inner = super::frame_box(frame, area, 72, 14, &crate::t!("device-title"), t);
         let left = match countdown(ctx.now, self.expires_at) {
-            Some(c) => format!("Waiting for you to sign in — code expires in {c}"),
-            None => "The code has expired: press Esc, then c to get a new one.".into(),
+            Some(c) => crate::t!("device-waiting", left = c),
+            None => crate::t!("device-expired"),
         };
         let lines = vec![
-            Line::raw("On any device, open:"),
+            Line::raw(crate::t!("device-open")),
             Line::styled(self.verification_uri.clone(), t.title()),
             Line::raw(""),
-            Line::raw("and enter the code:"),
+            Line::raw(crate::t!("device-enter-code")),
             Line::raw(""),
             Line::styled(spaced(&self.user_code), t.key()),
             Line::raw(""),
             Line::raw(left),
             Line::raw(""),
-            Line::styled(
-                "y copy the code · Esc hide (sign-in keeps waiting)",
-                t.key(),
-            ),
+            Line::styled(crate::t!("device-keys"), t.key()),
         ];
         frame.render_widget(
             Paragraph::new(lines)

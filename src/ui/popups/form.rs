@@ -15,12 +15,13 @@ use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 
+/// The fields' message ids, in form order.
 const LABELS: [&str; 5] = [
-    "First name ",
-    "Last name  ",
-    "Email      ",
-    "Job title  ",
-    "Company    ",
+    "form-first-name",
+    "form-last-name",
+    "form-email",
+    "form-job-title",
+    "form-company",
 ];
 
 #[derive(Debug)]
@@ -102,13 +103,11 @@ impl ContactForm {
     pub fn validate(&self) -> Result<NewContact, String> {
         let lastname = self.value(1);
         if lastname.is_empty() {
-            return Err("Last name is required by the CRM".into());
+            return Err(crate::t!("form-last-name-required"));
         }
         let email = self.value(2);
         if !email.is_empty() && !email_ok(&email) {
-            return Err(format!(
-                "\"{email}\" is not an email address (name@company.com)"
-            ));
+            return Err(crate::t!("form-bad-email", email = email));
         }
         let opt = |s: String| (!s.is_empty()).then_some(s);
         Ok(NewContact {
@@ -151,7 +150,7 @@ impl Component for ContactForm {
                     });
                     fx.flash(
                         true,
-                        format!("Creating {} in the CRM and linking…", name.trim()),
+                        crate::t!("form-creating", name = name.trim().to_string()),
                     );
                     fx.close_popup = true;
                 }
@@ -163,11 +162,13 @@ impl Component for ContactForm {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let inner = super::frame_box(frame, area, 64, 12, "Create contact in the CRM", t);
-        let mut lines = vec![Line::raw("From the member's profile; edit, then Enter.")];
-        for (i, label) in LABELS.iter().enumerate() {
+        let inner = super::frame_box(frame, area, 64, 12, &crate::t!("form-title"), t);
+        let mut lines = vec![Line::raw(crate::t!("form-intro"))];
+        let labels: Vec<String> = LABELS.iter().map(|id| crate::i18n::text(id, &[])).collect();
+        let pad = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 1;
+        for (i, label) in labels.iter().enumerate() {
             lines.push(super::input_line(
-                label,
+                &format!("{label:<pad$}"),
                 &self.fields[i],
                 inner.width,
                 i == self.focus,
@@ -179,10 +180,7 @@ impl Component for ContactForm {
             Some(e) => lines.push(Line::styled(format!("✘ {e}"), t.error())),
             None => lines.push(Line::raw("")),
         }
-        lines.push(Line::styled(
-            "Tab next field · Enter create and link · Esc cancel",
-            t.key(),
-        ));
+        lines.push(Line::styled(crate::t!("form-keys"), t.key()));
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }

@@ -49,7 +49,7 @@ impl Component for HelpPopup {
             area,
             76,
             self.rows.len() as u16 + 2,
-            "Keys (Esc closes, ↑/↓ scroll)",
+            &crate::t!("help-title"),
             t,
         );
         let lines: Vec<Line> = self
@@ -57,8 +57,8 @@ impl Component for HelpPopup {
             .iter()
             .map(|(k, d)| {
                 Line::from(vec![
-                    Span::styled(format!("{k:>14}  "), t.key()),
-                    Span::raw(*d),
+                    Span::styled(format!("{:>14}  ", crate::ui::keymap::shown(k)), t.key()),
+                    Span::raw(crate::i18n::text(d, &[])),
                 ])
             })
             .collect();

@@ -81,10 +81,12 @@ impl Component for SearchPopup {
                     contactid: hit.contactid.clone(),
                     how: ResolveHow::Search,
                 });
-                fx.flash(true, format!("Linking to {}…", hit.fullname));
+                fx.flash(true, crate::t!("linking-to", name = hit.fullname.clone()));
                 fx.close_popup = true;
             }
-            Action::Confirm if query.is_empty() => fx.flash(false, "Type a name, email or company"),
+            Action::Confirm if query.is_empty() => {
+                fx.flash(false, crate::t!("search-type-something"))
+            }
             Action::Confirm => fx.search = Some(query),
             _ => {}
         }
@@ -92,26 +94,23 @@ impl Component for SearchPopup {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let inner = super::frame_box(frame, area, 76, 16, "Search CRM contacts", t);
+        let inner = super::frame_box(frame, area, 76, 16, &crate::t!("search-title"), t);
         let mut lines = vec![super::input_line(
-            "Search: ",
+            &format!("{} ", crate::t!("search-prompt")),
             &self.input,
             inner.width,
             true,
             t,
         )];
         if self.pending.is_some() {
-            lines.push(Line::styled("searching the CRM…", t.dim()));
+            lines.push(Line::styled(crate::t!("searching"), t.dim()));
         } else if self.searched.is_some() && self.results.is_empty() {
-            lines.push(Line::raw("No contact found. Esc, then c creates one."));
+            lines.push(Line::raw(crate::t!("search-none")));
         } else if self.searched.is_none() {
-            lines.push(Line::styled(
-                "Enter searches; Enter again links the chosen contact.",
-                t.dim(),
-            ));
+            lines.push(Line::styled(crate::t!("search-how"), t.dim()));
         } else {
             lines.push(Line::styled(
-                format!("{} found — ↑/↓ choose, Enter links", self.results.len()),
+                crate::t!("search-found", count = self.results.len()),
                 t.dim(),
             ));
         }

@@ -61,8 +61,9 @@ pub fn parse_checks(json: &str) -> Vec<Check> {
         .iter()
         .filter_map(|v| {
             Some(Check {
-                name: text(v, &["label", "name", "check"])
-                    .or_else(|| text(v, &["id"]).map(|id| id.replace('_', " ")))?,
+                name: text(v, &["id"])
+                    .map(|id| crate::ui::format::stored_word("check", &id))
+                    .or_else(|| text(v, &["label", "name", "check"]))?,
                 passed: ["passed", "ok", "pass"]
                     .iter()
                     .find_map(|k| v.get(*k).and_then(|x| x.as_bool()))
@@ -95,46 +96,22 @@ pub enum ConnView {
 
 /// A short headline per error class, so a privilege problem does not read
 /// "Connection error".
-pub fn class_title(class: ErrorClass) -> &'static str {
-    match class {
-        ErrorClass::Connection => "Connection error",
-        ErrorClass::CrmApi => "CRM API error",
-        ErrorClass::InsufficientPrivileges => "Insufficient privileges",
-        ErrorClass::ObjectsUnreadable => "Required CRM objects could not be read",
-        ErrorClass::Unsupported => "This CRM cannot be synced",
-        ErrorClass::Other => "Could not connect",
-    }
+pub fn class_title(class: ErrorClass) -> String {
+    crate::i18n::text(
+        &format!("error-title-{}", class.key().replace('_', "-")),
+        &[],
+    )
 }
 
 /// Title and next step for an error class as the store keeps it (the key
 /// `status --json` prints), for a console started after the failure.
-fn stored_class(kind: &str) -> (&'static str, &'static str) {
-    match kind {
-        "connection" => (
-            "Connection error",
-            "Check this machine's network and the instance URL, then re-check (r).",
-        ),
-        "crm_api" => (
-            "CRM API error",
-            "Check the CRM's uptime (service health in the Microsoft 365 admin center), then re-check (r).",
-        ),
-        "insufficient_privileges" => (
-            "Insufficient privileges",
-            "Ask your CRM administrator to grant the privilege named above to the connecting user, then re-check (r).",
-        ),
-        "objects_unreadable" => (
-            "Required CRM objects could not be read",
-            "Ask your CRM administrator for read access to the objects named above, then re-check (r).",
-        ),
-        "unsupported" => (
-            "This CRM cannot be synced",
-            "navsync needs Dynamics 365 online, version 8.2 or later, in a production environment: point crm.instance_url at one and connect (c).",
-        ),
-        _ => (
-            "Could not connect",
-            "Fix what the detail names (config, secret, token cache), then connect again (c).",
-        ),
-    }
+fn stored_class(kind: &str) -> (String, String) {
+    let class = ErrorClass::from_key(kind).unwrap_or(ErrorClass::Other);
+    let key = class.key().replace('_', "-");
+    (
+        class_title(class),
+        crate::i18n::text(&format!("error-console-next-{key}"), &[]),
+    )
 }
 
 pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
@@ -155,10 +132,10 @@ pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
             let kind = r.last_error_kind.as_deref().unwrap_or("other");
             let (title, next) = stored_class(kind);
             ConnView::Error {
-                title: title.to_string(),
+                title,
                 message: None,
                 detail: r.last_error_detail.clone().unwrap_or_default(),
-                next_step: next.to_string(),
+                next_step: next,
             }
         }
         Some(r) if r.state == ConnState::Connected => ConnView::Connected,
@@ -184,14 +161,14 @@ impl ConnectionTab {
             .map(|(t, n)| format!("{} {}", thousands(*n), t.entity_set()))
             .collect();
         vec![
-            "Yes, clean up all previously imported CRM data.".into(),
-            format!("Removes the CRM copies: {}.", mirrored.join(", ")),
-            format!(
-                "Removes {} saved accounts and {} saved leads the sync brought in.",
-                thousands(p.saved_accounts),
-                thousands(p.saved_leads)
+            crate::t!("purge-yes"),
+            crate::t!("purge-copies", tables = mirrored.join(", ")),
+            crate::t!(
+                "purge-saved",
+                accounts = p.saved_accounts,
+                leads = p.saved_leads
             ),
-            "Kept: manual saves, seats and activities.".into(),
+            crate::t!("purge-kept"),
         ]
     }
 
@@ -207,12 +184,12 @@ impl ConnectionTab {
         match conn_view(st, row) {
             ConnView::Connected => {
                 let tail = if st.running.is_some() {
-                    "Successfully connected, sync in progress"
+                    crate::t!("conn-ok-syncing")
                 } else {
-                    "Successfully connected"
+                    crate::t!("conn-ok")
                 };
                 lines.push(Line::from(vec![
-                    Span::styled("● Connected to Microsoft Dynamics", t.ok()),
+                    Span::styled(format!("● {}", crate::t!("conn-connected-to")), t.ok()),
                     Span::raw(format!(" — {tail}")),
                 ]));
             }
@@ -223,23 +200,29 @@ impl ConnectionTab {
                 next_step,
             } => {
                 let what = if st.connected {
-                    format!("✘ Last sync failed: {title}")
+                    format!("✘ {}", crate::t!("conn-last-sync-failed", title = title))
                 } else {
-                    format!("✘ {title} — not connected")
+                    format!("✘ {}", crate::t!("conn-error-not-connected", title = title))
                 };
                 lines.push(Line::styled(what, t.error()));
                 if let Some(m) = message {
                     lines.push(Line::raw(format!("  {m}")));
                 }
-                lines.push(Line::raw(format!("  Detail: {detail}")));
-                lines.push(Line::raw(format!("  Next step: {next_step}")));
+                lines.push(Line::raw(format!(
+                    "  {}",
+                    crate::t!("conn-detail", detail = detail)
+                )));
+                lines.push(Line::raw(format!(
+                    "  {}",
+                    crate::t!("conn-next-step", next = next_step)
+                )));
             }
             ConnView::Disconnected => lines.push(Line::styled(
-                "○ Disconnected — press c to connect again",
+                format!("○ {}", crate::t!("conn-disconnected")),
                 t.warn(),
             )),
             ConnView::Never => lines.push(Line::styled(
-                "○ Not connected — press c to connect",
+                format!("○ {}", crate::t!("conn-never")),
                 t.warn(),
             )),
         }
@@ -253,10 +236,13 @@ impl ConnectionTab {
         if !failed.is_empty() {
             lines.push(Line::styled(
                 format!(
-                    "✘ {} of {} checks failed: {} (details below)",
-                    failed.len(),
-                    checks.len(),
-                    failed.join(", ")
+                    "✘ {}",
+                    crate::t!(
+                        "conn-checks-failed",
+                        failed = failed.len(),
+                        total = checks.len(),
+                        names = failed.join(", ")
+                    )
                 ),
                 t.error(),
             ));
@@ -266,23 +252,27 @@ impl ConnectionTab {
             .last_sync
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
-            .unwrap_or_else(|| "never".into());
-        lines.push(field("Last sync", last, t));
+            .unwrap_or_else(|| crate::t!("never"));
+        lines.push(field(&crate::t!("field-last-sync"), last, t));
         let instance = st
             .instance_url
             .clone()
             .or_else(|| row.map(|r| r.instance_url.clone()));
-        lines.push(field("Instance", instance.unwrap_or_else(|| "—".into()), t));
+        lines.push(field(
+            &crate::t!("field-instance"),
+            instance.unwrap_or_else(|| "—".into()),
+            t,
+        ));
         let org = row
             .and_then(|r| r.organization_name.clone())
             .unwrap_or_else(|| "—".into());
-        lines.push(field("Organisation", org, t));
+        lines.push(field(&crate::t!("field-organisation"), org, t));
         let version = st
             .org_version
             .clone()
             .or_else(|| row.and_then(|r| r.org_version.clone()));
         lines.push(field(
-            "Org version",
+            &crate::t!("field-org-version"),
             version.unwrap_or_else(|| "—".into()),
             t,
         ));
@@ -293,36 +283,36 @@ impl ConnectionTab {
         match (user, row) {
             (Some(u), Some(r)) => {
                 let kind = if r.is_integration_user {
-                    "integration user ✔ (recommended)"
+                    crate::t!("conn-integration-user")
                 } else {
-                    "interactive user ⚠ an integration user is recommended"
+                    crate::t!("conn-interactive-user")
                 };
-                lines.push(field("CRM user", format!("{u} — {kind}"), t));
                 lines.push(field(
-                    "",
-                    format!("{u} appears as creator of activities written back."),
+                    &crate::t!("field-crm-user"),
+                    format!("{u} — {kind}"),
                     t,
                 ));
+                lines.push(field("", crate::t!("conn-creator", user = u), t));
             }
-            (Some(u), None) => lines.push(field("CRM user", u, t)),
-            (None, _) => lines.push(field("CRM user", "—".into(), t)),
+            (Some(u), None) => lines.push(field(&crate::t!("field-crm-user"), u, t)),
+            (None, _) => lines.push(field(&crate::t!("field-crm-user"), "—".into(), t)),
         }
         if let Some(r) = row {
-            lines.push(field("Sign-in", r.auth_method.clone(), t));
+            lines.push(field(&crate::t!("field-sign-in"), r.auth_method.clone(), t));
         }
         lines.push(Line::raw(""));
-        lines.push(heading("Prerequisite checks", t));
+        lines.push(heading(&crate::t!("conn-checks"), t));
         if checks.is_empty() {
             lines.push(Line::styled(
-                "  none run yet (c connects, r re-checks)",
+                format!("  {}", crate::t!("conn-checks-none")),
                 t.dim(),
             ));
         }
         for c in checks {
             let (mark, style) = if c.passed {
-                ("✔ pass", t.ok())
+                (format!("✔ {}", crate::t!("check-pass")), t.ok())
             } else {
-                ("✘ FAIL", t.error())
+                (format!("✘ {}", crate::t!("check-fail")), t.error())
             };
             let detail = if c.detail.is_empty() {
                 String::new()
@@ -353,25 +343,25 @@ impl Component for ConnectionTab {
             Action::Bottom => self.scroll = u16::MAX,
             Action::Details => {
                 fx.open = Some(Popup::Detail(DetailPopup::new(
-                    "Connection",
+                    Tab::Connection.title(),
                     self.shown.clone(),
                 )));
             }
             Action::Connect => {
                 fx.send(Command::Connect);
-                fx.flash(true, "Signing in…");
+                fx.flash(true, crate::t!("conn-signing-in"));
             }
             Action::Recheck => {
                 fx.send(Command::Recheck);
-                fx.flash(true, "Re-running the prerequisite checks…");
+                fx.flash(true, crate::t!("conn-rechecking"));
             }
             Action::Disconnect => {
                 fx.open = Some(Popup::Confirm(
                     ConfirmPopup::new(
-                        "Disconnect",
+                        &crate::t!("disconnect-title"),
                         vec![
-                            "Disconnect from the CRM? Syncing stops.".into(),
-                            "Imported CRM data stays (use D to clean it up).".into(),
+                            crate::t!("disconnect-question"),
+                            crate::t!("disconnect-keeps"),
                         ],
                         vec![Command::Disconnect { purge: false }],
                         None,
@@ -385,7 +375,7 @@ impl Component for ConnectionTab {
                 fx.loads.push(Load::View(View::Connection));
                 fx.open = Some(Popup::Confirm(
                     ConfirmPopup::new(
-                        "Disconnect and clean up",
+                        &crate::t!("purge-title"),
                         self.purge_lines(),
                         vec![Command::Disconnect { purge: true }],
                         None,
@@ -427,9 +417,9 @@ impl Component for ConnectionTab {
         if height > rows {
             let below = self.scroll < max_scroll;
             let hint = if below {
-                "↓ more below: j/↓ scrolls, G goes to the end"
+                format!("↓ {}", crate::t!("more-below"))
             } else {
-                "↑ more above: k/↑ scrolls, g goes to the top"
+                format!("↑ {}", crate::t!("more-above"))
             };
             frame.render_widget(Paragraph::new(Line::styled(hint, ctx.theme.dim())), more);
         }

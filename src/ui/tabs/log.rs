@@ -36,14 +36,14 @@ pub struct LogTab {
     view: TableView,
 }
 
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::ERROR => "ERROR",
-        Level::WARN => "WARN",
-        Level::INFO => "info",
-        Level::DEBUG => "debug",
-        Level::TRACE => "trace",
-    }
+fn level_word(l: Level) -> String {
+    crate::t!(match l {
+        Level::ERROR => "level-error",
+        Level::WARN => "level-warn",
+        Level::INFO => "level-info",
+        Level::DEBUG => "level-debug",
+        Level::TRACE => "level-trace",
+    })
 }
 
 impl LogTab {
@@ -84,7 +84,7 @@ impl Component for LogTab {
                     fx.open = Some(Popup::Detail(DetailPopup::new(
                         format!(
                             "{} {}",
-                            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                            crate::i18n::date_time_seconds(e.at),
                             level_word(e.level)
                         ),
                         e.message.clone(),
@@ -112,21 +112,26 @@ impl Component for LogTab {
         let t = ctx.theme;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let level = match self.min {
-            None => "all levels".to_string(),
-            Some(l) => format!("{} and worse", level_word(l)),
+            None => crate::t!("log-all-levels"),
+            Some(l) => crate::t!("log-level-and-worse", level = level_word(l)),
         };
         frame.render_widget(
             Paragraph::new(heading(
-                &format!(
-                    "Log — {} of {} lines, {level} (l cycles)",
-                    self.view.len(),
-                    self.entries.len()
+                &crate::t!(
+                    "log-title",
+                    shown = self.view.len(),
+                    total = self.entries.len(),
+                    level = level
                 ),
                 t,
             )),
             top,
         );
-        let header = Row::new(["Time", "Level", "Message"]);
+        let header = Row::new([
+            crate::t!("col-time"),
+            crate::t!("col-level"),
+            crate::t!("col-message"),
+        ]);
         let widths = [
             Constraint::Length(8),
             Constraint::Length(5),
@@ -142,7 +147,7 @@ impl Component for LogTab {
             };
             Row::new([
                 e.at.format("%H:%M:%S").to_string(),
-                level_word(e.level).to_string(),
+                level_word(e.level),
                 e.message.clone(),
             ])
             .style(style)

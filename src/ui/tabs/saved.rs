@@ -13,19 +13,18 @@ use ratatui::widgets::{Paragraph, Row};
 use crate::store::saved::{ItemKind, WorkspaceRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::thousands;
 use crate::ui::keymap::Context;
 use crate::ui::table::{self, Filtered, Sort, TableView, collate};
 
 /// The columns `o` sorts by, in turn (all of them, in screen order).
 const COLUMNS: [&str; 7] = [
-    "Seat holder",
-    "Item",
-    "Name",
-    "Brought in by",
-    "Stage",
-    "Owner",
-    "Saved",
+    "col-seat-holder",
+    "col-item",
+    "col-name",
+    "col-brought-in-by",
+    "col-stage",
+    "col-owner",
+    "col-saved",
 ];
 
 /// The owner column's position in `COLUMNS`.
@@ -48,26 +47,26 @@ pub struct SavedTab {
     pub sort: Sort,
 }
 
-fn kind_word(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::Account => "account",
-        ItemKind::Contact => "lead",
-    }
+fn kind_word(k: ItemKind) -> String {
+    crate::t!(match k {
+        ItemKind::Account => "item-account",
+        ItemKind::Contact => "item-lead",
+    })
 }
 
 /// How the item got into the list: by the sync, by hand, or both.
-fn source(r: &WorkspaceRow) -> &'static str {
-    match (r.from_crm, r.manual) {
-        (true, true) => "CRM+hand",
-        (true, false) => "CRM",
-        _ => "by hand",
-    }
+fn source(r: &WorkspaceRow) -> String {
+    crate::t!(match (r.from_crm, r.manual) {
+        (true, true) => "saved-crm-and-hand",
+        (true, false) => "saved-crm",
+        _ => "saved-by-hand",
+    })
 }
 
 /// The item's name; a purge empties the CRM copy, which is said so.
 fn name(r: &WorkspaceRow) -> String {
     let n = if r.name.is_empty() {
-        "(not in the CRM copy)".to_string()
+        crate::t!("not-in-crm-copy")
     } else {
         r.name.clone()
     };
@@ -82,15 +81,16 @@ impl SavedTab {
         self.haystacks = rows
             .iter()
             .map(|r| {
+                let (kind, source) = (kind_word(r.kind), source(r));
                 table::haystack([
                     r.seat_holder.as_str(),
-                    kind_word(r.kind),
+                    &kind,
                     r.name.as_str(),
                     r.company.as_deref().unwrap_or(""),
                     r.opportunity.as_deref().unwrap_or(""),
                     r.stage.as_deref().unwrap_or(""),
                     r.owner.as_deref().unwrap_or(""),
-                    source(r),
+                    &source,
                 ])
             })
             .collect();
@@ -169,28 +169,29 @@ impl Component for SavedTab {
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let c = self.counts;
         let mut spans = vec![
-            Span::styled("Saved ", t.title()),
-            Span::raw(format!(
-                "{} accounts · {} leads · {} saved by hand",
-                thousands(c.accounts as i64),
-                thousands(c.leads as i64),
-                thousands(c.manual as i64)
+            Span::styled(format!("{} ", Tab::Saved.title()), t.title()),
+            Span::raw(crate::t!(
+                "saved-counts",
+                accounts = c.accounts,
+                leads = c.leads,
+                manual = c.manual
             )),
         ];
         if !self.view.filter.is_empty() {
             spans.push(Span::raw(format!(
-                " · filter \"{}\": {} shown",
-                self.view.filter,
-                self.view.len()
+                " · {}",
+                crate::t!(
+                    "filter-shown",
+                    filter = self.view.filter.clone(),
+                    count = self.view.len()
+                )
             )));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), top);
         if self.rows.is_empty() {
             frame.render_widget(
-                Paragraph::new(
-                    "Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).",
-                )
-                .wrap(ratatui::widgets::Wrap { trim: false }),
+                Paragraph::new(crate::t!("saved-empty"))
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
                 body,
             );
             return;
@@ -202,12 +203,20 @@ impl Component for SavedTab {
         let header = Row::new(
             shown
                 .iter()
-                .map(|&c| self.sort.title(c, COLUMNS[c]))
+                .map(|&c| self.sort.title(c, &crate::i18n::text(COLUMNS[c], &[])))
                 .collect::<Vec<_>>(),
         );
         let all_widths = [
             Constraint::Fill(2),
-            Constraint::Length(7),
+            // As wide as the longer kind word in this language.
+            Constraint::Length(
+                [ItemKind::Account, ItemKind::Contact]
+                    .map(|k| kind_word(k).chars().count())
+                    .into_iter()
+                    .max()
+                    .unwrap_or(0)
+                    .max(7) as u16,
+            ),
             Constraint::Fill(3),
             Constraint::Fill(3),
             Constraint::Length(9),
@@ -220,12 +229,12 @@ impl Component for SavedTab {
             let r = &rows[i];
             let cells = [
                 r.seat_holder.clone(),
-                kind_word(r.kind).to_string(),
+                kind_word(r.kind),
                 name(r),
                 r.opportunity.clone().unwrap_or_else(|| "—".into()),
                 r.stage.clone().unwrap_or_default(),
                 r.owner.clone().unwrap_or_default(),
-                source(r).to_string(),
+                source(r),
             ];
             Row::new(shown.iter().map(|&c| cells[c].clone()).collect::<Vec<_>>())
         });

@@ -12,7 +12,7 @@ use crate::engine::Command;
 use crate::store::seats::Licence;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
-use crate::ui::format::thousands;
+use crate::ui::format::stored_word;
 use crate::ui::keymap::Context;
 use crate::ui::loader::SeatsData;
 use crate::ui::popups::Popup;
@@ -29,7 +29,14 @@ struct Counts {
 }
 
 /// The columns `o` sorts by, in turn (the mark column is not one).
-const SORTABLE: [&str; 6] = ["Name", "Licence", "Edition", "CRM user", "Sync", "In CRM"];
+const SORTABLE: [&str; 6] = [
+    "col-name",
+    "col-licence",
+    "col-edition",
+    "col-crm-user",
+    "col-sync",
+    "col-in-crm",
+];
 
 #[derive(Debug, Default)]
 pub struct SeatsTab {
@@ -144,10 +151,10 @@ impl SeatsTab {
     fn confirm_sync(&self, enabled: bool, fx: &mut Effects) {
         let ids = self.targets();
         if ids.is_empty() {
-            fx.flash(false, "No seat to change");
+            fx.flash(false, crate::t!("seats-none-to-change"));
             return;
         }
-        let verb = if enabled { "Enable" } else { "Disable" };
+        let on = if enabled { "on" } else { "off" };
         let what = if self.marks.is_empty() {
             let name = self
                 .data
@@ -156,17 +163,17 @@ impl SeatsTab {
                 .find(|s| s.id == ids[0])
                 .map(|s| s.name.as_str())
                 .unwrap_or("?");
-            format!("the seat of {name}")
+            crate::t!("seats-the-seat-of", name = name)
         } else {
             let hidden = self.marks.count() - self.marks.among(self.view.visible());
-            format!("{} marked ({} hidden by filter)", ids.len(), hidden)
+            crate::t!("seats-marked-hidden", count = ids.len(), hidden = hidden)
         };
         let lines = vec![
-            format!("{verb} CRM sync for {what}?"),
+            crate::t!("seats-sync-question", on = on, what = what.clone()),
             if enabled {
-                "Their opportunities' accounts and contacts are imported at the next sync.".into()
+                crate::t!("seats-sync-on-effect")
             } else {
-                "What the CRM brought into their saved lists is removed at the next sync.".into()
+                crate::t!("seats-sync-off-effect")
             },
         ];
         // Undo puts back each seat's own switch, so only the seats this
@@ -179,14 +186,14 @@ impl SeatsTab {
             .map(|s| s.id)
             .collect();
         let undo = Undo {
-            what: format!("{verb} sync for {what}"),
+            what: crate::t!("seats-sync-undo", on = on, what = what),
             commands: vec![Command::SetSeatSync {
                 seat_ids: changed.clone(),
                 enabled: !enabled,
             }],
         };
         let confirm = ConfirmPopup::new(
-            &format!("{verb} sync"),
+            &crate::t!("seats-sync-title", on = on),
             lines,
             vec![Command::SetSeatSync {
                 seat_ids: ids,
@@ -252,36 +259,42 @@ impl Component for SeatsTab {
             in_crm,
         } = self.counts;
         let mut spans = vec![
-            Span::styled("Seats ", t.title()),
-            Span::raw(format!(
-                "{} admin · {} member · {} in CRM",
-                thousands(admins as i64),
-                thousands(members as i64),
-                thousands(in_crm as i64)
+            Span::styled(format!("{} ", Tab::Seats.title()), t.title()),
+            Span::raw(crate::t!(
+                "seats-counts",
+                admins = admins,
+                members = members,
+                in_crm = in_crm
             )),
         ];
         if !self.marks.is_empty() {
             spans.push(Span::styled(
-                format!(" · {} marked", self.marks.count()),
+                format!(
+                    " · {}",
+                    crate::t!("count-marked", count = self.marks.count())
+                ),
                 t.marked(),
             ));
         }
         if !self.view.filter.is_empty() {
             spans.push(Span::raw(format!(
-                " · filter \"{}\": {} shown",
-                self.view.filter,
-                self.view.len()
+                " · {}",
+                crate::t!(
+                    "filter-shown",
+                    filter = self.view.filter.clone(),
+                    count = self.view.len()
+                )
             )));
         }
         if self.data.auto_sync_all {
-            spans.push(Span::styled(" · auto-sync all", t.dim()));
+            spans.push(Span::styled(
+                format!(" · {}", crate::t!("seats-auto-sync-all")),
+                t.dim(),
+            ));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), top);
         if self.data.seats.is_empty() {
-            frame.render_widget(
-                Paragraph::new("No seats yet. Press n to assign seats from CRM users."),
-                body,
-            );
+            frame.render_widget(Paragraph::new(crate::t!("seats-empty")), body);
             return;
         }
         let mut titles = vec![String::new()];
@@ -289,9 +302,10 @@ impl Component for SeatsTab {
             SORTABLE
                 .iter()
                 .enumerate()
-                .map(|(i, t)| self.sort.title(i, t)),
+                .map(|(i, id)| self.sort.title(i, &crate::i18n::text(id, &[]))),
         );
         let header = Row::new(titles);
+        let in_crm_badge = format!("✔ {}", crate::t!("seats-in-crm"));
         let widths = [
             Constraint::Length(3),
             Constraint::Fill(3),
@@ -299,7 +313,8 @@ impl Component for SeatsTab {
             Constraint::Length(10),
             Constraint::Fill(2),
             Constraint::Length(6),
-            Constraint::Length(8),
+            // The badge's width in this language ("✔ In CRM").
+            Constraint::Length(in_crm_badge.chars().count().max(8) as u16),
         ];
         let (seats, names, marks, auto) = (
             &self.data.seats,
@@ -315,17 +330,21 @@ impl Component for SeatsTab {
                 Some(id) => names
                     .get(id)
                     .cloned()
-                    .unwrap_or_else(|| "— not synced".into()),
-                None => "— not matched".into(),
+                    .unwrap_or_else(|| format!("— {}", crate::t!("seats-user-not-synced"))),
+                None => format!("— {}", crate::t!("seats-user-not-matched")),
             };
             let row = Row::new([
                 if marked { "[x]" } else { "[ ]" }.to_string(),
                 s.name.clone(),
-                s.licence.as_str().to_string(),
-                s.edition.as_str().to_string(),
+                stored_word("licence", s.licence.as_str()),
+                stored_word("edition", s.edition.as_str()),
                 user,
-                if s.sync_enabled { "on" } else { "off" }.to_string(),
-                if s.in_crm(auto) { "✔ In CRM" } else { "" }.to_string(),
+                stored_word("switch", if s.sync_enabled { "on" } else { "off" }),
+                if s.in_crm(auto) {
+                    in_crm_badge.clone()
+                } else {
+                    String::new()
+                },
             ]);
             if marked { row.style(t.marked()) } else { row }
         });

@@ -21,14 +21,19 @@ use crate::ui::keymap::Context;
 use crate::ui::loader::SettingsData;
 use crate::ui::tabs::heading;
 
+/// The questions' message ids, in screen order.
 const QUESTIONS: [&str; 6] = [
-    "Auto-sync all seat holders",
-    "Pipeline-entry stage",
-    "Won-value field",
-    "Writeback",
-    "Sync back",
-    "Sync interval",
+    "setting-auto-sync",
+    "setting-pipeline-stage",
+    "setting-won-value",
+    "setting-writeback",
+    "setting-sync-back",
+    "setting-interval",
 ];
+
+fn question(q: usize) -> String {
+    crate::i18n::text(QUESTIONS[q], &[])
+}
 
 /// The intervals offered; each at least the floor config.toml enforces
 /// (the engine's `settings::MIN_INTERVAL`), so the two never disagree.
@@ -46,26 +51,28 @@ pub struct SettingsTab {
 fn interval_label(d: Duration) -> String {
     let m = d.as_secs() / 60;
     match m {
-        0 => format!("{} s", d.as_secs()),
-        1..=59 => format!("{m} min"),
-        _ if m.is_multiple_of(60) => format!("{} h", m / 60),
-        _ => format!("{m} min"),
+        0 => crate::t!("span-s", n = d.as_secs()),
+        1..=59 => crate::t!("span-min", n = m),
+        _ if m.is_multiple_of(60) => crate::t!("span-h", n = m / 60),
+        _ => crate::t!("span-min", n = m),
     }
 }
 
 fn kinds_label(kinds: &[ActivityKind]) -> String {
     if ActivityKind::ALL.iter().all(|k| kinds.contains(k)) {
-        return "All data items".into();
+        return crate::t!("kinds-all");
     }
-    let names: Vec<&str> = kinds
+    let names: Vec<String> = kinds
         .iter()
-        .map(|k| match k {
-            ActivityKind::Inmail => "InMails",
-            ActivityKind::Message => "messages",
-            ActivityKind::Note => "notes",
+        .map(|k| {
+            crate::t!(match k {
+                ActivityKind::Inmail => "kinds-inmails",
+                ActivityKind::Message => "kinds-messages",
+                ActivityKind::Note => "kinds-notes",
+            })
         })
         .collect();
-    format!("Only {}", names.join(" + "))
+    crate::t!("kinds-only", kinds = names.join(" + "))
 }
 
 /// The choices of question `q` and the index of the current value.
@@ -74,12 +81,12 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
     let mut out: Vec<(String, SettingChange)> = Vec::new();
     match q {
         0 => {
-            out.push(("Yes".into(), SettingChange::AutoSyncAllSeats(true)));
-            out.push(("No".into(), SettingChange::AutoSyncAllSeats(false)));
+            out.push((crate::t!("yes"), SettingChange::AutoSyncAllSeats(true)));
+            out.push((crate::t!("no"), SettingChange::AutoSyncAllSeats(false)));
         }
         1 => {
             out.push((
-                "Not sure (all open opportunities)".into(),
+                crate::t!("not-sure-all-open"),
                 SettingChange::PipelineStage(None),
             ));
             for c in data.choices.iter().flat_map(|c| &c.stages) {
@@ -92,11 +99,14 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
                     .iter()
                     .any(|(_, c)| *c == SettingChange::PipelineStage(Some(v)))
             {
-                out.push((format!("stage {v}"), SettingChange::PipelineStage(Some(v))));
+                out.push((
+                    crate::t!("stage-number", value = v.to_string()),
+                    SettingChange::PipelineStage(Some(v)),
+                ));
             }
         }
         2 => {
-            out.push(("Not sure".into(), SettingChange::WonValueField(None)));
+            out.push((crate::t!("not-sure"), SettingChange::WonValueField(None)));
             for c in data.choices.iter().flat_map(|c| &c.won_value_fields) {
                 if c.value.is_some() {
                     out.push((
@@ -114,8 +124,8 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
             }
         }
         3 => {
-            out.push(("On".into(), SettingChange::WritebackEnabled(true)));
-            out.push(("Off".into(), SettingChange::WritebackEnabled(false)));
+            out.push((crate::t!("on"), SettingChange::WritebackEnabled(true)));
+            out.push((crate::t!("off"), SettingChange::WritebackEnabled(false)));
         }
         4 => {
             use ActivityKind::*;
@@ -190,10 +200,10 @@ impl SettingsTab {
     }
 
     /// The first question with a change picked but not applied.
-    pub fn unsaved(&self) -> Option<&'static str> {
+    pub fn unsaved(&self) -> Option<String> {
         let mut qs: Vec<usize> = self.drafts.keys().copied().collect();
         qs.sort_unstable();
-        qs.first().map(|&q| QUESTIONS[q])
+        qs.first().map(|&q| question(q))
     }
 }
 
@@ -242,22 +252,23 @@ impl Component for SettingsTab {
             Action::Apply => {
                 let (list, current, picked) = self.pick(data, q);
                 if picked == current {
-                    fx.flash(true, "Unchanged");
+                    fx.flash(true, crate::t!("setting-unchanged"));
                 } else {
                     // Sent: no longer unsaved (the reload shows the value).
                     self.drafts.remove(&q);
                     fx.send(Command::SetSetting(list[picked].1.clone()));
                     fx.flash(
                         true,
-                        format!(
-                            "{}: {} — applies from the next sync",
-                            QUESTIONS[q], list[picked].0
+                        crate::t!(
+                            "setting-applied",
+                            question = question(q),
+                            value = list[picked].0.clone()
                         ),
                     );
                 }
             }
             Action::Back if self.drafts.remove(&q).is_some() => {
-                fx.flash(true, format!("{}: change discarded", QUESTIONS[q]));
+                fx.flash(true, crate::t!("setting-discarded", question = question(q)));
             }
             _ => {}
         }
@@ -266,22 +277,20 @@ impl Component for SettingsTab {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
         let Some(data) = &self.data else {
-            frame.render_widget(Paragraph::new("loading…"), area);
+            frame.render_widget(Paragraph::new(crate::t!("loading")), area);
             return;
         };
-        let mut lines = vec![
-            heading("Settings (←/→ choose, Enter applies, Esc discards)", t),
-            Line::raw(""),
-        ];
+        let mut lines = vec![heading(&crate::t!("settings-heading"), t), Line::raw("")];
         let mut pending = Vec::new();
-        for (q, question) in QUESTIONS.iter().enumerate() {
+        for q in 0..QUESTIONS.len() {
+            let question = question(q);
             let (list, current, picked) = self.pick(data, q);
             let here = q == self.cursor;
             let value = format!("◂ {} ▸", list[picked].0);
             let source = if set_in_console(&data.from_console, q) {
-                "console"
+                crate::t!("source-console")
             } else {
-                "config"
+                crate::t!("source-config")
             };
             let mut spans = vec![
                 Span::raw(if here { "› " } else { "  " }),
@@ -293,34 +302,35 @@ impl Component for SettingsTab {
                 Span::styled(format!(" {source}"), t.dim()),
             ];
             if picked != current {
-                spans.push(Span::styled(" • unsaved", t.warn()));
-                pending.push(format!("{question} (now {})", list[current].0));
+                spans.push(Span::styled(
+                    format!(" • {}", crate::t!("unsaved")),
+                    t.warn(),
+                ));
+                pending.push(crate::t!(
+                    "unsaved-now",
+                    question = question.clone(),
+                    value = list[current].0.clone()
+                ));
             }
             lines.push(Line::from(spans));
         }
         lines.push(Line::raw(""));
         if !pending.is_empty() {
             lines.push(Line::styled(
-                format!(
-                    "Unsaved: {}. Enter applies, Esc discards.",
-                    pending.join("; ")
-                ),
+                crate::t!("unsaved-list", list = pending.join("; ")),
                 t.warn(),
             ));
         }
-        lines.push(Line::styled(
-            "Changes apply from the next sync. console: set here, overrides config.toml.",
-            t.dim(),
-        ));
+        lines.push(Line::styled(crate::t!("settings-apply-note"), t.dim()));
         match &data.choices {
             None => lines.push(Line::styled(
-                "CRM stages and money fields are read at the first sync; until then only \"Not sure\" is offered.",
+                crate::t!("settings-choices-not-read"),
                 t.dim(),
             )),
             Some(c) if !c.read_at.is_empty() => lines.push(Line::styled(
-                format!(
-                    "CRM choices read {}.",
-                    crate::ui::format::relative_and_absolute(ctx.now, &c.read_at)
+                crate::t!(
+                    "settings-choices-read",
+                    when = crate::ui::format::relative_and_absolute(ctx.now, &c.read_at)
                 ),
                 t.dim(),
             )),

@@ -15,7 +15,9 @@ use crate::engine::{Command, Event};
 use crate::store::runs::{Outcome, Run, RunMode};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::{countdown, parse_time, relative_and_absolute, thousands};
+use crate::ui::format::{
+    countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
+};
 use crate::ui::keymap::Context;
 use crate::ui::popups::Popup;
 use crate::ui::popups::detail::DetailPopup;
@@ -40,7 +42,10 @@ impl PhaseGauge {
     /// 620/s" without: the progress text, never a bare bar.
     pub fn label(&self) -> String {
         let rate = if self.started && !self.finished && self.rate > 0.0 {
-            format!(" · {}/s", thousands(self.rate.round() as i64))
+            format!(
+                " · {}",
+                crate::t!("per-second", n = thousands(self.rate.round() as i64))
+            )
         } else {
             String::new()
         };
@@ -49,7 +54,7 @@ impl PhaseGauge {
                 let pct = (self.done as f64 / total as f64 * 100.0).min(100.0);
                 let eta = if !self.finished && self.rate > 0.0 && total > self.done {
                     let secs = ((total - self.done) as f64 / self.rate).ceil() as u64;
-                    format!(" · ETA {}", human_secs(secs))
+                    format!(" · {}", crate::t!("eta", left = human_secs(secs)))
                 } else {
                     String::new()
                 };
@@ -59,7 +64,7 @@ impl PhaseGauge {
                     thousands(total as i64)
                 )
             }
-            _ => format!("{} rows{rate}", thousands(self.done as i64)),
+            _ => format!("{}{rate}", crate::t!("count-rows", count = self.done)),
         }
     }
 }
@@ -67,9 +72,9 @@ impl PhaseGauge {
 /// "45 s", "3 min", "2 h 5 min".
 fn human_secs(s: u64) -> String {
     match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s.div_ceil(60)),
-        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        0..=59 => crate::t!("span-s", n = s),
+        60..=3599 => crate::t!("span-min", n = s.div_ceil(60)),
+        _ => crate::t!("span-h-min", h = s / 3600, min = (s % 3600) / 60),
     }
 }
 
@@ -104,13 +109,14 @@ fn slot(p: Phase) -> usize {
     Phase::ALL.iter().position(|x| *x == p).unwrap_or(0)
 }
 
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Running => "… running",
-        Outcome::Ok => "✔ ok",
-        Outcome::Error => "✘ error",
-        Outcome::Cancelled => "■ cancelled",
-    }
+fn outcome_word(o: Outcome) -> String {
+    let mark = match o {
+        Outcome::Running => "…",
+        Outcome::Ok => "✔",
+        Outcome::Error => "✘",
+        Outcome::Cancelled => "■",
+    };
+    format!("{mark} {}", stored_word("outcome", o.as_str()))
 }
 
 impl SyncTab {
@@ -144,35 +150,46 @@ impl SyncTab {
     fn details(&self) -> Option<DetailPopup> {
         let row = &self.rows[self.view.selected()?];
         let r = &row.run;
-        let mut text = format!(
-            "Run {}{} · {} · {}\nStarted  {}\nFinished {}\nRequests {} · retries {} · 429 waits {}\n",
-            r.id,
-            if row.dry {
-                " (dry run: nothing was changed)"
-            } else {
-                ""
-            },
-            r.mode,
-            outcome_word(r.outcome),
-            r.started_at,
-            r.finished_at.as_deref().unwrap_or("—"),
-            thousands(r.requests),
-            thousands(r.retries),
-            thousands(r.throttle_waits),
+        let head = crate::t!(
+            "run-head",
+            id = r.id.to_string(),
+            dry = if row.dry { "yes" } else { "no" },
+            mode = stored_word("mode", &r.mode),
+            outcome = outcome_word(r.outcome)
         );
+        let started = crate::t!("run-started", at = r.started_at.clone());
+        let finished = crate::t!(
+            "run-finished",
+            at = r.finished_at.clone().unwrap_or_else(|| "—".into())
+        );
+        let requests = crate::t!(
+            "run-requests",
+            requests = r.requests,
+            retries = r.retries,
+            waits = r.throttle_waits
+        );
+        let mut text = format!("{head}\n{started}\n{finished}\n{requests}\n");
         for (phase, rows) in &r.phases {
-            text.push_str(&format!("  {phase}: {} rows\n", thousands(*rows)));
+            let phase = stored_word("phase", phase);
+            let rows = crate::t!("count-rows", count = *rows);
+            text.push_str(&format!("  {phase}: {rows}\n"));
         }
         if let Some(kind) = &r.error_kind {
-            text.push_str(&format!(
-                "Error: {kind}: {}\n",
-                r.error_detail.as_deref().unwrap_or("")
+            let detail = r.error_detail.clone().unwrap_or_default();
+            text.push_str(&crate::t!(
+                "run-error",
+                kind = kind.clone(),
+                detail = detail
             ));
+            text.push('\n');
         }
         if let Some(report) = &row.report {
-            text.push_str(&format!("\nReport:\n{report}\n"));
+            text.push_str(&format!("\n{}\n{report}\n", crate::t!("run-report")));
         }
-        Some(DetailPopup::new(format!("Run {}", r.id), text))
+        Some(DetailPopup::new(
+            crate::t!("run-title", id = r.id.to_string()),
+            text,
+        ))
     }
 
     /// Follows the live run from engine events; `now` dates a dry run,
@@ -256,19 +273,19 @@ impl Component for SyncTab {
         match action {
             Action::SyncNow => {
                 fx.send(Command::SyncNow { dry_run: false });
-                fx.flash(true, "Sync requested");
+                fx.flash(true, crate::t!("sync-requested"));
             }
             Action::DryRun => {
                 fx.send(Command::SyncNow { dry_run: true });
-                fx.flash(true, "Dry run requested: nothing will be changed");
+                fx.flash(true, crate::t!("dry-run-requested"));
             }
             Action::CancelSync => {
                 fx.send(Command::Cancel);
-                fx.flash(true, "Cancelling the running sync…");
+                fx.flash(true, crate::t!("sync-cancelling"));
             }
             Action::Details => match self.details() {
                 Some(p) => fx.open = Some(Popup::Detail(p)),
-                None => fx.flash(false, "No run yet"),
+                None => fx.flash(false, crate::t!("no-run-yet")),
             },
             action if self.view.navigate(action) => {}
             _ => {}
@@ -282,22 +299,25 @@ impl Component for SyncTab {
             .last_sync
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
-            .unwrap_or_else(|| "never".into());
+            .unwrap_or_else(|| crate::t!("never"));
         let next = st
             .next_sync
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
-            .unwrap_or_else(|| "not scheduled".into());
-        let mut info_lines = vec![field("Last sync", last, t), field("Next run", next, t)];
+            .unwrap_or_else(|| crate::t!("not-scheduled"));
+        let mut info_lines = vec![
+            field(&crate::t!("field-last-sync"), last, t),
+            field(&crate::t!("field-next-run"), next, t),
+        ];
         match &st.running {
             Some(r) => {
                 info_lines.push(field(
-                    "Now",
-                    format!(
-                        "running ({}) · {} requests · {} retries",
-                        r.mode.as_str(),
-                        thousands(r.requests as i64),
-                        thousands(r.retries as i64)
+                    &crate::t!("field-now"),
+                    crate::t!(
+                        "sync-running",
+                        mode = stored_word("mode", r.mode.as_str()),
+                        requests = r.requests,
+                        retries = r.retries
                     ),
                     t,
                 ));
@@ -310,7 +330,7 @@ impl Component for SyncTab {
                     .and_then(parse_time)
                     .and_then(|u| countdown(ctx.now, u))
                 {
-                    waits.push(format!("⏸ 429 wait {c}"));
+                    waits.push(format!("⏸ {}", crate::t!("wait-429", left = c)));
                 }
                 if let Some(c) = r
                     .retry_until
@@ -319,19 +339,29 @@ impl Component for SyncTab {
                     .and_then(|u| countdown(ctx.now, u))
                 {
                     waits.push(format!(
-                        "⟳ retry in {c}: {}",
-                        r.retry_reason.as_deref().unwrap_or("")
+                        "⟳ {}",
+                        crate::t!(
+                            "wait-retry",
+                            left = c,
+                            reason = r.retry_reason.clone().unwrap_or_default()
+                        )
                     ));
                 }
                 if !waits.is_empty() {
-                    info_lines.push(field("Waiting", waits.join(" · "), t));
+                    info_lines.push(field(&crate::t!("field-waiting"), waits.join(" · "), t));
                 }
             }
             None => info_lines.push(field(
-                "Now",
+                &crate::t!("field-now"),
                 match &self.last_summary {
-                    Some((o, s)) => format!("idle — last run {}: {s}", outcome_word(*o)),
-                    None => "idle: no sync has run since the console started".into(),
+                    Some((o, s)) => {
+                        crate::t!(
+                            "sync-idle-last",
+                            outcome = outcome_word(*o),
+                            summary = s.clone()
+                        )
+                    }
+                    None => crate::t!("sync-idle"),
                 },
                 t,
             )),
@@ -352,6 +382,15 @@ impl Component for SyncTab {
         .areas(area);
         frame.render_widget(Paragraph::new(info_lines).wrap(Wrap { trim: false }), info);
         let rows = Layout::vertical([Constraint::Length(1); 6]).split(gauges);
+        // The bars start in one column: after the widest progress text
+        // (Spanish runs longer than the 33 columns English needs).
+        let pad = self
+            .phases
+            .iter()
+            .map(|g| g.label().chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(33);
         for (i, phase) in Phase::ALL.iter().enumerate() {
             let g = self.phases[i];
             let ratio = match (g.finished, g.total) {
@@ -371,8 +410,8 @@ impl Component for SyncTab {
             // how far it got, the bar stays empty until the phase ends.
             let gauge = LineGauge::default()
                 .label(Line::from(vec![
-                    Span::raw(format!("{state} {:<14}", phase.label())),
-                    Span::styled(format!("{count:<33} "), t.dim()),
+                    Span::raw(format!("{state} {:<14}", phase_name(*phase))),
+                    Span::styled(format!("{count:<pad$} "), t.dim()),
                 ]))
                 .ratio(ratio)
                 .filled_style(t.gauge())
@@ -385,12 +424,19 @@ impl Component for SyncTab {
         let [label, line] =
             Layout::horizontal([Constraint::Length(16), Constraint::Min(1)]).areas(spark);
         frame.render_widget(
-            Paragraph::new(format!("rows/s {}", thousands(now_rate as i64))),
+            Paragraph::new(crate::t!("rows-per-second", n = thousands(now_rate as i64))),
             label,
         );
         frame.render_widget(Sparkline::default().data(&data).style(t.gauge()), line);
         let header = Row::new([
-            "#", "Started", "Mode", "Outcome", "Req", "Retry", "429", "Rows",
+            "#".to_string(),
+            crate::t!("col-started"),
+            crate::t!("col-mode"),
+            crate::t!("col-outcome"),
+            crate::t!("col-requests"),
+            crate::t!("col-retries"),
+            "429".to_string(),
+            crate::t!("col-rows"),
         ]);
         let widths = [
             Constraint::Length(4),
@@ -408,7 +454,7 @@ impl Component for SyncTab {
             let r = &h.run;
             let total: i64 = r.phases.iter().map(|(_, n)| n).sum();
             let started = parse_time(&r.started_at)
-                .map(|s| s.format("%m-%d %H:%M").to_string())
+                .map(crate::i18n::short_date_time)
                 .unwrap_or_else(|| r.started_at.clone());
             let count = |n: i64| {
                 if h.dry {
@@ -420,13 +466,13 @@ impl Component for SyncTab {
             Row::new([
                 r.id.to_string(),
                 started,
-                r.mode.clone(),
-                outcome_word(r.outcome).to_string(),
+                stored_word("mode", &r.mode),
+                outcome_word(r.outcome),
                 count(r.requests),
                 count(r.retries),
                 count(r.throttle_waits),
                 if h.dry {
-                    "report: Enter".to_string()
+                    crate::t!("report-enter")
                 } else {
                     thousands(total)
                 },

@@ -14,7 +14,7 @@ use crate::engine::interface::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
-use crate::ui::format::{age, relative_and_absolute, thousands};
+use crate::ui::format::{age, relative_and_absolute, stored_word};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
@@ -37,9 +37,9 @@ pub enum Pending {
 impl Pending {
     fn label(&self) -> String {
         match self {
-            Self::Link(name) => format!("linking to {name}…"),
-            Self::Skip(true) => "skipping…".into(),
-            Self::Skip(false) => "bringing back…".into(),
+            Self::Link(name) => crate::t!("pending-link", name = name.clone()),
+            Self::Skip(true) => crate::t!("pending-skip"),
+            Self::Skip(false) => crate::t!("pending-bring-back"),
         }
     }
 
@@ -54,7 +54,14 @@ impl Pending {
 }
 
 /// The columns `o` sorts by, in turn; oldest activity first by default.
-const SORTABLE: [&str; 6] = ["Sent", "Member", "Company", "Kind", "Seat holder", "State"];
+const SORTABLE: [&str; 6] = [
+    "col-sent",
+    "col-member",
+    "col-company",
+    "col-kind",
+    "col-seat-holder",
+    "col-state",
+];
 
 /// Which entries the table shows (`v` cycles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -182,7 +189,7 @@ impl UnresolvedTab {
 
     fn act(&mut self, action: Action, fx: &mut Effects) {
         let Some(row) = self.selected_row().cloned() else {
-            fx.flash(false, "The queue is empty");
+            fx.flash(false, crate::t!("queue-empty"));
             return;
         };
         let id = row.activity_id;
@@ -192,10 +199,7 @@ impl UnresolvedTab {
                     .detail_for_selected()
                     .and_then(|d| d.candidates.get(self.candidate))
                 else {
-                    fx.flash(
-                        false,
-                        "No candidate to link: search the CRM (/) or create the contact (c)",
-                    );
+                    fx.flash(false, crate::t!("no-candidate-to-link"));
                     return;
                 };
                 let contactid = c.candidate.contactid.clone();
@@ -206,7 +210,10 @@ impl UnresolvedTab {
                     how: ResolveHow::Candidate,
                 });
                 self.pending.insert(id, Pending::Link(name.clone()));
-                fx.flash(true, format!("Linking {} to {name}…", row.member_name));
+                fx.flash(
+                    true,
+                    crate::t!("linking", member = row.member_name.clone(), name = name),
+                );
             }
             Action::SearchCrm => {
                 fx.open = Some(Popup::Search(SearchPopup::new(id, &row.member_name)));
@@ -225,10 +232,10 @@ impl UnresolvedTab {
                     skip,
                 });
                 fx.undo = Some(Undo {
-                    what: format!(
-                        "{} {}",
-                        if skip { "skip of" } else { "bringing back" },
-                        row.member_name
+                    what: crate::t!(
+                        "undo-skip",
+                        skip = if skip { "yes" } else { "no" },
+                        member = row.member_name.clone()
                     ),
                     commands: vec![Command::SkipUnresolved {
                         activity_id: id,
@@ -305,31 +312,35 @@ impl Component for UnresolvedTab {
         let [top, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list_area);
         let skipped = self.skipped;
-        let mut title = format!(
-            "{} unresolved ({} skipped)",
-            thousands(self.rows.len() as i64),
-            thousands(skipped as i64)
+        let mut title = crate::t!(
+            "unresolved-title",
+            count = self.rows.len(),
+            skipped = skipped
         );
         match self.show {
             QueueView::All => {}
-            QueueView::Open => title.push_str(" · open only (v)"),
-            QueueView::Skipped => title.push_str(" · skipped only (v)"),
+            QueueView::Open => title.push_str(&format!(" · {}", crate::t!("view-open-only"))),
+            QueueView::Skipped => title.push_str(&format!(" · {}", crate::t!("view-skipped-only"))),
         }
         if !self.view.filter.is_empty() {
-            title.push_str(&format!(" · filter \"{}\"", self.view.filter));
+            let filter = self.view.filter.clone();
+            title.push_str(&format!(
+                " · {}",
+                crate::t!("filter-named", filter = filter)
+            ));
         }
         if !self.view.filter.is_empty() || self.show != QueueView::All {
-            title.push_str(&format!(": {} shown", self.view.len()));
+            title.push_str(&format!(
+                ": {}",
+                crate::t!("count-shown", count = self.view.len())
+            ));
         }
         frame.render_widget(Paragraph::new(heading(&title, t)), top);
         if self.rows.is_empty() {
-            frame.render_widget(
-                Paragraph::new("Nothing to resolve: every activity matched a CRM contact."),
-                body,
-            );
+            frame.render_widget(Paragraph::new(crate::t!("unresolved-empty")), body);
         } else {
             // "Sent": how old the activity itself is, not its time in the queue.
-            let col = |c: usize| self.sort.title(c, SORTABLE[c]);
+            let col = |c: usize| self.sort.title(c, &crate::i18n::text(SORTABLE[c], &[]));
             let header = Row::new([col(1), col(2), col(3), col(4), col(0), col(5)]);
             let widths = [
                 Constraint::Fill(3),
@@ -343,19 +354,19 @@ impl Component for UnresolvedTab {
             table::render(frame, body, &mut self.view, header, &widths, t, |i| {
                 let r = &rows[i];
                 let state = if pending.contains_key(&r.activity_id) {
-                    "… working"
+                    format!("… {}", crate::t!("state-working"))
                 } else if r.dismissed {
-                    "skipped"
+                    crate::t!("state-skipped")
                 } else {
-                    "open"
+                    crate::t!("state-open")
                 };
                 Row::new([
                     r.member_name.clone(),
                     r.member_company.clone().unwrap_or_default(),
-                    r.kind.clone(),
+                    stored_word("kind", &r.kind),
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
-                    state.to_string(),
+                    state,
                 ])
             });
         }
@@ -366,7 +377,7 @@ impl Component for UnresolvedTab {
 impl UnresolvedTab {
     fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let block = Block::bordered().title(" Activity ");
+        let block = Block::bordered().title(format!(" {} ", crate::t!("activity")));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let Some(row) = self.selected_row() else {
@@ -377,7 +388,7 @@ impl UnresolvedTab {
             lines.push(Line::styled(p.label(), t.warn()));
         }
         match self.detail_for_selected() {
-            None => lines.push(Line::styled("loading…", t.dim())),
+            None => lines.push(Line::styled(crate::t!("loading"), t.dim())),
             Some(d) => {
                 let a = &d.activity.new;
                 let who = match (&a.member_title, &a.member_company) {
@@ -388,17 +399,15 @@ impl UnresolvedTab {
                 };
                 lines.push(Line::from(Span::styled(who, t.title())));
                 lines.push(Line::from(vec![
-                    Span::styled("No match: ", t.warn()),
+                    Span::styled(format!("{} ", crate::t!("no-match")), t.warn()),
                     Span::raw(row.reason.clone()),
                 ]));
                 // The candidates come before the text: at 80x24 they are
                 // what the keys act on, the text is context.
                 if d.candidates.is_empty() {
-                    lines.push(Line::raw(
-                        "No candidates: / searches the CRM, c creates the contact.",
-                    ));
+                    lines.push(Line::raw(crate::t!("no-candidates")));
                 } else {
-                    lines.push(heading("Candidates (←/→ choose, Enter links)", t));
+                    lines.push(heading(&crate::t!("candidates"), t));
                 }
                 for (i, c) in d.candidates.iter().enumerate() {
                     let chosen = i == self.candidate;
@@ -406,17 +415,17 @@ impl UnresolvedTab {
                     // show a bare id where the name was.
                     let name = c
                         .fullname
-                        .as_deref()
-                        .unwrap_or("(no longer in the CRM copy)");
+                        .clone()
+                        .unwrap_or_else(|| crate::t!("gone-from-crm-copy"));
                     let email = c
                         .email
                         .as_deref()
                         .map(|e| format!(" <{e}>"))
                         .unwrap_or_default();
                     let text = format!(
-                        "{} {:.2} {name}{email} — {}",
+                        "{} {} {name}{email} — {}",
                         if chosen { "›" } else { " " },
-                        c.candidate.score,
+                        crate::i18n::fixed(c.candidate.score, 2),
                         c.candidate.reason
                     );
                     lines.push(if chosen {
@@ -426,12 +435,16 @@ impl UnresolvedTab {
                     });
                 }
                 lines.push(Line::raw(""));
-                lines.push(Line::raw(format!(
-                    "Sent {} · queued {} ago",
-                    relative_and_absolute(ctx.now, &a.occurred_at),
-                    age(ctx.now, &row.queued_at)
+                lines.push(Line::raw(crate::t!(
+                    "sent-queued",
+                    sent = relative_and_absolute(ctx.now, &a.occurred_at),
+                    queued = age(ctx.now, &row.queued_at)
                 )));
-                lines.push(Line::raw(format!("{}: {}", a.kind.as_str(), a.subject)));
+                lines.push(Line::raw(format!(
+                    "{}: {}",
+                    stored_word("kind", a.kind.as_str()),
+                    a.subject
+                )));
                 lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
             }
         }

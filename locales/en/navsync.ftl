@@ -1,0 +1,746 @@
+# navsync's English messages. Ids are shared with locales/es/navsync.ftl;
+# a test keeps the two catalogs' ids the same.
+
+## Keys: what each key does, for the footer (the word before ':') and the help
+
+# Key names on screen (`[keys]` in config.toml always takes these English ones)
+keycap-enter = Enter
+keycap-space = Space
+keycap-home = Home
+keycap-end = End
+keycap-pgup = PgUp
+keycap-pgdn = PgDn
+keycap-shift-tab = Shift-Tab
+keycap-backspace = Backspace
+keycap-del = Del
+
+key-help-every-key-view = help: every key of this view
+key-command-sync-seats-queue = command: :sync :seats :queue :help :q … (Tab completes)
+key-quit = quit
+key-undo-last-skip-seat = undo: the last skip or seat switch, until the next sync
+key-next-tab = next tab
+key-previous-tab = previous tab
+key-connection-tab = Connection tab
+key-sync-tab = Sync tab
+key-seats-tab = Seats tab
+key-unresolved-tab = Unresolved tab
+key-settings-tab = Settings tab
+key-log-tab = Log tab
+key-saved-tab = Saved tab
+key-move-up = move up
+key-move-down = move down
+key-page-up = page up
+key-page-down = page down
+key-first-row = first row
+key-last-row = last row
+key-connect-device-code-client = connect: device code or client secret
+key-re-check-run-prerequisite = re-check: run the prerequisite checks again
+key-disconnect = disconnect
+key-purge-disconnect-clean-up = purge: disconnect and clean up all imported CRM data
+key-details-whole-text-y = details: the whole text, y copies it
+key-copy-osc-52-works = copy (OSC 52, works over SSH)
+key-scroll = scroll
+key-close = close
+key-sync-now = sync now
+key-cancel-stop-running-sync = cancel: stop the running sync
+key-dry-run-show-what = dry run: show what a sync would change
+key-mark-toggle-row = mark: toggle the row
+key-mark-all-every-row = mark all: every row the filter shows
+key-clear-marks = clear marks
+key-enable-crm-sync-marked = enable: CRM sync on for the marked rows or this one
+key-disable-crm-sync-off = disable: CRM sync off for the marked rows or this one
+key-assign-seats-from-crm = assign: seats from CRM users
+key-filter = filter
+key-order-sort-by-next = order: sort by the next column
+key-reverse-sort-order = reverse: the sort order
+key-link-chosen-candidate = link: to the chosen candidate
+key-pick-another-candidate = pick: another candidate
+key-search-crm-contact = search: the CRM for a contact
+key-create-contact-in-crm = create: the contact in the CRM
+key-skip-bring-back = skip: or bring back
+key-filter-queue = filter: the queue
+key-view-all-open-only = view: all, open only, skipped only
+key-choose-another-value = choose: another value
+key-apply-change = apply: the change
+key-discard-change-not-applied = discard: the change not applied
+key-level-cycle-level-filter = level: cycle the level filter
+key-clear-filter = clear: the filter
+key-yes-do = yes, do it
+key-no-go-back = no, go back
+key-yes-once-word-is = yes, once the word is typed
+key-next-field = next field
+key-previous-field = previous field
+key-create-contact-link = create the contact and link
+key-cancel = cancel
+key-search-link-chosen-contact = search / link the chosen contact
+key-previous-result = previous result
+key-next-result = next result
+key-close-help = close help
+key-run-command = run the command
+key-complete-again-next-match = complete: again for the next match
+key-keep-filter = keep the filter
+key-cancel-put-old-filter = cancel: put the old filter back
+key-copy-code-osc-52 = copy the code (OSC 52, works over SSH)
+key-hide-sign-in-keeps = hide (sign-in keeps waiting)
+key-mark-unmark = mark / unmark
+key-mark-all-visible = mark all (visible)
+key-licence = licence
+key-edition = edition
+key-assign-marked-users = assign the marked users
+
+## Tabs
+
+tab-connection = Connection
+tab-sync = Sync
+tab-seats = Seats
+tab-unresolved = Unresolved
+tab-settings = Settings
+tab-log = Log
+tab-saved = Saved
+# Shorter names, for the other tabs when the tab bar would not fit.
+tab-connection-short = Connection
+tab-sync-short = Sync
+tab-seats-short = Seats
+tab-unresolved-short = Unresolved
+tab-settings-short = Settings
+tab-log-short = Log
+tab-saved-short = Saved
+
+## Numbers and dates ($day is a number, $mm and $dd two digits, $mon the month's short name)
+
+month-abbr = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+date = { $year }-{ $mm }-{ $dd }
+date-time = { $date } { $time } UTC
+date-time-short = { $mm }-{ $dd } { $time }
+
+## Screen frame: banner, header, message line, footer
+
+demo-banner = DEMO — connected to a local Dynamics 365 emulator
+flash-whole = … (whole: { $key } Log, Enter)
+too-small = Terminal too small
+too-small-size = { $size }, need { $need }
+too-small-next = Resize, or q to quit
+header-no-crm = no CRM
+header-syncing = Syncing
+header-syncing-phase = Syncing { $phase }
+header-connected = Connected
+header-error = Error
+header-disconnected = Disconnected
+header-not-connected = Not connected
+header-last-sync = last sync { $ago } ({ $at })
+header-synced = synced { $ago } ({ $at } UTC)
+header-never-synced = never synced
+footer-more = more
+
+## Sync phases
+
+phase-users = users
+phase-opportunities = opportunities
+phase-accounts = accounts
+phase-contacts = contacts
+phase-saved-lists = saved lists
+phase-writeback = writeback
+
+## Relative times
+
+time-just-now = just now
+time-in-under-a-minute = in <1 min
+time-ago = { $span } ago
+time-in = in { $span }
+span-min = { $n } min
+span-h = { $n } h
+span-d = { $n } d
+
+## Connection tab
+
+never = never
+field-last-sync = Last sync
+field-instance = Instance
+field-organisation = Organisation
+field-org-version = Org version
+field-crm-user = CRM user
+field-sign-in = Sign-in
+conn-connected-to = Connected to Microsoft Dynamics
+conn-ok = Successfully connected
+conn-ok-syncing = Successfully connected, sync in progress
+conn-last-sync-failed = Last sync failed: { $title }
+conn-error-not-connected = { $title } — not connected
+conn-detail = Detail: { $detail }
+conn-next-step = Next step: { $next }
+conn-disconnected = Disconnected — press c to connect again
+conn-never = Not connected — press c to connect
+conn-checks-failed = { $failed } of { $total } checks failed: { $names } (details below)
+conn-integration-user = integration user ✔ (recommended)
+conn-interactive-user = interactive user ⚠ an integration user is recommended
+conn-creator = { $user } appears as creator of activities written back.
+conn-checks = Prerequisite checks
+conn-checks-none = none run yet (c connects, r re-checks)
+check-pass = pass
+check-fail = FAIL
+check-sign-in = sign in
+check-online = online
+check-version = version
+check-not-sandbox = not sandbox
+check-who-am-i = who am i
+check-objects-readable = objects readable
+check-privileges = privileges
+check-writeback = writeback
+conn-signing-in = Signing in…
+conn-rechecking = Re-running the prerequisite checks…
+disconnect-title = Disconnect
+disconnect-question = Disconnect from the CRM? Syncing stops.
+disconnect-keeps = Imported CRM data stays (use D to clean it up).
+purge-title = Disconnect and clean up
+purge-yes = Yes, clean up all previously imported CRM data.
+purge-copies = Removes the CRM copies: { $tables }.
+purge-saved = Removes { $accounts } saved accounts and { $leads } saved leads the sync brought in.
+purge-kept = Kept: manual saves, seats and activities.
+more-below = more below: j/↓ scrolls, G goes to the end
+more-above = more above: k/↑ scrolls, g goes to the top
+error-title-connection = Connection error
+error-title-crm-api = CRM API error
+error-title-insufficient-privileges = Insufficient privileges
+error-title-objects-unreadable = Required CRM objects could not be read
+error-title-unsupported = This CRM cannot be synced
+error-title-other = Could not connect
+error-console-next-connection = Check this machine's network and the instance URL, then re-check (r).
+error-console-next-crm-api = Check the CRM's uptime (service health in the Microsoft 365 admin center), then re-check (r).
+error-console-next-insufficient-privileges = Ask your CRM administrator to grant the privilege named above to the connecting user, then re-check (r).
+error-console-next-objects-unreadable = Ask your CRM administrator for read access to the objects named above, then re-check (r).
+error-console-next-unsupported = navsync needs Dynamics 365 online, version 8.2 or later, in a production environment: point crm.instance_url at one and connect (c).
+error-console-next-other = Fix what the detail names (config, secret, token cache), then connect again (c).
+
+## Sync tab
+
+per-second = { $n }/s
+eta = ETA { $left }
+count-rows = { $count } rows
+span-s = { $n } s
+span-h-min = { $h } h { $min } min
+outcome-running = running
+outcome-ok = ok
+outcome-error = error
+outcome-cancelled = cancelled
+mode-full = full
+mode-incremental = incremental
+mode-dry-run = dry_run
+run-head = Run { $id }{ $dry ->
+    [yes] {" "}(dry run: nothing was changed)
+   *[no] {""}
+} · { $mode } · { $outcome }
+run-started = Started  { $at }
+run-finished = Finished { $at }
+run-requests = Requests { $requests } · retries { $retries } · 429 waits { $waits }
+run-error = Error: { $kind }: { $detail }
+run-report = Report:
+run-title = Run { $id }
+sync-requested = Sync requested
+dry-run-requested = Dry run requested: nothing will be changed
+sync-cancelling = Cancelling the running sync…
+no-run-yet = No run yet
+not-scheduled = not scheduled
+field-next-run = Next run
+field-now = Now
+field-waiting = Waiting
+sync-running = running ({ $mode }) · { $requests } requests · { $retries } retries
+wait-429 = 429 wait { $left }
+wait-retry = retry in { $left }: { $reason }
+sync-idle-last = idle — last run { $outcome }: { $summary }
+sync-idle = idle: no sync has run since the console started
+rows-per-second = rows/s { $n }
+col-started = Started
+col-mode = Mode
+col-outcome = Outcome
+col-requests = Req
+col-retries = Retry
+col-rows = Rows
+report-enter = report: Enter
+
+## Seats tab
+
+col-name = Name
+col-licence = Licence
+col-edition = Edition
+col-crm-user = CRM user
+col-sync = Sync
+col-in-crm = In CRM
+licence-admin = admin
+licence-member = member
+edition-team = team
+edition-enterprise = enterprise
+switch-on = on
+switch-off = off
+seats-none-to-change = No seat to change
+seats-the-seat-of = the seat of { $name }
+seats-marked-hidden = { $count } marked ({ $hidden } hidden by filter)
+seats-sync-question = { $on ->
+    [on] Enable
+   *[off] Disable
+} CRM sync for { $what }?
+seats-sync-on-effect = Their opportunities' accounts and contacts are imported at the next sync.
+seats-sync-off-effect = What the CRM brought into their saved lists is removed at the next sync.
+seats-sync-undo = { $on ->
+    [on] Enable
+   *[off] Disable
+} sync for { $what }
+seats-sync-title = { $on ->
+    [on] Enable
+   *[off] Disable
+} sync
+seats-counts = { $admins } admin · { $members } member · { $in_crm } in CRM
+count-marked = { $count } marked
+filter-shown = filter "{ $filter }": { $count } shown
+seats-auto-sync-all = auto-sync all
+seats-empty = No seats yet. Press n to assign seats from CRM users.
+seats-user-not-synced = not synced
+seats-user-not-matched = not matched
+seats-in-crm = In CRM
+
+## Unresolved tab
+
+pending-link = linking to { $name }…
+pending-skip = skipping…
+pending-bring-back = bringing back…
+col-sent = Sent
+col-member = Member
+col-company = Company
+col-kind = Kind
+col-seat-holder = Seat holder
+col-state = State
+kind-inmail = inmail
+kind-message = message
+kind-note = note
+queue-empty = The queue is empty
+no-candidate-to-link = No candidate to link: search the CRM (/) or create the contact (c)
+linking = Linking { $member } to { $name }…
+undo-skip = { $skip ->
+    [yes] skip of
+   *[no] bringing back
+} { $member }
+unresolved-title = { $count } unresolved ({ $skipped } skipped)
+view-open-only = open only (v)
+view-skipped-only = skipped only (v)
+filter-named = filter "{ $filter }"
+count-shown = { $count } shown
+unresolved-empty = Nothing to resolve: every activity matched a CRM contact.
+state-working = working
+state-skipped = skipped
+state-open = open
+activity = Activity
+loading = loading…
+no-match = No match:
+no-candidates = No candidates: / searches the CRM, c creates the contact.
+candidates = Candidates (←/→ choose, Enter links)
+gone-from-crm-copy = (no longer in the CRM copy)
+sent-queued = Sent { $sent } · queued { $queued } ago
+
+## Log tab
+
+level-error = ERROR
+level-warn = WARN
+level-info = info
+level-debug = debug
+level-trace = trace
+log-all-levels = all levels
+log-level-and-worse = { $level } and worse
+log-title = Log — { $shown } of { $total } lines, { $level } (l cycles)
+col-time = Time
+col-level = Level
+col-message = Message
+
+## Saved tab
+
+col-item = Item
+col-brought-in-by = Brought in by
+col-stage = Stage
+col-owner = Owner
+col-saved = Saved
+item-account = account
+item-lead = lead
+saved-crm-and-hand = CRM+hand
+saved-crm = CRM
+saved-by-hand = by hand
+not-in-crm-copy = (not in the CRM copy)
+saved-counts = { $accounts } accounts · { $leads } leads · { $manual } saved by hand
+saved-empty = Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).
+
+## Settings tab
+
+setting-auto-sync = Auto-sync all seat holders
+setting-pipeline-stage = Pipeline-entry stage
+setting-won-value = Won-value field
+setting-writeback = Writeback
+setting-sync-back = Sync back
+setting-interval = Sync interval
+kinds-all = All data items
+kinds-inmails = InMails
+kinds-messages = messages
+kinds-notes = notes
+kinds-only = Only { $kinds }
+yes = Yes
+no = No
+on = On
+off = Off
+not-sure-all-open = Not sure (all open opportunities)
+not-sure = Not sure
+stage-number = stage { $value }
+setting-unchanged = Unchanged
+setting-applied = { $question }: { $value } — applies from the next sync
+setting-discarded = { $question }: change discarded
+settings-heading = Settings (←/→ choose, Enter applies, Esc discards)
+source-console = console
+source-config = config
+unsaved = unsaved
+unsaved-now = { $question } (now { $value })
+unsaved-list = Unsaved: { $list }. Enter applies, Esc discards.
+settings-apply-note = Changes apply from the next sync. console: set here, overrides config.toml.
+settings-choices-not-read = CRM stages and money fields are read at the first sync; until then only "Not sure" is offered.
+settings-choices-read = CRM choices read { $when }.
+
+## Console-wide messages and the log lines the console writes
+
+quit-unsaved = { $question }: change not applied (Settings: Enter applies, Esc discards); q again quits
+filter-cleared = Filter cleared
+undoing = Undoing the { $what }
+nothing-to-undo = Nothing to undo: the last skip or seat switch can be undone until the next sync starts; links are written to the CRM at once
+engine-stopped = The engine has stopped; restart navsync
+log-run-finished = sync { $outcome }: { $summary }
+log-delta-rejected = change tracking for { $table } expired: reading it in full once
+log-retry = retry { $attempt } in { $secs } s: { $reason }
+log-throttled = CRM asked to slow down (429): waiting { $secs } s
+log-store-read-failed = reading the store: { $error }
+
+## Popups
+
+assign-mark-first = Mark the CRM users to assign (Space)
+assigning = Assigning { $count } seat(s)…
+assign-title = Assign seats from CRM users
+col-email = Email
+col-seat = Seat
+assign-has-seat = has a seat
+assign-keys = Space mark · a all · A clear · / filter · Enter assign · Esc close
+unknown-command = Unknown command :{ $typed } — try :{ $names }
+tab-completes = Tab completes:
+no-command-starts-so = no command starts so
+filter-prompt = filter:
+still-counting = Still counting what this removes; a moment
+type-to-confirm = Type { $word } to confirm, or Esc to go back
+counting = counting what this removes…
+type-word = Type { $word }:
+copied = Copied to your clipboard (OSC 52)
+code-copied = Code copied to your clipboard (OSC 52)
+device-title = Sign in to Microsoft
+device-waiting = Waiting for you to sign in — code expires in { $left }
+device-expired = The code has expired: press Esc, then c to get a new one.
+device-open = On any device, open:
+device-enter-code = and enter the code:
+device-keys = y copy the code · Esc hide (sign-in keeps waiting)
+help-title = Keys (Esc closes, ↑/↓ scroll)
+linking-to = Linking to { $name }…
+search-type-something = Type a name, email or company
+search-title = Search CRM contacts
+searching = searching the CRM…
+search-none = No contact found. Esc, then c creates one.
+search-prompt = Search:
+search-how = Enter searches; Enter again links the chosen contact.
+search-found = { $count } found — ↑/↓ choose, Enter links
+form-first-name = First name
+form-last-name = Last name
+form-email = Email
+form-job-title = Job title
+form-company = Company
+form-last-name-required = Last name is required by the CRM
+form-bad-email = "{ $email }" is not an email address (name@company.com)
+form-creating = Creating { $name } in the CRM and linking…
+form-title = Create contact in the CRM
+form-intro = From the member's profile; edit, then Enter.
+form-keys = Tab next field · Enter create and link · Esc cancel
+
+## CRM errors and their next steps (the seed's four errors first)
+
+crm-connection-error = CRM connection error. Try again later.
+crm-connection-next = Check this machine's network and the instance URL (crm.instance_url). Try again later.
+crm-api-error = An error occurred with the CRM API. Try again later.
+crm-api-next = The CRM API could not be used: check the CRM system's uptime or contact your CRM representative.
+crm-privileges-error = Your CRM account doesn't have sufficient access privileges. Contact your CRM administrator.
+crm-privileges-next = Contact your internal CRM administrator to get the access privileges you need.
+crm-privileges-next-named = Contact your internal CRM administrator to get the missing privilege: { $privilege }.
+crm-objects-error = The CRM objects required by your company could not be read.
+crm-objects-next = Ask your CRM administrator to give the connecting user read access to: { $objects }.
+crm-sign-in-error = Signing in to Microsoft Entra ID failed.
+crm-sign-in-next = Check crm.tenant_id, crm.client_id and the client secret in the config, and that the app registration has an application user in this Dynamics environment.
+crm-device-code-expired = The sign-in code expired before it was used.
+crm-device-code-expired-next = Run `navsync connect` again and enter the new code in the browser before it expires.
+crm-device-code-declined = The sign-in was declined in the browser.
+crm-not-signed-in = navsync is not signed in to the CRM.
+crm-not-signed-in-next = Run `navsync connect` to sign in again.
+crm-local-setup-error = navsync's CRM settings or files on this machine are not usable.
+crm-insecure-file-next = Only its owner may read it: run `chmod 600 { $path }`.
+crm-local-setup-next = Fix the setting or file named in the detail, then try again.
+crm-cancelled = Cancelled.
+crm-cancelled-next = Nothing to do; start it again when you are ready.
+crm-connected = Connected to Microsoft Dynamics — Successfully connected, sync in progress
+crm-on-premise = Microsoft Dynamics on-premise is not supported: only Dynamics 365 online, version 8.2 or later.
+crm-sandbox = Sandbox environments are not supported at this time.
+crm-version-too-old = Dynamics 365 { $version } is not supported: version 8.2 or later is required.
+crm-recommend-integration-user = You connected as { $user }, an interactive user: we recommend an integration (application) user or a generic name instead.
+crm-creator-and-owner = In the CRM, { $user } will appear as the creator of every activity written back; the seat holder will be its owner.
+assign-already-holds = { $name } already holds a seat
+assign-status = { $users } users · { $marked } marked · new seats: { $licence } licence (l), { $edition } edition (e)
+
+## What the engine answers and logs (in the language of the process running it)
+
+engine-sync-already-running = A sync is already running; this request was not started. Wait for it to finish or cancel it.
+engine-cancelling-sync = Cancelling the sync; what it finished is kept and the next run resumes.
+engine-cancelling-connect = Cancelling the connect; nothing is changed.
+engine-no-sync-running = No sync is running.
+engine-search-failed = CRM search failed: { $error }
+engine-busy-syncing = A sync is running; cancel it or let it finish, then try again.
+engine-busy-connecting = A connect is in progress; wait for it or cancel it, then try again.
+engine-check-log = [{ $passed ->
+    [yes] {" "}ok{" "}
+   *[no] FAIL
+}] { $check }: { $detail }
+engine-unsupported-next = navsync works with Dynamics 365 online (version 8.2 or later, not a sandbox); connect to such an environment.
+engine-check-failed = check failed: { $check }
+engine-connected-no-sync = Connected to Microsoft Dynamics; the first sync could not start (see the error).
+engine-disconnected = Disconnected from Microsoft Dynamics: syncing stopped, sign-in tokens removed.
+engine-disconnected-tokens-kept = Disconnected from Microsoft Dynamics: syncing stopped; the sign-in tokens could not be removed: { $error }
+engine-purged = Removed imported CRM data: { $users } users, { $accounts } accounts, { $contacts } contacts, { $opportunities } opportunities; { $saved_accounts } saved accounts and { $saved_leads } saved leads brought in by the sync. Seats, activities and your own saves are kept.
+engine-cannot-write = This CRM connection cannot write; reconnect with writeback rights.
+engine-connect-cancelled = Connect cancelled; the stored connection is unchanged.
+engine-checks-passed-again = Every connection check passed again.
+engine-set-auto-sync = Auto-sync all seat holders: { $on ->
+    [yes] yes
+   *[no] no
+}
+engine-set-stage = Pipeline-entry stage: { $stage }
+engine-set-stage-not-sure = Pipeline-entry stage: Not sure (all open opportunities)
+engine-set-won-value = Won-value field: { $field }
+engine-set-won-value-not-sure = Won-value field: Not sure
+engine-set-writeback = Writeback: { $on ->
+    [on] on
+   *[off] off
+}
+engine-set-kinds = Write back: { $kinds }
+engine-set-interval = Sync every { $interval }
+engine-setting-applied = { $what }. Applies from the next sync.
+engine-linked = Linked { $member }'s { $kind ->
+    [inmail] InMail
+    [note] note
+   *[message] message
+} to { $contact } and closed it in the CRM
+engine-the-new-contact = the new contact ({ $id })
+engine-skipped = Skipped; it stays open in the CRM and can be brought back
+engine-back-in-queue = Back in the queue
+engine-assigned = { $created } seat(s) created, { $linked } existing seat(s) matched, { $already } user(s) already held a seat
+engine-assign-refused = , { $count } refused
+engine-seat-sync = CRM sync { $on ->
+    [on] on
+   *[off] off
+} for { $count } seat(s); { $changed } changed
+run-summary = { $dry ->
+    [yes] would import
+   *[no] imported
+} { $accounts_added } accounts, { $leads_added } leads; { $dry ->
+    [yes] would remove
+   *[no] removed
+} { $accounts_removed } accounts, { $leads_removed } leads; read { $rows } CRM rows in { $requests } requests
+run-summary-reread = ; full re-read of { $tables } (expired change token)
+run-summary-cancelled = {" "}(cancelled; the next run resumes)
+run-summary-error = {" "}(ended with an error)
+wb-paused = Writeback paused: the activities wait in the outbox
+wb-paused-next = They go out with the next sync; if this repeats, check the CRM's status and the detail.
+wb-refused = The CRM refused { $count } activity write(s)
+wb-refused-next = Fix what the CRM names (a privilege, a field value); refused writes are tried again with the next syncs.
+wb-off = writeback off
+wb-unavailable = writeback not available with this CRM connection
+wb-would-write = would write { $count } activities ({ $open } open, unmatched)
+wb-wrote = wrote { $count } activities ({ $open } new open, unmatched)
+wb-wrote-refused = , { $count } refused by the CRM
+wb-wrote-as-integration = , { $count } as the integration user (acting on behalf refused)
+wb-wrote-paused = , paused: { $why }
+engine-token-renewed = CRM access token renewed ({ $reason })
+engine-delta-fallback = { $table }: change tracking unusable ({ $reason }); full read
+engine-poll-slowed = sign-in server asked to poll every { $secs } s
+
+## Connection check details (stored with the check, in the language of the connect)
+
+check-signed-in = signed in ({ $method })
+check-org-at = { $org } at { $host }
+check-no-web-address = no web address
+check-org-type = organization type { $kind }
+check-application-user = application user
+check-interactive-user = interactive user
+check-writeback-off = writeback is off
+check-solution-installed = solution { $name } { $version } installed
+check-solution-missing = the solution { $name } (writeback.required_solution) is not installed in this environment; ask a Dynamics admin to install it
+check-tasks-creatable = tasks can be created
+check-read-privileges = read privileges present
+check-privileges-present = { $names } present
+check-user-lacks = the connecting user lacks { $names }
+check-tasks-probed = tasks can be created (checked with a rolled-back change set)
+import-summary = imported { $imported }, skipped { $known } already known, { $bad } bad lines
+import-more = ; and { $count } more
+inbox-not-imported = not imported: { $error }
+inbox-line = activity inbox: { $file } -> { $what }
+seat-created = created seat { $id } for { $name }
+seat-matched = matched existing seat { $id } ({ $name }) to the CRM user
+seat-already = { $name } already holds seat { $id }; not duplicated
+
+## Connection checks as the commands and the log name them
+
+check-label-sign-in = sign-in
+check-label-online = Dynamics 365 online
+check-label-version = version 8.2 or later
+check-label-not-sandbox = not a sandbox
+check-label-who-am-i = WhoAmI
+check-label-objects-readable = required objects readable
+check-label-privileges = privileges
+check-label-writeback = writeback prerequisites
+
+## Headless commands
+
+cli-status-no-config = no config file (looked at --config, $NAVSYNC_CONFIG, ~/.config/navsync/config.toml); see config.example.toml
+cli-engine-not-running = not running (commands start one for their own time)
+cli-engine-running-sync = running; sync { $run } in progress: { $phase } ({ $rows } rows)
+cli-engine-running-next = running; next sync { $next }
+cli-state-disconnected = Disconnected (not syncing)
+cli-state-error = Connection failed
+cli-state-unconfigured = Not configured (no config file; see config.example.toml)
+cli-state-never = Not connected (run `navsync connect`)
+cli-integration-user = integration user
+cli-no-error = none
+cli-field-engine = engine
+cli-field-state = state
+cli-field-instance = instance
+cli-field-crm-user = CRM user
+cli-field-org-version = org version
+cli-field-last-sync = last sync
+cli-field-last-error = last error
+cli-nothing-to-disconnect = Not connected to Microsoft Dynamics; nothing to disconnect.
+cli-nothing-imported = nothing imported; the format is in the README, "Activity files"
+cli-the-crm = the CRM
+cli-connecting = Connecting to { $instance } …
+cli-crm-asked-wait = the CRM asked to wait { $secs } s
+cli-trying-again = { $reason }; trying again in { $ms } ms
+cli-detail = detail: { $detail }
+cli-next-step = next step: { $next }
+cli-dry-run-copy-failed = cannot copy the store for a dry run: { $error }
+cli-not-connected = not connected to Microsoft Dynamics. Run `navsync connect` first.
+cli-following-run = a sync is already running (run { $run }); following it
+cli-dry-run-wait = a sync is running (run { $run }); start the dry run when it has finished
+cli-stopped-following = stopped following; the run goes on in the service
+cli-progress = { $rows } rows ({ $rate }/s)
+cli-retry = retry { $attempt } in { $wait }: { $reason }
+cli-throttled = the CRM asked to wait { $wait } (throttled)
+cli-service-stopped = the navsync service stopped before the run finished; it resumes when the service starts again
+cli-no-seats = no seats yet (no store at { $store })
+cli-name-a-seat = name at least one seat (id, member id or e-mail); see `navsync seats list`
+cli-name-a-user = name at least one CRM user (system user id or e-mail)
+demo-generating = generating a { $scale } tenant (seed { $seed })...
+demo-serving = emulator serving { $url }
+demo-sync-done = demo sync { $outcome }: { $summary }
+demo-no-terminal = stdout is not a terminal, so the console was not opened; run `navsync demo` in a terminal to use it.
+demo-too-slow = the first sync did not finish within { $secs }s
+console-not-a-tty = the console needs a terminal (stdout is not a TTY).
+    For scripts, cron and systemd use the headless commands:
+      navsync status [--json]      connection, last sync, last error
+      navsync sync --once          one sync cycle (add --dry-run to change nothing)
+      navsync seats list|enable|disable|assign
+      navsync activities import FILE
+      navsync connect | disconnect [--purge]
+      navsync serve                the engine as a service (systemd); all of the above attach to it
+    See navsync --help.
+console-no-terminal = cannot open the terminal: { $error }
+console-signal = stopped by a signal; the engine finishes what is in flight
+console-engine-gone = the engine stopped; see the log in the data dir
+console-terminal-error = terminal error: { $error }
+key-force-quit = quit at once, from anywhere
+
+## Why the engine refused something
+
+err-unknown-seat = no seat { $seat }; name a seat by the id, member id or e-mail `navsync seats list` prints
+err-unknown-user = no CRM user { $user } among the synced CRM users; use a system user id or e-mail, and run a sync first if the user is new
+err-not-assignable = CRM user { $name } cannot hold a seat: { $why }; pick an active, interactive CRM user
+err-not-in-queue = activity { $id } is not in the unresolved queue; reload the queue
+err-not-written-yet = activity { $id } is still being written to the CRM; try again after the next sync
+err-not-done = the CRM did not take the change: { $why }; it stays queued and is retried with the next sync
+err-not-connected = not connected to Microsoft Dynamics; run `navsync connect` first
+err-interval-too-short = the sync interval must be at least 5 minutes (as in config.toml)
+err-no-kinds = choose at least one kind of activity to write back, or switch writeback off
+err-import-read = cannot read activity file { $path }: { $error }; check the path, its permissions and that it is UTF-8 text
+err-import-header = { $path }: { $message }; the first line must name the columns (see README, "Activity files")
+err-import-store = { $error }; nothing was imported, try again once the store is writable
+
+## navsync init
+
+init-exists = { $path } already exists; edit it, or remove it first to start over (navsync init never overwrites a config)
+init-no-answer = no answer to { $question } (input ended)
+init-cannot-write = cannot write { $path }: { $error }
+init-cannot-read = cannot read the answers: { $error }
+init-required = { $what } is required
+init-intro = a config for Microsoft Dynamics 365 online. Each answer is checked as you go.
+init-q-instance = Instance URL (https://ORG.crm.dynamics.com)
+init-q-tenant = Microsoft Entra tenant id (GUID or domain)
+init-the-tenant-id = the tenant id
+init-q-client = Application (client) id
+init-the-client-id = the client id
+init-q-auth = Sign-in: client_secret (integration user, recommended) or device_code
+init-bad-auth = { $answer }: answer client_secret or device_code
+init-q-secret-env = Environment variable that will hold the client secret
+init-bad-env = letters, digits and _ only, e.g. NAVSYNC_CLIENT_SECRET
+init-wrote = wrote { $path } (mode 0600)
+init-next-secret = Next: export { $env }=<the client secret>, then run `navsync connect` (or `navsync` for the console).
+init-next-device = Next: run `navsync connect` (or `navsync` for the console) and sign in from any browser.
+init-no-config-dir = no config directory on this system; pass --config PATH
+init-no-config = no config file at { $path }.
+init-offer = Create one now (navsync init)? [Y/n]
+
+## What is wrong with a config file
+
+cfg-allowed-log-level = allowed: error, warn, info, debug, trace
+cfg-allowed-keys = allowed: a key ("x", "ctrl-r", "f5") or a list of keys (["s", "f5"])
+cfg-empty-tenant = must not be empty: give the Microsoft Entra tenant id (a GUID) or domain
+cfg-empty-client = must not be empty: give the application (client) id
+cfg-one-secret = give only one of client_secret_env, client_secret_file, client_secret
+cfg-secret-env-empty = must name an environment variable
+cfg-allowed-concurrency = allowed: 1 to 50 (Dataverse allows 52 concurrent requests per user)
+cfg-allowed-page-size = allowed: 1 to 5000 (Dataverse's maximum page size)
+cfg-allowed-stage = allowed: "not_sure" or the option value of a sales stage (a number)
+cfg-allowed-won-value = allowed: "not_sure" or the logical name of a money column (letters, digits, _)
+cfg-allowed-kinds = allowed: "inmail", "message", "note"
+cfg-no-kinds = must name at least one kind; to write nothing back set enabled = false
+cfg-allowed-unit = allowed: a number from 0.0 to 1.0
+cfg-authority-https = must be https (http only for 127.0.0.1, the emulator)
+cfg-inline-secret = a secret may be written inline only when the config file is mode 0600 (run: chmod 600 { $path }), or use client_secret_env / client_secret_file
+cfg-not-a-url-instance = not a URL ({ $error }); expected https://ORG.crm.dynamics.com (or a regional crmN host)
+cfg-not-https = { $scheme }:// is not allowed for { $host }: Dynamics 365 online is only reachable over https (http is accepted only for 127.0.0.1, the emulator)
+cfg-not-instance-host = { $host } is not a Dynamics 365 online instance host; expected ORG.crm.dynamics.com or a regional ORG.crmN.dynamics.com
+cfg-on-premise = { $host } looks like an on-premise server: Microsoft Dynamics on-premise is not supported, only Dynamics 365 online (https://ORG.crm.dynamics.com, version 8.2 or later)
+cfg-not-a-url = not a URL ({ $error })
+cfg-allowed-interval = allowed: a number followed by m, h or d, e.g. "30m", "24h" (minimum 5m)
+cfg-cannot-read = cannot read config file { $path }: { $error }
+cfg-invalid = key `{ $key }`: { $message }
+cfg-missing = no config file found (looked at { $path }); copy config.example.toml there or pass --config PATH
+
+## [keys] in config.toml
+
+keys-not-a-key = { $spec } is not a key: use one character ("x", "?"), a name (enter, esc, tab, shift-tab, space, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1..f12), or ctrl-/alt- before one
+keys-give-one = give at least one key
+keys-needs-modifier = { $action } works in text fields too, so it needs ctrl- or alt-, not { $label }
+keys-no-action = no action { $action }; the actions are: { $names }
+keys-clash = { $key } is bound to both { $a } and { $b } ({ $view })
