@@ -480,7 +480,7 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             return Err(loc.at(
                 "crm.split_rows",
                 n.span(),
-                "allowed: 0 (never split) or a number of rows".into(),
+                crate::t!("cfg-allowed-split-rows"),
             ));
         }
         out.split_rows = v as u64;
