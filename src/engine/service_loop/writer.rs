@@ -70,7 +70,7 @@ impl Writer {
         T: Send + 'static,
         E: From<WriterGone> + Send + 'static,
     {
-        self.queue(move |s| {
+        self.submit_rereadable(move |s| {
             s.commit_pending_or_warn();
             f(s)
         })
@@ -80,17 +80,6 @@ impl Writer {
     /// [`Store::rereadable`] and may share its transaction with the
     /// re-readable writes before it.
     pub fn submit_rereadable<T, E>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
-    ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
-    where
-        T: Send + 'static,
-        E: From<WriterGone> + Send + 'static,
-    {
-        self.queue(f)
-    }
-
-    fn queue<T, E>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
