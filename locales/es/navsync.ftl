@@ -783,3 +783,22 @@ keys-give-one = indica al menos una tecla
 keys-needs-modifier = { $action } funciona también en los campos de texto, así que necesita ctrl- o alt-, no { $label }
 keys-no-action = no hay ninguna acción { $action }; las acciones son: { $names }
 keys-clash = { $key } está asignada a { $a } y a { $b } a la vez ({ $view })
+
+## Por qué el emparejamiento vinculó a un miembro con un contacto, o no pudo
+reason-email = correo electrónico
+reason-profile-url = URL del perfil
+reason-same-email = empate: { $count } contactos con el correo { $email }
+reason-same-profile-url = empate: { $count } contactos con la misma URL de perfil
+reason-name-company = nombre+empresa { $score }
+reason-name-tie = empate: { $count } contactos con un nombre como { $name } en { $account }
+reason-no-company = sin coincidencia de correo ni de perfil, y sin empresa
+reason-no-account = no hay cuenta del CRM para { $company }
+reason-below-threshold = el nombre más parecido en { $account } puntúa { $best }, por debajo del umbral { $threshold }
+reason-no-contact-at = no hay contactos en { $account }
+reason-name-at = nombre { $score }, en { $account }
+reason-name-no-account = nombre { $score }, sin cuenta
+reason-the-company = la empresa
+reason-resolved = resuelto { $how }
+resolved-how-candidate = eligiendo un candidato
+resolved-how-search = con una búsqueda en el CRM
+resolved-how-created = creando el contacto
