@@ -416,7 +416,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut code,
         );
-        const FAMILIES: [&str; 14] = [
+        const FAMILIES: [&str; 15] = [
             "keycap-",
             "tab-",
             "check-",
@@ -431,6 +431,7 @@ mod tests {
             "error-console-next-",
             "month-",
             "date",
+            "resolved-how-",
         ];
         let unused: Vec<_> = ids(EN)
             .into_iter()

@@ -241,6 +241,7 @@ fn cli_prints_the_summary_and_exits_0_or_2() {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let run = |file: &Path| {
         Command::new(env!("CARGO_BIN_EXE_navsync"))
+            .env("LC_ALL", "C")
             .arg("--config")
             .arg(&config)
             .arg("--data-dir")

@@ -4,6 +4,12 @@
 use navsync::config::MatchingConfig;
 use navsync::engine::usecases::matching::{Matcher, Member};
 use navsync::store::mirror::{Account, Contact};
+use navsync::store::reason::Reason;
+
+/// A reason in English words, as the console shows it.
+fn said(r: &Reason) -> String {
+    navsync::ui::format::reason(r)
+}
 
 fn account(id: &str, name: &str, web: Option<&str>) -> Account {
     Account {
@@ -65,7 +71,7 @@ fn exact_email_ignores_case_and_comes_first() {
         ..member("Someone Else", Some("Acme"))
     });
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    assert_eq!(d.reason, "email");
+    assert_eq!(d.reason, Reason::Email);
     assert_eq!(d.accountid.as_deref(), Some("a-acme"));
     assert_eq!(d.candidates.len(), 1);
     assert_eq!(d.candidates[0].score, 1.0);
@@ -83,7 +89,11 @@ fn one_email_on_two_contacts_is_a_tie_not_a_guess() {
         ..member("Ana Pérez", None)
     });
     assert_eq!(d.contactid, None);
-    assert!(d.reason.starts_with("tie: 2 contacts"), "{}", d.reason);
+    assert!(
+        said(&d.reason).starts_with("tie: 2 contacts"),
+        "{}",
+        said(&d.reason)
+    );
     let ids: Vec<&str> = d.candidates.iter().map(|c| c.contactid.as_str()).collect();
     assert_eq!(ids, ["c-1", "c-2"]);
 }
@@ -98,7 +108,7 @@ fn profile_url_matches_whatever_the_url_decoration() {
         ..member("A. P.", None)
     });
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    assert_eq!(d.reason, "profile url");
+    assert_eq!(d.reason, Reason::ProfileUrl);
 }
 
 #[test]
@@ -113,7 +123,7 @@ fn tenant_without_profile_column_falls_through_to_name_and_company() {
         ..member("Ana Perez", Some("ACME Inc"))
     });
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    assert_eq!(d.reason, "name+company 1.00");
+    assert_eq!(said(&d.reason), "name+company 1.00");
 }
 
 #[test]
@@ -128,7 +138,7 @@ fn accents_case_punctuation_and_legal_suffixes_are_ignored() {
     );
     let d = m.decide(&member("JOSE-MARIA NUNEZ", Some("vertice sa")));
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    assert_eq!(d.reason, "name+company 1.00");
+    assert_eq!(said(&d.reason), "name+company 1.00");
     assert_eq!(d.accountid.as_deref(), Some("a-vert"));
 }
 
@@ -144,12 +154,10 @@ fn fuzzy_name_scores_above_threshold_and_says_so() {
     );
     let d = m.decide(&member("Jonh Smith", Some("Globex")));
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    let score: f64 = d
-        .reason
-        .strip_prefix("name+company ")
-        .and_then(|s| s.parse().ok())
-        .expect("reason carries the score");
-    assert!((0.90..1.0).contains(&score), "{}", d.reason);
+    let Reason::NameCompany { score } = d.reason else {
+        panic!("a name+company match: {:?}", said(&d.reason))
+    };
+    assert!((0.90..1.0).contains(&score), "{score}");
     assert_eq!(d.candidates[0].contactid, "c-1");
     // A shared first name does not carry a different surname over.
     let d = m.decide(&member("John Smythe-Brown", Some("Globex")));
@@ -170,7 +178,7 @@ fn thresholds_come_from_config() {
     let d = strict.decide(&member("Jonh Smith", Some("Globex")));
     assert_eq!(d.contactid, None);
     assert_eq!(
-        d.reason,
+        said(&d.reason),
         "closest name at Globex GmbH scores 0.93, below the threshold 0.99"
     );
     assert_eq!(d.candidates.len(), 1, "the near miss is still a candidate");
@@ -190,10 +198,9 @@ fn two_equally_good_contacts_are_a_tie() {
     let d = m.decide(&member("Ana Pérez", Some("Acme")));
     assert_eq!(d.contactid, None);
     assert!(
-        d.reason
-            .starts_with("tie: 2 contacts named like Ana Pérez at Acme"),
+        said(&d.reason).starts_with("tie: 2 contacts named like Ana Pérez at Acme"),
         "{}",
-        d.reason
+        said(&d.reason)
     );
     assert_eq!(d.candidates.len(), 2);
     assert!(d.candidates.iter().all(|c| c.score == 1.0));
@@ -224,7 +231,7 @@ fn tie_margin_separates_a_clear_winner() {
     );
     let d = wide.decide(&member("John Smith", Some("Globex")));
     assert_eq!(d.contactid, None);
-    assert!(d.reason.starts_with("tie: 2"), "{}", d.reason);
+    assert!(said(&d.reason).starts_with("tie: 2"), "{}", said(&d.reason));
 }
 
 #[test]
@@ -242,7 +249,11 @@ fn company_by_website_domain_from_company_or_email() {
         ..member("Ana Perez", Some("Some Old Name"))
     });
     assert_eq!(d.contactid.as_deref(), Some("c-1"));
-    assert!(d.reason.starts_with("name+company"), "{}", d.reason);
+    assert!(
+        said(&d.reason).starts_with("name+company"),
+        "{}",
+        said(&d.reason)
+    );
     // A free-mail domain says nothing about the employer.
     let d = m.decide(&Member {
         email: Some("ana@gmail.com"),
@@ -265,27 +276,29 @@ fn unmatched_decisions_say_why_and_rank_look_alikes() {
     let d = m.decide(&member("Luisa Ramos", Some("Acme")));
     assert_eq!(d.contactid, None);
     assert_eq!(
-        d.reason,
+        said(&d.reason),
         "closest name at Acme, Inc. scores 0.47, below the threshold 0.90"
     );
     assert_eq!(d.accountid.as_deref(), Some("a-acme"));
 
     let d = m.decide(&member("Ana Pérez", Some("Initech")));
     assert_eq!(d.contactid, None);
-    assert_eq!(d.reason, "no CRM account for Initech");
+    assert_eq!(said(&d.reason), "no CRM account for Initech");
     assert_eq!(d.accountid, None);
     assert_eq!(d.candidates[0].contactid, "c-1");
     assert!(
-        d.candidates[0]
-            .reason
-            .starts_with("name 1.00, at Globex GmbH"),
+        said(&d.candidates[0].reason).starts_with("name 1.00, at Globex GmbH"),
         "{}",
-        d.candidates[0].reason
+        said(&d.candidates[0].reason)
     );
 
     let d = m.decide(&member("Ana Pérez", None));
     assert_eq!(d.contactid, None);
-    assert!(d.reason.contains("no company"), "{}", d.reason);
+    assert!(
+        said(&d.reason).contains("no company"),
+        "{}",
+        said(&d.reason)
+    );
 }
 
 #[test]

@@ -148,6 +148,7 @@ fn a_second_writer_on_the_same_data_dir_is_refused() {
     std::fs::create_dir(&data).unwrap();
     let held = navsync::lock::DataDirLock::acquire(&data).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&cfg)
         .arg("--data-dir")
@@ -164,6 +165,7 @@ fn a_second_writer_on_the_same_data_dir_is_refused() {
     assert!(stderr.contains("navsync status"), "{stderr}");
     // Readers are not blocked.
     let status = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&cfg)
         .arg("--data-dir")

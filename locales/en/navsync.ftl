@@ -745,3 +745,22 @@ keys-give-one = give at least one key
 keys-needs-modifier = { $action } works in text fields too, so it needs ctrl- or alt-, not { $label }
 keys-no-action = no action { $action }; the actions are: { $names }
 keys-clash = { $key } is bound to both { $a } and { $b } ({ $view })
+
+## Why the matcher linked a member to a contact, or could not
+reason-email = e-mail
+reason-profile-url = profile URL
+reason-same-email = tie: { $count } contacts with the e-mail { $email }
+reason-same-profile-url = tie: { $count } contacts with the same profile URL
+reason-name-company = name+company { $score }
+reason-name-tie = tie: { $count } contacts named like { $name } at { $account }
+reason-no-company = no e-mail or profile match and no company given
+reason-no-account = no CRM account for { $company }
+reason-below-threshold = closest name at { $account } scores { $best }, below the threshold { $threshold }
+reason-no-contact-at = no contact at { $account }
+reason-name-at = name { $score }, at { $account }
+reason-name-no-account = name { $score }, no account
+reason-the-company = the company
+reason-resolved = resolved by { $how }
+resolved-how-candidate = choosing a candidate
+resolved-how-search = a CRM search
+resolved-how-created = creating the contact

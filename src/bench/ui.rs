@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use crate::exit::ExitStatus;
+use crate::store::reason::Reason;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
@@ -32,7 +33,9 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             queued_at: "2026-11-20T10:00:00Z".into(),
             dismissed: i % 17 == 0,
             occurred_at: "2026-11-19T16:30:00Z".into(),
-            reason: format!("no contact at Company {} S.L.", i % 997),
+            reason: Reason::NoContactAt {
+                account: Some(format!("Company {} S.L.", i % 997)),
+            },
         })
         .collect()
 }

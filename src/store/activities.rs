@@ -74,14 +74,14 @@ pub struct NewActivity {
     pub copy_to_crm: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Activity {
     pub id: i64,
     pub new: NewActivity,
     pub state: ActivityState,
     pub crm_activity_id: Option<String>,
     pub matched_contactid: Option<String>,
-    pub match_reason: Option<String>,
+    pub match_reason: Option<super::reason::Reason>,
     pub attempts: i64,
     pub last_error: Option<String>,
 }
@@ -187,7 +187,7 @@ pub fn assign_crm_id(
     id: i64,
     crm_activity_id: &str,
     matched_contactid: Option<&str>,
-    match_reason: &str,
+    match_reason: &super::reason::Reason,
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE activities SET crm_activity_id = ?1, matched_contactid = ?2, match_reason = ?3, state = 'queued' WHERE id = ?4",

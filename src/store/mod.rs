@@ -7,6 +7,7 @@ pub mod audit;
 pub mod connection;
 pub mod mirror;
 pub mod outbox;
+pub mod reason;
 pub mod runs;
 pub mod saved;
 pub mod seats;

@@ -2,20 +2,21 @@
 
 use rusqlite::{Connection, params};
 
+use super::reason::Reason;
 use super::{Result, now};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Candidate {
     pub contactid: String,
     pub score: f64,
-    /// Why it is a candidate, e.g. "name+company 0.94".
-    pub reason: String,
+    /// Why it is a candidate (a name score at the company or elsewhere).
+    pub reason: Reason,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QueueEntry {
     pub activity_id: i64,
-    pub reason: String,
+    pub reason: Reason,
     pub queued_at: String,
     pub dismissed: bool,
 }
@@ -24,7 +25,7 @@ pub struct QueueEntry {
 pub fn enqueue(
     conn: &Connection,
     activity_id: i64,
-    reason: &str,
+    reason: &Reason,
     candidates: &[Candidate],
 ) -> Result<()> {
     conn.prepare_cached(
@@ -92,7 +93,7 @@ pub fn resolve(conn: &Connection, activity_id: i64, how: &str, contactid: &str) 
 
 /// One line of the console's queue table: the entry with the activity and
 /// seat fields it shows, read in one query so a 100k queue loads at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueRow {
     pub activity_id: i64,
     pub member_name: String,
@@ -103,8 +104,8 @@ pub struct QueueRow {
     pub dismissed: bool,
     /// When the InMail, message or note itself was written (RFC 3339).
     pub occurred_at: String,
-    /// Why matching found no contact ("no CRM account for Acme", "tie: ...").
-    pub reason: String,
+    /// Why matching found no contact.
+    pub reason: Reason,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped

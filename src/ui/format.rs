@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::store::reason::Reason;
+
 pub fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(rfc3339)
         .ok()
@@ -69,6 +71,60 @@ pub use crate::i18n::stored_word;
 /// A sync phase's name.
 pub fn phase_name(p: crate::engine::Phase) -> String {
     stored_word("phase", p.label())
+}
+
+/// A matcher's reason in the reader's language. Scores keep two decimals,
+/// as the queue shows them; text stored before reasons were typed is shown
+/// as it was written.
+pub fn reason(r: &Reason) -> String {
+    let score = |s: f64| crate::i18n::fixed(s, 2);
+    let account = |a: &Option<String>| a.clone().unwrap_or_else(|| crate::t!("reason-the-company"));
+    match r {
+        Reason::Email => crate::t!("reason-email"),
+        Reason::ProfileUrl => crate::t!("reason-profile-url"),
+        Reason::SameEmail { count, email } => {
+            crate::t!("reason-same-email", count = *count, email = email.as_str())
+        }
+        Reason::SameProfileUrl { count } => crate::t!("reason-same-profile-url", count = *count),
+        Reason::NameCompany { score: s } => crate::t!("reason-name-company", score = score(*s)),
+        Reason::NameTie {
+            count,
+            name,
+            account: a,
+        } => crate::t!(
+            "reason-name-tie",
+            count = *count,
+            name = name.as_str(),
+            account = account(a)
+        ),
+        Reason::NoCompany => crate::t!("reason-no-company"),
+        Reason::NoAccount { company } => crate::t!("reason-no-account", company = company.as_str()),
+        Reason::BelowThreshold {
+            account: a,
+            best,
+            threshold,
+        } => crate::t!(
+            "reason-below-threshold",
+            account = account(a),
+            best = score(*best),
+            threshold = score(*threshold)
+        ),
+        Reason::NoContactAt { account: a } => {
+            crate::t!("reason-no-contact-at", account = account(a))
+        }
+        Reason::NameElsewhere {
+            score: s,
+            account: a,
+        } => match a {
+            Some(a) => crate::t!("reason-name-at", score = score(*s), account = a.as_str()),
+            None => crate::t!("reason-name-no-account", score = score(*s)),
+        },
+        Reason::Resolved { how } => crate::t!(
+            "reason-resolved",
+            how = crate::i18n::stored_word("resolved-how", how)
+        ),
+        Reason::Written(text) => text.clone(),
+    }
 }
 
 #[cfg(test)]

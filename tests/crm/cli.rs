@@ -8,6 +8,7 @@ use crate::fixture::{self, SECRET};
 
 async fn navsync(config: &Path, data: &Path, args: &[&str]) -> Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(config)
         .arg("--data-dir")

@@ -7,6 +7,7 @@ use std::process::Command;
 fn demo_without_a_terminal_runs_the_first_sync_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--data-dir")
         .arg(dir.path())
         .args(["demo", "--scale", "tiny"])

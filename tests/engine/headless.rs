@@ -14,6 +14,7 @@ fn config(dir: &std::path::Path) -> std::path::PathBuf {
 
 fn sync(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(config(dir))
         .arg("--data-dir")
@@ -52,6 +53,7 @@ fn a_dry_run_without_a_connection_leaves_no_store_behind() {
 fn status_json_without_a_config_is_still_json_and_says_unconfigured() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(dir.path().join("missing.toml"))
         .arg("--data-dir")

@@ -719,6 +719,7 @@ pub fn config_file(s: &Setup) -> PathBuf {
 /// `navsync ARGS` on the setup's config and data dir.
 pub fn navsync(s: &Setup, args: &[&str]) -> tokio::process::Command {
     let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"));
+    c.env("LC_ALL", "C");
     c.arg("--config")
         .arg(config_file(s))
         .arg("--data-dir")

@@ -18,6 +18,7 @@ pub fn write_config(sim: &SimServer, dir: &Path, extra: &str) -> PathBuf {
 /// environment, no stdin, and stdout/stderr captured.
 pub fn navsync(cfg: &Path, data: &Path, secret: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_navsync"));
+    c.env("LC_ALL", "C");
     c.arg("--config")
         .arg(cfg)
         .arg("--data-dir")

@@ -50,6 +50,7 @@ fn openpty() -> Pty {
 fn start_console(pty: &Pty, data: &std::path::Path, panic: bool) -> (Child, Arc<Mutex<Vec<u8>>>) {
     let slave = || Stdio::from(pty.slave.try_clone().unwrap());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_navsync"));
+    cmd.env("LC_ALL", "C");
     cmd.arg("--data-dir")
         .arg(data)
         .args(["demo", "--scale", "tiny"]);

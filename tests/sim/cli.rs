@@ -13,6 +13,7 @@ use crate::fixture::json;
 async fn sim_command_prints_one_json_line_that_connects_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .args([
             "--data-dir",
             dir.path().to_str().expect("utf-8 path"),

@@ -2,6 +2,10 @@
 //! an emulator, the store row a finished connect leaves, seats, and the
 //! engine event helpers. Each binary includes this (`mod support;`) and
 //! uses a part of it, hence the `dead_code` allowance.
+//!
+//! Every test that runs the navsync binary gives it `LC_ALL=C`: the
+//! language follows the environment, and the tests read its English
+//! whatever the developer's locale.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -47,6 +47,7 @@ fn env() -> Env {
 impl Env {
     fn run(&self, args: &[&str]) -> (Option<i32>, String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+            .env("LC_ALL", "C")
             .arg("--config")
             .arg(&self.config)
             .arg("--data-dir")
@@ -168,6 +169,7 @@ fn csv_and_config_errors_are_in_the_users_words() {
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&config)
         .arg("--data-dir")
@@ -189,6 +191,7 @@ fn csv_and_config_errors_are_in_the_users_words() {
 
 fn navsync(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .args(args)
         .env_remove("NAVSYNC_CONFIG")
         .env_remove("NAVSYNC_DATA_DIR")
@@ -203,6 +206,7 @@ fn init_writes_a_private_config_that_loads() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("navsync/config.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&path)
         .arg("init")
@@ -236,6 +240,7 @@ fn init_writes_a_private_config_that_loads() {
     assert_eq!(cfg.crm.tenant_id, "contoso.onmicrosoft.com");
     // A second init leaves it alone.
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&path)
         .arg("init")
@@ -276,6 +281,7 @@ fn completions_and_man_page_come_from_the_command_line_definitions() {
 fn the_env_vars_reach_clap_and_bad_values_list_the_choices() {
     let e = env();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .env("NAVSYNC_CONFIG", &e.config)
         .env("NAVSYNC_DATA_DIR", e.dir.path())
         .args(["seats", "list"])
@@ -315,6 +321,7 @@ fn the_console_refuses_a_keymap_clash_before_anything_else() {
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[keys]\nsync_now = \"c\"\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&config)
         .arg("--data-dir")
@@ -343,6 +350,7 @@ fn commands_speak_the_configs_language_else_the_environments() {
     };
     let status = |config: &Path, vars: &[(&str, &str)]| {
         let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+            .env("LC_ALL", "C")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("LANG")

@@ -94,8 +94,10 @@ pub fn queue() -> Vec<QueueRow> {
             // Written five minutes before it was queued.
             occurred_at: (t(at) - chrono::Duration::minutes(5)).to_rfc3339(),
             reason: match company {
-                Some(c) => format!("no contact at {c}"),
-                None => "no e-mail or profile match and no company given".into(),
+                Some(c) => navsync::store::reason::Reason::NoContactAt {
+                    account: Some(c.into()),
+                },
+                None => navsync::store::reason::Reason::NoCompany,
             },
         };
     vec![
@@ -156,7 +158,7 @@ pub fn detail_101() -> Detail {
                 candidate: Candidate {
                     contactid: "c-lucia".into(),
                     score: 0.91,
-                    reason: "name+company 0.91".into(),
+                    reason: navsync::store::reason::Reason::NameCompany { score: 0.91 },
                 },
                 fullname: Some("Lucía Fernández".into()),
                 email: Some("lfernandez@fabrikam.example".into()),
@@ -165,7 +167,10 @@ pub fn detail_101() -> Detail {
                 candidate: Candidate {
                     contactid: "c-lucia2".into(),
                     score: 0.74,
-                    reason: "name 0.74".into(),
+                    reason: navsync::store::reason::Reason::NameElsewhere {
+                        score: 0.74,
+                        account: Some("Contoso".into()),
+                    },
                 },
                 fullname: Some("Lucia Soto".into()),
                 email: None,

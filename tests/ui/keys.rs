@@ -513,6 +513,7 @@ fn console_refuses_to_draw_when_stdout_is_not_a_tty() {
     let dir = tempfile::tempdir().unwrap();
     let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_navsync"))
+        .env("LC_ALL", "C")
         .arg("--config")
         .arg(&config)
         .arg("--data-dir")

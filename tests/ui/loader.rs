@@ -89,17 +89,20 @@ pub fn env() -> Env {
     unresolved::enqueue(
         c,
         activity,
-        "no contact matched",
+        &navsync::store::reason::Reason::NoContactAt { account: None },
         &[
             Candidate {
                 contactid: "c-1".into(),
                 score: 0.9,
-                reason: "name 0.90".into(),
+                reason: navsync::store::reason::Reason::NameCompany { score: 0.9 },
             },
             Candidate {
                 contactid: "c-gone".into(),
                 score: 0.5,
-                reason: "company".into(),
+                reason: navsync::store::reason::Reason::NameElsewhere {
+                    score: 0.5,
+                    account: None,
+                },
             },
         ],
     )

@@ -208,7 +208,10 @@ fn each_rule_decides_before_anything_is_sent() {
     let m = id("x-match");
     assert_eq!(m.state, ActivityState::Queued);
     assert_eq!(m.matched_contactid.as_deref(), Some(ANA));
-    assert_eq!(m.match_reason.as_deref(), Some("name+company 1.00"));
+    assert_eq!(
+        m.match_reason,
+        Some(navsync::store::reason::Reason::NameCompany { score: 1.0 })
+    );
     let task_id = m.crm_activity_id.clone().unwrap();
     assert_eq!(task_id, writeback::task_id(&m));
     let env = envelope(&s, m.id);
@@ -241,7 +244,12 @@ fn each_rule_decides_before_anything_is_sent() {
     let queue = unresolved::open(s.conn(), false).unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].activity_id, n.id);
-    assert_eq!(queue[0].reason, "no CRM account for Initech");
+    assert_eq!(
+        queue[0].reason,
+        navsync::store::reason::Reason::NoAccount {
+            company: "Initech".into()
+        }
+    );
 
     // Deciding again queues nothing twice.
     assert_eq!(

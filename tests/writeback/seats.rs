@@ -196,6 +196,7 @@ fn seats_command_lists_switches_and_assigns() {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_navsync"))
+            .env("LC_ALL", "C")
             .arg("--config")
             .arg(&config)
             .arg("--data-dir")

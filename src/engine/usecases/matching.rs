@@ -25,6 +25,7 @@ use strsim::jaro_winkler;
 use crate::config::MatchingConfig;
 use crate::store::activities::NewActivity;
 use crate::store::mirror::{Account, Contact};
+use crate::store::reason::Reason;
 use crate::store::unresolved::Candidate;
 
 /// How many ranked candidates a decision keeps for the unresolved queue.
@@ -60,11 +61,14 @@ pub struct Decision {
     /// The account the member belongs to when exactly one was found (by the
     /// matched contact or the company); prefills a contact created later.
     pub accountid: Option<String>,
-    /// "email", "profile url", "name+company 0.94", "no contact at Acme",
-    /// "tie: 2 contacts named ...".
-    pub reason: String,
+    pub reason: Reason,
     /// Best first, at most [`MAX_CANDIDATES`].
     pub candidates: Vec<Candidate>,
+}
+
+/// Scores are kept to three decimals: what the queue shows and stores.
+fn round3(score: f64) -> f64 {
+    (score * 1000.0).round() / 1000.0
 }
 
 /// The contacts and accounts of a tenant, indexed once for many decisions.
@@ -91,36 +95,41 @@ impl Matcher {
         if let Some(e) = m.email.and_then(normalise::email)
             && let Some(hits) = self.ix.by_email.get(&e)
         {
-            return self.exact(hits, "email", &format!("e-mail {e}"));
+            let tie = Reason::SameEmail {
+                count: hits.len(),
+                email: e.clone(),
+            };
+            return self.exact(hits, Reason::Email, tie);
         }
         if let Some(slug) = m.profile_url.and_then(normalise::profile_slug)
             && let Some(hits) = self.ix.by_profile.get(&slug)
         {
-            return self.exact(hits, "profile url", "profile URL");
+            let tie = Reason::SameProfileUrl { count: hits.len() };
+            return self.exact(hits, Reason::ProfileUrl, tie);
         }
         self.by_name_and_company(m)
     }
 
     /// One hit is a match; several sharing the same key are a tie.
-    fn exact(&self, hits: &[Idx], reason: &str, what: &str) -> Decision {
+    fn exact(&self, hits: &[Idx], reason: Reason, tie: Reason) -> Decision {
         let candidates: Vec<Candidate> = hits
             .iter()
             .take(MAX_CANDIDATES)
-            .map(|&i| self.candidate(i, 1.0, reason.to_string()))
+            .map(|&i| self.candidate(i, 1.0, reason.clone()))
             .collect();
         if let [only] = hits {
             let c = &self.ix.contacts[*only as usize];
             Decision {
                 contactid: Some(c.contactid.clone()),
                 accountid: self.account_id(c.account),
-                reason: reason.to_string(),
+                reason,
                 candidates,
             }
         } else {
             Decision {
                 contactid: None,
                 accountid: None,
-                reason: format!("tie: {} contacts with the same {what}", hits.len()),
+                reason: tie,
                 candidates,
             }
         }
@@ -145,8 +154,8 @@ impl Matcher {
             _ => None,
         };
         let account_label = match accounts.as_slice() {
-            [a] => self.ix.accounts[*a as usize].name.clone(),
-            _ => company_label.unwrap_or("the company").to_string(),
+            [a] => Some(self.ix.accounts[*a as usize].name.clone()),
+            _ => company_label.map(str::to_string),
         };
 
         let threshold = self.cfg.name_threshold;
@@ -157,15 +166,16 @@ impl Matcher {
                 .iter()
                 .take_while(|(_, s)| *s >= threshold && best_score - *s <= self.cfg.tie_margin)
                 .count();
-            let candidates = self.ranked(&at_company, |s| format!("name+company {s:.2}"));
+            let candidates = self.ranked(&at_company, |score| Reason::NameCompany { score });
             if close > 1 {
                 return Decision {
                     contactid: None,
                     accountid: single_account,
-                    reason: format!(
-                        "tie: {close} contacts named like {} at {account_label}",
-                        m.name.trim()
-                    ),
+                    reason: Reason::NameTie {
+                        count: close,
+                        name: m.name.trim().to_string(),
+                        account: account_label,
+                    },
                     candidates,
                 };
             }
@@ -173,7 +183,9 @@ impl Matcher {
             return Decision {
                 contactid: Some(c.contactid.clone()),
                 accountid: self.account_id(c.account),
-                reason: format!("name+company {best_score:.2}"),
+                reason: Reason::NameCompany {
+                    score: round3(best_score),
+                },
                 candidates,
             };
         }
@@ -181,12 +193,18 @@ impl Matcher {
         // Unmatched: say why, and suggest look-alikes from the company and,
         // failing that, people with the same family name elsewhere.
         let reason = match (company_label, accounts.is_empty(), at_company.first()) {
-            (None, _, _) => "no e-mail or profile match and no company given".to_string(),
-            (Some(c), true, _) => format!("no CRM account for {c}"),
-            (Some(_), false, Some((_, best))) => format!(
-                "closest name at {account_label} scores {best:.2}, below the threshold {threshold:.2}"
-            ),
-            (Some(_), false, None) => format!("no contact at {account_label}"),
+            (None, _, _) => Reason::NoCompany,
+            (Some(c), true, _) => Reason::NoAccount {
+                company: c.to_string(),
+            },
+            (Some(_), false, Some((_, best))) => Reason::BelowThreshold {
+                account: account_label,
+                best: round3(*best),
+                threshold,
+            },
+            (Some(_), false, None) => Reason::NoContactAt {
+                account: account_label,
+            },
         };
         let mut scored = at_company;
         if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
@@ -214,14 +232,14 @@ impl Matcher {
             .take(MAX_CANDIDATES)
             .map(|&(i, s)| {
                 let c = &self.ix.contacts[i as usize];
+                let score = round3(s);
                 let why = if c.account.is_some_and(|a| accounts.contains(&a)) {
-                    format!("name+company {s:.2}")
+                    Reason::NameCompany { score }
                 } else {
-                    let at = c
-                        .account
-                        .map(|a| self.ix.accounts[a as usize].name.as_str())
-                        .unwrap_or("no account");
-                    format!("name {s:.2}, at {at}")
+                    Reason::NameElsewhere {
+                        score,
+                        account: c.account.map(|a| self.ix.accounts[a as usize].name.clone()),
+                    }
                 };
                 self.candidate(i, s, why)
             })
@@ -257,20 +275,22 @@ impl Matcher {
         out
     }
 
-    fn ranked(&self, scored: &[(Idx, f64)], why: impl Fn(f64) -> String) -> Vec<Candidate> {
+    fn ranked(&self, scored: &[(Idx, f64)], why: impl Fn(f64) -> Reason) -> Vec<Candidate> {
         scored
             .iter()
             .filter(|(_, s)| *s >= CANDIDATE_FLOOR)
             .take(MAX_CANDIDATES)
-            .map(|&(i, s)| self.candidate(i, s, why(s)))
+            .map(|&(i, s)| self.candidate(i, s, why(round3(s))))
             .collect()
     }
 
-    fn candidate(&self, i: Idx, score: f64, reason: String) -> Candidate {
+    /// The contact's name is not part of the reason: the queue shows it
+    /// from the CRM copy next to the reason.
+    fn candidate(&self, i: Idx, score: f64, reason: Reason) -> Candidate {
         Candidate {
             contactid: self.ix.contacts[i as usize].contactid.clone(),
-            score: (score * 1000.0).round() / 1000.0,
-            reason: format!("{reason}: {}", self.ix.contacts[i as usize].fullname),
+            score: round3(score),
+            reason,
         }
     }
 

@@ -23,6 +23,7 @@ use crate::engine::usecases::matching::{Decision, Matcher};
 use crate::store::activities::{self, Activity, ActivityState};
 use crate::store::audit::AuditResult;
 use crate::store::outbox::OutboxOp;
+use crate::store::reason::Reason;
 use crate::store::{StoreError, audit, mirror, outbox, seats, unresolved};
 
 /// Outbox rows per `$batch`: small enough that many requests share the
@@ -517,7 +518,9 @@ fn apply_result(
         OutboxOp::CreateContact => mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?,
         OutboxOp::CloseTask => {
             if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
-                let reason = format!("resolved by {}", note.how);
+                let reason = Reason::Resolved {
+                    how: note.how.clone(),
+                };
                 activities::assign_crm_id(tx, aid, &e.crm_id, Some(&note.contactid), &reason)?;
                 activities::set_state(tx, aid, ActivityState::Resolved)?;
                 unresolved::resolve(tx, aid, &note.how, &note.contactid)?;

@@ -14,7 +14,7 @@ use crate::engine::interface::command::ResolveHow;
 use crate::store::unresolved::QueueRow;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
-use crate::ui::format::{age, relative_and_absolute, stored_word};
+use crate::ui::format::{self, age, relative_and_absolute, stored_word};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
@@ -400,7 +400,7 @@ impl UnresolvedTab {
                 lines.push(Line::from(Span::styled(who, t.title())));
                 lines.push(Line::from(vec![
                     Span::styled(format!("{} ", crate::t!("no-match")), t.warn()),
-                    Span::raw(row.reason.clone()),
+                    Span::raw(format::reason(&row.reason)),
                 ]));
                 // The candidates come before the text: at 80x24 they are
                 // what the keys act on, the text is context.
@@ -426,7 +426,7 @@ impl UnresolvedTab {
                         "{} {} {name}{email} — {}",
                         if chosen { "›" } else { " " },
                         crate::i18n::fixed(c.candidate.score, 2),
-                        c.candidate.reason
+                        format::reason(&c.candidate.reason)
                     );
                     lines.push(if chosen {
                         Line::styled(text, t.selected())

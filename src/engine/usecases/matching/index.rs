@@ -14,7 +14,6 @@ pub type Idx = u32;
 #[derive(Debug)]
 pub struct IndexedContact {
     pub contactid: String,
-    pub fullname: String,
     /// Normalised full name ("jose maria nunez").
     pub name: String,
     pub account: Option<Idx>,
@@ -88,7 +87,6 @@ impl BlockingIndex {
             }
             ix.contacts.push(IndexedContact {
                 contactid: c.contactid.clone(),
-                fullname: c.fullname.clone(),
                 name: keys.name,
                 account,
             });
