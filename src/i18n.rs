@@ -416,7 +416,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut code,
         );
-        const FAMILIES: [&str; 15] = [
+        const FAMILIES: [&str; 16] = [
             "keycap-",
             "tab-",
             "check-",
@@ -432,6 +432,7 @@ mod tests {
             "month-",
             "date",
             "resolved-how-",
+            "token-reason-",
         ];
         let unused: Vec<_> = ids(EN)
             .into_iter()

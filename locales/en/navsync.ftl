@@ -746,6 +746,10 @@ keys-needs-modifier = { $action } works in text fields too, so it needs ctrl- or
 keys-no-action = no action { $action }; the actions are: { $names }
 keys-clash = { $key } is bound to both { $a } and { $b } ({ $view })
 
+token-reason-first = first of this run
+token-reason-expiring = the last one was about to expire
+token-reason-rejected = the CRM refused the last one: 401
+
 ## Why the matcher linked a member to a contact, or could not
 reason-email = e-mail
 reason-profile-url = profile URL

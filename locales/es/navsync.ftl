@@ -803,3 +803,6 @@ reason-resolved = resuelto { $how }
 resolved-how-candidate = eligiendo un candidato
 resolved-how-search = con una búsqueda en el CRM
 resolved-how-created = creando el contacto
+token-reason-first = primero de esta ejecución
+token-reason-expiring = el anterior iba a caducar
+token-reason-rejected = el CRM rechazó el anterior: 401

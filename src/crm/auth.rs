@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::config::{AuthConfig, ClientConfig};
 use super::error::CrmError;
-use super::events::{ClientEvent, Counters, DeviceCodePrompt, emit};
+use super::events::{ClientEvent, Counters, DeviceCodePrompt, RefreshReason, emit};
 use super::secret::Secret;
 use super::token_cache::{CacheKey, CachedToken, TokenCache};
 
@@ -166,12 +166,12 @@ impl Auth {
         }
         let current = guard.as_ref().and_then(|c| c.as_ref());
         let reason = match current {
-            Some(t) if rejected == Some(&t.access) => "the CRM rejected the token (401)",
+            Some(t) if rejected == Some(&t.access) => RefreshReason::Rejected,
             Some(t) if t.expires_at - self.margin_chrono() > Utc::now() => {
                 return Ok(t.access.clone());
             }
-            Some(_) => "the token is about to expire",
-            None => "no token yet",
+            Some(_) => RefreshReason::Expiring,
+            None => RefreshReason::First,
         };
         let fresh = match &self.method {
             AuthConfig::ClientSecret(source) => {
@@ -221,12 +221,7 @@ impl Auth {
         let token = fresh.access.clone();
         *guard = Some(Some(fresh));
         ctx.counters.token_refresh();
-        emit(
-            ctx.events,
-            ClientEvent::TokenRefreshed {
-                reason: reason.into(),
-            },
-        );
+        emit(ctx.events, ClientEvent::TokenRefreshed { reason });
         Ok(token)
     }
 

@@ -7,6 +7,28 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+/// Why the client fetched a new access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshReason {
+    /// None yet in this process or the cache.
+    First,
+    /// The cached one expires within the safety margin.
+    Expiring,
+    /// The CRM answered 401 to the current one.
+    Rejected,
+}
+
+impl RefreshReason {
+    /// A stable word for logs and message ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::First => "first",
+            Self::Expiring => "expiring",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
 /// The device-code prompt an admin must act on (RFC 8628 + Entra's `message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceCodePrompt {
@@ -28,8 +50,8 @@ pub enum ClientEvent {
     },
     /// The CRM answered 429; the client waits exactly `retry_after`.
     Throttled { what: String, retry_after: Duration },
-    /// A new access token was obtained (`reason`: expiring, rejected with 401, ...).
-    TokenRefreshed { reason: String },
+    /// A new access token was obtained.
+    TokenRefreshed { reason: RefreshReason },
     /// A delta link was refused or change tracking is unavailable: a full
     /// read follows and the engine must reconcile deletions itself.
     DeltaFallback { entity_set: String, reason: String },
@@ -99,7 +121,9 @@ pub(crate) fn emit(tx: Option<&UnboundedSender<ClientEvent>>, event: ClientEvent
         ClientEvent::Throttled { what, retry_after } => {
             tracing::warn!(%what, retry_after_ms = retry_after.as_millis() as u64, "CRM throttled the request (429); waiting as asked")
         }
-        ClientEvent::TokenRefreshed { reason } => tracing::info!(%reason, "access token refreshed"),
+        ClientEvent::TokenRefreshed { reason } => {
+            tracing::info!(reason = reason.key(), "access token refreshed")
+        }
         ClientEvent::DeltaFallback { entity_set, reason } => {
             tracing::warn!(%entity_set, %reason, "delta link unusable; full read")
         }

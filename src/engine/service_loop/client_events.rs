@@ -55,7 +55,10 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
             }),
             ClientEvent::TokenRefreshed { reason } => emitter.emit(Event::Log {
                 level: tracing::Level::INFO,
-                message: crate::t!("engine-token-renewed", reason = reason.to_string()),
+                message: crate::t!(
+                    "engine-token-renewed",
+                    reason = crate::i18n::stored_word("token-reason", reason.key())
+                ),
             }),
             ClientEvent::DeltaFallback { entity_set, reason } => emitter.emit(Event::Log {
                 level: tracing::Level::WARN,
