@@ -124,6 +124,12 @@ pub struct CrmConfig {
     pub secret: SecretSource,
     pub max_concurrency: usize,
     pub page_size: u32,
+    /// A full read of a table this big or bigger is split into ranges
+    /// read in parallel; 0 (the default) never splits. Off by default:
+    /// the split read's key-only spine takes as many requests as an
+    /// unsplit read, so it only pays where a key-only page is much
+    /// cheaper than a full one (README, "Performance").
+    pub split_rows: u64,
 }
 
 /// Where the client secret is read from. Env and file secrets are read
@@ -184,6 +190,7 @@ impl Default for Config {
                 secret: SecretSource::Env("NAVSYNC_CLIENT_SECRET".into()),
                 max_concurrency: 8,
                 page_size: 5000,
+                split_rows: 0,
             },
             sync: SyncConfig {
                 interval: Duration::from_secs(24 * 3600),
@@ -246,6 +253,7 @@ struct RawCrm {
     client_secret: Option<Spanned<String>>,
     max_concurrency: Option<Spanned<i64>>,
     page_size: Option<Spanned<i64>>,
+    split_rows: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -465,6 +473,17 @@ fn build_crm(loc: &Locator, raw: RawCrm, out: &mut CrmConfig) -> Result<(), Conf
             ));
         }
         out.page_size = v as u32;
+    }
+    if let Some(n) = &raw.split_rows {
+        let v = *n.get_ref();
+        if v < 0 {
+            return Err(loc.at(
+                "crm.split_rows",
+                n.span(),
+                crate::t!("cfg-allowed-split-rows"),
+            ));
+        }
+        out.split_rows = v as u64;
     }
     Ok(())
 }

@@ -19,4 +19,6 @@ mod pull;
 mod reconcile;
 #[path = "engine/service.rs"]
 mod service;
+#[path = "engine/split.rs"]
+mod split;
 mod support;

@@ -20,6 +20,7 @@ fn config_line() -> impl Strategy<Value = String> {
         "won_value_field",
         "max_concurrency",
         "page_size",
+        "split_rows",
         "level",
         "name_threshold",
         "client_secret",

@@ -210,8 +210,8 @@ fn migration_002_moves_the_stage_to_salesstage() {
     assert_eq!(settings, 0);
 }
 
-/// A bulk load drops a mirror's secondary indexes and builds them at its
-/// end; a process killed in between must not leave them missing.
+/// A bulk load drops a mirror's indexes and builds them at its end; a
+/// process killed in between must not leave them missing.
 #[test]
 fn reopening_rebuilds_indexes_a_killed_bulk_load_left_dropped() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,10 +224,171 @@ fn reopening_rebuilds_indexes_a_killed_bulk_load_left_dropped() {
     let n: i64 = s
         .conn()
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('crm_contacts_account', 'crm_contacts_email')",
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('crm_contacts_key', 'crm_contacts_account', 'crm_contacts_email')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
+}
+
+/// While a first load has the key index away, a contact may be mirrored
+/// by another write and then come with the load too: building the key
+/// index keeps the row written last, and upserts work again after.
+#[test]
+fn the_key_index_is_built_over_a_row_written_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let s = Store::open(&path).unwrap();
+    let mirror = |id: &str, name: &str| {
+        store::mirror::Row::Contact(store::mirror::Contact {
+            contactid: id.into(),
+            fullname: name.into(),
+            firstname: None,
+            lastname: None,
+            email: None,
+            jobtitle: None,
+            parentaccountid: None,
+            linkedin_url: None,
+            modifiedon: None,
+        })
+    };
+    store::mirror::drop_indexes(s.conn(), store::mirror::Table::Contacts).unwrap();
+    store::mirror::upsert(s.conn(), &mirror("c1", "Created meanwhile")).unwrap();
+    store::mirror::insert_all(
+        s.conn(),
+        &[mirror("c1", "From the load"), mirror("c2", "Other")],
+    )
+    .unwrap();
+    store::mirror::ensure_indexes(s.conn()).unwrap();
+    let names: Vec<(String, String)> = store::mirror::contacts(s.conn())
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.contactid, c.fullname))
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&("c1".into(), "From the load".into())));
+    store::mirror::upsert(s.conn(), &mirror("c2", "Renamed")).unwrap();
+    store::mirror::upsert_all(s.conn(), &[mirror("c2", "Renamed again")]).unwrap();
+    assert_eq!(store::mirror::contacts(s.conn()).unwrap().len(), 2);
+}
+
+/// Migration 003 keeps every mirrored row and its key unique.
+#[test]
+fn migration_003_keeps_the_mirrors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/002_salesstage.sql"))
+            .unwrap();
+        conn.execute_batch(
+            r#"PRAGMA user_version = 2;
+            INSERT INTO crm_contacts (contactid, fullname, email) VALUES ('c1', 'Ana', 'a@x.test');
+            INSERT INTO crm_accounts (accountid, name) VALUES ('a1', 'Contoso');
+            INSERT INTO crm_opportunities (opportunityid, name, statecode, salesstage) VALUES ('o1', 'Deal', 0, 2);
+            INSERT INTO crm_systemusers (systemuserid, fullname) VALUES ('u1', 'Ben');"#,
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let c = s.conn();
+    for t in store::mirror::Table::ALL {
+        assert_eq!(store::mirror::count(c, t).unwrap(), 1, "{t:?}");
+    }
+    assert!(
+        c.execute(
+            "INSERT INTO crm_contacts (contactid, fullname) VALUES ('c1', 'Twice')",
+            []
+        )
+        .is_err(),
+        "the key stays unique"
+    );
+}
+
+fn mirrored_account(id: &str) -> store::mirror::Row {
+    store::mirror::Row::Account(store::mirror::Account {
+        accountid: id.into(),
+        name: format!("Account {id}"),
+        websiteurl: None,
+        parentaccountid: None,
+        ownerid: None,
+        modifiedon: None,
+    })
+}
+
+fn committed_accounts(path: &std::path::Path) -> usize {
+    let reader = Store::open_readonly(path).unwrap();
+    store::mirror::accounts(reader.conn()).unwrap().len()
+}
+
+/// Mirror pages share a transaction until a durable page or any other
+/// write commits them; a page that fails undoes the pages waiting with it,
+/// counted as a lost commit (a read spanning it stores no delta link).
+#[test]
+fn rereadable_pages_wait_for_a_durable_page_or_another_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut s = Store::open(&path).unwrap();
+    let page = |s: &mut Store, id: &str, durable: bool| {
+        let row = mirrored_account(id);
+        s.rereadable(1, durable, |c| store::mirror::upsert(c, &row))
+    };
+    page(&mut s, "a1", false).unwrap();
+    page(&mut s, "a2", true).unwrap();
+    page(&mut s, "a3", false).unwrap();
+    assert_eq!(committed_accounts(&path), 2, "a3 not committed yet");
+    let failed: Result<(), store::StoreError> = s.rereadable(1, false, |c| {
+        store::mirror::upsert(c, &mirrored_account("a4"))?;
+        Err(store::StoreError::LostPages)
+    });
+    assert!(failed.is_err());
+    assert_eq!(s.lost_commits(), 1);
+    page(&mut s, "a5", true).unwrap();
+    assert_eq!(
+        committed_accounts(&path),
+        3,
+        "a1, a2 and a5; a3 and a4 undone"
+    );
+
+    page(&mut s, "a6", false).unwrap();
+    s.transaction(|tx| seats::upsert(tx, &new_seat("m1", "Member")).map(|_| ()))
+        .unwrap();
+    assert_eq!(
+        committed_accounts(&path),
+        4,
+        "committed before the other write"
+    );
+    assert_eq!(s.lost_commits(), 1);
+    let page_size: i64 = s
+        .conn()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page_size, 16_384, "a new store");
+}
+
+/// Tables load side by side: the end of one first load builds its own
+/// indexes, not those of a table still loading.
+#[test]
+fn a_finished_load_builds_only_its_own_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let contacts_indexes = || -> i64 {
+        s.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_contacts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    use store::mirror::{Table, drop_indexes, ensure_table_indexes};
+    drop_indexes(s.conn(), Table::Contacts).unwrap();
+    drop_indexes(s.conn(), Table::Accounts).unwrap();
+    ensure_table_indexes(s.conn(), Table::Accounts).unwrap();
+    assert_eq!(contacts_indexes(), 0);
+    ensure_table_indexes(s.conn(), Table::Contacts).unwrap();
+    assert_eq!(contacts_indexes(), 3);
 }

@@ -720,6 +720,7 @@ cfg-one-secret = give only one of client_secret_env, client_secret_file, client_
 cfg-secret-env-empty = must name an environment variable
 cfg-allowed-concurrency = allowed: 1 to 50 (Dataverse allows 52 concurrent requests per user)
 cfg-allowed-page-size = allowed: 1 to 5000 (Dataverse's maximum page size)
+cfg-allowed-split-rows = allowed: 0 (never split) or a number of rows
 cfg-allowed-stage = allowed: "not_sure" or the option value of a sales stage (a number)
 cfg-allowed-won-value = allowed: "not_sure" or the logical name of a money column (letters, digits, _)
 cfg-allowed-kinds = allowed: "inmail", "message", "note"

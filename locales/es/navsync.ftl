@@ -759,6 +759,7 @@ cfg-one-secret = indica solo uno de client_secret_env, client_secret_file, clien
 cfg-secret-env-empty = debe nombrar una variable de entorno
 cfg-allowed-concurrency = permitido: de 1 a 50 (Dataverse admite 52 peticiones simultáneas por usuario)
 cfg-allowed-page-size = permitido: de 1 a 5000 (el tamaño de página máximo de Dataverse)
+cfg-allowed-split-rows = permitido: 0 (no dividir nunca) o un número de filas
 cfg-allowed-stage = permitido: "not_sure" o el valor de opción de una fase de venta (un número)
 cfg-allowed-won-value = permitido: "not_sure" o el nombre lógico de una columna de importe (letras, dígitos, _)
 cfg-allowed-kinds = permitido: "inmail", "message", "note"

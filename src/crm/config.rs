@@ -57,6 +57,9 @@ pub struct ClientConfig {
     pub max_concurrency: usize,
     /// `Prefer: odata.maxpagesize` (at most 5,000).
     pub page_size: u32,
+    /// A full read of a table at least this big is split into ranges
+    /// (see `split`); 0 never splits.
+    pub split_rows: u64,
     pub lang: Lang,
     pub user_agent: String,
     pub retry: RetryPolicy,
@@ -95,6 +98,7 @@ impl ClientConfig {
             token_cache_path: crate::paths::token_cache_file(data_dir),
             max_concurrency: crm.max_concurrency,
             page_size: crm.page_size,
+            split_rows: crm.split_rows,
             lang: config.lang,
             user_agent: format!("navsync/{}", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),

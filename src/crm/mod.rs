@@ -32,6 +32,7 @@ mod read;
 pub mod rows;
 mod search;
 mod secret;
+mod split;
 mod token_cache;
 mod transport;
 

@@ -50,6 +50,9 @@ pub enum Literal {
     Int(i64),
     Bool(bool),
     Guid(uuid::Uuid),
+    /// An `Edm.DateTimeOffset`, unquoted as OData writes it, to the second
+    /// (Dataverse keeps `createdon` to the second).
+    DateTime(chrono::DateTime<chrono::Utc>),
     Null,
 }
 
@@ -73,6 +76,11 @@ impl From<bool> for Literal {
         Self::Bool(v)
     }
 }
+impl From<chrono::DateTime<chrono::Utc>> for Literal {
+    fn from(v: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::DateTime(v)
+    }
+}
 impl From<uuid::Uuid> for Literal {
     fn from(v: uuid::Uuid) -> Self {
         Self::Guid(v)
@@ -87,6 +95,7 @@ impl fmt::Display for Literal {
             Self::Int(v) => write!(f, "{v}"),
             Self::Bool(v) => write!(f, "{v}"),
             Self::Guid(v) => write!(f, "{v}"),
+            Self::DateTime(v) => write!(f, "{}", v.format("%Y-%m-%dT%H:%M:%SZ")),
             Self::Null => f.write_str("null"),
         }
     }
@@ -111,6 +120,9 @@ impl Filter {
     }
     pub fn le(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("le", col, v)
+    }
+    pub fn lt(col: &Column, v: impl Into<Literal>) -> Self {
+        Self::compare("lt", col, v)
     }
     pub fn contains(col: &Column, text: &str) -> Self {
         Self(format!("contains({col},{})", Literal::from(text)))

@@ -4,7 +4,8 @@
 
 use std::marker::PhantomData;
 
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
 use serde::Deserialize;
 
 use super::client::{Client, decode};
@@ -26,14 +27,36 @@ impl DeltaToken {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The delta link of a split read's key-only spine (see `split`),
+    /// marked as such in the stored text.
+    pub(super) fn keys(link: &str) -> Self {
+        Self(format!("{KEYS_ONLY}{link}"))
+    }
+
+    /// The link itself when this token is a key-only one.
+    pub(super) fn keys_only(&self) -> Option<&str> {
+        self.0.strip_prefix(KEYS_ONLY)
+    }
+
+    /// The link to send.
+    fn link(&self) -> &str {
+        self.keys_only().unwrap_or(&self.0)
+    }
 }
+
+/// Marks a stored key-only delta link; no URL starts with it.
+const KEYS_ONLY: &str = "keys-only ";
 
 /// What to read from a table.
 #[derive(Debug, Clone, Default)]
 pub struct Read {
-    delta: Option<DeltaToken>,
-    filter: Option<Filter>,
-    extra: Vec<Column>,
+    pub(super) delta: Option<DeltaToken>,
+    pub(super) filter: Option<Filter>,
+    pub(super) extra: Vec<Column>,
+    /// About how many rows the table holds: a full read of a big table is
+    /// split (see `split`).
+    pub(super) size: Option<u64>,
 }
 
 impl Read {
@@ -57,6 +80,14 @@ impl Read {
             filter: Some(filter),
             ..Self::default()
         }
+    }
+
+    /// The table holds about `rows` rows (`RetrieveTotalRecordCount`): a
+    /// full read of at least `[crm] split_rows` is read in ranges side by
+    /// side.
+    pub fn sized(mut self, rows: Option<u64>) -> Self {
+        self.size = rows;
+        self
     }
 
     /// Also select `column` (an optional column such as
@@ -111,14 +142,37 @@ struct State<T> {
 
 impl Client {
     /// Streams `T`'s rows page by page (`Prefer: odata.maxpagesize`),
-    /// following `@odata.nextLink`. Ends after the first error.
-    pub fn stream<T: Table>(
+    /// following `@odata.nextLink`. Ends after the first error. A full
+    /// read of a big table and the changes since such a read go through
+    /// `split`.
+    pub fn stream<T: Table>(&self, read: Read) -> BoxStream<'static, Result<Page<T>, CrmError>> {
+        match &read.delta {
+            Some(d) if d.keys_only().is_some() => super::split::key_changes(self, read),
+            None if read.filter.is_none() && self.splits(read.size) => {
+                super::split::split_read(self, read)
+            }
+            _ => {
+                let tracked = read.filter.is_none();
+                self.pages(read, tracked).boxed()
+            }
+        }
+    }
+
+    /// Whether a full read of a table of `size` rows is split.
+    fn splits(&self, size: Option<u64>) -> bool {
+        let at = self.inner.config.split_rows;
+        at > 0 && size.is_some_and(|n| n >= at)
+    }
+
+    /// One paged read as asked: tracked or not, filtered or not.
+    pub(super) fn pages<T: Table>(
         &self,
         read: Read,
+        tracked: bool,
     ) -> impl Stream<Item = Result<Page<T>, CrmError>> + Send + 'static {
         let state = State::<T> {
             client: self.clone(),
-            tracked: read.filter.is_none(),
+            tracked,
             full: read.delta.is_none(),
             read,
             cursor: Cursor::Start,
@@ -143,7 +197,13 @@ impl Client {
         top: u32,
         extra: &[Column],
     ) -> Result<Vec<T>, CrmError> {
-        let url = self.api_url(&full_path::<T>(filter.as_ref(), extra, Some(top)))?;
+        self.top_rows::<T>(&full_path::<T>(filter.as_ref(), extra, Some(top)))
+            .await
+    }
+
+    /// The rows of one untracked request for `path` (which sets `$top`).
+    pub(super) async fn top_rows<T: Table>(&self, path: &str) -> Result<Vec<T>, CrmError> {
+        let url = self.api_url(path)?;
         let req = self.page_request::<T>(url, false)?;
         let coll: Collection = self
             .execute_with(&req, |a| decode(&a.body, &req.what))
@@ -178,7 +238,7 @@ async fn next_page<T: Table>(st: &mut State<T>) -> Result<Option<Page<T>>, CrmEr
         Cursor::Done => return Ok(None),
         Cursor::Next(url) => url,
         Cursor::Start => match &st.read.delta {
-            Some(d) => client.server_link(d.as_str(), &client.inner.api_base)?,
+            Some(d) => client.server_link(d.link(), &client.inner.api_base)?,
             None => client.api_url(&full_path::<T>(
                 st.read.filter.as_ref(),
                 &st.read.extra,

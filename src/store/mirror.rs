@@ -2,7 +2,7 @@
 //! tokens. Rows are upserted page by page and deleted when the CRM reports
 //! them deleted.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 
 use super::{Result, now};
 
@@ -56,33 +56,96 @@ pub struct Opportunity {
     pub modifiedon: Option<String>,
 }
 
+/// The three ways a mirror row is written, from one column list: `INSERT`
+/// (a first load, while the key index is away), `INSERT ... ON CONFLICT`
+/// (pull pages) and `INSERT OR REPLACE` (single rows, which may come while
+/// a first load has the key index away).
+macro_rules! statements {
+    ($insert:ident, $upsert:ident, $replace:ident, $into:literal, $conflict:literal) => {
+        const $insert: &str = concat!("INSERT ", $into);
+        const $upsert: &str = concat!("INSERT ", $into, " ", $conflict);
+        const $replace: &str = concat!("INSERT OR REPLACE ", $into);
+    };
+}
+
+statements!(
+    INSERT_SYSTEMUSER,
+    UPSERT_SYSTEMUSER,
+    REPLACE_SYSTEMUSER,
+    "INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "ON CONFLICT(systemuserid) DO UPDATE SET fullname = excluded.fullname, email = excluded.email, isdisabled = excluded.isdisabled, is_application_user = excluded.is_application_user, modifiedon = excluded.modifiedon"
+);
+
+statements!(
+    INSERT_ACCOUNT,
+    UPSERT_ACCOUNT,
+    REPLACE_ACCOUNT,
+    "INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "ON CONFLICT(accountid) DO UPDATE SET name = excluded.name, websiteurl = excluded.websiteurl, parentaccountid = excluded.parentaccountid, ownerid = excluded.ownerid, modifiedon = excluded.modifiedon"
+);
+
+statements!(
+    INSERT_CONTACT,
+    UPSERT_CONTACT,
+    REPLACE_CONTACT,
+    "INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon"
+);
+
+statements!(
+    INSERT_OPPORTUNITY,
+    UPSERT_OPPORTUNITY,
+    REPLACE_OPPORTUNITY,
+    "INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    "ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon"
+);
+
 pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(systemuserid) DO UPDATE SET fullname = excluded.fullname, email = excluded.email, isdisabled = excluded.isdisabled, is_application_user = excluded.is_application_user, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![u.systemuserid, u.fullname, u.email, u.isdisabled, u.is_application_user, u.modifiedon])?;
-    Ok(())
+    put_systemuser(&mut *conn.prepare_cached(REPLACE_SYSTEMUSER)?, u)
 }
 
 pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(accountid) DO UPDATE SET name = excluded.name, websiteurl = excluded.websiteurl, parentaccountid = excluded.parentaccountid, ownerid = excluded.ownerid, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![a.accountid, a.name, a.websiteurl, a.parentaccountid, a.ownerid, a.modifiedon])?;
-    Ok(())
+    put_account(&mut *conn.prepare_cached(REPLACE_ACCOUNT)?, a)
 }
 
 pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![
+    put_contact(&mut *conn.prepare_cached(REPLACE_CONTACT)?, c)
+}
+
+pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
+    put_opportunity(&mut *conn.prepare_cached(REPLACE_OPPORTUNITY)?, o)
+}
+
+fn put_systemuser(stmt: &mut Statement<'_>, u: &SystemUser) -> Result<()> {
+    stmt.execute(params![
+        u.systemuserid,
+        u.fullname,
+        u.email,
+        u.isdisabled,
+        u.is_application_user,
+        u.modifiedon
+    ])?;
+    Ok(())
+}
+
+fn put_account(stmt: &mut Statement<'_>, a: &Account) -> Result<()> {
+    stmt.execute(params![
+        a.accountid,
+        a.name,
+        a.websiteurl,
+        a.parentaccountid,
+        a.ownerid,
+        a.modifiedon
+    ])?;
+    Ok(())
+}
+
+fn put_contact(stmt: &mut Statement<'_>, c: &Contact) -> Result<()> {
+    stmt.execute(params![
         c.contactid,
         c.fullname,
         c.firstname,
@@ -96,13 +159,8 @@ pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
     Ok(())
 }
 
-pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon",
-    )?
-    .execute(params![
+fn put_opportunity(stmt: &mut Statement<'_>, o: &Opportunity) -> Result<()> {
+    stmt.execute(params![
         o.opportunityid,
         o.name,
         o.ownerid,
@@ -161,32 +219,80 @@ pub fn delete(conn: &Connection, table: Table, id: &str) -> Result<usize> {
         .execute([id])?)
 }
 
-/// The secondary indexes of a mirror table: name and what it indexes
-/// (as in the migrations).
-pub fn secondary_indexes(table: Table) -> &'static [(&'static str, &'static str)] {
+/// A mirror table's indexes (as in the migrations): name, unique or not,
+/// what it indexes. The unique one is the CRM key.
+pub fn indexes(table: Table) -> &'static [(&'static str, bool, &'static str)] {
     match table {
+        Table::SystemUsers => &[("crm_systemusers_key", true, "crm_systemusers(systemuserid)")],
+        Table::Accounts => &[("crm_accounts_key", true, "crm_accounts(accountid)")],
         Table::Contacts => &[
-            ("crm_contacts_account", "crm_contacts(parentaccountid)"),
-            ("crm_contacts_email", "crm_contacts(email COLLATE NOCASE)"),
+            ("crm_contacts_key", true, "crm_contacts(contactid)"),
+            (
+                "crm_contacts_account",
+                false,
+                "crm_contacts(parentaccountid)",
+            ),
+            (
+                "crm_contacts_email",
+                false,
+                "crm_contacts(email COLLATE NOCASE)",
+            ),
         ],
-        Table::Opportunities => &[("crm_opportunities_owner", "crm_opportunities(ownerid)")],
-        Table::SystemUsers | Table::Accounts => &[],
+        Table::Opportunities => &[
+            (
+                "crm_opportunities_key",
+                true,
+                "crm_opportunities(opportunityid)",
+            ),
+            (
+                "crm_opportunities_owner",
+                false,
+                "crm_opportunities(ownerid)",
+            ),
+        ],
     }
 }
 
-/// Drops `table`'s secondary indexes for a bulk load.
+/// Drops `table`'s indexes, the key's too, for a first load into it: its
+/// rows are then plain inserts ([`insert_all`]) and each index is built
+/// once, sorted, by [`ensure_indexes`].
 pub fn drop_indexes(conn: &Connection, table: Table) -> Result<()> {
-    for (name, _) in secondary_indexes(table) {
+    for (name, _, _) in indexes(table) {
         conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
     }
     Ok(())
 }
 
-/// Builds every mirror index that is missing.
+/// Builds every mirror index that is missing. A key index that finds a
+/// row written twice (a first load never reads one twice, but a single
+/// row may be mirrored meanwhile) keeps the row written last.
 pub fn ensure_indexes(conn: &Connection) -> Result<()> {
     for table in Table::ALL {
-        for (name, on) in secondary_indexes(table) {
-            conn.execute_batch(&format!("CREATE INDEX IF NOT EXISTS {name} ON {on}"))?;
+        ensure_table_indexes(conn, table)?;
+    }
+    Ok(())
+}
+
+/// Builds `table`'s missing indexes (see [`ensure_indexes`]), leaving the
+/// other mirrors alone: one of them may be in the middle of a first load.
+pub fn ensure_table_indexes(conn: &Connection, table: Table) -> Result<()> {
+    let (t, k) = table.sql_table_and_key();
+    for (name, unique, on) in indexes(table) {
+        let kind = if *unique { "UNIQUE INDEX" } else { "INDEX" };
+        let create = format!("CREATE {kind} IF NOT EXISTS {name} ON {on}");
+        match conn.execute_batch(&create) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if *unique && e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                conn.execute(
+                    &format!(
+                        "DELETE FROM {t} WHERE rowid NOT IN (SELECT max(rowid) FROM {t} GROUP BY {k})"
+                    ),
+                    [],
+                )?;
+                conn.execute_batch(&create)?;
+            }
+            other => other?,
         }
     }
     Ok(())
@@ -338,6 +444,8 @@ impl Row {
     }
 }
 
+/// Writes one row (`INSERT OR REPLACE`), with or without its table's key
+/// index.
 pub fn upsert(conn: &Connection, row: &Row) -> Result<()> {
     match row {
         Row::SystemUser(u) => upsert_systemuser(conn, u),
@@ -345,6 +453,43 @@ pub fn upsert(conn: &Connection, row: &Row) -> Result<()> {
         Row::Contact(c) => upsert_contact(conn, c),
         Row::Opportunity(o) => upsert_opportunity(conn, o),
     }
+}
+
+/// Upserts `rows`, looking the statement up once per run of rows of one
+/// table (a pull's page is one run) rather than once per row.
+pub fn upsert_all(conn: &Connection, rows: &[Row]) -> Result<()> {
+    write_all(conn, rows, false)
+}
+
+/// Inserts `rows` into a mirror whose key index is away for a first load
+/// ([`drop_indexes`]); [`ensure_indexes`] settles any row written twice.
+pub fn insert_all(conn: &Connection, rows: &[Row]) -> Result<()> {
+    write_all(conn, rows, true)
+}
+
+fn write_all(conn: &Connection, rows: &[Row], insert: bool) -> Result<()> {
+    for run in rows.chunk_by(|a, b| a.table() == b.table()) {
+        let sql = match (run[0].table(), insert) {
+            (Table::SystemUsers, false) => UPSERT_SYSTEMUSER,
+            (Table::Accounts, false) => UPSERT_ACCOUNT,
+            (Table::Contacts, false) => UPSERT_CONTACT,
+            (Table::Opportunities, false) => UPSERT_OPPORTUNITY,
+            (Table::SystemUsers, true) => INSERT_SYSTEMUSER,
+            (Table::Accounts, true) => INSERT_ACCOUNT,
+            (Table::Contacts, true) => INSERT_CONTACT,
+            (Table::Opportunities, true) => INSERT_OPPORTUNITY,
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        for row in run {
+            match row {
+                Row::SystemUser(u) => put_systemuser(&mut stmt, u)?,
+                Row::Account(a) => put_account(&mut stmt, a)?,
+                Row::Contact(c) => put_contact(&mut stmt, c)?,
+                Row::Opportunity(o) => put_opportunity(&mut stmt, o)?,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every id mirrored for `table`.

@@ -133,6 +133,7 @@ pub fn config_for(
         token_cache_path: dir.join("token-cache.json"),
         max_concurrency: 4,
         page_size: 5,
+        split_rows: 0,
         lang: navsync::config::Lang::En,
         user_agent: "navsync-test".into(),
         retry: RetryPolicy {

@@ -296,3 +296,64 @@ async fn hostile_names_match_only_themselves_in_the_emulator() {
         }
     }
 }
+
+/// A client that splits full reads of tables of 10 rows or more.
+fn splitting(env: &fixture::Env) -> navsync::crm::Client {
+    let mut cfg = env.config();
+    cfg.split_rows = 10;
+    navsync::crm::Client::new(cfg).expect("client")
+}
+
+/// Contacts created a day apart in 2021, beside the fixture's ones that
+/// have no `createdon` at all.
+fn add_dated_contacts(env: &fixture::Env) {
+    for i in 0..20 {
+        let mut c = fixture::contact(300 + i, &format!("Dated {i}"));
+        c.insert(
+            "createdon".into(),
+            json!(format!("2021-01-{:02}T08:00:00Z", i + 1)),
+        );
+        env.sim.control().insert_row("contacts", c).unwrap();
+    }
+}
+
+fn by_id(pages: &[Page<Contact>]) -> Vec<Contact> {
+    let mut rows: Vec<Contact> = pages.iter().flat_map(|p| p.rows.clone()).collect();
+    rows.sort_by(|a, b| a.contactid.cmp(&b.contactid));
+    rows
+}
+
+#[tokio::test]
+async fn a_split_full_read_returns_exactly_the_rows_of_an_unsplit_one() {
+    let env = fixture::start().await;
+    add_dated_contacts(&env);
+    let unsplit = collect::<Contact>(&env.client(), Read::full()).await;
+    env.sim.control().reset_counters();
+    let split = collect::<Contact>(&splitting(&env), Read::full().sized(Some(46))).await;
+    let rows = by_id(&split);
+    assert_eq!(rows.len(), CONTACTS + 2 + 20);
+    assert_eq!(rows, by_id(&unsplit), "same rows, none twice");
+    assert!(split.iter().all(|p| p.full));
+    let last = split.last().unwrap();
+    assert!(last.last && last.delta.is_some());
+    // The key-only spine, the two edges and the ranges: more requests
+    // than the unsplit read's pages.
+    assert!(env.sim.control().request_count("GET contacts") as usize > unsplit.len() + 2);
+}
+
+#[tokio::test]
+async fn a_refused_link_of_a_split_read_reads_the_table_split_again() {
+    let env = fixture::start().await;
+    add_dated_contacts(&env);
+    let client = splitting(&env);
+    let first = collect::<Contact>(&client, Read::full().sized(Some(46))).await;
+    let delta = first.last().unwrap().delta.clone().unwrap();
+    env.sim.control().expire_delta_tokens();
+    let again = collect::<Contact>(&client, Read::changes(Some(delta))).await;
+    assert!(
+        again.iter().all(|p| p.full),
+        "flagged full: deletions reconciled"
+    );
+    assert_eq!(by_id(&again), by_id(&first));
+    assert!(again.last().unwrap().delta.is_some());
+}

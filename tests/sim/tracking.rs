@@ -107,3 +107,36 @@ async fn expired_delta_token_answers_the_version_stamp_error() {
     assert_error(r, 400, "0x80060888", "is not valid").await;
     sim.server.shutdown().await;
 }
+
+/// "System query options `$filter`, `$orderby`, `$expand` and `$top`
+/// aren't supported when using the `Prefer: odata.track-changes` header"
+/// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems#query-options-not-supported-in-change-tracking-web-api-request>),
+/// so a tracked read can be neither filtered nor cut short; `$select` is fine.
+#[tokio::test]
+async fn a_tracked_read_refuses_filter_orderby_expand_and_top() {
+    let sim = fixture::start().await;
+    for (option, value) in [
+        ("$filter", "statecode eq 0"),
+        ("$orderby", "createdon"),
+        ("$expand", "parentcustomerid_account"),
+        ("$top", "1"),
+    ] {
+        let r = sim
+            .get("contacts")
+            .query(&[("$select", "fullname"), (option, value)])
+            .header("Prefer", "odata.track-changes")
+            .send()
+            .await
+            .expect("get");
+        let fragment = format!(
+            "The \"{option}\" query parameter isn't supported when Change Tracking is enabled."
+        );
+        assert_eq!(r.status().as_u16(), 400, "{option}");
+        let v = json(r).await;
+        let msg = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(msg.contains(&fragment), "{option}: {msg:?}");
+    }
+    let (rows, _) = drain(&sim, &sim.url("contacts?$select=fullname")).await;
+    assert_eq!(rows.len(), fixture::CONTACTS);
+    sim.server.shutdown().await;
+}

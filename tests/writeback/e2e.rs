@@ -86,6 +86,7 @@ fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> C
         token_cache_path: cache.join("token-cache.json"),
         max_concurrency: 4,
         page_size: 100,
+        split_rows: 0,
         lang: navsync::config::Lang::En,
         user_agent: "navsync-test".into(),
         retry: RetryPolicy {

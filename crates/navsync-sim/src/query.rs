@@ -453,10 +453,21 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         None => (1, 0, db.seq()),
     };
     let tracking = req.prefer.track_changes || opts.deltatoken.is_some();
-    if tracking && (opts.filter.is_some() || !opts.orderby.is_empty() || !opts.expand.is_empty()) {
-        return Err(ApiError::bad_request(
-            "Change tracking does not support the query options $filter, $orderby or $expand; use $select only.",
-        ));
+    // "System query options $filter, $orderby, $expand and $top aren't
+    // supported when using the Prefer: odata.track-changes header"
+    // (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems#query-options-not-supported-in-change-tracking-web-api-request).
+    if tracking {
+        let refused = [
+            ("$filter", opts.filter.is_some()),
+            ("$orderby", !opts.orderby.is_empty()),
+            ("$expand", !opts.expand.is_empty()),
+            ("$top", opts.top.is_some()),
+        ];
+        if let Some((option, _)) = refused.iter().find(|(_, used)| *used) {
+            return Err(ApiError::bad_request(format!(
+                "The \"{option}\" query parameter isn't supported when Change Tracking is enabled."
+            )));
+        }
     }
     let mut out = Vec::with_capacity(page_size * 256);
     out.extend_from_slice(b"{\"@odata.context\":");

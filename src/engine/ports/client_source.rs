@@ -71,8 +71,13 @@ fn pages<T: rows::Table>(client: &Client, read: Read, to_row: fn(T) -> Row) -> P
 }
 
 impl CrmSource for ClientSource {
-    fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader> {
-        let read = Read::changes(delta_link.map(DeltaToken::new));
+    fn read(
+        &self,
+        table: Table,
+        delta_link: Option<String>,
+        size: Option<u64>,
+    ) -> Box<dyn TableReader> {
+        let read = Read::changes(delta_link.map(DeltaToken::new)).sized(size);
         let pages = match table {
             Table::SystemUsers => pages(&self.client, read, user_row),
             Table::Accounts => pages(&self.client, read, account_row),

@@ -45,8 +45,15 @@ pub trait CrmSource: Send + Sync {
     /// Starts reading `table`: its changes since `delta_link`, or all of
     /// it (with change tracking requested) when `None`. A refused link
     /// makes the reader fall back to a full read by itself (pages then
-    /// come with `full` set).
-    fn read(&self, table: Table, delta_link: Option<String>) -> Box<dyn TableReader>;
+    /// come with `full` set). `size`, about how many rows the table holds
+    /// when known, lets a full read of a big table go faster (read in
+    /// parallel ranges).
+    fn read(
+        &self,
+        table: Table,
+        delta_link: Option<String>,
+        size: Option<u64>,
+    ) -> Box<dyn TableReader>;
     /// Requests, retries and 429 waits so far, for the run record.
     fn totals(&self) -> RunTotals;
     /// About how many rows each table holds, for progress against a total

@@ -1,10 +1,11 @@
-//! The pull: CRM tables into the store's mirrors, one page per
-//! transaction, so a cancelled or failed run keeps every page it finished
-//! and the next run carries on.
+//! The pull: CRM tables into the store's mirrors, page by page. Pages are
+//! whole (each in a savepoint) and share transactions of up to some tens
+//! of thousands of rows (`Store::rereadable`), so a cancelled or failed
+//! run keeps what it committed and the next run carries on.
 //!
 //! First run (no delta link stored for a table): a full read with change
 //! tracking requested, streamed page by page; the last page carries the
-//! delta link, stored in the same transaction as that page. Later runs
+//! delta link, committed with that page and every one before it. Later runs
 //! read only the changes since that link (no change = one request per
 //! table). A delta token the CRM rejects (expired: the organisation keeps
 //! them for a limited number of days) is answered by exactly one full
@@ -36,6 +37,7 @@ use std::time::Instant;
 use crate::engine::interface::event::{Event, Phase, UserError};
 use crate::engine::ports::ReadError;
 use crate::engine::run::RunCtx;
+use crate::store::StoreError;
 use crate::store::mirror::{self, Table};
 
 /// How a table was read this run.
@@ -83,26 +85,26 @@ type PendingWrite = std::pin::Pin<
 
 /// Reads one table into its mirror.
 ///
-/// A first load into an empty mirror writes without the table's secondary
-/// indexes and builds them once at the end (sorted, in one pass), which
-/// costs far less than keeping them up to date row by row; however the
-/// read ends they are built again (and `Store::open` rebuilds any a crash
-/// left out).
+/// A first load into an empty mirror writes without the table's indexes,
+/// its key's too (plain inserts), and builds them once at the end (sorted,
+/// in one pass), which costs far less than keeping them up to date row by
+/// row in random key order; however the read ends they are built again
+/// (and `Store::open` rebuilds any a crash left out).
 pub async fn pull_table(
     ctx: &RunCtx,
     phase: Phase,
     table: Table,
     total: Option<u64>,
 ) -> Result<TablePull, PullStop> {
-    let (delta, empty) = ctx
+    let (delta, empty, lost) = ctx
         .writer
         .call(move |s| {
             let delta = mirror::delta_link(s.conn(), table)?;
             let empty = mirror::count(s.conn(), table)? == 0;
-            Ok::<_, crate::engine::EngineError>((delta, empty))
+            Ok::<_, crate::engine::EngineError>((delta, empty, s.lost_commits()))
         })
         .await?;
-    let bulk = delta.is_none() && empty && !mirror::secondary_indexes(table).is_empty();
+    let bulk = delta.is_none() && empty;
     if bulk {
         ctx.writer
             .call(move |s| {
@@ -110,15 +112,33 @@ pub async fn pull_table(
             })
             .await?;
     }
-    // Rows a full read did not see are gone from the CRM; into an empty
-    // mirror there are none, so the ids need not be kept.
-    let read = read_table(ctx, phase, table, delta, !empty, total).await;
+    let into = match (bulk, empty) {
+        (true, _) => Mirror::Bulk,
+        (false, true) => Mirror::Empty,
+        (false, false) => Mirror::Filled,
+    };
+    let read = read_table(ctx, phase, table, delta, into, total, lost).await;
     if bulk {
         ctx.writer
-            .call(|s| mirror::ensure_indexes(s.conn()).map_err(crate::engine::EngineError::from))
+            .call(move |s| {
+                mirror::ensure_table_indexes(s.conn(), table)
+                    .map_err(crate::engine::EngineError::from)
+            })
             .await?;
     }
     read
+}
+
+/// The mirror a read goes into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mirror {
+    /// Empty, for a full read, with its indexes away: plain inserts.
+    Bulk,
+    /// Empty, for changes: upserts.
+    Empty,
+    /// Holding rows: upserts, and a full read reconciles deletions (rows
+    /// it did not see are gone from the CRM; an empty mirror has none).
+    Filled,
 }
 
 async fn read_table(
@@ -126,15 +146,16 @@ async fn read_table(
     phase: Phase,
     table: Table,
     delta: Option<String>,
-    had_rows: bool,
+    into: Mirror,
     total: Option<u64>,
+    lost: u64,
 ) -> Result<TablePull, PullStop> {
     let mut mode = if delta.is_some() {
         TableMode::Incremental
     } else {
         TableMode::Full
     };
-    let mut reader = ctx.source.read(table, delta);
+    let mut reader = ctx.source.read(table, delta, total);
     // Ids a full read returned, for delete reconciliation at its end.
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = TablePull {
@@ -178,21 +199,29 @@ async fn read_table(
             out.mode = mode;
             ctx.delta_rejected(table).await?;
         }
-        let reconcile = mode != TableMode::Incremental && had_rows;
+        let reconcile = mode != TableMode::Incremental && into == Mirror::Filled;
         if reconcile {
             seen.extend(page.rows.iter().map(|r| r.id().to_string()));
         }
         let last = page.last;
+        let bulk = into == Mirror::Bulk;
         let n_rows = page.rows.len() as u64;
         let unseen = if reconcile && last {
             Some(std::mem::take(&mut seen))
         } else {
             None
         };
-        let write = ctx.writer.submit(move |s| {
-            s.rereadable_transaction(|tx| {
-                for row in &page.rows {
-                    mirror::upsert(tx, row)?;
+        let write = ctx.writer.submit_rereadable(move |s| {
+            // A page of this read may have gone with a failed commit:
+            // then the read is not complete and must not say so.
+            if last && s.lost_commits() != lost {
+                return Err(StoreError::LostPages.into());
+            }
+            s.rereadable(page.rows.len(), last, |tx| {
+                if bulk {
+                    mirror::insert_all(tx, &page.rows)?;
+                } else {
+                    mirror::upsert_all(tx, &page.rows)?;
                 }
                 let mut deleted = 0;
                 for id in &page.deleted {

@@ -41,6 +41,7 @@ impl Writer {
                 while let Ok(job) = rx.recv() {
                     job(&mut store);
                 }
+                store.commit_pending_or_warn();
             })
             .map_err(EngineError::Thread)?;
         Ok(Self { jobs })
@@ -60,7 +61,25 @@ impl Writer {
 
     /// Queues `f` now and returns a future of its result, so the caller
     /// can do other work (fetch the next page) while the store writes.
+    /// Re-readable writes left uncommitted are committed before `f` runs.
     pub fn submit<T, E>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
+    where
+        T: Send + 'static,
+        E: From<WriterGone> + Send + 'static,
+    {
+        self.submit_rereadable(move |s| {
+            s.commit_pending_or_warn();
+            f(s)
+        })
+    }
+
+    /// Like [`submit`](Self::submit) for a write that goes through
+    /// [`Store::rereadable`] and may share its transaction with the
+    /// re-readable writes before it.
+    pub fn submit_rereadable<T, E>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
