@@ -1,6 +1,7 @@
 //! The crm client as the pull's [`CrmSource`]: its typed pages become
 //! mirror rows, its errors user errors, its counters the run's.
 
+use crate::engine::ports::CrmWrites;
 use std::pin::Pin;
 
 use futures::future::BoxFuture;
@@ -156,7 +157,7 @@ impl CrmSource for ClientSource {
     }
 
     /// The connected client writes too (writeback, the unresolved queue).
-    fn writes(&self) -> Option<&dyn crate::engine::ports::CrmWrites> {
+    fn writes(&self) -> Option<&dyn CrmWrites> {
         Some(&self.client)
     }
 }

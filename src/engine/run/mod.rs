@@ -9,6 +9,7 @@ pub(crate) mod schedule;
 mod writeback_phase;
 
 use crate::config::Config;
+use crate::engine::ports::ReadError;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -124,8 +125,8 @@ impl RunCtx {
         };
         let choices = match choices {
             Ok(c) => c,
-            Err(crate::engine::ports::ReadError::Cancelled) => return Err(PullStop::Cancelled),
-            Err(crate::engine::ports::ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
+            Err(ReadError::Cancelled) => return Err(PullStop::Cancelled),
+            Err(ReadError::Crm(e)) => return Err(PullStop::Crm(e)),
         };
         self.writer
             .call(move |s| {

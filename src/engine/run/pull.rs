@@ -31,6 +31,7 @@
 //! SQL by the reconciliation, where a close or reassignment is just a row
 //! update.
 
+use crate::engine::EngineError;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -61,11 +62,11 @@ pub struct TablePull {
 pub enum PullStop {
     Cancelled,
     Crm(UserError),
-    Engine(crate::engine::EngineError),
+    Engine(EngineError),
 }
 
-impl From<crate::engine::EngineError> for PullStop {
-    fn from(e: crate::engine::EngineError) -> Self {
+impl From<EngineError> for PullStop {
+    fn from(e: EngineError) -> Self {
         Self::Engine(e)
     }
 }
@@ -79,9 +80,8 @@ pub const TABLE_PHASES: [(Phase, Table); 4] = [
     (Phase::Contacts, Table::Contacts),
 ];
 
-type PendingWrite = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<u64, crate::engine::EngineError>> + Send>,
->;
+type PendingWrite =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, EngineError>> + Send>>;
 
 /// Reads one table into its mirror.
 ///
@@ -101,15 +101,13 @@ pub async fn pull_table(
         .call(move |s| {
             let delta = mirror::delta_link(s.conn(), table)?;
             let empty = mirror::count(s.conn(), table)? == 0;
-            Ok::<_, crate::engine::EngineError>((delta, empty, s.lost_commits()))
+            Ok::<_, EngineError>((delta, empty, s.lost_commits()))
         })
         .await?;
     let bulk = delta.is_none() && empty;
     if bulk {
         ctx.writer
-            .call(move |s| {
-                mirror::drop_indexes(s.conn(), table).map_err(crate::engine::EngineError::from)
-            })
+            .call(move |s| mirror::drop_indexes(s.conn(), table).map_err(EngineError::from))
             .await?;
     }
     let into = match (bulk, empty) {
@@ -120,10 +118,7 @@ pub async fn pull_table(
     let read = read_table(ctx, phase, table, delta, into, total, lost).await;
     if bulk {
         ctx.writer
-            .call(move |s| {
-                mirror::ensure_table_indexes(s.conn(), table)
-                    .map_err(crate::engine::EngineError::from)
-            })
+            .call(move |s| mirror::ensure_table_indexes(s.conn(), table).map_err(EngineError::from))
             .await?;
     }
     read
@@ -236,7 +231,7 @@ async fn read_table(
                 if last {
                     mirror::set_delta_link(tx, table, page.delta_link.as_deref())?;
                 }
-                Ok::<_, crate::engine::EngineError>(deleted)
+                Ok::<_, EngineError>(deleted)
             })
         });
         pending = Some((Box::pin(write), n_rows));
@@ -246,7 +241,7 @@ async fn read_table(
 
 impl RunCtx {
     /// Reports a rejected token: an event, a log line and the run's mode.
-    async fn delta_rejected(&self, table: Table) -> Result<(), crate::engine::EngineError> {
+    async fn delta_rejected(&self, table: Table) -> Result<(), EngineError> {
         let run_id = self.run_id;
         self.emitter.emit(Event::DeltaRejected {
             run_id,
@@ -262,7 +257,7 @@ impl RunCtx {
         self.writer
             .call(move |s| {
                 crate::store::runs::set_mode(s.conn(), run_id, crate::store::runs::RunMode::Full)
-                    .map_err(crate::engine::EngineError::from)
+                    .map_err(EngineError::from)
             })
             .await?;
         self.emitter.status(|s| {

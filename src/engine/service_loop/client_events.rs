@@ -2,6 +2,7 @@
 //! forwarded as engine events, so the console shows a wait as a wait and
 //! not as a hang.
 
+use crate::engine::run::schedule::rfc3339;
 use tokio::sync::mpsc;
 
 use crate::crm::ClientEvent;
@@ -27,7 +28,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     if let Some(r) = s.running.as_mut() {
                         r.retries += 1;
                         r.requests += 1;
-                        r.retry_until = Some(crate::engine::run::schedule::rfc3339(until));
+                        r.retry_until = Some(rfc3339(until));
                         r.retry_reason = Some(format!("attempt {attempt}, {reason}"));
                     }
                 });
@@ -42,7 +43,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     + chrono::Duration::from_std(retry_after).unwrap_or(chrono::Duration::zero());
                 emitter.status(|s| {
                     if let Some(r) = s.running.as_mut() {
-                        r.throttled_until = Some(crate::engine::run::schedule::rfc3339(until));
+                        r.throttled_until = Some(rfc3339(until));
                     }
                 });
                 emitter.emit(Event::Throttled { retry_after });

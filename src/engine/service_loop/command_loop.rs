@@ -3,6 +3,8 @@
 //! awaits a running sync (the run is its own task), so Cancel, settings
 //! and every other command are answered while a pull is under way.
 
+use crate::engine::interface::error::internal_error;
+use crate::engine::interface::user_error::user_error;
 use crate::engine::ports::CrmSource;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use crate::engine::service_loop::emit::Emitter;
 use crate::engine::service_loop::writer::Writer;
 use crate::engine::usecases::settings::{self, ApplyError};
 use crate::engine::usecases::{connection, import, resolve, seats};
-use crate::engine::{Answer, EngineError};
+use crate::engine::{Answer, EngineError, Status, initial_status};
 use crate::store::runs::{self, Outcome, RunMode};
 
 /// How often the activity inbox is looked at.
@@ -53,7 +55,7 @@ enum Checked {
 /// What a finished connect stored, and the status it leaves.
 struct Verdict {
     report: CheckReport,
-    status: crate::engine::Status,
+    status: Status,
 }
 
 /// A run under way: its cancel switch and the task to await.
@@ -269,8 +271,7 @@ impl CommandLoop {
             match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
                 Ok(c) => c.with_events(self.client_events.clone()),
                 Err(e) => {
-                    self.emitter
-                        .error(crate::engine::interface::user_error::user_error(&e, lang));
+                    self.emitter.error(user_error(&e, lang));
                     return;
                 }
             };
@@ -312,7 +313,7 @@ impl CommandLoop {
             let (report, status) = writer
                 .call(move |store| {
                     connection::record(&config, &checking, store, &report)?;
-                    Ok::<_, EngineError>((report, crate::engine::initial_status(store)?))
+                    Ok::<_, EngineError>((report, initial_status(store)?))
                 })
                 .await?;
             Ok(Checked::Done(Box::new(Verdict { report, status })))
@@ -390,9 +391,7 @@ impl CommandLoop {
                 self.client = None;
                 self.publish_next_sync();
                 self.emitter.error(match failure {
-                    CheckFailure::Crm(e) => {
-                        crate::engine::interface::user_error::user_error(&e, lang)
-                    }
+                    CheckFailure::Crm(e) => user_error(&e, lang),
                     f @ CheckFailure::Unsupported { .. } => UserError {
                         class: ErrorClass::Unsupported,
                         message: f.message(lang),
@@ -487,11 +486,7 @@ impl CommandLoop {
         ) {
             Ok(s) => Arc::new(s),
             Err(e) => {
-                self.emitter
-                    .error(crate::engine::interface::user_error::user_error(
-                        &e,
-                        self.config.lang,
-                    ));
+                self.emitter.error(user_error(&e, self.config.lang));
                 return None;
             }
         };
@@ -634,11 +629,7 @@ impl CommandLoop {
         let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
             Ok(s) => Arc::new(s),
             Err(e) => {
-                self.emitter
-                    .error(crate::engine::interface::user_error::user_error(
-                        &e,
-                        self.config.lang,
-                    ));
+                self.emitter.error(user_error(&e, self.config.lang));
                 return;
             }
         };
@@ -678,8 +669,7 @@ impl CommandLoop {
 
     fn internal_error(&self, e: EngineError) {
         tracing::error!("engine: {e}");
-        self.emitter
-            .error(crate::engine::interface::error::internal_error(&e));
+        self.emitter.error(internal_error(&e));
     }
 }
 

@@ -2,6 +2,7 @@
 //! top of the config file. A change applies from the next sync, so a run
 //! reads them once at its start and never sees a half-applied change.
 
+use crate::engine::service_loop::writer::WriterGone;
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -164,8 +165,8 @@ pub enum ApplyError {
     WriterGone,
 }
 
-impl From<crate::engine::service_loop::writer::WriterGone> for ApplyError {
-    fn from(_: crate::engine::service_loop::writer::WriterGone) -> Self {
+impl From<WriterGone> for ApplyError {
+    fn from(_: WriterGone) -> Self {
         Self::WriterGone
     }
 }
