@@ -47,7 +47,13 @@ pub enum Command {
         json: bool,
     },
     /// Connect to the CRM: sign in, run the prerequisite checks, store the connection.
-    Connect,
+    Connect {
+        /// Switch without asking when connected with another sign-in
+        /// (e.g. to the integration user); seats, settings and queued
+        /// writes are kept.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Stop syncing with the CRM.
     Disconnect {
         /// Also remove every row imported from the CRM ("Yes, clean up all
@@ -300,7 +306,7 @@ fn run(cli: Cli) -> ExitStatus {
         }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),
-        Some(Command::Connect) => crate::commands::connect::run(config, &data_dir),
+        Some(Command::Connect { yes }) => crate::commands::connect::run(config, yes, &data_dir),
         Some(Command::Disconnect { purge }) => {
             crate::commands::disconnect::run(config, purge, &data_dir)
         }
@@ -356,7 +362,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Sync(_) => "sync",
         Command::Serve(_) => "serve",
         Command::Status { .. } => "status",
-        Command::Connect => "connect",
+        Command::Connect { .. } => "connect",
         Command::Disconnect { .. } => "disconnect",
         Command::Seats(_) => "seats",
         Command::Activities(_) => "activities",

@@ -47,7 +47,7 @@ pub enum AuthMethod {
     DeviceCode,
 }
 
-/// The three kinds of workspace activity that can be written back.
+/// The kinds of workspace activity that can be written back.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
 )]
@@ -56,17 +56,25 @@ pub enum ActivityKind {
     Inmail,
     Message,
     Note,
+    /// A label a seat holder put on a member ("Decision maker").
+    Tag,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 3] = [Self::Inmail, Self::Message, Self::Note];
+    pub const ALL: [ActivityKind; 4] = [Self::Inmail, Self::Message, Self::Note, Self::Tag];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Inmail => "inmail",
             Self::Message => "message",
             Self::Note => "note",
+            Self::Tag => "tag",
         }
+    }
+
+    /// Kinds that are part of a conversation and may carry a `thread`.
+    pub fn in_threads(self) -> bool {
+        matches!(self, Self::Inmail | Self::Message)
     }
 
     /// How the kind reads in a sentence ("Ana's InMail").
@@ -75,6 +83,7 @@ impl ActivityKind {
             "inmail" => Some(Self::Inmail),
             "message" => Some(Self::Message),
             "note" => Some(Self::Note),
+            "tag" => Some(Self::Tag),
             _ => None,
         }
     }
@@ -168,6 +177,42 @@ pub struct WritebackConfig {
     pub on_behalf_of_seat_holder: bool,
     pub required_solution: Option<String>,
     pub activity_inbox: Option<PathBuf>,
+    pub threads: ThreadMode,
+}
+
+/// `[writeback] threads`: how the messages of one conversation go back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadMode {
+    /// One activity per thread, member and seat, updated as messages come.
+    #[default]
+    Conversation,
+    /// Every message its own activity, as if it had no thread.
+    PerMessage,
+}
+
+/// The words navsync writes into the CRM itself (a conversation's subject,
+/// the mark for messages that did not fit): data the CRM keeps, in the
+/// configured language, made here so the engine only fills them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenWords {
+    lang: Lang,
+}
+
+impl WrittenWords {
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The subject of a conversation's activity.
+    pub fn conversation_subject(&self, member: &str) -> String {
+        crate::t_in!(self.lang, "written-conversation-subject", member = member)
+    }
+
+    /// The first line of a description whose oldest `count` messages
+    /// did not fit.
+    pub fn earlier_messages(&self, count: usize) -> String {
+        crate::t_in!(self.lang, "written-earlier-messages", count = count)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -204,6 +249,7 @@ impl Default for Config {
                 on_behalf_of_seat_holder: false,
                 required_solution: None,
                 activity_inbox: None,
+                threads: ThreadMode::Conversation,
             },
             matching: MatchingConfig {
                 name_threshold: 0.90,
@@ -273,6 +319,7 @@ struct RawWriteback {
     on_behalf_of_seat_holder: Option<bool>,
     required_solution: Option<String>,
     activity_inbox: Option<String>,
+    threads: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -568,6 +615,19 @@ fn build_writeback(
         .activity_inbox
         .filter(|s| !s.trim().is_empty())
         .map(PathBuf::from);
+    if let Some(t) = raw.threads {
+        out.threads = match t.get_ref().trim() {
+            "conversation" => ThreadMode::Conversation,
+            "per_message" => ThreadMode::PerMessage,
+            _ => {
+                return Err(loc.at(
+                    "writeback.threads",
+                    t.span(),
+                    crate::t!("cfg-allowed-threads"),
+                ));
+            }
+        };
+    }
     Ok(())
 }
 

@@ -40,6 +40,9 @@ fn activity(seat_id: i64, ext: String) -> activities::NewActivity {
         body: "x".repeat(400),
         occurred_at: store::now(),
         copy_to_crm: true,
+        thread: None,
+        tag: None,
+        sender: None,
     }
 }
 

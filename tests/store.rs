@@ -84,6 +84,9 @@ fn activity(seat_id: i64, ext: &str) -> activities::NewActivity {
         body: "hello".into(),
         occurred_at: store::now(),
         copy_to_crm: true,
+        thread: None,
+        tag: None,
+        sender: None,
     }
 }
 

@@ -723,7 +723,7 @@ cfg-allowed-page-size = allowed: 1 to 5000 (Dataverse's maximum page size)
 cfg-allowed-split-rows = allowed: 0 (never split) or a number of rows
 cfg-allowed-stage = allowed: "not_sure" or the option value of a sales stage (a number)
 cfg-allowed-won-value = allowed: "not_sure" or the logical name of a money column (letters, digits, _)
-cfg-allowed-kinds = allowed: "inmail", "message", "note"
+cfg-allowed-kinds = allowed: "inmail", "message", "note", "tag"
 cfg-no-kinds = must name at least one kind; to write nothing back set enabled = false
 cfg-allowed-unit = allowed: a number from 0.0 to 1.0
 cfg-authority-https = must be https (http only for 127.0.0.1, the emulator)
@@ -768,3 +768,27 @@ reason-resolved = resolved by { $how }
 resolved-how-candidate = choosing a candidate
 resolved-how-search = a CRM search
 resolved-how-created = creating the contact
+
+## issue 24
+# Written into the CRM (data, in the configured language).
+written-conversation-subject = Conversation with { $member }
+written-earlier-messages = … { $count ->
+    [one] 1 earlier message
+   *[other] { $count } earlier messages
+}
+cfg-allowed-threads = allowed: "conversation", "per_message"
+kind-tag = tag
+kinds-tags = tags
+conversation-messages = { $count ->
+    [one] conversation, 1 message
+   *[other] conversation, { $count } messages
+}
+kind-conversation-short = { $count ->
+    [one] 1 msg
+   *[other] { $count } msgs
+}
+cli-switch-question = Connected as { $from } ({ $from_method }) since { $since }. Switch the connection to the { $to_method } sign-in of client { $to_client }? Seats, settings, the CRM copy and queued writes are kept; what was written stays as it is.
+cli-yes-no = y/N
+cli-switch-not-confirmed = the connection was not switched; run `navsync connect --yes` to switch without asking
+cli-field-connected-since = Connected since
+field-connected-since = Connected since

@@ -762,7 +762,7 @@ cfg-allowed-page-size = permitido: de 1 a 5000 (el tamaño de página máximo de
 cfg-allowed-split-rows = permitido: 0 (no dividir nunca) o un número de filas
 cfg-allowed-stage = permitido: "not_sure" o el valor de opción de una fase de venta (un número)
 cfg-allowed-won-value = permitido: "not_sure" o el nombre lógico de una columna de importe (letras, dígitos, _)
-cfg-allowed-kinds = permitido: "inmail", "message", "note"
+cfg-allowed-kinds = permitido: "inmail", "message", "note", "tag"
 cfg-no-kinds = debe nombrar al menos un tipo; para no reescribir nada pon enabled = false
 cfg-allowed-unit = permitido: un número de 0.0 a 1.0
 cfg-authority-https = debe ser https (http solo para 127.0.0.1, el emulador)
@@ -806,3 +806,27 @@ resolved-how-created = creando el contacto
 token-reason-first = primero de esta ejecución
 token-reason-expiring = el anterior iba a caducar
 token-reason-rejected = el CRM rechazó el anterior: 401
+
+## issue 24
+# Se escriben en el CRM (datos, en el idioma configurado).
+written-conversation-subject = Conversación con { $member }
+written-earlier-messages = … { $count ->
+    [one] 1 mensaje anterior
+   *[other] { $count } mensajes anteriores
+}
+cfg-allowed-threads = permitido: "conversation", "per_message"
+kind-tag = etiqueta
+kinds-tags = etiquetas
+conversation-messages = { $count ->
+    [one] conversación, 1 mensaje
+   *[other] conversación, { $count } mensajes
+}
+kind-conversation-short = { $count ->
+    [one] 1 msj
+   *[other] { $count } msjs
+}
+cli-switch-question = Conectado como { $from } ({ $from_method }) desde { $since }. ¿Cambiar la conexión al inicio de sesión { $to_method } del cliente { $to_client }? Se conservan los asientos, la configuración, la copia del CRM y las escrituras en cola; lo ya escrito queda como está.
+cli-yes-no = s/N
+cli-switch-not-confirmed = la conexión no se cambió; ejecute `navsync connect --yes` para cambiarla sin preguntar
+cli-field-connected-since = Conectado desde
+field-connected-since = Conectado desde

@@ -88,6 +88,9 @@ fn activity(i: usize, seat_id: i64) -> NewActivity {
         body: "Hello".into(),
         occurred_at: "2025-03-01T09:30:00Z".into(),
         copy_to_crm: true,
+        thread: None,
+        tag: None,
+        sender: None,
     }
 }
 
@@ -169,6 +172,7 @@ impl Bench {
             auto_sync_all_seats: false,
             on_behalf_of_seat_holder: false,
             matching: Config::default().matching,
+            threads: Default::default(),
         };
         self.writer
             .tx(move |tx| {

@@ -5,6 +5,7 @@
 //! started here follows it to its end, so "sync in progress" is true.
 //! Ctrl-C cancels the connect (nothing is stored) or the sync.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use tokio::sync::broadcast::error::RecvError;
@@ -12,8 +13,17 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::cli::ExitStatus;
 use crate::config::Config;
 use crate::engine::{Command, EngineHandle, Event, UserError};
+use crate::store::Store;
+use crate::store::connection::{self, ConnState, ConnectionRow};
 
-pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
+pub fn run(config: Config, yes: bool, data_dir: &Path) -> ExitStatus {
+    if let Some(switch) = identity_switch(&config, data_dir)
+        && !yes
+        && !confirm(&switch)
+    {
+        eprintln!("navsync: {}", crate::t!("cli-switch-not-confirmed"));
+        return ExitStatus::Usage;
+    }
     let instance = config
         .crm
         .instance_url
@@ -96,4 +106,61 @@ fn print_error(e: &UserError) {
         "  {}",
         crate::t!("cli-next-step", next = e.next_step.clone())
     );
+}
+
+/// A connect that would replace the stored connection's sign-in with
+/// another one: the stored row and what the config signs in with now.
+struct Switch {
+    from: ConnectionRow,
+    to_method: &'static str,
+    to_client: String,
+}
+
+/// Another sign-in than the stored, connected one: another method, app or
+/// tenant. (Two admins signing in by device code with the same app are
+/// told apart only after the sign-in; the audit log records that switch.)
+fn identity_switch(config: &Config, data_dir: &Path) -> Option<Switch> {
+    let path = crate::paths::store_file(data_dir);
+    if !path.exists() {
+        return None;
+    }
+    let from = connection::get(Store::open_readonly(&path).ok()?.conn()).ok()??;
+    let to_method = match config.crm.auth {
+        crate::config::AuthMethod::ClientSecret => "client_secret",
+        crate::config::AuthMethod::DeviceCode => "device_code",
+    };
+    let same = from.auth_method == to_method
+        && from.client_id == config.crm.client_id
+        && from.tenant_id == config.crm.tenant_id;
+    (from.state == ConnState::Connected && from.crm_user_id.is_some() && !same).then(|| Switch {
+        from,
+        to_method,
+        to_client: config.crm.client_id.clone(),
+    })
+}
+
+/// Asks on the terminal; off a terminal the answer is no (`--yes` says yes).
+fn confirm(s: &Switch) -> bool {
+    let question = crate::t!(
+        "cli-switch-question",
+        from = s.from.crm_user_name.clone().unwrap_or_default(),
+        from_method = s.from.auth_method.clone(),
+        since = s.from.connected_at.clone().unwrap_or_default(),
+        to_method = s.to_method,
+        to_client = s.to_client.clone()
+    );
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        eprintln!("{question}");
+        return false;
+    }
+    eprint!("{question} [{}] ", crate::t!("cli-yes-no"));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "s" | "si" | "sí"
+    )
 }

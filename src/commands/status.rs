@@ -138,6 +138,10 @@ fn print_text(s: &ConnectionStatus) {
     });
     field("cli-field-crm-user", user);
     field(
+        "cli-field-connected-since",
+        s.connected_at.clone().unwrap_or_else(dash),
+    );
+    field(
         "cli-field-org-version",
         s.org_version.clone().unwrap_or_else(dash),
     );

@@ -109,6 +109,15 @@ impl Client {
         Ok(lengths)
     }
 
+    /// The `MaxLength` of `column` in `logical` (a table navsync writes).
+    pub async fn max_length(
+        &self,
+        logical: &'static str,
+        column: &str,
+    ) -> Result<Option<usize>, CrmError> {
+        Ok(self.lengths(logical).await?.get(column).copied())
+    }
+
     /// `sets` with every text value cut to its column's length.
     pub(crate) async fn fitted(&self, sets: &[ChangeSet]) -> Result<Vec<ChangeSet>, CrmError> {
         let mut out = sets.to_vec();

@@ -42,6 +42,7 @@ pub use client::Client;
 pub use config::{AuthConfig, ClientConfig, RetryPolicy};
 pub use error::{CrmError, ErrorClass};
 pub use events::{ClientEvent, DeviceCodePrompt, RefreshReason, Stats};
+pub use fit::fit_text;
 pub use metadata::{MoneyColumn, OptionValue, Organization, Solution, WhoAmI};
 pub use odata::{Column, Filter, Literal};
 pub use read::{DeltaToken, Page, Read};

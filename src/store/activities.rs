@@ -1,4 +1,6 @@
-//! Workspace activities (InMails, messages, notes) and their writeback state.
+//! Workspace activities (InMails, messages, notes, tags, and the
+//! conversations that gather a thread's messages) and their writeback
+//! state.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -23,6 +25,9 @@ pub enum ActivityState {
     Resolved,
     /// The CRM refused it for good; see `last_error`.
     Failed,
+    /// A message gathered into its conversation (`conversation_id`), which
+    /// is written in its place.
+    InThread,
 }
 
 impl ActivityState {
@@ -35,6 +40,7 @@ impl ActivityState {
             Self::WrittenOpen => "written_open",
             Self::Resolved => "resolved",
             Self::Failed => "failed",
+            Self::InThread => "in_thread",
         }
     }
     fn parse(s: &str) -> Result<Self> {
@@ -46,6 +52,7 @@ impl ActivityState {
             "written_open" => Self::WrittenOpen,
             "resolved" => Self::Resolved,
             "failed" => Self::Failed,
+            "in_thread" => Self::InThread,
             _ => {
                 return Err(StoreError::BadValue {
                     column: "activities.state",
@@ -72,6 +79,12 @@ pub struct NewActivity {
     pub body: String,
     pub occurred_at: String,
     pub copy_to_crm: bool,
+    /// The conversation's id in the source, for InMails and messages.
+    pub thread: Option<String>,
+    /// The label of a `tag` activity.
+    pub tag: Option<String>,
+    /// Who wrote a message, when not the member.
+    pub sender: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +97,12 @@ pub struct Activity {
     pub match_reason: Option<super::reason::Reason>,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// A message in a thread: the conversation row written in its place.
+    pub conversation_id: Option<i64>,
+    /// A conversation: how many messages it holds.
+    pub messages: Option<i64>,
+    /// A conversation: how many versions of its text were queued.
+    pub version: i64,
 }
 
 /// Inserts unless the external id is known; true when it was new.
@@ -91,8 +110,9 @@ pub fn insert(conn: &Connection, a: &NewActivity) -> Result<bool> {
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO activities (external_id, seat_id, kind, member_name, member_company, member_title,
-                member_email, member_profile_url, subject, body, occurred_at, copy_to_crm, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                member_email, member_profile_url, subject, body, occurred_at, copy_to_crm, imported_at,
+                thread, tag, sender)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .execute(params![
             a.external_id,
@@ -107,14 +127,17 @@ pub fn insert(conn: &Connection, a: &NewActivity) -> Result<bool> {
             a.body,
             a.occurred_at,
             a.copy_to_crm,
-            now()
+            now(),
+            a.thread,
+            a.tag,
+            a.sender
         ])?;
     Ok(n == 1)
 }
 
 const COLUMNS: &str = "id, external_id, seat_id, kind, member_name, member_company, member_title, member_email,
     member_profile_url, subject, body, occurred_at, copy_to_crm, state, crm_activity_id, matched_contactid,
-    match_reason, attempts, last_error";
+    match_reason, attempts, last_error, thread, tag, sender, conversation_id, messages, version";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Activity, String, String)> {
     Ok((
@@ -133,6 +156,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Activity, String, String
                 body: r.get(10)?,
                 occurred_at: r.get(11)?,
                 copy_to_crm: r.get(12)?,
+                thread: r.get(19)?,
+                tag: r.get(20)?,
+                sender: r.get(21)?,
             },
             state: ActivityState::New,
             crm_activity_id: r.get(14)?,
@@ -140,6 +166,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Activity, String, String
             match_reason: r.get(16)?,
             attempts: r.get(17)?,
             last_error: r.get(18)?,
+            conversation_id: r.get(22)?,
+            messages: r.get(23)?,
+            version: r.get(24)?,
         },
         r.get(3)?,
         r.get(13)?,
@@ -206,4 +235,49 @@ pub fn record_attempt(conn: &Connection, id: i64, error: Option<&str>) -> Result
 
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM activities", [], |r| r.get(0))?)
+}
+
+pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Activity>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM activities WHERE external_id = ?1"),
+        [external_id],
+        from_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()
+}
+
+/// Puts a message into its conversation, which is written in its place.
+pub fn join_conversation(conn: &Connection, message_id: i64, conversation_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE activities SET state = 'in_thread', conversation_id = ?1 WHERE id = ?2",
+    )?
+    .execute(params![conversation_id, message_id])?;
+    Ok(())
+}
+
+/// A conversation's messages, oldest first.
+pub fn conversation_messages(conn: &Connection, conversation_id: i64) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM activities WHERE conversation_id = ?1 ORDER BY occurred_at, id"
+    ))?;
+    let rows = stmt.query_map([conversation_id], from_row)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+/// A conversation's text as last queued, how many messages it holds and
+/// which version of it that is.
+pub fn set_conversation_text(
+    conn: &Connection,
+    id: i64,
+    body: &str,
+    messages: i64,
+    version: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE activities SET body = ?1, messages = ?2, version = ?3 WHERE id = ?4",
+    )?
+    .execute(params![body, messages, version, id])?;
+    Ok(())
 }

@@ -49,6 +49,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/001_initial.sql")),
         M::up(include_str!("migrations/002_salesstage.sql")),
         M::up(include_str!("migrations/003_mirror_keys_as_indexes.sql")),
+        M::up(include_str!("migrations/004_threads_and_tags.sql")).foreign_key_check(),
     ])
 });
 
@@ -97,8 +98,6 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
         // A page cache that holds a whole page of a bulk pull (5,000 rows
         // and their index entries) without spilling mid-transaction.
         conn.pragma_update(None, "cache_size", -32_768)
@@ -109,6 +108,11 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
+        // Foreign keys are enforced from here on; migrations run without
+        // them, so one can rebuild a table others refer to (SQLite's
+        // ALTER TABLE procedure) and check the keys after.
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
         // A process killed during a bulk load leaves its table's indexes
         // dropped; they are rebuilt before anyone reads.
         mirror::ensure_indexes(&conn)?;

@@ -26,6 +26,9 @@ pub enum OutboxOp {
     CreateContact,
     /// Link an open task to a contact and close it.
     CloseTask,
+    /// A new version of a written conversation's text (see
+    /// [`enqueue_version`]).
+    UpdateTask,
 }
 
 impl OutboxOp {
@@ -34,6 +37,7 @@ impl OutboxOp {
             Self::CreateTask => "create_task",
             Self::CreateContact => "create_contact",
             Self::CloseTask => "close_task",
+            Self::UpdateTask => "update_task",
         }
     }
 }
@@ -50,6 +54,7 @@ impl rusqlite::types::FromSql for OutboxOp {
             "create_task" => Ok(Self::CreateTask),
             "create_contact" => Ok(Self::CreateContact),
             "close_task" => Ok(Self::CloseTask),
+            "update_task" => Ok(Self::UpdateTask),
             other => Err(rusqlite::types::FromSqlError::Other(
                 format!("unknown outbox operation {other:?}").into(),
             )),
@@ -86,6 +91,31 @@ pub fn enqueue(
     .map_err(Into::into)
 }
 
+/// Queues a new version of a record's text: one row per (operation,
+/// record), armed again by each version, done or not. Versions only grow,
+/// so the row always holds the newest; one not yet sent is replaced, never
+/// sent as well, and one sent is sent again only as a newer version.
+pub fn enqueue_version(
+    conn: &Connection,
+    activity_id: i64,
+    operation: OutboxOp,
+    entity_set: &str,
+    crm_id: &str,
+    payload_json: &str,
+) -> Result<i64> {
+    let ts = now();
+    conn.prepare_cached(
+        "INSERT INTO outbox (activity_id, operation, entity_set, crm_id, payload_json, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT(operation, crm_id) DO UPDATE SET
+             payload_json = excluded.payload_json, state = 'pending', attempts = 0,
+             last_error = NULL, updated_at = excluded.updated_at
+         RETURNING id",
+    )?
+    .query_row(params![activity_id, operation, entity_set, crm_id, payload_json, ts], |r| r.get(0))
+    .map_err(Into::into)
+}
+
 pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, activity_id, operation, entity_set, crm_id, payload_json, attempts
@@ -108,6 +138,15 @@ pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
 pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("UPDATE outbox SET state = 'done', updated_at = ?1 WHERE id = ?2")?
         .execute(params![now(), id])?;
+    Ok(())
+}
+
+/// Marks a row done unless a newer payload replaced it meanwhile.
+pub fn mark_done_if_unchanged(conn: &Connection, id: i64, payload_json: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET state = 'done', updated_at = ?1 WHERE id = ?2 AND payload_json = ?3",
+    )?
+    .execute(params![now(), id, payload_json])?;
     Ok(())
 }
 

@@ -106,6 +106,8 @@ pub struct QueueRow {
     pub occurred_at: String,
     /// Why matching found no contact.
     pub reason: Reason,
+    /// A conversation: how many messages it holds.
+    pub messages: Option<i64>,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped
@@ -113,7 +115,7 @@ pub struct QueueRow {
 pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
-                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason
+                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, a.messages
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
          WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
     )?;
@@ -128,6 +130,7 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
             dismissed: r.get(6)?,
             occurred_at: r.get(7)?,
             reason: r.get(8)?,
+            messages: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

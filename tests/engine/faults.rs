@@ -37,6 +37,9 @@ pub async fn world() -> Setup {
         body: "hello".into(),
         occurred_at: navsync::store::now(),
         copy_to_crm: true,
+        thread: None,
+        tag: None,
+        sender: None,
     };
     for i in 0..MATCHED {
         let n = i % CONTACTS;

@@ -99,6 +99,7 @@ pub fn queue() -> Vec<QueueRow> {
                 },
                 None => navsync::store::reason::Reason::NoCompany,
             },
+            messages: None,
         };
     vec![
         row(
@@ -145,6 +146,9 @@ pub fn detail_101() -> Detail {
                 body: "Hi Lucía,\nfollowing up on our call about the renewal.".into(),
                 occurred_at: "2026-11-22T08:55:00Z".into(),
                 copy_to_crm: true,
+                thread: None,
+                tag: None,
+                sender: None,
             },
             state: ActivityState::WrittenOpen,
             crm_activity_id: Some("act-101".into()),
@@ -152,6 +156,9 @@ pub fn detail_101() -> Detail {
             match_reason: None,
             attempts: 1,
             last_error: None,
+            conversation_id: None,
+            messages: None,
+            version: 0,
         },
         candidates: vec![
             NamedCandidate {

@@ -82,6 +82,9 @@ pub fn env() -> Env {
             body: "Hello".into(),
             occurred_at: "2026-11-22T08:55:00Z".into(),
             copy_to_crm: true,
+            thread: None,
+            tag: None,
+            sender: None,
         },
     )
     .unwrap();

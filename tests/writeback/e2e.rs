@@ -76,7 +76,7 @@ fn tenant() -> Tenant {
 }
 
 /// The crm client on the emulator, with short test timeouts.
-fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> Client {
+pub(crate) fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> Client {
     Client::new(ClientConfig {
         instance_url: url::Url::parse(instance_url).unwrap(),
         authority_url: url::Url::parse(authority_url).unwrap(),
@@ -103,16 +103,16 @@ fn client(instance_url: &str, authority_url: &str, cache: &std::path::Path) -> C
     .unwrap()
 }
 
-struct World {
+pub(crate) struct World {
     _dir: tempfile::TempDir,
-    dir_path: std::path::PathBuf,
-    sim: SimServer,
-    crm: Client,
-    writer: Writer,
-    seat_on: i64,
+    pub(crate) dir_path: std::path::PathBuf,
+    pub(crate) sim: SimServer,
+    pub(crate) crm: Client,
+    pub(crate) writer: Writer,
+    pub(crate) seat_on: i64,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let (store, [on, _, _]) = rules::seeded(dir.path());
     let sim = navsync::sim::start(tenant(), SimConfig::default())
@@ -130,7 +130,10 @@ async fn world() -> World {
 }
 
 impl World {
-    async fn store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> T {
+    pub(crate) async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> T {
         self.writer
             .call(move |s| Ok::<_, writeback::WritebackError>(f(s)))
             .await
@@ -138,7 +141,11 @@ impl World {
     }
 
     /// Imports and decides in one transaction, as the engine does.
-    async fn import(&self, acts: Vec<navsync::store::activities::NewActivity>, r: Rules) {
+    pub(crate) async fn import(
+        &self,
+        acts: Vec<navsync::store::activities::NewActivity>,
+        r: Rules,
+    ) {
         self.writer
             .tx(move |tx| {
                 for a in &acts {
@@ -151,7 +158,7 @@ impl World {
             .unwrap();
     }
 
-    async fn activity(&self, ext: &'static str) -> activities::Activity {
+    pub(crate) async fn activity(&self, ext: &'static str) -> activities::Activity {
         self.store(move |s| {
             (1..=50)
                 .filter_map(|id| activities::get(s.conn(), id).unwrap())
@@ -161,7 +168,7 @@ impl World {
         .await
     }
 
-    fn task(&self, id: &str) -> Row {
+    pub(crate) fn task(&self, id: &str) -> Row {
         self.sim
             .control()
             .row("tasks", id)
@@ -577,9 +584,27 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
     assert_eq!(states, 3);
 }
 
-/// Wraps the emulator client: dies right after the CRM answered the first
-/// change set, before writeback can commit what it learnt.
-struct DieAfterSend(Client);
+/// Which write a [`DieAfterSend`] child dies after.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DieAfter {
+    /// The first change set of creates.
+    Creates,
+    /// The first update of a record (a PATCH or PATCHes in one change set).
+    Update,
+}
+
+/// Wraps the emulator client: dies right after the CRM answered the chosen
+/// write, before writeback can commit what it learnt.
+pub(crate) struct DieAfterSend(pub(crate) Client, pub(crate) DieAfter);
+
+impl DieAfterSend {
+    fn die_if(&self, what: DieAfter, r: &Result<(), navsync::engine::ports::WriteError>) {
+        if self.1 == what {
+            eprintln!("child: the CRM answered {r:?}; dying before the commit");
+            std::process::abort();
+        }
+    }
+}
 
 impl CrmWrites for DieAfterSend {
     fn create_all<'a>(
@@ -588,8 +613,8 @@ impl CrmWrites for DieAfterSend {
     ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
         Box::pin(async move {
             let r = CrmWrites::create_all(&self.0, creates).await;
-            eprintln!("child: the CRM answered {r:?}; dying before the commit");
-            std::process::abort();
+            self.die_if(DieAfter::Creates, &r);
+            r
         })
     }
     fn create_each<'a>(
@@ -610,7 +635,40 @@ impl CrmWrites for DieAfterSend {
         id: &'a str,
         body: &'a Value,
     ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
-        CrmWrites::update(&self.0, set, id, body)
+        Box::pin(async move {
+            let r = CrmWrites::update(&self.0, set, id, body).await;
+            self.die_if(DieAfter::Update, &r);
+            r
+        })
+    }
+    fn update_steps<'a>(
+        &'a self,
+        set: &'a str,
+        id: &'a str,
+        steps: &'a [Value],
+    ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
+        Box::pin(async move {
+            let r = CrmWrites::update_steps(&self.0, set, id, steps).await;
+            self.die_if(DieAfter::Update, &r);
+            r
+        })
+    }
+    fn text_limit<'a>(
+        &'a self,
+        set: &'a str,
+        column: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<Option<usize>, navsync::engine::ports::WriteError>>
+    {
+        CrmWrites::text_limit(&self.0, set, column)
+    }
+    fn text_of<'a>(
+        &'a self,
+        set: &'a str,
+        id: &'a str,
+        column: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<Option<String>, navsync::engine::ports::WriteError>>
+    {
+        CrmWrites::text_of(&self.0, set, id, column)
     }
     fn search_contacts<'a>(
         &'a self,
@@ -634,7 +692,10 @@ async fn crash_child() {
     let authority = std::env::var("SIM_AUTHORITY").unwrap();
     let store = Store::open(&navsync::paths::store_file(std::path::Path::new(&dir))).unwrap();
     let writer = Writer::spawn(store).unwrap();
-    let crm = DieAfterSend(client(&url, &authority, std::path::Path::new(&dir)));
+    let crm = DieAfterSend(
+        client(&url, &authority, std::path::Path::new(&dir)),
+        DieAfter::Creates,
+    );
     let _ = writeback::send_pending(&writer, &crm).await;
     unreachable!("the wrapper aborts the process");
 }

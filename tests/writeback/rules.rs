@@ -19,6 +19,7 @@ pub fn rules() -> Rules {
         auto_sync_all_seats: false,
         on_behalf_of_seat_holder: false,
         matching: Config::default().matching,
+        threads: Default::default(),
     }
 }
 
@@ -99,6 +100,9 @@ pub fn activity(
         body: "hello".into(),
         occurred_at: "2025-03-01T09:30:00Z".into(),
         copy_to_crm: true,
+        thread: None,
+        tag: None,
+        sender: None,
     }
 }
 

@@ -449,11 +449,11 @@ pub fn upsert(
                 ));
             }
             ctx.require(db, "Write")?;
-            if def.set == "tasks"
-                && body.contains_key("statecode")
-                && !body.contains_key("statuscode")
-            {
-                row.remove("statuscode");
+            if def.set == "tasks" {
+                closed_is_read_only(&row, &body, &id)?;
+                if body.contains_key("statecode") && !body.contains_key("statuscode") {
+                    row.remove("statuscode");
+                }
             }
             ctx.apply(db, &mut row, body)?;
             ctx.stamp_modified(&mut row);
@@ -463,6 +463,28 @@ pub fn upsert(
             Ok(OpResponse::no_content().with_header("OData-EntityId", ctx.entity_url(&id)))
         }
     }
+}
+
+/// A completed or canceled activity is read-only: the only change it takes
+/// is of its state (SetState, a PATCH of `statecode` and `statuscode`), so
+/// editing one means reopening it, updating it and closing it again
+/// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/activitypointer-activity-entity>,
+/// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/reference/entities/task>).
+/// The code and message of the refusal are the emulator's guess; Learn
+/// prints none for this case.
+fn closed_is_read_only(row: &Row, body: &Map<String, Value>, id: &str) -> Result<(), ApiError> {
+    let state = row.get("statecode").and_then(Value::as_i64).unwrap_or(0);
+    let edits = body.keys().any(|k| k != "statecode" && k != "statuscode");
+    if state == 0 || !edits {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        400,
+        "0x80040203",
+        format!(
+            "The task with Id {id} is closed or canceled and cannot be updated: reopen it (statecode 0) first."
+        ),
+    ))
 }
 
 /// DELETE {set}(id)

@@ -176,6 +176,60 @@ impl CrmWrites for Client {
         })
     }
 
+    fn update_steps<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        steps: &'a [Value],
+    ) -> BoxFuture<'a, Result<(), WriteError>> {
+        Box::pin(async move {
+            let id = uuid(id)?;
+            let ops = steps
+                .iter()
+                .map(|body| WriteOp::Update {
+                    entity_set: entity_set.to_string(),
+                    id,
+                    body: body.clone(),
+                })
+                .collect();
+            let results = self
+                .write_batch(&[ChangeSet::new(ops)])
+                .await
+                .map_err(classify)?;
+            results.into_iter().try_for_each(result)
+        })
+    }
+
+    fn text_limit<'a>(
+        &'a self,
+        entity_set: &'a str,
+        column: &'a str,
+    ) -> BoxFuture<'a, Result<Option<usize>, WriteError>> {
+        Box::pin(async move {
+            let Ok((logical, _)) = table_of(entity_set) else {
+                return Ok(None);
+            };
+            self.max_length(logical, column).await.map_err(classify)
+        })
+    }
+
+    fn text_of<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        column: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, WriteError>> {
+        Box::pin(async move {
+            let column = Column::new(column).map_err(|e| malformed(e.to_string()))?;
+            let path = format!("{entity_set}({})?$select={}", uuid(id)?, column.as_str());
+            let row: Value = self.get_json(&path, None).await.map_err(classify)?;
+            Ok(row
+                .get(column.as_str())
+                .and_then(Value::as_str)
+                .map(str::to_string))
+        })
+    }
+
     fn search_contacts<'a>(
         &'a self,
         query: &'a str,

@@ -54,6 +54,26 @@ pub trait CrmWrites: Send + Sync {
         id: &'a str,
         body: &'a Value,
     ) -> BoxFuture<'a, Result<(), WriteError>>;
+    /// PATCHes of one record in one change set, in order: all or none.
+    fn update_steps<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        steps: &'a [Value],
+    ) -> BoxFuture<'a, Result<(), WriteError>>;
+    /// A text column's `MaxLength` (characters), `None` when unknown.
+    fn text_limit<'a>(
+        &'a self,
+        entity_set: &'a str,
+        column: &'a str,
+    ) -> BoxFuture<'a, Result<Option<usize>, WriteError>>;
+    /// A text column of one record as the CRM holds it now.
+    fn text_of<'a>(
+        &'a self,
+        entity_set: &'a str,
+        id: &'a str,
+        column: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, WriteError>>;
     /// Contacts whose name or e-mail contains `query` (escaped by the client).
     fn search_contacts<'a>(
         &'a self,

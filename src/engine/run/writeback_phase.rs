@@ -3,9 +3,11 @@
 //! its store copy and sends nothing; an unreachable CRM leaves the writes
 //! queued for the next run without failing the pull that came before.
 
+use crate::config::WrittenWords;
 use crate::engine::EngineError;
 use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
 use crate::engine::run::RunCtx;
+use crate::engine::usecases::conversation::{DEFAULT_DESCRIPTION_LIMIT, ThreadRules};
 use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,12 +106,25 @@ pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
     let Some(crm) = ctx.source.writes() else {
         return Ok(WritebackOutcome::NoWrites);
     };
+    // Unknown (metadata unreadable, CRM away): Dataverse's default; the
+    // client cuts anything longer before it is sent anyway.
+    let description_limit = crm
+        .text_limit("tasks", "description")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(DEFAULT_DESCRIPTION_LIMIT);
     let rules = Rules {
         enabled: true,
         kinds: ctx.settings.writeback_kinds.clone(),
         auto_sync_all_seats: ctx.settings.auto_sync_all_seats,
         on_behalf_of_seat_holder: ctx.config.writeback.on_behalf_of_seat_holder,
         matching: ctx.config.matching.clone(),
+        threads: ThreadRules {
+            mode: ctx.config.writeback.threads,
+            words: WrittenWords::new(ctx.config.lang),
+            description_limit,
+        },
     };
     let prepared = ctx
         .writer

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::crm::Client;
 use crate::crm::checks::{Check, CheckFailure, CheckOptions, CheckReport, run_checks};
+use crate::store::audit::{self, AuditResult};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::mirror::Table;
 use crate::store::{Store, StoreError, mirror, runs, saved};
@@ -93,14 +94,33 @@ pub fn record(
         connected_at: if report.passed() {
             Some(now.clone())
         } else {
-            previous.and_then(|p| p.connected_at)
+            previous.as_ref().and_then(|p| p.connected_at.clone())
         },
         updated_at: now,
         last_error_kind: kind,
         last_error_detail: detail,
     };
-    connection::put(store.conn(), &row)?;
-    Ok(())
+    // Another identity than the one connected before: writes queued from
+    // now on are made by it, so the switch is audited.
+    let switched = previous
+        .as_ref()
+        .and_then(|p| p.crm_user_id.clone())
+        .filter(|old| report.passed() && row.crm_user_id.as_ref().is_some_and(|new| new != old));
+    store.transaction(|tx| {
+        connection::put(tx, &row)?;
+        if let (Some(old), Some(new)) = (switched, &row.crm_user_id) {
+            audit::record(
+                tx,
+                "switch_identity",
+                "systemusers",
+                new,
+                None,
+                AuditResult::Ok,
+                Some(&old),
+            )?;
+        }
+        Ok::<_, StoreError>(())
+    })
 }
 
 /// Whether there is a stored connection to re-check (not disconnected).

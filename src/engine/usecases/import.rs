@@ -24,7 +24,7 @@ use crate::store::seats::{self, Seat};
 use crate::store::{Store, StoreError};
 
 /// The columns / keys an activity line may have (README, "Activity files").
-pub const FIELDS: [&str; 13] = [
+pub const FIELDS: [&str; 16] = [
     "kind",
     "seat",
     "member_name",
@@ -39,6 +39,9 @@ pub const FIELDS: [&str; 13] = [
     "id",
     // Accepted as an alias of `id` for exports that name it so.
     "external_id",
+    "thread",
+    "tag",
+    "sender",
 ];
 
 const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
@@ -312,8 +315,22 @@ impl Fields {
 
     fn build(self, seats: &SeatLookup) -> Result<NewActivity, String> {
         let kind_text = self.required("kind")?;
-        let kind = ActivityKind::parse(kind_text)
-            .ok_or_else(|| format!("unknown kind `{kind_text}` (use inmail, message or note)"))?;
+        let kind = ActivityKind::parse(kind_text).ok_or_else(|| {
+            format!("unknown kind `{kind_text}` (use inmail, message, note or tag)")
+        })?;
+        let thread = self.opt("thread");
+        if thread.is_some() && !kind.in_threads() {
+            return Err(format!(
+                "`thread` is for InMails and messages, not a {}",
+                kind.as_str()
+            ));
+        }
+        let tag = self.opt("tag");
+        match (kind, &tag) {
+            (ActivityKind::Tag, None) => return Err("a tag needs `tag`, its label".into()),
+            (ActivityKind::Tag, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return Err("`tag` is only for kind tag".into()),
+        }
         let seat_text = self.required("seat")?;
         let seat_id = seats.find(seat_text).ok_or_else(|| {
             format!("unknown seat `{seat_text}` (use a seat's id, member id or e-mail; see `navsync seats list`)")
@@ -343,9 +360,10 @@ impl Fields {
         {
             return Err(format!("`member_email` {e:?} is not an e-mail address"));
         }
-        let subject = self
-            .opt("subject")
-            .unwrap_or_else(|| format!("{}: {member_name}", kind_label(kind)));
+        let subject = self.opt("subject").unwrap_or_else(|| match &tag {
+            Some(t) => format!("Tag: {t}"),
+            None => format!("{}: {member_name}", kind_label(kind)),
+        });
         let mut a = NewActivity {
             external_id: String::new(),
             seat_id,
@@ -359,6 +377,9 @@ impl Fields {
             body: self.get("body").unwrap_or("").to_string(),
             occurred_at,
             copy_to_crm,
+            thread,
+            tag,
+            sender: self.opt("sender"),
         };
         a.external_id = self.opt("id").unwrap_or_else(|| derived_id(&a));
         Ok(a)
@@ -370,25 +391,29 @@ fn kind_label(kind: ActivityKind) -> &'static str {
         ActivityKind::Inmail => "InMail",
         ActivityKind::Message => "Message",
         ActivityKind::Note => "Note",
+        ActivityKind::Tag => "Tag",
     }
 }
 
 /// A line without `id` gets a UUID v5 of what makes it this activity
 /// (seat, kind, member, time, subject, body), so the same line imported
 /// again, from any file, gets the same id; `copy_to_crm` is left out so
-/// flipping it does not create a second activity.
+/// flipping it does not create a second activity. A tag is the same tag
+/// whenever it was put: only seat, member and label count.
 fn derived_id(a: &NewActivity) -> String {
     let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://navsync/activities");
-    let content = [
-        a.seat_id.to_string().as_str(),
+    let seat = a.seat_id.to_string();
+    let who = [
+        seat.as_str(),
         a.kind.as_str(),
         &a.member_name,
         a.member_email.as_deref().unwrap_or(""),
         a.member_profile_url.as_deref().unwrap_or(""),
-        &a.occurred_at,
-        &a.subject,
-        &a.body,
-    ]
+    ];
+    let content = match &a.tag {
+        Some(tag) => [&who[..], &[tag.as_str()]].concat(),
+        None => [&who[..], &[a.occurred_at.as_str(), &a.subject, &a.body]].concat(),
+    }
     .join("\u{1f}");
     format!("v5:{}", Uuid::new_v5(&namespace, content.as_bytes()))
 }

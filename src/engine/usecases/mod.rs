@@ -4,6 +4,7 @@
 //! exactly-once writeback.
 
 pub mod connection;
+pub mod conversation;
 pub mod import;
 pub mod matching;
 pub mod resolve;

@@ -102,6 +102,7 @@ fn enqueue_close(
             how: how.into(),
             contactid: contactid.into(),
         }),
+        version: None,
     };
     outbox::enqueue(
         tx,
@@ -138,6 +139,7 @@ pub async fn create_contact_and_resolve(
                 body: contact_body(&id, &contact),
                 on_behalf_of: None,
                 resolve: None,
+                version: None,
             };
             outbox::enqueue(
                 tx,

@@ -19,8 +19,9 @@ use crate::config::{ActivityKind, MatchingConfig};
 use crate::engine::interface::event::ErrorClass;
 use crate::engine::ports::{Create, CrmWrites, WriteError};
 use crate::engine::service_loop::writer::{Writer, WriterGone};
+use crate::engine::usecases::conversation::{self, ThreadRules};
 use crate::engine::usecases::matching::{Decision, Matcher};
-use crate::store::activities::{self, Activity, ActivityState};
+use crate::store::activities::{self, Activity, ActivityState, NewActivity};
 use crate::store::audit::AuditResult;
 use crate::store::outbox::OutboxOp;
 use crate::store::reason::Reason;
@@ -67,6 +68,7 @@ pub struct Rules {
     pub auto_sync_all_seats: bool,
     pub on_behalf_of_seat_holder: bool,
     pub matching: MatchingConfig,
+    pub threads: ThreadRules,
 }
 
 /// What `prepare` decided.
@@ -88,6 +90,9 @@ pub(crate) struct Envelope {
     /// For `close_task`: how the queue entry was resolved and to whom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve: Option<ResolveNote>,
+    /// For a conversation's text: which version of it this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,6 +121,7 @@ pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, Sto
     }
     let seats = seats::list(tx)?;
     let mut matcher: Option<Matcher> = None;
+    let mut conversations = Vec::new();
     for a in fresh {
         let owner = seats
             .iter()
@@ -137,44 +143,103 @@ pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, Sto
             continue;
         }
         let Some(owner) = owner else { continue };
-        if matcher.is_none() {
-            matcher = Some(Matcher::new(
-                &mirror::contacts(tx)?,
-                &mirror::accounts(tx)?,
-                rules.matching.clone(),
-            ));
+        if rules.threads.gathers(&a) {
+            let c = conversation::gather(tx, &a, &rules.threads)?;
+            if !conversations.iter().any(|(id, _)| *id == c) {
+                conversations.push((c, owner));
+            }
+            continue;
         }
-        let Some(m) = matcher.as_ref() else { continue };
-        let decision = m.decide(&(&a.new).into());
-        let id = task_id(&a);
-        let envelope = Envelope {
-            body: task_body(&a, &id, &owner, &decision),
-            on_behalf_of: rules.on_behalf_of_seat_holder.then(|| owner.clone()),
-            resolve: None,
+        queue_create(tx, &a, &owner, rules, &mut matcher, &mut out)?;
+    }
+    for (c, owner) in conversations {
+        let Some(before) = activities::get(tx, c)? else {
+            continue;
         };
-        outbox::enqueue(
-            tx,
-            Some(a.id),
-            OutboxOp::CreateTask,
-            "tasks",
-            &id,
-            &to_json(&envelope)?,
-        )?;
-        activities::assign_crm_id(
-            tx,
-            a.id,
-            &id,
-            decision.contactid.as_deref(),
-            &decision.reason,
-        )?;
-        if decision.contactid.is_some() {
-            out.closed += 1;
+        let next = conversation::next_version(tx, &before, &rules.threads)?;
+        if before.version == 0 {
+            queue_create(tx, &next, &owner, rules, &mut matcher, &mut out)?;
         } else {
-            unresolved::enqueue(tx, a.id, &decision.reason, &decision.candidates)?;
-            out.open += 1;
+            queue_update(tx, &next)?;
         }
     }
     Ok(out)
+}
+
+/// Matches `a` and queues its task, the unmatched also in the unresolved
+/// queue.
+fn queue_create(
+    tx: &rusqlite::Connection,
+    a: &Activity,
+    owner: &str,
+    rules: &Rules,
+    matcher: &mut Option<Matcher>,
+    out: &mut Prepared,
+) -> Result<(), StoreError> {
+    let m = match matcher {
+        Some(m) => m,
+        None => matcher.insert(Matcher::new(
+            &mirror::contacts(tx)?,
+            &mirror::accounts(tx)?,
+            rules.matching.clone(),
+        )),
+    };
+    let decision = m.decide(&(&a.new).into());
+    let id = task_id(a);
+    let envelope = Envelope {
+        body: task_body(a, &id, owner, &decision),
+        on_behalf_of: rules.on_behalf_of_seat_holder.then(|| owner.to_string()),
+        resolve: None,
+        version: a.messages.map(|_| a.version),
+    };
+    outbox::enqueue(
+        tx,
+        Some(a.id),
+        OutboxOp::CreateTask,
+        "tasks",
+        &id,
+        &to_json(&envelope)?,
+    )?;
+    activities::assign_crm_id(
+        tx,
+        a.id,
+        &id,
+        decision.contactid.as_deref(),
+        &decision.reason,
+    )?;
+    if decision.contactid.is_some() {
+        out.closed += 1;
+    } else {
+        unresolved::enqueue(tx, a.id, &decision.reason, &decision.candidates)?;
+        out.open += 1;
+    }
+    Ok(())
+}
+
+/// Queues a conversation's new text for its task, whatever became of the
+/// task's create: the update goes after the creates of its pass.
+fn queue_update(tx: &rusqlite::Connection, c: &Activity) -> Result<(), StoreError> {
+    let Some(id) = c.crm_activity_id.as_deref() else {
+        return Ok(());
+    };
+    let envelope = Envelope {
+        body: json!({
+            "subject": c.new.subject,
+            "description": description(c),
+        }),
+        on_behalf_of: None,
+        resolve: None,
+        version: Some(c.version),
+    };
+    outbox::enqueue_version(
+        tx,
+        c.id,
+        OutboxOp::UpdateTask,
+        "tasks",
+        id,
+        &to_json(&envelope)?,
+    )?;
+    Ok(())
 }
 
 pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
@@ -184,25 +249,14 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     })
 }
 
-fn kind_label(kind: ActivityKind) -> &'static str {
-    match kind {
-        ActivityKind::Inmail => "InMail",
-        ActivityKind::Message => "Message",
-        ActivityKind::Note => "Note",
-    }
-}
-
-/// The task: closed and regarding the contact when matched, open and
-/// regarding nothing otherwise; owned by the seat holder. The description
-/// starts with who the member is, so an open task still says whom it was
-/// about.
-fn task_body(a: &Activity, id: &str, owner: &str, d: &Decision) -> Value {
-    let n = &a.new;
+/// Who the member is: name, title and company, e-mail and profile URL,
+/// so an open task still says whom it was about.
+pub(crate) fn member_header(n: &NewActivity) -> String {
     let about: Vec<&str> = [n.member_title.as_deref(), n.member_company.as_deref()]
         .into_iter()
         .flatten()
         .collect();
-    let mut header = format!("{} with {}", kind_label(n.kind), n.member_name);
+    let mut header = n.member_name.clone();
     if !about.is_empty() {
         header.push_str(&format!(" ({})", about.join(", ")));
     }
@@ -212,10 +266,40 @@ fn task_body(a: &Activity, id: &str, owner: &str, d: &Decision) -> Value {
     {
         header.push_str(&format!("\n{extra}"));
     }
+    header
+}
+
+/// A conversation's text is whole already (it starts with the member);
+/// any other activity's body follows who the member is.
+fn description(a: &Activity) -> String {
+    if a.messages.is_some() {
+        return a.new.body.clone();
+    }
+    format!(
+        "{} with {}\n\n{}",
+        kind_label(a.new.kind),
+        member_header(&a.new),
+        a.new.body
+    )
+}
+
+fn kind_label(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Inmail => "InMail",
+        ActivityKind::Message => "Message",
+        ActivityKind::Note => "Note",
+        ActivityKind::Tag => "Tag",
+    }
+}
+
+/// The task: closed and regarding the contact when matched, open and
+/// regarding nothing otherwise; owned by the seat holder.
+fn task_body(a: &Activity, id: &str, owner: &str, d: &Decision) -> Value {
+    let n = &a.new;
     let mut body = json!({
         "activityid": id,
         "subject": n.subject,
-        "description": format!("{header}\n\n{}", n.body),
+        "description": description(a),
         "scheduledend": n.occurred_at,
         "ownerid@odata.bind": format!("/systemusers({owner})"),
     });
@@ -228,6 +312,11 @@ fn task_body(a: &Activity, id: &str, owner: &str, d: &Decision) -> Value {
         body["statecode"] = json!(TASK_OPEN);
     }
     body
+}
+
+/// The PATCH that reopens a task (its default open status).
+fn reopen() -> Value {
+    json!({ "statecode": TASK_OPEN })
 }
 
 /// The PATCH that links a task to a contact and closes it.
@@ -285,12 +374,16 @@ pub async fn send_pending(writer: &Writer, crm: &dyn CrmWrites) -> Result<Sent, 
     let all = writer
         .call(|s| Ok::<_, WritebackError>(outbox::pending(s.conn(), i64::MAX as usize)?))
         .await?;
-    let (updates, creates): (Vec<_>, Vec<_>) = all
+    let (versions, rest): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|e| e.operation == OutboxOp::UpdateTask);
+    let (closes, creates): (Vec<_>, Vec<_>) = rest
         .into_iter()
         .partition(|e| e.operation == OutboxOp::CloseTask);
     let mut sent = Sent::default();
-    // Creates first: a PATCH may close a task created in this pass.
-    for rows in [creates, updates] {
+    // Creates first: a PATCH may close a task created in this pass; a
+    // conversation's new text last, so it knows whether its task is closed.
+    for rows in [creates, closes, versions] {
         let chunks: Vec<Vec<outbox::OutboxEntry>> = rows
             .chunks(CHUNK)
             .map(<[outbox::OutboxEntry]>::to_vec)
@@ -341,10 +434,11 @@ async fn send_chunk(
                 value: e.to_string(),
             })?;
         let p = Pending { entry, envelope };
-        if p.entry.operation == OutboxOp::CloseTask {
-            updates.push(p);
-        } else {
+        if p.entry.operation == OutboxOp::CreateTask || p.entry.operation == OutboxOp::CreateContact
+        {
             creates.push(p);
+        } else {
+            updates.push(p);
         }
     }
     if !creates.is_empty() {
@@ -352,15 +446,70 @@ async fn send_chunk(
     }
     for p in updates {
         sent.requests += 1;
-        let r = crm
-            .update(&p.entry.entity_set, &p.entry.crm_id, &p.envelope.body)
-            .await;
+        let (set, id) = (&p.entry.entity_set, &p.entry.crm_id);
+        let r = if p.entry.operation == OutboxOp::UpdateTask {
+            send_version(writer, crm, &p).await?
+        } else {
+            // Reopened first: a close sent again after a crash finds the
+            // task closed, and a closed activity is read-only.
+            let steps = [reopen(), p.envelope.body.clone()];
+            crm.update_steps(set, id, &steps).await
+        };
         if let Err(e @ WriteError::Unavailable { .. }) = r {
             return Err(WritebackError::Crm(e));
         }
         record(writer, p, r, None, sent).await?;
     }
     Ok(())
+}
+
+/// A conversation's new text. A closed (completed) activity is read-only
+/// in Dataverse, so a closed task is reopened, updated and closed again,
+/// in one change set: all three or none
+/// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/activitypointer-activity-entity>,
+/// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/reference/entities/task>:
+/// SetState is a PATCH of `statecode` and `statuscode`).
+async fn send_version(
+    writer: &Writer,
+    crm: &dyn CrmWrites,
+    p: &Pending,
+) -> Result<Result<(), WriteError>, WritebackError> {
+    let activity_id = p.entry.activity_id;
+    let closed = writer
+        .call(move |s| {
+            let a = activity_id
+                .map(|id| activities::get(s.conn(), id))
+                .transpose()?
+                .flatten();
+            Ok::<_, WritebackError>(a.is_some_and(|a| {
+                matches!(
+                    a.state,
+                    ActivityState::WrittenClosed | ActivityState::Resolved
+                )
+            }))
+        })
+        .await?;
+    let (set, id) = (&p.entry.entity_set, &p.entry.crm_id);
+    // Sent before a crash kept its answer from being recorded: the CRM
+    // has this version already and is not sent it again.
+    let text = p.envelope.body.get("description").and_then(Value::as_str);
+    match crm.text_of(set, id, "description").await {
+        Ok(held) if held.is_some() && held.as_deref() == text => {
+            return Ok(Err(WriteError::AlreadyExists));
+        }
+        Ok(_) => {}
+        Err(e) => return Ok(Err(e)),
+    }
+    Ok(if closed {
+        let steps = [
+            reopen(),
+            p.envelope.body.clone(),
+            json!({ "statecode": TASK_CLOSED, "statuscode": TASK_COMPLETED }),
+        ];
+        crm.update_steps(set, id, &steps).await
+    } else {
+        crm.update(set, id, &p.envelope.body).await
+    })
 }
 
 fn as_create(p: &Pending, on_behalf: bool) -> Create {
@@ -484,7 +633,12 @@ fn apply_result(
             return Ok(());
         }
     };
-    outbox::mark_done(tx, e.id)?;
+    if e.operation == OutboxOp::UpdateTask {
+        // A newer version queued while this one was on its way stays due.
+        outbox::mark_done_if_unchanged(tx, e.id, &e.payload_json)?;
+    } else {
+        outbox::mark_done(tx, e.id)?;
+    }
     if result == AuditResult::Ok {
         t.written += 1;
     } else {
@@ -516,6 +670,7 @@ fn apply_result(
             }
         }
         OutboxOp::CreateContact => mirror_created_contact(tx, &e.crm_id, &p.envelope.body)?,
+        OutboxOp::UpdateTask => {}
         OutboxOp::CloseTask => {
             if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
                 let reason = Reason::Resolved {

@@ -299,6 +299,9 @@ impl ConnectionTab {
         }
         if let Some(r) = row {
             lines.push(field(&crate::t!("field-sign-in"), r.auth_method.clone(), t));
+            if let Some(since) = &r.connected_at {
+                lines.push(field(&crate::t!("field-connected-since"), since.clone(), t));
+            }
         }
         lines.push(Line::raw(""));
         lines.push(heading(&crate::t!("conn-checks"), t));

@@ -69,6 +69,7 @@ fn kinds_label(kinds: &[ActivityKind]) -> String {
                 ActivityKind::Inmail => "kinds-inmails",
                 ActivityKind::Message => "kinds-messages",
                 ActivityKind::Note => "kinds-notes",
+                ActivityKind::Tag => "kinds-tags",
             })
         })
         .collect();
@@ -129,14 +130,16 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
         }
         4 => {
             use ActivityKind::*;
-            let sets: [&[ActivityKind]; 7] = [
-                &[Inmail, Message, Note],
+            let sets: [&[ActivityKind]; 9] = [
+                &ActivityKind::ALL,
                 &[Inmail],
                 &[Message],
                 &[Note],
+                &[Tag],
                 &[Inmail, Message],
                 &[Inmail, Note],
                 &[Message, Note],
+                &[Note, Tag],
             ];
             for s in sets {
                 out.push((kinds_label(s), SettingChange::WritebackKinds(s.to_vec())));

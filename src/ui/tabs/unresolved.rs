@@ -363,7 +363,10 @@ impl Component for UnresolvedTab {
                 Row::new([
                     r.member_name.clone(),
                     r.member_company.clone().unwrap_or_default(),
-                    stored_word("kind", &r.kind),
+                    match r.messages {
+                        Some(n) => crate::t!("kind-conversation-short", count = n),
+                        None => stored_word("kind", &r.kind),
+                    },
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
                     state,
@@ -440,12 +443,13 @@ impl UnresolvedTab {
                     sent = relative_and_absolute(ctx.now, &a.occurred_at),
                     queued = age(ctx.now, &row.queued_at)
                 )));
-                lines.push(Line::raw(format!(
-                    "{}: {}",
-                    stored_word("kind", a.kind.as_str()),
-                    a.subject
-                )));
-                lines.extend(a.body.lines().take(4).map(|l| Line::raw(l.to_string())));
+                let (kind, shown) = match d.activity.messages {
+                    // A conversation is its text: shown as far as it fits.
+                    Some(n) => (crate::t!("conversation-messages", count = n), usize::MAX),
+                    None => (stored_word("kind", a.kind.as_str()), 4),
+                };
+                lines.push(Line::raw(format!("{kind}: {}", a.subject)));
+                lines.extend(a.body.lines().take(shown).map(|l| Line::raw(l.to_string())));
             }
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
