@@ -8,3 +8,5 @@ mod rules;
 #[path = "writeback/seats.rs"]
 mod seats;
 mod support;
+#[path = "writeback/threads.rs"]
+mod threads;

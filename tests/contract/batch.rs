@@ -144,3 +144,57 @@ async fn text_lengths_client_fits_a_subject_to_the_documented_length() {
 async fn text_lengths_emulator_answers_the_documented_shape() {
     emulator_matches("metadata_text_lengths", crate::sim_fixture::start().await).await;
 }
+
+/// The completed task of `task_reopen_update_close`.
+const CLOSED_TASK: &str = "e73ffc82-e292-ed11-aad1-000d3a9933c9";
+
+#[tokio::test]
+async fn closed_task_client_reopens_updates_and_closes_in_one_change_set() {
+    use navsync::engine::ports::CrmWrites;
+    let (_, replay) = Replay::playing("task_reopen_update_close").await;
+    let steps = [
+        json!({ "statecode": 0 }),
+        json!({ "description": "new text" }),
+        json!({ "statecode": 1, "statuscode": 5 }),
+    ];
+    CrmWrites::update_steps(&replay.client(), "tasks", CLOSED_TASK, &steps)
+        .await
+        .expect("all three taken");
+    let sent = replay.seen_api();
+    assert_eq!(sent.len(), 1, "one $batch");
+    let body = &sent[0].body;
+    assert_eq!(body.matches("Content-ID:").count(), 3, "{body}");
+    assert_eq!(
+        body.matches("--changeset_").count(),
+        4,
+        "one change set: {body}"
+    );
+    let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s} in {body}"));
+    assert!(at("\"statecode\":0") < at("new text") && at("new text") < at("\"statuscode\":5"));
+}
+
+#[tokio::test]
+async fn closed_task_emulator_takes_the_documented_reopen_update_close() {
+    let sim = emulator_with_sample_account().await;
+    let row = crate::sim_fixture::row(json!({
+        "activityid": CLOSED_TASK, "subject": "Conversation with Ana Pérez",
+        "description": "old text", "statecode": 1, "statuscode": 5
+    }));
+    sim.server
+        .control()
+        .insert_row("tasks", row)
+        .expect("insert");
+    let control = sim.server.control();
+    emulator_matches("task_reopen_update_close", sim).await;
+    let t = control.row("tasks", CLOSED_TASK).expect("kept");
+    assert_eq!(
+        (t["statecode"].clone(), t["statuscode"].clone()),
+        (json!(1), json!(5))
+    );
+    assert!(
+        t["description"]
+            .as_str()
+            .unwrap()
+            .contains("message number 1")
+    );
+}

@@ -103,6 +103,52 @@ async fn task_state_pairs_are_enforced_and_closing_sets_actual_end() {
     sim.server.shutdown().await;
 }
 
+/// A completed activity is read-only: its text changes only after it is
+/// reopened (SetState is a PATCH of statecode and statuscode).
+#[tokio::test]
+async fn a_closed_task_takes_state_changes_only_until_it_is_reopened() {
+    let sim = fixture::start().await;
+    sim.post("tasks", &task_body(TASK))
+        .send()
+        .await
+        .expect("post");
+    let path = format!("tasks({TASK})");
+    let patch = |body: serde_json::Value| sim.patch(&path, &body).send();
+    assert_eq!(
+        patch(json!({"statecode": 1, "statuscode": 5}))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let r = patch(json!({"description": "edited"})).await.unwrap();
+    assert_error(
+        r,
+        400,
+        "0x80040203",
+        "is closed or canceled and cannot be updated",
+    )
+    .await;
+    let r = patch(json!({"statecode": 0, "description": "edited"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "reopening comes first, on its own");
+    assert_eq!(patch(json!({"statecode": 0})).await.unwrap().status(), 204);
+    assert_eq!(
+        patch(json!({"description": "edited"}))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let row = sim.server.control().row("tasks", TASK).expect("row");
+    assert_eq!(
+        (row["statecode"].clone(), row["description"].clone()),
+        (json!(0), json!("edited"))
+    );
+    sim.server.shutdown().await;
+}
+
 #[tokio::test]
 async fn if_match_and_if_none_match_give_upsert_semantics() {
     let sim = fixture::start().await;
