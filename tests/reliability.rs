@@ -5,6 +5,8 @@
 mod chaos;
 #[path = "reliability/child.rs"]
 mod child;
+#[path = "reliability/identity.rs"]
+mod identity;
 #[path = "reliability/secrets.rs"]
 mod secrets;
 #[path = "reliability/service.rs"]
