@@ -790,5 +790,5 @@ kind-conversation-short = { $count ->
 cli-switch-question = Connected as { $from } ({ $from_method }) since { $since }. Switch the connection to the { $to_method } sign-in of client { $to_client }? Seats, settings, the CRM copy and queued writes are kept; what was written stays as it is.
 cli-yes-no = y/N
 cli-switch-not-confirmed = the connection was not switched; run `navsync connect --yes` to switch without asking
-cli-field-connected-since = Connected since
-field-connected-since = Connected since
+cli-field-connected-since = Since
+conn-sign-in-since = { $method }, since { $since }

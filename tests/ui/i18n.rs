@@ -220,3 +220,62 @@ fn spanish_layouts_hold_at_80x24() {
     }
     i18n::set_for_thread(None);
 }
+
+/// A conversation and a tag waiting in the queue: the Unresolved tab and
+/// its detail say so in Spanish (the message count, the kind), and show
+/// the conversation's text.
+#[test]
+fn threads_and_tags_on_the_unresolved_tab_in_spanish() {
+    use navsync::store::unresolved::QueueRow;
+    use navsync::ui::loader::Snapshot;
+    i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Unresolved;
+    let row = |id: i64, kind: &str, messages: Option<i64>, queued: &str| QueueRow {
+        activity_id: id,
+        member_name: "Lucía Fernández Soto".into(),
+        member_company: Some("Fabrikam S.A.".into()),
+        kind: kind.into(),
+        seat_holder: "Ana Pérez".into(),
+        queued_at: queued.into(),
+        dismissed: false,
+        occurred_at: "2026-11-22T08:55:00Z".into(),
+        reason: navsync::store::reason::Reason::NoContactAt {
+            account: Some("Fabrikam S.A.".into()),
+        },
+        messages,
+    };
+    app.on_snapshot(Snapshot::Queue(vec![
+        row(101, "message", Some(5), "2026-11-22T09:00:00Z"),
+        row(102, "tag", None, "2026-11-23T09:00:00Z"),
+    ]));
+    let mut detail = crate::fixture::detail_101();
+    detail.activity.messages = Some(5);
+    detail.activity.version = 2;
+    detail.activity.new.subject = "Conversación con Lucía Fernández Soto".into();
+    detail.activity.new.body = "Lucía Fernández Soto (Head of Procurement, Fabrikam S.A.)\n\n… 3 mensajes anteriores\n\nAna Pérez · 2026-11-21 16:10 UTC\n¿Hablamos el lunes?\n\nLucía Fernández Soto · 2026-11-22 08:55 UTC\nPerfecto, el lunes a las 10.".into();
+    app.on_snapshot(Snapshot::Detail(Box::new(detail)));
+    let s = screen(&mut app, 120, 40);
+    insta::assert_snapshot!("es_unresolved_thread_and_tag_120x40", s);
+    for text in [
+        "5 msjs",
+        "conversación, 5 mensajes: Conversación con",
+        "… 3 mensajes anteriores",
+        "Perfecto, el lunes a las 10.",
+    ] {
+        assert!(s.contains(text), "{text} in {s}");
+    }
+    // The tag: its kind whole in the detail.
+    app.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Down,
+    ));
+    let mut tag = crate::fixture::detail_101();
+    tag.activity.id = 102;
+    tag.activity.new.kind = navsync::config::ActivityKind::Tag;
+    tag.activity.new.tag = Some("Decision maker".into());
+    tag.activity.new.subject = "Tag: Decision maker".into();
+    app.on_snapshot(Snapshot::Detail(Box::new(tag)));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("etiqueta: Tag: Decision maker"), "{s}");
+    i18n::set_for_thread(None);
+}

@@ -298,10 +298,15 @@ impl ConnectionTab {
             (None, _) => lines.push(field(&crate::t!("field-crm-user"), "—".into(), t)),
         }
         if let Some(r) = row {
-            lines.push(field(&crate::t!("field-sign-in"), r.auth_method.clone(), t));
-            if let Some(since) = &r.connected_at {
-                lines.push(field(&crate::t!("field-connected-since"), since.clone(), t));
-            }
+            let sign_in = match &r.connected_at {
+                Some(at) => crate::t!(
+                    "conn-sign-in-since",
+                    method = r.auth_method.clone(),
+                    since = relative_and_absolute(ctx.now, at)
+                ),
+                None => r.auth_method.clone(),
+            };
+            lines.push(field(&crate::t!("field-sign-in"), sign_in, t));
         }
         lines.push(Line::raw(""));
         lines.push(heading(&crate::t!("conn-checks"), t));
