@@ -177,9 +177,9 @@ fn example_files_in_assets_are_valid_and_describe_the_same_activities() {
     let mut e = env();
     let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let r = import::import_file(&mut e.store, &assets.join("activities.example.jsonl")).unwrap();
-    assert_eq!((r.imported, r.bad.len()), (3, 0), "{:?}", r.bad);
+    assert_eq!((r.imported, r.bad.len()), (6, 0), "{:?}", r.bad);
     let r = import::import_file(&mut e.store, &assets.join("activities.example.csv")).unwrap();
-    assert_eq!((r.imported, r.known, r.bad.len()), (0, 3, 0), "{:?}", r.bad);
+    assert_eq!((r.imported, r.known, r.bad.len()), (0, 6, 0), "{:?}", r.bad);
 }
 
 #[test]
@@ -361,4 +361,46 @@ mod through_the_engine {
         let store = Store::open_readonly(&path).unwrap();
         assert_eq!(activities::count(store.conn()).unwrap(), 2);
     }
+}
+
+#[test]
+fn threads_and_tags_are_checked_line_by_line() {
+    let mut e = env();
+    let path = e.write(
+        "t.jsonl",
+        concat!(
+            r#"{"kind":"message","seat":"seat-ana","member_name":"Emma Brown","thread":"t-9","sender":"Ana Pérez","body":"Hi","occurred_at":"2025-03-01T09:30:00Z"}"#,
+            "\n",
+            r#"{"kind":"note","seat":"seat-ana","member_name":"Emma Brown","thread":"t-9","occurred_at":"2025-03-01T09:30:00Z"}"#,
+            "\n",
+            r#"{"kind":"tag","seat":"seat-ana","member_name":"Emma Brown","occurred_at":"2025-03-01T09:30:00Z"}"#,
+            "\n",
+            r#"{"kind":"inmail","seat":"seat-ana","member_name":"Emma Brown","tag":"VIP","occurred_at":"2025-03-01T09:30:00Z"}"#,
+            "\n",
+            r#"{"kind":"tag","seat":"seat-ana","member_name":"Emma Brown","tag":"VIP","occurred_at":"2025-03-01T09:30:00Z"}"#,
+            "\n",
+            r#"{"kind":"tag","seat":"seat-ana","member_name":"Emma Brown","tag":"VIP","occurred_at":"2026-01-01T00:00:00Z","body":"again"}"#,
+            "\n",
+        ),
+    );
+    let r = import::import_file(&mut e.store, &path).unwrap();
+    assert_eq!((r.imported, r.known), (2, 1), "{r:?}");
+    let reasons: Vec<(u64, &str)> = r.bad.iter().map(|b| (b.line, b.reason.as_str())).collect();
+    assert_eq!(
+        reasons,
+        [
+            (2, "`thread` is for InMails and messages, not a note"),
+            (3, "a tag needs `tag`, its label"),
+            (4, "`tag` is only for kind tag"),
+        ]
+    );
+    let tag = activities::by_state(e.store.conn(), activities::ActivityState::New)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.new.kind == navsync::config::ActivityKind::Tag)
+        .unwrap();
+    assert_eq!(
+        (tag.new.subject.as_str(), tag.new.tag.as_deref()),
+        ("Tag: VIP", Some("VIP"))
+    );
 }
