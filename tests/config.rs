@@ -43,6 +43,8 @@ fn the_example_file_is_valid() {
         "https://contoso.crm.dynamics.com/"
     );
     assert_eq!(cfg.sync.interval.as_secs(), 86_400);
+    assert_eq!(cfg.writeback.kinds, config::ActivityKind::ALL.to_vec());
+    assert_eq!(cfg.writeback.threads, config::ThreadMode::Conversation);
 }
 
 #[test]
@@ -137,7 +139,10 @@ fn bad_enum_values_list_what_is_allowed() {
     );
     let (_, _, key, msg) = err("[writeback]\nkinds = [\"inmail\", \"tweet\"]\n");
     assert_eq!(key, "writeback.kinds");
-    assert!(msg.contains("\"note\""), "{msg}");
+    assert!(msg.contains("\"note\"") && msg.contains("\"tag\""), "{msg}");
+    let (_, _, key, msg) = err("[writeback]\nthreads = \"all\"\n");
+    assert_eq!(key, "writeback.threads");
+    assert!(msg.contains("\"conversation\", \"per_message\""), "{msg}");
     let (_, _, key, msg) = err("[sync]\ninterval = \"1m\"\n");
     assert_eq!(key, "sync.interval");
     assert!(msg.contains("minimum 5m"), "{msg}");

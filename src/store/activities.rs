@@ -248,6 +248,15 @@ pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Act
     .transpose()
 }
 
+/// Whether new messages of a thread wait to be decided.
+pub fn threads_waiting(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM activities WHERE state = 'new' AND thread IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Puts a message into its conversation, which is written in its place.
 pub fn join_conversation(conn: &Connection, message_id: i64, conversation_id: i64) -> Result<()> {
     conn.prepare_cached(

@@ -31,7 +31,7 @@ fn row(v: Value) -> Row {
     }
 }
 
-fn tenant() -> Tenant {
+pub(crate) fn tenant() -> Tenant {
     let user = |id: &str, name: &str, access: i64| {
         row(json!({
             "systemuserid": id, "fullname": name, "firstname": name, "lastname": "",
@@ -744,7 +744,7 @@ async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
 
 /// A config reaching the emulator with writeback on, and the stored
 /// connection an engine needs to start its client.
-fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
+pub(crate) fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
     use navsync::store::connection;
     let mut config = navsync::config::Config::default();
     config.crm.instance_url = Some(url::Url::parse(&sim.instance_url()).unwrap());
@@ -760,7 +760,7 @@ fn connected(sim: &SimServer, store: &Store) -> navsync::config::Config {
 
 /// Sends SyncNow and returns the run's summary, noting whether the
 /// unresolved view was announced as changed.
-async fn sync(h: &mut navsync::engine::EngineHandle, dry_run: bool) -> (String, bool) {
+pub(crate) async fn sync(h: &mut navsync::engine::EngineHandle, dry_run: bool) -> (String, bool) {
     use navsync::engine::{Command, Event};
     h.commands.send(Command::SyncNow { dry_run }).unwrap();
     let mut unresolved_changed = false;

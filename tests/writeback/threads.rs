@@ -20,7 +20,7 @@ fn message(seat: i64, member: (&str, Option<&str>), n: u32) -> NewActivity {
         thread: Some("t-1".into()),
         body: format!("message number {n}"),
         occurred_at: format!("2025-03-0{n}T09:30:00Z"),
-        sender: (n % 2 == 0).then(|| "Seller".to_string()),
+        sender: n.is_multiple_of(2).then(|| "Seller".to_string()),
         ..rules::activity(
             &format!("m{n}"),
             seat,
@@ -264,4 +264,34 @@ async fn update_crash_child() {
     let crm = DieAfterSend(client(&url, &authority, dir), DieAfter::Update);
     let _ = writeback::send_pending(&writer, &crm).await;
     unreachable!("the wrapper aborts the process");
+}
+
+/// Through a sync run: the words written into the CRM are in the
+/// configured language, and the description's length is the CRM's.
+#[tokio::test]
+async fn a_sync_run_writes_a_conversation_in_the_configured_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, [on, _, _]) = rules::seeded(dir.path());
+    let sim = navsync::sim::start(crate::e2e::tenant(), navsync::sim::SimConfig::default())
+        .await
+        .unwrap();
+    let mut config = crate::e2e::connected(&sim, &store);
+    config.lang = navsync::config::Lang::Es;
+    for n in 1..=5 {
+        let mut m = message(on, UNMATCHED, n);
+        m.body = format!("message number {n} {}", "x".repeat(580));
+        activities::insert(store.conn(), &m).unwrap();
+    }
+    drop(store);
+    let path = navsync::paths::store_file(dir.path());
+    let mut h = navsync::engine::Engine::start(config, &path).unwrap();
+    crate::e2e::sync(&mut h, false).await;
+    let tasks = sim.control().rows("tasks");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0]["subject"], "Conversación con Zed Nobody");
+    let d = tasks[0]["description"].as_str().unwrap();
+    assert!(d.chars().count() <= 2000, "{}", d.chars().count());
+    assert!(d.contains("… 2 mensajes anteriores"), "{d}");
+    assert!(d.contains("message number 3") && !d.contains("message number 2 "));
+    h.commands.send(navsync::engine::Command::Shutdown).unwrap();
 }

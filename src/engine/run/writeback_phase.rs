@@ -9,6 +9,7 @@ use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
 use crate::engine::run::RunCtx;
 use crate::engine::usecases::conversation::{DEFAULT_DESCRIPTION_LIMIT, ThreadRules};
 use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackError};
+use crate::store::activities;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WritebackOutcome {
@@ -106,14 +107,19 @@ pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
     let Some(crm) = ctx.source.writes() else {
         return Ok(WritebackOutcome::NoWrites);
     };
-    // Unknown (metadata unreadable, CRM away): Dataverse's default; the
-    // client cuts anything longer before it is sent anyway.
-    let description_limit = crm
-        .text_limit("tasks", "description")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(DEFAULT_DESCRIPTION_LIMIT);
+    // Asked only when a conversation is to be written. Unknown (metadata
+    // unreadable, CRM away): Dataverse's default; the client cuts anything
+    // longer before it is sent anyway.
+    let threads = ctx
+        .writer
+        .call(|s| activities::threads_waiting(s.conn()).map_err(EngineError::from))
+        .await?;
+    let known = if threads {
+        crm.text_limit("tasks", "description").await.ok().flatten()
+    } else {
+        None
+    };
+    let description_limit = known.unwrap_or(DEFAULT_DESCRIPTION_LIMIT);
     let rules = Rules {
         enabled: true,
         kinds: ctx.settings.writeback_kinds.clone(),
