@@ -92,11 +92,20 @@ async fn updates_bind_lookups_and_report_failures_per_change_set() {
                 id: missing,
                 body: json!({"subject": "x"}),
             }]),
-            ChangeSet::new(vec![WriteOp::Update {
-                entity_set: "tasks".into(),
-                id,
-                body: json!({"subject": "renamed"}),
-            }]),
+            // The task is closed, so read-only: reopened first, in the
+            // same change set.
+            ChangeSet::new(vec![
+                WriteOp::Update {
+                    entity_set: "tasks".into(),
+                    id,
+                    body: json!({"statecode": 0}),
+                },
+                WriteOp::Update {
+                    entity_set: "tasks".into(),
+                    id,
+                    body: json!({"subject": "renamed"}),
+                },
+            ]),
         ])
         .await
         .unwrap();

@@ -98,6 +98,50 @@ async fn an_open_conversation_is_updated_in_place_with_all_five_messages() {
     three_then_two(UNMATCHED, 0).await;
 }
 
+/// An open conversation is one item in the queue: resolved as one, and a
+/// later message updates the now closed task, which stays closed and
+/// regarding the contact.
+#[tokio::test]
+async fn a_resolved_conversation_takes_later_messages_and_stays_closed() {
+    use navsync::engine::interface::command::ResolveHow;
+    use navsync::engine::usecases::resolve;
+    let w = world().await;
+    let first = (1..=3).map(|n| message(w.seat_on, UNMATCHED, n)).collect();
+    w.import(first, rules::rules()).await;
+    writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    let c = conversation(&w).await;
+    let queue = w
+        .store(|s| navsync::store::unresolved::queue_rows(s.conn()).unwrap())
+        .await;
+    assert_eq!(queue.len(), 1, "one item for the thread");
+    assert_eq!((queue[0].activity_id, queue[0].messages), (c.id, Some(3)));
+    let answer = resolve::resolve_with_contact(
+        &w.writer,
+        &w.crm,
+        c.id,
+        rules::ANA.into(),
+        ResolveHow::Candidate,
+    )
+    .await
+    .unwrap();
+    assert!(answer.ok, "{answer:?}");
+
+    let more = (4..=5).map(|n| message(w.seat_on, UNMATCHED, n)).collect();
+    w.import(more, rules::rules()).await;
+    let sent = writeback::send_pending(&w.writer, &w.crm).await.unwrap();
+    assert_eq!((sent.written, sent.failed), (1, 0), "{sent:?}");
+    let t = w.task(c.crm_activity_id.as_deref().unwrap());
+    assert_holds(t["description"].as_str().unwrap(), 5);
+    assert_eq!(
+        (
+            t["statecode"].clone(),
+            t["_regardingobjectid_value"].clone()
+        ),
+        (serde_json::json!(1), serde_json::json!(rules::ANA))
+    );
+    assert_eq!(w.sim.control().rows("tasks").len(), 1);
+}
+
 #[tokio::test]
 async fn per_message_writes_each_message_of_a_thread_on_its_own() {
     let w = world().await;

@@ -9,6 +9,11 @@
 //! CRM confirmed is marked done and audited. A crash between send and commit leaves the
 //! rows pending, and the next pass sends the same ids again: the CRM
 //! answers "already exists" for what it had, which counts as done.
+//!
+//! A thread's messages go back as one conversation (see
+//! [`conversation`]): its first version is a create like any other, each
+//! later one an update of that task, queued once per version and checked
+//! against what the CRM holds before it is sent again after a crash.
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
