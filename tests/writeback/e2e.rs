@@ -593,14 +593,16 @@ pub(crate) enum DieAfter {
     Update,
 }
 
-/// Wraps the emulator client: dies right after the CRM answered the chosen
-/// write, before writeback can commit what it learnt.
+/// Wraps the emulator client: SIGKILLs its own process right after the CRM
+/// answered the chosen write, before writeback can commit what it learnt.
 pub(crate) struct DieAfterSend(pub(crate) Client, pub(crate) DieAfter);
 
 impl DieAfterSend {
     fn die_if(&self, what: DieAfter, r: &Result<(), navsync::engine::ports::WriteError>) {
         if self.1 == what {
-            eprintln!("child: the CRM answered {r:?}; dying before the commit");
+            eprintln!("child: the CRM answered {r:?}; kill -9 before the commit");
+            // SAFETY: kill(2) on our own pid; SIGKILL ends the process here.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
             std::process::abort();
         }
     }

@@ -258,9 +258,11 @@ async fn a_crash_between_an_updates_send_and_its_record_resends_nothing() {
         .output()
         .await
         .unwrap();
-    assert!(
-        !out.status.success(),
-        "the child must die mid-send: {out:?}"
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGKILL),
+        "the child must be killed mid-send: {out:?}"
     );
     let held = sim.control().row("tasks", &task).unwrap();
     assert_holds(held["description"].as_str().unwrap(), 5);
