@@ -42,6 +42,8 @@
 //! columns carry their `@Microsoft.Dynamics.CRM.lookuplogicalname`
 //! annotation only under `Prefer: odata.include-annotations` (`"*"` or
 //! naming it), as in Dataverse.
+//! A completed or canceled task is read-only: a PATCH of other columns is
+//! refused until one that only sets `statecode` 0 reopens it.
 //!
 //! # Control (`{instance_url}/_sim/`, JSON, never faulted)
 //! | Method + path | Body | Effect |
