@@ -825,7 +825,7 @@ kind-conversation-short = { $count ->
     [one] 1 msj
    *[other] { $count } msjs
 }
-cli-switch-question = Conectado como { $from } ({ $from_method }) desde { $since }. ¿Cambiar la conexión al inicio de sesión { $to_method } del cliente { $to_client }? Se conservan los asientos, la configuración, la copia del CRM y las escrituras en cola; lo ya escrito queda como está.
+cli-switch-question = Conectado como { $from } ({ $from_method }) desde { $since }. ¿Cambiar la conexión al inicio de sesión { $to_method } del cliente { $to_client }? Se conservan las licencias, la configuración, la copia del CRM y las escrituras en cola; lo ya escrito queda como está.
 cli-yes-no = s/N
 cli-switch-not-confirmed = la conexión no se cambió; ejecute `navsync connect --yes` para cambiarla sin preguntar
 cli-field-connected-since = Desde
