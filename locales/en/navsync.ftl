@@ -792,3 +792,6 @@ cli-yes-no = y/N
 cli-switch-not-confirmed = the connection was not switched; run `navsync connect --yes` to switch without asking
 cli-field-connected-since = Since
 conn-sign-in-since = { $method }, since { $since }
+switch-title = Switch the connection
+switch-question = Connected as { $from } ({ $from_method }). Switch the connection to the { $to_method } sign-in of config.toml?
+switch-keeps = Kept: seats, settings, the CRM copy and queued writes; what was written stays as it is.

@@ -830,3 +830,6 @@ cli-yes-no = s/N
 cli-switch-not-confirmed = la conexión no se cambió; ejecute `navsync connect --yes` para cambiarla sin preguntar
 cli-field-connected-since = Desde
 conn-sign-in-since = { $method }, desde { $since }
+switch-title = Cambiar la conexión
+switch-question = Conectado como { $from } ({ $from_method }). ¿Cambiar la conexión al inicio de sesión { $to_method } de config.toml?
+switch-keeps = Se conservan: licencias, ajustes, la copia del CRM y las escrituras en cola; lo ya escrito queda como está.

@@ -12,9 +12,10 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::cli::ExitStatus;
 use crate::config::Config;
+use crate::engine::usecases::connection::other_sign_in;
 use crate::engine::{Command, EngineHandle, Event, UserError};
 use crate::store::Store;
-use crate::store::connection::{self, ConnState, ConnectionRow};
+use crate::store::connection::{self, ConnectionRow};
 
 pub fn run(config: Config, yes: bool, data_dir: &Path) -> ExitStatus {
     if let Some(switch) = identity_switch(&config, data_dir)
@@ -109,30 +110,21 @@ fn print_error(e: &UserError) {
 }
 
 /// A connect that would replace the stored connection's sign-in with
-/// another one: the stored row and what the config signs in with now.
+/// another one: the stored row and the method config.toml signs in with.
 struct Switch {
     from: ConnectionRow,
     to_method: &'static str,
     to_client: String,
 }
 
-/// Another sign-in than the stored, connected one: another method, app or
-/// tenant. (Two admins signing in by device code with the same app are
-/// told apart only after the sign-in; the audit log records that switch.)
 fn identity_switch(config: &Config, data_dir: &Path) -> Option<Switch> {
     let path = crate::paths::store_file(data_dir);
     if !path.exists() {
         return None;
     }
     let from = connection::get(Store::open_readonly(&path).ok()?.conn()).ok()??;
-    let to_method = match config.crm.auth {
-        crate::config::AuthMethod::ClientSecret => "client_secret",
-        crate::config::AuthMethod::DeviceCode => "device_code",
-    };
-    let same = from.auth_method == to_method
-        && from.client_id == config.crm.client_id
-        && from.tenant_id == config.crm.tenant_id;
-    (from.state == ConnState::Connected && from.crm_user_id.is_some() && !same).then(|| Switch {
+    let to_method = other_sign_in(&from, config)?;
+    Some(Switch {
         from,
         to_method,
         to_client: config.crm.client_id.clone(),

@@ -44,6 +44,9 @@ pub struct PurgeCounts {
 pub struct ConnectionData {
     pub row: Option<ConnectionRow>,
     pub purge: PurgeCounts,
+    /// The sign-in method config.toml names, when a connect would switch
+    /// to it from the stored connection's identity.
+    pub switch_to: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -93,13 +96,18 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
                 .into_iter()
                 .map(|t| Ok((t, mirror::count(conn, t)?)))
                 .collect::<store::Result<_>>()?;
+            let row = connection::get(conn)?;
+            let switch_to = row
+                .as_ref()
+                .and_then(|r| crate::engine::usecases::connection::other_sign_in(r, config));
             Snapshot::Connection(Box::new(ConnectionData {
-                row: connection::get(conn)?,
+                row,
                 purge: PurgeCounts {
                     mirrored,
                     saved_accounts,
                     saved_leads,
                 },
+                switch_to,
             }))
         }
         Load::View(View::Sync) => Snapshot::Sync(runs::recent(conn, HISTORY)?),

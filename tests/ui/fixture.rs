@@ -207,6 +207,7 @@ pub fn connection() -> ConnectionData {
             last_error_kind: None,
             last_error_detail: None,
         }),
+        switch_to: None,
         purge: PurgeCounts {
             mirrored: vec![
                 (Table::SystemUsers, 12),

@@ -576,6 +576,36 @@ fn settings_send_each_kind_of_change() {
     assert_eq!(app.flash.as_ref().unwrap().text, "Unchanged");
 }
 
+/// Connected as one identity with config.toml naming another sign-in:
+/// `c` asks before switching (Enter means no), `y` connects.
+#[test]
+fn connecting_as_another_identity_asks_first() {
+    let (mut app, mut rx) = app_with(Theme::COLOUR, false);
+    let mut data = crate::fixture::connection();
+    data.switch_to = Some("device_code");
+    app.on_snapshot(Snapshot::Connection(Box::new(data)));
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('c'));
+    let Some(Popup::Confirm(c)) = &app.popup else {
+        panic!("no switch confirmation");
+    };
+    assert!(
+        c.lines.iter().any(|l| l.contains(
+            "Connected as navsync integration (client_secret). Switch the connection to the device_code sign-in"
+        )),
+        "{:?}",
+        c.lines
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.popup.is_none() && sent(&mut rx).is_empty(),
+        "Enter means no"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(sent(&mut rx), vec![Command::Connect]);
+}
+
 #[test]
 fn connection_keys_and_command_line_connect_and_disconnect() {
     let (mut app, mut rx) = app_with(Theme::COLOUR, false);

@@ -123,6 +123,22 @@ pub fn record(
     })
 }
 
+/// The sign-in config.toml names now (method, app, tenant), when it is not
+/// the one the stored connection was made with: a connect would switch the
+/// identity navsync writes as. (Two admins signing in by device code with
+/// the same app are told apart only after the sign-in; the audit log
+/// records that switch too.)
+pub fn other_sign_in(row: &ConnectionRow, config: &Config) -> Option<&'static str> {
+    let method = match config.crm.auth {
+        crate::config::AuthMethod::ClientSecret => "client_secret",
+        crate::config::AuthMethod::DeviceCode => "device_code",
+    };
+    let same = row.auth_method == method
+        && row.client_id == config.crm.client_id
+        && row.tenant_id == config.crm.tenant_id;
+    (row.state == ConnState::Connected && row.crm_user_id.is_some() && !same).then_some(method)
+}
+
 /// Whether there is a stored connection to re-check (not disconnected).
 pub fn can_recheck(store: &Store) -> Result<bool, StoreError> {
     Ok(connection::get(store.conn())?.is_some_and(|row| row.state != ConnState::Disconnected))

@@ -355,10 +355,33 @@ impl Component for ConnectionTab {
                     self.shown.clone(),
                 )));
             }
-            Action::Connect => {
-                fx.send(Command::Connect);
-                fx.flash(true, crate::t!("conn-signing-in"));
-            }
+            Action::Connect => match (&self.data.row, self.data.switch_to) {
+                // Another identity than the connected one: asked first,
+                // like `navsync connect`.
+                (Some(row), Some(to)) => {
+                    fx.open = Some(Popup::Confirm(
+                        ConfirmPopup::new(
+                            &crate::t!("switch-title"),
+                            vec![
+                                crate::t!(
+                                    "switch-question",
+                                    from = row.crm_user_name.clone().unwrap_or_default(),
+                                    from_method = row.auth_method.clone(),
+                                    to_method = to
+                                ),
+                                crate::t!("switch-keeps"),
+                            ],
+                            vec![Command::Connect],
+                            None,
+                        )
+                        .with_caution(Caution::Danger),
+                    ));
+                }
+                _ => {
+                    fx.send(Command::Connect);
+                    fx.flash(true, crate::t!("conn-signing-in"));
+                }
+            },
             Action::Recheck => {
                 fx.send(Command::Recheck);
                 fx.flash(true, crate::t!("conn-rechecking"));
