@@ -209,7 +209,13 @@ disconnect-keeps = Los datos importados del CRM se conservan (D para limpiarlos)
 purge-title = Desconectar y limpiar
 purge-yes = Sí, limpiar todos los datos previamente importados del CRM.
 purge-copies = Elimina las copias del CRM: { $tables }.
-purge-saved = Elimina { $accounts } cuentas guardadas y { $leads } posibles clientes guardados que trajo la sincronización.
+purge-saved = Elimina { $accounts ->
+    [one] { $accounts } cuenta guardada
+   *[other] { $accounts } cuentas guardadas
+} y { $leads ->
+    [one] { $leads } posible cliente guardado
+   *[other] { $leads } posibles clientes guardados
+} que trajo la sincronización.
 purge-kept = Se conservan: lo guardado a mano, las licencias y las actividades.
 more-below = hay más abajo: j/↓ desplaza, G va al final
 more-above = hay más arriba: k/↑ desplaza, g va al principio
@@ -309,7 +315,10 @@ seats-sync-title = { $on ->
     [on] Activar
    *[off] Desactivar
 } sincronización
-seats-counts = { $admins } admin. · { $members } miembros · { $in_crm } en el CRM
+seats-counts = { $admins } admin. · { $members ->
+    [one] { $members } miembro
+   *[other] { $members } miembros
+} · { $in_crm } en el CRM
 count-marked = { $count ->
     [one] { $count } marcada
    *[other] { $count } marcadas
@@ -389,7 +398,13 @@ saved-crm-and-hand = CRM+mano
 saved-crm = CRM
 saved-by-hand = a mano
 not-in-crm-copy = (no está en la copia del CRM)
-saved-counts = { $accounts } cuentas · { $leads } posibles clientes · { $manual } a mano
+saved-counts = { $accounts ->
+    [one] { $accounts } cuenta
+   *[other] { $accounts } cuentas
+} · { $leads ->
+    [one] { $leads } posible cliente
+   *[other] { $leads } posibles clientes
+} · { $manual } a mano
 saved-empty = Aún no hay nada guardado. La sincronización guarda las cuentas y los contactos de las oportunidades abiertas de los titulares de licencias (Licencias: sinc. sí).
 
 ## Pestaña Ajustes
@@ -441,10 +456,6 @@ log-store-read-failed = leyendo el almacén: { $error }
 ## Ventanas
 
 assign-mark-first = Marca los usuarios del CRM a los que asignar (Espacio)
-assigning = { $count ->
-    [one] Asignando { $count } licencia…
-   *[other] Asignando { $count } licencias…
-}
 assign-title = Asignar licencias desde el CRM
 col-email = Correo
 col-seat = Licencia
@@ -493,7 +504,7 @@ form-keys = Tab campo siguiente · Intro crea y vincula · Esc cancela
 ## Errores del CRM y sus siguientes pasos (primero los cuatro de la guía)
 
 crm-connection-error = Error de conexión con el CRM. Vuelve a intentarlo más tarde.
-crm-connection-next = Comprueba la red de este equipo y la URL de la instancia (crm.instance_url). Vuelve a intentarlo más tarde.
+crm-connection-next = Comprueba la red de este equipo y la URL de la instancia (crm.instance_url).
 crm-api-error = Se ha producido un error con la API del CRM. Vuelve a intentarlo más tarde.
 crm-api-next = Se ha producido un error en el acceso a la API, consulta el tiempo de actividad del sistema CRM o consulta a tu representante de CRM.
 crm-privileges-error = Tu cuenta de CRM no tiene suficientes privilegios de acceso. Consulta a tu administrador de CRM.
@@ -591,10 +602,28 @@ engine-seat-sync = Sincronización con el CRM { $on ->
 run-summary = { $dry ->
     [yes] se importarían
    *[no] importadas
-} { $accounts_added } cuentas, { $leads_added } posibles clientes; { $dry ->
+} { $accounts_added ->
+    [one] { $accounts_added } cuenta
+   *[other] { $accounts_added } cuentas
+}, { $leads_added ->
+    [one] { $leads_added } posible cliente
+   *[other] { $leads_added } posibles clientes
+}; { $dry ->
     [yes] se eliminarían
    *[no] eliminadas
-} { $accounts_removed } cuentas, { $leads_removed } posibles clientes; leídas { $rows } filas del CRM en { $requests } peticiones
+} { $accounts_removed ->
+    [one] { $accounts_removed } cuenta
+   *[other] { $accounts_removed } cuentas
+}, { $leads_removed ->
+    [one] { $leads_removed } posible cliente
+   *[other] { $leads_removed } posibles clientes
+}; leídas { $rows ->
+    [one] { $rows } fila del CRM
+   *[other] { $rows } filas del CRM
+} en { $requests ->
+    [one] { $requests } petición
+   *[other] { $requests } peticiones
+}
 run-summary-reread = ; lectura completa de { $tables } (token de cambios caducado)
 run-summary-cancelled = {" "}(cancelada; la próxima ejecución continúa)
 run-summary-error = {" "}(terminó con un error)
@@ -607,8 +636,20 @@ wb-refused = El CRM rechazó { $count ->
 wb-refused-next = Corrige lo que indica el CRM (un privilegio, el valor de un campo); las escrituras rechazadas se reintentan en las próximas sincronizaciones.
 wb-off = reescritura desactivada
 wb-unavailable = reescritura no disponible con esta conexión al CRM
-wb-would-write = se escribirían { $count } actividades ({ $open } abiertas, sin coincidencia)
-wb-wrote = escritas { $count } actividades ({ $open } abiertas nuevas, sin coincidencia)
+wb-would-write = { $count ->
+    [one] se escribiría { $count } actividad
+   *[other] se escribirían { $count } actividades
+} ({ $open ->
+    [one] { $open } abierta
+   *[other] { $open } abiertas
+}, sin coincidencia)
+wb-wrote = { $count ->
+    [one] escrita { $count } actividad
+   *[other] escritas { $count } actividades
+} ({ $open ->
+    [one] { $open } abierta nueva
+   *[other] { $open } abiertas nuevas
+}, sin coincidencia)
 wb-wrote-refused = , { $count } rechazadas por el CRM
 wb-wrote-as-integration = , { $count } como usuario de integración (actuar en nombre de otro rechazado)
 wb-wrote-paused = , en pausa: { $why }
@@ -806,3 +847,71 @@ resolved-how-created = creando el contacto
 token-reason-first = primero de esta ejecución
 token-reason-expiring = el anterior iba a caducar
 token-reason-rejected = el CRM rechazó el anterior: 401
+
+## issue 26
+header-engine-own = motor propio
+header-engine-own-short = propio
+header-engine-service = servicio pid { $pid }
+header-engine-service-short = pid { $pid }
+seats-syncing = { $syncing } de { $total } sincronizan
+col-member-id = Id. de miembro
+seats-none-named = Ninguna licencia tiene «{ $who }» en el nombre, el correo o el id. de miembro
+seats-named = { $count ->
+    [one] { $count } licencia que coincide con «{ $who }»
+   *[other] { $count } licencias que coinciden con «{ $who }»
+}
+saved-nothing-selected = No hay nada guardado que mostrar
+key-saved-item-whole = detalle: la fila entera
+run-log-lines = Líneas del registro de esta ejecución (registro de esta consola):
+run-log-none = ninguna
+col-duration = Duró
+field-history = Historial
+history-only = solo ejecuciones { $outcome } (v muestra la siguiente)
+key-view-outcome = vista: todas, solo ok, solo error, solo canceladas
+key-run-report-log = detalle: informe y líneas del registro
+key-help-top = a la primera línea
+key-help-end = a la última línea
+purge-table = { $table ->
+    [systemusers] { $count ->
+        [one] { $count } usuario del CRM
+       *[other] { $count } usuarios del CRM
+    }
+    [opportunities] { $count ->
+        [one] { $count } oportunidad
+       *[other] { $count } oportunidades
+    }
+    [accounts] { $count ->
+        [one] { $count } cuenta
+       *[other] { $count } cuentas
+    }
+    [contacts] { $count ->
+        [one] { $count } contacto
+       *[other] { $count } contactos
+    }
+   *[other] { $count } { $table }
+}
+type-word-wrong = «{ $typed }» no es { $word }: escribe { $word } tal cual
+filter-none-here = Esta pestaña no tiene tabla que filtrar
+command-usage = Se escribe así: { $usage }
+lang-set = Idioma de la consola: español
+assign-confirm-title = Asignar licencias
+assign-question = Se { $count ->
+    [one] asignará una licencia
+   *[other] asignarán { $count } licencias
+} (licencia { $licence }, edición { $edition }) a:
+key-link-top-candidate = enlazar: las filas marcadas con su mejor candidato
+unresolved-bulk-skip-title = Descartar actividades
+unresolved-bulk-skip = ¿Descartar { $what }?
+unresolved-bulk-back = ¿Recuperar { $what }?
+unresolved-bulk-skip-effect = Las actividades descartadas siguen abiertas en el CRM; s las recupera, u deshace esto.
+unresolved-link-title = Enlazar con el mejor candidato
+unresolved-link-question = Enlazar { $what } con el candidato mejor situado y cerrar { $count ->
+    [one] la actividad
+   *[other] { $count } actividades
+} en el CRM:
+unresolved-link-more = … y { $count } más
+unresolved-link-without = { $count ->
+    [one] { $count } no tiene candidato y sigue en la cola.
+   *[other] { $count } no tienen candidato y siguen en la cola.
+}
+unresolved-none-with-candidate = No hay candidato que enlazar: busca en el CRM (/) o crea el contacto (c)

@@ -36,6 +36,7 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             reason: Reason::NoContactAt {
                 account: Some(format!("Company {} S.L.", i % 997)),
             },
+            top_candidate: None,
         })
         .collect()
 }

@@ -106,6 +106,9 @@ pub struct QueueRow {
     pub occurred_at: String,
     /// Why matching found no contact.
     pub reason: Reason,
+    /// The best-ranked candidate's contact id and name, if any (what a
+    /// bulk link links to).
+    pub top_candidate: Option<(String, Option<String>)>,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped
@@ -113,8 +116,12 @@ pub struct QueueRow {
 pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
-                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason
+                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, t.contactid, k.fullname
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
+         LEFT JOIN unresolved_candidates t ON t.activity_id = u.activity_id AND t.contactid = (
+             SELECT c.contactid FROM unresolved_candidates c WHERE c.activity_id = u.activity_id
+             ORDER BY c.score DESC, c.contactid LIMIT 1)
+         LEFT JOIN crm_contacts k ON k.contactid = t.contactid
          WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -128,23 +135,30 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
             dismissed: r.get(6)?,
             occurred_at: r.get(7)?,
             reason: r.get(8)?,
+            top_candidate: r
+                .get::<_, Option<String>>(9)?
+                .map(|id| (id, r.get(10).ok().flatten())),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A candidate with the mirrored contact's name and email, for display.
+/// A candidate with the mirrored contact's name, email, job title and
+/// company, for display.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedCandidate {
     pub candidate: Candidate,
     pub fullname: Option<String>,
     pub email: Option<String>,
+    pub jobtitle: Option<String>,
+    pub company: Option<String>,
 }
 
 pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<NamedCandidate>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email
+        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email, k.jobtitle, acc.name
          FROM unresolved_candidates c LEFT JOIN crm_contacts k ON k.contactid = c.contactid
+         LEFT JOIN crm_accounts acc ON acc.accountid = k.parentaccountid
          WHERE c.activity_id = ?1 ORDER BY c.score DESC, c.contactid",
     )?;
     let rows = stmt.query_map([activity_id], |r| {
@@ -156,6 +170,8 @@ pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<Named
             },
             fullname: r.get(3)?,
             email: r.get(4)?,
+            jobtitle: r.get(5)?,
+            company: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -108,6 +108,8 @@ pub enum Action {
     SearchCrm,
     CreateContact,
     Skip,
+    /// Link the marked entries (or the cursor's) to their top candidate.
+    LinkTop,
     /// All entries, open only, skipped only.
     CycleView,
     // Settings

@@ -15,7 +15,7 @@ use super::component::{Component, Effects, Flash, KeyResult, Undo};
 use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
-use super::popups::command_line::{self, CommandLine};
+use super::popups::command_line::{self, ColonRun, CommandLine};
 use super::popups::device_code::DeviceCodePopup;
 use super::popups::help::HelpPopup;
 use super::tabs::{
@@ -42,6 +42,16 @@ impl Clock {
     }
 }
 
+/// Which engine the console works with, for the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EngineLink {
+    /// Started by this console (others can attach to it while it runs).
+    #[default]
+    Own,
+    /// A service's (`navsync serve`, another console), over its socket.
+    Attached { pid: u32 },
+}
+
 /// What the console shows besides the tabs.
 #[derive(Debug, Clone, Default)]
 pub struct ConsoleOptions {
@@ -52,6 +62,7 @@ pub struct ConsoleOptions {
     /// Capture the mouse (off by default: keeps the terminal's own
     /// selection working over SSH).
     pub mouse: bool,
+    pub engine: EngineLink,
 }
 
 pub struct App {
@@ -221,7 +232,12 @@ impl App {
                     self.options.keys.help_rows(ctx),
                 )));
             }
-            Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
+            Action::CommandLine => {
+                let words = command_line::Words {
+                    seats: self.seats.names(),
+                };
+                fx.open = Some(Popup::CommandLine(CommandLine::command(words)));
+            }
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filtered() {
                     fx.open = Some(Popup::CommandLine(CommandLine::filter(&f.view().filter)));
@@ -246,6 +262,14 @@ impl App {
                 }
                 None => fx.flash(false, crate::t!("nothing-to-undo")),
             },
+            // A run's report comes with the log lines of its time, which
+            // the Log tab holds.
+            Action::Details if self.tab == Tab::Sync => {
+                match self.sync.details(self.log.entries()) {
+                    Some(p) => fx.open = Some(Popup::Detail(p)),
+                    None => fx.flash(false, crate::t!("no-run-yet")),
+                }
+            }
             Action::Connect | Action::Disconnect => {
                 self.tab = Tab::Connection;
                 self.connection.update(action, fx);
@@ -268,11 +292,14 @@ impl App {
                 .commands
                 .send(Command::SearchContacts { request_id, query });
         }
-        if let Some(text) = fx.filter.take()
-            && let Some(f) = self.tab_component(self.tab).filtered()
-        {
-            f.view().filter = text;
-            f.refilter();
+        if let Some(text) = fx.filter.take() {
+            match self.tab_component(self.tab).filtered() {
+                Some(f) => {
+                    f.view().filter = text;
+                    f.refilter();
+                }
+                None => fx.flash(false, crate::t!("filter-none-here")),
+            }
         }
         if fx.close_popup {
             self.popup = None;
@@ -289,6 +316,22 @@ impl App {
         }
         if let Some(u) = fx.undo.take() {
             self.undo = Some(u);
+        }
+        if let Some(run) = fx.colon.take() {
+            let mut more = Effects::default();
+            match run {
+                ColonRun::SeatSync { enabled, who } => {
+                    self.tab = Tab::Seats;
+                    self.seats.switch_named(enabled, &who, &mut more);
+                }
+                ColonRun::Lang(lang) => {
+                    // The console's thread only: an engine in this process
+                    // keeps the language its answers and log lines are in.
+                    crate::i18n::set_for_thread(Some(crate::i18n::Locale::Lang(lang)));
+                    more.flash(true, crate::t!("lang-set"));
+                }
+            }
+            self.apply(more);
         }
         if let Some(a) = fx.then.take() {
             let mut more = Effects::default();

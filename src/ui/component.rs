@@ -47,6 +47,8 @@ pub struct Effects {
     pub filter: Option<String>,
     /// How to take back what `commands` do, while it is still local.
     pub undo: Option<Undo>,
+    /// A `:` command with words for the app to carry out.
+    pub colon: Option<super::popups::command_line::ColonRun>,
 }
 
 /// The commands that take back the last local change (a skip, a seat

@@ -39,7 +39,7 @@ fn d01_a_skip_ends_working_once_the_queue_shows_it() {
     press(&mut app, KeyCode::Char('s'));
     let s = screen(&mut app, 80, 24);
     assert!(
-        line_with(&s, "Lucía Fernández Soto  ").contains("working"),
+        line_with(&s, "Lucía Fernández Soto ").contains("working"),
         "{s}"
     );
     app.on_event(Event::ActionResult {
@@ -54,12 +54,17 @@ fn d01_a_skip_ends_working_once_the_queue_shows_it() {
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('4'));
     let s = screen(&mut app, 80, 24);
-    let row = line_with(&s, "Lucía Fernández Soto  ");
+    let row = line_with(&s, "Lucía Fernández Soto ");
     assert!(row.contains("skipped") && !row.contains("working"), "{s}");
     assert!(!s.contains("skipping…"), "{s}");
-    // Bringing it back ends the same way.
+    // Bringing it back ends the same way (s moved the cursor on).
+    press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char('s'));
-    assert!(screen(&mut app, 80, 24).contains("bringing back…"));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        line_with(&s, "Lucía Fernández Soto ").contains("working"),
+        "{s}"
+    );
     rows[0].dismissed = false;
     app.on_snapshot(Snapshot::Queue(rows));
     let s = screen(&mut app, 80, 24);
@@ -856,7 +861,7 @@ fn saved_tab_shows_what_the_sync_brought_in_at_80x24_and_filters_and_sorts() {
     assert!(s.contains("3 accounts · 2 leads · 2 saved by hand"), "{s}");
     assert!(line_with(&s, "Northwind").contains("by hand"), "{s}");
     assert!(
-        line_with(&s, "Lucía Fernández").contains("Fabrikam renewal"),
+        line_with(&s, "Lucía Fernández").contains("Fabrikam rene…"),
         "{s}"
     );
     assert!(line_with(&s, "Contoso Ltd  ").contains("CRM+hand"), "{s}");
@@ -873,7 +878,7 @@ fn saved_tab_shows_what_the_sync_brought_in_at_80x24_and_filters_and_sorts() {
     }
     press(&mut app, KeyCode::Char('O'));
     let s = screen(&mut app, 80, 24);
-    assert!(line_with(&s, "Seat holder").contains("Stage ▼"), "{s}");
+    assert!(line_with(&s, "Stage ▼").contains("Item"), "{s}");
     let first = s
         .lines()
         .skip_while(|l| !l.contains("Stage ▼"))

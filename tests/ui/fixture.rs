@@ -99,6 +99,7 @@ pub fn queue() -> Vec<QueueRow> {
                 },
                 None => navsync::store::reason::Reason::NoCompany,
             },
+            top_candidate: (id == 101).then(|| ("c-lucia".into(), Some("Lucía Fernández".into()))),
         };
     vec![
         row(
@@ -162,6 +163,8 @@ pub fn detail_101() -> Detail {
                 },
                 fullname: Some("Lucía Fernández".into()),
                 email: Some("lfernandez@fabrikam.example".into()),
+                jobtitle: Some("Procurement Lead".into()),
+                company: Some("Fabrikam S.A.".into()),
             },
             NamedCandidate {
                 candidate: Candidate {
@@ -174,6 +177,8 @@ pub fn detail_101() -> Detail {
                 },
                 fullname: Some("Lucia Soto".into()),
                 email: None,
+                jobtitle: None,
+                company: Some("Contoso".into()),
             },
         ],
     }

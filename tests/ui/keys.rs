@@ -92,6 +92,9 @@ fn with_nothing_marked_enable_applies_to_the_cursor_row_and_n_cancels() {
     assert!(sent(&mut rx).is_empty());
     press(&mut app, KeyCode::Char('e'));
     press(&mut app, KeyCode::Enter);
+    assert!(sent(&mut rx).is_empty(), "Enter means no");
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         sent(&mut rx),
         vec![Command::SetSeatSync {
@@ -125,6 +128,9 @@ fn assign_lists_only_active_interactive_users_and_skips_seat_holders() {
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Enter);
+    // Asked first, as enable and disable are.
+    assert!(sent(&mut rx).is_empty());
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         sent(&mut rx),
         vec![Command::AssignSeats {
@@ -306,6 +312,8 @@ fn skip_is_reversible() {
     rows[0].dismissed = true;
     app.on_snapshot(Snapshot::Queue(rows));
     assert!(screen(&mut app, 120, 40).contains("skipped"));
+    // s moved on to the next entry: back up to bring it back.
+    press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(
         sent(&mut rx),

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::widgets::Paragraph;
 use tracing::Level;
 
 use crate::ui::action::{Action, Tab};
@@ -47,6 +47,11 @@ fn level_word(l: Level) -> String {
 }
 
 impl LogTab {
+    /// Every line kept, newest first.
+    pub fn entries(&self) -> impl Iterator<Item = &LogEntry> {
+        self.entries.iter()
+    }
+
     pub fn push(&mut self, at: DateTime<Utc>, level: Level, message: String) {
         self.entries.push_front(LogEntry { at, level, message });
         self.entries.truncate(KEEP);
@@ -61,12 +66,12 @@ impl Filtered for LogTab {
 
     fn refilter(&mut self) {
         let (entries, min) = (&self.entries, self.min);
-        let needle = self.view.filter.to_lowercase();
+        let needle = table::fold(&self.view.filter);
         // tracing orders ERROR < WARN < INFO: "at least as severe" is <=.
         self.view.refilter_by(entries.len(), |i| {
             let e = &entries[i];
             min.is_none_or(|m| e.level <= m)
-                && (needle.is_empty() || e.message.to_lowercase().contains(&needle))
+                && (needle.is_empty() || table::fold(&e.message).contains(&needle))
         });
     }
 }
@@ -127,11 +132,11 @@ impl Component for LogTab {
             )),
             top,
         );
-        let header = Row::new([
+        let header = vec![
             crate::t!("col-time"),
             crate::t!("col-level"),
             crate::t!("col-message"),
-        ]);
+        ];
         let widths = [
             Constraint::Length(8),
             Constraint::Length(5),
@@ -145,12 +150,12 @@ impl Component for LogTab {
                 Level::WARN => t.warn(),
                 _ => t.base(),
             };
-            Row::new([
+            let cells = vec![
                 e.at.format("%H:%M:%S").to_string(),
                 level_word(e.level),
                 e.message.clone(),
-            ])
-            .style(style)
+            ];
+            (cells, style)
         });
     }
 }

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::Command;
 use crate::engine::interface::command::ResolveHow;
@@ -18,9 +19,10 @@ use crate::ui::format::{self, age, relative_and_absolute, stored_word};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
+use crate::ui::popups::confirm::ConfirmPopup;
 use crate::ui::popups::form::ContactForm;
 use crate::ui::popups::search::SearchPopup;
-use crate::ui::table::{self, Filtered, Sort, TableView, collate};
+use crate::ui::table::{self, Filtered, Marks, Sort, TableView, collate};
 use crate::ui::tabs::heading;
 
 /// An action sent for a queue entry whose result the store does not show
@@ -63,6 +65,10 @@ const SORTABLE: [&str; 6] = [
     "col-state",
 ];
 
+/// From this width on the detail sits beside the table (at 58% of the
+/// width the table is then wider than the whole of an 80-column screen).
+const SIDE_BY_SIDE: u16 = 140;
+
 /// Which entries the table shows (`v` cycles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum QueueView {
@@ -87,6 +93,7 @@ pub struct UnresolvedTab {
     /// Activities with an action in flight, and what was asked.
     pub pending: HashMap<i64, Pending>,
     requested: Option<i64>,
+    marks: Marks,
 }
 
 impl UnresolvedTab {
@@ -105,6 +112,14 @@ impl UnresolvedTab {
             .collect();
         self.skipped = rows.iter().filter(|r| r.dismissed).count();
         let selected = self.selected_row().map(|r| r.activity_id);
+        // Marks follow their activities; resolved ones leave with them.
+        let marked: std::collections::HashSet<i64> = self.marked_ids().into_iter().collect();
+        self.marks.reset(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if marked.contains(&r.activity_id) {
+                self.marks.toggle(i);
+            }
+        }
         self.rows = rows;
         let by_id: HashMap<i64, usize> = self
             .rows
@@ -139,6 +154,129 @@ impl UnresolvedTab {
 
     pub fn rows(&self) -> &[QueueRow] {
         &self.rows
+    }
+
+    /// The activity ids of the marked rows, in store order.
+    pub fn marked_ids(&self) -> Vec<i64> {
+        self.marks
+            .indices()
+            .filter_map(|i| self.rows.get(i).map(|r| r.activity_id))
+            .collect()
+    }
+
+    /// "3 marked (1 hidden by filter)", for the bulk confirmations.
+    fn marked_what(&self) -> String {
+        let hidden = self.marks.count() - self.marks.among(self.view.visible());
+        crate::t!(
+            "seats-marked-hidden",
+            count = self.marks.count(),
+            hidden = hidden
+        )
+    }
+
+    /// `s` with rows marked: skips them all (or brings them all back when
+    /// every one is skipped already), after a confirmation with the count.
+    fn bulk_skip(&mut self, fx: &mut Effects) {
+        let marked: Vec<&QueueRow> = self.marks.indices().map(|i| &self.rows[i]).collect();
+        let skip = marked.iter().any(|r| !r.dismissed);
+        let ids: Vec<i64> = marked
+            .iter()
+            .filter(|r| r.dismissed != skip)
+            .map(|r| r.activity_id)
+            .collect();
+        let commands = |skip: bool| -> Vec<Command> {
+            ids.iter()
+                .map(|&activity_id| Command::SkipUnresolved { activity_id, skip })
+                .collect()
+        };
+        let what = self.marked_what();
+        let question = if skip {
+            crate::t!("unresolved-bulk-skip", what = what.clone())
+        } else {
+            crate::t!("unresolved-bulk-back", what = what.clone())
+        };
+        let undo = Undo {
+            what: crate::t!(
+                "undo-skip",
+                skip = if skip { "yes" } else { "no" },
+                member = what
+            ),
+            commands: commands(!skip),
+        };
+        fx.open = Some(Popup::Confirm(
+            ConfirmPopup::new(
+                &crate::t!("unresolved-bulk-skip-title"),
+                vec![question, crate::t!("unresolved-bulk-skip-effect")],
+                commands(skip),
+                Some(Action::ClearMarks),
+            )
+            .with_undo(undo),
+        ));
+    }
+
+    /// `L`: links the marked rows (or the cursor's) to their best-ranked
+    /// candidate, after a confirmation that counts those without one.
+    fn link_top(&mut self, fx: &mut Effects) {
+        let rows: Vec<&QueueRow> = if self.marks.is_empty() {
+            self.selected_row().into_iter().collect()
+        } else {
+            self.marks.indices().map(|i| &self.rows[i]).collect()
+        };
+        if rows.is_empty() {
+            fx.flash(false, crate::t!("queue-empty"));
+            return;
+        }
+        let linked: Vec<(i64, String, String)> = rows
+            .iter()
+            .filter_map(|r| {
+                r.top_candidate.as_ref().map(|(id, name)| {
+                    let name = name.clone().unwrap_or_else(|| id.clone());
+                    (r.activity_id, id.clone(), name)
+                })
+            })
+            .collect();
+        let without = rows.len() - linked.len();
+        if linked.is_empty() {
+            fx.flash(false, crate::t!("unresolved-none-with-candidate"));
+            return;
+        }
+        let what = if self.marks.is_empty() {
+            rows[0].member_name.clone()
+        } else {
+            self.marked_what()
+        };
+        let mut lines = vec![crate::t!(
+            "unresolved-link-question",
+            what = what,
+            count = linked.len()
+        )];
+        lines.extend(linked.iter().take(5).map(|(activity_id, _, name)| {
+            let member = rows
+                .iter()
+                .find(|r| r.activity_id == *activity_id)
+                .map_or("", |r| r.member_name.as_str());
+            format!("  {member} → {name}")
+        }));
+        if linked.len() > 5 {
+            lines.push(crate::t!("unresolved-link-more", count = linked.len() - 5));
+        }
+        if without > 0 {
+            lines.push(crate::t!("unresolved-link-without", count = without));
+        }
+        let commands = linked
+            .into_iter()
+            .map(|(activity_id, contactid, _)| Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how: ResolveHow::Candidate,
+            })
+            .collect();
+        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+            &crate::t!("unresolved-link-title"),
+            lines,
+            commands,
+            Some(Action::ClearMarks),
+        )));
     }
 
     pub fn selected_row(&self) -> Option<&QueueRow> {
@@ -225,6 +363,7 @@ impl UnresolvedTab {
                 };
                 fx.open = Some(Popup::Form(form));
             }
+            Action::Skip if !self.marks.is_empty() => self.bulk_skip(fx),
             Action::Skip => {
                 let skip = !row.dismissed;
                 fx.send(Command::SkipUnresolved {
@@ -243,6 +382,8 @@ impl UnresolvedTab {
                     }],
                 });
                 self.pending.insert(id, Pending::Skip(skip));
+                // On to the next entry, as a triage goes.
+                self.view.move_by(1);
             }
             _ => {}
         }
@@ -255,7 +396,7 @@ impl Filtered for UnresolvedTab {
     }
 
     fn refilter(&mut self) {
-        let needle = self.view.filter.to_lowercase();
+        let needle = table::fold(&self.view.filter);
         let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
         self.view.refilter_by(rows.len(), |i| {
             let shown = match show {
@@ -293,6 +434,15 @@ impl Component for UnresolvedTab {
             Action::Resolve | Action::SearchCrm | Action::CreateContact | Action::Skip => {
                 self.act(action, fx)
             }
+            Action::LinkTop => self.link_top(fx),
+            Action::Mark => {
+                if let Some(i) = self.view.selected() {
+                    self.marks.toggle(i);
+                    self.view.move_by(1);
+                }
+            }
+            Action::MarkAll => self.marks.mark_all(self.view.visible()),
+            Action::ClearMarks => self.marks.clear(),
             _ => {}
         }
         self.request_detail(&mut fx.loads);
@@ -304,7 +454,10 @@ impl Component for UnresolvedTab {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let [list_area, detail_area] = if area.width >= 110 {
+        // Side by side only where the table keeps at least the width it
+        // has at 80 columns; below that the detail goes under the table,
+        // which then gets the whole width.
+        let [list_area, detail_area] = if area.width >= SIDE_BY_SIDE {
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
         } else {
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
@@ -329,28 +482,41 @@ impl Component for UnresolvedTab {
                 crate::t!("filter-named", filter = filter)
             ));
         }
+        if !self.marks.is_empty() {
+            title.push_str(&format!(
+                " · {}",
+                crate::t!("count-marked", count = self.marks.count())
+            ));
+        }
         if !self.view.filter.is_empty() || self.show != QueueView::All {
             title.push_str(&format!(
                 ": {}",
                 crate::t!("count-shown", count = self.view.len())
             ));
         }
-        frame.render_widget(Paragraph::new(heading(&title, t)), top);
+        frame.render_widget(
+            Paragraph::new(table::fit_line(
+                heading(&title, t).spans,
+                top.width as usize,
+            )),
+            top,
+        );
         if self.rows.is_empty() {
             frame.render_widget(Paragraph::new(crate::t!("unresolved-empty")), body);
         } else {
             // "Sent": how old the activity itself is, not its time in the queue.
             let col = |c: usize| self.sort.title(c, &crate::i18n::text(SORTABLE[c], &[]));
-            let header = Row::new([col(1), col(2), col(3), col(4), col(0), col(5)]);
+            let header = vec![col(1), col(2), col(3), col(4), col(0), col(5)];
             let widths = [
                 Constraint::Fill(3),
                 Constraint::Fill(3),
                 Constraint::Length(7),
                 Constraint::Fill(2),
-                Constraint::Length(4),
+                // "Sent ▲": the age and the sort arrow.
+                Constraint::Length(6),
                 Constraint::Length(9),
             ];
-            let (rows, pending, now) = (&self.rows, &self.pending, ctx.now);
+            let (rows, pending, marks, now) = (&self.rows, &self.pending, &self.marks, ctx.now);
             table::render(frame, body, &mut self.view, header, &widths, t, |i| {
                 let r = &rows[i];
                 let state = if pending.contains_key(&r.activity_id) {
@@ -360,14 +526,22 @@ impl Component for UnresolvedTab {
                 } else {
                     crate::t!("state-open")
                 };
-                Row::new([
-                    r.member_name.clone(),
+                // A mark is a glyph too, for screens without colour.
+                let marked = marks.is_marked(i);
+                let name = if marked {
+                    format!("✓ {}", r.member_name)
+                } else {
+                    r.member_name.clone()
+                };
+                let cells = vec![
+                    name,
                     r.member_company.clone().unwrap_or_default(),
                     stored_word("kind", &r.kind),
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
                     state,
-                ])
+                ];
+                (cells, if marked { t.marked() } else { Style::default() })
             });
         }
         self.render_detail(frame, detail_area, ctx);
@@ -422,12 +596,25 @@ impl UnresolvedTab {
                         .as_deref()
                         .map(|e| format!(" <{e}>"))
                         .unwrap_or_default();
+                    // Title and company tell two namesakes apart.
+                    let role: Vec<&str> = [c.jobtitle.as_deref(), c.company.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    let role = if role.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", role.join(", "))
+                    };
                     let text = format!(
-                        "{} {} {name}{email} — {}",
+                        "{} {} {name}{role}{email} — {}",
                         if chosen { "›" } else { " " },
                         crate::i18n::fixed(c.candidate.score, 2),
                         format::reason(&c.candidate.reason)
                     );
+                    // One line each, so every candidate and the activity's
+                    // date stay in view at 80x24; a cut one ends in "…".
+                    let text = table::fit(&text, inner.width as usize).into_owned();
                     lines.push(if chosen {
                         Line::styled(text, t.selected())
                     } else {
