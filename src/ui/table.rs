@@ -596,7 +596,7 @@ mod tests {
     fn a_cut_text_ends_in_the_mark_and_fits() {
         assert_eq!(fit("Brittany Washington", 15), "Brittany Washi…");
         assert_eq!(fit("Ana", 3), "Ana");
-        assert_eq!(fit("auto-sync all", 6), "auto…");
+        assert_eq!(fit("auto-sync all", 6), "auto-…");
         assert_eq!(fit("abc", 0), "");
         // Wide characters count as two columns.
         assert_eq!(fit("日本語テキスト", 6), "日本…");
@@ -604,7 +604,7 @@ mod tests {
             vec![Span::raw("Seats "), Span::raw("1 admin · auto-sync all")],
             20,
         );
-        assert_eq!(line.to_string(), "Seats 1 admin · auto…");
+        assert_eq!(line.to_string(), "Seats 1 admin · aut…");
         assert!(line.width() <= 20);
         let summary = "imported 12 accounts, 40 leads; wrote 3 activities";
         assert_eq!(wrapped_rows(summary, 20), 3);
