@@ -895,3 +895,17 @@ unresolved-link-without = { $count ->
    *[other] { $count } have no candidate and stay in the queue.
 }
 unresolved-none-with-candidate = No candidate to link: search the CRM (/) or create the contact (c)
+key-find-text = find: text in the messages (highlighted)
+key-find-next = next: the next line with the text found
+key-find-previous = previous: the previous line with the text found
+key-follow-newest = follow: stay on the newest line, or stop
+key-scroll-sideways = scroll: the messages sideways
+key-keep-find = keep the text to find
+key-cancel-put-old-find = cancel: put the old text back
+find-prompt = find:
+log-find-first = Press / to say what to find
+log-find-none = No line shown has "{ $text }"
+log-following = following
+log-paused = paused (F follows)
+log-finding = "{ $text }" (n/N)
+log-shifted = →{ $columns }

@@ -915,3 +915,17 @@ unresolved-link-without = { $count ->
    *[other] { $count } no tienen candidato y siguen en la cola.
 }
 unresolved-none-with-candidate = No hay candidato que enlazar: busca en el CRM (/) o crea el contacto (c)
+key-find-text = buscar: texto en los mensajes (resaltado)
+key-find-next = siguiente: la siguiente línea con el texto buscado
+key-find-previous = anterior: la línea anterior con el texto buscado
+key-follow-newest = seguir: quedarse en la línea más nueva, o dejar de hacerlo
+key-scroll-sideways = desplazar: los mensajes a los lados
+key-keep-find = mantener el texto buscado
+key-cancel-put-old-find = cancelar: vuelve el texto anterior
+find-prompt = buscar:
+log-find-first = Pulsa / para decir qué buscar
+log-find-none = Ninguna línea visible tiene «{ $text }»
+log-following = siguiendo
+log-paused = en pausa (F sigue)
+log-finding = «{ $text }» (n/N)
+log-shifted = →{ $columns }

@@ -116,6 +116,12 @@ pub enum Action {
     Apply,
     // Log
     CycleLevel,
+    /// Keep to the newest line as lines arrive, or stop.
+    Follow,
+    /// Find text (highlighted), then the next / previous line with it.
+    Find,
+    FindNext,
+    FindPrev,
     // Popups
     Confirm,
     Copy,

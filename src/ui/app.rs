@@ -185,9 +185,10 @@ impl App {
             }
             if let Popup::CommandLine(cl) = p
                 && fx.filter.is_none()
+                && fx.find.is_none()
                 && !fx.close_popup
             {
-                fx.filter = command_line::live_filter(cl);
+                command_line::live(cl, &mut fx);
             }
         } else if let KeyResult::Consumed(Some(a)) =
             self.tab_component(self.tab).handle_key(&key, bound)
@@ -300,6 +301,9 @@ impl App {
                 }
                 None => fx.flash(false, crate::t!("filter-none-here")),
             }
+        }
+        if let Some(text) = fx.find.take() {
+            self.log.set_find(text);
         }
         if fx.close_popup {
             self.popup = None;

@@ -45,6 +45,8 @@ pub struct Effects {
     pub search: Option<String>,
     /// New filter text for the current tab's table.
     pub filter: Option<String>,
+    /// New text for the Log tab to find.
+    pub find: Option<String>,
     /// How to take back what `commands` do, while it is still local.
     pub undo: Option<Undo>,
     /// A `:` command with words for the app to carry out.

@@ -19,6 +19,7 @@ pub enum Context {
     Help,
     CommandLine,
     FilterLine,
+    FindLine,
     DeviceCode,
     Assign,
 }
@@ -339,7 +340,18 @@ const SETTINGS: &[Binding] = &[
 
 const LOG: &[Binding] = &[
     key('l', "l", "key-level-cycle-level-filter", Action::CycleLevel),
-    key('/', "/", "key-filter", Action::Filter),
+    key('/', "/", "key-find-text", Action::Find),
+    key('n', "n", "key-find-next", Action::FindNext),
+    quiet(key('N', "N", "key-find-previous", Action::FindPrev)),
+    key('F', "F", "key-follow-newest", Action::Follow),
+    special(KeyCode::Right, "←/→", "key-scroll-sideways", Action::Right),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "key-scroll-sideways",
+        Action::Left,
+    )),
+    key('f', "f", "key-filter", Action::Filter),
     DETAILS,
     CLEAR_FILTER,
 ];
@@ -462,6 +474,11 @@ const FILTER_LINE: &[Binding] = &[
     ),
 ];
 
+const FIND_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "key-keep-find", Action::Confirm),
+    special(KeyCode::Esc, "Esc", "key-cancel-put-old-find", Action::Back),
+];
+
 const DEVICE_CODE: &[Binding] = &[
     key('y', "y", "key-copy-code-osc-52", Action::Copy),
     special(KeyCode::Esc, "Esc", "key-hide-sign-in-keeps", Action::Back),
@@ -484,7 +501,7 @@ const ASSIGN: &[Binding] = &[
 ];
 
 /// Every context, for building a keymap and checking it.
-pub const CONTEXTS: [Context; 17] = [
+pub const CONTEXTS: [Context; 18] = [
     Context::Tab(Tab::Connection),
     Context::Tab(Tab::Sync),
     Context::Tab(Tab::Seats),
@@ -500,6 +517,7 @@ pub const CONTEXTS: [Context; 17] = [
     Context::Help,
     Context::CommandLine,
     Context::FilterLine,
+    Context::FindLine,
     Context::DeviceCode,
     Context::Assign,
 ];
@@ -523,6 +541,7 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         Context::Help => &[HELP],
         Context::CommandLine => &[COMMAND_LINE],
         Context::FilterLine => &[FILTER_LINE],
+        Context::FindLine => &[FIND_LINE],
         Context::DeviceCode => &[DEVICE_CODE],
         Context::Assign => &[ASSIGN, MOVE],
     };

@@ -233,6 +233,33 @@ pub fn fold(text: &str) -> String {
     deunicode::deunicode(text).to_lowercase()
 }
 
+/// Where `query` occurs in `text`, compared as [`fold`] compares: the
+/// char ranges of `text` to highlight (folding may change a char's
+/// length, so each char is folded on its own and mapped back).
+pub fn find_ranges(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+    let needle = fold(query);
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut folded = String::new();
+    // The char of `text` each byte of `folded` came from.
+    let mut from = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        let f = fold(c.encode_utf8(&mut [0u8; 4]));
+        from.extend(std::iter::repeat_n(i, f.len()));
+        folded.push_str(&f);
+    }
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = folded[at..].find(&needle) {
+        let start = at + pos;
+        let end = start + needle.len();
+        out.push(from[start]..from[end - 1] + 1);
+        at = end;
+    }
+    out
+}
+
 /// A row's searchable text: its fields, folded (see [`fold`]), joined.
 pub fn haystack<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
@@ -442,29 +469,33 @@ pub fn column_widths(widths: &[Constraint], width: u16) -> Vec<usize> {
         .collect()
 }
 
-/// Cells cut to their columns with [`fit`].
-fn fitted(cells: Vec<String>, columns: &[usize]) -> Vec<String> {
+/// Cells cut to their columns with [`fit_line`].
+fn fitted<C: Into<Line<'static>>>(cells: Vec<C>, columns: &[usize]) -> Vec<Line<'static>> {
     cells
         .into_iter()
         .enumerate()
-        .map(|(i, c)| match columns.get(i) {
-            Some(&w) => fit(&c, w).into_owned(),
-            None => c,
+        .map(|(i, c)| {
+            let line: Line<'static> = c.into();
+            match columns.get(i) {
+                Some(&w) => fit_line(line.spans, w),
+                None => line,
+            }
         })
         .collect()
 }
 
-/// Draws the visible slice of a table. `row(i)` gives the cells and the
-/// style of backing index `i`; it is called only for rows on screen.
-/// Every cell, the header's too, is cut to its column with "…".
-pub fn render(
+/// Draws the visible slice of a table. `row(i)` gives the cells (text,
+/// or styled lines) and the style of backing index `i`; it is called
+/// only for rows on screen. Every cell, the header's too, is cut to its
+/// column with "…".
+pub fn render<C: Into<Line<'static>>>(
     frame: &mut Frame,
     area: Rect,
     view: &mut TableView,
     header: Vec<String>,
     widths: &[Constraint],
     theme: Theme,
-    mut row: impl FnMut(usize) -> (Vec<String>, Style),
+    mut row: impl FnMut(usize) -> (Vec<C>, Style),
 ) {
     let body = area.height.saturating_sub(1) as usize;
     view.set_page(body);
@@ -611,6 +642,16 @@ mod tests {
         let cut = fit_wrapped(summary, 20, 2);
         assert!(cut.ends_with('…') && wrapped_rows(&cut, 20) <= 2, "{cut}");
         assert_eq!(fit_wrapped(summary, 80, 1), summary);
+    }
+
+    #[test]
+    fn finds_are_placed_on_the_original_text() {
+        assert_eq!(
+            find_ranges("Ana Brandão, BRANDAO", "brandao"),
+            vec![4..11, 13..20]
+        );
+        assert_eq!(find_ranges("Straße 5", "SS"), vec![4..5]);
+        assert!(find_ranges("anything", "").is_empty());
     }
 
     #[test]

@@ -121,7 +121,10 @@ async fn an_unreachable_crm_is_a_connection_error() {
     // next step shown after it.
     let both = format!("{} — {}", err.message(Lang::En), err.next_step(Lang::En));
     assert_eq!(both.matches("Try again later").count(), 1, "{both}");
-    assert!(err.next_step(Lang::En).contains("Check this machine's network"));
+    assert!(
+        err.next_step(Lang::En)
+            .contains("Check this machine's network")
+    );
 }
 
 #[tokio::test]

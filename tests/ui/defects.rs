@@ -272,7 +272,7 @@ fn d09_the_footer_keeps_filter_command_and_quit_at_80_columns() {
     for (tab, filter) in [
         (Tab::Seats, "/ filter"),
         (Tab::Unresolved, "f filter"),
-        (Tab::Log, "/ filter"),
+        (Tab::Log, "f filter"),
     ] {
         let (mut app, _rx) = app_with(Theme::MONO, false);
         app.tab = tab;

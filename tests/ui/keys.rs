@@ -670,12 +670,12 @@ fn log_filters_by_level_and_text_newest_first() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("2 of 3 lines, WARN and worse"), "{s}");
     assert!(!s.contains("sync ok"));
-    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('f'));
     typed(&mut app, "503");
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("1 of 3 lines") && s.contains("retry 1"), "{s}");
-    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Esc);
     assert!(

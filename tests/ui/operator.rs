@@ -613,3 +613,101 @@ fn header_says_which_engine_the_console_works_with() {
         "{narrow}"
     );
 }
+
+// ---- the Log tab: find, follow, scroll sideways ----
+
+fn log_line(app: &mut App, message: &str) {
+    app.on_event(navsync::engine::Event::Log {
+        level: tracing::Level::INFO,
+        message: message.into(),
+    });
+}
+
+/// The whole of the log line under the cursor (Enter shows it).
+fn line_under_cursor(app: &mut App) -> String {
+    press(app, KeyCode::Enter);
+    let text = match &app.popup {
+        Some(Popup::Detail(d)) => d.text.clone(),
+        other => panic!("no detail: {other:?}"),
+    };
+    press(app, KeyCode::Esc);
+    text
+}
+
+#[test]
+fn log_finds_text_accents_aside_and_n_walks_through_the_lines() {
+    let (mut app, _rx) = app_with(Theme::COLOUR, false);
+    press(&mut app, KeyCode::Char('6'));
+    log_line(&mut app, "linked Joaquín Muñoz to a contact");
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "munoz");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.log.find, "munoz");
+    let buf = crate::fixture::draw(&mut app, 80, 24);
+    let s = crate::fixture::text(&buf);
+    assert!(s.contains("\"munoz\" (n/N)"), "{s}");
+    // The found word is styled apart from the rest of its line.
+    let y = s.lines().position(|l| l.contains("Muñoz to")).unwrap() as u16;
+    let x = s.lines().nth(y as usize).unwrap().find("Muñoz").unwrap();
+    let x = s.lines().nth(y as usize).unwrap()[..x].chars().count() as u16;
+    let found = buf[(x, y)].style();
+    let plain = buf[(x - 2, y)].style();
+    assert_ne!(found.add_modifier, plain.add_modifier, "{s}");
+    // n: the next line with it; none other has it, so it says so only
+    // when the text is nowhere.
+    press(&mut app, KeyCode::Char('/'));
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "crm");
+    press(&mut app, KeyCode::Enter);
+    let first = line_under_cursor(&mut app);
+    assert!(first.contains("CRM"), "{first}");
+    press(&mut app, KeyCode::Char('n'));
+    let second = line_under_cursor(&mut app);
+    assert!(second.contains("CRM") && second != first, "n: {second}");
+    press(&mut app, KeyCode::Char('N'));
+    assert_eq!(line_under_cursor(&mut app), first, "N came back");
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zzz");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!app.flash.as_ref().unwrap().ok);
+}
+
+#[test]
+fn log_follows_the_newest_line_until_the_cursor_leaves_it() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('6'));
+    assert!(app.log.follow);
+    press(&mut app, KeyCode::Down);
+    assert!(!app.log.follow, "moving down pauses");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("paused (F follows)"), "{s}");
+    let before = line_under_cursor(&mut app);
+    log_line(&mut app, "a new line");
+    assert_eq!(
+        line_under_cursor(&mut app),
+        before,
+        "paused: the cursor stays on its line"
+    );
+    press(&mut app, KeyCode::Char('F'));
+    log_line(&mut app, "another new line");
+    assert_eq!(
+        line_under_cursor(&mut app),
+        "another new line",
+        "following: the newest"
+    );
+}
+
+#[test]
+fn log_scrolls_messages_sideways_and_marks_the_cut_start() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("· →16"), "{s}");
+    assert!(s.contains("…d 12 accounts, 40 leads"), "{s}");
+    press(&mut app, KeyCode::Left);
+    assert!(screen(&mut app, 80, 24).contains("sync ok: imported"));
+}

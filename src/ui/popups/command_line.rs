@@ -22,6 +22,10 @@ pub enum Mode {
     Filter {
         before: String,
     },
+    /// Editing the text the Log tab finds; holds the one to restore on Esc.
+    Find {
+        before: String,
+    },
 }
 
 /// Where Tab completion stands: the line typed before the first Tab and
@@ -121,6 +125,17 @@ impl CommandLine {
     pub fn filter(current: &str) -> Self {
         Self {
             mode: Mode::Filter {
+                before: current.to_string(),
+            },
+            input: Input::new(current.to_string()),
+            words: Words::default(),
+            completion: None,
+        }
+    }
+
+    pub fn find(current: &str) -> Self {
+        Self {
+            mode: Mode::Find {
                 before: current.to_string(),
             },
             input: Input::new(current.to_string()),
@@ -245,6 +260,7 @@ impl Component for CommandLine {
         match self.mode {
             Mode::Command => Context::CommandLine,
             Mode::Filter { .. } => Context::FilterLine,
+            Mode::Find { .. } => Context::FindLine,
         }
     }
 
@@ -266,8 +282,10 @@ impl Component for CommandLine {
                 fx.close_popup = true;
             }
             Action::Back => {
-                if let Mode::Filter { before } = &self.mode {
-                    fx.filter = Some(before.clone());
+                match &self.mode {
+                    Mode::Filter { before } => fx.filter = Some(before.clone()),
+                    Mode::Find { before } => fx.find = Some(before.clone()),
+                    Mode::Command => {}
                 }
                 fx.close_popup = true;
             }
@@ -317,13 +335,20 @@ impl Component for CommandLine {
         let label = match self.mode {
             Mode::Command => ":".to_string(),
             Mode::Filter { .. } => format!("{} ", crate::t!("filter-prompt")),
+            Mode::Find { .. } => format!("{} ", crate::t!("find-prompt")),
         };
         let text = super::input_line(&label, &self.input, line.width, false, t);
         frame.render_widget(Paragraph::new(text).style(t.key()), line);
     }
 }
 
-/// Called by the app after every key in filter mode: the live filter text.
-pub fn live_filter(cl: &CommandLine) -> Option<String> {
-    matches!(cl.mode, Mode::Filter { .. }).then(|| cl.input.value().to_string())
+/// Called by the app after every key: a filter or a find follows the
+/// text as it is typed.
+pub fn live(cl: &CommandLine, fx: &mut Effects) {
+    let text = cl.input.value().to_string();
+    match cl.mode {
+        Mode::Filter { .. } => fx.filter = Some(text),
+        Mode::Find { .. } => fx.find = Some(text),
+        Mode::Command => {}
+    }
 }
