@@ -79,7 +79,7 @@ mod tests {
 
     use super::*;
     use crate::config::ActivityKind;
-    use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange};
+    use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange, SettingKey};
     use crate::engine::interface::event::{
         ContactHit, ErrorClass, Phase, RunProgress, UserError, View,
     };
@@ -105,6 +105,7 @@ mod tests {
                 ActivityKind::Note,
             ])),
             Command::SetSetting(SettingChange::SyncInterval(Duration::from_secs(900))),
+            Command::ResetSetting(SettingKey::PipelineStage),
             Command::SetSeatSync {
                 seat_ids: vec![1, 7],
                 enabled: true,
@@ -151,6 +152,7 @@ mod tests {
                 | Command::SyncNow { .. }
                 | Command::Cancel
                 | Command::SetSetting(_)
+                | Command::ResetSetting(_)
                 | Command::SetSeatSync { .. }
                 | Command::AssignSeats { .. }
                 | Command::ResolveWithContact { .. }

@@ -143,6 +143,46 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A queue entry that was resolved: the activity, the contact it was
+/// linked to (named from the CRM copy when there) and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedRow {
+    pub activity_id: i64,
+    pub member_name: String,
+    pub member_company: Option<String>,
+    pub seat_holder: String,
+    pub resolved_at: String,
+    /// "candidate", "search" or "created".
+    pub how: Option<String>,
+    pub contactid: Option<String>,
+    pub contact_name: Option<String>,
+}
+
+/// Resolved entries, newest first, at most `limit` of them.
+pub fn resolved_rows(conn: &Connection, limit: usize) -> Result<Vec<ResolvedRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.activity_id, a.member_name, a.member_company, s.name, u.resolved_at,
+                u.resolution, u.resolved_contactid, k.fullname
+         FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
+         LEFT JOIN crm_contacts k ON k.contactid = u.resolved_contactid
+         WHERE u.resolved_at IS NOT NULL
+         ORDER BY u.resolved_at DESC, u.activity_id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(ResolvedRow {
+            activity_id: r.get(0)?,
+            member_name: r.get(1)?,
+            member_company: r.get(2)?,
+            seat_holder: r.get(3)?,
+            resolved_at: r.get(4)?,
+            how: r.get(5)?,
+            contactid: r.get(6)?,
+            contact_name: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A candidate with the mirrored contact's name, email, job title and
 /// company, for display.
 #[derive(Debug, Clone, PartialEq)]

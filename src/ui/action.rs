@@ -114,6 +114,8 @@ pub enum Action {
     CycleView,
     // Settings
     Apply,
+    /// Back to config.toml's value (the console's change forgotten).
+    ResetSetting,
     // Log
     CycleLevel,
     /// Keep to the newest line as lines arrive, or stop.

@@ -369,6 +369,10 @@ impl App {
                 if view == View::Seats {
                     self.pending_loads.push(Load::Saved);
                 }
+                // A resolved entry leaves the queue for the resolved view.
+                if view == View::Unresolved {
+                    self.pending_loads.push(Load::Resolved);
+                }
                 // Candidates and the activity may have changed as well.
                 if view == View::Unresolved
                     && let Some(row) = self.unresolved.selected_row()
@@ -494,6 +498,7 @@ impl App {
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
             Snapshot::Saved(rows) => self.saved.load(rows),
+            Snapshot::Resolved(rows) => self.unresolved.load_resolved(rows),
             Snapshot::Failed(msg) => self.log(
                 Level::ERROR,
                 crate::t!("log-store-read-failed", error = msg),

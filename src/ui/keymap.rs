@@ -330,6 +330,7 @@ const SETTINGS: &[Binding] = &[
     )),
     quiet(key(' ', "Space", "key-choose-another-value", Action::Right)),
     special(KeyCode::Enter, "Enter", "key-apply-change", Action::Apply),
+    key('r', "r", "key-reset-to-file", Action::ResetSetting),
     quiet(special(
         KeyCode::Esc,
         "Esc",

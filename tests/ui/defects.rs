@@ -539,7 +539,14 @@ fn d06_each_value_says_where_it_comes_from() {
         line_with(&s, "Pipeline-entry stage").ends_with("console"),
         "{s}"
     );
-    assert!(line_with(&s, "Writeback ").ends_with("config"), "{s}");
+    assert!(
+        line_with(&s, "Writeback ").ends_with("config.toml:9"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Won-value").ends_with("built-in default"),
+        "{s}"
+    );
     assert!(
         s.contains("console: set here, overrides config.toml"),
         "{s}"
@@ -714,6 +721,8 @@ fn v_shows_skipped_only_and_o_sorts_the_queue() {
         s.contains("Marco Rossi") && !s.contains("Sven Larsen"),
         "{s}"
     );
+    // Resolved, then all again.
+    press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('o'));
     let s = screen(&mut app, 80, 24);

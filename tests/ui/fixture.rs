@@ -357,6 +357,10 @@ pub fn settings() -> SettingsData {
             pipeline_stage: true,
             ..FromConsole::default()
         },
+        file: Some((
+            "/home/admin/.config/navsync/config.toml".into(),
+            [Some(4), Some(5), None, Some(9), Some(10), Some(3)],
+        )),
     }
 }
 

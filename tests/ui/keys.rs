@@ -165,7 +165,11 @@ fn resolves_with_the_chosen_candidate_and_the_row_leaves_when_the_crm_confirms()
     app.on_event(Event::DataChanged(View::Unresolved));
     assert_eq!(
         app.pending_loads,
-        vec![Load::View(View::Unresolved), Load::Detail(101)]
+        vec![
+            Load::View(View::Unresolved),
+            Load::Resolved,
+            Load::Detail(101)
+        ]
     );
     app.pending_loads.clear();
     app.on_snapshot(Snapshot::Queue(queue()[1..].to_vec()));

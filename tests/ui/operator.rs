@@ -711,3 +711,68 @@ fn log_scrolls_messages_sideways_and_marks_the_cut_start() {
     press(&mut app, KeyCode::Left);
     assert!(screen(&mut app, 80, 24).contains("sync ok: imported"));
 }
+
+// ---- Settings: where each value comes from, and reset ----
+
+#[test]
+fn settings_say_where_each_value_comes_from_and_r_resets_a_console_change() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('5'));
+    let s = screen(&mut app, 120, 40);
+    let line = |s: &str, q: &str| s.lines().find(|l| l.contains(q)).unwrap().to_string();
+    assert!(line(&s, "Auto-sync").contains("config.toml:4"), "{s}");
+    assert!(line(&s, "Won-value").contains("built-in default"), "{s}");
+    assert!(line(&s, "stage").contains("console"), "{s}");
+    // r on a value from the file: nothing to reset, said so.
+    press(&mut app, KeyCode::Char('r'));
+    assert!(sent(&mut rx).is_empty());
+    assert!(!app.flash.as_ref().unwrap().ok);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        sent(&mut rx),
+        vec![Command::ResetSetting(
+            navsync::engine::interface::command::SettingKey::PipelineStage
+        )]
+    );
+}
+
+#[test]
+fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
+    use navsync::store::unresolved::ResolvedRow;
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    app.on_snapshot(Snapshot::Resolved(vec![ResolvedRow {
+        activity_id: 99,
+        member_name: "Ana Brandão".into(),
+        member_company: Some("Itaú Energia".into()),
+        seat_holder: "Diego Ruiz".into(),
+        resolved_at: "2026-11-25T06:30:00Z".into(),
+        how: Some("search".into()),
+        contactid: Some("c-ana".into()),
+        contact_name: Some("Ana Brandão Lima".into()),
+    }]));
+    press(&mut app, KeyCode::Char('4'));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("1 resolved lately"), "{s}");
+    let row = s.lines().find(|l| l.contains("Ana Brandão ")).unwrap();
+    assert!(
+        row.contains("Ana Brandão Lima")
+            && row.contains("a CRM search")
+            && row.contains("Diego Ruiz"),
+        "{s}"
+    );
+    // Read only: the queue's keys do nothing here but say so.
+    press(&mut app, KeyCode::Char('s'));
+    assert!(sent(&mut rx).is_empty());
+    assert!(!app.flash.as_ref().unwrap().ok);
+    press(&mut app, KeyCode::Char('f'));
+    typed(&mut app, "itau");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 120, 40).contains("1 shown"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(screen(&mut app, 120, 40).contains("3 unresolved"));
+}

@@ -25,6 +25,9 @@ pub enum Command {
     Cancel,
     /// Change an admin setting; applies from the next sync.
     SetSetting(SettingChange),
+    /// Take back the console's change of a setting: config.toml's value
+    /// (or the default) applies again from the next sync.
+    ResetSetting(SettingKey),
     /// Switch CRM sync for these seats, in one transaction.
     SetSeatSync { seat_ids: Vec<i64>, enabled: bool },
     /// Create seats for CRM users; users already holding a seat are skipped.
@@ -74,6 +77,18 @@ pub struct NewContact {
     /// The company as typed in the form: without `parentaccountid`, the
     /// engine links the account of this name when exactly one matches.
     pub company: Option<String>,
+}
+
+/// An admin setting, by name (what `ResetSetting` takes back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKey {
+    AutoSyncAllSeats,
+    PipelineStage,
+    WonValueField,
+    WritebackEnabled,
+    WritebackKinds,
+    SyncInterval,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::Command;
 use crate::engine::interface::command::ResolveHow;
-use crate::store::unresolved::QueueRow;
+use crate::store::unresolved::{QueueRow, ResolvedRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::{self, age, relative_and_absolute, stored_word};
@@ -76,6 +76,8 @@ pub enum QueueView {
     All,
     Open,
     Skipped,
+    /// The entries resolved lately: linked to which contact, how, when.
+    Resolved,
 }
 
 #[derive(Debug, Default)]
@@ -94,6 +96,9 @@ pub struct UnresolvedTab {
     pub pending: HashMap<i64, Pending>,
     requested: Option<i64>,
     marks: Marks,
+    resolved: Vec<ResolvedRow>,
+    resolved_haystacks: Vec<String>,
+    resolved_view: TableView,
 }
 
 impl UnresolvedTab {
@@ -154,6 +159,95 @@ impl UnresolvedTab {
 
     pub fn rows(&self) -> &[QueueRow] {
         &self.rows
+    }
+
+    /// The entries resolved lately, newest first.
+    pub fn load_resolved(&mut self, rows: Vec<ResolvedRow>) {
+        self.resolved_haystacks = rows
+            .iter()
+            .map(|r| {
+                table::haystack([
+                    r.member_name.as_str(),
+                    r.member_company.as_deref().unwrap_or(""),
+                    r.seat_holder.as_str(),
+                    r.contact_name.as_deref().unwrap_or(""),
+                ])
+            })
+            .collect();
+        self.resolved = rows;
+        self.refilter();
+    }
+
+    fn render_resolved(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let mut title = crate::t!("resolved-title", count = self.resolved.len());
+        if !self.resolved_view.filter.is_empty() {
+            title.push_str(&format!(
+                " · {}: {}",
+                crate::t!("filter-named", filter = self.resolved_view.filter.clone()),
+                crate::t!("count-shown", count = self.resolved_view.len())
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(table::fit_line(
+                heading(&title, t).spans,
+                top.width as usize,
+            )),
+            top,
+        );
+        if self.resolved.is_empty() {
+            frame.render_widget(Paragraph::new(crate::t!("resolved-empty")), body);
+            return;
+        }
+        let header = vec![
+            crate::t!("col-member"),
+            crate::t!("col-company"),
+            crate::t!("col-seat-holder"),
+            crate::t!("col-linked-to"),
+            crate::t!("col-how"),
+            crate::t!("col-resolved"),
+        ];
+        let widths = [
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(12),
+        ];
+        let rows = &self.resolved;
+        table::render(
+            frame,
+            body,
+            &mut self.resolved_view,
+            header,
+            &widths,
+            t,
+            |i| {
+                let r = &rows[i];
+                let contact = r
+                    .contact_name
+                    .clone()
+                    .or_else(|| r.contactid.clone())
+                    .unwrap_or_else(|| "—".into());
+                let how = r
+                    .how
+                    .as_deref()
+                    .map_or_else(|| "—".into(), |h| stored_word("resolved-how", h));
+                let when = format::parse_time(&r.resolved_at)
+                    .map_or_else(|| r.resolved_at.clone(), crate::i18n::short_date_time);
+                let cells = vec![
+                    r.member_name.clone(),
+                    r.member_company.clone().unwrap_or_default(),
+                    r.seat_holder.clone(),
+                    contact,
+                    how,
+                    when,
+                ];
+                (cells, Style::default())
+            },
+        );
     }
 
     /// The activity ids of the marked rows, in store order.
@@ -392,10 +486,15 @@ impl UnresolvedTab {
 
 impl Filtered for UnresolvedTab {
     fn view(&mut self) -> &mut TableView {
-        &mut self.view
+        if self.show == QueueView::Resolved {
+            &mut self.resolved_view
+        } else {
+            &mut self.view
+        }
     }
 
     fn refilter(&mut self) {
+        self.resolved_view.refilter(&self.resolved_haystacks);
         let needle = table::fold(&self.view.filter);
         let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
         self.view.refilter_by(rows.len(), |i| {
@@ -403,6 +502,7 @@ impl Filtered for UnresolvedTab {
                 QueueView::All => true,
                 QueueView::Open => !rows[i].dismissed,
                 QueueView::Skipped => rows[i].dismissed,
+                QueueView::Resolved => false,
             };
             shown && (needle.is_empty() || haystacks[i].contains(&needle))
         });
@@ -416,16 +516,23 @@ impl Component for UnresolvedTab {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            action if self.view.navigate(action) => {}
-            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
             Action::CycleView => {
                 self.show = match self.show {
                     QueueView::All => QueueView::Open,
                     QueueView::Open => QueueView::Skipped,
-                    QueueView::Skipped => QueueView::All,
+                    QueueView::Skipped => QueueView::Resolved,
+                    QueueView::Resolved => QueueView::All,
                 };
                 self.refilter();
             }
+            action if self.show == QueueView::Resolved => {
+                if !self.resolved_view.navigate(action) && action != Action::Back {
+                    fx.flash(false, crate::t!("resolved-read-only"));
+                }
+                return;
+            }
+            action if self.view.navigate(action) => {}
+            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
             Action::Left => self.candidate = self.candidate.saturating_sub(1),
             Action::Right => {
                 let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
@@ -453,6 +560,9 @@ impl Component for UnresolvedTab {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        if self.show == QueueView::Resolved {
+            return self.render_resolved(frame, area, ctx);
+        }
         let t = ctx.theme;
         // Side by side only where the table keeps at least the width it
         // has at 80 columns; below that the detail goes under the table,
@@ -474,6 +584,7 @@ impl Component for UnresolvedTab {
             QueueView::All => {}
             QueueView::Open => title.push_str(&format!(" · {}", crate::t!("view-open-only"))),
             QueueView::Skipped => title.push_str(&format!(" · {}", crate::t!("view-skipped-only"))),
+            QueueView::Resolved => {}
         }
         if !self.view.filter.is_empty() {
             let filter = self.view.filter.clone();
