@@ -919,3 +919,22 @@ resolved-read-only = The resolved view only shows what was done: v goes back to 
 col-linked-to = Linked to
 col-how = How
 col-resolved = Resolved
+key-unassign-seats = unassign: take the CRM user off the marked seats
+seats-unassign-title = Unassign seats
+seats-unassign-question = Take the CRM user off { $what } and switch its sync off?
+seats-unassign-effect = The seat stays, with its activities; n assigns a CRM user again.
+seats-unassign-undecided = { $count ->
+    [0] No activity is waiting to be written.
+    [one] { $count } activity not yet written to the CRM is left out for good at the next sync.
+   *[other] { $count } activities not yet written to the CRM are left out for good at the next sync.
+}
+seats-unassign-queued = { $count ->
+    [0] No write is queued.
+    [one] { $count } write already queued still goes to the CRM as the seat holder.
+   *[other] { $count } writes already queued still go to the CRM as the seat holder.
+}
+seats-unassigned = { $count ->
+    [0] No seat changed: none had a CRM user or sync on
+    [one] { $count } seat unassigned: no CRM user, sync off
+   *[other] { $count } seats unassigned: no CRM user, sync off
+}

@@ -939,3 +939,22 @@ resolved-read-only = La vista de resueltas solo muestra lo hecho: v vuelve a la 
 col-linked-to = Enlazada a
 col-how = Cómo
 col-resolved = Resuelta
+key-unassign-seats = desasignar: quitar el usuario del CRM
+seats-unassign-title = Desasignar licencias
+seats-unassign-question = ¿Quitar el usuario del CRM de { $what } y desactivar su sincronización?
+seats-unassign-effect = La licencia se conserva, con sus actividades; n vuelve a asignar un usuario del CRM.
+seats-unassign-undecided = { $count ->
+    [0] No hay actividades esperando a escribirse.
+    [one] { $count } actividad aún no escrita en el CRM queda fuera para siempre en la próxima sincronización.
+   *[other] { $count } actividades aún no escritas en el CRM quedan fuera para siempre en la próxima sincronización.
+}
+seats-unassign-queued = { $count ->
+    [0] No hay escrituras en cola.
+    [one] { $count } escritura ya en cola se envía igualmente al CRM como el titular.
+   *[other] { $count } escrituras ya en cola se envían igualmente al CRM como el titular.
+}
+seats-unassigned = { $count ->
+    [0] Ninguna licencia cambió: ninguna tenía usuario del CRM ni sincronización
+    [one] { $count } licencia desasignada: sin usuario del CRM, sincronización desactivada
+   *[other] { $count } licencias desasignadas: sin usuario del CRM, sincronización desactivada
+}

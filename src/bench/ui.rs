@@ -80,6 +80,7 @@ fn app_with(rows: usize) -> App {
         seats: seats(rows),
         users: Vec::new(),
         auto_sync_all: false,
+        waiting: Default::default(),
     }));
     app
 }

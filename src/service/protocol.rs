@@ -110,6 +110,9 @@ mod tests {
                 seat_ids: vec![1, 7],
                 enabled: true,
             },
+            Command::UnassignSeats {
+                seat_ids: vec![3, 4],
+            },
             Command::AssignSeats {
                 crm_user_ids: vec!["5e000000-0000-4000-8000-000000000002".into()],
                 licence: Licence::Admin,
@@ -154,6 +157,7 @@ mod tests {
                 | Command::SetSetting(_)
                 | Command::ResetSetting(_)
                 | Command::SetSeatSync { .. }
+                | Command::UnassignSeats { .. }
                 | Command::AssignSeats { .. }
                 | Command::ResolveWithContact { .. }
                 | Command::SearchContacts { .. }
@@ -240,6 +244,7 @@ mod tests {
                 ok: false,
                 message: "No sync is running.".into(),
             },
+            Event::SeatsUnassigned { seats: 2 },
             Event::Log {
                 level: tracing::Level::WARN,
                 message: "retrying".into(),
@@ -261,6 +266,7 @@ mod tests {
                 | Event::DataChanged(_)
                 | Event::SearchResults { .. }
                 | Event::ActionResult { .. }
+                | Event::SeatsUnassigned { .. }
                 | Event::Log { .. } => {}
             }
         }

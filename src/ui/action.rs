@@ -103,6 +103,8 @@ pub enum Action {
     EnableSync,
     DisableSync,
     AssignSeats,
+    /// Take the CRM user off the marked seats (or the cursor's).
+    UnassignSeats,
     // Unresolved
     Resolve,
     SearchCrm,

@@ -463,6 +463,14 @@ impl App {
                 self.flash = Some(Flash { ok, text: message });
             }
             Event::Log { level, message } => self.log(level, message),
+            Event::SeatsUnassigned { seats } => {
+                let message = crate::t!("seats-unassigned", count = seats);
+                self.log(Level::INFO, message.clone());
+                self.flash = Some(Flash {
+                    ok: true,
+                    text: message,
+                });
+            }
             Event::StatusChanged
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }

@@ -272,6 +272,7 @@ const SEATS: &[Binding] = &[
     key('e', "e", "key-enable-crm-sync-marked", Action::EnableSync),
     key('x', "x", "key-disable-crm-sync-off", Action::DisableSync),
     key('n', "n", "key-assign-seats-from-crm", Action::AssignSeats),
+    quiet(key('U', "U", "key-unassign-seats", Action::UnassignSeats)),
     key('/', "/", "key-filter", Action::Filter),
     CLEAR_FILTER,
     SORT_NEXT,

@@ -55,6 +55,9 @@ pub struct SeatsData {
     /// drops disabled and application users).
     pub users: Vec<SystemUser>,
     pub auto_sync_all: bool,
+    /// Per seat id, its activities on their way to the CRM (what the
+    /// unassign confirmation says happens to them).
+    pub waiting: std::collections::HashMap<i64, seats::Waiting>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +138,7 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
             seats: seats::list(conn)?,
             users: mirror::systemusers(conn)?,
             auto_sync_all: eff::effective(conn, config)?.auto_sync_all_seats,
+            waiting: seats::waiting(conn)?,
         }),
         Load::View(View::Unresolved) => Snapshot::Queue(unresolved::queue_rows(conn)?),
         Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {

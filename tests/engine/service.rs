@@ -15,6 +15,52 @@ fn start(path: &std::path::Path) -> EngineHandle {
     Engine::start(Config::default(), path).unwrap()
 }
 
+/// Unassigning takes the CRM user and the sync off the seat, keeps the
+/// seat, says how many changed, and an unknown seat changes nothing.
+#[tokio::test]
+async fn unassign_takes_the_crm_user_off_a_seat_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let id = {
+        let store = Store::open(&path).unwrap();
+        let id = seats::upsert(
+            store.conn(),
+            &seats::NewSeat {
+                member_id: "m1",
+                name: "Ana Pérez",
+                email: Some("ana@contoso.com"),
+                licence: seats::Licence::Member,
+                edition: seats::Edition::Team,
+                crm_user_id: Some("u-ana"),
+                sync_enabled: true,
+            },
+        )
+        .unwrap();
+        id
+    };
+    let mut h = start(&path);
+    h.commands
+        .send(Command::UnassignSeats { seat_ids: vec![id] })
+        .unwrap();
+    assert_eq!(next(&mut h).await, Event::SeatsUnassigned { seats: 1 });
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Seats));
+    h.commands
+        .send(Command::UnassignSeats {
+            seat_ids: vec![id, 999],
+        })
+        .unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: false, .. }
+    ));
+    shutdown(h).await;
+    let store = Store::open_readonly(&path).unwrap();
+    let seat = seats::get(store.conn(), id)
+        .unwrap()
+        .expect("the seat stays");
+    assert_eq!((seat.crm_user_id, seat.sync_enabled), (None, false));
+}
+
 /// A console change taken back: config.toml's value applies again, the
 /// answer says which, and the Settings tab no longer calls it the console's.
 #[tokio::test]

@@ -78,6 +78,15 @@ pub fn seats_data() -> SeatsData {
             user("u-app", "navsync integration", false, true),
         ],
         auto_sync_all: false,
+        // Bruno has activities on their way to the CRM.
+        waiting: [(
+            2,
+            navsync::store::seats::Waiting {
+                undecided: 3,
+                queued: 1,
+            },
+        )]
+        .into(),
     }
 }
 

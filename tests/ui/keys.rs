@@ -481,6 +481,7 @@ fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
         seats: navsync::bench::ui::seats(100_000),
         users: Vec::new(),
         auto_sync_all: false,
+        waiting: Default::default(),
     }));
     let keys = [
         KeyCode::Char('2'),

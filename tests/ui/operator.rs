@@ -776,3 +776,39 @@ fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
     press(&mut app, KeyCode::Char('v'));
     assert!(screen(&mut app, 120, 40).contains("3 unresolved"));
 }
+
+// ---- Seats: unassign ----
+
+#[test]
+fn unassigning_a_seat_asks_and_says_what_becomes_of_its_activities() {
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('U'));
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("Take the CRM user off the seat of Bruno Díaz and switch its sync"),
+        "{s}"
+    );
+    assert!(
+        s.contains("3 activities not yet written to the CRM are left out for good"),
+        "{s}"
+    );
+    assert!(
+        s.contains("1 write already queued still goes to the CRM as the seat holder."),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(sent(&mut rx).is_empty(), "Enter means no");
+    press(&mut app, KeyCode::Char('U'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        sent(&mut rx),
+        vec![Command::UnassignSeats { seat_ids: vec![2] }]
+    );
+    app.on_event(navsync::engine::Event::SeatsUnassigned { seats: 1 });
+    assert_eq!(
+        app.flash.as_ref().unwrap().text,
+        "1 seat unassigned: no CRM user, sync off"
+    );
+}

@@ -30,6 +30,9 @@ pub enum Command {
     ResetSetting(SettingKey),
     /// Switch CRM sync for these seats, in one transaction.
     SetSeatSync { seat_ids: Vec<i64>, enabled: bool },
+    /// Take the CRM user off these seats and switch their sync off; the
+    /// seats and their activities stay. Answered by `SeatsUnassigned`.
+    UnassignSeats { seat_ids: Vec<i64> },
     /// Create seats for CRM users; users already holding a seat are skipped.
     AssignSeats {
         crm_user_ids: Vec<String>,

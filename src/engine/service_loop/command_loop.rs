@@ -189,6 +189,22 @@ impl CommandLoop {
                 self.workspace(move |s| seats::set_sync_answer(s, &seat_ids, enabled))
                     .await
             }
+            Command::UnassignSeats { seat_ids } => {
+                let res = self
+                    .writer
+                    .call(move |s| Ok::<_, EngineError>(seats::unassign(s, &seat_ids)))
+                    .await;
+                match res {
+                    Ok(Ok(changed)) => {
+                        self.emitter.emit(Event::SeatsUnassigned { seats: changed });
+                        if changed > 0 {
+                            self.emitter.emit(Event::DataChanged(View::Seats));
+                        }
+                    }
+                    Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+                    Err(e) => self.internal_error(e),
+                }
+            }
             Command::AssignSeats {
                 crm_user_ids,
                 licence,

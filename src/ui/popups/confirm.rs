@@ -15,6 +15,9 @@ use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, Undo, ViewCtx};
 use crate::ui::keymap::{Context, Keymap};
 
+/// The dialog's width, borders included.
+const BOX_WIDTH: u16 = 70;
+
 /// How much a confirmation asks of the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caution {
@@ -146,8 +149,19 @@ impl Component for ConfirmPopup {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
         let wrong = self.wrong_word();
-        let h = self.lines.len() as u16 + 7 + u16::from(wrong.is_some());
-        let inner = super::frame_box(frame, area, 70, h.max(8), &self.title, t);
+        let keys = self.key_line(ctx.keys);
+        // Tall enough for the lines as they wrap inside the box, so the
+        // key line below them is never pushed out.
+        let width = area.width.min(BOX_WIDTH).saturating_sub(2) as usize;
+        let wrapped = |l: &str| crate::ui::table::wrapped_rows(l, width);
+        let needed = 2
+            + self.lines.iter().map(|l| wrapped(l)).sum::<usize>()
+            + 1
+            + usize::from(matches!(self.caution, Caution::Typed(_)))
+            + usize::from(wrong.is_some())
+            + wrapped(&keys);
+        let h = (self.lines.len() + 7).max(needed) as u16;
+        let inner = super::frame_box(frame, area, BOX_WIDTH, h.max(8), &self.title, t);
         let mut lines: Vec<Line> = if self.counting {
             vec![Line::styled(crate::t!("counting"), t.dim())]
         } else {
@@ -161,7 +175,7 @@ impl Component for ConfirmPopup {
                 lines.push(Line::styled(format!("✘ {wrong}"), t.error()));
             }
         }
-        lines.push(Line::styled(self.key_line(ctx.keys), t.key()));
+        lines.push(Line::styled(keys, t.key()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }

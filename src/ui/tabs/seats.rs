@@ -10,7 +10,7 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use crate::engine::Command;
-use crate::store::seats::Licence;
+use crate::store::seats::{Licence, Waiting};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::stored_word;
@@ -224,6 +224,41 @@ impl SeatsTab {
         self.open_sync_confirm(enabled, ids, what, fx);
     }
 
+    /// Asks before taking the CRM user off the marked seats (or the
+    /// cursor's), saying what becomes of their activities on the way.
+    fn confirm_unassign(&self, fx: &mut Effects) {
+        let ids = self.targets();
+        let Some(first) = self.data.seats.iter().find(|s| Some(&s.id) == ids.first()) else {
+            fx.flash(false, crate::t!("seats-none-to-change"));
+            return;
+        };
+        let what = if self.marks.is_empty() {
+            crate::t!("seats-the-seat-of", name = first.name.as_str())
+        } else {
+            let hidden = self.marks.count() - self.marks.among(self.view.visible());
+            crate::t!("seats-marked-hidden", count = ids.len(), hidden = hidden)
+        };
+        let waiting = ids.iter().filter_map(|id| self.data.waiting.get(id)).fold(
+            Waiting::default(),
+            |a, w| Waiting {
+                undecided: a.undecided + w.undecided,
+                queued: a.queued + w.queued,
+            },
+        );
+        let lines = vec![
+            crate::t!("seats-unassign-question", what = what),
+            crate::t!("seats-unassign-effect"),
+            crate::t!("seats-unassign-undecided", count = waiting.undecided),
+            crate::t!("seats-unassign-queued", count = waiting.queued),
+        ];
+        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+            &crate::t!("seats-unassign-title"),
+            lines,
+            vec![Command::UnassignSeats { seat_ids: ids }],
+            Some(Action::ClearMarks),
+        )));
+    }
+
     /// Asks before switching the sync of `ids` (`what` names them).
     fn open_sync_confirm(&self, enabled: bool, ids: Vec<i64>, what: String, fx: &mut Effects) {
         let on = if enabled { "on" } else { "off" };
@@ -298,6 +333,7 @@ impl Component for SeatsTab {
             Action::ClearMarks => self.marks.clear(),
             Action::EnableSync => self.confirm_sync(true, fx),
             Action::DisableSync => self.confirm_sync(false, fx),
+            Action::UnassignSeats => self.confirm_unassign(fx),
             Action::AssignSeats => {
                 fx.open = Some(Popup::Assign(AssignPopup::new(&self.data)));
             }
