@@ -23,7 +23,7 @@ async fn unassign_takes_the_crm_user_off_a_seat_and_keeps_it() {
     let path = dir.path().join("navsync.db");
     let id = {
         let store = Store::open(&path).unwrap();
-        let id = seats::upsert(
+        seats::upsert(
             store.conn(),
             &seats::NewSeat {
                 member_id: "m1",
@@ -35,8 +35,7 @@ async fn unassign_takes_the_crm_user_off_a_seat_and_keeps_it() {
                 sync_enabled: true,
             },
         )
-        .unwrap();
-        id
+        .unwrap()
     };
     let mut h = start(&path);
     h.commands
