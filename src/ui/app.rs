@@ -62,6 +62,8 @@ pub struct ConsoleOptions {
     /// Capture the mouse (off by default: keeps the terminal's own
     /// selection working over SSH).
     pub mouse: bool,
+    /// Said in the header: an operator must know whether quitting stops
+    /// the engine (its own) or leaves a service running.
     pub engine: EngineLink,
 }
 
