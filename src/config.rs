@@ -852,8 +852,49 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// The line (from 1) where `dotted` (`sync.interval`) is set in a config
+/// file's `text`, under its `[table]` or written out dotted; `None` when
+/// the file does not set it (the built-in default applies). For saying
+/// where a value comes from.
+pub fn key_line(text: &str, dotted: &str) -> Option<usize> {
+    let mut table = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            table = line.trim_matches(['[', ']']).trim().to_string();
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        let full = if table.is_empty() {
+            key.to_string()
+        } else {
+            format!("{table}.{key}")
+        };
+        if full == dotted {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn key_line_finds_a_key_under_its_table_or_dotted() {
+        let text =
+            "lang = \"es\"\n[sync]\n# every\ninterval = \"15m\"\n[writeback]\nenabled = false\n";
+        assert_eq!(super::key_line(text, "sync.interval"), Some(4));
+        assert_eq!(super::key_line(text, "writeback.enabled"), Some(6));
+        assert_eq!(super::key_line(text, "sync.pipeline_stage"), None);
+        assert_eq!(
+            super::key_line("sync.interval = \"1h\"", "sync.interval"),
+            Some(1)
+        );
+    }
+
     use super::*;
 
     #[test]

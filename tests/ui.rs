@@ -17,6 +17,8 @@ mod i18n;
 mod keys;
 #[path = "ui/loader.rs"]
 mod loader;
+#[path = "ui/operator.rs"]
+mod operator;
 #[path = "ui/screens.rs"]
 mod screens;
 mod support;

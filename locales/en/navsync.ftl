@@ -59,7 +59,7 @@ key-search-crm-contact = search: the CRM for a contact
 key-create-contact-in-crm = create: the contact in the CRM
 key-skip-bring-back = skip: or bring back
 key-filter-queue = filter: the queue
-key-view-all-open-only = view: all, open only, skipped only
+key-view-all-open-only = view: all, open only, skipped only, resolved
 key-choose-another-value = choose: another value
 key-apply-change = apply: the change
 key-discard-change-not-applied = discard: the change not applied
@@ -206,7 +206,13 @@ disconnect-keeps = Imported CRM data stays (use D to clean it up).
 purge-title = Disconnect and clean up
 purge-yes = Yes, clean up all previously imported CRM data.
 purge-copies = Removes the CRM copies: { $tables }.
-purge-saved = Removes { $accounts } saved accounts and { $leads } saved leads the sync brought in.
+purge-saved = Removes { $accounts ->
+    [one] { $accounts } saved account
+   *[other] { $accounts } saved accounts
+} and { $leads ->
+    [one] { $leads } saved lead
+   *[other] { $leads } saved leads
+} the sync brought in.
 purge-kept = Kept: manual saves, seats and activities.
 more-below = more below: j/↓ scrolls, G goes to the end
 more-above = more above: k/↑ scrolls, g goes to the top
@@ -227,7 +233,10 @@ error-console-next-other = Fix what the detail names (config, secret, token cach
 
 per-second = { $n }/s
 eta = ETA { $left }
-count-rows = { $count } rows
+count-rows = { $count ->
+    [one] { $count } row
+   *[other] { $count } rows
+}
 span-s = { $n } s
 span-h-min = { $h } h { $min } min
 outcome-running = running
@@ -300,7 +309,13 @@ seats-sync-title = { $on ->
     [on] Enable
    *[off] Disable
 } sync
-seats-counts = { $admins } admin · { $members } member · { $in_crm } in CRM
+seats-counts = { $admins ->
+    [one] { $admins } admin
+   *[other] { $admins } admins
+} · { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+} · { $in_crm } in CRM
 count-marked = { $count } marked
 filter-shown = filter "{ $filter }": { $count } shown
 seats-auto-sync-all = auto-sync all
@@ -374,7 +389,13 @@ saved-crm-and-hand = CRM+hand
 saved-crm = CRM
 saved-by-hand = by hand
 not-in-crm-copy = (not in the CRM copy)
-saved-counts = { $accounts } accounts · { $leads } leads · { $manual } saved by hand
+saved-counts = { $accounts ->
+    [one] { $accounts } account
+   *[other] { $accounts } accounts
+} · { $leads ->
+    [one] { $leads } lead
+   *[other] { $leads } leads
+} · { $manual } saved by hand
 saved-empty = Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).
 
 ## Settings tab
@@ -402,7 +423,6 @@ setting-applied = { $question }: { $value } — applies from the next sync
 setting-discarded = { $question }: change discarded
 settings-heading = Settings (←/→ choose, Enter applies, Esc discards)
 source-console = console
-source-config = config
 unsaved = unsaved
 unsaved-now = { $question } (now { $value })
 unsaved-list = Unsaved: { $list }. Enter applies, Esc discards.
@@ -426,7 +446,6 @@ log-store-read-failed = reading the store: { $error }
 ## Popups
 
 assign-mark-first = Mark the CRM users to assign (Space)
-assigning = Assigning { $count } seat(s)…
 assign-title = Assign seats from CRM users
 col-email = Email
 col-seat = Seat
@@ -472,7 +491,7 @@ form-keys = Tab next field · Enter create and link · Esc cancel
 ## CRM errors and their next steps (the seed's four errors first)
 
 crm-connection-error = CRM connection error. Try again later.
-crm-connection-next = Check this machine's network and the instance URL (crm.instance_url). Try again later.
+crm-connection-next = Check this machine's network and the instance URL (crm.instance_url).
 crm-api-error = An error occurred with the CRM API. Try again later.
 crm-api-next = The CRM API could not be used: check the CRM system's uptime or contact your CRM representative.
 crm-privileges-error = Your CRM account doesn't have sufficient access privileges. Contact your CRM administrator.
@@ -546,30 +565,69 @@ engine-linked = Linked { $member }'s { $kind ->
 engine-the-new-contact = the new contact ({ $id })
 engine-skipped = Skipped; it stays open in the CRM and can be brought back
 engine-back-in-queue = Back in the queue
-engine-assigned = { $created } seat(s) created, { $linked } existing seat(s) matched, { $already } user(s) already held a seat
+engine-assigned = { $created ->
+    [one] { $created } seat created
+   *[other] { $created } seats created
+}, { $linked ->
+    [one] { $linked } existing seat matched
+   *[other] { $linked } existing seats matched
+}, { $already ->
+    [one] { $already } user already held a seat
+   *[other] { $already } users already held a seat
+}
 engine-assign-refused = , { $count } refused
 engine-seat-sync = CRM sync { $on ->
     [on] on
    *[off] off
-} for { $count } seat(s); { $changed } changed
+} for { $count ->
+    [one] { $count } seat
+   *[other] { $count } seats
+}; { $changed } changed
 run-summary = { $dry ->
     [yes] would import
    *[no] imported
-} { $accounts_added } accounts, { $leads_added } leads; { $dry ->
+} { $accounts_added ->
+    [one] { $accounts_added } account
+   *[other] { $accounts_added } accounts
+}, { $leads_added ->
+    [one] { $leads_added } lead
+   *[other] { $leads_added } leads
+}; { $dry ->
     [yes] would remove
    *[no] removed
-} { $accounts_removed } accounts, { $leads_removed } leads; read { $rows } CRM rows in { $requests } requests
+} { $accounts_removed ->
+    [one] { $accounts_removed } account
+   *[other] { $accounts_removed } accounts
+}, { $leads_removed ->
+    [one] { $leads_removed } lead
+   *[other] { $leads_removed } leads
+}; read { $rows ->
+    [one] { $rows } CRM row
+   *[other] { $rows } CRM rows
+} in { $requests ->
+    [one] { $requests } request
+   *[other] { $requests } requests
+}
 run-summary-reread = ; full re-read of { $tables } (expired change token)
 run-summary-cancelled = {" "}(cancelled; the next run resumes)
 run-summary-error = {" "}(ended with an error)
 wb-paused = Writeback paused: the activities wait in the outbox
 wb-paused-next = They go out with the next sync; if this repeats, check the CRM's status and the detail.
-wb-refused = The CRM refused { $count } activity write(s)
+wb-refused = The CRM refused { $count ->
+    [one] { $count } activity write
+   *[other] { $count } activity writes
+}
 wb-refused-next = Fix what the CRM names (a privilege, a field value); refused writes are tried again with the next syncs.
 wb-off = writeback off
 wb-unavailable = writeback not available with this CRM connection
-wb-would-write = would write { $count } activities ({ $open } open, unmatched)
-wb-wrote = wrote { $count } activities ({ $open } new open, unmatched)
+wb-would-write = would write { $count ->
+    [one] { $count } activity
+   *[other] { $count } activities
+} ({ $open } open, unmatched)
+wb-wrote = wrote { $count ->
+    [one] { $count } activity
+   *[other] { $count } activities
+} ({ $open } new open, unmatched)
 wb-wrote-refused = , { $count } refused by the CRM
 wb-wrote-as-integration = , { $count } as the integration user (acting on behalf refused)
 wb-wrote-paused = , paused: { $why }
@@ -795,3 +853,114 @@ conn-sign-in-since = { $method }, since { $since }
 switch-title = Switch the connection
 switch-question = Connected as { $from } ({ $from_method }). Switch the connection to the { $to_method } sign-in of config.toml?
 switch-keeps = Kept: seats, settings, the CRM copy and queued writes; what was written stays as it is.
+## issue 26
+header-engine-own = own engine
+header-engine-own-short = own
+header-engine-service = service pid { $pid }
+header-engine-service-short = pid { $pid }
+seats-syncing = { $syncing } of { $total } syncing
+col-member-id = Member id
+seats-none-named = No seat's name, e-mail or member id holds "{ $who }"
+seats-named = { $count ->
+    [one] { $count } seat matching "{ $who }"
+   *[other] { $count } seats matching "{ $who }"
+}
+saved-nothing-selected = Nothing saved to show
+key-saved-item-whole = details: the whole row
+run-log-lines = Log lines of this run (this console's log):
+run-log-none = none
+col-duration = Took
+field-history = History
+history-only = only { $outcome } runs (v shows the next)
+key-view-outcome = view: all runs, ok only, error only, cancelled only
+key-run-report-log = details: the run's report and its log lines
+key-help-top = to the first line
+key-help-end = to the last line
+purge-table = { $table ->
+    [systemusers] { $count ->
+        [one] { $count } CRM user
+       *[other] { $count } CRM users
+    }
+    [opportunities] { $count ->
+        [one] { $count } opportunity
+       *[other] { $count } opportunities
+    }
+    [accounts] { $count ->
+        [one] { $count } account
+       *[other] { $count } accounts
+    }
+    [contacts] { $count ->
+        [one] { $count } contact
+       *[other] { $count } contacts
+    }
+   *[other] { $count } { $table }
+}
+type-word-wrong = "{ $typed }" is not { $word }: type { $word } exactly
+filter-none-here = This tab has no table to filter
+command-usage = Write it as { $usage }
+lang-set = Console language: English
+assign-confirm-title = Assign seats
+assign-question = Assign { $count ->
+    [one] a seat
+   *[other] { $count } seats
+} ({ $licence } licence, { $edition } edition) to:
+key-link-top-candidate = link top: the marked rows to their best candidate
+unresolved-bulk-skip-title = Skip activities
+unresolved-bulk-skip = Skip { $what }?
+unresolved-bulk-back = Bring back { $what }?
+unresolved-bulk-skip-effect = Skipped activities stay open in the CRM; s brings them back, u undoes this.
+unresolved-link-title = Link to the best candidate
+unresolved-link-question = Link { $what } to the best-ranked candidate and close { $count ->
+    [one] the activity
+   *[other] { $count } activities
+} in the CRM:
+unresolved-link-more = … and { $count } more
+unresolved-link-without = { $count ->
+    [one] { $count } has no candidate and stays in the queue.
+   *[other] { $count } have no candidate and stay in the queue.
+}
+unresolved-none-with-candidate = No candidate to link: search the CRM (/) or create the contact (c)
+key-find-text = find: text in the messages (highlighted)
+key-find-next = next: the next line with the text found
+key-find-previous = previous: the previous line with the text found
+key-follow-newest = follow: stay on the newest line, or stop
+key-scroll-sideways = scroll: the messages sideways
+key-keep-find = keep the text to find
+key-cancel-put-old-find = cancel: put the old text back
+find-prompt = find:
+log-find-first = Press / to say what to find
+log-find-none = No line shown has "{ $text }"
+log-following = following
+log-paused = paused (F follows)
+log-finding = "{ $text }" (n/N)
+log-shifted = →{ $columns }
+source-file-line = { $file }:{ $line }
+source-default = built-in default
+key-reset-to-file = reset: back to the config file's value
+setting-resetting = { $question }: back to the config file's value…
+setting-not-changed-here = { $question } was not changed here: it already has the config file's value
+resolved-title = { $count } resolved lately · resolved view (v)
+resolved-empty = Nothing resolved yet.
+resolved-read-only = The resolved view only shows what was done: v goes back to the queue
+col-linked-to = Linked to
+col-how = How
+col-resolved = Resolved
+key-unassign-seats = unassign: take the CRM user off the marked seats
+seats-unassign-title = Unassign seats
+seats-unassign-question = Take the CRM user off { $what } and switch its sync off?
+seats-unassign-effect = The seat stays, with its activities; n assigns a CRM user again.
+seats-unassign-undecided = { $count ->
+    [0] No activity is waiting to be written.
+    [one] { $count } activity not yet written to the CRM is left out for good at the next sync.
+   *[other] { $count } activities not yet written to the CRM are left out for good at the next sync.
+}
+seats-unassign-queued = { $count ->
+    [0] No write is queued.
+    [one] { $count } write already queued still goes to the CRM as the seat holder.
+   *[other] { $count } writes already queued still go to the CRM as the seat holder.
+}
+seats-unassigned = { $count ->
+    [0] No seat changed: none had a CRM user or sync on
+    [one] { $count } seat unassigned: no CRM user, sync off
+   *[other] { $count } seats unassigned: no CRM user, sync off
+}

@@ -59,7 +59,7 @@ key-search-crm-contact = buscar: un contacto en el CRM
 key-create-contact-in-crm = crear: el contacto en el CRM
 key-skip-bring-back = descartar: o recuperar
 key-filter-queue = filtrar: la cola
-key-view-all-open-only = vista: todas, solo abiertas, solo descartadas
+key-view-all-open-only = vista: todas, abiertas, descartadas, resueltas
 key-choose-another-value = elegir: otro valor
 key-apply-change = aplicar: el cambio
 key-discard-change-not-applied = descartar: el cambio no aplicado
@@ -209,7 +209,13 @@ disconnect-keeps = Los datos importados del CRM se conservan (D para limpiarlos)
 purge-title = Desconectar y limpiar
 purge-yes = Sí, limpiar todos los datos previamente importados del CRM.
 purge-copies = Elimina las copias del CRM: { $tables }.
-purge-saved = Elimina { $accounts } cuentas guardadas y { $leads } posibles clientes guardados que trajo la sincronización.
+purge-saved = Elimina { $accounts ->
+    [one] { $accounts } cuenta guardada
+   *[other] { $accounts } cuentas guardadas
+} y { $leads ->
+    [one] { $leads } posible cliente guardado
+   *[other] { $leads } posibles clientes guardados
+} que trajo la sincronización.
 purge-kept = Se conservan: lo guardado a mano, las licencias y las actividades.
 more-below = hay más abajo: j/↓ desplaza, G va al final
 more-above = hay más arriba: k/↑ desplaza, g va al principio
@@ -309,7 +315,10 @@ seats-sync-title = { $on ->
     [on] Activar
    *[off] Desactivar
 } sincronización
-seats-counts = { $admins } admin. · { $members } miembros · { $in_crm } en el CRM
+seats-counts = { $admins } admin. · { $members ->
+    [one] { $members } miembro
+   *[other] { $members } miembros
+} · { $in_crm } en el CRM
 count-marked = { $count ->
     [one] { $count } marcada
    *[other] { $count } marcadas
@@ -389,7 +398,13 @@ saved-crm-and-hand = CRM+mano
 saved-crm = CRM
 saved-by-hand = a mano
 not-in-crm-copy = (no está en la copia del CRM)
-saved-counts = { $accounts } cuentas · { $leads } posibles clientes · { $manual } a mano
+saved-counts = { $accounts ->
+    [one] { $accounts } cuenta
+   *[other] { $accounts } cuentas
+} · { $leads ->
+    [one] { $leads } posible cliente
+   *[other] { $leads } posibles clientes
+} · { $manual } a mano
 saved-empty = Aún no hay nada guardado. La sincronización guarda las cuentas y los contactos de las oportunidades abiertas de los titulares de licencias (Licencias: sinc. sí).
 
 ## Pestaña Ajustes
@@ -417,7 +432,6 @@ setting-applied = { $question }: { $value } — se aplica desde la próxima sinc
 setting-discarded = { $question }: cambio descartado
 settings-heading = Ajustes (←/→ elige, Intro aplica, Esc descarta)
 source-console = consola
-source-config = config
 unsaved = sin guardar
 unsaved-now = { $question } (ahora { $value })
 unsaved-list = Sin guardar: { $list }. Intro aplica, Esc descarta.
@@ -441,10 +455,6 @@ log-store-read-failed = leyendo el almacén: { $error }
 ## Ventanas
 
 assign-mark-first = Marca los usuarios del CRM a los que asignar (Espacio)
-assigning = { $count ->
-    [one] Asignando { $count } licencia…
-   *[other] Asignando { $count } licencias…
-}
 assign-title = Asignar licencias desde el CRM
 col-email = Correo
 col-seat = Licencia
@@ -493,7 +503,7 @@ form-keys = Tab campo siguiente · Intro crea y vincula · Esc cancela
 ## Errores del CRM y sus siguientes pasos (primero los cuatro de la guía)
 
 crm-connection-error = Error de conexión con el CRM. Vuelve a intentarlo más tarde.
-crm-connection-next = Comprueba la red de este equipo y la URL de la instancia (crm.instance_url). Vuelve a intentarlo más tarde.
+crm-connection-next = Comprueba la red de este equipo y la URL de la instancia (crm.instance_url).
 crm-api-error = Se ha producido un error con la API del CRM. Vuelve a intentarlo más tarde.
 crm-api-next = Se ha producido un error en el acceso a la API, consulta el tiempo de actividad del sistema CRM o consulta a tu representante de CRM.
 crm-privileges-error = Tu cuenta de CRM no tiene suficientes privilegios de acceso. Consulta a tu administrador de CRM.
@@ -591,10 +601,28 @@ engine-seat-sync = Sincronización con el CRM { $on ->
 run-summary = { $dry ->
     [yes] se importarían
    *[no] importadas
-} { $accounts_added } cuentas, { $leads_added } posibles clientes; { $dry ->
+} { $accounts_added ->
+    [one] { $accounts_added } cuenta
+   *[other] { $accounts_added } cuentas
+}, { $leads_added ->
+    [one] { $leads_added } posible cliente
+   *[other] { $leads_added } posibles clientes
+}; { $dry ->
     [yes] se eliminarían
    *[no] eliminadas
-} { $accounts_removed } cuentas, { $leads_removed } posibles clientes; leídas { $rows } filas del CRM en { $requests } peticiones
+} { $accounts_removed ->
+    [one] { $accounts_removed } cuenta
+   *[other] { $accounts_removed } cuentas
+}, { $leads_removed ->
+    [one] { $leads_removed } posible cliente
+   *[other] { $leads_removed } posibles clientes
+}; leídas { $rows ->
+    [one] { $rows } fila del CRM
+   *[other] { $rows } filas del CRM
+} en { $requests ->
+    [one] { $requests } petición
+   *[other] { $requests } peticiones
+}
 run-summary-reread = ; lectura completa de { $tables } (token de cambios caducado)
 run-summary-cancelled = {" "}(cancelada; la próxima ejecución continúa)
 run-summary-error = {" "}(terminó con un error)
@@ -607,8 +635,20 @@ wb-refused = El CRM rechazó { $count ->
 wb-refused-next = Corrige lo que indica el CRM (un privilegio, el valor de un campo); las escrituras rechazadas se reintentan en las próximas sincronizaciones.
 wb-off = reescritura desactivada
 wb-unavailable = reescritura no disponible con esta conexión al CRM
-wb-would-write = se escribirían { $count } actividades ({ $open } abiertas, sin coincidencia)
-wb-wrote = escritas { $count } actividades ({ $open } abiertas nuevas, sin coincidencia)
+wb-would-write = { $count ->
+    [one] se escribiría { $count } actividad
+   *[other] se escribirían { $count } actividades
+} ({ $open ->
+    [one] { $open } abierta
+   *[other] { $open } abiertas
+}, sin coincidencia)
+wb-wrote = { $count ->
+    [one] escrita { $count } actividad
+   *[other] escritas { $count } actividades
+} ({ $open ->
+    [one] { $open } abierta nueva
+   *[other] { $open } abiertas nuevas
+}, sin coincidencia)
 wb-wrote-refused = , { $count } rechazadas por el CRM
 wb-wrote-as-integration = , { $count } como usuario de integración (actuar en nombre de otro rechazado)
 wb-wrote-paused = , en pausa: { $why }
@@ -833,3 +873,114 @@ conn-sign-in-since = { $method }, desde { $since }
 switch-title = Cambiar la conexión
 switch-question = Conectado como { $from } ({ $from_method }). ¿Cambiar la conexión al inicio de sesión { $to_method } de config.toml?
 switch-keeps = Se conservan: licencias, ajustes, la copia del CRM y las escrituras en cola; lo ya escrito queda como está.
+## issue 26
+header-engine-own = motor propio
+header-engine-own-short = propio
+header-engine-service = servicio pid { $pid }
+header-engine-service-short = pid { $pid }
+seats-syncing = { $syncing } de { $total } sincronizan
+col-member-id = Id. de miembro
+seats-none-named = Ninguna licencia tiene «{ $who }» en el nombre, el correo o el id. de miembro
+seats-named = { $count ->
+    [one] { $count } licencia que coincide con «{ $who }»
+   *[other] { $count } licencias que coinciden con «{ $who }»
+}
+saved-nothing-selected = No hay nada guardado que mostrar
+key-saved-item-whole = detalle: la fila entera
+run-log-lines = Líneas del registro de esta ejecución (registro de esta consola):
+run-log-none = ninguna
+col-duration = Duró
+field-history = Historial
+history-only = solo ejecuciones { $outcome } (v muestra la siguiente)
+key-view-outcome = vista: todas, solo ok, solo error, solo canceladas
+key-run-report-log = detalle: informe y líneas del registro
+key-help-top = a la primera línea
+key-help-end = a la última línea
+purge-table = { $table ->
+    [systemusers] { $count ->
+        [one] { $count } usuario del CRM
+       *[other] { $count } usuarios del CRM
+    }
+    [opportunities] { $count ->
+        [one] { $count } oportunidad
+       *[other] { $count } oportunidades
+    }
+    [accounts] { $count ->
+        [one] { $count } cuenta
+       *[other] { $count } cuentas
+    }
+    [contacts] { $count ->
+        [one] { $count } contacto
+       *[other] { $count } contactos
+    }
+   *[other] { $count } { $table }
+}
+type-word-wrong = «{ $typed }» no es { $word }: escribe { $word } tal cual
+filter-none-here = Esta pestaña no tiene tabla que filtrar
+command-usage = Se escribe así: { $usage }
+lang-set = Idioma de la consola: español
+assign-confirm-title = Asignar licencias
+assign-question = Se { $count ->
+    [one] asignará una licencia
+   *[other] asignarán { $count } licencias
+} (licencia { $licence }, edición { $edition }) a:
+key-link-top-candidate = enlazar: las filas marcadas con su mejor candidato
+unresolved-bulk-skip-title = Descartar actividades
+unresolved-bulk-skip = ¿Descartar { $what }?
+unresolved-bulk-back = ¿Recuperar { $what }?
+unresolved-bulk-skip-effect = Las actividades descartadas siguen abiertas en el CRM; s las recupera, u deshace esto.
+unresolved-link-title = Enlazar con el mejor candidato
+unresolved-link-question = Enlazar { $what } con el candidato mejor situado y cerrar { $count ->
+    [one] la actividad
+   *[other] { $count } actividades
+} en el CRM:
+unresolved-link-more = … y { $count } más
+unresolved-link-without = { $count ->
+    [one] { $count } no tiene candidato y sigue en la cola.
+   *[other] { $count } no tienen candidato y siguen en la cola.
+}
+unresolved-none-with-candidate = No hay candidato que enlazar: busca en el CRM (/) o crea el contacto (c)
+key-find-text = buscar: texto en los mensajes (resaltado)
+key-find-next = siguiente: la siguiente línea con el texto buscado
+key-find-previous = anterior: la línea anterior con el texto buscado
+key-follow-newest = seguir: quedarse en la línea más nueva, o dejar de hacerlo
+key-scroll-sideways = desplazar: los mensajes a los lados
+key-keep-find = mantener el texto buscado
+key-cancel-put-old-find = cancelar: vuelve el texto anterior
+find-prompt = buscar:
+log-find-first = Pulsa / para decir qué buscar
+log-find-none = Ninguna línea visible tiene «{ $text }»
+log-following = siguiendo
+log-paused = en pausa (F sigue)
+log-finding = «{ $text }» (n/N)
+log-shifted = →{ $columns }
+source-file-line = { $file }:{ $line }
+source-default = valor por defecto
+key-reset-to-file = restablecer: vuelve al valor del archivo de configuración
+setting-resetting = { $question }: vuelve al valor del archivo de configuración…
+setting-not-changed-here = { $question } no se cambió aquí: ya tiene el valor del archivo de configuración
+resolved-title = { $count } resueltas últimamente · vista de resueltas (v)
+resolved-empty = Aún no se ha resuelto nada.
+resolved-read-only = La vista de resueltas solo muestra lo hecho: v vuelve a la cola
+col-linked-to = Enlazada a
+col-how = Cómo
+col-resolved = Resuelta
+key-unassign-seats = desasignar: quitar el usuario del CRM
+seats-unassign-title = Desasignar licencias
+seats-unassign-question = ¿Quitar el usuario del CRM de { $what } y desactivar su sincronización?
+seats-unassign-effect = La licencia se conserva, con sus actividades; n vuelve a asignar un usuario del CRM.
+seats-unassign-undecided = { $count ->
+    [0] No hay actividades esperando a escribirse.
+    [one] { $count } actividad aún no escrita en el CRM queda fuera para siempre en la próxima sincronización.
+   *[other] { $count } actividades aún no escritas en el CRM quedan fuera para siempre en la próxima sincronización.
+}
+seats-unassign-queued = { $count ->
+    [0] No hay escrituras en cola.
+    [one] { $count } escritura ya en cola se envía igualmente al CRM como el titular.
+   *[other] { $count } escrituras ya en cola se envían igualmente al CRM como el titular.
+}
+seats-unassigned = { $count ->
+    [0] Ninguna licencia cambió: ninguna tenía usuario del CRM ni sincronización
+    [one] { $count } licencia desasignada: sin usuario del CRM, sincronización desactivada
+   *[other] { $count } licencias desasignadas: sin usuario del CRM, sincronización desactivada
+}

@@ -37,6 +37,7 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
                 account: Some(format!("Company {} S.L.", i % 997)),
             },
             messages: None,
+            top_candidate: None,
         })
         .collect()
 }
@@ -80,6 +81,7 @@ fn app_with(rows: usize) -> App {
         seats: seats(rows),
         users: Vec::new(),
         auto_sync_all: false,
+        waiting: Default::default(),
     }));
     app
 }

@@ -51,7 +51,17 @@ struct Link {
 
 /// Attaches to the engine listening on `socket`.
 pub async fn attach(socket: &Path, reconnect: Reconnect) -> Result<EngineHandle, AttachError> {
+    attach_to(socket, reconnect).await.map(|(handle, _)| handle)
+}
+
+/// [`attach`], with the process id the engine gave in its hello (the
+/// console's header names the service it works with).
+pub async fn attach_to(
+    socket: &Path,
+    reconnect: Reconnect,
+) -> Result<(EngineHandle, u32), AttachError> {
     let link = open(socket).await?;
+    let pid = link.pid;
     let (commands, commands_rx) = mpsc::unbounded_channel();
     let (events, events_rx) = broadcast::channel(crate::engine::EVENT_BUFFER);
     let (status, status_rx) = watch::channel(link.status.clone());
@@ -67,11 +77,12 @@ pub async fn attach(socket: &Path, reconnect: Reconnect) -> Result<EngineHandle,
         status,
     };
     tokio::spawn(bridge.run(link));
-    Ok(EngineHandle {
+    let handle = EngineHandle {
         commands,
         events: events_rx,
         status: status_rx,
-    })
+    };
+    Ok((handle, pid))
 }
 
 async fn open(socket: &Path) -> Result<Link, AttachError> {

@@ -45,6 +45,8 @@ pub struct Face {
     /// Set when the engine runs in this process: drop it only after the
     /// engine stopped (it holds the lock and the socket).
     pub hosting: Option<Hosting>,
+    /// The process the engine runs in (this one when hosting).
+    pub pid: u32,
 }
 
 impl Face {
@@ -79,11 +81,12 @@ pub async fn attach_or_start(
     let socket = super::socket_file(data_dir);
     let mut tries = 0;
     loop {
-        match client::attach(&socket, reconnect).await {
-            Ok(handle) => {
+        match client::attach_to(&socket, reconnect).await {
+            Ok((handle, pid)) => {
                 return Ok(Face {
                     handle,
                     hosting: None,
+                    pid,
                 });
             }
             Err(AttachError::NoEngine(_)) => {}
@@ -128,5 +131,6 @@ fn host(
             listener,
             _lock: lock,
         }),
+        pid: std::process::id(),
     })
 }

@@ -79,7 +79,7 @@ mod tests {
 
     use super::*;
     use crate::config::ActivityKind;
-    use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange};
+    use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange, SettingKey};
     use crate::engine::interface::event::{
         ContactHit, ErrorClass, Phase, RunProgress, UserError, View,
     };
@@ -105,9 +105,13 @@ mod tests {
                 ActivityKind::Note,
             ])),
             Command::SetSetting(SettingChange::SyncInterval(Duration::from_secs(900))),
+            Command::ResetSetting(SettingKey::PipelineStage),
             Command::SetSeatSync {
                 seat_ids: vec![1, 7],
                 enabled: true,
+            },
+            Command::UnassignSeats {
+                seat_ids: vec![3, 4],
             },
             Command::AssignSeats {
                 crm_user_ids: vec!["5e000000-0000-4000-8000-000000000002".into()],
@@ -151,7 +155,9 @@ mod tests {
                 | Command::SyncNow { .. }
                 | Command::Cancel
                 | Command::SetSetting(_)
+                | Command::ResetSetting(_)
                 | Command::SetSeatSync { .. }
+                | Command::UnassignSeats { .. }
                 | Command::AssignSeats { .. }
                 | Command::ResolveWithContact { .. }
                 | Command::SearchContacts { .. }
@@ -238,6 +244,7 @@ mod tests {
                 ok: false,
                 message: "No sync is running.".into(),
             },
+            Event::SeatsUnassigned { seats: 2 },
             Event::Log {
                 level: tracing::Level::WARN,
                 message: "retrying".into(),
@@ -259,6 +266,7 @@ mod tests {
                 | Event::DataChanged(_)
                 | Event::SearchResults { .. }
                 | Event::ActionResult { .. }
+                | Event::SeatsUnassigned { .. }
                 | Event::Log { .. } => {}
             }
         }

@@ -166,6 +166,52 @@ pub fn set_sync(conn: &Connection, ids: &[i64], enabled: bool) -> Result<usize> 
     Ok(n)
 }
 
+/// Takes the CRM user off these seats and switches their sync off. The
+/// seats stay (their activities are theirs); returns how many changed.
+pub fn unassign(conn: &Connection, ids: &[i64]) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE seats SET crm_user_id = NULL, sync_enabled = 0
+         WHERE id = ?1 AND (crm_user_id IS NOT NULL OR sync_enabled != 0)",
+    )?;
+    let mut n = 0;
+    for id in ids {
+        n += stmt.execute([id])?;
+    }
+    Ok(n)
+}
+
+/// A seat's activities on their way to the CRM.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    /// Not yet decided: left out for good once the seat no longer syncs.
+    pub undecided: i64,
+    /// Queued in the outbox: they go out as they are.
+    pub queued: i64,
+}
+
+/// [`Waiting`] per seat id, for seats that have any.
+pub fn waiting(conn: &Connection) -> Result<std::collections::HashMap<i64, Waiting>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.seat_id, SUM(a.state = 'new'),
+                SUM(EXISTS (SELECT 1 FROM outbox o WHERE o.activity_id = a.id AND o.state = 'pending'))
+         FROM activities a GROUP BY a.seat_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            Waiting {
+                undecided: r.get(1)?,
+                queued: r.get(2)?,
+            },
+        ))
+    })?;
+    Ok(rows
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|(_, w)| *w != Waiting::default())
+        .collect())
+}
+
 pub fn set_crm_user(conn: &Connection, id: i64, crm_user_id: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE seats SET crm_user_id = ?1 WHERE id = ?2",

@@ -108,6 +108,9 @@ pub struct QueueRow {
     pub reason: Reason,
     /// A conversation: how many messages it holds.
     pub messages: Option<i64>,
+    /// The best-ranked candidate's contact id and name, if any (what a
+    /// bulk link links to).
+    pub top_candidate: Option<(String, Option<String>)>,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped
@@ -115,8 +118,13 @@ pub struct QueueRow {
 pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
-                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, a.messages
+                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, a.messages,
+                t.contactid, k.fullname
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
+         LEFT JOIN unresolved_candidates t ON t.activity_id = u.activity_id AND t.contactid = (
+             SELECT c.contactid FROM unresolved_candidates c WHERE c.activity_id = u.activity_id
+             ORDER BY c.score DESC, c.contactid LIMIT 1)
+         LEFT JOIN crm_contacts k ON k.contactid = t.contactid
          WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -131,23 +139,70 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
             occurred_at: r.get(7)?,
             reason: r.get(8)?,
             messages: r.get(9)?,
+            top_candidate: r
+                .get::<_, Option<String>>(10)?
+                .map(|id| (id, r.get(11).ok().flatten())),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A candidate with the mirrored contact's name and email, for display.
+/// A queue entry that was resolved: the activity, the contact it was
+/// linked to (named from the CRM copy when there) and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedRow {
+    pub activity_id: i64,
+    pub member_name: String,
+    pub member_company: Option<String>,
+    pub seat_holder: String,
+    pub resolved_at: String,
+    /// "candidate", "search" or "created".
+    pub how: Option<String>,
+    pub contactid: Option<String>,
+    pub contact_name: Option<String>,
+}
+
+/// Resolved entries, newest first, at most `limit` of them.
+pub fn resolved_rows(conn: &Connection, limit: usize) -> Result<Vec<ResolvedRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.activity_id, a.member_name, a.member_company, s.name, u.resolved_at,
+                u.resolution, u.resolved_contactid, k.fullname
+         FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
+         LEFT JOIN crm_contacts k ON k.contactid = u.resolved_contactid
+         WHERE u.resolved_at IS NOT NULL
+         ORDER BY u.resolved_at DESC, u.activity_id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(ResolvedRow {
+            activity_id: r.get(0)?,
+            member_name: r.get(1)?,
+            member_company: r.get(2)?,
+            seat_holder: r.get(3)?,
+            resolved_at: r.get(4)?,
+            how: r.get(5)?,
+            contactid: r.get(6)?,
+            contact_name: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A candidate with the mirrored contact's name, email, job title and
+/// company, for display.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedCandidate {
     pub candidate: Candidate,
     pub fullname: Option<String>,
     pub email: Option<String>,
+    pub jobtitle: Option<String>,
+    pub company: Option<String>,
 }
 
 pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<NamedCandidate>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email
+        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email, k.jobtitle, acc.name
          FROM unresolved_candidates c LEFT JOIN crm_contacts k ON k.contactid = c.contactid
+         LEFT JOIN crm_accounts acc ON acc.accountid = k.parentaccountid
          WHERE c.activity_id = ?1 ORDER BY c.score DESC, c.contactid",
     )?;
     let rows = stmt.query_map([activity_id], |r| {
@@ -159,6 +214,8 @@ pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<Named
             },
             fullname: r.get(3)?,
             email: r.get(4)?,
+            jobtitle: r.get(5)?,
+            company: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

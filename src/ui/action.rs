@@ -103,17 +103,29 @@ pub enum Action {
     EnableSync,
     DisableSync,
     AssignSeats,
+    /// Take the CRM user off the marked seats (or the cursor's).
+    UnassignSeats,
     // Unresolved
     Resolve,
     SearchCrm,
     CreateContact,
     Skip,
+    /// Link the marked entries (or the cursor's) to their top candidate.
+    LinkTop,
     /// All entries, open only, skipped only.
     CycleView,
     // Settings
     Apply,
+    /// Back to config.toml's value (the console's change forgotten).
+    ResetSetting,
     // Log
     CycleLevel,
+    /// Keep to the newest line as lines arrive, or stop.
+    Follow,
+    /// Find text (highlighted), then the next / previous line with it.
+    Find,
+    FindNext,
+    FindPrev,
     // Popups
     Confirm,
     Copy,

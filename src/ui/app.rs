@@ -15,7 +15,7 @@ use super::component::{Component, Effects, Flash, KeyResult, Undo};
 use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
-use super::popups::command_line::{self, CommandLine};
+use super::popups::command_line::{self, ColonRun, CommandLine};
 use super::popups::device_code::DeviceCodePopup;
 use super::popups::help::HelpPopup;
 use super::tabs::{
@@ -42,6 +42,16 @@ impl Clock {
     }
 }
 
+/// Which engine the console works with, for the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EngineLink {
+    /// Started by this console (others can attach to it while it runs).
+    #[default]
+    Own,
+    /// A service's (`navsync serve`, another console), over its socket.
+    Attached { pid: u32 },
+}
+
 /// What the console shows besides the tabs.
 #[derive(Debug, Clone, Default)]
 pub struct ConsoleOptions {
@@ -52,6 +62,9 @@ pub struct ConsoleOptions {
     /// Capture the mouse (off by default: keeps the terminal's own
     /// selection working over SSH).
     pub mouse: bool,
+    /// Said in the header: an operator must know whether quitting stops
+    /// the engine (its own) or leaves a service running.
+    pub engine: EngineLink,
 }
 
 pub struct App {
@@ -174,9 +187,10 @@ impl App {
             }
             if let Popup::CommandLine(cl) = p
                 && fx.filter.is_none()
+                && fx.find.is_none()
                 && !fx.close_popup
             {
-                fx.filter = command_line::live_filter(cl);
+                command_line::live(cl, &mut fx);
             }
         } else if let KeyResult::Consumed(Some(a)) =
             self.tab_component(self.tab).handle_key(&key, bound)
@@ -221,7 +235,12 @@ impl App {
                     self.options.keys.help_rows(ctx),
                 )));
             }
-            Action::CommandLine => fx.open = Some(Popup::CommandLine(CommandLine::command())),
+            Action::CommandLine => {
+                let words = command_line::Words {
+                    seats: self.seats.names(),
+                };
+                fx.open = Some(Popup::CommandLine(CommandLine::command(words)));
+            }
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filtered() {
                     fx.open = Some(Popup::CommandLine(CommandLine::filter(&f.view().filter)));
@@ -246,6 +265,14 @@ impl App {
                 }
                 None => fx.flash(false, crate::t!("nothing-to-undo")),
             },
+            // A run's report comes with the log lines of its time, which
+            // the Log tab holds.
+            Action::Details if self.tab == Tab::Sync => {
+                match self.sync.details(self.log.entries()) {
+                    Some(p) => fx.open = Some(Popup::Detail(p)),
+                    None => fx.flash(false, crate::t!("no-run-yet")),
+                }
+            }
             Action::Connect | Action::Disconnect => {
                 self.tab = Tab::Connection;
                 self.connection.update(action, fx);
@@ -268,11 +295,17 @@ impl App {
                 .commands
                 .send(Command::SearchContacts { request_id, query });
         }
-        if let Some(text) = fx.filter.take()
-            && let Some(f) = self.tab_component(self.tab).filtered()
-        {
-            f.view().filter = text;
-            f.refilter();
+        if let Some(text) = fx.filter.take() {
+            match self.tab_component(self.tab).filtered() {
+                Some(f) => {
+                    f.view().filter = text;
+                    f.refilter();
+                }
+                None => fx.flash(false, crate::t!("filter-none-here")),
+            }
+        }
+        if let Some(text) = fx.find.take() {
+            self.log.set_find(text);
         }
         if fx.close_popup {
             self.popup = None;
@@ -289,6 +322,22 @@ impl App {
         }
         if let Some(u) = fx.undo.take() {
             self.undo = Some(u);
+        }
+        if let Some(run) = fx.colon.take() {
+            let mut more = Effects::default();
+            match run {
+                ColonRun::SeatSync { enabled, who } => {
+                    self.tab = Tab::Seats;
+                    self.seats.switch_named(enabled, &who, &mut more);
+                }
+                ColonRun::Lang(lang) => {
+                    // The console's thread only: an engine in this process
+                    // keeps the language its answers and log lines are in.
+                    crate::i18n::set_for_thread(Some(crate::i18n::Locale::Lang(lang)));
+                    more.flash(true, crate::t!("lang-set"));
+                }
+            }
+            self.apply(more);
         }
         if let Some(a) = fx.then.take() {
             let mut more = Effects::default();
@@ -321,6 +370,10 @@ impl App {
                 // phase and a purge announce Seats).
                 if view == View::Seats {
                     self.pending_loads.push(Load::Saved);
+                }
+                // A resolved entry leaves the queue for the resolved view.
+                if view == View::Unresolved {
+                    self.pending_loads.push(Load::Resolved);
                 }
                 // Candidates and the activity may have changed as well.
                 if view == View::Unresolved
@@ -412,6 +465,14 @@ impl App {
                 self.flash = Some(Flash { ok, text: message });
             }
             Event::Log { level, message } => self.log(level, message),
+            Event::SeatsUnassigned { seats } => {
+                let message = crate::t!("seats-unassigned", count = seats);
+                self.log(Level::INFO, message.clone());
+                self.flash = Some(Flash {
+                    ok: true,
+                    text: message,
+                });
+            }
             Event::StatusChanged
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
@@ -447,6 +508,7 @@ impl App {
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
             Snapshot::Saved(rows) => self.saved.load(rows),
+            Snapshot::Resolved(rows) => self.unresolved.load_resolved(rows),
             Snapshot::Failed(msg) => self.log(
                 Level::ERROR,
                 crate::t!("log-store-read-failed", error = msg),

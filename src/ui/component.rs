@@ -45,8 +45,12 @@ pub struct Effects {
     pub search: Option<String>,
     /// New filter text for the current tab's table.
     pub filter: Option<String>,
+    /// New text for the Log tab to find.
+    pub find: Option<String>,
     /// How to take back what `commands` do, while it is still local.
     pub undo: Option<Undo>,
+    /// A `:` command with words for the app to carry out.
+    pub colon: Option<super::popups::command_line::ColonRun>,
 }
 
 /// The commands that take back the last local change (a skip, a seat

@@ -12,7 +12,6 @@ use super::action::{Action, Tab};
 pub enum Context {
     Tab(Tab),
     Confirm,
-    ConfirmDanger,
     ConfirmTyped,
     Detail,
     Form,
@@ -20,6 +19,7 @@ pub enum Context {
     Help,
     CommandLine,
     FilterLine,
+    FindLine,
     DeviceCode,
     Assign,
 }
@@ -120,13 +120,30 @@ const ANYWHERE: &[Binding] = &[quiet(ctrl(key(
     Action::ForceQuit,
 )))];
 
-/// What a `:` command does: what its key does, or a sync asked for from
-/// any tab.
+/// What a `:` command does: what its key does, a sync asked for from
+/// any tab, or something that takes words after the command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Does {
     Act(Action),
-    Sync,
+    /// A sync (or a dry run) asked for from any tab.
+    Sync {
+        dry_run: bool,
+    },
+    /// `:seats` goes to the tab; `:seats enable|disable [NAME]` switches
+    /// the sync of the seats NAME names (or of the marked ones), asking
+    /// first as `e` and `x` do.
+    Seats,
+    /// `:filter TEXT` filters the current tab's table; alone, clears it.
+    Filter,
+    /// `:lang en|es`: the console's language from now on.
+    Lang,
 }
+
+/// The words `:seats` takes first.
+pub const SEAT_SWITCHES: [&str; 2] = ["enable", "disable"];
+
+/// The languages `:lang` takes.
+pub const LANGS: [&str; 2] = ["en", "es"];
 
 /// A command of the `:` prompt. `dangerous`: it ends or removes
 /// something (the connection), so it asks first, as its key does, and the
@@ -149,8 +166,8 @@ const fn colon(name: &'static str, does: Does) -> ColonCommand {
 /// The `:` commands in completion order: one table for completion, the
 /// error message and running them.
 pub const COMMANDS: &[ColonCommand] = &[
-    colon("sync", Does::Sync),
-    colon("dry-run", Does::Act(Action::DryRun)),
+    colon("sync", Does::Sync { dry_run: false }),
+    colon("dry-run", Does::Sync { dry_run: true }),
     colon("cancel", Does::Act(Action::CancelSync)),
     colon("connect", Does::Act(Action::Connect)),
     colon("recheck", Does::Act(Action::Recheck)),
@@ -158,7 +175,9 @@ pub const COMMANDS: &[ColonCommand] = &[
         dangerous: true,
         ..colon("disconnect", Does::Act(Action::Disconnect))
     },
-    colon("seats", Does::Act(Action::GoTab(Tab::Seats))),
+    colon("seats", Does::Seats),
+    colon("filter", Does::Filter),
+    colon("lang", Does::Lang),
     colon("queue", Does::Act(Action::GoTab(Tab::Unresolved))),
     colon("saved", Does::Act(Action::GoTab(Tab::Saved))),
     colon("settings", Does::Act(Action::GoTab(Tab::Settings))),
@@ -237,7 +256,13 @@ const SYNC: &[Binding] = &[
     key('s', "s", "key-sync-now", Action::SyncNow),
     key('c', "c", "key-cancel-stop-running-sync", Action::CancelSync),
     key('d', "d", "key-dry-run-show-what", Action::DryRun),
-    DETAILS,
+    key('v', "v", "key-view-outcome", Action::CycleView),
+    special(
+        KeyCode::Enter,
+        "Enter",
+        "key-run-report-log",
+        Action::Details,
+    ),
 ];
 
 const SEATS: &[Binding] = &[
@@ -247,6 +272,7 @@ const SEATS: &[Binding] = &[
     key('e', "e", "key-enable-crm-sync-marked", Action::EnableSync),
     key('x', "x", "key-disable-crm-sync-off", Action::DisableSync),
     key('n', "n", "key-assign-seats-from-crm", Action::AssignSeats),
+    quiet(key('U', "U", "key-unassign-seats", Action::UnassignSeats)),
     key('/', "/", "key-filter", Action::Filter),
     CLEAR_FILTER,
     SORT_NEXT,
@@ -279,6 +305,10 @@ const UNRESOLVED: &[Binding] = &[
     key('/', "/", "key-search-crm-contact", Action::SearchCrm),
     key('c', "c", "key-create-contact-in-crm", Action::CreateContact),
     key('s', "s", "key-skip-bring-back", Action::Skip),
+    key('L', "L", "key-link-top-candidate", Action::LinkTop),
+    quiet(key(' ', "Space", "key-mark-toggle-row", Action::Mark)),
+    quiet(key('a', "a", "key-mark-all-every-row", Action::MarkAll)),
+    quiet(key('A', "A", "key-clear-marks", Action::ClearMarks)),
     key('f', "f", "key-filter-queue", Action::Filter),
     key('v', "v", "key-view-all-open-only", Action::CycleView),
     CLEAR_FILTER,
@@ -301,6 +331,7 @@ const SETTINGS: &[Binding] = &[
     )),
     quiet(key(' ', "Space", "key-choose-another-value", Action::Right)),
     special(KeyCode::Enter, "Enter", "key-apply-change", Action::Apply),
+    key('r', "r", "key-reset-to-file", Action::ResetSetting),
     quiet(special(
         KeyCode::Esc,
         "Esc",
@@ -311,12 +342,29 @@ const SETTINGS: &[Binding] = &[
 
 const LOG: &[Binding] = &[
     key('l', "l", "key-level-cycle-level-filter", Action::CycleLevel),
-    key('/', "/", "key-filter", Action::Filter),
+    key('/', "/", "key-find-text", Action::Find),
+    key('n', "n", "key-find-next", Action::FindNext),
+    quiet(key('N', "N", "key-find-previous", Action::FindPrev)),
+    key('F', "F", "key-follow-newest", Action::Follow),
+    special(KeyCode::Right, "←/→", "key-scroll-sideways", Action::Right),
+    quiet(special(
+        KeyCode::Left,
+        "←",
+        "key-scroll-sideways",
+        Action::Left,
+    )),
+    key('f', "f", "key-filter", Action::Filter),
     DETAILS,
     CLEAR_FILTER,
 ];
 
 const SAVED: &[Binding] = &[
+    special(
+        KeyCode::Enter,
+        "Enter",
+        "key-saved-item-whole",
+        Action::Details,
+    ),
     key('/', "/", "key-filter", Action::Filter),
     SORT_NEXT,
     SORT_REVERSE,
@@ -331,20 +379,9 @@ const CLEAR_FILTER: Binding = quiet(special(
     Action::Back,
 ));
 
+/// Every yes/no dialog: only y confirms; Enter means no, as n and Esc,
+/// in all of them alike, so a stray Enter is always safe.
 const CONFIRM: &[Binding] = &[
-    key('y', "y/Enter", "key-yes-do", Action::Confirm),
-    quiet(special(
-        KeyCode::Enter,
-        "Enter",
-        "key-yes-do",
-        Action::Confirm,
-    )),
-    key('n', "n/Esc", "key-no-go-back", Action::Back),
-    quiet(special(KeyCode::Esc, "Esc", "key-no-go-back", Action::Back)),
-];
-
-/// Disconnect and the like: no is the default, so a stray Enter is safe.
-const CONFIRM_DANGER: &[Binding] = &[
     key('y', "y", "key-yes-do", Action::Confirm),
     key('n', "n/Esc/Enter", "key-no-go-back", Action::Back),
     quiet(special(KeyCode::Esc, "Esc", "key-no-go-back", Action::Back)),
@@ -402,6 +439,20 @@ const HELP: &[Binding] = &[
     quiet(key('q', "q", "key-close-help", Action::Back)),
     special(KeyCode::Up, "↑/↓", "key-scroll", Action::Up),
     quiet(special(KeyCode::Down, "↓", "key-scroll", Action::Down)),
+    quiet(special(
+        KeyCode::Home,
+        "Home/g",
+        "key-help-top",
+        Action::Top,
+    )),
+    quiet(key('g', "g", "key-help-top", Action::Top)),
+    quiet(special(
+        KeyCode::End,
+        "End/G",
+        "key-help-end",
+        Action::Bottom,
+    )),
+    quiet(key('G', "G", "key-help-end", Action::Bottom)),
 ];
 
 const COMMAND_LINE: &[Binding] = &[
@@ -423,6 +474,11 @@ const FILTER_LINE: &[Binding] = &[
         "key-cancel-put-old-filter",
         Action::Back,
     ),
+];
+
+const FIND_LINE: &[Binding] = &[
+    special(KeyCode::Enter, "Enter", "key-keep-find", Action::Confirm),
+    special(KeyCode::Esc, "Esc", "key-cancel-put-old-find", Action::Back),
 ];
 
 const DEVICE_CODE: &[Binding] = &[
@@ -456,7 +512,6 @@ pub const CONTEXTS: [Context; 18] = [
     Context::Tab(Tab::Log),
     Context::Tab(Tab::Saved),
     Context::Confirm,
-    Context::ConfirmDanger,
     Context::ConfirmTyped,
     Context::Detail,
     Context::Form,
@@ -464,6 +519,7 @@ pub const CONTEXTS: [Context; 18] = [
     Context::Help,
     Context::CommandLine,
     Context::FilterLine,
+    Context::FindLine,
     Context::DeviceCode,
     Context::Assign,
 ];
@@ -480,7 +536,6 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         Context::Tab(Tab::Log) => &[LOG, MOVE, GLOBAL],
         Context::Tab(Tab::Saved) => &[SAVED, MOVE, GLOBAL],
         Context::Confirm => &[CONFIRM],
-        Context::ConfirmDanger => &[CONFIRM_DANGER],
         Context::ConfirmTyped => &[CONFIRM_TYPED],
         Context::Detail => &[DETAIL],
         Context::Form => &[FORM],
@@ -488,6 +543,7 @@ fn defaults(ctx: Context) -> Vec<Binding> {
         Context::Help => &[HELP],
         Context::CommandLine => &[COMMAND_LINE],
         Context::FilterLine => &[FILTER_LINE],
+        Context::FindLine => &[FIND_LINE],
         Context::DeviceCode => &[DEVICE_CODE],
         Context::Assign => &[ASSIGN, MOVE],
     };

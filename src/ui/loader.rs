@@ -19,7 +19,7 @@ use crate::store::runs::{self, Run};
 use crate::store::saved::WorkspaceRow;
 use crate::store::seats::{self, Seat};
 use crate::store::settings::{self, CrmChoices};
-use crate::store::unresolved::{self, NamedCandidate, QueueRow};
+use crate::store::unresolved::{self, NamedCandidate, QueueRow, ResolvedRow};
 use crate::store::{self, Store, saved};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,8 @@ pub enum Load {
     Saved,
     /// The text and candidates of one queued activity.
     Detail(i64),
+    /// The entries resolved lately (the queue's "resolved" view).
+    Resolved,
 }
 
 /// What a purge would remove, for the disconnect confirmation.
@@ -56,6 +58,9 @@ pub struct SeatsData {
     /// drops disabled and application users).
     pub users: Vec<SystemUser>,
     pub auto_sync_all: bool,
+    /// Per seat id, its activities on their way to the CRM (what the
+    /// unassign confirmation says happens to them).
+    pub waiting: std::collections::HashMap<i64, seats::Waiting>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +75,28 @@ pub struct SettingsData {
     pub choices: Option<CrmChoices>,
     /// Which values the console set (they override config.toml).
     pub from_console: FromConsole,
+    /// The config file, and the line that sets each value of
+    /// [`SETTING_KEYS`] in it (`None`: not in the file, the default).
+    pub file: Option<(PathBuf, [Option<usize>; 6])>,
+}
+
+/// The config keys of the Settings tab's questions, in its order.
+pub const SETTING_KEYS: [&str; 6] = [
+    "sync.auto_sync_all_seats",
+    "sync.pipeline_stage",
+    "sync.won_value_field",
+    "writeback.enabled",
+    "writeback.kinds",
+    "sync.interval",
+];
+
+/// Where config.toml sets each setting; read with the settings, off the
+/// console's loop. A file that cannot be read now names no lines.
+fn setting_lines(config: &Config) -> Option<(PathBuf, [Option<usize>; 6])> {
+    let path = config.source.clone()?;
+    let text = std::fs::read_to_string(&path).ok()?;
+    let lines = SETTING_KEYS.map(|k| crate::config::key_line(&text, k));
+    Some((path, lines))
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +106,7 @@ pub enum Snapshot {
     Seats(SeatsData),
     Queue(Vec<QueueRow>),
     Saved(Vec<WorkspaceRow>),
+    Resolved(Vec<ResolvedRow>),
     Detail(Box<Detail>),
     Settings(Box<SettingsData>),
     /// A read failed; shown in the log, the old data stays on screen.
@@ -87,6 +115,9 @@ pub enum Snapshot {
 
 /// How many past runs the Sync tab lists.
 const HISTORY: usize = 50;
+
+/// How many resolved entries the queue's "resolved" view lists.
+const RESOLVED: usize = 500;
 
 pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::Result<Snapshot> {
     Ok(match load {
@@ -115,14 +146,17 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
             seats: seats::list(conn)?,
             users: mirror::systemusers(conn)?,
             auto_sync_all: eff::effective(conn, config)?.auto_sync_all_seats,
+            waiting: seats::waiting(conn)?,
         }),
         Load::View(View::Unresolved) => Snapshot::Queue(unresolved::queue_rows(conn)?),
         Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
             effective: eff::effective(conn, config)?,
             choices: settings::crm_choices(conn)?,
             from_console: eff::from_console(conn)?,
+            file: setting_lines(config),
         })),
         Load::Saved => Snapshot::Saved(saved::workspace_rows(conn)?),
+        Load::Resolved => Snapshot::Resolved(unresolved::resolved_rows(conn, RESOLVED)?),
         Load::Detail(id) => match activities::get(conn, id)? {
             Some(activity) => Snapshot::Detail(Box::new(Detail {
                 activity,
@@ -134,13 +168,14 @@ pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::
 }
 
 /// Every view, for the first paint.
-pub const ALL_VIEWS: [Load; 6] = [
+pub const ALL_VIEWS: [Load; 7] = [
     Load::View(View::Connection),
     Load::View(View::Sync),
     Load::View(View::Seats),
     Load::View(View::Unresolved),
     Load::View(View::Settings),
     Load::Saved,
+    Load::Resolved,
 ];
 
 /// Starts the reader thread. It ends when the request sender is dropped.

@@ -22,7 +22,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use app::{App, Clock, ConsoleOptions};
+pub use app::{App, Clock, ConsoleOptions, EngineLink};
 
 use crate::config::Config;
 use crate::engine::{Command, EngineHandle};
@@ -70,6 +70,11 @@ pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
         };
         let opts = ConsoleOptions {
             keys,
+            engine: if face.attached() {
+                EngineLink::Attached { pid: face.pid }
+            } else {
+                EngineLink::Own
+            },
             ..ConsoleOptions::default()
         };
         let mut stopped = face.handle.events.resubscribe();

@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Tab};
-use super::app::App;
+use super::app::{App, EngineLink};
 use super::format::{parse_time, phase_name, relative};
 use super::keymap::{self, Context};
+use super::table;
 use super::tabs::connection::{ConnView, conn_view};
 
 /// The smallest screen the console is laid out for.
@@ -175,7 +176,7 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         ),
         None => crate::t!("header-never-synced"),
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled("navsync", t.title()),
         sep(),
         Span::raw(instance),
@@ -183,7 +184,33 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         badge,
         sep(),
         Span::raw(last),
-    ])
+        sep(),
+    ];
+    let used: usize = spans.iter().map(Span::width).sum();
+    // The long form of the engine's part where it fits, else the short.
+    let engine = [true, false]
+        .into_iter()
+        .map(|long| engine_span(app, wide && long))
+        .find(|s| used + s.width() <= width as usize)
+        .unwrap_or_else(|| engine_span(app, false));
+    spans.push(engine);
+    table::fit_line(spans, width as usize)
+}
+
+/// Which engine this console works with: its own, or a service's
+/// (attached over the socket) with the service's process id.
+fn engine_span(app: &App, long: bool) -> Span<'static> {
+    let text = match (app.options.engine, long) {
+        (EngineLink::Own, true) => crate::t!("header-engine-own"),
+        (EngineLink::Own, false) => crate::t!("header-engine-own-short"),
+        (EngineLink::Attached { pid }, true) => {
+            crate::t!("header-engine-service", pid = pid.to_string())
+        }
+        (EngineLink::Attached { pid }, false) => {
+            crate::t!("header-engine-service-short", pid = pid.to_string())
+        }
+    };
+    Span::styled(text, app.theme.dim())
 }
 
 /// The instance as the header names it: the host without scheme; in the

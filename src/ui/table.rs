@@ -3,8 +3,12 @@
 //! builds cells only for the slice on screen, so 100k rows cost what a
 //! screenful costs.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Row, Table};
 
 use super::action::Action;
@@ -35,10 +39,10 @@ pub struct TableView {
 
 impl TableView {
     /// Re-applies the text filter; `haystacks[i]` is row i's searchable
-    /// text, lower-cased once when the rows were loaded (see [`haystack`]),
+    /// text, folded once when the rows were loaded (see [`haystack`]),
     /// so a keystroke in the filter allocates nothing per row.
     pub fn refilter(&mut self, haystacks: &[String]) {
-        let needle = self.filter.to_lowercase();
+        let needle = fold(&self.filter);
         self.refilter_by(haystacks.len(), |i| {
             needle.is_empty() || haystacks[i].contains(&needle)
         });
@@ -221,14 +225,156 @@ pub fn collate(name: &str) -> String {
     key
 }
 
-/// A row's searchable text: its fields, lower-cased, joined.
+/// Text as the filters compare it: accents folded and case ignored, the
+/// way Dataverse's default collation compares text, so `brandao` finds
+/// "Ana Brandão" in the console as the CRM search finds it there. Both the
+/// rows and the typed filter go through it.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// Where `query` occurs in `text`, compared as [`fold`] compares: the
+/// char ranges of `text` to highlight (folding may change a char's
+/// length, so each char is folded on its own and mapped back).
+pub fn find_ranges(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+    let needle = fold(query);
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut folded = String::new();
+    // The char of `text` each byte of `folded` came from.
+    let mut from = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        let f = fold(c.encode_utf8(&mut [0u8; 4]));
+        from.extend(std::iter::repeat_n(i, f.len()));
+        folded.push_str(&f);
+    }
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = folded[at..].find(&needle) {
+        let start = at + pos;
+        let end = start + needle.len();
+        out.push(from[start]..from[end - 1] + 1);
+        at = end;
+    }
+    out
+}
+
+/// A row's searchable text: its fields, folded (see [`fold`]), joined.
 pub fn haystack<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for f in fields {
-        out.push_str(&f.to_lowercase());
+        out.push_str(&fold(f));
         out.push('\u{1f}');
     }
     out
+}
+
+/// The mark a cut text ends in.
+pub const CUT: char = '…';
+
+fn char_width(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    Span::raw(&*c.encode_utf8(&mut buf)).width()
+}
+
+/// `text` as it fits in `width` columns: whole, or cut with "…" in its
+/// last column, so a reader always sees that something is missing (a
+/// name cut bare reads as another name).
+pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
+    if Span::raw(text).width() <= width {
+        return Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_width(c);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    // No word ends in a space before the mark.
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push(CUT);
+    Cow::Owned(out)
+}
+
+/// How many lines `text` takes wrapped between words into `width`
+/// columns (a word longer than the width is broken), as a wrapping
+/// paragraph lays it out.
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = Span::raw(word).width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += 1;
+            used = w;
+            while used > width {
+                rows += 1;
+                used -= width;
+            }
+        }
+    }
+    rows
+}
+
+/// `text` cut with "…" so that, wrapped into `width` columns, it takes
+/// at most `rows` lines.
+pub fn fit_wrapped(text: &str, width: usize, rows: usize) -> Cow<'_, str> {
+    if wrapped_rows(text, width) <= rows {
+        return Cow::Borrowed(text);
+    }
+    // The longest cut that still fits: fewer columns never take more lines.
+    let (mut lo, mut hi) = (0, Span::raw(text).width());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if wrapped_rows(&fit(text, mid), width) <= rows {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Cow::Owned(fit(text, lo).into_owned())
+}
+
+/// A line of styled spans cut to `width` the same way: the span where
+/// the room ends is cut with "…", the ones after it are left out.
+pub fn fit_line(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    if total <= width {
+        return Line::from(spans);
+    }
+    let mut out = Vec::new();
+    let mut left = width;
+    for s in spans {
+        let w = s.width();
+        if w < left {
+            left -= w;
+            out.push(s);
+        } else {
+            let cut = fit(&s.content, left).into_owned();
+            let cut = if cut.ends_with(CUT) {
+                cut
+            } else {
+                // The span fits exactly but more follow: mark it.
+                fit(&format!("{cut}{CUT}{CUT}"), left).into_owned()
+            };
+            out.push(Span::styled(cut, s.style));
+            break;
+        }
+    }
+    Line::from(out)
 }
 
 /// Marked rows by backing index: a flag per row and a count, so marking
@@ -307,34 +453,70 @@ impl Marks {
     }
 }
 
-/// Draws the visible slice of a table. `row(i, selected)` builds the row
-/// of backing index `i`; it is called only for rows on screen.
-pub fn render<'a>(
+/// How the table lays its columns out: the same for the cut cells and
+/// for ratatui, so a cut lands on the column's last cell.
+const FLEX: Flex = Flex::Start;
+const SPACING: u16 = 1;
+
+/// The width of each column of `widths` in `width` columns.
+pub fn column_widths(widths: &[Constraint], width: u16) -> Vec<usize> {
+    Layout::horizontal(widths.to_vec())
+        .flex(FLEX)
+        .spacing(SPACING)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect()
+}
+
+/// Cells cut to their columns with [`fit_line`].
+fn fitted<C: Into<Line<'static>>>(cells: Vec<C>, columns: &[usize]) -> Vec<Line<'static>> {
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let line: Line<'static> = c.into();
+            match columns.get(i) {
+                Some(&w) => fit_line(line.spans, w),
+                None => line,
+            }
+        })
+        .collect()
+}
+
+/// Draws the visible slice of a table. `row(i)` gives the cells (text,
+/// or styled lines) and the style of backing index `i`; it is called
+/// only for rows on screen. Every cell, the header's too, is cut to its
+/// column with "…".
+pub fn render<C: Into<Line<'static>>>(
     frame: &mut Frame,
     area: Rect,
     view: &mut TableView,
-    header: Row<'a>,
+    header: Vec<String>,
     widths: &[Constraint],
     theme: Theme,
-    mut row: impl FnMut(usize) -> Row<'a>,
+    mut row: impl FnMut(usize) -> (Vec<C>, Style),
 ) {
     let body = area.height.saturating_sub(1) as usize;
     view.set_page(body);
+    let columns = column_widths(widths, area.width);
     let cursor = view.cursor();
     let rows: Vec<Row> = view
         .window(body)
         .map(|pos| {
-            let r = row(view.visible[pos]);
+            let (cells, style) = row(view.visible[pos]);
+            let r = Row::new(fitted(cells, &columns));
             if pos == cursor {
                 r.style(theme.selected())
             } else {
-                r
+                r.style(style)
             }
         })
         .collect();
     let table = Table::new(rows, widths.to_vec())
-        .header(header.style(theme.title()))
-        .column_spacing(1);
+        .header(Row::new(fitted(header, &columns)).style(theme.title()))
+        .flex(FLEX)
+        .column_spacing(SPACING);
     frame.render_widget(table, area);
 }
 
@@ -439,6 +621,51 @@ mod tests {
         v.refilter_by(3, |_| true);
         assert_eq!(v.visible(), &[2, 0, 1]);
         assert_eq!(v.selected(), Some(2));
+    }
+
+    #[test]
+    fn a_cut_text_ends_in_the_mark_and_fits() {
+        assert_eq!(fit("Brittany Washington", 15), "Brittany Washi…");
+        assert_eq!(fit("Ana", 3), "Ana");
+        assert_eq!(fit("auto-sync all", 6), "auto-…");
+        assert_eq!(fit("abc", 0), "");
+        // Wide characters count as two columns.
+        assert_eq!(fit("日本語テキスト", 6), "日本…");
+        let line = fit_line(
+            vec![Span::raw("Seats "), Span::raw("1 admin · auto-sync all")],
+            20,
+        );
+        assert_eq!(line.to_string(), "Seats 1 admin · aut…");
+        assert!(line.width() <= 20);
+        let summary = "imported 12 accounts, 40 leads; wrote 3 activities";
+        assert_eq!(wrapped_rows(summary, 20), 3);
+        let cut = fit_wrapped(summary, 20, 2);
+        assert!(cut.ends_with('…') && wrapped_rows(&cut, 20) <= 2, "{cut}");
+        assert_eq!(fit_wrapped(summary, 80, 1), summary);
+    }
+
+    #[test]
+    fn finds_are_placed_on_the_original_text() {
+        assert_eq!(
+            find_ranges("Ana Brandão, BRANDAO", "brandao"),
+            vec![4..11, 13..20]
+        );
+        assert_eq!(find_ranges("Straße 5", "SS"), vec![4..5]);
+        assert!(find_ranges("anything", "").is_empty());
+    }
+
+    #[test]
+    fn filters_fold_accents_and_case() {
+        let rows = [haystack(["Ana Brandão", "Itaú Energia"])];
+        let mut v = TableView::default();
+        for needle in ["brandao", "ITAU", "Brandão"] {
+            v.filter = needle.into();
+            v.refilter(&rows);
+            assert_eq!(v.len(), 1, "{needle}");
+        }
+        v.filter = "brandoa".into();
+        v.refilter(&rows);
+        assert!(v.is_empty());
     }
 
     #[test]

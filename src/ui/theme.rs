@@ -65,6 +65,11 @@ impl Theme {
     pub fn gauge(self) -> Style {
         self.fg(Color::Cyan)
     }
+    /// Text a search found (underlined too, for screens without colour).
+    pub fn found(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
     pub fn marked(self) -> Style {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }

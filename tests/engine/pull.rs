@@ -397,7 +397,7 @@ async fn a_first_full_run_then_a_change_touches_only_that_change() {
     );
     let (summary_outcome, summary) = finished(&events);
     assert_eq!(summary_outcome, Outcome::Ok);
-    assert!(summary.contains("removed 1 accounts, 3 leads"), "{summary}");
+    assert!(summary.contains("removed 1 account, 3 leads"), "{summary}");
     let st = s.store();
     assert_eq!(
         ids(&st, ItemKind::Account, s.ana_seat),
@@ -610,7 +610,7 @@ async fn a_dry_run_reports_but_changes_neither_the_store_nor_the_crm() {
     let (outcome, summary) = finished(&events);
     assert_eq!(outcome, Outcome::Ok);
     assert!(
-        summary.contains("would remove 1 accounts, 3 leads"),
+        summary.contains("would remove 1 account, 3 leads"),
         "{summary}"
     );
     assert_eq!(
@@ -778,7 +778,7 @@ async fn sync_once_runs_a_cycle_and_a_dry_run_changes_nothing() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("would remove 1 accounts, 3 leads"),
+        stdout.contains("would remove 1 account, 3 leads"),
         "{stdout}"
     );
     assert_eq!(

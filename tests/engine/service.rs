@@ -4,7 +4,7 @@ use crate::support::{next, shutdown};
 use std::time::Duration;
 
 use navsync::config::{ActivityKind, Config};
-use navsync::engine::interface::command::SettingChange;
+use navsync::engine::interface::command::{SettingChange, SettingKey};
 use navsync::engine::run::dry_run::Snapshot;
 use navsync::engine::usecases::settings;
 use navsync::engine::{Command, Engine, EngineHandle, ErrorClass, Event, View};
@@ -13,6 +13,92 @@ use navsync::store::{Store, seats};
 
 fn start(path: &std::path::Path) -> EngineHandle {
     Engine::start(Config::default(), path).unwrap()
+}
+
+/// Unassigning takes the CRM user and the sync off the seat, keeps the
+/// seat, says how many changed, and an unknown seat changes nothing.
+#[tokio::test]
+async fn unassign_takes_the_crm_user_off_a_seat_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let id = {
+        let store = Store::open(&path).unwrap();
+        seats::upsert(
+            store.conn(),
+            &seats::NewSeat {
+                member_id: "m1",
+                name: "Ana Pérez",
+                email: Some("ana@contoso.com"),
+                licence: seats::Licence::Member,
+                edition: seats::Edition::Team,
+                crm_user_id: Some("u-ana"),
+                sync_enabled: true,
+            },
+        )
+        .unwrap()
+    };
+    let mut h = start(&path);
+    h.commands
+        .send(Command::UnassignSeats { seat_ids: vec![id] })
+        .unwrap();
+    assert_eq!(next(&mut h).await, Event::SeatsUnassigned { seats: 1 });
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Seats));
+    h.commands
+        .send(Command::UnassignSeats {
+            seat_ids: vec![id, 999],
+        })
+        .unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: false, .. }
+    ));
+    shutdown(h).await;
+    let store = Store::open_readonly(&path).unwrap();
+    let seat = seats::get(store.conn(), id)
+        .unwrap()
+        .expect("the seat stays");
+    assert_eq!((seat.crm_user_id, seat.sync_enabled), (None, false));
+}
+
+/// A console change taken back: config.toml's value applies again, the
+/// answer says which, and the Settings tab no longer calls it the console's.
+#[tokio::test]
+async fn a_reset_setting_goes_back_to_the_config_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let mut config = Config::default();
+    config.writeback.enabled = false;
+    let mut h = Engine::start(config.clone(), &path).unwrap();
+    h.commands
+        .send(Command::SetSetting(SettingChange::WritebackEnabled(true)))
+        .unwrap();
+    assert!(matches!(
+        next(&mut h).await,
+        Event::ActionResult { ok: true, .. }
+    ));
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Settings));
+    h.commands
+        .send(Command::ResetSetting(SettingKey::WritebackEnabled))
+        .unwrap();
+    match next(&mut h).await {
+        Event::ActionResult { ok: true, message } => {
+            assert!(message.contains("off"), "the file's value: {message}");
+        }
+        other => panic!("expected ActionResult, got {other:?}"),
+    }
+    assert_eq!(next(&mut h).await, Event::DataChanged(View::Settings));
+    shutdown(h).await;
+    let store = Store::open_readonly(&path).unwrap();
+    assert!(
+        !settings::effective(store.conn(), &config)
+            .unwrap()
+            .writeback_enabled
+    );
+    assert!(
+        !settings::from_console(store.conn())
+            .unwrap()
+            .writeback_enabled
+    );
 }
 
 #[tokio::test]

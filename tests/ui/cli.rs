@@ -139,7 +139,7 @@ fn one_unknown_user_does_not_abort_an_assign_batch() {
     assert!(out.contains("Tom Berg"), "{out}");
     // The engine's answer (the summary and the refusal) goes to stderr,
     // as any refused command's does.
-    assert!(err.contains("2 seat(s) created"), "{out}{err}");
+    assert!(err.contains("2 seats created"), "{out}{err}");
 }
 
 #[test]

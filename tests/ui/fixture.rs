@@ -78,6 +78,15 @@ pub fn seats_data() -> SeatsData {
             user("u-app", "navsync integration", false, true),
         ],
         auto_sync_all: false,
+        // Bruno has activities on their way to the CRM.
+        waiting: [(
+            2,
+            navsync::store::seats::Waiting {
+                undecided: 3,
+                queued: 1,
+            },
+        )]
+        .into(),
     }
 }
 
@@ -100,6 +109,7 @@ pub fn queue() -> Vec<QueueRow> {
                 None => navsync::store::reason::Reason::NoCompany,
             },
             messages: None,
+            top_candidate: (id == 101).then(|| ("c-lucia".into(), Some("Lucía Fernández".into()))),
         };
     vec![
         row(
@@ -169,6 +179,8 @@ pub fn detail_101() -> Detail {
                 },
                 fullname: Some("Lucía Fernández".into()),
                 email: Some("lfernandez@fabrikam.example".into()),
+                jobtitle: Some("Procurement Lead".into()),
+                company: Some("Fabrikam S.A.".into()),
             },
             NamedCandidate {
                 candidate: Candidate {
@@ -181,6 +193,8 @@ pub fn detail_101() -> Detail {
                 },
                 fullname: Some("Lucia Soto".into()),
                 email: None,
+                jobtitle: None,
+                company: Some("Contoso".into()),
             },
         ],
     }
@@ -360,6 +374,10 @@ pub fn settings() -> SettingsData {
             pipeline_stage: true,
             ..FromConsole::default()
         },
+        file: Some((
+            "/home/admin/.config/navsync/config.toml".into(),
+            [Some(4), Some(5), None, Some(9), Some(10), Some(3)],
+        )),
     }
 }
 

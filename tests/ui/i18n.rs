@@ -93,7 +93,10 @@ fn spanish_uses_the_seeds_wording_and_formats() {
         s.contains("Sí, limpiar todos los datos previamente importados del CRM"),
         "{s}"
     );
-    assert!(s.contains("15.022 contacts"), "thousands with a point: {s}");
+    assert!(
+        s.contains("15.022 contactos"),
+        "thousands with a point: {s}"
+    );
     i18n::set_for_thread(None);
 }
 

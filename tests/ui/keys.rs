@@ -92,6 +92,9 @@ fn with_nothing_marked_enable_applies_to_the_cursor_row_and_n_cancels() {
     assert!(sent(&mut rx).is_empty());
     press(&mut app, KeyCode::Char('e'));
     press(&mut app, KeyCode::Enter);
+    assert!(sent(&mut rx).is_empty(), "Enter means no");
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         sent(&mut rx),
         vec![Command::SetSeatSync {
@@ -125,6 +128,9 @@ fn assign_lists_only_active_interactive_users_and_skips_seat_holders() {
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Enter);
+    // Asked first, as enable and disable are.
+    assert!(sent(&mut rx).is_empty());
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         sent(&mut rx),
         vec![Command::AssignSeats {
@@ -159,7 +165,11 @@ fn resolves_with_the_chosen_candidate_and_the_row_leaves_when_the_crm_confirms()
     app.on_event(Event::DataChanged(View::Unresolved));
     assert_eq!(
         app.pending_loads,
-        vec![Load::View(View::Unresolved), Load::Detail(101)]
+        vec![
+            Load::View(View::Unresolved),
+            Load::Resolved,
+            Load::Detail(101)
+        ]
     );
     app.pending_loads.clear();
     app.on_snapshot(Snapshot::Queue(queue()[1..].to_vec()));
@@ -306,6 +316,8 @@ fn skip_is_reversible() {
     rows[0].dismissed = true;
     app.on_snapshot(Snapshot::Queue(rows));
     assert!(screen(&mut app, 120, 40).contains("skipped"));
+    // s moved on to the next entry: back up to bring it back.
+    press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(
         sent(&mut rx),
@@ -469,6 +481,7 @@ fn keys_stay_fast_while_the_engine_never_reads_its_commands() {
         seats: navsync::bench::ui::seats(100_000),
         users: Vec::new(),
         auto_sync_all: false,
+        waiting: Default::default(),
     }));
     let keys = [
         KeyCode::Char('2'),
@@ -692,12 +705,12 @@ fn log_filters_by_level_and_text_newest_first() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("2 of 3 lines, WARN and worse"), "{s}");
     assert!(!s.contains("sync ok"));
-    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('f'));
     typed(&mut app, "503");
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("1 of 3 lines") && s.contains("retry 1"), "{s}");
-    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Esc);
     assert!(

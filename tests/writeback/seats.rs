@@ -213,14 +213,14 @@ fn seats_command_lists_switches_and_assigns() {
     };
     let (code, out, err) = run(&["enable", "m-ana", "m-bob"]);
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("sync on for 2 seat(s); 2 changed"), "{out}");
+    assert!(out.contains("sync on for 2 seats; 2 changed"), "{out}");
     let (code, _, err) = run(&["disable", "m-nobody"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("no seat \"m-nobody\""), "{err}");
     let (code, out, err) = run(&["assign", "luis@contoso.example", "--licence", "admin"]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("created seat"), "{out}");
-    assert!(out.contains("1 seat(s) created"), "{out}");
+    assert!(out.contains("1 seat created"), "{out}");
     let (code, _, err) = run(&["assign", "u-luis", "--edition", "gold"]);
     assert_eq!(code, Some(2), "{err}");
 
@@ -277,7 +277,7 @@ async fn engine_switches_many_seats_with_one_event() {
         next().await,
         Event::ActionResult {
             ok: true,
-            message: "CRM sync on for 3 seat(s); 3 changed".into()
+            message: "CRM sync on for 3 seats; 3 changed".into()
         }
     );
     assert_eq!(next().await, Event::DataChanged(View::Seats));
@@ -299,7 +299,7 @@ async fn engine_switches_many_seats_with_one_event() {
     assert!(matches!(next().await, Event::Log { .. }), "u-ana's line");
     match next().await {
         Event::ActionResult { ok: true, message } => {
-            assert!(message.starts_with("1 seat(s) created"), "{message}")
+            assert!(message.starts_with("1 seat created"), "{message}")
         }
         other => panic!("{other:?}"),
     }

@@ -25,8 +25,14 @@ pub enum Command {
     Cancel,
     /// Change an admin setting; applies from the next sync.
     SetSetting(SettingChange),
+    /// Take back the console's change of a setting: config.toml's value
+    /// (or the default) applies again from the next sync.
+    ResetSetting(SettingKey),
     /// Switch CRM sync for these seats, in one transaction.
     SetSeatSync { seat_ids: Vec<i64>, enabled: bool },
+    /// Take the CRM user off these seats and switch their sync off; the
+    /// seats and their activities stay. Answered by `SeatsUnassigned`.
+    UnassignSeats { seat_ids: Vec<i64> },
     /// Create seats for CRM users; users already holding a seat are skipped.
     AssignSeats {
         crm_user_ids: Vec<String>,
@@ -74,6 +80,18 @@ pub struct NewContact {
     /// The company as typed in the form: without `parentaccountid`, the
     /// engine links the account of this name when exactly one matches.
     pub company: Option<String>,
+}
+
+/// An admin setting, by name (what `ResetSetting` takes back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKey {
+    AutoSyncAllSeats,
+    PipelineStage,
+    WonValueField,
+    WritebackEnabled,
+    WritebackKinds,
+    SyncInterval,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

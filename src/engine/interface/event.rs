@@ -77,6 +77,10 @@ pub enum Event {
         ok: bool,
         message: String,
     },
+    /// Answer to `Command::UnassignSeats`: how many seats it changed.
+    SeatsUnassigned {
+        seats: usize,
+    },
     /// A log line worth showing in the console's Log tab.
     Log {
         #[serde(with = "level")]

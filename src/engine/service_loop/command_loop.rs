@@ -178,21 +178,32 @@ impl CommandLoop {
                     .action(false, crate::t!("engine-no-sync-running")),
             },
             Command::SetSetting(change) => {
-                let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
-                match res {
-                    Ok(message) => {
-                        self.emitter.action(true, message);
-                        self.emitter.emit(Event::DataChanged(View::Settings));
-                        self.reschedule().await;
-                    }
-                    Err(ApplyError::Rejected(e)) => self.emitter.action(false, e.to_string()),
-                    Err(ApplyError::Store(e)) => self.internal_error(e.into()),
-                    Err(ApplyError::WriterGone) => self.internal_error(EngineError::WriterGone),
-                }
+                self.setting(move |tx, _| settings::apply(tx, &change))
+                    .await
+            }
+            Command::ResetSetting(key) => {
+                self.setting(move |tx, config| settings::reset(tx, config, key))
+                    .await
             }
             Command::SetSeatSync { seat_ids, enabled } => {
                 self.workspace(move |s| seats::set_sync_answer(s, &seat_ids, enabled))
                     .await
+            }
+            Command::UnassignSeats { seat_ids } => {
+                let res = self
+                    .writer
+                    .call(move |s| Ok::<_, EngineError>(seats::unassign(s, &seat_ids)))
+                    .await;
+                match res {
+                    Ok(Ok(changed)) => {
+                        self.emitter.emit(Event::SeatsUnassigned { seats: changed });
+                        if changed > 0 {
+                            self.emitter.emit(Event::DataChanged(View::Seats));
+                        }
+                    }
+                    Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+                    Err(e) => self.internal_error(e),
+                }
             }
             Command::AssignSeats {
                 crm_user_ids,
@@ -605,6 +616,26 @@ impl CommandLoop {
 
     /// Runs a workspace change on the writer and answers it: one
     /// `ActionResult`, and one `DataChanged` when something changed.
+    /// Changes or resets a setting in one transaction and answers with the
+    /// value now in force; the schedule follows a new interval.
+    async fn setting(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Connection, &Config) -> Result<String, ApplyError> + Send + 'static,
+    ) {
+        let config = self.config.clone();
+        let res = self.writer.tx(move |tx| f(tx, &config)).await;
+        match res {
+            Ok(message) => {
+                self.emitter.action(true, message);
+                self.emitter.emit(Event::DataChanged(View::Settings));
+                self.reschedule().await;
+            }
+            Err(ApplyError::Rejected(e)) => self.emitter.action(false, e.to_string()),
+            Err(ApplyError::Store(e)) => self.internal_error(e.into()),
+            Err(ApplyError::WriterGone) => self.internal_error(EngineError::WriterGone),
+        }
+    }
+
     async fn workspace<E: std::fmt::Display + Send + 'static>(
         &self,
         f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,

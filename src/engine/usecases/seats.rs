@@ -66,6 +66,20 @@ pub fn set_sync(store: &mut Store, seat_ids: &[i64], enabled: bool) -> Result<us
     })
 }
 
+/// `Command::UnassignSeats`: takes the CRM user off `seat_ids` and their
+/// sync off, in one transaction; unknown ids abort the whole change.
+/// Returns how many seats changed.
+pub fn unassign(store: &mut Store, seat_ids: &[i64]) -> Result<usize, SeatsError> {
+    store.transaction(|tx| {
+        for &id in seat_ids {
+            if seats::get(tx, id)?.is_none() {
+                return Err(SeatsError::UnknownSeat(id.to_string()));
+            }
+        }
+        Ok(seats::unassign(tx, seat_ids)?)
+    })
+}
+
 /// A CRM user as offered for a seat, with the seat already held, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignable {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::config::{ActivityKind, Choice, Config};
-use crate::engine::interface::command::SettingChange;
+use crate::engine::interface::command::{SettingChange, SettingKey};
 use crate::store::{self, settings};
 
 const AUTO_SYNC_ALL: &str = "auto_sync_all_seats";
@@ -106,33 +106,14 @@ pub enum SettingRejected {
 
 /// Stores one change; returns the sentence the console shows.
 pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyError> {
-    let what = match change {
-        SettingChange::AutoSyncAllSeats(v) => {
-            settings::set(conn, AUTO_SYNC_ALL, v)?;
-            crate::t!("engine-set-auto-sync", on = yes_no(*v))
-        }
-        SettingChange::PipelineStage(v) => {
-            settings::set(conn, PIPELINE_STAGE, v)?;
-            match v {
-                Some(stage) => crate::t!("engine-set-stage", stage = stage_label(conn, *stage)?),
-                None => crate::t!("engine-set-stage-not-sure"),
-            }
-        }
+    match change {
+        SettingChange::AutoSyncAllSeats(v) => settings::set(conn, AUTO_SYNC_ALL, v)?,
+        SettingChange::PipelineStage(v) => settings::set(conn, PIPELINE_STAGE, v)?,
         SettingChange::WonValueField(v) => {
             settings::set(conn, WON_VALUE_FIELD, v)?;
-            // The column is part of the opportunities read; a delta link
-            // keeps the columns it was made with, so the next run reads the
-            // opportunities in full once to pick the new column up.
-            store::mirror::set_delta_link(conn, store::mirror::Table::Opportunities, None)?;
-            match v {
-                Some(field) => crate::t!("engine-set-won-value", field = field.clone()),
-                None => crate::t!("engine-set-won-value-not-sure"),
-            }
+            reread_opportunities(conn)?;
         }
-        SettingChange::WritebackEnabled(v) => {
-            settings::set(conn, WRITEBACK_ENABLED, v)?;
-            crate::t!("engine-set-writeback", on = if *v { "on" } else { "off" })
-        }
+        SettingChange::WritebackEnabled(v) => settings::set(conn, WRITEBACK_ENABLED, v)?,
         SettingChange::WritebackKinds(kinds) => {
             if kinds.is_empty() {
                 return Err(SettingRejected::NoKinds.into());
@@ -141,14 +122,76 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
             kinds.sort();
             kinds.dedup();
             settings::set(conn, WRITEBACK_KINDS, &kinds)?;
-            let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
-            crate::t!("engine-set-kinds", kinds = names.join(", "))
         }
         SettingChange::SyncInterval(d) => {
             if *d < MIN_INTERVAL {
                 return Err(SettingRejected::IntervalTooShort.into());
             }
             settings::set(conn, SYNC_INTERVAL_SECS, &d.as_secs())?;
+        }
+    }
+    applied(conn, change)
+}
+
+/// `Command::ResetSetting`: forgets the console's value of `key`, so
+/// config.toml's (or the default) applies again; answered with the value
+/// now in force, as a change is.
+pub fn reset(conn: &Connection, config: &Config, key: SettingKey) -> Result<String, ApplyError> {
+    let stored = match key {
+        SettingKey::AutoSyncAllSeats => AUTO_SYNC_ALL,
+        SettingKey::PipelineStage => PIPELINE_STAGE,
+        SettingKey::WonValueField => WON_VALUE_FIELD,
+        SettingKey::WritebackEnabled => WRITEBACK_ENABLED,
+        SettingKey::WritebackKinds => WRITEBACK_KINDS,
+        SettingKey::SyncInterval => SYNC_INTERVAL_SECS,
+    };
+    settings::remove(conn, stored)?;
+    if key == SettingKey::WonValueField {
+        reread_opportunities(conn)?;
+    }
+    let e = effective(conn, config)?;
+    let now = match key {
+        SettingKey::AutoSyncAllSeats => SettingChange::AutoSyncAllSeats(e.auto_sync_all_seats),
+        SettingKey::PipelineStage => SettingChange::PipelineStage(e.pipeline_stage),
+        SettingKey::WonValueField => SettingChange::WonValueField(e.won_value_field),
+        SettingKey::WritebackEnabled => SettingChange::WritebackEnabled(e.writeback_enabled),
+        SettingKey::WritebackKinds => SettingChange::WritebackKinds(e.writeback_kinds),
+        SettingKey::SyncInterval => SettingChange::SyncInterval(e.sync_interval),
+    };
+    applied(conn, &now)
+}
+
+/// The column is part of the opportunities read; a delta link keeps the
+/// columns it was made with, so the next run reads the opportunities in
+/// full once to pick a new won-value column up.
+fn reread_opportunities(conn: &Connection) -> Result<(), ApplyError> {
+    store::mirror::set_delta_link(conn, store::mirror::Table::Opportunities, None)?;
+    Ok(())
+}
+
+/// The answer to a value now in force: what it is, and from when.
+fn applied(conn: &Connection, change: &SettingChange) -> Result<String, ApplyError> {
+    let what = match change {
+        SettingChange::AutoSyncAllSeats(v) => crate::t!("engine-set-auto-sync", on = yes_no(*v)),
+        SettingChange::PipelineStage(v) => match v {
+            Some(stage) => crate::t!("engine-set-stage", stage = stage_label(conn, *stage)?),
+            None => crate::t!("engine-set-stage-not-sure"),
+        },
+        SettingChange::WonValueField(v) => match v {
+            Some(field) => crate::t!("engine-set-won-value", field = field.clone()),
+            None => crate::t!("engine-set-won-value-not-sure"),
+        },
+        SettingChange::WritebackEnabled(v) => {
+            crate::t!("engine-set-writeback", on = if *v { "on" } else { "off" })
+        }
+        SettingChange::WritebackKinds(kinds) => {
+            let mut kinds = kinds.clone();
+            kinds.sort();
+            kinds.dedup();
+            let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
+            crate::t!("engine-set-kinds", kinds = names.join(", "))
+        }
+        SettingChange::SyncInterval(d) => {
             crate::t!("engine-set-interval", interval = human_interval(*d))
         }
     };

@@ -7,8 +7,9 @@ use std::collections::{BTreeSet, HashSet};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
 use crate::engine::Command;
@@ -18,6 +19,8 @@ use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, ViewCtx};
 use crate::ui::keymap::Context;
 use crate::ui::loader::SeatsData;
+use crate::ui::popups::Popup;
+use crate::ui::popups::confirm::ConfirmPopup;
 use crate::ui::table::{self, TableView};
 
 #[derive(Debug)]
@@ -156,13 +159,35 @@ impl Component for AssignPopup {
                     fx.flash(false, crate::t!("assign-mark-first"));
                     return;
                 }
-                fx.flash(true, crate::t!("assigning", count = ids.len()));
-                fx.send(Command::AssignSeats {
-                    crm_user_ids: ids,
-                    licence: self.licence,
-                    edition: self.edition,
-                });
-                fx.close_popup = true;
+                // Asked first, as enabling and disabling are: seats (admin
+                // licences among them) are not taken back with a key.
+                let names: Vec<&str> = self
+                    .users
+                    .iter()
+                    .filter(|u| ids.contains(&u.systemuserid))
+                    .map(|u| u.fullname.as_str())
+                    .collect();
+                let licence = crate::ui::format::stored_word("licence", self.licence.as_str());
+                let edition = crate::ui::format::stored_word("edition", self.edition.as_str());
+                let lines = vec![
+                    crate::t!(
+                        "assign-question",
+                        count = ids.len(),
+                        licence = licence,
+                        edition = edition
+                    ),
+                    names.join(", "),
+                ];
+                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                    &crate::t!("assign-confirm-title"),
+                    lines,
+                    vec![Command::AssignSeats {
+                        crm_user_ids: ids,
+                        licence: self.licence,
+                        edition: self.edition,
+                    }],
+                    None,
+                )));
             }
             Action::Back => fx.close_popup = true,
             _ => {}
@@ -193,12 +218,12 @@ impl Component for AssignPopup {
             edition = crate::ui::format::stored_word("edition", self.edition.as_str())
         );
         frame.render_widget(Paragraph::new(status), top);
-        let header = Row::new([
+        let header = vec![
             String::new(),
             crate::t!("col-name"),
             crate::t!("col-email"),
             crate::t!("col-seat"),
-        ]);
+        ];
         let widths = [
             Constraint::Length(3),
             Constraint::Fill(2),
@@ -216,7 +241,7 @@ impl Component for AssignPopup {
             } else {
                 "[ ]"
             };
-            let row = Row::new([
+            let cells = vec![
                 mark.to_string(),
                 u.fullname.clone(),
                 u.email.clone().unwrap_or_default(),
@@ -225,8 +250,8 @@ impl Component for AssignPopup {
                 } else {
                     String::new()
                 },
-            ]);
-            if held { row.style(t.dim()) } else { row }
+            ];
+            (cells, if held { t.dim() } else { Style::default() })
         });
         let line = match &self.editing {
             Some(input) => super::input_line("/", input, bottom.width, false, t),

@@ -1,5 +1,5 @@
 //! Yes/no before anything that changes many rows or removes data; says what
-//! will happen, with counts. Dangerous actions default to no (Enter backs
+//! will happen, with counts. Every dialog defaults to no (Enter backs
 //! out), and the purge asks for its word typed out. The key line inside
 //! the dialog comes from the keymap, like the footer, so the two agree.
 
@@ -15,13 +15,14 @@ use crate::ui::action::Action;
 use crate::ui::component::{Component, Effects, KeyResult, Undo, ViewCtx};
 use crate::ui::keymap::{Context, Keymap};
 
+/// The dialog's width, borders included.
+const BOX_WIDTH: u16 = 70;
+
 /// How much a confirmation asks of the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caution {
-    /// Reversible changes: y or Enter confirm.
+    /// Only y confirms; Enter means no, as in every dialog.
     Safe,
-    /// Hard to undo: only y confirms; Enter means no.
-    Danger,
     /// Removes data: the word must be typed, then Enter.
     Typed(&'static str),
 }
@@ -82,6 +83,17 @@ impl ConfirmPopup {
         self.counting = false;
     }
 
+    /// What is wrong with the word typed so far, said as soon as the
+    /// typing strays from the word (not only when Enter is refused).
+    fn wrong_word(&self) -> Option<String> {
+        let Caution::Typed(word) = self.caution else {
+            return None;
+        };
+        let typed = self.input.value().trim();
+        (!typed.is_empty() && !word.starts_with(typed))
+            .then(|| crate::t!("type-word-wrong", typed = typed, word = word))
+    }
+
     /// The keys that answer this dialog, as the footer shows them.
     fn key_line(&self, keymap: &Keymap) -> String {
         let keys: Vec<String> = keymap
@@ -100,7 +112,6 @@ impl Component for ConfirmPopup {
     fn context(&self) -> Context {
         match self.caution {
             Caution::Safe => Context::Confirm,
-            Caution::Danger => Context::ConfirmDanger,
             Caution::Typed(_) => Context::ConfirmTyped,
         }
     }
@@ -137,8 +148,20 @@ impl Component for ConfirmPopup {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let h = self.lines.len() as u16 + 7;
-        let inner = super::frame_box(frame, area, 70, h.max(8), &self.title, t);
+        let wrong = self.wrong_word();
+        let keys = self.key_line(ctx.keys);
+        // Tall enough for the lines as they wrap inside the box, so the
+        // key line below them is never pushed out.
+        let width = area.width.min(BOX_WIDTH).saturating_sub(2) as usize;
+        let wrapped = |l: &str| crate::ui::table::wrapped_rows(l, width);
+        let needed = 2
+            + self.lines.iter().map(|l| wrapped(l)).sum::<usize>()
+            + 1
+            + usize::from(matches!(self.caution, Caution::Typed(_)))
+            + usize::from(wrong.is_some())
+            + wrapped(&keys);
+        let h = (self.lines.len() + 7).max(needed) as u16;
+        let inner = super::frame_box(frame, area, BOX_WIDTH, h.max(8), &self.title, t);
         let mut lines: Vec<Line> = if self.counting {
             vec![Line::styled(crate::t!("counting"), t.dim())]
         } else {
@@ -148,8 +171,11 @@ impl Component for ConfirmPopup {
         if let Caution::Typed(word) = self.caution {
             let label = format!("{} ", crate::t!("type-word", word = word));
             lines.push(super::input_line(&label, &self.input, inner.width, true, t));
+            if let Some(wrong) = wrong {
+                lines.push(Line::styled(format!("✘ {wrong}"), t.error()));
+            }
         }
-        lines.push(Line::styled(self.key_line(ctx.keys), t.key()));
+        lines.push(Line::styled(keys, t.key()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }

@@ -35,9 +35,11 @@ impl Component for HelpPopup {
         match action {
             Action::Back => fx.close_popup = true,
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => {
-                self.scroll = (self.scroll + 1).min(self.rows.len().saturating_sub(1) as u16)
-            }
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Top => self.scroll = 0,
+            // As far as there is to go; the render keeps the last row on
+            // the last line.
+            Action::Bottom => self.scroll = u16::MAX,
             _ => {}
         }
     }
@@ -62,6 +64,8 @@ impl Component for HelpPopup {
                 ])
             })
             .collect();
+        let last = self.rows.len().saturating_sub(inner.height as usize);
+        self.scroll = self.scroll.min(last as u16);
         frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), inner);
     }
 }

@@ -11,7 +11,7 @@ use crate::engine::{Command, ErrorClass, Status, View};
 use crate::store::connection::{ConnState, ConnectionRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::{relative_and_absolute, thousands};
+use crate::ui::format::relative_and_absolute;
 use crate::ui::keymap::Context;
 use crate::ui::loader::ConnectionData;
 use crate::ui::loader::Load;
@@ -158,7 +158,7 @@ impl ConnectionTab {
         let mirrored: Vec<String> = p
             .mirrored
             .iter()
-            .map(|(t, n)| format!("{} {}", thousands(*n), t.entity_set()))
+            .map(|(t, n)| crate::t!("purge-table", table = t.entity_set(), count = *n))
             .collect();
         vec![
             crate::t!("purge-yes"),
@@ -387,18 +387,15 @@ impl Component for ConnectionTab {
                 fx.flash(true, crate::t!("conn-rechecking"));
             }
             Action::Disconnect => {
-                fx.open = Some(Popup::Confirm(
-                    ConfirmPopup::new(
-                        &crate::t!("disconnect-title"),
-                        vec![
-                            crate::t!("disconnect-question"),
-                            crate::t!("disconnect-keeps"),
-                        ],
-                        vec![Command::Disconnect { purge: false }],
-                        None,
-                    )
-                    .with_caution(Caution::Danger),
-                ));
+                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                    &crate::t!("disconnect-title"),
+                    vec![
+                        crate::t!("disconnect-question"),
+                        crate::t!("disconnect-keeps"),
+                    ],
+                    vec![Command::Disconnect { purge: false }],
+                    None,
+                )));
             }
             Action::DisconnectPurge => {
                 // The counts are read afresh: the last snapshot may predate

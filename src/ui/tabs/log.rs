@@ -1,18 +1,22 @@
 //! Log: the engine's events and warnings, newest first, filterable by
-//! level; Enter shows a line whole (the table cuts it to the screen).
+//! level and text; `/` finds text (highlighted, n/N go to the next and
+//! previous line with it), ←/→ scroll the messages sideways, F follows the
+//! newest line; Enter shows a line whole (the table cuts it to the screen).
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use tracing::Level;
 
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
 use crate::ui::popups::Popup;
+use crate::ui::popups::command_line::CommandLine;
 use crate::ui::popups::detail::DetailPopup;
 use crate::ui::table::{self, Filtered, TableView};
 use crate::ui::tabs::heading;
@@ -27,14 +31,37 @@ pub struct LogEntry {
     pub message: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LogTab {
     /// Newest first.
     entries: VecDeque<LogEntry>,
     /// Least severe level shown; `None` = all.
     min: Option<Level>,
     view: TableView,
+    /// Keep the cursor on the newest line as lines arrive (tail -f);
+    /// moving down from it pauses, Home or F resumes.
+    pub follow: bool,
+    /// Columns the messages are scrolled to the left.
+    pub shift: usize,
+    /// The text `/` finds, highlighted; n/N go to its next line.
+    pub find: String,
 }
+
+impl Default for LogTab {
+    fn default() -> Self {
+        Self {
+            entries: VecDeque::new(),
+            min: None,
+            view: TableView::default(),
+            follow: true,
+            shift: 0,
+            find: String::new(),
+        }
+    }
+}
+
+/// Columns ←/→ scroll the messages by.
+const SHIFT_STEP: usize = 16;
 
 fn level_word(l: Level) -> String {
     crate::t!(match l {
@@ -46,11 +73,85 @@ fn level_word(l: Level) -> String {
     })
 }
 
+/// A message as the table shows it: scrolled `shift` columns to the left
+/// (the cut start marked "…"), the text found highlighted.
+fn message_line(
+    message: &str,
+    find: &str,
+    shift: usize,
+    t: crate::ui::theme::Theme,
+) -> Line<'static> {
+    let chars: Vec<char> = message.chars().collect();
+    let skip = shift.min(chars.len());
+    let hits = table::find_ranges(message, find);
+    let mut spans = Vec::new();
+    if skip > 0 {
+        spans.push(Span::raw(table::CUT.to_string()));
+    }
+    let mut at = skip;
+    for r in hits.into_iter().filter(|r| r.end > skip) {
+        let start = r.start.max(skip);
+        if start > at {
+            spans.push(Span::raw(chars[at..start].iter().collect::<String>()));
+        }
+        spans.push(Span::styled(
+            chars[start..r.end].iter().collect::<String>(),
+            t.found(),
+        ));
+        at = r.end;
+    }
+    if at < chars.len() {
+        spans.push(Span::raw(chars[at..].iter().collect::<String>()));
+    }
+    Line::from(spans)
+}
+
 impl LogTab {
+    /// Every line kept, newest first.
+    pub fn entries(&self) -> impl Iterator<Item = &LogEntry> {
+        self.entries.iter()
+    }
+
     pub fn push(&mut self, at: DateTime<Utc>, level: Level, message: String) {
+        let kept = self.view.selected();
         self.entries.push_front(LogEntry { at, level, message });
         self.entries.truncate(KEEP);
         self.refilter();
+        if self.follow {
+            self.view.top();
+        } else if let Some(k) = kept {
+            // The line under the cursor moved one down: stay on it.
+            self.view.select(k + 1);
+        }
+    }
+
+    /// The text to find; the cursor goes to the first line with it.
+    pub fn set_find(&mut self, text: String) {
+        self.find = text;
+        if !self.find.is_empty() && !self.matches(self.view.selected()) {
+            self.find_next(1);
+        }
+    }
+
+    fn matches(&self, backing: Option<usize>) -> bool {
+        backing
+            .is_some_and(|i| !table::find_ranges(&self.entries[i].message, &self.find).is_empty())
+    }
+
+    /// Moves to the next (`step` 1, older) or previous (-1) shown line
+    /// with the text found, round the end; false when no line has it.
+    fn find_next(&mut self, step: isize) -> bool {
+        let n = self.view.len() as isize;
+        for k in 1..=n {
+            let pos = (self.view.cursor() as isize + step * k).rem_euclid(n.max(1));
+            let backing = self.view.visible().get(pos as usize).copied();
+            if self.matches(backing) {
+                self.view.move_by(pos - self.view.cursor() as isize);
+                self.follow = pos == 0;
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -61,12 +162,12 @@ impl Filtered for LogTab {
 
     fn refilter(&mut self) {
         let (entries, min) = (&self.entries, self.min);
-        let needle = self.view.filter.to_lowercase();
+        let needle = table::fold(&self.view.filter);
         // tracing orders ERROR < WARN < INFO: "at least as severe" is <=.
         self.view.refilter_by(entries.len(), |i| {
             let e = &entries[i];
             min.is_none_or(|m| e.level <= m)
-                && (needle.is_empty() || e.message.to_lowercase().contains(&needle))
+                && (needle.is_empty() || table::fold(&e.message).contains(&needle))
         });
     }
 }
@@ -78,7 +179,30 @@ impl Component for LogTab {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            action if self.view.navigate(action) => {}
+            action if self.view.navigate(action) => {
+                // Following means staying on the newest line.
+                self.follow = self.view.cursor() == 0;
+            }
+            Action::Follow => {
+                self.follow = !self.follow;
+                if self.follow {
+                    self.view.top();
+                }
+            }
+            Action::Left => self.shift = self.shift.saturating_sub(SHIFT_STEP),
+            Action::Right => self.shift += SHIFT_STEP,
+            Action::Find => {
+                fx.open = Some(Popup::CommandLine(CommandLine::find(&self.find)));
+            }
+            Action::FindNext | Action::FindPrev if self.find.is_empty() => {
+                fx.flash(false, crate::t!("log-find-first"));
+            }
+            Action::FindNext | Action::FindPrev => {
+                let step = if action == Action::FindNext { 1 } else { -1 };
+                if !self.find_next(step) {
+                    fx.flash(false, crate::t!("log-find-none", text = self.find.clone()));
+                }
+            }
             Action::Details => {
                 if let Some(e) = self.view.selected().map(|i| &self.entries[i]) {
                     fx.open = Some(Popup::Detail(DetailPopup::new(
@@ -115,29 +239,45 @@ impl Component for LogTab {
             None => crate::t!("log-all-levels"),
             Some(l) => crate::t!("log-level-and-worse", level = level_word(l)),
         };
+        let mut title = crate::t!(
+            "log-title",
+            shown = self.view.len(),
+            total = self.entries.len(),
+            level = level
+        );
+        let mut notes = vec![if self.follow {
+            crate::t!("log-following")
+        } else {
+            crate::t!("log-paused")
+        }];
+        if !self.find.is_empty() {
+            notes.push(crate::t!("log-finding", text = self.find.clone()));
+        }
+        if self.shift > 0 {
+            notes.push(crate::t!("log-shifted", columns = self.shift));
+        }
+        for n in notes {
+            title.push_str(" · ");
+            title.push_str(&n);
+        }
         frame.render_widget(
-            Paragraph::new(heading(
-                &crate::t!(
-                    "log-title",
-                    shown = self.view.len(),
-                    total = self.entries.len(),
-                    level = level
-                ),
-                t,
+            Paragraph::new(table::fit_line(
+                heading(&title, t).spans,
+                top.width as usize,
             )),
             top,
         );
-        let header = Row::new([
+        let header = vec![
             crate::t!("col-time"),
             crate::t!("col-level"),
             crate::t!("col-message"),
-        ]);
+        ];
         let widths = [
             Constraint::Length(8),
             Constraint::Length(5),
             Constraint::Fill(1),
         ];
-        let entries = &self.entries;
+        let (entries, find, shift) = (&self.entries, self.find.as_str(), self.shift);
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
             let e = &entries[i];
             let style = match e.level {
@@ -145,12 +285,12 @@ impl Component for LogTab {
                 Level::WARN => t.warn(),
                 _ => t.base(),
             };
-            Row::new([
-                e.at.format("%H:%M:%S").to_string(),
-                level_word(e.level),
-                e.message.clone(),
-            ])
-            .style(style)
+            let cells = vec![
+                Line::raw(e.at.format("%H:%M:%S").to_string()),
+                Line::raw(level_word(e.level)),
+                message_line(&e.message, find, shift, t),
+            ];
+            (cells, style)
         });
     }
 }

@@ -7,13 +7,16 @@ use std::collections::HashSet;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 use crate::store::saved::{ItemKind, WorkspaceRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
+use crate::ui::popups::Popup;
+use crate::ui::popups::detail::DetailPopup;
 use crate::ui::table::{self, Filtered, Sort, TableView, collate};
 
 /// The columns `o` sorts by, in turn (all of them, in screen order).
@@ -26,9 +29,6 @@ const COLUMNS: [&str; 7] = [
     "col-owner",
     "col-saved",
 ];
-
-/// The owner column's position in `COLUMNS`.
-const OWNER: usize = 5;
 
 /// Distinct items, taken at load so a frame stays O(screen).
 #[derive(Debug, Clone, Copy, Default)]
@@ -137,6 +137,33 @@ impl SavedTab {
     }
 }
 
+impl SavedTab {
+    /// Every column of row `i` whole, one per line.
+    fn details(&self, i: usize) -> DetailPopup {
+        let r = &self.rows[i];
+        let cells = cells(r);
+        let text: Vec<String> = COLUMNS
+            .iter()
+            .zip(cells)
+            .map(|(id, value)| format!("{}: {value}", crate::i18n::text(id, &[])))
+            .collect();
+        DetailPopup::new(name(r), text.join("\n"))
+    }
+}
+
+/// A row's cells, in `COLUMNS` order.
+fn cells(r: &WorkspaceRow) -> Vec<String> {
+    vec![
+        r.seat_holder.clone(),
+        kind_word(r.kind),
+        name(r),
+        r.opportunity.clone().unwrap_or_else(|| "—".into()),
+        r.stage.clone().unwrap_or_default(),
+        r.owner.clone().unwrap_or_default(),
+        source(r),
+    ]
+}
+
 impl Filtered for SavedTab {
     fn view(&mut self) -> &mut TableView {
         &mut self.view
@@ -152,10 +179,14 @@ impl Component for SavedTab {
         Context::Tab(Tab::Saved)
     }
 
-    fn update(&mut self, action: Action, _fx: &mut Effects) {
+    fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             action if self.view.navigate(action) => {}
             action if self.sort.update(action, COLUMNS.len()) => self.resort(),
+            Action::Details => match self.view.selected() {
+                Some(i) => fx.open = Some(Popup::Detail(self.details(i))),
+                None => fx.flash(false, crate::t!("saved-nothing-selected")),
+            },
             _ => {}
         }
     }
@@ -187,7 +218,10 @@ impl Component for SavedTab {
                 )
             )));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), top);
+        frame.render_widget(
+            Paragraph::new(table::fit_line(spans, top.width as usize)),
+            top,
+        );
         if self.rows.is_empty() {
             frame.render_widget(
                 Paragraph::new(crate::t!("saved-empty"))
@@ -196,17 +230,10 @@ impl Component for SavedTab {
             );
             return;
         }
-        // Below 100 columns the owner gives way to the opportunity's name
-        // (the owner is most often the seat holder anyway).
-        let wide = area.width >= 100;
-        let shown: Vec<usize> = (0..COLUMNS.len()).filter(|&c| wide || c != OWNER).collect();
-        let header = Row::new(
-            shown
-                .iter()
-                .map(|&c| self.sort.title(c, &crate::i18n::text(COLUMNS[c], &[])))
-                .collect::<Vec<_>>(),
-        );
-        let all_widths = [
+        let header: Vec<String> = (0..COLUMNS.len())
+            .map(|c| self.sort.title(c, &crate::i18n::text(COLUMNS[c], &[])))
+            .collect();
+        let widths = [
             Constraint::Fill(2),
             // As wide as the longer kind word in this language.
             Constraint::Length(
@@ -217,26 +244,15 @@ impl Component for SavedTab {
                     .unwrap_or(0)
                     .max(7) as u16,
             ),
-            Constraint::Fill(3),
+            Constraint::Fill(4),
             Constraint::Fill(3),
             Constraint::Length(9),
             Constraint::Fill(2),
             Constraint::Length(8),
         ];
-        let widths: Vec<Constraint> = shown.iter().map(|&c| all_widths[c]).collect();
         let rows = &self.rows;
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
-            let r = &rows[i];
-            let cells = [
-                r.seat_holder.clone(),
-                kind_word(r.kind),
-                name(r),
-                r.opportunity.clone().unwrap_or_else(|| "—".into()),
-                r.stage.clone().unwrap_or_default(),
-                r.owner.clone().unwrap_or_default(),
-                source(r),
-            ];
-            Row::new(shown.iter().map(|&c| cells[c].clone()).collect::<Vec<_>>())
+            (cells(&rows[i]), Style::default())
         });
     }
 }

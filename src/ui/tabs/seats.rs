@@ -5,11 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 use crate::engine::Command;
-use crate::store::seats::Licence;
+use crate::store::seats::{Licence, Waiting};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::stored_word;
@@ -26,7 +27,13 @@ struct Counts {
     admins: usize,
     members: usize,
     in_crm: usize,
+    /// Seats whose sync is on (all of them with auto-sync all).
+    syncing: usize,
 }
+
+/// From this width on the table also shows each seat's e-mail and
+/// member id.
+const WIDE: u16 = 110;
 
 /// The columns `o` sorts by, in turn (the mark column is not one).
 const SORTABLE: [&str; 6] = [
@@ -89,6 +96,12 @@ impl SeatsTab {
                 .iter()
                 .filter(|s| s.in_crm(self.data.auto_sync_all))
                 .count(),
+            syncing: self
+                .data
+                .seats
+                .iter()
+                .filter(|s| s.sync_enabled || self.data.auto_sync_all)
+                .count(),
         };
         self.marks.reset(self.data.seats.len());
         for (i, s) in self.data.seats.iter().enumerate() {
@@ -148,13 +161,53 @@ impl SeatsTab {
         }
     }
 
+    /// The seat holders' names, for completing `:seats enable NAME`.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.data.seats.iter().map(|s| s.name.clone()).collect();
+        names.sort_by_key(|n| collate(n));
+        names
+    }
+
+    /// `:seats enable|disable WHO`: the seats whose name, e-mail or
+    /// member id holds WHO (accents and case aside); with no WHO, what
+    /// `e` and `x` act on.
+    pub fn switch_named(&self, enabled: bool, who: &str, fx: &mut Effects) {
+        if who.is_empty() {
+            return self.confirm_sync(enabled, fx);
+        }
+        let needle = table::fold(who);
+        let named: Vec<&crate::store::seats::Seat> = self
+            .data
+            .seats
+            .iter()
+            .filter(|s| {
+                [
+                    s.name.as_str(),
+                    s.email.as_deref().unwrap_or(""),
+                    s.member_id.as_str(),
+                ]
+                .iter()
+                .any(|f| table::fold(f).contains(&needle))
+            })
+            .collect();
+        let what = match named.as_slice() {
+            [] => {
+                fx.flash(false, crate::t!("seats-none-named", who = who));
+                return;
+            }
+            [one] => crate::t!("seats-the-seat-of", name = one.name.as_str()),
+            many => crate::t!("seats-named", count = many.len(), who = who),
+        };
+        let ids = named.iter().map(|s| s.id).collect();
+        self.open_sync_confirm(enabled, ids, what, fx);
+    }
+
     fn confirm_sync(&self, enabled: bool, fx: &mut Effects) {
         let ids = self.targets();
         if ids.is_empty() {
             fx.flash(false, crate::t!("seats-none-to-change"));
             return;
         }
-        let on = if enabled { "on" } else { "off" };
         let what = if self.marks.is_empty() {
             let name = self
                 .data
@@ -168,6 +221,47 @@ impl SeatsTab {
             let hidden = self.marks.count() - self.marks.among(self.view.visible());
             crate::t!("seats-marked-hidden", count = ids.len(), hidden = hidden)
         };
+        self.open_sync_confirm(enabled, ids, what, fx);
+    }
+
+    /// Asks before taking the CRM user off the marked seats (or the
+    /// cursor's), saying what becomes of their activities on the way.
+    fn confirm_unassign(&self, fx: &mut Effects) {
+        let ids = self.targets();
+        let Some(first) = self.data.seats.iter().find(|s| Some(&s.id) == ids.first()) else {
+            fx.flash(false, crate::t!("seats-none-to-change"));
+            return;
+        };
+        let what = if self.marks.is_empty() {
+            crate::t!("seats-the-seat-of", name = first.name.as_str())
+        } else {
+            let hidden = self.marks.count() - self.marks.among(self.view.visible());
+            crate::t!("seats-marked-hidden", count = ids.len(), hidden = hidden)
+        };
+        let waiting = ids.iter().filter_map(|id| self.data.waiting.get(id)).fold(
+            Waiting::default(),
+            |a, w| Waiting {
+                undecided: a.undecided + w.undecided,
+                queued: a.queued + w.queued,
+            },
+        );
+        let lines = vec![
+            crate::t!("seats-unassign-question", what = what),
+            crate::t!("seats-unassign-effect"),
+            crate::t!("seats-unassign-undecided", count = waiting.undecided),
+            crate::t!("seats-unassign-queued", count = waiting.queued),
+        ];
+        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+            &crate::t!("seats-unassign-title"),
+            lines,
+            vec![Command::UnassignSeats { seat_ids: ids }],
+            Some(Action::ClearMarks),
+        )));
+    }
+
+    /// Asks before switching the sync of `ids` (`what` names them).
+    fn open_sync_confirm(&self, enabled: bool, ids: Vec<i64>, what: String, fx: &mut Effects) {
+        let on = if enabled { "on" } else { "off" };
         let lines = vec![
             crate::t!("seats-sync-question", on = on, what = what.clone()),
             if enabled {
@@ -239,6 +333,7 @@ impl Component for SeatsTab {
             Action::ClearMarks => self.marks.clear(),
             Action::EnableSync => self.confirm_sync(true, fx),
             Action::DisableSync => self.confirm_sync(false, fx),
+            Action::UnassignSeats => self.confirm_unassign(fx),
             Action::AssignSeats => {
                 fx.open = Some(Popup::Assign(AssignPopup::new(&self.data)));
             }
@@ -257,14 +352,23 @@ impl Component for SeatsTab {
             admins,
             members,
             in_crm,
+            syncing,
         } = self.counts;
         let mut spans = vec![
             Span::styled(format!("{} ", Tab::Seats.title()), t.title()),
             Span::raw(crate::t!(
-                "seats-counts",
-                admins = admins,
-                members = members,
-                in_crm = in_crm
+                "seats-syncing",
+                syncing = syncing,
+                total = self.data.seats.len()
+            )),
+            Span::raw(format!(
+                " · {}",
+                crate::t!(
+                    "seats-counts",
+                    admins = admins,
+                    members = members,
+                    in_crm = in_crm
+                )
             )),
         ];
         if !self.marks.is_empty() {
@@ -292,7 +396,10 @@ impl Component for SeatsTab {
                 t.dim(),
             ));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), top);
+        frame.render_widget(
+            Paragraph::new(table::fit_line(spans, top.width as usize)),
+            top,
+        );
         if self.data.seats.is_empty() {
             frame.render_widget(Paragraph::new(crate::t!("seats-empty")), body);
             return;
@@ -304,9 +411,8 @@ impl Component for SeatsTab {
                 .enumerate()
                 .map(|(i, id)| self.sort.title(i, &crate::i18n::text(id, &[]))),
         );
-        let header = Row::new(titles);
         let in_crm_badge = format!("✔ {}", crate::t!("seats-in-crm"));
-        let widths = [
+        let mut widths = vec![
             Constraint::Length(3),
             Constraint::Fill(3),
             Constraint::Length(9),
@@ -316,13 +422,21 @@ impl Component for SeatsTab {
             // The badge's width in this language ("✔ In CRM").
             Constraint::Length(in_crm_badge.chars().count().max(8) as u16),
         ];
+        // The e-mail and the member id when the screen has room for them.
+        let wide = area.width >= WIDE;
+        if wide {
+            titles.push(crate::t!("col-email"));
+            titles.push(crate::t!("col-member-id"));
+            widths.push(Constraint::Fill(3));
+            widths.push(Constraint::Length(14));
+        }
         let (seats, names, marks, auto) = (
             &self.data.seats,
             &self.names,
             &self.marks,
             self.data.auto_sync_all,
         );
-        table::render(frame, body, &mut self.view, header, &widths, t, |i| {
+        table::render(frame, body, &mut self.view, titles, &widths, t, |i| {
             let s = &seats[i];
             let marked = marks.is_marked(i);
             // A purge empties the CRM users: say so rather than show an id.
@@ -333,7 +447,7 @@ impl Component for SeatsTab {
                     .unwrap_or_else(|| format!("— {}", crate::t!("seats-user-not-synced"))),
                 None => format!("— {}", crate::t!("seats-user-not-matched")),
             };
-            let row = Row::new([
+            let mut cells = vec![
                 if marked { "[x]" } else { "[ ]" }.to_string(),
                 s.name.clone(),
                 stored_word("licence", s.licence.as_str()),
@@ -345,8 +459,12 @@ impl Component for SeatsTab {
                 } else {
                     String::new()
                 },
-            ]);
-            if marked { row.style(t.marked()) } else { row }
+            ];
+            if wide {
+                cells.push(s.email.clone().unwrap_or_default());
+                cells.push(s.member_id.clone());
+            }
+            (cells, if marked { t.marked() } else { Style::default() })
         });
     }
 }

@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::config::ActivityKind;
 use crate::engine::Command;
-use crate::engine::interface::command::SettingChange;
+use crate::engine::interface::command::{SettingChange, SettingKey};
 use crate::engine::usecases::settings::{FromConsole, MIN_INTERVAL};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
@@ -29,6 +29,16 @@ const QUESTIONS: [&str; 6] = [
     "setting-writeback",
     "setting-sync-back",
     "setting-interval",
+];
+
+/// The questions' settings, in screen order (what `r` resets).
+const KEYS: [SettingKey; 6] = [
+    SettingKey::AutoSyncAllSeats,
+    SettingKey::PipelineStage,
+    SettingKey::WonValueField,
+    SettingKey::WritebackEnabled,
+    SettingKey::WritebackKinds,
+    SettingKey::SyncInterval,
 ];
 
 fn question(q: usize) -> String {
@@ -210,6 +220,27 @@ impl SettingsTab {
     }
 }
 
+/// Where question `q`'s value comes from: set here, a line of the
+/// config file, or the built-in default.
+fn source(data: &SettingsData, q: usize) -> String {
+    if set_in_console(&data.from_console, q) {
+        return crate::t!("source-console");
+    }
+    match &data.file {
+        Some((path, lines)) => match lines[q] {
+            Some(line) => {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                crate::t!("source-file-line", file = name, line = line.to_string())
+            }
+            None => crate::t!("source-default"),
+        },
+        None => crate::t!("source-default"),
+    }
+}
+
 /// Whether the console set question `q`'s value (it then overrides
 /// config.toml).
 fn set_in_console(f: &FromConsole, q: usize) -> bool {
@@ -270,6 +301,15 @@ impl Component for SettingsTab {
                     );
                 }
             }
+            Action::ResetSetting if set_in_console(&data.from_console, q) => {
+                self.drafts.remove(&q);
+                fx.send(Command::ResetSetting(KEYS[q]));
+                fx.flash(true, crate::t!("setting-resetting", question = question(q)));
+            }
+            Action::ResetSetting => fx.flash(
+                false,
+                crate::t!("setting-not-changed-here", question = question(q)),
+            ),
             Action::Back if self.drafts.remove(&q).is_some() => {
                 fx.flash(true, crate::t!("setting-discarded", question = question(q)));
             }
@@ -290,11 +330,7 @@ impl Component for SettingsTab {
             let (list, current, picked) = self.pick(data, q);
             let here = q == self.cursor;
             let value = format!("◂ {} ▸", list[picked].0);
-            let source = if set_in_console(&data.from_console, q) {
-                crate::t!("source-console")
-            } else {
-                crate::t!("source-config")
-            };
+            let source = source(data, q);
             let mut spans = vec![
                 Span::raw(if here { "› " } else { "  " }),
                 Span::raw(format!("{question:<28}")),

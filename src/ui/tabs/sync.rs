@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{LineGauge, Paragraph, Row, Sparkline, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Sparkline, Wrap};
 
 use crate::engine::interface::event::Phase;
 use crate::engine::{Command, Event};
@@ -19,10 +20,13 @@ use crate::ui::format::{
     countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
 };
 use crate::ui::keymap::Context;
-use crate::ui::popups::Popup;
 use crate::ui::popups::detail::DetailPopup;
 use crate::ui::table::{self, TableView};
 use crate::ui::tabs::field;
+use crate::ui::tabs::log::LogEntry;
+
+/// Lines the facts above the gauges take at most.
+const INFO_ROWS: usize = 5;
 
 /// Samples kept for the rows/s sparkline.
 const RATE_SAMPLES: usize = 120;
@@ -103,6 +107,18 @@ pub struct SyncTab {
     pub rates: VecDeque<u64>,
     /// The last finished run's one-line summary.
     pub last_summary: Option<(Outcome, String)>,
+    /// Only runs of this outcome (`v` cycles); `None` = all.
+    pub shown: Option<Outcome>,
+}
+
+/// How long a run took: "45 s", "3 min", or "—" while it runs.
+fn duration(r: &Run) -> String {
+    let start = parse_time(&r.started_at);
+    let end = r.finished_at.as_deref().and_then(parse_time);
+    match (start, end) {
+        (Some(s), Some(e)) => human_secs((e - s).num_seconds().max(0) as u64),
+        _ => "—".to_string(),
+    }
 }
 
 fn slot(p: Phase) -> usize {
@@ -143,11 +159,20 @@ impl SyncTab {
         }));
         rows.sort_by(|a, b| b.run.started_at.cmp(&a.run.started_at));
         self.rows = rows;
-        self.view.refilter_by(self.rows.len(), |_| true);
+        self.refilter();
     }
 
-    /// The full report of the history row under the cursor.
-    fn details(&self) -> Option<DetailPopup> {
+    /// Shows the runs of the outcome chosen with `v`.
+    fn refilter(&mut self) {
+        let (rows, shown) = (&self.rows, self.shown);
+        self.view.refilter_by(rows.len(), |i| {
+            shown.is_none_or(|o| rows[i].run.outcome == o)
+        });
+    }
+
+    /// The full report of the history row under the cursor, with the
+    /// lines the log shows from its start to its end (newest last).
+    pub fn details<'a>(&self, log: impl Iterator<Item = &'a LogEntry>) -> Option<DetailPopup> {
         let row = &self.rows[self.view.selected()?];
         let r = &row.run;
         let head = crate::t!(
@@ -185,6 +210,21 @@ impl SyncTab {
         }
         if let Some(report) = &row.report {
             text.push_str(&format!("\n{}\n{report}\n", crate::t!("run-report")));
+        }
+        if let Some(start) = parse_time(&r.started_at) {
+            let end = r.finished_at.as_deref().and_then(parse_time);
+            let mut lines: Vec<&LogEntry> = log
+                .filter(|e| e.at >= start && end.is_none_or(|end| e.at <= end))
+                .collect();
+            lines.sort_by_key(|e| e.at);
+            text.push_str(&format!("\n{}\n", crate::t!("run-log-lines")));
+            if lines.is_empty() {
+                text.push_str(&crate::t!("run-log-none"));
+                text.push('\n');
+            }
+            for e in lines {
+                text.push_str(&format!("{} {}\n", e.at.format("%H:%M:%S"), e.message));
+            }
         }
         Some(DetailPopup::new(
             crate::t!("run-title", id = r.id.to_string()),
@@ -283,10 +323,15 @@ impl Component for SyncTab {
                 fx.send(Command::Cancel);
                 fx.flash(true, crate::t!("sync-cancelling"));
             }
-            Action::Details => match self.details() {
-                Some(p) => fx.open = Some(Popup::Detail(p)),
-                None => fx.flash(false, crate::t!("no-run-yet")),
-            },
+            Action::CycleView => {
+                self.shown = match self.shown {
+                    None => Some(Outcome::Ok),
+                    Some(Outcome::Ok) => Some(Outcome::Error),
+                    Some(Outcome::Error) => Some(Outcome::Cancelled),
+                    Some(_) => None,
+                };
+                self.refilter();
+            }
             action if self.view.navigate(action) => {}
             _ => {}
         }
@@ -305,6 +350,7 @@ impl Component for SyncTab {
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
             .unwrap_or_else(|| crate::t!("not-scheduled"));
+        let mut now_line = None;
         let mut info_lines = vec![
             field(&crate::t!("field-last-sync"), last, t),
             field(&crate::t!("field-next-run"), next, t),
@@ -351,30 +397,62 @@ impl Component for SyncTab {
                     info_lines.push(field(&crate::t!("field-waiting"), waits.join(" · "), t));
                 }
             }
-            None => info_lines.push(field(
-                &crate::t!("field-now"),
-                match &self.last_summary {
-                    Some((o, s)) => {
-                        crate::t!(
-                            "sync-idle-last",
-                            outcome = outcome_word(*o),
-                            summary = s.clone()
-                        )
-                    }
-                    None => crate::t!("sync-idle"),
-                },
-                t,
-            )),
+            None => {
+                now_line = Some(info_lines.len());
+                info_lines.push(field(
+                    &crate::t!("field-now"),
+                    match &self.last_summary {
+                        Some((o, s)) => {
+                            crate::t!(
+                                "sync-idle-last",
+                                outcome = outcome_word(*o),
+                                summary = s.clone()
+                            )
+                        }
+                        None => crate::t!("sync-idle"),
+                    },
+                    t,
+                ));
+            }
         }
-        // As tall as the wrapped text, up to five lines; Enter on a run
-        // shows any report whole.
-        let width = area.width.max(1) as usize;
-        let info_height: usize = info_lines
+        if let Some(o) = self.shown {
+            info_lines.push(field(
+                &crate::t!("field-history"),
+                crate::t!("history-only", outcome = outcome_word(o)),
+                t,
+            ));
+        }
+        let width = area.width as usize;
+        // One line each, cut with "…", but the last run's summary, which
+        // wraps into what is left of five lines and is cut with "…" below
+        // them (Enter on the run shows it whole).
+        let others = info_lines
+            .len()
+            .saturating_sub(usize::from(now_line.is_some()));
+        let budget = INFO_ROWS.saturating_sub(others).max(1);
+        let info_lines: Vec<Line> = info_lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if Some(i) != now_line {
+                    return table::fit_line(l.spans, width);
+                }
+                let whole: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                let cut = table::fit_wrapped(&whole, width, budget).into_owned();
+                let label = l.spans.first().map_or("", |s| s.content.as_ref());
+                let value = cut.strip_prefix(label).unwrap_or(&cut).to_string();
+                Line::from(vec![
+                    Span::styled(label.to_string(), t.dim()),
+                    Span::raw(value),
+                ])
+            })
+            .collect();
+        let height: usize = info_lines
             .iter()
-            .map(|l| l.width().div_ceil(width).max(1))
+            .map(|l| table::wrapped_rows(&l.to_string(), width))
             .sum();
         let [info, gauges, spark, hist] = Layout::vertical([
-            Constraint::Length(info_height.clamp(3, 5) as u16),
+            Constraint::Length(height as u16),
             Constraint::Length(6),
             Constraint::Length(2),
             Constraint::Min(2),
@@ -428,22 +506,24 @@ impl Component for SyncTab {
             label,
         );
         frame.render_widget(Sparkline::default().data(&data).style(t.gauge()), line);
-        let header = Row::new([
+        let header = vec![
             "#".to_string(),
             crate::t!("col-started"),
             crate::t!("col-mode"),
             crate::t!("col-outcome"),
+            crate::t!("col-duration"),
             crate::t!("col-requests"),
             crate::t!("col-retries"),
             "429".to_string(),
             crate::t!("col-rows"),
-        ]);
+        ];
         let widths = [
             Constraint::Length(4),
-            Constraint::Length(16),
+            Constraint::Length(12),
             Constraint::Length(11),
             Constraint::Length(11),
             Constraint::Length(6),
+            Constraint::Length(5),
             Constraint::Length(5),
             Constraint::Length(4),
             Constraint::Fill(1),
@@ -463,11 +543,12 @@ impl Component for SyncTab {
                     thousands(n)
                 }
             };
-            Row::new([
+            let cells = vec![
                 r.id.to_string(),
                 started,
                 stored_word("mode", &r.mode),
                 outcome_word(r.outcome),
+                duration(r),
                 count(r.requests),
                 count(r.retries),
                 count(r.throttle_waits),
@@ -476,7 +557,8 @@ impl Component for SyncTab {
                 } else {
                     thousands(total)
                 },
-            ])
+            ];
+            (cells, Style::default())
         });
     }
 }

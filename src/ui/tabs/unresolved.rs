@@ -6,21 +6,23 @@ use std::collections::HashMap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::Command;
 use crate::engine::interface::command::ResolveHow;
-use crate::store::unresolved::QueueRow;
+use crate::store::unresolved::{QueueRow, ResolvedRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
 use crate::ui::format::{self, age, relative_and_absolute, stored_word};
 use crate::ui::keymap::Context;
 use crate::ui::loader::{Detail, Load};
 use crate::ui::popups::Popup;
+use crate::ui::popups::confirm::ConfirmPopup;
 use crate::ui::popups::form::ContactForm;
 use crate::ui::popups::search::SearchPopup;
-use crate::ui::table::{self, Filtered, Sort, TableView, collate};
+use crate::ui::table::{self, Filtered, Marks, Sort, TableView, collate};
 use crate::ui::tabs::heading;
 
 /// An action sent for a queue entry whose result the store does not show
@@ -63,6 +65,10 @@ const SORTABLE: [&str; 6] = [
     "col-state",
 ];
 
+/// From this width on the detail sits beside the table (at 58% of the
+/// width the table is then wider than the whole of an 80-column screen).
+const SIDE_BY_SIDE: u16 = 140;
+
 /// Which entries the table shows (`v` cycles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum QueueView {
@@ -70,6 +76,8 @@ pub enum QueueView {
     All,
     Open,
     Skipped,
+    /// The entries resolved lately: linked to which contact, how, when.
+    Resolved,
 }
 
 #[derive(Debug, Default)]
@@ -87,6 +95,10 @@ pub struct UnresolvedTab {
     /// Activities with an action in flight, and what was asked.
     pub pending: HashMap<i64, Pending>,
     requested: Option<i64>,
+    marks: Marks,
+    resolved: Vec<ResolvedRow>,
+    resolved_haystacks: Vec<String>,
+    resolved_view: TableView,
 }
 
 impl UnresolvedTab {
@@ -105,6 +117,14 @@ impl UnresolvedTab {
             .collect();
         self.skipped = rows.iter().filter(|r| r.dismissed).count();
         let selected = self.selected_row().map(|r| r.activity_id);
+        // Marks follow their activities; resolved ones leave with them.
+        let marked: std::collections::HashSet<i64> = self.marked_ids().into_iter().collect();
+        self.marks.reset(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if marked.contains(&r.activity_id) {
+                self.marks.toggle(i);
+            }
+        }
         self.rows = rows;
         let by_id: HashMap<i64, usize> = self
             .rows
@@ -139,6 +159,218 @@ impl UnresolvedTab {
 
     pub fn rows(&self) -> &[QueueRow] {
         &self.rows
+    }
+
+    /// The entries resolved lately, newest first.
+    pub fn load_resolved(&mut self, rows: Vec<ResolvedRow>) {
+        self.resolved_haystacks = rows
+            .iter()
+            .map(|r| {
+                table::haystack([
+                    r.member_name.as_str(),
+                    r.member_company.as_deref().unwrap_or(""),
+                    r.seat_holder.as_str(),
+                    r.contact_name.as_deref().unwrap_or(""),
+                ])
+            })
+            .collect();
+        self.resolved = rows;
+        self.refilter();
+    }
+
+    fn render_resolved(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        let t = ctx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let mut title = crate::t!("resolved-title", count = self.resolved.len());
+        if !self.resolved_view.filter.is_empty() {
+            title.push_str(&format!(
+                " · {}: {}",
+                crate::t!("filter-named", filter = self.resolved_view.filter.clone()),
+                crate::t!("count-shown", count = self.resolved_view.len())
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(table::fit_line(
+                heading(&title, t).spans,
+                top.width as usize,
+            )),
+            top,
+        );
+        if self.resolved.is_empty() {
+            frame.render_widget(Paragraph::new(crate::t!("resolved-empty")), body);
+            return;
+        }
+        let header = vec![
+            crate::t!("col-member"),
+            crate::t!("col-company"),
+            crate::t!("col-seat-holder"),
+            crate::t!("col-linked-to"),
+            crate::t!("col-how"),
+            crate::t!("col-resolved"),
+        ];
+        let widths = [
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(12),
+        ];
+        let rows = &self.resolved;
+        table::render(
+            frame,
+            body,
+            &mut self.resolved_view,
+            header,
+            &widths,
+            t,
+            |i| {
+                let r = &rows[i];
+                let contact = r
+                    .contact_name
+                    .clone()
+                    .or_else(|| r.contactid.clone())
+                    .unwrap_or_else(|| "—".into());
+                let how = r
+                    .how
+                    .as_deref()
+                    .map_or_else(|| "—".into(), |h| stored_word("resolved-how", h));
+                let when = format::parse_time(&r.resolved_at)
+                    .map_or_else(|| r.resolved_at.clone(), crate::i18n::short_date_time);
+                let cells = vec![
+                    r.member_name.clone(),
+                    r.member_company.clone().unwrap_or_default(),
+                    r.seat_holder.clone(),
+                    contact,
+                    how,
+                    when,
+                ];
+                (cells, Style::default())
+            },
+        );
+    }
+
+    /// The activity ids of the marked rows, in store order.
+    pub fn marked_ids(&self) -> Vec<i64> {
+        self.marks
+            .indices()
+            .filter_map(|i| self.rows.get(i).map(|r| r.activity_id))
+            .collect()
+    }
+
+    /// "3 marked (1 hidden by filter)", for the bulk confirmations.
+    fn marked_what(&self) -> String {
+        let hidden = self.marks.count() - self.marks.among(self.view.visible());
+        crate::t!(
+            "seats-marked-hidden",
+            count = self.marks.count(),
+            hidden = hidden
+        )
+    }
+
+    /// `s` with rows marked: skips them all (or brings them all back when
+    /// every one is skipped already), after a confirmation with the count.
+    fn bulk_skip(&mut self, fx: &mut Effects) {
+        let marked: Vec<&QueueRow> = self.marks.indices().map(|i| &self.rows[i]).collect();
+        let skip = marked.iter().any(|r| !r.dismissed);
+        let ids: Vec<i64> = marked
+            .iter()
+            .filter(|r| r.dismissed != skip)
+            .map(|r| r.activity_id)
+            .collect();
+        let commands = |skip: bool| -> Vec<Command> {
+            ids.iter()
+                .map(|&activity_id| Command::SkipUnresolved { activity_id, skip })
+                .collect()
+        };
+        let what = self.marked_what();
+        let question = if skip {
+            crate::t!("unresolved-bulk-skip", what = what.clone())
+        } else {
+            crate::t!("unresolved-bulk-back", what = what.clone())
+        };
+        let undo = Undo {
+            what: crate::t!(
+                "undo-skip",
+                skip = if skip { "yes" } else { "no" },
+                member = what
+            ),
+            commands: commands(!skip),
+        };
+        fx.open = Some(Popup::Confirm(
+            ConfirmPopup::new(
+                &crate::t!("unresolved-bulk-skip-title"),
+                vec![question, crate::t!("unresolved-bulk-skip-effect")],
+                commands(skip),
+                Some(Action::ClearMarks),
+            )
+            .with_undo(undo),
+        ));
+    }
+
+    /// `L`: links the marked rows (or the cursor's) to their best-ranked
+    /// candidate, after a confirmation that counts those without one.
+    fn link_top(&mut self, fx: &mut Effects) {
+        let rows: Vec<&QueueRow> = if self.marks.is_empty() {
+            self.selected_row().into_iter().collect()
+        } else {
+            self.marks.indices().map(|i| &self.rows[i]).collect()
+        };
+        if rows.is_empty() {
+            fx.flash(false, crate::t!("queue-empty"));
+            return;
+        }
+        let linked: Vec<(i64, String, String)> = rows
+            .iter()
+            .filter_map(|r| {
+                r.top_candidate.as_ref().map(|(id, name)| {
+                    let name = name.clone().unwrap_or_else(|| id.clone());
+                    (r.activity_id, id.clone(), name)
+                })
+            })
+            .collect();
+        let without = rows.len() - linked.len();
+        if linked.is_empty() {
+            fx.flash(false, crate::t!("unresolved-none-with-candidate"));
+            return;
+        }
+        let what = if self.marks.is_empty() {
+            rows[0].member_name.clone()
+        } else {
+            self.marked_what()
+        };
+        let mut lines = vec![crate::t!(
+            "unresolved-link-question",
+            what = what,
+            count = linked.len()
+        )];
+        lines.extend(linked.iter().take(5).map(|(activity_id, _, name)| {
+            let member = rows
+                .iter()
+                .find(|r| r.activity_id == *activity_id)
+                .map_or("", |r| r.member_name.as_str());
+            format!("  {member} → {name}")
+        }));
+        if linked.len() > 5 {
+            lines.push(crate::t!("unresolved-link-more", count = linked.len() - 5));
+        }
+        if without > 0 {
+            lines.push(crate::t!("unresolved-link-without", count = without));
+        }
+        let commands = linked
+            .into_iter()
+            .map(|(activity_id, contactid, _)| Command::ResolveWithContact {
+                activity_id,
+                contactid,
+                how: ResolveHow::Candidate,
+            })
+            .collect();
+        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+            &crate::t!("unresolved-link-title"),
+            lines,
+            commands,
+            Some(Action::ClearMarks),
+        )));
     }
 
     pub fn selected_row(&self) -> Option<&QueueRow> {
@@ -225,6 +457,7 @@ impl UnresolvedTab {
                 };
                 fx.open = Some(Popup::Form(form));
             }
+            Action::Skip if !self.marks.is_empty() => self.bulk_skip(fx),
             Action::Skip => {
                 let skip = !row.dismissed;
                 fx.send(Command::SkipUnresolved {
@@ -243,6 +476,8 @@ impl UnresolvedTab {
                     }],
                 });
                 self.pending.insert(id, Pending::Skip(skip));
+                // On to the next entry, as a triage goes.
+                self.view.move_by(1);
             }
             _ => {}
         }
@@ -251,17 +486,23 @@ impl UnresolvedTab {
 
 impl Filtered for UnresolvedTab {
     fn view(&mut self) -> &mut TableView {
-        &mut self.view
+        if self.show == QueueView::Resolved {
+            &mut self.resolved_view
+        } else {
+            &mut self.view
+        }
     }
 
     fn refilter(&mut self) {
-        let needle = self.view.filter.to_lowercase();
+        self.resolved_view.refilter(&self.resolved_haystacks);
+        let needle = table::fold(&self.view.filter);
         let (rows, haystacks, show) = (&self.rows, &self.haystacks, self.show);
         self.view.refilter_by(rows.len(), |i| {
             let shown = match show {
                 QueueView::All => true,
                 QueueView::Open => !rows[i].dismissed,
                 QueueView::Skipped => rows[i].dismissed,
+                QueueView::Resolved => false,
             };
             shown && (needle.is_empty() || haystacks[i].contains(&needle))
         });
@@ -275,16 +516,23 @@ impl Component for UnresolvedTab {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            action if self.view.navigate(action) => {}
-            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
             Action::CycleView => {
                 self.show = match self.show {
                     QueueView::All => QueueView::Open,
                     QueueView::Open => QueueView::Skipped,
-                    QueueView::Skipped => QueueView::All,
+                    QueueView::Skipped => QueueView::Resolved,
+                    QueueView::Resolved => QueueView::All,
                 };
                 self.refilter();
             }
+            action if self.show == QueueView::Resolved => {
+                if !self.resolved_view.navigate(action) && action != Action::Back {
+                    fx.flash(false, crate::t!("resolved-read-only"));
+                }
+                return;
+            }
+            action if self.view.navigate(action) => {}
+            action if self.sort.update(action, SORTABLE.len()) => self.resort(),
             Action::Left => self.candidate = self.candidate.saturating_sub(1),
             Action::Right => {
                 let n = self.detail_for_selected().map_or(0, |d| d.candidates.len());
@@ -293,6 +541,15 @@ impl Component for UnresolvedTab {
             Action::Resolve | Action::SearchCrm | Action::CreateContact | Action::Skip => {
                 self.act(action, fx)
             }
+            Action::LinkTop => self.link_top(fx),
+            Action::Mark => {
+                if let Some(i) = self.view.selected() {
+                    self.marks.toggle(i);
+                    self.view.move_by(1);
+                }
+            }
+            Action::MarkAll => self.marks.mark_all(self.view.visible()),
+            Action::ClearMarks => self.marks.clear(),
             _ => {}
         }
         self.request_detail(&mut fx.loads);
@@ -303,8 +560,14 @@ impl Component for UnresolvedTab {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
+        if self.show == QueueView::Resolved {
+            return self.render_resolved(frame, area, ctx);
+        }
         let t = ctx.theme;
-        let [list_area, detail_area] = if area.width >= 110 {
+        // Side by side only where the table keeps at least the width it
+        // has at 80 columns; below that the detail goes under the table,
+        // which then gets the whole width.
+        let [list_area, detail_area] = if area.width >= SIDE_BY_SIDE {
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
         } else {
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
@@ -321,6 +584,7 @@ impl Component for UnresolvedTab {
             QueueView::All => {}
             QueueView::Open => title.push_str(&format!(" · {}", crate::t!("view-open-only"))),
             QueueView::Skipped => title.push_str(&format!(" · {}", crate::t!("view-skipped-only"))),
+            QueueView::Resolved => {}
         }
         if !self.view.filter.is_empty() {
             let filter = self.view.filter.clone();
@@ -329,28 +593,41 @@ impl Component for UnresolvedTab {
                 crate::t!("filter-named", filter = filter)
             ));
         }
+        if !self.marks.is_empty() {
+            title.push_str(&format!(
+                " · {}",
+                crate::t!("count-marked", count = self.marks.count())
+            ));
+        }
         if !self.view.filter.is_empty() || self.show != QueueView::All {
             title.push_str(&format!(
                 ": {}",
                 crate::t!("count-shown", count = self.view.len())
             ));
         }
-        frame.render_widget(Paragraph::new(heading(&title, t)), top);
+        frame.render_widget(
+            Paragraph::new(table::fit_line(
+                heading(&title, t).spans,
+                top.width as usize,
+            )),
+            top,
+        );
         if self.rows.is_empty() {
             frame.render_widget(Paragraph::new(crate::t!("unresolved-empty")), body);
         } else {
             // "Sent": how old the activity itself is, not its time in the queue.
             let col = |c: usize| self.sort.title(c, &crate::i18n::text(SORTABLE[c], &[]));
-            let header = Row::new([col(1), col(2), col(3), col(4), col(0), col(5)]);
+            let header = vec![col(1), col(2), col(3), col(4), col(0), col(5)];
             let widths = [
                 Constraint::Fill(3),
                 Constraint::Fill(3),
                 Constraint::Length(7),
                 Constraint::Fill(2),
-                Constraint::Length(4),
+                // "Sent ▲": the age and the sort arrow.
+                Constraint::Length(6),
                 Constraint::Length(9),
             ];
-            let (rows, pending, now) = (&self.rows, &self.pending, ctx.now);
+            let (rows, pending, marks, now) = (&self.rows, &self.pending, &self.marks, ctx.now);
             table::render(frame, body, &mut self.view, header, &widths, t, |i| {
                 let r = &rows[i];
                 let state = if pending.contains_key(&r.activity_id) {
@@ -360,8 +637,15 @@ impl Component for UnresolvedTab {
                 } else {
                     crate::t!("state-open")
                 };
-                Row::new([
-                    r.member_name.clone(),
+                // A mark is a glyph too, for screens without colour.
+                let marked = marks.is_marked(i);
+                let name = if marked {
+                    format!("✓ {}", r.member_name)
+                } else {
+                    r.member_name.clone()
+                };
+                let cells = vec![
+                    name,
                     r.member_company.clone().unwrap_or_default(),
                     match r.messages {
                         Some(n) => crate::t!("kind-conversation-short", count = n),
@@ -370,7 +654,8 @@ impl Component for UnresolvedTab {
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
                     state,
-                ])
+                ];
+                (cells, if marked { t.marked() } else { Style::default() })
             });
         }
         self.render_detail(frame, detail_area, ctx);
@@ -425,12 +710,25 @@ impl UnresolvedTab {
                         .as_deref()
                         .map(|e| format!(" <{e}>"))
                         .unwrap_or_default();
+                    // Title and company tell two namesakes apart.
+                    let role: Vec<&str> = [c.jobtitle.as_deref(), c.company.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    let role = if role.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", role.join(", "))
+                    };
                     let text = format!(
-                        "{} {} {name}{email} — {}",
+                        "{} {} {name}{role}{email} — {}",
                         if chosen { "›" } else { " " },
                         crate::i18n::fixed(c.candidate.score, 2),
                         format::reason(&c.candidate.reason)
                     );
+                    // One line each, so every candidate and the activity's
+                    // date stay in view at 80x24; a cut one ends in "…".
+                    let text = table::fit(&text, inner.width as usize).into_owned();
                     lines.push(if chosen {
                         Line::styled(text, t.selected())
                     } else {
