@@ -247,6 +247,7 @@ fn threads_and_tags_on_the_unresolved_tab_in_spanish() {
             account: Some("Fabrikam S.A.".into()),
         },
         messages,
+        top_candidate: None,
     };
     app.on_snapshot(Snapshot::Queue(vec![
         row(101, "message", Some(5), "2026-11-22T09:00:00Z"),

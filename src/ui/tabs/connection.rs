@@ -359,23 +359,20 @@ impl Component for ConnectionTab {
                 // Another identity than the connected one: asked first,
                 // like `navsync connect`.
                 (Some(row), Some(to)) => {
-                    fx.open = Some(Popup::Confirm(
-                        ConfirmPopup::new(
-                            &crate::t!("switch-title"),
-                            vec![
-                                crate::t!(
-                                    "switch-question",
-                                    from = row.crm_user_name.clone().unwrap_or_default(),
-                                    from_method = row.auth_method.clone(),
-                                    to_method = to
-                                ),
-                                crate::t!("switch-keeps"),
-                            ],
-                            vec![Command::Connect],
-                            None,
-                        )
-                        .with_caution(Caution::Danger),
-                    ));
+                    fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                        &crate::t!("switch-title"),
+                        vec![
+                            crate::t!(
+                                "switch-question",
+                                from = row.crm_user_name.clone().unwrap_or_default(),
+                                from_method = row.auth_method.clone(),
+                                to_method = to
+                            ),
+                            crate::t!("switch-keeps"),
+                        ],
+                        vec![Command::Connect],
+                        None,
+                    )));
                 }
                 _ => {
                     fx.send(Command::Connect);

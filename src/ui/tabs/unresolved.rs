@@ -570,7 +570,11 @@ impl Component for UnresolvedTab {
         let [list_area, detail_area] = if area.width >= SIDE_BY_SIDE {
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
         } else {
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+            // The table takes what its rows need, up to half: a short
+            // queue leaves the detail (a whole conversation) the rest.
+            let rows = u16::try_from(self.rows.len()).unwrap_or(u16::MAX);
+            let list = rows.saturating_add(2).clamp(4, area.height / 2);
+            Layout::vertical([Constraint::Length(list), Constraint::Min(1)]).areas(area)
         };
         let [top, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list_area);
