@@ -43,8 +43,12 @@ pub enum Command {
     /// Print connection state, CRM user, org version, last sync and last error.
     Status {
         /// Print one JSON object (stable schema, see README).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "check")]
         json: bool,
+        /// For monitoring: print the health verdict on one line and exit
+        /// 0 ok, 1 degraded, 2 failing, 3 offline.
+        #[arg(long)]
+        check: bool,
     },
     /// Connect to the CRM: sign in, run the prerequisite checks, store the connection.
     Connect,
@@ -295,8 +299,14 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
-        Some(Command::Status { json }) => {
-            crate::commands::status::run(json, &data_dir, config.source.is_some())
+        Some(Command::Status { json, check }) => {
+            use crate::commands::status::Form;
+            let form = match (json, check) {
+                (_, true) => Form::Check,
+                (true, false) => Form::Json,
+                (false, false) => Form::Text,
+            };
+            crate::commands::status::run(form, &data_dir, config.source.is_some())
         }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),

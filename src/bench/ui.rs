@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use crate::exit::ExitStatus;
+use crate::store::activities::ActivityState;
 use crate::store::reason::Reason;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::unresolved::QueueRow;
@@ -36,6 +37,8 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             reason: Reason::NoContactAt {
                 account: Some(format!("Company {} S.L.", i % 997)),
             },
+            state: ActivityState::WrittenOpen,
+            last_error: None,
         })
         .collect()
 }

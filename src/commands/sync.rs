@@ -16,6 +16,7 @@ use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
 use crate::service::client::{self, AttachError, Reconnect};
 use crate::store::runs::{Outcome, RunMode};
+use crate::ui::format;
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
     if !args.dry_run {
@@ -156,7 +157,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                     crate::t!(
                         "cli-retry",
                         attempt = attempt,
-                        wait = format!("{wait:?}"),
+                        wait = format::duration(wait),
                         reason = reason
                     )
                 );
@@ -165,7 +166,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 clear_line(progress);
                 eprintln!(
                     "navsync: {}",
-                    crate::t!("cli-throttled", wait = format!("{retry_after:?}"))
+                    crate::t!("cli-throttled", wait = format::duration(retry_after))
                 );
             }
             Ok(Event::ActionResult { ok: false, message }) if ours.is_none() && dry_run => {

@@ -296,6 +296,7 @@ mod tests {
             org_version: Some("9.2".into()),
             last_sync: Some("2026-11-25T07:00:12Z".into()),
             next_sync: None,
+            next_after_failure: false,
             running: Some(RunProgress {
                 run_id: 4,
                 mode: RunMode::Full,
@@ -309,6 +310,14 @@ mod tests {
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),
+            last_run: Some(crate::engine::interface::health::LastRun {
+                run_id: 3,
+                outcome: crate::store::runs::Outcome::Error,
+                class: Some(crate::engine::ErrorClass::Connection),
+                reads_done: false,
+                finished_at: Some("2026-11-25T06:59:00Z".into()),
+            }),
+            engine_lost: false,
         };
         for msg in [
             ServerMsg::Hello {

@@ -37,7 +37,7 @@ impl ActivityState {
             Self::Failed => "failed",
         }
     }
-    fn parse(s: &str) -> Result<Self> {
+    pub(crate) fn parse(s: &str) -> Result<Self> {
         Ok(match s {
             "new" => Self::New,
             "excluded" => Self::Excluded,

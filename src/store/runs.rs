@@ -168,6 +168,33 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
         .collect()
 }
 
+/// The newest finished run that was not a dry run: its id, outcome, error
+/// class key, end, and whether every read of it finished (its saved lists
+/// phase did), so a failure came from its writes alone.
+pub fn last_finished(
+    conn: &Connection,
+) -> Result<Option<(i64, Outcome, Option<String>, Option<String>, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id, r.outcome, r.error_kind, r.finished_at,
+                EXISTS (SELECT 1 FROM sync_run_phases p
+                        WHERE p.run_id = r.id AND p.phase = 'saved lists' AND p.finished_at IS NOT NULL)
+             FROM sync_runs r WHERE r.outcome != 'running' AND r.mode != 'dry_run'
+             ORDER BY r.id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    Outcome::parse(&r.get::<_, String>(1)?),
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            },
+        )
+        .optional()?)
+}
+
 /// End time of the newest successful run: the seed's "date of last sync".
 pub fn last_success(conn: &Connection) -> Result<Option<String>> {
     Ok(conn

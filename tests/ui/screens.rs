@@ -268,3 +268,57 @@ fn settings_without_cached_crm_choices_offer_not_sure() {
     assert!(s.contains("◂ Not sure (all open opportunities) ▸"), "{s}");
     assert!(s.contains("until then only \"Not sure\" is offered"), "{s}");
 }
+
+/// Issue 21: the header tells the health verdict: after a failed run it
+/// says `failing`, how long ago, and the cause (never "synced"); refused
+/// writes read `degraded`; a console that lost its engine says `offline`;
+/// the next good run gives back the plain "Connected".
+#[test]
+fn the_header_tells_the_health_verdict() {
+    use navsync::engine::ErrorClass;
+    use navsync::engine::interface::health::LastRun;
+    use navsync::store::runs::Outcome;
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let header = |app: &mut App, st: navsync::engine::Status| {
+        app.on_status(st);
+        let s = screen(app, 120, 40);
+        s.lines().next().unwrap_or_default().to_string()
+    };
+    let ended = |outcome, class, reads_done| LastRun {
+        run_id: 6,
+        outcome,
+        class,
+        reads_done,
+        finished_at: Some("2026-11-25T06:57:00Z".into()),
+    };
+    let mut st = crate::fixture::status(false);
+    st.last_run = Some(ended(Outcome::Error, Some(ErrorClass::Connection), false));
+    let failing = header(&mut app, st.clone());
+    st.last_run = Some(ended(
+        Outcome::Error,
+        Some(ErrorClass::InsufficientPrivileges),
+        true,
+    ));
+    let degraded = header(&mut app, st.clone());
+    st.engine_lost = true;
+    let offline = header(&mut app, st.clone());
+    st.engine_lost = false;
+    st.last_run = Some(ended(Outcome::Ok, None, true));
+    let ok = header(&mut app, st);
+    assert!(
+        failing.contains("✘ sync failing · 3 min ago · Connection error"),
+        "{failing}"
+    );
+    assert!(!failing.contains("synced"), "{failing}");
+    assert!(failing.contains("last good sync 12 min ago"), "{failing}");
+    assert!(
+        degraded.contains("▲ sync degraded · 3 min ago · Insufficient privileges"),
+        "{degraded}"
+    );
+    assert!(
+        offline.contains("✘ offline · the engine cannot be reached"),
+        "{offline}"
+    );
+    assert!(ok.contains("● Connected │ last sync 12 min ago"), "{ok}");
+    insta::assert_snapshot!("header_health", [failing, degraded, offline, ok].join("\n"));
+}

@@ -304,6 +304,10 @@ impl Component for SyncTab {
             .next_sync
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|when| match st.next_after_failure {
+                true => crate::t!("next-try-after-failure", when = when),
+                false => when,
+            })
             .unwrap_or_else(|| crate::t!("not-scheduled"));
         let mut info_lines = vec![
             field(&crate::t!("field-last-sync"), last, t),
