@@ -163,6 +163,10 @@ impl Client {
             if let Some(left) = inner.gate.given_up_for() {
                 return Err(exhausted(req, left, throttled, None));
             }
+            if let Some(until) = inner.gate.closed_until() {
+                let wait = until.saturating_duration_since(tokio::time::Instant::now());
+                emit(self.events.as_ref(), ClientEvent::HeldByThrottle { wait });
+            }
             let outcome = {
                 let _pass = tokio::select! {
                     p = inner.gate.enter() => p,

@@ -305,6 +305,7 @@ mod tests {
                 total: Some(30),
                 requests: 5,
                 retries: 1,
+                throttled: 3,
                 throttled_until: Some("2026-11-25T07:01:00Z".into()),
                 retry_until: Some("2026-11-25T07:00:40Z".into()),
                 retry_reason: Some("HTTP 503".into()),

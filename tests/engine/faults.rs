@@ -473,3 +473,41 @@ async fn a_403_on_writeback_leaves_the_activities_refused_and_the_health_degrade
     }
     crate::support::shutdown(h).await;
 }
+
+/// Issue 21: a 429 with `Retry-After: 30` shows in the live status as a
+/// wait with its end as soon as the client reads it (no page has to come
+/// through first), and the 429 is counted at once, as the history row
+/// will count it; a cancel ends the wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_wait_shows_in_the_live_status_at_once() {
+    let s = world().await;
+    let mut h = s.start();
+    s.sim.control().throttle_next(1, Duration::from_secs(30));
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the 429 comes")
+            .unwrap();
+        if let Event::Throttled { retry_after } = ev {
+            assert_eq!(retry_after, Duration::from_secs(30));
+            break;
+        }
+    }
+    let live = h.status.borrow().running.clone().expect("the run goes on");
+    let until = chrono::DateTime::parse_from_rfc3339(
+        live.throttled_until.as_deref().expect("the wait is shown"),
+    )
+    .unwrap();
+    assert!(
+        until > chrono::Utc::now() + chrono::Duration::seconds(20),
+        "the 30 s asked, counted down from the 429: {until}"
+    );
+    assert_eq!(live.throttled, 1);
+    assert!(live.requests >= 1, "{live:?}");
+    h.commands.send(Command::Cancel).unwrap();
+    assert_eq!(finished(&mut h).await, Outcome::Cancelled);
+    crate::support::shutdown(h).await;
+}

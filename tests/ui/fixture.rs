@@ -382,6 +382,7 @@ pub fn status(running: bool) -> Status {
             total: Some(4_000),
             requests: 58,
             retries: 2,
+            throttled: 3,
             throttled_until: Some("2026-11-25T07:00:12Z".into()),
             retry_until: None,
             retry_reason: None,

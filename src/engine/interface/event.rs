@@ -224,6 +224,9 @@ pub struct RunProgress {
     pub total: Option<u64>,
     pub requests: u64,
     pub retries: u64,
+    /// 429 answers waited out (the history row's "429").
+    #[serde(default)]
+    pub throttled: u64,
     /// When a 429 wait ends, RFC 3339 (the console counts down to it).
     pub throttled_until: Option<String>,
     /// When the back-off before the next retry ends, RFC 3339, and why
@@ -243,6 +246,7 @@ impl RunProgress {
             total: None,
             requests: 0,
             retries: 0,
+            throttled: 0,
             throttled_until: None,
             retry_until: None,
             retry_reason: None,

@@ -346,6 +346,7 @@ impl RunCtx {
                 r.total = total;
                 r.requests = t.requests as u64;
                 r.retries = t.retries as u64;
+                r.throttled = t.throttle_waits as u64;
                 // A page came through: no retry is pending any more.
                 r.retry_until = None;
                 r.retry_reason = None;

@@ -41,12 +41,29 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
             ClientEvent::Throttled { retry_after, .. } => {
                 let until = chrono::Utc::now()
                     + chrono::Duration::from_std(retry_after).unwrap_or(chrono::Duration::zero());
+                // The 429 was a request: the live counters count it at
+                // once, as the run's history row will.
                 emitter.status(|s| {
                     if let Some(r) = s.running.as_mut() {
+                        r.requests += 1;
+                        r.throttled += 1;
                         r.throttled_until = Some(rfc3339(until));
                     }
                 });
                 emitter.emit(Event::Throttled { retry_after });
+            }
+            ClientEvent::HeldByThrottle { wait } => {
+                let until = rfc3339(
+                    chrono::Utc::now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero()),
+                );
+                emitter.status(|s| {
+                    if let Some(r) = s.running.as_mut()
+                        && r.throttled_until.as_ref().is_none_or(|t| *t < until)
+                    {
+                        r.throttled_until = Some(until);
+                    }
+                });
             }
             ClientEvent::DeviceCode(p) => emitter.emit(Event::DeviceCode {
                 user_code: p.user_code,

@@ -16,7 +16,7 @@ use crate::store::runs::{Outcome, Run, RunMode};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::format::{
-    countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
+    self, countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
 };
 use crate::ui::keymap::Context;
 use crate::ui::popups::Popup;
@@ -321,20 +321,25 @@ impl Component for SyncTab {
                         "sync-running",
                         mode = stored_word("mode", r.mode.as_str()),
                         requests = r.requests,
-                        retries = r.retries
+                        retries = r.retries,
+                        throttled = r.throttled
                     ),
                     t,
                 ));
                 // The current wait, counted down: a 429's Retry-After or
                 // the back-off before a retry.
                 let mut waits = Vec::new();
-                if let Some(c) = r
+                if let Some(left) = r
                     .throttled_until
                     .as_deref()
                     .and_then(parse_time)
-                    .and_then(|u| countdown(ctx.now, u))
+                    .and_then(|u| (u - ctx.now).to_std().ok())
+                    .filter(|d| !d.is_zero())
                 {
-                    waits.push(format!("⏸ {}", crate::t!("wait-429", left = c)));
+                    waits.push(format!(
+                        "⏸ {}",
+                        crate::t!("wait-429", left = format::duration(left))
+                    ));
                 }
                 if let Some(c) = r
                     .retry_until
