@@ -236,7 +236,7 @@ outcome-error = error
 outcome-cancelled = cancelled
 mode-full = full
 mode-incremental = incremental
-mode-dry-run = dry_run
+mode-dry-run = dry run
 run-head = Run { $id }{ $dry ->
     [yes] {" "}(dry run: nothing was changed)
    *[no] {""}

@@ -773,7 +773,10 @@ fn d05_a_dry_run_stays_in_the_history_with_its_full_report() {
     app.on_snapshot(Snapshot::Sync(crate::fixture::runs()));
     press(&mut app, KeyCode::Char('2'));
     let s = screen(&mut app, 80, 24);
-    assert!(line_with(&s, "report: Enter").contains("dry_run"), "{s}");
+    let row = line_with(&s, "report: Enter");
+    assert!(row.contains("dry run"), "{s}");
+    // Issue 21: its number is its own; 5 is the next real run's.
+    assert!(row.starts_with("d1 "), "{s}");
     // The Now line wraps instead of cutting the report off.
     assert!(s.contains("(4 open, unmatched)"), "{s}");
     press(&mut app, KeyCode::Home);

@@ -86,6 +86,10 @@ struct HistoryRow {
     /// The run's one-line report, when this console saw it finish.
     report: Option<String>,
     dry: bool,
+    /// Its number in the history: the store's for a run, `d1`, `d2`, … for
+    /// this session's dry runs, whose ids (numbered in a copy of the store)
+    /// the next real run takes again.
+    number: String,
 }
 
 #[derive(Debug, Default)]
@@ -134,13 +138,20 @@ impl SyncTab {
                 run: r.clone(),
                 report: self.reports.get(&r.id).cloned(),
                 dry: false,
+                number: r.id.to_string(),
             })
             .collect();
-        rows.extend(self.dry_runs.iter().map(|(r, report)| HistoryRow {
-            run: r.clone(),
-            report: Some(report.clone()),
-            dry: true,
-        }));
+        rows.extend(
+            self.dry_runs
+                .iter()
+                .enumerate()
+                .map(|(i, (r, report))| HistoryRow {
+                    run: r.clone(),
+                    report: Some(report.clone()),
+                    dry: true,
+                    number: format!("d{}", i + 1),
+                }),
+        );
         rows.sort_by(|a, b| b.run.started_at.cmp(&a.run.started_at));
         self.rows = rows;
         self.view.refilter_by(self.rows.len(), |_| true);
@@ -152,7 +163,7 @@ impl SyncTab {
         let r = &row.run;
         let head = crate::t!(
             "run-head",
-            id = r.id.to_string(),
+            id = row.number.clone(),
             dry = if row.dry { "yes" } else { "no" },
             mode = stored_word("mode", &r.mode),
             outcome = outcome_word(r.outcome)
@@ -176,18 +187,19 @@ impl SyncTab {
         }
         if let Some(kind) = &r.error_kind {
             let detail = r.error_detail.clone().unwrap_or_default();
-            text.push_str(&crate::t!(
-                "run-error",
-                kind = kind.clone(),
-                detail = detail
-            ));
+            // The class in the reader's words, not its stored key.
+            let kind = crate::engine::ErrorClass::from_key(kind).map_or_else(
+                || kind.clone(),
+                |c| crate::t!(&format!("error-title-{}", c.key().replace('_', "-"))),
+            );
+            text.push_str(&crate::t!("run-error", kind = kind, detail = detail));
             text.push('\n');
         }
         if let Some(report) = &row.report {
             text.push_str(&format!("\n{}\n{report}\n", crate::t!("run-report")));
         }
         Some(DetailPopup::new(
-            crate::t!("run-title", id = r.id.to_string()),
+            crate::t!("run-title", id = row.number.clone()),
             text,
         ))
     }
@@ -473,7 +485,7 @@ impl Component for SyncTab {
                 }
             };
             Row::new([
-                r.id.to_string(),
+                h.number.clone(),
                 started,
                 stored_word("mode", &r.mode),
                 outcome_word(r.outcome),
