@@ -322,3 +322,35 @@ fn the_header_tells_the_health_verdict() {
     assert!(ok.contains("● Connected │ last sync 12 min ago"), "{ok}");
     insta::assert_snapshot!("header_health", [failing, degraded, offline, ok].join("\n"));
 }
+
+/// Issue 21: a run that fails ends every phase visibly (the one under way
+/// ✘, not left "…"), and the footer's "Sync requested" is replaced by the
+/// run's outcome; a cancelled run marks its phases ■ cancelled.
+#[test]
+fn a_failed_or_cancelled_run_ends_every_phase_visibly() {
+    use navsync::store::runs::Outcome;
+    for (outcome, mark) in [(Outcome::Error, "✘"), (Outcome::Cancelled, "■")] {
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        press(&mut app, KeyCode::Char('s'));
+        assert!(screen(&mut app, 120, 40).contains("Sync requested"));
+        app.on_event(Event::RunFinished {
+            run_id: 5,
+            outcome,
+            summary: "imported 0 accounts, 0 leads".into(),
+        });
+        app.on_status(crate::fixture::status(false));
+        let s = screen(&mut app, 120, 40);
+        let contacts = s
+            .lines()
+            .find(|l| l.contains("contacts") && l.contains("1,500/4,000"))
+            .unwrap_or_else(|| panic!("no contacts gauge\n{s}"));
+        assert!(contacts.contains(mark), "{outcome:?}: {contacts}");
+        assert!(!s.contains("… contacts"), "{s}");
+        assert!(!s.contains("Sync requested"), "{s}");
+        assert!(s.contains("imported 0 accounts, 0 leads"), "{s}");
+        if outcome == Outcome::Error {
+            insta::assert_snapshot!("sync_tab_after_a_failed_run_120x40", s);
+        }
+    }
+}

@@ -35,13 +35,17 @@ pub struct PhaseGauge {
     pub started: bool,
     /// Rows per second of this phase's last page.
     pub rate: f64,
+    /// How the run ended this phase when it did not finish it (or, for
+    /// writeback, when its writes were refused): failed or cancelled.
+    pub stopped: Option<Outcome>,
 }
 
 impl PhaseGauge {
     /// "1,500/4,000 37% · 620/s · ETA 4 s" with a total, "1,500 rows ·
     /// 620/s" without: the progress text, never a bare bar.
     pub fn label(&self) -> String {
-        let rate = if self.started && !self.finished && self.rate > 0.0 {
+        let going = self.started && !self.finished && self.stopped.is_none();
+        let rate = if going && self.rate > 0.0 {
             format!(
                 " · {}",
                 crate::t!("per-second", n = thousands(self.rate.round() as i64))
@@ -52,7 +56,7 @@ impl PhaseGauge {
         match self.total {
             Some(total) if total > 0 => {
                 let pct = (self.done as f64 / total as f64 * 100.0).min(100.0);
-                let eta = if !self.finished && self.rate > 0.0 && total > self.done {
+                let eta = if going && self.rate > 0.0 && total > self.done {
                     let secs = ((total - self.done) as f64 / self.rate).ceil() as u64;
                     format!(" · {}", crate::t!("eta", left = human_secs(secs)))
                 } else {
@@ -65,6 +69,18 @@ impl PhaseGauge {
                 )
             }
             _ => format!("{}{rate}", crate::t!("count-rows", count = self.done)),
+        }
+    }
+
+    /// The mark before the phase's name: done, under way, not reached,
+    /// or ended by a failure (✘) or a cancel (■).
+    fn mark(&self) -> &'static str {
+        match (self.stopped, self.finished, self.started) {
+            (Some(Outcome::Cancelled), ..) => "■",
+            (Some(_), ..) => "✘",
+            (None, true, _) => "✔",
+            (None, false, true) => "…",
+            (None, false, false) => "·",
         }
     }
 }
@@ -246,6 +262,17 @@ impl SyncTab {
                 summary,
             } => {
                 self.last_summary = Some((*outcome, summary.clone()));
+                // Every phase ends visibly: what the run did not finish is
+                // marked failed or cancelled, never left "under way"; a
+                // failed run whose writeback finished failed on its writes.
+                if matches!(outcome, Outcome::Error | Outcome::Cancelled) {
+                    for (i, g) in self.phases.iter_mut().enumerate() {
+                        let writes = Phase::ALL[i] == Phase::Writeback && g.finished;
+                        if (g.started && !g.finished) || (writes && *outcome == Outcome::Error) {
+                            g.stopped = Some(*outcome);
+                        }
+                    }
+                }
                 match self.live.take() {
                     Some((id, RunMode::DryRun, started)) if id == *run_id => {
                         self.dry_runs.push((
@@ -419,14 +446,11 @@ impl Component for SyncTab {
                 (_, Some(total)) if total > 0 => (g.done as f64 / total as f64).min(1.0),
                 _ => 0.0,
             };
-            let state = if g.finished {
-                "✔"
-            } else if g.started {
-                "…"
-            } else {
-                "·"
+            let state = g.mark();
+            let count = match g.stopped {
+                None => g.label(),
+                Some(o) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
             };
-            let count = g.label();
             // Without a total there is no ratio to draw: the label says
             // how far it got, the bar stays empty until the phase ends.
             let gauge = LineGauge::default()
