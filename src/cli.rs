@@ -140,12 +140,19 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// Run one cycle and exit (the only mode of the headless command).
-    #[arg(long, required = true)]
+    /// Run one cycle and exit.
+    #[arg(long, required_unless_present_any = ["pause", "resume"])]
     pub once: bool,
     /// Report what would be imported, removed and written, changing nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Pause the running engine's schedule (service or console): no run
+    /// starts unless asked for, until --resume or a restart.
+    #[arg(long, conflicts_with_all = ["once", "dry_run", "resume"])]
+    pub pause: bool,
+    /// Resume the running engine's schedule.
+    #[arg(long, conflicts_with_all = ["once", "dry_run"])]
+    pub resume: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -139,6 +139,7 @@ fn engine_json(live: Option<&Status>) -> serde_json::Value {
             "total": r.total,
         })),
         "next_sync": st.next_sync,
+        "schedule_paused": st.schedule_paused,
     })
 }
 

@@ -122,6 +122,7 @@ impl Engine {
             interval: eff.sync_interval,
             next_sync: run::schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
             failures: 0,
+            paused: false,
             connecting: None,
         };
         tokio::spawn(core.run(rx));

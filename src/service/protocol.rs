@@ -297,6 +297,7 @@ mod tests {
             last_sync: Some("2026-11-25T07:00:12Z".into()),
             next_sync: None,
             next_after_failure: false,
+            schedule_paused: false,
             running: Some(RunProgress {
                 run_id: 4,
                 mode: RunMode::Full,

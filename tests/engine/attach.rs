@@ -502,3 +502,50 @@ async fn serve_started_during_a_hosted_sync_once_takes_over_when_it_ends() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Issue 21: `sync --pause` / `--resume` ask the running service; the
+/// status says so, and with no engine running there is nothing to pause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_pause_and_resume_ask_the_running_service() {
+    let s = setup(5).await;
+    let out = navsync(&s, &["sync", "--pause"]).output().await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no schedule to pause"),
+        "{out:?}"
+    );
+    let mut service = navsync(&s, &["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut monitor = loop {
+        match client::attach(&socket(&s), Reconnect::Never).await {
+            Ok(h) => break h,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let paused = |json: &serde_json::Value| json["engine"]["schedule_paused"].clone();
+    let out = navsync(&s, &["sync", "--pause"]).output().await.unwrap();
+    let said = succeeded(&out);
+    assert!(said.contains("The schedule is paused"), "{said}");
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(paused(&json), true, "{json}");
+    let out = navsync(&s, &["sync", "--resume"]).output().await.unwrap();
+    let said = succeeded(&out);
+    assert!(said.contains("The schedule runs again"), "{said}");
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(paused(&json), false, "{json}");
+    monitor.shutdown().await;
+    let pid = service.id().unwrap() as i32;
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = tokio::time::timeout(WAIT, service.wait_with_output())
+        .await
+        .expect("the service stops on SIGTERM")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

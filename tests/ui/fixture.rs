@@ -374,6 +374,7 @@ pub fn status(running: bool) -> Status {
         last_sync: Some("2026-11-25T06:48:00Z".into()),
         next_sync: Some("2026-11-25T07:03:00Z".into()),
         next_after_failure: false,
+        schedule_paused: false,
         running: running.then(|| RunProgress {
             run_id: 5,
             mode: RunMode::Incremental,

@@ -354,3 +354,37 @@ fn a_failed_or_cancelled_run_ends_every_phase_visibly() {
         }
     }
 }
+
+/// Issue 21: `p` on the Sync tab pauses the schedule (and resumes it once
+/// the status says paused); the next run then reads as paused.
+#[test]
+fn p_pauses_and_resumes_the_schedule() {
+    use navsync::engine::Command;
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Sync;
+    screen(&mut app, 120, 40);
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        crate::fixture::sent(&mut rx),
+        vec![Command::PauseSchedule { paused: true }]
+    );
+    let mut st = crate::fixture::status(false);
+    st.schedule_paused = true;
+    app.on_status(st);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        line_of(&s, "Next run").contains("paused (was in 3 min"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        crate::fixture::sent(&mut rx),
+        vec![Command::PauseSchedule { paused: false }]
+    );
+}
+
+fn line_of<'a>(s: &'a str, needle: &str) -> &'a str {
+    s.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?} in\n{s}"))
+}

@@ -182,6 +182,9 @@ pub struct Status {
     /// The next run is a try after a failed one (sooner than the interval).
     #[serde(default)]
     pub next_after_failure: bool,
+    /// The schedule is paused: no run starts unless asked for.
+    #[serde(default)]
+    pub schedule_paused: bool,
     pub running: Option<RunProgress>,
     pub last_error: Option<UserError>,
     /// How the last real run ended: the main fact of the health verdict.

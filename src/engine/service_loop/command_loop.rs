@@ -90,6 +90,8 @@ pub(crate) struct CommandLoop {
     /// Failed runs in a row: the next try comes sooner than the interval,
     /// after a back-off (`[sync] retry_after_failure`, doubling).
     pub failures: u32,
+    /// Paused by `Command::PauseSchedule`: no scheduled run starts.
+    pub paused: bool,
     pub connecting: Option<Connecting>,
 }
 
@@ -138,7 +140,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.scheduled && self.client.is_some() => {
+                _ = tokio::time::sleep(wait), if self.scheduled && !self.paused && self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -186,6 +188,10 @@ impl CommandLoop {
                     .emitter
                     .action(false, crate::t!("engine-no-sync-running")),
             },
+            Command::PauseSchedule { paused } => {
+                self.paused = paused;
+                self.emitter.status(|s| s.schedule_paused = paused);
+            }
             Command::SetSetting(change) => {
                 let res = self.writer.tx(move |tx| settings::apply(tx, &change)).await;
                 match res {

@@ -117,6 +117,9 @@ pub struct SyncTab {
     reports: std::collections::HashMap<i64, String>,
     /// The run in progress: its id, mode and start.
     live: Option<(i64, RunMode, DateTime<Utc>)>,
+    /// Whether the engine's schedule is paused, as last drawn: `p`
+    /// toggles it.
+    schedule_paused: bool,
     rows: Vec<HistoryRow>,
     view: TableView,
     pub phases: [PhaseGauge; 6],
@@ -318,6 +321,18 @@ impl Component for SyncTab {
                 fx.send(Command::SyncNow { dry_run: true });
                 fx.flash(true, crate::t!("dry-run-requested"));
             }
+            Action::PauseSchedule => {
+                let paused = !self.schedule_paused;
+                fx.send(Command::PauseSchedule { paused });
+                fx.flash(
+                    true,
+                    crate::t!(if paused {
+                        "schedule-pausing"
+                    } else {
+                        "schedule-resuming"
+                    }),
+                );
+            }
             Action::CancelSync => {
                 fx.send(Command::Cancel);
                 fx.flash(true, crate::t!("sync-cancelling"));
@@ -334,6 +349,7 @@ impl Component for SyncTab {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
         let st = ctx.status;
+        self.schedule_paused = st.schedule_paused;
         let last = st
             .last_sync
             .as_deref()
@@ -345,6 +361,10 @@ impl Component for SyncTab {
             .map(|s| relative_and_absolute(ctx.now, s))
             .map(|when| match st.next_after_failure {
                 true => crate::t!("next-try-after-failure", when = when),
+                false => when,
+            })
+            .map(|when| match st.schedule_paused {
+                true => crate::t!("schedule-paused-next", when = when),
                 false => when,
             })
             .unwrap_or_else(|| crate::t!("not-scheduled"));
