@@ -111,6 +111,16 @@ fn prefixed(p: u8, text: &str) -> String {
     out
 }
 
+/// syslog priorities as sd-daemon(3) reads them from a line's start.
+fn priority(level: tracing::Level) -> u8 {
+    match level {
+        tracing::Level::ERROR => 3,
+        tracing::Level::WARN => 4,
+        tracing::Level::INFO => 6,
+        _ => 7,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,15 +129,5 @@ mod tests {
     fn every_journal_line_has_its_priority() {
         assert_eq!(prefixed(4, "one\ntwo"), "<4>one\n<4>two\n");
         assert_eq!(prefixed(6, ""), "<6>\n");
-    }
-}
-
-/// syslog priorities as sd-daemon(3) reads them from a line's start.
-fn priority(level: tracing::Level) -> u8 {
-    match level {
-        tracing::Level::ERROR => 3,
-        tracing::Level::WARN => 4,
-        tracing::Level::INFO => 6,
-        _ => 7,
     }
 }

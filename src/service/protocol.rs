@@ -141,6 +141,7 @@ mod tests {
             Command::ImportActivities {
                 path: PathBuf::from("/tmp/activities é.jsonl"),
             },
+            Command::PauseSchedule { paused: true },
             Command::Shutdown,
         ];
         for c in &all {
@@ -158,6 +159,7 @@ mod tests {
                 | Command::CreateContactAndResolve { .. }
                 | Command::SkipUnresolved { .. }
                 | Command::ImportActivities { .. }
+                | Command::PauseSchedule { .. }
                 | Command::Shutdown => {}
             }
         }

@@ -168,12 +168,21 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
         .collect()
 }
 
-/// The newest finished run that was not a dry run: its id, outcome, error
-/// class key, end, and whether every read of it finished (its saved lists
-/// phase did), so a failure came from its writes alone.
-pub fn last_finished(
-    conn: &Connection,
-) -> Result<Option<(i64, Outcome, Option<String>, Option<String>, bool)>> {
+/// How the newest finished run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub id: i64,
+    pub outcome: Outcome,
+    /// The error class key, if it failed.
+    pub error_kind: Option<String>,
+    pub finished_at: Option<String>,
+    /// Every read finished (its saved lists phase did): a failure came
+    /// from its writes alone.
+    pub reads_done: bool,
+}
+
+/// The newest finished run that was not a dry run.
+pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
     Ok(conn
         .query_row(
             "SELECT r.id, r.outcome, r.error_kind, r.finished_at,
@@ -183,13 +192,13 @@ pub fn last_finished(
              ORDER BY r.id DESC LIMIT 1",
             [],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    Outcome::parse(&r.get::<_, String>(1)?),
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                ))
+                Ok(Finished {
+                    id: r.get(0)?,
+                    outcome: Outcome::parse(&r.get::<_, String>(1)?),
+                    error_kind: r.get(2)?,
+                    finished_at: r.get(3)?,
+                    reads_done: r.get(4)?,
+                })
             },
         )
         .optional()?)

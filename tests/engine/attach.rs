@@ -514,7 +514,7 @@ async fn sync_pause_and_resume_ask_the_running_service() {
         String::from_utf8_lossy(&out.stderr).contains("no schedule to pause"),
         "{out:?}"
     );
-    let mut service = navsync(&s, &["serve"])
+    let service = navsync(&s, &["serve"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)

@@ -383,13 +383,12 @@ async fn a_panicking_run_is_recorded_failed_and_sync_once_exits_non_zero() {
 /// The next RunFinished, skipping everything else.
 async fn finished(h: &mut EngineHandle) -> Outcome {
     loop {
-        match tokio::time::timeout(WAIT, h.events.recv())
+        if let Event::RunFinished { outcome, .. } = tokio::time::timeout(WAIT, h.events.recv())
             .await
             .expect("a run ends in time")
             .unwrap()
         {
-            Event::RunFinished { outcome, .. } => return outcome,
-            _ => {}
+            return outcome;
         }
     }
 }
@@ -509,5 +508,32 @@ async fn a_429_wait_shows_in_the_live_status_at_once() {
     assert!(live.requests >= 1, "{live:?}");
     h.commands.send(Command::Cancel).unwrap();
     assert_eq!(finished(&mut h).await, Outcome::Cancelled);
+    crate::support::shutdown(h).await;
+}
+
+/// Issue 21: a `Retry-After` beyond what the client waits ends the run,
+/// and the scheduled engine (as `serve` runs it) puts its next try after
+/// that time, not before it (where it would only be refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_try_comes_after_a_retry_after_too_long_to_wait() {
+    let mut s = world().await;
+    s.config.sync.retry_after_failure = Duration::from_secs(1);
+    s.sim
+        .control()
+        .throttle_next(1, Duration::from_secs(20 * 60));
+    let options = navsync::engine::Options {
+        data_dir: s.dir.path().to_path_buf(),
+        scheduled: true,
+    };
+    let mut h =
+        navsync::engine::Engine::start_with(s.config.clone(), &s.store_path(), options).unwrap();
+    assert_eq!(finished(&mut h).await, Outcome::Error);
+    let st = h.status.borrow().clone();
+    let next = chrono::DateTime::parse_from_rfc3339(st.next_sync.as_deref().unwrap()).unwrap();
+    assert!(
+        next > chrono::Utc::now() + chrono::Duration::minutes(19),
+        "not before the CRM takes requests again: {next}"
+    );
+    assert!(st.next_after_failure);
     crate::support::shutdown(h).await;
 }

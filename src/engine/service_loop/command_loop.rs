@@ -629,11 +629,19 @@ impl CommandLoop {
             self.config.sync.retry_after_failure,
             self.interval,
         );
+        // A Retry-After too long to wait out: the next try comes after it,
+        // not before (it would only be refused).
+        let refused = self.client.as_ref().and_then(Client::refused_for);
+        let wait = refused.map_or(wait, |r| r.max(wait));
         if let Some(due) = chrono::Duration::from_std(wait)
             .ok()
             .and_then(|w| Utc::now().checked_add_signed(w))
         {
-            self.next_sync = self.next_sync.min(due);
+            self.next_sync = if refused.is_some() {
+                due
+            } else {
+                self.next_sync.min(due)
+            };
         }
         self.publish_next_sync();
     }

@@ -263,15 +263,13 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
 
 /// How the last real run ended, as the store recorded it.
 pub fn last_run(store: &Store) -> Result<Option<LastRun>, StoreError> {
-    Ok(runs::last_finished(store.conn())?.map(
-        |(run_id, outcome, kind, finished_at, reads_done)| LastRun {
-            run_id,
-            outcome,
-            class: kind.as_deref().and_then(ErrorClass::from_key),
-            reads_done,
-            finished_at,
-        },
-    ))
+    Ok(runs::last_finished(store.conn())?.map(|r| LastRun {
+        run_id: r.id,
+        outcome: r.outcome,
+        class: r.error_kind.as_deref().and_then(ErrorClass::from_key),
+        reads_done: r.reads_done,
+        finished_at: r.finished_at,
+    }))
 }
 
 /// The health verdict from the store alone (no engine to ask): the
