@@ -134,4 +134,29 @@ mod tests {
             Some("attempt 5, contacts: 503 from the CRM")
         );
     }
+
+    /// Issue 21: a run whose requests wait at a gate an earlier 429 closed
+    /// (a dry run during a normal run's wait) shows that wait too, and a
+    /// shorter hold never shortens the wait already shown.
+    #[tokio::test]
+    async fn a_request_held_by_an_earlier_429_shows_the_wait() {
+        let (emitter, _events, status) = Emitter::new(Status {
+            running: Some(RunProgress::starting(2, RunMode::DryRun)),
+            ..Status::default()
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        for secs in [25, 3] {
+            tx.send(ClientEvent::HeldByThrottle {
+                wait: Duration::from_secs(secs),
+            })
+            .unwrap();
+        }
+        drop(tx);
+        forward(rx, emitter).await;
+        let r = status.borrow().running.clone().unwrap();
+        let until = r.throttled_until.expect("the wait is shown");
+        let until = chrono::DateTime::parse_from_rfc3339(&until).unwrap();
+        assert!(until > chrono::Utc::now() + chrono::Duration::seconds(20));
+        assert_eq!(r.throttled, 0, "a hold is not a 429 of this run");
+    }
 }
