@@ -43,8 +43,12 @@ pub enum Command {
     /// Print connection state, CRM user, org version, last sync and last error.
     Status {
         /// Print one JSON object (stable schema, see README).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "check")]
         json: bool,
+        /// For monitoring: print the health verdict on one line and exit
+        /// 0 ok, 1 degraded, 2 failing, 3 offline.
+        #[arg(long)]
+        check: bool,
     },
     /// Connect to the CRM: sign in, run the prerequisite checks, store the connection.
     Connect {
@@ -142,12 +146,19 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// Run one cycle and exit (the only mode of the headless command).
-    #[arg(long, required = true)]
+    /// Run one cycle and exit.
+    #[arg(long, required_unless_present_any = ["pause", "resume"])]
     pub once: bool,
     /// Report what would be imported, removed and written, changing nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Pause the running engine's schedule (service or console): no run
+    /// starts unless asked for, until --resume or a restart.
+    #[arg(long, conflicts_with_all = ["once", "dry_run", "resume"])]
+    pub pause: bool,
+    /// Resume the running engine's schedule.
+    #[arg(long, conflicts_with_all = ["once", "dry_run"])]
+    pub resume: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -301,8 +312,14 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
-        Some(Command::Status { json }) => {
-            crate::commands::status::run(json, &data_dir, config.source.is_some())
+        Some(Command::Status { json, check }) => {
+            use crate::commands::status::Form;
+            let form = match (json, check) {
+                (_, true) => Form::Check,
+                (true, false) => Form::Json,
+                (false, false) => Form::Text,
+            };
+            crate::commands::status::run(form, &data_dir, config.source.is_some())
         }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),

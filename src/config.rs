@@ -165,6 +165,9 @@ impl std::fmt::Debug for SecretSource {
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
     pub interval: Duration,
+    /// The first wait before trying again after a failed run (it doubles
+    /// with each failure in a row, up to the interval).
+    pub retry_after_failure: Duration,
     pub auto_sync_all_seats: bool,
     pub pipeline_stage: Choice<i64>,
     pub won_value_field: Choice<String>,
@@ -239,6 +242,7 @@ impl Default for Config {
             },
             sync: SyncConfig {
                 interval: Duration::from_secs(24 * 3600),
+                retry_after_failure: Duration::from_secs(45),
                 auto_sync_all_seats: true,
                 pipeline_stage: Choice::NotSure,
                 won_value_field: Choice::NotSure,
@@ -306,6 +310,7 @@ struct RawCrm {
 #[serde(deny_unknown_fields)]
 struct RawSync {
     interval: Option<Spanned<String>>,
+    retry_after_failure: Option<Spanned<String>>,
     auto_sync_all_seats: Option<bool>,
     pipeline_stage: Option<Spanned<toml::Value>>,
     won_value_field: Option<Spanned<String>>,
@@ -540,6 +545,10 @@ fn build_sync(loc: &Locator, raw: RawSync, out: &mut SyncConfig) -> Result<(), C
         out.interval =
             parse_interval(i.get_ref()).map_err(|m| loc.at("sync.interval", i.span(), m))?;
     }
+    if let Some(r) = &raw.retry_after_failure {
+        out.retry_after_failure = parse_retry_after_failure(r.get_ref())
+            .map_err(|m| loc.at("sync.retry_after_failure", r.span(), m))?;
+    }
     if let Some(a) = raw.auto_sync_all_seats {
         out.auto_sync_all_seats = a;
     }
@@ -668,6 +677,25 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
         return Err(allowed);
     }
     Ok(d)
+}
+
+/// Parses `45s`, `1m`, `10m`: the first wait after a failed run, from one
+/// second (tests, the emulator) to one hour.
+pub fn parse_retry_after_failure(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let allowed = || crate::t!("cfg-allowed-retry-after-failure");
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().map_err(|_| allowed())?;
+    let secs = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(allowed()),
+    };
+    if !(1..=3600).contains(&secs) {
+        return Err(allowed());
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// Accepts Dynamics 365 online hosts (`ORG.crm.dynamics.com`, regional
@@ -903,6 +931,17 @@ mod tests {
         assert_eq!(parse_interval("1d").unwrap(), Duration::from_secs(86_400));
         assert!(parse_interval("1m").is_err());
         assert!(parse_interval("fast").is_err());
+        assert_eq!(
+            parse_retry_after_failure("45s").unwrap(),
+            Duration::from_secs(45)
+        );
+        assert_eq!(
+            parse_retry_after_failure("2m").unwrap(),
+            Duration::from_secs(120)
+        );
+        for bad in ["0s", "2h", "soon", "99999999999999999999m"] {
+            assert!(parse_retry_after_failure(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use crate::engine::ErrorClass;
+use crate::engine::interface::health::Health;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -41,6 +42,17 @@ impl From<ErrorClass> for ExitStatus {
 }
 
 impl ExitStatus {
+    /// `status --check`: the monitoring-plugin convention, 0 ok,
+    /// 1 degraded, 2 failing, 3 offline.
+    pub fn of_health(h: Health) -> Self {
+        match h {
+            Health::Ok => Self::Ok,
+            Health::Degraded => Self::Failure,
+            Health::Failing => Self::Usage,
+            Health::Offline => Self::ConnectionError,
+        }
+    }
+
     /// The code of an error class as the store records it
     /// ([`ErrorClass::key`]); an unknown key is a plain failure.
     pub fn of_class_key(key: &str) -> Self {
@@ -66,5 +78,17 @@ mod tests {
             assert_eq!(ExitStatus::of_class_key(class.key()) as u8, code);
         }
         assert_eq!(ExitStatus::of_class_key("nonsense"), ExitStatus::Failure);
+    }
+
+    #[test]
+    fn health_codes_follow_the_monitoring_plugin_convention() {
+        for h in [
+            Health::Ok,
+            Health::Degraded,
+            Health::Failing,
+            Health::Offline,
+        ] {
+            assert_eq!(ExitStatus::of_health(h) as u8, h.level());
+        }
     }
 }

@@ -13,7 +13,13 @@ pub enum LockError {
     #[error(
         "another navsync (pid {pid}) is using the data dir {dir}; stop it first, or use `navsync status` which only reads"
     )]
-    Busy { dir: PathBuf, pid: String },
+    Busy {
+        dir: PathBuf,
+        pid: String,
+        /// The holder is `navsync serve` (not a command or a console that
+        /// hosts the engine for a while).
+        service: bool,
+    },
     #[error("cannot lock the data dir {dir}: {source}")]
     Io {
         dir: PathBuf,
@@ -29,8 +35,22 @@ pub struct DataDirLock {
     _file: File,
 }
 
+/// Written after the pid in the lock file by `navsync serve`, so another
+/// one can tell a service (refused, exit 8) from a command that hosts the
+/// engine for a while (waited for).
+const SERVICE_MARK: &str = "serve";
+
 impl DataDirLock {
     pub fn acquire(dir: &Path) -> Result<Self, LockError> {
+        Self::take(dir, false)
+    }
+
+    /// The lock for `navsync serve`: marked as the service's.
+    pub fn acquire_for_service(dir: &Path) -> Result<Self, LockError> {
+        Self::take(dir, true)
+    }
+
+    fn take(dir: &Path, service: bool) -> Result<Self, LockError> {
         let io = |source| LockError::Io {
             dir: dir.to_path_buf(),
             source,
@@ -45,16 +65,14 @@ impl DataDirLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
-                let pid = pid.trim();
+                let mut holder = String::new();
+                let _ = file.take(256).read_to_string(&mut holder);
+                let mut words = holder.split_whitespace();
+                let pid = words.next().unwrap_or("unknown").to_string();
                 return Err(LockError::Busy {
                     dir: dir.to_path_buf(),
-                    pid: if pid.is_empty() {
-                        "unknown".into()
-                    } else {
-                        pid.to_string()
-                    },
+                    pid,
+                    service: words.next() == Some(SERVICE_MARK),
                 });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
@@ -62,6 +80,9 @@ impl DataDirLock {
         file.set_len(0).map_err(io)?;
         file.rewind().map_err(io)?;
         write!(file, "{}", std::process::id()).map_err(io)?;
+        if service {
+            write!(file, " {SERVICE_MARK}").map_err(io)?;
+        }
         file.flush().map_err(io)?;
         Ok(Self { _file: file })
     }
@@ -83,5 +104,23 @@ mod tests {
         }
         drop(held);
         assert!(DataDirLock::acquire(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_service_is_told_apart_from_a_command() {
+        let dir = tempfile::tempdir().unwrap();
+        for service in [false, true] {
+            let held = DataDirLock::take(dir.path(), service).unwrap();
+            match DataDirLock::acquire_for_service(dir.path()) {
+                Err(LockError::Busy {
+                    service: s, pid, ..
+                }) => {
+                    assert_eq!(s, service);
+                    assert_eq!(pid, std::process::id().to_string());
+                }
+                other => panic!("expected Busy, got {other:?}"),
+            }
+            drop(held);
+        }
     }
 }

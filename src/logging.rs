@@ -57,6 +57,7 @@ pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Resul
     let journal = (on_stderr && !tty).then(|| {
         tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
+            .with_ansi(false)
             .event_format(Journald)
     });
     let terminal =
@@ -71,7 +72,9 @@ pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Resul
     Ok(LogGuard { _worker: guard })
 }
 
-/// One journal line per event: `<priority>target: message fields`.
+/// Journal lines of an event: `<priority>message fields`, the prefix on
+/// every line of a message that spans several, so none reaches the journal
+/// without its priority.
 struct Journald;
 
 impl<S, N> FormatEvent<S, N> for Journald
@@ -85,10 +88,27 @@ where
         mut writer: format::Writer<'_>,
         event: &tracing::Event<'_>,
     ) -> std::fmt::Result {
-        write!(writer, "<{}>", priority(*event.metadata().level()))?;
-        ctx.field_format().format_fields(writer.by_ref(), event)?;
-        writeln!(writer)
+        let mut text = String::new();
+        ctx.field_format()
+            .format_fields(format::Writer::new(&mut text), event)?;
+        write!(
+            writer,
+            "{}",
+            prefixed(priority(*event.metadata().level()), &text)
+        )
     }
+}
+
+/// `text` with `<p>` before each of its lines (one empty line for none).
+fn prefixed(p: u8, text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(&format!("<{p}>{line}\n"));
+    }
+    if out.is_empty() {
+        out.push_str(&format!("<{p}>\n"));
+    }
+    out
 }
 
 /// syslog priorities as sd-daemon(3) reads them from a line's start.
@@ -98,5 +118,16 @@ fn priority(level: tracing::Level) -> u8 {
         tracing::Level::WARN => 4,
         tracing::Level::INFO => 6,
         _ => 7,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_journal_line_has_its_priority() {
+        assert_eq!(prefixed(4, "one\ntwo"), "<4>one\n<4>two\n");
+        assert_eq!(prefixed(6, ""), "<6>\n");
     }
 }

@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use crate::exit::ExitStatus;
+use crate::store::activities::ActivityState;
 use crate::store::reason::Reason;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::unresolved::QueueRow;
@@ -38,6 +39,8 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             },
             messages: None,
             top_candidate: None,
+            state: ActivityState::WrittenOpen,
+            last_error: None,
         })
         .collect()
 }

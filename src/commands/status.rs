@@ -8,25 +8,45 @@ use std::path::Path;
 
 use crate::cli::ExitStatus;
 use crate::engine::Status;
+use crate::engine::interface::health::{self, Verdict};
 use crate::engine::usecases::connection::{self, ConnectionState, ConnectionStatus};
 use crate::service::client::{self, Reconnect};
 use crate::store::Store;
+use crate::ui::format;
 
-pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
+/// What `status` reports: `--json` for scripts, `--check` (one line, the
+/// monitoring-plugin exit code of the health verdict) for monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Text,
+    Json,
+    Check,
+}
+
+pub fn run(form: Form, data_dir: &Path, configured: bool) -> ExitStatus {
     let path = crate::paths::store_file(data_dir);
-    let mut status = if path.exists() {
-        match Store::open_readonly(&path)
+    let read = if path.exists() {
+        Store::open_readonly(&path)
             .map_err(connection::ConnectionError::from)
-            .and_then(|s| connection::status(&s))
-        {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return ExitStatus::Failure;
-            }
-        }
+            .and_then(|s| Ok((connection::status(&s)?, connection::health(&s)?)))
     } else {
-        ConnectionStatus::never_connected(None)
+        Ok((
+            ConnectionStatus::never_connected(None),
+            health::verdict(&health::Facts {
+                connected: false,
+                last_run: None,
+                throttled_until: None,
+                now: chrono::Utc::now(),
+            }),
+        ))
+    };
+    let (mut status, stored_health) = match read {
+        Ok(got) => got,
+        Err(e) if form == Form::Check => return check(Verdict::OFFLINE, Some(&e.to_string())),
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Failure;
+        }
     };
     if !configured && status.state == ConnectionState::NeverConnected {
         // Scripts still get JSON; the state says what is missing.
@@ -34,9 +54,18 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
         eprintln!("navsync: {}", crate::t!("cli-status-no-config"));
     }
     let live = live(data_dir);
-    if json {
+    // The running engine knows more (a throttling wait now) than the store.
+    let verdict = live
+        .as_ref()
+        .map_or(stored_health, |st| st.health(chrono::Utc::now()));
+    if form == Form::Check {
+        return check(verdict, None);
+    }
+    if form == Form::Json {
         let with_engine = serde_json::to_value(&status).map(|mut v| {
             if let Some(o) = v.as_object_mut() {
+                o.insert("health".into(), verdict.health.key().into());
+                o.insert("health_reason".into(), verdict.reason.key().into());
                 o.insert("engine".into(), engine_json(live.as_ref()));
             }
             v
@@ -49,10 +78,35 @@ pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
             }
         }
     } else {
+        field(
+            "cli-field-health",
+            format!(
+                "{} ({})",
+                format::health_word(verdict.health),
+                format::health_reason(verdict.reason)
+            ),
+        );
         print_text(&status);
         print_engine(live.as_ref());
     }
     exit_for(&status)
+}
+
+/// `status --check`: one line and the verdict's monitoring-plugin code
+/// (0 ok, 1 degraded, 2 failing, 3 offline); `why` adds what made the
+/// store unreadable.
+fn check(verdict: Verdict, why: Option<&str>) -> ExitStatus {
+    let mut line = crate::t!(
+        "cli-health-check",
+        health = format::health_word(verdict.health),
+        reason = format::health_reason(verdict.reason)
+    );
+    if let Some(why) = why {
+        line.push_str(": ");
+        line.push_str(why);
+    }
+    println!("{line}");
+    ExitStatus::of_health(verdict.health)
 }
 
 /// The running engine's status, asked over its socket; `None` when no
@@ -85,6 +139,7 @@ fn engine_json(live: Option<&Status>) -> serde_json::Value {
             "total": r.total,
         })),
         "next_sync": st.next_sync,
+        "schedule_paused": st.schedule_paused,
     })
 }
 

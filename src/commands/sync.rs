@@ -16,8 +16,12 @@ use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
 use crate::service::client::{self, AttachError, Reconnect};
 use crate::store::runs::{Outcome, RunMode};
+use crate::ui::format;
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
+    if args.pause || args.resume {
+        return schedule(args.pause, data_dir);
+    }
     if !args.dry_run {
         return super::with_engine(config, data_dir, async |h, attached| {
             follow(h, false, attached).await
@@ -28,6 +32,52 @@ pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
         Err(status) => return status,
     };
     runtime.block_on(dry_run(config, data_dir))
+}
+
+/// `sync --pause` / `--resume`: asks the engine running on the data dir
+/// (the service or a console) and says what its schedule does now. With
+/// no engine running there is no schedule to pause.
+fn schedule(paused: bool, data_dir: &Path) -> ExitStatus {
+    let runtime = match crate::runtime::build() {
+        Ok(rt) => rt,
+        Err(status) => return status,
+    };
+    runtime.block_on(async {
+        let socket = crate::service::socket_file(data_dir);
+        let mut h = match client::attach(&socket, Reconnect::Never).await {
+            Ok(h) => h,
+            Err(AttachError::NoEngine(_)) => {
+                eprintln!("navsync: {}", crate::t!("cli-schedule-no-engine"));
+                return ExitStatus::Failure;
+            }
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
+        };
+        let _ = h.commands.send(Command::PauseSchedule { paused });
+        // The answer is the status: wait until it says so (or the engine goes).
+        let mut done = false;
+        while !done {
+            done = h.status.borrow_and_update().schedule_paused == paused;
+            if !done && h.status.changed().await.is_err() {
+                break;
+            }
+        }
+        let next = h.status.borrow().next_sync.clone();
+        h.shutdown().await;
+        if !done {
+            eprintln!("navsync: {}", crate::t!("cli-service-stopped"));
+            return ExitStatus::Failure;
+        }
+        if paused {
+            println!("{}", crate::t!("cli-schedule-paused"));
+        } else {
+            let next = next.unwrap_or_else(|| crate::t!("not-scheduled"));
+            println!("{}", crate::t!("cli-schedule-resumed", next = next));
+        }
+        ExitStatus::Ok
+    })
 }
 
 /// A dry run goes to the service when one runs (it copies its own store);
@@ -156,7 +206,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                     crate::t!(
                         "cli-retry",
                         attempt = attempt,
-                        wait = format!("{wait:?}"),
+                        wait = format::duration(wait),
                         reason = reason
                     )
                 );
@@ -165,7 +215,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 clear_line(progress);
                 eprintln!(
                     "navsync: {}",
-                    crate::t!("cli-throttled", wait = format!("{retry_after:?}"))
+                    crate::t!("cli-throttled", wait = format::duration(retry_after))
                 );
             }
             Ok(Event::ActionResult { ok: false, message }) if ours.is_none() && dry_run => {

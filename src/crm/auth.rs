@@ -105,6 +105,10 @@ pub(crate) struct Auth {
     cache: TokenCache,
     /// `None` until the cache file was read once.
     current: tokio::sync::Mutex<Option<Option<CachedToken>>>,
+    /// A refresh token Entra refused for good (`invalid_grant`: revoked,
+    /// MFA now required, …) and why: it is never sent again; only a new
+    /// sign-in replaces it.
+    refused: std::sync::Mutex<Option<(Secret, String)>>,
 }
 
 /// Who to tell about what the sign-in does.
@@ -146,6 +150,7 @@ impl Auth {
                 },
             ),
             current: tokio::sync::Mutex::new(None),
+            refused: std::sync::Mutex::new(None),
         })
     }
 
@@ -197,6 +202,9 @@ impl Auth {
                         detail: "no refresh token is cached for the device-code sign-in".into(),
                     });
                 };
+                if let Some(detail) = self.refusal_of(&refresh) {
+                    return Err(CrmError::NotSignedIn { detail });
+                }
                 let client = BasicClient::new(ClientId::new(self.client_id.clone()))
                     .set_auth_type(AuthType::RequestBody)
                     .set_token_uri(TokenUrl::from_url(self.token_url.clone()));
@@ -209,9 +217,11 @@ impl Auth {
                 )
                 .await?
                 .map_err(|e| match token_error(e) {
-                    CrmError::SignIn { code, detail } => CrmError::NotSignedIn {
-                        detail: format!("the refresh token was refused ({code}): {detail}"),
-                    },
+                    CrmError::SignIn { code, detail } => {
+                        let detail = format!("the refresh token was refused ({code}): {detail}");
+                        *lock(&self.refused) = Some((refresh.clone(), detail.clone()));
+                        CrmError::NotSignedIn { detail }
+                    }
                     other => other,
                 })?;
                 to_cached(&answer, Some(refresh))
@@ -296,13 +306,30 @@ impl Auth {
         Ok(())
     }
 
+    /// Why `refresh` was refused, if Entra refused it before.
+    fn refusal_of(&self, refresh: &Secret) -> Option<String> {
+        lock(&self.refused)
+            .as_ref()
+            .filter(|(token, _)| token == refresh)
+            .map(|(_, detail)| detail.clone())
+    }
+
     fn margin_chrono(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.margin).unwrap_or_else(|_| chrono::Duration::minutes(5))
     }
 }
 
+/// The longest lifetime an access token is believed to have. Entra issues
+/// them for 60 to 90 minutes; a longer `expires_in` (even one past the
+/// last representable date) is capped, so the token is renewed in time
+/// and no date computed from it can overflow.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 fn to_cached(answer: &BasicTokenResponse, keep_refresh: Option<Secret>) -> CachedToken {
-    let lifetime = answer.expires_in().unwrap_or(Duration::from_secs(3600));
+    let lifetime = answer
+        .expires_in()
+        .unwrap_or(Duration::from_secs(3600))
+        .min(MAX_TOKEN_LIFETIME);
     CachedToken {
         access: Secret::new(answer.access_token().secret().clone()),
         expires_at: Utc::now()
@@ -312,6 +339,11 @@ fn to_cached(answer: &BasicTokenResponse, keep_refresh: Option<Secret>) -> Cache
             .map(|r| Secret::new(r.secret().clone()))
             .or(keep_refresh),
     }
+}
+
+/// A std mutex that a panic elsewhere cannot make unusable.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 async fn cancellable<T>(
@@ -324,16 +356,28 @@ async fn cancellable<T>(
     }
 }
 
+/// OAuth errors that say Entra ID itself has a passing fault; Microsoft's
+/// guidance is to retry them
+/// (<https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application>).
+const TRANSIENT_ERRORS: [&str; 2] = ["temporarily_unavailable", "server_error"];
+
+/// A refusal by the token endpoint: a passing fault is a connection error
+/// (retried with backoff like an unreachable server), anything else a
+/// sign-in refusal, which no retry changes.
 fn server_error<T: ErrorResponseType + std::fmt::Display>(
     r: &StandardErrorResponse<T>,
 ) -> CrmError {
-    CrmError::SignIn {
-        code: r.error().to_string(),
-        detail: r
-            .error_description()
-            .map(|d| d.lines().next().unwrap_or_default().to_string())
-            .unwrap_or_else(|| "no description".into()),
+    let code = r.error().to_string();
+    let detail = r
+        .error_description()
+        .map(|d| d.lines().next().unwrap_or_default().to_string())
+        .unwrap_or_else(|| "no description".into());
+    if TRANSIENT_ERRORS.contains(&code.as_str()) {
+        return CrmError::Connection {
+            detail: format!("Microsoft Entra ID is temporarily unavailable ({code}): {detail}"),
+        };
     }
+    CrmError::SignIn { code, detail }
 }
 
 /// Never puts a response body in the error: a token answer holds tokens.
@@ -372,4 +416,39 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(json: &serde_json::Value) -> Option<BasicTokenResponse> {
+        serde_json::from_value(json.clone()).ok()
+    }
+
+    /// Issue 21: `expires_in: 10000000000000` used to overflow the date.
+    #[test]
+    fn an_absurd_expires_in_is_capped() {
+        let a = answer(&serde_json::json!({
+            "access_token": "a", "token_type": "Bearer", "expires_in": 10_000_000_000_000u64
+        }))
+        .expect("a token answer");
+        let t = to_cached(&a, None);
+        assert!(t.expires_at <= Utc::now() + chrono::Duration::hours(24));
+        assert!(t.expires_at > Utc::now() + chrono::Duration::hours(23));
+    }
+
+    proptest::proptest! {
+        /// Any `expires_in` a token answer can carry gives a bounded expiry.
+        #[test]
+        fn any_expires_in_gives_a_bounded_expiry(secs in proptest::num::u64::ANY, token in "\\PC{0,20}") {
+            let json = serde_json::json!({
+                "access_token": token, "token_type": "Bearer", "expires_in": secs
+            });
+            if let Some(a) = answer(&json) {
+                let t = to_cached(&a, None);
+                proptest::prop_assert!(t.expires_at <= Utc::now() + chrono::Duration::hours(24));
+            }
+        }
+    }
 }

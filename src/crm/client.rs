@@ -109,6 +109,12 @@ impl Client {
         self.inner.counters.snapshot()
     }
 
+    /// How long the CRM still refuses this identity after a `Retry-After`
+    /// too long to wait: a scheduled try before then would only fail.
+    pub fn refused_for(&self) -> Option<std::time::Duration> {
+        self.inner.gate.given_up_for()
+    }
+
     /// Makes sure a token can be had: for client credentials this requests
     /// one; for device code it runs the interactive flow when no refresh
     /// token is cached (the prompt arrives as [`ClientEvent::DeviceCode`]).

@@ -50,6 +50,9 @@ pub enum ClientEvent {
     },
     /// The CRM answered 429; the client waits exactly `retry_after`.
     Throttled { what: String, retry_after: Duration },
+    /// A request waits `wait` more at the gate an earlier 429 closed (for
+    /// another request, maybe another run): a wait all the same.
+    HeldByThrottle { wait: Duration },
     /// A new access token was obtained.
     TokenRefreshed { reason: RefreshReason },
     /// A delta link was refused or change tracking is unavailable: a full
@@ -120,6 +123,12 @@ pub(crate) fn emit(tx: Option<&UnboundedSender<ClientEvent>>, event: ClientEvent
         }
         ClientEvent::Throttled { what, retry_after } => {
             tracing::warn!(%what, retry_after_ms = retry_after.as_millis() as u64, "CRM throttled the request (429); waiting as asked")
+        }
+        ClientEvent::HeldByThrottle { wait } => {
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "request held until the CRM's Retry-After passes"
+            )
         }
         ClientEvent::TokenRefreshed { reason } => {
             tracing::info!(reason = reason.key(), "access token refreshed")

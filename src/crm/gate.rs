@@ -38,6 +38,9 @@ pub(crate) struct Gate {
     streak: AtomicUsize,
     /// No request leaves before this instant (the latest `Retry-After`).
     closed_until: Mutex<Option<Instant>>,
+    /// A `Retry-After` too long to wait: until it passes, requests fail at
+    /// once instead of being sent for the server to refuse again.
+    given_up_until: Mutex<Option<Instant>>,
 }
 
 /// A place among the requests in flight; dropping it frees the place
@@ -73,7 +76,30 @@ impl Gate {
             debt: AtomicUsize::new(0),
             streak: AtomicUsize::new(0),
             closed_until: Mutex::new(None),
+            given_up_until: Mutex::new(None),
         }
+    }
+
+    /// A `Retry-After` of `wait` the client will not sit out: every request
+    /// of this identity fails at once until it has passed.
+    pub(crate) fn give_up_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut guard = self
+            .given_up_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if guard.is_none_or(|t| t < until) {
+            *guard = Some(until);
+        }
+    }
+
+    /// How long requests still fail at once after [`Gate::give_up_for`].
+    pub(crate) fn given_up_for(&self) -> Option<Duration> {
+        let guard = self
+            .given_up_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        guard.and_then(|t| t.checked_duration_since(Instant::now()))
     }
 
     /// Waits for a place in flight and for the gate to be open. Not

@@ -143,8 +143,8 @@ impl Client {
                 counters: &inner.counters,
                 cancel: &self.cancel,
             };
-            // An unreachable sign-in server is as transient as an
-            // unreachable CRM: back off and try again.
+            // An unreachable or temporarily unavailable sign-in server is
+            // as transient as an unreachable CRM: back off and try again.
             let token = match inner.auth.access_token(rejected.as_ref(), &ctx).await {
                 Ok(t) => t,
                 Err(e @ CrmError::Connection { .. }) => {
@@ -152,7 +152,7 @@ impl Client {
                         &mut backoff,
                         req,
                         attempt,
-                        "sign-in server unreachable".into(),
+                        "Microsoft Entra ID is unreachable or temporarily unavailable".into(),
                         e,
                     )
                     .await?;
@@ -160,6 +160,13 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             };
+            if let Some(left) = inner.gate.given_up_for() {
+                return Err(exhausted(req, left, throttled, None));
+            }
+            if let Some(until) = inner.gate.closed_until() {
+                let wait = until.saturating_duration_since(tokio::time::Instant::now());
+                emit(self.events.as_ref(), ClientEvent::HeldByThrottle { wait });
+            }
             let outcome = {
                 let _pass = tokio::select! {
                     p = inner.gate.enter() => p,
@@ -198,15 +205,10 @@ impl Client {
                     }
                     throttled += 1;
                     if wait > policy.max_throttle_wait || throttled > policy.max_throttle_waits {
-                        return Err(CrmError::Api {
-                            status: Some(429),
-                            code,
-                            detail: format!(
-                                "{}: the CRM kept throttling (429, Retry-After {} s, {throttled} times); its service-protection limits are exhausted",
-                                req.what,
-                                wait.as_secs()
-                            ),
-                        });
+                        // The server accepts nothing from this identity
+                        // before then: no other request is sent meanwhile.
+                        inner.gate.give_up_for(wait);
+                        return Err(exhausted(req, wait, throttled, code));
                     }
                     // The wait belongs to the user, not this request: close
                     // the gate for every request of this identity.
@@ -354,6 +356,26 @@ impl Client {
     }
 }
 
+/// The CRM throttles for longer than the client waits (`Retry-After`
+/// `wait`, after `times` 429s for this request): the error says when to
+/// try again.
+fn exhausted(req: &Request, wait: Duration, times: u32, code: Option<String>) -> CrmError {
+    let again = chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|w| chrono::Utc::now().checked_add_signed(w))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    CrmError::Api {
+        status: Some(429),
+        code,
+        detail: format!(
+            "{}: the CRM kept throttling (429, Retry-After {} s, {times} times); its service-protection limits are exhausted: try again after {}",
+            req.what,
+            wait.as_secs(),
+            again.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    }
+}
+
 /// `x-ms-dop-hint`: the degree of parallelism the server recommends.
 fn dop_hint(h: &HeaderMap) -> Option<usize> {
     h.get("x-ms-dop-hint")?.to_str().ok()?.trim().parse().ok()
@@ -369,17 +391,28 @@ fn is_multipart(h: &HeaderMap) -> bool {
         })
 }
 
+/// The longest `Retry-After` taken at its word. Anything longer already
+/// ends the run (it is beyond `max_throttle_wait`); the cap only keeps an
+/// absurd value (`18446744073709551615`) from overflowing a `Duration` or a
+/// date computed from it.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(24 * 3600);
+
 /// `Retry-After` in seconds (Dataverse sends seconds; an HTTP date is
-/// honoured too).
+/// honoured too), at most [`RETRY_AFTER_CAP`].
 fn retry_after(h: &HeaderMap) -> Option<Duration> {
     let v = h.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    (when.with_timezone(&chrono::Utc) - chrono::Utc::now())
-        .to_std()
-        .ok()
+    let wait = if let Ok(secs) = v.parse::<f64>() {
+        if !(secs.is_finite() && secs >= 0.0) {
+            return None;
+        }
+        Duration::try_from_secs_f64(secs).unwrap_or(RETRY_AFTER_CAP)
+    } else {
+        let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+        (when.with_timezone(&chrono::Utc) - chrono::Utc::now())
+            .to_std()
+            .ok()?
+    };
+    Some(wait.min(RETRY_AFTER_CAP))
 }
 
 #[cfg(test)]
@@ -393,5 +426,37 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
         h.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
+    }
+
+    /// The value of issue 21: it used to panic converting to a Duration.
+    #[test]
+    fn retry_after_beyond_any_duration_is_capped() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(retry_after(&h), Some(RETRY_AFTER_CAP));
+        h.insert("retry-after", HeaderValue::from_static("1e300"));
+        assert_eq!(retry_after(&h), Some(RETRY_AFTER_CAP));
+        h.insert("retry-after", HeaderValue::from_static("-3"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever a server puts in `Retry-After`, the answer is a bounded
+        /// wait or none, never a panic.
+        #[test]
+        fn any_retry_after_is_bounded(value in "\\PC{0,40}", secs in proptest::num::f64::ANY) {
+            let mut h = HeaderMap::new();
+            for v in [value, secs.to_string()] {
+                if let Ok(v) = HeaderValue::from_str(&v) {
+                    h.insert("retry-after", v);
+                    if let Some(d) = retry_after(&h) {
+                        proptest::prop_assert!(d <= RETRY_AFTER_CAP);
+                    }
+                }
+            }
+        }
     }
 }

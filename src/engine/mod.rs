@@ -121,6 +121,8 @@ impl Engine {
             scheduled: options.scheduled,
             interval: eff.sync_interval,
             next_sync: run::schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+            failures: 0,
+            paused: false,
             connecting: None,
         };
         tokio::spawn(core.run(rx));
@@ -144,6 +146,7 @@ fn initial_status(store: &Store) -> store::Result<Status> {
         crm_user: conn.as_ref().and_then(|c| c.crm_user_name.clone()),
         org_version: conn.as_ref().and_then(|c| c.org_version.clone()),
         last_sync: runs::last_success(store.conn())?,
+        last_run: usecases::connection::last_run(store)?,
         ..Status::default()
     })
 }

@@ -167,6 +167,7 @@ impl Bridge {
                 s.running = None;
                 s.next_sync = None;
                 s.last_error = Some(gone.clone());
+                s.engine_lost = true;
             });
             self.emit(Event::StatusChanged);
             self.emit(Event::Error(gone));

@@ -63,10 +63,41 @@ pub struct Hosting {
 }
 
 /// Starts the engine here, for `navsync serve` (no attaching: a second
-/// service is refused, exit 8). The socket is required.
-pub fn serve(config: Config, data_dir: &Path) -> Result<Face, HostError> {
-    let lock = DataDirLock::acquire(data_dir)?;
-    host(config, data_dir, true, lock, true)
+/// service is refused, exit 8). A command or a console that hosts the
+/// engine for now is waited for, and the service takes over when it is
+/// done, so the service always comes up. The socket is required.
+pub async fn serve(config: Config, data_dir: &Path) -> Result<Face, HostError> {
+    loop {
+        match DataDirLock::acquire_for_service(data_dir) {
+            Ok(lock) => return host(config, data_dir, true, lock, true),
+            Err(LockError::Busy {
+                service: false,
+                pid,
+                ..
+            }) => {
+                tracing::info!(
+                    pid,
+                    "a navsync command hosts the engine; serving as soon as it is done"
+                );
+                until_released(data_dir).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Waits until the engine hosted on `data_dir` goes away: its socket's
+/// event stream ends. A holder with no socket (starting, or none) is
+/// looked at again after a moment.
+async fn until_released(data_dir: &Path) {
+    let socket = super::socket_file(data_dir);
+    match client::attach(&socket, Reconnect::Never).await {
+        Ok(mut h) => {
+            use tokio::sync::broadcast::error::RecvError;
+            while !matches!(h.events.recv().await, Err(RecvError::Closed)) {}
+        }
+        Err(_) => tokio::time::sleep(BUSY_RETRY).await,
+    }
 }
 
 /// Attaches to the data dir's engine, or starts one here when there is

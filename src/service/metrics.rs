@@ -1,7 +1,8 @@
 //! `navsync serve --metrics ADDR`: Prometheus (OpenMetrics text) metrics
 //! for operators on a loopback address: rows read and written per table,
 //! requests, 429s and the seconds waited on them, retries, runs by outcome,
-//! the last run's duration, the last successful sync and the outbox queue.
+//! the last run's duration, the last successful sync, the outbox queue and
+//! the engine's health verdict.
 //!
 //! Counters come from the engine's events and, per finished run, from the
 //! run's own row in the store (exact request, retry and 429 counts); the
@@ -18,9 +19,11 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::engine::{Event, Phase};
+use crate::engine::interface::health::Verdict;
+use crate::engine::{Event, Phase, Status};
 use crate::store::runs::RunMode;
 use crate::store::{Store, outbox, runs};
 
@@ -52,6 +55,7 @@ struct Families {
     run_duration: Gauge<f64, AtomicU64>,
     last_success: Gauge<f64, AtomicU64>,
     outbox: Gauge,
+    health: Gauge,
 }
 
 /// The metrics endpoint; dropping it stops serving.
@@ -74,6 +78,7 @@ pub async fn serve(
     addr: SocketAddr,
     data_dir: PathBuf,
     events: broadcast::Receiver<Event>,
+    status: watch::Receiver<Status>,
 ) -> Result<Endpoint, MetricsError> {
     check_loopback(addr)?;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -88,7 +93,10 @@ pub async fn serve(
     let feed = tokio::spawn(feed(events, families.clone(), store.clone()));
     let app = axum::Router::new().route(
         "/metrics",
-        axum::routing::get(move || scrape(registry.clone(), families.clone(), store.clone())),
+        axum::routing::get(move || {
+            let health = status.borrow().health(chrono::Utc::now());
+            scrape(registry.clone(), families.clone(), store.clone(), health)
+        }),
     );
     let http = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
@@ -144,6 +152,11 @@ fn registry(f: &Families) -> Registry {
         "outbox_pending",
         "Writes queued for the CRM",
         f.outbox.clone(),
+    );
+    r.register(
+        "health",
+        "The health verdict: 0 ok, 1 degraded, 2 failing, 3 offline",
+        f.health.clone(),
     );
     r
 }
@@ -219,7 +232,9 @@ async fn scrape(
     registry: Arc<Registry>,
     f: Families,
     store: PathBuf,
+    health: Verdict,
 ) -> impl axum::response::IntoResponse {
+    f.health.set(i64::from(health.health.level()));
     let gauges = tokio::task::spawn_blocking(move || {
         let s = Store::open_readonly(&store).ok()?;
         let pending = outbox::pending_count(s.conn()).ok()?;

@@ -145,6 +145,7 @@ mod tests {
             Command::ImportActivities {
                 path: PathBuf::from("/tmp/activities é.jsonl"),
             },
+            Command::PauseSchedule { paused: true },
             Command::Shutdown,
         ];
         for c in &all {
@@ -164,6 +165,7 @@ mod tests {
                 | Command::CreateContactAndResolve { .. }
                 | Command::SkipUnresolved { .. }
                 | Command::ImportActivities { .. }
+                | Command::PauseSchedule { .. }
                 | Command::Shutdown => {}
             }
         }
@@ -304,6 +306,8 @@ mod tests {
             org_version: Some("9.2".into()),
             last_sync: Some("2026-11-25T07:00:12Z".into()),
             next_sync: None,
+            next_after_failure: false,
+            schedule_paused: false,
             running: Some(RunProgress {
                 run_id: 4,
                 mode: RunMode::Full,
@@ -312,11 +316,20 @@ mod tests {
                 total: Some(30),
                 requests: 5,
                 retries: 1,
+                throttled: 3,
                 throttled_until: Some("2026-11-25T07:01:00Z".into()),
                 retry_until: Some("2026-11-25T07:00:40Z".into()),
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),
+            last_run: Some(crate::engine::interface::health::LastRun {
+                run_id: 3,
+                outcome: crate::store::runs::Outcome::Error,
+                class: Some(crate::engine::ErrorClass::Connection),
+                reads_done: false,
+                finished_at: Some("2026-11-25T06:59:00Z".into()),
+            }),
+            engine_lost: false,
         };
         for msg in [
             ServerMsg::Hello {

@@ -43,7 +43,7 @@ impl ActivityState {
             Self::InThread => "in_thread",
         }
     }
-    fn parse(s: &str) -> Result<Self> {
+    pub(crate) fn parse(s: &str) -> Result<Self> {
         Ok(match s {
             "new" => Self::New,
             "excluded" => Self::Excluded,

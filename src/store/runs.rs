@@ -168,6 +168,42 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
         .collect()
 }
 
+/// How the newest finished run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub id: i64,
+    pub outcome: Outcome,
+    /// The error class key, if it failed.
+    pub error_kind: Option<String>,
+    pub finished_at: Option<String>,
+    /// Every read finished (its saved lists phase did): a failure came
+    /// from its writes alone.
+    pub reads_done: bool,
+}
+
+/// The newest finished run that was not a dry run.
+pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id, r.outcome, r.error_kind, r.finished_at,
+                EXISTS (SELECT 1 FROM sync_run_phases p
+                        WHERE p.run_id = r.id AND p.phase = 'saved lists' AND p.finished_at IS NOT NULL)
+             FROM sync_runs r WHERE r.outcome != 'running' AND r.mode != 'dry_run'
+             ORDER BY r.id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Finished {
+                    id: r.get(0)?,
+                    outcome: Outcome::parse(&r.get::<_, String>(1)?),
+                    error_kind: r.get(2)?,
+                    finished_at: r.get(3)?,
+                    reads_done: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// End time of the newest successful run: the seed's "date of last sync".
 pub fn last_success(conn: &Connection) -> Result<Option<String>> {
     Ok(conn

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, params};
 
+use super::activities::ActivityState;
 use super::reason::Reason;
 use super::{Result, now};
 
@@ -111,6 +112,10 @@ pub struct QueueRow {
     /// The best-ranked candidate's contact id and name, if any (what a
     /// bulk link links to).
     pub top_candidate: Option<(String, Option<String>)>,
+    /// How far the CRM has it: queued, written open, closed, refused.
+    pub state: ActivityState,
+    /// The CRM's refusal of the last try, if it refused.
+    pub last_error: Option<String>,
 }
 
 /// Open entries joined with their activity and seat, oldest first; skipped
@@ -118,8 +123,8 @@ pub struct QueueRow {
 pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, a.kind, s.name, u.queued_at,
-                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, a.messages,
-                t.contactid, k.fullname
+                u.dismissed_at IS NOT NULL, a.occurred_at, u.reason, a.state, a.last_error,
+                a.messages, t.contactid, k.fullname
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
          LEFT JOIN unresolved_candidates t ON t.activity_id = u.activity_id AND t.contactid = (
              SELECT c.contactid FROM unresolved_candidates c WHERE c.activity_id = u.activity_id
@@ -128,23 +133,33 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
          WHERE u.resolved_at IS NULL ORDER BY u.queued_at, u.activity_id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(QueueRow {
-            activity_id: r.get(0)?,
-            member_name: r.get(1)?,
-            member_company: r.get(2)?,
-            kind: r.get(3)?,
-            seat_holder: r.get(4)?,
-            queued_at: r.get(5)?,
-            dismissed: r.get(6)?,
-            occurred_at: r.get(7)?,
-            reason: r.get(8)?,
-            messages: r.get(9)?,
-            top_candidate: r
-                .get::<_, Option<String>>(10)?
-                .map(|id| (id, r.get(11).ok().flatten())),
-        })
+        Ok((
+            QueueRow {
+                activity_id: r.get(0)?,
+                member_name: r.get(1)?,
+                member_company: r.get(2)?,
+                kind: r.get(3)?,
+                seat_holder: r.get(4)?,
+                queued_at: r.get(5)?,
+                dismissed: r.get(6)?,
+                occurred_at: r.get(7)?,
+                reason: r.get(8)?,
+                state: ActivityState::New,
+                last_error: r.get(10)?,
+                messages: r.get(11)?,
+                top_candidate: r
+                    .get::<_, Option<String>>(12)?
+                    .map(|id| (id, r.get(13).ok().flatten())),
+            },
+            r.get::<_, String>(9)?,
+        ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.map(|r| {
+        let (mut row, state) = r?;
+        row.state = ActivityState::parse(&state)?;
+        Ok(row)
+    })
+    .collect()
 }
 
 /// A queue entry that was resolved: the activity, the contact it was

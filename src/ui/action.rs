@@ -96,6 +96,8 @@ pub enum Action {
     SyncNow,
     CancelSync,
     DryRun,
+    /// Pause the schedule, or resume it when paused.
+    PauseSchedule,
     // Seats (Mark/MarkAll/ClearMarks also in the assign list)
     Mark,
     MarkAll,

@@ -390,11 +390,19 @@ impl App {
                     crate::store::runs::Outcome::Error => Level::ERROR,
                     _ => Level::INFO,
                 };
+                let failed = outcome != crate::store::runs::Outcome::Ok;
                 let outcome = super::format::stored_word("outcome", outcome.as_str());
-                self.log(
-                    level,
-                    crate::t!("log-run-finished", outcome = outcome, summary = summary),
-                );
+                let line = crate::t!("log-run-finished", outcome = outcome, summary = summary);
+                self.log(level, line.clone());
+                // The footer's "Sync requested" belongs to the run: its
+                // outcome replaces it. A failure's own error (message and
+                // next step), shown just before, stays.
+                if !(failed && self.flash.as_ref().is_some_and(|f| !f.ok)) {
+                    self.flash = Some(Flash {
+                        ok: !failed,
+                        text: line,
+                    });
+                }
                 // A run changes what a purge would remove: the Connection
                 // tab's counts are read again after every run.
                 self.pending_loads.push(Load::View(View::Sync));

@@ -61,12 +61,50 @@ pub fn countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> Option<String> {
     (s > 0).then(|| format!("{}:{:02}", s / 60, s % 60))
 }
 
+/// A duration for people: "0.98 s", "27 s", "1 min 05 s", "2 h 05 min".
+/// The one way every face prints a wait or a run's length.
+pub fn duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..10 => format!("{} s", crate::i18n::fixed(d.as_secs_f64(), 2)),
+        10..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {:02} s", secs / 60, secs % 60),
+        _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
 /// A count as the user's language writes it ("1,297", "1.297").
 pub fn thousands(n: impl Into<i128>) -> String {
     crate::i18n::number(n.into() as f64)
 }
 
 pub use crate::i18n::stored_word;
+
+use crate::engine::interface::health::{Health, HealthReason};
+
+/// The health verdict's word ("failing") in the reader's language.
+pub fn health_word(h: Health) -> String {
+    crate::t!(match h {
+        Health::Ok => "health-ok",
+        Health::Degraded => "health-degraded",
+        Health::Failing => "health-failing",
+        Health::Offline => "health-offline",
+    })
+}
+
+/// Why the verdict is what it is, in the reader's language.
+pub fn health_reason(r: HealthReason) -> String {
+    crate::t!(match r {
+        HealthReason::Synced => "health-why-synced",
+        HealthReason::NeverSynced => "health-why-never-synced",
+        HealthReason::NotConnected => "health-why-not-connected",
+        HealthReason::RunFailed => "health-why-run-failed",
+        HealthReason::RunCancelled => "health-why-run-cancelled",
+        HealthReason::WritesHeld => "health-why-writes-held",
+        HealthReason::Throttled => "health-why-throttled",
+        HealthReason::EngineUnreachable => "health-why-engine-unreachable",
+    })
+}
 
 /// A sync phase's name.
 pub fn phase_name(p: crate::engine::Phase) -> String {
@@ -149,5 +187,19 @@ mod tests {
         assert_eq!(countdown(now, at("2026-11-25T06:29:00Z")), None);
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
+    }
+
+    #[test]
+    fn durations_read_for_people() {
+        use std::time::Duration;
+        crate::i18n::set_for_thread(Some(crate::i18n::Locale::Lang(crate::config::Lang::En)));
+        for (d, text) in [
+            (Duration::from_micros(978_063), "0.98 s"),
+            (Duration::from_secs(27), "27 s"),
+            (Duration::from_secs(65), "1 min 05 s"),
+            (Duration::from_secs(7_500), "2 h 05 min"),
+        ] {
+            assert_eq!(duration(d), text);
+        }
     }
 }

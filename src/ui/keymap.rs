@@ -256,6 +256,7 @@ const SYNC: &[Binding] = &[
     key('s', "s", "key-sync-now", Action::SyncNow),
     key('c', "c", "key-cancel-stop-running-sync", Action::CancelSync),
     key('d', "d", "key-dry-run-show-what", Action::DryRun),
+    key('p', "p", "key-pause-schedule", Action::PauseSchedule),
     key('v', "v", "key-view-outcome", Action::CycleView),
     special(
         KeyCode::Enter,

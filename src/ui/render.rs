@@ -8,10 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Tab};
 use super::app::{App, EngineLink};
-use super::format::{parse_time, phase_name, relative};
+use super::format::{self, parse_time, phase_name, relative};
 use super::keymap::{self, Context};
 use super::table;
 use super::tabs::connection::{ConnView, conn_view};
+use crate::engine::interface::health::{Health, HealthReason};
 
 /// The smallest screen the console is laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -142,10 +143,10 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         } else {
             Span::styled(format!("{spin} {}", crate::t!("header-syncing")), t.warn())
         }
+    } else if let Some(span) = health_badge(app) {
+        span
     } else {
         match conn_view(st, app.connection.row()) {
-            // Connected with a failed last sync still reads connected;
-            // the Connection tab says what failed.
             _ if st.connected => {
                 Span::styled(format!("● {}", crate::t!("header-connected")), t.ok())
             }
@@ -163,7 +164,10 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
             }
         }
     };
+    let healthy = st.running.is_some() || st.health(app.now()).health == Health::Ok;
     let last = match st.last_sync.as_deref().and_then(parse_time) {
+        // After a failed run, the last sync is named as the last good one.
+        Some(at) if !healthy => crate::t!("header-last-good-sync", ago = relative(app.now(), at)),
         Some(at) if wide => crate::t!(
             "header-last-sync",
             ago = relative(app.now(), at),
@@ -211,6 +215,45 @@ fn engine_span(app: &App, long: bool) -> Span<'static> {
         }
     };
     Span::styled(text, app.theme.dim())
+}
+
+/// The header's badge when the verdict is not `ok` and there is a
+/// connection (or was, for an engine lost): word and colour of the
+/// verdict, how long ago the last run ended, and its cause, e.g.
+/// `✘ sync failing · 3 min ago · Connection error`. `None` leaves the
+/// connection's own badge.
+fn health_badge(app: &App) -> Option<Span<'static>> {
+    let t = app.theme;
+    let st = &app.status;
+    let now = app.now();
+    let v = st.health(now);
+    let (mark, style) = match v.health {
+        Health::Ok => return None,
+        Health::Failing if !st.connected => return None,
+        Health::Degraded => ("▲", t.warn()),
+        Health::Failing | Health::Offline => ("✘", t.error()),
+    };
+    let mut parts = vec![match v.health {
+        Health::Offline => format::health_word(v.health),
+        h => crate::t!("header-health", health = format::health_word(h)),
+    }];
+    if v.health != Health::Offline
+        && let Some(ended) = st
+            .last_run
+            .as_ref()
+            .and_then(|r| r.finished_at.as_deref())
+            .and_then(parse_time)
+    {
+        parts.push(relative(now, ended));
+    }
+    let cause = match (v.reason, st.last_run.as_ref().and_then(|r| r.class)) {
+        (HealthReason::RunFailed | HealthReason::WritesHeld, Some(class)) => {
+            crate::t!(&format!("error-title-{}", class.key().replace('_', "-")))
+        }
+        (reason, _) => format::health_reason(reason),
+    };
+    parts.push(cause);
+    Some(Span::styled(format!("{mark} {}", parts.join(" · ")), style))
 }
 
 /// The instance as the header names it: the host without scheme; in the

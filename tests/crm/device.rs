@@ -182,3 +182,33 @@ async fn slow_down_adds_five_seconds_to_the_interval() {
         .iter()
         .any(|e| matches!(e, ClientEvent::DevicePollSlowedDown { interval } if *interval == Duration::from_secs(6))));
 }
+
+/// Issue 21: a refresh token Entra refuses with `invalid_grant` (here
+/// AADSTS50076, MFA now required) is sent once, however many requests
+/// want a token: `invalid_grant` needs a new sign-in, not a retry
+/// (https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application).
+#[tokio::test]
+async fn a_refused_refresh_token_is_sent_once_and_says_sign_in_needed() {
+    let env = fixture::start_with(SimConfig {
+        device_interval: Duration::from_secs(1),
+        device_auto_approve: Some(Duration::from_millis(100)),
+        ..Default::default()
+    })
+    .await;
+    let mut cfg = env.config();
+    cfg.auth = AuthConfig::DeviceCode;
+    Client::new(cfg.clone()).unwrap().sign_in().await.unwrap();
+    // Every use needs a renewal from the refresh token.
+    cfg.refresh_margin = Duration::from_secs(24 * 3600);
+    let later = Client::new(cfg).unwrap();
+    env.sim.control().reset_counters();
+    env.sim.control().token_error_next(1, "invalid_grant");
+    let tries = futures::future::join_all((0..6).map(|_| later.who_am_i())).await;
+    for got in tries {
+        let err = got.unwrap_err();
+        assert!(matches!(err, CrmError::NotSignedIn { .. }), "{err:?}");
+        assert!(err.detail().contains("AADSTS50076"), "{}", err.detail());
+        assert!(err.next_step(Lang::En).contains("navsync connect"));
+    }
+    assert_eq!(env.sim.control().request_count("POST token"), 1);
+}

@@ -214,7 +214,17 @@ async fn a_retry_after_beyond_the_bound_fails_at_once_and_a_wait_can_be_cancelle
     assert_eq!(err.class(), ErrorClass::CrmApi, "{err:?}");
     assert!(err.detail().contains("429"), "{}", err.detail());
     assert_eq!(client.stats().throttle_waits, 0, "did not sit out 30 s");
+    // The server takes nothing from this identity for 30 s: the next
+    // request fails at once too, without being sent to be refused again.
+    let sent = env.sim.control().request_count("GET WhoAmI");
+    let again = client.who_am_i().await.unwrap_err();
+    assert!(again.detail().contains("try again after"), "{again:?}");
+    assert_eq!(env.sim.control().request_count("GET WhoAmI"), sent);
 
+    // A fresh client (a gate of its own) waits out a short Retry-After,
+    // and that wait can be cancelled.
+    let client = env.client();
+    client.sign_in().await.unwrap();
     env.sim.control().throttle_next(1, Duration::from_secs(4));
     let cancel = tokio_util::sync::CancellationToken::new();
     let waiting = client.with_cancel(cancel.clone());
@@ -244,5 +254,55 @@ async fn concurrency_is_capped() {
     assert!(
         capped >= Duration::from_millis(450),
         "6 calls, 2 at a time, 150 ms each: {capped:?}"
+    );
+}
+
+/// Issue 21: Entra's `temporarily_unavailable` and `server_error` are
+/// passing faults its guidance says to retry
+/// (https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application):
+/// retried with backoff, named as Entra's, and the read goes through.
+#[tokio::test]
+async fn a_temporarily_unavailable_sign_in_server_is_retried() {
+    for error in ["temporarily_unavailable", "server_error"] {
+        let env = fixture::start().await;
+        let (client, mut events) = env.client_with_events();
+        env.sim.control().token_error_next(2, error);
+        let pages: Vec<_> = client
+            .stream::<Account>(Read::full())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(pages.iter().map(|p| p.rows.len()).sum::<usize>(), 3);
+        let reasons: Vec<String> = drain(&mut events)
+            .into_iter()
+            .filter_map(|e| match e {
+                ClientEvent::Retry { reason, .. } => Some(reason),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reasons.len(), 2, "{error}: {reasons:?}");
+        assert!(
+            reasons.iter().all(|r| r.contains("Microsoft Entra ID")),
+            "{reasons:?}"
+        );
+        assert_eq!(env.sim.control().request_count("POST token"), 3);
+    }
+}
+
+/// ... and when it lasts, the run fails as a connection error (try again
+/// later), not as a sign-in refusal that blames the tenant or the secret.
+#[tokio::test]
+async fn a_lasting_entra_outage_is_a_connection_error() {
+    let env = fixture::start().await;
+    env.sim
+        .control()
+        .token_error_next(100, "temporarily_unavailable");
+    let err = env.client().who_am_i().await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Connection, "{err:?}");
+    assert!(
+        err.detail()
+            .contains("Microsoft Entra ID is temporarily unavailable"),
+        "{}",
+        err.detail()
     );
 }

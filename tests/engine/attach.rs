@@ -26,8 +26,8 @@ use tokio::task::JoinHandle;
 
 use crate::pull::{Setup, navsync, setup, succeeded};
 
-fn serve(s: &Setup) -> Face {
-    host::serve(s.config.clone(), s.dir.path()).unwrap()
+async fn serve(s: &Setup) -> Face {
+    host::serve(s.config.clone(), s.dir.path()).await.unwrap()
 }
 
 fn socket(s: &Setup) -> PathBuf {
@@ -183,7 +183,7 @@ impl Console {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_consoles_attached_to_one_service_receive_the_same_events() {
     let s = setup(5).await;
-    let mut service = serve(&s);
+    let mut service = serve(&s).await;
     let mode = std::fs::metadata(socket(&s)).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "only the owner may connect");
     // Never synced: the service's schedule runs the first sync at once.
@@ -233,7 +233,7 @@ async fn two_consoles_attached_to_one_service_receive_the_same_events() {
 async fn a_console_opened_during_a_scheduled_run_shows_it_live_and_leaves_it_running() {
     let s = setup(5).await;
     s.sim.control().set_latency(Duration::from_millis(100));
-    let mut service = serve(&s);
+    let mut service = serve(&s).await;
     let mut monitor = attach(&s).await;
     // The schedule started the run by itself; wait until it is under way.
     while !matches!(next(&mut monitor).await, Event::Progress { .. }) {}
@@ -251,7 +251,7 @@ async fn a_console_opened_during_a_scheduled_run_shows_it_live_and_leaves_it_run
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_back() {
     let s = setup(5).await;
-    let mut service = serve(&s);
+    let mut service = serve(&s).await;
     let mut h = client::attach(&socket(&s), Reconnect::UntilDetached)
         .await
         .unwrap();
@@ -275,7 +275,7 @@ async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_bac
         }
         other => panic!("{other:?}"),
     }
-    let mut again = serve(&s);
+    let mut again = serve(&s).await;
     let back = loop {
         if let Event::ActionResult { ok: true, message } = next(&mut h).await {
             break message;
@@ -392,11 +392,12 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
 async fn the_service_serves_prometheus_metrics_on_loopback() {
     let s = crate::faults::world().await;
     s.sim.control().throttle_next(1, Duration::from_secs(1));
-    let mut service = host::serve(s.config.clone(), s.dir.path()).unwrap();
+    let mut service = host::serve(s.config.clone(), s.dir.path()).await.unwrap();
     let endpoint = navsync::service::metrics::serve(
         "127.0.0.1:0".parse().unwrap(),
         s.dir.path().to_path_buf(),
         service.handle.events.resubscribe(),
+        service.handle.status.clone(),
     )
     .await
     .unwrap();
@@ -425,6 +426,7 @@ async fn the_service_serves_prometheus_metrics_on_loopback() {
     assert_eq!(value("navsync_throttled_total"), 1.0);
     assert_eq!(value("navsync_throttle_wait_seconds_total"), 1.0);
     assert_eq!(value("navsync_outbox_pending"), 0.0);
+    assert_eq!(value("navsync_health"), 0.0, "ok after a clean run");
     assert!(value("navsync_last_success_timestamp_seconds") > 1.7e9);
     assert!(
         value("navsync_last_run_duration_seconds") >= 1.0,
@@ -433,4 +435,117 @@ async fn the_service_serves_prometheus_metrics_on_loopback() {
     assert!(text.ends_with("# EOF\n"));
     drop(endpoint);
     service.handle.shutdown().await;
+}
+
+/// Issue 21: `serve` started while a `sync --once` hosts the engine does
+/// not exit 8 (which the units would never restart): it waits for that
+/// command and serves as soon as it is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_started_during_a_hosted_sync_once_takes_over_when_it_ends() {
+    let s = setup(5).await;
+    // A slow CRM keeps the command's run going while the service starts.
+    s.sim.control().set_latency(Duration::from_millis(150));
+    let mut once = navsync(&s, &["sync", "--once"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let hosted = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Ok(mut h) = client::attach(&socket(&s), Reconnect::Never).await {
+                let running = h.status.borrow().running.is_some();
+                h.shutdown().await;
+                if running {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    hosted.await.expect("the command hosts a run");
+    let mut service = navsync(&s, &["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let out = tokio::time::timeout(WAIT, once.wait())
+        .await
+        .expect("the command ends")
+        .unwrap();
+    assert_eq!(out.code(), Some(0));
+    s.sim.control().set_latency(Duration::ZERO);
+    // The service took over: it answers on the socket, and still runs.
+    let mut h = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Ok(h) = client::attach(&socket(&s), Reconnect::Never).await {
+                return h;
+            }
+            assert!(
+                service.try_wait().unwrap().is_none(),
+                "the service must wait, not exit"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the service serves within seconds of the command's end");
+    assert!(h.status.borrow().connected);
+    h.shutdown().await;
+    let pid = service.id().unwrap() as i32;
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = tokio::time::timeout(WAIT, service.wait_with_output())
+        .await
+        .expect("the service stops on SIGTERM")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Issue 21: `sync --pause` / `--resume` ask the running service; the
+/// status says so, and with no engine running there is nothing to pause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_pause_and_resume_ask_the_running_service() {
+    let s = setup(5).await;
+    let out = navsync(&s, &["sync", "--pause"]).output().await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no schedule to pause"),
+        "{out:?}"
+    );
+    let service = navsync(&s, &["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut monitor = loop {
+        match client::attach(&socket(&s), Reconnect::Never).await {
+            Ok(h) => break h,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let paused = |json: &serde_json::Value| json["engine"]["schedule_paused"].clone();
+    let out = navsync(&s, &["sync", "--pause"]).output().await.unwrap();
+    let said = succeeded(&out);
+    assert!(said.contains("The schedule is paused"), "{said}");
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(paused(&json), true, "{json}");
+    let out = navsync(&s, &["sync", "--resume"]).output().await.unwrap();
+    let said = succeeded(&out);
+    assert!(said.contains("The schedule runs again"), "{said}");
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(paused(&json), false, "{json}");
+    monitor.shutdown().await;
+    let pid = service.id().unwrap() as i32;
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = tokio::time::timeout(WAIT, service.wait_with_output())
+        .await
+        .expect("the service stops on SIGTERM")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
 }

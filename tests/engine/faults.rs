@@ -317,3 +317,226 @@ async fn a_good_connect_and_a_disconnect_clear_the_last_error() {
     assert_eq!(h.status.borrow().last_error, None);
     crate::support::shutdown(h).await;
 }
+
+/// Issue 21: a `Retry-After` beyond any duration (u64::MAX seconds) is no
+/// panic and no wait: longer than the 5-minute service-protection window
+/// (https://learn.microsoft.com/en-us/power-apps/developer/data-platform/api-limits#retry-operations),
+/// it ends `sync --once` as a CRM API error (exit 4) saying when to try
+/// again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_retry_after_ends_sync_once_with_exit_4_and_when_to_try_again() {
+    let s = world().await;
+    s.sim
+        .control()
+        .throttle_next(1, Duration::from_secs(u64::MAX));
+    let out = tokio::time::timeout(WAIT, navsync(&s, &["sync", "--once"]).output())
+        .await
+        .expect("sync --once ends instead of waiting")
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("try again after"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Issue 21: a token answer claiming `expires_in: 10000000000000` used to
+/// overflow the expiry date; capped, it still gives a good run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_expires_in_still_gives_a_good_run() {
+    let s = world().await;
+    std::fs::remove_file(navsync::paths::token_cache_file(s.dir.path())).ok();
+    s.sim.control().claim_expires_in(Some(10_000_000_000_000));
+    let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+/// Issue 21: a run whose task panics (the test hook) is recorded as
+/// failed with the reason, `RunFinished` is sent, and `sync --once` exits
+/// non-zero instead of waiting for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_run_is_recorded_failed_and_sync_once_exits_non_zero() {
+    let s = world().await;
+    let out = tokio::time::timeout(
+        WAIT,
+        navsync(&s, &["sync", "--once"])
+            .env("NAVSYNC_TEST_PANIC_IN_RUN", "1")
+            .output(),
+    )
+    .await
+    .expect("sync --once ends")
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let st = s.store();
+    let runs = navsync::store::runs::recent(st.conn(), 5).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].outcome, Outcome::Error);
+    assert!(runs[0].finished_at.is_some());
+    assert!(
+        runs[0]
+            .error_detail
+            .as_deref()
+            .is_some_and(|d| d.contains("NAVSYNC_TEST_PANIC_IN_RUN")),
+        "{:?}",
+        runs[0]
+    );
+}
+
+/// The next RunFinished, skipping everything else.
+async fn finished(h: &mut EngineHandle) -> Outcome {
+    loop {
+        if let Event::RunFinished { outcome, .. } = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("a run ends in time")
+            .unwrap()
+        {
+            return outcome;
+        }
+    }
+}
+
+/// Issue 21: under an outage the scheduled engine (as `serve` runs it)
+/// says `failing` and names the cause, in its status and in `status
+/// --json`; it tries again after the back-off, not a whole interval (24 h)
+/// later, and once the CRM is back the run succeeds and the verdict is `ok`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_run_is_retried_after_the_back_off_and_health_follows() {
+    use navsync::engine::interface::health::{Health, HealthReason};
+    let mut s = world().await;
+    s.config.sync.retry_after_failure = Duration::from_secs(1);
+    s.sim.control().set_outage(true);
+    let options = navsync::engine::Options {
+        data_dir: s.dir.path().to_path_buf(),
+        scheduled: true,
+    };
+    let mut h =
+        navsync::engine::Engine::start_with(s.config.clone(), &s.store_path(), options).unwrap();
+    assert_eq!(finished(&mut h).await, Outcome::Error);
+    let st = h.status.borrow().clone();
+    let verdict = st.health(chrono::Utc::now());
+    assert_eq!(verdict.health, Health::Failing);
+    assert_eq!(verdict.reason, HealthReason::RunFailed);
+    assert_eq!(
+        st.last_run.as_ref().and_then(|r| r.class),
+        Some(ErrorClass::Connection)
+    );
+    assert!(st.next_after_failure, "{st:?}");
+    let next = chrono::DateTime::parse_from_rfc3339(st.next_sync.as_deref().unwrap()).unwrap();
+    assert!(
+        next <= chrono::Utc::now() + chrono::Duration::minutes(1),
+        "the next try is within a minute, not an interval away: {next}"
+    );
+
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["health"], "failing", "{json}");
+    assert_eq!(json["health_reason"], "run_failed", "{json}");
+    let check = navsync(&s, &["status", "--check"]).output().await.unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let line = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains("failing"), "{line}");
+
+    s.sim.control().set_outage(false);
+    assert_eq!(finished(&mut h).await, Outcome::Ok, "the retry succeeds");
+    let st = h.status.borrow().clone();
+    assert_eq!(st.health(chrono::Utc::now()).health, Health::Ok);
+    assert!(!st.next_after_failure);
+    crate::support::shutdown(h).await;
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["health"], "ok", "{json}");
+    let check = navsync(&s, &["status", "--check"]).output().await.unwrap();
+    assert_eq!(check.status.code(), Some(0));
+}
+
+/// Issue 21: a 403 on writeback leaves the unmatched activities refused
+/// (with the CRM's code), not `open`: the CRM never received them. The
+/// reads went through, so the verdict is `degraded`, not `failing`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_403_on_writeback_leaves_the_activities_refused_and_the_health_degraded() {
+    use navsync::engine::interface::health::{Health, HealthReason};
+    let s = world().await;
+    let mut h = s.start();
+    no_task_writes(&s.sim.control());
+    let (outcome, _) = run(&mut h).await;
+    assert_eq!(outcome, Outcome::Error);
+    let verdict = h.status.borrow().health(chrono::Utc::now());
+    assert_eq!(verdict.health, Health::Degraded);
+    assert_eq!(verdict.reason, HealthReason::WritesHeld);
+    let st = s.store();
+    let queue = navsync::store::unresolved::queue_rows(st.conn()).unwrap();
+    assert_eq!(queue.len(), UNMATCHED);
+    for row in &queue {
+        assert_eq!(row.state, ActivityState::Queued, "{row:?}");
+        let why = row.last_error.as_deref().unwrap_or_default();
+        assert!(why.contains("403") && why.contains(TASK_WRITES), "{row:?}");
+    }
+    crate::support::shutdown(h).await;
+}
+
+/// Issue 21: a 429 with `Retry-After: 30` shows in the live status as a
+/// wait with its end as soon as the client reads it (no page has to come
+/// through first), and the 429 is counted at once, as the history row
+/// will count it; a cancel ends the wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_wait_shows_in_the_live_status_at_once() {
+    let s = world().await;
+    let mut h = s.start();
+    s.sim.control().throttle_next(1, Duration::from_secs(30));
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the 429 comes")
+            .unwrap();
+        if let Event::Throttled { retry_after } = ev {
+            assert_eq!(retry_after, Duration::from_secs(30));
+            break;
+        }
+    }
+    let live = h.status.borrow().running.clone().expect("the run goes on");
+    let until = chrono::DateTime::parse_from_rfc3339(
+        live.throttled_until.as_deref().expect("the wait is shown"),
+    )
+    .unwrap();
+    assert!(
+        until > chrono::Utc::now() + chrono::Duration::seconds(20),
+        "the 30 s asked, counted down from the 429: {until}"
+    );
+    assert_eq!(live.throttled, 1);
+    assert!(live.requests >= 1, "{live:?}");
+    h.commands.send(Command::Cancel).unwrap();
+    assert_eq!(finished(&mut h).await, Outcome::Cancelled);
+    crate::support::shutdown(h).await;
+}
+
+/// Issue 21: a `Retry-After` beyond what the client waits ends the run,
+/// and the scheduled engine (as `serve` runs it) puts its next try after
+/// that time, not before it (where it would only be refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_try_comes_after_a_retry_after_too_long_to_wait() {
+    let mut s = world().await;
+    s.config.sync.retry_after_failure = Duration::from_secs(1);
+    s.sim
+        .control()
+        .throttle_next(1, Duration::from_secs(20 * 60));
+    let options = navsync::engine::Options {
+        data_dir: s.dir.path().to_path_buf(),
+        scheduled: true,
+    };
+    let mut h =
+        navsync::engine::Engine::start_with(s.config.clone(), &s.store_path(), options).unwrap();
+    assert_eq!(finished(&mut h).await, Outcome::Error);
+    let st = h.status.borrow().clone();
+    let next = chrono::DateTime::parse_from_rfc3339(st.next_sync.as_deref().unwrap()).unwrap();
+    assert!(
+        next > chrono::Utc::now() + chrono::Duration::minutes(19),
+        "not before the CRM takes requests again: {next}"
+    );
+    assert!(st.next_after_failure);
+    crate::support::shutdown(h).await;
+}

@@ -91,8 +91,8 @@ pub fn seats_data() -> SeatsData {
 }
 
 pub fn queue() -> Vec<QueueRow> {
-    let row =
-        |id: i64, name: &str, company: Option<&str>, kind: &str, holder: &str, at: &str| QueueRow {
+    let row = |id: i64, name: &str, company: Option<&str>, kind: &str, holder: &str, at: &str| {
+        QueueRow {
             activity_id: id,
             member_name: name.into(),
             member_company: company.map(str::to_string),
@@ -110,7 +110,17 @@ pub fn queue() -> Vec<QueueRow> {
             },
             messages: None,
             top_candidate: (id == 101).then(|| ("c-lucia".into(), Some("Lucía Fernández".into()))),
-        };
+            // The CRM has the first two; it refused the third (403).
+            state: if id == 103 {
+                ActivityState::Queued
+            } else {
+                ActivityState::WrittenOpen
+            },
+            last_error: (id == 103).then(|| {
+                "insufficient CRM privileges: POST tasks: HTTP 403: Principal user is missing prvCreateActivity privilege".into()
+            }),
+        }
+    };
     vec![
         row(
             101,
@@ -389,6 +399,8 @@ pub fn status(running: bool) -> Status {
         org_version: Some("9.2.24104.196".into()),
         last_sync: Some("2026-11-25T06:48:00Z".into()),
         next_sync: Some("2026-11-25T07:03:00Z".into()),
+        next_after_failure: false,
+        schedule_paused: false,
         running: running.then(|| RunProgress {
             run_id: 5,
             mode: RunMode::Incremental,
@@ -397,11 +409,14 @@ pub fn status(running: bool) -> Status {
             total: Some(4_000),
             requests: 58,
             retries: 2,
+            throttled: 3,
             throttled_until: Some("2026-11-25T07:00:12Z".into()),
             retry_until: None,
             retry_reason: None,
         }),
         last_error: None,
+        last_run: None,
+        engine_lost: false,
     }
 }
 

@@ -248,6 +248,8 @@ fn threads_and_tags_on_the_unresolved_tab_in_spanish() {
         },
         messages,
         top_candidate: None,
+        state: navsync::store::activities::ActivityState::WrittenOpen,
+        last_error: None,
     };
     app.on_snapshot(Snapshot::Queue(vec![
         row(101, "message", Some(5), "2026-11-22T09:00:00Z"),

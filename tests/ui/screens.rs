@@ -268,3 +268,123 @@ fn settings_without_cached_crm_choices_offer_not_sure() {
     assert!(s.contains("◂ Not sure (all open opportunities) ▸"), "{s}");
     assert!(s.contains("until then only \"Not sure\" is offered"), "{s}");
 }
+
+/// Issue 21: the header tells the health verdict: after a failed run it
+/// says `failing`, how long ago, and the cause (never "synced"); refused
+/// writes read `degraded`; a console that lost its engine says `offline`;
+/// the next good run gives back the plain "Connected".
+#[test]
+fn the_header_tells_the_health_verdict() {
+    use navsync::engine::ErrorClass;
+    use navsync::engine::interface::health::LastRun;
+    use navsync::store::runs::Outcome;
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    let header = |app: &mut App, st: navsync::engine::Status| {
+        app.on_status(st);
+        let s = screen(app, 120, 40);
+        s.lines().next().unwrap_or_default().to_string()
+    };
+    let ended = |outcome, class, reads_done| LastRun {
+        run_id: 6,
+        outcome,
+        class,
+        reads_done,
+        finished_at: Some("2026-11-25T06:57:00Z".into()),
+    };
+    let mut st = crate::fixture::status(false);
+    st.last_run = Some(ended(Outcome::Error, Some(ErrorClass::Connection), false));
+    let failing = header(&mut app, st.clone());
+    st.last_run = Some(ended(
+        Outcome::Error,
+        Some(ErrorClass::InsufficientPrivileges),
+        true,
+    ));
+    let degraded = header(&mut app, st.clone());
+    st.engine_lost = true;
+    let offline = header(&mut app, st.clone());
+    st.engine_lost = false;
+    st.last_run = Some(ended(Outcome::Ok, None, true));
+    let ok = header(&mut app, st);
+    assert!(
+        failing.contains("✘ sync failing · 3 min ago · Connection error"),
+        "{failing}"
+    );
+    assert!(!failing.contains("synced"), "{failing}");
+    assert!(failing.contains("last good sync 12 min ago"), "{failing}");
+    assert!(
+        degraded.contains("▲ sync degraded · 3 min ago · Insufficient privileges"),
+        "{degraded}"
+    );
+    assert!(
+        offline.contains("✘ offline · the engine cannot be reached"),
+        "{offline}"
+    );
+    assert!(ok.contains("● Connected │ last sync 12 min ago"), "{ok}");
+    insta::assert_snapshot!("header_health", [failing, degraded, offline, ok].join("\n"));
+}
+
+/// Issue 21: a run that fails ends every phase visibly (the one under way
+/// ✘, not left "…"), and the footer's "Sync requested" is replaced by the
+/// run's outcome; a cancelled run marks its phases ■ cancelled.
+#[test]
+fn a_failed_or_cancelled_run_ends_every_phase_visibly() {
+    use navsync::store::runs::Outcome;
+    for (outcome, mark) in [(Outcome::Error, "✘"), (Outcome::Cancelled, "■")] {
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        press(&mut app, KeyCode::Char('s'));
+        assert!(screen(&mut app, 120, 40).contains("Sync requested"));
+        app.on_event(Event::RunFinished {
+            run_id: 5,
+            outcome,
+            summary: "imported 0 accounts, 0 leads".into(),
+        });
+        app.on_status(crate::fixture::status(false));
+        let s = screen(&mut app, 120, 40);
+        let contacts = s
+            .lines()
+            .find(|l| l.contains("contacts") && l.contains("1,500/4,000"))
+            .unwrap_or_else(|| panic!("no contacts gauge\n{s}"));
+        assert!(contacts.contains(mark), "{outcome:?}: {contacts}");
+        assert!(!s.contains("… contacts"), "{s}");
+        assert!(!s.contains("Sync requested"), "{s}");
+        assert!(s.contains("imported 0 accounts, 0 leads"), "{s}");
+        if outcome == Outcome::Error {
+            insta::assert_snapshot!("sync_tab_after_a_failed_run_120x40", s);
+        }
+    }
+}
+
+/// Issue 21: `p` on the Sync tab pauses the schedule (and resumes it once
+/// the status says paused); the next run then reads as paused.
+#[test]
+fn p_pauses_and_resumes_the_schedule() {
+    use navsync::engine::Command;
+    let (mut app, mut rx) = app_with(Theme::MONO, false);
+    app.tab = Tab::Sync;
+    screen(&mut app, 120, 40);
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        crate::fixture::sent(&mut rx),
+        vec![Command::PauseSchedule { paused: true }]
+    );
+    let mut st = crate::fixture::status(false);
+    st.schedule_paused = true;
+    app.on_status(st);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        line_of(&s, "Next run").contains("paused (was in 3 min"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        crate::fixture::sent(&mut rx),
+        vec![Command::PauseSchedule { paused: false }]
+    );
+}
+
+fn line_of<'a>(s: &'a str, needle: &str) -> &'a str {
+    s.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?} in\n{s}"))
+}

@@ -178,11 +178,14 @@ impl Shared {
                 expires: Instant::now() + lifetime,
             },
         );
+        let claimed = lock(&self.faults)
+            .claimed_expires_in
+            .unwrap_or(secs(lifetime));
         let mut body = json!({
             "token_type": "Bearer",
             "scope": scope,
-            "expires_in": secs(lifetime),
-            "ext_expires_in": secs(lifetime),
+            "expires_in": claimed,
+            "ext_expires_in": claimed,
             "access_token": access,
         });
         if with_refresh {
@@ -200,6 +203,9 @@ impl Shared {
             return r;
         }
         if let Err(r) = self.check_client(get("client_id")) {
+            return r;
+        }
+        if let Some(r) = self.injected_token_error() {
             return r;
         }
         match get("grant_type").unwrap_or_default() {
@@ -257,6 +263,41 @@ impl Shared {
                 &format!("The app requested an unsupported grant type '{other}'."),
             ),
         }
+    }
+
+    /// An injected token-endpoint error, worded as Entra words it. OAuth
+    /// errors of the token endpoint are 400s
+    /// (<https://www.rfc-editor.org/rfc/rfc6749#section-5.2>); which of them
+    /// a client retries is listed on
+    /// <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application>.
+    fn injected_token_error(&self) -> Option<OpResponse> {
+        let error = {
+            let mut f = lock(&self.faults);
+            if f.token_error_remaining == 0 {
+                return None;
+            }
+            f.token_error_remaining -= 1;
+            f.token_error.clone()
+        };
+        let (code, message) = match error.as_str() {
+            "temporarily_unavailable" => (
+                90024,
+                "RequestBudgetExceededError - A transient error has occurred. Try again.",
+            ),
+            "server_error" => (
+                50000,
+                "TokenIssuanceError - There's an issue with the sign-in service.",
+            ),
+            "invalid_grant" => (
+                50076,
+                "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.",
+            ),
+            _ => (
+                90023,
+                "InvalidRequest - The authentication service request isn't valid.",
+            ),
+        };
+        Some(entra_error(400, &error, code, message))
     }
 
     fn poll_device(&self, device_code: &str) -> OpResponse {

@@ -71,6 +71,21 @@ impl SimControl {
         f.throttle_retry_after = retry_after;
     }
 
+    /// The next `count` token requests answer the OAuth `error` given
+    /// (`temporarily_unavailable`, `server_error`, `invalid_grant`, …) as
+    /// Entra words it.
+    pub fn token_error_next(&self, count: u32, error: &str) {
+        let mut f = self.faults();
+        f.token_error_remaining = count;
+        f.token_error = error.to_string();
+    }
+
+    /// Tokens issued from now on claim `expires_in` seconds (`None`: the
+    /// truth); they still expire after the configured lifetime.
+    pub fn claim_expires_in(&self, secs: Option<u64>) {
+        self.faults().claimed_expires_in = secs;
+    }
+
     pub fn clear_faults(&self) {
         *self.faults() = Faults::default();
     }

@@ -61,6 +61,14 @@ struct FaultsBody {
     fail_next: Option<Burst>,
     truncate_next: Option<u32>,
     throttle_next: Option<Throttle>,
+    token_error_next: Option<TokenError>,
+    claimed_expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct TokenError {
+    count: u32,
+    error: String,
 }
 
 async fn set_faults(State(s): St, Json(b): Json<FaultsBody>) -> Response {
@@ -79,6 +87,12 @@ async fn set_faults(State(s): St, Json(b): Json<FaultsBody>) -> Response {
     }
     if let Some(t) = b.throttle_next {
         c.throttle_next(t.count, Duration::from_secs(t.retry_after_s));
+    }
+    if let Some(t) = b.token_error_next {
+        c.token_error_next(t.count, &t.error);
+    }
+    if let Some(secs) = b.claimed_expires_in {
+        c.claim_expires_in(Some(secs));
     }
     ok()
 }

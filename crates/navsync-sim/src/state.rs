@@ -40,6 +40,12 @@ pub struct Faults {
     /// The next N Web API requests answer 429 with this Retry-After.
     pub throttle_remaining: u32,
     pub throttle_retry_after: Duration,
+    /// The next N token requests answer this OAuth `error` (e.g.
+    /// `temporarily_unavailable`) instead of a token.
+    pub token_error_remaining: u32,
+    pub token_error: String,
+    /// Tokens issued claim this `expires_in` (the real lifetime stays).
+    pub claimed_expires_in: Option<u64>,
 }
 
 pub struct Shared {

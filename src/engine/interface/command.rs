@@ -23,6 +23,10 @@ pub enum Command {
     SyncNow { dry_run: bool },
     /// Cancel the running sync; the store stays consistent.
     Cancel,
+    /// Pause (true) or resume (false) the schedule: while paused no
+    /// scheduled run (nor a try after a failure) starts; asked-for runs
+    /// still do. Answered by the status (`schedule_paused`).
+    PauseSchedule { paused: bool },
     /// Change an admin setting; applies from the next sync.
     SetSetting(SettingChange),
     /// Take back the console's change of a setting: config.toml's value

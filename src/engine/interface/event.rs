@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::interface::health::{self, LastRun, Verdict};
 use crate::store::runs::{Outcome, RunMode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,8 +183,42 @@ pub struct Status {
     pub last_sync: Option<String>,
     /// RFC 3339 time of the next scheduled run.
     pub next_sync: Option<String>,
+    /// The next run is a try after a failed one (sooner than the interval).
+    #[serde(default)]
+    pub next_after_failure: bool,
+    /// The schedule is paused: no run starts unless asked for.
+    #[serde(default)]
+    pub schedule_paused: bool,
     pub running: Option<RunProgress>,
     pub last_error: Option<UserError>,
+    /// How the last real run ended: the main fact of the health verdict.
+    #[serde(default)]
+    pub last_run: Option<LastRun>,
+    /// Set by an attached face's link when the engine went away (the
+    /// engine itself never sends it): the verdict is then `offline`.
+    #[serde(default)]
+    pub engine_lost: bool,
+}
+
+impl Status {
+    /// The engine's health verdict from this snapshot's facts.
+    pub fn health(&self, now: chrono::DateTime<chrono::Utc>) -> Verdict {
+        if self.engine_lost {
+            return Verdict::OFFLINE;
+        }
+        let throttled_until = self
+            .running
+            .as_ref()
+            .and_then(|r| r.throttled_until.as_deref())
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc));
+        health::verdict(&health::Facts {
+            connected: self.connected,
+            last_run: self.last_run.as_ref(),
+            throttled_until,
+            now,
+        })
+    }
 }
 
 /// The live run, for the header spinner and the Sync tab.
@@ -196,6 +231,9 @@ pub struct RunProgress {
     pub total: Option<u64>,
     pub requests: u64,
     pub retries: u64,
+    /// 429 answers waited out (the history row's "429").
+    #[serde(default)]
+    pub throttled: u64,
     /// When a 429 wait ends, RFC 3339 (the console counts down to it).
     pub throttled_until: Option<String>,
     /// When the back-off before the next retry ends, RFC 3339, and why
@@ -215,6 +253,7 @@ impl RunProgress {
             total: None,
             requests: 0,
             retries: 0,
+            throttled: 0,
             throttled_until: None,
             retry_until: None,
             retry_reason: None,

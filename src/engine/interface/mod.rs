@@ -7,4 +7,5 @@ pub mod command;
 pub mod error;
 pub mod event;
 pub mod handle;
+pub mod health;
 pub mod user_error;

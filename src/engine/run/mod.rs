@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::EngineError;
 use crate::engine::interface::error::internal_error;
-use crate::engine::interface::event::{Event, Phase, RunProgress, UserError, View};
+use crate::engine::interface::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
 use crate::engine::ports::CrmSource;
 use crate::engine::service_loop::emit::Emitter;
 use crate::engine::service_loop::writer::Writer;
@@ -54,21 +54,22 @@ pub struct RunReport {
     pub tables: Vec<(Table, TablePull)>,
     pub saved: ReconcileCounts,
     pub totals: RunTotals,
+    /// Every read finished (a failure came from the writes alone).
+    pub reads_done: bool,
 }
 
-/// Runs one sync against `writer`'s store. A dry run is the same run on a
-/// throw-away copy of the store (see `dry_run`), so nothing here branches
-/// on it except wording and what is recorded outside the copy.
-pub async fn execute(
-    config: Arc<Config>,
-    settings: Effective,
-    writer: Writer,
-    emitter: Emitter,
-    cancel: CancellationToken,
-    source: Arc<dyn CrmSource>,
-    dry_run: bool,
-) -> Result<RunReport, EngineError> {
-    let (mode, run_id, have_choices) = writer
+/// A run recorded as started: its number is known before its task runs,
+/// so however the task ends, the run can be closed and announced.
+#[derive(Debug, Clone, Copy)]
+pub struct Begun {
+    pub run_id: i64,
+    pub mode: RunMode,
+    have_choices: bool,
+}
+
+/// Records the start of a run in `writer`'s store and picks its mode.
+pub async fn begin(writer: &Writer, dry_run: bool) -> Result<Begun, EngineError> {
+    writer
         .call(move |s| {
             let mut all_tracked = true;
             for t in Table::ALL {
@@ -81,11 +82,91 @@ pub async fn execute(
             } else {
                 RunMode::Full
             };
-            let id = runs::start(s.conn(), mode)?;
+            let run_id = runs::start(s.conn(), mode)?;
             let have_choices = crate::store::settings::crm_choices(s.conn())?.is_some();
-            Ok::<_, EngineError>((mode, id, have_choices))
+            Ok::<_, EngineError>(Begun {
+                run_id,
+                mode,
+                have_choices,
+            })
         })
-        .await?;
+        .await
+}
+
+/// Closes a run whose task ended abnormally (a panic): recorded as failed
+/// with the reason, and reported like any failed run, so `RunFinished` is
+/// still sent and no run stays `running`.
+pub async fn abandoned(writer: &Writer, begun: Begun, error: EngineError) -> RunReport {
+    let error = internal_error(&error);
+    let (run_id, detail) = (begun.run_id, error.detail.clone());
+    let recorded = writer
+        .call(move |s| {
+            runs::finish(
+                s.conn(),
+                run_id,
+                Outcome::Error,
+                &RunTotals::default(),
+                Some((ErrorClass::Other.key(), detail.as_str())),
+            )
+            .map_err(EngineError::from)
+        })
+        .await;
+    if let Err(e) = recorded {
+        tracing::error!(
+            run = run_id,
+            "cannot record the end of an abandoned run: {e}"
+        );
+    }
+    let totals = RunTotals::default();
+    let saved = ReconcileCounts::default();
+    RunReport {
+        run_id,
+        mode: begun.mode,
+        outcome: Outcome::Error,
+        summary: summary(
+            begun.mode == RunMode::DryRun,
+            Outcome::Error,
+            &[],
+            &saved,
+            None,
+            &totals,
+        ),
+        error: Some(error),
+        tables: Vec::new(),
+        saved,
+        totals,
+        reads_done: false,
+    }
+}
+
+/// Test hook: with `NAVSYNC_TEST_PANIC_IN_RUN` set in its environment, a
+/// run panics as it starts, so the tests can show that a run which ends
+/// abnormally is still recorded and announced.
+fn panic_if_asked() {
+    if std::env::var_os("NAVSYNC_TEST_PANIC_IN_RUN").is_some() {
+        panic!("NAVSYNC_TEST_PANIC_IN_RUN is set");
+    }
+}
+
+/// Runs one sync against `writer`'s store. A dry run is the same run on a
+/// throw-away copy of the store (see `dry_run`), so nothing here branches
+/// on it except wording and what is recorded outside the copy.
+#[allow(clippy::too_many_arguments)]
+pub async fn execute(
+    config: Arc<Config>,
+    settings: Effective,
+    writer: Writer,
+    emitter: Emitter,
+    cancel: CancellationToken,
+    source: Arc<dyn CrmSource>,
+    dry_run: bool,
+    begun: Begun,
+) -> Result<RunReport, EngineError> {
+    let Begun {
+        run_id,
+        mode,
+        have_choices,
+    } = begun;
     let ctx = RunCtx {
         config,
         writer,
@@ -101,6 +182,7 @@ pub async fn execute(
     ctx.emitter
         .status(|s| s.running = Some(RunProgress::starting(run_id, mode)));
     ctx.emitter.emit(Event::RunStarted { run_id, mode });
+    panic_if_asked();
 
     let mut tables = Vec::new();
     let mut saved_counts = ReconcileCounts::default();
@@ -264,6 +346,7 @@ impl RunCtx {
                 r.total = total;
                 r.requests = t.requests as u64;
                 r.retries = t.retries as u64;
+                r.throttled = t.throttle_waits as u64;
                 // A page came through: no retry is pending any more.
                 r.retry_until = None;
                 r.retry_reason = None;
@@ -299,6 +382,7 @@ impl RunCtx {
         saved_counts: ReconcileCounts,
     ) -> RunReport {
         let totals = self.totals();
+        let reads_done = stop.is_ok();
         let (outcome, error, from_crm, wb) = match stop {
             Ok(wb) => match wb.problem() {
                 Some(e) => (Outcome::Error, Some(e), true, Some(wb)),
@@ -345,6 +429,7 @@ impl RunCtx {
             tables,
             saved: saved_counts,
             totals,
+            reads_done,
         }
     }
 }

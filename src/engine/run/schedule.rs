@@ -18,6 +18,14 @@ pub fn next_due(last_start: Option<&str>, interval: Duration, now: DateTime<Utc>
         .unwrap_or(now)
 }
 
+/// The wait before the next try after `failures` failed runs in a row
+/// (at least one): `first`, doubling with each failure, never beyond the
+/// interval, so a short outage does not cost a whole interval of sync.
+pub fn after_failure(failures: u32, first: Duration, interval: Duration) -> Duration {
+    let doublings = failures.saturating_sub(1).min(31);
+    first.saturating_mul(1 << doublings).min(interval)
+}
+
 /// How long to sleep until `due` (zero when it has passed).
 pub fn wait(due: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
     (due - now).to_std().unwrap_or(Duration::ZERO)
@@ -46,5 +54,15 @@ mod tests {
         assert_eq!(wait(due, now), Duration::from_secs(23 * 3600));
         let overdue = next_due(Some("2025-01-01T00:00:00Z"), Duration::from_secs(60), now);
         assert_eq!(wait(overdue, now), Duration::ZERO);
+    }
+
+    #[test]
+    fn after_a_failure_the_wait_doubles_up_to_the_interval() {
+        let (first, interval) = (Duration::from_secs(45), Duration::from_secs(600));
+        let waits: Vec<u64> = (1..=6)
+            .map(|n| after_failure(n, first, interval).as_secs())
+            .collect();
+        assert_eq!(waits, [45, 90, 180, 360, 600, 600]);
+        assert_eq!(after_failure(u32::MAX, first, interval), interval);
     }
 }

@@ -41,12 +41,29 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
             ClientEvent::Throttled { retry_after, .. } => {
                 let until = chrono::Utc::now()
                     + chrono::Duration::from_std(retry_after).unwrap_or(chrono::Duration::zero());
+                // The 429 was a request: the live counters count it at
+                // once, as the run's history row will.
                 emitter.status(|s| {
                     if let Some(r) = s.running.as_mut() {
+                        r.requests += 1;
+                        r.throttled += 1;
                         r.throttled_until = Some(rfc3339(until));
                     }
                 });
                 emitter.emit(Event::Throttled { retry_after });
+            }
+            ClientEvent::HeldByThrottle { wait } => {
+                let until = rfc3339(
+                    chrono::Utc::now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero()),
+                );
+                emitter.status(|s| {
+                    if let Some(r) = s.running.as_mut()
+                        && r.throttled_until.as_ref().is_none_or(|t| *t < until)
+                    {
+                        r.throttled_until = Some(until);
+                    }
+                });
             }
             ClientEvent::DeviceCode(p) => emitter.emit(Event::DeviceCode {
                 user_code: p.user_code,
@@ -116,5 +133,30 @@ mod tests {
             r.retry_reason.as_deref(),
             Some("attempt 5, contacts: 503 from the CRM")
         );
+    }
+
+    /// Issue 21: a run whose requests wait at a gate an earlier 429 closed
+    /// (a dry run during a normal run's wait) shows that wait too, and a
+    /// shorter hold never shortens the wait already shown.
+    #[tokio::test]
+    async fn a_request_held_by_an_earlier_429_shows_the_wait() {
+        let (emitter, _events, status) = Emitter::new(Status {
+            running: Some(RunProgress::starting(2, RunMode::DryRun)),
+            ..Status::default()
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        for secs in [25, 3] {
+            tx.send(ClientEvent::HeldByThrottle {
+                wait: Duration::from_secs(secs),
+            })
+            .unwrap();
+        }
+        drop(tx);
+        forward(rx, emitter).await;
+        let r = status.borrow().running.clone().unwrap();
+        let until = r.throttled_until.expect("the wait is shown");
+        let until = chrono::DateTime::parse_from_rfc3339(&until).unwrap();
+        assert!(until > chrono::Utc::now() + chrono::Duration::seconds(20));
+        assert_eq!(r.throttled, 0, "a hold is not a 429 of this run");
     }
 }

@@ -19,6 +19,7 @@ use crate::crm::checks::{Check, CheckFailure, CheckReport, run_checks};
 use crate::crm::{Client, ClientConfig, ClientEvent};
 use crate::engine::interface::command::Command;
 use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
+use crate::engine::interface::health::LastRun;
 use crate::engine::ports::client_source::ClientSource;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::run::schedule;
@@ -62,6 +63,10 @@ struct Verdict {
 struct Running {
     cancel: CancellationToken,
     task: JoinHandle<Result<RunReport, EngineError>>,
+    /// The run as recorded, and the store it is recorded in, to close it
+    /// should its task end abnormally.
+    begun: run::Begun,
+    writer: Writer,
     /// A dry run's store copy, kept until the run ends.
     _snapshot: Option<Snapshot>,
 }
@@ -82,6 +87,11 @@ pub(crate) struct CommandLoop {
     /// The effective sync interval, re-read whenever a setting changes.
     pub interval: std::time::Duration,
     pub next_sync: DateTime<Utc>,
+    /// Failed runs in a row: the next try comes sooner than the interval,
+    /// after a back-off (`[sync] retry_after_failure`, doubling).
+    pub failures: u32,
+    /// Paused by `Command::PauseSchedule`: no scheduled run starts.
+    pub paused: bool,
     pub connecting: Option<Connecting>,
 }
 
@@ -104,8 +114,9 @@ impl CommandLoop {
                         None => std::future::pending().await,
                     }
                 } => {
-                    running = None;
-                    self.run_ended(done).await;
+                    if let Some(r) = running.take() {
+                        self.run_ended(&r, done).await;
+                    }
                 }
                 checked = async {
                     match self.connecting.as_mut() {
@@ -129,7 +140,7 @@ impl CommandLoop {
                 }
                 // A scheduled run only when the CRM can be read; a run
                 // already going simply satisfies the schedule.
-                _ = tokio::time::sleep(wait), if self.scheduled && self.client.is_some() => {
+                _ = tokio::time::sleep(wait), if self.scheduled && !self.paused && self.client.is_some() => {
                     if running.is_none() {
                         running = self.start_run(false).await;
                     } else {
@@ -145,10 +156,10 @@ impl CommandLoop {
             c.cancel.cancel();
             let _ = c.task.await;
         }
-        if let Some(r) = running.take() {
+        if let Some(mut r) = running.take() {
             r.cancel.cancel();
-            let done = r.task.await;
-            self.run_ended(done).await;
+            let done = (&mut r.task).await;
+            self.run_ended(&r, done).await;
         }
     }
 
@@ -177,6 +188,10 @@ impl CommandLoop {
                     .emitter
                     .action(false, crate::t!("engine-no-sync-running")),
             },
+            Command::PauseSchedule { paused } => {
+                self.paused = paused;
+                self.emitter.status(|s| s.schedule_paused = paused);
+            }
             Command::SetSetting(change) => {
                 self.setting(move |tx, _| settings::apply(tx, &change))
                     .await
@@ -512,21 +527,31 @@ impl CommandLoop {
         } else {
             (self.writer.clone(), None)
         };
+        let begun = match run::begin(&writer, dry_run).await {
+            Ok(b) => b,
+            Err(e) => {
+                self.internal_error(e);
+                return None;
+            }
+        };
         if !dry_run {
             self.advance_schedule();
         }
         let task = tokio::spawn(run::execute(
             self.config.clone(),
             settings,
-            writer,
+            writer.clone(),
             self.emitter.clone(),
             cancel.clone(),
             source,
             dry_run,
+            begun,
         ));
         Some(Running {
             cancel,
             task,
+            begun,
+            writer,
             _snapshot: snapshot,
         })
     }
@@ -542,20 +567,24 @@ impl CommandLoop {
         Ok((writer, snap))
     }
 
-    /// A run task ended: announce it (see `run::RunCtx::finish`).
+    /// A run task ended: announce it (see `run::RunCtx::finish`). One that
+    /// ended abnormally (an engine error, a panic) is closed here as
+    /// failed, and announced all the same.
     async fn run_ended(
         &mut self,
+        r: &Running,
         done: Result<Result<RunReport, EngineError>, tokio::task::JoinError>,
     ) {
         let report = match done {
             Ok(Ok(report)) => report,
             Ok(Err(e)) => {
-                self.emitter.status(|s| s.running = None);
-                return self.internal_error(e);
+                tracing::error!("engine: {e}");
+                run::abandoned(&r.writer, r.begun, e).await
             }
             Err(e) => {
-                self.emitter.status(|s| s.running = None);
-                return self.internal_error(EngineError::RunPanicked(e.to_string()));
+                let e = EngineError::RunPanicked(e.to_string());
+                tracing::error!("engine: {e}");
+                run::abandoned(&r.writer, r.begun, e).await
             }
         };
         tracing::info!(run = report.run_id, outcome = ?report.outcome, "{}", report.summary);
@@ -563,12 +592,26 @@ impl CommandLoop {
             self.emitter.error(e.clone());
         }
         let real = report.mode != RunMode::DryRun;
-        let last_sync = (report.outcome == Outcome::Ok && real).then(crate::store::now);
+        if real {
+            self.heal_schedule(report.outcome);
+        }
+        let now = crate::store::now();
+        let last_sync = (report.outcome == Outcome::Ok && real).then(|| now.clone());
+        let last_run = real.then(|| LastRun {
+            run_id: report.run_id,
+            outcome: report.outcome,
+            class: report.error.as_ref().map(|e| e.class),
+            reads_done: report.reads_done,
+            finished_at: Some(now),
+        });
         self.emitter.status(|s| {
             s.running = None;
             if last_sync.is_some() {
                 s.last_sync = last_sync;
                 s.last_error = None;
+            }
+            if last_run.is_some() {
+                s.last_run = last_run;
             }
         });
         self.emitter.emit(Event::RunFinished {
@@ -579,6 +622,39 @@ impl CommandLoop {
         if real {
             self.emitter.emit(Event::DataChanged(View::Sync));
         }
+    }
+
+    /// After a failed run, the next try comes after the back-off rather
+    /// than a whole interval later; a good run ends the back-off.
+    fn heal_schedule(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Error => self.failures = self.failures.saturating_add(1),
+            Outcome::Ok => self.failures = 0,
+            Outcome::Cancelled | Outcome::Running => return,
+        }
+        if self.failures == 0 {
+            return self.publish_next_sync();
+        }
+        let wait = schedule::after_failure(
+            self.failures,
+            self.config.sync.retry_after_failure,
+            self.interval,
+        );
+        // A Retry-After too long to wait out: the next try comes after it,
+        // not before (it would only be refused).
+        let refused = self.client.as_ref().and_then(Client::refused_for);
+        let wait = refused.map_or(wait, |r| r.max(wait));
+        if let Some(due) = chrono::Duration::from_std(wait)
+            .ok()
+            .and_then(|w| Utc::now().checked_add_signed(w))
+        {
+            self.next_sync = if refused.is_some() {
+                due
+            } else {
+                self.next_sync.min(due)
+            };
+        }
+        self.publish_next_sync();
     }
 
     /// Moves the schedule one interval on from now (a run just started).
@@ -611,7 +687,11 @@ impl CommandLoop {
     fn publish_next_sync(&self) {
         let next =
             (self.scheduled && self.client.is_some()).then(|| schedule::rfc3339(self.next_sync));
-        self.emitter.status(|s| s.next_sync = next);
+        let after_failure = next.is_some() && self.failures > 0;
+        self.emitter.status(|s| {
+            s.next_sync = next;
+            s.next_after_failure = after_failure;
+        });
     }
 
     /// Runs a workspace change on the writer and answers it: one

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::crm::Client;
+use crate::crm::ErrorClass;
 use crate::crm::checks::{Check, CheckFailure, CheckOptions, CheckReport, run_checks};
+use crate::engine::interface::health::{Facts, LastRun, Verdict, verdict};
 use crate::store::audit::{self, AuditResult};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::mirror::Table;
@@ -293,6 +295,30 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
         checks: serde_json::from_str(&row.checks_json)
             .unwrap_or(serde_json::Value::Array(Vec::new())),
     })
+}
+
+/// How the last real run ended, as the store recorded it.
+pub fn last_run(store: &Store) -> Result<Option<LastRun>, StoreError> {
+    Ok(runs::last_finished(store.conn())?.map(|r| LastRun {
+        run_id: r.id,
+        outcome: r.outcome,
+        class: r.error_kind.as_deref().and_then(ErrorClass::from_key),
+        reads_done: r.reads_done,
+        finished_at: r.finished_at,
+    }))
+}
+
+/// The health verdict from the store alone (no engine to ask): the
+/// connection and the last run.
+pub fn health(store: &Store) -> Result<Verdict, StoreError> {
+    let connected = connection::get(store.conn())?.is_some_and(|c| c.state == ConnState::Connected);
+    let last = last_run(store)?;
+    Ok(verdict(&Facts {
+        connected,
+        last_run: last.as_ref(),
+        throttled_until: None,
+        now: chrono::Utc::now(),
+    }))
 }
 
 /// The stored error class: the seed's four, `unsupported` (on-premise,

@@ -23,8 +23,10 @@ use crate::store::{Store, StoreError, audit, outbox, unresolved};
 pub enum ResolveError {
     #[error("{}", crate::t!("err-not-in-queue", id = .0.to_string()))]
     NotInQueue(i64),
-    #[error("{}", crate::t!("err-not-written-yet", id = .0.to_string()))]
-    NotWrittenYet(i64),
+    /// Not in the CRM yet: named by member and subject, as the queue
+    /// shows it.
+    #[error("{}", crate::t!("err-not-written-yet", member = .member.clone(), subject = .subject.clone()))]
+    NotWrittenYet { member: String, subject: String },
     #[error("{}", crate::t!("err-not-done", why = .0.clone()))]
     NotDone(String),
     #[error("{0}")]
@@ -65,7 +67,10 @@ fn open_task(conn: &rusqlite::Connection, activity_id: i64) -> Result<String, Re
     }
     match (a.state, a.crm_activity_id) {
         (ActivityState::WrittenOpen, Some(id)) => Ok(id),
-        _ => Err(ResolveError::NotWrittenYet(activity_id)),
+        _ => Err(ResolveError::NotWrittenYet {
+            member: a.new.member_name,
+            subject: a.new.subject,
+        }),
     }
 }
 

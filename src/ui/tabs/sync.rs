@@ -17,7 +17,7 @@ use crate::store::runs::{Outcome, Run, RunMode};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::format::{
-    countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
+    self, countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
 };
 use crate::ui::keymap::Context;
 use crate::ui::popups::detail::DetailPopup;
@@ -39,13 +39,17 @@ pub struct PhaseGauge {
     pub started: bool,
     /// Rows per second of this phase's last page.
     pub rate: f64,
+    /// How the run ended this phase when it did not finish it (or, for
+    /// writeback, when its writes were refused): failed or cancelled.
+    pub stopped: Option<Outcome>,
 }
 
 impl PhaseGauge {
     /// "1,500/4,000 37% · 620/s · ETA 4 s" with a total, "1,500 rows ·
     /// 620/s" without: the progress text, never a bare bar.
     pub fn label(&self) -> String {
-        let rate = if self.started && !self.finished && self.rate > 0.0 {
+        let going = self.started && !self.finished && self.stopped.is_none();
+        let rate = if going && self.rate > 0.0 {
             format!(
                 " · {}",
                 crate::t!("per-second", n = thousands(self.rate.round() as i64))
@@ -56,7 +60,7 @@ impl PhaseGauge {
         match self.total {
             Some(total) if total > 0 => {
                 let pct = (self.done as f64 / total as f64 * 100.0).min(100.0);
-                let eta = if !self.finished && self.rate > 0.0 && total > self.done {
+                let eta = if going && self.rate > 0.0 && total > self.done {
                     let secs = ((total - self.done) as f64 / self.rate).ceil() as u64;
                     format!(" · {}", crate::t!("eta", left = human_secs(secs)))
                 } else {
@@ -69,6 +73,18 @@ impl PhaseGauge {
                 )
             }
             _ => format!("{}{rate}", crate::t!("count-rows", count = self.done)),
+        }
+    }
+
+    /// The mark before the phase's name: done, under way, not reached,
+    /// or ended by a failure (✘) or a cancel (■).
+    fn mark(&self) -> &'static str {
+        match (self.stopped, self.finished, self.started) {
+            (Some(Outcome::Cancelled), ..) => "■",
+            (Some(_), ..) => "✘",
+            (None, true, _) => "✔",
+            (None, false, true) => "…",
+            (None, false, false) => "·",
         }
     }
 }
@@ -90,6 +106,10 @@ struct HistoryRow {
     /// The run's one-line report, when this console saw it finish.
     report: Option<String>,
     dry: bool,
+    /// Its number in the history: the store's for a run, `d1`, `d2`, … for
+    /// this session's dry runs, whose ids (numbered in a copy of the store)
+    /// the next real run takes again.
+    number: String,
 }
 
 #[derive(Debug, Default)]
@@ -101,6 +121,9 @@ pub struct SyncTab {
     reports: std::collections::HashMap<i64, String>,
     /// The run in progress: its id, mode and start.
     live: Option<(i64, RunMode, DateTime<Utc>)>,
+    /// Whether the engine's schedule is paused, as last drawn: `p`
+    /// toggles it.
+    schedule_paused: bool,
     rows: Vec<HistoryRow>,
     view: TableView,
     pub phases: [PhaseGauge; 6],
@@ -150,13 +173,20 @@ impl SyncTab {
                 run: r.clone(),
                 report: self.reports.get(&r.id).cloned(),
                 dry: false,
+                number: r.id.to_string(),
             })
             .collect();
-        rows.extend(self.dry_runs.iter().map(|(r, report)| HistoryRow {
-            run: r.clone(),
-            report: Some(report.clone()),
-            dry: true,
-        }));
+        rows.extend(
+            self.dry_runs
+                .iter()
+                .enumerate()
+                .map(|(i, (r, report))| HistoryRow {
+                    run: r.clone(),
+                    report: Some(report.clone()),
+                    dry: true,
+                    number: format!("d{}", i + 1),
+                }),
+        );
         rows.sort_by(|a, b| b.run.started_at.cmp(&a.run.started_at));
         self.rows = rows;
         self.refilter();
@@ -177,7 +207,7 @@ impl SyncTab {
         let r = &row.run;
         let head = crate::t!(
             "run-head",
-            id = r.id.to_string(),
+            id = row.number.clone(),
             dry = if row.dry { "yes" } else { "no" },
             mode = stored_word("mode", &r.mode),
             outcome = outcome_word(r.outcome)
@@ -201,11 +231,12 @@ impl SyncTab {
         }
         if let Some(kind) = &r.error_kind {
             let detail = r.error_detail.clone().unwrap_or_default();
-            text.push_str(&crate::t!(
-                "run-error",
-                kind = kind.clone(),
-                detail = detail
-            ));
+            // The class in the reader's words, not its stored key.
+            let kind = crate::engine::ErrorClass::from_key(kind).map_or_else(
+                || kind.clone(),
+                |c| crate::t!(&format!("error-title-{}", c.key().replace('_', "-"))),
+            );
+            text.push_str(&crate::t!("run-error", kind = kind, detail = detail));
             text.push('\n');
         }
         if let Some(report) = &row.report {
@@ -227,7 +258,7 @@ impl SyncTab {
             }
         }
         Some(DetailPopup::new(
-            crate::t!("run-title", id = r.id.to_string()),
+            crate::t!("run-title", id = row.number.clone()),
             text,
         ))
     }
@@ -274,6 +305,17 @@ impl SyncTab {
                 summary,
             } => {
                 self.last_summary = Some((*outcome, summary.clone()));
+                // Every phase ends visibly: what the run did not finish is
+                // marked failed or cancelled, never left "under way"; a
+                // failed run whose writeback finished failed on its writes.
+                if matches!(outcome, Outcome::Error | Outcome::Cancelled) {
+                    for (i, g) in self.phases.iter_mut().enumerate() {
+                        let writes = Phase::ALL[i] == Phase::Writeback && g.finished;
+                        if (g.started && !g.finished) || (writes && *outcome == Outcome::Error) {
+                            g.stopped = Some(*outcome);
+                        }
+                    }
+                }
                 match self.live.take() {
                     Some((id, RunMode::DryRun, started)) if id == *run_id => {
                         self.dry_runs.push((
@@ -319,6 +361,18 @@ impl Component for SyncTab {
                 fx.send(Command::SyncNow { dry_run: true });
                 fx.flash(true, crate::t!("dry-run-requested"));
             }
+            Action::PauseSchedule => {
+                let paused = !self.schedule_paused;
+                fx.send(Command::PauseSchedule { paused });
+                fx.flash(
+                    true,
+                    crate::t!(if paused {
+                        "schedule-pausing"
+                    } else {
+                        "schedule-resuming"
+                    }),
+                );
+            }
             Action::CancelSync => {
                 fx.send(Command::Cancel);
                 fx.flash(true, crate::t!("sync-cancelling"));
@@ -340,6 +394,7 @@ impl Component for SyncTab {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
         let st = ctx.status;
+        self.schedule_paused = st.schedule_paused;
         let last = st
             .last_sync
             .as_deref()
@@ -349,6 +404,14 @@ impl Component for SyncTab {
             .next_sync
             .as_deref()
             .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|when| match st.next_after_failure {
+                true => crate::t!("next-try-after-failure", when = when),
+                false => when,
+            })
+            .map(|when| match st.schedule_paused {
+                true => crate::t!("schedule-paused-next", when = when),
+                false => when,
+            })
             .unwrap_or_else(|| crate::t!("not-scheduled"));
         let mut now_line = None;
         let mut info_lines = vec![
@@ -363,20 +426,25 @@ impl Component for SyncTab {
                         "sync-running",
                         mode = stored_word("mode", r.mode.as_str()),
                         requests = r.requests,
-                        retries = r.retries
+                        retries = r.retries,
+                        throttled = r.throttled
                     ),
                     t,
                 ));
                 // The current wait, counted down: a 429's Retry-After or
                 // the back-off before a retry.
                 let mut waits = Vec::new();
-                if let Some(c) = r
+                if let Some(left) = r
                     .throttled_until
                     .as_deref()
                     .and_then(parse_time)
-                    .and_then(|u| countdown(ctx.now, u))
+                    .and_then(|u| (u - ctx.now).to_std().ok())
+                    .filter(|d| !d.is_zero())
                 {
-                    waits.push(format!("⏸ {}", crate::t!("wait-429", left = c)));
+                    waits.push(format!(
+                        "⏸ {}",
+                        crate::t!("wait-429", left = format::duration(left))
+                    ));
                 }
                 if let Some(c) = r
                     .retry_until
@@ -476,14 +544,11 @@ impl Component for SyncTab {
                 (_, Some(total)) if total > 0 => (g.done as f64 / total as f64).min(1.0),
                 _ => 0.0,
             };
-            let state = if g.finished {
-                "✔"
-            } else if g.started {
-                "…"
-            } else {
-                "·"
+            let state = g.mark();
+            let count = match g.stopped {
+                None => g.label(),
+                Some(o) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
             };
-            let count = g.label();
             // Without a total there is no ratio to draw: the label says
             // how far it got, the bar stays empty until the phase ends.
             let gauge = LineGauge::default()
@@ -544,7 +609,7 @@ impl Component for SyncTab {
                 }
             };
             let cells = vec![
-                r.id.to_string(),
+                h.number.clone(),
                 started,
                 stored_word("mode", &r.mode),
                 outcome_word(r.outcome),

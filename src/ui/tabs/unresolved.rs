@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::Command;
 use crate::engine::interface::command::ResolveHow;
+use crate::store::activities::ActivityState;
 use crate::store::unresolved::{QueueRow, ResolvedRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, Undo, ViewCtx};
@@ -629,7 +630,8 @@ impl Component for UnresolvedTab {
                 Constraint::Fill(2),
                 // "Sent ▲": the age and the sort arrow.
                 Constraint::Length(6),
-                Constraint::Length(9),
+                // "closed in CRM", "abierta en CRM".
+                Constraint::Length(14),
             ];
             let (rows, pending, marks, now) = (&self.rows, &self.pending, &self.marks, ctx.now);
             table::render(frame, body, &mut self.view, header, &widths, t, |i| {
@@ -639,7 +641,7 @@ impl Component for UnresolvedTab {
                 } else if r.dismissed {
                     crate::t!("state-skipped")
                 } else {
-                    crate::t!("state-open")
+                    crm_state(r)
                 };
                 // A mark is a glyph too, for screens without colour.
                 let marked = marks.is_marked(i);
@@ -694,6 +696,13 @@ impl UnresolvedTab {
                     Span::styled(format!("{} ", crate::t!("no-match")), t.warn()),
                     Span::raw(format::reason(&row.reason)),
                 ]));
+                // A refusal in full: the table has room for the word only.
+                if let Some(why) = row.last_error.as_ref().filter(|_| refused(row)) {
+                    lines.push(Line::styled(
+                        crate::t!("state-refused-because", why = why.clone()),
+                        t.error(),
+                    ));
+                }
                 // The candidates come before the text: at 80x24 they are
                 // what the keys act on, the text is context.
                 if d.candidates.is_empty() {
@@ -756,4 +765,21 @@ impl UnresolvedTab {
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
+}
+
+/// Whether the CRM refused the activity: for good, or on its last try
+/// (it stays queued for the next run).
+fn refused(r: &QueueRow) -> bool {
+    r.state == ActivityState::Failed || (r.state == ActivityState::Queued && r.last_error.is_some())
+}
+
+/// What the CRM can confirm about a queue entry: nothing yet (queued),
+/// written open, written closed, or refused.
+fn crm_state(r: &QueueRow) -> String {
+    crate::t!(match r.state {
+        _ if refused(r) => "state-refused",
+        ActivityState::WrittenOpen => "state-open-in-crm",
+        ActivityState::WrittenClosed | ActivityState::Resolved => "state-closed-in-crm",
+        _ => "state-queued",
+    })
 }
