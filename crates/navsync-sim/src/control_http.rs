@@ -61,6 +61,7 @@ struct FaultsBody {
     fail_next: Option<Burst>,
     truncate_next: Option<u32>,
     throttle_next: Option<Throttle>,
+    clock_skew_s: Option<i64>,
 }
 
 async fn set_faults(State(s): St, Json(b): Json<FaultsBody>) -> Response {
@@ -79,6 +80,9 @@ async fn set_faults(State(s): St, Json(b): Json<FaultsBody>) -> Response {
     }
     if let Some(t) = b.throttle_next {
         c.throttle_next(t.count, Duration::from_secs(t.retry_after_s));
+    }
+    if let Some(secs) = b.clock_skew_s {
+        c.set_clock_skew(secs);
     }
     ok()
 }

@@ -46,7 +46,7 @@
 //! # Control (`{instance_url}/_sim/`, JSON, never faulted)
 //! | Method + path | Body | Effect |
 //! |---|---|---|
-//! | `POST /_sim/faults` | `{"latency_ms"?, "outage"?, "fail_next"?: {"count", "status"}, "truncate_next"?, "throttle_next"?: {"count", "retry_after_s"}}` | set faults |
+//! | `POST /_sim/faults` | `{"latency_ms"?, "outage"?, "fail_next"?: {"count", "status"}, "truncate_next"?, "throttle_next"?: {"count", "retry_after_s"}, "clock_skew_s"?}` | set faults |
 //! | `DELETE /_sim/faults` | | clear all faults |
 //! | `POST /_sim/tokens/revoke` | | revoke every token |
 //! | `POST /_sim/privileges` | `{"user_id", "privilege", "granted"}` | remove / restore a privilege |
@@ -62,6 +62,7 @@
 
 pub mod auth;
 mod batch;
+mod collation;
 mod control;
 mod control_http;
 pub mod cost;

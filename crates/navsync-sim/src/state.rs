@@ -40,6 +40,10 @@ pub struct Faults {
     /// The next N Web API requests answer 429 with this Retry-After.
     pub throttle_remaining: u32,
     pub throttle_retry_after: Duration,
+    /// Seconds the emulator's clock is off true time: the `Date` header of
+    /// every answer says so (a host whose clock disagrees with the
+    /// service's fails to sign in; `navsync doctor` reports the skew).
+    pub clock_skew_secs: i64,
 }
 
 pub struct Shared {
