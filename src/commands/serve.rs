@@ -44,7 +44,14 @@ async fn serve(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus 
     let _metrics = match args.metrics {
         None => None,
         Some(addr) => {
-            match metrics::serve(addr, data_dir.to_path_buf(), h.events.resubscribe()).await {
+            match metrics::serve(
+                addr,
+                data_dir.to_path_buf(),
+                h.events.resubscribe(),
+                h.status.clone(),
+            )
+            .await
+            {
                 Ok(m) => {
                     tracing::info!("metrics on http://{}/metrics", m.addr);
                     Some(m)

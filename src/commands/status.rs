@@ -13,46 +13,180 @@ use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 
 pub fn run(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
+    let (status, live) = match read(data_dir, configured) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    if status.state == ConnectionState::Unconfigured {
+        eprintln!("navsync: {}", crate::t!("cli-status-no-config"));
+    }
+    match render(json, true, &status, live.as_ref()) {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("navsync: {e}");
+            return ExitStatus::Failure;
+        }
+    }
+    exit_for(&status)
+}
+
+/// `status --json`'s object, for a support bundle (an error in its place
+/// when the store cannot be read).
+pub fn json_text(data_dir: &Path, configured: bool) -> String {
+    match read(data_dir, configured) {
+        Ok((status, live)) => render(true, true, &status, live.as_ref())
+            .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string()),
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
+}
+
+/// The stored connection state and the running engine's live view.
+fn read(
+    data_dir: &Path,
+    configured: bool,
+) -> Result<(ConnectionStatus, Option<Status>), connection::ConnectionError> {
+    Ok((stored(data_dir, configured)?, live(data_dir)))
+}
+
+/// The connection state as the store has it (read-only, no lock).
+fn stored(
+    data_dir: &Path,
+    configured: bool,
+) -> Result<ConnectionStatus, connection::ConnectionError> {
     let path = crate::paths::store_file(data_dir);
     let mut status = if path.exists() {
-        match Store::open_readonly(&path)
+        Store::open_readonly(&path)
             .map_err(connection::ConnectionError::from)
-            .and_then(|s| connection::status(&s))
-        {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return ExitStatus::Failure;
-            }
-        }
+            .and_then(|s| connection::status(&s))?
     } else {
         ConnectionStatus::never_connected(None)
     };
     if !configured && status.state == ConnectionState::NeverConnected {
         // Scripts still get JSON; the state says what is missing.
         status.state = ConnectionState::Unconfigured;
-        eprintln!("navsync: {}", crate::t!("cli-status-no-config"));
     }
-    let live = live(data_dir);
+    Ok(status)
+}
+
+/// The text `status` prints: pretty JSON, one JSON line (`pretty` off, for
+/// `--watch`), or the labelled fields.
+fn render(
+    json: bool,
+    pretty: bool,
+    status: &ConnectionStatus,
+    live: Option<&Status>,
+) -> Result<String, serde_json::Error> {
     if json {
-        let with_engine = serde_json::to_value(&status).map(|mut v| {
-            if let Some(o) = v.as_object_mut() {
-                o.insert("engine".into(), engine_json(live.as_ref()));
+        let mut v = serde_json::to_value(status)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("engine".into(), engine_json(live));
+        }
+        let text = if pretty {
+            serde_json::to_string_pretty(&v)?
+        } else {
+            serde_json::to_string(&v)?
+        };
+        return Ok(format!("{text}\n"));
+    }
+    let mut out = String::new();
+    print_text(&mut out, status);
+    print_engine(&mut out, live);
+    Ok(out)
+}
+
+/// `status --watch`: prints the status, then again each time it changes
+/// (looked at every second), until Ctrl-C, SIGTERM, the end of the input
+/// (Ctrl-D, or a pipe closed) or the end of the output (`| head`).
+pub fn watch(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
+    let runtime = match crate::runtime::build() {
+        Ok(rt) => rt,
+        Err(status) => return status,
+    };
+    runtime.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return ExitStatus::Failure;
+        };
+        let mut input_ended = std::pin::pin!(input_ends());
+        let mut tick = tokio::time::interval(WATCH_EVERY);
+        let mut shown = String::new();
+        let mut exit = ExitStatus::Ok;
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = tokio::signal::ctrl_c() => return exit,
+                _ = term.recv() => return exit,
+                () = &mut input_ended => return exit,
             }
-            v
-        });
-        match with_engine.and_then(|v| serde_json::to_string_pretty(&v)) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return ExitStatus::Failure;
+            let dir = data_dir.to_path_buf();
+            let status = match tokio::task::spawn_blocking(move || stored(&dir, configured)).await {
+                Ok(Ok(s)) => s,
+                Ok(Err(e)) => {
+                    eprintln!("navsync: {e}");
+                    return ExitStatus::Failure;
+                }
+                Err(_) => return ExitStatus::Failure,
+            };
+            let live = ask_engine(data_dir).await;
+            let text = match render(json, false, &status, live.as_ref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("navsync: {e}");
+                    return ExitStatus::Failure;
+                }
+            };
+            exit = exit_for(&status);
+            if text == shown {
+                continue;
+            }
+            let mut out = std::io::stdout().lock();
+            let separator = if shown.is_empty() || json { "" } else { "\n" };
+            use std::io::Write;
+            if write!(out, "{separator}{text}")
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                // Nobody reads any more.
+                return exit;
+            }
+            shown = text;
+        }
+    })
+}
+
+/// How often `--watch` looks again.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Resolves when the input ends: Ctrl-D on a terminal, or the writer of a
+/// pipe closing it. Input that is neither (a file, /dev/null under cron or
+/// systemd) never ends the watch.
+async fn input_ends() {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::FileTypeExt;
+    let stdin = std::io::stdin();
+    let watched = stdin.is_terminal()
+        || std::fs::metadata("/dev/stdin").is_ok_and(|m| m.file_type().is_fifo());
+    if !watched {
+        return std::future::pending().await;
+    }
+    let ended = tokio::task::spawn_blocking(move || {
+        use std::io::{BufRead, Read};
+        let mut lock = stdin.lock();
+        let mut line = String::new();
+        // Lines typed meanwhile are read and ignored; a line longer
+        // than this is read in parts.
+        loop {
+            line.clear();
+            match (&mut lock).take(4096).read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
             }
         }
-    } else {
-        print_text(&status);
-        print_engine(live.as_ref());
-    }
-    exit_for(&status)
+    });
+    let _ = ended.await;
 }
 
 /// The running engine's status, asked over its socket; `None` when no
@@ -62,13 +196,15 @@ fn live(data_dir: &Path) -> Option<Status> {
         .enable_all()
         .build()
         .ok()?;
-    rt.block_on(async {
-        let socket = crate::service::socket_file(data_dir);
-        let mut h = client::attach(&socket, Reconnect::Never).await.ok()?;
-        let status = h.status.borrow().clone();
-        h.shutdown().await;
-        Some(status)
-    })
+    rt.block_on(ask_engine(data_dir))
+}
+
+async fn ask_engine(data_dir: &Path) -> Option<Status> {
+    let socket = crate::service::socket_file(data_dir);
+    let mut h = client::attach(&socket, Reconnect::Never).await.ok()?;
+    let status = h.status.borrow().clone();
+    h.shutdown().await;
+    Some(status)
 }
 
 /// `engine` in `status --json`: null when no engine runs.
@@ -85,10 +221,16 @@ fn engine_json(live: Option<&Status>) -> serde_json::Value {
             "total": r.total,
         })),
         "next_sync": st.next_sync,
+        "api_budget": st.api_budget.map(|b| serde_json::json!({
+            "requests_left": b.requests_left,
+            "execution_seconds_left": b.execution_ms_left.map(|ms| ms as f64 / 1000.0),
+            "window_seconds": crate::crm::budget::WINDOW.as_secs(),
+            "observed_at": b.observed_at,
+        })),
     })
 }
 
-fn print_engine(live: Option<&Status>) {
+fn print_engine(out: &mut String, live: Option<&Status>) {
     let line = match live {
         None => crate::t!("cli-engine-not-running"),
         Some(st) => match &st.running {
@@ -107,10 +249,31 @@ fn print_engine(live: Option<&Status>) {
             ),
         },
     };
-    field("cli-field-engine", line);
+    field(out, "cli-field-engine", line);
+    if let Some(b) = live.and_then(|st| st.api_budget) {
+        field(out, "cli-field-api-budget", budget_line(&b));
+    }
 }
 
-fn print_text(s: &ConnectionStatus) {
+/// "5,993 requests and 1,199 s of execution time left of the 5-minute
+/// window (2026-11-26 07:01:02 UTC)";
+/// a figure the CRM did not send is shown as unknown.
+pub(crate) fn budget_line(b: &crate::crm::ApiBudget) -> String {
+    let unknown = || crate::t!("api-budget-unknown");
+    crate::t!(
+        "api-budget-line",
+        requests = b
+            .requests_left
+            .map_or_else(unknown, |n| crate::i18n::number(n as f64)),
+        seconds = b
+            .execution_ms_left
+            .map_or_else(unknown, |ms| crate::i18n::number((ms / 1000) as f64)),
+        minutes = crate::crm::budget::WINDOW.as_secs() / 60,
+        at = crate::i18n::date_time_seconds(b.observed_at)
+    )
+}
+
+fn print_text(out: &mut String, s: &ConnectionStatus) {
     let dash = || "—".to_string();
     let state = crate::t!(match s.state {
         ConnectionState::Connected => "conn-connected-to",
@@ -119,8 +282,9 @@ fn print_text(s: &ConnectionStatus) {
         ConnectionState::Unconfigured => "cli-state-unconfigured",
         ConnectionState::NeverConnected => "cli-state-never",
     });
-    field("cli-field-state", state);
+    field(out, "cli-field-state", state);
     field(
+        out,
         "cli-field-instance",
         s.instance_url.clone().unwrap_or_else(dash),
     );
@@ -136,12 +300,14 @@ fn print_text(s: &ConnectionStatus) {
             }
         )
     });
-    field("cli-field-crm-user", user);
+    field(out, "cli-field-crm-user", user);
     field(
+        out,
         "cli-field-org-version",
         s.org_version.clone().unwrap_or_else(dash),
     );
     field(
+        out,
         "cli-field-last-sync",
         s.last_sync.clone().unwrap_or_else(|| crate::t!("never")),
     );
@@ -149,13 +315,13 @@ fn print_text(s: &ConnectionStatus) {
         || crate::t!("cli-no-error"),
         |e| format!("{}: {}", e.class, e.detail.as_deref().unwrap_or("")),
     );
-    field("cli-field-last-error", err);
+    field(out, "cli-field-last-error", err);
 }
 
 /// "label:" padded so the values line up, as `status` prints them.
-fn field(label_id: &str, value: String) {
+fn field(out: &mut String, label_id: &str, value: String) {
     let label = format!("{}:", crate::i18n::text(label_id, &[]));
-    println!("{label:<14}{value}");
+    out.push_str(&format!("{label:<14}{value}\n"));
 }
 
 /// 0 connected and the last run clean, 2 unconfigured, 7 not connected,

@@ -1,7 +1,8 @@
 //! `navsync serve --metrics ADDR`: Prometheus (OpenMetrics text) metrics
 //! for operators on a loopback address: rows read and written per table,
 //! requests, 429s and the seconds waited on them, retries, runs by outcome,
-//! the last run's duration, the last successful sync and the outbox queue.
+//! the last run's duration, the last successful sync, the outbox queue and
+//! what the CRM says is left of its service-protection budget.
 //!
 //! Counters come from the engine's events and, per finished run, from the
 //! run's own row in the store (exact request, retry and 429 counts); the
@@ -18,9 +19,10 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::engine::{Event, Phase};
+use crate::engine::{Event, Phase, Status};
 use crate::store::runs::RunMode;
 use crate::store::{Store, outbox, runs};
 
@@ -52,6 +54,9 @@ struct Families {
     run_duration: Gauge<f64, AtomicU64>,
     last_success: Gauge<f64, AtomicU64>,
     outbox: Gauge,
+    /// Absent until an answer reported them (a 0 would read as exhausted).
+    budget_requests: Family<Labels, Gauge<f64, AtomicU64>>,
+    budget_seconds: Family<Labels, Gauge<f64, AtomicU64>>,
 }
 
 /// The metrics endpoint; dropping it stops serving.
@@ -68,12 +73,13 @@ impl Drop for Endpoint {
     }
 }
 
-/// Serves the metrics of the engine whose events these are on `addr`
-/// (loopback only; port 0 picks one).
+/// Serves the metrics of the engine whose events and status these are on
+/// `addr` (loopback only; port 0 picks one).
 pub async fn serve(
     addr: SocketAddr,
     data_dir: PathBuf,
     events: broadcast::Receiver<Event>,
+    status: watch::Receiver<Status>,
 ) -> Result<Endpoint, MetricsError> {
     check_loopback(addr)?;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -88,7 +94,10 @@ pub async fn serve(
     let feed = tokio::spawn(feed(events, families.clone(), store.clone()));
     let app = axum::Router::new().route(
         "/metrics",
-        axum::routing::get(move || scrape(registry.clone(), families.clone(), store.clone())),
+        axum::routing::get(move || {
+            budget(&families, &status.borrow());
+            scrape(registry.clone(), families.clone(), store.clone())
+        }),
     );
     let http = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
@@ -145,7 +154,36 @@ fn registry(f: &Families) -> Registry {
         "Writes queued for the CRM",
         f.outbox.clone(),
     );
+    r.register(
+        "api_requests_remaining",
+        "Requests left in the CRM's service-protection window, as its last answer said",
+        f.budget_requests.clone(),
+    );
+    r.register(
+        "api_execution_seconds_remaining",
+        "Execution time left in the CRM's service-protection window, as its last answer said",
+        f.budget_seconds.clone(),
+    );
     r
+}
+
+/// The budget gauges from the engine's status, labelled with the window.
+fn budget(f: &Families, status: &Status) {
+    let Some(b) = status.api_budget else {
+        return;
+    };
+    let window = vec![(
+        "window",
+        format!("{}s", crate::crm::budget::WINDOW.as_secs()),
+    )];
+    if let Some(n) = b.requests_left {
+        f.budget_requests.get_or_create(&window).set(n as f64);
+    }
+    if let Some(ms) = b.execution_ms_left {
+        f.budget_seconds
+            .get_or_create(&window)
+            .set(ms as f64 / 1000.0);
+    }
 }
 
 async fn feed(mut events: broadcast::Receiver<Event>, f: Families, store: PathBuf) {

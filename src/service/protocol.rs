@@ -309,6 +309,11 @@ mod tests {
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),
+            api_budget: Some(crate::crm::ApiBudget {
+                requests_left: Some(5993),
+                execution_ms_left: Some(1_199_460),
+                observed_at: chrono::DateTime::from_timestamp(1_764_054_012, 0).unwrap(),
+            }),
         };
         for msg in [
             ServerMsg::Hello {

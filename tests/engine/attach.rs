@@ -397,6 +397,7 @@ async fn the_service_serves_prometheus_metrics_on_loopback() {
         "127.0.0.1:0".parse().unwrap(),
         s.dir.path().to_path_buf(),
         service.handle.events.resubscribe(),
+        service.handle.status.clone(),
     )
     .await
     .unwrap();
@@ -430,6 +431,13 @@ async fn the_service_serves_prometheus_metrics_on_loopback() {
         value("navsync_last_run_duration_seconds") >= 1.0,
         "the 429 wait is in it"
     );
+    // The budget gauges carry what the emulator's answers said
+    // (x-ms-ratelimit-*-remaining-xrm-requests): some of 6,000 requests and
+    // of 1,200 s spent, none exhausted.
+    let requests = value("navsync_api_requests_remaining{window=\"300s\"}");
+    assert!(requests > 0.0 && requests < 6000.0, "{requests}");
+    let seconds = value("navsync_api_execution_seconds_remaining{window=\"300s\"}");
+    assert!(seconds > 0.0 && seconds <= 1200.0, "{seconds}");
     assert!(text.ends_with("# EOF\n"));
     drop(endpoint);
     service.handle.shutdown().await;

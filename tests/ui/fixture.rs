@@ -376,6 +376,7 @@ pub fn status(running: bool) -> Status {
             retry_reason: None,
         }),
         last_error: None,
+        api_budget: None,
     }
 }
 

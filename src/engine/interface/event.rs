@@ -180,6 +180,10 @@ pub struct Status {
     pub next_sync: Option<String>,
     pub running: Option<RunProgress>,
     pub last_error: Option<UserError>,
+    /// What the CRM last said is left of its service-protection budget
+    /// (requests and execution time in the 5-minute window).
+    #[serde(default)]
+    pub api_budget: Option<crate::crm::ApiBudget>,
 }
 
 /// The live run, for the header spinner and the Sync tab.
