@@ -815,7 +815,10 @@ doctor-no-instance = no instance URL in the config: nothing to reach
 doctor-reached = { $url } answers (HTTP { $status })
 doctor-unreached = { $url } does not answer: { $error }
 doctor-clock-ok = clock: within { $skew } s of the CRM's
-doctor-clock-skewed = clock: { $skew } s off the CRM's (Date header); beyond { $limit } s sign-in fails (tokens not yet valid or already expired): set the time, e.g. timedatectl set-ntp true
+doctor-clock-skewed = clock: { $secs } s { $direction ->
+    [ahead] ahead of
+   *[behind] behind
+} the CRM's (Date header); beyond { $limit } s sign-in fails (tokens not yet valid or already expired): set the time, e.g. timedatectl set-ntp true
 doctor-clock-unknown = clock: the CRM sent no usable Date header, the skew is unknown
 doctor-bundle-wrote = wrote the support bundle { $path } (tar, mode 0600); secrets and tokens removed
 doctor-bundle-failed = cannot write the support bundle { $path }: { $error }

@@ -853,7 +853,10 @@ doctor-no-instance = no hay URL de instancia en la configuración: nada que comp
 doctor-reached = { $url } responde (HTTP { $status })
 doctor-unreached = { $url } no responde: { $error }
 doctor-clock-ok = reloj: a menos de { $skew } s del del CRM
-doctor-clock-skewed = reloj: desviado { $skew } s del del CRM (cabecera Date); a partir de { $limit } s falla el inicio de sesión (tokens aún no válidos o ya caducados): ajusta la hora, p. ej. timedatectl set-ntp true
+doctor-clock-skewed = reloj: { $secs } s { $direction ->
+    [ahead] adelantado respecto al
+   *[behind] atrasado respecto al
+} del CRM (cabecera Date); a partir de { $limit } s falla el inicio de sesión (tokens aún no válidos o ya caducados): ajusta la hora, p. ej. timedatectl set-ntp true
 doctor-clock-unknown = reloj: el CRM no envió una cabecera Date utilizable, la desviación es desconocida
 doctor-bundle-wrote = paquete de soporte escrito en { $path } (tar, modo 0600); sin secretos ni tokens
 doctor-bundle-failed = no se puede escribir el paquete de soporte { $path }: { $error }

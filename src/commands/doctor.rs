@@ -369,7 +369,12 @@ fn clock(r: &mut Report, skew: Option<i64>) {
     let text = if verdict == Verdict::Ok {
         crate::t!("doctor-clock-ok", skew = skew.unsigned_abs().max(1))
     } else {
-        crate::t!("doctor-clock-skewed", skew = skew, limit = SKEW_FAILS)
+        crate::t!(
+            "doctor-clock-skewed",
+            secs = skew.unsigned_abs(),
+            direction = if skew > 0 { "ahead" } else { "behind" },
+            limit = SKEW_FAILS
+        )
     };
     r.add(verdict, text);
 }

@@ -52,15 +52,15 @@ pub fn run(args: LogsArgs, data_dir: &Path) -> ExitStatus {
     }
     let keep = args.lines.clamp(1, MAX_LINES);
     let mut out = std::io::stdout().lock();
-    match print_last(&files, keep, window, &mut out) {
-        Ok(()) => {}
+    let offset = match print_last(&files, keep, window, &mut out) {
+        Ok(offset) => offset,
         // The reader went away (`| head`): nothing more to say.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitStatus::Ok,
         Err(e) => {
             eprintln!("navsync: {e}");
             return ExitStatus::Failure;
         }
-    }
+    };
     drop(out);
     // Following a finished run would print nothing new.
     if !args.follow || window.is_some_and(|(_, end)| end.is_some()) {
@@ -70,10 +70,11 @@ pub fn run(args: LogsArgs, data_dir: &Path) -> ExitStatus {
         Ok(rt) => rt,
         Err(status) => return status,
     };
-    runtime.block_on(follow(&dir, files.last().cloned()))
+    runtime.block_on(follow(&dir, files.last().cloned(), offset))
 }
 
-/// The start and (when it ended) the end of run `id`.
+/// The start and (when it ended) the end of run `id`: lines from `start`
+/// up to, not including, `end`.
 fn run_window(data_dir: &Path, id: i64) -> Result<(DateTime<Utc>, Option<DateTime<Utc>>), String> {
     let unknown = || crate::t!("logs-no-run", run = id);
     let store = Store::open_readonly(&crate::paths::store_file(data_dir)).map_err(|_| unknown())?;
@@ -82,7 +83,12 @@ fn run_window(data_dir: &Path, id: i64) -> Result<(DateTime<Utc>, Option<DateTim
         .ok_or_else(unknown)?;
     let at = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.to_utc());
     let start = at(&started).ok_or_else(unknown)?;
-    Ok((start, finished.as_deref().and_then(at)))
+    // The store keeps whole seconds: the run ended within that second.
+    let end = finished
+        .as_deref()
+        .and_then(at)
+        .map(|e| e + chrono::Duration::seconds(1));
+    Ok((start, end))
 }
 
 /// The log files, oldest first (their names end in the date).
@@ -108,10 +114,11 @@ fn line_time(line: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(stamp).ok().map(|t| t.to_utc())
 }
 
-/// Reads one line, at most [`MAX_LINE`] bytes of it kept; `None` at the end.
-fn read_line(r: &mut impl BufRead) -> std::io::Result<Option<String>> {
+/// Reads one line, at most [`MAX_LINE`] bytes of it kept, and the bytes it
+/// took; `None` at the end.
+fn read_line(r: &mut impl BufRead) -> std::io::Result<Option<(String, u64)>> {
     let mut buf = Vec::new();
-    let n = r
+    let mut n = r
         .by_ref()
         .take(MAX_LINE as u64)
         .read_until(b'\n', &mut buf)?;
@@ -121,14 +128,18 @@ fn read_line(r: &mut impl BufRead) -> std::io::Result<Option<String>> {
     if buf.last() != Some(&b'\n') && n == MAX_LINE {
         // Skip the rest of an over-long line.
         let mut rest = Vec::new();
-        r.read_until(b'\n', &mut rest)?;
+        n += r.read_until(b'\n', &mut rest)?;
         buf.extend_from_slice("…".as_bytes());
     }
     let text = String::from_utf8_lossy(&buf);
-    Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()))
+    Ok(Some((
+        text.trim_end_matches(['\n', '\r']).to_string(),
+        n as u64,
+    )))
 }
 
-/// Prints the last `keep` lines of `files` (inside `window` when given).
+/// Prints the last `keep` lines of `files` (inside `window` when given)
+/// and returns how far the last file was read, where following goes on.
 /// Lines without a time of their own (a message's continuation) go with
 /// the line before them.
 pub fn print_last(
@@ -136,17 +147,20 @@ pub fn print_last(
     keep: usize,
     window: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
     out: &mut impl Write,
-) -> std::io::Result<()> {
+) -> std::io::Result<u64> {
     let mut last: VecDeque<String> = VecDeque::new();
     let mut inside = window.is_none();
+    let mut offset = 0;
     for file in files {
+        offset = 0;
         let Ok(f) = std::fs::File::open(file) else {
             continue;
         };
         let mut r = std::io::BufReader::new(f);
-        while let Some(line) = read_line(&mut r)? {
+        while let Some((line, n)) = read_line(&mut r)? {
+            offset += n;
             if let (Some((start, end)), Some(at)) = (window, line_time(&line)) {
-                inside = at >= start && end.is_none_or(|e| at <= e);
+                inside = at >= start && end.is_none_or(|e| at < e);
             }
             if inside {
                 if last.len() == keep {
@@ -159,25 +173,27 @@ pub fn print_last(
     for line in last {
         writeln!(out, "{line}")?;
     }
-    out.flush()
+    out.flush()?;
+    Ok(offset)
 }
 
 /// Prints what is appended to the newest file, moving to a newer one when
 /// the log rolls, until Ctrl-C or SIGTERM.
-async fn follow(dir: &Path, mut current: Option<PathBuf>) -> ExitStatus {
+async fn follow(dir: &Path, mut current: Option<PathBuf>, mut offset: u64) -> ExitStatus {
     use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut term) = signal(SignalKind::terminate()) else {
+    // Both listened to from the start, so a signal is never missed
+    // between two looks.
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         return ExitStatus::Failure;
     };
-    let mut offset = current
-        .as_deref()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map_or(0, |m| m.len());
     let mut tick = tokio::time::interval(FOLLOW_EVERY);
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = tokio::signal::ctrl_c() => return ExitStatus::Ok,
+            _ = int.recv() => return ExitStatus::Ok,
             _ = term.recv() => return ExitStatus::Ok,
         }
         if let Some(path) = &current {

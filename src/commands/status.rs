@@ -107,7 +107,12 @@ pub fn watch(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
     };
     runtime.block_on(async {
         use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut term) = signal(SignalKind::terminate()) else {
+        // Both listened to from the start, so a signal is never missed
+        // between two looks.
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
             return ExitStatus::Failure;
         };
         let mut input_ended = std::pin::pin!(input_ends());
@@ -117,7 +122,7 @@ pub fn watch(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
-                _ = tokio::signal::ctrl_c() => return exit,
+                _ = int.recv() => return exit,
                 _ = term.recv() => return exit,
                 () = &mut input_ended => return exit,
             }

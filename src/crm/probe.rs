@@ -24,10 +24,10 @@ pub struct Answered {
 
 impl Answered {
     /// Seconds this host's clock is ahead of the server's (negative: behind),
-    /// to the second the header carries.
+    /// rounded: the header carries whole seconds.
     pub fn skew_secs(&self) -> Option<i64> {
         self.server_date
-            .map(|s| (self.local_date - s).num_seconds())
+            .map(|s| ((self.local_date - s).num_milliseconds() as f64 / 1000.0).round() as i64)
     }
 }
 

@@ -212,7 +212,10 @@ async fn a_search_without_accents_finds_the_contact_with_them() {
         })
         .await
         .unwrap();
-    assert!(nothing.is_empty(), "accents aside, other letters still count");
+    assert!(
+        nothing.is_empty(),
+        "accents aside, other letters still count"
+    );
 }
 
 #[tokio::test]
