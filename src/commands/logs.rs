@@ -277,7 +277,7 @@ mod tests {
         );
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
         let mut out = Vec::new();
-        let window = Some((t("2026-11-25T07:00:00Z"), Some(t("2026-11-25T07:00:05Z"))));
+        let window = Some((t("2026-11-25T07:00:00Z"), Some(t("2026-11-25T07:00:06Z"))));
         print_last(&[a, b], 100, window, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
