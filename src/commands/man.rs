@@ -56,13 +56,30 @@ fn command(out: &mut dyn Write, cmd: &clap::Command) -> std::io::Result<()> {
     if !args.is_empty() {
         writeln!(out, ".RS")?;
         for a in args {
-            let name = match (a.get_long(), a.get_value_names()) {
-                (Some(l), Some(v)) => format!("--{l} <{}>", v.join(" ")),
-                (Some(l), None) => format!("--{l}"),
-                (None, Some(v)) => v.iter().map(|n| format!("<{n}>")).collect(),
-                (None, None) => format!("<{}>", a.get_id().as_str().to_uppercase()),
+            let value = a
+                .get_action()
+                .takes_values()
+                .then(|| match a.get_value_names() {
+                    Some(v) => v
+                        .iter()
+                        .map(|n| format!("<{n}>"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    None => format!("<{}>", a.get_id().as_str().to_uppercase()),
+                });
+            let flag = match (a.get_short(), a.get_long()) {
+                (Some(s), Some(l)) => Some(format!("-{s}, --{l}")),
+                (None, Some(l)) => Some(format!("--{l}")),
+                (Some(s), None) => Some(format!("-{s}")),
+                (None, None) => None,
             };
-            writeln!(out, ".TP\n\\fB{}\\fR", escape(&name))?;
+            let name = match (flag, value) {
+                (Some(f), Some(v)) => format!("{f} {v}"),
+                (Some(f), None) => f,
+                (None, Some(v)) => v,
+                (None, None) => a.get_id().as_str().to_string(),
+            };
+            writeln!(out, ".TP\n\\fB{}\\fR", escape(&name).replace('-', "\\-"))?;
             let mut help = a
                 .get_long_help()
                 .or_else(|| a.get_help())
@@ -77,7 +94,11 @@ fn command(out: &mut dyn Write, cmd: &clap::Command) -> std::io::Result<()> {
             if !values.is_empty() {
                 help.push_str(&format!(" [values: {}]", values.join(", ")));
             }
-            if let Some(d) = a.get_default_values().first() {
+            if let Some(d) = a
+                .get_default_values()
+                .first()
+                .filter(|_| a.get_action().takes_values())
+            {
                 help.push_str(&format!(" [default: {}]", d.to_string_lossy()));
             }
             writeln!(out, "{}", escape(help.trim()))?;
