@@ -117,30 +117,48 @@ pub fn watch(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
         };
         let mut input_ended = std::pin::pin!(input_ends());
         let mut tick = tokio::time::interval(WATCH_EVERY);
+        // One attachment kept while the engine runs (not one a second,
+        // which the engine would log each time).
+        let mut engine: Option<crate::engine::EngineHandle> = None;
+        let socket = crate::service::socket_file(data_dir);
         let mut shown = String::new();
         let mut exit = ExitStatus::Ok;
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
-                _ = int.recv() => return exit,
-                _ = term.recv() => return exit,
-                () = &mut input_ended => return exit,
+                _ = int.recv() => break,
+                _ = term.recv() => break,
+                () = &mut input_ended => break,
             }
             let dir = data_dir.to_path_buf();
             let status = match tokio::task::spawn_blocking(move || stored(&dir, configured)).await {
                 Ok(Ok(s)) => s,
                 Ok(Err(e)) => {
                     eprintln!("navsync: {e}");
-                    return ExitStatus::Failure;
+                    exit = ExitStatus::Failure;
+                    break;
                 }
-                Err(_) => return ExitStatus::Failure,
+                Err(_) => {
+                    exit = ExitStatus::Failure;
+                    break;
+                }
             };
-            let live = ask_engine(data_dir).await;
+            if engine
+                .as_ref()
+                .is_some_and(|h| h.status.has_changed().is_err())
+            {
+                engine = None; // it went away
+            }
+            if engine.is_none() {
+                engine = client::attach(&socket, Reconnect::Never).await.ok();
+            }
+            let live = engine.as_ref().map(|h| h.status.borrow().clone());
             let text = match render(json, false, &status, live.as_ref()) {
                 Ok(t) => t,
                 Err(e) => {
                     eprintln!("navsync: {e}");
-                    return ExitStatus::Failure;
+                    exit = ExitStatus::Failure;
+                    break;
                 }
             };
             exit = exit_for(&status);
@@ -154,11 +172,14 @@ pub fn watch(json: bool, data_dir: &Path, configured: bool) -> ExitStatus {
                 .and_then(|()| out.flush())
                 .is_err()
             {
-                // Nobody reads any more.
-                return exit;
+                break; // nobody reads any more
             }
             shown = text;
         }
+        if let Some(mut h) = engine {
+            h.shutdown().await;
+        }
+        exit
     })
 }
 
