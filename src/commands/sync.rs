@@ -22,9 +22,17 @@ pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
     let store = crate::paths::store_file(data_dir);
     if !args.dry_run {
         let report = Report::new(args.json, Some(&store));
-        return super::with_engine(config, data_dir, async |h, attached| {
+        let followed = std::cell::Cell::new(false);
+        let exit = super::with_engine(config, data_dir, async |h, attached| {
+            followed.set(true);
             follow(h, false, attached, report).await
         });
+        // No engine to ask (another holds the data dir, exit 8): scripts
+        // still get their one object.
+        if args.json && !followed.get() {
+            println!("{}", summary_json(exit, &RunEnd::default(), false, None));
+        }
+        return exit;
     }
     let runtime = match crate::runtime::build() {
         Ok(rt) => rt,

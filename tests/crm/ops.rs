@@ -60,6 +60,15 @@ async fn sync_once_json_prints_one_typed_summary_object() {
     let env = fixture::start().await;
     let config = crate::support::write_config(&env.sim, env.dir.path(), "");
     let data = env.dir.path().join("data");
+    // Another engine holds the data dir: exit 8, and still one object.
+    std::fs::create_dir_all(&data).unwrap();
+    let held = navsync::lock::DataDirLock::acquire(&data).unwrap();
+    let out = run(&config, &data, &["sync", "--once", "--json"]).await;
+    assert_eq!(out.status.code(), Some(8), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["exit_code"], 8, "{v}");
+    drop(held);
+
     let out = run(&config, &data, &["sync", "--once", "--json"]).await;
     assert_eq!(out.status.code(), Some(7), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
