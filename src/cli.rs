@@ -47,8 +47,34 @@ pub enum Command {
         json: bool,
         /// For monitoring: print the health verdict on one line and exit
         /// 0 ok, 1 degraded, 2 failing, 3 offline.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "watch")]
         check: bool,
+        /// Keep watching: print again whenever something changes (with
+        /// --json, one object per line), until Ctrl-C or end of input.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Print the log (the last lines, or one run's), and follow it with -f.
+    Logs {
+        /// Keep printing new lines as they are written, until Ctrl-C.
+        #[arg(short, long)]
+        follow: bool,
+        /// How many of the last lines to print.
+        #[arg(short = 'n', long, default_value_t = 200, value_name = "N")]
+        lines: usize,
+        /// Only the lines written while run N ran (`navsync status` and the
+        /// console's Sync tab number the runs).
+        #[arg(long, value_name = "N")]
+        run: Option<i64>,
+    },
+    /// Check this host the way support would (files and their modes, the
+    /// service, the clock, the CRM and sign-in reachable), and optionally
+    /// write a support bundle holding no secret or token.
+    Doctor {
+        /// Write a support archive (tar) to FILE: config with secrets
+        /// removed, status, the last runs, the last log lines, versions.
+        #[arg(long, value_name = "FILE")]
+        bundle: Option<PathBuf>,
     },
     /// Connect to the CRM: sign in, run the prerequisite checks, store the connection.
     Connect {
@@ -159,6 +185,10 @@ pub struct SyncArgs {
     /// Resume the running engine's schedule.
     #[arg(long, conflicts_with_all = ["once", "dry_run"])]
     pub resume: bool,
+    /// Print one JSON object at the end instead of the summary line
+    /// (schema in README).
+    #[arg(long, conflicts_with_all = ["pause", "resume"])]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,13 +283,20 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Some(Command::Init) => return crate::commands::init::run(cli.config.as_deref()),
         Some(Command::Completions { shell }) => return completions(shell),
-        Some(Command::Man) => return man(),
+        Some(Command::Man) => return crate::commands::man::run(),
         _ => {}
     }
     // `status` answers without a config too ("unconfigured").
     let needs_config = !matches!(
         cli.command,
-        Some(Command::Demo(_) | Command::Sim(_) | Command::Bench { .. } | Command::Status { .. })
+        Some(
+            Command::Demo(_)
+                | Command::Sim(_)
+                | Command::Bench { .. }
+                | Command::Status { .. }
+                | Command::Logs { .. }
+                | Command::Doctor { .. }
+        )
     );
     let config = match crate::config::load(cli.config.as_deref(), needs_config) {
         Ok(c) => c,
@@ -312,14 +349,26 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         None => crate::ui::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
-        Some(Command::Status { json, check }) => {
+        Some(Command::Status { json, check, watch }) => {
             use crate::commands::status::Form;
+            let configured = config.source.is_some();
             let form = match (json, check) {
                 (_, true) => Form::Check,
                 (true, false) => Form::Json,
                 (false, false) => Form::Text,
             };
-            crate::commands::status::run(form, &data_dir, config.source.is_some())
+            if watch {
+                crate::commands::status::watch(json, &data_dir, configured)
+            } else {
+                crate::commands::status::run(form, &data_dir, configured)
+            }
+        }
+        Some(Command::Logs { follow, lines, run }) => crate::commands::logs::run(
+            crate::commands::logs::LogsArgs { follow, lines, run },
+            &data_dir,
+        ),
+        Some(Command::Doctor { bundle }) => {
+            crate::commands::doctor::run(&config, &data_dir, bundle.as_deref())
         }
         Some(Command::Sync(args)) => crate::commands::sync::run(&args, config, &data_dir),
         Some(Command::Serve(args)) => crate::commands::serve::run(&args, config, &data_dir),
@@ -355,18 +404,6 @@ fn completions(shell: clap_complete::Shell) -> ExitStatus {
     ExitStatus::Ok
 }
 
-/// `navsync man`: the man page, from the same definitions.
-fn man() -> ExitStatus {
-    let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-    match man.render(&mut std::io::stdout()) {
-        Ok(()) => ExitStatus::Ok,
-        Err(e) => {
-            eprintln!("navsync: cannot write the man page: {e}");
-            ExitStatus::Failure
-        }
-    }
-}
-
 /// Whether a person is at the keyboard (both ends are a terminal).
 fn interactive() -> bool {
     use std::io::IsTerminal;
@@ -379,6 +416,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Sync(_) => "sync",
         Command::Serve(_) => "serve",
         Command::Status { .. } => "status",
+        Command::Logs { .. } => "logs",
+        Command::Doctor { .. } => "doctor",
         Command::Connect { .. } => "connect",
         Command::Disconnect { .. } => "disconnect",
         Command::Seats(_) => "seats",

@@ -702,7 +702,7 @@ pub fn parse_retry_after_failure(s: &str) -> Result<Duration, String> {
 /// `ORG.crmN.dynamics.com`) over https, and loopback over http for the
 /// emulator. Anything else is refused with the reason.
 pub fn validate_instance_url(s: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(s.trim())
+    let url = parse_instance_url(s.trim())
         .map_err(|e| crate::t!("cfg-not-a-url-instance", error = e.to_string()))?;
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     if is_loopback(&url) {
@@ -722,6 +722,59 @@ pub fn validate_instance_url(s: &str) -> Result<url::Url, String> {
         return Err(crate::t!("cfg-not-instance-host", host = host));
     }
     Err(crate::t!("cfg-on-premise", host = host))
+}
+
+/// A bare host (`contoso.crm.dynamics.com`, what the Power Platform admin
+/// center shows as the environment URL without its scheme) is read as
+/// https: it is the only scheme an online instance answers on.
+fn parse_instance_url(s: &str) -> Result<url::Url, url::ParseError> {
+    match url::Url::parse(s) {
+        Err(url::ParseError::RelativeUrlWithoutBase) if !s.is_empty() && !s.contains("://") => {
+            url::Url::parse(&format!("https://{s}"))
+        }
+        parsed => parsed,
+    }
+}
+
+/// An Entra tenant as the token endpoint takes it: its id (a GUID) or one
+/// of its verified domain names (`contoso.onmicrosoft.com`); a URL, a
+/// path or a made-up word is refused with what is expected.
+pub fn validate_tenant_id(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if is_guid(t) || is_domain_name(t) {
+        Ok(t.to_string())
+    } else {
+        Err(crate::t!("cfg-bad-tenant", answer = format!("{t:?}")))
+    }
+}
+
+/// An application (client) id: always a GUID in Entra.
+pub fn validate_client_id(s: &str) -> Result<String, String> {
+    let c = s.trim();
+    if is_guid(c) {
+        Ok(c.to_string())
+    } else {
+        Err(crate::t!("cfg-bad-client", answer = format!("{c:?}")))
+    }
+}
+
+/// The 8-4-4-4-12 hyphenated form Entra prints (no braces, no URN).
+fn is_guid(s: &str) -> bool {
+    s.len() == 36 && s.contains('-') && uuid::Uuid::try_parse(s).is_ok()
+}
+
+/// At least two dot-separated labels of letters, digits and inner hyphens.
+fn is_domain_name(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    labels.len() >= 2
+        && s.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn validate_authority(s: &str) -> Result<url::Url, String> {

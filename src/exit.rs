@@ -22,6 +22,22 @@ pub enum ExitStatus {
     Unsupported = 9,
 }
 
+impl ExitStatus {
+    /// Every code, in order: the man page's EXIT STATUS lists them all.
+    pub const ALL: [ExitStatus; 10] = [
+        Self::Ok,
+        Self::Failure,
+        Self::Usage,
+        Self::ConnectionError,
+        Self::CrmApiError,
+        Self::InsufficientPrivileges,
+        Self::ObjectsUnreadable,
+        Self::NotConnected,
+        Self::Busy,
+        Self::Unsupported,
+    ];
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(s: ExitStatus) -> Self {
         ExitCode::from(s as u8)

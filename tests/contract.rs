@@ -18,5 +18,7 @@ mod batch;
 mod entra;
 #[path = "contract/errors.rs"]
 mod errors;
+#[path = "contract/ops.rs"]
+mod ops;
 #[path = "contract/reads.rs"]
 mod reads;

@@ -16,6 +16,8 @@ mod fidelity;
 mod fixture;
 #[path = "crm/metadata.rs"]
 mod metadata;
+#[path = "crm/ops.rs"]
+mod ops;
 #[path = "crm/read.rs"]
 mod read;
 mod support;

@@ -1,6 +1,8 @@
 //! The console on ratatui's TestBackend and driven by scripted keys, from
 //! fixed in-memory state and a fixed clock (no terminal, no engine).
 
+#[path = "ui/budget.rs"]
+mod budget;
 #[path = "ui/cli.rs"]
 mod cli;
 #[path = "ui/defects.rs"]

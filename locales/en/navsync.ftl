@@ -994,3 +994,56 @@ schedule-paused-next = paused (was { $when })
 cli-schedule-paused = The schedule is paused: no run starts until it is resumed (navsync sync --resume) or the engine restarts; runs asked for still start.
 cli-schedule-resumed = The schedule runs again; next run { $next }.
 cli-schedule-no-engine = No navsync serve or console is running here: there is no schedule to pause or resume.
+## issue 26
+cfg-bad-tenant = { $answer } is not a tenant: give the Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47) or its domain (contoso.onmicrosoft.com), not a URL
+cfg-bad-client = { $answer } is not an application (client) id: give the GUID shown on the app registration's Overview page, e.g. 535fb089-9ff3-47b6-9bfb-4f1264799865
+cli-field-api-budget = API budget
+api-budget-line = { $requests } requests and { $seconds } s of execution time left of the { $minutes }-minute window ({ $at })
+api-budget-unknown = ?
+field-api-budget = API budget
+api-budget-short = { $requests } requests · { $seconds } s execution left in { $minutes } min
+logs-none = no log files yet in { $dir }
+logs-no-run = no run { $run } in this data dir's history (navsync status and the Sync tab number the runs)
+doctor-line = [{ $verdict ->
+    [ok] {" "}ok{" "}
+    [info] info
+    [warn] warn
+   *[fail] FAIL
+}] { $text }
+doctor-summary = { $fails ->
+    [0] no problem
+    [one] 1 problem
+   *[other] { $fails } problems
+}, { $warns ->
+    [0] no warning
+    [one] 1 warning
+   *[other] { $warns } warnings
+}
+doctor-version = navsync { $version }
+doctor-missing = { $path } does not exist
+doctor-not-owner = { $path } belongs to uid { $owner }, not to you (uid { $me }): run navsync as that user, or chown it
+doctor-open = { $path } is mode { $mode }: other users can read what it holds; run chmod go= { $path }
+doctor-private = { $path }: yours, mode { $mode }
+doctor-no-socket = no engine socket: no engine runs on this data dir now (commands start their own)
+doctor-engine-answers = the engine on the socket answers
+doctor-stale-socket = { $path } exists but no engine answers on it (left by an engine that was killed; the next one replaces it)
+doctor-no-config = no config file: run navsync init
+doctor-device-code = sign-in by device code: no client secret to check
+doctor-secret-env = client secret: ${ $var } is set
+doctor-secret-env-unset = client secret: ${ $var } is not set in this environment, so sign-in will fail; export it (for systemd, in the unit's EnvironmentFile)
+doctor-secret-inline = client secret: written in the config file (its mode is checked above)
+doctor-no-token-cache = no token cache yet (written at the first sign-in)
+doctor-service = service { $unit }: { $state }
+doctor-no-systemctl = systemctl not found: cannot tell whether the service runs (not a failure)
+doctor-systemctl-failed = cannot ask systemctl about the service ({ $error }); not a failure
+doctor-no-instance = no instance URL in the config: nothing to reach
+doctor-reached = { $url } answers (HTTP { $status })
+doctor-unreached = { $url } does not answer: { $error }
+doctor-clock-ok = clock: within { $skew } s of the CRM's
+doctor-clock-skewed = clock: { $secs } s { $direction ->
+    [ahead] ahead of
+   *[behind] behind
+} the CRM's (Date header); beyond { $limit } s sign-in fails (tokens not yet valid or already expired): set the time, e.g. timedatectl set-ntp true
+doctor-clock-unknown = clock: the CRM sent no usable Date header, the skew is unknown
+doctor-bundle-wrote = wrote the support bundle { $path } (tar, mode 0600); secrets and tokens removed
+doctor-bundle-failed = cannot write the support bundle { $path }: { $error }

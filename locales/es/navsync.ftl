@@ -1014,3 +1014,56 @@ schedule-paused-next = en pausa (era { $when })
 cli-schedule-paused = La programación está en pausa: no empieza ninguna ejecución hasta reanudarla (navsync sync --resume) o reiniciar el motor; las que pidas sí empiezan.
 cli-schedule-resumed = La programación vuelve a funcionar; próxima ejecución { $next }.
 cli-schedule-no-engine = No hay ningún navsync serve ni consola en marcha aquí: no hay programación que pausar o reanudar.
+## issue 26
+cfg-bad-tenant = { $answer } no es un inquilino: indica el id. de inquilino de Microsoft Entra (un GUID como 72f988bf-86f1-41af-91ab-2d7cd011db47) o su dominio (contoso.onmicrosoft.com), no una URL
+cfg-bad-client = { $answer } no es un id. de aplicación (cliente): indica el GUID que aparece en la página Información general del registro de la aplicación, p. ej. 535fb089-9ff3-47b6-9bfb-4f1264799865
+cli-field-api-budget = cuota de API
+api-budget-line = quedan { $requests } solicitudes y { $seconds } s de tiempo de ejecución en la ventana de { $minutes } minutos ({ $at })
+api-budget-unknown = ?
+field-api-budget = Cuota de API
+api-budget-short = quedan { $requests } solicitudes · { $seconds } s de ejecución en { $minutes } min
+logs-none = aún no hay archivos de registro en { $dir }
+logs-no-run = no hay ninguna ejecución { $run } en el historial de este directorio de datos (navsync status y la pestaña Sincronización numeran las ejecuciones)
+doctor-line = [{ $verdict ->
+    [ok] {" "}ok{" "}
+    [info] info
+    [warn] aviso
+   *[fail] FALLO
+}] { $text }
+doctor-summary = { $fails ->
+    [0] ningún problema
+    [one] 1 problema
+   *[other] { $fails } problemas
+}, { $warns ->
+    [0] ningún aviso
+    [one] 1 aviso
+   *[other] { $warns } avisos
+}
+doctor-version = navsync { $version }
+doctor-missing = { $path } no existe
+doctor-not-owner = { $path } pertenece al uid { $owner }, no a ti (uid { $me }): ejecuta navsync como ese usuario o cambia su propietario con chown
+doctor-open = { $path } tiene el modo { $mode }: otros usuarios pueden leer lo que contiene; ejecuta chmod go= { $path }
+doctor-private = { $path }: tuyo, modo { $mode }
+doctor-no-socket = no hay socket del motor: ahora no hay ningún motor en este directorio de datos (los comandos inician el suyo)
+doctor-engine-answers = el motor del socket responde
+doctor-stale-socket = { $path } existe pero ningún motor responde en él (lo dejó un motor que se detuvo a la fuerza; el siguiente lo sustituye)
+doctor-no-config = no hay archivo de configuración: ejecuta navsync init
+doctor-device-code = inicio de sesión con código de dispositivo: no hay secreto de cliente que comprobar
+doctor-secret-env = secreto de cliente: ${ $var } está definida
+doctor-secret-env-unset = secreto de cliente: ${ $var } no está definida en este entorno, así que el inicio de sesión fallará; expórtala (con systemd, en el EnvironmentFile de la unidad)
+doctor-secret-inline = secreto de cliente: escrito en el archivo de configuración (su modo se comprueba arriba)
+doctor-no-token-cache = aún no hay caché de tokens (se escribe al primer inicio de sesión)
+doctor-service = servicio { $unit }: { $state }
+doctor-no-systemctl = no se encuentra systemctl: no se puede saber si el servicio está en marcha (no es un fallo)
+doctor-systemctl-failed = no se puede consultar el servicio a systemctl ({ $error }); no es un fallo
+doctor-no-instance = no hay URL de instancia en la configuración: nada que comprobar
+doctor-reached = { $url } responde (HTTP { $status })
+doctor-unreached = { $url } no responde: { $error }
+doctor-clock-ok = reloj: a menos de { $skew } s del del CRM
+doctor-clock-skewed = reloj: { $secs } s { $direction ->
+    [ahead] adelantado respecto al
+   *[behind] atrasado respecto al
+} del CRM (cabecera Date); a partir de { $limit } s falla el inicio de sesión (tokens aún no válidos o ya caducados): ajusta la hora, p. ej. timedatectl set-ntp true
+doctor-clock-unknown = reloj: el CRM no envió una cabecera Date utilizable, la desviación es desconocida
+doctor-bundle-wrote = paquete de soporte escrito en { $path } (tar, modo 0600); sin secretos ni tokens
+doctor-bundle-failed = no se puede escribir el paquete de soporte { $path }: { $error }

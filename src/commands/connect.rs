@@ -83,7 +83,7 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
                     // The service carries the first sync on.
                     return ExitStatus::Ok;
                 }
-                return super::sync::follow(h, false, false).await;
+                return super::sync::follow(h, false, false, super::sync::Report::Text).await;
             }
             Ok(Event::ActionResult { ok: false, message }) => {
                 eprintln!("\nnavsync: {message}");

@@ -115,6 +115,16 @@ async fn demo(args: &DemoArgs, base: &Config, data_dir: &Path) -> Result<ExitSta
     drop_activities(&inbox, "first", stream.by_ref().take(FIRST_ACTIVITIES))?;
 
     let handle = Engine::start(config.clone(), &store_path)?;
+    // Published like any hosted engine, so `navsync --data-dir DIR/demo
+    // status` (or a second console) sees this one.
+    let socket = crate::service::socket_file(&dir);
+    let _listener = match crate::service::server::listen(&socket, &handle) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(socket = %socket.display(), "cannot publish the demo engine: {e}");
+            None
+        }
+    };
     let mut events = handle.events.resubscribe();
     handle.commands.send(Command::Connect).ok();
 

@@ -95,20 +95,12 @@ pub fn interview(input: &mut impl BufRead, out: &mut impl Write) -> Result<Answe
     let instance_url = ask(input, out, "init-q-instance", None, |a| {
         config::validate_instance_url(a).map(|u| u.as_str().trim_end_matches('/').to_string())
     })?;
-    let tenant_id = ask(
-        input,
-        out,
-        "init-q-tenant",
-        None,
-        not_empty("init-the-tenant-id"),
-    )?;
-    let client_id = ask(
-        input,
-        out,
-        "init-q-client",
-        None,
-        not_empty("init-the-client-id"),
-    )?;
+    let tenant_id = ask(input, out, "init-q-tenant", None, |a| {
+        not_empty("init-the-tenant-id")(a).and_then(|t| config::validate_tenant_id(&t))
+    })?;
+    let client_id = ask(input, out, "init-q-client", None, |a| {
+        not_empty("init-the-client-id")(a).and_then(|c| config::validate_client_id(&c))
+    })?;
     let auth = ask(
         input,
         out,
@@ -305,7 +297,7 @@ mod tests {
     fn an_on_premise_url_and_an_unknown_method_are_refused_with_reasons() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        let input = "https://crm.contoso.local/org\nhttps://contoso.crm.dynamics.com\n\nt\nc\npassword\ndevice_code\n";
+        let input = "https://crm.contoso.local/org\nhttps://contoso.crm.dynamics.com\n\ncontoso.onmicrosoft.com\naaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\npassword\ndevice_code\n";
         let mut out = Vec::new();
         init_with(&path, &mut std::io::Cursor::new(input), &mut out).unwrap();
         let said = String::from_utf8(out).unwrap();
@@ -321,6 +313,42 @@ mod tests {
                 .unwrap()
                 .contains("client_secret_env")
         );
+    }
+
+    /// A URL pasted as the tenant, a made-up client id and a bare host are
+    /// what people type; each is answered and asked again, or understood.
+    #[test]
+    fn a_url_tenant_and_a_non_guid_client_are_asked_again_and_a_bare_host_is_https() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let input = "contoso.crm.dynamics.com\n\
+            https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555\n\
+            not-a-guid\n\
+            11111111-2222-3333-4444-555555555555\n\
+            not-a-guid\n\
+            contoso.onmicrosoft.com\n\
+            aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n\n\n";
+        let mut out = Vec::new();
+        init_with(&path, &mut std::io::Cursor::new(input), &mut out).unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(!said.contains("relative URL without a base"), "{said}");
+        assert_eq!(
+            said.matches("is not a tenant: give the Microsoft Entra tenant id")
+                .count(),
+            2,
+            "the URL and the word are both refused: {said}"
+        );
+        assert!(
+            said.contains("✘ \"not-a-guid\" is not an application (client) id"),
+            "{said}"
+        );
+        let cfg = config::load(Some(&path), true).unwrap();
+        assert_eq!(
+            cfg.crm.instance_url.unwrap().as_str(),
+            "https://contoso.crm.dynamics.com/"
+        );
+        assert_eq!(cfg.crm.tenant_id, "11111111-2222-3333-4444-555555555555");
+        assert_eq!(cfg.crm.client_id, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
     }
 
     #[test]

@@ -4,12 +4,16 @@ pub mod activities;
 pub mod connect;
 pub mod demo;
 pub mod disconnect;
+pub mod doctor;
 pub mod init;
+pub mod logs;
+pub mod man;
 pub mod seats;
 pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod sync;
+pub mod tar;
 
 use crate::cli::ExitStatus;
 use crate::service::host::HostError;

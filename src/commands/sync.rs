@@ -1,9 +1,10 @@
-//! `navsync sync --once [--dry-run]`: one sync cycle with no console, for
-//! cron and systemd. It asks the data dir's engine for a run (the running
-//! service, or one started in this process when there is none), follows
-//! that run's progress and exits with its outcome: a progress line on
-//! stderr only when stderr is a terminal (logs stay clean), the summary on
-//! stdout, a code per error class.
+//! `navsync sync --once [--dry-run] [--json]`: one sync cycle with no
+//! console, for cron and systemd. It asks the data dir's engine for a run
+//! (the running service, or one started in this process when there is
+//! none), follows that run's progress and exits with its outcome: a
+//! progress line on stderr only when stderr is a terminal (logs stay
+//! clean), the summary on stdout (with `--json`, one JSON object instead,
+//! English and typed), a code per error class.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -22,16 +23,49 @@ pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
     if args.pause || args.resume {
         return schedule(args.pause, data_dir);
     }
+    let store = crate::paths::store_file(data_dir);
     if !args.dry_run {
-        return super::with_engine(config, data_dir, async |h, attached| {
-            follow(h, false, attached).await
+        let report = Report::new(args.json, Some(&store));
+        let followed = std::cell::Cell::new(false);
+        let exit = super::with_engine(config, data_dir, async |h, attached| {
+            followed.set(true);
+            follow(h, false, attached, report).await
         });
+        // No engine to ask (another holds the data dir, exit 8): scripts
+        // still get their one object.
+        if args.json && !followed.get() {
+            println!("{}", summary_json(exit, &RunEnd::default(), false, None));
+        }
+        return exit;
     }
     let runtime = match crate::runtime::build() {
         Ok(rt) => rt,
         Err(status) => return status,
     };
-    runtime.block_on(dry_run(config, data_dir))
+    runtime.block_on(dry_run(config, data_dir, args.json))
+}
+
+/// How the end of a followed run is reported on stdout.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Report<'a> {
+    /// The engine's one-line summary, in the reader's language.
+    Text,
+    /// One JSON object (schema 1), with the run's own row read from this
+    /// store when it is known (a service's dry run keeps its copy).
+    Json(Option<&'a Path>),
+}
+
+impl<'a> Report<'a> {
+    fn new(json: bool, store: Option<&'a Path>) -> Self {
+        if json { Self::Json(store) } else { Self::Text }
+    }
+}
+
+/// How a followed run ended, for `--json`.
+#[derive(Debug, Default)]
+struct RunEnd {
+    run: Option<(i64, Outcome)>,
+    class: Option<ErrorClass>,
 }
 
 /// `sync --pause` / `--resume`: asks the engine running on the data dir
@@ -82,10 +116,10 @@ fn schedule(paused: bool, data_dir: &Path) -> ExitStatus {
 
 /// A dry run goes to the service when one runs (it copies its own store);
 /// otherwise an engine here works on a copy and never opens the store.
-async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
+async fn dry_run(config: Config, data_dir: &Path, json: bool) -> ExitStatus {
     match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
         Ok(mut h) => {
-            let exit = follow(&mut h, true, true).await;
+            let exit = follow(&mut h, true, true, Report::new(json, None)).await;
             h.shutdown().await;
             return exit;
         }
@@ -117,14 +151,73 @@ async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
-    let exit = follow(&mut h, true, false).await;
+    let exit = follow(
+        &mut h,
+        true,
+        false,
+        Report::new(json, Some(snapshot.path())),
+    )
+    .await;
     h.shutdown().await;
     exit
 }
 
 /// Asks for a run (or joins the one already going, which satisfies a
 /// real `sync --once` as well) and reports it to its end.
-pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) -> ExitStatus {
+pub(super) async fn follow(
+    h: &mut EngineHandle,
+    dry_run: bool,
+    attached: bool,
+    report: Report<'_>,
+) -> ExitStatus {
+    let mut end = RunEnd::default();
+    let exit = follow_run(h, dry_run, attached, &mut end, report).await;
+    if let Report::Json(store) = report {
+        println!("{}", summary_json(exit, &end, dry_run, store));
+    }
+    exit
+}
+
+/// The `--json` object: what ran, how it ended and its counts (from the
+/// run's row when the store is at hand; `null` where unknown).
+fn summary_json(exit: ExitStatus, end: &RunEnd, dry_run: bool, store: Option<&Path>) -> String {
+    let row = end.run.and_then(|(id, _)| {
+        let s = crate::store::Store::open_readonly(store?).ok()?;
+        crate::store::runs::recent(s.conn(), 8)
+            .ok()?
+            .into_iter()
+            .find(|r| r.id == id)
+    });
+    let phases: serde_json::Map<String, serde_json::Value> = row
+        .iter()
+        .flat_map(|r| r.phases.iter())
+        .map(|(p, n)| (p.clone(), (*n).into()))
+        .collect();
+    serde_json::json!({
+        "schema": 1,
+        "run_id": end.run.map(|(id, _)| id),
+        "dry_run": dry_run,
+        "mode": row.as_ref().map(|r| r.mode.clone()),
+        "outcome": end.run.map(|(_, o)| o.as_str()),
+        "exit_code": exit as u8,
+        "error_class": end.class.map(ErrorClass::key),
+        "started_at": row.as_ref().map(|r| r.started_at.clone()),
+        "finished_at": row.as_ref().and_then(|r| r.finished_at.clone()),
+        "requests": row.as_ref().map(|r| r.requests),
+        "retries": row.as_ref().map(|r| r.retries),
+        "throttle_waits": row.as_ref().map(|r| r.throttle_waits),
+        "rows": row.is_some().then_some(phases),
+    })
+    .to_string()
+}
+
+async fn follow_run(
+    h: &mut EngineHandle,
+    dry_run: bool,
+    attached: bool,
+    end: &mut RunEnd,
+    report: Report<'_>,
+) -> ExitStatus {
     let status = h.status.borrow().clone();
     if !status.connected {
         eprintln!("navsync: {}", crate::t!("cli-not-connected"));
@@ -232,6 +325,7 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                     crate::t!("conn-next-step", next = e.next_step.clone())
                 );
                 error_class = Some(e.class);
+                end.class = Some(e.class);
                 if ours.is_none() {
                     // Nothing ran (no CRM to read): stop here.
                     return exit_for(e.class, false);
@@ -243,7 +337,10 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 summary,
             }) if ours == Some(run_id) => {
                 clear_line(progress);
-                println!("{summary}");
+                end.run = Some((run_id, outcome));
+                if matches!(report, Report::Text) {
+                    println!("{summary}");
+                }
                 return match outcome {
                     Outcome::Ok => ExitStatus::Ok,
                     _ => error_class.map_or(ExitStatus::Failure, |c| exit_for(c, true)),

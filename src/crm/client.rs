@@ -35,6 +35,8 @@ pub(crate) struct Inner {
     /// Entity sets that refused `CreateMultiple`.
     pub bulk_refused: std::sync::Mutex<std::collections::HashSet<String>>,
     pub counters: Counters,
+    /// The service-protection budget the last answer reported.
+    pub budget: super::budget::Tracker,
     pub api_base: url::Url,
 }
 
@@ -77,6 +79,7 @@ impl Client {
                 lengths: Default::default(),
                 bulk_refused: Default::default(),
                 counters: Counters::default(),
+                budget: Default::default(),
                 api_base,
             }),
             events: None,
@@ -113,6 +116,11 @@ impl Client {
     /// too long to wait: a scheduled try before then would only fail.
     pub fn refused_for(&self) -> Option<std::time::Duration> {
         self.inner.gate.given_up_for()
+    }
+
+    /// What the last answer said is left of the service-protection budget.
+    pub fn budget(&self) -> Option<super::ApiBudget> {
+        self.inner.budget.latest()
     }
 
     /// Makes sure a token can be had: for client credentials this requests

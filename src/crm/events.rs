@@ -62,6 +62,9 @@ pub enum ClientEvent {
     DeviceCode(DeviceCodePrompt),
     /// The sign-in server asked to poll more slowly (`slow_down`).
     DevicePollSlowedDown { interval: Duration },
+    /// What the CRM said is left of the user's service-protection budget
+    /// (at most once a second).
+    Budget(super::budget::ApiBudget),
 }
 
 /// Counters for the run history and the status line.
@@ -142,6 +145,11 @@ pub(crate) fn emit(tx: Option<&UnboundedSender<ClientEvent>>, event: ClientEvent
         ClientEvent::DevicePollSlowedDown { interval } => tracing::info!(
             interval_s = interval.as_secs(),
             "sign-in server asked to poll more slowly"
+        ),
+        ClientEvent::Budget(b) => tracing::debug!(
+            requests_left = b.requests_left,
+            execution_ms_left = b.execution_ms_left,
+            "CRM service-protection budget"
         ),
     }
     if let Some(tx) = tx {

@@ -17,6 +17,7 @@
 
 mod auth;
 mod batch;
+pub mod budget;
 mod bulk;
 pub mod checks;
 mod client;
@@ -28,6 +29,7 @@ mod gate;
 pub mod messages;
 mod metadata;
 mod odata;
+pub mod probe;
 mod read;
 pub mod rows;
 mod search;
@@ -37,6 +39,7 @@ mod token_cache;
 mod transport;
 
 pub use batch::{Caller, ChangeSet, MAX_BATCH_OPERATIONS, WriteOp, WriteResult};
+pub use budget::ApiBudget;
 pub use bulk::Bulk;
 pub use client::Client;
 pub use config::{AuthConfig, ClientConfig, RetryPolicy};

@@ -324,6 +324,9 @@ impl Client {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
+        if let Some(budget) = inner.budget.observe(&headers) {
+            emit(self.events.as_ref(), ClientEvent::Budget(budget));
+        }
         match resp.bytes().await {
             Ok(body) => {
                 let answer = Answer {

@@ -2,7 +2,8 @@
 //! for operators on a loopback address: rows read and written per table,
 //! requests, 429s and the seconds waited on them, retries, runs by outcome,
 //! the last run's duration, the last successful sync, the outbox queue and
-//! the engine's health verdict.
+//! the engine's health verdict and what the CRM says is left of its
+//! service-protection budget.
 //!
 //! Counters come from the engine's events and, per finished run, from the
 //! run's own row in the store (exact request, retry and 429 counts); the
@@ -56,6 +57,9 @@ struct Families {
     last_success: Gauge<f64, AtomicU64>,
     outbox: Gauge,
     health: Gauge,
+    /// Absent until an answer reported them (a 0 would read as exhausted).
+    budget_requests: Family<Labels, Gauge<f64, AtomicU64>>,
+    budget_seconds: Family<Labels, Gauge<f64, AtomicU64>>,
 }
 
 /// The metrics endpoint; dropping it stops serving.
@@ -72,8 +76,8 @@ impl Drop for Endpoint {
     }
 }
 
-/// Serves the metrics of the engine whose events these are on `addr`
-/// (loopback only; port 0 picks one).
+/// Serves the metrics of the engine whose events and status these are on
+/// `addr` (loopback only; port 0 picks one).
 pub async fn serve(
     addr: SocketAddr,
     data_dir: PathBuf,
@@ -95,6 +99,7 @@ pub async fn serve(
         "/metrics",
         axum::routing::get(move || {
             let health = status.borrow().health(chrono::Utc::now());
+            budget(&families, &status.borrow());
             scrape(registry.clone(), families.clone(), store.clone(), health)
         }),
     );
@@ -158,7 +163,36 @@ fn registry(f: &Families) -> Registry {
         "The health verdict: 0 ok, 1 degraded, 2 failing, 3 offline",
         f.health.clone(),
     );
+    r.register(
+        "api_requests_remaining",
+        "Requests left in the CRM's service-protection window, as its last answer said",
+        f.budget_requests.clone(),
+    );
+    r.register(
+        "api_execution_seconds_remaining",
+        "Execution time left in the CRM's service-protection window, as its last answer said",
+        f.budget_seconds.clone(),
+    );
     r
+}
+
+/// The budget gauges from the engine's status, labelled with the window.
+fn budget(f: &Families, status: &Status) {
+    let Some(b) = status.api_budget else {
+        return;
+    };
+    let window = vec![(
+        "window",
+        format!("{}s", crate::crm::budget::WINDOW.as_secs()),
+    )];
+    if let Some(n) = b.requests_left {
+        f.budget_requests.get_or_create(&window).set(n as f64);
+    }
+    if let Some(ms) = b.execution_ms_left {
+        f.budget_seconds
+            .get_or_create(&window)
+            .set(ms as f64 / 1000.0);
+    }
 }
 
 async fn feed(mut events: broadcast::Receiver<Event>, f: Families, store: PathBuf) {

@@ -330,6 +330,11 @@ mod tests {
                 finished_at: Some("2026-11-25T06:59:00Z".into()),
             }),
             engine_lost: false,
+            api_budget: Some(crate::crm::ApiBudget {
+                requests_left: Some(5993),
+                execution_ms_left: Some(1_199_460),
+                observed_at: chrono::DateTime::from_timestamp(1_764_054_012, 0).unwrap(),
+            }),
         };
         for msg in [
             ServerMsg::Hello {

@@ -204,6 +204,14 @@ pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
         .optional()?)
 }
 
+/// When run `id` started and (once it ended) finished, RFC 3339.
+pub fn span(conn: &Connection, id: i64) -> Result<Option<(String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT started_at, finished_at FROM sync_runs WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// End time of the newest successful run: the seed's "date of last sync".
 pub fn last_success(conn: &Connection) -> Result<Option<String>> {
     Ok(conn

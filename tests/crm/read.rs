@@ -180,6 +180,44 @@ async fn contacts_are_found_by_name_email_and_company() {
     assert!(nowhere.is_empty());
 }
 
+/// Dataverse compares text case- and accent-insensitively (an English
+/// environment's collation is _CI_AI:
+/// https://learn.microsoft.com/power-platform/admin/language-collations),
+/// so the search for what the matcher offered, typed without accents, finds
+/// the contact; the client sends the term as typed.
+#[tokio::test]
+async fn a_search_without_accents_finds_the_contact_with_them() {
+    use navsync::crm::ContactSearch;
+    let env = fixture::start().await;
+    env.sim
+        .control()
+        .insert_row("contacts", fixture::contact(90, "Joaquín Muñoz"))
+        .unwrap();
+    let client = env.client();
+    for typed in ["Joaquin Munoz", "JOAQUÍN MUÑOZ", "joaquin"] {
+        let found = client
+            .search_contacts(&ContactSearch {
+                name: Some(typed.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let names: Vec<_> = found.iter().filter_map(|c| c.fullname.clone()).collect();
+        assert_eq!(names, ["Joaquín Muñoz"], "{typed}");
+    }
+    let nothing = client
+        .search_contacts(&ContactSearch {
+            name: Some("Joaquin Nunez".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        nothing.is_empty(),
+        "accents aside, other letters still count"
+    );
+}
+
 #[tokio::test]
 async fn optional_columns_are_read_when_the_tenant_has_them() {
     let env = fixture::start().await;

@@ -322,6 +322,23 @@ async fn sync_once_while_the_service_runs_asks_it_for_one_run_and_exits_with_its
     assert_eq!(json["state"], "connected");
     assert!(json["engine"]["next_sync"].is_string(), "{json}");
     assert!(json["engine"]["running"].is_null(), "{json}");
+    // What the emulator's answers said is left of the service-protection
+    // budget, as the service heard it.
+    let budget = &json["engine"]["api_budget"];
+    let left = budget["requests_left"].as_u64().expect("requests left");
+    assert!(left > 0 && left < 6000, "{json}");
+    let secs = budget["execution_seconds_left"]
+        .as_f64()
+        .expect("time left");
+    assert!(secs > 0.0 && secs <= 1200.0, "{json}");
+    assert_eq!(budget["window_seconds"], 300);
+    assert!(budget["observed_at"].is_string(), "{json}");
+    let text = navsync(&s, &["status"]).output().await.unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("API budget:") && text.contains("requests and"),
+        "{text}"
+    );
 
     // A second service is refused: exit 8, naming the first.
     let second = navsync(&s, &["serve"]).output().await.unwrap();
@@ -432,6 +449,13 @@ async fn the_service_serves_prometheus_metrics_on_loopback() {
         value("navsync_last_run_duration_seconds") >= 1.0,
         "the 429 wait is in it"
     );
+    // The budget gauges carry what the emulator's answers said
+    // (x-ms-ratelimit-*-remaining-xrm-requests): some of 6,000 requests and
+    // of 1,200 s spent, none exhausted.
+    let requests = value("navsync_api_requests_remaining{window=\"300s\"}");
+    assert!(requests > 0.0 && requests < 6000.0, "{requests}");
+    let seconds = value("navsync_api_execution_seconds_remaining{window=\"300s\"}");
+    assert!(seconds > 0.0 && seconds <= 1200.0, "{seconds}");
     assert!(text.ends_with("# EOF\n"));
     drop(endpoint);
     service.handle.shutdown().await;

@@ -417,6 +417,7 @@ pub fn status(running: bool) -> Status {
         last_error: None,
         last_run: None,
         engine_lost: false,
+        api_budget: None,
     }
 }
 

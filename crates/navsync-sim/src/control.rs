@@ -46,6 +46,12 @@ impl SimControl {
         self.faults().latency = latency;
     }
 
+    /// Sets the emulator's clock `secs` away from true time, as the `Date`
+    /// header of every answer shows (negative: behind).
+    pub fn set_clock_skew(&self, secs: i64) {
+        self.faults().clock_skew_secs = secs;
+    }
+
     /// While on, connections are reset instead of answered (except `/_sim`).
     pub fn set_outage(&self, on: bool) {
         self.faults().outage = on;

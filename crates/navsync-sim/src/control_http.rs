@@ -63,6 +63,7 @@ struct FaultsBody {
     throttle_next: Option<Throttle>,
     token_error_next: Option<TokenError>,
     claimed_expires_in: Option<u64>,
+    clock_skew_s: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +94,9 @@ async fn set_faults(State(s): St, Json(b): Json<FaultsBody>) -> Response {
     }
     if let Some(secs) = b.claimed_expires_in {
         c.claim_expires_in(Some(secs));
+    }
+    if let Some(secs) = b.clock_skew_s {
+        c.set_clock_skew(secs);
     }
     ok()
 }

@@ -4,13 +4,14 @@
 //!
 //! Supported: eq ne gt ge lt le, and or not, parentheses, contains,
 //! startswith, endswith, Microsoft.Dynamics.CRM.In, null, true/false, numbers, GUIDs, strings and
-//! unquoted date-times. String comparison ignores case, as Dataverse's
-//! database collation does.
+//! unquoted date-times. Strings are compared as Dataverse's database
+//! collation compares them: case and accents aside ([`collation`]).
 
 use std::cmp::Ordering;
 
 use serde_json::Value;
 
+use super::collation;
 use super::schema::EntityDef;
 use super::tenant::Row;
 
@@ -284,7 +285,7 @@ impl Parser<'_> {
                 return Err(self.err("a string literal was expected"));
             };
             self.expect(Tok::Close, "')' was expected")?;
-            return Ok(Expr::Str(f, prop, needle.to_lowercase()));
+            return Ok(Expr::Str(f, prop, collation::key(&needle)));
         }
         let prop = self.property()?;
         let op = match self.toks.get(self.pos) {
@@ -356,7 +357,7 @@ pub fn parse(src: &str, def: &EntityDef) -> Result<Expr, FilterError> {
 fn compare(v: &Value, lit: &Lit) -> Option<Ordering> {
     match (v, lit) {
         (Value::Number(n), Lit::Num(l)) => n.as_f64()?.partial_cmp(l),
-        (Value::String(s), Lit::Str(l)) => Some(s.to_lowercase().cmp(&l.to_lowercase())),
+        (Value::String(s), Lit::Str(l)) => Some(collation::key(s).cmp(&collation::key(l))),
         (Value::String(s), Lit::Num(l)) => s.parse::<f64>().ok()?.partial_cmp(l),
         (Value::Number(n), Lit::Str(l)) => n.as_f64()?.partial_cmp(&l.parse::<f64>().ok()?),
         (Value::Bool(b), Lit::Bool(l)) => Some(b.cmp(l)),
@@ -401,7 +402,7 @@ pub fn eval(e: &Expr, row: &Row) -> bool {
             let Some(Value::String(s)) = row.get(prop) else {
                 return false;
             };
-            let s = s.to_lowercase();
+            let s = collation::key(s);
             match f {
                 StrFn::Contains => s.contains(needle.as_str()),
                 StrFn::StartsWith => s.starts_with(needle.as_str()),

@@ -48,7 +48,7 @@
 //! # Control (`{instance_url}/_sim/`, JSON, never faulted)
 //! | Method + path | Body | Effect |
 //! |---|---|---|
-//! | `POST /_sim/faults` | `{"latency_ms"?, "outage"?, "fail_next"?: {"count", "status"}, "truncate_next"?, "throttle_next"?: {"count", "retry_after_s"}, "token_error_next"?: {"count", "error"}, "claimed_expires_in"?}` | set faults |
+//! | `POST /_sim/faults` | `{"latency_ms"?, "outage"?, "fail_next"?: {"count", "status"}, "truncate_next"?, "throttle_next"?: {"count", "retry_after_s"}, "token_error_next"?: {"count", "error"}, "claimed_expires_in"?, "clock_skew_s"?}` | set faults |
 //! | `DELETE /_sim/faults` | | clear all faults |
 //! | `POST /_sim/tokens/revoke` | | revoke every token |
 //! | `POST /_sim/privileges` | `{"user_id", "privilege", "granted"}` | remove / restore a privilege |
@@ -64,6 +64,7 @@
 
 pub mod auth;
 mod batch;
+mod collation;
 mod control;
 mod control_http;
 pub mod cost;

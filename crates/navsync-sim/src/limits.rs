@@ -28,7 +28,11 @@ impl Default for ServiceLimits {
 }
 
 /// What is left of a user's window after admitting a request; Dataverse
-/// reports it on every answer so clients can pace themselves.
+/// reports it on every answer
+/// (https://learn.microsoft.com/power-apps/developer/data-platform/api-limits#http-response-headers):
+/// the requests left as a plain integer (`5993`), the execution time left
+/// in seconds with grouped thousands and two decimals (`1,199.46`), as
+/// Dataverse's own answers print them.
 #[derive(Debug, Clone, Copy)]
 pub struct Remaining {
     pub requests: u64,
@@ -42,10 +46,10 @@ impl Remaining {
                 "x-ms-ratelimit-burst-remaining-xrm-requests".into(),
                 self.requests.to_string(),
             ),
-            (
-                "x-ms-ratelimit-time-remaining-xrm-requests".into(),
-                format!("{:.2}", self.execution.as_secs_f64()),
-            ),
+            ("x-ms-ratelimit-time-remaining-xrm-requests".into(), {
+                let centis = self.execution.as_millis() / 10;
+                format!("{}.{:02}", group_thousands(centis / 100), centis % 100)
+            }),
         ]
     }
 }
@@ -168,5 +172,16 @@ mod tests {
     fn thousands_are_grouped_like_the_real_message() {
         assert_eq!(group_thousands(1_200_000), "1,200,000");
         assert_eq!(group_thousands(999), "999");
+    }
+
+    #[test]
+    fn the_budget_headers_read_like_dataverse_s() {
+        let r = Remaining {
+            requests: 5993,
+            execution: Duration::from_millis(1_199_468),
+        };
+        let h = r.headers();
+        assert_eq!(h[0].1, "5993");
+        assert_eq!(h[1].1, "1,199.46");
     }
 }

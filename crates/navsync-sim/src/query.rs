@@ -353,7 +353,9 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
             .as_f64()
             .partial_cmp(&y.as_f64())
             .unwrap_or(Ordering::Equal),
-        (Value::String(x), Value::String(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+        (Value::String(x), Value::String(y)) => {
+            super::collation::key(x).cmp(&super::collation::key(y))
+        }
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }

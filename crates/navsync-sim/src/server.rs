@@ -45,9 +45,9 @@ fn to_response(r: OpResponse) -> Response {
 /// Web API adds after admission instead (it is server time there, counted
 /// against the execution-time and concurrency limits).
 async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let (latency, outage) = {
+    let (latency, outage, skew) = {
         let f = lock(&shared.faults);
-        (f.latency, f.outage)
+        (f.latency, f.outage, f.clock_skew_secs)
     };
     if outage {
         if let Some(k) = req.extensions().get::<ConnKill>() {
@@ -58,7 +58,16 @@ async fn faults_layer(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     if !latency.is_zero() && !req.uri().path().starts_with("/api/") {
         tokio::time::sleep(latency).await;
     }
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    if skew != 0 {
+        // The HTTP-date of RFC 9110 (hyper adds the true one otherwise).
+        let at = chrono::Utc::now() + chrono::Duration::seconds(skew);
+        let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+            resp.headers_mut().insert(axum::http::header::DATE, v);
+        }
+    }
+    resp
 }
 
 /// The form fields, with client credentials sent as HTTP Basic

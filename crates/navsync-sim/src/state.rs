@@ -46,6 +46,10 @@ pub struct Faults {
     pub token_error: String,
     /// Tokens issued claim this `expires_in` (the real lifetime stays).
     pub claimed_expires_in: Option<u64>,
+    /// Seconds the emulator's clock is off true time: the `Date` header of
+    /// every answer says so (a host whose clock disagrees with the
+    /// service's fails to sign in; `navsync doctor` reports the skew).
+    pub clock_skew_secs: i64,
 }
 
 pub struct Shared {

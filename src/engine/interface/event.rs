@@ -191,6 +191,10 @@ pub struct Status {
     pub schedule_paused: bool,
     pub running: Option<RunProgress>,
     pub last_error: Option<UserError>,
+    /// What the CRM last said is left of its service-protection budget
+    /// (requests and execution time in the 5-minute window).
+    #[serde(default)]
+    pub api_budget: Option<crate::crm::ApiBudget>,
     /// How the last real run ended: the main fact of the health verdict.
     #[serde(default)]
     pub last_run: Option<LastRun>,

@@ -86,6 +86,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     reason = reason.to_string()
                 ),
             }),
+            ClientEvent::Budget(budget) => emitter.status(|s| s.api_budget = Some(budget)),
             ClientEvent::DevicePollSlowedDown { interval } => emitter.emit(Event::Log {
                 level: tracing::Level::INFO,
                 message: crate::t!("engine-poll-slowed", secs = interval.as_secs()),

@@ -483,6 +483,22 @@ impl Component for SyncTab {
                 ));
             }
         }
+        // What the CRM last said is left of its service-protection budget.
+        if let Some(b) = &st.api_budget {
+            let unknown = || crate::t!("api-budget-unknown");
+            info_lines.push(field(
+                &crate::t!("field-api-budget"),
+                crate::t!(
+                    "api-budget-short",
+                    requests = b.requests_left.map_or_else(unknown, thousands),
+                    seconds = b
+                        .execution_ms_left
+                        .map_or_else(unknown, |ms| thousands(ms / 1000)),
+                    minutes = crate::crm::budget::WINDOW.as_secs() / 60
+                ),
+                t,
+            ));
+        }
         if let Some(o) = self.shown {
             info_lines.push(field(
                 &crate::t!("field-history"),
