@@ -118,7 +118,7 @@ pub enum Command {
 }
 
 /// The emulator's tenant sizes (see `sim::generator::Scale`).
-const SCALES: [&str; 3] = ["tiny", "demo", "large"];
+const SCALES: [&str; 4] = ["tiny", "demo", "large", "xl"];
 
 /// A seat's licence, as the command line spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -267,6 +267,9 @@ pub enum BenchKind {
     Match,
     /// Frame times of the big tables.
     Ui,
+    /// The pull, the incremental run and matching at the large tenant and
+    /// at ten times it (xl).
+    Scale,
 }
 
 /// Parses the arguments and runs the chosen command.
@@ -391,6 +394,9 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Bench {
             which: BenchKind::Pull,
         }) => crate::bench::pull::run(),
+        Some(Command::Bench {
+            which: BenchKind::Scale,
+        }) => crate::bench::scale::run(),
         // Answered above, before the config is read.
         Some(Command::Init | Command::Completions { .. } | Command::Man) => ExitStatus::Ok,
     }

@@ -1,7 +1,8 @@
 //! `navsync bench match`: 50k activities against 200k contacts from a
 //! deterministic synthetic tenant, timed as index build + matching, against
 //! a same-run floor: a plain exact-e-mail HashMap over the same data (the
-//! least any matcher must do). Generation is not timed.
+//! least any matcher must do). Generation is not timed. `bench scale`
+//! runs the same work against 1M contacts.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -16,7 +17,7 @@ use crate::store::mirror::{Account, Contact};
 
 const ACCOUNTS: usize = 20_000;
 const CONTACTS: usize = 200_000;
-const ACTIVITIES: usize = 50_000;
+pub(super) const ACTIVITIES: usize = 50_000;
 const SEED: u64 = 7;
 
 const GIVEN: &[&str] = &[
@@ -92,9 +93,10 @@ fn pick<'a>(rng: &mut ChaCha8Rng, xs: &[&'a str]) -> &'a str {
     xs[rng.random_range(0..xs.len())]
 }
 
-fn generate() -> (Tenant, Vec<MemberSeed>) {
+fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let accounts: Vec<Account> = (0..ACCOUNTS)
+    let (n_contacts, n_accounts) = (contacts, accounts);
+    let accounts: Vec<Account> = (0..n_accounts)
         .map(|i| {
             let word = pick(&mut rng, WORDS);
             Account {
@@ -107,7 +109,7 @@ fn generate() -> (Tenant, Vec<MemberSeed>) {
             }
         })
         .collect();
-    let contacts: Vec<Contact> = (0..CONTACTS)
+    let contacts: Vec<Contact> = (0..n_contacts)
         .map(|i| {
             let given = pick(&mut rng, GIVEN);
             let family = pick(&mut rng, FAMILY);
@@ -119,9 +121,9 @@ fn generate() -> (Tenant, Vec<MemberSeed>) {
                 lastname: Some(family.into()),
                 email: rng
                     .random_bool(0.7)
-                    .then(|| format!("{ascii}.{i}@example{}.com", i % ACCOUNTS)),
+                    .then(|| format!("{ascii}.{i}@example{}.com", i % n_accounts)),
                 jobtitle: None,
-                parentaccountid: Some(format!("a-{:06}", rng.random_range(0..ACCOUNTS))),
+                parentaccountid: Some(format!("a-{:06}", rng.random_range(0..n_accounts))),
                 linkedin_url: rng
                     .random_bool(0.5)
                     .then(|| format!("https://www.linkedin.com/in/{ascii}-{i}")),
@@ -131,7 +133,7 @@ fn generate() -> (Tenant, Vec<MemberSeed>) {
         .collect();
     let members = (0..ACTIVITIES)
         .map(|_| {
-            let c = &contacts[rng.random_range(0..CONTACTS)];
+            let c = &contacts[rng.random_range(0..n_contacts)];
             let account = c
                 .parentaccountid
                 .as_deref()
@@ -174,7 +176,42 @@ pub fn run() -> ExitStatus {
     println!(
         "bench match: {ACTIVITIES} activities against {CONTACTS} contacts and {ACCOUNTS} accounts (seed {SEED})"
     );
-    let (tenant, seeds) = generate();
+    let m = measure(CONTACTS, ACCOUNTS);
+    let total = m.build + m.matching;
+    println!("  index build            {:8.3} s", m.build);
+    println!(
+        "  matching               {:8.3} s   {} matched, {} unmatched",
+        m.matching,
+        m.matched,
+        ACTIVITIES - m.matched
+    );
+    println!("  total                  {total:8.3} s   (target <= 1 s in release)");
+    println!(
+        "  baseline e-mail lookup {:8.3} s   {} matched (exact e-mail only)",
+        m.baseline, m.base_matched
+    );
+    println!(
+        "  ratio total/baseline   {:8.1}x",
+        total / m.baseline.max(1e-9)
+    );
+    ExitStatus::Ok
+}
+
+/// What matching `ACTIVITIES` members against a tenant gave.
+pub(super) struct Matching {
+    pub(super) build: f64,
+    pub(super) matching: f64,
+    pub(super) matched: usize,
+    baseline: f64,
+    base_matched: usize,
+    /// Resident memory the index added, from /proc (Linux).
+    pub(super) index_kb: Option<u64>,
+}
+
+/// Generates `contacts` contacts at `accounts` accounts (not timed), then
+/// times the index build, the matching and the e-mail-only floor.
+pub(super) fn measure(contacts: usize, accounts: usize) -> Matching {
+    let (tenant, seeds) = generate(contacts, accounts);
     let members: Vec<Member<'_>> = seeds
         .iter()
         .map(|s| Member {
@@ -185,6 +222,7 @@ pub fn run() -> ExitStatus {
         })
         .collect();
 
+    let before_kb = super::pull::vm_kb("VmRSS");
     let t = Instant::now();
     let matcher = Matcher::new(
         &tenant.contacts,
@@ -192,13 +230,16 @@ pub fn run() -> ExitStatus {
         Config::default().matching,
     );
     let build = t.elapsed().as_secs_f64();
+    let index_kb = super::pull::vm_kb("VmRSS")
+        .zip(before_kb)
+        .map(|(after, before)| after.saturating_sub(before));
     let t = Instant::now();
     let decisions = matcher.decide_all(&members);
     let matching = t.elapsed().as_secs_f64();
     let matched = decisions.iter().filter(|d| d.contactid.is_some()).count();
 
     let t = Instant::now();
-    let mut by_email: HashMap<String, &str> = HashMap::with_capacity(CONTACTS);
+    let mut by_email: HashMap<String, &str> = HashMap::with_capacity(contacts);
     for c in &tenant.contacts {
         if let Some(e) = &c.email {
             by_email.insert(e.to_lowercase(), &c.contactid);
@@ -212,20 +253,12 @@ pub fn run() -> ExitStatus {
         })
         .count();
     let baseline = t.elapsed().as_secs_f64();
-
-    let total = build + matching;
-    println!("  index build            {build:8.3} s");
-    println!(
-        "  matching               {matching:8.3} s   {matched} matched, {} unmatched",
-        ACTIVITIES - matched
-    );
-    println!("  total                  {total:8.3} s   (target <= 1 s in release)");
-    println!(
-        "  baseline e-mail lookup {baseline:8.3} s   {base_matched} matched (exact e-mail only)"
-    );
-    println!(
-        "  ratio total/baseline   {:8.1}x",
-        total / baseline.max(1e-9)
-    );
-    ExitStatus::Ok
+    Matching {
+        build,
+        matching,
+        matched,
+        baseline,
+        base_matched,
+        index_kb,
+    }
 }

@@ -5,5 +5,6 @@
 
 pub mod matching;
 pub mod pull;
+pub mod scale;
 pub mod ui;
 pub mod writeback;

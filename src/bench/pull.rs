@@ -24,10 +24,10 @@ use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::runs::{self, Outcome};
 use crate::store::{Store, mirror};
 
-const SEED: u64 = 42;
+pub(super) const SEED: u64 = 42;
 
 #[derive(Debug, thiserror::Error)]
-enum BenchError {
+pub(super) enum BenchError {
     #[error("emulator: {0}")]
     Sim(String),
     #[error("temp dir: {0}")]
@@ -64,7 +64,7 @@ pub fn run() -> ExitStatus {
 
 async fn bench() -> Result<(), BenchError> {
     let t = Instant::now();
-    let sim = ExternalSim::start()?;
+    let sim = ExternalSim::start("large")?;
     println!(
         "bench pull: large tenant (seed {SEED}) served by its own process at {} ({:.1} s to start)",
         sim.instance_url,
@@ -77,10 +77,10 @@ async fn bench() -> Result<(), BenchError> {
     out
 }
 
-/// `navsync sim --scale large` as a child process, stopped on drop.
-struct ExternalSim {
+/// `navsync sim --scale SCALE` as a child process, stopped on drop.
+pub(super) struct ExternalSim {
     child: std::process::Child,
-    instance_url: String,
+    pub(super) instance_url: String,
     tenant_id: String,
     client_id: String,
     secret: String,
@@ -88,11 +88,11 @@ struct ExternalSim {
 }
 
 impl ExternalSim {
-    fn start() -> Result<Self, BenchError> {
+    pub(super) fn start(scale: &str) -> Result<Self, BenchError> {
         use std::io::BufRead;
         let exe = std::env::current_exe().map_err(|e| BenchError::Sim(e.to_string()))?;
         let mut child = std::process::Command::new(exe)
-            .args(["sim", "--scale", "large", "--seed", &SEED.to_string()])
+            .args(["sim", "--scale", scale, "--seed", &SEED.to_string()])
             .args(["--cost", "instant", "--json"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -115,9 +115,22 @@ impl ExternalSim {
         })
     }
 
-    async fn control(&self, what: &str, body: serde_json::Value) -> Result<(), BenchError> {
+    pub(super) async fn control(
+        &self,
+        what: &str,
+        body: serde_json::Value,
+    ) -> Result<(), BenchError> {
+        self.send(reqwest::Method::POST, what, body).await
+    }
+
+    pub(super) async fn send(
+        &self,
+        method: reqwest::Method,
+        what: &str,
+        body: serde_json::Value,
+    ) -> Result<(), BenchError> {
         reqwest::Client::new()
-            .post(format!("{}/_sim/{what}", self.instance_url))
+            .request(method, format!("{}/_sim/{what}", self.instance_url))
             .json(&body)
             .send()
             .await
@@ -135,11 +148,12 @@ impl Drop for ExternalSim {
 }
 
 /// What one configuration of the emulator gave.
-struct Pull {
-    secs: f64,
-    requests: i64,
-    throttled: i64,
-    peak_kb: Option<u64>,
+pub(super) struct Pull {
+    pub(super) secs: f64,
+    pub(super) requests: i64,
+    pub(super) throttled: i64,
+    pub(super) peak_kb: Option<u64>,
+    pub(super) rows: i64,
 }
 
 async fn measure(sim: &ExternalSim, dir: &Path) -> Result<(), BenchError> {
@@ -245,7 +259,11 @@ async fn measure(sim: &ExternalSim, dir: &Path) -> Result<(), BenchError> {
 }
 
 /// A fresh store connected to the emulator, one full run, its figures.
-async fn full_pull(sim: &ExternalSim, config: &Config, dir: &Path) -> Result<Pull, BenchError> {
+pub(super) async fn full_pull(
+    sim: &ExternalSim,
+    config: &Config,
+    dir: &Path,
+) -> Result<Pull, BenchError> {
     std::fs::create_dir_all(dir).map_err(BenchError::Io)?;
     connect(&dir.join("navsync.db"), sim, config)?;
     let mut h = engine(config, dir)?;
@@ -269,10 +287,11 @@ async fn full_pull(sim: &ExternalSim, config: &Config, dir: &Path) -> Result<Pul
         requests: run.requests,
         throttled: run.throttle_waits,
         peak_kb,
+        rows: stored,
     })
 }
 
-fn engine(config: &Config, dir: &Path) -> Result<EngineHandle, BenchError> {
+pub(super) fn engine(config: &Config, dir: &Path) -> Result<EngineHandle, BenchError> {
     let options = Options {
         data_dir: dir.to_path_buf(),
         scheduled: false,
@@ -284,7 +303,7 @@ fn engine(config: &Config, dir: &Path) -> Result<EngineHandle, BenchError> {
     )?)
 }
 
-async fn drain<T: rows::Table>(client: &Client) -> Result<u64, crm::CrmError> {
+pub(super) async fn drain<T: rows::Table>(client: &Client) -> Result<u64, crm::CrmError> {
     let mut pages = std::pin::pin!(client.stream::<T>(Read::full()));
     let mut n = 0;
     while let Some(page) = pages.try_next().await? {
@@ -293,7 +312,7 @@ async fn drain<T: rows::Table>(client: &Client) -> Result<u64, crm::CrmError> {
     Ok(n)
 }
 
-fn emulator_config(sim: &ExternalSim) -> Config {
+pub(super) fn emulator_config(sim: &ExternalSim) -> Config {
     let mut config = Config::default();
     config.crm.instance_url = url::Url::parse(&sim.instance_url).ok();
     if let Ok(u) = url::Url::parse(&sim.instance_url) {
@@ -306,7 +325,7 @@ fn emulator_config(sim: &ExternalSim) -> Config {
 }
 
 /// Stores the connection `navsync connect` would have made to the emulator.
-fn connect(path: &Path, sim: &ExternalSim, config: &Config) -> Result<(), BenchError> {
+pub(super) fn connect(path: &Path, sim: &ExternalSim, config: &Config) -> Result<(), BenchError> {
     let store = Store::open(path)?;
     let now = crate::store::now();
     connection::put(
@@ -334,7 +353,7 @@ fn connect(path: &Path, sim: &ExternalSim, config: &Config) -> Result<(), BenchE
 }
 
 /// One run, start to finish.
-async fn sync(h: &mut EngineHandle) -> Result<(), BenchError> {
+pub(super) async fn sync(h: &mut EngineHandle) -> Result<(), BenchError> {
     h.commands
         .send(Command::SyncNow { dry_run: false })
         .map_err(|_| BenchError::Run("engine stopped".into()))?;
@@ -355,13 +374,13 @@ async fn sync(h: &mut EngineHandle) -> Result<(), BenchError> {
     }
 }
 
-async fn shutdown(mut h: EngineHandle) {
+pub(super) async fn shutdown(mut h: EngineHandle) {
     let _ = h.commands.send(Command::Shutdown);
     while !matches!(h.events.recv().await, Err(RecvError::Closed)) {}
 }
 
 /// A `kB` line of /proc/self/status.
-fn vm_kb(key: &str) -> Option<u64> {
+pub(super) fn vm_kb(key: &str) -> Option<u64> {
     std::fs::read_to_string("/proc/self/status")
         .ok()?
         .lines()
@@ -371,6 +390,6 @@ fn vm_kb(key: &str) -> Option<u64> {
 
 /// Resets VmHWM to the current RSS (Linux: `5` to clear_refs), so the peak
 /// read after (b) is (b)'s own.
-fn reset_peak_rss() {
+pub(super) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -103,6 +103,43 @@ async fn bulk_writes_are_charged_per_operation() {
     sim.server.shutdown().await;
 }
 
+/// A read costs per column it returns, as Learn's "Do not retrieve Entity
+/// all columns via query APIs" says the amount of data selected drives the
+/// cost (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/best-practices/work-with-data/retrieve-specific-columns-entity-via-query-apis>):
+/// the same rows read key-only fit an execution budget that reading them
+/// with eight columns exhausts.
+#[tokio::test]
+async fn reads_are_charged_per_column_returned() {
+    let cost = navsync::sim::CostModel {
+        per_column: Duration::from_millis(5),
+        ..navsync::sim::CostModel::instant()
+    };
+    let read = |select: &'static str| async move {
+        let sim = fixture::start_with(limits(6000, 800, 52)).await;
+        sim.server.control().set_cost(cost);
+        let r = sim
+            .get(&format!("contacts?$select={select}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 200);
+        let rows = json(r).await["value"].as_array().map_or(0, Vec::len);
+        let next = sim.get("WhoAmI").send().await.expect("get").status();
+        sim.server.shutdown().await;
+        (rows, next)
+    };
+    // The tiny tenant's 25 contacts: 25 values (125 ms) key-only...
+    let (rows, next) = read("contactid").await;
+    assert_eq!((rows, next.as_u16()), (25, 200));
+    // ...200 values (1 s, over the 800 ms budget) with the columns
+    // navsync reads.
+    let (rows, next) = read(
+        "contactid,fullname,firstname,lastname,emailaddress1,jobtitle,_parentcustomerid_value,modifiedon",
+    )
+    .await;
+    assert_eq!((rows, next.as_u16()), (25, 429));
+}
+
 #[tokio::test]
 async fn concurrency_limit_answers_0x80072326() {
     let sim = fixture::start_with(limits(6000, 600_000, 1)).await;

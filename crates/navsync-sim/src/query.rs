@@ -13,7 +13,7 @@ use std::io::Write;
 use chrono::Utc;
 use serde_json::Value;
 
-use super::cost::ROWS_HEADER;
+use super::cost::{COLUMNS_HEADER, ROWS_HEADER};
 use super::filter::{self, Expr, FilterError};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef, Lookup};
@@ -561,11 +561,24 @@ pub fn read_collection(db: &Db, req: &ReadRequest) -> Result<OpResponse, ApiErro
         None => {}
     }
     out.push(b'}');
-    let mut resp = OpResponse::raw_json(200, out).with_header(ROWS_HEADER, rows.to_string());
+    let columns = rows as u64 * columns_per_row(def, &shape);
+    let mut resp = OpResponse::raw_json(200, out)
+        .with_header(ROWS_HEADER, rows.to_string())
+        .with_header(COLUMNS_HEADER, columns.to_string());
     if !preference.is_empty() {
         resp = resp.with_header("Preference-Applied", preference.join(","));
     }
     Ok(resp)
+}
+
+/// The column values each row of an answer carries, for the cost model:
+/// the `$select` list (the key is always added), or every column of the
+/// table when nothing is selected.
+fn columns_per_row(def: &EntityDef, shape: &Shape) -> u64 {
+    match shape.select {
+        Some(cols) => (cols.len() + usize::from(!cols.iter().any(|c| c == def.key))) as u64,
+        None => def.columns.len() as u64,
+    }
 }
 
 /// Writes the page's rows; returns the position the next page starts at.

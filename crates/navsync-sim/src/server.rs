@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch;
 use super::control_http;
-use super::cost::{ROWS_HEADER, WRITES_HEADER};
+use super::cost::{COLUMNS_HEADER, ROWS_HEADER, WRITES_HEADER, Work};
 use super::limits::requests_exceeded;
 use super::response::{ApiError, OpResponse};
 use super::state::{Shared, lock};
@@ -234,10 +234,14 @@ async fn webapi(
     });
     // Server time: what the answer's work costs, spent while the request
     // holds its place among the user's concurrent requests.
-    let rows = take_count(&mut resp, ROWS_HEADER).unwrap_or(0);
-    let writes = take_count(&mut resp, WRITES_HEADER).unwrap_or(u64::from(write));
+    let work = Work {
+        rows: take_count(&mut resp, ROWS_HEADER).unwrap_or(0),
+        columns: take_count(&mut resp, COLUMNS_HEADER).unwrap_or(0),
+        bytes: resp.body.len() as u64,
+        writes: take_count(&mut resp, WRITES_HEADER).unwrap_or(u64::from(write)),
+    };
     let cost = *lock(&shared.cost);
-    let charge = cost.charge(rows, writes);
+    let charge = cost.charge(work);
     if !charge.is_zero() {
         tokio::time::sleep(charge).await;
     }

@@ -19,6 +19,8 @@ pub enum Scale {
     Demo,
     /// 2k users / 20k accounts / 100k contacts / 50k opportunities.
     Large,
+    /// Ten times `Large`: an enterprise tenant, for growth benchmarks.
+    Xl,
 }
 
 impl Scale {
@@ -27,6 +29,7 @@ impl Scale {
             "tiny" => Some(Self::Tiny),
             "demo" => Some(Self::Demo),
             "large" => Some(Self::Large),
+            "xl" => Some(Self::Xl),
             _ => None,
         }
     }

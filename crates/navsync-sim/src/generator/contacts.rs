@@ -29,6 +29,10 @@ pub(super) struct People {
 const WITH_PROFILE_URL: f64 = 0.4;
 const WITH_EMAIL: f64 = 0.9;
 const WITHOUT_ACCOUNT: f64 = 0.03;
+/// Draws of a taken name before a contact gets a compound surname: far
+/// more than a tenant up to `large` ever needs, so their names stay as
+/// they were.
+const COMPOUND_AFTER: u32 = 1_000;
 /// Accounts in the first tenth get this share of contacts on top of their
 /// uniform share: a few big customers with many people.
 const BIG_CUSTOMER_SKEW: f64 = 0.3;
@@ -106,21 +110,29 @@ impl Taken {
         quoted: bool,
     ) -> Draft {
         let home = account.map(|a| companies[a].locale);
+        let mut tries = 0u32;
         let (first, last) = loop {
             let locale = match home {
                 Some(l) if g.chance(0.8) => l,
                 _ => g.index(LOCALES.len()),
             };
             let l = &LOCALES[locale];
-            let (first, last) = (g.pick(l.first), g.pick(l.last));
+            let (first, mut last) = (g.pick(l.first), g.pick(l.last).to_owned());
             if quoted && !last.contains('\'') {
                 continue;
+            }
+            // A bucket that has used up the single surnames (the contacts
+            // without an account of an xl tenant: tens of thousands against
+            // a few thousand names) takes two, as Spanish names do.
+            tries += 1;
+            if tries > COMPOUND_AFTER {
+                last = format!("{last} {}", g.pick(l.last));
             }
             if self
                 .names
                 .insert((account, name_key(&format!("{first} {last}"))))
             {
-                break (first.to_owned(), last.to_owned());
+                break (first.to_owned(), last);
             }
         };
         let email = g.chance(WITH_EMAIL).then(|| {

@@ -62,6 +62,13 @@ impl Sizes {
                 contacts: 100_000,
                 opportunities: 50_000,
             },
+            Scale::Xl => Self {
+                sellers: 20_000,
+                disabled: 400,
+                accounts: 200_000,
+                contacts: 1_000_000,
+                opportunities: 500_000,
+            },
         }
     }
 }
