@@ -14,7 +14,9 @@ use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
+use crate::lock::LockError;
 use crate::service::client::{self, AttachError, Reconnect};
+use crate::service::host;
 use crate::store::runs::{Outcome, RunMode};
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
@@ -33,27 +35,50 @@ pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
 /// A dry run goes to the service when one runs (it copies its own store);
 /// otherwise an engine here works on a copy and never opens the store.
 async fn dry_run(config: Config, data_dir: &Path) -> ExitStatus {
-    match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
-        Ok(mut h) => {
-            let exit = follow(&mut h, true, true).await;
-            h.shutdown().await;
-            return exit;
+    let mut tries = 0;
+    // The store is copied holding the data-dir lock, so no engine can
+    // start writing it halfway through; it is let go once the copy is
+    // taken. An engine that is starting gets a moment to listen, as in
+    // `attach_or_start`.
+    let snapshot = loop {
+        match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
+            Ok(mut h) => {
+                let exit = follow(&mut h, true, true).await;
+                h.shutdown().await;
+                return exit;
+            }
+            Err(AttachError::NoEngine(_)) => {}
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
         }
-        Err(AttachError::NoEngine(_)) => {}
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Failure;
-        }
-    }
-    let store_path = crate::paths::store_file(data_dir);
-    let snapshot = match Snapshot::take(&store_path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "navsync: {}",
-                crate::t!("cli-dry-run-copy-failed", error = e.to_string())
-            );
-            return ExitStatus::Failure;
+        let lock = match host::take_data_dir(data_dir) {
+            Ok(lock) => lock,
+            Err(LockError::Busy { .. }) if tries < host::BUSY_TRIES => {
+                tries += 1;
+                tokio::time::sleep(host::BUSY_RETRY).await;
+                continue;
+            }
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return match e {
+                    LockError::Busy { .. } => ExitStatus::Busy,
+                    LockError::Io { .. } => ExitStatus::Failure,
+                };
+            }
+        };
+        let taken = Snapshot::take(&crate::paths::store_file(data_dir), data_dir);
+        drop(lock);
+        match taken {
+            Ok(s) => break s,
+            Err(e) => {
+                eprintln!(
+                    "navsync: {}",
+                    crate::t!("cli-dry-run-copy-failed", error = e.to_string())
+                );
+                return ExitStatus::Failure;
+            }
         }
     };
     let options = Options {

@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::protocol::{self, ClientMsg, PROTOCOL, ServerMsg};
+use super::protocol::{self, ClientMsg, LineReader, PROTOCOL, ServerMsg};
 use crate::engine::{Command, EngineHandle, ErrorClass, Event, Status, UserError, View};
 
 /// How long the engine may take to answer hello.
@@ -43,7 +43,7 @@ pub enum Reconnect {
 
 /// An open, greeted connection.
 struct Link {
-    lines: Lines<BufReader<OwnedReadHalf>>,
+    lines: LineReader<BufReader<OwnedReadHalf>>,
     write: OwnedWriteHalf,
     pid: u32,
     status: Status,
@@ -91,6 +91,14 @@ async fn open(socket: &Path) -> Result<Link, AttachError> {
         }
         Err(e) => return Err(broken(e.to_string())),
     };
+    // The engine must be of our uid too: a socket someone else put in a
+    // data dir we can write would otherwise get our commands.
+    if let Err(e) = super::peer::check_stream(&stream) {
+        return Err(AttachError::Refused {
+            path: socket.to_path_buf(),
+            reason: e.to_string(),
+        });
+    }
     let (read, mut write) = stream.into_split();
     let hello = ClientMsg::Hello {
         protocol: PROTOCOL,
@@ -101,7 +109,7 @@ async fn open(socket: &Path) -> Result<Link, AttachError> {
         .write_all(line.as_bytes())
         .await
         .map_err(|e| broken(e.to_string()))?;
-    let mut lines = BufReader::new(read).lines();
+    let mut lines = LineReader::new(BufReader::new(read));
     let answer = match tokio::time::timeout(HELLO_WAIT, lines.next_line()).await {
         Ok(Ok(Some(line))) => line,
         Ok(Ok(None)) => return Err(broken("it closed the connection".into())),
@@ -187,7 +195,7 @@ impl Bridge {
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Shutdown) => return Ended::Detached,
                     Some(command) => {
-                        let msg = ClientMsg::Command { command: absolute_paths(command) };
+                        let msg = ClientMsg::Command { command };
                         let sent = match protocol::encode(&msg) {
                             Ok(line) => link.write.write_all(line.as_bytes()).await,
                             Err(e) => Err(std::io::Error::other(e)),
@@ -234,17 +242,6 @@ impl Bridge {
                 }
             }
         }
-    }
-}
-
-/// A file named on this side means the same file to the engine, whose
-/// working directory is not ours.
-fn absolute_paths(command: Command) -> Command {
-    match command {
-        Command::ImportActivities { path } => Command::ImportActivities {
-            path: std::path::absolute(&path).unwrap_or(path),
-        },
-        other => other,
     }
 }
 

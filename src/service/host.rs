@@ -9,13 +9,14 @@ use std::time::Duration;
 use super::client::{self, AttachError, Reconnect};
 use super::server::{self, Listener};
 use crate::config::Config;
+use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Engine, EngineError, EngineHandle, Options};
 use crate::lock::{DataDirLock, LockError};
 
 /// While the lock is held by a process that has not opened its socket yet
 /// (it is starting), look again this often, this many times.
-const BUSY_RETRY: Duration = Duration::from_millis(200);
-const BUSY_TRIES: u32 = 25;
+pub(crate) const BUSY_RETRY: Duration = Duration::from_millis(200);
+pub(crate) const BUSY_TRIES: u32 = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
@@ -63,8 +64,23 @@ pub struct Hosting {
 /// Starts the engine here, for `navsync serve` (no attaching: a second
 /// service is refused, exit 8). The socket is required.
 pub fn serve(config: Config, data_dir: &Path) -> Result<Face, HostError> {
-    let lock = DataDirLock::acquire(data_dir)?;
+    let lock = take_data_dir(data_dir)?;
     host(config, data_dir, true, lock, true)
+}
+
+/// Takes the data-dir lock and sweeps the dry-run copies that processes
+/// killed mid-run left behind (the next owner of the data dir cleans up).
+pub fn take_data_dir(data_dir: &Path) -> Result<DataDirLock, LockError> {
+    let lock = DataDirLock::acquire(data_dir)?;
+    match Snapshot::sweep(data_dir) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            copies = n,
+            "removed dry-run copies left by a killed process"
+        ),
+        Err(e) => tracing::warn!("cannot sweep old dry-run copies: {e}"),
+    }
+    Ok(lock)
 }
 
 /// Attaches to the data dir's engine, or starts one here when there is
@@ -89,7 +105,7 @@ pub async fn attach_or_start(
             Err(AttachError::NoEngine(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        match DataDirLock::acquire(data_dir) {
+        match take_data_dir(data_dir) {
             Ok(lock) => return host(config, data_dir, scheduled, lock, false),
             Err(LockError::Busy { .. }) if tries < BUSY_TRIES => {
                 tries += 1;

@@ -91,6 +91,7 @@ pub async fn serve(
         axum::routing::get(move || scrape(registry.clone(), families.clone(), store.clone())),
     );
     let http = tokio::spawn(async move {
+        let listener = super::metrics_listener::CappedListener::new(listener);
         if let Err(e) = axum::serve(listener, app).await {
             tracing::warn!("metrics endpoint stopped: {e}");
         }

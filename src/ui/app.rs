@@ -412,10 +412,13 @@ impl App {
                 self.flash = Some(Flash { ok, text: message });
             }
             Event::Log { level, message } => self.log(level, message),
+            // A command's own import; the Saved and Unresolved views
+            // reload at the next sync like for any other import.
             Event::StatusChanged
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
-            | Event::PhaseFinished { .. } => {}
+            | Event::PhaseFinished { .. }
+            | Event::ImportBatch { .. } => {}
         }
     }
 

@@ -202,9 +202,24 @@ impl CommandLoop {
                 self.workspace(move |s| seats::assign_answer(s, &crm_user_ids, licence, edition))
                     .await
             }
-            Command::ImportActivities { path } => {
-                self.workspace(move |s| import::import_answer(s, &path))
+            Command::ImportRecords { import, records } => {
+                match self
+                    .writer
+                    .call(move |s| import::import_batch(s, records).map_err(EngineError::from))
                     .await
+                {
+                    Ok(report) => self.emitter.emit(Event::ImportBatch {
+                        import,
+                        report: Some(report),
+                    }),
+                    Err(e) => {
+                        self.internal_error(e);
+                        self.emitter.emit(Event::ImportBatch {
+                            import,
+                            report: None,
+                        });
+                    }
+                }
             }
             Command::SkipUnresolved { activity_id, skip } => {
                 self.workspace(move |s| resolve::skip(s, activity_id, skip))
@@ -523,9 +538,10 @@ impl CommandLoop {
     /// A writer on a fresh copy of the store, taken between two writes.
     async fn dry_run_writer(&self) -> Result<(Writer, Snapshot), EngineError> {
         let path = self.store_path.clone();
+        let data_dir = self.data_dir.clone();
         let snap = self
             .writer
-            .call(move |_| Snapshot::take(&path).map_err(EngineError::Snapshot))
+            .call(move |_| Snapshot::take(&path, &data_dir).map_err(EngineError::Snapshot))
             .await?;
         let writer = Writer::open(snap.path())?;
         Ok((writer, snap))
@@ -642,9 +658,10 @@ impl CommandLoop {
 
     /// One pass over the activity inbox; what it did goes to the log.
     async fn import_inbox(&self, inbox: PathBuf) {
+        let max_bytes = self.config.writeback.max_import_bytes;
         match self
             .writer
-            .call(move |s| Ok::<_, EngineError>(import::import_inbox_once(s, &inbox)))
+            .call(move |s| Ok::<_, EngineError>(import::import_inbox_once(s, &inbox, max_bytes)))
             .await
         {
             Ok(report) => {

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod import;
+pub mod import_records;
 pub mod matching;
 pub mod resolve;
 pub mod seats;
