@@ -1,0 +1,87 @@
+//! The engine's socket under floods from a local user of the same uid: a
+//! line without end, and thousands of idle connections under the usual
+//! 1,024 file descriptors. `serve` stays small and keeps answering.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+
+use crate::child::CrashWorld;
+
+const MB: usize = 1 << 20;
+
+/// Writes a 100 MB line (after a hello when `greet`); returns how much
+/// the engine took before it cut the connection.
+fn hundred_mb_line(socket: &std::path::Path, greet: bool) -> usize {
+    let mut s = UnixStream::connect(socket).unwrap();
+    if greet {
+        s.write_all(b"{\"type\":\"hello\",\"protocol\":1,\"client\":\"flood\"}\n")
+            .unwrap();
+        let mut answer = String::new();
+        BufReader::new(&s).read_line(&mut answer).unwrap();
+        assert!(answer.contains("\"hello\""), "{answer}");
+    }
+    let chunk = vec![b'x'; MB];
+    let mut sent = 0;
+    while sent < 100 * MB {
+        match s.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    sent
+}
+
+#[test]
+fn a_100_mb_line_and_3000_idle_connections_leave_serve_under_200_mb_and_answering() {
+    let w = CrashWorld::connected(23, 0);
+    let mut service = crate::serve(&w, |c| {
+        // SAFETY: only async-signal-safe setrlimit between fork and exec.
+        unsafe {
+            c.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 1024,
+                    rlim_max: 1024,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    });
+    let socket = navsync::service::socket_file(&w.data);
+
+    // One line without end, before and after the hello, while `status` asks.
+    let flood = {
+        let socket = socket.clone();
+        std::thread::spawn(move || {
+            [
+                hundred_mb_line(&socket, false),
+                hundred_mb_line(&socket, true),
+            ]
+        })
+    };
+    crate::engine_answers_status(&w);
+    for taken in flood.join().unwrap() {
+        assert!(taken < 8 * MB, "the engine read {taken} bytes of one line");
+    }
+    crate::engine_answers_status(&w);
+
+    // 3,000 idle connections, none saying hello.
+    let idle: Vec<UnixStream> = (0..3000)
+        .map(|_| UnixStream::connect(&socket).unwrap())
+        .collect();
+    crate::engine_answers_status(&w);
+    crate::seats_enable(&w);
+    drop(idle);
+
+    let peak = crate::peak_rss_bytes(service.id());
+    assert!(
+        peak < 200 * MB as u64,
+        "serve peaked at {} MB",
+        peak / MB as u64
+    );
+    crate::signal(service.id(), libc::SIGTERM);
+    assert!(crate::exits(&mut service).success());
+}
