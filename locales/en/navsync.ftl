@@ -775,7 +775,6 @@ data-dir-writable = the data dir { $dir } can be written by others (mode { $mode
 data-dir-io = cannot create the data dir { $dir } or make it private (mode 0700): { $error }
 cfg-allowed-import-bytes = allowed: a number of bytes from 1024 to 17179869184 (16 GiB)
 err-import-too-big = { $path } is larger than [writeback] max_import_bytes ({ $limit } bytes): reading stopped there and the lines before it were imported; split the file or raise the limit
-err-import-not-regular = { $path } is not a regular file (a symlink, FIFO, device or directory): the inbox takes regular files only; copy the file itself into it
 cli-import-stopped = import stopped; the lines sent before were imported, and importing the file again adds nothing twice
 cli-import-lost = lost track of the engine's answers (it went away or fell behind); the lines sent before were imported, and importing the file again adds nothing twice
 cli-import-no-report = cannot write the report of bad lines { $path }: { $error }

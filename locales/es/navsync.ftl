@@ -813,7 +813,6 @@ data-dir-writable = otros pueden escribir en el directorio de datos { $dir } (mo
 data-dir-io = no se puede crear el directorio de datos { $dir } ni hacerlo privado (modo 0700): { $error }
 cfg-allowed-import-bytes = permitido: un número de bytes de 1024 a 17179869184 (16 GiB)
 err-import-too-big = { $path } supera [writeback] max_import_bytes ({ $limit } bytes): la lectura se detuvo ahí y se importaron las líneas anteriores; divide el archivo o sube el límite
-err-import-not-regular = { $path } no es un archivo normal (un enlace simbólico, FIFO, dispositivo o directorio): la bandeja de entrada solo acepta archivos normales; copia en ella el propio archivo
 cli-import-stopped = importación detenida; las líneas enviadas antes se importaron, y volver a importar el archivo no duplica nada
 cli-import-lost = se perdió el hilo de las respuestas del motor (se detuvo o se quedó atrás); las líneas enviadas antes se importaron, y volver a importar el archivo no duplica nada
 cli-import-no-report = no se puede escribir el informe de líneas erróneas { $path }: { $error }

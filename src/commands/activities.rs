@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use crate::cli::{ActivitiesCommand, ExitStatus};
 use crate::config::Config;
 use crate::engine::usecases::import::{
-    self, BAD_LINES_SHOWN, Batcher, ImportReport, LineError, Record,
+    self, BAD_LINES_SHOWN, Batcher, ImportError, ImportReport, LineError, Record,
 };
 use crate::engine::usecases::import_records::{self, FormatFrom, ReadError};
 use crate::engine::{Command, EngineHandle, Event};
@@ -30,7 +30,7 @@ pub fn run(cmd: ActivitiesCommand, config: Config, data_dir: &Path) -> ExitStatu
             let input = match import::open(&file, false, max_bytes) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("navsync: {}", escape::controls(&e.to_string()));
+                    eprintln!("navsync: {}", error_message(&e));
                     eprintln!("navsync: {}", crate::t!("cli-nothing-imported"));
                     return ExitStatus::Usage;
                 }
@@ -101,10 +101,7 @@ async fn stream(
     }
     out.finish();
     if let Err(e) = end {
-        eprintln!(
-            "navsync: {}",
-            escape::controls(&import::read_error(file, e).to_string())
-        );
+        eprintln!("navsync: {}", error_message(&import::read_error(file, e)));
         return ExitStatus::Usage;
     }
     if out.report.usable() {
@@ -240,4 +237,17 @@ impl Outcome {
         }
         println!("{}: {}", self.file, self.report.summary());
     }
+}
+
+/// Why the file could not be imported (whole), in the reader's language.
+fn error_message(e: &ImportError) -> String {
+    let text = match e {
+        ImportError::TooBig { path, limit } => crate::t!(
+            "err-import-too-big",
+            path = path.display().to_string(),
+            limit = *limit
+        ),
+        other => other.to_string(),
+    };
+    escape::controls(&text).into_owned()
 }

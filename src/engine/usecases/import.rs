@@ -26,6 +26,7 @@ use uuid::Uuid;
 pub use super::import_records::{Format, LineError, Record};
 use super::import_records::{FormatFrom, ReadError, extension};
 use crate::config::ActivityKind;
+use crate::engine::service_loop::writer::WriterGone;
 use crate::escape;
 use crate::store::activities::{self, NewActivity};
 use crate::store::seats::{self, Seat};
@@ -71,15 +72,19 @@ pub enum ImportError {
     Header { path: PathBuf, message: String },
     /// Past `[writeback] max_import_bytes`; the lines before the limit
     /// were imported.
-    #[error("{}", crate::t!(
-        "err-import-too-big",
-        path = path.display().to_string(),
-        limit = *limit
-    ))]
+    #[error(
+        "{} is larger than [writeback] max_import_bytes ({limit} bytes): reading stopped there and the lines before it were imported",
+        path.display()
+    )]
     TooBig { path: PathBuf, limit: u64 },
     /// The inbox takes regular files only.
-    #[error("{}", crate::t!("err-import-not-regular", path = path.display().to_string()))]
+    #[error(
+        "{} is not a regular file (a symlink, FIFO, device or directory): the inbox takes regular files only",
+        path.display()
+    )]
     NotRegular { path: PathBuf },
+    #[error("the store writer has stopped; restart navsync")]
+    WriterGone,
     #[error("{}", crate::t!("err-import-store", error = .0.to_string()))]
     Store(#[from] StoreError),
 }
@@ -426,28 +431,26 @@ impl Batcher {
 /// its report). `Err` when nothing could be read at all, or when the file
 /// went past `max_bytes` (what came before is imported).
 pub fn import_file_with(
-    store: &mut Store,
     path: &Path,
     max_bytes: u64,
     regular_only: bool,
+    mut import: impl FnMut(Vec<Record>) -> Result<BatchReport, ImportError>,
     mut on_bad: impl FnMut(&LineError),
 ) -> Result<ImportReport, ImportError> {
     let file = open(path, regular_only, max_bytes)?;
     let mut report = ImportReport::default();
     let mut batcher = Batcher::default();
-    let flush = |store: &mut Store,
-                 batch: Vec<Record>,
-                 report: &mut ImportReport,
-                 on_bad: &mut dyn FnMut(&LineError)| {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        import_batch(store, batch).map(|b| report.add(b, on_bad))
-    };
+    let mut flush =
+        |batch: Vec<Record>, report: &mut ImportReport, on_bad: &mut dyn FnMut(&LineError)| {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            import(batch).map(|b| report.add(b, on_bad))
+        };
     let read =
         super::import_records::read(file, FormatFrom::Name(path), max_bytes, |item| match item {
             Ok(r) => match batcher.push(r) {
-                Some(full) => flush(store, full, &mut report, &mut on_bad),
+                Some(full) => flush(full, &mut report, &mut on_bad),
                 None => Ok(()),
             },
             Err(e) => {
@@ -459,15 +462,15 @@ pub fn import_file_with(
     let rest = batcher.take();
     match read {
         Ok(Ok(())) => {
-            flush(store, rest, &mut report, &mut on_bad)?;
+            flush(rest, &mut report, &mut on_bad)?;
             // Unreadable lines are found before the batch around them is
             // judged: show them in file order.
             report.bad.sort_by_key(|b| b.line);
             Ok(report)
         }
-        Ok(Err(e)) => Err(ImportError::Store(e)),
+        Ok(Err(e)) => Err(e),
         Err(e) => {
-            flush(store, rest, &mut report, &mut on_bad)?;
+            flush(rest, &mut report, &mut on_bad)?;
             Err(read_error(path, e))
         }
     }
@@ -476,10 +479,10 @@ pub fn import_file_with(
 /// Imports one file into the store (no size limit but the default).
 pub fn import_file(store: &mut Store, path: &Path) -> Result<ImportReport, ImportError> {
     import_file_with(
-        store,
         path,
         crate::config::DEFAULT_MAX_IMPORT_BYTES,
         false,
+        |batch| Ok(import_batch(store, batch)?),
         |_| {},
     )
 }
@@ -583,6 +586,16 @@ pub struct InboxFile {
 /// `<file>.report.txt` beside it listing every bad line. Files over
 /// `max_bytes`, symlinks and other non-regular files go to `failed/`.
 pub fn import_inbox_once(store: &mut Store, inbox: &Path, max_bytes: u64) -> InboxReport {
+    import_inbox_with(inbox, max_bytes, |batch| Ok(import_batch(store, batch)?))
+}
+
+/// [`import_inbox_once`], each batch imported by `import` (the engine
+/// hands it to its writer).
+pub fn import_inbox_with(
+    inbox: &Path,
+    max_bytes: u64,
+    mut import: impl FnMut(Vec<Record>) -> Result<BatchReport, ImportError>,
+) -> InboxReport {
     let mut report = InboxReport::default();
     let entries = match std::fs::read_dir(inbox) {
         Ok(e) => e,
@@ -614,7 +627,7 @@ pub fn import_inbox_once(store: &mut Store, inbox: &Path, max_bytes: u64) -> Inb
             }
         };
         let mut write_failed = None;
-        let outcome = import_file_with(store, &path, max_bytes, true, |b| {
+        let outcome = import_file_with(&path, max_bytes, true, &mut import, |b| {
             if let Err(e) = std::io::Write::write_fmt(&mut bad_file, format_args!("{b}\n")) {
                 write_failed.get_or_insert(e);
             }
@@ -622,7 +635,7 @@ pub fn import_inbox_once(store: &mut Store, inbox: &Path, max_bytes: u64) -> Inb
         let flushed = std::io::Write::flush(&mut bad_file);
         drop(bad_file);
         let outcome = match outcome {
-            Err(ImportError::Store(e)) => {
+            Err(e @ (ImportError::Store(_) | ImportError::WriterGone)) => {
                 let _ = std::fs::remove_file(&bad_lines);
                 report.errors.push(format!("{shown}: {e}"));
                 continue;
@@ -687,4 +700,10 @@ fn move_with_report(
     std::io::copy(&mut std::fs::File::open(bad_lines)?, &mut out)?;
     out.flush()?;
     Ok(target)
+}
+
+impl From<WriterGone> for ImportError {
+    fn from(_: WriterGone) -> Self {
+        Self::WriterGone
+    }
 }
