@@ -17,6 +17,8 @@ mod dry_run;
 mod import;
 #[path = "hardening/injection.rs"]
 mod injection;
+#[path = "hardening/prepare.rs"]
+mod prepare;
 #[path = "hardening/socket.rs"]
 mod socket;
 mod support;
