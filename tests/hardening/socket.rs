@@ -85,3 +85,78 @@ fn a_100_mb_line_and_3000_idle_connections_leave_serve_under_200_mb_and_answerin
     crate::signal(service.id(), libc::SIGTERM);
     assert!(crate::exits(&mut service).success());
 }
+
+/// Open file descriptors of a process.
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
+}
+
+/// Starts a TCP connection to 127.0.0.1:`port` without waiting for it to
+/// be accepted (past the listen backlog the kernel keeps retrying), and
+/// keeps it open, idle, as a flood would.
+fn idle_tcp(port: u16) -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a descriptor this function owns.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_NONBLOCK, 0);
+        assert!(fd >= 0, "{}", std::io::Error::last_os_error());
+        let owned = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let addr = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: port.to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let r = libc::connect(
+            fd,
+            (&addr as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        );
+        let e = std::io::Error::last_os_error();
+        assert!(
+            r == 0 || e.raw_os_error() == Some(libc::EINPROGRESS),
+            "connect: {e}"
+        );
+        owned
+    }
+}
+
+#[test]
+fn a_thousand_idle_metrics_connections_neither_exhaust_files_nor_silence_the_engine() {
+    let w = CrashWorld::connected(26, 0);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut service = crate::serve(&w, |c| {
+        c.args(["--metrics", &addr]);
+        // SAFETY: only async-signal-safe setrlimit between fork and exec.
+        unsafe {
+            c.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 1024,
+                    rlim_max: 1024,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    });
+    // 1,100 connections: more than the service may open files.
+    let idle: Vec<_> = (0..1100).map(|_| idle_tcp(port)).collect();
+    crate::engine_answers_status(&w);
+    crate::seats_enable(&w);
+    let fds = open_fds(service.id());
+    assert!(fds < 512, "serve holds {fds} files");
+    drop(idle);
+    crate::signal(service.id(), libc::SIGTERM);
+    assert!(crate::exits(&mut service).success());
+}
