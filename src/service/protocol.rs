@@ -4,6 +4,9 @@
 //! `refused`. After that the client sends `command`s and the server sends
 //! `status` snapshots and `event`s in the engine's own order.
 //!
+//! A line is at most [`MAX_LINE`] bytes either way: nothing a peer sends
+//! is buffered without bound.
+//!
 //! Within one protocol version messages and fields are only ever added; a
 //! line a peer cannot read is skipped (and logged), so an older console
 //! keeps working beside a newer service. Changing a meaning needs a new
