@@ -3,7 +3,8 @@
 //! service, or one started in this process when there is none), follows
 //! that run's progress and exits with its outcome: a progress line on
 //! stderr only when stderr is a terminal (logs stay clean), the summary on
-//! stdout, a code per error class.
+//! stdout, a code per error class. Ctrl-C and SIGTERM cancel the run it
+//! asked for.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -129,10 +130,13 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
     }
     let progress = std::io::stderr().is_terminal();
     let mut error_class = None;
+    // SIGTERM (`kill`, a cron job's timeout) stops like Ctrl-C, so a
+    // dry run's copy of the store is removed on that way out too.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     loop {
         let event = tokio::select! {
             ev = h.events.recv() => ev,
-            _ = tokio::signal::ctrl_c() => {
+            _ = stop_asked(&mut term) => {
                 if asked {
                     let _ = h.commands.send(Command::Cancel);
                     continue;
@@ -233,6 +237,22 @@ pub(super) async fn follow(h: &mut EngineHandle, dry_run: bool, attached: bool) 
                 return ExitStatus::Failure;
             }
         }
+    }
+}
+
+/// Ctrl-C, or SIGTERM when its handler could be set up.
+async fn stop_asked(term: &mut Option<tokio::signal::unix::Signal>) {
+    let sigterm = async {
+        match term {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = sigterm => {}
     }
 }
 
