@@ -29,6 +29,11 @@ pub enum AttachError {
     Refused { path: PathBuf, reason: String },
     #[error("cannot talk to the navsync engine on {path}: {detail}")]
     Broken { path: PathBuf, detail: String },
+    /// What listens there is not ours: nothing is sent to it.
+    #[error(
+        "the socket {path} is served by uid {uid}, not by uid {own} that runs this navsync; nothing was sent to it. Remove it if it is not your engine's"
+    )]
+    ForeignEngine { path: PathBuf, uid: u32, own: u32 },
 }
 
 /// What the bridge does when the engine goes away.
@@ -93,11 +98,16 @@ async fn open(socket: &Path) -> Result<Link, AttachError> {
     };
     // The engine must be of our uid too: a socket someone else put in a
     // data dir we can write would otherwise get our commands.
-    if let Err(e) = super::peer::check_stream(&stream) {
-        return Err(AttachError::Refused {
-            path: socket.to_path_buf(),
-            reason: e.to_string(),
-        });
+    match super::peer::check_stream(&stream) {
+        Ok(()) => {}
+        Err(super::peer::PeerRefused::OtherUser { peer, own }) => {
+            return Err(AttachError::ForeignEngine {
+                path: socket.to_path_buf(),
+                uid: peer,
+                own,
+            });
+        }
+        Err(e) => return Err(broken(e.to_string())),
     }
     let (read, mut write) = stream.into_split();
     let hello = ClientMsg::Hello {

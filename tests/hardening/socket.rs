@@ -160,3 +160,66 @@ fn a_thousand_idle_metrics_connections_neither_exhaust_files_nor_silence_the_eng
     crate::signal(service.id(), libc::SIGTERM);
     assert!(crate::exits(&mut service).success());
 }
+
+/// Runs as root only: it needs a second uid to serve the socket.
+#[test]
+fn a_socket_served_by_another_uid_is_not_talked_to() {
+    // SAFETY: reads this process's effective uid.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("needs root to start an engine as another uid; not run");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    const NOBODY: u32 = 65534;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = tmp.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[crm]\ninstance_url = \"http://127.0.0.1:9\"\ntenant_id = \"t\"\nclient_id = \"c\"\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::os::unix::fs::chown(&data, Some(NOBODY), Some(NOBODY)).unwrap();
+    let mut other = std::process::Command::new(env!("CARGO_BIN_EXE_navsync"));
+    other
+        .env("LC_ALL", "C")
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .uid(NOBODY)
+        .gid(NOBODY);
+    let mut other = other.spawn().unwrap();
+    let socket = navsync::service::socket_file(&data);
+    let start = std::time::Instant::now();
+    while !socket.exists() {
+        assert!(
+            other.try_wait().unwrap().is_none(),
+            "the other engine exited"
+        );
+        assert!(
+            start.elapsed() < crate::GUARD,
+            "the other engine never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let attached = rt.block_on(navsync::service::client::attach(
+        &socket,
+        navsync::service::client::Reconnect::Never,
+    ));
+    match attached {
+        Err(navsync::service::client::AttachError::ForeignEngine { uid, own, .. }) => {
+            assert_eq!((uid, own), (NOBODY, 0));
+        }
+        Err(e) => panic!("expected the client to refuse, got {e}"),
+        Ok(_) => panic!("attached to another uid's engine"),
+    }
+    crate::signal(other.id(), libc::SIGTERM);
+    crate::exits(&mut other);
+}
