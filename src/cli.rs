@@ -327,11 +327,12 @@ fn run(cli: Cli) -> ExitStatus {
     crate::i18n::set(config.lang);
     let data_dir = crate::paths::data_dir(cli.data_dir.as_deref());
     if let Err(e) = crate::paths::ensure_private_dir(&data_dir) {
-        eprintln!(
-            "navsync: cannot create data dir {}: {e}",
-            data_dir.display()
-        );
-        return ExitStatus::Failure;
+        eprintln!("navsync: {}", data_dir_message(&e));
+        return if e.is_refusal() {
+            ExitStatus::Usage
+        } else {
+            ExitStatus::Failure
+        };
     }
     let stderr = if matches!(cli.command, Some(Command::Serve(_))) {
         crate::logging::Stderr::On
@@ -399,6 +400,32 @@ fn run(cli: Cli) -> ExitStatus {
         }) => crate::bench::scale::run(),
         // Answered above, before the config is read.
         Some(Command::Init | Command::Completions { .. } | Command::Man) => ExitStatus::Ok,
+    }
+}
+
+/// Why the data dir cannot be used, and what to do about it.
+fn data_dir_message(e: &crate::paths::DataDirError) -> String {
+    use crate::paths::DataDirError as E;
+    match e {
+        E::NotADirectory { dir } => {
+            crate::t!("data-dir-not-dir", dir = dir.display().to_string())
+        }
+        E::ForeignOwner { dir, owner, own } => crate::t!(
+            "data-dir-foreign",
+            dir = dir.display().to_string(),
+            owner = owner.to_string(),
+            own = own.to_string()
+        ),
+        E::Writable { dir, mode } => crate::t!(
+            "data-dir-writable",
+            dir = dir.display().to_string(),
+            mode = format!("{mode:o}")
+        ),
+        E::Io { dir, source } => crate::t!(
+            "data-dir-io",
+            dir = dir.display().to_string(),
+            error = source.to_string()
+        ),
     }
 }
 

@@ -181,6 +181,8 @@ pub struct WritebackConfig {
     pub required_solution: Option<String>,
     pub activity_inbox: Option<PathBuf>,
     pub threads: ThreadMode,
+    /// The largest activity file an import reads (README, "Limits").
+    pub max_import_bytes: u64,
 }
 
 /// `[writeback] threads`: how the messages of one conversation go back.
@@ -254,6 +256,7 @@ impl Default for Config {
                 required_solution: None,
                 activity_inbox: None,
                 threads: ThreadMode::Conversation,
+                max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
             },
             matching: MatchingConfig {
                 name_threshold: 0.90,
@@ -269,6 +272,14 @@ const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 /// The shortest sync interval, in config.toml and in the console alike: a
 /// tighter schedule only burns the CRM's service-protection budget.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// The longest: a year between syncs is already no schedule at all, and
+/// a bound keeps `n * unit` from overflowing.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(365 * 86_400);
+/// `[writeback] max_import_bytes` by default: far above a real export,
+/// low enough that one file cannot fill the disk's page cache and memory.
+pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// What `max_import_bytes` may be set to.
+const IMPORT_BYTES_RANGE: std::ops::RangeInclusive<i64> = 1024..=(16 * 1024 * 1024 * 1024);
 
 // ---- raw file shape: what serde sees, with spans for located errors ----
 
@@ -325,6 +336,7 @@ struct RawWriteback {
     required_solution: Option<String>,
     activity_inbox: Option<String>,
     threads: Option<Spanned<String>>,
+    max_import_bytes: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -637,6 +649,17 @@ fn build_writeback(
             }
         };
     }
+    if let Some(n) = &raw.max_import_bytes {
+        let v = *n.get_ref();
+        if !IMPORT_BYTES_RANGE.contains(&v) {
+            return Err(loc.at(
+                "writeback.max_import_bytes",
+                n.span(),
+                crate::t!("cfg-allowed-import-bytes"),
+            ));
+        }
+        out.max_import_bytes = v as u64;
+    }
     Ok(())
 }
 
@@ -660,20 +683,20 @@ fn is_not_sure(s: &str) -> bool {
 }
 
 /// Parses `30m`, `6h`, `1d` (minimum five minutes: a tighter schedule only
-/// burns the CRM's service-protection budget).
+/// burns the CRM's service-protection budget; at most [`MAX_INTERVAL`]).
 pub fn parse_interval(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let allowed = crate::t!("cfg-allowed-interval");
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = num.parse().map_err(|_| allowed.clone())?;
-    let secs = match unit.trim() {
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+    let unit_secs: u64 = match unit.trim() {
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
         _ => return Err(allowed),
     };
-    let d = Duration::from_secs(secs);
-    if d < MIN_INTERVAL {
+    let d = Duration::from_secs(n.checked_mul(unit_secs).ok_or_else(|| allowed.clone())?);
+    if !(MIN_INTERVAL..=MAX_INTERVAL).contains(&d) {
         return Err(allowed);
     }
     Ok(d)
@@ -982,6 +1005,10 @@ mod tests {
     fn interval_units() {
         assert_eq!(parse_interval("30m").unwrap(), Duration::from_secs(1800));
         assert_eq!(parse_interval("1d").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(parse_interval("365d").unwrap(), MAX_INTERVAL);
+        for out_of_range in ["366d", "142620660199513663d", "18446744073709551615m", "4m"] {
+            assert!(parse_interval(out_of_range).is_err(), "{out_of_range}");
+        }
         assert!(parse_interval("1m").is_err());
         assert!(parse_interval("fast").is_err());
         assert_eq!(

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod crm;
 pub mod engine;
+pub mod escape;
 pub mod exit;
 pub mod i18n;
 pub mod lock;

@@ -6,11 +6,18 @@
 //! off a terminal each line is `<N>message` (sd-daemon priority prefix, no
 //! timestamp or colour, since journald adds its own), on a terminal the
 //! usual coloured form.
+//!
+//! Field values (messages included) often carry text from outside: a
+//! client's name, a file's line, the CRM's error. They are escaped
+//! ([`crate::escape::controls`]) before any layer writes them, so none
+//! can start a forged line in the file or the journal.
 
 use std::io::IsTerminal;
 use std::path::Path;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::fmt::format::DefaultFields;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, format};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
@@ -50,18 +57,23 @@ pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Resul
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("navsync={level},warn")));
     let file = tracing_subscriber::fmt::layer()
+        .fmt_fields(EscapedFields::default())
         .with_writer(writer)
         .with_ansi(false);
     let on_stderr = stderr == Stderr::On;
     let tty = std::io::stderr().is_terminal();
     let journal = (on_stderr && !tty).then(|| {
         tracing_subscriber::fmt::layer()
+            .fmt_fields(EscapedFields::default())
             .with_writer(std::io::stderr)
             .with_ansi(false)
             .event_format(Journald)
     });
-    let terminal =
-        (on_stderr && tty).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    let terminal = (on_stderr && tty).then(|| {
+        tracing_subscriber::fmt::layer()
+            .fmt_fields(EscapedFields::default())
+            .with_writer(std::io::stderr)
+    });
     // A second init (tests, demo re-entry) keeps the first subscriber.
     let _ = tracing_subscriber::registry()
         .with(filter)
@@ -70,6 +82,23 @@ pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Resul
         .with(terminal)
         .try_init();
     Ok(LogGuard { _worker: guard })
+}
+
+/// The usual `key=value` fields, with control characters escaped.
+#[derive(Default)]
+struct EscapedFields(DefaultFields);
+
+impl<'w> FormatFields<'w> for EscapedFields {
+    fn format_fields<R: RecordFields>(
+        &self,
+        mut writer: format::Writer<'w>,
+        fields: R,
+    ) -> std::fmt::Result {
+        let mut plain = String::new();
+        self.0
+            .format_fields(format::Writer::new(&mut plain), fields)?;
+        writer.write_str(&crate::escape::controls(&plain))
+    }
 }
 
 /// Journal lines of an event: `<priority>message fields`, the prefix on

@@ -6,7 +6,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use navsync::config::ActivityKind;
+use navsync::config::{ActivityKind, DEFAULT_MAX_IMPORT_BYTES};
 use navsync::engine::usecases::import::{self, ImportError};
 use navsync::store::{Store, activities, seats};
 
@@ -196,7 +196,7 @@ fn inbox_moves_files_to_done_or_failed_with_a_report() {
     std::fs::write(inbox.join("header.csv"), "what,is,this\n1,2,3\n").unwrap();
     std::fs::write(inbox.join("half-written.jsonl.part"), "{").unwrap();
 
-    let r = import::import_inbox_once(&mut e.store, &inbox);
+    let r = import::import_inbox_once(&mut e.store, &inbox, DEFAULT_MAX_IMPORT_BYTES);
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.files.len(), 3);
     let done = inbox.join("done");
@@ -222,12 +222,12 @@ fn inbox_moves_files_to_done_or_failed_with_a_report() {
     // Nothing left: a second pass does nothing; the same file dropped again
     // imports nothing twice and does not overwrite the first report.
     assert!(
-        import::import_inbox_once(&mut e.store, &inbox)
+        import::import_inbox_once(&mut e.store, &inbox, DEFAULT_MAX_IMPORT_BYTES)
             .files
             .is_empty()
     );
     std::fs::write(inbox.join("good.jsonl"), JSONL).unwrap();
-    let r = import::import_inbox_once(&mut e.store, &inbox);
+    let r = import::import_inbox_once(&mut e.store, &inbox, DEFAULT_MAX_IMPORT_BYTES);
     assert_eq!(r.files[0].moved_to, done.join("1-good.jsonl"));
     let again = r.files[0].outcome.as_ref().unwrap();
     assert_eq!((again.imported, again.known), (0, 2));
@@ -277,61 +277,51 @@ mod through_the_engine {
 
     use crate::support::{next, shutdown};
     use navsync::config::Config;
+    use navsync::engine::usecases::import_records::{self, Format, FormatFrom};
     use navsync::engine::{Command, Engine, Event};
     use navsync::store::{Store, activities};
 
+    /// The engine's side of `activities import`: batches of records in,
+    /// one `ImportBatch` answer each, with the batch's own bad lines.
     #[tokio::test]
-    async fn import_command_answers_with_the_summary_and_bad_lines() {
+    async fn record_batches_are_answered_with_their_counts_and_bad_lines() {
         let e = super::env();
         let path = navsync::paths::store_file(e.dir.path());
-        let file = e.write("a.jsonl", super::JSONL);
-        let empty = e.write("empty.jsonl", "\n");
         drop(e.store);
-        let mut h = Engine::start(Config::default(), &path).unwrap();
-        h.commands
-            .send(Command::ImportActivities { path: file.clone() })
-            .unwrap();
-        // Every bad line is logged on its own, then the answer comes.
-        let mut logged = Vec::new();
-        let answer = loop {
-            match next(&mut h).await {
-                Event::Log { message, .. } => logged.push(message),
-                other => break other,
-            }
-        };
-        assert_eq!(logged.len(), 6, "{logged:?}");
-        let line3 = format!("{}:line 3: unknown seat", file.display());
-        assert!(logged.iter().any(|l| l.starts_with(&line3)), "{logged:?}");
-        match answer {
-            Event::ActionResult { ok: true, message } => {
-                assert!(message.contains("imported 2, skipped 0 already known, 6 bad lines"));
-                assert!(message.contains("line 3: unknown seat"), "{message}");
-                assert!(message.contains("and 1 more"), "{message}");
-            }
-            other => panic!("expected ActionResult, got {other:?}"),
-        }
-        h.commands
-            .send(Command::ImportActivities { path: empty })
-            .unwrap();
-        loop {
-            match next(&mut h).await {
-                Event::Log { .. } => {}
-                other => {
-                    assert!(matches!(other, Event::ActionResult { ok: false, .. }));
-                    break;
+        let mut records = Vec::new();
+        import_records::read(
+            super::JSONL.as_bytes(),
+            FormatFrom::Given(Format::JsonLines),
+            u64::MAX,
+            |item| {
+                if let Ok(r) = item {
+                    records.push(r);
                 }
-            }
-        }
-        h.commands
-            .send(Command::ImportActivities {
-                path: "/nonexistent/x.csv".into(),
-            })
-            .unwrap();
-        match next(&mut h).await {
-            Event::ActionResult { ok: false, message } => {
-                assert!(message.contains("cannot read activity file"), "{message}")
-            }
-            other => panic!("expected a refusal, got {other:?}"),
+                Ok::<_, ()>(())
+            },
+        )
+        .unwrap()
+        .unwrap();
+        let mut h = Engine::start(Config::default(), &path).unwrap();
+        let id = uuid::Uuid::new_v4();
+        for round in 0..2 {
+            h.commands
+                .send(Command::ImportRecords {
+                    import: id,
+                    records: records.clone(),
+                })
+                .unwrap();
+            let report = loop {
+                if let Event::ImportBatch { import, report } = next(&mut h).await {
+                    assert_eq!(import, id);
+                    break report.expect("the store took the batch");
+                }
+            };
+            let want = if round == 0 { (2, 0) } else { (0, 2) };
+            assert_eq!((report.imported, report.known), want);
+            let lines: Vec<u64> = report.bad.iter().map(|b| b.line).collect();
+            // Line 2 is not JSON: the reader keeps it out of any batch.
+            assert_eq!(lines, [3, 5, 7, 8, 9], "{:?}", report.bad);
         }
         shutdown(h).await;
         let store = Store::open_readonly(&path).unwrap();

@@ -156,7 +156,7 @@ fn fresh_demo_dir(dir: &Path) -> Result<crate::lock::DataDirLock, DemoError> {
         dir: dir.to_path_buf(),
         source,
     };
-    crate::paths::ensure_private_dir(dir).map_err(io)?;
+    crate::paths::ensure_private_dir(dir).map_err(|e| io(std::io::Error::other(e)))?;
     let lock = crate::lock::DataDirLock::acquire(dir)?;
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();

@@ -4,7 +4,8 @@
 //! none), follows that run's progress and exits with its outcome: a
 //! progress line on stderr only when stderr is a terminal (logs stay
 //! clean), the summary on stdout (with `--json`, one JSON object instead,
-//! English and typed), a code per error class.
+//! English and typed), a code per error class. Ctrl-C and SIGTERM cancel
+//! the run it asked for.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -15,7 +16,9 @@ use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
+use crate::lock::LockError;
 use crate::service::client::{self, AttachError, Reconnect};
+use crate::service::host;
 use crate::store::runs::{Outcome, RunMode};
 use crate::ui::format;
 
@@ -117,27 +120,50 @@ fn schedule(paused: bool, data_dir: &Path) -> ExitStatus {
 /// A dry run goes to the service when one runs (it copies its own store);
 /// otherwise an engine here works on a copy and never opens the store.
 async fn dry_run(config: Config, data_dir: &Path, json: bool) -> ExitStatus {
-    match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
-        Ok(mut h) => {
-            let exit = follow(&mut h, true, true, Report::new(json, None)).await;
-            h.shutdown().await;
-            return exit;
+    let mut tries = 0;
+    // The store is copied holding the data-dir lock, so no engine can
+    // start writing it halfway through; it is let go once the copy is
+    // taken. An engine that is starting gets a moment to listen, as in
+    // `attach_or_start`.
+    let snapshot = loop {
+        match client::attach(&crate::service::socket_file(data_dir), Reconnect::Never).await {
+            Ok(mut h) => {
+                let exit = follow(&mut h, true, true, Report::new(json, None)).await;
+                h.shutdown().await;
+                return exit;
+            }
+            Err(AttachError::NoEngine(_)) => {}
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return ExitStatus::Failure;
+            }
         }
-        Err(AttachError::NoEngine(_)) => {}
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Failure;
-        }
-    }
-    let store_path = crate::paths::store_file(data_dir);
-    let snapshot = match Snapshot::take(&store_path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "navsync: {}",
-                crate::t!("cli-dry-run-copy-failed", error = e.to_string())
-            );
-            return ExitStatus::Failure;
+        let lock = match host::take_data_dir(data_dir) {
+            Ok(lock) => lock,
+            Err(LockError::Busy { .. }) if tries < host::BUSY_TRIES => {
+                tries += 1;
+                tokio::time::sleep(host::BUSY_RETRY).await;
+                continue;
+            }
+            Err(e) => {
+                eprintln!("navsync: {e}");
+                return match e {
+                    LockError::Busy { .. } => ExitStatus::Busy,
+                    LockError::Io { .. } => ExitStatus::Failure,
+                };
+            }
+        };
+        let taken = Snapshot::take(&crate::paths::store_file(data_dir), data_dir);
+        drop(lock);
+        match taken {
+            Ok(s) => break s,
+            Err(e) => {
+                eprintln!(
+                    "navsync: {}",
+                    crate::t!("cli-dry-run-copy-failed", error = e.to_string())
+                );
+                return ExitStatus::Failure;
+            }
         }
     };
     let options = Options {
@@ -247,10 +273,13 @@ async fn follow_run(
     }
     let progress = std::io::stderr().is_terminal();
     let mut error_class = None;
+    // SIGTERM (`kill`, a cron job's timeout) stops like Ctrl-C, so a
+    // dry run's copy of the store is removed on that way out too.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     loop {
         let event = tokio::select! {
             ev = h.events.recv() => ev,
-            _ = tokio::signal::ctrl_c() => {
+            _ = stop_asked(&mut term) => {
                 if asked {
                     let _ = h.commands.send(Command::Cancel);
                     continue;
@@ -355,6 +384,22 @@ async fn follow_run(
                 return ExitStatus::Failure;
             }
         }
+    }
+}
+
+/// Ctrl-C, or SIGTERM when its handler could be set up.
+async fn stop_asked(term: &mut Option<tokio::signal::unix::Signal>) {
+    let sigterm = async {
+        match term {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = sigterm => {}
     }
 }
 

@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::protocol::{self, ClientMsg, PROTOCOL, ServerMsg};
+use super::protocol::{self, ClientMsg, LineReader, PROTOCOL, ServerMsg};
 use crate::engine::{Command, EngineHandle, ErrorClass, Event, Status, UserError, View};
 
 /// How long the engine may take to answer hello.
@@ -29,6 +29,11 @@ pub enum AttachError {
     Refused { path: PathBuf, reason: String },
     #[error("cannot talk to the navsync engine on {path}: {detail}")]
     Broken { path: PathBuf, detail: String },
+    /// What listens there is not ours: nothing is sent to it.
+    #[error(
+        "the socket {path} is served by uid {uid}, not by uid {own} that runs this navsync; nothing was sent to it. Remove it if it is not your engine's"
+    )]
+    ForeignEngine { path: PathBuf, uid: u32, own: u32 },
 }
 
 /// What the bridge does when the engine goes away.
@@ -43,7 +48,7 @@ pub enum Reconnect {
 
 /// An open, greeted connection.
 struct Link {
-    lines: Lines<BufReader<OwnedReadHalf>>,
+    lines: LineReader<BufReader<OwnedReadHalf>>,
     write: OwnedWriteHalf,
     pid: u32,
     status: Status,
@@ -102,6 +107,19 @@ async fn open(socket: &Path) -> Result<Link, AttachError> {
         }
         Err(e) => return Err(broken(e.to_string())),
     };
+    // The engine must be of our uid too: a socket someone else put in a
+    // data dir we can write would otherwise get our commands.
+    match super::peer::check_stream(&stream) {
+        Ok(()) => {}
+        Err(super::peer::PeerRefused::OtherUser { peer, own }) => {
+            return Err(AttachError::ForeignEngine {
+                path: socket.to_path_buf(),
+                uid: peer,
+                own,
+            });
+        }
+        Err(e) => return Err(broken(e.to_string())),
+    }
     let (read, mut write) = stream.into_split();
     let hello = ClientMsg::Hello {
         protocol: PROTOCOL,
@@ -112,7 +130,7 @@ async fn open(socket: &Path) -> Result<Link, AttachError> {
         .write_all(line.as_bytes())
         .await
         .map_err(|e| broken(e.to_string()))?;
-    let mut lines = BufReader::new(read).lines();
+    let mut lines = LineReader::new(BufReader::new(read));
     let answer = match tokio::time::timeout(HELLO_WAIT, lines.next_line()).await {
         Ok(Ok(Some(line))) => line,
         Ok(Ok(None)) => return Err(broken("it closed the connection".into())),
@@ -199,7 +217,7 @@ impl Bridge {
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Shutdown) => return Ended::Detached,
                     Some(command) => {
-                        let msg = ClientMsg::Command { command: absolute_paths(command) };
+                        let msg = ClientMsg::Command { command };
                         let sent = match protocol::encode(&msg) {
                             Ok(line) => link.write.write_all(line.as_bytes()).await,
                             Err(e) => Err(std::io::Error::other(e)),
@@ -246,17 +264,6 @@ impl Bridge {
                 }
             }
         }
-    }
-}
-
-/// A file named on this side means the same file to the engine, whose
-/// working directory is not ours.
-fn absolute_paths(command: Command) -> Command {
-    match command {
-        Command::ImportActivities { path } => Command::ImportActivities {
-            path: std::path::absolute(&path).unwrap_or(path),
-        },
-        other => other,
     }
 }
 

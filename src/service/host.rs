@@ -9,13 +9,14 @@ use std::time::Duration;
 use super::client::{self, AttachError, Reconnect};
 use super::server::{self, Listener};
 use crate::config::Config;
+use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Engine, EngineError, EngineHandle, Options};
 use crate::lock::{DataDirLock, LockError};
 
 /// While the lock is held by a process that has not opened its socket yet
 /// (it is starting), look again this often, this many times.
-const BUSY_RETRY: Duration = Duration::from_millis(200);
-const BUSY_TRIES: u32 = 25;
+pub(crate) const BUSY_RETRY: Duration = Duration::from_millis(200);
+pub(crate) const BUSY_TRIES: u32 = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
@@ -69,7 +70,7 @@ pub struct Hosting {
 pub async fn serve(config: Config, data_dir: &Path) -> Result<Face, HostError> {
     loop {
         match DataDirLock::acquire_for_service(data_dir) {
-            Ok(lock) => return host(config, data_dir, true, lock, true),
+            Ok(lock) => return host(config, data_dir, true, swept(lock, data_dir), true),
             Err(LockError::Busy {
                 service: false,
                 pid,
@@ -100,6 +101,25 @@ async fn until_released(data_dir: &Path) {
     }
 }
 
+/// Takes the data-dir lock and sweeps the dry-run copies that processes
+/// killed mid-run left behind (the next owner of the data dir cleans up).
+pub fn take_data_dir(data_dir: &Path) -> Result<DataDirLock, LockError> {
+    DataDirLock::acquire(data_dir).map(|lock| swept(lock, data_dir))
+}
+
+/// `lock`, once the dry-run copies a killed process left are removed.
+fn swept(lock: DataDirLock, data_dir: &Path) -> DataDirLock {
+    match Snapshot::sweep(data_dir) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            copies = n,
+            "removed dry-run copies left by a killed process"
+        ),
+        Err(e) => tracing::warn!("cannot sweep old dry-run copies: {e}"),
+    }
+    lock
+}
+
 /// Attaches to the data dir's engine, or starts one here when there is
 /// none. `scheduled`: whether an engine started here runs the schedule
 /// (the console) or only what it is asked (the headless commands).
@@ -123,7 +143,7 @@ pub async fn attach_or_start(
             Err(AttachError::NoEngine(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        match DataDirLock::acquire(data_dir) {
+        match take_data_dir(data_dir) {
             Ok(lock) => return host(config, data_dir, scheduled, lock, false),
             Err(LockError::Busy { .. }) if tries < BUSY_TRIES => {
                 tries += 1;

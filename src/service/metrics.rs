@@ -104,6 +104,7 @@ pub async fn serve(
         }),
     );
     let http = tokio::spawn(async move {
+        let listener = super::metrics_listener::CappedListener::new(listener);
         if let Err(e) = axum::serve(listener, app).await {
             tracing::warn!("metrics endpoint stopped: {e}");
         }

@@ -13,6 +13,7 @@
 pub mod client;
 pub mod host;
 pub mod metrics;
+pub mod metrics_listener;
 pub mod peer;
 pub mod protocol;
 pub mod server;

@@ -4,14 +4,87 @@
 //! `refused`. After that the client sends `command`s and the server sends
 //! `status` snapshots and `event`s in the engine's own order.
 //!
+//! A line is at most [`MAX_LINE`] bytes either way: nothing a peer sends
+//! is buffered without bound.
+//!
 //! Within one protocol version messages and fields are only ever added; a
 //! line a peer cannot read is skipped (and logged), so an older console
 //! keeps working beside a newer service. Changing a meaning needs a new
 //! version number.
 
 use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::engine::{Command, Event, Status};
+
+/// The longest line either side accepts, newline excluded (README,
+/// "Limits"). Real messages are a few kB; a peer sending more is cut off
+/// instead of being buffered until memory runs out.
+pub const MAX_LINE: usize = 1024 * 1024;
+
+/// Why a line could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    #[error("a line longer than {MAX_LINE} bytes")]
+    TooLong,
+    #[error("a line that is not UTF-8")]
+    NotUtf8,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads newline-ended lines of at most [`MAX_LINE`] bytes. Cancel-safe
+/// (a `select!` may drop [`LineReader::next_line`] at any await): what
+/// was read of a line stays in the reader.
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+}
+
+impl<R: AsyncBufRead + Unpin> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line without its newline; `None` at the end of the
+    /// stream (a last line without a newline is still a line).
+    pub async fn next_line(&mut self) -> Result<Option<String>, LineError> {
+        loop {
+            let available = self.inner.fill_buf().await?;
+            if available.is_empty() {
+                if self.buf.is_empty() {
+                    return Ok(None);
+                }
+                return self.take().map(Some);
+            }
+            let (part, found) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..i], Some(i + 1)),
+                None => (available, None),
+            };
+            if self.buf.len() + part.len() > MAX_LINE {
+                return Err(LineError::TooLong);
+            }
+            self.buf.extend_from_slice(part);
+            let used = found.unwrap_or(available.len());
+            self.inner.consume(used);
+            if found.is_some() {
+                return self.take().map(Some);
+            }
+        }
+    }
+
+    fn take(&mut self) -> Result<String, LineError> {
+        let mut line =
+            String::from_utf8(std::mem::take(&mut self.buf)).map_err(|_| LineError::NotUtf8)?;
+        if line.ends_with('\r') {
+            line.pop();
+        }
+        Ok(line)
+    }
+}
 
 /// The version this build speaks.
 pub const PROTOCOL: u32 = 1;
@@ -74,10 +147,28 @@ pub fn decode<'a, T: Deserialize<'a>>(line: &'a str) -> Result<T, serde_json::Er
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
     use std::time::Duration;
 
     use super::*;
+
+    #[tokio::test]
+    async fn lines_are_read_up_to_the_cap_and_a_longer_one_is_refused() {
+        let mut text = b"one\r\ntwo\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE));
+        text.extend(b"\n");
+        text.extend(std::iter::repeat_n(b'y', MAX_LINE + 1));
+        let mut r = LineReader::new(tokio::io::BufReader::new(&text[..]));
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("one"));
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("two"));
+        assert_eq!(
+            r.next_line().await.unwrap().map(|l| l.len()),
+            Some(MAX_LINE)
+        );
+        assert!(matches!(r.next_line().await, Err(LineError::TooLong)));
+        let mut last = LineReader::new(tokio::io::BufReader::new(&b"tail"[..]));
+        assert_eq!(last.next_line().await.unwrap().as_deref(), Some("tail"));
+        assert!(last.next_line().await.unwrap().is_none());
+    }
     use crate::config::ActivityKind;
     use crate::engine::interface::command::{NewContact, ResolveHow, SettingChange, SettingKey};
     use crate::engine::interface::event::{
@@ -142,8 +233,12 @@ mod tests {
                 activity_id: 5,
                 skip: false,
             },
-            Command::ImportActivities {
-                path: PathBuf::from("/tmp/activities é.jsonl"),
+            Command::ImportRecords {
+                import: uuid::Uuid::nil(),
+                records: vec![crate::engine::usecases::import::Record {
+                    line: 3,
+                    fields: vec![("member_name".into(), "Zoë\n".into())],
+                }],
             },
             Command::PauseSchedule { paused: true },
             Command::Shutdown,
@@ -164,8 +259,8 @@ mod tests {
                 | Command::SearchContacts { .. }
                 | Command::CreateContactAndResolve { .. }
                 | Command::SkipUnresolved { .. }
-                | Command::ImportActivities { .. }
                 | Command::PauseSchedule { .. }
+                | Command::ImportRecords { .. }
                 | Command::Shutdown => {}
             }
         }
@@ -247,6 +342,17 @@ mod tests {
                 message: "No sync is running.".into(),
             },
             Event::SeatsUnassigned { seats: 2 },
+            Event::ImportBatch {
+                import: uuid::Uuid::nil(),
+                report: Some(crate::engine::usecases::import::BatchReport {
+                    imported: 1,
+                    known: 2,
+                    bad: vec![crate::engine::usecases::import::LineError {
+                        line: 4,
+                        reason: "unknown seat".into(),
+                    }],
+                }),
+            },
             Event::Log {
                 level: tracing::Level::WARN,
                 message: "retrying".into(),
@@ -269,6 +375,7 @@ mod tests {
                 | Event::SearchResults { .. }
                 | Event::ActionResult { .. }
                 | Event::SeatsUnassigned { .. }
+                | Event::ImportBatch { .. }
                 | Event::Log { .. } => {}
             }
         }

@@ -3,25 +3,38 @@
 //! one task per peer. A peer that lags loses old events (and is told to
 //! reload) but never slows the engine; a peer that leaves, even with
 //! `Shutdown`, only detaches.
+//!
+//! Nothing a peer sends can take the engine down (README, "Limits"): lines
+//! are capped at [`protocol::MAX_LINE`]; at most [`MAX_PENDING`]
+//! connections may be waiting to say hello (a new one pushes out the
+//! oldest, so a flood of idle connections cannot keep a real client out
+//! nor use up the file descriptors) and each has [`HELLO_WAIT`] to do it;
+//! at most [`MAX_ATTACHED`] peers are attached at once.
 
+use std::collections::VecDeque;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::unix::OwnedWriteHalf;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::peer;
-use super::protocol::{self, ClientMsg, PROTOCOL, ServerMsg};
+use super::protocol::{self, ClientMsg, LineReader, PROTOCOL, ServerMsg};
 use crate::engine::{Command, EngineHandle, Event, Status, View};
 
 /// How long a peer may take to say hello.
-const HELLO_WAIT: Duration = Duration::from_secs(5);
+pub const HELLO_WAIT: Duration = Duration::from_secs(5);
+/// Connections that have not said hello yet, at most.
+pub const MAX_PENDING: usize = 64;
+/// Consoles and commands attached at once, at most.
+pub const MAX_ATTACHED: usize = 128;
 
 /// The listening socket. Dropping it stops accepting and removes the file;
 /// peers already attached stay until the engine stops.
@@ -51,6 +64,51 @@ struct Faces {
     commands: mpsc::UnboundedSender<Command>,
     events: Arc<Mutex<broadcast::Receiver<Event>>>,
     status: watch::Receiver<Status>,
+    admission: Arc<Admission>,
+}
+
+/// Who is let in: the connections still to say hello, oldest first (each
+/// with the token that pushes it out), and the attached peers' places.
+struct Admission {
+    pending: Mutex<VecDeque<(u64, CancellationToken)>>,
+    attached: Arc<Semaphore>,
+}
+
+impl Admission {
+    /// Registers a new connection, pushing out the oldest waiting one when
+    /// [`MAX_PENDING`] are waiting.
+    fn arrive(&self, id: u64) -> CancellationToken {
+        let token = CancellationToken::new();
+        let mut pending = lock(&self.pending);
+        if pending.len() >= MAX_PENDING
+            && let Some((_, oldest)) = pending.pop_front()
+        {
+            oldest.cancel();
+        }
+        pending.push_back((id, token.clone()));
+        token
+    }
+
+    /// The connection said hello (or gave up): it no longer waits.
+    fn leave(&self, id: u64) {
+        lock(&self.pending).retain(|(p, _)| *p != id);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Takes a connection off the waiting list however its handshake ends.
+struct Waiting<'a> {
+    admission: &'a Admission,
+    id: u64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.admission.leave(self.id);
+    }
 }
 
 /// Listens on `path` (mode 0600) for `engine`. The caller holds the
@@ -68,6 +126,10 @@ pub fn listen(path: &Path, engine: &EngineHandle) -> std::io::Result<Listener> {
         commands: engine.commands.clone(),
         events: Arc::new(Mutex::new(engine.events.resubscribe())),
         status: engine.status.clone(),
+        admission: Arc::new(Admission {
+            pending: Mutex::new(VecDeque::new()),
+            attached: Arc::new(Semaphore::new(MAX_ATTACHED)),
+        }),
     };
     let task = tokio::spawn(accept(listener, faces));
     Ok(Listener {
@@ -77,10 +139,11 @@ pub fn listen(path: &Path, engine: &EngineHandle) -> std::io::Result<Listener> {
 }
 
 async fn accept(listener: UnixListener, faces: Faces) {
-    loop {
+    for id in 0.. {
         match listener.accept().await {
             Ok((stream, _)) => {
-                tokio::spawn(serve_peer(stream, faces.clone()));
+                let token = faces.admission.arrive(id);
+                tokio::spawn(serve_peer(stream, faces.clone(), id, token));
             }
             Err(e) => {
                 tracing::warn!("engine socket: accept failed: {e}");
@@ -95,7 +158,11 @@ async fn send(w: &mut OwnedWriteHalf, msg: &ServerMsg) -> std::io::Result<()> {
     w.write_all(line.as_bytes()).await
 }
 
-async fn serve_peer(stream: UnixStream, faces: Faces) {
+async fn serve_peer(stream: UnixStream, faces: Faces, id: u64, pushed_out: CancellationToken) {
+    let waiting = Waiting {
+        admission: &faces.admission,
+        id,
+    };
     let refused = peer::check_stream(&stream).err();
     let (read, mut write) = stream.into_split();
     if let Some(e) = refused {
@@ -109,13 +176,20 @@ async fn serve_peer(stream: UnixStream, faces: Faces) {
         .await;
         return;
     }
-    let mut lines = BufReader::new(read).lines();
-    let client = match tokio::time::timeout(HELLO_WAIT, lines.next_line()).await {
+    let mut lines = LineReader::new(BufReader::new(read));
+    let first = tokio::select! {
+        _ = pushed_out.cancelled() => return,
+        first = tokio::time::timeout(HELLO_WAIT, lines.next_line()) => first,
+    };
+    let client = match first {
         Ok(Ok(Some(line))) => match protocol::decode::<ClientMsg>(&line) {
-            Ok(ClientMsg::Hello { protocol, client }) if protocol == PROTOCOL => client,
+            Ok(ClientMsg::Hello { protocol, client }) if protocol == PROTOCOL => {
+                crate::escape::value(&client)
+            }
             Ok(ClientMsg::Hello { protocol, client }) => {
                 let reason = format!(
-                    "{client} speaks protocol {protocol}; this engine ({}) speaks {PROTOCOL}: use the same navsync version for both",
+                    "{} speaks protocol {protocol}; this engine ({}) speaks {PROTOCOL}: use the same navsync version for both",
+                    crate::escape::value(&client),
                     protocol::agent()
                 );
                 let _ = send(&mut write, &ServerMsg::Refused { reason }).await;
@@ -127,7 +201,21 @@ async fn serve_peer(stream: UnixStream, faces: Faces) {
                 return;
             }
         },
+        Ok(Err(e)) => {
+            let reason = format!("unreadable first line: {e}");
+            let _ = send(&mut write, &ServerMsg::Refused { reason }).await;
+            return;
+        }
         _ => return,
+    };
+    drop(waiting);
+    let Ok(_place) = faces.admission.attached.clone().try_acquire_owned() else {
+        tracing::warn!(%client, "engine socket: refused a peer, {MAX_ATTACHED} are attached already");
+        let reason = format!(
+            "{MAX_ATTACHED} consoles and commands are attached already; try again when one has left"
+        );
+        let _ = send(&mut write, &ServerMsg::Refused { reason }).await;
+        return;
     };
     // Subscribe before taking the snapshot: nothing falls between them.
     let mut events = match faces.events.lock() {
@@ -159,7 +247,11 @@ async fn serve_peer(stream: UnixStream, faces: Faces) {
                     Ok(ClientMsg::Hello { .. }) => {}
                     Err(e) => tracing::warn!(%client, "engine socket: unreadable line skipped: {e}"),
                 },
-                Ok(None) | Err(_) => break,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(%client, "engine socket: a peer cut off: {e}");
+                    break;
+                }
             },
             ev = events.recv() => {
                 let sent = match ev {

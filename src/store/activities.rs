@@ -203,6 +203,22 @@ pub fn by_state(conn: &Connection, state: ActivityState) -> Result<Vec<Activity>
     rows.map(|r| finish(r?)).collect()
 }
 
+/// At most `limit` activities in `state` whose id is above `after`, by id:
+/// one batch of a walk that holds no transaction open for long.
+pub fn by_state_after(
+    conn: &Connection,
+    state: ActivityState,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM activities WHERE state = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![state.as_str(), after, limit], from_row)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
 pub fn set_state(conn: &Connection, id: i64, state: ActivityState) -> Result<()> {
     conn.prepare_cached("UPDATE activities SET state = ?1 WHERE id = ?2")?
         .execute(params![state.as_str(), id])?;

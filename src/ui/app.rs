@@ -481,10 +481,13 @@ impl App {
                     text: message,
                 });
             }
+            // A command's own import; the Saved and Unresolved views
+            // reload at the next sync like for any other import.
             Event::StatusChanged
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
-            | Event::PhaseFinished { .. } => {}
+            | Event::PhaseFinished { .. }
+            | Event::ImportBatch { .. } => {}
         }
     }
 

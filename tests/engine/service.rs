@@ -229,7 +229,7 @@ fn a_dry_run_snapshot_leaves_the_store_file_untouched() {
     let read = |p: &std::path::Path| std::fs::read(p).unwrap_or_default();
     let wal = dir.path().join("navsync.db-wal");
     let before = (read(&path), read(&wal));
-    let snap = Snapshot::take(&path).unwrap();
+    let snap = Snapshot::take(&path, dir.path()).unwrap();
     {
         let copy = Store::open(snap.path()).unwrap();
         assert_eq!(

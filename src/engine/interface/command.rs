@@ -3,8 +3,6 @@
 //! value, so the console never waits on one. Serde gives them the wire
 //! form the service socket speaks (`crate::service::protocol`).
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 
 use crate::config::ActivityKind;
@@ -58,8 +56,13 @@ pub enum Command {
     },
     /// Skip (or bring back) an unresolved activity.
     SkipUnresolved { activity_id: i64, skip: bool },
-    /// Import a JSONL or CSV activity file.
-    ImportActivities { path: PathBuf },
+    /// One batch of an activity file's records, read by whoever named the
+    /// file (so the engine never opens, or waits on, a file of someone
+    /// else's); answered by `Event::ImportBatch` with the same `import`.
+    ImportRecords {
+        import: uuid::Uuid,
+        records: Vec<crate::engine::usecases::import::Record>,
+    },
     /// Finish what is in flight and stop.
     Shutdown,
 }

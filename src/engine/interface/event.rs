@@ -82,6 +82,12 @@ pub enum Event {
     SeatsUnassigned {
         seats: usize,
     },
+    /// Answer to `Command::ImportRecords`: what the batch gave, or `None`
+    /// when the store refused it (an `Error` says why).
+    ImportBatch {
+        import: uuid::Uuid,
+        report: Option<crate::engine::usecases::import::BatchReport>,
+    },
     /// A log line worth showing in the console's Log tab.
     Log {
         #[serde(with = "level")]

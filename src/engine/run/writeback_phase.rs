@@ -1,7 +1,10 @@
 //! The writeback phase of a run: decide and queue the new activities
-//! (`writeback::prepare`), then send what is queued. A dry run decides on
+//! (`writeback::prepare_batch`, one short transaction per batch, so a
+//! Cancel or SIGTERM is heard between two), then send what is queued. A dry run decides on
 //! its store copy and sends nothing; an unreachable CRM leaves the writes
 //! queued for the next run without failing the pull that came before.
+
+use std::sync::{Arc, Mutex};
 
 use crate::config::WrittenWords;
 use crate::engine::EngineError;
@@ -132,10 +135,34 @@ pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
             description_limit,
         },
     };
-    let prepared = ctx
-        .writer
-        .tx(move |tx| writeback::prepare(tx, &rules).map_err(EngineError::from))
-        .await?;
+    let matcher = Arc::new(Mutex::new(None));
+    let mut prepared = Prepared::default();
+    let mut after = 0;
+    loop {
+        if ctx.cancel.is_cancelled() {
+            // The caller reports the cancel; the rest stays new.
+            return Ok(WritebackOutcome::Done {
+                prepared,
+                sent: None,
+                paused: None,
+            });
+        }
+        let (rules, matcher) = (rules.clone(), matcher.clone());
+        let (last, batch) = ctx
+            .writer
+            .tx(move |tx| {
+                let mut matcher = matcher.lock().unwrap_or_else(|p| p.into_inner());
+                let mut batch = Prepared::default();
+                let last = writeback::prepare_batch(tx, &rules, after, &mut matcher, &mut batch)?;
+                Ok::<_, EngineError>((last, batch))
+            })
+            .await?;
+        prepared.merge(batch);
+        match last {
+            Some(id) => after = id,
+            None => break,
+        }
+    }
     if ctx.dry_run {
         return Ok(WritebackOutcome::Done {
             prepared,

@@ -99,6 +99,7 @@ impl CommandLoop {
     pub async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
         let mut running: Option<Running> = None;
         let mut inbox_tick = tokio::time::interval(INBOX_EVERY);
+        let mut inbox_pass: Option<tokio::task::JoinHandle<()>> = None;
         inbox_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.publish_next_sync();
         loop {
@@ -134,8 +135,10 @@ impl CommandLoop {
                 // Files dropped in the activity inbox, at once and then
                 // every INBOX_EVERY.
                 _ = inbox_tick.tick(), if self.config.writeback.activity_inbox.is_some() => {
-                    if let Some(inbox) = self.config.writeback.activity_inbox.clone() {
-                        self.import_inbox(inbox).await;
+                    if let Some(inbox) = self.config.writeback.activity_inbox.clone()
+                        && inbox_pass.as_ref().is_none_or(|p| p.is_finished())
+                    {
+                        inbox_pass = Some(self.import_inbox(inbox));
                     }
                 }
                 // A scheduled run only when the CRM can be read; a run
@@ -228,9 +231,24 @@ impl CommandLoop {
                 self.workspace(move |s| seats::assign_answer(s, &crm_user_ids, licence, edition))
                     .await
             }
-            Command::ImportActivities { path } => {
-                self.workspace(move |s| import::import_answer(s, &path))
+            Command::ImportRecords { import, records } => {
+                match self
+                    .writer
+                    .call(move |s| import::import_batch(s, records).map_err(EngineError::from))
                     .await
+                {
+                    Ok(report) => self.emitter.emit(Event::ImportBatch {
+                        import,
+                        report: Some(report),
+                    }),
+                    Err(e) => {
+                        self.internal_error(e);
+                        self.emitter.emit(Event::ImportBatch {
+                            import,
+                            report: None,
+                        });
+                    }
+                }
             }
             Command::SkipUnresolved { activity_id, skip } => {
                 self.workspace(move |s| resolve::skip(s, activity_id, skip))
@@ -559,9 +577,10 @@ impl CommandLoop {
     /// A writer on a fresh copy of the store, taken between two writes.
     async fn dry_run_writer(&self) -> Result<(Writer, Snapshot), EngineError> {
         let path = self.store_path.clone();
+        let data_dir = self.data_dir.clone();
         let snap = self
             .writer
-            .call(move |_| Snapshot::take(&path).map_err(EngineError::Snapshot))
+            .call(move |_| Snapshot::take(&path, &data_dir).map_err(EngineError::Snapshot))
             .await?;
         let writer = Writer::open(snap.path())?;
         Ok((writer, snap))
@@ -751,31 +770,48 @@ impl CommandLoop {
         tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
     }
 
-    /// One pass over the activity inbox; what it did goes to the log.
-    async fn import_inbox(&self, inbox: PathBuf) {
-        match self
-            .writer
-            .call(move |s| Ok::<_, EngineError>(import::import_inbox_once(s, &inbox)))
-            .await
-        {
-            Ok(report) => {
-                for line in report.log_lines() {
-                    tracing::info!("{line}");
-                    self.emitter.emit(Event::Log {
-                        level: tracing::Level::INFO,
-                        message: line,
-                    });
+    /// One pass over the activity inbox, beside the loop: the files are
+    /// read on a blocking thread and the writer takes their records batch
+    /// by batch, so commands (and other writes) go on meanwhile. What it
+    /// did goes to the log.
+    fn import_inbox(&self, inbox: PathBuf) -> tokio::task::JoinHandle<()> {
+        let max_bytes = self.config.writeback.max_import_bytes;
+        let writer = self.writer.clone();
+        let emitter = self.emitter.clone();
+        let rt = tokio::runtime::Handle::current();
+        tokio::spawn(async move {
+            let pass = tokio::task::spawn_blocking(move || {
+                import::import_inbox_with(&inbox, max_bytes, |batch| {
+                    rt.block_on(writer.call(move |s| {
+                        import::import_batch(s, batch).map_err(import::ImportError::from)
+                    }))
+                })
+            })
+            .await;
+            let report = match pass {
+                Ok(r) => r,
+                Err(e) => {
+                    let e = EngineError::RunPanicked(e.to_string());
+                    tracing::error!("engine: {e}");
+                    emitter.error(internal_error(&e));
+                    return;
                 }
-                for e in &report.errors {
-                    tracing::warn!("{e}");
-                    self.emitter.emit(Event::Log {
-                        level: tracing::Level::WARN,
-                        message: e.clone(),
-                    });
-                }
+            };
+            for line in report.log_lines() {
+                tracing::info!("{line}");
+                emitter.emit(Event::Log {
+                    level: tracing::Level::INFO,
+                    message: line,
+                });
             }
-            Err(e) => self.internal_error(e),
-        }
+            for e in &report.errors {
+                tracing::warn!("{e}");
+                emitter.emit(Event::Log {
+                    level: tracing::Level::WARN,
+                    message: e.clone(),
+                });
+            }
+        })
     }
 
     fn internal_error(&self, e: EngineError) {

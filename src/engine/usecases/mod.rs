@@ -6,6 +6,7 @@
 pub mod connection;
 pub mod conversation;
 pub mod import;
+pub mod import_records;
 pub mod matching;
 pub mod resolve;
 pub mod seats;

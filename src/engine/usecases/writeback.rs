@@ -86,6 +86,17 @@ pub struct Prepared {
     pub seat_off: usize,
 }
 
+impl Prepared {
+    /// Adds what a later batch decided.
+    pub fn merge(&mut self, other: Prepared) {
+        self.closed += other.closed;
+        self.open += other.open;
+        self.copy_off += other.copy_off;
+        self.kind_off += other.kind_off;
+        self.seat_off += other.seat_off;
+    }
+}
+
 /// The outbox row's payload: the request body plus what sending needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Envelope {
@@ -113,19 +124,41 @@ pub fn task_id(a: &Activity) -> String {
     Uuid::new_v5(&ns, a.new.external_id.as_bytes()).to_string()
 }
 
+/// New activities decided per transaction by [`prepare_batch`]: a stop
+/// (Cancel, SIGTERM) waits for one batch at most.
+pub const PREPARE_BATCH: usize = 1000;
+
 /// Decides every new activity and queues the writes, in one transaction.
 /// Does nothing while writeback is off (activities wait, still new).
 pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, StoreError> {
     let mut out = Prepared::default();
+    let mut matcher = None;
+    let mut after = 0;
+    while let Some(last) = prepare_batch(tx, rules, after, &mut matcher, &mut out)? {
+        after = last;
+    }
+    Ok(out)
+}
+
+/// Decides up to [`PREPARE_BATCH`] new activities with ids above `after`
+/// and queues their writes, adding the counts to `out`; returns the last
+/// id it looked at, `None` when none was left. `matcher` is built at the
+/// first activity that needs one and kept for the next batches.
+pub fn prepare_batch(
+    tx: &rusqlite::Connection,
+    rules: &Rules,
+    after: i64,
+    matcher: &mut Option<Matcher>,
+    out: &mut Prepared,
+) -> Result<Option<i64>, StoreError> {
     if !rules.enabled {
-        return Ok(out);
+        return Ok(None);
     }
-    let fresh = activities::by_state(tx, ActivityState::New)?;
-    if fresh.is_empty() {
-        return Ok(out);
-    }
+    let fresh = activities::by_state_after(tx, ActivityState::New, after, PREPARE_BATCH)?;
+    let Some(last) = fresh.last().map(|a| a.id) else {
+        return Ok(None);
+    };
     let seats = seats::list(tx)?;
-    let mut matcher: Option<Matcher> = None;
     let mut conversations = Vec::new();
     for a in fresh {
         let owner = seats
@@ -155,7 +188,7 @@ pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, Sto
             }
             continue;
         }
-        queue_create(tx, &a, &owner, rules, &mut matcher, &mut out)?;
+        queue_create(tx, &a, &owner, rules, matcher, out)?;
     }
     for (c, owner) in conversations {
         let Some(before) = activities::get(tx, c)? else {
@@ -163,12 +196,12 @@ pub fn prepare(tx: &rusqlite::Connection, rules: &Rules) -> Result<Prepared, Sto
         };
         let next = conversation::next_version(tx, &before, &rules.threads)?;
         if before.version == 0 {
-            queue_create(tx, &next, &owner, rules, &mut matcher, &mut out)?;
+            queue_create(tx, &next, &owner, rules, matcher, out)?;
         } else {
             queue_update(tx, &next)?;
         }
     }
-    Ok(out)
+    Ok(Some(last))
 }
 
 /// Matches `a` and queues its task, the unmatched also in the unresolved
