@@ -191,13 +191,18 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         sep(),
     ];
     let used: usize = spans.iter().map(Span::width).sum();
-    // The long form of the engine's part where it fits, else the short.
-    let engine = [true, false]
+    // The long form of the engine's part where it fits, else the short,
+    // else none (a cut "o…" would say nothing).
+    match [true, false]
         .into_iter()
         .map(|long| engine_span(app, wide && long))
         .find(|s| used + s.width() <= width as usize)
-        .unwrap_or_else(|| engine_span(app, false));
-    spans.push(engine);
+    {
+        Some(engine) => spans.push(engine),
+        None => {
+            spans.pop();
+        }
+    }
     table::fit_line(spans, width as usize)
 }
 
