@@ -1047,3 +1047,9 @@ doctor-clock-skewed = clock: { $secs } s { $direction ->
 doctor-clock-unknown = clock: the CRM sent no usable Date header, the skew is unknown
 doctor-bundle-wrote = wrote the support bundle { $path } (tar, mode 0600); secrets and tokens removed
 doctor-bundle-failed = cannot write the support bundle { $path }: { $error }
+
+## issue 26
+# Unresolved: a candidate's owner and creation date; who resolved an entry.
+candidate-owner = owner { $name }
+candidate-created = created { $date }
+col-resolved-by = By

@@ -1067,3 +1067,9 @@ doctor-clock-skewed = reloj: { $secs } s { $direction ->
 doctor-clock-unknown = reloj: el CRM no envió una cabecera Date utilizable, la desviación es desconocida
 doctor-bundle-wrote = paquete de soporte escrito en { $path } (tar, modo 0600); sin secretos ni tokens
 doctor-bundle-failed = no se puede escribir el paquete de soporte { $path }: { $error }
+
+## issue 26
+# Pendientes: propietario y fecha de creación de un candidato; quién resolvió.
+candidate-owner = propietario { $name }
+candidate-created = creado el { $date }
+col-resolved-by = Por

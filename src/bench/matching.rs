@@ -125,6 +125,8 @@ fn generate() -> (Tenant, Vec<MemberSeed>) {
                 linkedin_url: rng
                     .random_bool(0.5)
                     .then(|| format!("https://www.linkedin.com/in/{ascii}-{i}")),
+                ownerid: None,
+                createdon: None,
                 modifiedon: None,
             }
         })

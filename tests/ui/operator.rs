@@ -434,6 +434,7 @@ fn marked_entries_link_to_their_top_candidate_and_those_without_stay() {
             activity_id: 101,
             contactid: "c-lucia".into(),
             how: ResolveHow::Candidate,
+            by: Some(navsync::ui::os_user::name()),
         }]
     );
     // Nothing to link: said, nothing asked.
@@ -738,7 +739,7 @@ fn settings_say_where_each_value_comes_from_and_r_resets_a_console_change() {
 }
 
 #[test]
-fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
+fn the_resolved_view_says_what_was_linked_to_whom_how_and_by_whom() {
     use navsync::store::unresolved::ResolvedRow;
     let (mut app, mut rx) = app_with(Theme::MONO, false);
     app.on_snapshot(Snapshot::Resolved(vec![ResolvedRow {
@@ -750,6 +751,7 @@ fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
         how: Some("search".into()),
         contactid: Some("c-ana".into()),
         contact_name: Some("Ana Brandão Lima".into()),
+        resolved_by: Some("mgarcia".into()),
     }]));
     press(&mut app, KeyCode::Char('4'));
     for _ in 0..3 {
@@ -761,7 +763,8 @@ fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
     assert!(
         row.contains("Ana Brandão Lima")
             && row.contains("a CRM search")
-            && row.contains("Diego Ruiz"),
+            && row.contains("Diego Ruiz")
+            && row.contains("mgarcia"),
         "{s}"
     );
     // Read only: the queue's keys do nothing here but say so.

@@ -147,6 +147,7 @@ impl Component for ContactForm {
                     fx.send(Command::CreateContactAndResolve {
                         activity_id: self.activity_id,
                         contact,
+                        by: Some(crate::ui::os_user::name()),
                     });
                     fx.flash(
                         true,

@@ -80,6 +80,7 @@ impl Component for SearchPopup {
                     activity_id: self.activity_id,
                     contactid: hit.contactid.clone(),
                     how: ResolveHow::Search,
+                    by: Some(crate::ui::os_user::name()),
                 });
                 fx.flash(true, crate::t!("linking-to", name = hit.fullname.clone()));
                 fx.close_popup = true;
