@@ -1053,3 +1053,7 @@ doctor-bundle-failed = cannot write the support bundle { $path }: { $error }
 candidate-owner = owner { $name }
 candidate-created = created { $date }
 col-resolved-by = By
+# Log: w wraps the messages.
+key-wrap-lines = wrap: long lines over several rows, or on one row
+log-wrapped = wrapped
+log-wrapped-no-scroll = The lines are wrapped: w puts each on one row to scroll it sideways

@@ -1073,3 +1073,7 @@ doctor-bundle-failed = no se puede escribir el paquete de soporte { $path }: { $
 candidate-owner = propietario { $name }
 candidate-created = creado el { $date }
 col-resolved-by = Por
+# Registro: w parte los mensajes en varias filas.
+key-wrap-lines = partir: las líneas largas en varias filas, o en una
+log-wrapped = partidas
+log-wrapped-no-scroll = Las líneas están partidas: w pone cada una en una fila para desplazarla a los lados

@@ -713,6 +713,46 @@ fn log_scrolls_messages_sideways_and_marks_the_cut_start() {
     assert!(screen(&mut app, 80, 24).contains("sync ok: imported"));
 }
 
+/// `w` wraps a long message over several rows, each cut nowhere, and
+/// says so in the title; ←/→ then do not scroll (said so), `w` again
+/// puts each line back on one row.
+#[test]
+fn log_wraps_long_lines_over_several_rows_with_w() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('6'));
+    let long = "the CRM refused the write of Joaquín Muñoz's InMail to Contoso Pharmaceuticals \
+                because the subject is longer than the column allows; it is tried again next run";
+    log_line(&mut app, long);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = screen(&mut app, w, h);
+        assert!(!s.contains("tried again next run"), "one row, cut:\n{s}");
+    }
+    press(&mut app, KeyCode::Char('w'));
+    assert!(app.log.wrap);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("· wrapped"), "{s}");
+        // The message's rows, up to the next line's time: all of it, uncut.
+        let joined = s
+            .lines()
+            .skip_while(|l| !l.contains("the CRM refused"))
+            .take_while(|l| !l.contains("ERROR"))
+            .map(|l| l.get(15..).unwrap_or("").trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(joined.starts_with("the CRM refused"), "{w}x{h}:\n{s}");
+        assert_eq!(joined, long, "{w}x{h}:\n{s}");
+        assert!(!joined.contains('…'), "{w}x{h}:\n{s}");
+    }
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.log.shift, 0);
+    assert!(!app.flash.as_ref().unwrap().ok);
+    press(&mut app, KeyCode::Char('w'));
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("· wrapped"), "{s}");
+    assert!(!s.contains("tried again next run"), "{s}");
+}
+
 // ---- Settings: where each value comes from, and reset ----
 
 #[test]
