@@ -74,9 +74,10 @@ fn cut_only_with_mark(screen: &str, name: &str) -> Result<(), String> {
             let same = rest.iter().zip(&want).take_while(|(a, b)| a == b).count();
             if same < want.len() {
                 let marked = rest.get(same) == Some(&'…');
-                // Wrapped text breaks between words, the line ends there.
-                let wrapped =
-                    want[same] == ' ' && rest[same..].iter().all(|c| *c == ' ' || *c == '│');
+                // Wrapped text breaks between words, the line ends there
+                // (the space may be matched by the padding after it).
+                let at_space = want[same] == ' ' || (same > 0 && want[same - 1] == ' ');
+                let wrapped = at_space && rest[same..].iter().all(|c| *c == ' ' || *c == '│');
                 if !marked && !wrapped {
                     return Err(format!("{name:?} cut bare in {line:?}"));
                 }
@@ -121,8 +122,75 @@ fn no_tab_cuts_a_name_without_the_mark_in_either_language_or_size() {
                     }
                 }
             }
+            // The popups too: their lines end at the box, never bare.
+            for (popup, open) in long_name_popups() {
+                for (w, h) in [(80, 24), (120, 40)] {
+                    let mut app = long_names_app(Theme::MONO);
+                    open(&mut app);
+                    assert!(app.popup.is_some(), "{popup}: no popup open");
+                    let s = screen(&mut app, w, h);
+                    for name in LONG.iter().chain([&LONG_TITLE]) {
+                        if let Err(e) = cut_only_with_mark(&s, name) {
+                            panic!("{lang} {popup} {w}x{h}: {e}\n{s}");
+                        }
+                    }
+                }
+            }
         });
     }
+}
+
+/// A job title longer than a popup line has room for beside a long name.
+const LONG_TITLE: &str = "Chief Procurement and Strategic Sourcing Officer";
+
+/// The popups that show names, opened on the long names' rows.
+fn long_name_popups() -> Vec<(&'static str, fn(&mut App))> {
+    vec![
+        ("crm_search", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('/'));
+            press(app, KeyCode::Enter);
+            app.on_event(navsync::engine::Event::SearchResults {
+                request_id: 1,
+                contacts: vec![navsync::engine::interface::event::ContactHit {
+                    contactid: "c-1".into(),
+                    fullname: LONG[2].into(),
+                    email: None,
+                    company: Some(LONG[3].into()),
+                    jobtitle: Some(LONG_TITLE.into()),
+                    accountid: None,
+                }],
+            });
+        }),
+        ("create_contact", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('c'));
+        }),
+        ("detail_saved_row", |app| {
+            press(app, KeyCode::Char('7'));
+            press(app, KeyCode::Down);
+            press(app, KeyCode::Enter);
+        }),
+        ("confirm_seat_switch", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('/'));
+            typed(app, "brittany");
+            press(app, KeyCode::Enter);
+            press(app, KeyCode::Char('e'));
+        }),
+        ("confirm_unassign", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('/'));
+            typed(app, "brittany");
+            press(app, KeyCode::Enter);
+            press(app, KeyCode::Char('U'));
+        }),
+        ("confirm_bulk_link", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('a'));
+            press(app, KeyCode::Char('L'));
+        }),
+    ]
 }
 
 /// The Spanish seat table once cut "sin coincidencia" to "— sin coincide".

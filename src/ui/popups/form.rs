@@ -182,7 +182,7 @@ impl Component for ContactForm {
             None => lines.push(Line::raw("")),
         }
         lines.push(Line::styled(crate::t!("form-keys"), t.key()));
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(super::fit_lines(lines, inner.width)), inner);
     }
 }
 
