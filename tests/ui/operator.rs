@@ -144,7 +144,7 @@ fn no_tab_cuts_a_name_without_the_mark_in_either_language_or_size() {
 const LONG_TITLE: &str = "Chief Procurement and Strategic Sourcing Officer";
 
 /// The popups that show names, opened on the long names' rows.
-fn long_name_popups() -> Vec<(&'static str, fn(&mut App))> {
+fn long_name_popups() -> Vec<(&'static str, crate::screens::Script)> {
     vec![
         ("crm_search", |app| {
             press(app, KeyCode::Char('4'));
