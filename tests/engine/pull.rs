@@ -123,7 +123,8 @@ pub fn tenant() -> Tenant {
 
 /// The CRM copy keeps each contact's owner and creation date, which the
 /// Unresolved tab's candidate lines show (with the owner's name from the
-/// mirrored users).
+/// mirrored users); both are columns of the contact table:
+/// <https://learn.microsoft.com/en-us/dynamics365/developer/reference/entities/contact>.
 #[tokio::test]
 async fn contacts_are_mirrored_with_their_owner_and_creation_date() {
     let s = setup(50).await;
