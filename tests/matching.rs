@@ -32,6 +32,8 @@ fn contact(id: &str, name: &str, account: Option<&str>) -> Contact {
         jobtitle: None,
         parentaccountid: account.map(Into::into),
         linkedin_url: None,
+        ownerid: None,
+        createdon: None,
         modifiedon: None,
     }
 }

@@ -116,6 +116,79 @@ fn reimport_adds_nothing_twice() {
     assert_eq!(activities::count(s.conn()).unwrap(), 1);
 }
 
+/// A candidate is named with its owner (the mirrored user's name) and
+/// creation date; a contact owned by a team or an unknown user has none.
+#[test]
+fn a_candidate_carries_its_owners_name_and_creation_date() {
+    use store::mirror::{self, SystemUser};
+    use store::reason::Reason;
+    use store::unresolved::{self, Candidate};
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let c = s.conn();
+    let seat = seats::upsert(c, &new_seat("m-1", "Ana")).unwrap();
+    activities::insert(c, &activity(seat, "e1")).unwrap();
+    let aid: i64 = c
+        .query_row(
+            "SELECT id FROM activities WHERE external_id = 'e1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    mirror::upsert_systemuser(
+        c,
+        &SystemUser {
+            systemuserid: "u1".into(),
+            fullname: "Bruno Díaz".into(),
+            email: None,
+            isdisabled: false,
+            is_application_user: false,
+            modifiedon: None,
+        },
+    )
+    .unwrap();
+    for (id, owner) in [("k1", "u1"), ("k2", "team-1")] {
+        mirror::upsert_contact(
+            c,
+            &mirror::Contact {
+                contactid: id.into(),
+                fullname: format!("Contact {id}"),
+                firstname: None,
+                lastname: None,
+                email: None,
+                jobtitle: None,
+                parentaccountid: None,
+                linkedin_url: None,
+                ownerid: Some(owner.into()),
+                createdon: Some("2024-03-12T09:30:00Z".into()),
+                modifiedon: None,
+            },
+        )
+        .unwrap();
+    }
+    let cand = |id: &str, score| Candidate {
+        contactid: id.into(),
+        score,
+        reason: Reason::Email,
+    };
+    unresolved::enqueue(c, aid, &Reason::Email, &[cand("k1", 0.9), cand("k2", 0.8)]).unwrap();
+    let named: Vec<(Option<String>, Option<String>)> = unresolved::candidates_named(c, aid)
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.owner, n.createdon))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                Some("Bruno Díaz".into()),
+                Some("2024-03-12T09:30:00Z".into())
+            ),
+            (None, Some("2024-03-12T09:30:00Z".into())),
+        ]
+    );
+}
+
 #[test]
 fn the_outbox_keeps_one_row_per_write_and_takes_the_newest_undone_payload() {
     use navsync::store::outbox;
@@ -213,6 +286,53 @@ fn migration_002_moves_the_stage_to_salesstage() {
     assert_eq!(settings, 0);
 }
 
+/// Migration 005 gives the CRM copy of contacts their owner and creation
+/// date, and forgets the contacts' delta link (only theirs): an incremental
+/// read would not bring the new columns for rows that did not change.
+#[test]
+fn migration_005_reads_the_contacts_in_full_once_for_owner_and_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../src/store/migrations/001_initial.sql"),
+            include_str!("../src/store/migrations/002_salesstage.sql"),
+            include_str!("../src/store/migrations/003_mirror_keys_as_indexes.sql"),
+            include_str!("../src/store/migrations/004_threads_and_tags.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            r#"PRAGMA user_version = 4;
+            INSERT INTO crm_contacts (contactid, fullname) VALUES ('c1', 'Ana');
+            INSERT INTO sync_tokens (entity_set, delta_link, updated_at)
+                VALUES ('contacts', 'https://x/api/data/v9.2/contacts?$deltatoken=1', 'now'),
+                       ('accounts', 'https://x/api/data/v9.2/accounts?$deltatoken=1', 'now');"#,
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let c = s.conn();
+    let tokens: Vec<String> = c
+        .prepare("SELECT entity_set FROM sync_tokens")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tokens, ["accounts"]);
+    let kept = &store::mirror::contacts(c).unwrap()[0];
+    assert_eq!(
+        (
+            kept.fullname.as_str(),
+            kept.ownerid.as_deref(),
+            kept.createdon.as_deref()
+        ),
+        ("Ana", None, None)
+    );
+}
+
 /// A bulk load drops a mirror's indexes and builds them at its end; a
 /// process killed in between must not leave them missing.
 #[test]
@@ -253,6 +373,8 @@ fn the_key_index_is_built_over_a_row_written_twice() {
             jobtitle: None,
             parentaccountid: None,
             linkedin_url: None,
+            ownerid: None,
+            createdon: None,
             modifiedon: None,
         })
     };

@@ -1058,3 +1058,13 @@ cli-import-lost = lost track of the engine's answers (it went away or fell behin
 cli-import-no-report = cannot write the report of bad lines { $path }: { $error }
 cli-import-more-bad = … and { $count } more bad lines
 cli-import-report = all { $count } bad lines are listed in { $path }
+
+## issue 26
+# Unresolved: a candidate's owner and creation date; who resolved an entry.
+candidate-owner = owner { $name }
+candidate-created = created { $date }
+col-resolved-by = By
+# Log: w wraps the messages.
+key-wrap-lines = wrap: long lines over several rows, or on one row
+log-wrapped = wrapped
+log-wrapped-no-scroll = The lines are wrapped: w puts each on one row to scroll it sideways

@@ -1078,3 +1078,13 @@ cli-import-lost = se perdió el hilo de las respuestas del motor (se detuvo o se
 cli-import-no-report = no se puede escribir el informe de líneas erróneas { $path }: { $error }
 cli-import-more-bad = … y { $count } líneas erróneas más
 cli-import-report = las { $count } líneas erróneas están en { $path }
+
+## issue 26
+# Pendientes: propietario y fecha de creación de un candidato; quién resolvió.
+candidate-owner = propietario { $name }
+candidate-created = creado el { $date }
+col-resolved-by = Por
+# Registro: w parte los mensajes en varias filas.
+key-wrap-lines = partir: las líneas largas en varias filas, o en una
+log-wrapped = partidas
+log-wrapped-no-scroll = Las líneas están partidas: w pone cada una en una fila para desplazarla a los lados

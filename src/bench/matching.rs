@@ -127,6 +127,8 @@ fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
                 linkedin_url: rng
                     .random_bool(0.5)
                     .then(|| format!("https://www.linkedin.com/in/{ascii}-{i}")),
+                ownerid: None,
+                createdon: None,
                 modifiedon: None,
             }
         })

@@ -98,6 +98,13 @@ pub struct Contact {
     /// Read only when the tenant has the column (add it with `Read::column`).
     #[serde(default)]
     pub new_linkedinprofileurl: Option<String>,
+    /// The owning user or team: the candidate lines name it, with
+    /// `createdon`, to tell namesakes apart
+    /// (<https://learn.microsoft.com/en-us/dynamics365/developer/reference/entities/contact>).
+    #[serde(rename = "_ownerid_value", default)]
+    pub ownerid: Option<String>,
+    #[serde(default)]
+    pub createdon: Option<String>,
     pub modifiedon: Option<String>,
 }
 
@@ -122,6 +129,8 @@ impl Table for Contact {
         "emailaddress1",
         "jobtitle",
         "_parentcustomerid_value",
+        "_ownerid_value",
+        "createdon",
         "modifiedon",
     ];
 }

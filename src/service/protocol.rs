@@ -213,6 +213,7 @@ mod tests {
                 activity_id: 3,
                 contactid: "c0000000-0000-4000-8000-000000000001".into(),
                 how: ResolveHow::Search,
+                by: Some("ana".into()),
             },
             Command::SearchContacts {
                 request_id: 9,
@@ -228,6 +229,7 @@ mod tests {
                     parentaccountid: Some("acc".into()),
                     company: Some("Acme".into()),
                 },
+                by: None,
             },
             Command::SkipUnresolved {
                 activity_id: 5,

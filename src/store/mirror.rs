@@ -36,6 +36,9 @@ pub struct Contact {
     pub jobtitle: Option<String>,
     pub parentaccountid: Option<String>,
     pub linkedin_url: Option<String>,
+    /// The owning user (or team) id.
+    pub ownerid: Option<String>,
+    pub createdon: Option<String>,
     pub modifiedon: Option<String>,
 }
 
@@ -90,9 +93,9 @@ statements!(
     INSERT_CONTACT,
     UPSERT_CONTACT,
     REPLACE_CONTACT,
-    "INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    "ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, modifiedon = excluded.modifiedon"
+    "INTO crm_contacts (contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, ownerid, createdon, modifiedon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "ON CONFLICT(contactid) DO UPDATE SET fullname = excluded.fullname, firstname = excluded.firstname, lastname = excluded.lastname, email = excluded.email, jobtitle = excluded.jobtitle, parentaccountid = excluded.parentaccountid, linkedin_url = excluded.linkedin_url, ownerid = excluded.ownerid, createdon = excluded.createdon, modifiedon = excluded.modifiedon"
 );
 
 statements!(
@@ -154,6 +157,8 @@ fn put_contact(stmt: &mut Statement<'_>, c: &Contact) -> Result<()> {
         c.jobtitle,
         c.parentaccountid,
         c.linkedin_url,
+        c.ownerid,
+        c.createdon,
         c.modifiedon
     ])?;
     Ok(())
@@ -355,7 +360,7 @@ pub fn systemusers(conn: &Connection) -> Result<Vec<SystemUser>> {
 
 pub fn contacts(conn: &Connection) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, modifiedon FROM crm_contacts",
+        "SELECT contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, ownerid, createdon, modifiedon FROM crm_contacts",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Contact {
@@ -367,7 +372,9 @@ pub fn contacts(conn: &Connection) -> Result<Vec<Contact>> {
             jobtitle: r.get(5)?,
             parentaccountid: r.get(6)?,
             linkedin_url: r.get(7)?,
-            modifiedon: r.get(8)?,
+            ownerid: r.get(8)?,
+            createdon: r.get(9)?,
+            modifiedon: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -50,6 +50,8 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/002_salesstage.sql")),
         M::up(include_str!("migrations/003_mirror_keys_as_indexes.sql")),
         M::up(include_str!("migrations/004_threads_and_tags.sql")).foreign_key_check(),
+        M::up(include_str!("migrations/005_contact_owner_and_created.sql")),
+        M::up(include_str!("migrations/006_resolved_by.sql")),
     ])
 });
 

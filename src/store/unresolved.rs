@@ -83,12 +83,20 @@ pub fn set_dismissed(conn: &Connection, activity_id: i64, dismissed: bool) -> Re
     Ok(())
 }
 
-/// Marks an entry resolved; `how` is "candidate", "search" or "created".
-pub fn resolve(conn: &Connection, activity_id: i64, how: &str, contactid: &str) -> Result<()> {
+/// Marks an entry resolved; `how` is "candidate", "search" or "created",
+/// `by` the user who resolved it, when the face said.
+pub fn resolve(
+    conn: &Connection,
+    activity_id: i64,
+    how: &str,
+    contactid: &str,
+    by: Option<&str>,
+) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE unresolved SET resolved_at = ?1, resolution = ?2, resolved_contactid = ?3 WHERE activity_id = ?4",
+        "UPDATE unresolved SET resolved_at = ?1, resolution = ?2, resolved_contactid = ?3, resolved_by = ?4
+         WHERE activity_id = ?5",
     )?
-    .execute(params![now(), how, contactid, activity_id])?;
+    .execute(params![now(), how, contactid, by, activity_id])?;
     Ok(())
 }
 
@@ -175,13 +183,15 @@ pub struct ResolvedRow {
     pub how: Option<String>,
     pub contactid: Option<String>,
     pub contact_name: Option<String>,
+    /// Who resolved it (an OS user name), when it was recorded.
+    pub resolved_by: Option<String>,
 }
 
 /// Resolved entries, newest first, at most `limit` of them.
 pub fn resolved_rows(conn: &Connection, limit: usize) -> Result<Vec<ResolvedRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.activity_id, a.member_name, a.member_company, s.name, u.resolved_at,
-                u.resolution, u.resolved_contactid, k.fullname
+                u.resolution, u.resolved_contactid, k.fullname, u.resolved_by
          FROM unresolved u JOIN activities a ON a.id = u.activity_id JOIN seats s ON s.id = a.seat_id
          LEFT JOIN crm_contacts k ON k.contactid = u.resolved_contactid
          WHERE u.resolved_at IS NOT NULL
@@ -197,13 +207,14 @@ pub fn resolved_rows(conn: &Connection, limit: usize) -> Result<Vec<ResolvedRow>
             how: r.get(5)?,
             contactid: r.get(6)?,
             contact_name: r.get(7)?,
+            resolved_by: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A candidate with the mirrored contact's name, email, job title and
-/// company, for display.
+/// A candidate with the mirrored contact's name, email, job title,
+/// company, owner and creation date, for display.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedCandidate {
     pub candidate: Candidate,
@@ -211,13 +222,19 @@ pub struct NamedCandidate {
     pub email: Option<String>,
     pub jobtitle: Option<String>,
     pub company: Option<String>,
+    /// The owning user's name (a team owner, or a user not mirrored, has none).
+    pub owner: Option<String>,
+    /// When the contact was created in the CRM (RFC 3339).
+    pub createdon: Option<String>,
 }
 
 pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<NamedCandidate>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email, k.jobtitle, acc.name
+        "SELECT c.contactid, c.score, c.reason, k.fullname, k.email, k.jobtitle, acc.name,
+                u.fullname, k.createdon
          FROM unresolved_candidates c LEFT JOIN crm_contacts k ON k.contactid = c.contactid
          LEFT JOIN crm_accounts acc ON acc.accountid = k.parentaccountid
+         LEFT JOIN crm_systemusers u ON u.systemuserid = k.ownerid
          WHERE c.activity_id = ?1 ORDER BY c.score DESC, c.contactid",
     )?;
     let rows = stmt.query_map([activity_id], |r| {
@@ -231,6 +248,8 @@ pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<Named
             email: r.get(4)?,
             jobtitle: r.get(5)?,
             company: r.get(6)?,
+            owner: r.get(7)?,
+            createdon: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -124,6 +124,8 @@ pub enum Action {
     CycleLevel,
     /// Keep to the newest line as lines arrive, or stop.
     Follow,
+    /// Show long lines whole, wrapped over several rows, or on one row.
+    Wrap,
     /// Find text (highlighted), then the next / previous line with it.
     Find,
     FindNext,

@@ -347,6 +347,7 @@ const LOG: &[Binding] = &[
     key('n', "n", "key-find-next", Action::FindNext),
     quiet(key('N', "N", "key-find-previous", Action::FindPrev)),
     key('F', "F", "key-follow-newest", Action::Follow),
+    key('w', "w", "key-wrap-lines", Action::Wrap),
     special(KeyCode::Right, "←/→", "key-scroll-sideways", Action::Right),
     quiet(special(
         KeyCode::Left,

@@ -11,6 +11,7 @@ pub mod event_loop;
 pub mod format;
 pub mod keymap;
 pub mod loader;
+pub mod os_user;
 pub mod popups;
 pub mod render;
 pub mod table;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Row, Table};
 
 use super::action::Action;
@@ -309,24 +309,43 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
 /// columns (a word longer than the width is broken), as a wrapping
 /// paragraph lays it out.
 pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    wrap(text, width).len()
+}
+
+/// `text` wrapped between words into lines of at most `width` columns; a
+/// word longer than the width is broken where the width ends.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
-    let mut rows = 1;
+    let mut lines = Vec::new();
+    let mut line = String::new();
     let mut used = 0;
     for word in text.split(' ') {
         let w = Span::raw(word).width();
         let need = if used == 0 { w } else { used + 1 + w };
         if need <= width {
-            used = need;
-        } else {
-            rows += 1;
-            used = w;
-            while used > width {
-                rows += 1;
-                used -= width;
+            if used > 0 {
+                line.push(' ');
             }
+            line.push_str(word);
+            used = need;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = char_width(c);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
         }
     }
-    rows
+    lines.push(line);
+    lines
 }
 
 /// `text` cut with "…" so that, wrapped into `width` columns, it takes
@@ -469,26 +488,34 @@ pub fn column_widths(widths: &[Constraint], width: u16) -> Vec<usize> {
         .collect()
 }
 
-/// Cells cut to their columns with [`fit_line`].
-fn fitted<C: Into<Line<'static>>>(cells: Vec<C>, columns: &[usize]) -> Vec<Line<'static>> {
+/// Cells cut to their columns with [`fit_line`], each line of a cell of
+/// several lines on its own.
+fn fitted<C: Into<Text<'static>>>(cells: Vec<C>, columns: &[usize]) -> Vec<Text<'static>> {
     cells
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let line: Line<'static> = c.into();
+            let text: Text<'static> = c.into();
             match columns.get(i) {
-                Some(&w) => fit_line(line.spans, w),
-                None => line,
+                Some(&w) => text
+                    .lines
+                    .into_iter()
+                    .map(|l| fit_line(l.spans, w))
+                    .collect::<Vec<_>>()
+                    .into(),
+                None => text,
             }
         })
         .collect()
 }
 
 /// Draws the visible slice of a table. `row(i)` gives the cells (text,
-/// or styled lines) and the style of backing index `i`; it is called
-/// only for rows on screen. Every cell, the header's too, is cut to its
-/// column with "…".
-pub fn render<C: Into<Line<'static>>>(
+/// styled lines, or a cell of several lines, such as wrapped text) and
+/// the style of backing index `i`; it is called only for rows on screen.
+/// Every line of every cell, the header's too, is cut to its column with
+/// "…". Rows of several lines take their height; the cursor's row stays
+/// in view.
+pub fn render<C: Into<Text<'static>>>(
     frame: &mut Frame,
     area: Rect,
     view: &mut TableView,
@@ -501,11 +528,38 @@ pub fn render<C: Into<Line<'static>>>(
     view.set_page(body);
     let columns = column_widths(widths, area.width);
     let cursor = view.cursor();
-    let rows: Vec<Row> = view
-        .window(body)
+    let window = view.window(body);
+    let mut rows: Vec<(usize, Vec<Text<'static>>, Style)> = window
         .map(|pos| {
             let (cells, style) = row(view.visible[pos]);
-            let r = Row::new(fitted(cells, &columns));
+            (pos, fitted(cells, &columns), style)
+        })
+        .collect();
+    let height = |cells: &[Text<'_>]| cells.iter().map(Text::height).max().unwrap_or(1).max(1);
+    // Taller rows hold fewer in the page: drop rows from the top until
+    // the cursor's fits, then those past the bottom.
+    while rows.len() > 1
+        && rows[0].0 < cursor
+        && rows
+            .iter()
+            .take_while(|r| r.0 <= cursor)
+            .map(|r| height(&r.1))
+            .sum::<usize>()
+            > body
+    {
+        rows.remove(0);
+    }
+    let mut used = 0;
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .take_while(|r| {
+            let first = used == 0;
+            used += height(&r.1);
+            first || used <= body
+        })
+        .map(|(pos, cells, style)| {
+            let h = height(&cells);
+            let r = Row::new(cells).height(h as u16);
             if pos == cursor {
                 r.style(theme.selected())
             } else {
@@ -535,6 +589,15 @@ mod tests {
         v.refilter(&rows(len));
         v.set_page(page);
         v
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_inside_a_word_too_long() {
+        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
+        assert_eq!(wrap("ab cdefgh", 4), ["ab", "cdef", "gh"]);
+        assert_eq!(wrap("ñandú", 10), ["ñandú"]);
+        assert_eq!(wrap("", 3), [""]);
+        assert_eq!(wrapped_rows("ab cdefgh", 4), 3);
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub fn contact(id: &str, account: Option<&str>) -> Contact {
         jobtitle: None,
         parentaccountid: account.map(Into::into),
         linkedin_url: None,
+        ownerid: None,
+        createdon: None,
         modifiedon: None,
     }
 }

@@ -78,7 +78,7 @@ pub fn tenant() -> Tenant {
             "_parentcustomerid_value": if i < 12 { Value::String(account_id(i % ACCOUNTS)) } else { Value::Null },
             "_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": if i < 12 { "account" } else { "" },
             "_ownerid_value": ANA, "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
-            "statecode": 0, "modifiedon": "2026-01-01T00:00:00Z"
+            "statecode": 0, "createdon": "2025-06-01T09:00:00Z", "modifiedon": "2026-01-01T00:00:00Z"
         })))
         .collect();
     let opportunities = (0..OPPS)
@@ -119,6 +119,28 @@ pub fn tenant() -> Tenant {
         opportunities,
         seats: Vec::new(),
     }
+}
+
+/// The CRM copy keeps each contact's owner and creation date, which the
+/// Unresolved tab's candidate lines show (with the owner's name from the
+/// mirrored users); both are columns of the contact table:
+/// <https://learn.microsoft.com/en-us/dynamics365/developer/reference/entities/contact>.
+#[tokio::test]
+async fn contacts_are_mirrored_with_their_owner_and_creation_date() {
+    let s = setup(50).await;
+    let mut h = s.start();
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let st = s.store();
+    let c = mirror::contacts(st.conn())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.contactid == contact_id(3))
+        .unwrap();
+    assert_eq!(
+        (c.ownerid.as_deref(), c.createdon.as_deref()),
+        (Some(ANA), Some("2025-06-01T09:00:00Z"))
+    );
+    shutdown(h).await;
 }
 
 /// An emulator, a store with ANA's and BEN's seats and a stored

@@ -191,6 +191,8 @@ pub fn detail_101() -> Detail {
                 email: Some("lfernandez@fabrikam.example".into()),
                 jobtitle: Some("Procurement Lead".into()),
                 company: Some("Fabrikam S.A.".into()),
+                owner: Some("Ana Pérez".into()),
+                createdon: Some("2024-03-12T09:30:00Z".into()),
             },
             NamedCandidate {
                 candidate: Candidate {
@@ -205,6 +207,8 @@ pub fn detail_101() -> Detail {
                 email: None,
                 jobtitle: None,
                 company: Some("Contoso".into()),
+                owner: None,
+                createdon: None,
             },
         ],
     }

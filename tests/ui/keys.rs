@@ -154,6 +154,7 @@ fn resolves_with_the_chosen_candidate_and_the_row_leaves_when_the_crm_confirms()
             activity_id: 101,
             contactid: "c-lucia2".into(),
             how: ResolveHow::Candidate,
+            by: Some(navsync::ui::os_user::name()),
         }]
     );
     assert!(app.unresolved.pending.contains_key(&101));
@@ -239,6 +240,7 @@ fn resolves_through_a_crm_search() {
             activity_id: 101,
             contactid: "c-b".into(),
             how: ResolveHow::Search,
+            by: Some(navsync::ui::os_user::name()),
         }]
     );
     assert!(app.popup.is_none());
@@ -302,6 +304,7 @@ fn creates_the_contact_from_a_prefilled_form_after_fixing_a_bad_email() {
                 parentaccountid: None,
                 company: Some("Fabrikam S.A.".into()),
             },
+            by: Some(navsync::ui::os_user::name()),
         }]
     );
     assert!(app.popup.is_none());

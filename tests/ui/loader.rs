@@ -63,6 +63,8 @@ pub fn env() -> Env {
             jobtitle: None,
             parentaccountid: None,
             linkedin_url: None,
+            ownerid: None,
+            createdon: None,
             modifiedon: None,
         },
     )
@@ -174,7 +176,7 @@ fn each_view_reads_its_rows_from_the_store() {
         panic!()
     };
     assert!(rows[0].dismissed);
-    unresolved::resolve(e.store.conn(), e.activity, "candidate", "c-1").unwrap();
+    unresolved::resolve(e.store.conn(), e.activity, "candidate", "c-1", None).unwrap();
     let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
         panic!()
     };

@@ -74,9 +74,10 @@ fn cut_only_with_mark(screen: &str, name: &str) -> Result<(), String> {
             let same = rest.iter().zip(&want).take_while(|(a, b)| a == b).count();
             if same < want.len() {
                 let marked = rest.get(same) == Some(&'…');
-                // Wrapped text breaks between words, the line ends there.
-                let wrapped =
-                    want[same] == ' ' && rest[same..].iter().all(|c| *c == ' ' || *c == '│');
+                // Wrapped text breaks between words, the line ends there
+                // (the space may be matched by the padding after it).
+                let at_space = want[same] == ' ' || (same > 0 && want[same - 1] == ' ');
+                let wrapped = at_space && rest[same..].iter().all(|c| *c == ' ' || *c == '│');
                 if !marked && !wrapped {
                     return Err(format!("{name:?} cut bare in {line:?}"));
                 }
@@ -121,8 +122,75 @@ fn no_tab_cuts_a_name_without_the_mark_in_either_language_or_size() {
                     }
                 }
             }
+            // The popups too: their lines end at the box, never bare.
+            for (popup, open) in long_name_popups() {
+                for (w, h) in [(80, 24), (120, 40)] {
+                    let mut app = long_names_app(Theme::MONO);
+                    open(&mut app);
+                    assert!(app.popup.is_some(), "{popup}: no popup open");
+                    let s = screen(&mut app, w, h);
+                    for name in LONG.iter().chain([&LONG_TITLE]) {
+                        if let Err(e) = cut_only_with_mark(&s, name) {
+                            panic!("{lang} {popup} {w}x{h}: {e}\n{s}");
+                        }
+                    }
+                }
+            }
         });
     }
+}
+
+/// A job title longer than a popup line has room for beside a long name.
+const LONG_TITLE: &str = "Chief Procurement and Strategic Sourcing Officer";
+
+/// The popups that show names, opened on the long names' rows.
+fn long_name_popups() -> Vec<(&'static str, crate::screens::Script)> {
+    vec![
+        ("crm_search", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('/'));
+            press(app, KeyCode::Enter);
+            app.on_event(navsync::engine::Event::SearchResults {
+                request_id: 1,
+                contacts: vec![navsync::engine::interface::event::ContactHit {
+                    contactid: "c-1".into(),
+                    fullname: LONG[2].into(),
+                    email: None,
+                    company: Some(LONG[3].into()),
+                    jobtitle: Some(LONG_TITLE.into()),
+                    accountid: None,
+                }],
+            });
+        }),
+        ("create_contact", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('c'));
+        }),
+        ("detail_saved_row", |app| {
+            press(app, KeyCode::Char('7'));
+            press(app, KeyCode::Down);
+            press(app, KeyCode::Enter);
+        }),
+        ("confirm_seat_switch", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('/'));
+            typed(app, "brittany");
+            press(app, KeyCode::Enter);
+            press(app, KeyCode::Char('e'));
+        }),
+        ("confirm_unassign", |app| {
+            press(app, KeyCode::Char('3'));
+            press(app, KeyCode::Char('/'));
+            typed(app, "brittany");
+            press(app, KeyCode::Enter);
+            press(app, KeyCode::Char('U'));
+        }),
+        ("confirm_bulk_link", |app| {
+            press(app, KeyCode::Char('4'));
+            press(app, KeyCode::Char('a'));
+            press(app, KeyCode::Char('L'));
+        }),
+    ]
 }
 
 /// The Spanish seat table once cut "sin coincidencia" to "— sin coincide".
@@ -434,6 +502,7 @@ fn marked_entries_link_to_their_top_candidate_and_those_without_stay() {
             activity_id: 101,
             contactid: "c-lucia".into(),
             how: ResolveHow::Candidate,
+            by: Some(navsync::ui::os_user::name()),
         }]
     );
     // Nothing to link: said, nothing asked.
@@ -712,6 +781,46 @@ fn log_scrolls_messages_sideways_and_marks_the_cut_start() {
     assert!(screen(&mut app, 80, 24).contains("sync ok: imported"));
 }
 
+/// `w` wraps a long message over several rows, each cut nowhere, and
+/// says so in the title; ←/→ then do not scroll (said so), `w` again
+/// puts each line back on one row.
+#[test]
+fn log_wraps_long_lines_over_several_rows_with_w() {
+    let (mut app, _rx) = app_with(Theme::MONO, false);
+    press(&mut app, KeyCode::Char('6'));
+    let long = "the CRM refused the write of Joaquín Muñoz's InMail to Contoso Pharmaceuticals \
+                because the subject is longer than the column allows; it is tried again next run";
+    log_line(&mut app, long);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = screen(&mut app, w, h);
+        assert!(!s.contains("tried again next run"), "one row, cut:\n{s}");
+    }
+    press(&mut app, KeyCode::Char('w'));
+    assert!(app.log.wrap);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("· wrapped"), "{s}");
+        // The message's rows, up to the next line's time: all of it, uncut.
+        let joined = s
+            .lines()
+            .skip_while(|l| !l.contains("the CRM refused"))
+            .take_while(|l| !l.contains("ERROR"))
+            .map(|l| l.get(15..).unwrap_or("").trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(joined.starts_with("the CRM refused"), "{w}x{h}:\n{s}");
+        assert_eq!(joined, long, "{w}x{h}:\n{s}");
+        assert!(!joined.contains('…'), "{w}x{h}:\n{s}");
+    }
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.log.shift, 0);
+    assert!(!app.flash.as_ref().unwrap().ok);
+    press(&mut app, KeyCode::Char('w'));
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("· wrapped"), "{s}");
+    assert!(!s.contains("tried again next run"), "{s}");
+}
+
 // ---- Settings: where each value comes from, and reset ----
 
 #[test]
@@ -738,7 +847,7 @@ fn settings_say_where_each_value_comes_from_and_r_resets_a_console_change() {
 }
 
 #[test]
-fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
+fn the_resolved_view_says_what_was_linked_to_whom_how_and_by_whom() {
     use navsync::store::unresolved::ResolvedRow;
     let (mut app, mut rx) = app_with(Theme::MONO, false);
     app.on_snapshot(Snapshot::Resolved(vec![ResolvedRow {
@@ -750,6 +859,7 @@ fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
         how: Some("search".into()),
         contactid: Some("c-ana".into()),
         contact_name: Some("Ana Brandão Lima".into()),
+        resolved_by: Some("mgarcia".into()),
     }]));
     press(&mut app, KeyCode::Char('4'));
     for _ in 0..3 {
@@ -761,7 +871,8 @@ fn the_resolved_view_says_what_was_linked_to_whom_and_how() {
     assert!(
         row.contains("Ana Brandão Lima")
             && row.contains("a CRM search")
-            && row.contains("Diego Ruiz"),
+            && row.contains("Diego Ruiz")
+            && row.contains("mgarcia"),
         "{s}"
     );
     // Read only: the queue's keys do nothing here but say so.

@@ -434,10 +434,16 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
     writeback::send_pending(&w.writer, &w.crm).await.unwrap();
 
     let a = w.activity("r-cand").await;
-    let answer =
-        resolve::resolve_with_contact(&w.writer, &w.crm, a.id, ANA.into(), ResolveHow::Candidate)
-            .await
-            .unwrap();
+    let answer = resolve::resolve_with_contact(
+        &w.writer,
+        &w.crm,
+        a.id,
+        ANA.into(),
+        ResolveHow::Candidate,
+        Some("mgarcia".into()),
+    )
+    .await
+    .unwrap();
     resolved(&answer);
     // The answer names people, not ids (issue 14, defect 7).
     assert_eq!(
@@ -472,6 +478,7 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
             a.id,
             hits[0].contactid.clone(),
             ResolveHow::Search,
+            None,
         )
         .await
         .unwrap(),
@@ -489,9 +496,15 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
     };
     let a = w.activity("r-create").await;
     resolved(
-        &resolve::create_contact_and_resolve(&w.writer, &w.crm, a.id, contact.clone())
-            .await
-            .unwrap(),
+        &resolve::create_contact_and_resolve(
+            &w.writer,
+            &w.crm,
+            a.id,
+            contact.clone(),
+            Some("ana".into()),
+        )
+        .await
+        .unwrap(),
     );
     let a = w.activity("r-create").await;
     assert_eq!(a.state, ActivityState::Resolved);
@@ -516,6 +529,15 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
         .await;
     assert!(queue.is_empty(), "all three resolved");
     assert!(mirror_has, "the new contact is in the mirror");
+    // Who resolved each is kept, as the face said (none: not recorded).
+    let by: Vec<Option<String>> = w
+        .store(|s| {
+            let mut rows = unresolved::resolved_rows(s.conn(), 10).unwrap();
+            rows.sort_by_key(|r| r.activity_id);
+            rows.into_iter().map(|r| r.resolved_by).collect()
+        })
+        .await;
+    assert_eq!(by, [Some("mgarcia".into()), None, Some("ana".into())]);
 }
 
 /// Env var naming the store dir of a child run that must die between the

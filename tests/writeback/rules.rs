@@ -73,6 +73,8 @@ pub fn seeded(dir: &std::path::Path) -> (Store, [i64; 3]) {
             jobtitle: None,
             parentaccountid: Some(ACME.into()),
             linkedin_url: None,
+            ownerid: None,
+            createdon: None,
             modifiedon: None,
         },
     )

@@ -121,6 +121,7 @@ async fn a_resolved_conversation_takes_later_messages_and_stays_closed() {
         c.id,
         rules::ANA.into(),
         ResolveHow::Candidate,
+        None,
     )
     .await
     .unwrap();

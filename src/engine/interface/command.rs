@@ -46,6 +46,9 @@ pub enum Command {
         activity_id: i64,
         contactid: String,
         how: ResolveHow,
+        /// Who resolves it (the face's OS user), kept with the entry.
+        #[serde(default)]
+        by: Option<String>,
     },
     /// Search CRM contacts for the unresolved queue; answered by `SearchResults`.
     SearchContacts { request_id: u64, query: String },
@@ -53,6 +56,8 @@ pub enum Command {
     CreateContactAndResolve {
         activity_id: i64,
         contact: NewContact,
+        #[serde(default)]
+        by: Option<String>,
     },
     /// Skip (or bring back) an unresolved activity.
     SkipUnresolved { activity_id: i64, skip: bool },

@@ -194,6 +194,8 @@ fn contact_row(c: rows::Contact) -> Row {
         email: c.emailaddress1,
         jobtitle: c.jobtitle,
         linkedin_url: c.new_linkedinprofileurl,
+        ownerid: c.ownerid,
+        createdon: c.createdon,
         modifiedon: c.modifiedon,
     })
 }

@@ -258,19 +258,22 @@ impl CommandLoop {
                 activity_id,
                 contactid,
                 how,
+                by,
             } => self.with_crm(move |writer, source, emitter| async move {
                 let Some(crm) = source.writes() else { return };
                 let r =
-                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how).await;
+                    resolve::resolve_with_contact(&writer, crm, activity_id, contactid, how, by)
+                        .await;
                 answered(&emitter, r);
             }),
             Command::CreateContactAndResolve {
                 activity_id,
                 contact,
+                by,
             } => self.with_crm(move |writer, source, emitter| async move {
                 let Some(crm) = source.writes() else { return };
-                let r =
-                    resolve::create_contact_and_resolve(&writer, crm, activity_id, contact).await;
+                let r = resolve::create_contact_and_resolve(&writer, crm, activity_id, contact, by)
+                    .await;
                 answered(&emitter, r);
             }),
             Command::SearchContacts { request_id, query } => {

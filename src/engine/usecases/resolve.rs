@@ -81,13 +81,14 @@ pub async fn resolve_with_contact(
     activity_id: i64,
     contactid: String,
     how: ResolveHow,
+    by: Option<String>,
 ) -> Result<Answer, ResolveError> {
     let how = how.as_str();
     let c = contactid.clone();
     writer
         .tx(move |tx| {
             let task = open_task(tx, activity_id)?;
-            enqueue_close(tx, activity_id, &task, &c, how)
+            enqueue_close(tx, activity_id, &task, &c, how, by)
         })
         .await?;
     finish(writer, crm, activity_id, &contactid).await
@@ -99,6 +100,7 @@ fn enqueue_close(
     task: &str,
     contactid: &str,
     how: &str,
+    by: Option<String>,
 ) -> Result<(), ResolveError> {
     let envelope = Envelope {
         body: writeback::close_body(contactid),
@@ -106,6 +108,7 @@ fn enqueue_close(
         resolve: Some(ResolveNote {
             how: how.into(),
             contactid: contactid.into(),
+            by,
         }),
         version: None,
     };
@@ -128,6 +131,7 @@ pub async fn create_contact_and_resolve(
     crm: &dyn CrmWrites,
     activity_id: i64,
     contact: NewContact,
+    by: Option<String>,
 ) -> Result<Answer, ResolveError> {
     let contactid = writer
         .tx(move |tx| {
@@ -154,7 +158,7 @@ pub async fn create_contact_and_resolve(
                 &id,
                 &writeback::to_json(&envelope)?,
             )?;
-            enqueue_close(tx, activity_id, &task, &id, "created")?;
+            enqueue_close(tx, activity_id, &task, &id, "created", by)?;
             Ok::<_, ResolveError>(id)
         })
         .await?;

@@ -115,6 +115,9 @@ pub(crate) struct Envelope {
 pub(crate) struct ResolveNote {
     pub how: String,
     pub contactid: String,
+    /// Who resolved it; absent in envelopes queued before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// The task id of an activity: a UUID v5 of its external id, so even a
@@ -716,7 +719,7 @@ fn apply_result(
                 };
                 activities::assign_crm_id(tx, aid, &e.crm_id, Some(&note.contactid), &reason)?;
                 activities::set_state(tx, aid, ActivityState::Resolved)?;
-                unresolved::resolve(tx, aid, &note.how, &note.contactid)?;
+                unresolved::resolve(tx, aid, &note.how, &note.contactid, note.by.as_deref())?;
             }
         }
     }
@@ -754,6 +757,8 @@ fn mirror_created_contact(
             jobtitle: text("jobtitle"),
             parentaccountid,
             linkedin_url: None,
+            ownerid: None,
+            createdon: None,
             modifiedon: None,
         },
     )

@@ -217,7 +217,10 @@ impl Component for AssignPopup {
             licence = crate::ui::format::stored_word("licence", self.licence.as_str()),
             edition = crate::ui::format::stored_word("edition", self.edition.as_str())
         );
-        frame.render_widget(Paragraph::new(status), top);
+        frame.render_widget(
+            Paragraph::new(super::fit_lines(vec![Line::raw(status)], top.width)),
+            top,
+        );
         let header = vec![
             String::new(),
             crate::t!("col-name"),
@@ -257,6 +260,9 @@ impl Component for AssignPopup {
             Some(input) => super::input_line("/", input, bottom.width, false, t),
             None => Line::styled(crate::t!("assign-keys"), t.key()),
         };
-        frame.render_widget(Paragraph::new(line), bottom);
+        frame.render_widget(
+            Paragraph::new(super::fit_lines(vec![line], bottom.width)),
+            bottom,
+        );
     }
 }

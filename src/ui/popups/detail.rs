@@ -84,7 +84,10 @@ impl Component for DetailPopup {
             body,
         );
         frame.render_widget(
-            Paragraph::new(Line::styled(keys.join(" · "), t.key())),
+            Paragraph::new(super::fit_lines(
+                vec![Line::styled(keys.join(" · "), t.key())],
+                foot.width,
+            )),
             foot,
         );
     }

@@ -147,6 +147,7 @@ impl Component for ContactForm {
                     fx.send(Command::CreateContactAndResolve {
                         activity_id: self.activity_id,
                         contact,
+                        by: Some(crate::ui::os_user::name()),
                     });
                     fx.flash(
                         true,
@@ -181,7 +182,7 @@ impl Component for ContactForm {
             None => lines.push(Line::raw("")),
         }
         lines.push(Line::styled(crate::t!("form-keys"), t.key()));
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(super::fit_lines(lines, inner.width)), inner);
     }
 }
 

@@ -66,6 +66,9 @@ impl Component for HelpPopup {
             .collect();
         let last = self.rows.len().saturating_sub(inner.height as usize);
         self.scroll = self.scroll.min(last as u16);
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), inner);
+        frame.render_widget(
+            Paragraph::new(super::fit_lines(lines, inner.width)).scroll((self.scroll, 0)),
+            inner,
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod search;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear};
 
 use super::component::Component;
@@ -96,24 +97,52 @@ pub(crate) fn input_key(
     }
 }
 
-/// One input line with its cursor, scrolled to fit `width`.
-pub(crate) fn input_line<'a>(
+/// A popup's lines, each cut to `width` with "…" ([`fit_line`]), so the
+/// box border never cuts a word bare. Every popup line that does not wrap
+/// goes through here.
+///
+/// [`fit_line`]: crate::ui::table::fit_line
+pub(crate) fn fit_lines(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .map(|l| {
+            let style = l.style;
+            crate::ui::table::fit_line(l.spans, width as usize).style(style)
+        })
+        .collect()
+}
+
+/// One input line with its cursor, scrolled to fit `width`; a value
+/// longer than the room shows "…" where it goes on (before, after).
+pub(crate) fn input_line(
     label: &str,
-    input: &'a tui_input::Input,
+    input: &tui_input::Input,
     width: u16,
     focused: bool,
     theme: Theme,
-) -> ratatui::text::Line<'a> {
+) -> Line<'static> {
+    use crate::ui::table::CUT;
     use ratatui::text::Span;
     let room = (width as usize).saturating_sub(label.len() + 1).max(1);
     let scroll = input.visual_scroll(room);
-    let shown: String = input.value().chars().skip(scroll).take(room).collect();
+    let mut shown: Vec<char> = input.value().chars().skip(scroll).take(room).collect();
+    if input.value().chars().count() > scroll + room
+        && let Some(last) = shown.last_mut()
+    {
+        *last = CUT;
+    }
+    if scroll > 0
+        && let Some(first) = shown.first_mut()
+    {
+        *first = CUT;
+    }
+    let shown: String = shown.into_iter().collect();
     let style = if focused {
         theme.selected()
     } else {
         theme.base()
     };
-    ratatui::text::Line::from(vec![
+    Line::from(vec![
         Span::styled(label.to_string(), theme.dim()),
         Span::styled(format!("{shown:<room$}"), style),
     ])

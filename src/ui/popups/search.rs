@@ -80,6 +80,7 @@ impl Component for SearchPopup {
                     activity_id: self.activity_id,
                     contactid: hit.contactid.clone(),
                     how: ResolveHow::Search,
+                    by: Some(crate::ui::os_user::name()),
                 });
                 fx.flash(true, crate::t!("linking-to", name = hit.fullname.clone()));
                 fx.close_popup = true;
@@ -94,7 +95,7 @@ impl Component for SearchPopup {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &ViewCtx) {
         let t = ctx.theme;
-        let inner = super::frame_box(frame, area, 76, 16, &crate::t!("search-title"), t);
+        let inner = super::frame_box(frame, area, 110, 16, &crate::t!("search-title"), t);
         let mut lines = vec![super::input_line(
             &format!("{} ", crate::t!("search-prompt")),
             &self.input,
@@ -117,26 +118,29 @@ impl Component for SearchPopup {
         let room = inner.height.saturating_sub(2) as usize;
         let start = self.cursor.saturating_sub(room.saturating_sub(1));
         for (i, h) in self.results.iter().enumerate().skip(start).take(room) {
+            // As the candidates: the e-mail, longest and least telling, last.
             let extra: Vec<&str> = [
-                h.email.as_deref(),
                 h.company.as_deref(),
                 h.jobtitle.as_deref(),
+                h.email.as_deref(),
             ]
             .into_iter()
             .flatten()
             .collect();
-            let text = format!(
-                "{} {} — {}",
+            let mut text = format!(
+                "{} {}",
                 if i == self.cursor { "›" } else { " " },
-                h.fullname,
-                extra.join(" · ")
+                h.fullname
             );
+            if !extra.is_empty() {
+                text.push_str(&format!(" — {}", extra.join(" · ")));
+            }
             lines.push(if i == self.cursor {
                 Line::styled(text, t.selected())
             } else {
                 Line::raw(text)
             });
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(super::fit_lines(lines, inner.width)), inner);
     }
 }

@@ -1,14 +1,15 @@
 //! Log: the engine's events and warnings, newest first, filterable by
 //! level and text; `/` finds text (highlighted, n/N go to the next and
-//! previous line with it), ←/→ scroll the messages sideways, F follows the
-//! newest line; Enter shows a line whole (the table cuts it to the screen).
+//! previous line with it), ←/→ scroll the messages sideways or `w` wraps
+//! them over several rows, F follows the newest line; Enter shows a line
+//! whole (the table cuts it to the screen).
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use tracing::Level;
 
@@ -43,6 +44,8 @@ pub struct LogTab {
     pub follow: bool,
     /// Columns the messages are scrolled to the left.
     pub shift: usize,
+    /// Messages wrapped over as many rows as they need (no sideways scroll).
+    pub wrap: bool,
     /// The text `/` finds, highlighted; n/N go to its next line.
     pub find: String,
 }
@@ -55,6 +58,7 @@ impl Default for LogTab {
             view: TableView::default(),
             follow: true,
             shift: 0,
+            wrap: false,
             find: String::new(),
         }
     }
@@ -189,6 +193,13 @@ impl Component for LogTab {
                     self.view.top();
                 }
             }
+            Action::Wrap => {
+                self.wrap = !self.wrap;
+                self.shift = 0;
+            }
+            Action::Left | Action::Right if self.wrap => {
+                fx.flash(false, crate::t!("log-wrapped-no-scroll"));
+            }
             Action::Left => self.shift = self.shift.saturating_sub(SHIFT_STEP),
             Action::Right => self.shift += SHIFT_STEP,
             Action::Find => {
@@ -253,7 +264,9 @@ impl Component for LogTab {
         if !self.find.is_empty() {
             notes.push(crate::t!("log-finding", text = self.find.clone()));
         }
-        if self.shift > 0 {
+        if self.wrap {
+            notes.push(crate::t!("log-wrapped"));
+        } else if self.shift > 0 {
             notes.push(crate::t!("log-shifted", columns = self.shift));
         }
         for n in notes {
@@ -278,6 +291,10 @@ impl Component for LogTab {
             Constraint::Fill(1),
         ];
         let (entries, find, shift) = (&self.entries, self.find.as_str(), self.shift);
+        // The message column's width, when the messages wrap into it.
+        let wrap_at = self
+            .wrap
+            .then(|| table::column_widths(&widths, body.width)[2]);
         table::render(frame, body, &mut self.view, header, &widths, t, |i| {
             let e = &entries[i];
             let style = match e.level {
@@ -285,10 +302,18 @@ impl Component for LogTab {
                 Level::WARN => t.warn(),
                 _ => t.base(),
             };
+            let message: Text<'static> = match wrap_at {
+                Some(w) => table::wrap(&e.message, w)
+                    .iter()
+                    .map(|l| message_line(l, find, 0, t))
+                    .collect::<Vec<_>>()
+                    .into(),
+                None => message_line(&e.message, find, shift, t).into(),
+            };
             let cells = vec![
-                Line::raw(e.at.format("%H:%M:%S").to_string()),
-                Line::raw(level_word(e.level)),
-                message_line(&e.message, find, shift, t),
+                Text::raw(e.at.format("%H:%M:%S").to_string()),
+                Text::raw(level_word(e.level)),
+                message,
             ];
             (cells, style)
         });

@@ -172,6 +172,7 @@ impl UnresolvedTab {
                     r.member_company.as_deref().unwrap_or(""),
                     r.seat_holder.as_str(),
                     r.contact_name.as_deref().unwrap_or(""),
+                    r.resolved_by.as_deref().unwrap_or(""),
                 ])
             })
             .collect();
@@ -207,6 +208,7 @@ impl UnresolvedTab {
             crate::t!("col-seat-holder"),
             crate::t!("col-linked-to"),
             crate::t!("col-how"),
+            crate::t!("col-resolved-by"),
             crate::t!("col-resolved"),
         ];
         let widths = [
@@ -215,6 +217,7 @@ impl UnresolvedTab {
             Constraint::Fill(2),
             Constraint::Fill(3),
             Constraint::Fill(2),
+            Constraint::Fill(1),
             Constraint::Length(12),
         ];
         let rows = &self.resolved;
@@ -244,6 +247,7 @@ impl UnresolvedTab {
                     r.seat_holder.clone(),
                     contact,
                     how,
+                    r.resolved_by.clone().unwrap_or_else(|| "—".into()),
                     when,
                 ];
                 (cells, Style::default())
@@ -364,6 +368,7 @@ impl UnresolvedTab {
                 activity_id,
                 contactid,
                 how: ResolveHow::Candidate,
+                by: Some(crate::ui::os_user::name()),
             })
             .collect();
         fx.open = Some(Popup::Confirm(ConfirmPopup::new(
@@ -441,6 +446,7 @@ impl UnresolvedTab {
                     activity_id: id,
                     contactid,
                     how: ResolveHow::Candidate,
+                    by: Some(crate::ui::os_user::name()),
                 });
                 self.pending.insert(id, Pending::Link(name.clone()));
                 fx.flash(
@@ -733,8 +739,24 @@ impl UnresolvedTab {
                     } else {
                         format!(", {}", role.join(", "))
                     };
+                    // Owner and age tell apart what title and company do
+                    // not; the e-mail, longest and least telling, comes last.
+                    let owner = c
+                        .owner
+                        .as_ref()
+                        .map(|o| format!(", {}", crate::t!("candidate-owner", name = o.clone())))
+                        .unwrap_or_default();
+                    let created = c
+                        .createdon
+                        .as_deref()
+                        .and_then(format::parse_time)
+                        .map(|at| {
+                            let date = crate::i18n::date(at);
+                            format!(", {}", crate::t!("candidate-created", date = date))
+                        })
+                        .unwrap_or_default();
                     let text = format!(
-                        "{} {} {name}{role}{email} — {}",
+                        "{} {} {name}{role}{owner}{created} — {}{email}",
                         if chosen { "›" } else { " " },
                         crate::i18n::fixed(c.candidate.score, 2),
                         format::reason(&c.candidate.reason)
