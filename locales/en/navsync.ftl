@@ -1047,3 +1047,9 @@ doctor-clock-skewed = clock: { $secs } s { $direction ->
 doctor-clock-unknown = clock: the CRM sent no usable Date header, the skew is unknown
 doctor-bundle-wrote = wrote the support bundle { $path } (tar, mode 0600); secrets and tokens removed
 doctor-bundle-failed = cannot write the support bundle { $path }: { $error }
+## issue 21
+health-why-sign-in-needed = sign-in needed
+health-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): run `navsync connect` to sign in again
+header-sign-in-needed = sign-in needed (1, c: sign in again)
+error-title-sign-in-needed = Sign-in needed
+error-console-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): sign in again (c).

@@ -1067,3 +1067,9 @@ doctor-clock-skewed = reloj: { $secs } s { $direction ->
 doctor-clock-unknown = reloj: el CRM no envió una cabecera Date utilizable, la desviación es desconocida
 doctor-bundle-wrote = paquete de soporte escrito en { $path } (tar, modo 0600); sin secretos ni tokens
 doctor-bundle-failed = no se puede escribir el paquete de soporte { $path }: { $error }
+## issue 21
+health-why-sign-in-needed = falta iniciar sesión
+health-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión (p. ej. ahora exige MFA): ejecuta `navsync connect` para volver a iniciar sesión
+header-sign-in-needed = falta iniciar sesión (1, c: iniciarla)
+error-title-sign-in-needed = Falta iniciar sesión
+error-console-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión (p. ej. ahora exige MFA): vuelve a iniciar sesión (c).

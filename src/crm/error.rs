@@ -10,8 +10,9 @@ use super::messages::{Msg, text};
 
 /// The seed's four error classes, an unsupported organisation (set by the
 /// connection checks: the client itself never meets one), and `Other`
-/// for sign-in and local setup. The engine and the console use the same
-/// enum.
+/// for local setup, and `SignInNeeded` when Microsoft Entra ID will not
+/// renew the sign-in (only an admin signing in again helps). The engine
+/// and the console use the same enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
@@ -22,16 +23,20 @@ pub enum ErrorClass {
     /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
     /// writeback prerequisites missing.
     Unsupported,
+    /// No usable sign-in: the refresh token was refused (`invalid_grant`,
+    /// e.g. MFA now required) or there is none.
+    SignInNeeded,
     Other,
 }
 
 impl ErrorClass {
-    const ALL: [ErrorClass; 6] = [
+    const ALL: [ErrorClass; 7] = [
         Self::Connection,
         Self::CrmApi,
         Self::InsufficientPrivileges,
         Self::ObjectsUnreadable,
         Self::Unsupported,
+        Self::SignInNeeded,
         Self::Other,
     ];
 
@@ -44,6 +49,7 @@ impl ErrorClass {
             Self::InsufficientPrivileges => "insufficient_privileges",
             Self::ObjectsUnreadable => "objects_unreadable",
             Self::Unsupported => "unsupported",
+            Self::SignInNeeded => "sign_in_needed",
             Self::Other => "other",
         }
     }
@@ -109,6 +115,7 @@ impl CrmError {
             Self::Api { .. } => ErrorClass::CrmApi,
             Self::InsufficientPrivileges { .. } => ErrorClass::InsufficientPrivileges,
             Self::ObjectsUnreadable { .. } => ErrorClass::ObjectsUnreadable,
+            Self::NotSignedIn { .. } => ErrorClass::SignInNeeded,
             _ => ErrorClass::Other,
         }
     }

@@ -540,3 +540,57 @@ async fn the_next_try_comes_after_a_retry_after_too_long_to_wait() {
     assert!(st.next_after_failure);
     crate::support::shutdown(h).await;
 }
+
+/// Issue 21: a refresh token Entra refuses with `invalid_grant`
+/// (AADSTS50076, MFA now required) is a sign-in to renew, not a failed
+/// run like any other: the run records the class `sign_in_needed`, the
+/// verdict is `failing` for that reason, and `status --json` and `status
+/// --check` name it with the next step. The refused token is sent once.
+/// Handling as in
+/// <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application>.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_refresh_token_makes_the_health_failing_with_sign_in_needed() {
+    use navsync::engine::interface::health::{Health, HealthReason};
+    let mut s = world().await;
+    s.config.crm.auth = navsync::config::AuthMethod::DeviceCode;
+    let mut h = s.start();
+    h.commands.send(Command::Connect).unwrap();
+    let code = loop {
+        if let Event::DeviceCode { user_code, .. } = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the device code comes")
+            .unwrap()
+        {
+            break user_code;
+        }
+    };
+    assert!(s.sim.control().approve_device_code(&code));
+    assert_eq!(finished(&mut h).await, Outcome::Ok, "the connect's sync");
+
+    // The access token stops working; the refresh is refused for MFA.
+    s.sim.control().revoke_tokens();
+    s.sim.control().reset_counters();
+    s.sim.control().token_error_next(1, "invalid_grant");
+    let (outcome, error) = run(&mut h).await;
+    assert_eq!(outcome, Outcome::Error);
+    assert_eq!(error.map(|e| e.class), Some(ErrorClass::SignInNeeded));
+    assert_eq!(s.sim.control().request_count("POST token"), 1);
+    let verdict = h.status.borrow().health(chrono::Utc::now());
+    assert_eq!(verdict.health, Health::Failing);
+    assert_eq!(verdict.reason, HealthReason::SignInNeeded);
+    crate::support::shutdown(h).await;
+
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["health"], "failing", "{json}");
+    assert_eq!(json["health_reason"], "sign_in_needed", "{json}");
+    assert_eq!(json["last_error"]["class"], "sign_in_needed", "{json}");
+    let check = navsync(&s, &["status", "--check"]).output().await.unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let line = String::from_utf8_lossy(&check.stdout);
+    assert!(line.contains("sign-in needed"), "{line}");
+    assert!(line.contains("navsync connect"), "{line}");
+    let text = navsync(&s, &["status"]).output().await.unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("failing (sign-in needed;"), "{text}");
+}

@@ -388,3 +388,38 @@ fn line_of<'a>(s: &'a str, needle: &str) -> &'a str {
         .find(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no {needle:?} in\n{s}"))
 }
+
+/// Issue 21: a refresh token Entra refused (sign-in needed) reads
+/// `failing` in the header with its own cause and the next step, in
+/// both languages, not "the last sync failed".
+#[test]
+fn the_header_says_sign_in_needed_with_the_next_step() {
+    use navsync::config::Lang;
+    use navsync::engine::ErrorClass;
+    use navsync::engine::interface::health::LastRun;
+    use navsync::i18n::{self, Locale};
+    use navsync::store::runs::Outcome;
+    for (lang, expected) in [
+        (
+            Lang::En,
+            "✘ sync failing · 3 min ago · sign-in needed (1, c: sign in again)",
+        ),
+        (Lang::Es, "falta iniciar sesión (1, c: iniciarla)"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, false);
+        let mut st = crate::fixture::status(false);
+        st.last_run = Some(LastRun {
+            run_id: 6,
+            outcome: Outcome::Error,
+            class: Some(ErrorClass::SignInNeeded),
+            reads_done: false,
+            finished_at: Some("2026-11-25T06:57:00Z".into()),
+        });
+        app.on_status(st);
+        let s = screen(&mut app, 120, 40);
+        let header = s.lines().next().unwrap_or_default();
+        assert!(header.contains(expected), "{lang:?}: {header}");
+    }
+    i18n::set_for_thread(None);
+}
