@@ -594,3 +594,49 @@ async fn a_refused_refresh_token_makes_the_health_failing_with_sign_in_needed() 
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("failing (sign-in needed;"), "{text}");
 }
+
+/// Issue 21: a run held by 429s (`throttle_next`, here with a 1 s
+/// `Retry-After`) shows its counters live, and the live line ends on the
+/// numbers its history row records: requests, retries and 429s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_counters_end_on_the_numbers_of_the_history_row() {
+    let s = world().await;
+    let mut h = s.start();
+    // Every live snapshot of the run, as a watching face sees them.
+    let mut watch = h.status.clone();
+    let seen = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while watch.changed().await.is_ok() {
+            if let Some(r) = watch.borrow_and_update().running.clone() {
+                seen.push(r);
+            }
+        }
+        seen
+    });
+    s.sim.control().throttle_next(3, Duration::from_secs(1));
+    let (outcome, error) = run(&mut h).await;
+    assert_eq!(outcome, Outcome::Ok, "{error:?}");
+    crate::support::shutdown(h).await;
+    let seen = seen.await.unwrap();
+    let last = seen.last().expect("the run was shown live");
+    assert!(
+        seen.iter()
+            .any(|r| r.throttled > 0 && r.throttled_until.is_some()),
+        "the 429 wait was shown while it lasted"
+    );
+    let st = s.store();
+    let row = navsync::store::runs::recent(st.conn(), 1)
+        .unwrap()
+        .remove(0);
+    assert_eq!(row.id, last.run_id);
+    assert_eq!(
+        (last.requests, last.retries, last.throttled),
+        (
+            row.requests as u64,
+            row.retries as u64,
+            row.throttle_waits as u64
+        ),
+        "live {last:?} vs history {row:?}"
+    );
+    assert_eq!(row.throttle_waits, 3);
+}
