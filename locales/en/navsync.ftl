@@ -1053,3 +1053,5 @@ health-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g.
 header-sign-in-needed = sign-in needed (1, c: sign in again)
 error-title-sign-in-needed = Sign-in needed
 error-console-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): sign in again (c).
+phase-writes-refused = { $count } refused ({ $code })
+phase-writes-refused-no-code = { $count } refused

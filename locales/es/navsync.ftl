@@ -1073,3 +1073,11 @@ health-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión 
 header-sign-in-needed = falta iniciar sesión (1, c: iniciarla)
 error-title-sign-in-needed = Falta iniciar sesión
 error-console-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión (p. ej. ahora exige MFA): vuelve a iniciar sesión (c).
+phase-writes-refused = { $count ->
+    [one] { $count } rechazada ({ $code })
+   *[other] { $count } rechazadas ({ $code })
+}
+phase-writes-refused-no-code = { $count ->
+    [one] { $count } rechazada
+   *[other] { $count } rechazadas
+}

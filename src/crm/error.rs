@@ -77,6 +77,8 @@ pub enum CrmError {
     #[error("insufficient CRM privileges: {detail}")]
     InsufficientPrivileges {
         privilege: Option<String>,
+        /// The CRM's own error code (`0x80040220`), when it answered one.
+        code: Option<String>,
         detail: String,
     },
     /// Tables the sync needs are missing or not readable.
@@ -117,6 +119,14 @@ impl CrmError {
             Self::ObjectsUnreadable { .. } => ErrorClass::ObjectsUnreadable,
             Self::NotSignedIn { .. } => ErrorClass::SignInNeeded,
             _ => ErrorClass::Other,
+        }
+    }
+
+    /// The CRM's own error code (`0x8004...`), when it answered one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api { code, .. } | Self::InsufficientPrivileges { code, .. } => code.as_deref(),
+            _ => None,
         }
     }
 
@@ -227,7 +237,11 @@ pub(crate) fn from_status(status: u16, body: &[u8], object: Option<&str>, what: 
                 objects: vec![obj.to_string()],
                 detail,
             },
-            _ => CrmError::InsufficientPrivileges { privilege, detail },
+            _ => CrmError::InsufficientPrivileges {
+                privilege,
+                code: (!code.is_empty()).then_some(code),
+                detail,
+            },
         },
         404 if object.is_some() && is_missing_segment(&code, &message) => {
             CrmError::ObjectsUnreadable {
@@ -276,8 +290,11 @@ mod tests {
     fn privilege_is_named() {
         let body = br#"{"error":{"code":"0x80040220","message":"Principal user (Id=1) is missing prvCreateActivity privilege (Id=2)"}}"#;
         match from_status(403, body, Some("tasks"), "POST tasks") {
-            CrmError::InsufficientPrivileges { privilege, .. } => {
-                assert_eq!(privilege.as_deref(), Some("prvCreateActivity"))
+            CrmError::InsufficientPrivileges {
+                privilege, code, ..
+            } => {
+                assert_eq!(privilege.as_deref(), Some("prvCreateActivity"));
+                assert_eq!(code.as_deref(), Some("0x80040220"));
             }
             e => panic!("{e:?}"),
         }

@@ -206,6 +206,11 @@ mod tests {
                 phase: Phase::Writeback,
                 rows: 12,
             },
+            Event::WritesRefused {
+                run_id: 1,
+                count: 2,
+                code: Some("0x80040220".into()),
+            },
             Event::RunFinished {
                 run_id: 1,
                 outcome: Outcome::Cancelled,
@@ -259,6 +264,7 @@ mod tests {
                 | Event::PhaseStarted { .. }
                 | Event::Progress { .. }
                 | Event::PhaseFinished { .. }
+                | Event::WritesRefused { .. }
                 | Event::RunFinished { .. }
                 | Event::DeltaRejected { .. }
                 | Event::Retry { .. }

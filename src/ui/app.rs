@@ -484,7 +484,8 @@ impl App {
             Event::StatusChanged
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
-            | Event::PhaseFinished { .. } => {}
+            | Event::PhaseFinished { .. }
+            | Event::WritesRefused { .. } => {}
         }
     }
 

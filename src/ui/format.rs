@@ -113,6 +113,19 @@ pub fn health_next_step(r: HealthReason) -> Option<String> {
     (r == HealthReason::SignInNeeded).then(|| crate::t!("health-next-sign-in-needed"))
 }
 
+/// Writes the CRM refused, with its code when it said one: "2 refused
+/// (0x80040220)".
+pub fn writes_refused(count: u64, code: Option<&str>) -> String {
+    match code {
+        Some(code) => crate::t!(
+            "phase-writes-refused",
+            count = count,
+            code = code.to_string()
+        ),
+        None => crate::t!("phase-writes-refused-no-code", count = count),
+    }
+}
+
 /// A sync phase's name.
 pub fn phase_name(p: crate::engine::Phase) -> String {
     stored_word("phase", p.label())

@@ -244,6 +244,16 @@ async fn refused_writes_exit_non_zero_with_last_error_and_a_clean_run_clears_it(
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(err.contains(TASK_WRITES), "{err}");
+    // Issue 21: the writeback phase ends ✘ with the count and the CRM's
+    // code (0x80040220 = -2147220960, "Principal user is missing privilege":
+    // https://learn.microsoft.com/en-us/troubleshoot/power-platform/power-apps/dataverse/client-errors).
+    assert!(
+        err.contains(&format!(
+            "✘ writeback {} refused (0x80040220)",
+            MATCHED + UNMATCHED
+        )),
+        "{err}"
+    );
     let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(json["last_error"]["class"], "insufficient_privileges");

@@ -423,3 +423,49 @@ fn the_header_says_sign_in_needed_with_the_next_step() {
     }
     i18n::set_for_thread(None);
 }
+
+/// Issue 21: writes the CRM refused end the writeback row ✘ with their
+/// count and the CRM's code, not "✔ writeback 0 rows", at 80x24 in both
+/// languages.
+#[test]
+fn refused_writes_end_the_writeback_row_with_their_count_and_code() {
+    use navsync::config::Lang;
+    use navsync::engine::interface::event::Phase;
+    use navsync::i18n::{self, Locale};
+    use navsync::store::runs::Outcome;
+    for (lang, expected) in [
+        (Lang::En, "✘ writeback     2 refused (0x80040220)"),
+        (Lang::Es, "2 rechazadas (0x80040220)"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        for phase in [Phase::Contacts, Phase::SavedLists, Phase::Writeback] {
+            app.on_event(Event::PhaseFinished {
+                run_id: 5,
+                phase,
+                rows: if phase == Phase::Writeback { 0 } else { 40 },
+            });
+        }
+        app.on_event(Event::WritesRefused {
+            run_id: 5,
+            count: 2,
+            code: Some("0x80040220".into()),
+        });
+        app.on_event(Event::RunFinished {
+            run_id: 5,
+            outcome: Outcome::Error,
+            summary: "wrote 0 activities, 2 refused by the CRM".into(),
+        });
+        app.on_status(crate::fixture::status(false));
+        let s = screen(&mut app, 80, 24);
+        let row = s
+            .lines()
+            .find(|l| l.contains("0x80040220"))
+            .unwrap_or_else(|| panic!("{lang:?}: no writeback row\n{s}"));
+        assert!(row.contains(expected), "{lang:?}: {row}");
+        assert!(!s.contains("✔ writeback"), "{s}");
+        insta::assert_snapshot!(format!("writeback_refused_{lang:?}_80x24"), s);
+    }
+    i18n::set_for_thread(None);
+}

@@ -34,6 +34,14 @@ pub enum Event {
         phase: Phase,
         rows: u64,
     },
+    /// The CRM refused `count` of this run's writes (they stay out of the
+    /// CRM): the writeback phase ends ✘ with the count and the CRM's own
+    /// code of the first refusal (`0x80040220`), when it said one.
+    WritesRefused {
+        run_id: i64,
+        count: u64,
+        code: Option<String>,
+    },
     RunFinished {
         run_id: i64,
         outcome: Outcome,

@@ -302,6 +302,13 @@ impl RunCtx {
             return Err(PullStop::Cancelled);
         }
         self.phase_finished(Phase::Writeback, wb.rows()).await?;
+        if let Some((count, code)) = wb.refused() {
+            self.emitter.emit(Event::WritesRefused {
+                run_id: self.run_id,
+                count,
+                code,
+            });
+        }
         Ok(wb)
     }
 
