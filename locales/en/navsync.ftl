@@ -1055,3 +1055,5 @@ error-title-sign-in-needed = Sign-in needed
 error-console-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): sign in again (c).
 phase-writes-refused = { $count } refused ({ $code })
 phase-writes-refused-no-code = { $count } refused
+wait-renewing = waiting { $waited }: renewing the sign-in with Microsoft Entra ID
+cli-renewing = waiting: renewing the sign-in with Microsoft Entra ID

@@ -1081,3 +1081,5 @@ phase-writes-refused-no-code = { $count ->
     [one] { $count } rechazada
    *[other] { $count } rechazadas
 }
+wait-renewing = esperando { $waited }: renovando el inicio de sesión con Microsoft Entra ID
+cli-renewing = esperando: renovando el inicio de sesión con Microsoft Entra ID

@@ -316,6 +316,10 @@ async fn follow_run(
                     format::writes_refused(count, code.as_deref())
                 );
             }
+            Ok(Event::RenewingSignIn) if ours.is_some() => {
+                clear_line(progress);
+                eprintln!("navsync: {}", crate::t!("cli-renewing"));
+            }
             Ok(Event::Throttled { retry_after }) if ours.is_some() => {
                 clear_line(progress);
                 eprintln!(

@@ -228,6 +228,7 @@ mod tests {
             Event::Throttled {
                 retry_after: Duration::from_secs(7),
             },
+            Event::RenewingSignIn,
             Event::DeviceCode {
                 user_code: "ABCD-EFGH".into(),
                 verification_uri: "https://microsoft.com/devicelogin".into(),
@@ -269,6 +270,7 @@ mod tests {
                 | Event::DeltaRejected { .. }
                 | Event::Retry { .. }
                 | Event::Throttled { .. }
+                | Event::RenewingSignIn
                 | Event::DeviceCode { .. }
                 | Event::Error(_)
                 | Event::DataChanged(_)
@@ -325,6 +327,7 @@ mod tests {
                 throttled: 3,
                 throttled_until: Some("2026-11-25T07:01:00Z".into()),
                 retry_until: Some("2026-11-25T07:00:40Z".into()),
+                renewing_since: Some("2026-11-25T07:00:38Z".into()),
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),

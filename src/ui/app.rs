@@ -485,7 +485,8 @@ impl App {
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
             | Event::PhaseFinished { .. }
-            | Event::WritesRefused { .. } => {}
+            | Event::WritesRefused { .. }
+            | Event::RenewingSignIn => {}
         }
     }
 

@@ -650,3 +650,40 @@ async fn the_live_counters_end_on_the_numbers_of_the_history_row() {
     );
     assert_eq!(row.throttle_waits, 3);
 }
+
+/// Issue 21: while the client renews its token at a slow token endpoint
+/// (the emulator's latency applies to it), the run's requests wait, and
+/// the live status and `sync --once` say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_renewal_shows_as_a_wait_live_and_in_sync_once() {
+    let s = world().await;
+    let cache = navsync::paths::token_cache_file(s.dir.path());
+    std::fs::remove_file(&cache).ok();
+    s.sim.control().set_latency(Duration::from_millis(300));
+    let mut h = s.start();
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the renewal comes")
+            .unwrap();
+        if ev == Event::RenewingSignIn {
+            break;
+        }
+    }
+    let live = h.status.borrow().running.clone().expect("the run goes on");
+    assert!(live.renewing_since.is_some(), "{live:?}");
+    assert_eq!(finished(&mut h).await, Outcome::Ok);
+    crate::support::shutdown(h).await;
+
+    std::fs::remove_file(&cache).ok();
+    let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("waiting: renewing the sign-in with Microsoft Entra ID"),
+        "{err}"
+    );
+}

@@ -469,3 +469,33 @@ fn refused_writes_end_the_writeback_row_with_their_count_and_code() {
     }
     i18n::set_for_thread(None);
 }
+
+/// Issue 21: while the client renews its token the run's requests wait,
+/// and the Sync tab says so with how long they have waited, at 80x24 in
+/// both languages.
+#[test]
+fn a_token_renewal_shows_as_a_wait_with_how_long_it_has_waited() {
+    use navsync::config::Lang;
+    use navsync::i18n::{self, Locale};
+    for (lang, expected) in [
+        (
+            Lang::En,
+            "waiting 4.00 s: renewing the sign-in with Microsoft Entra ID",
+        ),
+        (Lang::Es, "esperando 4,00 s: renovando el inicio de sesión"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        let mut st = crate::fixture::status(true);
+        if let Some(r) = st.running.as_mut() {
+            r.throttled_until = None;
+            r.renewing_since = Some("2026-11-25T06:59:56Z".into());
+        }
+        app.on_status(st);
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains(expected), "{lang:?}\n{s}");
+        insta::assert_snapshot!(format!("renewing_sign_in_{lang:?}_80x24"), s);
+    }
+    i18n::set_for_thread(None);
+}

@@ -65,6 +65,9 @@ pub enum Event {
     Throttled {
         retry_after: Duration,
     },
+    /// The run's requests wait while Microsoft Entra ID renews the
+    /// sign-in (the live status has since when).
+    RenewingSignIn,
     /// Device-code sign-in: show this to the admin.
     DeviceCode {
         user_code: String,
@@ -252,6 +255,10 @@ pub struct RunProgress {
     /// the request is retried; cleared when a page comes through.
     pub retry_until: Option<String>,
     pub retry_reason: Option<String>,
+    /// Since when the requests wait for a new access token, RFC 3339;
+    /// cleared when the renewal ends.
+    #[serde(default)]
+    pub renewing_since: Option<String>,
 }
 
 impl RunProgress {
@@ -269,6 +276,7 @@ impl RunProgress {
             throttled_until: None,
             retry_until: None,
             retry_reason: None,
+            renewing_since: None,
         }
     }
 }

@@ -468,6 +468,18 @@ impl Component for SyncTab {
                         )
                     ));
                 }
+                // A token renewal: how long the requests have waited.
+                if let Some(waited) = r
+                    .renewing_since
+                    .as_deref()
+                    .and_then(parse_time)
+                    .and_then(|since| (ctx.now - since).to_std().ok())
+                {
+                    waits.push(format!(
+                        "⏳ {}",
+                        crate::t!("wait-renewing", waited = format::duration(waited))
+                    ));
+                }
                 if !waits.is_empty() {
                     info_lines.push(field(&crate::t!("field-waiting"), waits.join(" · "), t));
                 }
