@@ -52,6 +52,8 @@ impl From<ErrorClass> for ExitStatus {
             ErrorClass::InsufficientPrivileges => Self::InsufficientPrivileges,
             ErrorClass::ObjectsUnreadable => Self::ObjectsUnreadable,
             ErrorClass::Unsupported => Self::Unsupported,
+            // The next step is the same as never connected: `navsync connect`.
+            ErrorClass::SignInNeeded => Self::NotConnected,
             ErrorClass::Other => Self::Failure,
         }
     }
@@ -88,6 +90,7 @@ mod tests {
             (ErrorClass::InsufficientPrivileges, 5),
             (ErrorClass::ObjectsUnreadable, 6),
             (ErrorClass::Unsupported, 9),
+            (ErrorClass::SignInNeeded, 7),
             (ErrorClass::Other, 1),
         ] {
             assert_eq!(ExitStatus::from(class) as u8, code, "{class:?}");

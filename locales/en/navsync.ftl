@@ -1068,3 +1068,13 @@ col-resolved-by = By
 key-wrap-lines = wrap: long lines over several rows, or on one row
 log-wrapped = wrapped
 log-wrapped-no-scroll = The lines are wrapped: w puts each on one row to scroll it sideways
+## issue 21
+health-why-sign-in-needed = sign-in needed
+health-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): run `navsync connect` to sign in again
+header-sign-in-needed = sign-in needed (1, c: sign in again)
+error-title-sign-in-needed = Sign-in needed
+error-console-next-sign-in-needed = Microsoft Entra ID will not renew the sign-in (e.g. MFA is now required): sign in again (c).
+phase-writes-refused = { $count } refused ({ $code })
+phase-writes-refused-no-code = { $count } refused
+wait-renewing = waiting { $waited }: renewing the sign-in with Microsoft Entra ID
+cli-renewing = waiting: renewing the sign-in with Microsoft Entra ID

@@ -1088,3 +1088,19 @@ col-resolved-by = Por
 key-wrap-lines = partir: las líneas largas en varias filas, o en una
 log-wrapped = partidas
 log-wrapped-no-scroll = Las líneas están partidas: w pone cada una en una fila para desplazarla a los lados
+## issue 21
+health-why-sign-in-needed = falta iniciar sesión
+health-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión (p. ej. ahora exige MFA): ejecuta `navsync connect` para volver a iniciar sesión
+header-sign-in-needed = falta iniciar sesión (1, c: iniciarla)
+error-title-sign-in-needed = Falta iniciar sesión
+error-console-next-sign-in-needed = Microsoft Entra ID no renueva el inicio de sesión (p. ej. ahora exige MFA): vuelve a iniciar sesión (c).
+phase-writes-refused = { $count ->
+    [one] { $count } rechazada ({ $code })
+   *[other] { $count } rechazadas ({ $code })
+}
+phase-writes-refused-no-code = { $count ->
+    [one] { $count } rechazada
+   *[other] { $count } rechazadas
+}
+wait-renewing = esperando { $waited }: renovando el inicio de sesión con Microsoft Entra ID
+cli-renewing = esperando: renovando el inicio de sesión con Microsoft Entra ID

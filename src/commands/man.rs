@@ -132,7 +132,9 @@ fn meaning(s: ExitStatus) -> &'static str {
         }
         ExitStatus::InsufficientPrivileges => "The CRM user lacks a privilege the sync needs.",
         ExitStatus::ObjectsUnreadable => "Required CRM objects could not be read.",
-        ExitStatus::NotConnected => "Not connected (never connected, or disconnected).",
+        ExitStatus::NotConnected => {
+            "Not connected (never connected, or disconnected), or the sign-in must be renewed: run navsync connect."
+        }
         ExitStatus::Busy => "Another engine holds the data dir (a second serve).",
         ExitStatus::Unsupported => {
             "Unsupported organisation: on-premise, before 8.2, a sandbox, or writeback prerequisites missing."

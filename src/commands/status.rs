@@ -57,6 +57,10 @@ fn check(verdict: Verdict, why: Option<&str>) -> ExitStatus {
         health = format::health_word(verdict.health),
         reason = format::health_reason(verdict.reason)
     );
+    if let Some(step) = format::health_next_step(verdict.reason) {
+        line.push_str("; ");
+        line.push_str(&step);
+    }
     if let Some(why) = why {
         line.push_str(": ");
         line.push_str(why);
@@ -153,7 +157,14 @@ fn render(
         format!(
             "{} ({})",
             format::health_word(verdict.health),
-            format::health_reason(verdict.reason)
+            [
+                Some(format::health_reason(verdict.reason)),
+                format::health_next_step(verdict.reason)
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; ")
         ),
     );
     print_text(&mut out, &status.connection);

@@ -15,7 +15,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::cli::{ExitStatus, SyncArgs};
 use crate::config::Config;
 use crate::engine::run::dry_run::Snapshot;
-use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options};
+use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
 use crate::lock::LockError;
 use crate::service::client::{self, AttachError, Reconnect};
 use crate::service::host;
@@ -332,6 +332,22 @@ async fn follow_run(
                         reason = reason
                     )
                 );
+            }
+            Ok(Event::WritesRefused {
+                run_id,
+                count,
+                code,
+            }) if ours == Some(run_id) => {
+                clear_line(progress);
+                eprintln!(
+                    "navsync: ✘ {} {}",
+                    crate::i18n::stored_word("phase", Phase::Writeback.label()),
+                    format::writes_refused(count, code.as_deref())
+                );
+            }
+            Ok(Event::RenewingSignIn) if ours.is_some() => {
+                clear_line(progress);
+                eprintln!("navsync: {}", crate::t!("cli-renewing"));
             }
             Ok(Event::Throttled { retry_after }) if ours.is_some() => {
                 clear_line(progress);

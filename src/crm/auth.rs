@@ -111,6 +111,16 @@ pub(crate) struct Auth {
     refused: std::sync::Mutex<Option<(Secret, String)>>,
 }
 
+/// Announces the end of a token renewal however the renewal ends (an
+/// answer, an error, a cancel), so no face shows a wait that is over.
+struct RenewalEnd<'a>(Option<&'a UnboundedSender<ClientEvent>>);
+
+impl Drop for RenewalEnd<'_> {
+    fn drop(&mut self) {
+        emit(self.0, ClientEvent::RenewalEnded);
+    }
+}
+
 /// Who to tell about what the sign-in does.
 pub(crate) struct Ctx<'a> {
     pub events: Option<&'a UnboundedSender<ClientEvent>>,
@@ -178,6 +188,8 @@ impl Auth {
             Some(_) => RefreshReason::Expiring,
             None => RefreshReason::First,
         };
+        emit(ctx.events, ClientEvent::Renewing { reason });
+        let _ended = RenewalEnd(ctx.events);
         let fresh = match &self.method {
             AuthConfig::ClientSecret(source) => {
                 let secret = source.read()?;

@@ -413,6 +413,7 @@ async fn privileges(
         )),
         Some(first) => Err(CrmError::InsufficientPrivileges {
             privilege: Some((*first).to_string()),
+            code: None,
             detail: crate::t_in!(lang, "check-user-lacks", names = missing.join(", ")),
         }),
     }

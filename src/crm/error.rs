@@ -10,8 +10,9 @@ use super::messages::{Msg, text};
 
 /// The seed's four error classes, an unsupported organisation (set by the
 /// connection checks: the client itself never meets one), and `Other`
-/// for sign-in and local setup. The engine and the console use the same
-/// enum.
+/// for local setup, and `SignInNeeded` when Microsoft Entra ID will not
+/// renew the sign-in (only an admin signing in again helps). The engine
+/// and the console use the same enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
@@ -22,16 +23,20 @@ pub enum ErrorClass {
     /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
     /// writeback prerequisites missing.
     Unsupported,
+    /// No usable sign-in: the refresh token was refused (`invalid_grant`,
+    /// e.g. MFA now required) or there is none.
+    SignInNeeded,
     Other,
 }
 
 impl ErrorClass {
-    const ALL: [ErrorClass; 6] = [
+    const ALL: [ErrorClass; 7] = [
         Self::Connection,
         Self::CrmApi,
         Self::InsufficientPrivileges,
         Self::ObjectsUnreadable,
         Self::Unsupported,
+        Self::SignInNeeded,
         Self::Other,
     ];
 
@@ -44,6 +49,7 @@ impl ErrorClass {
             Self::InsufficientPrivileges => "insufficient_privileges",
             Self::ObjectsUnreadable => "objects_unreadable",
             Self::Unsupported => "unsupported",
+            Self::SignInNeeded => "sign_in_needed",
             Self::Other => "other",
         }
     }
@@ -71,6 +77,8 @@ pub enum CrmError {
     #[error("insufficient CRM privileges: {detail}")]
     InsufficientPrivileges {
         privilege: Option<String>,
+        /// The CRM's own error code (`0x80040220`), when it answered one.
+        code: Option<String>,
         detail: String,
     },
     /// Tables the sync needs are missing or not readable.
@@ -109,7 +117,16 @@ impl CrmError {
             Self::Api { .. } => ErrorClass::CrmApi,
             Self::InsufficientPrivileges { .. } => ErrorClass::InsufficientPrivileges,
             Self::ObjectsUnreadable { .. } => ErrorClass::ObjectsUnreadable,
+            Self::NotSignedIn { .. } => ErrorClass::SignInNeeded,
             _ => ErrorClass::Other,
+        }
+    }
+
+    /// The CRM's own error code (`0x8004...`), when it answered one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api { code, .. } | Self::InsufficientPrivileges { code, .. } => code.as_deref(),
+            _ => None,
         }
     }
 
@@ -220,7 +237,11 @@ pub(crate) fn from_status(status: u16, body: &[u8], object: Option<&str>, what: 
                 objects: vec![obj.to_string()],
                 detail,
             },
-            _ => CrmError::InsufficientPrivileges { privilege, detail },
+            _ => CrmError::InsufficientPrivileges {
+                privilege,
+                code: (!code.is_empty()).then_some(code),
+                detail,
+            },
         },
         404 if object.is_some() && is_missing_segment(&code, &message) => {
             CrmError::ObjectsUnreadable {
@@ -269,8 +290,11 @@ mod tests {
     fn privilege_is_named() {
         let body = br#"{"error":{"code":"0x80040220","message":"Principal user (Id=1) is missing prvCreateActivity privilege (Id=2)"}}"#;
         match from_status(403, body, Some("tasks"), "POST tasks") {
-            CrmError::InsufficientPrivileges { privilege, .. } => {
-                assert_eq!(privilege.as_deref(), Some("prvCreateActivity"))
+            CrmError::InsufficientPrivileges {
+                privilege, code, ..
+            } => {
+                assert_eq!(privilege.as_deref(), Some("prvCreateActivity"));
+                assert_eq!(code.as_deref(), Some("0x80040220"));
             }
             e => panic!("{e:?}"),
         }

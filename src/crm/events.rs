@@ -53,6 +53,11 @@ pub enum ClientEvent {
     /// A request waits `wait` more at the gate an earlier 429 closed (for
     /// another request, maybe another run): a wait all the same.
     HeldByThrottle { wait: Duration },
+    /// The client asks Microsoft Entra ID for a new access token: every
+    /// request needing it waits until [`ClientEvent::RenewalEnded`].
+    Renewing { reason: RefreshReason },
+    /// The renewal announced by `Renewing` ended, well or not.
+    RenewalEnded,
     /// A new access token was obtained.
     TokenRefreshed { reason: RefreshReason },
     /// A delta link was refused or change tracking is unavailable: a full
@@ -133,6 +138,10 @@ pub(crate) fn emit(tx: Option<&UnboundedSender<ClientEvent>>, event: ClientEvent
                 "request held until the CRM's Retry-After passes"
             )
         }
+        ClientEvent::Renewing { reason } => {
+            tracing::debug!(reason = reason.key(), "renewing the access token")
+        }
+        ClientEvent::RenewalEnded => tracing::debug!("access token renewal ended"),
         ClientEvent::TokenRefreshed { reason } => {
             tracing::info!(reason = reason.key(), "access token refreshed")
         }

@@ -228,6 +228,7 @@ impl Client {
                     // this identity in: a user matter for the CRM admin.
                     return Err(CrmError::InsufficientPrivileges {
                         privilege: None,
+                        code: None,
                         detail: format!(
                             "{}: Dataverse refused a freshly issued access token (401): the signed-in user or application has no access to this environment; add it as a user (or application user) with a security role",
                             req.what

@@ -303,6 +303,11 @@ mod tests {
                 phase: Phase::Writeback,
                 rows: 12,
             },
+            Event::WritesRefused {
+                run_id: 1,
+                count: 2,
+                code: Some("0x80040220".into()),
+            },
             Event::RunFinished {
                 run_id: 1,
                 outcome: Outcome::Cancelled,
@@ -320,6 +325,7 @@ mod tests {
             Event::Throttled {
                 retry_after: Duration::from_secs(7),
             },
+            Event::RenewingSignIn,
             Event::DeviceCode {
                 user_code: "ABCD-EFGH".into(),
                 verification_uri: "https://microsoft.com/devicelogin".into(),
@@ -367,10 +373,12 @@ mod tests {
                 | Event::PhaseStarted { .. }
                 | Event::Progress { .. }
                 | Event::PhaseFinished { .. }
+                | Event::WritesRefused { .. }
                 | Event::RunFinished { .. }
                 | Event::DeltaRejected { .. }
                 | Event::Retry { .. }
                 | Event::Throttled { .. }
+                | Event::RenewingSignIn
                 | Event::DeviceCode { .. }
                 | Event::Error(_)
                 | Event::DataChanged(_)
@@ -428,6 +436,7 @@ mod tests {
                 throttled: 3,
                 throttled_until: Some("2026-11-25T07:01:00Z".into()),
                 retry_until: Some("2026-11-25T07:00:40Z".into()),
+                renewing_since: Some("2026-11-25T07:00:38Z".into()),
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),

@@ -487,7 +487,9 @@ impl App {
             | Event::PhaseStarted { .. }
             | Event::Progress { .. }
             | Event::PhaseFinished { .. }
-            | Event::ImportBatch { .. } => {}
+            | Event::ImportBatch { .. }
+            | Event::WritesRefused { .. }
+            | Event::RenewingSignIn => {}
         }
     }
 

@@ -99,11 +99,31 @@ pub fn health_reason(r: HealthReason) -> String {
         HealthReason::NeverSynced => "health-why-never-synced",
         HealthReason::NotConnected => "health-why-not-connected",
         HealthReason::RunFailed => "health-why-run-failed",
+        HealthReason::SignInNeeded => "health-why-sign-in-needed",
         HealthReason::RunCancelled => "health-why-run-cancelled",
         HealthReason::WritesHeld => "health-why-writes-held",
         HealthReason::Throttled => "health-why-throttled",
         HealthReason::EngineUnreachable => "health-why-engine-unreachable",
     })
+}
+
+/// What the operator does about the verdict, for the reasons only a
+/// person can fix from the command line.
+pub fn health_next_step(r: HealthReason) -> Option<String> {
+    (r == HealthReason::SignInNeeded).then(|| crate::t!("health-next-sign-in-needed"))
+}
+
+/// Writes the CRM refused, with its code when it said one: "2 refused
+/// (0x80040220)".
+pub fn writes_refused(count: u64, code: Option<&str>) -> String {
+    match code {
+        Some(code) => crate::t!(
+            "phase-writes-refused",
+            count = count,
+            code = code.to_string()
+        ),
+        None => crate::t!("phase-writes-refused-no-code", count = count),
+    }
 }
 
 /// A sync phase's name.

@@ -255,6 +255,7 @@ fn health_badge(app: &App) -> Option<Span<'static>> {
         (HealthReason::RunFailed | HealthReason::WritesHeld, Some(class)) => {
             crate::t!(&format!("error-title-{}", class.key().replace('_', "-")))
         }
+        (HealthReason::SignInNeeded, _) => crate::t!("header-sign-in-needed"),
         (reason, _) => format::health_reason(reason),
     };
     parts.push(cause);

@@ -244,6 +244,16 @@ async fn refused_writes_exit_non_zero_with_last_error_and_a_clean_run_clears_it(
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(err.contains(TASK_WRITES), "{err}");
+    // Issue 21: the writeback phase ends ✘ with the count and the CRM's
+    // code (0x80040220 = -2147220960, "Principal user is missing privilege":
+    // https://learn.microsoft.com/en-us/troubleshoot/power-platform/power-apps/dataverse/client-errors).
+    assert!(
+        err.contains(&format!(
+            "✘ writeback {} refused (0x80040220)",
+            MATCHED + UNMATCHED
+        )),
+        "{err}"
+    );
     let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(json["last_error"]["class"], "insufficient_privileges");
@@ -539,4 +549,141 @@ async fn the_next_try_comes_after_a_retry_after_too_long_to_wait() {
     );
     assert!(st.next_after_failure);
     crate::support::shutdown(h).await;
+}
+
+/// Issue 21: a refresh token Entra refuses with `invalid_grant`
+/// (AADSTS50076, MFA now required) is a sign-in to renew, not a failed
+/// run like any other: the run records the class `sign_in_needed`, the
+/// verdict is `failing` for that reason, and `status --json` and `status
+/// --check` name it with the next step. The refused token is sent once.
+/// Handling as in
+/// <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application>.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_refresh_token_makes_the_health_failing_with_sign_in_needed() {
+    use navsync::engine::interface::health::{Health, HealthReason};
+    let mut s = world().await;
+    s.config.crm.auth = navsync::config::AuthMethod::DeviceCode;
+    let mut h = s.start();
+    h.commands.send(Command::Connect).unwrap();
+    let code = loop {
+        if let Event::DeviceCode { user_code, .. } = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the device code comes")
+            .unwrap()
+        {
+            break user_code;
+        }
+    };
+    assert!(s.sim.control().approve_device_code(&code));
+    assert_eq!(finished(&mut h).await, Outcome::Ok, "the connect's sync");
+
+    // The access token stops working; the refresh is refused for MFA.
+    s.sim.control().revoke_tokens();
+    s.sim.control().reset_counters();
+    s.sim.control().token_error_next(1, "invalid_grant");
+    let (outcome, error) = run(&mut h).await;
+    assert_eq!(outcome, Outcome::Error);
+    assert_eq!(error.map(|e| e.class), Some(ErrorClass::SignInNeeded));
+    assert_eq!(s.sim.control().request_count("POST token"), 1);
+    let verdict = h.status.borrow().health(chrono::Utc::now());
+    assert_eq!(verdict.health, Health::Failing);
+    assert_eq!(verdict.reason, HealthReason::SignInNeeded);
+    crate::support::shutdown(h).await;
+
+    let status = navsync(&s, &["status", "--json"]).output().await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["health"], "failing", "{json}");
+    assert_eq!(json["health_reason"], "sign_in_needed", "{json}");
+    assert_eq!(json["last_error"]["class"], "sign_in_needed", "{json}");
+    let check = navsync(&s, &["status", "--check"]).output().await.unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let line = String::from_utf8_lossy(&check.stdout);
+    assert!(line.contains("sign-in needed"), "{line}");
+    assert!(line.contains("navsync connect"), "{line}");
+    let text = navsync(&s, &["status"]).output().await.unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("failing (sign-in needed;"), "{text}");
+}
+
+/// Issue 21: a run held by 429s (`throttle_next`, here with a 1 s
+/// `Retry-After`) shows its counters live, and the live line ends on the
+/// numbers its history row records: requests, retries and 429s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_counters_end_on_the_numbers_of_the_history_row() {
+    let s = world().await;
+    let mut h = s.start();
+    // Every live snapshot of the run, as a watching face sees them.
+    let mut watch = h.status.clone();
+    let seen = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while watch.changed().await.is_ok() {
+            if let Some(r) = watch.borrow_and_update().running.clone() {
+                seen.push(r);
+            }
+        }
+        seen
+    });
+    s.sim.control().throttle_next(3, Duration::from_secs(1));
+    let (outcome, error) = run(&mut h).await;
+    assert_eq!(outcome, Outcome::Ok, "{error:?}");
+    crate::support::shutdown(h).await;
+    let seen = seen.await.unwrap();
+    let last = seen.last().expect("the run was shown live");
+    assert!(
+        seen.iter()
+            .any(|r| r.throttled > 0 && r.throttled_until.is_some()),
+        "the 429 wait was shown while it lasted"
+    );
+    let st = s.store();
+    let row = navsync::store::runs::recent(st.conn(), 1)
+        .unwrap()
+        .remove(0);
+    assert_eq!(row.id, last.run_id);
+    assert_eq!(
+        (last.requests, last.retries, last.throttled),
+        (
+            row.requests as u64,
+            row.retries as u64,
+            row.throttle_waits as u64
+        ),
+        "live {last:?} vs history {row:?}"
+    );
+    assert_eq!(row.throttle_waits, 3);
+}
+
+/// Issue 21: while the client renews its token at a slow token endpoint
+/// (the emulator's latency applies to it), the run's requests wait, and
+/// the live status and `sync --once` say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_renewal_shows_as_a_wait_live_and_in_sync_once() {
+    let s = world().await;
+    let cache = navsync::paths::token_cache_file(s.dir.path());
+    std::fs::remove_file(&cache).ok();
+    s.sim.control().set_latency(Duration::from_millis(300));
+    let mut h = s.start();
+    h.commands
+        .send(Command::SyncNow { dry_run: false })
+        .unwrap();
+    loop {
+        let ev = tokio::time::timeout(WAIT, h.events.recv())
+            .await
+            .expect("the renewal comes")
+            .unwrap();
+        if ev == Event::RenewingSignIn {
+            break;
+        }
+    }
+    let live = h.status.borrow().running.clone().expect("the run goes on");
+    assert!(live.renewing_since.is_some(), "{live:?}");
+    assert_eq!(finished(&mut h).await, Outcome::Ok);
+    crate::support::shutdown(h).await;
+
+    std::fs::remove_file(&cache).ok();
+    let out = navsync(&s, &["sync", "--once"]).output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("waiting: renewing the sign-in with Microsoft Entra ID"),
+        "{err}"
+    );
 }

@@ -417,6 +417,7 @@ pub fn status(running: bool) -> Status {
             throttled_until: Some("2026-11-25T07:00:12Z".into()),
             retry_until: None,
             retry_reason: None,
+            renewing_since: None,
         }),
         last_error: None,
         last_run: None,

@@ -388,3 +388,114 @@ fn line_of<'a>(s: &'a str, needle: &str) -> &'a str {
         .find(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no {needle:?} in\n{s}"))
 }
+
+/// Issue 21: a refresh token Entra refused (sign-in needed) reads
+/// `failing` in the header with its own cause and the next step, in
+/// both languages, not "the last sync failed".
+#[test]
+fn the_header_says_sign_in_needed_with_the_next_step() {
+    use navsync::config::Lang;
+    use navsync::engine::ErrorClass;
+    use navsync::engine::interface::health::LastRun;
+    use navsync::i18n::{self, Locale};
+    use navsync::store::runs::Outcome;
+    for (lang, expected) in [
+        (
+            Lang::En,
+            "✘ sync failing · 3 min ago · sign-in needed (1, c: sign in again)",
+        ),
+        (Lang::Es, "falta iniciar sesión (1, c: iniciarla)"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, false);
+        let mut st = crate::fixture::status(false);
+        st.last_run = Some(LastRun {
+            run_id: 6,
+            outcome: Outcome::Error,
+            class: Some(ErrorClass::SignInNeeded),
+            reads_done: false,
+            finished_at: Some("2026-11-25T06:57:00Z".into()),
+        });
+        app.on_status(st);
+        let s = screen(&mut app, 120, 40);
+        let header = s.lines().next().unwrap_or_default();
+        assert!(header.contains(expected), "{lang:?}: {header}");
+    }
+    i18n::set_for_thread(None);
+}
+
+/// Issue 21: writes the CRM refused end the writeback row ✘ with their
+/// count and the CRM's code, not "✔ writeback 0 rows", at 80x24 in both
+/// languages.
+#[test]
+fn refused_writes_end_the_writeback_row_with_their_count_and_code() {
+    use navsync::config::Lang;
+    use navsync::engine::interface::event::Phase;
+    use navsync::i18n::{self, Locale};
+    use navsync::store::runs::Outcome;
+    for (lang, expected) in [
+        (Lang::En, "✘ writeback     2 refused (0x80040220)"),
+        (Lang::Es, "2 rechazadas (0x80040220)"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        for phase in [Phase::Contacts, Phase::SavedLists, Phase::Writeback] {
+            app.on_event(Event::PhaseFinished {
+                run_id: 5,
+                phase,
+                rows: if phase == Phase::Writeback { 0 } else { 40 },
+            });
+        }
+        app.on_event(Event::WritesRefused {
+            run_id: 5,
+            count: 2,
+            code: Some("0x80040220".into()),
+        });
+        app.on_event(Event::RunFinished {
+            run_id: 5,
+            outcome: Outcome::Error,
+            summary: "wrote 0 activities, 2 refused by the CRM".into(),
+        });
+        app.on_status(crate::fixture::status(false));
+        let s = screen(&mut app, 80, 24);
+        let row = s
+            .lines()
+            .find(|l| l.contains("0x80040220"))
+            .unwrap_or_else(|| panic!("{lang:?}: no writeback row\n{s}"));
+        assert!(row.contains(expected), "{lang:?}: {row}");
+        assert!(!s.contains("✔ writeback"), "{s}");
+        insta::assert_snapshot!(format!("writeback_refused_{lang:?}_80x24"), s);
+    }
+    i18n::set_for_thread(None);
+}
+
+/// Issue 21: while the client renews its token the run's requests wait,
+/// and the Sync tab says so with how long they have waited, at 80x24 in
+/// both languages.
+#[test]
+fn a_token_renewal_shows_as_a_wait_with_how_long_it_has_waited() {
+    use navsync::config::Lang;
+    use navsync::i18n::{self, Locale};
+    for (lang, expected) in [
+        (
+            Lang::En,
+            "waiting 4.00 s: renewing the sign-in with Microsoft Entra ID",
+        ),
+        (Lang::Es, "esperando 4,00 s: renovando el inicio de sesión"),
+    ] {
+        i18n::set_for_thread(Some(Locale::Lang(lang)));
+        let (mut app, _rx) = app_with(Theme::MONO, true);
+        app.tab = Tab::Sync;
+        let mut st = crate::fixture::status(true);
+        if let Some(r) = st.running.as_mut() {
+            r.throttled_until = None;
+            r.renewing_since = Some("2026-11-25T06:59:56Z".into());
+        }
+        app.on_status(st);
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains(expected), "{lang:?}\n{s}");
+        insta::assert_snapshot!(format!("renewing_sign_in_{lang:?}_80x24"), s);
+    }
+    i18n::set_for_thread(None);
+}

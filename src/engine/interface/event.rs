@@ -34,6 +34,14 @@ pub enum Event {
         phase: Phase,
         rows: u64,
     },
+    /// The CRM refused `count` of this run's writes (they stay out of the
+    /// CRM): the writeback phase ends ✘ with the count and the CRM's own
+    /// code of the first refusal (`0x80040220`), when it said one.
+    WritesRefused {
+        run_id: i64,
+        count: u64,
+        code: Option<String>,
+    },
     RunFinished {
         run_id: i64,
         outcome: Outcome,
@@ -57,6 +65,9 @@ pub enum Event {
     Throttled {
         retry_after: Duration,
     },
+    /// The run's requests wait while Microsoft Entra ID renews the
+    /// sign-in (the live status has since when).
+    RenewingSignIn,
     /// Device-code sign-in: show this to the admin.
     DeviceCode {
         user_code: String,
@@ -250,6 +261,10 @@ pub struct RunProgress {
     /// the request is retried; cleared when a page comes through.
     pub retry_until: Option<String>,
     pub retry_reason: Option<String>,
+    /// Since when the requests wait for a new access token, RFC 3339;
+    /// cleared when the renewal ends.
+    #[serde(default)]
+    pub renewing_since: Option<String>,
 }
 
 impl RunProgress {
@@ -267,6 +282,7 @@ impl RunProgress {
             throttled_until: None,
             retry_until: None,
             retry_reason: None,
+            renewing_since: None,
         }
     }
 }

@@ -17,7 +17,8 @@ pub enum Health {
     /// Syncing, but not everything went through: the last run's writes
     /// were refused or paused, or the CRM is throttling now.
     Degraded,
-    /// Not syncing: the last run failed, or there is no connection.
+    /// Not syncing: the last run failed, sign-in is needed, or there is no
+    /// connection.
     Failing,
     /// The face cannot reach its engine.
     Offline,
@@ -56,6 +57,9 @@ pub enum HealthReason {
     NotConnected,
     /// The last run failed before its writes.
     RunFailed,
+    /// Microsoft Entra ID refused to renew the sign-in (`invalid_grant`,
+    /// e.g. MFA now required): nothing syncs until an admin signs in again.
+    SignInNeeded,
     /// The last run was stopped before its end.
     RunCancelled,
     /// The last run read everything, but writes were refused or paused.
@@ -72,6 +76,7 @@ impl HealthReason {
             Self::NeverSynced => "never_synced",
             Self::NotConnected => "not_connected",
             Self::RunFailed => "run_failed",
+            Self::SignInNeeded => "sign_in_needed",
             Self::RunCancelled => "run_cancelled",
             Self::WritesHeld => "writes_held",
             Self::Throttled => "throttled",
@@ -124,6 +129,11 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
         return v(Health::Failing, HealthReason::NotConnected);
     }
     let throttled = f.throttled_until.is_some_and(|t| t > f.now);
+    if f.last_run
+        .is_some_and(|r| r.outcome == Outcome::Error && r.class == Some(ErrorClass::SignInNeeded))
+    {
+        return v(Health::Failing, HealthReason::SignInNeeded);
+    }
     match f.last_run.map(|r| (r.outcome, r.reads_done)) {
         Some((Outcome::Error, false)) => v(Health::Failing, HealthReason::RunFailed),
         Some((Outcome::Error, true)) => v(Health::Degraded, HealthReason::WritesHeld),
@@ -161,6 +171,12 @@ mod tests {
         let refused = run(Outcome::Error, true);
         let ok = run(Outcome::Ok, true);
         let cancelled = run(Outcome::Cancelled, false);
+        // Refused at the writes or before: either way nothing syncs.
+        let signed_out = |reads_done| LastRun {
+            class: Some(ErrorClass::SignInNeeded),
+            ..run(Outcome::Error, reads_done)
+        };
+        let (signed_out_early, signed_out_late) = (signed_out(false), signed_out(true));
         for (f, health, reason) in [
             (
                 facts(false, Some(&ok), false),
@@ -171,6 +187,16 @@ mod tests {
                 facts(true, Some(&failed), true),
                 Health::Failing,
                 HealthReason::RunFailed,
+            ),
+            (
+                facts(true, Some(&signed_out_early), false),
+                Health::Failing,
+                HealthReason::SignInNeeded,
+            ),
+            (
+                facts(true, Some(&signed_out_late), true),
+                Health::Failing,
+                HealthReason::SignInNeeded,
             ),
             (
                 facts(true, Some(&refused), false),

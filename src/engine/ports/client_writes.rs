@@ -18,9 +18,9 @@ const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
 
 fn classify(e: CrmError) -> WriteError {
     match e {
-        CrmError::InsufficientPrivileges { privilege, detail }
-            if privilege.as_deref() == Some(ON_BEHALF) || detail.contains(ON_BEHALF) =>
-        {
+        CrmError::InsufficientPrivileges {
+            privilege, detail, ..
+        } if privilege.as_deref() == Some(ON_BEHALF) || detail.contains(ON_BEHALF) => {
             WriteError::OnBehalfRefused(detail)
         }
         CrmError::Api {
@@ -36,10 +36,11 @@ fn classify(e: CrmError) -> WriteError {
     }
 }
 
-/// The CRM's own code and message are in the detail.
+/// The CRM's own message is in the detail, its code beside it.
 fn refused(e: &CrmError) -> WriteError {
     WriteError::Refused {
         class: e.class(),
+        code: e.code().map(str::to_string),
         detail: e.detail(),
     }
 }
@@ -48,6 +49,7 @@ fn refused(e: &CrmError) -> WriteError {
 fn malformed(detail: String) -> WriteError {
     WriteError::Refused {
         class: ErrorClass::Other,
+        code: None,
         detail,
     }
 }

@@ -29,7 +29,12 @@ pub enum WriteError {
     OnBehalfRefused(String),
     /// The CRM refused this write; sending it again will not help.
     #[error("the CRM refused the write: {detail}")]
-    Refused { class: ErrorClass, detail: String },
+    Refused {
+        class: ErrorClass,
+        /// The CRM's own error code (`0x80040220`), when it said one.
+        code: Option<String>,
+        detail: String,
+    },
     /// Network, outage or throttling beyond the client's retries; `class`
     /// tells a transport failure (connection) from a busy or failing CRM.
     #[error("{}: {detail}", unavailable_headline(*.class))]
@@ -87,6 +92,14 @@ impl WriteError {
         match self {
             Self::Refused { class, .. } | Self::Unavailable { class, .. } => *class,
             Self::AlreadyExists | Self::OnBehalfRefused(_) => ErrorClass::CrmApi,
+        }
+    }
+
+    /// The CRM's own code of a refusal (`0x80040220`), when it said one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Refused { code, .. } => code.as_deref(),
+            _ => None,
         }
     }
 }

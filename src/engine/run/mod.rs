@@ -302,6 +302,13 @@ impl RunCtx {
             return Err(PullStop::Cancelled);
         }
         self.phase_finished(Phase::Writeback, wb.rows()).await?;
+        if let Some((count, code)) = wb.refused() {
+            self.emitter.emit(Event::WritesRefused {
+                run_id: self.run_id,
+                count,
+                code,
+            });
+        }
         Ok(wb)
     }
 
@@ -321,6 +328,7 @@ impl RunCtx {
     }
 
     async fn phase_finished(&self, phase: Phase, rows: u64) -> Result<(), EngineError> {
+        self.publish_totals();
         let run_id = self.run_id;
         self.writer
             .call(move |s| {
@@ -344,9 +352,7 @@ impl RunCtx {
                 r.phase = phase;
                 r.done = done;
                 r.total = total;
-                r.requests = t.requests as u64;
-                r.retries = t.retries as u64;
-                r.throttled = t.throttle_waits as u64;
+                live_counters(r, &t);
                 // A page came through: no retry is pending any more.
                 r.retry_until = None;
                 r.retry_reason = None;
@@ -359,6 +365,20 @@ impl RunCtx {
             total,
             rows_per_sec,
         });
+    }
+
+    /// Sets the live counters to this run's share of the source's: the
+    /// requests of a phase with no pages (writeback, the saved lists) and
+    /// the 429s and retries since the last page count too, so the live
+    /// line ends on the numbers the history row records.
+    fn publish_totals(&self) -> RunTotals {
+        let t = self.totals();
+        self.emitter.status(|s| {
+            if let Some(r) = s.running.as_mut() {
+                live_counters(r, &t);
+            }
+        });
+        t
     }
 
     /// This run's share of the source's counters.
@@ -381,7 +401,7 @@ impl RunCtx {
         tables: Vec<(Table, TablePull)>,
         saved_counts: ReconcileCounts,
     ) -> RunReport {
-        let totals = self.totals();
+        let totals = self.publish_totals();
         let reads_done = stop.is_ok();
         let (outcome, error, from_crm, wb) = match stop {
             Ok(wb) => match wb.problem() {
@@ -432,6 +452,14 @@ impl RunCtx {
             reads_done,
         }
     }
+}
+
+/// The live status's counters from the run's totals (what `sync_runs`
+/// records).
+fn live_counters(r: &mut RunProgress, t: &RunTotals) {
+    r.requests = t.requests as u64;
+    r.retries = t.retries as u64;
+    r.throttled = t.throttle_waits as u64;
 }
 
 /// The one-line summary of RunFinished and `sync --once`.

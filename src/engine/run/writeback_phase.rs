@@ -40,6 +40,17 @@ impl WritebackOutcome {
         }
     }
 
+    /// How many writes the CRM refused this run and its code of the first,
+    /// if any was refused.
+    pub fn refused(&self) -> Option<(u64, Option<String>)> {
+        match self {
+            Self::Done { sent: Some(s), .. } if s.failed > 0 => {
+                Some((s.failed as u64, s.refused_code.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// Writes paused or refused make the run fail with the CRM's own code
     /// and message, so the exit code and `last_error` show it; the next
     /// run that sends everything clears it.

@@ -71,6 +71,24 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                 message: p.message,
                 expires_in: p.expires_in,
             }),
+            ClientEvent::Renewing { .. } => {
+                let since = rfc3339(chrono::Utc::now());
+                let mut shown = false;
+                emitter.status(|s| {
+                    if let Some(r) = s.running.as_mut() {
+                        r.renewing_since = Some(since);
+                        shown = true;
+                    }
+                });
+                if shown {
+                    emitter.emit(Event::RenewingSignIn);
+                }
+            }
+            ClientEvent::RenewalEnded => emitter.status(|s| {
+                if let Some(r) = s.running.as_mut() {
+                    r.renewing_since = None;
+                }
+            }),
             ClientEvent::TokenRefreshed { reason } => emitter.emit(Event::Log {
                 level: tracing::Level::INFO,
                 message: crate::t!(

@@ -383,6 +383,8 @@ pub struct Sent {
     /// The first write the CRM refused: its class and the CRM's own code
     /// and message.
     pub refusal: Option<(ErrorClass, String)>,
+    /// The CRM's own code of that refusal (`0x80040220`), when it said one.
+    pub refused_code: Option<String>,
 }
 
 impl Sent {
@@ -394,6 +396,7 @@ impl Sent {
         self.requests += o.requests;
         if self.refusal.is_none() {
             self.refusal.clone_from(&o.refusal);
+            self.refused_code.clone_from(&o.refused_code);
         }
     }
 }
@@ -653,6 +656,7 @@ fn apply_result(
             let msg = err.to_string();
             if t.refusal.is_none() {
                 t.refusal = Some((err.class(), msg.clone()));
+                t.refused_code = err.code().map(str::to_string);
             }
             outbox::mark_attempt_failed(tx, e.id, &msg, MAX_ATTEMPTS)?;
             if let Some(aid) = e.activity_id {

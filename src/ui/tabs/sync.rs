@@ -130,6 +130,8 @@ pub struct SyncTab {
     pub rates: VecDeque<u64>,
     /// The last finished run's one-line summary.
     pub last_summary: Option<(Outcome, String)>,
+    /// Writes the CRM refused in the live or last run, and its code.
+    pub refused: Option<(u64, Option<String>)>,
     /// Only runs of this outcome (`v` cycles); `None` = all.
     pub shown: Option<Outcome>,
 }
@@ -269,6 +271,7 @@ impl SyncTab {
         match ev {
             Event::RunStarted { run_id, mode } => {
                 self.phases = Default::default();
+                self.refused = None;
                 self.rates.clear();
                 self.live = Some((*run_id, *mode, now));
             }
@@ -298,6 +301,10 @@ impl SyncTab {
                 let g = &mut self.phases[slot(*phase)];
                 g.finished = true;
                 g.done = *rows;
+            }
+            Event::WritesRefused { count, code, .. } => {
+                self.phases[slot(Phase::Writeback)].stopped = Some(Outcome::Error);
+                self.refused = Some((*count, code.clone()));
             }
             Event::RunFinished {
                 run_id,
@@ -461,6 +468,18 @@ impl Component for SyncTab {
                         )
                     ));
                 }
+                // A token renewal: how long the requests have waited.
+                if let Some(waited) = r
+                    .renewing_since
+                    .as_deref()
+                    .and_then(parse_time)
+                    .and_then(|since| (ctx.now - since).to_std().ok())
+                {
+                    waits.push(format!(
+                        "⏳ {}",
+                        crate::t!("wait-renewing", waited = format::duration(waited))
+                    ));
+                }
                 if !waits.is_empty() {
                     info_lines.push(field(&crate::t!("field-waiting"), waits.join(" · "), t));
                 }
@@ -561,9 +580,16 @@ impl Component for SyncTab {
                 _ => 0.0,
             };
             let state = g.mark();
-            let count = match g.stopped {
-                None => g.label(),
-                Some(o) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
+            let count = match (g.stopped, &self.refused) {
+                (Some(_), Some((n, code))) if *phase == Phase::Writeback => {
+                    let refused = format::writes_refused(*n, code.as_deref());
+                    match g.done {
+                        0 => refused,
+                        _ => format!("{} · {refused}", g.label()),
+                    }
+                }
+                (None, _) => g.label(),
+                (Some(o), _) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
             };
             // Without a total there is no ratio to draw: the label says
             // how far it got, the bar stays empty until the phase ends.
