@@ -82,6 +82,9 @@ async fn serve(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus 
     tracing::info!("stopping: the run in flight (if any) ends at a safe point");
     let _ = h.commands.send(Command::Shutdown);
     until_closed(&mut h.events).await;
+    if let Some(l) = face.hosting.as_ref().and_then(|h| h.listener.as_ref()) {
+        l.drained(std::time::Duration::from_secs(2)).await;
+    }
     drop(face.hosting);
     tracing::info!("navsync engine stopped");
     ExitStatus::Ok

@@ -41,11 +41,21 @@ pub const MAX_ATTACHED: usize = 128;
 pub struct Listener {
     path: PathBuf,
     task: JoinHandle<()>,
+    attached: Arc<Semaphore>,
 }
 
 impl Listener {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Waits, at most `limit`, until every attached peer has been sent the
+    /// engine's last events and has gone (a peer keeps its place until the
+    /// events end), so a stopping service does not cut them off: a
+    /// `sync --once` following a run learns that it was cancelled.
+    pub async fn drained(&self, limit: std::time::Duration) {
+        let all = u32::try_from(MAX_ATTACHED).unwrap_or(u32::MAX);
+        let _ = tokio::time::timeout(limit, self.attached.acquire_many(all)).await;
     }
 }
 
@@ -122,19 +132,21 @@ pub fn listen(path: &Path, engine: &EngineHandle) -> std::io::Result<Listener> {
     }
     let listener = UnixListener::bind(path)?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    let attached = Arc::new(Semaphore::new(MAX_ATTACHED));
     let faces = Faces {
         commands: engine.commands.clone(),
         events: Arc::new(Mutex::new(engine.events.resubscribe())),
         status: engine.status.clone(),
         admission: Arc::new(Admission {
             pending: Mutex::new(VecDeque::new()),
-            attached: Arc::new(Semaphore::new(MAX_ATTACHED)),
+            attached: attached.clone(),
         }),
     };
     let task = tokio::spawn(accept(listener, faces));
     Ok(Listener {
         path: path.to_path_buf(),
         task,
+        attached,
     })
 }
 
