@@ -1078,3 +1078,6 @@ phase-writes-refused = { $count } refused ({ $code })
 phase-writes-refused-no-code = { $count } refused
 wait-renewing = waiting { $waited }: renewing the sign-in with Microsoft Entra ID
 cli-renewing = waiting: renewing the sign-in with Microsoft Entra ID
+
+## the header without the last sync's date
+header-synced-ago = synced { $ago }

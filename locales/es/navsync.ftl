@@ -1104,3 +1104,6 @@ phase-writes-refused-no-code = { $count ->
 }
 wait-renewing = esperando { $waited }: renovando el inicio de sesión con Microsoft Entra ID
 cli-renewing = esperando: renovando el inicio de sesión con Microsoft Entra ID
+
+## the header without the last sync's date
+header-synced-ago = sinc. { $ago }

@@ -180,6 +180,14 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         ),
         None => crate::t!("header-never-synced"),
     };
+    // Without its date, for a header that would otherwise lose the engine.
+    let last_short = match st.last_sync.as_deref().and_then(parse_time) {
+        Some(at) if healthy && !wide => Some(crate::t!(
+            "header-synced-ago",
+            ago = relative(app.now(), at)
+        )),
+        _ => None,
+    };
     let mut spans = vec![
         Span::styled("navsync", t.title()),
         sep(),
@@ -190,14 +198,26 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         Span::raw(last),
         sep(),
     ];
-    let used: usize = spans.iter().map(Span::width).sum();
     // The long form of the engine's part where it fits, else the short,
-    // else none (a cut "o…" would say nothing).
-    match [true, false]
-        .into_iter()
-        .map(|long| engine_span(app, wide && long))
-        .find(|s| used + s.width() <= width as usize)
+    // else the short with the last sync's date left out, else none (a cut
+    // "o…" would say nothing).
+    let engines = [engine_span(app, wide), engine_span(app, false)];
+    let fitting = |spans: &[Span<'static>]| {
+        let used: usize = spans.iter().map(Span::width).sum();
+        engines
+            .iter()
+            .find(|e| used + e.width() <= width as usize)
+            .cloned()
+    };
+    let mut engine = fitting(&spans);
+    if engine.is_none()
+        && let Some(short) = last_short
+        && let Some(last) = spans.iter_mut().rev().nth(1)
     {
+        *last = Span::raw(short);
+        engine = fitting(&spans);
+    }
+    match engine {
         Some(engine) => spans.push(engine),
         None => {
             spans.pop();
