@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::config::{ActivityKind, Config, SecretSource};
 use crate::crm::{ChangeSet, Client, ClientConfig, Column, WriteOp};
-use crate::engine::service_loop::writer::Writer;
+use crate::engine::effects::writer::Writer;
 use crate::engine::usecases::writeback::{self, Rules, WritebackError};
 use crate::exit::ExitStatus;
 use crate::sim::tenant::Scale;

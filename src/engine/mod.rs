@@ -3,8 +3,10 @@
 //! [`Event`]s plus a [`Status`] snapshot out.
 //!
 //! - `interface`: what the faces see (commands, events, the handle, errors);
-//! - `service_loop`: the engine while it runs (command loop, emitter, the
-//!   single store writer, the crm client's reports);
+//! - `effects`: the single store writer and the emitter, below everything
+//!   that decides, so use cases and runs never reach up into the loop;
+//! - `service_loop`: the engine while it runs (command loop, the crm
+//!   client's reports);
 //! - `run`: one sync run and its phases (pull, writeback, dry run, schedule);
 //! - `usecases`: what a user asks of the workspace (connection, seats,
 //!   import, matching, resolve, settings, exactly-once writeback);
@@ -13,18 +15,19 @@
 //!
 //! This file starts an engine: it wires the parts together.
 
+pub mod effects;
 pub mod interface;
 pub mod ports;
 pub mod run;
 pub mod service_loop;
 pub mod usecases;
 
+pub use effects::emit::EVENT_BUFFER;
 pub use interface::answer::Answer;
 pub use interface::command::Command;
 pub use interface::error::EngineError;
 pub use interface::event::{ErrorClass, Event, Phase, Status, UserError, View};
 pub use interface::handle::EngineHandle;
-pub use service_loop::emit::EVENT_BUFFER;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -89,7 +92,7 @@ impl Engine {
             Some(r) if r.outcome == runs::Outcome::Cancelled => None,
             _ => runs::last_started(store.conn())?,
         };
-        let writer = service_loop::writer::Writer::spawn(store)?;
+        let writer = effects::writer::Writer::spawn(store)?;
         let client = if initial.connected {
             match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
                 Ok(c) => Some(c),
@@ -101,7 +104,7 @@ impl Engine {
         } else {
             None
         };
-        let (emitter, events, status) = service_loop::emit::Emitter::new(initial);
+        let (emitter, events, status) = effects::emit::Emitter::new(initial);
         let (client_events, client_rx) = mpsc::unbounded_channel();
         tokio::spawn(service_loop::client_events::forward(
             client_rx,

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use navsync::config::ActivityKind;
 use navsync::crm::{AuthConfig, Client, ClientConfig, RetryPolicy, Secret, SecretSource};
+use navsync::engine::effects::writer::Writer;
 use navsync::engine::interface::command::{NewContact, ResolveHow};
 use navsync::engine::ports::CrmWrites;
-use navsync::engine::service_loop::writer::Writer;
 use navsync::engine::usecases::resolve;
 use navsync::engine::usecases::writeback::{self, Rules, Sent};
 use navsync::engine::{Answer, View};

@@ -274,7 +274,7 @@ async fn a_crash_between_an_updates_send_and_its_record_resends_nothing() {
         1,
         "the update's record never happened"
     );
-    let writer = navsync::engine::service_loop::writer::Writer::spawn(store).unwrap();
+    let writer = navsync::engine::effects::writer::Writer::spawn(store).unwrap();
     let crm = client(&sim.instance_url(), &sim.authority_url(), &dir);
     let before = sim.control().request_count("POST $batch");
     let sent = writeback::send_pending(&writer, &crm).await.unwrap();
@@ -307,7 +307,7 @@ async fn update_crash_child() {
     let authority = std::env::var("SIM_AUTHORITY").unwrap();
     let dir = std::path::Path::new(&dir);
     let store = Store::open(&navsync::paths::store_file(dir)).unwrap();
-    let writer = navsync::engine::service_loop::writer::Writer::spawn(store).unwrap();
+    let writer = navsync::engine::effects::writer::Writer::spawn(store).unwrap();
     let crm = DieAfterSend(client(&url, &authority, dir), DieAfter::Update);
     let _ = writeback::send_pending(&writer, &crm).await;
     unreachable!("the wrapper aborts the process");

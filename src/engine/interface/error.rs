@@ -2,7 +2,6 @@
 //! [`UserError`](crate::engine::UserError)s).
 
 use crate::engine::interface::event::{ErrorClass, UserError};
-use crate::engine::service_loop::writer::WriterGone;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,12 +16,6 @@ pub enum EngineError {
     Snapshot(std::io::Error),
     #[error("a sync run stopped unexpectedly: {0}")]
     RunPanicked(String),
-}
-
-impl From<WriterGone> for EngineError {
-    fn from(_: WriterGone) -> Self {
-        Self::WriterGone
-    }
 }
 
 impl From<rusqlite::Error> for EngineError {

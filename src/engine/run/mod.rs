@@ -15,11 +15,11 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::EngineError;
+use crate::engine::effects::emit::Emitter;
+use crate::engine::effects::writer::Writer;
 use crate::engine::interface::error::internal_error;
 use crate::engine::interface::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
 use crate::engine::ports::CrmSource;
-use crate::engine::service_loop::emit::Emitter;
-use crate::engine::service_loop::writer::Writer;
 use crate::engine::usecases::settings::Effective;
 use crate::store::mirror::{self, Table};
 use crate::store::runs::{self, Outcome, RunMode, RunTotals};

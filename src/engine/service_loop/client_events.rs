@@ -6,8 +6,8 @@ use crate::engine::run::schedule::rfc3339;
 use tokio::sync::mpsc;
 
 use crate::crm::ClientEvent;
+use crate::engine::effects::emit::Emitter;
 use crate::engine::interface::event::Event;
-use crate::engine::service_loop::emit::Emitter;
 
 /// Forwards until the client (every clone holding the sender) is gone.
 pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emitter) {

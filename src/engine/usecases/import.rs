@@ -26,7 +26,7 @@ use uuid::Uuid;
 pub use super::import_records::{Format, LineError, Record};
 use super::import_records::{FormatFrom, ReadError, extension};
 use crate::config::ActivityKind;
-use crate::engine::service_loop::writer::WriterGone;
+use crate::engine::effects::writer::WriterGone;
 use crate::escape;
 use crate::store::activities::{self, NewActivity};
 use crate::store::seats::{self, Seat};

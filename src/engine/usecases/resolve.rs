@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::engine::Answer;
+use crate::engine::effects::writer::{Writer, WriterGone};
 use crate::engine::interface::command::{NewContact, ResolveHow};
 use crate::engine::interface::event::{ContactHit, View};
 use crate::engine::ports::{CrmWrites, WriteError};
-use crate::engine::service_loop::writer::{Writer, WriterGone};
 use crate::engine::usecases::matching::{Matcher, Member};
 use crate::engine::usecases::writeback::{self, Envelope, ResolveNote, WritebackError};
 use crate::store::activities::{self, ActivityState};

@@ -2,7 +2,7 @@
 //! top of the config file. A change applies from the next sync, so a run
 //! reads them once at its start and never sees a half-applied change.
 
-use crate::engine::service_loop::writer::WriterGone;
+use crate::engine::effects::writer::WriterGone;
 use std::time::Duration;
 
 use rusqlite::Connection;

@@ -21,9 +21,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::config::{ActivityKind, MatchingConfig};
+use crate::engine::effects::writer::{Writer, WriterGone};
 use crate::engine::interface::event::ErrorClass;
 use crate::engine::ports::{Create, CrmWrites, WriteError};
-use crate::engine::service_loop::writer::{Writer, WriterGone};
 use crate::engine::usecases::conversation::{self, ThreadRules};
 use crate::engine::usecases::matching::{Decision, Matcher};
 use crate::store::activities::{self, Activity, ActivityState, NewActivity};

@@ -26,6 +26,14 @@ pub struct Writer {
 #[error("the store writer has stopped")]
 pub struct WriterGone;
 
+// Here rather than beside `EngineError`, so the interface does not import
+// the writer that imports it.
+impl From<WriterGone> for EngineError {
+    fn from(_: WriterGone) -> Self {
+        Self::WriterGone
+    }
+}
+
 impl Writer {
     /// Opens (migrating) the store at `path` on a new thread.
     pub fn open(path: &Path) -> Result<Self, EngineError> {
