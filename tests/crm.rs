@@ -2,6 +2,8 @@
 
 #[path = "crm/auth.rs"]
 mod auth;
+#[path = "crm/bodies.rs"]
+mod bodies;
 #[path = "crm/cli.rs"]
 mod cli;
 #[path = "crm/connect.rs"]

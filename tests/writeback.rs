@@ -10,3 +10,5 @@ mod seats;
 mod support;
 #[path = "writeback/threads.rs"]
 mod threads;
+#[path = "writeback/upgrade.rs"]
+mod upgrade;

@@ -16,35 +16,26 @@ use serde_json::Value;
 
 use super::batch::{ChangeSet, WriteOp};
 use super::client::Client;
+use super::entity_ref::Table;
 use super::error::CrmError;
 
 /// Column lengths of one table, by logical column name.
 pub(crate) type Lengths = Arc<HashMap<String, usize>>;
 
-/// The logical name of a table navsync writes, by entity set.
-fn logical_name(entity_set: &str) -> Option<&'static str> {
-    match entity_set {
-        "tasks" => Some("task"),
-        "contacts" => Some("contact"),
-        "accounts" => Some("account"),
-        _ => None,
-    }
-}
-
 /// Dataverse's default lengths of the columns navsync writes, used when the
 /// metadata cannot be read (no prvReadEntity): better a default than a
 /// refused change set.
-fn default_lengths(logical: &str) -> HashMap<String, usize> {
-    let pairs: &[(&str, usize)] = match logical {
-        "task" => &[("subject", 200), ("description", 2000)],
-        "contact" => &[
+fn default_lengths(table: Table) -> HashMap<String, usize> {
+    let pairs: &[(&str, usize)] = match table {
+        Table::Task => &[("subject", 200), ("description", 2000)],
+        Table::Contact => &[
             ("firstname", 50),
             ("lastname", 50),
             ("emailaddress1", 100),
             ("jobtitle", 100),
         ],
-        "account" => &[("name", 160)],
-        _ => &[],
+        Table::Account => &[("name", 160)],
+        Table::SystemUser => &[],
     };
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
@@ -87,7 +78,8 @@ impl Client {
         Ok(out)
     }
 
-    async fn lengths(&self, logical: &'static str) -> Result<Lengths, CrmError> {
+    async fn lengths(&self, table: Table) -> Result<Lengths, CrmError> {
+        let logical = table.logical_name();
         let mut cache = self.inner.lengths.lock().await;
         if let Some(l) = cache.get(logical) {
             return Ok(l.clone());
@@ -101,7 +93,7 @@ impl Client {
                     error = %e.detail(),
                     "column lengths unreadable; using Dataverse's defaults"
                 );
-                default_lengths(logical)
+                default_lengths(table)
             }
         };
         let lengths = Arc::new(lengths);
@@ -109,13 +101,9 @@ impl Client {
         Ok(lengths)
     }
 
-    /// The `MaxLength` of `column` in `logical` (a table navsync writes).
-    pub async fn max_length(
-        &self,
-        logical: &'static str,
-        column: &str,
-    ) -> Result<Option<usize>, CrmError> {
-        Ok(self.lengths(logical).await?.get(column).copied())
+    /// The `MaxLength` of `column` in `table`.
+    pub async fn max_length(&self, table: Table, column: &str) -> Result<Option<usize>, CrmError> {
+        Ok(self.lengths(table).await?.get(column).copied())
     }
 
     /// `sets` with every text value cut to its column's length.
@@ -129,20 +117,20 @@ impl Client {
                 | WriteOp::Update {
                     entity_set, body, ..
                 }) = op;
-                let Some(logical) = logical_name(entity_set) else {
+                let Some(table) = Table::of_entity_set(entity_set) else {
                     continue;
                 };
                 let Value::Object(fields) = body else {
                     continue;
                 };
-                let lengths = self.lengths(logical).await?;
+                let lengths = self.lengths(table).await?;
                 for (column, value) in fields.iter_mut() {
                     let (Some(max), Value::String(s)) = (lengths.get(column), &*value) else {
                         continue;
                     };
                     if let Some(cut) = fit_text(s, *max) {
                         tracing::info!(
-                            table = logical,
+                            table = table.logical_name(),
                             column = column.as_str(),
                             max,
                             "a text value was cut to its column's length"

@@ -52,6 +52,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/004_threads_and_tags.sql")).foreign_key_check(),
         M::up(include_str!("migrations/005_contact_owner_and_created.sql")),
         M::up(include_str!("migrations/006_resolved_by.sql")),
+        M::up(include_str!("migrations/008_outbox_typed_writes.sql")),
     ])
 });
 

@@ -150,14 +150,18 @@ const CLOSED_TASK: &str = "e73ffc82-e292-ed11-aad1-000d3a9933c9";
 
 #[tokio::test]
 async fn closed_task_client_reopens_updates_and_closes_in_one_change_set() {
+    use navsync::crm::writes::TaskStep;
     use navsync::engine::ports::CrmWrites;
     let (_, replay) = Replay::playing("task_reopen_update_close").await;
     let steps = [
-        json!({ "statecode": 0 }),
-        json!({ "description": "new text" }),
-        json!({ "statecode": 1, "statuscode": 5 }),
+        TaskStep::Reopen,
+        TaskStep::Text {
+            subject: "s".into(),
+            description: "new text".into(),
+        },
+        TaskStep::Complete { regarding: None },
     ];
-    CrmWrites::update_steps(&replay.client(), "tasks", CLOSED_TASK, &steps)
+    CrmWrites::update_task(&replay.client(), CLOSED_TASK.parse().unwrap(), &steps)
         .await
         .expect("all three taken");
     let sent = replay.seen_api();

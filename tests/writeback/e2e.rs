@@ -653,46 +653,29 @@ impl CrmWrites for DieAfterSend {
     > {
         CrmWrites::create_each(&self.0, creates)
     }
-    fn update<'a>(
+    fn update_task<'a>(
         &'a self,
-        set: &'a str,
-        id: &'a str,
-        body: &'a Value,
+        task: uuid::Uuid,
+        steps: &'a [navsync::crm::writes::TaskStep],
     ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
         Box::pin(async move {
-            let r = CrmWrites::update(&self.0, set, id, body).await;
+            let r = CrmWrites::update_task(&self.0, task, steps).await;
             self.die_if(DieAfter::Update, &r);
             r
         })
     }
-    fn update_steps<'a>(
-        &'a self,
-        set: &'a str,
-        id: &'a str,
-        steps: &'a [Value],
-    ) -> futures::future::BoxFuture<'a, Result<(), navsync::engine::ports::WriteError>> {
-        Box::pin(async move {
-            let r = CrmWrites::update_steps(&self.0, set, id, steps).await;
-            self.die_if(DieAfter::Update, &r);
-            r
-        })
-    }
-    fn text_limit<'a>(
-        &'a self,
-        set: &'a str,
-        column: &'a str,
-    ) -> futures::future::BoxFuture<'a, Result<Option<usize>, navsync::engine::ports::WriteError>>
+    fn description_limit(
+        &self,
+    ) -> futures::future::BoxFuture<'_, Result<Option<usize>, navsync::engine::ports::WriteError>>
     {
-        CrmWrites::text_limit(&self.0, set, column)
+        CrmWrites::description_limit(&self.0)
     }
-    fn text_of<'a>(
-        &'a self,
-        set: &'a str,
-        id: &'a str,
-        column: &'a str,
-    ) -> futures::future::BoxFuture<'a, Result<Option<String>, navsync::engine::ports::WriteError>>
+    fn description_of(
+        &self,
+        task: uuid::Uuid,
+    ) -> futures::future::BoxFuture<'_, Result<Option<String>, navsync::engine::ports::WriteError>>
     {
-        CrmWrites::text_of(&self.0, set, id, column)
+        CrmWrites::description_of(&self.0, task)
     }
     fn search_contacts<'a>(
         &'a self,

@@ -2,11 +2,12 @@
 //! before anything is sent.
 
 use navsync::config::{ActivityKind, Config};
-use navsync::engine::usecases::writeback::{self, Prepared, Rules};
+use navsync::crm::writes::TaskState;
+use navsync::crm::{EntityRef, Table};
+use navsync::engine::usecases::writeback::{self, Prepared, Queued, Rules, Write};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::seats::{Edition, Licence, NewSeat};
 use navsync::store::{Store, mirror, outbox, unresolved};
-use serde_json::Value;
 
 pub const U_ON: &str = "7a1f0c2e-0000-4000-8000-000000000003";
 pub const ACME: &str = "acc00000-0000-4000-8000-00000000ac01";
@@ -108,13 +109,14 @@ pub fn activity(
     }
 }
 
-fn envelope(s: &Store, activity_id: i64) -> Value {
+/// The typed write queued for `activity_id`, read back from its row.
+fn queued(s: &Store, activity_id: i64) -> Queued {
     let e = outbox::pending(s.conn(), 100)
         .unwrap()
         .into_iter()
         .find(|e| e.activity_id == Some(activity_id))
         .expect("queued in the outbox");
-    serde_json::from_str(&e.payload_json).unwrap()
+    Queued::of(&e).unwrap()
 }
 
 #[test]
@@ -220,33 +222,32 @@ fn each_rule_decides_before_anything_is_sent() {
     );
     let task_id = m.crm_activity_id.clone().unwrap();
     assert_eq!(task_id, writeback::task_id(&m));
-    let env = envelope(&s, m.id);
-    let body = &env["body"];
-    assert_eq!(body["activityid"], task_id.as_str());
-    assert_eq!(body["statecode"], 1);
-    assert_eq!(body["statuscode"], 5);
+    let q = queued(&s, m.id);
+    let Write::CreateTask(task) = &q.write else {
+        panic!("a task: {q:?}")
+    };
+    assert_eq!(q.v, writeback::FORMAT);
+    assert_eq!(task.id.to_string(), task_id);
+    assert_eq!(task.state, TaskState::Completed);
     assert_eq!(
-        body["regardingobjectid_contact_task@odata.bind"],
-        format!("/contacts({ANA})")
+        task.regarding,
+        Some(EntityRef::new(Table::Contact, ANA.parse().unwrap()))
     );
-    assert_eq!(body["ownerid@odata.bind"], format!("/systemusers({U_ON})"));
+    assert_eq!(task.owner.to_string(), U_ON);
+    assert_eq!(task.at, "2025-03-01T09:30:00Z");
     assert!(
-        body["description"]
-            .as_str()
-            .unwrap()
+        task.description
             .starts_with("InMail with ANA PEREZ (Buyer, Acme)")
     );
-    assert_eq!(env["on_behalf_of"], U_ON);
+    assert_eq!(q.on_behalf_of.map(|u| u.to_string()).as_deref(), Some(U_ON));
 
     // Unmatched: an open task regarding nothing, and in the queue.
     let n = id("x-nomatch");
-    let body = envelope(&s, n.id)["body"].clone();
-    assert_eq!(body["statecode"], 0);
-    assert!(
-        body.get("regardingobjectid_contact_task@odata.bind")
-            .is_none()
-    );
-    assert!(body.get("statuscode").is_none());
+    let Write::CreateTask(task) = queued(&s, n.id).write else {
+        panic!("a task")
+    };
+    assert_eq!(task.state, TaskState::Open);
+    assert_eq!(task.regarding, None);
     let queue = unresolved::open(s.conn(), false).unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].activity_id, n.id);

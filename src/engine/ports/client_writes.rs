@@ -8,13 +8,17 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::crm::writes::TaskStep;
 use crate::crm::{
-    Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, WriteOp, WriteResult,
+    Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, Table, WriteOp, WriteResult,
 };
 use crate::engine::interface::event::{ContactHit, ErrorClass};
 use crate::engine::ports::{Create, CrmWrites, WriteError};
 
 const ON_BEHALF: &str = "prvActOnBehalfOfAnotherUser";
+
+/// A task's description column.
+const DESCRIPTION: &str = "description";
 
 fn classify(e: CrmError) -> WriteError {
     match e {
@@ -54,25 +58,18 @@ fn malformed(detail: String) -> WriteError {
     }
 }
 
-fn uuid(s: &str) -> Result<Uuid, WriteError> {
-    Uuid::parse_str(s).map_err(|_| malformed(format!("{s:?} is not a CRM id")))
-}
-
 fn op(c: &Create) -> Result<WriteOp, WriteError> {
-    let (_, key) = table_of(&c.entity_set)?;
+    let target = c.record.target();
     Ok(WriteOp::Create {
-        entity_set: c.entity_set.clone(),
-        key: Column::new(key).map_err(|e| malformed(e.to_string()))?,
-        id: uuid(&c.id)?,
-        body: c.body.clone(),
+        entity_set: target.table.entity_set().into(),
+        key: Column::new(target.table.key()).map_err(|e| malformed(e.to_string()))?,
+        id: target.id,
+        body: c.record.body(),
     })
 }
 
-fn caller(c: &Create) -> Result<Option<Caller>, WriteError> {
-    c.on_behalf_of
-        .as_deref()
-        .map(|u| uuid(u).map(Caller::SystemUser))
-        .transpose()
+fn caller(c: &Create) -> Option<Caller> {
+    c.on_behalf_of.map(Caller::SystemUser)
 }
 
 fn result(r: WriteResult) -> Result<(), WriteError> {
@@ -83,38 +80,25 @@ fn result(r: WriteResult) -> Result<(), WriteError> {
     }
 }
 
-/// The table behind an entity set navsync creates rows in, and its key.
-fn table_of(entity_set: &str) -> Result<(&'static str, &'static str), WriteError> {
-    match entity_set {
-        "tasks" => Ok(("task", "activityid")),
-        "contacts" => Ok(("contact", "contactid")),
-        other => Err(malformed(format!("no key known for {other}"))),
-    }
-}
-
 /// Creates of one table written as one user go as one `CreateMultiple`
 /// (Microsoft's bulk message); `None` when the table does not take it.
 async fn create_multiple(client: &Client, creates: &[Create]) -> Option<Result<(), WriteError>> {
     let first = creates.first()?;
-    let who = caller(first).ok()?;
+    let table = first.record.target().table;
+    let who = caller(first);
     let same = creates
         .iter()
-        .all(|c| c.entity_set == first.entity_set && caller(c).ok() == Some(who));
+        .all(|c| c.record.target().table == table && caller(c) == who);
     if !same {
         return None;
     }
-    let (logical, key) = table_of(&first.entity_set).ok()?;
-    let key = Column::new(key).ok()?;
-    let rows = match creates
+    let key = Column::new(table.key()).ok()?;
+    let rows = creates
         .iter()
-        .map(|c| Ok((uuid(&c.id)?, c.body.clone())))
-        .collect::<Result<Vec<_>, WriteError>>()
-    {
-        Ok(rows) => rows,
-        Err(e) => return Some(Err(e)),
-    };
+        .map(|c| (c.record.target().id, c.record.body()))
+        .collect();
     match client
-        .create_multiple(&first.entity_set, logical, &key, rows, who)
+        .create_multiple(table.entity_set(), table.logical_name(), &key, rows, who)
         .await
     {
         Ok(Bulk::Created) => Some(Ok(())),
@@ -132,7 +116,7 @@ impl CrmWrites for Client {
             // Consecutive creates for the same user share a change set.
             let mut sets: Vec<ChangeSet> = Vec::new();
             for c in creates {
-                let who = caller(c)?;
+                let who = caller(c);
                 match sets.last_mut() {
                     Some(set) if set.caller == who => set.ops.push(op(c)?),
                     _ => sets.push(ChangeSet {
@@ -156,7 +140,7 @@ impl CrmWrites for Client {
                 .map(|c| {
                     Ok(ChangeSet {
                         ops: vec![op(c)?],
-                        caller: caller(c)?,
+                        caller: caller(c),
                     })
                 })
                 .collect::<Result<Vec<_>, WriteError>>()?;
@@ -165,33 +149,18 @@ impl CrmWrites for Client {
         })
     }
 
-    fn update<'a>(
+    fn update_task<'a>(
         &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        body: &'a Value,
+        task: Uuid,
+        steps: &'a [TaskStep],
     ) -> BoxFuture<'a, Result<(), WriteError>> {
         Box::pin(async move {
-            Client::update(self, entity_set, uuid(id)?, body.clone())
-                .await
-                .map_err(classify)
-        })
-    }
-
-    fn update_steps<'a>(
-        &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        steps: &'a [Value],
-    ) -> BoxFuture<'a, Result<(), WriteError>> {
-        Box::pin(async move {
-            let id = uuid(id)?;
             let ops = steps
                 .iter()
-                .map(|body| WriteOp::Update {
-                    entity_set: entity_set.to_string(),
-                    id,
-                    body: body.clone(),
+                .map(|step| WriteOp::Update {
+                    entity_set: Table::Task.entity_set().into(),
+                    id: task,
+                    body: step.body(),
                 })
                 .collect();
             let results = self
@@ -202,31 +171,20 @@ impl CrmWrites for Client {
         })
     }
 
-    fn text_limit<'a>(
-        &'a self,
-        entity_set: &'a str,
-        column: &'a str,
-    ) -> BoxFuture<'a, Result<Option<usize>, WriteError>> {
+    fn description_limit(&self) -> BoxFuture<'_, Result<Option<usize>, WriteError>> {
         Box::pin(async move {
-            let Ok((logical, _)) = table_of(entity_set) else {
-                return Ok(None);
-            };
-            self.max_length(logical, column).await.map_err(classify)
+            self.max_length(Table::Task, DESCRIPTION)
+                .await
+                .map_err(classify)
         })
     }
 
-    fn text_of<'a>(
-        &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        column: &'a str,
-    ) -> BoxFuture<'a, Result<Option<String>, WriteError>> {
+    fn description_of(&self, task: Uuid) -> BoxFuture<'_, Result<Option<String>, WriteError>> {
         Box::pin(async move {
-            let column = Column::new(column).map_err(|e| malformed(e.to_string()))?;
-            let path = format!("{entity_set}({})?$select={}", uuid(id)?, column.as_str());
+            let path = format!("{}({task})?$select={DESCRIPTION}", Table::Task.entity_set());
             let row: Value = self.get_json(&path, None).await.map_err(classify)?;
             Ok(row
-                .get(column.as_str())
+                .get(DESCRIPTION)
                 .and_then(Value::as_str)
                 .map(str::to_string))
         })

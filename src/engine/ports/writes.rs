@@ -3,19 +3,19 @@
 //! "already exists" being recognised).
 
 use futures::future::BoxFuture;
-use serde_json::Value;
+use uuid::Uuid;
 
+use crate::crm::writes::{NewRecord, TaskStep};
 use crate::engine::interface::event::{ContactHit, ErrorClass};
 
-/// One record to create with its client-generated id.
+/// One record to create, with its client-generated id, and whom it is
+/// written as.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Create {
-    pub entity_set: String,
-    pub id: String,
-    pub body: Value,
-    /// systemuserid to act for (`MSCRMCallerID`), when writing on behalf of
-    /// the seat holder.
-    pub on_behalf_of: Option<String>,
+    pub record: NewRecord,
+    /// The user (systemuser) to act for (`MSCRMCallerID`), when writing on
+    /// behalf of the seat holder.
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// How one CRM write went wrong, as writeback needs to tell them apart.
@@ -52,33 +52,18 @@ pub trait CrmWrites: Send + Sync {
         &'a self,
         creates: &'a [Create],
     ) -> BoxFuture<'a, Result<Vec<Result<(), WriteError>>, WriteError>>;
-    /// PATCH an existing record (`If-Match: *`).
-    fn update<'a>(
+    /// Changes one task (`If-Match: *`: never creates it): the steps'
+    /// PATCHes in one change set, in order, all or none.
+    fn update_task<'a>(
         &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        body: &'a Value,
+        task: Uuid,
+        steps: &'a [TaskStep],
     ) -> BoxFuture<'a, Result<(), WriteError>>;
-    /// PATCHes of one record in one change set, in order: all or none.
-    fn update_steps<'a>(
-        &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        steps: &'a [Value],
-    ) -> BoxFuture<'a, Result<(), WriteError>>;
-    /// A text column's `MaxLength` (characters), `None` when unknown.
-    fn text_limit<'a>(
-        &'a self,
-        entity_set: &'a str,
-        column: &'a str,
-    ) -> BoxFuture<'a, Result<Option<usize>, WriteError>>;
-    /// A text column of one record as the CRM holds it now.
-    fn text_of<'a>(
-        &'a self,
-        entity_set: &'a str,
-        id: &'a str,
-        column: &'a str,
-    ) -> BoxFuture<'a, Result<Option<String>, WriteError>>;
+    /// The `MaxLength` (characters) of a task's description, `None` when
+    /// unknown.
+    fn description_limit(&self) -> BoxFuture<'_, Result<Option<usize>, WriteError>>;
+    /// A task's description as the CRM holds it now.
+    fn description_of(&self, task: Uuid) -> BoxFuture<'_, Result<Option<String>, WriteError>>;
     /// Contacts whose name or e-mail contains `query` (escaped by the client).
     fn search_contacts<'a>(
         &'a self,

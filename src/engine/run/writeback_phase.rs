@@ -129,7 +129,7 @@ pub async fn run(ctx: &RunCtx) -> Result<WritebackOutcome, EngineError> {
         .call(|s| activities::threads_waiting(s.conn()).map_err(EngineError::from))
         .await?;
     let known = if threads {
-        crm.text_limit("tasks", "description").await.ok().flatten()
+        crm.description_limit().await.ok().flatten()
     } else {
         None
     };

@@ -4,16 +4,17 @@
 //! writes go through the same outbox as writeback (committed before they
 //! are sent), so a crash mid-resolve is finished by the next send pass.
 
-use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::crm::Table;
+use crate::crm::writes::NewContact as ContactRecord;
 use crate::engine::Answer;
 use crate::engine::effects::writer::{Writer, WriterGone};
 use crate::engine::interface::command::{NewContact, ResolveHow};
 use crate::engine::interface::event::{ContactHit, View};
 use crate::engine::ports::{CrmWrites, WriteError};
 use crate::engine::usecases::matching::{Matcher, Member};
-use crate::engine::usecases::writeback::{self, Envelope, ResolveNote, WritebackError};
+use crate::engine::usecases::writeback::{self, Queued, Write, WritebackError};
 use crate::store::activities::{self, ActivityState};
 use crate::store::mirror;
 use crate::store::outbox::OutboxOp;
@@ -84,11 +85,12 @@ pub async fn resolve_with_contact(
     by: Option<String>,
 ) -> Result<Answer, ResolveError> {
     let how = how.as_str();
-    let c = contactid.clone();
+    let contact = Uuid::parse_str(&contactid)
+        .map_err(|_| ResolveError::NotDone(format!("{contactid:?} is not a CRM contact id")))?;
     writer
         .tx(move |tx| {
             let task = open_task(tx, activity_id)?;
-            enqueue_close(tx, activity_id, &task, &c, how, by)
+            enqueue_close(tx, activity_id, &task, contact, how, by)
         })
         .await?;
     finish(writer, crm, activity_id, &contactid).await
@@ -98,27 +100,22 @@ fn enqueue_close(
     tx: &rusqlite::Connection,
     activity_id: i64,
     task: &str,
-    contactid: &str,
+    contact: Uuid,
     how: &str,
     by: Option<String>,
 ) -> Result<(), ResolveError> {
-    let envelope = Envelope {
-        body: writeback::close_body(contactid),
-        on_behalf_of: None,
-        resolve: Some(ResolveNote {
-            how: how.into(),
-            contactid: contactid.into(),
-            by,
-        }),
-        version: None,
-    };
+    let queued = Queued::new(Write::CloseTask {
+        contact,
+        how: how.into(),
+        by,
+    });
     outbox::enqueue(
         tx,
         Some(activity_id),
         OutboxOp::CloseTask,
-        "tasks",
+        Table::Task.entity_set(),
         task,
-        &writeback::to_json(&envelope)?,
+        &queued.to_json()?,
     )?;
     Ok(())
 }
@@ -143,44 +140,37 @@ pub async fn create_contact_and_resolve(
                 contact.parentaccountid = account_named(tx, company)?;
             }
             let ns = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://navsync/contacts");
-            let id = Uuid::new_v5(&ns, task.as_bytes()).to_string();
-            let envelope = Envelope {
-                body: contact_body(&id, &contact),
-                on_behalf_of: None,
-                resolve: None,
-                version: None,
-            };
+            let id = Uuid::new_v5(&ns, task.as_bytes());
+            let queued = Queued::new(Write::CreateContact(contact_record(id, &contact)));
             outbox::enqueue(
                 tx,
                 Some(activity_id),
                 OutboxOp::CreateContact,
-                "contacts",
-                &id,
-                &writeback::to_json(&envelope)?,
+                Table::Contact.entity_set(),
+                &id.to_string(),
+                &queued.to_json()?,
             )?;
-            enqueue_close(tx, activity_id, &task, &id, "created", by)?;
-            Ok::<_, ResolveError>(id)
+            enqueue_close(tx, activity_id, &task, id, "created", by)?;
+            Ok::<_, ResolveError>(id.to_string())
         })
         .await?;
     finish(writer, crm, activity_id, &contactid).await
 }
 
-fn contact_body(id: &str, c: &NewContact) -> Value {
-    let mut body = json!({
-        "contactid": id,
-        "firstname": c.firstname,
-        "lastname": c.lastname,
-    });
-    if let Some(e) = &c.email {
-        body["emailaddress1"] = json!(e);
+/// The contact as the CRM gets it; its company only when known as a
+/// CRM account.
+fn contact_record(id: Uuid, c: &NewContact) -> ContactRecord {
+    ContactRecord {
+        id,
+        firstname: c.firstname.clone(),
+        lastname: c.lastname.clone(),
+        email: c.email.clone(),
+        jobtitle: c.jobtitle.clone(),
+        account: c
+            .parentaccountid
+            .as_deref()
+            .and_then(|a| Uuid::parse_str(a).ok()),
     }
-    if let Some(t) = &c.jobtitle {
-        body["jobtitle"] = json!(t);
-    }
-    if let Some(a) = &c.parentaccountid {
-        body["parentcustomerid_account@odata.bind"] = json!(format!("/accounts({a})"));
-    }
-    body
 }
 
 /// The one account whose name (or web domain) is `company`, as matching
