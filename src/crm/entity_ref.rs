@@ -18,43 +18,53 @@ use uuid::Uuid;
 /// A table navsync reads or writes rows of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Table {
+pub enum EntityKind {
     Task,
     Contact,
     Account,
     SystemUser,
+    Opportunity,
 }
 
-impl Table {
-    const ALL: [Table; 4] = [Self::Task, Self::Contact, Self::Account, Self::SystemUser];
+impl EntityKind {
+    const ALL: [EntityKind; 5] = [
+        Self::Task,
+        Self::Contact,
+        Self::Account,
+        Self::SystemUser,
+        Self::Opportunity,
+    ];
 
     /// The entity set: the collection a record's path starts with.
-    pub fn entity_set(self) -> &'static str {
+    pub const fn entity_set(self) -> &'static str {
         match self {
             Self::Task => "tasks",
             Self::Contact => "contacts",
             Self::Account => "accounts",
             Self::SystemUser => "systemusers",
+            Self::Opportunity => "opportunities",
         }
     }
 
     /// The table's logical name, as metadata and lookups name it.
-    pub fn logical_name(self) -> &'static str {
+    pub const fn logical_name(self) -> &'static str {
         match self {
             Self::Task => "task",
             Self::Contact => "contact",
             Self::Account => "account",
             Self::SystemUser => "systemuser",
+            Self::Opportunity => "opportunity",
         }
     }
 
     /// The primary key column, which a create may set to a client-chosen id.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Self::Task => "activityid",
             Self::Contact => "contactid",
             Self::Account => "accountid",
             Self::SystemUser => "systemuserid",
+            Self::Opportunity => "opportunityid",
         }
     }
 
@@ -67,18 +77,18 @@ impl Table {
 /// One record of one table: what a lookup points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityRef {
-    pub table: Table,
+    pub kind: EntityKind,
     pub id: Uuid,
 }
 
 impl EntityRef {
-    pub fn new(table: Table, id: Uuid) -> Self {
-        Self { table, id }
+    pub fn new(kind: EntityKind, id: Uuid) -> Self {
+        Self { kind, id }
     }
 
     /// The record's path, the value of an `@odata.bind`.
     fn path(&self) -> String {
-        format!("/{}({})", self.table.entity_set(), self.id)
+        format!("/{}({})", self.kind.entity_set(), self.id)
     }
 }
 
@@ -88,13 +98,13 @@ pub(crate) enum Lookup {
     /// Who owns the record (a user).
     Owner,
     /// What an activity of `activity` is about: `regardingobjectid_<table>_<activity>`.
-    Regarding { activity: Table },
+    Regarding { activity: EntityKind },
     /// A contact's company: `parentcustomerid_<table>`.
     ParentCustomer,
 }
 
 impl Lookup {
-    fn property(self, target: Table) -> String {
+    fn property(self, target: EntityKind) -> String {
         match self {
             Self::Owner => "ownerid".into(),
             Self::Regarding { activity } => format!(
@@ -110,7 +120,7 @@ impl Lookup {
 /// Sets `lookup` of a request body to `target`.
 pub(crate) fn bind(body: &mut Map<String, Value>, lookup: Lookup, target: EntityRef) {
     body.insert(
-        format!("{}@odata.bind", lookup.property(target.table)),
+        format!("{}@odata.bind", lookup.property(target.kind)),
         Value::String(target.path()),
     );
 }
@@ -121,9 +131,9 @@ mod tests {
 
     #[test]
     fn every_table_is_found_by_its_entity_set() {
-        for t in Table::ALL {
-            assert_eq!(Table::of_entity_set(t.entity_set()), Some(t));
+        for t in EntityKind::ALL {
+            assert_eq!(EntityKind::of_entity_set(t.entity_set()), Some(t));
         }
-        assert_eq!(Table::of_entity_set("leads"), None);
+        assert_eq!(EntityKind::of_entity_set("leads"), None);
     }
 }

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::batch::{ChangeSet, WriteOp};
 use super::client::Client;
-use super::entity_ref::Table;
+use super::entity_ref::EntityKind;
 use super::error::CrmError;
 
 /// Column lengths of one table, by logical column name.
@@ -25,17 +25,17 @@ pub(crate) type Lengths = Arc<HashMap<String, usize>>;
 /// Dataverse's default lengths of the columns navsync writes, used when the
 /// metadata cannot be read (no prvReadEntity): better a default than a
 /// refused change set.
-fn default_lengths(table: Table) -> HashMap<String, usize> {
+fn default_lengths(table: EntityKind) -> HashMap<String, usize> {
     let pairs: &[(&str, usize)] = match table {
-        Table::Task => &[("subject", 200), ("description", 2000)],
-        Table::Contact => &[
+        EntityKind::Task => &[("subject", 200), ("description", 2000)],
+        EntityKind::Contact => &[
             ("firstname", 50),
             ("lastname", 50),
             ("emailaddress1", 100),
             ("jobtitle", 100),
         ],
-        Table::Account => &[("name", 160)],
-        Table::SystemUser => &[],
+        EntityKind::Account => &[("name", 160)],
+        EntityKind::SystemUser | EntityKind::Opportunity => &[],
     };
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
@@ -78,7 +78,7 @@ impl Client {
         Ok(out)
     }
 
-    async fn lengths(&self, table: Table) -> Result<Lengths, CrmError> {
+    async fn lengths(&self, table: EntityKind) -> Result<Lengths, CrmError> {
         let logical = table.logical_name();
         let mut cache = self.inner.lengths.lock().await;
         if let Some(l) = cache.get(logical) {
@@ -102,7 +102,11 @@ impl Client {
     }
 
     /// The `MaxLength` of `column` in `table`.
-    pub async fn max_length(&self, table: Table, column: &str) -> Result<Option<usize>, CrmError> {
+    pub async fn max_length(
+        &self,
+        table: EntityKind,
+        column: &str,
+    ) -> Result<Option<usize>, CrmError> {
         Ok(self.lengths(table).await?.get(column).copied())
     }
 
@@ -117,7 +121,7 @@ impl Client {
                 | WriteOp::Update {
                     entity_set, body, ..
                 }) = op;
-                let Some(table) = Table::of_entity_set(entity_set) else {
+                let Some(table) = EntityKind::of_entity_set(entity_set) else {
                     continue;
                 };
                 let Value::Object(fields) = body else {

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::client::Client;
+use super::entity_ref::EntityKind;
 use super::error::CrmError;
 use super::odata::{Column, Filter, Literal, encode, query_path};
 use crate::config::Lang;
@@ -387,8 +388,8 @@ struct StepRow {
 }
 
 impl Table for StepRow {
-    const ENTITY_SET: &'static str = "opportunities";
-    const KEY: &'static str = "opportunityid";
+    const ENTITY_SET: &'static str = EntityKind::Opportunity.entity_set();
+    const KEY: &'static str = EntityKind::Opportunity.key();
     const COLUMNS: &'static [&'static str] = &["opportunityid", "stepname"];
 }
 

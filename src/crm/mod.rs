@@ -45,7 +45,7 @@ pub use budget::ApiBudget;
 pub use bulk::Bulk;
 pub use client::Client;
 pub use config::{AuthConfig, ClientConfig, RetryPolicy};
-pub use entity_ref::{EntityRef, Table};
+pub use entity_ref::{EntityKind, EntityRef};
 pub use error::{CrmError, ErrorClass};
 pub use events::{ClientEvent, DeviceCodePrompt, RefreshReason, Stats};
 pub use fit::fit_text;

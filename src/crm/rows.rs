@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::entity_ref::EntityKind;
+
 /// A table the client can stream.
 pub trait Table: DeserializeOwned + Send + 'static {
     /// Entity set name in the Web API URL.
@@ -41,8 +43,8 @@ impl SystemUser {
 }
 
 impl Table for SystemUser {
-    const ENTITY_SET: &'static str = "systemusers";
-    const KEY: &'static str = "systemuserid";
+    const ENTITY_SET: &'static str = EntityKind::SystemUser.entity_set();
+    const KEY: &'static str = EntityKind::SystemUser.key();
     const COLUMNS: &'static [&'static str] = &[
         "systemuserid",
         "fullname",
@@ -67,8 +69,8 @@ pub struct Account {
 }
 
 impl Table for Account {
-    const ENTITY_SET: &'static str = "accounts";
-    const KEY: &'static str = "accountid";
+    const ENTITY_SET: &'static str = EntityKind::Account.entity_set();
+    const KEY: &'static str = EntityKind::Account.key();
     const COLUMNS: &'static [&'static str] = &[
         "accountid",
         "name",
@@ -119,8 +121,8 @@ impl Contact {
 }
 
 impl Table for Contact {
-    const ENTITY_SET: &'static str = "contacts";
-    const KEY: &'static str = "contactid";
+    const ENTITY_SET: &'static str = EntityKind::Contact.entity_set();
+    const KEY: &'static str = EntityKind::Contact.key();
     const COLUMNS: &'static [&'static str] = &[
         "contactid",
         "fullname",
@@ -210,8 +212,8 @@ impl Opportunity {
 }
 
 impl Table for Opportunity {
-    const ENTITY_SET: &'static str = "opportunities";
-    const KEY: &'static str = "opportunityid";
+    const ENTITY_SET: &'static str = EntityKind::Opportunity.entity_set();
+    const KEY: &'static str = EntityKind::Opportunity.key();
     const COLUMNS: &'static [&'static str] = &[
         "opportunityid",
         "name",

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::entity_ref::{EntityRef, Lookup, Table, bind};
+use super::entity_ref::{EntityKind, EntityRef, Lookup, bind};
 
 /// Task `statecode` Open and its default status.
 const TASK_OPEN: i64 = 0;
@@ -74,8 +74,8 @@ impl NewRecord {
     /// The record this create makes.
     pub fn target(&self) -> EntityRef {
         match self {
-            Self::Task(t) => EntityRef::new(Table::Task, t.id),
-            Self::Contact(c) => EntityRef::new(Table::Contact, c.id),
+            Self::Task(t) => EntityRef::new(EntityKind::Task, t.id),
+            Self::Contact(c) => EntityRef::new(EntityKind::Contact, c.id),
         }
     }
 
@@ -84,7 +84,7 @@ impl NewRecord {
         let target = self.target();
         let mut body = Map::new();
         body.insert(
-            target.table.key().into(),
+            target.kind.key().into(),
             Value::String(target.id.to_string()),
         );
         match self {
@@ -95,7 +95,7 @@ impl NewRecord {
                 bind(
                     &mut body,
                     Lookup::Owner,
-                    EntityRef::new(Table::SystemUser, t.owner),
+                    EntityRef::new(EntityKind::SystemUser, t.owner),
                 );
                 if let Some(r) = t.regarding {
                     bind(&mut body, REGARDING_TASK, r);
@@ -124,7 +124,7 @@ impl NewRecord {
                     bind(
                         &mut body,
                         Lookup::ParentCustomer,
-                        EntityRef::new(Table::Account, a),
+                        EntityRef::new(EntityKind::Account, a),
                     );
                 }
             }
@@ -134,7 +134,7 @@ impl NewRecord {
 }
 
 const REGARDING_TASK: Lookup = Lookup::Regarding {
-    activity: Table::Task,
+    activity: EntityKind::Task,
 };
 
 /// One PATCH of a change to an existing task. A completed task is

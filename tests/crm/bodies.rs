@@ -16,7 +16,7 @@
 //! (`parentcustomerid_account`).
 
 use navsync::crm::writes::{NewContact, NewRecord, NewTask, TaskState, TaskStep};
-use navsync::crm::{EntityRef, Table};
+use navsync::crm::{EntityKind, EntityRef};
 use navsync::engine::ports::{Create, CrmWrites};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -55,7 +55,7 @@ fn contact(account: Option<Uuid>) -> NewContact {
 
 #[test]
 fn a_completed_task_binds_its_owner_and_the_contact_it_is_about() {
-    let regarding = EntityRef::new(Table::Contact, uuid(&contact_id(1)));
+    let regarding = EntityRef::new(EntityKind::Contact, uuid(&contact_id(1)));
     let body = NewRecord::Task(task(TaskState::Completed, Some(regarding))).body();
     assert_eq!(
         body,
@@ -91,7 +91,7 @@ fn an_open_task_is_about_nothing_and_keeps_its_default_status() {
 
 #[test]
 fn a_task_about_an_account_binds_the_accounts_navigation_property() {
-    let regarding = EntityRef::new(Table::Account, uuid(&account_id(1)));
+    let regarding = EntityRef::new(EntityKind::Account, uuid(&account_id(1)));
     let body = NewRecord::Task(task(TaskState::Open, Some(regarding))).body();
     assert_eq!(
         body["regardingobjectid_account_task@odata.bind"],
@@ -131,7 +131,7 @@ fn a_change_to_a_task_is_reopen_text_complete() {
             description: "new text".into(),
         },
         TaskStep::Complete {
-            regarding: Some(EntityRef::new(Table::Contact, uuid(&contact_id(2)))),
+            regarding: Some(EntityRef::new(EntityKind::Contact, uuid(&contact_id(2)))),
         },
         TaskStep::Complete { regarding: None },
     ]
@@ -177,7 +177,7 @@ async fn each_typed_write_lands_as_the_record_it_describes() {
     let steps = [
         TaskStep::Reopen,
         TaskStep::Complete {
-            regarding: Some(EntityRef::new(Table::Contact, uuid(NEW_CONTACT))),
+            regarding: Some(EntityRef::new(EntityKind::Contact, uuid(NEW_CONTACT))),
         },
     ];
     CrmWrites::update_task(&client, uuid(TASK), &steps)

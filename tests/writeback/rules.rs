@@ -3,7 +3,7 @@
 
 use navsync::config::{ActivityKind, Config};
 use navsync::crm::writes::TaskState;
-use navsync::crm::{EntityRef, Table};
+use navsync::crm::{EntityKind, EntityRef};
 use navsync::engine::usecases::writeback::{self, Prepared, Queued, Rules, Write};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::seats::{Edition, Licence, NewSeat};
@@ -231,7 +231,7 @@ fn each_rule_decides_before_anything_is_sent() {
     assert_eq!(task.state, TaskState::Completed);
     assert_eq!(
         task.regarding,
-        Some(EntityRef::new(Table::Contact, ANA.parse().unwrap()))
+        Some(EntityRef::new(EntityKind::Contact, ANA.parse().unwrap()))
     );
     assert_eq!(task.owner.to_string(), U_ON);
     assert_eq!(task.at, "2025-03-01T09:30:00Z");

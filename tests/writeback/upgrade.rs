@@ -4,7 +4,7 @@
 
 use navsync::config::ActivityKind;
 use navsync::crm::writes::{NewContact, NewRecord, NewTask, TaskState};
-use navsync::crm::{ChangeSet, Column, EntityRef, Table, WriteOp};
+use navsync::crm::{ChangeSet, Column, EntityKind, EntityRef, WriteOp};
 use navsync::engine::effects::writer::Writer;
 use navsync::engine::usecases::writeback::{self, Queued, Write};
 use navsync::sim::SimConfig;
@@ -270,7 +270,7 @@ async fn upgraded_and_sent(already_sent: bool) {
     );
     assert_eq!(
         t.regarding,
-        Some(EntityRef::new(Table::Contact, ANA.parse().unwrap()))
+        Some(EntityRef::new(EntityKind::Contact, ANA.parse().unwrap()))
     );
 
     // Recorded: nothing pending, the activities written, a second pass

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::crm::writes::TaskStep;
 use crate::crm::{
-    Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, Table, WriteOp, WriteResult,
+    Bulk, Caller, ChangeSet, Client, Column, ContactSearch, CrmError, EntityKind, WriteOp,
+    WriteResult,
 };
 use crate::engine::interface::event::{ContactHit, ErrorClass};
 use crate::engine::ports::{Create, CrmWrites, WriteError};
@@ -61,8 +62,8 @@ fn malformed(detail: String) -> WriteError {
 fn op(c: &Create) -> Result<WriteOp, WriteError> {
     let target = c.record.target();
     Ok(WriteOp::Create {
-        entity_set: target.table.entity_set().into(),
-        key: Column::new(target.table.key()).map_err(|e| malformed(e.to_string()))?,
+        entity_set: target.kind.entity_set().into(),
+        key: Column::new(target.kind.key()).map_err(|e| malformed(e.to_string()))?,
         id: target.id,
         body: c.record.body(),
     })
@@ -84,11 +85,11 @@ fn result(r: WriteResult) -> Result<(), WriteError> {
 /// (Microsoft's bulk message); `None` when the table does not take it.
 async fn create_multiple(client: &Client, creates: &[Create]) -> Option<Result<(), WriteError>> {
     let first = creates.first()?;
-    let table = first.record.target().table;
+    let table = first.record.target().kind;
     let who = caller(first);
     let same = creates
         .iter()
-        .all(|c| c.record.target().table == table && caller(c) == who);
+        .all(|c| c.record.target().kind == table && caller(c) == who);
     if !same {
         return None;
     }
@@ -158,7 +159,7 @@ impl CrmWrites for Client {
             let ops = steps
                 .iter()
                 .map(|step| WriteOp::Update {
-                    entity_set: Table::Task.entity_set().into(),
+                    entity_set: EntityKind::Task.entity_set().into(),
                     id: task,
                     body: step.body(),
                 })
@@ -173,7 +174,7 @@ impl CrmWrites for Client {
 
     fn description_limit(&self) -> BoxFuture<'_, Result<Option<usize>, WriteError>> {
         Box::pin(async move {
-            self.max_length(Table::Task, DESCRIPTION)
+            self.max_length(EntityKind::Task, DESCRIPTION)
                 .await
                 .map_err(classify)
         })
@@ -181,7 +182,10 @@ impl CrmWrites for Client {
 
     fn description_of(&self, task: Uuid) -> BoxFuture<'_, Result<Option<String>, WriteError>> {
         Box::pin(async move {
-            let path = format!("{}({task})?$select={DESCRIPTION}", Table::Task.entity_set());
+            let path = format!(
+                "{}({task})?$select={DESCRIPTION}",
+                EntityKind::Task.entity_set()
+            );
             let row: Value = self.get_json(&path, None).await.map_err(classify)?;
             Ok(row
                 .get(DESCRIPTION)

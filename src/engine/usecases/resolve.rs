@@ -6,7 +6,7 @@
 
 use uuid::Uuid;
 
-use crate::crm::Table;
+use crate::crm::EntityKind;
 use crate::crm::writes::NewContact as ContactRecord;
 use crate::engine::Answer;
 use crate::engine::effects::writer::{Writer, WriterGone};
@@ -113,7 +113,7 @@ fn enqueue_close(
         tx,
         Some(activity_id),
         OutboxOp::CloseTask,
-        Table::Task.entity_set(),
+        EntityKind::Task.entity_set(),
         task,
         &queued.to_json()?,
     )?;
@@ -146,7 +146,7 @@ pub async fn create_contact_and_resolve(
                 tx,
                 Some(activity_id),
                 OutboxOp::CreateContact,
-                Table::Contact.entity_set(),
+                EntityKind::Contact.entity_set(),
                 &id.to_string(),
                 &queued.to_json()?,
             )?;

@@ -19,7 +19,7 @@ UPDATE outbox SET payload_json = json_object(
         'at', json_extract(old.body, '$.scheduledend'),
         'owner', substr(old.owner, instr(old.owner, '(') + 1, length(old.owner) - instr(old.owner, '(') - 1),
         'regarding', json(CASE WHEN old.regarding IS NOT NULL THEN json_object(
-            'table', 'contact',
+            'kind', 'contact',
             'id', substr(old.regarding, instr(old.regarding, '(') + 1, length(old.regarding) - instr(old.regarding, '(') - 1)
         ) END),
         'state', CASE json_extract(old.body, '$.statecode') WHEN 1 THEN 'completed' ELSE 'open' END

@@ -28,7 +28,7 @@ mod task;
 use uuid::Uuid;
 
 use crate::config::{ActivityKind, MatchingConfig};
-use crate::crm::Table;
+use crate::crm::EntityKind;
 use crate::engine::effects::writer::WriterGone;
 use crate::engine::ports::WriteError;
 use crate::engine::usecases::conversation::{self, ThreadRules};
@@ -211,7 +211,7 @@ fn queue_create(
         tx,
         Some(a.id),
         OutboxOp::CreateTask,
-        Table::Task.entity_set(),
+        EntityKind::Task.entity_set(),
         &id,
         &queued.to_json()?,
     )?;
@@ -243,7 +243,7 @@ fn queue_update(tx: &rusqlite::Connection, c: &Activity) -> Result<(), StoreErro
         tx,
         c.id,
         OutboxOp::UpdateTask,
-        Table::Task.entity_set(),
+        EntityKind::Task.entity_set(),
         id,
         &queued.to_json()?,
     )?;

@@ -137,7 +137,7 @@ mod tests {
             at: "2025-03-01T09:30:00Z".into(),
             owner: Uuid::from_u128(2),
             regarding: Some(EntityRef::new(
-                crate::crm::Table::Contact,
+                crate::crm::EntityKind::Contact,
                 Uuid::from_u128(3),
             )),
             state: TaskState::Completed,

@@ -9,7 +9,7 @@ use super::WritebackError;
 use super::queued::{Queued, Write};
 use super::record::{Pending, record, record_all};
 use crate::crm::writes::{NewRecord, TaskStep};
-use crate::crm::{EntityRef, Table};
+use crate::crm::{EntityKind, EntityRef};
 use crate::engine::effects::writer::Writer;
 use crate::engine::interface::event::ErrorClass;
 use crate::engine::ports::{Create, CrmWrites, WriteError};
@@ -165,7 +165,7 @@ async fn send_chunk(
                 let steps = [
                     TaskStep::Reopen,
                     TaskStep::Complete {
-                        regarding: Some(EntityRef::new(Table::Contact, contact)),
+                        regarding: Some(EntityRef::new(EntityKind::Contact, contact)),
                     },
                 ];
                 crm.update_task(task, &steps).await

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::config::ActivityKind;
 use crate::crm::writes::{NewTask, TaskState};
-use crate::crm::{EntityRef, Table};
+use crate::crm::{EntityKind, EntityRef};
 use crate::store::activities::{Activity, NewActivity};
 
 /// The task id of an activity: a UUID v5 of its external id, so even a
@@ -72,7 +72,7 @@ pub(super) fn new_task(a: &Activity, owner: Uuid, contact: Option<Uuid>) -> NewT
         description: description(a),
         at: a.new.occurred_at.clone(),
         owner,
-        regarding: contact.map(|c| EntityRef::new(Table::Contact, c)),
+        regarding: contact.map(|c| EntityRef::new(EntityKind::Contact, c)),
         state: if contact.is_some() {
             TaskState::Completed
         } else {
