@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::i18n::Lang;
 pub use locate::key_line;
 pub use urls::{is_dynamics_online_host, validate_instance_url};
 pub use values::{
@@ -44,15 +45,6 @@ pub enum ConfigError {
     },
     #[error("{}", crate::t!("cfg-missing", path = .0.display().to_string()))]
     Missing(PathBuf),
-}
-
-/// Message languages; the seed's own wording is Spanish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Es,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
