@@ -4,9 +4,9 @@
 //! else to go on).
 //!
 //! `raw` is the file's shape as serde reads it, `build` checks it into a
-//! [`Config`], `values` and `urls` are the rules for single values, and
-//! `locate` turns byte offsets into the file, line, column and key of a
-//! message.
+//! [`Config`], `values` holds the rules for single values, `urls` puts the
+//! client's URL rules (`crm::instance_url`) in words, and `locate` turns
+//! byte offsets into the file, line, column and key of a message.
 
 mod build;
 mod locate;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 pub use crate::i18n::Lang;
 pub use locate::key_line;
-pub use urls::{is_dynamics_online_host, validate_instance_url};
+pub use urls::validate_instance_url;
 pub use values::{
     parse_interval, parse_retry_after_failure, validate_client_id, validate_tenant_id,
 };
