@@ -7,6 +7,7 @@
 
 mod colon;
 mod defaults;
+mod names;
 mod overrides;
 mod parse;
 
@@ -17,7 +18,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::action::{Action, Tab};
 
 pub use colon::{COMMANDS, ColonCommand, Does, LANGS, SEAT_SWITCHES};
-pub use overrides::{Override, action_name, from_config};
+pub use names::action_name;
+pub use overrides::{Override, from_config};
 pub use parse::parse_key;
 
 /// Where a key is read: a tab or an open popup.

@@ -4,30 +4,10 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::defaults::ANYWHERE;
+use super::names::action_name;
 use super::parse::parse_key;
-use super::{Binding, CONTEXTS, Keymap};
+use super::{Binding, CONTEXTS, Context, Keymap};
 use crate::ui::action::Action;
-
-/// The name an action has in `[keys]` of config.toml: its variant in
-/// snake case ("sync_now", "disconnect_purge"), tabs as "tab_seats".
-pub fn action_name(a: Action) -> String {
-    if let Action::GoTab(t) = a {
-        return format!("tab_{}", t.id());
-    }
-    let debug = format!("{a:?}");
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// A user's change to one action's keys (`[keys]` in config.toml).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +78,7 @@ impl Keymap {
                 bindings.splice(at..at, new);
             }
             if !found {
-                let mut names: Vec<String> = km
+                let mut names: Vec<&str> = km
                     .by_context
                     .values()
                     .flatten()
@@ -122,7 +102,7 @@ impl Keymap {
             let names = [action_name(a), action_name(b)];
             let at = overrides
                 .iter()
-                .rposition(|o| names.contains(&o.action))
+                .rposition(|o| names.contains(&o.action.as_str()))
                 .unwrap_or(0);
             (at, m)
         })?;
@@ -147,7 +127,7 @@ impl Keymap {
                             key = a.label,
                             a = action_name(a.action),
                             b = action_name(b.action),
-                            view = format!("{ctx:?}")
+                            place = place(ctx)
                         ),
                     ));
                 }
@@ -155,6 +135,26 @@ impl Keymap {
         }
         Ok(())
     }
+}
+
+/// Where a key is read, as the reader names it: "in the Sync tab", "at
+/// the : prompt" (a clash names the view it happens in).
+fn place(ctx: Context) -> String {
+    let popup = match ctx {
+        Context::Tab(tab) => return crate::t!("keys-in-tab", tab = tab.title()),
+        Context::Confirm => "confirm",
+        Context::ConfirmTyped => "confirm-typed",
+        Context::Detail => "detail",
+        Context::Form => "form",
+        Context::Search => "search",
+        Context::Help => "help",
+        Context::CommandLine => "command-line",
+        Context::FilterLine => "filter-line",
+        Context::FindLine => "find-line",
+        Context::DeviceCode => "device-code",
+        Context::Assign => "assign",
+    };
+    crate::t!("keys-in-popup", popup = popup)
 }
 
 /// The console's keymap for `config`: its `[keys]` patched on the
@@ -264,8 +264,14 @@ mod tests {
         let err = |o: &[Override]| Keymap::with_overrides(o).unwrap_err().1;
         let clash = err(&[over("sync_now", &["c"])]);
         assert!(
-            clash.contains("c is bound to both sync_now and cancel_sync"),
+            clash.ends_with("c is bound to both sync_now and cancel_sync in the Sync tab"),
             "{clash}"
+        );
+        // A clash in a popup names it in words, not as the code's enum.
+        let popup = err(&[over("confirm", &["n"])]);
+        assert!(
+            popup.ends_with("n is bound to both confirm and back in the yes/no questions"),
+            "{popup}"
         );
         let unknown = err(&[over("synk_now", &["x"])]);
         assert!(
