@@ -62,6 +62,8 @@
 //! | `GET` / `POST /_sim/tables/{set}` | row | list rows / insert a row as the CRM would |
 //! | `GET` / `PATCH` / `DELETE /_sim/tables/{set}/{id}` | changes | read / change / delete a row |
 
+#![forbid(unsafe_code)]
+
 pub mod auth;
 mod batch;
 mod collation;
