@@ -202,6 +202,7 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
         no_bulk: Mutex::new(HashSet::new()),
         cost: Mutex::new(cost),
         counters: Mutex::new(BTreeMap::new()),
+        seen: tokio::sync::Notify::new(),
     });
     let stop = CancellationToken::new();
     let app = server::router(shared.clone());
