@@ -15,87 +15,16 @@ use navsync::ui::event_loop::{self, Exit};
 use navsync::ui::theme::Theme;
 use navsync::ui::{App, Clock, ConsoleOptions, loader};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::fixture::{NOW, t, text};
+use crate::fixture::{NOW, t};
+use crate::support::screen::{Watched, frame_showing};
 
 fn key(c: char) -> std::io::Result<TermEvent> {
     Ok(TermEvent::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::NONE,
     )))
-}
-
-/// A TestBackend that sends the screen's text at the end of every frame.
-struct Frames {
-    inner: TestBackend,
-    drawn: mpsc::UnboundedSender<String>,
-}
-
-impl Backend for Frames {
-    type Error = <TestBackend as Backend>::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
-    }
-
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
-    }
-
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-
-    /// The loop ends each frame here.
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()?;
-        let _ = self.drawn.send(text(self.inner.buffer()));
-        Ok(())
-    }
-}
-
-/// Waits for a frame whose text passes `shows`, and returns it.
-async fn frame_showing(
-    drawn: &mut mpsc::UnboundedReceiver<String>,
-    shows: impl Fn(&str) -> bool,
-) -> String {
-    loop {
-        let screen = drawn.recv().await.expect("the loop stopped drawing");
-        if shows(&screen) {
-            return screen;
-        }
-    }
 }
 
 #[test]
@@ -124,12 +53,8 @@ fn loop_handles_keys_loads_data_and_redraws_only_on_change() {
             Clock::Fixed(t(NOW)),
             ConsoleOptions::default(),
         );
-        let (drawn_tx, mut drawn) = mpsc::unbounded_channel();
-        let mut term = Terminal::new(Frames {
-            inner: TestBackend::new(80, 24),
-            drawn: drawn_tx,
-        })
-        .unwrap();
+        let (backend, mut drawn) = Watched::new(80, 24);
+        let mut term = Terminal::new(backend).unwrap();
         let driver = async {
             key_tx.unbounded_send(key('2')).unwrap();
             key_tx.unbounded_send(key('s')).unwrap();
