@@ -4,10 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use crate::exit::ExitStatus;
-
 use clap::{Args, Parser, Subcommand};
 
+use crate::exit::ExitStatus;
 use crate::store::seats::{Edition, Licence};
 
 #[derive(Debug, Parser)]
@@ -351,7 +350,7 @@ fn run(cli: Cli) -> ExitStatus {
     };
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "navsync starting");
     match cli.command {
-        None => crate::ui::run(config, &data_dir),
+        None => crate::commands::console::run(config, &data_dir),
         Some(Command::Demo(args)) => crate::commands::demo::run(&args, &config, &data_dir),
         Some(Command::Status { json, check, watch }) => {
             use crate::commands::status::Form;

@@ -10,6 +10,8 @@
 //! nothing of navsync's, so it can share no code with `crm`; `bench`
 //! drives all of them from outside.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod cli;
 pub mod commands;

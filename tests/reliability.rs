@@ -15,8 +15,8 @@ mod support;
 #[path = "reliability/terminal.rs"]
 mod terminal;
 
+use std::io::{BufRead, BufReader};
 use std::process::Command;
-use std::time::Duration;
 
 use navsync::config::ActivityKind;
 use navsync::store::{self, Store, activities, seats};
@@ -49,7 +49,8 @@ fn activity(seat_id: i64, ext: String) -> activities::NewActivity {
 }
 
 /// Runs in the child process: writes batches of BATCH activities, one
-/// transaction each, until killed.
+/// transaction each, until killed, and says after each commit that it
+/// committed (the parent kills it once it has).
 #[test]
 fn child_writer() {
     let Ok(path) = std::env::var(CHILD_ENV) else {
@@ -57,31 +58,50 @@ fn child_writer() {
     };
     let mut s = Store::open(std::path::Path::new(&path)).unwrap();
     let seat_id = seats::list(s.conn()).unwrap()[0].id;
+    // Ids of this child's own, so each child's rows are new ones.
+    let pid = std::process::id();
     for batch in 0.. {
         s.transaction(|tx| {
             for i in 0..BATCH {
-                activities::insert(tx, &activity(seat_id, format!("b{batch}-{i}")))?;
+                activities::insert(tx, &activity(seat_id, format!("p{pid}-b{batch}-{i}")))?;
             }
             Ok::<_, store::StoreError>(())
         })
         .unwrap();
+        println!("{COMMITTED} {batch}");
     }
 }
+
+/// What the child writer prints after each commit.
+const COMMITTED: &str = "committed batch";
 
 #[test]
 fn kill_9_during_writes_leaves_whole_transactions_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("navsync.db");
     seat(&Store::open(&path).unwrap());
-    for round in 0..3u64 {
+    let mut before = 0;
+    for round in 0..3usize {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &path)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(150 + 70 * round));
+        // Killed while it writes, once it has committed a few batches
+        // (more each round, so the kill lands elsewhere).
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let commits = lines
+            .map_while(Result::ok)
+            .filter(|l| l.starts_with(COMMITTED))
+            .take(round + 1)
+            .count();
+        assert_eq!(
+            commits,
+            round + 1,
+            "the child stopped writing (round {round})"
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let s = Store::open(&path).unwrap();
@@ -91,12 +111,12 @@ fn kill_9_during_writes_leaves_whole_transactions_only() {
         );
         let n = activities::count(s.conn()).unwrap() as usize;
         assert_eq!(n % BATCH, 0, "a transaction was half applied: {n} rows");
+        assert!(
+            n >= before + (round + 1) * BATCH,
+            "the child's commits are kept (round {round}: {before} then {n})"
+        );
+        before = n;
     }
-    let s = Store::open(&path).unwrap();
-    assert!(
-        activities::count(s.conn()).unwrap() > 0,
-        "the child never committed anything"
-    );
 }
 
 #[test]

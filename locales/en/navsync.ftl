@@ -800,7 +800,21 @@ keys-not-a-key = { $spec } is not a key: use one character ("x", "?"), a name (e
 keys-give-one = give at least one key
 keys-needs-modifier = { $action } works in text fields too, so it needs ctrl- or alt-, not { $label }
 keys-no-action = no action { $action }; the actions are: { $names }
-keys-clash = { $key } is bound to both { $a } and { $b } ({ $view })
+keys-clash = { $key } is bound to both { $a } and { $b } { $place }
+keys-in-tab = in the { $tab } tab
+keys-in-popup = { $popup ->
+    [confirm] in the yes/no questions
+    [confirm-typed] in the question that asks for a typed word
+    [detail] in the details window
+    [form] in the new-contact form
+    [search] in the CRM search
+    [help] in the help
+    [command-line] at the : prompt
+    [filter-line] at the filter prompt
+    [find-line] at the find prompt
+    [device-code] in the sign-in code window
+   *[assign] in the list of users to assign seats to
+}
 
 token-reason-first = first of this run
 token-reason-expiring = the last one was about to expire

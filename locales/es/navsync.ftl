@@ -821,7 +821,21 @@ keys-not-a-key = { $spec } no es una tecla: usa un carácter ("x", "?"), un nomb
 keys-give-one = indica al menos una tecla
 keys-needs-modifier = { $action } funciona también en los campos de texto, así que necesita ctrl- o alt-, no { $label }
 keys-no-action = no hay ninguna acción { $action }; las acciones son: { $names }
-keys-clash = { $key } está asignada a { $a } y a { $b } a la vez ({ $view })
+keys-clash = { $key } está asignada a { $a } y a { $b } a la vez { $place }
+keys-in-tab = en la pestaña { $tab }
+keys-in-popup = { $popup ->
+    [confirm] en las preguntas de sí o no
+    [confirm-typed] en la pregunta que pide escribir una palabra
+    [detail] en la ventana de detalles
+    [form] en el formulario de contacto nuevo
+    [search] en la búsqueda en el CRM
+    [help] en la ayuda
+    [command-line] en la línea de órdenes :
+    [filter-line] en la línea de filtro
+    [find-line] en la línea de búsqueda
+    [device-code] en la ventana del código de inicio de sesión
+   *[assign] en la lista de usuarios a los que asignar licencias
+}
 
 ## Por qué el emparejamiento vinculó a un miembro con un contacto, o no pudo
 reason-email = correo electrónico

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
-use crate::cli::{ActivitiesCommand, ExitStatus};
+use crate::cli::ActivitiesCommand;
 use crate::config::Config;
 use crate::engine::usecases::import::{
     self, BAD_LINES_SHOWN, Batcher, ImportError, ImportReport, LineError, Record,
@@ -21,6 +21,7 @@ use crate::engine::usecases::import::{
 use crate::engine::usecases::import_records::{self, FormatFrom, ReadError};
 use crate::engine::{Command, EngineHandle, Event};
 use crate::escape;
+use crate::exit::ExitStatus;
 
 pub fn run(cmd: ActivitiesCommand, config: Config, data_dir: &Path) -> ExitStatus {
     match cmd {

@@ -10,10 +10,10 @@ use std::path::Path;
 
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::ExitStatus;
 use crate::config::Config;
 use crate::engine::usecases::connection::other_sign_in;
 use crate::engine::{Command, EngineHandle, Event, UserError};
+use crate::exit::ExitStatus;
 use crate::store::Store;
 use crate::store::connection::{self, ConnectionRow};
 

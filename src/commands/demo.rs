@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use crate::cli::{DemoArgs, ExitStatus};
+use crate::cli::DemoArgs;
 use crate::config::{AuthMethod, Config, SecretSource, validate_instance_url};
 use crate::engine::{Command, Engine, Event};
+use crate::exit::ExitStatus;
 use crate::sim::generator::ActivityStream;
 use crate::sim::tenant::{ActivitySeed, Scale, SeatSeed};
 use crate::sim::{SimConfig, SimServer};

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use crate::cli::ExitStatus;
 use crate::config::Config;
 use crate::engine::Command;
+use crate::exit::ExitStatus;
 
 pub fn run(config: Config, purge: bool, data_dir: &Path) -> ExitStatus {
     super::with_engine(config, data_dir, async move |h, _| {

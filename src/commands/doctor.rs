@@ -14,8 +14,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::ExitStatus;
 use crate::config::{AuthMethod, Config, SecretSource};
+use crate::exit::ExitStatus;
 
 /// A host clock further than this from the CRM's fails sign-in: Microsoft's
 /// token validation allows 300 s of clock skew

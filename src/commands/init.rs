@@ -7,8 +7,8 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use crate::cli::ExitStatus;
 use crate::config::{self, ConfigError};
+use crate::exit::ExitStatus;
 
 /// Where the client secret is read from when the file does not say.
 const SECRET_ENV: &str = "NAVSYNC_CLIENT_SECRET";

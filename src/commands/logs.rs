@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::ExitStatus;
+use crate::exit::ExitStatus;
 use crate::store::{Store, runs};
 
 /// A line longer than this is cut (a log line is never that long unless

@@ -9,7 +9,8 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ExitStatus};
+use crate::cli::Cli;
+use crate::exit::ExitStatus;
 
 pub fn run() -> ExitStatus {
     match render(&mut std::io::stdout().lock()) {

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod connect;
+pub mod console;
 pub mod demo;
 pub mod disconnect;
 pub mod doctor;
@@ -15,8 +16,9 @@ pub mod status;
 pub mod sync;
 pub mod tar;
 
-use crate::cli::ExitStatus;
-use crate::service::host::HostError;
+use crate::exit::ExitStatus;
+use crate::service::client::Reconnect;
+use crate::service::host::{Face, HostError};
 
 /// The exit code when the data dir's engine can be neither reached nor
 /// started: 8 only when another engine holds it.
@@ -26,6 +28,24 @@ pub fn host_exit(e: &HostError) -> ExitStatus {
     } else {
         ExitStatus::Failure
     }
+}
+
+/// The data dir's engine for a face (the console or a headless command):
+/// the running service's when there is one, else one started here,
+/// which runs the schedule when `scheduled`. Why there is none is printed
+/// here, with the exit code to end on.
+async fn engine_for(
+    config: crate::config::Config,
+    data_dir: &std::path::Path,
+    scheduled: bool,
+    reconnect: Reconnect,
+) -> Result<Face, ExitStatus> {
+    crate::service::host::attach_or_start(config, data_dir, scheduled, reconnect)
+        .await
+        .map_err(|e| {
+            eprintln!("navsync: {e}");
+            host_exit(&e)
+        })
 }
 
 /// Runs a headless command against the data dir's engine: the running
@@ -41,19 +61,9 @@ where
         Err(status) => return status,
     };
     runtime.block_on(async {
-        let face = match crate::service::host::attach_or_start(
-            config,
-            data_dir,
-            false,
-            crate::service::client::Reconnect::Never,
-        )
-        .await
-        {
+        let face = match engine_for(config, data_dir, false, Reconnect::Never).await {
             Ok(f) => f,
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return host_exit(&e);
-            }
+            Err(status) => return status,
         };
         let attached = face.attached();
         let mut handle = face.handle;

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::cli::{ExitStatus, SeatsCommand};
+use crate::cli::SeatsCommand;
 use crate::config::Config;
 use crate::engine::Command;
 use crate::engine::usecases::seats::{self, SeatsError};
+use crate::exit::ExitStatus;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::{Store, mirror};
 

@@ -9,9 +9,10 @@ use std::path::Path;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::{ExitStatus, ServeArgs};
+use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::engine::Command;
+use crate::exit::ExitStatus;
 use crate::service::{host, metrics};
 
 pub fn run(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus {

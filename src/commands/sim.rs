@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cli::{ExitStatus, SimArgs};
+use crate::cli::SimArgs;
+use crate::exit::ExitStatus;
 use crate::sim::tenant::{self, Scale};
 use crate::sim::{SimConfig, SimServer};
 

@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use crate::cli::ExitStatus;
 use crate::engine::Status;
 use crate::engine::interface::health::{self, Verdict};
 use crate::engine::usecases::connection::{self, ConnectionState, ConnectionStatus};
+use crate::exit::ExitStatus;
 use crate::service::client::{self, Reconnect};
 use crate::store::Store;
 use crate::ui::format;

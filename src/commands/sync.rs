@@ -12,10 +12,11 @@ use std::path::Path;
 
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::{ExitStatus, SyncArgs};
+use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
+use crate::exit::ExitStatus;
 use crate::lock::LockError;
 use crate::service::client::{self, AttachError, Reconnect};
 use crate::service::host;

@@ -213,7 +213,7 @@ pub async fn run_checks(
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
     match &web_host {
-        Some(h) if crate::config::is_dynamics_online_host(h) => run.pass(
+        Some(h) if super::instance_url::is_dynamics_online_host(h) => run.pass(
             CheckId::Online,
             crate::t_in!(
                 lang,

@@ -27,6 +27,7 @@ mod error;
 mod events;
 mod fit;
 mod gate;
+pub mod instance_url;
 pub mod messages;
 mod metadata;
 mod odata;

@@ -26,7 +26,7 @@ impl Tab {
     ];
 
     /// The tab's name where it must not change with the language:
-    /// `[keys]` action names (`tab_seats`) and test names.
+    /// message ids and test names.
     pub fn id(self) -> &'static str {
         match self {
             Self::Connection => "connection",

@@ -19,7 +19,6 @@ pub mod tabs;
 pub mod terminal;
 pub mod theme;
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -29,73 +28,10 @@ use crate::config::Config;
 use crate::engine::{Command, EngineHandle};
 use crate::exit::ExitStatus;
 
-/// `navsync` with no subcommand: starts the engine on the data dir's store
-/// and runs the console until the user quits.
-pub fn run(config: Config, data_dir: &Path) -> ExitStatus {
-    // `[keys]` is checked first: a clash is a config error, with or
-    // without a terminal.
-    let keys = match keymap::from_config(&config) {
-        Ok(k) => Arc::new(k),
-        Err(e) => {
-            eprintln!("navsync: {e}");
-            return ExitStatus::Usage;
-        }
-    };
-    if !std::io::stdout().is_terminal() {
-        // Printed instead of drawing.
-        eprintln!("navsync: {}", crate::t!("console-not-a-tty"));
-        return ExitStatus::Usage;
-    }
-    let runtime = match crate::runtime::build() {
-        Ok(rt) => rt,
-        Err(status) => return status,
-    };
-    let store_path = crate::paths::store_file(data_dir);
-    let config = Arc::new(config);
-    runtime.block_on(async {
-        // The service's engine when one runs, else one in this process
-        // (which others can attach to while the console is open).
-        let face = match crate::service::host::attach_or_start(
-            (*config).clone(),
-            data_dir,
-            true,
-            crate::service::client::Reconnect::UntilDetached,
-        )
-        .await
-        {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("navsync: {e}");
-                return crate::commands::host_exit(&e);
-            }
-        };
-        let opts = ConsoleOptions {
-            keys,
-            engine: if face.attached() {
-                EngineLink::Attached { pid: face.pid }
-            } else {
-                EngineLink::Own
-            },
-            ..ConsoleOptions::default()
-        };
-        let mut stopped = face.handle.events.resubscribe();
-        let status = run_console(face.handle, &store_path, config, opts).await;
-        if face.hosting.is_some() {
-            // Our own engine: let it record the end of a run in flight
-            // before the lock and the socket go.
-            while !matches!(
-                stopped.recv().await,
-                Err(tokio::sync::broadcast::error::RecvError::Closed)
-            ) {}
-        }
-        drop(face.hosting);
-        status
-    })
-}
-
-/// The console over an engine that is already running (started by `run`
-/// or by `navsync demo`, or attached to). Sends `Command::Shutdown` when it
-/// ends, which stops an engine of its own and only detaches from a service.
+/// The console over an engine that is already running (started by
+/// `commands::console` or by `navsync demo`, or attached to). Sends
+/// `Command::Shutdown` when it ends, which stops an engine of its own and
+/// only detaches from a service.
 pub async fn run_console(
     handle: EngineHandle,
     store_path: &Path,

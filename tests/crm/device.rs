@@ -40,11 +40,12 @@ async fn pending_then_approved_signs_the_admin_in_and_caches_a_refresh_token() {
     let p = prompt(&mut rx).await;
     assert!(!p.user_code.is_empty() && p.verification_uri.starts_with("http"));
     assert!(p.message.contains(&p.user_code), "{}", p.message);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(
-        env.sim.control().request_count("POST token") >= 1,
-        "polled while pending"
-    );
+    // Polled while pending (the code is not approved yet, so the sign-in
+    // cannot have ended).
+    env.sim
+        .control()
+        .until(|c| c.request_count("POST token") >= 1)
+        .await;
     assert!(!signing_in.is_finished());
     assert!(env.sim.control().approve_device_code(&p.user_code));
     signing_in.await.unwrap().unwrap();
@@ -106,10 +107,8 @@ async fn an_expired_device_code_gives_up_clearly() {
     .await;
     let mut cfg = env.config();
     cfg.auth = AuthConfig::DeviceCode;
-    let started = Instant::now();
     let err = Client::new(cfg).unwrap().sign_in().await.unwrap_err();
     assert!(matches!(err, CrmError::DeviceCodeExpired), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(8));
     assert_eq!(
         err.message(Lang::En),
         "The sign-in code expired before it was used."

@@ -180,17 +180,16 @@ async fn a_token_revoked_mid_pull_is_renewed_once_and_no_page_is_lost() {
 
 #[tokio::test]
 async fn a_token_expiring_mid_pull_is_renewed_before_use() {
-    let env = fixture::start_with(navsync::sim::SimConfig {
-        token_lifetime: Duration::from_secs(1),
-        ..Default::default()
-    })
-    .await;
+    let env = fixture::start().await;
+    // Every token says it expires as it is issued (the emulator honours
+    // it for longer), so each page finds the one it holds expiring: no
+    // clock decides whether the pull outlives a token.
+    env.sim.control().claim_expires_in(Some(0));
     let (client, mut events) = env.client_with_events();
     let mut stream = std::pin::pin!(client.stream::<Contact>(Read::full()));
     let mut rows = 0;
     while let Some(page) = stream.next().await {
         rows += page.unwrap().rows.len();
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
     assert_eq!(rows, CONTACTS + 2);
     let renewals = drain(&mut events)
@@ -223,13 +222,17 @@ async fn a_retry_after_beyond_the_bound_fails_at_once_and_a_wait_can_be_cancelle
 
     // A fresh client (a gate of its own) waits out a short Retry-After,
     // and that wait can be cancelled.
-    let client = env.client();
+    let (client, mut events) = env.client_with_events();
     client.sign_in().await.unwrap();
     env.sim.control().throttle_next(1, Duration::from_secs(4));
     let cancel = tokio_util::sync::CancellationToken::new();
     let waiting = client.with_cancel(cancel.clone());
     let call = tokio::spawn(async move { waiting.who_am_i().await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The 429 has come: the client is sitting out its Retry-After.
+    while !matches!(
+        events.recv().await,
+        Some(ClientEvent::Throttled { .. }) | None
+    ) {}
     cancel.cancel();
     // Cancelled inside the 4 s wait: the answer is Cancelled, not a success
     // after the wait.

@@ -83,16 +83,18 @@ async fn retry_after_holds_every_request_of_the_identity() {
         collection(json!([]), None, Some("x?$deltatoken=1"))
     })
     .await;
-    let client = server.client();
+    let (events, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    let client = server.client().with_events(events);
     client.sign_in().await.unwrap();
     let throttled = client
         .stream::<Account>(Read::full())
         .try_collect::<Vec<_>>();
     let other = async {
         // Sent once the first read was answered 429.
-        while client.stats().throttle_waits == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        while !matches!(
+            seen.recv().await,
+            Some(navsync::crm::ClientEvent::Throttled { .. }) | None
+        ) {}
         client
             .stream::<navsync::crm::rows::Contact>(Read::full())
             .try_collect::<Vec<_>>()

@@ -3,9 +3,10 @@
 
 use crate::support::WAIT;
 use crate::support::next;
+use crate::support::screen::{Watched, frame_showing, text};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
@@ -18,10 +19,7 @@ use navsync::ui::event_loop::{self, Exit};
 use navsync::ui::theme::Theme;
 use navsync::ui::{App, Clock, ConsoleOptions, loader};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Buffer;
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::pull::{Setup, navsync, setup, succeeded};
@@ -58,70 +56,10 @@ fn outcome(events: &[Event]) -> Outcome {
     }
 }
 
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width)
-            .map(|x| buf[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// A TestBackend whose last flushed screen the test can read while the
-/// console runs, so it waits for what a user would wait for.
-struct Watched {
-    inner: TestBackend,
-    screen: Arc<Mutex<String>>,
-}
-
-impl Backend for Watched {
-    type Error = <TestBackend as Backend>::Error;
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()?;
-        if let Ok(mut s) = self.screen.lock() {
-            *s = text(self.inner.buffer());
-        }
-        Ok(())
-    }
-}
-
 /// A console on a TestBackend, driven by scripted keys.
 struct Console {
     keys: futures::channel::mpsc::UnboundedSender<std::io::Result<TermEvent>>,
-    screen: Arc<Mutex<String>>,
+    frames: watch::Receiver<String>,
     task: JoinHandle<(Exit, String)>,
 }
 
@@ -129,11 +67,7 @@ impl Console {
     fn open(handle: EngineHandle, s: &Setup) -> Self {
         let (loads, snapshots) = loader::spawn(s.store_path(), Arc::new(Config::default()));
         let (keys, key_rx) = futures::channel::mpsc::unbounded();
-        let screen = Arc::new(Mutex::new(String::new()));
-        let backend = Watched {
-            inner: TestBackend::new(100, 30),
-            screen: screen.clone(),
-        };
+        let (backend, frames) = Watched::new(100, 30);
         let task = tokio::spawn(async move {
             let mut app = App::new(
                 handle.commands.clone(),
@@ -145,21 +79,19 @@ impl Console {
             let exit = event_loop::run_on(&mut term, key_rx, &mut app, handle, loads, snapshots)
                 .await
                 .unwrap();
-            (exit, text(term.backend().inner.buffer()))
+            (exit, text(term.backend().buffer()))
         });
-        Self { keys, screen, task }
+        Self { keys, frames, task }
     }
 
     /// Waits until the screen shows `what`.
     async fn shows(&self, what: &str) {
-        let start = tokio::time::Instant::now();
-        loop {
-            let screen = self.screen.lock().unwrap().clone();
-            if screen.contains(what) {
-                return;
-            }
-            assert!(start.elapsed() < WAIT, "never showed {what:?}: {screen}");
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        let mut frames = self.frames.clone();
+        if tokio::time::timeout(WAIT, frame_showing(&mut frames, |s| s.contains(what)))
+            .await
+            .is_err()
+        {
+            panic!("never showed {what:?}: {}", *self.frames.borrow());
         }
     }
 

@@ -8,6 +8,8 @@
 //! whatever the developer's locale.
 #![allow(dead_code)]
 
+pub mod screen;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

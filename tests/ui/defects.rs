@@ -963,7 +963,7 @@ fn a_clash_in_keys_is_refused_at_start_with_its_place() {
         .to_string();
     assert_eq!(
         err,
-        "/etc/navsync/config.toml:5:8: key `keys.quit`: x is bound to both disable_sync and quit (Tab(Seats))"
+        "/etc/navsync/config.toml:5:8: key `keys.quit`: x is bound to both disable_sync and quit in the Seats tab"
     );
     let bad = navsync::config::parse(path, "[keys]\nquit = 3\n")
         .unwrap_err()

@@ -1,7 +1,8 @@
 //! The real event loop on a TestBackend, with scripted terminal events, a
 //! real reader on a real store, and an engine that never reads its
 //! commands: keys are still handled, data arrives, frames are drawn only
-//! after something happened, and `q` ends it.
+//! after something happened, and `q` ends it. The test waits for the
+//! frames it needs (the backend reports each one), never for time.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,10 +15,10 @@ use navsync::ui::event_loop::{self, Exit};
 use navsync::ui::theme::Theme;
 use navsync::ui::{App, Clock, ConsoleOptions, loader};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::fixture::{NOW, t, text};
+use crate::fixture::{NOW, t};
+use crate::support::screen::{Watched, frame_showing};
 
 fn key(c: char) -> std::io::Result<TermEvent> {
     Ok(TermEvent::Key(KeyEvent::new(
@@ -52,12 +53,14 @@ fn loop_handles_keys_loads_data_and_redraws_only_on_change() {
             Clock::Fixed(t(NOW)),
             ConsoleOptions::default(),
         );
-        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let (backend, mut drawn) = Watched::new(80, 24);
+        let mut term = Terminal::new(backend).unwrap();
         let driver = async {
-            tokio::time::sleep(Duration::from_millis(150)).await;
             key_tx.unbounded_send(key('2')).unwrap();
             key_tx.unbounded_send(key('s')).unwrap();
             key_tx.unbounded_send(key('3')).unwrap();
+            // The Seats tab, loaded from the store.
+            frame_showing(&mut drawn, |s| s.contains("Ana Pérez")).await;
             // The engine adds a seat and says so.
             seats::upsert(
                 env.store.conn(),
@@ -73,29 +76,33 @@ fn loop_handles_keys_loads_data_and_redraws_only_on_change() {
             )
             .unwrap();
             ev_tx.send(Event::DataChanged(View::Seats)).unwrap();
-            // Idle: nothing animates, so nothing is drawn meanwhile.
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            let screen = frame_showing(&mut drawn, |s| s.contains("Bruno Díaz")).await;
             key_tx.unbounded_send(key('q')).unwrap();
+            screen
         };
-        let (exit, ()) = tokio::join!(
-            tokio::time::timeout(
-                Duration::from_secs(5),
-                event_loop::run_on(&mut term, key_rx, &mut app, handle, loads, snapshots)
-            ),
-            driver
-        );
-        assert_eq!(exit.expect("the loop ends on q").unwrap(), Exit::Quit);
+        // Only a guard against a hang: nothing here waits for time.
+        let (exit, screen) = tokio::time::timeout(Duration::from_secs(60), async {
+            tokio::join!(
+                event_loop::run_on(&mut term, key_rx, &mut app, handle, loads, snapshots),
+                driver
+            )
+        })
+        .await
+        .expect("the loop neither drew what it was given nor ended on q");
+        assert_eq!(exit.unwrap(), Exit::Quit);
         assert_eq!(
             cmd_rx.recv().await,
             Some(Command::SyncNow { dry_run: false })
         );
-        let screen = text(term.backend().buffer());
         assert!(
             screen.contains("Bruno Díaz") && screen.contains("Ana Pérez"),
             "{screen}"
         );
         assert!(screen.contains("1 admin · 1 member"), "{screen}");
-        // First paint, a few snapshots, three keys, one reload; no ticks.
+        // Frames come only from what happened: the first paint, the
+        // store's snapshots, three keys and one reload. At rest nothing
+        // animates, and the loop ticks only while something does.
+        assert!(!app.animating(), "nothing animates at rest");
         assert!((2..=16).contains(&app.frames), "{} frames", app.frames);
     });
 }

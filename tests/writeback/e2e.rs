@@ -553,9 +553,15 @@ async fn exactly_once_after_a_crash_between_send_and_commit() {
     w.import(acts, rules::rules()).await;
     let dir = w.dir_path.clone();
     let World { writer, sim, .. } = w;
+    // Every write is committed before the child opens the store: the
+    // writer commits what waits before it runs a job, and answers after
+    // it ran. (Its connection, idle, may close after the child opened the
+    // store; WAL lets the two share it.)
+    writer
+        .call(|_| Ok::<_, writeback::WritebackError>(()))
+        .await
+        .unwrap();
     drop(writer);
-    // Let the writer thread close the store before the child opens it.
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
 
     // Async, so the emulator on this runtime keeps serving the child.
     let out = tokio::process::Command::new(std::env::current_exe().unwrap())

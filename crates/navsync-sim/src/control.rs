@@ -160,6 +160,28 @@ impl SimControl {
         lock(&self.shared.counters).get(kind).copied().unwrap_or(0)
     }
 
+    /// Web API requests admitted and not yet answered.
+    pub fn in_flight(&self) -> u32 {
+        lock(&self.shared.limiter).in_flight()
+    }
+
+    /// Waits until `seen` holds of the counters or of the requests in
+    /// flight, checked again each time a request is counted or admitted:
+    /// a test waits on what the emulator saw, not for time to pass.
+    pub async fn until(&self, seen: impl Fn(&SimControl) -> bool) {
+        loop {
+            let told = self.shared.seen.notified();
+            let mut told = std::pin::pin!(told);
+            // Registered before the check, so a request counted between
+            // the check and the wait still wakes it.
+            told.as_mut().enable();
+            if seen(self) {
+                return;
+            }
+            told.await;
+        }
+    }
+
     pub fn reset_counters(&self) {
         lock(&self.shared.counters).clear();
     }

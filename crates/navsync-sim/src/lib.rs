@@ -62,6 +62,8 @@
 //! | `GET` / `POST /_sim/tables/{set}` | row | list rows / insert a row as the CRM would |
 //! | `GET` / `PATCH` / `DELETE /_sim/tables/{set}/{id}` | changes | read / change / delete a row |
 
+#![forbid(unsafe_code)]
+
 pub mod auth;
 mod batch;
 mod collation;
@@ -200,6 +202,7 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
         no_bulk: Mutex::new(HashSet::new()),
         cost: Mutex::new(cost),
         counters: Mutex::new(BTreeMap::new()),
+        seen: tokio::sync::Notify::new(),
     });
     let stop = CancellationToken::new();
     let app = server::router(shared.clone());

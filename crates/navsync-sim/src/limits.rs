@@ -156,6 +156,11 @@ impl Limiter {
         })
     }
 
+    /// Requests admitted and not yet answered, of every user.
+    pub fn in_flight(&self) -> u32 {
+        self.users.values().map(|w| w.in_flight).sum()
+    }
+
     pub fn finish(&mut self, user: &str, took: Duration) {
         if let Some(w) = self.users.get_mut(user) {
             w.in_flight = w.in_flight.saturating_sub(1);

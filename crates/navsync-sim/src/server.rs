@@ -209,6 +209,7 @@ async fn webapi(
         Ok(r) => r,
         Err(r) => return to_response(r),
     };
+    shared.seen.notify_waiters();
     let started = Instant::now();
     let latency = lock(&shared.faults).latency;
     if !latency.is_zero() {

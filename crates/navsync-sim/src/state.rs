@@ -73,6 +73,11 @@ pub struct Shared {
     /// Server time charged per request, row and write.
     pub cost: Mutex<super::cost::CostModel>,
     pub counters: Mutex<BTreeMap<String, u64>>,
+    /// Told when a request is counted or admitted, so a test can wait on
+    /// what the emulator saw ([`SimControl::until`]) instead of sleeping.
+    ///
+    /// [`SimControl::until`]: crate::control::SimControl::until
+    pub seen: tokio::sync::Notify,
 }
 
 /// Locks recover from poisoning: a panicking handler must not take the
@@ -96,6 +101,7 @@ impl Shared {
 
     pub fn count(&self, key: String) {
         *lock(&self.counters).entry(key).or_insert(0) += 1;
+        self.seen.notify_waiters();
     }
 
     pub fn has_privilege(&self, user_id: &str, privilege: &str) -> bool {
