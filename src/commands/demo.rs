@@ -276,17 +276,20 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
                 Ok(Event::Error(e)) => {
                     eprintln!(
                         "navsync demo: {}\n  {}\n  {}",
-                        e.message,
-                        e.detail,
-                        crate::t!("cli-next-step", next = e.next_step.clone())
+                        crate::describe::message(&e),
+                        crate::describe::detail(&e),
+                        crate::t!("cli-next-step", next = crate::describe::next_step(&e))
                     );
                 }
                 Ok(Event::StatusChanged) => {}
-                Ok(Event::ActionResult { message, .. }) => eprintln!("navsync demo: {message}"),
+                Ok(Event::ActionResult { reply, .. }) => {
+                    eprintln!("navsync demo: {}", crate::describe::reply(&reply))
+                }
                 Ok(Event::RunFinished {
                     outcome, summary, ..
                 }) => {
-                    let word = crate::i18n::stored_word("outcome", outcome.as_str());
+                    let word = crate::i18n::word(outcome);
+                    let summary = crate::describe::run_summary(&summary);
                     println!(
                         "{}",
                         crate::t!("demo-sync-done", outcome = word, summary = summary)

@@ -139,8 +139,8 @@ fn render(
     if json {
         let mut v = serde_json::to_value(&status.connection)?;
         if let Some(o) = v.as_object_mut() {
-            o.insert("health".into(), verdict.health.key().into());
-            o.insert("health_reason".into(), verdict.reason.key().into());
+            o.insert("health".into(), verdict.health.as_str().into());
+            o.insert("health_reason".into(), verdict.reason.as_str().into());
             o.insert("engine".into(), engine_json(live));
         }
         let text = if pretty {
@@ -339,14 +339,14 @@ fn print_engine(out: &mut String, live: Option<&Status>) {
             Some(r) => crate::t!(
                 "cli-engine-running-sync",
                 run = r.run_id.to_string(),
-                phase = crate::i18n::stored_word("phase", r.phase.label()),
+                phase = crate::i18n::word(r.phase),
                 rows = r.done
             ),
             None => crate::t!(
                 "cli-engine-running-next",
                 next = st
                     .next_sync
-                    .clone()
+                    .map(crate::store::stamp)
                     .unwrap_or_else(|| crate::t!("not-scheduled"))
             ),
         },
@@ -406,7 +406,7 @@ fn print_text(out: &mut String, s: &ConnectionStatus) {
     field(
         out,
         "cli-field-connected-since",
-        s.connected_at.clone().unwrap_or_else(dash),
+        s.connected_at.map(crate::store::stamp).unwrap_or_else(dash),
     );
     field(
         out,
@@ -416,7 +416,9 @@ fn print_text(out: &mut String, s: &ConnectionStatus) {
     field(
         out,
         "cli-field-last-sync",
-        s.last_sync.clone().unwrap_or_else(|| crate::t!("never")),
+        s.last_sync
+            .map(crate::store::stamp)
+            .unwrap_or_else(|| crate::t!("never")),
     );
     let err = s.last_error.as_ref().map_or_else(
         || crate::t!("cli-no-error"),
@@ -443,7 +445,7 @@ fn exit_for(s: &ConnectionStatus) -> ExitStatus {
             } else {
                 ExitStatus::Failure
             },
-            |e| ExitStatus::of_class_key(&e.class),
+            |e| ExitStatus::from(e.class),
         ),
         ConnectionState::Disconnected | ConnectionState::NeverConnected => ExitStatus::NotConnected,
     }

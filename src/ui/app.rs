@@ -10,6 +10,8 @@ use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 use tracing::Level;
 
+use crate::describe;
+
 use super::action::{Action, Tab};
 use super::component::{Component, Effects, Flash, KeyResult, Undo};
 use super::keymap::{Context, Keymap};
@@ -391,7 +393,8 @@ impl App {
                     _ => Level::INFO,
                 };
                 let failed = outcome != crate::store::runs::Outcome::Ok;
-                let outcome = super::format::stored_word("outcome", outcome.as_str());
+                let outcome = crate::i18n::word(outcome);
+                let summary = crate::describe::run_summary(&summary);
                 let line = crate::t!("log-run-finished", outcome = outcome, summary = summary);
                 self.log(level, line.clone());
                 // The footer's "Sync requested" belongs to the run: its
@@ -445,13 +448,14 @@ impl App {
             }
             Event::Error(e) => {
                 self.unresolved.action_failed();
+                let (message, next) = (describe::message(&e), describe::next_step(&e));
                 self.log(
                     Level::ERROR,
-                    format!("{} — {} ({})", e.message, e.next_step, e.detail),
+                    format!("{message} — {next} ({})", describe::detail(&e)),
                 );
                 self.flash = Some(Flash {
                     ok: false,
-                    text: format!("{} — {}", e.message, e.next_step),
+                    text: format!("{message} — {next}"),
                 });
                 if matches!(self.popup, Some(Popup::DeviceCode(_))) {
                     self.popup = None;
@@ -465,14 +469,19 @@ impl App {
                     p.results(request_id, contacts);
                 }
             }
-            Event::ActionResult { ok, message } => {
+            Event::ActionResult { ok, reply } => {
                 if !ok {
                     self.unresolved.action_failed();
                 }
+                let message = describe::reply(&reply);
                 self.log(if ok { Level::INFO } else { Level::WARN }, message.clone());
                 self.flash = Some(Flash { ok, text: message });
             }
-            Event::Log { level, message } => self.log(level, message),
+            Event::Log { level, note } => {
+                for line in describe::note(&note) {
+                    self.log(level, line);
+                }
+            }
             Event::SeatsUnassigned { seats } => {
                 let message = crate::t!("seats-unassigned", count = seats);
                 self.log(Level::INFO, message.clone());

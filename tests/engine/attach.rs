@@ -213,7 +213,8 @@ async fn two_consoles_attached_to_one_service_receive_the_same_events() {
     // Quitting consoles never stops the service.
     monitor.commands.send(Command::Cancel).unwrap();
     loop {
-        if let Event::ActionResult { ok, message } = next(&mut monitor).await {
+        if let Event::ActionResult { ok, reply } = next(&mut monitor).await {
+            let message = navsync::describe::reply(&reply);
             assert!(!ok && message.contains("No sync is running"), "{message}");
             break;
         }
@@ -262,7 +263,10 @@ async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_bac
             break e;
         }
     };
-    assert!(gone.message.contains("went away"), "{gone:?}");
+    assert!(
+        navsync::describe::message(&gone).contains("went away"),
+        "{gone:?}"
+    );
     assert_eq!(h.status.borrow().last_error.as_ref(), Some(&gone));
     assert!(h.status.borrow().running.is_none());
     // Meanwhile a command is answered, not lost in silence.
@@ -270,14 +274,16 @@ async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_bac
         .send(Command::SyncNow { dry_run: false })
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: false, message } => {
+        Event::ActionResult { ok: false, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.contains("not running"), "{message}")
         }
         other => panic!("{other:?}"),
     }
     let mut again = serve(&s).await;
     let back = loop {
-        if let Event::ActionResult { ok: true, message } = next(&mut h).await {
+        if let Event::ActionResult { ok: true, reply } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             break message;
         }
     };
@@ -382,7 +388,8 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
         })
         .unwrap();
     loop {
-        if let Event::ActionResult { ok, message } = next(&mut h).await {
+        if let Event::ActionResult { ok, reply } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             assert!(ok && message.contains("CRM sync on"), "{message}");
             break;
         }
@@ -390,7 +397,8 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
     h.commands.send(Command::Cancel).unwrap();
     let mut said = Vec::new();
     while said.len() < 2 {
-        if let Event::ActionResult { message, .. } = next(&mut h).await {
+        if let Event::ActionResult { reply, .. } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             said.push(message);
         }
     }

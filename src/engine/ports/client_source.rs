@@ -40,7 +40,6 @@ type Pages = Pin<Box<dyn Stream<Item = Result<Page, CrmError>> + Send>>;
 
 struct Reader {
     pages: Pages,
-    lang: Lang,
 }
 
 impl TableReader for Reader {
@@ -50,7 +49,7 @@ impl TableReader for Reader {
                 None => Ok(None),
                 Some(Ok(page)) => Ok(Some(page)),
                 Some(Err(CrmError::Cancelled)) => Err(ReadError::Cancelled),
-                Some(Err(e)) => Err(ReadError::Crm(user_error(&e, self.lang))),
+                Some(Err(e)) => Err(ReadError::Crm(user_error(&e))),
             }
         })
     }
@@ -91,17 +90,14 @@ impl CrmSource for ClientSource {
                 pages(&self.client, read, opportunity_row)
             }
         };
-        Box::new(Reader {
-            pages,
-            lang: self.lang,
-        })
+        Box::new(Reader { pages })
     }
 
     fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>> {
         Box::pin(async move {
             let err = |e: CrmError| match e {
                 CrmError::Cancelled => ReadError::Cancelled,
-                e => ReadError::Crm(user_error(&e, self.lang)),
+                e => ReadError::Crm(user_error(&e)),
             };
             let stages = self.client.stage_options().await.map_err(err)?;
             let money = self.client.money_columns().await.map_err(err)?;

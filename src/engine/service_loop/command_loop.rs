@@ -18,8 +18,9 @@ use crate::config::Config;
 use crate::crm::checks::{Check, CheckFailure, CheckReport, run_checks};
 use crate::crm::{Client, ClientConfig, ClientEvent};
 use crate::engine::interface::command::Command;
-use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
+use crate::engine::interface::event::{ErrorClass, Event, Problem, UserError, View};
 use crate::engine::interface::health::LastRun;
+use crate::engine::interface::note::{Applied, Note, Refusal, Reply};
 use crate::engine::ports::client_source::ClientSource;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::run::schedule;
@@ -170,8 +171,7 @@ impl CommandLoop {
         match cmd {
             Command::SyncNow { dry_run } => {
                 if running.is_some() {
-                    self.emitter
-                        .action(false, crate::t!("engine-sync-already-running"));
+                    self.emitter.action(false, Reply::SyncAlreadyRunning);
                 } else {
                     *running = self.start_run(dry_run).await;
                 }
@@ -179,17 +179,13 @@ impl CommandLoop {
             Command::Cancel => match (running, &self.connecting) {
                 (Some(r), _) => {
                     r.cancel.cancel();
-                    self.emitter
-                        .action(true, crate::t!("engine-cancelling-sync"));
+                    self.emitter.action(true, Reply::CancellingSync);
                 }
                 (None, Some(c)) => {
                     c.cancel.cancel();
-                    self.emitter
-                        .action(true, crate::t!("engine-cancelling-connect"));
+                    self.emitter.action(true, Reply::CancellingConnect);
                 }
-                (None, None) => self
-                    .emitter
-                    .action(false, crate::t!("engine-no-sync-running")),
+                (None, None) => self.emitter.action(false, Reply::NoSyncRunning),
             },
             Command::PauseSchedule { paused } => {
                 self.paused = paused;
@@ -219,7 +215,7 @@ impl CommandLoop {
                             self.emitter.emit(Event::DataChanged(View::Seats));
                         }
                     }
-                    Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+                    Ok(Err(e)) => self.emitter.action(false, Reply::Refused(e.refusal())),
                     Err(e) => self.internal_error(e),
                 }
             }
@@ -286,7 +282,9 @@ impl CommandLoop {
                         }),
                         Err(e) => emitter.action(
                             false,
-                            crate::t!("engine-search-failed", error = e.to_string()),
+                            Reply::SearchFailed {
+                                error: e.to_string(),
+                            },
                         ),
                     }
                 })
@@ -294,13 +292,12 @@ impl CommandLoop {
             Command::Connect | Command::Recheck | Command::Disconnect { .. }
                 if running.is_some() =>
             {
-                self.emitter.action(false, crate::t!("engine-busy-syncing"));
+                self.emitter.action(false, Reply::BusySyncing);
             }
             Command::Connect | Command::Recheck | Command::Disconnect { .. }
                 if self.connecting.is_some() =>
             {
-                self.emitter
-                    .action(false, crate::t!("engine-busy-connecting"));
+                self.emitter.action(false, Reply::BusyConnecting);
             }
             Command::Connect => self.start_connect(false),
             Command::Recheck => self.start_connect(true),
@@ -313,12 +310,11 @@ impl CommandLoop {
     /// on the stored connection) as a task; `connect_ended` takes its
     /// verdict.
     fn start_connect(&mut self, recheck: bool) {
-        let lang = self.config.lang;
         let client =
             match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
                 Ok(c) => c.with_events(self.client_events.clone()),
                 Err(e) => {
-                    self.emitter.error(user_error(&e, lang));
+                    self.emitter.error(user_error(&e));
                     return;
                 }
             };
@@ -339,19 +335,12 @@ impl CommandLoop {
                 return Ok(Checked::NotConnected);
             }
             let on_check = |check: &Check| {
-                emitter.emit(Event::Log {
-                    level: if check.passed {
-                        tracing::Level::INFO
-                    } else {
-                        tracing::Level::WARN
-                    },
-                    message: crate::t!(
-                        "engine-check-log",
-                        passed = if check.passed { "yes" } else { "no" },
-                        check = crate::t!(check.id.message_id()),
-                        detail = check.detail.clone()
-                    ),
-                })
+                let level = if check.passed {
+                    tracing::Level::INFO
+                } else {
+                    tracing::Level::WARN
+                };
+                emitter.note(level, Note::Check(check.clone()));
             };
             let report = run_checks(&checking, &connection::check_options(&config), on_check).await;
             if cancelled.is_cancelled() {
@@ -359,7 +348,7 @@ impl CommandLoop {
             }
             let (report, status) = writer
                 .call(move |store| {
-                    connection::record(&config, &checking, store, &report)?;
+                    connection::record(&checking, store, &report)?;
                     Ok::<_, EngineError>((report, initial_status(store)?))
                 })
                 .await?;
@@ -380,17 +369,14 @@ impl CommandLoop {
         c: Connecting,
         checked: Result<Result<Checked, EngineError>, tokio::task::JoinError>,
     ) -> bool {
-        let lang = self.config.lang;
         let Verdict { report, status } = match checked {
             Ok(Ok(Checked::Done(verdict))) => *verdict,
             Ok(Ok(Checked::Cancelled)) => {
-                self.emitter
-                    .action(false, crate::t!("engine-connect-cancelled"));
+                self.emitter.action(false, Reply::ConnectCancelled);
                 return false;
             }
             Ok(Ok(Checked::NotConnected)) => {
-                self.emitter
-                    .action(false, connection::ConnectionError::NotConnected.to_string());
+                self.emitter.action(false, Reply::NotConnected);
                 return false;
             }
             Ok(Err(e)) => {
@@ -412,25 +398,16 @@ impl CommandLoop {
             s.last_error = None;
         });
         self.emitter.emit(Event::DataChanged(View::Connection));
-        for line in [
-            report.integration_user_advice(lang),
-            report.creator_note(lang),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            self.emitter.emit(Event::Log {
-                level: tracing::Level::INFO,
-                message: line,
-            });
+        if let Some((user, kind)) = report.signed_in_as() {
+            self.emitter
+                .note(tracing::Level::INFO, Note::SignedInAs { user, kind });
         }
         match report.failure {
             None => {
                 self.client = Some(c.client);
                 self.publish_next_sync();
                 if c.recheck {
-                    self.emitter
-                        .action(true, crate::t!("engine-checks-passed-again"));
+                    self.emitter.action(true, Reply::ChecksPassedAgain);
                 }
                 !c.recheck
             }
@@ -438,13 +415,12 @@ impl CommandLoop {
                 self.client = None;
                 self.publish_next_sync();
                 self.emitter.error(match failure {
-                    CheckFailure::Crm(e) => user_error(&e, lang),
-                    f @ CheckFailure::Unsupported { .. } => UserError {
-                        class: ErrorClass::Unsupported,
-                        message: f.message(lang),
-                        detail: crate::t!("engine-check-failed", check = check_label(&f)),
-                        next_step: crate::t!("engine-unsupported-next"),
-                    },
+                    CheckFailure::Crm(e) => user_error(&e),
+                    CheckFailure::Unsupported { check, facts } => UserError::new(
+                        ErrorClass::Unsupported,
+                        Problem::Unsupported { check, facts },
+                        "",
+                    ),
                 });
                 false
             }
@@ -454,12 +430,7 @@ impl CommandLoop {
     /// The seed's "Successfully connected, sync in progress" only when the
     /// first sync did start.
     fn say_connected(&self, syncing: bool) {
-        let message = if syncing {
-            crate::crm::messages::text(&crate::crm::messages::Msg::Connected, self.config.lang)
-        } else {
-            crate::t!("engine-connected-no-sync")
-        };
-        self.emitter.action(true, message);
+        self.emitter.action(true, Reply::Connected { syncing });
     }
 
     /// Stops syncing and forgets the sign-in tokens; with `purge`, also
@@ -480,29 +451,27 @@ impl CommandLoop {
                     s.last_error = None;
                 });
                 let tokens = crate::paths::token_cache_file(&self.data_dir);
-                let mut message = match crate::crm::forget_tokens(&tokens) {
-                    Ok(()) => crate::t!("engine-disconnected"),
-                    Err(e) => crate::t!("engine-disconnected-tokens-kept", error = e.to_string()),
-                };
-                if let Some(c) = counts {
-                    message.push(' ');
-                    message.push_str(&crate::t!(
-                        "engine-purged",
-                        users = c.systemusers,
-                        accounts = c.accounts,
-                        contacts = c.contacts,
-                        opportunities = c.opportunities,
-                        saved_accounts = c.saved_accounts,
-                        saved_leads = c.saved_leads
-                    ));
-                }
-                self.emitter.action(true, message);
+                let tokens_kept = crate::crm::forget_tokens(&tokens)
+                    .err()
+                    .map(|e| e.to_string());
+                self.emitter.action(
+                    true,
+                    Reply::Disconnected {
+                        tokens_kept,
+                        purged: counts,
+                    },
+                );
                 self.emitter.emit(Event::DataChanged(View::Connection));
                 if purge {
                     self.emitter.emit(Event::DataChanged(View::Seats));
                 }
             }
-            Ok(Err(e)) => self.emitter.action(false, e.to_string()),
+            Ok(Err(e)) => self.emitter.action(
+                false,
+                Reply::Refused(Refusal::Failed {
+                    error: e.to_string(),
+                }),
+            ),
             Err(e) => self.internal_error(e),
         }
     }
@@ -533,7 +502,7 @@ impl CommandLoop {
         ) {
             Ok(s) => Arc::new(s),
             Err(e) => {
-                self.emitter.error(user_error(&e, self.config.lang));
+                self.emitter.error(user_error(&e));
                 return None;
             }
         };
@@ -609,7 +578,19 @@ impl CommandLoop {
                 run::abandoned(&r.writer, r.begun, e).await
             }
         };
-        tracing::info!(run = report.run_id, outcome = ?report.outcome, "{}", report.summary);
+        let s = &report.summary;
+        tracing::info!(
+            run = report.run_id,
+            outcome = ?report.outcome,
+            accounts_added = s.accounts_added,
+            leads_added = s.leads_added,
+            accounts_removed = s.accounts_removed,
+            leads_removed = s.leads_removed,
+            rows = s.rows,
+            requests = s.requests,
+            writeback = ?s.writeback,
+            "run finished"
+        );
         if let Some(e) = &report.error {
             self.emitter.error(e.clone());
         }
@@ -617,8 +598,8 @@ impl CommandLoop {
         if real {
             self.heal_schedule(report.outcome);
         }
-        let now = crate::store::now();
-        let last_sync = (report.outcome == Outcome::Ok && real).then(|| now.clone());
+        let now = schedule::to_second(Utc::now());
+        let last_sync = (report.outcome == Outcome::Ok && real).then_some(now);
         let last_run = real.then(|| LastRun {
             run_id: report.run_id,
             outcome: report.outcome,
@@ -681,7 +662,7 @@ impl CommandLoop {
 
     /// Moves the schedule one interval on from now (a run just started).
     fn advance_schedule(&mut self) {
-        self.next_sync = schedule::next_due(Some(&crate::store::now()), self.interval, Utc::now());
+        self.next_sync = schedule::next_due(Some(Utc::now()), self.interval, Utc::now());
         self.publish_next_sync();
     }
 
@@ -699,7 +680,7 @@ impl CommandLoop {
         match got {
             Ok((interval, last)) => {
                 self.interval = interval;
-                self.next_sync = schedule::next_due(last.as_deref(), interval, Utc::now());
+                self.next_sync = schedule::next_due(last, interval, Utc::now());
                 self.publish_next_sync();
             }
             Err(e) => self.internal_error(e),
@@ -708,7 +689,7 @@ impl CommandLoop {
 
     fn publish_next_sync(&self) {
         let next =
-            (self.scheduled && self.client.is_some()).then(|| schedule::rfc3339(self.next_sync));
+            (self.scheduled && self.client.is_some()).then(|| schedule::to_second(self.next_sync));
         let after_failure = next.is_some() && self.failures > 0;
         self.emitter.status(|s| {
             s.next_sync = next;
@@ -722,23 +703,23 @@ impl CommandLoop {
     /// value now in force; the schedule follows a new interval.
     async fn setting(
         &mut self,
-        f: impl FnOnce(&rusqlite::Connection, &Config) -> Result<String, ApplyError> + Send + 'static,
+        f: impl FnOnce(&rusqlite::Connection, &Config) -> Result<Applied, ApplyError> + Send + 'static,
     ) {
         let config = self.config.clone();
         let res = self.writer.tx(move |tx| f(tx, &config)).await;
         match res {
-            Ok(message) => {
-                self.emitter.action(true, message);
+            Ok(applied) => {
+                self.emitter.action(true, Reply::SettingApplied(applied));
                 self.emitter.emit(Event::DataChanged(View::Settings));
                 self.reschedule().await;
             }
-            Err(ApplyError::Rejected(e)) => self.emitter.action(false, e.to_string()),
+            Err(ApplyError::Rejected(r)) => self.emitter.action(false, Reply::Refused(r)),
             Err(ApplyError::Store(e)) => self.internal_error(e.into()),
             Err(ApplyError::WriterGone) => self.internal_error(EngineError::WriterGone),
         }
     }
 
-    async fn workspace<E: std::fmt::Display + Send + 'static>(
+    async fn workspace<E: Into<Refusal> + Send + 'static>(
         &self,
         f: impl FnOnce(&mut crate::store::Store) -> Result<Answer, E> + Send + 'static,
     ) {
@@ -762,12 +743,12 @@ impl CommandLoop {
         let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
             Ok(s) => Arc::new(s),
             Err(e) => {
-                self.emitter.error(user_error(&e, self.config.lang));
+                self.emitter.error(user_error(&e));
                 return;
             }
         };
         if source.writes().is_none() {
-            self.emitter.action(false, crate::t!("engine-cannot-write"));
+            self.emitter.action(false, Reply::CannotWrite);
             return;
         }
         tokio::spawn(f(self.writer.clone(), source, self.emitter.clone()));
@@ -800,19 +781,13 @@ impl CommandLoop {
                     return;
                 }
             };
-            for line in report.log_lines() {
-                tracing::info!("{line}");
-                emitter.emit(Event::Log {
-                    level: tracing::Level::INFO,
-                    message: line,
-                });
+            for note in report.notes() {
+                tracing::info!("activity inbox: {note:?}");
+                emitter.note(tracing::Level::INFO, note);
             }
-            for e in &report.errors {
-                tracing::warn!("{e}");
-                emitter.emit(Event::Log {
-                    level: tracing::Level::WARN,
-                    message: e.clone(),
-                });
+            for problem in report.errors {
+                tracing::warn!("activity inbox: {problem}");
+                emitter.note(tracing::Level::WARN, Note::InboxProblem { problem });
             }
         })
     }
@@ -825,35 +800,26 @@ impl CommandLoop {
 
 /// One `ActionResult` for a workspace answer, and one `DataChanged` when
 /// something changed.
-fn answered<E: std::fmt::Display>(emitter: &Emitter, r: Result<Answer, E>) {
+fn answered<E: Into<Refusal>>(emitter: &Emitter, r: Result<Answer, E>) {
     match r {
         Ok(answer) => {
-            for (level, message) in answer.log {
-                emitter.emit(Event::Log { level, message });
+            for (level, note) in answer.log {
+                emitter.note(level, note);
             }
-            emitter.action(answer.ok, answer.message);
+            emitter.action(answer.ok, answer.reply);
             if let Some(view) = answer.changed {
                 emitter.emit(Event::DataChanged(view));
             }
         }
-        Err(e) => emitter.action(false, e.to_string()),
+        Err(e) => emitter.action(false, Reply::Refused(e.into())),
     }
 }
 
 /// What SyncNow says when no CRM can be read.
 pub fn not_connected() -> UserError {
-    UserError {
-        class: ErrorClass::Connection,
-        message: "Not connected to Microsoft Dynamics".into(),
-        detail: "no CRM connection is available to this engine".into(),
-        next_step: "Connect first: Connection tab, or `navsync connect`".into(),
-    }
-}
-
-/// Which check refused the organisation.
-fn check_label(f: &CheckFailure) -> String {
-    crate::t!(match f {
-        CheckFailure::Unsupported { check, .. } => check.message_id(),
-        CheckFailure::Crm(_) => "check-label-sign-in",
-    })
+    UserError::new(
+        ErrorClass::Connection,
+        Problem::NotConnected,
+        "no CRM connection is available to this engine",
+    )
 }

@@ -26,6 +26,7 @@ use uuid::Uuid;
 pub use super::import_records::{Format, LineError, Record};
 use super::import_records::{FormatFrom, ReadError, extension};
 use crate::config::ActivityKind;
+use crate::engine::interface::note::Note;
 use crate::engine::service_loop::writer::WriterGone;
 use crate::escape;
 use crate::store::activities::{self, NewActivity};
@@ -58,20 +59,12 @@ pub const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
 /// Why a whole file could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}", crate::t!(
-        "err-import-read",
-        path = path.display().to_string(),
-        error = source.to_string()
-    ))]
+    #[error("cannot read activity file {}: {source}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", crate::t!(
-        "err-import-header",
-        path = path.display().to_string(),
-        message = message.clone()
-    ))]
+    #[error("{}: {message}", path.display())]
     Header { path: PathBuf, message: String },
     /// Past `[writeback] max_import_bytes`; the lines before the limit
     /// were imported.
@@ -88,7 +81,7 @@ pub enum ImportError {
     NotRegular { path: PathBuf },
     #[error("the store writer has stopped; restart navsync")]
     WriterGone,
-    #[error("{}", crate::t!("err-import-store", error = .0.to_string()))]
+    #[error("{0}; nothing was imported")]
     Store(#[from] StoreError),
 }
 
@@ -140,12 +133,32 @@ impl ImportReport {
         self.imported + self.known > 0
     }
 
-    pub fn summary(&self) -> String {
-        crate::t!(
-            "import-summary",
-            imported = self.imported,
-            known = self.known,
-            bad = self.bad_count
+    /// What the import gave, counted.
+    pub fn counts(&self) -> ImportCounts {
+        ImportCounts {
+            imported: self.imported,
+            known: self.known,
+            bad: self.bad_count,
+        }
+    }
+}
+
+/// What an import gave: the faces say it, the inbox's report file has it
+/// in English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub imported: usize,
+    /// Good lines whose external id the store already had.
+    pub known: usize,
+    pub bad: u64,
+}
+
+impl std::fmt::Display for ImportCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "imported {}, skipped {} already known, {} bad lines",
+            self.imported, self.known, self.bad
         )
     }
 }
@@ -579,20 +592,17 @@ pub struct InboxReport {
 }
 
 impl InboxReport {
-    /// One line per file handled, for the log.
-    pub fn log_lines(&self) -> Vec<String> {
+    /// One note per file handled, for the log.
+    pub fn notes(&self) -> Vec<Note> {
         self.files
             .iter()
-            .map(|f| {
-                let what = match &f.outcome {
-                    Ok(r) => r.summary(),
-                    Err(e) => crate::t!("inbox-not-imported", error = e.to_string()),
-                };
-                crate::t!(
-                    "inbox-line",
-                    file = f.moved_to.display().to_string(),
-                    what = what
-                )
+            .map(|f| Note::InboxFile {
+                file: f.moved_to.display().to_string(),
+                imported: f
+                    .outcome
+                    .as_ref()
+                    .map(ImportReport::counts)
+                    .map_err(String::clone),
             })
             .collect()
     }
@@ -718,7 +728,7 @@ fn move_with_report(
         crate::store::now()
     )?;
     match outcome {
-        Ok(r) => writeln!(out, "{}", r.summary())?,
+        Ok(r) => writeln!(out, "{}", r.counts())?,
         Err(e) => writeln!(out, "file not imported: {e}")?,
     }
     std::io::copy(&mut std::fs::File::open(bad_lines)?, &mut out)?;

@@ -113,7 +113,7 @@ pub(crate) struct Envelope {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ResolveNote {
-    pub how: String,
+    pub how: crate::vocab::ResolveHow,
     pub contactid: String,
     /// Who resolved it; absent in envelopes queued before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -718,12 +718,10 @@ fn apply_result(
         OutboxOp::UpdateTask => {}
         OutboxOp::CloseTask => {
             if let (Some(aid), Some(note)) = (e.activity_id, &p.envelope.resolve) {
-                let reason = Reason::Resolved {
-                    how: note.how.clone(),
-                };
+                let reason = Reason::Resolved { how: note.how };
                 activities::assign_crm_id(tx, aid, &e.crm_id, Some(&note.contactid), &reason)?;
                 activities::set_state(tx, aid, ActivityState::Resolved)?;
-                unresolved::resolve(tx, aid, &note.how, &note.contactid, note.by.as_deref())?;
+                unresolved::resolve(tx, aid, note.how, &note.contactid, note.by.as_deref())?;
             }
         }
     }

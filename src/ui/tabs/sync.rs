@@ -11,14 +11,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Sparkline, Wrap};
 
+use crate::describe;
 use crate::engine::interface::event::Phase;
+use crate::engine::interface::summary::RunSummary;
 use crate::engine::{Command, Event};
 use crate::store::runs::{Outcome, Run, RunMode};
+use crate::store::stamp;
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::{
-    self, countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
-};
+use crate::ui::format::{self, countdown, phase_name, thousands};
 use crate::ui::keymap::Context;
 use crate::ui::popups::detail::DetailPopup;
 use crate::ui::table::{self, TableView};
@@ -103,8 +104,8 @@ fn human_secs(s: u64) -> String {
 #[derive(Debug, Clone)]
 struct HistoryRow {
     run: Run,
-    /// The run's one-line report, when this console saw it finish.
-    report: Option<String>,
+    /// What the run did, when this console saw it finish.
+    report: Option<RunSummary>,
     dry: bool,
     /// Its number in the history: the store's for a run, `d1`, `d2`, … for
     /// this session's dry runs, whose ids (numbered in a copy of the store)
@@ -116,9 +117,9 @@ struct HistoryRow {
 pub struct SyncTab {
     runs: Vec<Run>,
     /// Dry runs seen finishing in this session, newest last.
-    dry_runs: Vec<(Run, String)>,
+    dry_runs: Vec<(Run, RunSummary)>,
     /// Reports of real runs seen finishing, by run id.
-    reports: std::collections::HashMap<i64, String>,
+    reports: std::collections::HashMap<i64, RunSummary>,
     /// The run in progress: its id, mode and start.
     live: Option<(i64, RunMode, DateTime<Utc>)>,
     /// Whether the engine's schedule is paused, as last drawn: `p`
@@ -129,7 +130,7 @@ pub struct SyncTab {
     pub phases: [PhaseGauge; 6],
     pub rates: VecDeque<u64>,
     /// The last finished run's one-line summary.
-    pub last_summary: Option<(Outcome, String)>,
+    pub last_summary: Option<(Outcome, RunSummary)>,
     /// Writes the CRM refused in the live or last run, and its code.
     pub refused: Option<(u64, Option<String>)>,
     /// Only runs of this outcome (`v` cycles); `None` = all.
@@ -138,11 +139,9 @@ pub struct SyncTab {
 
 /// How long a run took: "45 s", "3 min", or "—" while it runs.
 fn duration(r: &Run) -> String {
-    let start = parse_time(&r.started_at);
-    let end = r.finished_at.as_deref().and_then(parse_time);
-    match (start, end) {
-        (Some(s), Some(e)) => human_secs((e - s).num_seconds().max(0) as u64),
-        _ => "—".to_string(),
+    match r.finished_at {
+        Some(e) => human_secs((e - r.started_at).num_seconds().max(0) as u64),
+        None => "—".to_string(),
     }
 }
 
@@ -157,7 +156,7 @@ fn outcome_word(o: Outcome) -> String {
         Outcome::Error => "✘",
         Outcome::Cancelled => "■",
     };
-    format!("{mark} {}", stored_word("outcome", o.as_str()))
+    format!("{mark} {}", crate::i18n::word(o))
 }
 
 impl SyncTab {
@@ -189,7 +188,7 @@ impl SyncTab {
                     number: format!("d{}", i + 1),
                 }),
         );
-        rows.sort_by(|a, b| b.run.started_at.cmp(&a.run.started_at));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.run.started_at));
         self.rows = rows;
         self.refilter();
     }
@@ -211,13 +210,13 @@ impl SyncTab {
             "run-head",
             id = row.number.clone(),
             dry = if row.dry { "yes" } else { "no" },
-            mode = stored_word("mode", &r.mode),
+            mode = crate::i18n::word(r.mode),
             outcome = outcome_word(r.outcome)
         );
-        let started = crate::t!("run-started", at = r.started_at.clone());
+        let started = crate::t!("run-started", at = stamp(r.started_at));
         let finished = crate::t!(
             "run-finished",
-            at = r.finished_at.clone().unwrap_or_else(|| "—".into())
+            at = r.finished_at.map(stamp).unwrap_or_else(|| "—".into())
         );
         let requests = crate::t!(
             "run-requests",
@@ -227,25 +226,23 @@ impl SyncTab {
         );
         let mut text = format!("{head}\n{started}\n{finished}\n{requests}\n");
         for (phase, rows) in &r.phases {
-            let phase = stored_word("phase", phase);
+            let phase = crate::i18n::word(*phase);
             let rows = crate::t!("count-rows", count = *rows);
             text.push_str(&format!("  {phase}: {rows}\n"));
         }
-        if let Some(kind) = &r.error_kind {
+        if let Some(c) = r.error_kind {
             let detail = r.error_detail.clone().unwrap_or_default();
             // The class in the reader's words, not its stored key.
-            let kind = crate::engine::ErrorClass::from_key(kind).map_or_else(
-                || kind.clone(),
-                |c| crate::t!(&format!("error-title-{}", c.key().replace('_', "-"))),
-            );
+            let kind = crate::t!(&format!("error-title-{}", c.as_str().replace('_', "-")));
             text.push_str(&crate::t!("run-error", kind = kind, detail = detail));
             text.push('\n');
         }
         if let Some(report) = &row.report {
+            let report = describe::run_summary(report);
             text.push_str(&format!("\n{}\n{report}\n", crate::t!("run-report")));
         }
-        if let Some(start) = parse_time(&r.started_at) {
-            let end = r.finished_at.as_deref().and_then(parse_time);
+        {
+            let (start, end) = (r.started_at, r.finished_at);
             let mut lines: Vec<&LogEntry> = log
                 .filter(|e| e.at >= start && end.is_none_or(|end| e.at <= end))
                 .collect();
@@ -328,9 +325,9 @@ impl SyncTab {
                         self.dry_runs.push((
                             Run {
                                 id,
-                                started_at: started.to_rfc3339(),
-                                finished_at: Some(now.to_rfc3339()),
-                                mode: RunMode::DryRun.as_str().to_string(),
+                                started_at: started,
+                                finished_at: Some(now),
+                                mode: RunMode::DryRun,
                                 outcome: *outcome,
                                 requests: 0,
                                 retries: 0,
@@ -404,13 +401,11 @@ impl Component for SyncTab {
         self.schedule_paused = st.schedule_paused;
         let last = st
             .last_sync
-            .as_deref()
-            .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|at| format::when(ctx.now, at))
             .unwrap_or_else(|| crate::t!("never"));
         let next = st
             .next_sync
-            .as_deref()
-            .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|at| format::when(ctx.now, at))
             .map(|when| match st.next_after_failure {
                 true => crate::t!("next-try-after-failure", when = when),
                 false => when,
@@ -431,7 +426,7 @@ impl Component for SyncTab {
                     &crate::t!("field-now"),
                     crate::t!(
                         "sync-running",
-                        mode = stored_word("mode", r.mode.as_str()),
+                        mode = crate::i18n::word(r.mode),
                         requests = r.requests,
                         retries = r.retries,
                         throttled = r.throttled
@@ -443,8 +438,6 @@ impl Component for SyncTab {
                 let mut waits = Vec::new();
                 if let Some(left) = r
                     .throttled_until
-                    .as_deref()
-                    .and_then(parse_time)
                     .and_then(|u| (u - ctx.now).to_std().ok())
                     .filter(|d| !d.is_zero())
                 {
@@ -453,12 +446,7 @@ impl Component for SyncTab {
                         crate::t!("wait-429", left = format::duration(left))
                     ));
                 }
-                if let Some(c) = r
-                    .retry_until
-                    .as_deref()
-                    .and_then(parse_time)
-                    .and_then(|u| countdown(ctx.now, u))
-                {
+                if let Some(c) = r.retry_until.and_then(|u| countdown(ctx.now, u)) {
                     waits.push(format!(
                         "⟳ {}",
                         crate::t!(
@@ -471,8 +459,6 @@ impl Component for SyncTab {
                 // A token renewal: how long the requests have waited.
                 if let Some(waited) = r
                     .renewing_since
-                    .as_deref()
-                    .and_then(parse_time)
                     .and_then(|since| (ctx.now - since).to_std().ok())
                 {
                     waits.push(format!(
@@ -493,7 +479,7 @@ impl Component for SyncTab {
                             crate::t!(
                                 "sync-idle-last",
                                 outcome = outcome_word(*o),
-                                summary = s.clone()
+                                summary = describe::run_summary(s)
                             )
                         }
                         None => crate::t!("sync-idle"),
@@ -589,7 +575,7 @@ impl Component for SyncTab {
                     }
                 }
                 (None, _) => g.label(),
-                (Some(o), _) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
+                (Some(o), _) => format!("{} · {}", g.label(), crate::i18n::word(o)),
             };
             // Without a total there is no ratio to draw: the label says
             // how far it got, the bar stays empty until the phase ends.
@@ -640,9 +626,7 @@ impl Component for SyncTab {
             let h = &rows[i];
             let r = &h.run;
             let total: i64 = r.phases.iter().map(|(_, n)| n).sum();
-            let started = parse_time(&r.started_at)
-                .map(crate::i18n::short_date_time)
-                .unwrap_or_else(|| r.started_at.clone());
+            let started = crate::i18n::short_date_time(r.started_at);
             let count = |n: i64| {
                 if h.dry {
                     "—".to_string()
@@ -653,7 +637,7 @@ impl Component for SyncTab {
             let cells = vec![
                 h.number.clone(),
                 started,
-                stored_word("mode", &r.mode),
+                crate::i18n::word(r.mode),
                 outcome_word(r.outcome),
                 duration(r),
                 count(r.requests),

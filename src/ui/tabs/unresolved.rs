@@ -235,10 +235,7 @@ impl UnresolvedTab {
                     .clone()
                     .or_else(|| r.contactid.clone())
                     .unwrap_or_else(|| "—".into());
-                let how = r
-                    .how
-                    .as_deref()
-                    .map_or_else(|| "—".into(), |h| stored_word("resolved-how", h));
+                let how = r.how.map_or_else(|| "—".into(), crate::i18n::word);
                 let when = format::parse_time(&r.resolved_at)
                     .map_or_else(|| r.resolved_at.clone(), crate::i18n::short_date_time);
                 let cells = vec![
@@ -397,7 +394,7 @@ impl UnresolvedTab {
                         .member_company
                         .as_deref()
                         .map_or_else(String::new, collate),
-                    3 => r.kind.clone(),
+                    3 => r.kind.to_string(),
                     4 => collate(&r.seat_holder),
                     _ => if r.dismissed { "1" } else { "0" }.to_string(),
                 };
@@ -661,7 +658,7 @@ impl Component for UnresolvedTab {
                     r.member_company.clone().unwrap_or_default(),
                     match r.messages {
                         Some(n) => crate::t!("kind-conversation-short", count = n),
-                        None => stored_word("kind", &r.kind),
+                        None => crate::i18n::word(r.kind),
                     },
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
