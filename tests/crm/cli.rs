@@ -154,7 +154,10 @@ async fn status_json_is_english_under_a_spanish_locale() {
     let who = checks.iter().find(|c| c["id"] == "who_am_i").unwrap();
     assert_eq!(who["facts"]["kind"], "application");
     assert!(
-        who["detail"].as_str().unwrap().ends_with("application user)"),
+        who["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("application user)"),
         "{who}"
     );
     let mut all = Vec::new();
@@ -168,5 +171,8 @@ async fn status_json_is_english_under_a_spanish_locale() {
 
     let text_es = navsync_es(&config, &data, &["status"]).await;
     let shown = String::from_utf8_lossy(&text_es.stdout);
-    assert!(shown.contains("estado:"), "the text form is Spanish: {shown}");
+    assert!(
+        shown.contains("estado:"),
+        "the text form is Spanish: {shown}"
+    );
 }

@@ -581,3 +581,58 @@ async fn sync_pause_and_resume_ask_the_running_service() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Issue 23: the engine sends what a run did, not its words, so a console
+/// attached to a service started under `LANG=C` shows the run summary in
+/// its own reader's language (Spanish here), and so does `sync --once`
+/// run in Spanish against that service. The console runs on this test's
+/// thread (a current-thread runtime), whose locale is Spanish.
+#[tokio::test]
+async fn a_spanish_console_attached_to_a_c_locale_service_reads_the_run_summary_in_spanish() {
+    use navsync::config::Lang;
+    use navsync::i18n::{self, Locale};
+    let s = setup(5).await;
+    let _service = navsync(&s, &["serve"])
+        .env("LANG", "C")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut monitor = loop {
+        match client::attach(&socket(&s), Reconnect::Never).await {
+            Ok(h) => break h,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    if monitor.status.borrow().last_sync.is_none() {
+        assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
+    }
+
+    i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+    let console = Console::open(attach(&s).await, &s);
+    console.press('2');
+    console.press('s');
+    // The Sync tab's "Now" line: the last run, in Spanish.
+    console
+        .shows("última ejecución ✔ ok: importadas 0 cuentas")
+        .await;
+    console.press('6');
+    console.shows("sincronización ok: importadas").await;
+    let screen = console.quit().await;
+    i18n::set_for_thread(None);
+    assert!(!screen.contains("imported"), "{screen}");
+
+    // The attach client of `sync --once`, in Spanish, against the same
+    // LANG=C service.
+    let out = navsync(&s, &["sync", "--once"])
+        .env_remove("LC_ALL")
+        .env("LANG", "es_ES.UTF-8")
+        .output()
+        .await
+        .unwrap();
+    let stdout = succeeded(&out);
+    assert!(stdout.contains("importadas"), "{stdout}");
+    assert!(!stdout.contains("imported"), "{stdout}");
+    monitor.shutdown().await;
+}
