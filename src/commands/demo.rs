@@ -203,16 +203,9 @@ pub fn seed_seats(store_path: &Path, seeds: &[SeatSeed]) -> Result<(), store::St
                     member_id: &s.member_id,
                     name: &s.name,
                     email: Some(&s.email),
-                    licence: if s.licence == "admin" {
-                        seats::Licence::Admin
-                    } else {
-                        seats::Licence::Member
-                    },
-                    edition: if s.edition == "enterprise" {
-                        seats::Edition::Enterprise
-                    } else {
-                        seats::Edition::Team
-                    },
+                    // The emulator's seeds name them as the store does.
+                    licence: s.licence.parse().unwrap_or(seats::Licence::Member),
+                    edition: s.edition.parse().unwrap_or(seats::Edition::Team),
                     crm_user_id: s.crm_systemuserid.as_deref(),
                     sync_enabled: s.crm_systemuserid.is_some(),
                 },

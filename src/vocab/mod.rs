@@ -37,7 +37,7 @@ macro_rules! words {
             }
 
             /// The word whose stable name is `name`.
-            pub fn from_name(name: &str) -> Option<Self> {
+            pub fn from_name(name: &str) -> ::std::option::Option<Self> {
                 match name {
                     $( $text => Some(Self::$variant), )+
                     _ => None,
@@ -53,14 +53,14 @@ macro_rules! words {
         }
 
         impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
             type Err = $crate::vocab::UnknownWord;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 Self::from_name(s).ok_or_else(|| $crate::vocab::UnknownWord {
                     what: $prefix,
                     name: s.to_string(),
@@ -70,13 +70,13 @@ macro_rules! words {
         }
 
         impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 Self::from_name(&name)
                     .ok_or_else(|| serde::de::Error::unknown_variant(&name, &[$($text),+]))
