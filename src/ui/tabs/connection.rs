@@ -320,7 +320,7 @@ impl Component for ConnectionTab {
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = u16::MAX,
             Action::Details => {
-                fx.open = Some(Popup::Detail(DetailPopup::new(
+                fx.open(Popup::Detail(DetailPopup::new(
                     Tab::Connection.title(),
                     self.shown.clone(),
                 )));
@@ -329,7 +329,7 @@ impl Component for ConnectionTab {
                 // Another identity than the connected one: asked first,
                 // like `navsync connect`.
                 (Some(row), Some(to)) => {
-                    fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                    fx.open(Popup::Confirm(ConfirmPopup::new(
                         &crate::t!("switch-title"),
                         vec![
                             crate::t!(
@@ -354,7 +354,7 @@ impl Component for ConnectionTab {
                 fx.flash(true, crate::t!("conn-rechecking"));
             }
             Action::Disconnect => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                fx.open(Popup::Confirm(ConfirmPopup::new(
                     &crate::t!("disconnect-title"),
                     vec![
                         crate::t!("disconnect-question"),
@@ -367,8 +367,8 @@ impl Component for ConnectionTab {
             Action::DisconnectPurge => {
                 // The counts are read afresh: the last snapshot may predate
                 // the sync that just imported thousands of rows.
-                fx.loads.push(Load::View(View::Connection));
-                fx.open = Some(Popup::Confirm(
+                fx.load(Load::View(View::Connection));
+                fx.open(Popup::Confirm(
                     ConfirmPopup::new(
                         &crate::t!("purge-title"),
                         self.purge_lines(),

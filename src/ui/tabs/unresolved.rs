@@ -140,7 +140,7 @@ impl UnresolvedTab {
         if let Some(i) = selected.and_then(|id| by_id.get(&id)) {
             self.view.select(*i);
         }
-        self.request_detail(loads);
+        loads.extend(self.request_detail());
     }
 
     /// The engine refused an action: nothing is in flight any more (its
@@ -299,7 +299,7 @@ impl UnresolvedTab {
             ),
             commands: commands(!skip),
         };
-        fx.open = Some(Popup::Confirm(
+        fx.open(Popup::Confirm(
             ConfirmPopup::new(
                 &crate::t!("unresolved-bulk-skip-title"),
                 vec![question, crate::t!("unresolved-bulk-skip-effect")],
@@ -368,7 +368,7 @@ impl UnresolvedTab {
                 by: Some(crate::ui::os_user::name()),
             })
             .collect();
-        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+        fx.open(Popup::Confirm(ConfirmPopup::new(
             &crate::t!("unresolved-link-title"),
             lines,
             commands,
@@ -405,16 +405,17 @@ impl UnresolvedTab {
         self.refilter();
     }
 
-    fn request_detail(&mut self, loads: &mut Vec<Load>) {
+    fn request_detail(&mut self) -> Option<Load> {
         let id = self.selected_row().map(|r| r.activity_id);
         if self.detail.as_ref().map(|d| d.activity.id) != id {
             self.detail = None;
             self.candidate = 0;
         }
-        if id != self.requested {
-            self.requested = id;
-            loads.extend(id.map(Load::Detail));
+        if id == self.requested {
+            return None;
         }
+        self.requested = id;
+        id.map(Load::Detail)
     }
 
     fn detail_for_selected(&self) -> Option<&Detail> {
@@ -452,14 +453,14 @@ impl UnresolvedTab {
                 );
             }
             Action::SearchCrm => {
-                fx.open = Some(Popup::Search(SearchPopup::new(id, &row.member_name)));
+                fx.open(Popup::Search(SearchPopup::new(id, &row.member_name)));
             }
             Action::CreateContact => {
                 let form = match self.detail_for_selected() {
                     Some(d) => ContactForm::from_activity(&d.activity),
                     None => ContactForm::from_name(id, &row.member_name),
                 };
-                fx.open = Some(Popup::Form(form));
+                fx.open(Popup::Form(form));
             }
             Action::Skip if !self.marks.is_empty() => self.bulk_skip(fx),
             Action::Skip => {
@@ -468,7 +469,7 @@ impl UnresolvedTab {
                     activity_id: id,
                     skip,
                 });
-                fx.undo = Some(Undo {
+                fx.undo(Undo {
                     what: crate::t!(
                         "undo-skip",
                         skip = if skip { "yes" } else { "no" },
@@ -556,7 +557,9 @@ impl Component for UnresolvedTab {
             Action::ClearMarks => self.marks.clear(),
             _ => {}
         }
-        self.request_detail(&mut fx.loads);
+        if let Some(load) = self.request_detail() {
+            fx.load(load);
+        }
     }
 
     fn filtered(&mut self) -> Option<&mut dyn Filtered> {
