@@ -204,7 +204,7 @@ impl CommandLoop {
             self.emitter.error(not_connected());
             return;
         };
-        let source: Arc<dyn CrmSource> = match ClientSource::new(client, self.config.lang, None) {
+        let source: Arc<dyn CrmSource> = match ClientSource::new(client, None) {
             Ok(s) => Arc::new(s),
             Err(e) => {
                 self.emitter.error(user_error(&e));

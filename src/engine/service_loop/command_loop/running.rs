@@ -56,7 +56,6 @@ impl CommandLoop {
         let cancel = CancellationToken::new();
         let source = match ClientSource::new(
             client.with_cancel(cancel.clone()),
-            self.config.lang,
             settings.won_value_field.as_deref(),
         ) {
             Ok(s) => Arc::new(s),
