@@ -4,6 +4,8 @@
 //! config and in JSON), given once here by [`words!`], so renaming a
 //! variant can never change what is stored or sent. Nothing here is
 //! prose: the faces (`ui`, `commands`) say the words, in `i18n::word`.
+//! (A check's verdict stays its `passed` flag, the name scripts read in
+//! `status --json`.)
 
 pub mod check;
 
@@ -313,14 +315,6 @@ words! {
         ObjectsReadable = "objects_readable",
         Privileges = "privileges",
         Writeback = "writeback",
-    }
-}
-
-words! {
-    /// A check's verdict.
-    pub enum Verdict in "verdict" {
-        Passed = "passed",
-        Failed = "failed",
     }
 }
 
