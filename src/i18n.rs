@@ -101,7 +101,8 @@ pub fn text(id: &str, args: &[(&str, Arg<'_>)]) -> String {
 }
 
 /// The message `id` in `lang`, whatever this thread's locale: for texts
-/// made for a language chosen elsewhere (the engine's CRM errors).
+/// made for a language chosen elsewhere (what writeback writes into the
+/// CRM, in the configured language).
 pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
     raw_in(lang, id, args)
 }
