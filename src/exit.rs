@@ -70,12 +70,6 @@ impl ExitStatus {
             Health::Offline => Self::ConnectionError,
         }
     }
-
-    /// The code of an error class as the store records it
-    /// ([`ErrorClass::key`]); an unknown key is a plain failure.
-    pub fn of_class_key(key: &str) -> Self {
-        ErrorClass::from_key(key).map_or(Self::Failure, Self::from)
-    }
 }
 
 #[cfg(test)]
@@ -94,9 +88,7 @@ mod tests {
             (ErrorClass::Other, 1),
         ] {
             assert_eq!(ExitStatus::from(class) as u8, code, "{class:?}");
-            assert_eq!(ExitStatus::of_class_key(class.key()) as u8, code);
         }
-        assert_eq!(ExitStatus::of_class_key("nonsense"), ExitStatus::Failure);
     }
 
     #[test]

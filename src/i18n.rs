@@ -77,6 +77,14 @@ pub fn set_for_thread(locale: Option<Locale>) {
     THREAD.with(|t| t.set(locale));
 }
 
+/// `f` with this thread's texts in `locale`, then back as they were.
+pub fn with_locale<T>(locale: Locale, f: impl FnOnce() -> T) -> T {
+    let before = THREAD.with(|t| t.replace(Some(locale)));
+    let out = f();
+    THREAD.with(|t| t.set(before));
+    out
+}
+
 /// The locale texts come out in on this thread.
 pub fn current() -> Locale {
     THREAD
@@ -103,7 +111,8 @@ pub fn text(id: &str, args: &[(&str, Arg<'_>)]) -> String {
 }
 
 /// The message `id` in `lang`, whatever this thread's locale: for texts
-/// made for a language chosen elsewhere (the engine's CRM errors).
+/// made for a language chosen elsewhere (what writeback writes into the
+/// CRM, in the configured language).
 pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
     raw_in(lang, id, args)
 }
@@ -169,6 +178,12 @@ pub fn stored_word(prefix: &str, raw: &str) -> String {
     } else {
         raw.replace('_', " ")
     }
+}
+
+/// A word of the domain in the current locale (`phase-saved-lists`), or
+/// its stable name in words where the catalog has none.
+pub fn word<W: crate::vocab::Word>(w: W) -> String {
+    stored_word(W::PREFIX, w.name())
 }
 
 /// `t!("id")`, `t!("id", count = n, name = s)`: `text` with named args.
@@ -426,7 +441,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut code,
         );
-        const FAMILIES: [&str; 16] = [
+        const FAMILIES: [&str; 17] = [
             "keycap-",
             "tab-",
             "check-",
@@ -443,6 +458,7 @@ mod tests {
             "date",
             "resolved-how-",
             "token-reason-",
+            "unassignable-",
         ];
         let unused: Vec<_> = ids(EN)
             .into_iter()

@@ -78,7 +78,7 @@ fn bad_lines_are_reported_by_number_and_good_lines_kept() {
         reason(9)
     );
     assert_eq!(
-        r.summary(),
+        r.counts().to_string(),
         "imported 2, skipped 0 already known, 6 bad lines"
     );
 
@@ -340,7 +340,8 @@ mod through_the_engine {
         config.writeback.activity_inbox = Some(inbox.clone());
         let mut h = Engine::start(config, &path).unwrap();
         loop {
-            if let Event::Log { message, .. } = next(&mut h).await {
+            if let Event::Log { note, .. } = next(&mut h).await {
+                let message = navsync::describe::note(&note).join("\n");
                 assert!(message.contains("drop.jsonl"), "{message}");
                 assert!(message.contains("imported 2"), "{message}");
                 break;

@@ -23,5 +23,7 @@ mod ops;
 #[path = "crm/read.rs"]
 mod read;
 mod support;
+#[path = "crm/words.rs"]
+mod words;
 #[path = "crm/write.rs"]
 mod write;

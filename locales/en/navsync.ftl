@@ -519,7 +519,7 @@ crm-creator-and-owner = In the CRM, { $user } will appear as the creator of ever
 assign-already-holds = { $name } already holds a seat
 assign-status = { $users } users · { $marked } marked · new seats: { $licence } licence (l), { $edition } edition (e)
 
-## What the engine answers and logs (in the language of the process running it)
+## What the engine answers and logs (said by the faces, in the reader's language)
 
 engine-sync-already-running = A sync is already running; this request was not started. Wait for it to finish or cancel it.
 engine-cancelling-sync = Cancelling the sync; what it finished is kept and the next run resumes.
@@ -1095,3 +1095,17 @@ cli-renewing = waiting: renewing the sign-in with Microsoft Entra ID
 
 ## the header without the last sync's date
 header-synced-ago = synced { $ago }
+
+## Problems and links said by the faces
+
+problem-internal = navsync hit an internal problem
+problem-internal-next = See the log file in the data dir; restart navsync if it persists
+problem-not-connected = Not connected to Microsoft Dynamics
+problem-not-connected-next = Connect first: Connection tab, or `navsync connect`
+problem-engine-gone = The navsync engine went away
+problem-engine-gone-next = Start it again (`systemctl restart navsync` or `navsync serve`); this console reattaches by itself.
+link-attached = attached to the navsync engine (pid { $pid })
+link-reattached = Reattached to the navsync engine (pid { $pid }).
+link-engine-not-running = The navsync engine is not running; nothing was sent. This console reattaches when it is back.
+unassignable-disabled = the user is disabled
+unassignable-application-user = it is an application (integration) user

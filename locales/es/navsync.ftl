@@ -1121,3 +1121,17 @@ cli-renewing = esperando: renovando el inicio de sesión con Microsoft Entra ID
 
 ## the header without the last sync's date
 header-synced-ago = sinc. { $ago }
+
+## Problems and links said by the faces
+
+problem-internal = navsync ha tenido un problema interno
+problem-internal-next = Consulta el archivo de registro en el directorio de datos; reinicia navsync si se repite
+problem-not-connected = No hay conexión con Microsoft Dynamics
+problem-not-connected-next = Conéctate primero: pestaña Conexión, o `navsync connect`
+problem-engine-gone = El motor de navsync ya no está
+problem-engine-gone-next = Vuelve a iniciarlo (`systemctl restart navsync` o `navsync serve`); esta consola se vuelve a conectar sola.
+link-attached = conectado al motor de navsync (pid { $pid })
+link-reattached = De nuevo conectado al motor de navsync (pid { $pid }).
+link-engine-not-running = El motor de navsync no está en marcha; no se ha enviado nada. Esta consola se vuelve a conectar cuando vuelva.
+unassignable-disabled = el usuario está deshabilitado
+unassignable-application-user = es un usuario de aplicación (de integración)

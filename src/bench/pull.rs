@@ -327,7 +327,7 @@ pub(super) fn emulator_config(sim: &ExternalSim) -> Config {
 /// Stores the connection `navsync connect` would have made to the emulator.
 pub(super) fn connect(path: &Path, sim: &ExternalSim, config: &Config) -> Result<(), BenchError> {
     let store = Store::open(path)?;
-    let now = crate::store::now();
+    let now = crate::engine::run::schedule::to_second(chrono::Utc::now());
     connection::put(
         store.conn(),
         &ConnectionRow {
@@ -342,8 +342,8 @@ pub(super) fn connect(path: &Path, sim: &ExternalSim, config: &Config) -> Result
             organization_id: None,
             organization_name: None,
             org_version: None,
-            checks_json: "[]".into(),
-            connected_at: Some(now.clone()),
+            checks: Vec::new(),
+            connected_at: Some(now),
             updated_at: now,
             last_error_kind: None,
             last_error_detail: None,
@@ -363,9 +363,15 @@ pub(super) async fn sync(h: &mut EngineHandle) -> Result<(), BenchError> {
                 outcome: Outcome::Ok,
                 ..
             })) => return Ok(()),
-            Ok(Ok(Event::RunFinished { summary, .. })) => return Err(BenchError::Run(summary)),
+            Ok(Ok(Event::RunFinished { summary, .. })) => {
+                return Err(BenchError::Run(crate::describe::run_summary(&summary)));
+            }
             Ok(Ok(Event::Error(e))) => {
-                return Err(BenchError::Run(format!("{}: {}", e.message, e.detail)));
+                return Err(BenchError::Run(format!(
+                    "{}: {}",
+                    crate::describe::message(&e),
+                    crate::describe::detail(&e)
+                )));
             }
             Ok(Ok(_) | Err(RecvError::Lagged(_))) => {}
             Ok(Err(RecvError::Closed)) => return Err(BenchError::Run("engine stopped".into())),

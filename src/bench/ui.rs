@@ -29,7 +29,11 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
             activity_id: i as i64 + 1,
             member_name: format!("Member {i:06} Example"),
             member_company: Some(format!("Company {} S.L.", i % 997)),
-            kind: ["inmail", "message", "note"][i % 3].to_string(),
+            kind: [
+                crate::vocab::ActivityKind::Inmail,
+                crate::vocab::ActivityKind::Message,
+                crate::vocab::ActivityKind::Note,
+            ][i % 3],
             seat_holder: format!("Seat holder {}", i % 50),
             queued_at: "2026-11-20T10:00:00Z".into(),
             dismissed: i % 17 == 0,

@@ -143,7 +143,11 @@ async fn send(
                 }
                 return Ok(());
             }
-            Ok(Event::Error(e)) => eprintln!("navsync: {}\n  {}", e.message, e.detail),
+            Ok(Event::Error(e)) => eprintln!(
+                "navsync: {}\n  {}",
+                crate::describe::message(&e),
+                crate::describe::detail(&e)
+            ),
             Ok(_) => {}
             // Our answer may be among what was missed: it cannot be told.
             Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
@@ -236,7 +240,11 @@ impl Outcome {
                 )
             );
         }
-        println!("{}: {}", self.file, self.report.summary());
+        println!(
+            "{}: {}",
+            self.file,
+            crate::describe::import_counts(&self.report.counts())
+        );
     }
 }
 
@@ -248,6 +256,17 @@ fn error_message(e: &ImportError) -> String {
             path = path.display().to_string(),
             limit = *limit
         ),
+        ImportError::Read { path, source } => crate::t!(
+            "err-import-read",
+            path = path.display().to_string(),
+            error = source.to_string()
+        ),
+        ImportError::Header { path, message } => crate::t!(
+            "err-import-header",
+            path = path.display().to_string(),
+            message = message.clone()
+        ),
+        ImportError::Store(e) => crate::t!("err-import-store", error = e.to_string()),
         other => other.to_string(),
     };
     escape::controls(&text).into_owned()

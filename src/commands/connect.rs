@@ -48,10 +48,16 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
             }
         };
         match event {
-            Ok(Event::Log { level, message }) if level <= tracing::Level::WARN => {
-                eprintln!("  {message}")
+            Ok(Event::Log { level, note }) if level <= tracing::Level::WARN => {
+                for line in crate::describe::note(&note) {
+                    eprintln!("  {line}")
+                }
             }
-            Ok(Event::Log { message, .. }) => println!("  {message}"),
+            Ok(Event::Log { note, .. }) => {
+                for line in crate::describe::note(&note) {
+                    println!("  {line}")
+                }
+            }
             Ok(Event::DeviceCode { message, .. }) => println!("\n{message}\n"),
             Ok(Event::Throttled { retry_after }) => {
                 eprintln!(
@@ -73,8 +79,8 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
                 print_error(&e);
                 failed = Some(super::sync::exit_for(e.class, true));
             }
-            Ok(Event::ActionResult { ok: true, message }) => {
-                println!("\n{message}");
+            Ok(Event::ActionResult { ok: true, reply }) => {
+                println!("\n{}", crate::describe::reply(&reply));
                 if let Some(exit) = failed {
                     // Connected, but the first sync could not start.
                     return exit;
@@ -85,8 +91,8 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
                 }
                 return super::sync::follow(h, false, false, super::sync::Report::Text).await;
             }
-            Ok(Event::ActionResult { ok: false, message }) => {
-                eprintln!("\nnavsync: {message}");
+            Ok(Event::ActionResult { ok: false, reply }) => {
+                eprintln!("\nnavsync: {}", crate::describe::reply(&reply));
                 return ExitStatus::Failure;
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {}
@@ -101,11 +107,14 @@ async fn connect(h: &mut EngineHandle, attached: bool) -> ExitStatus {
 }
 
 fn print_error(e: &UserError) {
-    eprintln!("\nnavsync: {}", e.message);
-    eprintln!("  {}", crate::t!("cli-detail", detail = e.detail.clone()));
+    eprintln!("\nnavsync: {}", crate::describe::message(e));
     eprintln!(
         "  {}",
-        crate::t!("cli-next-step", next = e.next_step.clone())
+        crate::t!("cli-detail", detail = crate::describe::detail(e))
+    );
+    eprintln!(
+        "  {}",
+        crate::t!("cli-next-step", next = crate::describe::next_step(e))
     );
 }
 
@@ -137,7 +146,11 @@ fn confirm(s: &Switch) -> bool {
         "cli-switch-question",
         from = s.from.crm_user_name.clone().unwrap_or_default(),
         from_method = s.from.auth_method.clone(),
-        since = s.from.connected_at.clone().unwrap_or_default(),
+        since = s
+            .from
+            .connected_at
+            .map(crate::store::stamp)
+            .unwrap_or_default(),
         to_method = s.to_method,
         to_client = s.to_client.clone()
     );

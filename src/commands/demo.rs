@@ -204,16 +204,9 @@ pub fn seed_seats(store_path: &Path, seeds: &[SeatSeed]) -> Result<(), store::St
                     member_id: &s.member_id,
                     name: &s.name,
                     email: Some(&s.email),
-                    licence: if s.licence == "admin" {
-                        seats::Licence::Admin
-                    } else {
-                        seats::Licence::Member
-                    },
-                    edition: if s.edition == "enterprise" {
-                        seats::Edition::Enterprise
-                    } else {
-                        seats::Edition::Team
-                    },
+                    // The emulator's seeds name them as the store does.
+                    licence: s.licence.parse().unwrap_or(seats::Licence::Member),
+                    edition: s.edition.parse().unwrap_or(seats::Edition::Team),
                     crm_user_id: s.crm_systemuserid.as_deref(),
                     sync_enabled: s.crm_systemuserid.is_some(),
                 },
@@ -277,17 +270,20 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
                 Ok(Event::Error(e)) => {
                     eprintln!(
                         "navsync demo: {}\n  {}\n  {}",
-                        e.message,
-                        e.detail,
-                        crate::t!("cli-next-step", next = e.next_step.clone())
+                        crate::describe::message(&e),
+                        crate::describe::detail(&e),
+                        crate::t!("cli-next-step", next = crate::describe::next_step(&e))
                     );
                 }
                 Ok(Event::StatusChanged) => {}
-                Ok(Event::ActionResult { message, .. }) => eprintln!("navsync demo: {message}"),
+                Ok(Event::ActionResult { reply, .. }) => {
+                    eprintln!("navsync demo: {}", crate::describe::reply(&reply))
+                }
                 Ok(Event::RunFinished {
                     outcome, summary, ..
                 }) => {
-                    let word = crate::i18n::stored_word("outcome", outcome.as_str());
+                    let word = crate::i18n::word(outcome);
+                    let summary = crate::describe::run_summary(&summary);
                     println!(
                         "{}",
                         crate::t!("demo-sync-done", outcome = word, summary = summary)

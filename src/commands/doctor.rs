@@ -461,7 +461,7 @@ fn last_runs(data_dir: &Path) -> String {
                 "throttle_waits": r.throttle_waits,
                 "error_kind": r.error_kind,
                 "error_detail": r.error_detail,
-                "rows": r.phases.iter().map(|(p, n)| (p.clone(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                "rows": r.phases.iter().map(|(p, n)| (p.to_string(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
             })
         })
         .collect();

@@ -81,14 +81,9 @@ fn run_window(data_dir: &Path, id: i64) -> Result<(DateTime<Utc>, Option<DateTim
     let (started, finished) = runs::span(store.conn(), id)
         .map_err(|e| e.to_string())?
         .ok_or_else(unknown)?;
-    let at = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.to_utc());
-    let start = at(&started).ok_or_else(unknown)?;
     // The store keeps whole seconds: the run ended within that second.
-    let end = finished
-        .as_deref()
-        .and_then(at)
-        .map(|e| e + chrono::Duration::seconds(1));
-    Ok((start, end))
+    let end = finished.map(|e| e + chrono::Duration::seconds(1));
+    Ok((started, end))
 }
 
 /// The log files, oldest first (their names end in the date).

@@ -87,16 +87,22 @@ pub async fn ask(
     let _ = h.commands.send(command);
     loop {
         match h.events.recv().await {
-            Ok(Event::Log { level, message }) if level <= tracing::Level::WARN => {
-                eprintln!("{message}")
+            Ok(Event::Log { level, note }) if level <= tracing::Level::WARN => {
+                for line in crate::describe::note(&note) {
+                    eprintln!("{line}")
+                }
             }
-            Ok(Event::Log { message, .. }) => println!("{message}"),
-            Ok(Event::ActionResult { ok: true, message }) => {
-                println!("{message}");
+            Ok(Event::Log { note, .. }) => {
+                for line in crate::describe::note(&note) {
+                    println!("{line}")
+                }
+            }
+            Ok(Event::ActionResult { ok: true, reply }) => {
+                println!("{}", crate::describe::reply(&reply));
                 return ExitStatus::Ok;
             }
-            Ok(Event::ActionResult { ok: false, message }) => {
-                eprintln!("navsync: {message}");
+            Ok(Event::ActionResult { ok: false, reply }) => {
+                eprintln!("navsync: {}", crate::describe::reply(&reply));
                 return refused;
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {}

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use crate::describe;
 use crate::engine::Status;
 use crate::engine::interface::health::{self, Verdict};
 use crate::engine::usecases::connection::{self, ConnectionState, ConnectionStatus};
@@ -137,12 +138,7 @@ fn render(
 ) -> Result<String, serde_json::Error> {
     let verdict = status.verdict(live);
     if json {
-        let mut v = serde_json::to_value(&status.connection)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("health".into(), verdict.health.key().into());
-            o.insert("health_reason".into(), verdict.reason.key().into());
-            o.insert("engine".into(), engine_json(live));
-        }
+        let v = status_json(&status.connection, verdict, live)?;
         let text = if pretty {
             serde_json::to_string_pretty(&v)?
         } else {
@@ -170,6 +166,50 @@ fn render(
     print_text(&mut out, &status.connection);
     print_engine(&mut out, live);
     Ok(out)
+}
+
+/// `status --json`'s object: the stored connection, the health verdict and
+/// the engine's live view, in English whatever the locale (scripts read
+/// it), each check with its facts and their words.
+fn status_json(
+    c: &ConnectionStatus,
+    verdict: Verdict,
+    live: Option<&Status>,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut v = serde_json::to_value(c)?;
+    let Some(o) = v.as_object_mut() else {
+        return Ok(v);
+    };
+    o.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    o.insert("health".into(), serde_json::to_value(verdict.health)?);
+    o.insert(
+        "health_reason".into(),
+        serde_json::to_value(verdict.reason)?,
+    );
+    o.insert("engine".into(), engine_json(live));
+    let checks = describe::english(|| {
+        c.checks
+            .iter()
+            .map(|check| {
+                serde_json::json!({
+                    "id": check.id,
+                    "passed": check.passed,
+                    "detail": describe::check_detail(check),
+                    "facts": check.facts,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    o.insert("checks".into(), checks.into());
+    // An unsupported organisation is told by its failed check.
+    if let Some(e) = o.get_mut("last_error").and_then(|e| e.as_object_mut())
+        && e.get("detail").is_none_or(serde_json::Value::is_null)
+        && let Some(failed) = c.checks.iter().find(|c| !c.passed)
+    {
+        let words = describe::english(|| describe::check_detail(failed));
+        e.insert("detail".into(), words.into());
+    }
+    Ok(v)
 }
 
 /// `status --watch`: prints the status, then again each time it changes
@@ -339,14 +379,14 @@ fn print_engine(out: &mut String, live: Option<&Status>) {
             Some(r) => crate::t!(
                 "cli-engine-running-sync",
                 run = r.run_id.to_string(),
-                phase = crate::i18n::stored_word("phase", r.phase.label()),
+                phase = crate::i18n::word(r.phase),
                 rows = r.done
             ),
             None => crate::t!(
                 "cli-engine-running-next",
                 next = st
                     .next_sync
-                    .clone()
+                    .map(crate::store::stamp)
                     .unwrap_or_else(|| crate::t!("not-scheduled"))
             ),
         },
@@ -406,7 +446,7 @@ fn print_text(out: &mut String, s: &ConnectionStatus) {
     field(
         out,
         "cli-field-connected-since",
-        s.connected_at.clone().unwrap_or_else(dash),
+        s.connected_at.map(crate::store::stamp).unwrap_or_else(dash),
     );
     field(
         out,
@@ -416,11 +456,22 @@ fn print_text(out: &mut String, s: &ConnectionStatus) {
     field(
         out,
         "cli-field-last-sync",
-        s.last_sync.clone().unwrap_or_else(|| crate::t!("never")),
+        s.last_sync
+            .map(crate::store::stamp)
+            .unwrap_or_else(|| crate::t!("never")),
     );
     let err = s.last_error.as_ref().map_or_else(
         || crate::t!("cli-no-error"),
-        |e| format!("{}: {}", e.class, e.detail.as_deref().unwrap_or("")),
+        |e| {
+            let failed = || {
+                s.checks
+                    .iter()
+                    .find(|c| !c.passed)
+                    .map(describe::check_detail)
+            };
+            let detail = e.detail.clone().or_else(failed).unwrap_or_default();
+            format!("{}: {detail}", e.class)
+        },
     );
     field(out, "cli-field-last-error", err);
 }
@@ -443,7 +494,7 @@ fn exit_for(s: &ConnectionStatus) -> ExitStatus {
             } else {
                 ExitStatus::Failure
             },
-            |e| ExitStatus::of_class_key(&e.class),
+            |e| ExitStatus::from(e.class),
         ),
         ConnectionState::Disconnected | ConnectionState::NeverConnected => ExitStatus::NotConnected,
     }

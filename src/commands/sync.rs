@@ -102,7 +102,7 @@ fn schedule(paused: bool, data_dir: &Path) -> ExitStatus {
                 break;
             }
         }
-        let next = h.status.borrow().next_sync.clone();
+        let next = h.status.borrow().next_sync;
         h.shutdown().await;
         if !done {
             eprintln!("navsync: {}", crate::t!("cli-service-stopped"));
@@ -111,7 +111,9 @@ fn schedule(paused: bool, data_dir: &Path) -> ExitStatus {
         if paused {
             println!("{}", crate::t!("cli-schedule-paused"));
         } else {
-            let next = next.unwrap_or_else(|| crate::t!("not-scheduled"));
+            let next = next
+                .map(crate::store::stamp)
+                .unwrap_or_else(|| crate::t!("not-scheduled"));
             println!("{}", crate::t!("cli-schedule-resumed", next = next));
         }
         ExitStatus::Ok
@@ -218,18 +220,18 @@ fn summary_json(exit: ExitStatus, end: &RunEnd, dry_run: bool, store: Option<&Pa
     let phases: serde_json::Map<String, serde_json::Value> = row
         .iter()
         .flat_map(|r| r.phases.iter())
-        .map(|(p, n)| (p.clone(), (*n).into()))
+        .map(|(p, n)| (p.to_string(), (*n).into()))
         .collect();
     serde_json::json!({
         "schema": 1,
         "run_id": end.run.map(|(id, _)| id),
         "dry_run": dry_run,
-        "mode": row.as_ref().map(|r| r.mode.clone()),
+        "mode": row.as_ref().map(|r| r.mode),
         "outcome": end.run.map(|(_, o)| o.as_str()),
         "exit_code": exit as u8,
-        "error_class": end.class.map(ErrorClass::key),
-        "started_at": row.as_ref().map(|r| r.started_at.clone()),
-        "finished_at": row.as_ref().and_then(|r| r.finished_at.clone()),
+        "error_class": end.class,
+        "started_at": row.as_ref().map(|r| r.started_at),
+        "finished_at": row.as_ref().and_then(|r| r.finished_at),
         "requests": row.as_ref().map(|r| r.requests),
         "retries": row.as_ref().map(|r| r.retries),
         "throttle_waits": row.as_ref().map(|r| r.throttle_waits),
@@ -306,7 +308,7 @@ async fn follow_run(
             }) if progress && ours == Some(run_id) => {
                 eprint!(
                     "\r\x1b[K{}: {}",
-                    crate::i18n::stored_word("phase", phase.label()),
+                    crate::i18n::word(phase),
                     crate::t!("cli-progress", rows = done, rate = rows_per_sec.round())
                 );
                 let _ = std::io::stderr().flush();
@@ -342,7 +344,7 @@ async fn follow_run(
                 clear_line(progress);
                 eprintln!(
                     "navsync: ✘ {} {}",
-                    crate::i18n::stored_word("phase", Phase::Writeback.label()),
+                    crate::i18n::word(Phase::Writeback),
                     format::writes_refused(count, code.as_deref())
                 );
             }
@@ -357,18 +359,18 @@ async fn follow_run(
                     crate::t!("cli-throttled", wait = format::duration(retry_after))
                 );
             }
-            Ok(Event::ActionResult { ok: false, message }) if ours.is_none() && dry_run => {
+            Ok(Event::ActionResult { ok: false, reply }) if ours.is_none() && dry_run => {
                 // The dry run was refused (a run started meanwhile).
-                eprintln!("navsync: {message}");
+                eprintln!("navsync: {}", crate::describe::reply(&reply));
                 return ExitStatus::Failure;
             }
             Ok(Event::Error(e)) => {
                 clear_line(progress);
                 eprintln!(
                     "navsync: {}\n  {}\n  {}",
-                    e.message,
-                    e.detail,
-                    crate::t!("conn-next-step", next = e.next_step.clone())
+                    crate::describe::message(&e),
+                    crate::describe::detail(&e),
+                    crate::t!("conn-next-step", next = crate::describe::next_step(&e))
                 );
                 error_class = Some(e.class);
                 end.class = Some(e.class);
@@ -385,7 +387,7 @@ async fn follow_run(
                 clear_line(progress);
                 end.run = Some((run_id, outcome));
                 if matches!(report, Report::Text) {
-                    println!("{summary}");
+                    println!("{}", crate::describe::run_summary(&summary));
                 }
                 return match outcome {
                     Outcome::Ok => ExitStatus::Ok,

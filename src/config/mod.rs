@@ -55,47 +55,8 @@ pub enum AuthMethod {
     DeviceCode,
 }
 
-/// The kinds of workspace activity that can be written back.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ActivityKind {
-    Inmail,
-    Message,
-    Note,
-    /// A label a seat holder put on a member ("Decision maker").
-    Tag,
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 4] = [Self::Inmail, Self::Message, Self::Note, Self::Tag];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Inmail => "inmail",
-            Self::Message => "message",
-            Self::Note => "note",
-            Self::Tag => "tag",
-        }
-    }
-
-    /// Kinds that are part of a conversation and may carry a `thread`.
-    pub fn in_threads(self) -> bool {
-        matches!(self, Self::Inmail | Self::Message)
-    }
-
-    /// How the kind reads in a sentence ("Ana's InMail").
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "inmail" => Some(Self::Inmail),
-            "message" => Some(Self::Message),
-            "note" => Some(Self::Note),
-            "tag" => Some(Self::Tag),
-            _ => None,
-        }
-    }
-}
+/// The kinds of workspace activity, a word of the domain.
+pub use crate::vocab::ActivityKind;
 
 /// The pipeline-entry stage or the won-value field: a CRM choice or the
 /// seed's "Not sure".

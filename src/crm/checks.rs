@@ -6,58 +6,19 @@
 //! questions are asked side by side, in two rounds after the token.
 
 use futures::FutureExt;
-use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
-
-use crate::config::Lang;
 
 use super::batch::{ChangeSet, WriteOp, WriteResult};
 use super::client::Client;
 use super::error::CrmError;
-use super::messages::{Msg, text};
 use super::metadata::{Organization, WhoAmI};
 use super::odata::Column;
 use super::rows::{Account, Contact, Opportunity, SystemUser, Table};
 
-/// Which check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckId {
-    SignIn,
-    Online,
-    Version,
-    NotSandbox,
-    WhoAmI,
-    ObjectsReadable,
-    Privileges,
-    Writeback,
-}
-
-impl CheckId {
-    /// The check's name in the catalogs, as the commands and the log
-    /// write it (the console's list names stored checks by their id).
-    pub fn message_id(self) -> &'static str {
-        match self {
-            Self::SignIn => "check-label-sign-in",
-            Self::Online => "check-label-online",
-            Self::Version => "check-label-version",
-            Self::NotSandbox => "check-label-not-sandbox",
-            Self::WhoAmI => "check-label-who-am-i",
-            Self::ObjectsReadable => "check-label-objects-readable",
-            Self::Privileges => "check-label-privileges",
-            Self::Writeback => "check-label-writeback",
-        }
-    }
-}
-
-/// One verdict, as stored in the connection's `checks_json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub id: CheckId,
-    pub passed: bool,
-    pub detail: String,
-}
+pub use crate::vocab::CheckId;
+use crate::vocab::UserKind;
+pub use crate::vocab::check::{Check, CheckFacts};
 
 /// What the checks need to know beyond the client.
 #[derive(Debug, Clone, Default)]
@@ -67,26 +28,18 @@ pub struct CheckOptions {
     pub on_behalf_of_seat_holder: bool,
     /// A solution that must be installed for writeback.
     pub required_solution: Option<String>,
-    pub lang: Lang,
 }
 
 /// Why the connection was refused.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CheckFailure {
     /// A CRM call failed (one of the seed's four classes, or sign-in).
+    #[error(transparent)]
     Crm(CrmError),
     /// The CRM answered, but it is not a CRM navsync supports (on-premise,
-    /// too old, sandbox) or writeback cannot work.
-    Unsupported { check: CheckId, message: String },
-}
-
-impl CheckFailure {
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            Self::Crm(e) => e.message(lang),
-            Self::Unsupported { message, .. } => message.clone(),
-        }
-    }
+    /// too old, sandbox) or writeback cannot work: what the check found.
+    #[error("{check} check failed: {facts:?}")]
+    Unsupported { check: CheckId, facts: CheckFacts },
 }
 
 /// Everything the checks found.
@@ -105,26 +58,24 @@ impl CheckReport {
         self.failure.is_none()
     }
 
-    /// The seed's recommendation, when the connecting user is a person.
-    pub fn integration_user_advice(&self, lang: Lang) -> Option<String> {
+    /// Who navsync signs in as, by name (else id), and whether that is
+    /// a person: the faces recommend an integration user for a person
+    /// and explain who appears as creator and owner.
+    pub fn signed_in_as(&self) -> Option<(String, UserKind)> {
         let user = self.user.as_ref()?;
-        (!user.is_application_user()).then(|| {
-            text(
-                &Msg::RecommendIntegrationUser(
-                    user.fullname.as_deref().unwrap_or(&user.systemuserid),
-                ),
-                lang,
-            )
-        })
+        let name = user
+            .fullname
+            .clone()
+            .unwrap_or_else(|| user.systemuserid.clone());
+        Some((name, user_kind(user)))
     }
+}
 
-    /// Who appears as creator (the connecting user) and owner (the seat holder).
-    pub fn creator_note(&self, lang: Lang) -> Option<String> {
-        let user = self.user.as_ref()?;
-        Some(text(
-            &Msg::CreatorAndOwner(user.fullname.as_deref().unwrap_or(&user.systemuserid)),
-            lang,
-        ))
+fn user_kind(user: &SystemUser) -> UserKind {
+    if user.is_application_user() {
+        UserKind::Application
+    } else {
+        UserKind::Interactive
     }
 }
 
@@ -134,25 +85,30 @@ struct Run<'a, F: FnMut(&Check)> {
 }
 
 impl<F: FnMut(&Check)> Run<'_, F> {
-    fn record(&mut self, id: CheckId, passed: bool, detail: String) {
-        let check = Check { id, passed, detail };
+    fn record(&mut self, id: CheckId, passed: bool, facts: CheckFacts) {
+        let check = Check::new(id, passed, facts);
         (self.on_check)(&check);
         self.report.checks.push(check);
     }
 
-    fn pass(&mut self, id: CheckId, detail: String) {
-        self.record(id, true, detail);
+    fn pass(&mut self, id: CheckId, facts: CheckFacts) {
+        self.record(id, true, facts);
     }
 
-    fn fail_crm(mut self, id: CheckId, e: CrmError) -> CheckReport {
-        self.record(id, false, e.detail());
+    fn fail_crm(self, id: CheckId, e: CrmError) -> CheckReport {
+        let facts = CheckFacts::CrmFailed { detail: e.detail() };
+        self.fail_crm_with(id, e, facts)
+    }
+
+    fn fail_crm_with(mut self, id: CheckId, e: CrmError, facts: CheckFacts) -> CheckReport {
+        self.record(id, false, facts);
         self.report.failure = Some(CheckFailure::Crm(e));
         self.report
     }
 
-    fn fail(mut self, id: CheckId, message: String) -> CheckReport {
-        self.record(id, false, message.clone());
-        self.report.failure = Some(CheckFailure::Unsupported { check: id, message });
+    fn fail(mut self, id: CheckId, facts: CheckFacts) -> CheckReport {
+        self.record(id, false, facts.clone());
+        self.report.failure = Some(CheckFailure::Unsupported { check: id, facts });
         self.report
     }
 }
@@ -164,7 +120,6 @@ pub async fn run_checks(
     opts: &CheckOptions,
     mut on_check: impl FnMut(&Check),
 ) -> CheckReport {
-    let lang = opts.lang;
     let mut run = Run {
         report: CheckReport::default(),
         on_check: &mut on_check,
@@ -174,11 +129,9 @@ pub async fn run_checks(
     }
     run.pass(
         CheckId::SignIn,
-        crate::t_in!(
-            lang,
-            "check-signed-in",
-            method = client.config().auth_method_name()
-        ),
+        CheckFacts::SignedIn {
+            method: client.config().auth_method_name().to_string(),
+        },
     );
 
     // Every question that needs only the token is asked at once, and the
@@ -215,20 +168,17 @@ pub async fn run_checks(
     match &web_host {
         Some(h) if super::instance_url::is_dynamics_online_host(h) => run.pass(
             CheckId::Online,
-            crate::t_in!(
-                lang,
-                "check-org-at",
-                org = org.friendly_name.clone(),
-                host = h.clone()
-            ),
+            CheckFacts::Online {
+                org: org.friendly_name.clone(),
+                host: h.clone(),
+            },
         ),
         other => {
-            let host = other
-                .clone()
-                .unwrap_or_else(|| crate::t_in!(lang, "check-no-web-address"));
             return run.fail(
                 CheckId::Online,
-                format!("{} ({host})", text(&Msg::OnPremise, lang)),
+                CheckFacts::OnPremise {
+                    host: other.clone(),
+                },
             );
         }
     }
@@ -240,25 +190,16 @@ pub async fn run_checks(
     };
     run.report.version = Some(version.clone());
     if version_at_least(&version, 8, 2) {
-        run.pass(CheckId::Version, version);
+        run.pass(CheckId::Version, CheckFacts::Version { version });
     } else {
-        return run.fail(CheckId::Version, text(&Msg::VersionTooOld(&version), lang));
+        return run.fail(CheckId::Version, CheckFacts::VersionTooOld { version });
     }
 
+    let kind = org.organization_type.clone();
     if org.is_sandbox() {
-        return run.fail(
-            CheckId::NotSandbox,
-            format!("{} ({})", text(&Msg::Sandbox, lang), org.organization_type),
-        );
+        return run.fail(CheckId::NotSandbox, CheckFacts::Sandbox { kind });
     }
-    run.pass(
-        CheckId::NotSandbox,
-        crate::t_in!(
-            lang,
-            "check-org-type",
-            kind = org.organization_type.to_string()
-        ),
-    );
+    run.pass(CheckId::NotSandbox, CheckFacts::OrgType { kind });
 
     let who = match who {
         Ok(w) => w,
@@ -274,7 +215,7 @@ pub async fn run_checks(
     }
     let (user, held) = tokio::join!(
         client.systemuser(&who.user_id),
-        privileges(client, &who.user_id, &needed, lang)
+        privileges(client, &who.user_id, &needed)
     );
     let user = match user {
         Ok(u) => u,
@@ -282,16 +223,11 @@ pub async fn run_checks(
     };
     run.pass(
         CheckId::WhoAmI,
-        format!(
-            "{} ({}, {})",
-            user.fullname.as_deref().unwrap_or("?"),
-            who.user_id,
-            if user.is_application_user() {
-                crate::t_in!(lang, "check-application-user")
-            } else {
-                crate::t_in!(lang, "check-interactive-user")
-            }
-        ),
+        CheckFacts::User {
+            name: user.fullname.clone(),
+            id: who.user_id.clone(),
+            kind: user_kind(&user),
+        },
     );
     run.report.who = Some(who.clone());
     run.report.user = Some(user);
@@ -301,44 +237,49 @@ pub async fn run_checks(
     }
     run.pass(
         CheckId::ObjectsReadable,
-        "systemusers, accounts, contacts, opportunities".into(),
+        CheckFacts::Readable {
+            tables: ["systemusers", "accounts", "contacts", "opportunities"]
+                .map(String::from)
+                .to_vec(),
+        },
     );
 
     match held {
-        Ok(detail) => run.pass(CheckId::Privileges, detail),
+        Ok(Ok(facts)) => run.pass(CheckId::Privileges, facts),
+        Ok(Err(missing)) => {
+            let e = CrmError::InsufficientPrivileges {
+                privilege: missing.first().cloned(),
+                code: None,
+                detail: format!("the connecting user lacks {}", missing.join(", ")),
+            };
+            let facts = CheckFacts::PrivilegesMissing { names: missing };
+            return run.fail_crm_with(CheckId::Privileges, e, facts);
+        }
         Err(e) => return run.fail_crm(CheckId::Privileges, e),
     }
 
     if !opts.writeback_enabled {
-        run.pass(
-            CheckId::Writeback,
-            crate::t_in!(lang, "check-writeback-off"),
-        );
+        run.pass(CheckId::Writeback, CheckFacts::WritebackOff);
         return run.report;
     }
     match (&opts.required_solution, solution) {
         (Some(name), Some(found)) => match found {
             Ok(found) if !found.is_empty() => run.pass(
                 CheckId::Writeback,
-                crate::t_in!(
-                    lang,
-                    "check-solution-installed",
-                    name = name.clone(),
-                    version = found[0].version.clone().unwrap_or_default()
-                ),
+                CheckFacts::SolutionInstalled {
+                    name: name.clone(),
+                    version: found[0].version.clone().unwrap_or_default(),
+                },
             ),
             Ok(_) => {
                 return run.fail(
                     CheckId::Writeback,
-                    crate::t_in!(lang, "check-solution-missing", name = name.clone()),
+                    CheckFacts::SolutionMissing { name: name.clone() },
                 );
             }
             Err(e) => return run.fail_crm(CheckId::Writeback, e),
         },
-        _ => run.pass(
-            CheckId::Writeback,
-            crate::t_in!(lang, "check-tasks-creatable"),
-        ),
+        _ => run.pass(CheckId::Writeback, CheckFacts::TasksCreatable),
     }
     run.report
 }
@@ -385,10 +326,9 @@ async fn privileges(
     client: &Client,
     user_id: &str,
     needed: &[&str],
-    lang: Lang,
-) -> Result<String, CrmError> {
+) -> Result<Result<CheckFacts, Vec<String>>, CrmError> {
     if needed.is_empty() {
-        return Ok(crate::t_in!(lang, "check-read-privileges"));
+        return Ok(Ok(CheckFacts::ReadPrivileges));
     }
     let answers =
         futures::future::join_all(needed.iter().map(|p| client.user_has_privilege(user_id, p)))
@@ -401,25 +341,20 @@ async fn privileges(
             Err(CrmError::Api {
                 status: Some(400 | 404 | 501),
                 ..
-            }) => return probe_task_create(client, lang).await,
+            }) => return probe_task_create(client).await.map(Ok),
             Err(e) => return Err(e),
         }
     }
-    match missing.first() {
-        None => Ok(crate::t_in!(
-            lang,
-            "check-privileges-present",
-            names = needed.join(", ")
-        )),
-        Some(first) => Err(CrmError::InsufficientPrivileges {
-            privilege: Some((*first).to_string()),
-            code: None,
-            detail: crate::t_in!(lang, "check-user-lacks", names = missing.join(", ")),
-        }),
-    }
+    Ok(if missing.is_empty() {
+        Ok(CheckFacts::PrivilegesHeld {
+            names: needed.iter().map(|p| p.to_string()).collect(),
+        })
+    } else {
+        Err(missing.iter().map(|p| p.to_string()).collect())
+    })
 }
 
-async fn probe_task_create(client: &Client, lang: Lang) -> Result<String, CrmError> {
+async fn probe_task_create(client: &Client) -> Result<CheckFacts, CrmError> {
     let probe = ChangeSet::new(vec![
         WriteOp::Create {
             entity_set: "tasks".into(),
@@ -440,7 +375,7 @@ async fn probe_task_create(client: &Client, lang: Lang) -> Result<String, CrmErr
     {
         Some(WriteResult::Failed(CrmError::Api {
             status: Some(404), ..
-        })) => Ok(crate::t_in!(lang, "check-tasks-probed")),
+        })) => Ok(CheckFacts::TasksProbed),
         Some(WriteResult::Failed(e)) => Err(e),
         _ => Err(CrmError::api(
             None,

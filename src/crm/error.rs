@@ -4,60 +4,34 @@
 
 use std::path::PathBuf;
 
-use crate::config::Lang;
+pub use crate::vocab::ErrorClass;
 
-use super::messages::{Msg, text};
-
-/// The seed's four error classes, an unsupported organisation (set by the
-/// connection checks: the client itself never meets one), and `Other`
-/// for local setup, and `SignInNeeded` when Microsoft Entra ID will not
-/// renew the sign-in (only an admin signing in again helps). The engine
-/// and the console use the same enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
+/// A CRM failure as the user is told it: which of the seed's messages,
+/// with the names it must mention.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "crm", rename_all = "snake_case")]
+pub enum CrmProblem {
     Connection,
-    CrmApi,
-    InsufficientPrivileges,
-    ObjectsUnreadable,
-    /// Not a CRM navsync supports: on-premise, before 8.2, a sandbox, or
-    /// writeback prerequisites missing.
-    Unsupported,
-    /// No usable sign-in: the refresh token was refused (`invalid_grant`,
-    /// e.g. MFA now required) or there is none.
-    SignInNeeded,
-    Other,
-}
-
-impl ErrorClass {
-    const ALL: [ErrorClass; 7] = [
-        Self::Connection,
-        Self::CrmApi,
-        Self::InsufficientPrivileges,
-        Self::ObjectsUnreadable,
-        Self::Unsupported,
-        Self::SignInNeeded,
-        Self::Other,
-    ];
-
-    /// The stable key the class is recorded under (runs, connection,
-    /// `status --json`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Connection => "connection",
-            Self::CrmApi => "crm_api",
-            Self::InsufficientPrivileges => "insufficient_privileges",
-            Self::ObjectsUnreadable => "objects_unreadable",
-            Self::Unsupported => "unsupported",
-            Self::SignInNeeded => "sign_in_needed",
-            Self::Other => "other",
-        }
-    }
-
-    /// The class recorded under `key`.
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
-    }
+    Api,
+    /// Names the missing privilege when the CRM said which.
+    Privileges {
+        privilege: Option<String>,
+    },
+    /// Names each unreadable object.
+    Objects {
+        objects: Vec<String>,
+    },
+    SignIn,
+    DeviceCodeExpired,
+    DeviceCodeDeclined,
+    NotSignedIn,
+    /// A token cache or secret file others could read (`chmod 600`).
+    InsecureFile {
+        path: String,
+    },
+    /// Other local settings or files.
+    LocalSetup,
+    Cancelled,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,24 +104,30 @@ impl CrmError {
         }
     }
 
-    /// The headline a user sees (the seed's wording for the four classes).
-    pub fn message(&self, lang: Lang) -> String {
-        let m = match self {
-            Self::Connection { .. } => Msg::ConnectionError,
-            Self::Api { .. } => Msg::ApiError,
-            Self::InsufficientPrivileges { .. } => Msg::PrivilegesError,
-            Self::ObjectsUnreadable { .. } => Msg::ObjectsError,
-            Self::SignIn { .. } => Msg::SignInError,
-            Self::DeviceCodeExpired => Msg::DeviceCodeExpired,
-            Self::DeviceCodeDeclined => Msg::DeviceCodeDeclined,
-            Self::NotSignedIn { .. } => Msg::NotSignedIn,
-            Self::InsecureFile { .. }
-            | Self::TokenCache { .. }
-            | Self::SecretUnavailable { .. }
-            | Self::Config { .. } => Msg::LocalSetupError,
-            Self::Cancelled => Msg::Cancelled,
-        };
-        text(&m, lang)
+    /// What went wrong, as data the faces put in words (the seed's
+    /// wording for the four classes, with the next step).
+    pub fn problem(&self) -> CrmProblem {
+        match self {
+            Self::Connection { .. } => CrmProblem::Connection,
+            Self::Api { .. } => CrmProblem::Api,
+            Self::InsufficientPrivileges { privilege, .. } => CrmProblem::Privileges {
+                privilege: privilege.clone(),
+            },
+            Self::ObjectsUnreadable { objects, .. } => CrmProblem::Objects {
+                objects: objects.clone(),
+            },
+            Self::SignIn { .. } => CrmProblem::SignIn,
+            Self::DeviceCodeExpired => CrmProblem::DeviceCodeExpired,
+            Self::DeviceCodeDeclined => CrmProblem::DeviceCodeDeclined,
+            Self::NotSignedIn { .. } => CrmProblem::NotSignedIn,
+            Self::InsecureFile { path } => CrmProblem::InsecureFile {
+                path: path.display().to_string(),
+            },
+            Self::TokenCache { .. } | Self::SecretUnavailable { .. } | Self::Config { .. } => {
+                CrmProblem::LocalSetup
+            }
+            Self::Cancelled => CrmProblem::Cancelled,
+        }
     }
 
     /// What went wrong underneath, for the detail line and the log.
@@ -162,29 +142,6 @@ impl CrmError {
             | Self::Config { detail } => detail.clone(),
             _ => self.to_string(),
         }
-    }
-
-    /// What the user should do now.
-    pub fn next_step(&self, lang: Lang) -> String {
-        let m = match self {
-            Self::Connection { .. } => Msg::ConnectionNext,
-            Self::Api { .. } => Msg::ApiNext,
-            Self::InsufficientPrivileges { privilege, .. } => {
-                Msg::PrivilegesNext(privilege.as_deref())
-            }
-            Self::ObjectsUnreadable { objects, .. } => Msg::ObjectsNext(objects),
-            Self::SignIn { .. } => Msg::SignInNext,
-            Self::DeviceCodeExpired | Self::DeviceCodeDeclined => Msg::DeviceCodeExpiredNext,
-            Self::NotSignedIn { .. } => Msg::NotSignedInNext,
-            Self::InsecureFile { path } => {
-                return text(&Msg::InsecureFileNext(&path.display().to_string()), lang);
-            }
-            Self::TokenCache { .. } | Self::SecretUnavailable { .. } | Self::Config { .. } => {
-                Msg::LocalSetupNext
-            }
-            Self::Cancelled => Msg::CancelledNext,
-        };
-        text(&m, lang)
     }
 
     pub(crate) fn api(status: Option<u16>, detail: impl Into<String>) -> Self {
@@ -306,21 +263,11 @@ mod tests {
             br#"{"error":{"code":"0x80040220","message":"missing prvReadOpportunity privilege"}}"#;
         let e = from_status(403, body, Some("opportunities"), "GET opportunities");
         assert_eq!(e.class(), ErrorClass::ObjectsUnreadable);
-        assert!(e.next_step(Lang::En).contains("opportunities"));
-    }
-
-    #[test]
-    fn spanish_uses_the_seed_wording() {
-        let e = CrmError::Connection {
-            detail: "refused".into(),
-        };
         assert_eq!(
-            e.message(Lang::Es),
-            "Error de conexión con el CRM. Vuelve a intentarlo más tarde."
-        );
-        assert_eq!(
-            e.message(Lang::En),
-            "CRM connection error. Try again later."
+            e.problem(),
+            CrmProblem::Objects {
+                objects: vec!["opportunities".into()]
+            }
         );
     }
 }

@@ -7,25 +7,15 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Why the client fetched a new access token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefreshReason {
-    /// None yet in this process or the cache.
-    First,
-    /// The cached one expires within the safety margin.
-    Expiring,
-    /// The CRM answered 401 to the current one.
-    Rejected,
-}
-
-impl RefreshReason {
-    /// A stable word for logs and message ids.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::First => "first",
-            Self::Expiring => "expiring",
-            Self::Rejected => "rejected",
-        }
+crate::vocab::words! {
+    /// Why the client fetched a new access token.
+    pub enum RefreshReason in "token-reason" {
+        /// None yet in this process or the cache.
+        First = "first",
+        /// The cached one expires within the safety margin.
+        Expiring = "expiring",
+        /// The CRM answered 401 to the current one.
+        Rejected = "rejected",
     }
 }
 
@@ -139,11 +129,11 @@ pub(crate) fn emit(tx: Option<&UnboundedSender<ClientEvent>>, event: ClientEvent
             )
         }
         ClientEvent::Renewing { reason } => {
-            tracing::debug!(reason = reason.key(), "renewing the access token")
+            tracing::debug!(reason = reason.as_str(), "renewing the access token")
         }
         ClientEvent::RenewalEnded => tracing::debug!("access token renewal ended"),
         ClientEvent::TokenRefreshed { reason } => {
-            tracing::info!(reason = reason.key(), "access token refreshed")
+            tracing::info!(reason = reason.as_str(), "access token refreshed")
         }
         ClientEvent::DeltaFallback { entity_set, reason } => {
             tracing::warn!(%entity_set, %reason, "delta link unusable; full read")

@@ -87,7 +87,7 @@ impl Engine {
         // rather than an interval after it started.
         let last_real = runs::recent(store.conn(), 8)?
             .into_iter()
-            .find(|r| r.mode != runs::RunMode::DryRun.as_str());
+            .find(|r| r.mode != runs::RunMode::DryRun);
         let last_start = match last_real {
             Some(r) if r.outcome == runs::Outcome::Cancelled => None,
             _ => runs::last_started(store.conn())?,
@@ -97,7 +97,7 @@ impl Engine {
             match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    initial.last_error = Some(interface::user_error::user_error(&e, config.lang));
+                    initial.last_error = Some(interface::user_error::user_error(&e));
                     None
                 }
             }
@@ -123,7 +123,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             scheduled: options.scheduled,
             interval: eff.sync_interval,
-            next_sync: run::schedule::next_due(last_start.as_deref(), eff.sync_interval, now),
+            next_sync: run::schedule::next_due(last_start, eff.sync_interval, now),
             failures: 0,
             paused: false,
             connecting: None,

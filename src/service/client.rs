@@ -13,6 +13,8 @@ use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::protocol::{self, ClientMsg, LineReader, PROTOCOL, ServerMsg};
+use crate::engine::interface::event::Problem;
+use crate::engine::interface::note::{Note, Reply};
 use crate::engine::{Command, EngineHandle, ErrorClass, Event, Status, UserError, View};
 
 /// How long the engine may take to answer hello.
@@ -72,7 +74,7 @@ pub async fn attach_to(
     let (status, status_rx) = watch::channel(link.status.clone());
     let _ = events.send(Event::Log {
         level: tracing::Level::INFO,
-        message: format!("attached to the navsync engine (pid {})", link.pid),
+        note: Note::Attached { pid: link.pid },
     });
     let bridge = Bridge {
         socket: socket.to_path_buf(),
@@ -197,7 +199,7 @@ impl Bridge {
             self.emit(Event::StatusChanged);
             self.emit(Event::ActionResult {
                 ok: true,
-                message: format!("Reattached to the navsync engine (pid {}).", link.pid),
+                reply: Reply::Reattached { pid: link.pid },
             });
             // Whatever changed meanwhile was announced to nobody.
             for view in View::ALL {
@@ -254,7 +256,7 @@ impl Bridge {
                     None | Some(Command::Shutdown) => return None,
                     Some(_) => self.emit(Event::ActionResult {
                         ok: false,
-                        message: "The navsync engine is not running; nothing was sent. This console reattaches when it is back.".into(),
+                        reply: Reply::EngineNotRunning,
                     }),
                 },
                 _ = tokio::time::sleep(RECONNECT_EVERY) => {
@@ -268,10 +270,9 @@ impl Bridge {
 }
 
 fn gone_error(socket: &Path, reason: &str) -> UserError {
-    UserError {
-        class: ErrorClass::Other,
-        message: "The navsync engine went away".into(),
-        detail: format!("{}: {reason}", socket.display()),
-        next_step: "Start it again (`systemctl restart navsync` or `navsync serve`); this console reattaches by itself.".into(),
-    }
+    UserError::new(
+        ErrorClass::Other,
+        Problem::EngineGone,
+        format!("{}: {reason}", socket.display()),
+    )
 }

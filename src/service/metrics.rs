@@ -208,7 +208,7 @@ async fn feed(mut events: broadcast::Receiver<Event>, f: Families, store: PathBu
                 Phase::SavedLists => {}
                 other => {
                     f.rows_read
-                        .get_or_create(&table(other.label()))
+                        .get_or_create(&table(other.as_str()))
                         .inc_by(rows);
                 }
             },
@@ -258,9 +258,7 @@ fn finished_run(store: &std::path::Path, run_id: i64) -> Option<runs::Run> {
 }
 
 fn duration(r: &runs::Run) -> Option<f64> {
-    let start = chrono::DateTime::parse_from_rfc3339(&r.started_at).ok()?;
-    let end = chrono::DateTime::parse_from_rfc3339(r.finished_at.as_deref()?).ok()?;
-    Some((end - start).as_seconds_f64())
+    Some((r.finished_at? - r.started_at).as_seconds_f64())
 }
 
 async fn scrape(
@@ -281,7 +279,7 @@ async fn scrape(
     .flatten();
     if let Some((pending, last)) = gauges {
         f.outbox.set(pending);
-        if let Some(t) = last.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
+        if let Some(t) = last {
             f.last_success.set(t.timestamp() as f64);
         }
     }

@@ -86,8 +86,10 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     }
 }
 
-/// The version this build speaks.
-pub const PROTOCOL: u32 = 1;
+/// The version this build speaks. 2: events carry what happened as data
+/// (summaries, replies, notes, problems), which each face puts in its own
+/// reader's words.
+pub const PROTOCOL: u32 = 2;
 
 /// Client to service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,6 +176,7 @@ mod tests {
     use crate::engine::interface::event::{
         ContactHit, ErrorClass, Phase, RunProgress, UserError, View,
     };
+    use crate::engine::interface::note::{Applied, Note, Refusal, Reply};
     use crate::store::runs::{Outcome, RunMode};
     use crate::store::seats::{Edition, Licence};
 
@@ -269,13 +272,18 @@ mod tests {
         all
     }
 
+    fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
     fn user_error() -> UserError {
-        UserError {
-            class: ErrorClass::InsufficientPrivileges,
-            message: "Insufficient privileges".into(),
-            detail: "0x80040220: missing prvReadAccount".into(),
-            next_step: "Ask your CRM admin".into(),
-        }
+        UserError::new(
+            ErrorClass::InsufficientPrivileges,
+            crate::engine::interface::event::Problem::Crm(crate::crm::CrmProblem::Privileges {
+                privilege: Some("prvReadAccount".into()),
+            }),
+            "0x80040220: missing prvReadAccount",
+        )
     }
 
     /// One of every Event, held to it the same way as `every_command`.
@@ -311,7 +319,24 @@ mod tests {
             Event::RunFinished {
                 run_id: 1,
                 outcome: Outcome::Cancelled,
-                summary: "imported 3 accounts".into(),
+                summary: crate::engine::interface::summary::RunSummary {
+                    dry_run: false,
+                    accounts_added: 3,
+                    leads_added: 0,
+                    accounts_removed: 0,
+                    leads_removed: 0,
+                    rows: 40,
+                    requests: 4,
+                    reread: vec!["opportunities".into()],
+                    writeback: Some(crate::engine::interface::summary::WritebackSummary::Wrote {
+                        count: 2,
+                        open: 1,
+                        refused: 1,
+                        as_integration: 0,
+                        paused: Some("0x80060888: busy".into()),
+                    }),
+                    outcome: Outcome::Cancelled,
+                },
             },
             Event::DeltaRejected {
                 run_id: 1,
@@ -347,8 +372,36 @@ mod tests {
             },
             Event::ActionResult {
                 ok: false,
-                message: "No sync is running.".into(),
+                reply: Reply::NoSyncRunning,
             },
+            Event::ActionResult {
+                ok: true,
+                reply: Reply::SettingApplied(Applied::SyncInterval {
+                    every: Duration::from_secs(7200),
+                }),
+            },
+            Event::ActionResult {
+                ok: false,
+                reply: Reply::Assigned {
+                    created: 1,
+                    linked: 0,
+                    already: 0,
+                    refused: vec![Refusal::NotAssignable {
+                        name: "Ana".into(),
+                        why: crate::engine::interface::note::Unassignable::Disabled,
+                    }],
+                },
+            },
+            Event::Error(UserError::new(
+                ErrorClass::Unsupported,
+                crate::engine::interface::event::Problem::Unsupported {
+                    check: crate::vocab::CheckId::Version,
+                    facts: crate::vocab::check::CheckFacts::VersionTooOld {
+                        version: "8.1".into(),
+                    },
+                },
+                "",
+            )),
             Event::SeatsUnassigned { seats: 2 },
             Event::ImportBatch {
                 import: uuid::Uuid::nil(),
@@ -363,7 +416,19 @@ mod tests {
             },
             Event::Log {
                 level: tracing::Level::WARN,
-                message: "retrying".into(),
+                note: Note::TokenRenewed {
+                    reason: crate::crm::RefreshReason::Rejected,
+                },
+            },
+            Event::Log {
+                level: tracing::Level::INFO,
+                note: Note::Check(crate::vocab::check::Check::new(
+                    crate::vocab::CheckId::SignIn,
+                    true,
+                    crate::vocab::check::CheckFacts::SignedIn {
+                        method: "client_secret".into(),
+                    },
+                )),
             },
         ];
         for e in &all {
@@ -421,7 +486,7 @@ mod tests {
             instance_url: Some("https://contoso.crm.dynamics.com".into()),
             crm_user: Some("Integration".into()),
             org_version: Some("9.2".into()),
-            last_sync: Some("2026-11-25T07:00:12Z".into()),
+            last_sync: Some(at("2026-11-25T07:00:12Z")),
             next_sync: None,
             next_after_failure: false,
             schedule_paused: false,
@@ -434,9 +499,9 @@ mod tests {
                 requests: 5,
                 retries: 1,
                 throttled: 3,
-                throttled_until: Some("2026-11-25T07:01:00Z".into()),
-                retry_until: Some("2026-11-25T07:00:40Z".into()),
-                renewing_since: Some("2026-11-25T07:00:38Z".into()),
+                throttled_until: Some(at("2026-11-25T07:01:00Z")),
+                retry_until: Some(at("2026-11-25T07:00:40Z")),
+                renewing_since: Some(at("2026-11-25T07:00:38Z")),
                 retry_reason: Some("HTTP 503".into()),
             }),
             last_error: Some(user_error()),
@@ -445,7 +510,7 @@ mod tests {
                 outcome: crate::store::runs::Outcome::Error,
                 class: Some(crate::engine::ErrorClass::Connection),
                 reads_done: false,
-                finished_at: Some("2026-11-25T06:59:00Z".into()),
+                finished_at: Some(at("2026-11-25T06:59:00Z")),
             }),
             engine_lost: false,
             api_budget: Some(crate::crm::ApiBudget {
@@ -488,7 +553,7 @@ mod tests {
         let line = encode(&ServerMsg::Event {
             event: Event::Log {
                 level: tracing::Level::INFO,
-                message: "hi".into(),
+                note: Note::PollSlowed { secs: 5 },
             },
         })
         .unwrap();

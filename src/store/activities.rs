@@ -5,63 +5,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, now};
-use crate::config::ActivityKind;
+use crate::vocab::ActivityKind;
 
-/// Where an activity stands on its way to the CRM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActivityState {
-    /// Imported, not yet considered for writeback.
-    New,
-    /// Kept out of the CRM (copy off, kind not chosen, seat off).
-    Excluded,
-    /// In the outbox, being written.
-    Queued,
-    /// Written as a closed activity regarding a matched contact.
-    WrittenClosed,
-    /// Written open, waiting in the unresolved queue.
-    WrittenOpen,
-    /// Was open, then linked to a contact and closed.
-    Resolved,
-    /// The CRM refused it for good; see `last_error`.
-    Failed,
-    /// A message gathered into its conversation (`conversation_id`), which
-    /// is written in its place.
-    InThread,
-}
-
-impl ActivityState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Excluded => "excluded",
-            Self::Queued => "queued",
-            Self::WrittenClosed => "written_closed",
-            Self::WrittenOpen => "written_open",
-            Self::Resolved => "resolved",
-            Self::Failed => "failed",
-            Self::InThread => "in_thread",
-        }
-    }
-    pub(crate) fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "new" => Self::New,
-            "excluded" => Self::Excluded,
-            "queued" => Self::Queued,
-            "written_closed" => Self::WrittenClosed,
-            "written_open" => Self::WrittenOpen,
-            "resolved" => Self::Resolved,
-            "failed" => Self::Failed,
-            "in_thread" => Self::InThread,
-            _ => {
-                return Err(StoreError::BadValue {
-                    column: "activities.state",
-                    value: s.into(),
-                });
-            }
-        })
-    }
-}
+pub use crate::vocab::ActivityState;
 
 /// An activity as imported, before it has a row id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,11 +122,14 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Activity, String, String
 }
 
 fn finish((mut a, kind, state): (Activity, String, String)) -> Result<Activity> {
-    a.new.kind = ActivityKind::parse(&kind).ok_or(StoreError::BadValue {
+    a.new.kind = ActivityKind::from_name(&kind).ok_or(StoreError::BadValue {
         column: "activities.kind",
         value: kind,
     })?;
-    a.state = ActivityState::parse(&state)?;
+    a.state = ActivityState::from_name(&state).ok_or(StoreError::BadValue {
+        column: "activities.state",
+        value: state,
+    })?;
     Ok(a)
 }
 

@@ -15,44 +15,7 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
-/// What the CRM said to a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditResult {
-    Ok,
-    /// Already written (a re-send after a crash): counted as done.
-    Exists,
-    Error,
-}
-
-impl AuditResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Exists => "exists",
-            Self::Error => "error",
-        }
-    }
-}
-
-impl rusqlite::types::ToSql for AuditResult {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
-    }
-}
-
-impl rusqlite::types::FromSql for AuditResult {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        match v.as_str()? {
-            "ok" => Ok(Self::Ok),
-            "exists" => Ok(Self::Exists),
-            "error" => Ok(Self::Error),
-            other => Err(rusqlite::types::FromSqlError::Other(
-                format!("unknown audit result {other:?}").into(),
-            )),
-        }
-    }
-}
+pub use crate::vocab::AuditResult;
 
 pub fn record(
     conn: &Connection,

@@ -3,32 +3,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, now};
+use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConnState {
-    Connected,
-    Disconnected,
-    Error,
-}
+use super::{Result, now, opt_time_at, stamp, time_at};
 
-impl ConnState {
-    fn as_str(&self) -> &'static str {
-        match self {
-            Self::Connected => "connected",
-            Self::Disconnected => "disconnected",
-            Self::Error => "error",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "connected" => Self::Connected,
-            "error" => Self::Error,
-            _ => Self::Disconnected,
-        }
-    }
-}
+pub use crate::vocab::ConnState;
+use crate::vocab::ErrorClass;
+use crate::vocab::check::Check;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConnectionRow {
@@ -43,11 +24,12 @@ pub struct ConnectionRow {
     pub organization_id: Option<String>,
     pub organization_name: Option<String>,
     pub org_version: Option<String>,
-    /// JSON array of the prerequisite checks and their verdicts.
-    pub checks_json: String,
-    pub connected_at: Option<String>,
-    pub updated_at: String,
-    pub last_error_kind: Option<String>,
+    /// The prerequisite checks and their verdicts (stored as JSON of
+    /// the typed checks).
+    pub checks: Vec<Check>,
+    pub connected_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub last_error_kind: Option<ErrorClass>,
     pub last_error_detail: Option<String>,
 }
 
@@ -61,7 +43,7 @@ pub fn get(conn: &Connection) -> Result<Option<ConnectionRow>> {
             [],
             |r| {
                 Ok(ConnectionRow {
-                    state: ConnState::parse(&r.get::<_, String>(0)?),
+                    state: r.get(0)?,
                     instance_url: r.get(1)?,
                     tenant_id: r.get(2)?,
                     client_id: r.get(3)?,
@@ -72,15 +54,23 @@ pub fn get(conn: &Connection) -> Result<Option<ConnectionRow>> {
                     organization_id: r.get(8)?,
                     organization_name: r.get(9)?,
                     org_version: r.get(10)?,
-                    checks_json: r.get(11)?,
-                    connected_at: r.get(12)?,
-                    updated_at: r.get(13)?,
+                    checks: checks(&r.get::<_, String>(11)?)?,
+                    connected_at: opt_time_at(r, 12)?,
+                    updated_at: time_at(r, 13)?,
                     last_error_kind: r.get(14)?,
                     last_error_detail: r.get(15)?,
                 })
             },
         )
         .optional()?)
+}
+
+/// The stored checks: JSON of [`Check`]s (rows stored before checks were
+/// typed read back with their words, see [`Check::detail`]).
+fn checks(json: &str) -> rusqlite::Result<Vec<Check>> {
+    serde_json::from_str(json).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// Replaces the connection row.
@@ -91,7 +81,7 @@ pub fn put(conn: &Connection, row: &ConnectionRow) -> Result<()> {
             checks_json, connected_at, updated_at, last_error_kind, last_error_detail)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
-            row.state.as_str(),
+            row.state,
             row.instance_url,
             row.tenant_id,
             row.client_id,
@@ -102,9 +92,10 @@ pub fn put(conn: &Connection, row: &ConnectionRow) -> Result<()> {
             row.organization_id,
             row.organization_name,
             row.org_version,
-            row.checks_json,
-            row.connected_at,
-            row.updated_at,
+            serde_json::to_string(&row.checks)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+            row.connected_at.map(stamp),
+            stamp(row.updated_at),
             row.last_error_kind,
             row.last_error_detail,
         ],
@@ -113,7 +104,7 @@ pub fn put(conn: &Connection, row: &ConnectionRow) -> Result<()> {
 }
 
 /// Records an error (kind + detail) against the connection, keeping the rest.
-pub fn set_error(conn: &Connection, kind: Option<&str>, detail: Option<&str>) -> Result<()> {
+pub fn set_error(conn: &Connection, kind: Option<ErrorClass>, detail: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE connection SET last_error_kind = ?1, last_error_detail = ?2, updated_at = ?3 WHERE id = 1",
         params![kind, detail, now()],
@@ -124,7 +115,7 @@ pub fn set_error(conn: &Connection, kind: Option<&str>, detail: Option<&str>) ->
 pub fn set_state(conn: &Connection, state: ConnState) -> Result<()> {
     conn.execute(
         "UPDATE connection SET state = ?1, updated_at = ?2 WHERE id = 1",
-        params![state.as_str(), now()],
+        params![state, now()],
     )?;
     Ok(())
 }

@@ -52,6 +52,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/004_threads_and_tags.sql")).foreign_key_check(),
         M::up(include_str!("migrations/005_contact_owner_and_created.sql")),
         M::up(include_str!("migrations/006_resolved_by.sql")),
+        M::up(include_str!("migrations/007_phase_names.sql")),
         M::up(include_str!("migrations/008_outbox_typed_writes.sql")),
     ])
 });
@@ -271,7 +272,41 @@ impl Store {
 
 /// Current time as stored: RFC 3339 UTC with seconds.
 pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    stamp(chrono::Utc::now())
+}
+
+/// A time as the store keeps it: RFC 3339 UTC, to the second.
+pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A stored time read back as a time (the store writes them all with
+/// [`stamp`]; a damaged one is a column error, not a panic).
+pub(crate) fn time(text: &str) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+}
+
+/// Column `i` of a row as a time.
+pub(crate) fn time_at(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+    time(&r.get::<_, String>(i)?)
+}
+
+/// Column `i` of a row as a time, if it has one.
+pub(crate) fn opt_time_at(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    r.get::<_, Option<String>>(i)?
+        .as_deref()
+        .map(time)
+        .transpose()
 }
 
 #[cfg(test)]
@@ -281,5 +316,71 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
+    }
+
+    /// A store whose runs recorded the "saved lists" phase under its old
+    /// name reads it back as the phase, after the migration.
+    #[test]
+    fn old_phase_names_read_back_as_phases() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("navsync.db");
+        let mut conn = Connection::open(&path).unwrap();
+        MIGRATIONS.to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sync_runs (id, started_at, finished_at, mode, outcome)
+                 VALUES (1, '2026-11-25T07:00:00Z', '2026-11-25T07:00:09Z', 'full', 'ok');
+             INSERT INTO sync_run_phases (run_id, phase, rows, started_at, finished_at)
+                 VALUES (1, 'saved lists', 4, '2026-11-25T07:00:05Z', '2026-11-25T07:00:06Z'),
+                        (1, 'contacts', 9, '2026-11-25T07:00:01Z', '2026-11-25T07:00:04Z');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let run = &runs::recent(store.conn(), 1).unwrap()[0];
+        assert_eq!(
+            run.phases,
+            vec![
+                (crate::vocab::Phase::Contacts, 9),
+                (crate::vocab::Phase::SavedLists, 4)
+            ]
+        );
+        let last = runs::last_finished(store.conn()).unwrap().unwrap();
+        assert!(
+            last.reads_done,
+            "the saved lists phase is found by its name"
+        );
+    }
+    /// A connection stored before checks were typed keeps its checks' words
+    /// (in the language of the connect); the rest of the row is typed.
+    #[test]
+    fn a_connection_stored_with_worded_checks_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("navsync.db")).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                r#"INSERT INTO connection (id, state, instance_url, tenant_id, client_id, auth_method,
+                       checks_json, connected_at, updated_at, last_error_kind)
+                   VALUES (1, 'error', 'https://x.crm.dynamics.com', 't', 'c', 'client_secret',
+                       '[{"id":"sign_in","passed":true,"detail":"sesión iniciada (client_secret)"},
+                         {"id":"version","passed":false,"detail":"8.1"}]',
+                       '2026-11-20T10:00:00Z', '2026-11-25T06:48:00Z', 'unsupported')"#,
+            )
+            .unwrap();
+        let row = connection::get(store.conn()).unwrap().unwrap();
+        assert_eq!(
+            row.last_error_kind,
+            Some(crate::vocab::ErrorClass::Unsupported)
+        );
+        assert_eq!(row.checks.len(), 2);
+        assert_eq!(row.checks[0].id, crate::vocab::CheckId::SignIn);
+        assert_eq!(
+            row.checks[0].detail.as_deref(),
+            Some("sesión iniciada (client_secret)")
+        );
+        assert!(!row.checks[1].passed);
+        // Written again, it stays readable.
+        connection::put(store.conn(), &row).unwrap();
+        assert_eq!(connection::get(store.conn()).unwrap().unwrap(), row);
     }
 }

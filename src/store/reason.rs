@@ -7,6 +7,8 @@
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::ResolveHow;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "why", rename_all = "snake_case")]
 pub enum Reason {
@@ -40,9 +42,8 @@ pub enum Reason {
     NoContactAt { account: Option<String> },
     /// A look-alike name at another account (or none), as a candidate.
     NameElsewhere { score: f64, account: Option<String> },
-    /// Linked by hand from the unresolved queue: `how` is "candidate",
-    /// "search" or "created".
-    Resolved { how: String },
+    /// Linked by hand from the unresolved queue.
+    Resolved { how: ResolveHow },
     /// Text stored before reasons were typed (English), shown as it is.
     #[serde(skip)]
     Written(String),

@@ -3,67 +3,26 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, now};
+use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunMode {
-    Full,
-    Incremental,
-    DryRun,
-}
+use super::{Result, now, opt_time_at, time_at};
 
-impl RunMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Full => "full",
-            Self::Incremental => "incremental",
-            Self::DryRun => "dry_run",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Running,
-    Ok,
-    Error,
-    Cancelled,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Ok => "ok",
-            Self::Error => "error",
-            Self::Cancelled => "cancelled",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "ok" => Self::Ok,
-            "error" => Self::Error,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Running,
-        }
-    }
-}
+use crate::vocab::{ErrorClass, Phase};
+pub use crate::vocab::{Outcome, RunMode};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Run {
     pub id: i64,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    pub mode: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub mode: RunMode,
     pub outcome: Outcome,
     pub requests: i64,
     pub retries: i64,
     pub throttle_waits: i64,
-    pub error_kind: Option<String>,
+    pub error_kind: Option<ErrorClass>,
     pub error_detail: Option<String>,
-    pub phases: Vec<(String, i64)>,
+    pub phases: Vec<(Phase, i64)>,
 }
 
 /// Counters a finished run reports.
@@ -77,7 +36,7 @@ pub struct RunTotals {
 pub fn start(conn: &Connection, mode: RunMode) -> Result<i64> {
     conn.execute(
         "INSERT INTO sync_runs (started_at, mode) VALUES (?1, ?2)",
-        params![now(), mode.as_str()],
+        params![now(), mode],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -85,7 +44,7 @@ pub fn start(conn: &Connection, mode: RunMode) -> Result<i64> {
 pub fn record_phase(
     conn: &Connection,
     run_id: i64,
-    phase: &str,
+    phase: Phase,
     rows: i64,
     finished: bool,
 ) -> Result<()> {
@@ -103,14 +62,14 @@ pub fn finish(
     run_id: i64,
     outcome: Outcome,
     totals: &RunTotals,
-    error: Option<(&str, &str)>,
+    error: Option<(ErrorClass, &str)>,
 ) -> Result<()> {
     conn.execute(
         "UPDATE sync_runs SET finished_at = ?1, outcome = ?2, requests = ?3, retries = ?4, throttle_waits = ?5,
             error_kind = ?6, error_detail = ?7 WHERE id = ?8",
         params![
             now(),
-            outcome.as_str(),
+            outcome,
             totals.requests,
             totals.retries,
             totals.throttle_waits,
@@ -142,10 +101,10 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
         .query_map([limit as i64], |r| {
             Ok(Run {
                 id: r.get(0)?,
-                started_at: r.get(1)?,
-                finished_at: r.get(2)?,
+                started_at: time_at(r, 1)?,
+                finished_at: opt_time_at(r, 2)?,
                 mode: r.get(3)?,
-                outcome: Outcome::parse(&r.get::<_, String>(4)?),
+                outcome: r.get(4)?,
                 requests: r.get(5)?,
                 retries: r.get(6)?,
                 throttle_waits: r.get(7)?,
@@ -173,9 +132,9 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Run>> {
 pub struct Finished {
     pub id: i64,
     pub outcome: Outcome,
-    /// The error class key, if it failed.
-    pub error_kind: Option<String>,
-    pub finished_at: Option<String>,
+    /// The error class, if it failed.
+    pub error_kind: Option<ErrorClass>,
+    pub finished_at: Option<DateTime<Utc>>,
     /// Every read finished (its saved lists phase did): a failure came
     /// from its writes alone.
     pub reads_done: bool,
@@ -187,16 +146,16 @@ pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
         .query_row(
             "SELECT r.id, r.outcome, r.error_kind, r.finished_at,
                 EXISTS (SELECT 1 FROM sync_run_phases p
-                        WHERE p.run_id = r.id AND p.phase = 'saved lists' AND p.finished_at IS NOT NULL)
+                        WHERE p.run_id = r.id AND p.phase = 'saved_lists' AND p.finished_at IS NOT NULL)
              FROM sync_runs r WHERE r.outcome != 'running' AND r.mode != 'dry_run'
              ORDER BY r.id DESC LIMIT 1",
             [],
             |r| {
                 Ok(Finished {
                     id: r.get(0)?,
-                    outcome: Outcome::parse(&r.get::<_, String>(1)?),
+                    outcome: r.get(1)?,
                     error_kind: r.get(2)?,
-                    finished_at: r.get(3)?,
+                    finished_at: opt_time_at(r, 3)?,
                     reads_done: r.get(4)?,
                 })
             },
@@ -204,23 +163,27 @@ pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
         .optional()?)
 }
 
-/// When run `id` started and (once it ended) finished, RFC 3339.
-pub fn span(conn: &Connection, id: i64) -> Result<Option<(String, Option<String>)>> {
+/// When a run started and (once it ended) finished.
+pub type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// When run `id` started and (once it ended) finished.
+pub fn span(conn: &Connection, id: i64) -> Result<Option<Span>> {
     Ok(conn
         .prepare_cached("SELECT started_at, finished_at FROM sync_runs WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([id], |r| Ok((time_at(r, 0)?, opt_time_at(r, 1)?)))
         .optional()?)
 }
 
 /// End time of the newest successful run: the seed's "date of last sync".
-pub fn last_success(conn: &Connection) -> Result<Option<String>> {
+pub fn last_success(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
         .query_row(
             "SELECT finished_at FROM sync_runs WHERE outcome = 'ok' AND mode != 'dry_run' ORDER BY id DESC LIMIT 1",
             [],
-            |r| r.get(0),
+            |r| opt_time_at(r, 0),
         )
-        .optional()?)
+        .optional()?
+        .flatten())
 }
 
 /// Changes a running run's mode (an incremental run that had to read a
@@ -228,19 +191,19 @@ pub fn last_success(conn: &Connection) -> Result<Option<String>> {
 pub fn set_mode(conn: &Connection, run_id: i64, mode: RunMode) -> Result<()> {
     conn.execute(
         "UPDATE sync_runs SET mode = ?1 WHERE id = ?2",
-        params![mode.as_str(), run_id],
+        params![mode, run_id],
     )?;
     Ok(())
 }
 
 /// Start time of the newest run that was not a dry run: the schedule
 /// counts from it.
-pub fn last_started(conn: &Connection) -> Result<Option<String>> {
+pub fn last_started(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
         .query_row(
             "SELECT started_at FROM sync_runs WHERE mode != 'dry_run' ORDER BY id DESC LIMIT 1",
             [],
-            |r| r.get(0),
+            |r| time_at(r, 0),
         )
         .optional()?)
 }

@@ -5,10 +5,12 @@ use rusqlite::{Connection, params};
 
 use super::{Result, now};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    Account,
-    Contact,
+crate::vocab::words! {
+    /// What a seat saved: an account or a lead (a CRM contact).
+    pub enum ItemKind in "item" {
+        Account = "account",
+        Contact = "contact",
+    }
 }
 
 impl ItemKind {
@@ -16,12 +18,6 @@ impl ItemKind {
         match self {
             Self::Account => ("saved_accounts", "accountid"),
             Self::Contact => ("saved_leads", "contactid"),
-        }
-    }
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Account => "account",
-            Self::Contact => "contact",
         }
     }
 }
@@ -64,7 +60,7 @@ pub fn link_from_crm(
     conn.prepare_cached(
         "INSERT OR IGNORE INTO saved_provenance (seat_id, item_kind, item_id, opportunityid) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![seat_id, kind.as_str(), item_id, opportunityid])?;
+    .execute(params![seat_id, kind, item_id, opportunityid])?;
     Ok(())
 }
 
@@ -194,26 +190,26 @@ pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
                  WHERE d.item_kind = ?1 AND NOT EXISTS (
                      SELECT 1 FROM {t} s WHERE s.seat_id = d.seat_id AND s.{k} = d.item_id)"
             ))?
-            .execute(params![kind.as_str(), ts])?;
+            .execute(params![kind, ts])?;
         conn.prepare_cached(&format!(
             "UPDATE {t} SET from_crm = 1 WHERE from_crm = 0 AND EXISTS (
                  SELECT 1 FROM temp.desired_links d WHERE d.item_kind = ?1
                    AND d.seat_id = {t}.seat_id AND d.item_id = {t}.{k})"
         ))?
-        .execute([kind.as_str()])?;
+        .execute([kind])?;
         let removed = conn
             .prepare_cached(&format!(
                 "DELETE FROM {t} WHERE from_crm = 1 AND manual = 0 AND NOT EXISTS (
                      SELECT 1 FROM saved_provenance p WHERE p.item_kind = ?1
                        AND p.seat_id = {t}.seat_id AND p.item_id = {t}.{k})"
             ))?
-            .execute([kind.as_str()])?;
+            .execute([kind])?;
         conn.prepare_cached(&format!(
             "UPDATE {t} SET from_crm = 0 WHERE from_crm = 1 AND NOT EXISTS (
                  SELECT 1 FROM saved_provenance p WHERE p.item_kind = ?1
                    AND p.seat_id = {t}.seat_id AND p.item_id = {t}.{k})"
         ))?
-        .execute([kind.as_str()])?;
+        .execute([kind])?;
         match kind {
             ItemKind::Account => {
                 (counts.accounts_added, counts.accounts_removed) = (added, removed)

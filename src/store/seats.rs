@@ -4,37 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, now};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Licence {
-    Admin,
-    Member,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Edition {
-    Team,
-    Enterprise,
-}
-
-impl Licence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Member => "member",
-        }
-    }
-}
-
-impl Edition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Team => "team",
-            Self::Enterprise => "enterprise",
-        }
-    }
-}
+pub use crate::vocab::{Edition, Licence};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Seat {
@@ -86,26 +56,14 @@ fn row_to_seat(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Seat, String, String)
 }
 
 fn finish((mut seat, licence, edition): (Seat, String, String)) -> Result<Seat> {
-    seat.licence = match licence.as_str() {
-        "admin" => Licence::Admin,
-        "member" => Licence::Member,
-        _ => {
-            return Err(StoreError::BadValue {
-                column: "seats.licence",
-                value: licence,
-            });
-        }
-    };
-    seat.edition = match edition.as_str() {
-        "team" => Edition::Team,
-        "enterprise" => Edition::Enterprise,
-        _ => {
-            return Err(StoreError::BadValue {
-                column: "seats.edition",
-                value: edition,
-            });
-        }
-    };
+    seat.licence = Licence::from_name(&licence).ok_or(StoreError::BadValue {
+        column: "seats.licence",
+        value: licence,
+    })?;
+    seat.edition = Edition::from_name(&edition).ok_or(StoreError::BadValue {
+        column: "seats.edition",
+        value: edition,
+    })?;
     Ok(seat)
 }
 

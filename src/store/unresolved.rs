@@ -4,7 +4,8 @@ use rusqlite::{Connection, params};
 
 use super::activities::ActivityState;
 use super::reason::Reason;
-use super::{Result, now};
+use super::{Result, StoreError, now};
+use crate::vocab::{ActivityKind, ResolveHow};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Candidate {
@@ -83,12 +84,12 @@ pub fn set_dismissed(conn: &Connection, activity_id: i64, dismissed: bool) -> Re
     Ok(())
 }
 
-/// Marks an entry resolved; `how` is "candidate", "search" or "created",
-/// `by` the user who resolved it, when the face said.
+/// Marks an entry resolved, with how and `by` the user who resolved it,
+/// when the face said.
 pub fn resolve(
     conn: &Connection,
     activity_id: i64,
-    how: &str,
+    how: ResolveHow,
     contactid: &str,
     by: Option<&str>,
 ) -> Result<()> {
@@ -107,7 +108,7 @@ pub struct QueueRow {
     pub activity_id: i64,
     pub member_name: String,
     pub member_company: Option<String>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub seat_holder: String,
     pub queued_at: String,
     pub dismissed: bool,
@@ -164,7 +165,10 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
     })?;
     rows.map(|r| {
         let (mut row, state) = r?;
-        row.state = ActivityState::parse(&state)?;
+        row.state = ActivityState::from_name(&state).ok_or(StoreError::BadValue {
+            column: "activities.state",
+            value: state,
+        })?;
         Ok(row)
     })
     .collect()
@@ -179,8 +183,7 @@ pub struct ResolvedRow {
     pub member_company: Option<String>,
     pub seat_holder: String,
     pub resolved_at: String,
-    /// "candidate", "search" or "created".
-    pub how: Option<String>,
+    pub how: Option<ResolveHow>,
     pub contactid: Option<String>,
     pub contact_name: Option<String>,
     /// Who resolved it (an OS user name), when it was recorded.

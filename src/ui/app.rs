@@ -10,8 +10,10 @@ use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 use tracing::Level;
 
+use crate::describe;
+
 use super::action::{Action, Tab};
-use super::component::{Component, Effects, Flash, KeyResult, Undo};
+use super::component::{Component, Effect, Effects, Flash, KeyResult, Undo};
 use super::keymap::{Context, Keymap};
 use super::loader::{Load, Snapshot};
 use super::popups::Popup;
@@ -186,9 +188,7 @@ impl App {
                 c.update(a, &mut fx);
             }
             if let Popup::CommandLine(cl) = p
-                && fx.filter.is_none()
-                && fx.find.is_none()
-                && !fx.close_popup
+                && !fx.leaves_the_line()
             {
                 command_line::live(cl, &mut fx);
             }
@@ -230,7 +230,7 @@ impl App {
             Action::GoTab(t) => self.tab = t,
             Action::Help => {
                 let ctx = Context::Tab(self.tab);
-                fx.open = Some(Popup::Help(HelpPopup::new(
+                fx.open(Popup::Help(HelpPopup::new(
                     ctx,
                     self.options.keys.help_rows(ctx),
                 )));
@@ -239,11 +239,11 @@ impl App {
                 let words = command_line::Words {
                     seats: self.seats.names(),
                 };
-                fx.open = Some(Popup::CommandLine(CommandLine::command(words)));
+                fx.open(Popup::CommandLine(CommandLine::command(words)));
             }
             Action::Filter => {
                 if let Some(f) = self.tab_component(self.tab).filtered() {
-                    fx.open = Some(Popup::CommandLine(CommandLine::filter(&f.view().filter)));
+                    fx.open(Popup::CommandLine(CommandLine::filter(&f.view().filter)));
                 }
             }
             Action::Back => {
@@ -260,7 +260,7 @@ impl App {
             }
             Action::Undo => match self.undo.take() {
                 Some(u) => {
-                    fx.commands.extend(u.commands);
+                    fx.send_all(u.commands);
                     fx.flash(true, crate::t!("undoing", what = u.what));
                 }
                 None => fx.flash(false, crate::t!("nothing-to-undo")),
@@ -269,7 +269,7 @@ impl App {
             // the Log tab holds.
             Action::Details if self.tab == Tab::Sync => {
                 match self.sync.details(self.log.entries()) {
-                    Some(p) => fx.open = Some(Popup::Detail(p)),
+                    Some(p) => fx.open(Popup::Detail(p)),
                     None => fx.flash(false, crate::t!("no-run-yet")),
                 }
             }
@@ -281,68 +281,62 @@ impl App {
         }
     }
 
-    fn apply(&mut self, mut fx: Effects) {
-        for c in fx.commands.drain(..) {
-            self.send(c);
-        }
-        if let Some(query) = fx.search.take()
-            && let Some(Popup::Search(p)) = &mut self.popup
-        {
-            let request_id = self.next_search;
-            self.next_search += 1;
-            p.sent(request_id);
-            let _ = self
-                .commands
-                .send(Command::SearchContacts { request_id, query });
-        }
-        if let Some(text) = fx.filter.take() {
-            match self.tab_component(self.tab).filtered() {
-                Some(f) => {
-                    f.view().filter = text;
-                    f.refilter();
+    /// Carries out what handling an Action asked, in the order asked.
+    fn apply(&mut self, fx: Effects) {
+        for effect in fx {
+            match effect {
+                Effect::Send(c) => self.send(c),
+                Effect::Search(query) => {
+                    if let Some(Popup::Search(p)) = &mut self.popup {
+                        let request_id = self.next_search;
+                        self.next_search += 1;
+                        p.sent(request_id);
+                        let _ = self
+                            .commands
+                            .send(Command::SearchContacts { request_id, query });
+                    }
                 }
-                None => fx.flash(false, crate::t!("filter-none-here")),
+                Effect::Filter(text) => match self.tab_component(self.tab).filtered() {
+                    Some(f) => {
+                        f.view().filter = text;
+                        f.refilter();
+                    }
+                    None => {
+                        self.flash = Some(Flash {
+                            ok: false,
+                            text: crate::t!("filter-none-here"),
+                        })
+                    }
+                },
+                Effect::Find(text) => self.log.set_find(text),
+                Effect::ClosePopup => self.popup = None,
+                Effect::Open(p) => self.popup = Some(*p),
+                Effect::Load(l) => self.pending_loads.push(l),
+                Effect::Flash(f) => self.flash = Some(f),
+                Effect::Copy(c) => self.clipboard = Some(c),
+                Effect::Undo(u) => self.undo = Some(u),
+                Effect::Colon(run) => {
+                    let mut more = Effects::default();
+                    match run {
+                        ColonRun::SeatSync { enabled, who } => {
+                            self.tab = Tab::Seats;
+                            self.seats.switch_named(enabled, &who, &mut more);
+                        }
+                        ColonRun::Lang(lang) => {
+                            // The console's thread only: an engine in this
+                            // process sends data, said in each face's words.
+                            crate::i18n::set_for_thread(Some(crate::i18n::Locale::Lang(lang)));
+                            more.flash(true, crate::t!("lang-set"));
+                        }
+                    }
+                    self.apply(more);
+                }
+                Effect::Then(a) => {
+                    let mut more = Effects::default();
+                    self.update(a, &mut more);
+                    self.apply(more);
+                }
             }
-        }
-        if let Some(text) = fx.find.take() {
-            self.log.set_find(text);
-        }
-        if fx.close_popup {
-            self.popup = None;
-        }
-        if let Some(p) = fx.open.take() {
-            self.popup = Some(p);
-        }
-        self.pending_loads.append(&mut fx.loads);
-        if let Some(f) = fx.flash.take() {
-            self.flash = Some(f);
-        }
-        if let Some(c) = fx.clipboard.take() {
-            self.clipboard = Some(c);
-        }
-        if let Some(u) = fx.undo.take() {
-            self.undo = Some(u);
-        }
-        if let Some(run) = fx.colon.take() {
-            let mut more = Effects::default();
-            match run {
-                ColonRun::SeatSync { enabled, who } => {
-                    self.tab = Tab::Seats;
-                    self.seats.switch_named(enabled, &who, &mut more);
-                }
-                ColonRun::Lang(lang) => {
-                    // The console's thread only: an engine in this process
-                    // keeps the language its answers and log lines are in.
-                    crate::i18n::set_for_thread(Some(crate::i18n::Locale::Lang(lang)));
-                    more.flash(true, crate::t!("lang-set"));
-                }
-            }
-            self.apply(more);
-        }
-        if let Some(a) = fx.then.take() {
-            let mut more = Effects::default();
-            self.update(a, &mut more);
-            self.apply(more);
         }
     }
 
@@ -391,7 +385,8 @@ impl App {
                     _ => Level::INFO,
                 };
                 let failed = outcome != crate::store::runs::Outcome::Ok;
-                let outcome = super::format::stored_word("outcome", outcome.as_str());
+                let outcome = crate::i18n::word(outcome);
+                let summary = crate::describe::run_summary(&summary);
                 let line = crate::t!("log-run-finished", outcome = outcome, summary = summary);
                 self.log(level, line.clone());
                 // The footer's "Sync requested" belongs to the run: its
@@ -445,13 +440,14 @@ impl App {
             }
             Event::Error(e) => {
                 self.unresolved.action_failed();
+                let (message, next) = (describe::message(&e), describe::next_step(&e));
                 self.log(
                     Level::ERROR,
-                    format!("{} — {} ({})", e.message, e.next_step, e.detail),
+                    format!("{message} — {next} ({})", describe::detail(&e)),
                 );
                 self.flash = Some(Flash {
                     ok: false,
-                    text: format!("{} — {}", e.message, e.next_step),
+                    text: format!("{message} — {next}"),
                 });
                 if matches!(self.popup, Some(Popup::DeviceCode(_))) {
                     self.popup = None;
@@ -465,14 +461,19 @@ impl App {
                     p.results(request_id, contacts);
                 }
             }
-            Event::ActionResult { ok, message } => {
+            Event::ActionResult { ok, reply } => {
                 if !ok {
                     self.unresolved.action_failed();
                 }
+                let message = describe::reply(&reply);
                 self.log(if ok { Level::INFO } else { Level::WARN }, message.clone());
                 self.flash = Some(Flash { ok, text: message });
             }
-            Event::Log { level, message } => self.log(level, message),
+            Event::Log { level, note } => {
+                for line in describe::note(&note) {
+                    self.log(level, line);
+                }
+            }
             Event::SeatsUnassigned { seats } => {
                 let message = crate::t!("seats-unassigned", count = seats);
                 self.log(Level::INFO, message.clone());

@@ -28,30 +28,35 @@ pub struct Flash {
     pub text: String,
 }
 
-/// What handling an Action asks of the app; the app applies these, so
-/// components never hold the engine's channel or the terminal.
-#[derive(Debug, Default)]
-pub struct Effects {
-    pub commands: Vec<Command>,
-    pub open: Option<Popup>,
-    pub close_popup: bool,
-    pub loads: Vec<Load>,
-    pub flash: Option<Flash>,
-    /// Text to put on the user's clipboard (OSC 52).
-    pub clipboard: Option<String>,
-    /// A follow-up Action for the app (e.g. clear marks after a confirm).
-    pub then: Option<Action>,
+/// One thing handling an Action asks of the app.
+#[derive(Debug)]
+pub enum Effect {
+    Send(Command),
     /// A CRM contact search the app numbers and sends.
-    pub search: Option<String>,
+    Search(String),
     /// New filter text for the current tab's table.
-    pub filter: Option<String>,
+    Filter(String),
     /// New text for the Log tab to find.
-    pub find: Option<String>,
-    /// How to take back what `commands` do, while it is still local.
-    pub undo: Option<Undo>,
+    Find(String),
+    ClosePopup,
+    Open(Box<Popup>),
+    Load(Load),
+    Flash(Flash),
+    /// Text to put on the user's clipboard (OSC 52).
+    Copy(String),
+    /// How to take back the commands sent, while it is still local.
+    Undo(Undo),
     /// A `:` command with words for the app to carry out.
-    pub colon: Option<super::popups::command_line::ColonRun>,
+    Colon(super::popups::command_line::ColonRun),
+    /// A follow-up Action for the app (e.g. clear marks after a confirm).
+    Then(Action),
 }
+
+/// What handling an Action asks of the app, in the order asked; the app
+/// applies them in that order, so components never hold the engine's
+/// channel or the terminal.
+#[derive(Debug, Default)]
+pub struct Effects(Vec<Effect>);
 
 /// The commands that take back the last local change (a skip, a seat
 /// switch) and what to call it.
@@ -63,13 +68,62 @@ pub struct Undo {
 
 impl Effects {
     pub fn send(&mut self, c: Command) {
-        self.commands.push(c);
+        self.0.push(Effect::Send(c));
+    }
+    pub fn send_all(&mut self, cs: impl IntoIterator<Item = Command>) {
+        self.0.extend(cs.into_iter().map(Effect::Send));
     }
     pub fn flash(&mut self, ok: bool, text: impl Into<String>) {
-        self.flash = Some(Flash {
+        self.0.push(Effect::Flash(Flash {
             ok,
             text: text.into(),
-        });
+        }));
+    }
+    pub fn search(&mut self, query: String) {
+        self.0.push(Effect::Search(query));
+    }
+    pub fn filter(&mut self, text: String) {
+        self.0.push(Effect::Filter(text));
+    }
+    pub fn find(&mut self, text: String) {
+        self.0.push(Effect::Find(text));
+    }
+    pub fn close_popup(&mut self) {
+        self.0.push(Effect::ClosePopup);
+    }
+    pub fn open(&mut self, p: Popup) {
+        self.0.push(Effect::Open(Box::new(p)));
+    }
+    pub fn load(&mut self, l: Load) {
+        self.0.push(Effect::Load(l));
+    }
+    pub fn copy(&mut self, text: String) {
+        self.0.push(Effect::Copy(text));
+    }
+    pub fn undo(&mut self, u: Undo) {
+        self.0.push(Effect::Undo(u));
+    }
+    pub fn colon(&mut self, run: super::popups::command_line::ColonRun) {
+        self.0.push(Effect::Colon(run));
+    }
+    pub fn then(&mut self, a: Action) {
+        self.0.push(Effect::Then(a));
+    }
+
+    /// Whether the command line is left (a filter or find to keep, or the
+    /// popup closed), so it no longer acts as the user types.
+    pub fn leaves_the_line(&self) -> bool {
+        self.0
+            .iter()
+            .any(|e| matches!(e, Effect::Filter(_) | Effect::Find(_) | Effect::ClosePopup))
+    }
+}
+
+impl IntoIterator for Effects {
+    type Item = Effect;
+    type IntoIter = std::vec::IntoIter<Effect>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 

@@ -36,9 +36,14 @@ pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 /// "12 min ago (2026-11-25 06:10 UTC)", or the raw text if it is not a time.
 pub fn relative_and_absolute(now: DateTime<Utc>, rfc3339: &str) -> String {
     match parse_time(rfc3339) {
-        Some(t) => format!("{} ({})", relative(now, t), crate::i18n::date_time(t)),
+        Some(t) => when(now, t),
         None => rfc3339.to_string(),
     }
+}
+
+/// "12 min ago (2026-11-25 06:10 UTC)".
+pub fn when(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    format!("{} ({})", relative(now, t), crate::i18n::date_time(t))
 }
 
 /// Compact age for table cells: "45s", "12m", "5h", "3d".
@@ -128,7 +133,7 @@ pub fn writes_refused(count: u64, code: Option<&str>) -> String {
 
 /// A sync phase's name.
 pub fn phase_name(p: crate::engine::Phase) -> String {
-    stored_word("phase", p.label())
+    crate::i18n::word(p)
 }
 
 /// A matcher's reason in the reader's language. Scores keep two decimals,
@@ -177,10 +182,7 @@ pub fn reason(r: &Reason) -> String {
             Some(a) => crate::t!("reason-name-at", score = score(*s), account = a.as_str()),
             None => crate::t!("reason-name-no-account", score = score(*s)),
         },
-        Reason::Resolved { how } => crate::t!(
-            "reason-resolved",
-            how = crate::i18n::stored_word("resolved-how", how)
-        ),
+        Reason::Resolved { how } => crate::t!("reason-resolved", how = crate::i18n::word(*how)),
         Reason::Written(text) => text.clone(),
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Tab};
 use super::app::{App, EngineLink};
-use super::format::{self, parse_time, phase_name, relative};
+use super::format::{self, phase_name, relative};
 use super::keymap::{self, Context};
 use super::table;
 use super::tabs::connection::{ConnView, conn_view};
@@ -165,7 +165,7 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         }
     };
     let healthy = st.running.is_some() || st.health(app.now()).health == Health::Ok;
-    let last = match st.last_sync.as_deref().and_then(parse_time) {
+    let last = match st.last_sync {
         // After a failed run, the last sync is named as the last good one.
         Some(at) if !healthy => crate::t!("header-last-good-sync", ago = relative(app.now(), at)),
         Some(at) if wide => crate::t!(
@@ -181,7 +181,7 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
         None => crate::t!("header-never-synced"),
     };
     // Without its date, for a header that would otherwise lose the engine.
-    let last_short = match st.last_sync.as_deref().and_then(parse_time) {
+    let last_short = match st.last_sync {
         Some(at) if healthy && !wide => Some(crate::t!(
             "header-synced-ago",
             ago = relative(app.now(), at)
@@ -263,17 +263,13 @@ fn health_badge(app: &App) -> Option<Span<'static>> {
         h => crate::t!("header-health", health = format::health_word(h)),
     }];
     if v.health != Health::Offline
-        && let Some(ended) = st
-            .last_run
-            .as_ref()
-            .and_then(|r| r.finished_at.as_deref())
-            .and_then(parse_time)
+        && let Some(ended) = st.last_run.as_ref().and_then(|r| r.finished_at)
     {
         parts.push(relative(now, ended));
     }
     let cause = match (v.reason, st.last_run.as_ref().and_then(|r| r.class)) {
         (HealthReason::RunFailed | HealthReason::WritesHeld, Some(class)) => {
-            crate::t!(&format!("error-title-{}", class.key().replace('_', "-")))
+            crate::t!(&format!("error-title-{}", class.as_str().replace('_', "-")))
         }
         (HealthReason::SignInNeeded, _) => crate::t!("header-sign-in-needed"),
         (reason, _) => format::health_reason(reason),

@@ -1,6 +1,7 @@
 //! Client-credentials sign-in, the 0600 token cache, and secrets kept out
 //! of the log.
 
+use crate::words::Said;
 use std::os::unix::fs::PermissionsExt;
 
 use futures::TryStreamExt;

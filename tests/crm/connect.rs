@@ -1,6 +1,8 @@
 //! Connect checks (each passing and failing the way it should), status,
 //! and disconnect with purge, on a real store file.
 
+use crate::words::Advice;
+use crate::words::Said;
 use std::time::Duration;
 
 use navsync::config::{Config, Lang};
@@ -81,7 +83,7 @@ async fn every_check_passes_for_an_integration_user_and_the_connection_is_stored
     assert!(status.crm_user.as_ref().unwrap().integration_user);
     assert_eq!(status.org_version.as_deref(), Some("9.2.25061.00154"));
     assert_eq!(status.last_sync, None);
-    assert_eq!(status.checks.as_array().unwrap().len(), 8);
+    assert_eq!(status.checks.len(), 8);
 }
 
 #[tokio::test]
@@ -140,7 +142,7 @@ async fn on_premise_old_and_sandbox_organisations_are_refused() {
             status.state,
             navsync::engine::usecases::connection::ConnectionState::Error
         );
-        assert_eq!(status.last_error.unwrap().class, "unsupported");
+        assert_eq!(status.last_error.unwrap().class, ErrorClass::Unsupported);
     }
 }
 
@@ -174,7 +176,7 @@ async fn unreadable_objects_are_each_named() {
             .last_error
             .unwrap()
             .class,
-        "objects_unreadable"
+        ErrorClass::from_name("objects_unreadable").unwrap()
     );
 }
 
@@ -237,7 +239,7 @@ async fn connection_and_api_failures_are_stored_with_their_class() {
             .last_error
             .unwrap()
             .class,
-        "connection"
+        ErrorClass::from_name("connection").unwrap()
     );
     env.sim.control().set_outage(false);
     env.client().sign_in().await.unwrap();
@@ -253,7 +255,7 @@ async fn connection_and_api_failures_are_stored_with_their_class() {
             .last_error
             .unwrap()
             .class,
-        "crm_api"
+        ErrorClass::from_name("crm_api").unwrap()
     );
 }
 

@@ -1,6 +1,7 @@
 //! Device-code sign-in: pending then approved, slow_down honoured,
 //! expired_token reported clearly.
 
+use crate::words::Said;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,7 @@
 //! Retry policy and the four error classes, each from the matching
 //! emulator fault.
 
+use crate::words::Said;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};

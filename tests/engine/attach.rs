@@ -145,7 +145,8 @@ async fn two_consoles_attached_to_one_service_receive_the_same_events() {
     // Quitting consoles never stops the service.
     monitor.commands.send(Command::Cancel).unwrap();
     loop {
-        if let Event::ActionResult { ok, message } = next(&mut monitor).await {
+        if let Event::ActionResult { ok, reply } = next(&mut monitor).await {
+            let message = navsync::describe::reply(&reply);
             assert!(!ok && message.contains("No sync is running"), "{message}");
             break;
         }
@@ -194,7 +195,10 @@ async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_bac
             break e;
         }
     };
-    assert!(gone.message.contains("went away"), "{gone:?}");
+    assert!(
+        navsync::describe::message(&gone).contains("went away"),
+        "{gone:?}"
+    );
     assert_eq!(h.status.borrow().last_error.as_ref(), Some(&gone));
     assert!(h.status.borrow().running.is_none());
     // Meanwhile a command is answered, not lost in silence.
@@ -202,14 +206,16 @@ async fn a_console_says_when_the_service_goes_away_and_reattaches_when_it_is_bac
         .send(Command::SyncNow { dry_run: false })
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: false, message } => {
+        Event::ActionResult { ok: false, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.contains("not running"), "{message}")
         }
         other => panic!("{other:?}"),
     }
     let mut again = serve(&s).await;
     let back = loop {
-        if let Event::ActionResult { ok: true, message } = next(&mut h).await {
+        if let Event::ActionResult { ok: true, reply } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             break message;
         }
     };
@@ -314,7 +320,8 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
         })
         .unwrap();
     loop {
-        if let Event::ActionResult { ok, message } = next(&mut h).await {
+        if let Event::ActionResult { ok, reply } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             assert!(ok && message.contains("CRM sync on"), "{message}");
             break;
         }
@@ -322,7 +329,8 @@ async fn a_device_code_wait_blocks_neither_the_store_nor_cancel() {
     h.commands.send(Command::Cancel).unwrap();
     let mut said = Vec::new();
     while said.len() < 2 {
-        if let Event::ActionResult { message, .. } = next(&mut h).await {
+        if let Event::ActionResult { reply, .. } = next(&mut h).await {
+            let message = navsync::describe::reply(&reply);
             said.push(message);
         }
     }
@@ -504,4 +512,59 @@ async fn sync_pause_and_resume_ask_the_running_service() {
         .expect("the service stops on SIGTERM")
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// Issue 23: the engine sends what a run did, not its words, so a console
+/// attached to a service started under `LANG=C` shows the run summary in
+/// its own reader's language (Spanish here), and so does `sync --once`
+/// run in Spanish against that service. The console runs on this test's
+/// thread (a current-thread runtime), whose locale is Spanish.
+#[tokio::test]
+async fn a_spanish_console_attached_to_a_c_locale_service_reads_the_run_summary_in_spanish() {
+    use navsync::config::Lang;
+    use navsync::i18n::{self, Locale};
+    let s = setup(5).await;
+    let _service = navsync(&s, &["serve"])
+        .env("LANG", "C")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut monitor = loop {
+        match client::attach(&socket(&s), Reconnect::Never).await {
+            Ok(h) => break h,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    if monitor.status.borrow().last_sync.is_none() {
+        assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
+    }
+
+    i18n::set_for_thread(Some(Locale::Lang(Lang::Es)));
+    let console = Console::open(attach(&s).await, &s);
+    console.press('2');
+    console.press('s');
+    // The Sync tab's "Now" line: the last run, in Spanish.
+    console
+        .shows("última ejecución ✔ ok: importadas 0 cuentas")
+        .await;
+    console.press('6');
+    console.shows("sincronización ok: importadas").await;
+    let screen = console.quit().await;
+    i18n::set_for_thread(None);
+    assert!(!screen.contains("imported"), "{screen}");
+
+    // The attach client of `sync --once`, in Spanish, against the same
+    // LANG=C service.
+    let out = navsync(&s, &["sync", "--once"])
+        .env_remove("LC_ALL")
+        .env("LANG", "es_ES.UTF-8")
+        .output()
+        .await
+        .unwrap();
+    let stdout = succeeded(&out);
+    assert!(stdout.contains("importadas"), "{stdout}");
+    assert!(!stdout.contains("imported"), "{stdout}");
+    monitor.shutdown().await;
 }

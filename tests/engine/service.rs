@@ -81,7 +81,8 @@ async fn a_reset_setting_goes_back_to_the_config_value() {
         .send(Command::ResetSetting(SettingKey::WritebackEnabled))
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: true, message } => {
+        Event::ActionResult { ok: true, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.contains("off"), "the file's value: {message}");
         }
         other => panic!("expected ActionResult, got {other:?}"),
@@ -110,7 +111,8 @@ async fn a_setting_change_is_stored_announced_and_applies_next_sync() {
         .send(Command::SetSetting(SettingChange::PipelineStage(Some(2))))
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: true, message } => {
+        Event::ActionResult { ok: true, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.contains("stage 2"), "{message}");
             assert!(message.contains("next sync"), "{message}");
         }
@@ -136,7 +138,9 @@ async fn a_setting_change_is_stored_announced_and_applies_next_sync() {
         )))
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: false, message } => assert!(message.contains("minute")),
+        Event::ActionResult { ok: false, reply } => {
+            assert!(navsync::describe::reply(&reply).contains("minute"))
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     shutdown(h).await;
@@ -174,7 +178,7 @@ async fn sync_now_without_a_crm_says_not_connected_and_records_no_run() {
         }
     };
     assert_eq!(e.class, ErrorClass::Connection);
-    assert!(e.next_step.contains("Connect"));
+    assert!(navsync::describe::next_step(&e).contains("Connect"));
     assert_eq!(h.status.borrow().last_error.as_ref(), Some(&e));
     shutdown(h).await;
     let store = Store::open_readonly(&path).unwrap();
@@ -283,7 +287,10 @@ async fn seat_commands_reach_the_seats_module_through_the_single_writer() {
         })
         .unwrap();
     match next(&mut h).await {
-        Event::ActionResult { ok: false, message } => assert!(message.contains("999"), "{message}"),
+        Event::ActionResult { ok: false, reply } => {
+            let message = navsync::describe::reply(&reply);
+            assert!(message.contains("999"), "{message}")
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     shutdown(h).await;

@@ -16,7 +16,7 @@ fn a_forged_log_line_in_a_client_name_is_escaped_in_the_journal_and_the_log_file
     });
     let socket = navsync::service::socket_file(&w.data);
     let forged = "x\n<0>FAKE EMERGENCY LINE\u{1b}[31m";
-    let hello = serde_json::json!({"type": "hello", "protocol": 1, "client": forged});
+    let hello = serde_json::json!({"type": "hello", "protocol": navsync::service::protocol::PROTOCOL, "client": forged});
     let mut s = UnixStream::connect(&socket).unwrap();
     writeln!(s, "{hello}").unwrap();
     let mut answer = String::new();

@@ -15,8 +15,12 @@ const MB: usize = 1 << 20;
 fn hundred_mb_line(socket: &std::path::Path, greet: bool) -> usize {
     let mut s = UnixStream::connect(socket).unwrap();
     if greet {
-        s.write_all(b"{\"type\":\"hello\",\"protocol\":1,\"client\":\"flood\"}\n")
-            .unwrap();
+        let hello = serde_json::json!({
+            "type": "hello",
+            "protocol": navsync::service::protocol::PROTOCOL,
+            "client": "flood",
+        });
+        writeln!(s, "{hello}").unwrap();
         let mut answer = String::new();
         BufReader::new(&s).read_line(&mut answer).unwrap();
         assert!(answer.contains("\"hello\""), "{answer}");

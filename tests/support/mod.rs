@@ -62,9 +62,9 @@ pub fn connected(sim: &SimServer) -> ConnectionRow {
         organization_id: None,
         organization_name: None,
         org_version: Some("9.2.25061.00154".into()),
-        checks_json: "[]".into(),
-        connected_at: Some(navsync::store::now()),
-        updated_at: navsync::store::now(),
+        checks: Vec::new(),
+        connected_at: Some(now_second()),
+        updated_at: now_second(),
         last_error_kind: None,
         last_error_detail: None,
     }
@@ -106,4 +106,9 @@ pub async fn shutdown(mut h: EngineHandle) {
             Err(_) => panic!("engine did not stop"),
         }
     }
+}
+
+/// Now, to the second (as the store keeps times).
+pub fn now_second() -> chrono::DateTime<chrono::Utc> {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0)
 }

@@ -3,6 +3,7 @@
 //! fixture app at 80x24 (the smallest supported screen).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use navsync::engine::interface::summary::WritebackSummary;
 use navsync::engine::{Command, Event, View};
 use navsync::ui::App;
 use navsync::ui::action::Tab;
@@ -41,7 +42,7 @@ fn d01_a_skip_ends_working_once_the_queue_shows_it() {
     assert!(line_with(&s, "Lucía Fernández").contains("working"), "{s}");
     app.on_event(Event::ActionResult {
         ok: true,
-        message: "Skipped; it stays open in the CRM and can be brought back".into(),
+        reply: navsync::engine::interface::note::Reply::Skipped,
     });
     app.on_event(Event::DataChanged(View::Unresolved));
     let mut rows = queue();
@@ -77,7 +78,11 @@ fn d01_a_refused_action_ends_working() {
     assert!(screen(&mut app, 80, 24).contains("working"));
     app.on_event(Event::ActionResult {
         ok: false,
-        message: "the CRM did not take the change".into(),
+        reply: navsync::engine::interface::note::Reply::Refused(
+            navsync::engine::interface::note::Refusal::NotDone {
+                why: "0x80040265".into(),
+            },
+        ),
     });
     assert!(!screen(&mut app, 80, 24).contains("working"));
 }
@@ -173,7 +178,10 @@ fn d11_every_finished_run_rereads_the_connection_tab() {
     app.on_event(Event::RunFinished {
         run_id: 9,
         outcome: navsync::store::runs::Outcome::Ok,
-        summary: "imported 274 accounts, 1,336 leads".into(),
+        summary: crate::fixture::summary(|s| {
+            s.accounts_added = 274;
+            s.leads_added = 1_336;
+        }),
     });
     assert!(
         app.pending_loads.contains(&Load::View(View::Connection)),
@@ -308,7 +316,7 @@ fn stored_failure(
     let (kind, detail) = (kind.to_string(), detail.to_string());
     move |r| {
         r.state = navsync::store::connection::ConnState::Error;
-        r.last_error_kind = Some(kind);
+        r.last_error_kind = Some(kind.parse().unwrap());
         r.last_error_detail = Some(detail);
     }
 }
@@ -317,7 +325,8 @@ fn stored_failure(
 fn eight_checks_last_failing() -> navsync::ui::loader::ConnectionData {
     let mut c = connection();
     let row = c.row.as_mut().unwrap();
-    row.checks_json = r#"[{"id":"sign_in","passed":true,"detail":"signed in (client_secret)"},{"id":"online","passed":true,"detail":"Dynamics 365 online"},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":"production environment"},{"id":"who_am_i","passed":true,"detail":"navsync integration"},{"id":"objects_readable","passed":true,"detail":"all readable"},{"id":"privileges","passed":true,"detail":"all granted"},{"id":"writeback","passed":false,"detail":"solution NavsyncActivities is not installed"}]"#.into();
+    // As a connect stored them before checks were typed: words, no facts.
+    row.checks = serde_json::from_str(r#"[{"id":"sign_in","passed":true,"detail":"signed in (client_secret)"},{"id":"online","passed":true,"detail":"Dynamics 365 online"},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":"production environment"},{"id":"who_am_i","passed":true,"detail":"navsync integration"},{"id":"objects_readable","passed":true,"detail":"all readable"},{"id":"privileges","passed":true,"detail":"all granted"},{"id":"writeback","passed":false,"detail":"solution NavsyncActivities is not installed"}]"#).unwrap();
     stored_failure(
         "unsupported",
         "writeback needs the solution NavsyncActivities",
@@ -397,14 +406,15 @@ fn d03_a_stored_failure_reads_as_its_class_with_a_next_step() {
 
 #[test]
 fn d03_a_failed_connect_reads_as_an_error_in_header_and_tab() {
+    use navsync::crm::CrmProblem;
+    use navsync::engine::interface::event::Problem;
     use navsync::engine::{ErrorClass, UserError};
     let mut app = offline(
-        Some(UserError {
-            class: ErrorClass::Connection,
-            message: "CRM connection error. Try again later.".into(),
-            detail: "connect timed out".into(),
-            next_step: "Check this machine's network and the instance URL".into(),
-        }),
+        Some(UserError::new(
+            ErrorClass::Connection,
+            Problem::Crm(CrmProblem::Connection),
+            "connect timed out",
+        )),
         |_| {},
     );
     app.on_snapshot(Snapshot::Connection(Box::default()));
@@ -742,7 +752,9 @@ fn d05_enter_on_a_log_line_shows_it_whole_and_y_copies_it() {
     let (mut app, _rx) = app_with(Theme::MONO, false);
     app.on_event(Event::ActionResult {
         ok: false,
-        message: LONG.into(),
+        reply: navsync::engine::interface::note::Reply::Refused(
+            navsync::engine::interface::note::Refusal::Failed { error: LONG.into() },
+        ),
     });
     press(&mut app, KeyCode::Char('6'));
     press(&mut app, KeyCode::Home);
@@ -775,7 +787,15 @@ fn d05_a_dry_run_stays_in_the_history_with_its_full_report() {
     app.on_event(Event::RunFinished {
         run_id: 5,
         outcome: navsync::store::runs::Outcome::Ok,
-        summary: report.into(),
+        summary: crate::fixture::summary(|s| {
+            s.dry_run = true;
+            s.accounts_added = 274;
+            s.leads_added = 1_336;
+            s.accounts_removed = 3;
+            s.rows = 5_120;
+            s.requests = 14;
+            s.writeback = Some(WritebackSummary::WouldWrite { count: 12, open: 4 });
+        }),
     });
     // The store's history (which never holds a dry run) is read again.
     app.on_snapshot(Snapshot::Sync(crate::fixture::runs()));
@@ -804,12 +824,11 @@ fn d05_a_dry_run_stays_in_the_history_with_its_full_report() {
 fn d05_enter_on_the_connection_tab_shows_the_error_whole() {
     use navsync::engine::{ErrorClass, UserError};
     let mut app = offline(
-        Some(UserError {
-            class: ErrorClass::CrmApi,
-            message: "An error occurred with the CRM API.".into(),
-            detail: LONG.into(),
-            next_step: "Check the CRM's uptime".into(),
-        }),
+        Some(UserError::new(
+            ErrorClass::CrmApi,
+            navsync::engine::interface::event::Problem::Crm(navsync::crm::CrmProblem::Api),
+            LONG,
+        )),
         |_| {},
     );
     press(&mut app, KeyCode::Char('1'));
@@ -820,7 +839,8 @@ fn d05_enter_on_the_connection_tab_shows_the_error_whole() {
     };
     assert!(d.text.contains(LONG), "{}", d.text);
     assert!(
-        d.text.contains("Next step: Check the CRM's uptime"),
+        d.text
+            .contains("Next step: The CRM API could not be used: check the CRM system's uptime"),
         "{}",
         d.text
     );
@@ -835,7 +855,7 @@ fn d04_a_retry_wait_counts_down_and_phases_show_total_rate_and_eta() {
     if let Some(r) = st.running.as_mut() {
         r.throttled_until = None;
         r.retries = 5;
-        r.retry_until = Some("2026-11-25T07:00:08Z".into());
+        r.retry_until = Some(crate::fixture::t("2026-11-25T07:00:08Z"));
         r.retry_reason = Some("attempt 5, contacts: 503 from the CRM".into());
     }
     app.on_status(st);
@@ -1044,7 +1064,9 @@ fn d05_a_cut_message_says_where_to_read_it_whole() {
     let (mut app, _rx) = app_with(Theme::MONO, false);
     app.on_event(Event::ActionResult {
         ok: false,
-        message: LONG.into(),
+        reply: navsync::engine::interface::note::Reply::Refused(
+            navsync::engine::interface::note::Refusal::Failed { error: LONG.into() },
+        ),
     });
     let s = screen(&mut app, 80, 24);
     let line = line_with(&s, "✘ CRM API error");

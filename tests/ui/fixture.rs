@@ -6,6 +6,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use navsync::config::ActivityKind;
 use navsync::engine::interface::event::{Phase, RunProgress};
+use navsync::engine::interface::note::Reply;
+use navsync::engine::interface::summary::RunSummary;
 use navsync::engine::usecases::settings::{Effective, FromConsole};
 use navsync::engine::{Command, Event, Status};
 use navsync::store::activities::{Activity, ActivityState, NewActivity};
@@ -96,7 +98,7 @@ pub fn queue() -> Vec<QueueRow> {
             activity_id: id,
             member_name: name.into(),
             member_company: company.map(str::to_string),
-            kind: kind.into(),
+            kind: kind.parse().unwrap(),
             seat_holder: holder.into(),
             queued_at: at.into(),
             dismissed: false,
@@ -228,10 +230,11 @@ pub fn connection() -> ConnectionData {
             organization_id: Some("org".into()),
             organization_name: Some("Contoso".into()),
             org_version: Some("9.2.24104.196".into()),
-            // As the engine stores crm::checks::Check: id, passed, detail.
-            checks_json: r#"[{"id":"online","passed":true,"detail":""},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":""},{"id":"objects_readable","passed":false,"detail":"cannot read: opportunity"}]"#.into(),
-            connected_at: Some("2026-11-20T10:00:00Z".into()),
-            updated_at: "2026-11-25T06:48:00Z".into(),
+            // As a connect stored them before checks were typed (id,
+            // passed, detail in words): they read back as stored.
+            checks: serde_json::from_str(r#"[{"id":"online","passed":true,"detail":""},{"id":"version","passed":true,"detail":"9.2 (8.2 or later needed)"},{"id":"not_sandbox","passed":true,"detail":""},{"id":"objects_readable","passed":false,"detail":"cannot read: opportunity"}]"#).unwrap(),
+            connected_at: Some(t("2026-11-20T10:00:00Z")),
+            updated_at: t("2026-11-25T06:48:00Z"),
             last_error_kind: None,
             last_error_detail: None,
         }),
@@ -322,18 +325,18 @@ pub fn saved_rows() -> Vec<navsync::store::saved::WorkspaceRow> {
 }
 
 pub fn runs() -> Vec<Run> {
-    let run = |id: i64, at: &str, mode: &str, outcome: Outcome, req: i64| Run {
+    let run = |id: i64, when: &str, mode: &str, outcome: Outcome, req: i64| Run {
         id,
-        started_at: at.into(),
-        finished_at: Some(at.into()),
-        mode: mode.into(),
+        started_at: t(when),
+        finished_at: Some(t(when)),
+        mode: mode.parse().unwrap(),
         outcome,
         requests: req,
         retries: id % 3,
         throttle_waits: i64::from(id == 3),
         error_kind: None,
         error_detail: None,
-        phases: vec![("accounts".into(), 120 * id), ("contacts".into(), 300 * id)],
+        phases: vec![(Phase::Accounts, 120 * id), (Phase::Contacts, 300 * id)],
     };
     vec![
         run(4, "2026-11-25T06:45:00Z", "incremental", Outcome::Ok, 42),
@@ -401,8 +404,8 @@ pub fn status(running: bool) -> Status {
         instance_url: Some("https://contoso.crm4.dynamics.com".into()),
         crm_user: Some("navsync integration".into()),
         org_version: Some("9.2.24104.196".into()),
-        last_sync: Some("2026-11-25T06:48:00Z".into()),
-        next_sync: Some("2026-11-25T07:03:00Z".into()),
+        last_sync: Some(t("2026-11-25T06:48:00Z")),
+        next_sync: Some(t("2026-11-25T07:03:00Z")),
         next_after_failure: false,
         schedule_paused: false,
         running: running.then(|| RunProgress {
@@ -414,7 +417,7 @@ pub fn status(running: bool) -> Status {
             requests: 58,
             retries: 2,
             throttled: 3,
-            throttled_until: Some("2026-11-25T07:00:12Z".into()),
+            throttled_until: Some(t("2026-11-25T07:00:12Z")),
             retry_until: None,
             retry_reason: None,
             renewing_since: None,
@@ -485,10 +488,7 @@ pub fn app_with(theme: Theme, running: bool) -> (App, mpsc::UnboundedReceiver<Co
         ),
     ];
     for (level, msg) in lines {
-        app.on_event(Event::Log {
-            level,
-            message: msg.into(),
-        });
+        log_line(&mut app, level, msg);
     }
     app.pending_loads.clear();
     (app, rx)
@@ -554,4 +554,39 @@ pub fn data_text() -> String {
         .step_by(2)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A log line with these words (an inbox problem is said as it is).
+pub fn log_line(app: &mut App, level: tracing::Level, words: &str) {
+    app.on_event(Event::Log {
+        level,
+        note: navsync::engine::interface::note::Note::InboxProblem {
+            problem: words.into(),
+        },
+    });
+}
+
+/// A run's summary: nothing done, then what `f` sets.
+pub fn summary(f: impl FnOnce(&mut RunSummary)) -> RunSummary {
+    let mut s = RunSummary {
+        dry_run: false,
+        accounts_added: 0,
+        leads_added: 0,
+        accounts_removed: 0,
+        leads_removed: 0,
+        rows: 0,
+        requests: 0,
+        reread: Vec::new(),
+        writeback: None,
+        outcome: Outcome::Ok,
+    };
+    f(&mut s);
+    s
+}
+
+/// A reply said as these words (a failure underneath is said as it is).
+pub fn said(words: &str) -> Reply {
+    Reply::Refused(navsync::engine::interface::note::Refusal::Failed {
+        error: words.into(),
+    })
 }

@@ -40,18 +40,19 @@ fn every_screen() -> Vec<(String, App)> {
     app.options.demo = true;
     app.on_event(Event::ActionResult {
         ok: true,
-        message: "2".into(),
+        reply: crate::fixture::said("2"),
     });
     screens.push(("demo_banner".into(), app));
     let (mut app, _rx) = app_with(Theme::MONO, false);
     let mut st = crate::fixture::status(false);
     st.connected = false;
-    st.last_error = Some(navsync::engine::UserError {
-        class: navsync::engine::ErrorClass::InsufficientPrivileges,
-        message: String::new(),
-        detail: "403".into(),
-        next_step: String::new(),
-    });
+    st.last_error = Some(navsync::engine::UserError::new(
+        navsync::engine::ErrorClass::InsufficientPrivileges,
+        navsync::engine::interface::event::Problem::Crm(navsync::crm::CrmProblem::Privileges {
+            privilege: None,
+        }),
+        "403",
+    ));
     app.on_status(st);
     app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::default()));
     screens.push(("connection_error".into(), app));
@@ -238,7 +239,7 @@ fn threads_and_tags_on_the_unresolved_tab_in_spanish() {
         activity_id: id,
         member_name: "Lucía Fernández Soto".into(),
         member_company: Some("Fabrikam S.A.".into()),
-        kind: kind.into(),
+        kind: kind.parse().unwrap(),
         seat_holder: "Ana Pérez".into(),
         queued_at: queued.into(),
         dismissed: false,

@@ -161,7 +161,12 @@ fn resolves_with_the_chosen_candidate_and_the_row_leaves_when_the_crm_confirms()
     assert!(screen(&mut app, 120, 40).contains("… working"));
     app.on_event(Event::ActionResult {
         ok: true,
-        message: "Linked to Lucia Soto and closed in the CRM".into(),
+        reply: navsync::engine::interface::note::Reply::Linked {
+            member: "Lucia Soto".into(),
+            kind: navsync::vocab::ActivityKind::Inmail,
+            contact: Some("Lucía Fernández".into()),
+            contactid: "c-lucia".into(),
+        },
     });
     app.on_event(Event::DataChanged(View::Unresolved));
     assert_eq!(

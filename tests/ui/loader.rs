@@ -176,7 +176,14 @@ fn each_view_reads_its_rows_from_the_store() {
         panic!()
     };
     assert!(rows[0].dismissed);
-    unresolved::resolve(e.store.conn(), e.activity, "candidate", "c-1", None).unwrap();
+    unresolved::resolve(
+        e.store.conn(),
+        e.activity,
+        navsync::vocab::ResolveHow::Candidate,
+        "c-1",
+        None,
+    )
+    .unwrap();
     let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
         panic!()
     };

@@ -624,14 +624,11 @@ fn help_scrolls_to_its_end_and_back() {
 fn history_shows_durations_filters_by_outcome_and_opens_the_log_of_a_run() {
     let (mut app, _rx) = app_with(Theme::MONO, false);
     let mut runs = crate::fixture::runs();
-    runs[0].finished_at = Some("2026-11-25T06:47:05Z".into());
+    runs[0].finished_at = Some(crate::fixture::t("2026-11-25T06:47:05Z"));
     // Still running as far as the store knows: its log goes on to now.
     runs[1].finished_at = None;
     app.on_snapshot(Snapshot::Sync(runs));
-    app.on_event(navsync::engine::Event::Log {
-        level: tracing::Level::WARN,
-        message: "a line from the run's time".into(),
-    });
+    crate::fixture::log_line(&mut app, tracing::Level::WARN, "a line from the run's time");
     press(&mut app, KeyCode::Char('2'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Took") && s.contains("3 min"), "{s}");
@@ -686,10 +683,7 @@ fn header_says_which_engine_the_console_works_with() {
 // ---- the Log tab: find, follow, scroll sideways ----
 
 fn log_line(app: &mut App, message: &str) {
-    app.on_event(navsync::engine::Event::Log {
-        level: tracing::Level::INFO,
-        message: message.into(),
-    });
+    crate::fixture::log_line(app, tracing::Level::INFO, message);
 }
 
 /// The whole of the log line under the cursor (Enter shows it).
@@ -856,7 +850,7 @@ fn the_resolved_view_says_what_was_linked_to_whom_how_and_by_whom() {
         member_company: Some("Itaú Energia".into()),
         seat_holder: "Diego Ruiz".into(),
         resolved_at: "2026-11-25T06:30:00Z".into(),
-        how: Some("search".into()),
+        how: Some(navsync::vocab::ResolveHow::Search),
         contactid: Some("c-ana".into()),
         contact_name: Some("Ana Brandão Lima".into()),
         resolved_by: Some("mgarcia".into()),

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use navsync::engine::Event;
 use navsync::engine::interface::event::ContactHit;
+use navsync::engine::interface::summary::WritebackSummary;
 use navsync::ui::App;
 use navsync::ui::action::Tab;
 use navsync::ui::theme::Theme;
@@ -188,7 +189,7 @@ fn demo_banner_and_flash_line() {
     app.options.demo = true;
     app.on_event(Event::ActionResult {
         ok: true,
-        message: "2 seats switched off".into(),
+        reply: crate::fixture::said("2 seats switched off"),
     });
     let s = screen(&mut app, 80, 24);
     assert!(
@@ -233,12 +234,13 @@ fn connection_error_shows_detail_and_next_step() {
     let (mut app, _rx) = app_with(Theme::MONO, false);
     let mut st = crate::fixture::status(false);
     st.connected = false;
-    st.last_error = Some(UserError {
-        class: ErrorClass::InsufficientPrivileges,
-        message: "Insufficient privileges".into(),
-        detail: "403: missing prvReadOpportunity".into(),
-        next_step: "Ask your CRM admin to grant prvReadOpportunity".into(),
-    });
+    st.last_error = Some(UserError::new(
+        ErrorClass::InsufficientPrivileges,
+        navsync::engine::interface::event::Problem::Crm(navsync::crm::CrmProblem::Privileges {
+            privilege: Some("prvReadOpportunity".into()),
+        }),
+        "403: missing prvReadOpportunity",
+    ));
     app.on_status(st);
     app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::default()));
     let s = screen(&mut app, 80, 24);
@@ -246,7 +248,7 @@ fn connection_error_shows_detail_and_next_step() {
         "✘ Error",
         "✘ Insufficient privileges — not connected",
         "Detail: 403: missing prvReadOpportunity",
-        "Next step: Ask your CRM admin to grant prvReadOpportunity",
+        "Next step: Contact your internal CRM administrator to get the missing",
         "none run yet",
     ] {
         assert!(s.contains(want), "{want}\n{s}");
@@ -289,7 +291,7 @@ fn the_header_tells_the_health_verdict() {
         outcome,
         class,
         reads_done,
-        finished_at: Some("2026-11-25T06:57:00Z".into()),
+        finished_at: Some(crate::fixture::t("2026-11-25T06:57:00Z")),
     };
     let mut st = crate::fixture::status(false);
     st.last_run = Some(ended(Outcome::Error, Some(ErrorClass::Connection), false));
@@ -337,7 +339,7 @@ fn a_failed_or_cancelled_run_ends_every_phase_visibly() {
         app.on_event(Event::RunFinished {
             run_id: 5,
             outcome,
-            summary: "imported 0 accounts, 0 leads".into(),
+            summary: crate::fixture::summary(|s| s.outcome = outcome),
         });
         app.on_status(crate::fixture::status(false));
         let s = screen(&mut app, 120, 40);
@@ -414,7 +416,7 @@ fn the_header_says_sign_in_needed_with_the_next_step() {
             outcome: Outcome::Error,
             class: Some(ErrorClass::SignInNeeded),
             reads_done: false,
-            finished_at: Some("2026-11-25T06:57:00Z".into()),
+            finished_at: Some(crate::fixture::t("2026-11-25T06:57:00Z")),
         });
         app.on_status(st);
         let s = screen(&mut app, 120, 40);
@@ -455,7 +457,16 @@ fn refused_writes_end_the_writeback_row_with_their_count_and_code() {
         app.on_event(Event::RunFinished {
             run_id: 5,
             outcome: Outcome::Error,
-            summary: "wrote 0 activities, 2 refused by the CRM".into(),
+            summary: crate::fixture::summary(|s| {
+                s.outcome = Outcome::Error;
+                s.writeback = Some(WritebackSummary::Wrote {
+                    count: 0,
+                    open: 0,
+                    refused: 2,
+                    as_integration: 0,
+                    paused: None,
+                });
+            }),
         });
         app.on_status(crate::fixture::status(false));
         let s = screen(&mut app, 80, 24);
@@ -490,7 +501,7 @@ fn a_token_renewal_shows_as_a_wait_with_how_long_it_has_waited() {
         let mut st = crate::fixture::status(true);
         if let Some(r) = st.running.as_mut() {
             r.throttled_until = None;
-            r.renewing_since = Some("2026-11-25T06:59:56Z".into());
+            r.renewing_since = Some(crate::fixture::t("2026-11-25T06:59:56Z"));
         }
         app.on_status(st);
         let s = screen(&mut app, 80, 24);

@@ -447,7 +447,7 @@ async fn resolve_by_candidate_by_search_and_by_creating_the_contact() {
     resolved(&answer);
     // The answer names people, not ids (issue 14, defect 7).
     assert_eq!(
-        answer.message,
+        navsync::describe::reply(&answer.reply),
         "Linked Zed Nobody's message to Ana Pérez and closed it in the CRM"
     );
     let t = w.task(a.crm_activity_id.as_deref().unwrap());
@@ -734,7 +734,8 @@ async fn the_engine_answers_queue_commands_and_needs_a_crm_for_the_rest() {
         })
         .unwrap();
     match next().await {
-        Event::ActionResult { ok: false, message } => {
+        Event::ActionResult { ok: false, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.contains("not in the unresolved queue"), "{message}")
         }
         other => panic!("{other:?}"),
@@ -784,7 +785,9 @@ pub(crate) async fn sync(h: &mut navsync::engine::EngineHandle, dry_run: bool) -
             .expect("the engine runs")
         {
             Event::DataChanged(View::Unresolved) => unresolved_changed = true,
-            Event::RunFinished { summary, .. } => return (summary, unresolved_changed),
+            Event::RunFinished { summary, .. } => {
+                return (navsync::describe::run_summary(&summary), unresolved_changed);
+            }
             _ => {}
         }
     }

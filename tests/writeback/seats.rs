@@ -1,6 +1,7 @@
 //! Seats: bulk sync switches in one transaction, assignment from CRM users
 //! without duplicates, and the `navsync seats` command.
 
+use navsync::engine::interface::note::{Note, Reply};
 use std::path::Path;
 use std::process::Command;
 
@@ -176,13 +177,10 @@ fn assign_never_duplicates_a_seat() {
     .unwrap();
     assert_eq!(out.already.len(), 1, "u-ana was still looked at");
     assert_eq!(out.refused.len(), 3, "{:?}", out.refused);
-    assert!(out.refused[0].contains("disabled"), "{:?}", out.refused);
-    assert!(out.refused[1].contains("application"), "{:?}", out.refused);
-    assert!(
-        out.refused[2].contains("no CRM user \"nobody@x\""),
-        "{:?}",
-        out.refused
-    );
+    let said: Vec<String> = out.refused.iter().map(navsync::describe::refusal).collect();
+    assert!(said[0].contains("disabled"), "{said:?}");
+    assert!(said[1].contains("application"), "{said:?}");
+    assert!(said[2].contains("no CRM user \"nobody@x\""), "{said:?}");
     assert_eq!(
         navsync::store::seats::list(s.conn()).unwrap().len(),
         before + 1
@@ -277,7 +275,11 @@ async fn engine_switches_many_seats_with_one_event() {
         next().await,
         Event::ActionResult {
             ok: true,
-            message: "CRM sync on for 3 seats; 3 changed".into()
+            reply: Reply::SeatSync {
+                on: true,
+                count: 3,
+                changed: 3
+            }
         }
     );
     assert_eq!(next().await, Event::DataChanged(View::Seats));
@@ -293,12 +295,16 @@ async fn engine_switches_many_seats_with_one_event() {
         next().await,
         Event::Log {
             level: tracing::Level::INFO,
-            message: "created seat 4 for Luis Gómez".into()
+            note: Note::SeatCreated {
+                id: 4,
+                name: "Luis Gómez".into()
+            }
         }
     );
     assert!(matches!(next().await, Event::Log { .. }), "u-ana's line");
     match next().await {
-        Event::ActionResult { ok: true, message } => {
+        Event::ActionResult { ok: true, reply } => {
+            let message = navsync::describe::reply(&reply);
             assert!(message.starts_with("1 seat created"), "{message}")
         }
         other => panic!("{other:?}"),

@@ -191,7 +191,7 @@ fn every_operation_of_format_1_converts() {
             }),
             Write::CloseTask {
                 contact,
-                how: "created".into(),
+                how: navsync::vocab::ResolveHow::Created,
                 by: None,
             },
             Write::UpdateTask {

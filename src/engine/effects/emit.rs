@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 
 use crate::engine::interface::event::{Event, Status, UserError};
+use crate::engine::interface::note::{Note, Reply};
 
 /// How many events a slow receiver may fall behind before it loses the
 /// oldest ones; a full pull emits about one Progress per page.
@@ -49,11 +50,13 @@ impl Emitter {
         }
     }
 
-    pub fn action(&self, ok: bool, message: impl Into<String>) {
-        self.emit(Event::ActionResult {
-            ok,
-            message: message.into(),
-        });
+    pub fn action(&self, ok: bool, reply: Reply) {
+        self.emit(Event::ActionResult { ok, reply });
+    }
+
+    /// A line for the faces' Log tab.
+    pub fn note(&self, level: tracing::Level, note: Note) {
+        self.emit(Event::Log { level, note });
     }
 
     pub fn error(&self, e: UserError) {

@@ -72,13 +72,7 @@ pub enum Command {
     Shutdown,
 }
 
-/// How a queue entry was resolved (recorded in the store and audit log).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResolveHow {
-    Candidate,
-    Search,
-}
+pub use crate::vocab::ResolveHow;
 
 /// A contact to create from the member's profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

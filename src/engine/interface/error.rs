@@ -1,7 +1,7 @@
 //! Failures of the engine itself (not of the CRM, which become
 //! [`UserError`](crate::engine::UserError)s).
 
-use crate::engine::interface::event::{ErrorClass, UserError};
+use crate::engine::interface::event::{ErrorClass, Problem, UserError};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,10 +26,5 @@ impl From<rusqlite::Error> for EngineError {
 
 /// An engine failure as the user sees it: no CRM class, the log has more.
 pub fn internal_error(e: &EngineError) -> UserError {
-    UserError {
-        class: ErrorClass::Other,
-        message: "navsync hit an internal problem".into(),
-        detail: e.to_string(),
-        next_step: "See the log file in the data dir; restart navsync if it persists".into(),
-    }
+    UserError::new(ErrorClass::Other, Problem::Internal, e.to_string())
 }

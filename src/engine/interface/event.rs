@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::interface::health::{self, LastRun, Verdict};
+use crate::engine::interface::note::{Note, Reply};
+use crate::engine::interface::summary::RunSummary;
 use crate::store::runs::{Outcome, RunMode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,8 +48,9 @@ pub enum Event {
     RunFinished {
         run_id: i64,
         outcome: Outcome,
-        /// One line, e.g. "imported 120 accounts, 430 leads; wrote 12 activities".
-        summary: String,
+        /// What the run did; the faces make it one line ("imported 120
+        /// accounts, 430 leads; wrote 12 activities").
+        summary: RunSummary,
     },
     /// A table's change-tracking token was rejected (expired), so this run
     /// reads that table in full once (and the run's mode becomes full).
@@ -87,7 +91,7 @@ pub enum Event {
     /// The outcome of a user action (seat change, resolve, setting...).
     ActionResult {
         ok: bool,
-        message: String,
+        reply: Reply,
     },
     /// Answer to `Command::UnassignSeats`: how many seats it changed.
     SeatsUnassigned {
@@ -103,43 +107,11 @@ pub enum Event {
     Log {
         #[serde(with = "level")]
         level: tracing::Level,
-        message: String,
+        note: Note,
     },
 }
 
-/// Sync phases, in run order; the console draws one gauge per phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Users,
-    Opportunities,
-    Accounts,
-    Contacts,
-    SavedLists,
-    Writeback,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 6] = [
-        Self::Users,
-        Self::Opportunities,
-        Self::Accounts,
-        Self::Contacts,
-        Self::SavedLists,
-        Self::Writeback,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Users => "users",
-            Self::Opportunities => "opportunities",
-            Self::Accounts => "accounts",
-            Self::Contacts => "contacts",
-            Self::SavedLists => "saved lists",
-            Self::Writeback => "writeback",
-        }
-    }
-}
+pub use crate::vocab::Phase;
 
 /// Which console view a `DataChanged` concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -166,15 +138,7 @@ impl View {
 /// The error classes, one vocabulary from the client to the console.
 pub use crate::crm::ErrorClass;
 
-/// An error as a user sees it: the seed's message, the detail behind it,
-/// and what to do next. Never carries a secret or token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserError {
-    pub class: ErrorClass,
-    pub message: String,
-    pub detail: String,
-    pub next_step: String,
-}
+pub use super::user_error::{Problem, UserError};
 
 /// A CRM contact found by a search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,10 +160,10 @@ pub struct Status {
     pub instance_url: Option<String>,
     pub crm_user: Option<String>,
     pub org_version: Option<String>,
-    /// RFC 3339 end of the last successful run.
-    pub last_sync: Option<String>,
-    /// RFC 3339 time of the next scheduled run.
-    pub next_sync: Option<String>,
+    /// End of the last successful run.
+    pub last_sync: Option<DateTime<Utc>>,
+    /// When the next scheduled run is due.
+    pub next_sync: Option<DateTime<Utc>>,
     /// The next run is a try after a failed one (sooner than the interval).
     #[serde(default)]
     pub next_after_failure: bool,
@@ -223,16 +187,11 @@ pub struct Status {
 
 impl Status {
     /// The engine's health verdict from this snapshot's facts.
-    pub fn health(&self, now: chrono::DateTime<chrono::Utc>) -> Verdict {
+    pub fn health(&self, now: DateTime<Utc>) -> Verdict {
         if self.engine_lost {
             return Verdict::OFFLINE;
         }
-        let throttled_until = self
-            .running
-            .as_ref()
-            .and_then(|r| r.throttled_until.as_deref())
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&chrono::Utc));
+        let throttled_until = self.running.as_ref().and_then(|r| r.throttled_until);
         health::verdict(&health::Facts {
             connected: self.connected,
             last_run: self.last_run.as_ref(),
@@ -255,16 +214,16 @@ pub struct RunProgress {
     /// 429 answers waited out (the history row's "429").
     #[serde(default)]
     pub throttled: u64,
-    /// When a 429 wait ends, RFC 3339 (the console counts down to it).
-    pub throttled_until: Option<String>,
-    /// When the back-off before the next retry ends, RFC 3339, and why
-    /// the request is retried; cleared when a page comes through.
-    pub retry_until: Option<String>,
+    /// When a 429 wait ends (the console counts down to it).
+    pub throttled_until: Option<DateTime<Utc>>,
+    /// When the back-off before the next retry ends, and why the request
+    /// is retried; cleared when a page comes through.
+    pub retry_until: Option<DateTime<Utc>>,
     pub retry_reason: Option<String>,
-    /// Since when the requests wait for a new access token, RFC 3339;
-    /// cleared when the renewal ends.
+    /// Since when the requests wait for a new access token; cleared when
+    /// the renewal ends.
     #[serde(default)]
-    pub renewing_since: Option<String>,
+    pub renewing_since: Option<DateTime<Utc>>,
 }
 
 impl RunProgress {

@@ -10,30 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::engine::interface::event::ErrorClass;
 use crate::store::runs::Outcome;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Health {
-    Ok,
-    /// Syncing, but not everything went through: the last run's writes
-    /// were refused or paused, or the CRM is throttling now.
-    Degraded,
-    /// Not syncing: the last run failed, sign-in is needed, or there is no
-    /// connection.
-    Failing,
-    /// The face cannot reach its engine.
-    Offline,
-}
+pub use crate::vocab::{Health, HealthReason};
 
 impl Health {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Degraded => "degraded",
-            Self::Failing => "failing",
-            Self::Offline => "offline",
-        }
-    }
-
     /// 0 ok, 1 degraded, 2 failing, 3 offline: the monitoring-plugin exit
     /// codes of `status --check`, and the `navsync_health` gauge.
     pub fn level(self) -> u8 {
@@ -42,45 +21,6 @@ impl Health {
             Self::Degraded => 1,
             Self::Failing => 2,
             Self::Offline => 3,
-        }
-    }
-}
-
-/// Why the verdict is what it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthReason {
-    /// The last run finished clean.
-    Synced,
-    /// Connected, no run finished yet.
-    NeverSynced,
-    NotConnected,
-    /// The last run failed before its writes.
-    RunFailed,
-    /// Microsoft Entra ID refused to renew the sign-in (`invalid_grant`,
-    /// e.g. MFA now required): nothing syncs until an admin signs in again.
-    SignInNeeded,
-    /// The last run was stopped before its end.
-    RunCancelled,
-    /// The last run read everything, but writes were refused or paused.
-    WritesHeld,
-    /// The CRM asked to slow down and requests wait now.
-    Throttled,
-    EngineUnreachable,
-}
-
-impl HealthReason {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Synced => "synced",
-            Self::NeverSynced => "never_synced",
-            Self::NotConnected => "not_connected",
-            Self::RunFailed => "run_failed",
-            Self::SignInNeeded => "sign_in_needed",
-            Self::RunCancelled => "run_cancelled",
-            Self::WritesHeld => "writes_held",
-            Self::Throttled => "throttled",
-            Self::EngineUnreachable => "engine_unreachable",
         }
     }
 }
@@ -94,8 +34,8 @@ pub struct LastRun {
     pub class: Option<ErrorClass>,
     /// Every read finished: a failure came from the writes alone.
     pub reads_done: bool,
-    /// RFC 3339 end of the run.
-    pub finished_at: Option<String>,
+    /// When the run ended.
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 /// The verdict and the fact that decided it.
@@ -237,7 +177,7 @@ mod tests {
             Health::Offline,
         ]
         .iter()
-        .map(|h| (h.key(), h.level(), serde_json::to_value(h).unwrap()))
+        .map(|h| (h.as_str(), h.level(), serde_json::to_value(h).unwrap()))
         .collect();
         for (key, level, json) in words {
             assert_eq!(json, key);

@@ -8,4 +8,6 @@ pub mod error;
 pub mod event;
 pub mod handle;
 pub mod health;
+pub mod note;
+pub mod summary;
 pub mod user_error;

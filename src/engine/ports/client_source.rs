@@ -7,7 +7,6 @@ use std::pin::Pin;
 use futures::future::BoxFuture;
 use futures::{Stream, StreamExt};
 
-use crate::config::Lang;
 use crate::crm::{self, Client, CrmError, DeltaToken, Read, rows};
 use crate::engine::interface::user_error::user_error;
 use crate::engine::ports::{CrmSource, Page, ReadError, TableReader};
@@ -17,20 +16,14 @@ use crate::store::settings::{Choice, CrmChoices};
 
 pub struct ClientSource {
     client: Client,
-    lang: Lang,
     /// The won-value money column, read with the opportunities.
     won_value: Option<crm::Column>,
 }
 
 impl ClientSource {
-    pub fn new(
-        client: Client,
-        lang: Lang,
-        won_value_field: Option<&str>,
-    ) -> Result<Self, CrmError> {
+    pub fn new(client: Client, won_value_field: Option<&str>) -> Result<Self, CrmError> {
         Ok(Self {
             client,
-            lang,
             won_value: won_value_field.map(crm::Column::new).transpose()?,
         })
     }
@@ -40,7 +33,6 @@ type Pages = Pin<Box<dyn Stream<Item = Result<Page, CrmError>> + Send>>;
 
 struct Reader {
     pages: Pages,
-    lang: Lang,
 }
 
 impl TableReader for Reader {
@@ -50,7 +42,7 @@ impl TableReader for Reader {
                 None => Ok(None),
                 Some(Ok(page)) => Ok(Some(page)),
                 Some(Err(CrmError::Cancelled)) => Err(ReadError::Cancelled),
-                Some(Err(e)) => Err(ReadError::Crm(user_error(&e, self.lang))),
+                Some(Err(e)) => Err(ReadError::Crm(user_error(&e))),
             }
         })
     }
@@ -91,40 +83,33 @@ impl CrmSource for ClientSource {
                 pages(&self.client, read, opportunity_row)
             }
         };
-        Box::new(Reader {
-            pages,
-            lang: self.lang,
-        })
+        Box::new(Reader { pages })
     }
 
     fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>> {
         Box::pin(async move {
             let err = |e: CrmError| match e {
                 CrmError::Cancelled => ReadError::Cancelled,
-                e => ReadError::Crm(user_error(&e, self.lang)),
+                e => ReadError::Crm(user_error(&e)),
             };
             let stages = self.client.stage_options().await.map_err(err)?;
             let money = self.client.money_columns().await.map_err(err)?;
-            let not_sure = not_sure(self.lang);
+            // "Not sure" is no CRM choice: the faces offer it in words.
             Ok(CrmChoices {
-                stages: std::iter::once(Choice {
-                    value: None,
-                    label: not_sure.clone(),
-                })
-                .chain(stages.into_iter().map(|o| Choice {
-                    value: Some(o.value),
-                    label: o.label,
-                }))
-                .collect(),
-                won_value_fields: std::iter::once(Choice {
-                    value: None,
-                    label: not_sure,
-                })
-                .chain(money.into_iter().map(|m| Choice {
-                    label: format!("{} ({})", m.label, m.logical_name),
-                    value: Some(m.logical_name),
-                }))
-                .collect(),
+                stages: stages
+                    .into_iter()
+                    .map(|o| Choice {
+                        value: Some(o.value),
+                        label: o.label,
+                    })
+                    .collect(),
+                won_value_fields: money
+                    .into_iter()
+                    .map(|m| Choice {
+                        label: format!("{} ({})", m.label, m.logical_name),
+                        value: Some(m.logical_name),
+                    })
+                    .collect(),
                 read_at: crate::store::now(),
             })
         })
@@ -222,13 +207,5 @@ fn logical_name(t: Table) -> &'static str {
         Table::Accounts => "account",
         Table::Contacts => "contact",
         Table::Opportunities => "opportunity",
-    }
-}
-
-/// The seed's "Not sure" choice, in the user's language.
-fn not_sure(lang: Lang) -> String {
-    match lang {
-        Lang::En => "Not sure".into(),
-        Lang::Es => "No estoy seguro".into(),
     }
 }

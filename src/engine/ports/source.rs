@@ -62,7 +62,7 @@ pub trait CrmSource: Send + Sync {
         Box::pin(async { Vec::new() })
     }
     /// The setting choices read from the CRM's metadata: sales stages and
-    /// the opportunity's money columns, each list led by "Not sure".
+    /// the opportunity's money columns (the faces add "Not sure").
     fn choices(&self) -> BoxFuture<'_, Result<CrmChoices, ReadError>>;
     /// The same connection's writes (writeback, the unresolved queue);
     /// `None` for a read-only source.

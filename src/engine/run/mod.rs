@@ -19,6 +19,7 @@ use crate::engine::effects::emit::Emitter;
 use crate::engine::effects::writer::Writer;
 use crate::engine::interface::error::internal_error;
 use crate::engine::interface::event::{ErrorClass, Event, Phase, RunProgress, UserError, View};
+use crate::engine::interface::summary::RunSummary;
 use crate::engine::ports::CrmSource;
 use crate::engine::usecases::settings::Effective;
 use crate::store::mirror::{self, Table};
@@ -49,7 +50,7 @@ pub struct RunReport {
     pub run_id: i64,
     pub mode: RunMode,
     pub outcome: Outcome,
-    pub summary: String,
+    pub summary: RunSummary,
     pub error: Option<UserError>,
     pub tables: Vec<(Table, TablePull)>,
     pub saved: ReconcileCounts,
@@ -106,7 +107,7 @@ pub async fn abandoned(writer: &Writer, begun: Begun, error: EngineError) -> Run
                 run_id,
                 Outcome::Error,
                 &RunTotals::default(),
-                Some((ErrorClass::Other.key(), detail.as_str())),
+                Some((ErrorClass::Other, detail.as_str())),
             )
             .map_err(EngineError::from)
         })
@@ -332,7 +333,7 @@ impl RunCtx {
         let run_id = self.run_id;
         self.writer
             .call(move |s| {
-                runs::record_phase(s.conn(), run_id, phase.label(), rows as i64, true)
+                runs::record_phase(s.conn(), run_id, phase, rows as i64, true)
                     .map_err(EngineError::from)
             })
             .await?;
@@ -417,7 +418,7 @@ impl RunCtx {
         let recorded = self
             .writer
             .call(move |s| {
-                let kind = err.as_ref().map(|e| e.class.key());
+                let kind = err.as_ref().map(|e| e.class);
                 let rec = err.as_ref().zip(kind).map(|(e, k)| (k, e.detail.as_str()));
                 runs::finish(s.conn(), run_id, outcome, &t, rec)?;
                 // A failed run records its error on the connection; a clean
@@ -462,7 +463,7 @@ fn live_counters(r: &mut RunProgress, t: &RunTotals) {
     r.throttled = t.throttle_waits as u64;
 }
 
-/// The one-line summary of RunFinished and `sync --once`.
+/// What RunFinished and `sync --once` summarise.
 fn summary(
     dry_run: bool,
     outcome: Outcome,
@@ -470,67 +471,21 @@ fn summary(
     c: &ReconcileCounts,
     wb: Option<WritebackOutcome>,
     totals: &RunTotals,
-) -> String {
-    let pulled: u64 = tables.iter().map(|(_, t)| t.upserted).sum();
-    let mut line = crate::t!(
-        "run-summary",
-        dry = if dry_run { "yes" } else { "no" },
-        accounts_added = c.accounts_added,
-        leads_added = c.leads_added,
-        accounts_removed = c.accounts_removed,
-        leads_removed = c.leads_removed,
-        rows = pulled,
-        requests = totals.requests
-    );
-    let reread: Vec<_> = tables
-        .iter()
-        .filter(|(_, t)| t.mode == TableMode::FullAfterRejectedToken)
-        .map(|(t, _)| t.entity_set())
-        .collect();
-    if !reread.is_empty() {
-        line.push_str(&crate::t!("run-summary-reread", tables = reread.join(", ")));
-    }
-    if let Some(wb) = wb {
-        line.push_str("; ");
-        line.push_str(&wb.summary());
-    }
-    match outcome {
-        Outcome::Cancelled => line.push_str(&crate::t!("run-summary-cancelled")),
-        Outcome::Error => line.push_str(&crate::t!("run-summary-error")),
-        Outcome::Ok | Outcome::Running => {}
-    }
-    line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Counts read the same in the summary as in the console ("1,336",
-    /// never "1336" beside "1,297").
-    #[test]
-    fn summary_counts_have_thousands_separators() {
-        let c = ReconcileCounts {
-            accounts_added: 274,
-            leads_added: 1_336,
-            ..ReconcileCounts::default()
-        };
-        let tables = [(
-            Table::Accounts,
-            TablePull {
-                mode: TableMode::Full,
-                upserted: 2_001,
-                deleted: 0,
-            },
-        )];
-        let totals = RunTotals {
-            requests: 1_297,
-            ..RunTotals::default()
-        };
-        let line = summary(false, Outcome::Ok, &tables, &c, None, &totals);
-        assert_eq!(
-            line,
-            "imported 274 accounts, 1,336 leads; removed 0 accounts, 0 leads; read 2,001 CRM rows in 1,297 requests"
-        );
+) -> RunSummary {
+    RunSummary {
+        dry_run,
+        accounts_added: c.accounts_added as u64,
+        leads_added: c.leads_added as u64,
+        accounts_removed: c.accounts_removed as u64,
+        leads_removed: c.leads_removed as u64,
+        rows: tables.iter().map(|(_, t)| t.upserted).sum(),
+        requests: totals.requests as u64,
+        reread: tables
+            .iter()
+            .filter(|(_, t)| t.mode == TableMode::FullAfterRejectedToken)
+            .map(|(t, _)| t.entity_set().to_string())
+            .collect(),
+        writeback: wb.map(|wb| wb.summary()),
+        outcome,
     }
 }

@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub fn next_due(last_start: Option<&str>, interval: Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn next_due(
+    last_start: Option<DateTime<Utc>>,
+    interval: Duration,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
     let interval = chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::MAX);
     last_start
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         .map(|t| {
-            t.with_timezone(&Utc)
-                .checked_add_signed(interval)
+            t.checked_add_signed(interval)
                 .unwrap_or(DateTime::<Utc>::MAX_UTC)
         })
         .unwrap_or(now)
@@ -31,8 +33,10 @@ pub fn wait(due: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
     (due - now).to_std().unwrap_or(Duration::ZERO)
 }
 
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// A time to the second, as the status shows times (and the store keeps
+/// them).
+pub fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(t, 0)
 }
 
 #[cfg(test)]
@@ -45,14 +49,19 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(next_due(None, Duration::from_secs(60), now), now);
+        let at = |s| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
         let due = next_due(
-            Some("2026-01-01T23:00:00Z"),
+            Some(at("2026-01-01T23:00:00Z")),
             Duration::from_secs(24 * 3600),
             now,
         );
-        assert_eq!(rfc3339(due), "2026-01-02T23:00:00Z");
+        assert_eq!(due, at("2026-01-02T23:00:00Z"));
         assert_eq!(wait(due, now), Duration::from_secs(23 * 3600));
-        let overdue = next_due(Some("2025-01-01T00:00:00Z"), Duration::from_secs(60), now);
+        let overdue = next_due(
+            Some(at("2025-01-01T00:00:00Z")),
+            Duration::from_secs(60),
+            now,
+        );
         assert_eq!(wait(overdue, now), Duration::ZERO);
     }
 

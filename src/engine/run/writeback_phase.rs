@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::WrittenWords;
 use crate::engine::EngineError;
-use crate::engine::interface::event::{ErrorClass, Event, UserError, View};
+use crate::engine::interface::event::{ErrorClass, Event, Problem, UserError, View};
+use crate::engine::interface::summary::WritebackSummary;
 use crate::engine::run::RunCtx;
 use crate::engine::usecases::conversation::{DEFAULT_DESCRIPTION_LIMIT, ThreadRules};
 use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackError};
@@ -64,52 +65,46 @@ impl WritebackOutcome {
             return None;
         };
         if let Some((class, why)) = paused {
-            return Some(UserError {
-                class: *class,
-                message: crate::t!("wb-paused"),
-                detail: why.clone(),
-                next_step: crate::t!("wb-paused-next"),
-            });
+            return Some(UserError::new(
+                *class,
+                Problem::WritebackPaused,
+                why.clone(),
+            ));
         }
         let (class, why) = sent.refusal.as_ref()?;
-        Some(UserError {
-            class: *class,
-            message: crate::t!("wb-refused", count = sent.failed),
-            detail: why.clone(),
-            next_step: crate::t!("wb-refused-next"),
-        })
+        Some(UserError::new(
+            *class,
+            Problem::WritesRefused {
+                count: sent.failed as u64,
+            },
+            why.clone(),
+        ))
     }
 
     /// The part of the run summary about writeback.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self) -> WritebackSummary {
         match self {
-            Self::Disabled => crate::t!("wb-off"),
-            Self::NoWrites => crate::t!("wb-unavailable"),
+            Self::Disabled => WritebackSummary::Off,
+            Self::NoWrites => WritebackSummary::Unavailable,
             Self::Done {
                 prepared: p,
                 sent: None,
                 ..
-            } => crate::t!("wb-would-write", count = p.closed + p.open, open = p.open),
+            } => WritebackSummary::WouldWrite {
+                count: (p.closed + p.open) as u64,
+                open: p.open as u64,
+            },
             Self::Done {
                 prepared: p,
                 sent: Some(s),
                 paused,
-            } => {
-                let mut line = crate::t!("wb-wrote", count = s.written + s.already, open = p.open);
-                if s.failed > 0 {
-                    line.push_str(&crate::t!("wb-wrote-refused", count = s.failed));
-                }
-                if s.on_behalf_refused > 0 {
-                    line.push_str(&crate::t!(
-                        "wb-wrote-as-integration",
-                        count = s.on_behalf_refused
-                    ));
-                }
-                if let Some((_, why)) = paused {
-                    line.push_str(&crate::t!("wb-wrote-paused", why = why.clone()));
-                }
-                line
-            }
+            } => WritebackSummary::Wrote {
+                count: (s.written + s.already) as u64,
+                open: p.open as u64,
+                refused: s.failed as u64,
+                as_integration: s.on_behalf_refused as u64,
+                paused: paused.as_ref().map(|(_, why)| why.clone()),
+            },
         }
     }
 }

@@ -2,7 +2,8 @@
 //! forwarded as engine events, so the console shows a wait as a wait and
 //! not as a hang.
 
-use crate::engine::run::schedule::rfc3339;
+use crate::engine::interface::note::Note;
+use crate::engine::run::schedule::to_second;
 use tokio::sync::mpsc;
 
 use crate::crm::ClientEvent;
@@ -28,7 +29,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     if let Some(r) = s.running.as_mut() {
                         r.retries += 1;
                         r.requests += 1;
-                        r.retry_until = Some(rfc3339(until));
+                        r.retry_until = Some(to_second(until));
                         r.retry_reason = Some(format!("attempt {attempt}, {reason}"));
                     }
                 });
@@ -47,13 +48,13 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     if let Some(r) = s.running.as_mut() {
                         r.requests += 1;
                         r.throttled += 1;
-                        r.throttled_until = Some(rfc3339(until));
+                        r.throttled_until = Some(to_second(until));
                     }
                 });
                 emitter.emit(Event::Throttled { retry_after });
             }
             ClientEvent::HeldByThrottle { wait } => {
-                let until = rfc3339(
+                let until = to_second(
                     chrono::Utc::now()
                         + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero()),
                 );
@@ -72,7 +73,7 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                 expires_in: p.expires_in,
             }),
             ClientEvent::Renewing { .. } => {
-                let since = rfc3339(chrono::Utc::now());
+                let since = to_second(chrono::Utc::now());
                 let mut shown = false;
                 emitter.status(|s| {
                     if let Some(r) = s.running.as_mut() {
@@ -89,26 +90,23 @@ pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emit
                     r.renewing_since = None;
                 }
             }),
-            ClientEvent::TokenRefreshed { reason } => emitter.emit(Event::Log {
-                level: tracing::Level::INFO,
-                message: crate::t!(
-                    "engine-token-renewed",
-                    reason = crate::i18n::stored_word("token-reason", reason.key())
-                ),
-            }),
-            ClientEvent::DeltaFallback { entity_set, reason } => emitter.emit(Event::Log {
-                level: tracing::Level::WARN,
-                message: crate::t!(
-                    "engine-delta-fallback",
-                    table = entity_set.to_string(),
-                    reason = reason.to_string()
-                ),
-            }),
+            ClientEvent::TokenRefreshed { reason } => {
+                emitter.note(tracing::Level::INFO, Note::TokenRenewed { reason })
+            }
+            ClientEvent::DeltaFallback { entity_set, reason } => emitter.note(
+                tracing::Level::WARN,
+                Note::DeltaFallback {
+                    table: entity_set.to_string(),
+                    reason: reason.to_string(),
+                },
+            ),
             ClientEvent::Budget(budget) => emitter.status(|s| s.api_budget = Some(budget)),
-            ClientEvent::DevicePollSlowedDown { interval } => emitter.emit(Event::Log {
-                level: tracing::Level::INFO,
-                message: crate::t!("engine-poll-slowed", secs = interval.as_secs()),
-            }),
+            ClientEvent::DevicePollSlowedDown { interval } => emitter.note(
+                tracing::Level::INFO,
+                Note::PollSlowed {
+                    secs: interval.as_secs(),
+                },
+            ),
         }
     }
 }
@@ -174,7 +172,6 @@ mod tests {
         forward(rx, emitter).await;
         let r = status.borrow().running.clone().unwrap();
         let until = r.throttled_until.expect("the wait is shown");
-        let until = chrono::DateTime::parse_from_rfc3339(&until).unwrap();
         assert!(until > chrono::Utc::now() + chrono::Duration::seconds(20));
         assert_eq!(r.throttled, 0, "a hold is not a 429 of this run");
     }

@@ -4,24 +4,24 @@
 //! (each check, the device-code prompt) goes to the caller's callback and
 //! the client's event channel.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::crm::Client;
 use crate::crm::ErrorClass;
-use crate::crm::checks::{Check, CheckFailure, CheckOptions, CheckReport, run_checks};
+use crate::crm::checks::{CheckFailure, CheckOptions, CheckReport, run_checks};
 use crate::engine::interface::health::{Facts, LastRun, Verdict, verdict};
 use crate::store::audit::{self, AuditResult};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::mirror::Table;
 use crate::store::{Store, StoreError, mirror, runs, saved};
+use crate::vocab::check::Check;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{}", crate::t!("err-not-connected"))]
-    NotConnected,
 }
 
 /// The checks to run for this configuration.
@@ -30,7 +30,6 @@ pub fn check_options(config: &Config) -> CheckOptions {
         writeback_enabled: config.writeback.enabled,
         on_behalf_of_seat_holder: config.writeback.on_behalf_of_seat_holder,
         required_solution: config.writeback.required_solution.clone(),
-        lang: config.lang,
     }
 }
 
@@ -43,24 +42,19 @@ pub async fn connect(
     on_check: impl FnMut(&Check),
 ) -> Result<CheckReport, ConnectionError> {
     let report = run_checks(client, &check_options(config), on_check).await;
-    record(config, client, store, &report)?;
+    record(client, store, &report)?;
     Ok(report)
 }
 
 /// Stores the verdict of a connect's checks. The engine runs the checks
 /// (network, maybe a device-code wait) off the store writer and only this
 /// on it.
-pub fn record(
-    config: &Config,
-    client: &Client,
-    store: &mut Store,
-    report: &CheckReport,
-) -> Result<(), StoreError> {
-    let now = crate::store::now();
+pub fn record(client: &Client, store: &mut Store, report: &CheckReport) -> Result<(), StoreError> {
+    let now = crate::engine::run::schedule::to_second(chrono::Utc::now());
     let previous = connection::get(store.conn())?;
     let (kind, detail) = match &report.failure {
         None => (None, None),
-        Some(f) => (Some(failure_kind(f)), Some(failure_detail(f, config))),
+        Some(f) => (Some(failure_kind(f)), failure_detail(f)),
     };
     let row = ConnectionRow {
         state: if report.passed() {
@@ -92,11 +86,11 @@ pub fn record(
             .as_ref()
             .map(|o| o.friendly_name.clone()),
         org_version: report.version.clone(),
-        checks_json: serde_json::to_string(&report.checks).unwrap_or_else(|_| "[]".into()),
+        checks: report.checks.clone(),
         connected_at: if report.passed() {
-            Some(now.clone())
+            Some(now)
         } else {
-            previous.as_ref().and_then(|p| p.connected_at.clone())
+            previous.as_ref().and_then(|p| p.connected_at)
         },
         updated_at: now,
         last_error_kind: kind,
@@ -147,7 +141,7 @@ pub fn can_recheck(store: &Store) -> Result<bool, StoreError> {
 }
 
 /// What a disconnect removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PurgeCounts {
     pub systemusers: usize,
     pub accounts: usize,
@@ -204,17 +198,17 @@ pub struct ConnectionStatus {
     pub crm_user: Option<CrmUser>,
     pub organization: Option<OrgInfo>,
     pub org_version: Option<String>,
-    pub connected_at: Option<String>,
-    pub last_sync: Option<String>,
+    pub connected_at: Option<DateTime<Utc>>,
+    pub last_sync: Option<DateTime<Utc>>,
     pub last_error: Option<LastError>,
-    pub checks: serde_json::Value,
+    pub checks: Vec<Check>,
 }
 
 impl ConnectionStatus {
     /// The status before any connect: `status` reports it both when the
     /// data directory has no store yet and when the store has no
     /// connection row, and the two must print the same JSON.
-    pub fn never_connected(last_sync: Option<String>) -> Self {
+    pub fn never_connected(last_sync: Option<DateTime<Utc>>) -> Self {
         Self {
             schema: 1,
             state: ConnectionState::NeverConnected,
@@ -226,7 +220,7 @@ impl ConnectionStatus {
             connected_at: None,
             last_sync,
             last_error: None,
-            checks: serde_json::Value::Array(Vec::new()),
+            checks: Vec::new(),
         }
     }
 }
@@ -246,9 +240,7 @@ pub struct OrgInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LastError {
-    /// connection, crm_api, insufficient_privileges, objects_unreadable,
-    /// unsupported or other.
-    pub class: String,
+    pub class: ErrorClass,
     pub detail: Option<String>,
 }
 
@@ -292,8 +284,7 @@ pub fn status(store: &Store) -> Result<ConnectionStatus, ConnectionError> {
             class,
             detail: row.last_error_detail,
         }),
-        checks: serde_json::from_str(&row.checks_json)
-            .unwrap_or(serde_json::Value::Array(Vec::new())),
+        checks: row.checks,
     })
 }
 
@@ -302,7 +293,7 @@ pub fn last_run(store: &Store) -> Result<Option<LastRun>, StoreError> {
     Ok(runs::last_finished(store.conn())?.map(|r| LastRun {
         run_id: r.id,
         outcome: r.outcome,
-        class: r.error_kind.as_deref().and_then(ErrorClass::from_key),
+        class: r.error_kind,
         reads_done: r.reads_done,
         finished_at: r.finished_at,
     }))
@@ -323,16 +314,19 @@ pub fn health(store: &Store) -> Result<Verdict, StoreError> {
 
 /// The stored error class: the seed's four, `unsupported` (on-premise,
 /// old, sandbox, writeback prerequisites) or `other`.
-fn failure_kind(f: &CheckFailure) -> String {
+fn failure_kind(f: &CheckFailure) -> ErrorClass {
     match f {
-        CheckFailure::Unsupported { .. } => "unsupported".into(),
-        CheckFailure::Crm(e) => e.class().key().into(),
+        CheckFailure::Unsupported { .. } => ErrorClass::Unsupported,
+        CheckFailure::Crm(e) => e.class(),
     }
 }
 
-fn failure_detail(f: &CheckFailure, config: &Config) -> String {
+/// What the CRM said (in English, as the log has it); an unsupported
+/// organisation has its failed check instead, which the faces put in
+/// words.
+fn failure_detail(f: &CheckFailure) -> Option<String> {
     match f {
-        CheckFailure::Unsupported { message, .. } => message.clone(),
-        CheckFailure::Crm(e) => format!("{} {}", e.message(config.lang), e.detail()),
+        CheckFailure::Unsupported { .. } => None,
+        CheckFailure::Crm(e) => Some(e.to_string()),
     }
 }

@@ -12,6 +12,7 @@ use crate::engine::Answer;
 use crate::engine::effects::writer::{Writer, WriterGone};
 use crate::engine::interface::command::{NewContact, ResolveHow};
 use crate::engine::interface::event::{ContactHit, View};
+use crate::engine::interface::note::{Refusal, Reply};
 use crate::engine::ports::{CrmWrites, WriteError};
 use crate::engine::usecases::matching::{Matcher, Member};
 use crate::engine::usecases::writeback::{self, Queued, Write, WritebackError};
@@ -22,18 +23,33 @@ use crate::store::{Store, StoreError, audit, outbox, unresolved};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("{}", crate::t!("err-not-in-queue", id = .0.to_string()))]
+    #[error("activity {0} is not in the unresolved queue")]
     NotInQueue(i64),
     /// Not in the CRM yet: named by member and subject, as the queue
     /// shows it.
-    #[error("{}", crate::t!("err-not-written-yet", member = .member.clone(), subject = .subject.clone()))]
+    #[error("the activity for {member} ({subject:?}) is still queued for the CRM")]
     NotWrittenYet { member: String, subject: String },
-    #[error("{}", crate::t!("err-not-done", why = .0.clone()))]
+    #[error("the CRM did not take the change: {0}")]
     NotDone(String),
     #[error("{0}")]
     Search(WriteError),
     #[error(transparent)]
     Writeback(#[from] WritebackError),
+}
+
+impl From<ResolveError> for Refusal {
+    fn from(e: ResolveError) -> Self {
+        match e {
+            ResolveError::NotInQueue(id) => Refusal::NotInQueue { id },
+            ResolveError::NotWrittenYet { member, subject } => {
+                Refusal::NotWrittenYet { member, subject }
+            }
+            ResolveError::NotDone(why) => Refusal::NotDone { why },
+            e => Refusal::Failed {
+                error: e.to_string(),
+            },
+        }
+    }
 }
 
 impl From<StoreError> for ResolveError {
@@ -45,15 +61,6 @@ impl From<StoreError> for ResolveError {
 impl From<WriterGone> for ResolveError {
     fn from(e: WriterGone) -> Self {
         Self::Writeback(e.into())
-    }
-}
-
-impl ResolveHow {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Candidate => "candidate",
-            Self::Search => "search",
-        }
     }
 }
 
@@ -84,7 +91,6 @@ pub async fn resolve_with_contact(
     how: ResolveHow,
     by: Option<String>,
 ) -> Result<Answer, ResolveError> {
-    let how = how.as_str();
     let contact = Uuid::parse_str(&contactid)
         .map_err(|_| ResolveError::NotDone(format!("{contactid:?} is not a CRM contact id")))?;
     writer
@@ -101,12 +107,12 @@ fn enqueue_close(
     activity_id: i64,
     task: &str,
     contact: Uuid,
-    how: &str,
+    how: ResolveHow,
     by: Option<String>,
 ) -> Result<(), ResolveError> {
     let queued = Queued::new(Write::CloseTask {
         contact,
-        how: how.into(),
+        how,
         by,
     });
     outbox::enqueue(
@@ -150,7 +156,7 @@ pub async fn create_contact_and_resolve(
                 &id.to_string(),
                 &queued.to_json()?,
             )?;
-            enqueue_close(tx, activity_id, &task, id, "created", by)?;
+            enqueue_close(tx, activity_id, &task, id, ResolveHow::Created, by)?;
             Ok::<_, ResolveError>(id.to_string())
         })
         .await?;
@@ -226,13 +232,12 @@ async fn finish(
     match state {
         (Some(a), _, contact) if a.state == ActivityState::Resolved => Ok(Answer {
             ok: true,
-            message: crate::t!(
-                "engine-linked",
-                member = a.new.member_name.clone(),
-                kind = a.new.kind.as_str(),
-                contact = contact
-                    .unwrap_or_else(|| { crate::t!("engine-the-new-contact", id = contactid) })
-            ),
+            reply: Reply::Linked {
+                member: a.new.member_name.clone(),
+                kind: a.new.kind,
+                contact,
+                contactid: contactid.to_string(),
+            },
             changed: Some(View::Unresolved),
             log: Vec::new(),
         }),
@@ -254,10 +259,10 @@ pub fn skip(store: &mut Store, activity_id: i64, skip: bool) -> Result<Answer, R
         unresolved::set_dismissed(tx, activity_id, skip)?;
         Ok(Answer {
             ok: true,
-            message: if skip {
-                crate::t!("engine-skipped")
+            reply: if skip {
+                Reply::Skipped
             } else {
-                crate::t!("engine-back-in-queue")
+                Reply::BackInQueue
             },
             changed: Some(View::Unresolved),
             log: Vec::new(),

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::engine::interface::note::{Note, Refusal, Reply, Unassignable};
 use crate::engine::{Answer, View};
 use crate::store::mirror::{self, SystemUser};
 use crate::store::seats::{self, Edition, Licence, NewSeat, Seat};
@@ -11,14 +12,37 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeatsError {
-    #[error("{}", crate::t!("err-unknown-seat", seat = format!("{:?}", .0)))]
+    #[error("no seat {0:?}")]
     UnknownSeat(String),
-    #[error("{}", crate::t!("err-unknown-user", user = format!("{:?}", .0)))]
+    #[error("no CRM user {0:?} among the synced CRM users")]
     UnknownUser(String),
-    #[error("{}", crate::t!("err-not-assignable", name = name.clone(), why = *why))]
-    NotAssignable { name: String, why: &'static str },
+    #[error("CRM user {name} cannot hold a seat: {why}")]
+    NotAssignable { name: String, why: Unassignable },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl SeatsError {
+    /// What the faces tell the user.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            Self::UnknownSeat(seat) => Refusal::UnknownSeat { seat: seat.clone() },
+            Self::UnknownUser(user) => Refusal::UnknownUser { user: user.clone() },
+            Self::NotAssignable { name, why } => Refusal::NotAssignable {
+                name: name.clone(),
+                why: *why,
+            },
+            Self::Store(e) => Refusal::Failed {
+                error: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<SeatsError> for Refusal {
+    fn from(e: SeatsError) -> Self {
+        e.refusal()
+    }
 }
 
 /// The seat a reference names: a member id, the id `seats list` prints,
@@ -88,11 +112,11 @@ pub struct Assignable {
 }
 
 /// Why a CRM user cannot hold a seat, if they cannot.
-fn unassignable(u: &SystemUser) -> Option<&'static str> {
+fn unassignable(u: &SystemUser) -> Option<Unassignable> {
     if u.isdisabled {
-        Some("the user is disabled")
+        Some(Unassignable::Disabled)
     } else if u.is_application_user {
-        Some("it is an application (integration) user")
+        Some(Unassignable::ApplicationUser)
     } else {
         None
     }
@@ -138,46 +162,44 @@ pub struct AssignOutcome {
     /// Users who already held a seat (matched to them): left as they were.
     pub already: Vec<Seat>,
     /// Users that could not be given a seat (unknown, disabled, application
-    /// users), each as the sentence saying why; the others were assigned.
-    pub refused: Vec<String>,
+    /// users), each with why; the others were assigned.
+    pub refused: Vec<Refusal>,
 }
 
 impl AssignOutcome {
     /// One line per seat, for the log.
-    pub fn lines(&self) -> Vec<(tracing::Level, String)> {
+    pub fn notes(&self) -> Vec<(tracing::Level, Note)> {
+        let seat = |s: &Seat| (s.id, s.name.clone());
         let created = self
             .created
             .iter()
-            .map(|s| crate::t!("seat-created", id = s.id.to_string(), name = s.name.clone()));
+            .map(seat)
+            .map(|(id, name)| Note::SeatCreated { id, name });
         let linked = self
             .linked
             .iter()
-            .map(|s| crate::t!("seat-matched", id = s.id.to_string(), name = s.name.clone()));
+            .map(seat)
+            .map(|(id, name)| Note::SeatMatched { id, name });
         let already = self
             .already
             .iter()
-            .map(|s| crate::t!("seat-already", id = s.id.to_string(), name = s.name.clone()));
+            .map(seat)
+            .map(|(id, name)| Note::SeatAlready { id, name });
         created
             .chain(linked)
             .chain(already)
-            .map(|l| (tracing::Level::INFO, l))
+            .map(|n| (tracing::Level::INFO, n))
             .collect()
     }
 
-    pub fn summary(&self) -> String {
-        let mut s = crate::t!(
-            "engine-assigned",
-            created = self.created.len(),
-            linked = self.linked.len(),
-            already = self.already.len()
-        );
-        if !self.refused.is_empty() {
-            s.push_str(&crate::t!(
-                "engine-assign-refused",
-                count = self.refused.len()
-            ));
+    /// The answer: how many seats each way, and every refusal.
+    pub fn reply(&self) -> Reply {
+        Reply::Assigned {
+            created: self.created.len(),
+            linked: self.linked.len(),
+            already: self.already.len(),
+            refused: self.refused.clone(),
         }
-        s
     }
 }
 
@@ -204,21 +226,19 @@ pub fn assign(
                         .as_deref()
                         .is_some_and(|e| e.eq_ignore_ascii_case(r))
             }) else {
-                out.refused
-                    .push(SeatsError::UnknownUser(r.to_string()).to_string());
+                out.refused.push(Refusal::UnknownUser {
+                    user: r.to_string(),
+                });
                 continue;
             };
             if !seen.insert(user.systemuserid.clone()) {
                 continue;
             }
             if let Some(why) = unassignable(user) {
-                out.refused.push(
-                    SeatsError::NotAssignable {
-                        name: user.fullname.clone(),
-                        why,
-                    }
-                    .to_string(),
-                );
+                out.refused.push(Refusal::NotAssignable {
+                    name: user.fullname.clone(),
+                    why,
+                });
                 continue;
             }
             let all = seats::list(tx)?;
@@ -263,12 +283,11 @@ pub fn set_sync_answer(
     let changed = set_sync(store, seat_ids, enabled)?;
     Ok(Answer {
         ok: true,
-        message: crate::t!(
-            "engine-seat-sync",
-            on = if enabled { "on" } else { "off" },
-            count = seat_ids.len(),
-            changed = changed
-        ),
+        reply: Reply::SeatSync {
+            on: enabled,
+            count: seat_ids.len(),
+            changed,
+        },
         changed: (changed > 0).then_some(View::Seats),
         log: Vec::new(),
     })
@@ -282,14 +301,10 @@ pub fn assign_answer(
     edition: Edition,
 ) -> Result<Answer, SeatsError> {
     let out = assign(store, users, licence, edition)?;
-    let mut message = out.summary();
-    for e in &out.refused {
-        message.push_str(&format!("; {e}"));
-    }
     Ok(Answer {
         ok: out.refused.is_empty(),
-        message,
+        reply: out.reply(),
         changed: (!out.created.is_empty() || !out.linked.is_empty()).then_some(View::Seats),
-        log: out.lines(),
+        log: out.notes(),
     })
 }

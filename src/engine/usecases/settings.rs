@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use crate::config::{ActivityKind, Choice, Config};
 use crate::engine::interface::command::{SettingChange, SettingKey};
+use crate::engine::interface::note::{Applied, Refusal, Stage};
 use crate::store::{self, settings};
 
 const AUTO_SYNC_ALL: &str = "auto_sync_all_seats";
@@ -95,17 +96,8 @@ pub fn from_console(conn: &Connection) -> store::Result<FromConsole> {
     })
 }
 
-/// A setting the admin asked for that cannot be taken.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum SettingRejected {
-    #[error("{}", crate::t!("err-interval-too-short"))]
-    IntervalTooShort,
-    #[error("{}", crate::t!("err-no-kinds"))]
-    NoKinds,
-}
-
-/// Stores one change; returns the sentence the console shows.
-pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyError> {
+/// Stores one change; returns the value now in force.
+pub fn apply(conn: &Connection, change: &SettingChange) -> Result<Applied, ApplyError> {
     match change {
         SettingChange::AutoSyncAllSeats(v) => settings::set(conn, AUTO_SYNC_ALL, v)?,
         SettingChange::PipelineStage(v) => settings::set(conn, PIPELINE_STAGE, v)?,
@@ -116,7 +108,7 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
         SettingChange::WritebackEnabled(v) => settings::set(conn, WRITEBACK_ENABLED, v)?,
         SettingChange::WritebackKinds(kinds) => {
             if kinds.is_empty() {
-                return Err(SettingRejected::NoKinds.into());
+                return Err(ApplyError::Rejected(Refusal::NoKinds));
             }
             let mut kinds = kinds.clone();
             kinds.sort();
@@ -125,7 +117,7 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
         }
         SettingChange::SyncInterval(d) => {
             if *d < MIN_INTERVAL {
-                return Err(SettingRejected::IntervalTooShort.into());
+                return Err(ApplyError::Rejected(Refusal::IntervalTooShort));
             }
             settings::set(conn, SYNC_INTERVAL_SECS, &d.as_secs())?;
         }
@@ -136,7 +128,7 @@ pub fn apply(conn: &Connection, change: &SettingChange) -> Result<String, ApplyE
 /// `Command::ResetSetting`: forgets the console's value of `key`, so
 /// config.toml's (or the default) applies again; answered with the value
 /// now in force, as a change is.
-pub fn reset(conn: &Connection, config: &Config, key: SettingKey) -> Result<String, ApplyError> {
+pub fn reset(conn: &Connection, config: &Config, key: SettingKey) -> Result<Applied, ApplyError> {
     let stored = match key {
         SettingKey::AutoSyncAllSeats => AUTO_SYNC_ALL,
         SettingKey::PipelineStage => PIPELINE_STAGE,
@@ -169,39 +161,32 @@ fn reread_opportunities(conn: &Connection) -> Result<(), ApplyError> {
     Ok(())
 }
 
-/// The answer to a value now in force: what it is, and from when.
-fn applied(conn: &Connection, change: &SettingChange) -> Result<String, ApplyError> {
-    let what = match change {
-        SettingChange::AutoSyncAllSeats(v) => crate::t!("engine-set-auto-sync", on = yes_no(*v)),
-        SettingChange::PipelineStage(v) => match v {
-            Some(stage) => crate::t!("engine-set-stage", stage = stage_label(conn, *stage)?),
-            None => crate::t!("engine-set-stage-not-sure"),
+/// The answer to a value now in force: what it is (a stage named from the
+/// CRM's choices).
+fn applied(conn: &Connection, change: &SettingChange) -> Result<Applied, ApplyError> {
+    Ok(match change {
+        SettingChange::AutoSyncAllSeats(on) => Applied::AutoSyncAllSeats { on: *on },
+        SettingChange::PipelineStage(v) => Applied::PipelineStage {
+            stage: v.map(|value| stage(conn, value)).transpose()?,
         },
-        SettingChange::WonValueField(v) => match v {
-            Some(field) => crate::t!("engine-set-won-value", field = field.clone()),
-            None => crate::t!("engine-set-won-value-not-sure"),
+        SettingChange::WonValueField(field) => Applied::WonValueField {
+            field: field.clone(),
         },
-        SettingChange::WritebackEnabled(v) => {
-            crate::t!("engine-set-writeback", on = if *v { "on" } else { "off" })
-        }
+        SettingChange::WritebackEnabled(on) => Applied::WritebackEnabled { on: *on },
         SettingChange::WritebackKinds(kinds) => {
             let mut kinds = kinds.clone();
             kinds.sort();
             kinds.dedup();
-            let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
-            crate::t!("engine-set-kinds", kinds = names.join(", "))
+            Applied::WritebackKinds { kinds }
         }
-        SettingChange::SyncInterval(d) => {
-            crate::t!("engine-set-interval", interval = human_interval(*d))
-        }
-    };
-    Ok(crate::t!("engine-setting-applied", what = what))
+        SettingChange::SyncInterval(every) => Applied::SyncInterval { every: *every },
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     #[error(transparent)]
-    Rejected(#[from] SettingRejected),
+    Rejected(Refusal),
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("the store writer has stopped")]
@@ -214,26 +199,10 @@ impl From<WriterGone> for ApplyError {
     }
 }
 
-fn yes_no(v: bool) -> &'static str {
-    if v { "yes" } else { "no" }
-}
-
-/// The stage's label from the cached CRM choices, else its number.
-fn stage_label(conn: &Connection, stage: i64) -> store::Result<String> {
-    Ok(settings::crm_choices(conn)?
-        .and_then(|c| c.stages.into_iter().find(|s| s.value == Some(stage)))
-        .map(|s| s.label)
-        .unwrap_or_else(|| crate::t!("stage-number", value = stage.to_string())))
-}
-
-/// "24 h", "90 min", "45 s": how the interval reads in a sentence.
-pub fn human_interval(d: Duration) -> String {
-    let s = d.as_secs();
-    if s.is_multiple_of(3600) {
-        crate::t!("span-h", n = s / 3600)
-    } else if s.is_multiple_of(60) {
-        crate::t!("span-min", n = s / 60)
-    } else {
-        crate::t!("span-s", n = s)
-    }
+/// The stage with its label from the cached CRM choices, if known.
+fn stage(conn: &Connection, value: i64) -> store::Result<Stage> {
+    let label = settings::crm_choices(conn)?
+        .and_then(|c| c.stages.into_iter().find(|s| s.value == Some(value)))
+        .map(|s| s.label);
+    Ok(Stage { value, label })
 }

@@ -178,7 +178,7 @@ impl Component for AssignPopup {
                     ),
                     names.join(", "),
                 ];
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                fx.open(Popup::Confirm(ConfirmPopup::new(
                     &crate::t!("assign-confirm-title"),
                     lines,
                     vec![Command::AssignSeats {
@@ -189,7 +189,7 @@ impl Component for AssignPopup {
                     None,
                 )));
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             _ => {}
         }
     }

@@ -209,7 +209,7 @@ impl CommandLine {
             )
         };
         match command.does {
-            Does::Filter => fx.filter = Some(rest.to_string()),
+            Does::Filter => fx.filter(rest.to_string()),
             Does::Act(_) | Does::Sync { .. } if !rest.is_empty() => usage(fx),
             Does::Sync { dry_run } => {
                 fx.send(Command::SyncNow { dry_run });
@@ -222,23 +222,21 @@ impl CommandLine {
                     }),
                 );
             }
-            Does::Act(a) => fx.then = Some(a),
-            Does::Seats if rest.is_empty() => fx.then = Some(Action::GoTab(Tab::Seats)),
+            Does::Act(a) => fx.then(a),
+            Does::Seats if rest.is_empty() => fx.then(Action::GoTab(Tab::Seats)),
             Does::Seats => {
                 let (switch, who) = rest.split_once(' ').unwrap_or((rest, ""));
                 match SEAT_SWITCHES.iter().position(|s| *s == switch) {
-                    Some(i) => {
-                        fx.colon = Some(ColonRun::SeatSync {
-                            enabled: i == 0,
-                            who: who.trim().to_string(),
-                        })
-                    }
+                    Some(i) => fx.colon(ColonRun::SeatSync {
+                        enabled: i == 0,
+                        who: who.trim().to_string(),
+                    }),
                     None => usage(fx),
                 }
             }
             Does::Lang => match rest {
-                "en" => fx.colon = Some(ColonRun::Lang(crate::config::Lang::En)),
-                "es" => fx.colon = Some(ColonRun::Lang(crate::config::Lang::Es)),
+                "en" => fx.colon(ColonRun::Lang(crate::config::Lang::En)),
+                "es" => fx.colon(ColonRun::Lang(crate::config::Lang::Es)),
                 _ => usage(fx),
             },
         }
@@ -276,18 +274,19 @@ impl Component for CommandLine {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             Action::Confirm => {
+                // The line closes first: what it runs may open a popup.
+                fx.close_popup();
                 if self.mode == Mode::Command {
                     self.run(fx);
                 }
-                fx.close_popup = true;
             }
             Action::Back => {
                 match &self.mode {
-                    Mode::Filter { before } => fx.filter = Some(before.clone()),
-                    Mode::Find { before } => fx.find = Some(before.clone()),
+                    Mode::Filter { before } => fx.filter(before.clone()),
+                    Mode::Find { before } => fx.find(before.clone()),
                     Mode::Command => {}
                 }
-                fx.close_popup = true;
+                fx.close_popup();
             }
             Action::NextField if self.mode == Mode::Command => self.complete(),
             _ => {}
@@ -347,8 +346,8 @@ impl Component for CommandLine {
 pub fn live(cl: &CommandLine, fx: &mut Effects) {
     let text = cl.input.value().to_string();
     match cl.mode {
-        Mode::Filter { .. } => fx.filter = Some(text),
-        Mode::Find { .. } => fx.find = Some(text),
+        Mode::Filter { .. } => fx.filter(text),
+        Mode::Find { .. } => fx.find(text),
         Mode::Command => {}
     }
 }

@@ -136,12 +136,16 @@ impl Component for ConfirmPopup {
                     fx.flash(false, crate::t!("type-to-confirm", word = word));
                     return;
                 }
-                fx.commands.append(&mut self.commands);
-                fx.then = self.then;
-                fx.undo = self.undo.take();
-                fx.close_popup = true;
+                fx.close_popup();
+                fx.send_all(self.commands.drain(..));
+                if let Some(u) = self.undo.take() {
+                    fx.undo(u);
+                }
+                if let Some(a) = self.then {
+                    fx.then(a);
+                }
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             _ => {}
         }
     }

@@ -38,10 +38,10 @@ impl Component for DetailPopup {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll = self.scroll.saturating_add(1),
             Action::Copy => {
-                fx.clipboard = Some(self.text.clone());
+                fx.copy(self.text.clone());
                 fx.flash(true, crate::t!("copied"));
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             _ => {}
         }
     }

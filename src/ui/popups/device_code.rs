@@ -33,10 +33,10 @@ impl Component for DeviceCodePopup {
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
             Action::Copy => {
-                fx.clipboard = Some(self.user_code.clone());
+                fx.copy(self.user_code.clone());
                 fx.flash(true, crate::t!("code-copied"));
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             _ => {}
         }
     }

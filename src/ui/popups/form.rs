@@ -140,7 +140,7 @@ impl Component for ContactForm {
             Action::PrevField => {
                 self.focus = (self.focus + self.fields.len() - 1) % self.fields.len()
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             Action::Confirm => match self.validate() {
                 Ok(contact) => {
                     let name = format!("{} {}", contact.firstname, contact.lastname);
@@ -153,7 +153,7 @@ impl Component for ContactForm {
                         true,
                         crate::t!("form-creating", name = name.trim().to_string()),
                     );
-                    fx.close_popup = true;
+                    fx.close_popup();
                 }
                 Err(e) => self.error = Some(e),
             },

@@ -33,7 +33,7 @@ impl Component for HelpPopup {
 
     fn update(&mut self, action: Action, fx: &mut Effects) {
         match action {
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll = self.scroll.saturating_add(1),
             Action::Top => self.scroll = 0,

@@ -71,7 +71,7 @@ impl Component for SearchPopup {
             Action::Down => {
                 self.cursor = (self.cursor + 1).min(self.results.len().saturating_sub(1))
             }
-            Action::Back => fx.close_popup = true,
+            Action::Back => fx.close_popup(),
             Action::Confirm
                 if self.searched.as_deref() == Some(query.as_str()) && !self.results.is_empty() =>
             {
@@ -83,12 +83,12 @@ impl Component for SearchPopup {
                     by: Some(crate::ui::os_user::name()),
                 });
                 fx.flash(true, crate::t!("linking-to", name = hit.fullname.clone()));
-                fx.close_popup = true;
+                fx.close_popup();
             }
             Action::Confirm if query.is_empty() => {
                 fx.flash(false, crate::t!("search-type-something"))
             }
-            Action::Confirm => fx.search = Some(query),
+            Action::Confirm => fx.search(query),
             _ => {}
         }
     }

@@ -7,11 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::describe;
 use crate::engine::{Command, ErrorClass, Status, View};
 use crate::store::connection::{ConnState, ConnectionRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
-use crate::ui::format::relative_and_absolute;
+use crate::ui::format;
 use crate::ui::keymap::Context;
 use crate::ui::loader::ConnectionData;
 use crate::ui::loader::Load;
@@ -33,45 +34,6 @@ pub struct ConnectionTab {
     /// The tab's text as last drawn, unwrapped: what Enter shows whole
     /// (and `y` there copies), error detail included.
     shown: String,
-}
-
-/// One prerequisite check as the engine records it in `checks_json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
-    pub name: String,
-    pub passed: bool,
-    pub detail: String,
-}
-
-/// Reads `checks_json` leniently, so a wording change in the engine does
-/// not blank the list: the name from label/name/check, else the engine's
-/// snake_case `id` in words ("objects_readable" -> "objects readable");
-/// the verdict from passed/ok/pass; detail/message. Entries with no name
-/// are skipped.
-pub fn parse_checks(json: &str) -> Vec<Check> {
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_str(json) else {
-        return Vec::new();
-    };
-    let text = |v: &serde_json::Value, keys: &[&str]| {
-        keys.iter()
-            .find_map(|k| v.get(*k).and_then(|x| x.as_str()))
-            .map(str::to_string)
-    };
-    items
-        .iter()
-        .filter_map(|v| {
-            Some(Check {
-                name: text(v, &["id"])
-                    .map(|id| crate::ui::format::stored_word("check", &id))
-                    .or_else(|| text(v, &["label", "name", "check"]))?,
-                passed: ["passed", "ok", "pass"]
-                    .iter()
-                    .find_map(|k| v.get(*k).and_then(|x| x.as_bool()))
-                    .unwrap_or(false),
-                detail: text(v, &["detail", "message"]).unwrap_or_default(),
-            })
-        })
-        .collect()
 }
 
 /// The connection as the console shows it, from the engine's status and
@@ -98,16 +60,15 @@ pub enum ConnView {
 /// "Connection error".
 pub fn class_title(class: ErrorClass) -> String {
     crate::i18n::text(
-        &format!("error-title-{}", class.key().replace('_', "-")),
+        &format!("error-title-{}", class.as_str().replace('_', "-")),
         &[],
     )
 }
 
 /// Title and next step for an error class as the store keeps it (the key
 /// `status --json` prints), for a console started after the failure.
-fn stored_class(kind: &str) -> (String, String) {
-    let class = ErrorClass::from_key(kind).unwrap_or(ErrorClass::Other);
-    let key = class.key().replace('_', "-");
+fn stored_class(class: ErrorClass) -> (String, String) {
+    let key = class.as_str().replace('_', "-");
     (
         class_title(class),
         crate::i18n::text(&format!("error-console-next-{key}"), &[]),
@@ -117,11 +78,12 @@ fn stored_class(kind: &str) -> (String, String) {
 pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
     if let Some(e) = &status.last_error {
         let title = class_title(e.class);
+        let message = describe::message(e);
         return ConnView::Error {
             title: title.to_string(),
-            message: (e.message != title).then(|| e.message.clone()),
-            detail: e.detail.clone(),
-            next_step: e.next_step.clone(),
+            message: (message != title).then_some(message),
+            detail: describe::detail(e),
+            next_step: describe::next_step(e),
         };
     }
     if status.connected {
@@ -129,12 +91,22 @@ pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
     }
     match row {
         Some(r) if r.state == ConnState::Error => {
-            let kind = r.last_error_kind.as_deref().unwrap_or("other");
-            let (title, next) = stored_class(kind);
+            let (title, next) = stored_class(r.last_error_kind.unwrap_or(ErrorClass::Other));
+            // An unsupported organisation is told by its failed check.
+            let failed = || {
+                r.checks
+                    .iter()
+                    .find(|c| !c.passed)
+                    .map(describe::check_detail)
+            };
             ConnView::Error {
                 title,
                 message: None,
-                detail: r.last_error_detail.clone().unwrap_or_default(),
+                detail: r
+                    .last_error_detail
+                    .clone()
+                    .or_else(failed)
+                    .unwrap_or_default(),
                 next_step: next,
             }
         }
@@ -178,9 +150,7 @@ impl ConnectionTab {
         let st = ctx.status;
         let row = self.data.row.as_ref();
         let mut lines = Vec::new();
-        let checks = row
-            .map(|r| parse_checks(&r.checks_json))
-            .unwrap_or_default();
+        let checks = row.map(|r| r.checks.as_slice()).unwrap_or_default();
         match conn_view(st, row) {
             ConnView::Connected => {
                 let tail = if st.running.is_some() {
@@ -228,10 +198,10 @@ impl ConnectionTab {
         }
         // A failed check is named near the top: at 80x24 the list itself
         // may be below the fold.
-        let failed: Vec<&str> = checks
+        let failed: Vec<String> = checks
             .iter()
             .filter(|c| !c.passed)
-            .map(|c| c.name.as_str())
+            .map(|c| crate::i18n::word(c.id))
             .collect();
         if !failed.is_empty() {
             lines.push(Line::styled(
@@ -250,8 +220,7 @@ impl ConnectionTab {
         lines.push(Line::raw(""));
         let last = st
             .last_sync
-            .as_deref()
-            .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|at| format::when(ctx.now, at))
             .unwrap_or_else(|| crate::t!("never"));
         lines.push(field(&crate::t!("field-last-sync"), last, t));
         let instance = st
@@ -298,11 +267,11 @@ impl ConnectionTab {
             (None, _) => lines.push(field(&crate::t!("field-crm-user"), "—".into(), t)),
         }
         if let Some(r) = row {
-            let sign_in = match &r.connected_at {
+            let sign_in = match r.connected_at {
                 Some(at) => crate::t!(
                     "conn-sign-in-since",
                     method = r.auth_method.clone(),
-                    since = relative_and_absolute(ctx.now, at)
+                    since = format::when(ctx.now, at)
                 ),
                 None => r.auth_method.clone(),
             };
@@ -322,14 +291,15 @@ impl ConnectionTab {
             } else {
                 (format!("✘ {}", crate::t!("check-fail")), t.error())
             };
-            let detail = if c.detail.is_empty() {
+            let detail = describe::check_detail(c);
+            let detail = if detail.is_empty() {
                 String::new()
             } else {
-                format!(" — {}", c.detail)
+                format!(" — {detail}")
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("  {mark} "), style),
-                Span::raw(format!("{}{detail}", c.name)),
+                Span::raw(format!("{}{detail}", crate::i18n::word(c.id))),
             ]));
         }
         lines
@@ -350,7 +320,7 @@ impl Component for ConnectionTab {
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = u16::MAX,
             Action::Details => {
-                fx.open = Some(Popup::Detail(DetailPopup::new(
+                fx.open(Popup::Detail(DetailPopup::new(
                     Tab::Connection.title(),
                     self.shown.clone(),
                 )));
@@ -359,7 +329,7 @@ impl Component for ConnectionTab {
                 // Another identity than the connected one: asked first,
                 // like `navsync connect`.
                 (Some(row), Some(to)) => {
-                    fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                    fx.open(Popup::Confirm(ConfirmPopup::new(
                         &crate::t!("switch-title"),
                         vec![
                             crate::t!(
@@ -384,7 +354,7 @@ impl Component for ConnectionTab {
                 fx.flash(true, crate::t!("conn-rechecking"));
             }
             Action::Disconnect => {
-                fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+                fx.open(Popup::Confirm(ConfirmPopup::new(
                     &crate::t!("disconnect-title"),
                     vec![
                         crate::t!("disconnect-question"),
@@ -397,8 +367,8 @@ impl Component for ConnectionTab {
             Action::DisconnectPurge => {
                 // The counts are read afresh: the last snapshot may predate
                 // the sync that just imported thousands of rows.
-                fx.loads.push(Load::View(View::Connection));
-                fx.open = Some(Popup::Confirm(
+                fx.load(Load::View(View::Connection));
+                fx.open(Popup::Confirm(
                     ConfirmPopup::new(
                         &crate::t!("purge-title"),
                         self.purge_lines(),
@@ -448,28 +418,5 @@ impl Component for ConnectionTab {
             };
             frame.render_widget(Paragraph::new(Line::styled(hint, ctx.theme.dim())), more);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checks_are_read_leniently() {
-        let json = r#"[{"name":"Online","ok":true},{"check":"Version 8.2+","passed":false,"detail":"7.0"},{"x":1},
-            {"id":"objects_readable","passed":true,"detail":""}]"#;
-        let c = parse_checks(json);
-        assert_eq!(c.len(), 3);
-        assert_eq!(
-            (c[2].name.as_str(), c[2].passed),
-            ("objects readable", true)
-        );
-        assert!(c[0].passed);
-        assert_eq!(
-            (c[1].name.as_str(), c[1].passed, c[1].detail.as_str()),
-            ("Version 8.2+", false, "7.0")
-        );
-        assert!(parse_checks("not json").is_empty());
     }
 }

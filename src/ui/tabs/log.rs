@@ -203,7 +203,7 @@ impl Component for LogTab {
             Action::Left => self.shift = self.shift.saturating_sub(SHIFT_STEP),
             Action::Right => self.shift += SHIFT_STEP,
             Action::Find => {
-                fx.open = Some(Popup::CommandLine(CommandLine::find(&self.find)));
+                fx.open(Popup::CommandLine(CommandLine::find(&self.find)));
             }
             Action::FindNext | Action::FindPrev if self.find.is_empty() => {
                 fx.flash(false, crate::t!("log-find-first"));
@@ -216,7 +216,7 @@ impl Component for LogTab {
             }
             Action::Details => {
                 if let Some(e) = self.view.selected().map(|i| &self.entries[i]) {
-                    fx.open = Some(Popup::Detail(DetailPopup::new(
+                    fx.open(Popup::Detail(DetailPopup::new(
                         format!(
                             "{} {}",
                             crate::i18n::date_time_seconds(e.at),

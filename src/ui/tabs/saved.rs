@@ -184,7 +184,7 @@ impl Component for SavedTab {
             action if self.view.navigate(action) => {}
             action if self.sort.update(action, COLUMNS.len()) => self.resort(),
             Action::Details => match self.view.selected() {
-                Some(i) => fx.open = Some(Popup::Detail(self.details(i))),
+                Some(i) => fx.open(Popup::Detail(self.details(i))),
                 None => fx.flash(false, crate::t!("saved-nothing-selected")),
             },
             _ => {}

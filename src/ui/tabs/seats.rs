@@ -251,7 +251,7 @@ impl SeatsTab {
             crate::t!("seats-unassign-undecided", count = waiting.undecided),
             crate::t!("seats-unassign-queued", count = waiting.queued),
         ];
-        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+        fx.open(Popup::Confirm(ConfirmPopup::new(
             &crate::t!("seats-unassign-title"),
             lines,
             vec![Command::UnassignSeats { seat_ids: ids }],
@@ -296,7 +296,7 @@ impl SeatsTab {
             Some(Action::ClearMarks),
         );
         // Nothing to take back when every seat was switched so already.
-        fx.open = Some(Popup::Confirm(if changed.is_empty() {
+        fx.open(Popup::Confirm(if changed.is_empty() {
             confirm
         } else {
             confirm.with_undo(undo)
@@ -335,7 +335,7 @@ impl Component for SeatsTab {
             Action::DisableSync => self.confirm_sync(false, fx),
             Action::UnassignSeats => self.confirm_unassign(fx),
             Action::AssignSeats => {
-                fx.open = Some(Popup::Assign(AssignPopup::new(&self.data)));
+                fx.open(Popup::Assign(AssignPopup::new(&self.data)));
             }
             _ => {}
         }

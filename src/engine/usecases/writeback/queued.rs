@@ -44,7 +44,7 @@ pub enum Write {
     /// queue entry: `how` it was resolved and by whom.
     CloseTask {
         contact: Uuid,
-        how: String,
+        how: crate::vocab::ResolveHow,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
     },
@@ -154,7 +154,7 @@ mod tests {
             }),
             Write::CloseTask {
                 contact: id,
-                how: "search".into(),
+                how: crate::vocab::ResolveHow::Search,
                 by: Some("ana".into()),
             },
             Write::UpdateTask {

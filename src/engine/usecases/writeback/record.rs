@@ -131,10 +131,10 @@ fn apply_result(
         Write::CloseTask { contact, how, by } => {
             if let Some(aid) = e.activity_id {
                 let contact = contact.to_string();
-                let reason = Reason::Resolved { how: how.clone() };
+                let reason = Reason::Resolved { how: *how };
                 activities::assign_crm_id(tx, aid, &e.crm_id, Some(&contact), &reason)?;
                 activities::set_state(tx, aid, ActivityState::Resolved)?;
-                unresolved::resolve(tx, aid, how, &contact, by.as_deref())?;
+                unresolved::resolve(tx, aid, *how, &contact, by.as_deref())?;
             }
         }
     }

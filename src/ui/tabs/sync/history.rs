@@ -2,7 +2,9 @@
 //! the full report of one.
 
 use crate::store::runs::{Outcome, Run};
-use crate::ui::format::{parse_time, stored_word};
+use crate::describe;
+use crate::engine::interface::summary::RunSummary;
+use crate::store::stamp;
 use crate::ui::popups::detail::DetailPopup;
 use crate::ui::tabs::log::LogEntry;
 
@@ -14,8 +16,8 @@ use super::gauge::human_secs;
 #[derive(Debug, Clone)]
 pub(super) struct HistoryRow {
     pub(super) run: Run,
-    /// The run's one-line report, when this console saw it finish.
-    pub(super) report: Option<String>,
+    /// What the run did, when this console saw it finish.
+    pub(super) report: Option<RunSummary>,
     pub(super) dry: bool,
     /// Its number in the history: the store's for a run, `d1`, `d2`, … for
     /// this session's dry runs, whose ids (numbered in a copy of the store)
@@ -25,11 +27,9 @@ pub(super) struct HistoryRow {
 
 /// How long a run took: "45 s", "3 min", or "—" while it runs.
 pub(super) fn duration(r: &Run) -> String {
-    let start = parse_time(&r.started_at);
-    let end = r.finished_at.as_deref().and_then(parse_time);
-    match (start, end) {
-        (Some(s), Some(e)) => human_secs((e - s).num_seconds().max(0) as u64),
-        _ => "—".to_string(),
+    match r.finished_at {
+        Some(e) => human_secs((e - r.started_at).num_seconds().max(0) as u64),
+        None => "—".to_string(),
     }
 }
 
@@ -40,7 +40,7 @@ pub(super) fn outcome_word(o: Outcome) -> String {
         Outcome::Error => "✘",
         Outcome::Cancelled => "■",
     };
-    format!("{mark} {}", stored_word("outcome", o.as_str()))
+    format!("{mark} {}", crate::i18n::word(o))
 }
 
 impl SyncTab {
@@ -67,7 +67,7 @@ impl SyncTab {
                     number: format!("d{}", i + 1),
                 }),
         );
-        rows.sort_by(|a, b| b.run.started_at.cmp(&a.run.started_at));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.run.started_at));
         self.rows = rows;
         self.refilter();
     }
@@ -89,13 +89,13 @@ impl SyncTab {
             "run-head",
             id = row.number.clone(),
             dry = if row.dry { "yes" } else { "no" },
-            mode = stored_word("mode", &r.mode),
+            mode = crate::i18n::word(r.mode),
             outcome = outcome_word(r.outcome)
         );
-        let started = crate::t!("run-started", at = r.started_at.clone());
+        let started = crate::t!("run-started", at = stamp(r.started_at));
         let finished = crate::t!(
             "run-finished",
-            at = r.finished_at.clone().unwrap_or_else(|| "—".into())
+            at = r.finished_at.map(stamp).unwrap_or_else(|| "—".into())
         );
         let requests = crate::t!(
             "run-requests",
@@ -105,25 +105,23 @@ impl SyncTab {
         );
         let mut text = format!("{head}\n{started}\n{finished}\n{requests}\n");
         for (phase, rows) in &r.phases {
-            let phase = stored_word("phase", phase);
+            let phase = crate::i18n::word(*phase);
             let rows = crate::t!("count-rows", count = *rows);
             text.push_str(&format!("  {phase}: {rows}\n"));
         }
-        if let Some(kind) = &r.error_kind {
+        if let Some(c) = r.error_kind {
             let detail = r.error_detail.clone().unwrap_or_default();
             // The class in the reader's words, not its stored key.
-            let kind = crate::engine::ErrorClass::from_key(kind).map_or_else(
-                || kind.clone(),
-                |c| crate::t!(&format!("error-title-{}", c.key().replace('_', "-"))),
-            );
+            let kind = crate::t!(&format!("error-title-{}", c.as_str().replace('_', "-")));
             text.push_str(&crate::t!("run-error", kind = kind, detail = detail));
             text.push('\n');
         }
         if let Some(report) = &row.report {
+            let report = describe::run_summary(report);
             text.push_str(&format!("\n{}\n{report}\n", crate::t!("run-report")));
         }
-        if let Some(start) = parse_time(&r.started_at) {
-            let end = r.finished_at.as_deref().and_then(parse_time);
+        {
+            let (start, end) = (r.started_at, r.finished_at);
             let mut lines: Vec<&LogEntry> = log
                 .filter(|e| e.at >= start && end.is_none_or(|end| e.at <= end))
                 .collect();

@@ -16,6 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::engine::interface::event::Phase;
+use crate::engine::interface::summary::RunSummary;
 use crate::engine::{Command, Event};
 use crate::store::runs::{Outcome, Run, RunMode};
 use crate::ui::action::{Action, Tab};
@@ -33,9 +34,9 @@ const RATE_SAMPLES: usize = 120;
 pub struct SyncTab {
     runs: Vec<Run>,
     /// Dry runs seen finishing in this session, newest last.
-    dry_runs: Vec<(Run, String)>,
+    dry_runs: Vec<(Run, RunSummary)>,
     /// Reports of real runs seen finishing, by run id.
-    reports: std::collections::HashMap<i64, String>,
+    reports: std::collections::HashMap<i64, RunSummary>,
     /// The run in progress: its id, mode and start.
     live: Option<(i64, RunMode, DateTime<Utc>)>,
     /// Whether the engine's schedule is paused, as last drawn: `p`
@@ -46,7 +47,7 @@ pub struct SyncTab {
     pub phases: [PhaseGauge; 6],
     pub rates: VecDeque<u64>,
     /// The last finished run's one-line summary.
-    pub last_summary: Option<(Outcome, String)>,
+    pub last_summary: Option<(Outcome, RunSummary)>,
     /// Writes the CRM refused in the live or last run, and its code.
     pub refused: Option<(u64, Option<String>)>,
     /// Only runs of this outcome (`v` cycles); `None` = all.
@@ -126,9 +127,9 @@ impl SyncTab {
                         self.dry_runs.push((
                             Run {
                                 id,
-                                started_at: started.to_rfc3339(),
-                                finished_at: Some(now.to_rfc3339()),
-                                mode: RunMode::DryRun.as_str().to_string(),
+                                started_at: started,
+                                finished_at: Some(now),
+                                mode: RunMode::DryRun,
                                 outcome: *outcome,
                                 requests: 0,
                                 retries: 0,

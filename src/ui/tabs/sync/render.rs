@@ -9,9 +9,8 @@ use ratatui::widgets::{LineGauge, Paragraph, Sparkline, Wrap};
 
 use crate::engine::interface::event::Phase;
 use crate::ui::component::ViewCtx;
-use crate::ui::format::{
-    self, countdown, parse_time, phase_name, relative_and_absolute, stored_word, thousands,
-};
+use crate::describe;
+use crate::ui::format::{self, countdown, phase_name, thousands};
 use crate::ui::table;
 use crate::ui::tabs::field;
 
@@ -28,13 +27,11 @@ impl SyncTab {
         self.schedule_paused = st.schedule_paused;
         let last = st
             .last_sync
-            .as_deref()
-            .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|at| format::when(ctx.now, at))
             .unwrap_or_else(|| crate::t!("never"));
         let next = st
             .next_sync
-            .as_deref()
-            .map(|s| relative_and_absolute(ctx.now, s))
+            .map(|at| format::when(ctx.now, at))
             .map(|when| match st.next_after_failure {
                 true => crate::t!("next-try-after-failure", when = when),
                 false => when,
@@ -55,7 +52,7 @@ impl SyncTab {
                     &crate::t!("field-now"),
                     crate::t!(
                         "sync-running",
-                        mode = stored_word("mode", r.mode.as_str()),
+                        mode = crate::i18n::word(r.mode),
                         requests = r.requests,
                         retries = r.retries,
                         throttled = r.throttled
@@ -67,8 +64,6 @@ impl SyncTab {
                 let mut waits = Vec::new();
                 if let Some(left) = r
                     .throttled_until
-                    .as_deref()
-                    .and_then(parse_time)
                     .and_then(|u| (u - ctx.now).to_std().ok())
                     .filter(|d| !d.is_zero())
                 {
@@ -77,12 +72,7 @@ impl SyncTab {
                         crate::t!("wait-429", left = format::duration(left))
                     ));
                 }
-                if let Some(c) = r
-                    .retry_until
-                    .as_deref()
-                    .and_then(parse_time)
-                    .and_then(|u| countdown(ctx.now, u))
-                {
+                if let Some(c) = r.retry_until.and_then(|u| countdown(ctx.now, u)) {
                     waits.push(format!(
                         "⟳ {}",
                         crate::t!(
@@ -95,8 +85,6 @@ impl SyncTab {
                 // A token renewal: how long the requests have waited.
                 if let Some(waited) = r
                     .renewing_since
-                    .as_deref()
-                    .and_then(parse_time)
                     .and_then(|since| (ctx.now - since).to_std().ok())
                 {
                     waits.push(format!(
@@ -117,7 +105,7 @@ impl SyncTab {
                             crate::t!(
                                 "sync-idle-last",
                                 outcome = outcome_word(*o),
-                                summary = s.clone()
+                                summary = describe::run_summary(s)
                             )
                         }
                         None => crate::t!("sync-idle"),
@@ -213,7 +201,7 @@ impl SyncTab {
                     }
                 }
                 (None, _) => g.label(),
-                (Some(o), _) => format!("{} · {}", g.label(), stored_word("outcome", o.as_str())),
+                (Some(o), _) => format!("{} · {}", g.label(), crate::i18n::word(o)),
             };
             // Without a total there is no ratio to draw: the label says
             // how far it got, the bar stays empty until the phase ends.
@@ -264,9 +252,7 @@ impl SyncTab {
             let h = &rows[i];
             let r = &h.run;
             let total: i64 = r.phases.iter().map(|(_, n)| n).sum();
-            let started = parse_time(&r.started_at)
-                .map(crate::i18n::short_date_time)
-                .unwrap_or_else(|| r.started_at.clone());
+            let started = crate::i18n::short_date_time(r.started_at);
             let count = |n: i64| {
                 if h.dry {
                     "—".to_string()
@@ -277,7 +263,7 @@ impl SyncTab {
             let cells = vec![
                 h.number.clone(),
                 started,
-                stored_word("mode", &r.mode),
+                crate::i18n::word(r.mode),
                 outcome_word(r.outcome),
                 duration(r),
                 count(r.requests),

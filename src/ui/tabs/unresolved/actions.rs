@@ -55,7 +55,7 @@ impl UnresolvedTab {
             ),
             commands: commands(!skip),
         };
-        fx.open = Some(Popup::Confirm(
+        fx.open(Popup::Confirm(
             ConfirmPopup::new(
                 &crate::t!("unresolved-bulk-skip-title"),
                 vec![question, crate::t!("unresolved-bulk-skip-effect")],
@@ -124,7 +124,7 @@ impl UnresolvedTab {
                 by: Some(crate::ui::os_user::name()),
             })
             .collect();
-        fx.open = Some(Popup::Confirm(ConfirmPopup::new(
+        fx.open(Popup::Confirm(ConfirmPopup::new(
             &crate::t!("unresolved-link-title"),
             lines,
             commands,
@@ -162,14 +162,14 @@ impl UnresolvedTab {
                 );
             }
             Action::SearchCrm => {
-                fx.open = Some(Popup::Search(SearchPopup::new(id, &row.member_name)));
+                fx.open(Popup::Search(SearchPopup::new(id, &row.member_name)));
             }
             Action::CreateContact => {
                 let form = match self.detail_for_selected() {
                     Some(d) => ContactForm::from_activity(&d.activity),
                     None => ContactForm::from_name(id, &row.member_name),
                 };
-                fx.open = Some(Popup::Form(form));
+                fx.open(Popup::Form(form));
             }
             Action::Skip if !self.marks.is_empty() => self.bulk_skip(fx),
             Action::Skip => {
@@ -178,7 +178,7 @@ impl UnresolvedTab {
                     activity_id: id,
                     skip,
                 });
-                fx.undo = Some(Undo {
+                fx.undo(Undo {
                     what: crate::t!(
                         "undo-skip",
                         skip = if skip { "yes" } else { "no" },

@@ -130,7 +130,7 @@ impl UnresolvedTab {
         if let Some(i) = selected.and_then(|id| by_id.get(&id)) {
             self.view.select(*i);
         }
-        self.request_detail(loads);
+        loads.extend(self.request_detail());
     }
 
     /// The engine refused an action: nothing is in flight any more (its
@@ -196,7 +196,7 @@ impl UnresolvedTab {
                         .member_company
                         .as_deref()
                         .map_or_else(String::new, collate),
-                    3 => r.kind.clone(),
+                    3 => r.kind.to_string(),
                     4 => collate(&r.seat_holder),
                     _ => if r.dismissed { "1" } else { "0" }.to_string(),
                 };
@@ -207,16 +207,17 @@ impl UnresolvedTab {
         self.refilter();
     }
 
-    fn request_detail(&mut self, loads: &mut Vec<Load>) {
+    fn request_detail(&mut self) -> Option<Load> {
         let id = self.selected_row().map(|r| r.activity_id);
         if self.detail.as_ref().map(|d| d.activity.id) != id {
             self.detail = None;
             self.candidate = 0;
         }
-        if id != self.requested {
-            self.requested = id;
-            loads.extend(id.map(Load::Detail));
+        if id == self.requested {
+            return None;
         }
+        self.requested = id;
+        id.map(Load::Detail)
     }
 
     fn detail_for_selected(&self) -> Option<&Detail> {
@@ -293,7 +294,9 @@ impl Component for UnresolvedTab {
             Action::ClearMarks => self.marks.clear(),
             _ => {}
         }
-        self.request_detail(&mut fx.loads);
+        if let Some(load) = self.request_detail() {
+            fx.load(load);
+        }
     }
 
     fn filtered(&mut self) -> Option<&mut dyn Filtered> {

@@ -116,7 +116,7 @@ impl UnresolvedTab {
                     r.member_company.clone().unwrap_or_default(),
                     match r.messages {
                         Some(n) => crate::t!("kind-conversation-short", count = n),
-                        None => stored_word("kind", &r.kind),
+                        None => crate::i18n::word(r.kind),
                     },
                     r.seat_holder.clone(),
                     age(now, &r.occurred_at),
@@ -183,10 +183,7 @@ impl UnresolvedTab {
                     .clone()
                     .or_else(|| r.contactid.clone())
                     .unwrap_or_else(|| "—".into());
-                let how = r
-                    .how
-                    .as_deref()
-                    .map_or_else(|| "—".into(), |h| stored_word("resolved-how", h));
+                let how = r.how.map_or_else(|| "—".into(), crate::i18n::word);
                 let when = format::parse_time(&r.resolved_at)
                     .map_or_else(|| r.resolved_at.clone(), crate::i18n::short_date_time);
                 let cells = vec![
