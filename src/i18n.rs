@@ -12,23 +12,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
-use serde::Deserialize;
 
 pub use fluent_bundle::FluentValue as Arg;
 
 const EN: &str = include_str!("../locales/en/navsync.ftl");
 const ES: &str = include_str!("../locales/es/navsync.ftl");
 
-/// Message languages; the seed's own wording is Spanish. Defined here,
-/// below `config`, because the catalogs are chosen by it and `config`
-/// speaks through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Es,
-}
+/// Message languages: a word of the domain, since the config, the crm
+/// client (labels read in the CRM) and the faces all name it.
+pub use crate::vocab::Lang;
 
 /// What texts come out in: a user's language, or the test-only
 /// pseudo-locale, which is English with every message wrapped in ⟦ ⟧ so a

@@ -17,7 +17,8 @@ use futures::TryStreamExt;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::config::{Config, SecretSource};
-use crate::crm::{self, Client, ClientConfig, Read, rows};
+use crate::crm::{self, Client, Read, rows};
+use crate::engine::ports::client_config;
 use crate::engine::{Command, Engine, EngineHandle, Event, Options};
 use crate::exit::ExitStatus;
 use crate::store::connection::{self, ConnState, ConnectionRow};
@@ -160,7 +161,7 @@ async fn measure(sim: &ExternalSim, dir: &Path) -> Result<(), BenchError> {
     let config = emulator_config(sim);
 
     // At 0 ms: the floor reads every table at once and keeps nothing.
-    let client = Client::new(ClientConfig::from_config(&config, dir)?)?;
+    let client = Client::new(client_config(&config, dir)?)?;
     let t = Instant::now();
     let counts = futures::try_join!(
         drain::<rows::SystemUser>(&client),
@@ -192,7 +193,7 @@ async fn measure(sim: &ExternalSim, dir: &Path) -> Result<(), BenchError> {
         .await?;
     let floor_dir = dir.join("slow-floor");
     std::fs::create_dir_all(&floor_dir).map_err(BenchError::Io)?;
-    let client = Client::new(ClientConfig::from_config(&config, &floor_dir)?)?;
+    let client = Client::new(client_config(&config, &floor_dir)?)?;
     let (largest, largest_rows) = [
         ("systemusers", counts.0),
         ("opportunities", counts.1),

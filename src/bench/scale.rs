@@ -20,7 +20,8 @@ use super::pull::{
     BenchError, ExternalSim, Pull, drain, emulator_config, engine, full_pull, reset_peak_rss,
     shutdown, sync, vm_kb,
 };
-use crate::crm::{Client, ClientConfig, rows};
+use crate::crm::{Client, rows};
+use crate::engine::ports::client_config;
 use crate::exit::ExitStatus;
 use crate::store::{Store, mirror};
 
@@ -237,7 +238,7 @@ async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
     sim.control("faults", json!({"latency_ms": 100})).await?;
     let chain_dir = dir.join("chain");
     std::fs::create_dir_all(&chain_dir).map_err(BenchError::Io)?;
-    let client = Client::new(ClientConfig::from_config(&config, &chain_dir)?)?;
+    let client = Client::new(client_config(&config, &chain_dir)?)?;
     let t = Instant::now();
     let chain_rows = drain::<rows::Contact>(&client).await?;
     let chain_secs = t.elapsed().as_secs_f64();

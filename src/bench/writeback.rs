@@ -14,8 +14,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::config::{ActivityKind, Config, SecretSource};
-use crate::crm::{ChangeSet, Client, ClientConfig, Column, WriteOp};
+use crate::crm::{ChangeSet, Client, Column, WriteOp};
 use crate::engine::effects::writer::Writer;
+use crate::engine::ports::client_config;
 use crate::engine::usecases::writeback::{self, Rules, WritebackError};
 use crate::exit::ExitStatus;
 use crate::sim::tenant::Scale;
@@ -71,7 +72,7 @@ fn client(sim: &SimServer, data_dir: &Path) -> Result<Client, BenchError> {
     config.crm.tenant_id = id.tenant_id.clone();
     config.crm.client_id = id.client_id.clone();
     config.crm.secret = SecretSource::Inline(id.client_secret.clone());
-    Ok(Client::new(ClientConfig::from_config(&config, data_dir)?)?)
+    Ok(Client::new(client_config(&config, data_dir)?)?)
 }
 
 fn activity(i: usize, seat_id: i64) -> NewActivity {

@@ -1,12 +1,11 @@
 //! How a [`Client`](super::Client) is set up: the instance, the sign-in
 //! method, where tokens are cached, and the limits it keeps to.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::config::{AuthMethod, Config, Lang};
+use crate::vocab::Lang;
 
-use super::error::CrmError;
 use super::secret::SecretSource;
 
 /// How the client signs in.
@@ -70,44 +69,6 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Builds the client settings from the validated config file.
-    pub fn from_config(config: &Config, data_dir: &Path) -> Result<Self, CrmError> {
-        let crm = &config.crm;
-        let instance_url = crm.instance_url.clone().ok_or_else(|| CrmError::Config {
-            detail: "crm.instance_url is not set in the config file".into(),
-        })?;
-        for (key, v) in [
-            ("crm.tenant_id", &crm.tenant_id),
-            ("crm.client_id", &crm.client_id),
-        ] {
-            if v.trim().is_empty() {
-                return Err(CrmError::Config {
-                    detail: format!("{key} is not set in the config file"),
-                });
-            }
-        }
-        Ok(Self {
-            instance_url,
-            authority_url: crm.authority_url.clone(),
-            tenant_id: crm.tenant_id.clone(),
-            client_id: crm.client_id.clone(),
-            auth: match crm.auth {
-                AuthMethod::ClientSecret => AuthConfig::ClientSecret((&crm.secret).into()),
-                AuthMethod::DeviceCode => AuthConfig::DeviceCode,
-            },
-            token_cache_path: crate::paths::token_cache_file(data_dir),
-            max_concurrency: crm.max_concurrency,
-            page_size: crm.page_size,
-            split_rows: crm.split_rows,
-            lang: config.lang,
-            user_agent: format!("navsync/{}", env!("CARGO_PKG_VERSION")),
-            retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(120),
-            refresh_margin: Duration::from_secs(300),
-        })
-    }
-
     /// `auth_method` as the connection row stores it.
     pub fn auth_method_name(&self) -> &'static str {
         match self.auth {

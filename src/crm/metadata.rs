@@ -9,7 +9,7 @@ use super::client::Client;
 use super::entity_ref::EntityKind;
 use super::error::CrmError;
 use super::odata::{Column, Filter, Literal, encode, query_path};
-use crate::config::Lang;
+use crate::vocab::Lang;
 use futures::TryStreamExt;
 
 use super::read::Read;

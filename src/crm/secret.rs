@@ -75,16 +75,6 @@ impl SecretSource {
     }
 }
 
-impl From<&crate::config::SecretSource> for SecretSource {
-    fn from(s: &crate::config::SecretSource) -> Self {
-        match s {
-            crate::config::SecretSource::Env(n) => Self::Env(n.clone()),
-            crate::config::SecretSource::File(p) => Self::File(p.clone()),
-            crate::config::SecretSource::Inline(v) => Self::Inline(Secret::new(v.clone())),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

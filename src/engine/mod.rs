@@ -94,7 +94,8 @@ impl Engine {
         };
         let writer = effects::writer::Writer::spawn(store)?;
         let client = if initial.connected {
-            match crm::ClientConfig::from_config(&config, data_dir).and_then(crm::Client::new) {
+            match crate::engine::ports::client_config(&config, data_dir).and_then(crm::Client::new)
+            {
                 Ok(c) => Some(c),
                 Err(e) => {
                     initial.last_error = Some(interface::user_error::user_error(&e));

@@ -121,6 +121,17 @@ pub struct UnknownWord {
 }
 
 words! {
+    /// A language of the messages, the config's `lang`; the seed's own
+    /// wording is Spanish.
+    #[derive(Default)]
+    pub enum Lang in "lang" {
+        #[default]
+        En = "en",
+        Es = "es",
+    }
+}
+
+words! {
     /// The kinds of workspace activity that can be written back.
     pub enum ActivityKind in "kind" {
         Inmail = "inmail",

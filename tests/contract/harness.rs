@@ -277,7 +277,8 @@ impl Replay {
         file.crm.client_id = "535fb089-9ff3-47b6-9bfb-4f1264799865".into();
         file.crm.secret = navsync::config::SecretSource::Inline("sampleCredentials".into());
         file.crm.page_size = 2;
-        let mut cfg = ClientConfig::from_config(&file, self.dir.path()).expect("client config");
+        let mut cfg =
+            navsync::engine::ports::client_config(&file, self.dir.path()).expect("client config");
         if device_code {
             cfg.auth = AuthConfig::DeviceCode;
         }

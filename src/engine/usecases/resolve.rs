@@ -110,11 +110,7 @@ fn enqueue_close(
     how: ResolveHow,
     by: Option<String>,
 ) -> Result<(), ResolveError> {
-    let queued = Queued::new(Write::CloseTask {
-        contact,
-        how,
-        by,
-    });
+    let queued = Queued::new(Write::CloseTask { contact, how, by });
     outbox::enqueue(
         tx,
         Some(activity_id),

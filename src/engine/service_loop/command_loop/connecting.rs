@@ -6,10 +6,11 @@ use crate::engine::interface::user_error::user_error;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::crm::Client;
 use crate::crm::checks::{Check, CheckFailure, CheckReport, run_checks};
-use crate::crm::{Client, ClientConfig};
 use crate::engine::interface::event::{ErrorClass, Event, Problem, UserError, View};
 use crate::engine::interface::note::{Note, Refusal, Reply};
+use crate::engine::ports::client_config;
 use crate::engine::usecases::connection;
 use crate::engine::{EngineError, Status, initial_status};
 
@@ -45,14 +46,13 @@ impl CommandLoop {
     /// on the stored connection) as a task; `connect_ended` takes its
     /// verdict.
     pub(super) fn start_connect(&mut self, recheck: bool) {
-        let client =
-            match ClientConfig::from_config(&self.config, &self.data_dir).and_then(Client::new) {
-                Ok(c) => c.with_events(self.client_events.clone()),
-                Err(e) => {
-                    self.emitter.error(user_error(&e));
-                    return;
-                }
-            };
+        let client = match client_config(&self.config, &self.data_dir).and_then(Client::new) {
+            Ok(c) => c.with_events(self.client_events.clone()),
+            Err(e) => {
+                self.emitter.error(user_error(&e));
+                return;
+            }
+        };
         let cancel = CancellationToken::new();
         let checking = client.with_cancel(cancel.clone());
         let (config, writer, emitter) = (

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::engine::effects::emit::Emitter;
+use crate::engine::effects::writer::Writer;
 use crate::engine::interface::command::Command;
 use crate::engine::interface::event::{Event, View};
 use crate::engine::interface::note::{Applied, Note, Refusal, Reply};
 use crate::engine::ports::client_source::ClientSource;
-use crate::engine::effects::emit::Emitter;
-use crate::engine::effects::writer::Writer;
 use crate::engine::usecases::settings::{self, ApplyError};
 use crate::engine::usecases::{import, resolve, seats};
 use crate::engine::{Answer, EngineError};

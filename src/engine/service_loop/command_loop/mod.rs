@@ -21,11 +21,11 @@ use tokio::sync::mpsc;
 use crate::config::Config;
 use crate::crm::{Client, ClientEvent};
 use crate::engine::EngineError;
+use crate::engine::effects::emit::Emitter;
+use crate::engine::effects::writer::Writer;
 use crate::engine::interface::command::Command;
 use crate::engine::interface::event::{ErrorClass, Problem, UserError};
 use crate::engine::run::schedule;
-use crate::engine::effects::emit::Emitter;
-use crate::engine::effects::writer::Writer;
 
 use connecting::Connecting;
 use running::Running;

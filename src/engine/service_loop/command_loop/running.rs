@@ -10,13 +10,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::crm::Client;
 use crate::engine::EngineError;
+use crate::engine::effects::writer::Writer;
 use crate::engine::interface::event::{Event, View};
 use crate::engine::interface::health::LastRun;
 use crate::engine::ports::client_source::ClientSource;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::run::schedule;
 use crate::engine::run::{self, RunReport};
-use crate::engine::effects::writer::Writer;
 use crate::engine::usecases::settings;
 use crate::store::runs::{self, Outcome, RunMode};
 

@@ -1,9 +1,9 @@
 //! The run history: the store's runs and this session's dry runs, and
 //! the full report of one.
 
-use crate::store::runs::{Outcome, Run};
 use crate::describe;
 use crate::engine::interface::summary::RunSummary;
+use crate::store::runs::{Outcome, Run};
 use crate::store::stamp;
 use crate::ui::popups::detail::DetailPopup;
 use crate::ui::tabs::log::LogEntry;

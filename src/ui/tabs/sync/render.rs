@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Sparkline, Wrap};
 
+use crate::describe;
 use crate::engine::interface::event::Phase;
 use crate::ui::component::ViewCtx;
-use crate::describe;
 use crate::ui::format::{self, countdown, phase_name, thousands};
 use crate::ui::table;
 use crate::ui::tabs::field;
