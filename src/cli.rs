@@ -4,10 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
+use crate::commands::activities::ActivitiesCommand;
+use crate::commands::demo::DemoArgs;
+use crate::commands::seats::SeatsCommand;
+use crate::commands::serve::ServeArgs;
+use crate::commands::sim::SimArgs;
+use crate::commands::sync::SyncArgs;
 use crate::exit::ExitStatus;
-use crate::store::seats::{Edition, Licence};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -116,146 +121,6 @@ pub enum Command {
     Man,
 }
 
-/// The emulator's tenant sizes (see `sim::generator::Scale`).
-const SCALES: [&str; 4] = ["tiny", "demo", "large", "xl"];
-
-/// A seat's licence, as the command line spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LicenceArg {
-    Admin,
-    Member,
-}
-
-impl From<LicenceArg> for Licence {
-    fn from(l: LicenceArg) -> Self {
-        match l {
-            LicenceArg::Admin => Licence::Admin,
-            LicenceArg::Member => Licence::Member,
-        }
-    }
-}
-
-/// A seat's edition, as the command line spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum EditionArg {
-    Team,
-    Enterprise,
-}
-
-impl From<EditionArg> for Edition {
-    fn from(e: EditionArg) -> Self {
-        match e {
-            EditionArg::Team => Edition::Team,
-            EditionArg::Enterprise => Edition::Enterprise,
-        }
-    }
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Tenant size of the emulator.
-    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
-    pub scale: String,
-    /// Seed of the generated tenant (same seed, same tenant).
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Serve Prometheus metrics at http://ADDR/metrics (loopback only,
-    /// e.g. 127.0.0.1:9464).
-    #[arg(long, value_name = "ADDR")]
-    pub metrics: Option<std::net::SocketAddr>,
-}
-
-#[derive(Debug, Args)]
-pub struct SyncArgs {
-    /// Run one cycle and exit.
-    #[arg(long, required_unless_present_any = ["pause", "resume"])]
-    pub once: bool,
-    /// Report what would be imported, removed and written, changing nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Pause the running engine's schedule (service or console): no run
-    /// starts unless asked for, until --resume or a restart.
-    #[arg(long, conflicts_with_all = ["once", "dry_run", "resume"])]
-    pub pause: bool,
-    /// Resume the running engine's schedule.
-    #[arg(long, conflicts_with_all = ["once", "dry_run"])]
-    pub resume: bool,
-    /// Print one JSON object at the end instead of the summary line
-    /// (schema in README).
-    #[arg(long, conflicts_with_all = ["pause", "resume"])]
-    pub json: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum SeatsCommand {
-    /// List seats with licence, edition, CRM user, sync and the "In CRM" badge.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Switch CRM sync on for the given seats (ids or member ids).
-    Enable { seats: Vec<String> },
-    /// Switch CRM sync off for the given seats (ids or member ids).
-    Disable { seats: Vec<String> },
-    /// Create seats for CRM users (system user ids or emails); a user who
-    /// already holds a seat is reported, never duplicated.
-    Assign {
-        users: Vec<String>,
-        /// Licence of the new seats.
-        #[arg(long, value_enum, default_value_t = LicenceArg::Member)]
-        licence: LicenceArg,
-        /// Edition of the new seats.
-        #[arg(long, value_enum, default_value_t = EditionArg::Team)]
-        edition: EditionArg,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ActivitiesCommand {
-    /// Import activities from a JSON Lines or CSV file (format in README).
-    Import { file: PathBuf },
-}
-
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// Port on 127.0.0.1 (0 = any free port).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Tenant size.
-    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
-    pub scale: String,
-    /// Seed of the generated tenant.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Print one JSON line with the connection details instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// Server time per request, row and write: `realistic` (an online
-    /// tenant, with x-ms-dop-hint) or `instant`.
-    #[arg(long, value_enum, default_value_t = SimCost::Realistic)]
-    pub cost: SimCost,
-}
-
-/// How much server time the emulator charges (see `navsync::sim::cost`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SimCost {
-    Realistic,
-    Instant,
-}
-
-impl SimCost {
-    pub fn model(self) -> crate::sim::CostModel {
-        match self {
-            Self::Realistic => crate::sim::CostModel::realistic(),
-            Self::Instant => crate::sim::CostModel::instant(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum BenchKind {
     /// Full pull of the large tenant vs a download-and-discard floor.
@@ -285,7 +150,9 @@ fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Some(Command::Init) => return crate::commands::init::run(cli.config.as_deref()),
         Some(Command::Completions { shell }) => return completions(shell),
-        Some(Command::Man) => return crate::commands::man::run(),
+        Some(Command::Man) => {
+            return crate::commands::man::run(<Cli as clap::CommandFactory>::command());
+        }
         _ => {}
     }
     // `status` answers without a config too ("unconfigured").

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
-use crate::cli::ActivitiesCommand;
 use crate::config::Config;
 use crate::engine::usecases::import::{
     self, BAD_LINES_SHOWN, Batcher, ImportError, ImportReport, LineError, Record,
@@ -22,6 +21,7 @@ use crate::engine::usecases::import_records::{self, FormatFrom, ReadError};
 use crate::engine::{Command, EngineHandle, Event};
 use crate::escape;
 use crate::exit::ExitStatus;
+use clap::Subcommand;
 
 pub fn run(cmd: ActivitiesCommand, config: Config, data_dir: &Path) -> ExitStatus {
     match cmd {
@@ -270,4 +270,10 @@ fn error_message(e: &ImportError) -> String {
         other => other.to_string(),
     };
     escape::controls(&text).into_owned()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivitiesCommand {
+    /// Import activities from a JSON Lines or CSV file (format in README).
+    Import { file: PathBuf },
 }

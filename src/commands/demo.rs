@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use crate::cli::DemoArgs;
+use super::sim::SCALES;
 use crate::config::{AuthMethod, Config, SecretSource, validate_instance_url};
 use crate::engine::{Command, Engine, Event};
 use crate::exit::ExitStatus;
@@ -21,6 +21,7 @@ use crate::sim::generator::ActivityStream;
 use crate::sim::tenant::{ActivitySeed, Scale, SeatSeed};
 use crate::sim::{SimConfig, SimServer};
 use crate::store::{self, Store, runs::Outcome, seats};
+use clap::Args;
 
 /// Activities dropped in the inbox before the first sync.
 const FIRST_ACTIVITIES: usize = 60;
@@ -211,6 +212,20 @@ pub fn seed_seats(store_path: &Path, seeds: &[SeatSeed]) -> Result<(), store::St
                     sync_enabled: s.crm_systemuserid.is_some(),
                 },
             )?;
+
+use clap::Args;
+
+use super::sim::SCALES;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Tenant size of the emulator.
+    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
+    pub scale: String,
+    /// Seed of the generated tenant (same seed, same tenant).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
         }
         Ok::<_, store::StoreError>(())
     })?;
@@ -312,4 +327,14 @@ async fn headless_first_sync(events: &mut broadcast::Receiver<Event>) -> ExitSta
             ExitStatus::Failure
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Tenant size of the emulator.
+    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
+    pub scale: String,
+    /// Seed of the generated tenant (same seed, same tenant).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }

@@ -7,13 +7,11 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::exit::ExitStatus;
 
-pub fn run() -> ExitStatus {
-    match render(&mut std::io::stdout().lock()) {
+/// Writes the page of `cli`, the whole command line as clap defines it.
+pub fn run(cli: clap::Command) -> ExitStatus {
+    match render(cli, &mut std::io::stdout().lock()) {
         Ok(()) => ExitStatus::Ok,
         Err(e) => {
             eprintln!("navsync: cannot write the man page: {e}");
@@ -23,8 +21,7 @@ pub fn run() -> ExitStatus {
 }
 
 /// The whole page.
-pub fn render(out: &mut dyn Write) -> std::io::Result<()> {
-    let mut cmd = Cli::command();
+pub fn render(mut cmd: clap::Command, out: &mut dyn Write) -> std::io::Result<()> {
     cmd.build();
     let man = clap_mangen::Man::new(cmd.clone());
     man.render_title(out)?;
@@ -219,11 +216,13 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
 
     fn page() -> String {
         let mut out = Vec::new();
-        render(&mut out).unwrap();
+        render(crate::cli::Cli::command(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -234,7 +233,7 @@ mod tests {
             !page.contains("navsync-") && !page.contains("(1)"),
             "a reference to a page that does not exist:\n{page}"
         );
-        for sub in Cli::command().get_subcommands() {
+        for sub in crate::cli::Cli::command().get_subcommands() {
             assert!(
                 page.contains(&format!("navsync {}", sub.get_name())),
                 "{} missing",

@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::cli::SeatsCommand;
 use crate::config::Config;
 use crate::engine::Command;
 use crate::engine::usecases::seats::{self, SeatsError};
 use crate::exit::ExitStatus;
 use crate::store::seats::{Edition, Licence, Seat};
 use crate::store::{Store, mirror};
+use clap::Subcommand;
 
 pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
     let store_file = crate::paths::store_file(data_dir);
@@ -168,4 +168,60 @@ fn assign(users: &[String], licence: Licence, edition: Edition) -> Result<Comman
         licence,
         edition,
     })
+}
+
+/// A seat's licence, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LicenceArg {
+    Admin,
+    Member,
+}
+
+impl From<LicenceArg> for Licence {
+    fn from(l: LicenceArg) -> Self {
+        match l {
+            LicenceArg::Admin => Licence::Admin,
+            LicenceArg::Member => Licence::Member,
+        }
+    }
+}
+
+/// A seat's edition, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EditionArg {
+    Team,
+    Enterprise,
+}
+
+impl From<EditionArg> for Edition {
+    fn from(e: EditionArg) -> Self {
+        match e {
+            EditionArg::Team => Edition::Team,
+            EditionArg::Enterprise => Edition::Enterprise,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeatsCommand {
+    /// List seats with licence, edition, CRM user, sync and the "In CRM" badge.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch CRM sync on for the given seats (ids or member ids).
+    Enable { seats: Vec<String> },
+    /// Switch CRM sync off for the given seats (ids or member ids).
+    Disable { seats: Vec<String> },
+    /// Create seats for CRM users (system user ids or emails); a user who
+    /// already holds a seat is reported, never duplicated.
+    Assign {
+        users: Vec<String>,
+        /// Licence of the new seats.
+        #[arg(long, value_enum, default_value_t = LicenceArg::Member)]
+        licence: LicenceArg,
+        /// Edition of the new seats.
+        #[arg(long, value_enum, default_value_t = EditionArg::Team)]
+        edition: EditionArg,
+    },
 }

@@ -9,11 +9,11 @@ use std::path::Path;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::engine::Command;
 use crate::exit::ExitStatus;
 use crate::service::{host, metrics};
+use clap::Args;
 
 pub fn run(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus {
     let runtime = match crate::runtime::build() {
@@ -94,4 +94,12 @@ async fn serve(args: &ServeArgs, config: Config, data_dir: &Path) -> ExitStatus 
 /// Waits until the engine has stopped (its event channel closed).
 async fn until_closed(events: &mut tokio::sync::broadcast::Receiver<crate::engine::Event>) {
     while !matches!(events.recv().await, Err(RecvError::Closed)) {}
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics (loopback only,
+    /// e.g. 127.0.0.1:9464).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
 }

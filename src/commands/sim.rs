@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cli::SimArgs;
 use crate::exit::ExitStatus;
 use crate::sim::tenant::{self, Scale};
 use crate::sim::{SimConfig, SimServer};
+use clap::Args;
 
 /// The details a client needs, as one JSON object in the documented key
 /// order (serde_json's map would sort the keys).
@@ -133,4 +133,43 @@ pub fn run(args: &SimArgs) -> ExitStatus {
         server.shutdown().await;
         ExitStatus::Ok
     })
+}
+
+/// The emulator's tenant sizes (see `sim::generator::Scale`).
+pub(crate) const SCALES: [&str; 4] = ["tiny", "demo", "large", "xl"];
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Tenant size.
+    #[arg(long, default_value = "demo", value_parser = clap::builder::PossibleValuesParser::new(SCALES))]
+    pub scale: String,
+    /// Seed of the generated tenant.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print one JSON line with the connection details instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Server time per request, row and write: `realistic` (an online
+    /// tenant, with x-ms-dop-hint) or `instant`.
+    #[arg(long, value_enum, default_value_t = SimCost::Realistic)]
+    pub cost: SimCost,
+}
+
+/// How much server time the emulator charges (see `navsync::sim::cost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimCost {
+    Realistic,
+    Instant,
+}
+
+impl SimCost {
+    pub fn model(self) -> crate::sim::CostModel {
+        match self {
+            Self::Realistic => crate::sim::CostModel::realistic(),
+            Self::Instant => crate::sim::CostModel::instant(),
+        }
+    }
 }

@@ -12,7 +12,6 @@ use std::path::Path;
 
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::engine::run::dry_run::Snapshot;
 use crate::engine::{Command, Engine, EngineHandle, ErrorClass, Event, Options, Phase};
@@ -22,6 +21,7 @@ use crate::service::client::{self, AttachError, Reconnect};
 use crate::service::host;
 use crate::store::runs::{Outcome, RunMode};
 use crate::ui::format;
+use clap::Args;
 
 pub fn run(args: &SyncArgs, config: Config, data_dir: &Path) -> ExitStatus {
     if args.pause || args.resume {
@@ -435,4 +435,25 @@ pub(super) fn exit_for(class: ErrorClass, started: bool) -> ExitStatus {
         return ExitStatus::NotConnected;
     }
     ExitStatus::from(class)
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Run one cycle and exit.
+    #[arg(long, required_unless_present_any = ["pause", "resume"])]
+    pub once: bool,
+    /// Report what would be imported, removed and written, changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Pause the running engine's schedule (service or console): no run
+    /// starts unless asked for, until --resume or a restart.
+    #[arg(long, conflicts_with_all = ["once", "dry_run", "resume"])]
+    pub pause: bool,
+    /// Resume the running engine's schedule.
+    #[arg(long, conflicts_with_all = ["once", "dry_run"])]
+    pub resume: bool,
+    /// Print one JSON object at the end instead of the summary line
+    /// (schema in README).
+    #[arg(long, conflicts_with_all = ["pause", "resume"])]
+    pub json: bool,
 }

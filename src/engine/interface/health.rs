@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::interface::event::ErrorClass;
+use crate::crm::ErrorClass;
 use crate::store::runs::Outcome;
 
 pub use crate::vocab::{Health, HealthReason};

@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::crm::RefreshReason;
-use crate::engine::usecases::connection::PurgeCounts;
 use crate::engine::usecases::import::ImportCounts;
 use crate::vocab::check::Check;
 use crate::vocab::{ActivityKind, UserKind};
@@ -192,4 +191,15 @@ crate::vocab::words! {
         Disabled = "disabled",
         ApplicationUser = "application_user",
     }
+}
+
+/// What a disconnect removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PurgeCounts {
+    pub systemusers: usize,
+    pub accounts: usize,
+    pub contacts: usize,
+    pub opportunities: usize,
+    pub saved_accounts: usize,
+    pub saved_leads: usize,
 }

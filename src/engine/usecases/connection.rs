@@ -12,6 +12,7 @@ use crate::crm::Client;
 use crate::crm::ErrorClass;
 use crate::crm::checks::{CheckFailure, CheckOptions, CheckReport, run_checks};
 use crate::engine::interface::health::{Facts, LastRun, Verdict, verdict};
+use crate::engine::interface::note::PurgeCounts;
 use crate::store::audit::{self, AuditResult};
 use crate::store::connection::{self, ConnState, ConnectionRow};
 use crate::store::mirror::Table;
@@ -138,17 +139,6 @@ pub fn other_sign_in(row: &ConnectionRow, config: &Config) -> Option<&'static st
 /// Whether there is a stored connection to re-check (not disconnected).
 pub fn can_recheck(store: &Store) -> Result<bool, StoreError> {
     Ok(connection::get(store.conn())?.is_some_and(|row| row.state != ConnState::Disconnected))
-}
-
-/// What a disconnect removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct PurgeCounts {
-    pub systemusers: usize,
-    pub accounts: usize,
-    pub contacts: usize,
-    pub opportunities: usize,
-    pub saved_accounts: usize,
-    pub saved_leads: usize,
 }
 
 /// Stops syncing. With `purge`, every row imported from the CRM goes in
