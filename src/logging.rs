@@ -38,6 +38,7 @@ pub enum Stderr {
     On,
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Installs the global subscriber writing to `<data_dir>/logs/navsync.log.DATE`.
 pub fn init(data_dir: &Path, level: &str) -> std::io::Result<LogGuard> {
     init_with(data_dir, level, Stderr::Off)

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use navsync::config::{self, ConfigError};
+use navsync::vocab::Word;
 
 fn err(text: &str) -> (usize, usize, String, String) {
     match config::parse(Path::new("/etc/navsync/config.toml"), text) {

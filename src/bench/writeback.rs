@@ -24,6 +24,7 @@ use crate::sim::{CostModel, SimConfig, SimServer};
 use crate::store::activities::{self, NewActivity};
 use crate::store::seats::{self, Edition, Licence, NewSeat};
 use crate::store::{Store, StoreError};
+use crate::vocab::Word;
 
 const ACTIVITIES: usize = 10_000;
 

@@ -54,12 +54,7 @@ pub fn run(cmd: SeatsCommand, config: &Config, data_dir: &Path) -> ExitStatus {
 fn fail(e: CmdError) -> ExitStatus {
     eprintln!("navsync: {e}");
     match e {
-        CmdError::Usage(_)
-        | CmdError::Seats(
-            SeatsError::UnknownSeat(_)
-            | SeatsError::UnknownUser(_)
-            | SeatsError::NotAssignable { .. },
-        ) => ExitStatus::Usage,
+        CmdError::Usage(_) | CmdError::Seats(SeatsError::UnknownSeat(_)) => ExitStatus::Usage,
         CmdError::Seats(SeatsError::Store(_)) => ExitStatus::Failure,
     }
 }

@@ -60,6 +60,7 @@ fn octal(field: &mut [u8], n: u64) {
     field[width] = 0;
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// The files of an archive [`write`] made: for tests and checks.
 pub fn read(bytes: &[u8]) -> Vec<(String, String)> {
     let mut files = Vec::new();

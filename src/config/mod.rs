@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::vocab::Word;
+
 pub use crate::i18n::Lang;
 pub use locate::key_line;
 pub use urls::validate_instance_url;

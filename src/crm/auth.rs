@@ -164,6 +164,7 @@ impl Auth {
         })
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub(crate) fn cache(&self) -> &TokenCache {
         &self.cache
     }

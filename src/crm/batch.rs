@@ -42,6 +42,7 @@ pub enum WriteOp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
     /// `CallerObjectId`: the user's Microsoft Entra object id.
+    #[cfg(any(test, feature = "testkit"))]
     EntraObjectId(Uuid),
     /// `MSCRMCallerID`: the user's systemuserid.
     SystemUser(Uuid),
@@ -113,6 +114,7 @@ impl Client {
         Ok(results.into_iter().flatten().collect())
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// Creates rows with client-generated ids, each in its own change set
     /// so one failure does not undo the others.
     pub async fn create_batch(
@@ -135,6 +137,7 @@ impl Client {
         self.write_batch(&sets).await
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// Updates one row (never creates it).
     pub async fn update(&self, entity_set: &str, id: Uuid, body: Value) -> Result<(), CrmError> {
         let set = ChangeSet::new(vec![WriteOp::Update {
@@ -333,6 +336,7 @@ fn encode_batch(api_base: &str, boundary: &str, sets: &[ChangeSet]) -> Result<Ve
                 ),
             };
             let caller = match set.caller {
+                #[cfg(any(test, feature = "testkit"))]
                 Some(Caller::EntraObjectId(u)) => format!("CallerObjectId: {u}\r\n"),
                 Some(Caller::SystemUser(u)) => format!("MSCRMCallerID: {u}\r\n"),
                 None => String::new(),

@@ -97,6 +97,7 @@ impl Tracker {
         due.then_some(budget)
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub(crate) fn latest(&self) -> Option<ApiBudget> {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).0
     }

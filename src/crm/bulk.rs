@@ -87,6 +87,7 @@ impl Client {
         .header("content-type", "application/json")?;
         req = match caller {
             Some(Caller::SystemUser(u)) => req.header("mscrmcallerid", &u.to_string())?,
+            #[cfg(any(test, feature = "testkit"))]
             Some(Caller::EntraObjectId(u)) => req.header("callerobjectid", &u.to_string())?,
             None => req,
         };

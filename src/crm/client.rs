@@ -118,6 +118,7 @@ impl Client {
         self.inner.gate.given_up_for()
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// What the last answer said is left of the service-protection budget.
     pub fn budget(&self) -> Option<super::ApiBudget> {
         self.inner.budget.latest()
@@ -140,11 +141,13 @@ impl Client {
         }
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// Runs the device-code flow now, even if a refresh token is cached.
     pub async fn sign_in_device_code(&self) -> Result<(), CrmError> {
         self.inner.auth.sign_in_device_code(&self.ctx()).await
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// The token cache file in use.
     pub fn token_cache_path(&self) -> &std::path::Path {
         self.inner.auth.cache().path()

@@ -6,14 +6,19 @@
 use serde::Deserialize;
 
 use super::client::Client;
+#[cfg(any(test, feature = "testkit"))]
 use super::entity_ref::EntityKind;
 use super::error::CrmError;
 use super::odata::{Column, Filter, Literal, encode, query_path};
 use crate::vocab::Lang;
+#[cfg(any(test, feature = "testkit"))]
 use futures::TryStreamExt;
 
+#[cfg(any(test, feature = "testkit"))]
 use super::read::Read;
-use super::rows::{SystemUser, Table};
+use super::rows::SystemUser;
+#[cfg(any(test, feature = "testkit"))]
+use super::rows::Table;
 
 /// The answer of `WhoAmI()`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -232,6 +237,7 @@ impl Client {
             .collect())
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// The distinct business-process step names of open opportunities
     /// (`stepname`), for tenants whose pipeline lives in a business process.
     /// Asks the server to group (`$apply=groupby`); where that is refused,
@@ -319,6 +325,7 @@ impl Client {
             .collect())
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// Whether the table behind `entity_set` has `column` (e.g. contacts
     /// `new_linkedinprofileurl`, a custom column only some tenants have).
     /// Asks for that one column of one row: Dataverse refuses (400) a
@@ -381,12 +388,14 @@ impl Client {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// The one column `step_names` reads.
 #[derive(Deserialize)]
 struct StepRow {
     stepname: Option<String>,
 }
 
+#[cfg(any(test, feature = "testkit"))]
 impl Table for StepRow {
     const ENTITY_SET: &'static str = EntityKind::Opportunity.entity_set();
     const KEY: &'static str = EntityKind::Opportunity.key();

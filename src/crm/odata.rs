@@ -112,14 +112,12 @@ impl Filter {
     pub fn eq(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("eq", col, v)
     }
+    #[cfg(any(test, feature = "testkit"))]
     pub fn ne(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("ne", col, v)
     }
     pub fn ge(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("ge", col, v)
-    }
-    pub fn le(col: &Column, v: impl Into<Literal>) -> Self {
-        Self::compare("le", col, v)
     }
     pub fn lt(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("lt", col, v)
@@ -127,6 +125,7 @@ impl Filter {
     pub fn contains(col: &Column, text: &str) -> Self {
         Self(format!("contains({col},{})", Literal::from(text)))
     }
+    #[cfg(any(test, feature = "testkit"))]
     pub fn startswith(col: &Column, text: &str) -> Self {
         Self(format!("startswith({col},{})", Literal::from(text)))
     }

@@ -73,6 +73,7 @@ impl Read {
         }
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// Rows matching `filter`. Dataverse does not track changes of a
     /// filtered read, so no delta link comes back.
     pub fn filtered(filter: Filter) -> Self {

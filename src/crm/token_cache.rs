@@ -51,6 +51,7 @@ impl TokenCache {
         Self { path, key }
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }

@@ -144,6 +144,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Activity>> {
     .transpose()
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn by_state(conn: &Connection, state: ActivityState) -> Result<Vec<Activity>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM activities WHERE state = ?1 ORDER BY id"
@@ -198,6 +199,7 @@ pub fn record_attempt(conn: &Connection, id: i64, error: Option<&str>) -> Result
     Ok(())
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM activities", [], |r| r.get(0))?)
 }

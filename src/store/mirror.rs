@@ -64,9 +64,10 @@ pub struct Opportunity {
 /// (pull pages) and `INSERT OR REPLACE` (single rows, which may come while
 /// a first load has the key index away).
 macro_rules! statements {
-    ($insert:ident, $upsert:ident, $replace:ident, $into:literal, $conflict:literal) => {
+    ($insert:ident, $upsert:ident, $(#[$m:meta])* $replace:ident, $into:literal, $conflict:literal) => {
         const $insert: &str = concat!("INSERT ", $into);
         const $upsert: &str = concat!("INSERT ", $into, " ", $conflict);
+        $(#[$m])*
         const $replace: &str = concat!("INSERT OR REPLACE ", $into);
     };
 }
@@ -74,6 +75,7 @@ macro_rules! statements {
 statements!(
     INSERT_SYSTEMUSER,
     UPSERT_SYSTEMUSER,
+    #[cfg(any(test, feature = "testkit"))]
     REPLACE_SYSTEMUSER,
     "INTO crm_systemusers (systemuserid, fullname, email, isdisabled, is_application_user, modifiedon)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -83,6 +85,7 @@ statements!(
 statements!(
     INSERT_ACCOUNT,
     UPSERT_ACCOUNT,
+    #[cfg(any(test, feature = "testkit"))]
     REPLACE_ACCOUNT,
     "INTO crm_accounts (accountid, name, websiteurl, parentaccountid, ownerid, modifiedon)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -101,16 +104,19 @@ statements!(
 statements!(
     INSERT_OPPORTUNITY,
     UPSERT_OPPORTUNITY,
+    #[cfg(any(test, feature = "testkit"))]
     REPLACE_OPPORTUNITY,
     "INTO crm_opportunities (opportunityid, name, ownerid, accountid, contactid, statecode, salesstage, stepname, money_json, modifiedon)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "ON CONFLICT(opportunityid) DO UPDATE SET name = excluded.name, ownerid = excluded.ownerid, accountid = excluded.accountid, contactid = excluded.contactid, statecode = excluded.statecode, salesstage = excluded.salesstage, stepname = excluded.stepname, money_json = excluded.money_json, modifiedon = excluded.modifiedon"
 );
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn upsert_systemuser(conn: &Connection, u: &SystemUser) -> Result<()> {
     put_systemuser(&mut *conn.prepare_cached(REPLACE_SYSTEMUSER)?, u)
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn upsert_account(conn: &Connection, a: &Account) -> Result<()> {
     put_account(&mut *conn.prepare_cached(REPLACE_ACCOUNT)?, a)
 }
@@ -119,6 +125,7 @@ pub fn upsert_contact(conn: &Connection, c: &Contact) -> Result<()> {
     put_contact(&mut *conn.prepare_cached(REPLACE_CONTACT)?, c)
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn upsert_opportunity(conn: &Connection, o: &Opportunity) -> Result<()> {
     put_opportunity(&mut *conn.prepare_cached(REPLACE_OPPORTUNITY)?, o)
 }
@@ -451,6 +458,7 @@ impl Row {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Writes one row (`INSERT OR REPLACE`), with or without its table's key
 /// index.
 pub fn upsert(conn: &Connection, row: &Row) -> Result<()> {

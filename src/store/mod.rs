@@ -61,7 +61,6 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 /// `open_readonly` a reader for the console or `status`.
 pub struct Store {
     conn: Connection,
-    path: PathBuf,
     /// Rows re-readable writes left uncommitted (see [`Store::rereadable`]);
     /// `None` when no such transaction is open.
     pending: Option<usize>,
@@ -122,7 +121,6 @@ impl Store {
         mirror::ensure_indexes(&conn)?;
         Ok(Self {
             conn,
-            path: path.to_path_buf(),
             pending: None,
             lost_commits: 0,
         })
@@ -146,14 +144,14 @@ impl Store {
             .map_err(open_err)?;
         Ok(Self {
             conn,
-            path: path.to_path_buf(),
             pending: None,
             lost_commits: 0,
         })
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub fn path(&self) -> &Path {
-        &self.path
+        Path::new(self.conn.path().unwrap_or_default())
     }
 
     /// The connection, for the typed functions of the table modules.
@@ -261,6 +259,7 @@ impl Store {
         self.lost_commits
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     /// `PRAGMA integrity_check` == "ok".
     pub fn integrity_ok(&self) -> Result<bool> {
         let s: String = self

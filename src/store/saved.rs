@@ -22,6 +22,7 @@ impl ItemKind {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedItem {
     pub seat_id: i64,
@@ -30,6 +31,7 @@ pub struct SavedItem {
     pub from_crm: bool,
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Saves an item by hand (the seat holder's own choice; never removed by sync).
 pub fn save_manual(conn: &Connection, kind: ItemKind, seat_id: i64, item_id: &str) -> Result<()> {
     let (t, k) = kind.table_and_key();
@@ -43,6 +45,7 @@ pub fn save_manual(conn: &Connection, kind: ItemKind, seat_id: i64, item_id: &st
     Ok(())
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Records that `opportunityid` brings `item_id` into `seat_id`'s list.
 pub fn link_from_crm(
     conn: &Connection,
@@ -64,6 +67,7 @@ pub fn link_from_crm(
     Ok(())
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// The opportunities currently bringing items into `seat_id`'s lists.
 pub fn linked_opportunities(conn: &Connection, seat_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn
@@ -72,6 +76,7 @@ pub fn linked_opportunities(conn: &Connection, seat_id: i64) -> Result<Vec<Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn list(conn: &Connection, kind: ItemKind, seat_id: i64) -> Result<Vec<SavedItem>> {
     let (t, k) = kind.table_and_key();
     let mut stmt = conn.prepare_cached(&format!(

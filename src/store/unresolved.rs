@@ -63,6 +63,7 @@ pub fn open(conn: &Connection, include_dismissed: bool) -> Result<Vec<QueueEntry
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn candidates(conn: &Connection, activity_id: i64) -> Result<Vec<Candidate>> {
     let mut stmt = conn.prepare_cached(
         "SELECT contactid, score, reason FROM unresolved_candidates WHERE activity_id = ?1 ORDER BY score DESC, contactid",

@@ -231,7 +231,6 @@ impl App {
             Action::Help => {
                 let ctx = Context::Tab(self.tab);
                 fx.open(Popup::Help(HelpPopup::new(
-                    ctx,
                     self.options.keys.help_rows(ctx),
                 )));
             }

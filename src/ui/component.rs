@@ -132,8 +132,6 @@ pub struct ViewCtx<'a> {
     pub theme: Theme,
     pub now: DateTime<Utc>,
     pub status: &'a Status,
-    /// Spinner frame counter.
-    pub tick: usize,
     /// The keys in force, for the key lines popups draw.
     pub keys: &'a Keymap,
 }

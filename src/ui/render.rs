@@ -54,7 +54,6 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         theme: t,
         now: app.now(),
         status: &status,
-        tick: app.tick,
         keys: &keys,
     };
     let tab = app.tab;

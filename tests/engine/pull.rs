@@ -16,6 +16,7 @@ use navsync::store::mirror::{self, Table};
 use navsync::store::runs::{self, Outcome, RunMode};
 use navsync::store::saved::{self, ItemKind};
 use navsync::store::seats::{self, Edition, Licence, NewSeat};
+use navsync::vocab::Word;
 use serde_json::{Value, json};
 
 const TENANT: &str = "7a1f0c2e-0000-4000-8000-00000000a001";

@@ -6,6 +6,7 @@ use navsync::config::{ActivityKind, Config};
 use navsync::engine::usecases::writeback::{self, PREPARE_BATCH, Prepared, Rules};
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::{Store, seats};
+use navsync::vocab::Word;
 
 #[test]
 fn new_activities_are_decided_a_bounded_batch_at_a_time_and_all_in_the_end() {

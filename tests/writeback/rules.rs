@@ -8,6 +8,7 @@ use navsync::engine::usecases::writeback::{self, Prepared, Queued, Rules, Write}
 use navsync::store::activities::{self, ActivityState, NewActivity};
 use navsync::store::seats::{Edition, Licence, NewSeat};
 use navsync::store::{Store, mirror, outbox, unresolved};
+use navsync::vocab::Word;
 
 pub const U_ON: &str = "7a1f0c2e-0000-4000-8000-000000000003";
 pub const ACME: &str = "acc00000-0000-4000-8000-00000000ac01";

@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::crm::Client;
 use crate::crm::ErrorClass;
-use crate::crm::checks::{CheckFailure, CheckOptions, CheckReport, run_checks};
+#[cfg(any(test, feature = "testkit"))]
+use crate::crm::checks::run_checks;
+use crate::crm::checks::{CheckFailure, CheckOptions, CheckReport};
 use crate::engine::interface::health::{Facts, LastRun, Verdict, verdict};
 use crate::engine::interface::note::PurgeCounts;
 use crate::store::audit::{self, AuditResult};
@@ -34,6 +36,7 @@ pub fn check_options(config: &Config) -> CheckOptions {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Signs in, runs the prerequisite checks and stores the connection:
 /// `connected` when all pass, `error` with the failure otherwise.
 pub async fn connect(

@@ -73,6 +73,7 @@ pub(crate) fn extension(path: &Path) -> Option<String> {
 /// bytes ([`Format::detect`]).
 #[derive(Debug, Clone, Copy)]
 pub enum FormatFrom<'a> {
+    #[cfg(any(test, feature = "testkit"))]
     Given(Format),
     Name(&'a Path),
 }
@@ -113,6 +114,7 @@ pub fn read<R: Read, E>(
         input.consume(3);
     }
     let format = match format {
+        #[cfg(any(test, feature = "testkit"))]
         FormatFrom::Given(f) => f,
         FormatFrom::Name(path) => Format::detect(path, input.fill_buf().map_err(unwrap_capped)?),
     };

@@ -14,10 +14,6 @@ use crate::store::{Store, StoreError};
 pub enum SeatsError {
     #[error("no seat {0:?}")]
     UnknownSeat(String),
-    #[error("no CRM user {0:?} among the synced CRM users")]
-    UnknownUser(String),
-    #[error("CRM user {name} cannot hold a seat: {why}")]
-    NotAssignable { name: String, why: Unassignable },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -27,11 +23,6 @@ impl SeatsError {
     pub fn refusal(&self) -> Refusal {
         match self {
             Self::UnknownSeat(seat) => Refusal::UnknownSeat { seat: seat.clone() },
-            Self::UnknownUser(user) => Refusal::UnknownUser { user: user.clone() },
-            Self::NotAssignable { name, why } => Refusal::NotAssignable {
-                name: name.clone(),
-                why: *why,
-            },
             Self::Store(e) => Refusal::Failed {
                 error: e.to_string(),
             },
@@ -104,6 +95,7 @@ pub fn unassign(store: &mut Store, seat_ids: &[i64]) -> Result<usize, SeatsError
     })
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// A CRM user as offered for a seat, with the seat already held, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignable {
@@ -122,6 +114,7 @@ fn unassignable(u: &SystemUser) -> Option<Unassignable> {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Active interactive CRM users (disabled and application users left out),
 /// each with the seat they already hold, if any.
 pub fn assignable_users(conn: &rusqlite::Connection) -> Result<Vec<Assignable>, SeatsError> {

@@ -11,18 +11,13 @@ use crate::ui::keymap::Context;
 
 #[derive(Debug)]
 pub struct HelpPopup {
-    pub of: Context,
     pub rows: Vec<(String, &'static str)>,
     scroll: u16,
 }
 
 impl HelpPopup {
-    pub fn new(of: Context, rows: Vec<(String, &'static str)>) -> Self {
-        Self {
-            of,
-            rows,
-            scroll: 0,
-        }
+    pub fn new(rows: Vec<(String, &'static str)>) -> Self {
+        Self { rows, scroll: 0 }
     }
 }
 

@@ -79,6 +79,7 @@ impl TableView {
         self.visible.len()
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub fn is_empty(&self) -> bool {
         self.visible.is_empty()
     }
@@ -97,6 +98,7 @@ impl TableView {
         self.cursor
     }
 
+    #[cfg(any(test, feature = "testkit"))]
     pub fn offset(&self) -> usize {
         self.offset
     }

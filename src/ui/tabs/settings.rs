@@ -20,6 +20,7 @@ use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
 use crate::ui::loader::SettingsData;
 use crate::ui::tabs::heading;
+use crate::vocab::Word;
 
 /// The questions' message ids, in screen order.
 const QUESTIONS: [&str; 6] = [
@@ -141,7 +142,7 @@ fn choices(data: &SettingsData, q: usize) -> (Vec<(String, SettingChange)>, usiz
         4 => {
             use ActivityKind::*;
             let sets: [&[ActivityKind]; 9] = [
-                &ActivityKind::ALL,
+                ActivityKind::ALL,
                 &[Inmail],
                 &[Message],
                 &[Note],

@@ -4,9 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use super::super::import_records::extension;
-use super::{BatchReport, ImportError, ImportReport, Record, import_batch, import_file_with};
+#[cfg(any(test, feature = "testkit"))]
+use super::import_batch;
+use super::{BatchReport, ImportError, ImportReport, Record, import_file_with};
 use crate::engine::interface::note::Note;
 use crate::escape;
+#[cfg(any(test, feature = "testkit"))]
 use crate::store::Store;
 
 /// What one pass over the inbox did.
@@ -42,6 +45,7 @@ pub struct InboxFile {
     pub outcome: Result<ImportReport, String>,
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Imports every `*.jsonl` and `*.csv` file in `inbox` (oldest name first)
 /// and moves each to `done/` (some line was good) or `failed/`, with a
 /// `<file>.report.txt` beside it listing every bad line. Files over

@@ -29,9 +29,13 @@ use crate::engine::effects::writer::WriterGone;
 use crate::store::activities::{self};
 use crate::store::seats::{self};
 use crate::store::{Store, StoreError};
-pub use inbox::{InboxFile, InboxReport, import_inbox_once, import_inbox_with};
+#[cfg(any(test, feature = "testkit"))]
+pub use inbox::import_inbox_once;
+pub use inbox::{InboxFile, InboxReport, import_inbox_with};
+pub use parse::SeatLookup;
 use parse::build;
-pub use parse::{Parsed, SeatLookup, parse};
+#[cfg(any(test, feature = "testkit"))]
+pub use parse::{Parsed, parse};
 
 /// The columns / keys an activity line may have (README, "Activity files").
 pub const FIELDS: [&str; 16] = [
@@ -273,6 +277,7 @@ pub fn import_file_with(
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Imports one file into the store (no size limit but the default).
 pub fn import_file(store: &mut Store, path: &Path) -> Result<ImportReport, ImportError> {
     import_file_with(

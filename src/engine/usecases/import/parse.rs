@@ -7,13 +7,17 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
+#[cfg(any(test, feature = "testkit"))]
 use super::super::import_records::FormatFrom;
-use super::{FIELDS, Format, LineError, Record};
+#[cfg(any(test, feature = "testkit"))]
+use super::Format;
+use super::{FIELDS, LineError, Record};
 use crate::config::ActivityKind;
 use crate::escape;
 use crate::store::activities::NewActivity;
 use crate::store::seats::Seat;
 
+#[cfg(any(test, feature = "testkit"))]
 /// The good lines (with their line numbers) and the bad ones.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -53,6 +57,7 @@ impl SeatLookup {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 /// Parses a whole file's text; `Err` only when a CSV header is unusable.
 pub fn parse(text: &str, format: Format, seats: &SeatLookup) -> Result<Parsed, String> {
     let mut out = Parsed::default();

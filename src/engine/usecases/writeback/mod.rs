@@ -40,6 +40,7 @@ use crate::store::{StoreError, mirror, outbox, seats, unresolved};
 pub use queued::{FORMAT, Queued, Write};
 pub use send::{CHUNK, Sent, send_pending};
 pub(crate) use task::member_header;
+#[cfg(any(test, feature = "testkit"))]
 pub use task::task_id;
 
 /// A write the CRM keeps refusing is given up after this many tries.

@@ -9,6 +9,7 @@ use crate::crm::writes::{NewTask, TaskState};
 use crate::crm::{EntityKind, EntityRef};
 use crate::store::activities::{Activity, NewActivity};
 
+#[cfg(any(test, feature = "testkit"))]
 /// The task id of an activity: a UUID v5 of its external id, so even a
 /// store restored from before the send would re-send the same id.
 pub fn task_id(a: &Activity) -> String {

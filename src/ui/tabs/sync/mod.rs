@@ -23,6 +23,7 @@ use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::keymap::Context;
 use crate::ui::table::TableView;
+use crate::vocab::Word;
 
 pub use gauge::PhaseGauge;
 use history::HistoryRow;

@@ -13,6 +13,7 @@ use crate::ui::component::ViewCtx;
 use crate::ui::format::{self, countdown, phase_name, thousands};
 use crate::ui::table;
 use crate::ui::tabs::field;
+use crate::vocab::Word;
 
 use super::SyncTab;
 use super::history::{duration, outcome_word};
