@@ -219,11 +219,7 @@ fn queue_create(
 ) -> Result<(), StoreError> {
     let m = match matcher {
         Some(m) => m,
-        None => matcher.insert(Matcher::new(
-            &mirror::contacts(tx)?,
-            &mirror::accounts(tx)?,
-            rules.matching.clone(),
-        )),
+        None => matcher.insert(Matcher::from_store(tx, rules.matching.clone())?),
     };
     let decision = m.decide(&(&a.new).into());
     let id = task_id(a);
