@@ -57,8 +57,10 @@ impl Texts {
 pub struct Keys {
     keys: Texts,
     rows: Vec<Idx>,
-    /// (hash of key k, k), sorted once all keys are in.
-    sorted: Vec<(u64, u32)>,
+    /// (short hash of key k, k), sorted once all keys are in. Half a
+    /// hash is enough to find a key among millions in a few compares, and
+    /// it halves what the array costs.
+    sorted: Vec<(u32, u32)>,
 }
 
 /// A fast hash of a key (one multiply per 8 bytes, then mixed): every
@@ -82,6 +84,10 @@ fn hash(key: &str) -> u64 {
     }
     let h = (h ^ (h >> 29)).wrapping_mul(K);
     h ^ (h >> 32)
+}
+
+fn short_hash(key: &str) -> u32 {
+    (hash(key) >> 32) as u32
 }
 
 /// Maps keyed by a [`hash`] already taken: the key is its own hash.
@@ -110,7 +116,7 @@ impl Keys {
     fn push(&mut self, key: &str, row: Idx) {
         let k = self.keys.push(key);
         self.rows.push(row);
-        self.sorted.push((hash(key), k));
+        self.sorted.push((short_hash(key), k));
     }
 
     fn seal(&mut self) {
@@ -122,7 +128,7 @@ impl Keys {
 
     /// The rows holding `key`, in the order they were pushed.
     pub fn get<'a>(&'a self, key: &'a str) -> impl Iterator<Item = Idx> + 'a {
-        let h = hash(key);
+        let h = short_hash(key);
         let from = self.sorted.partition_point(|&(x, _)| x < h);
         self.sorted[from..]
             .iter()
