@@ -14,6 +14,10 @@ use crate::store::Store;
 use crate::ui::action::Tab;
 use crate::ui::loader;
 
+/// Rows a console that pages its tables would hold at most: a screenful
+/// and a margin either side, not a table.
+pub(super) const WINDOW: usize = 10_000;
+
 /// What the console gave on one store.
 pub(super) struct Figures {
     /// From the console's start to its first frame with the first tab's
@@ -21,7 +25,7 @@ pub(super) struct Figures {
     pub(super) first_frame: Duration,
     /// From the start until every tab's data was read.
     pub(super) all_loaded: Duration,
-    /// Rows of the largest table (the Saved tab's).
+    /// Rows of the largest table (the Saved tab's) the console holds.
     pub(super) rows: usize,
     pub(super) frame_median: Duration,
     pub(super) frame_p99: Duration,
@@ -51,7 +55,13 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
     let loaded_kb = super::pull::vm_kb("VmRSS");
     let rows = app.saved.view.len();
     let (frame_median, frame_p99) = super::ui::frames(&mut app, Tab::Saved);
-    let (key_median, key_worst) = super::ui::keystrokes(&mut app, Tab::Saved, "garcia");
+    let (key_median, key_worst) = super::ui::keystrokes(&mut app, Tab::Saved, '/', "garcia");
+    if app.saved.view.filter != "garcia" {
+        return Err(format!(
+            "the Saved tab's filter reads {:?} after typing \"garcia\"",
+            app.saved.view.filter
+        ));
+    }
     Ok(Figures {
         first_frame: first_frame.unwrap_or(all_loaded),
         all_loaded,

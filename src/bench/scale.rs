@@ -355,6 +355,11 @@ fn print_console(c: &super::console::Figures) {
         met(ms(c.key_worst) <= 16.0),
         ms(c.key_median)
     );
+    println!(
+        "  console's loader, Saved rows held in memory       {:>8} (target: a window, never the whole table: {})",
+        c.rows,
+        met(c.rows <= super::console::WINDOW)
+    );
 }
 
 /// `bench scale --fill-matching PATH`: the child of [`matching_in_store`].

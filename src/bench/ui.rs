@@ -125,14 +125,15 @@ pub(super) fn frames(app: &mut App, tab: Tab) -> (Duration, Duration) {
 /// Median and worst time of a filter keystroke (refilter + frame) on the
 /// 100k-row queue, typing "member 09999".
 fn filter_keystrokes(rows: usize) -> (Duration, Duration) {
-    keystrokes(&mut app_with(rows), Tab::Unresolved, "member 09999")
+    keystrokes(&mut app_with(rows), Tab::Unresolved, 'f', "member 09999")
 }
 
-/// [`filter_keystrokes`] on any console's `tab`, typing `text`.
-pub(super) fn keystrokes(app: &mut App, tab: Tab, text: &str) -> (Duration, Duration) {
+/// [`filter_keystrokes`] on any console's `tab`, typing `text` after
+/// `open`, the tab's filter key.
+pub(super) fn keystrokes(app: &mut App, tab: Tab, open: char, text: &str) -> (Duration, Duration) {
     app.tab = tab;
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
-    app.handle_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+    app.handle_key(KeyEvent::new(KeyCode::Char(open), KeyModifiers::NONE));
     let mut times: Vec<Duration> = text
         .chars()
         .map(|c| {
