@@ -8,7 +8,11 @@
 //! after 1,000 contacts changed, and, under the realistic cost model at
 //! 100 ms per request, the largest table's unsplit page chain next to the
 //! full pull with range-split reads. Then matching 50,000 activities
-//! against 1,000,000 contacts.
+//! against 1,000,000 contacts (a store written by a child process, so the
+//! generated rows are not counted), the console on the xl store, and
+//! writeback of 100,000 activities. `--only` runs some of these parts:
+//! matching and writeback need no emulator of xl (about 10 GB); the
+//! console part needs its store, pulled or kept (`--console-store`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
