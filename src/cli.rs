@@ -107,6 +107,18 @@ pub enum Command {
     Bench {
         #[arg(value_enum)]
         which: BenchKind,
+        /// `bench scale`: only these parts (the pulls need about 10 GB
+        /// for the xl emulator; the others need none).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<crate::bench::scale::Part>,
+        /// `bench scale`: the console part reads the xl store kept in this
+        /// directory by an earlier run, or pulls one and keeps it there.
+        #[arg(long, value_name = "DIR")]
+        console_store: Option<PathBuf>,
+        /// `bench scale`'s child process: writes the matching tenant into
+        /// a store here and exits.
+        #[arg(long, hide = true)]
+        fill_matching: Option<PathBuf>,
     },
     /// Write a config file: asks for the instance, tenant, client id and
     /// sign-in method, checks each answer, writes it readable by you only.
@@ -250,20 +262,20 @@ fn run(cli: Cli) -> ExitStatus {
         Some(Command::Activities(c)) => crate::commands::activities::run(c, config, &data_dir),
         Some(Command::Sim(a)) => crate::commands::sim::run(&a),
         Some(Command::Bench {
-            which: BenchKind::Match,
-        }) => crate::bench::matching::run(),
-        Some(Command::Bench {
-            which: BenchKind::Writeback,
-        }) => crate::bench::writeback::run(),
-        Some(Command::Bench {
-            which: BenchKind::Ui,
-        }) => crate::bench::ui::run(),
-        Some(Command::Bench {
-            which: BenchKind::Pull,
-        }) => crate::bench::pull::run(),
-        Some(Command::Bench {
-            which: BenchKind::Scale,
-        }) => crate::bench::scale::run(),
+            which,
+            only,
+            console_store,
+            fill_matching,
+        }) => match which {
+            BenchKind::Match => crate::bench::matching::run(),
+            BenchKind::Writeback => crate::bench::writeback::run(),
+            BenchKind::Ui => crate::bench::ui::run(),
+            BenchKind::Pull => crate::bench::pull::run(),
+            BenchKind::Scale => match fill_matching {
+                Some(path) => crate::bench::scale::fill_matching(&path),
+                None => crate::bench::scale::run(&only, console_store.as_deref()),
+            },
+        },
         // Answered above, before the config is read.
         Some(Command::Init | Command::Completions { .. } | Command::Man) => ExitStatus::Ok,
     }

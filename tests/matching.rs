@@ -327,3 +327,50 @@ fn decide_all_matches_decide_one_by_one_in_order() {
         assert_eq!(d.contactid, Some(format!("c-{}", 2999 - i)));
     }
 }
+
+/// Writeback builds the matcher from the store, a chunk of contacts at a
+/// time; it must decide exactly as one built from the rows in memory.
+#[test]
+fn a_matcher_read_from_the_store_decides_as_one_built_from_rows() {
+    use navsync::store::Store;
+    use navsync::store::mirror::{self, Row};
+
+    let mut contacts = vec![
+        contact("c-1", "Ana Pérez", Some("a-acme")),
+        contact("c-2", "Ana Perez", Some("a-acme")),
+        contact("c-3", "Luis Gómez", Some("a-vert")),
+        contact("c-4", "Jon Smith", Some("a-glob")),
+        contact("c-5", "John Smith", None),
+        contact("c-6", "Ana Pérez", Some("a-gone")),
+    ];
+    contacts[2].email = Some("Luis@Vertice.es".into());
+    contacts[3].linkedin_url = Some("https://www.linkedin.com/in/jon-smith/".into());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let rows: Vec<Row> = accounts()
+        .into_iter()
+        .map(Row::Account)
+        .chain(contacts.iter().cloned().map(Row::Contact))
+        .collect();
+    mirror::upsert_all(store.conn(), &rows).unwrap();
+
+    let in_memory = Matcher::new(&contacts, &accounts(), cfg());
+    let from_store = Matcher::from_store(store.conn(), cfg()).unwrap();
+    let members = [
+        member("Ana Perez", Some("Acme")),
+        member("Ana Pérez", Some("Nobody Ltd")),
+        member("John Smith", Some("globex.com")),
+        member("Jon Smyth", None),
+        Member {
+            email: Some("luis@vertice.es"),
+            ..member("L. Gómez", None)
+        },
+        Member {
+            profile_url: Some("linkedin.com/in/Jon-Smith"),
+            ..member("J. S.", None)
+        },
+    ];
+    for m in &members {
+        assert_eq!(from_store.decide(m), in_memory.decide(m), "{m:?}");
+    }
+}

@@ -3,6 +3,7 @@
 //! They drive the engine, the console and the emulator from outside, as a
 //! user's run would; none of those layers depends on them.
 
+mod console;
 pub mod matching;
 pub mod pull;
 pub mod scale;

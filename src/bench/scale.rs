@@ -8,9 +8,13 @@
 //! after 1,000 contacts changed, and, under the realistic cost model at
 //! 100 ms per request, the largest table's unsplit page chain next to the
 //! full pull with range-split reads. Then matching 50,000 activities
-//! against 1,000,000 contacts.
+//! against 1,000,000 contacts (a store written by a child process, so the
+//! generated rows are not counted), the console on the xl store, and
+//! writeback of 100,000 activities. `--only` runs some of these parts:
+//! matching and writeback need no emulator of xl (about 10 GB); the
+//! console part needs its store, pulled or kept (`--console-store`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::json;
@@ -33,7 +37,25 @@ const SPLIT_ROWS: u64 = 100_000;
 const XL_CONTACTS: usize = 1_000_000;
 const XL_ACCOUNTS: usize = 200_000;
 
-pub fn run() -> ExitStatus {
+/// The parts of `bench scale`, to run some alone (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// Full and incremental pulls of large and xl, each from its own
+    /// emulator (the xl one holds about 10 GB).
+    Pull,
+    /// 50,000 activities against 1,000,000 contacts, indexed from a store.
+    Matching,
+    /// Writeback of 100,000 activities against its bound.
+    Writeback,
+    /// The console on the xl store, with the tenant's seats and their
+    /// saved lists.
+    Console,
+}
+
+/// Activities written back in the writeback part.
+const WRITEBACK: usize = 100_000;
+
+pub fn run(only: &[Part], console_store: Option<&Path>) -> ExitStatus {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -45,7 +67,7 @@ pub fn run() -> ExitStatus {
         }
     };
     let dir = std::env::temp_dir().join(format!("navsync-bench-scale-{}", uuid::Uuid::new_v4()));
-    let out = rt.block_on(bench(&dir));
+    let out = rt.block_on(bench(&dir, only, console_store));
     let _ = std::fs::remove_dir_all(&dir);
     match out {
         Ok(()) => ExitStatus::Ok,
@@ -73,24 +95,69 @@ impl Tenant {
     }
 }
 
-async fn bench(dir: &Path) -> Result<(), BenchError> {
+async fn bench(dir: &Path, only: &[Part], console_store: Option<&Path>) -> Result<(), BenchError> {
+    let part = |p: Part| only.is_empty() || only.contains(&p);
     println!(
         "bench scale: the same work at the large and the xl tenant (seed {})",
         super::pull::SEED
     );
-    let large = tenant("large", &dir.join("large")).await?;
-    let xl = tenant("xl", &dir.join("xl")).await?;
-
-    reset_peak_rss();
-    let m = matching::measure(XL_CONTACTS, XL_ACCOUNTS);
-    let matching_peak = vm_kb("VmHWM");
-
-    let met = |ok: bool| if ok { "met" } else { "MISSED" };
-    let mb = |kb: Option<u64>| {
-        kb.map_or("n/a".to_string(), |k| {
-            format!("{:.0} MB", k as f64 / 1024.0)
-        })
+    let pulls = if part(Part::Pull) {
+        let large = tenant("large", &dir.join("large")).await?;
+        let xl = tenant("xl", &dir.join("xl")).await?;
+        pulls(&large, &xl);
+        Some((large, xl))
+    } else {
+        None
     };
+    let m = if part(Part::Matching) {
+        Some(matching_in_store(&dir.join("matching"))?)
+    } else {
+        None
+    };
+    let console = if part(Part::Console) {
+        let pulled = pulls.as_ref().map(|_| dir.join("xl").join("fast"));
+        let store = xl_console_store(&dir.join("console"), pulled, console_store).await?;
+        Some(super::console::measure(&store).map_err(BenchError::Run)?)
+    } else {
+        None
+    };
+    let wb = if part(Part::Writeback) {
+        Some(
+            super::writeback::measure_in(WRITEBACK, false)
+                .await
+                .map_err(BenchError::Run)?,
+        )
+    } else {
+        None
+    };
+    println!();
+    if let Some((large, xl)) = &pulls {
+        let xl_peak = xl.fast.peak_kb.max(xl.slow.peak_kb);
+        let large_peak = large.fast.peak_kb.max(large.slow.peak_kb);
+        let matching_peak = m.as_ref().and_then(|(_, peak)| *peak);
+        print_peak(large_peak, xl_peak.max(matching_peak));
+    }
+    if let Some((m, peak)) = &m {
+        print_matching(m, *peak);
+    }
+    if let Some(c) = &console {
+        print_console(c);
+    }
+    if let Some(wb) = &wb {
+        println!(
+            "  writeback of {WRITEBACK} activities {:.2} s / bound {:.2} s = {:.2}x (target <= 1.3x: {})",
+            wb.secs,
+            wb.bound,
+            wb.over_bound(),
+            met(wb.over_bound() <= 1.3)
+        );
+    }
+    println!("  (the emulator's server time is an estimate: see navsync::sim::cost)");
+    Ok(())
+}
+
+/// The pulls' table and figures.
+fn pulls(large: &Tenant, xl: &Tenant) {
     let ratio = |a: f64, b: f64| a / b.max(1e-9);
 
     println!();
@@ -146,13 +213,7 @@ async fn bench(dir: &Path) -> Result<(), BenchError> {
     let r0 = ratio(Tenant::per_row(&xl.fast), Tenant::per_row(&large.fast));
     let r100 = ratio(Tenant::per_row(&xl.slow), Tenant::per_row(&large.slow));
     let vs_chain = ratio(xl.slow.secs, xl.chain_secs);
-    let xl_peak = xl.fast.peak_kb.max(xl.slow.peak_kb).max(matching_peak);
-    let large_peak = large.fast.peak_kb.max(large.slow.peak_kb);
-    let peak_ratio = xl_peak
-        .zip(large_peak)
-        .map(|(x, l)| x as f64 / (l.max(1) as f64));
     let incr = ratio(xl.incremental_secs, large.incremental_secs);
-    let total_match = m.build + m.matching;
     println!(
         "  full pull, time per row, xl/large at 0 ms       {r0:6.2}   (target <= 1.2: {})",
         met(r0 <= 1.2)
@@ -166,26 +227,155 @@ async fn bench(dir: &Path) -> Result<(), BenchError> {
         met(vs_chain <= 0.7)
     );
     println!(
-        "  peak RSS, xl pull and matching / large pull     {:>6}   (target <= 1.5 and xl under 400 MB: {}; xl {})",
-        peak_ratio.map_or("n/a".to_string(), |r| format!("{r:.2}")),
-        met(peak_ratio.is_some_and(|r| r <= 1.5) && xl_peak.is_some_and(|k| k < 400 * 1024)),
-        mb(xl_peak)
-    );
-    println!(
-        "  matching {} activities against {XL_CONTACTS} contacts {total_match:6.2} s (target <= 3 s: {}; index build {:.2} s, matching {:.2} s, {} matched, index {})",
-        matching::ACTIVITIES,
-        met(total_match <= 3.0),
-        m.build,
-        m.matching,
-        m.matched,
-        mb(m.index_kb)
-    );
-    println!(
         "  incremental run, xl/large                       {incr:6.2}   (target <= 1.2: {})",
         met(incr <= 1.2)
     );
-    println!("  (the emulator's server time is an estimate: see navsync::sim::cost)");
-    Ok(())
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+fn mb(kb: Option<u64>) -> String {
+    kb.map_or("n/a".to_string(), |k| {
+        format!("{:.0} MB", k as f64 / 1024.0)
+    })
+}
+
+/// navsync's peak resident memory at xl (its pull, and matching) against
+/// the large pull's.
+fn print_peak(large_kb: Option<u64>, xl_kb: Option<u64>) {
+    let ratio = xl_kb
+        .zip(large_kb)
+        .map(|(x, l)| x as f64 / (l.max(1) as f64));
+    println!(
+        "  peak RSS, xl pull and matching / large pull     {:>6}   (target <= 1.5 and xl under 400 MB: {}; xl {})",
+        ratio.map_or("n/a".to_string(), |r| format!("{r:.2}")),
+        met(ratio.is_some_and(|r| r <= 1.5) && xl_kb.is_some_and(|k| k < 400 * 1024)),
+        mb(xl_kb)
+    );
+}
+
+/// Writes the matching tenant into a store at `path` in a child process
+/// (`--fill-matching`), so its generated rows never count in this
+/// process's memory, then matches against that store: the index read
+/// from it as writeback reads it. Gives the figures and this process's
+/// peak while it matched.
+fn matching_in_store(dir: &Path) -> Result<(matching::Matching, Option<u64>), BenchError> {
+    std::fs::create_dir_all(dir).map_err(BenchError::Io)?;
+    let path = dir.join("navsync.db");
+    let t = Instant::now();
+    let exe = std::env::current_exe().map_err(BenchError::Io)?;
+    let status = std::process::Command::new(exe)
+        .args(["bench", "scale", "--fill-matching"])
+        .arg(&path)
+        .status()
+        .map_err(BenchError::Io)?;
+    if !status.success() {
+        return Err(BenchError::Run(format!(
+            "the child writing the matching tenant ended with {status}"
+        )));
+    }
+    println!(
+        "  matching: {XL_CONTACTS} contacts written into a store in {:.1} s (by a child process)",
+        t.elapsed().as_secs_f64()
+    );
+    reset_peak_rss();
+    let m = matching::measure_store(&path).map_err(BenchError::Run)?;
+    Ok((m, vm_kb("VmHWM")))
+}
+
+fn print_matching(m: &matching::Matching, peak_kb: Option<u64>) {
+    let total = m.build + m.matching;
+    println!(
+        "  matching {} activities against {XL_CONTACTS} contacts {total:6.2} s (target <= 3 s: {}; index built from the store {:.2} s, matching {:.2} s, CPU {}, {} matched, index {}, peak RSS {})",
+        matching::ACTIVITIES,
+        met(total <= 3.0),
+        m.build,
+        m.matching,
+        m.cpu.map_or("n/a".into(), |c| format!("{c:.2} s")),
+        m.matched,
+        mb(m.index_kb),
+        mb(peak_kb)
+    );
+}
+
+/// The store the console part reads: `kept` when it exists (an earlier
+/// run's), else the xl pull's store (`pulled`) or a fresh pull of the xl
+/// tenant (into `kept` when given, to keep it), with the tenant's seats
+/// added as the workspace gives them and their saved lists reconciled
+/// as the sync's saved-lists phase does.
+async fn xl_console_store(
+    dir: &Path,
+    pulled: Option<PathBuf>,
+    kept: Option<&Path>,
+) -> Result<PathBuf, BenchError> {
+    if let Some(k) = kept.filter(|k| k.join("navsync.db").exists()) {
+        return Ok(k.join("navsync.db"));
+    }
+    let dir = match (pulled, kept) {
+        (Some(p), _) => p,
+        (None, k) => {
+            let dir = k.map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            let sim = ExternalSim::start("xl")?;
+            full_pull(&sim, &emulator_config(&sim), &dir).await?;
+            dir
+        }
+    };
+    let path = dir.join("navsync.db");
+    let seats = crate::sim::generator::seats(crate::sim::tenant::Scale::Xl, super::pull::SEED);
+    crate::commands::demo::seed_seats(&path, &seats)?;
+    let mut store = Store::open(&path)?;
+    store.transaction(|tx| {
+        crate::store::saved::reconcile(
+            tx,
+            crate::store::saved::Selection {
+                auto_sync_all_seats: false,
+                min_stage: None,
+            },
+        )
+    })?;
+    Ok(path)
+}
+
+fn print_console(c: &super::console::Figures) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "  console on the xl store, first frame with data     {:8.1} ms (target <= 300 ms: {}; every tab read in {:.0} ms, RSS then {})",
+        ms(c.first_frame),
+        met(ms(c.first_frame) <= 300.0),
+        ms(c.all_loaded),
+        mb(c.loaded_kb)
+    );
+    println!(
+        "  console frame, Saved tab of {} rows, median   {:8.3} ms (target <= 1 ms: {}; p99 {:.3} ms)",
+        c.rows,
+        ms(c.frame_median),
+        met(ms(c.frame_median) <= 1.0),
+        ms(c.frame_p99)
+    );
+    println!(
+        "  console filter keystroke there, worst             {:8.1} ms (target <= 16 ms: {}; median {:.1} ms)",
+        ms(c.key_worst),
+        met(ms(c.key_worst) <= 16.0),
+        ms(c.key_median)
+    );
+    println!(
+        "  console's loader, Saved rows held in memory       {:>8} (target: a window, never the whole table: {})",
+        c.rows,
+        met(c.rows <= super::console::WINDOW)
+    );
+}
+
+/// `bench scale --fill-matching PATH`: the child of [`matching_in_store`].
+pub fn fill_matching(path: &Path) -> ExitStatus {
+    match matching::fill_store(path, XL_CONTACTS, XL_ACCOUNTS) {
+        Ok(()) => ExitStatus::Ok,
+        Err(e) => {
+            eprintln!("bench scale: cannot write the matching tenant: {e}");
+            ExitStatus::Failure
+        }
+    }
 }
 
 /// Every figure of one tenant, from one emulator process.

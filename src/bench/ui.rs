@@ -72,17 +72,22 @@ pub fn seats(n: usize) -> Vec<Seat> {
         .collect()
 }
 
-fn app_with(rows: usize) -> App {
+/// A console with no data yet, its clock fixed.
+pub(super) fn empty_app() -> App {
     let (tx, _rx) = mpsc::unbounded_channel();
     let fixed = chrono::DateTime::parse_from_rfc3339("2026-11-25T07:00:00Z")
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_default();
-    let mut app = App::new(
+    App::new(
         tx,
         Theme::COLOUR,
         Clock::Fixed(fixed),
         ConsoleOptions::default(),
-    );
+    )
+}
+
+fn app_with(rows: usize) -> App {
+    let mut app = empty_app();
     app.on_snapshot(Snapshot::Queue(queue_rows(rows)));
     app.on_snapshot(Snapshot::Seats(SeatsData {
         seats: seats(rows),
@@ -96,7 +101,11 @@ fn app_with(rows: usize) -> App {
 /// Median and p99 frame time of `FRAMES` frames on `tab`, one PageDown
 /// (every 10th frame) or Down between frames.
 fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
-    let mut app = app_with(rows);
+    frames(&mut app_with(rows), tab)
+}
+
+/// [`measure`] on any console, its data loaded.
+pub(super) fn frames(app: &mut App, tab: Tab) -> (Duration, Duration) {
     app.tab = tab;
     // TestBackend cannot fail: its error type is uninhabited.
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
@@ -110,7 +119,7 @@ fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
         let mut fx = Effects::default();
         app.update(action, &mut fx);
         let start = Instant::now();
-        let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
+        let Ok(_) = term.draw(|f| crate::ui::render::draw(f, app));
         times.push(start.elapsed());
     }
     times.sort();
@@ -120,16 +129,21 @@ fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
 /// Median and worst time of a filter keystroke (refilter + frame) on the
 /// 100k-row queue, typing "member 09999".
 fn filter_keystrokes(rows: usize) -> (Duration, Duration) {
-    let mut app = app_with(rows);
-    app.tab = Tab::Unresolved;
+    keystrokes(&mut app_with(rows), Tab::Unresolved, 'f', "member 09999")
+}
+
+/// [`filter_keystrokes`] on any console's `tab`, typing `text` after
+/// `open`, the tab's filter key.
+pub(super) fn keystrokes(app: &mut App, tab: Tab, open: char, text: &str) -> (Duration, Duration) {
+    app.tab = tab;
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
-    app.handle_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
-    let mut times: Vec<Duration> = "member 09999"
+    app.handle_key(KeyEvent::new(KeyCode::Char(open), KeyModifiers::NONE));
+    let mut times: Vec<Duration> = text
         .chars()
         .map(|c| {
             let start = Instant::now();
             app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
+            let Ok(_) = term.draw(|f| crate::ui::render::draw(f, app));
             start.elapsed()
         })
         .collect();

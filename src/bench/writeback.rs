@@ -47,20 +47,43 @@ enum BenchError {
 }
 
 pub fn run() -> ExitStatus {
-    let dir = std::env::temp_dir().join(format!("navsync-bench-writeback-{}", std::process::id()));
-    let result = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(BenchError::from)
-        .and_then(|rt| rt.block_on(bench(&dir)));
-    let _ = std::fs::remove_dir_all(&dir);
-    match result {
-        Ok(()) => ExitStatus::Ok,
+    match measure(ACTIVITIES, true) {
+        Ok(f) => {
+            f.print();
+            println!(
+                "  the emulator holds {} tasks ({} expected)",
+                f.tasks,
+                2 * ACTIVITIES
+            );
+            ExitStatus::Ok
+        }
         Err(e) => {
             eprintln!("navsync bench writeback: {e}");
             ExitStatus::Failure
         }
     }
+}
+
+/// Writes `n` activities back to an emulator of its own, with the serial
+/// baseline when `serial` (it takes minutes at 100,000), and gives the
+/// figures. `bench scale` runs it at 100,000 ([`measure_in`]).
+fn measure(n: usize, serial: bool) -> Result<Figures, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| rt.block_on(measure_in(n, serial)))
+}
+
+/// [`measure`] on the caller's runtime.
+pub(super) async fn measure_in(n: usize, serial: bool) -> Result<Figures, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "navsync-bench-writeback-{}-{n}",
+        std::process::id()
+    ));
+    let result = bench(&dir, n, serial).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result.map_err(|e| e.to_string())
 }
 
 fn client(sim: &SimServer, data_dir: &Path) -> Result<Client, BenchError> {
@@ -96,7 +119,7 @@ fn activity(i: usize, seat_id: i64) -> NewActivity {
     }
 }
 
-async fn bench(dir: &PathBuf) -> Result<(), BenchError> {
+async fn bench(dir: &PathBuf, n: usize, serial: bool) -> Result<Figures, BenchError> {
     std::fs::create_dir_all(dir)?;
     let tenant = crate::sim::generator::generate(Scale::Tiny, 7);
     let owner = tenant
@@ -115,7 +138,7 @@ async fn bench(dir: &PathBuf) -> Result<(), BenchError> {
     .await?;
     let crm = client(&sim, dir)?;
     println!(
-        "bench writeback: {ACTIVITIES} activities to the emulator at {} (realistic cost: {} ms per request, {} ms per write, dop hint {})",
+        "bench writeback: {n} activities to the emulator at {} (realistic cost: {} ms per request, {} ms per write, dop hint {})",
         sim.instance_url(),
         cost.per_request.as_millis(),
         cost.per_write.as_millis(),
@@ -143,14 +166,72 @@ async fn bench(dir: &PathBuf) -> Result<(), BenchError> {
         owner,
         cost,
     };
-    bench.round().await?;
-    let tasks = sim.control().rows("tasks").len();
+    let mut figures = bench.round(n, serial).await?;
+    figures.tasks = sim.control().rows("tasks").len();
     sim.shutdown().await;
-    println!(
-        "  the emulator holds {tasks} tasks ({} expected)",
-        2 * ACTIVITIES
-    );
-    Ok(())
+    Ok(figures)
+}
+
+/// What one writeback round gave.
+pub(super) struct Figures {
+    pub(super) activities: usize,
+    /// Decide and queue, then send: navsync's whole writeback.
+    pub(super) secs: f64,
+    prepare_secs: f64,
+    send_secs: f64,
+    requests: usize,
+    written: usize,
+    open: usize,
+    throttled: u64,
+    waited: f64,
+    peak_rss: String,
+    /// The old serial `$batch` client's time and requests, when measured.
+    serial: Option<(f64, usize)>,
+    pub(super) bound: f64,
+    parallel: usize,
+    per_write_ms: u128,
+    tasks: usize,
+}
+
+impl Figures {
+    pub(super) fn over_bound(&self) -> f64 {
+        self.secs / self.bound.max(1e-9)
+    }
+
+    fn print(&self) {
+        let (ours, n) = (self.secs, self.activities);
+        println!(
+            "    writeback  {:>5} requests {ours:8.2} s  (decide+queue {:.2} s, send {:.2} s; {} written, {} open; {} 429s, {:.1} s waited as asked; peak RSS {})",
+            self.requests,
+            self.prepare_secs,
+            self.send_secs,
+            self.written,
+            self.open,
+            self.throttled,
+            self.waited,
+            self.peak_rss
+        );
+        if let Some((secs, requests)) = self.serial {
+            println!(
+                "    serial     {requests:>5} requests {secs:8.2} s  (one $batch of {SERIAL_BATCH} at a time, as before)"
+            );
+        }
+        println!(
+            "    bound                     {:8.2} s  ({n} writes x {} ms / {} in flight + one request)",
+            self.bound, self.per_write_ms, self.parallel
+        );
+        let over = self.over_bound();
+        let speedup = self.serial.map(|(secs, _)| secs / ours.max(1e-9));
+        println!(
+            "    {}{over:.2}x the bound (target <= 1.5x: {}); {} 429s, every one waited out before the next request (the client's gate)",
+            speedup.map_or(String::new(), |x| format!(
+                "{x:.1}x faster than serial (target >= 5x: {}), ",
+                met(x >= 5.0)
+            )),
+            met(over <= 1.5),
+            self.throttled
+        );
+    }
 }
 
 struct Bench {
@@ -166,7 +247,7 @@ struct Bench {
 const SERIAL_BATCH: usize = 1000;
 
 impl Bench {
-    async fn round(&self) -> Result<(), BenchError> {
+    async fn round(&self, n: usize, serial: bool) -> Result<Figures, BenchError> {
         let seat = self.seat;
         let rules = Rules {
             enabled: true,
@@ -178,7 +259,7 @@ impl Bench {
         };
         self.writer
             .tx(move |tx| {
-                for i in 0..ACTIVITIES {
+                for i in 0..n {
                     activities::insert(tx, &activity(i, seat))?;
                 }
                 Ok::<_, WritebackError>(())
@@ -197,13 +278,45 @@ impl Bench {
         let ours = prepare_secs + send_secs;
         let after = self.crm.stats();
 
-        // Baseline: the same number of tasks (fresh ids) the way navsync
-        // sent them before, one change set of 1,000 at a time.
+        let serial = if serial {
+            Some(self.serial(n).await?)
+        } else {
+            None
+        };
+
+        // The bound: all operations' server time shared by as many requests
+        // in flight as the server allows, plus one request's own time.
+        let parallel = (self.cost.dop_hint as usize).clamp(1, 52);
+        let bound = n as f64 * self.cost.per_write.as_secs_f64() / parallel as f64
+            + self.cost.per_request.as_secs_f64();
+        Ok(Figures {
+            activities: n,
+            secs: ours,
+            prepare_secs,
+            send_secs,
+            requests: sent.requests,
+            written: sent.written,
+            open: prepared.open,
+            throttled: after.throttle_waits - before.throttle_waits,
+            waited: (after.throttled_ms - before.throttled_ms) as f64 / 1000.0,
+            peak_rss: peak_rss(),
+            serial,
+            bound,
+            parallel,
+            per_write_ms: self.cost.per_write.as_millis(),
+            tasks: 0,
+        })
+    }
+
+    /// The baseline: the same number of tasks (fresh ids) the way navsync
+    /// sent them before, one change set of 1,000 at a time; its time and
+    /// requests.
+    async fn serial(&self, n: usize) -> Result<(f64, usize), BenchError> {
         let key = Column::new("activityid")?;
         let t = Instant::now();
         let mut serial_requests = 0;
-        for first in (0..ACTIVITIES).step_by(SERIAL_BATCH) {
-            let ops = (first..(first + SERIAL_BATCH).min(ACTIVITIES))
+        for first in (0..n).step_by(SERIAL_BATCH) {
+            let ops = (first..(first + SERIAL_BATCH).min(n))
                 .map(|i| {
                     let id = Uuid::new_v4();
                     WriteOp::Create {
@@ -225,37 +338,7 @@ impl Bench {
                 return Err(BenchError::Refused(first));
             }
         }
-        let serial_secs = t.elapsed().as_secs_f64();
-
-        // The bound: all operations' server time shared by as many requests
-        // in flight as the server allows, plus one request's own time.
-        let parallel = (self.cost.dop_hint as usize).clamp(1, 52);
-        let bound = ACTIVITIES as f64 * self.cost.per_write.as_secs_f64() / parallel as f64
-            + self.cost.per_request.as_secs_f64();
-        let throttled = after.throttle_waits - before.throttle_waits;
-        let waited = (after.throttled_ms - before.throttled_ms) as f64 / 1000.0;
-        println!(
-            "    writeback  {:>5} requests {ours:8.2} s  (decide+queue {prepare_secs:.2} s, send {send_secs:.2} s; {} written, {} open; {throttled} 429s, {waited:.1} s waited as asked; peak RSS {})",
-            sent.requests,
-            sent.written,
-            prepared.open,
-            peak_rss()
-        );
-        println!(
-            "    serial     {serial_requests:>5} requests {serial_secs:8.2} s  (one $batch of {SERIAL_BATCH} at a time, as before)"
-        );
-        println!(
-            "    bound                     {bound:8.2} s  ({ACTIVITIES} writes x {} ms / {parallel} in flight + one request)",
-            self.cost.per_write.as_millis()
-        );
-        let speedup = serial_secs / ours.max(1e-9);
-        let over = ours / bound.max(1e-9);
-        println!(
-            "    {speedup:.1}x faster than serial (target >= 5x: {}), {over:.2}x the bound (target <= 1.5x: {}); {throttled} 429s, every one waited out before the next request (the client's gate)",
-            met(speedup >= 5.0),
-            met(over <= 1.5)
-        );
-        Ok(())
+        Ok((t.elapsed().as_secs_f64(), serial_requests))
     }
 }
 

@@ -365,6 +365,7 @@ pub fn systemusers(conn: &Connection) -> Result<Vec<SystemUser>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+#[cfg(any(test, feature = "testkit"))]
 pub fn contacts(conn: &Connection) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT contactid, fullname, firstname, lastname, email, jobtitle, parentaccountid, linkedin_url, ownerid, createdon, modifiedon FROM crm_contacts",

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod audit;
 pub mod connection;
+pub mod match_rows;
 pub mod mirror;
 pub mod outbox;
 pub mod reason;

@@ -19,17 +19,24 @@
 mod index;
 pub mod normalise;
 
-use index::{BlockingIndex, Idx};
+use index::{AccountFields, BlockingIndex, ContactFields, Idx, IndexBuilder};
+use rusqlite::Connection;
 use strsim::jaro_winkler;
 
 use crate::config::MatchingConfig;
+use crate::store::StoreError;
 use crate::store::activities::NewActivity;
+use crate::store::match_rows;
 use crate::store::mirror::{Account, Contact};
 use crate::store::reason::Reason;
 use crate::store::unresolved::Candidate;
 
 /// How many ranked candidates a decision keeps for the unresolved queue.
 pub const MAX_CANDIDATES: usize = 5;
+
+/// Contacts read from the store per chunk: enough to keep every core
+/// busy normalising, small next to the index.
+const STORE_CHUNK: usize = 16_384;
 
 /// Below this a look-alike is not worth showing as a candidate.
 const CANDIDATE_FLOOR: f64 = 0.75;
@@ -79,10 +86,59 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(contacts: &[Contact], accounts: &[Account], cfg: MatchingConfig) -> Self {
+        let mut b = IndexBuilder::default();
+        for a in accounts {
+            b.account(AccountFields {
+                accountid: &a.accountid,
+                name: &a.name,
+                websiteurl: a.websiteurl.as_deref(),
+            });
+        }
+        let fields: Vec<ContactFields<'_>> = contacts
+            .iter()
+            .map(|c| ContactFields {
+                contactid: &c.contactid,
+                fullname: &c.fullname,
+                email: c.email.as_deref(),
+                parentaccountid: c.parentaccountid.as_deref(),
+                linkedin_url: c.linkedin_url.as_deref(),
+            })
+            .collect();
+        b.contacts(&fields);
         Matcher {
-            ix: BlockingIndex::build(contacts, accounts),
+            ix: b.finish(),
             cfg,
         }
+    }
+
+    /// The matcher of the mirrored tenant, read from the store a chunk
+    /// at a time: it never holds the contacts' rows, only their keys.
+    pub fn from_store(conn: &Connection, cfg: MatchingConfig) -> Result<Self, StoreError> {
+        let mut b = IndexBuilder::default();
+        match_rows::accounts(conn, |accountid, name, websiteurl| {
+            b.account(AccountFields {
+                accountid,
+                name,
+                websiteurl,
+            });
+        })?;
+        match_rows::contacts(conn, STORE_CHUNK, |chunk| {
+            let fields: Vec<ContactFields<'_>> = chunk
+                .iter()
+                .map(|c| ContactFields {
+                    contactid: &c.contactid,
+                    fullname: &c.fullname,
+                    email: c.email.as_deref(),
+                    parentaccountid: c.parentaccountid.as_deref(),
+                    linkedin_url: c.linkedin_url.as_deref(),
+                })
+                .collect();
+            b.contacts(&fields);
+        })?;
+        Ok(Matcher {
+            ix: b.finish(),
+            cfg,
+        })
     }
 
     /// Decides many members, split across the machine's cores (decisions
@@ -93,19 +149,21 @@ impl Matcher {
 
     pub fn decide(&self, m: &Member<'_>) -> Decision {
         if let Some(e) = m.email.and_then(normalise::email)
-            && let Some(hits) = self.ix.by_email.get(&e)
+            && let hits = self.ix.by_email.get(&e).collect::<Vec<_>>()
+            && !hits.is_empty()
         {
             let tie = Reason::SameEmail {
                 count: hits.len(),
                 email: e.clone(),
             };
-            return self.exact(hits, Reason::Email, tie);
+            return self.exact(&hits, Reason::Email, tie);
         }
         if let Some(slug) = m.profile_url.and_then(normalise::profile_slug)
-            && let Some(hits) = self.ix.by_profile.get(&slug)
+            && let hits = self.ix.by_profile.get(&slug).collect::<Vec<_>>()
+            && !hits.is_empty()
         {
             let tie = Reason::SameProfileUrl { count: hits.len() };
-            return self.exact(hits, Reason::ProfileUrl, tie);
+            return self.exact(&hits, Reason::ProfileUrl, tie);
         }
         self.by_name_and_company(m)
     }
@@ -118,10 +176,9 @@ impl Matcher {
             .map(|&i| self.candidate(i, 1.0, reason.clone()))
             .collect();
         if let [only] = hits {
-            let c = &self.ix.contacts[*only as usize];
             Decision {
-                contactid: Some(c.contactid.clone()),
-                accountid: self.account_id(c.account),
+                contactid: Some(self.ix.contact_id(*only).to_string()),
+                accountid: self.account_id(self.ix.contact_account(*only)),
                 reason,
                 candidates,
             }
@@ -143,9 +200,8 @@ impl Matcher {
         // Contacts of the member's account(s), scored by name.
         let mut at_company: Vec<(Idx, f64)> = accounts
             .iter()
-            .filter_map(|a| self.ix.by_account.get(a))
-            .flatten()
-            .map(|&i| (i, name_score(&name, &self.ix.contacts[i as usize].name)))
+            .flat_map(|&a| self.ix.at_account(a))
+            .map(|&i| (i, name_score(&name, self.ix.contact_name(i))))
             .collect();
         at_company.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
 
@@ -154,7 +210,7 @@ impl Matcher {
             _ => None,
         };
         let account_label = match accounts.as_slice() {
-            [a] => Some(self.ix.accounts[*a as usize].name.clone()),
+            [a] => Some(self.ix.account_name(*a).to_string()),
             _ => company_label.map(str::to_string),
         };
 
@@ -179,10 +235,9 @@ impl Matcher {
                     candidates,
                 };
             }
-            let c = &self.ix.contacts[best as usize];
             return Decision {
-                contactid: Some(c.contactid.clone()),
-                accountid: self.account_id(c.account),
+                contactid: Some(self.ix.contact_id(best).to_string()),
+                accountid: self.account_id(self.ix.contact_account(best)),
                 reason: Reason::NameCompany {
                     score: round3(best_score),
                 },
@@ -207,17 +262,17 @@ impl Matcher {
             },
         };
         let mut scored = at_company;
-        if let Some(block) = index::family_key(&name).and_then(|k| self.ix.by_family.get(&k)) {
+        let block = self.ix.family_block(&name);
+        if !block.is_empty() {
             // The pool at the company is small: a linear look is cheapest.
             let seen: Vec<Idx> = scored.iter().map(|(i, _)| *i).collect();
             // Blocks are sorted by name (see the index), so equal names are
             // neighbours and each distinct name is scored once.
-            let mut last: Option<(&str, f64)> = None;
-            for &i in block.iter().filter(|i| !seen.contains(i)) {
-                let other = self.ix.contacts[i as usize].name.as_str();
+            let mut last: Option<(u32, f64)> = None;
+            for &(other, i) in block.iter().filter(|(_, i)| !seen.contains(i)) {
                 let score = match last {
                     Some((n, s)) if n == other => s,
-                    _ => name_score(&name, other),
+                    _ => name_score(&name, self.ix.name(other)),
                 };
                 last = Some((other, score));
                 if score >= CANDIDATE_FLOOR {
@@ -231,14 +286,14 @@ impl Matcher {
             .iter()
             .take(MAX_CANDIDATES)
             .map(|&(i, s)| {
-                let c = &self.ix.contacts[i as usize];
+                let account = self.ix.contact_account(i);
                 let score = round3(s);
-                let why = if c.account.is_some_and(|a| accounts.contains(&a)) {
+                let why = if account.is_some_and(|a| accounts.contains(&a)) {
                     Reason::NameCompany { score }
                 } else {
                     Reason::NameElsewhere {
                         score,
-                        account: c.account.map(|a| self.ix.accounts[a as usize].name.clone()),
+                        account: account.map(|a| self.ix.account_name(a).to_string()),
                     }
                 };
                 self.candidate(i, s, why)
@@ -256,21 +311,21 @@ impl Matcher {
     /// company written as a domain ("acme.com"), by the e-mail's domain.
     fn accounts_of(&self, m: &Member<'_>) -> Vec<Idx> {
         let mut out: Vec<Idx> = Vec::new();
-        let mut add = |hits: Option<&Vec<Idx>>| {
-            for &a in hits.into_iter().flatten() {
+        let mut add = |hits: &mut dyn Iterator<Item = Idx>| {
+            for a in hits {
                 if !out.contains(&a) {
                     out.push(a);
                 }
             }
         };
         if let Some(company) = m.company.filter(|c| !c.trim().is_empty()) {
-            add(self.ix.account_by_key.get(&normalise::company_key(company)));
+            add(&mut self.ix.account_by_key.get(&normalise::company_key(company)));
             if let Some(d) = normalise::website_domain(company) {
-                add(self.ix.account_by_domain.get(&d));
+                add(&mut self.ix.account_by_domain.get(&d));
             }
         }
         if let Some(d) = m.email.and_then(normalise::email_domain) {
-            add(self.ix.account_by_domain.get(&d));
+            add(&mut self.ix.account_by_domain.get(&d));
         }
         out
     }
@@ -288,14 +343,14 @@ impl Matcher {
     /// from the CRM copy next to the reason.
     fn candidate(&self, i: Idx, score: f64, reason: Reason) -> Candidate {
         Candidate {
-            contactid: self.ix.contacts[i as usize].contactid.clone(),
+            contactid: self.ix.contact_id(i).to_string(),
             score: round3(score),
             reason,
         }
     }
 
     fn account_id(&self, a: Option<Idx>) -> Option<String> {
-        a.map(|a| self.ix.accounts[a as usize].accountid.clone())
+        a.map(|a| self.ix.account_id(a).to_string())
     }
 }
 

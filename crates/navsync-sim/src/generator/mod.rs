@@ -20,7 +20,7 @@ use chrono::{DateTime, SecondsFormat};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::tenant::{Row, Scale, Tenant};
+use super::tenant::{Row, Scale, SeatSeed, Tenant};
 
 /// The "now" of every generated tenant (2025-10-01T00:00:00Z): fixed, so
 /// the same seed gives the same timestamps whatever day it runs.
@@ -77,9 +77,7 @@ impl Sizes {
 pub fn generate(scale: Scale, seed: u64) -> Tenant {
     let sizes = Sizes::of(scale);
     let mut g = Gen::new(seed);
-    let org = people::organization(&mut g);
-    let staff = people::staff(&mut g, &org, sizes.sellers, sizes.disabled);
-    let seats = people::seats(&mut g, &org, &staff);
+    let (org, staff, seats) = people_and_seats(&mut g, sizes);
     let sellers: Vec<String> = staff.sellers.iter().map(|u| u.id.clone()).collect();
     let companies = accounts::generate(&mut g, sizes.accounts, &sellers);
     let people = contacts::generate(&mut g, sizes.contacts, &companies.list, &sellers);
@@ -99,6 +97,21 @@ pub fn generate(scale: Scale, seed: u64) -> Tenant {
         opportunities,
         seats,
     }
+}
+
+/// The workspace's seats of [`generate`]`(scale, seed)` alone: they are
+/// drawn before the CRM rows, so a caller that needs only them (seats
+/// beside a tenant pulled from an emulator) skips millions of rows.
+pub fn seats(scale: Scale, seed: u64) -> Vec<SeatSeed> {
+    people_and_seats(&mut Gen::new(seed), Sizes::of(scale)).2
+}
+
+/// The first draws of a tenant: the organisation, its staff, their seats.
+fn people_and_seats(g: &mut Gen, sizes: Sizes) -> (people::Org, people::Staff, Vec<SeatSeed>) {
+    let org = people::organization(g);
+    let staff = people::staff(g, &org, sizes.sellers, sizes.disabled);
+    let seats = people::seats(g, &org, &staff);
+    (org, staff, seats)
 }
 
 /// The single random source of a generation run, with the few draws the

@@ -515,3 +515,10 @@ fn outside_brands_are_no_account_words() {
         }
     }
 }
+
+#[test]
+fn seats_alone_are_the_seats_of_the_whole_tenant() {
+    for scale in [Scale::Tiny, Scale::Demo] {
+        assert_eq!(super::seats(scale, 11), generate(scale, 11).seats);
+    }
+}

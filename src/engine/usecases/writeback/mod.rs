@@ -35,7 +35,7 @@ use crate::engine::usecases::conversation::{self, ThreadRules};
 use crate::engine::usecases::matching::Matcher;
 use crate::store::activities::{self, Activity, ActivityState};
 use crate::store::outbox::OutboxOp;
-use crate::store::{StoreError, mirror, outbox, seats, unresolved};
+use crate::store::{StoreError, outbox, seats, unresolved};
 
 pub use queued::{FORMAT, Queued, Write};
 pub use send::{CHUNK, Sent, send_pending};
@@ -188,11 +188,7 @@ fn queue_create(
 ) -> Result<(), StoreError> {
     let m = match matcher {
         Some(m) => m,
-        None => matcher.insert(Matcher::new(
-            &mirror::contacts(tx)?,
-            &mirror::accounts(tx)?,
-            rules.matching.clone(),
-        )),
+        None => matcher.insert(Matcher::from_store(tx, rules.matching.clone())?),
     };
     let decision = m.decide(&(&a.new).into());
     // A mirrored contact id that is no GUID cannot be linked to: the
