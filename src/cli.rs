@@ -21,7 +21,7 @@ use crate::exit::ExitStatus;
     about = "Two-way sync between a sales-prospecting workspace and Microsoft Dynamics 365 online",
     long_about = "Two-way sync between a sales-prospecting workspace and Microsoft Dynamics 365 online.\n\nWith no subcommand, opens the full-screen console (needs a terminal). The subcommands run headless for scripts, cron and systemd."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Config file, also given by $NAVSYNC_CONFIG (default:
     /// ~/.config/navsync/config.toml).
     #[arg(long, global = true, value_name = "PATH", env = "NAVSYNC_CONFIG")]

@@ -9,12 +9,12 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 /// How many characters of one value a message shows before cutting it.
-pub const VALUE_CHARS: usize = 200;
+pub(crate) const VALUE_CHARS: usize = 200;
 
 /// Control characters (and the Unicode line separators and direction
 /// overrides, which reorder or break a line as well) written as Rust
 /// escapes: `\n`, `\t`, `\u{1b}`. Everything else is left as it is.
-pub fn controls(s: &str) -> Cow<'_, str> {
+pub(crate) fn controls(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }

@@ -62,7 +62,7 @@ impl From<ErrorClass> for ExitStatus {
 impl ExitStatus {
     /// `status --check`: the monitoring-plugin convention, 0 ok,
     /// 1 degraded, 2 failing, 3 offline.
-    pub fn of_health(h: Health) -> Self {
+    pub(crate) fn of_health(h: Health) -> Self {
         match h {
             Health::Ok => Self::Ok,
             Health::Degraded => Self::Failure,

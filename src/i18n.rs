@@ -87,7 +87,7 @@ pub fn current() -> Locale {
 /// The language the environment asks for: the first of `LC_ALL`,
 /// `LC_MESSAGES`, `LANG` that is set and not empty decides, as POSIX
 /// orders them; any `es` locale (`es_ES.UTF-8`, `es_MX`, `es`) is Spanish.
-pub fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
+pub(crate) fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
     let chosen = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|k| var(k).filter(|v| !v.is_empty()));
@@ -243,7 +243,7 @@ fn number_value(v: &FluentValue, lang: Lang) -> Option<String> {
 
 /// A count as `lang` writes it: "1,297" in English, "1.297" in Spanish
 /// (as the seed's screens write it), with a decimal comma there too.
-pub fn number_in(n: f64, lang: Lang) -> String {
+pub(crate) fn number_in(n: f64, lang: Lang) -> String {
     let (group, decimal) = match lang {
         Lang::En => (',', '.'),
         Lang::Es => ('.', ','),
@@ -296,7 +296,7 @@ fn month_abbr(at: DateTime<Utc>) -> String {
 }
 
 /// A day and time of day in UTC ("2026-11-26 06:10 UTC").
-pub fn date_time(at: DateTime<Utc>) -> String {
+pub(crate) fn date_time(at: DateTime<Utc>) -> String {
     t!(
         "date-time",
         date = date(at),
@@ -305,7 +305,7 @@ pub fn date_time(at: DateTime<Utc>) -> String {
 }
 
 /// A day and time of day to the second in UTC (a log line's time).
-pub fn date_time_seconds(at: DateTime<Utc>) -> String {
+pub(crate) fn date_time_seconds(at: DateTime<Utc>) -> String {
     t!(
         "date-time",
         date = date(at),
@@ -315,7 +315,7 @@ pub fn date_time_seconds(at: DateTime<Utc>) -> String {
 
 /// Month, day and time of day in UTC, for tight places ("11-26 06:10",
 /// "26 nov 06:10").
-pub fn short_date_time(at: DateTime<Utc>) -> String {
+pub(crate) fn short_date_time(at: DateTime<Utc>) -> String {
     t!(
         "date-time-short",
         mon = month_abbr(at),

@@ -46,7 +46,7 @@ impl DataDirLock {
     }
 
     /// The lock for `navsync serve`: marked as the service's.
-    pub fn acquire_for_service(dir: &Path) -> Result<Self, LockError> {
+    pub(crate) fn acquire_for_service(dir: &Path) -> Result<Self, LockError> {
         Self::take(dir, true)
     }
 

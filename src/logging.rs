@@ -31,7 +31,7 @@ pub struct LogGuard {
 
 /// Where log lines go besides the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stderr {
+pub(crate) enum Stderr {
     /// Nowhere else (the console, headless commands).
     Off,
     /// Also stderr (the service).
@@ -45,7 +45,7 @@ pub fn init(data_dir: &Path, level: &str) -> std::io::Result<LogGuard> {
 }
 
 /// [`init`], with lines on stderr too when `stderr` is on.
-pub fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Result<LogGuard> {
+pub(crate) fn init_with(data_dir: &Path, level: &str, stderr: Stderr) -> std::io::Result<LogGuard> {
     let dir = crate::paths::log_dir(data_dir);
     std::fs::create_dir_all(&dir)?;
     let appender = tracing_appender::rolling::Builder::new()

@@ -9,7 +9,7 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 }
 
 /// `~/.config/navsync/config.toml` on Linux.
-pub fn default_config_file() -> Option<PathBuf> {
+pub(crate) fn default_config_file() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
@@ -48,7 +48,7 @@ pub fn is_private_file(path: &Path) -> bool {
 
 /// Why a data dir was refused or could not be made private.
 #[derive(Debug, thiserror::Error)]
-pub enum DataDirError {
+pub(crate) enum DataDirError {
     #[error("{dir} is not a directory")]
     NotADirectory { dir: PathBuf },
     /// Its owner could read the store and the token cache, and replace
@@ -68,7 +68,7 @@ pub enum DataDirError {
 impl DataDirError {
     /// Refused as it stands (the admin fixes the dir); the rest are I/O
     /// failures.
-    pub fn is_refusal(&self) -> bool {
+    pub(crate) fn is_refusal(&self) -> bool {
         !matches!(self, Self::Io { .. })
     }
 }
@@ -78,7 +78,7 @@ impl DataDirError {
 /// writable by others (else refused: we would be trusting someone else's
 /// files); it is then restricted to 0700, and a chmod that fails is an
 /// error, not a silent leak.
-pub fn ensure_private_dir(dir: &Path) -> Result<(), DataDirError> {
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), DataDirError> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     let io = |source| DataDirError::Io {
         dir: dir.to_path_buf(),

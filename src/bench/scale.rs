@@ -368,7 +368,7 @@ fn print_console(c: &super::console::Figures) {
 }
 
 /// `bench scale --fill-matching PATH`: the child of [`matching_in_store`].
-pub fn fill_matching(path: &Path) -> ExitStatus {
+pub(crate) fn fill_matching(path: &Path) -> ExitStatus {
     match matching::fill_store(path, XL_CONTACTS, XL_ACCOUNTS) {
         Ok(()) => ExitStatus::Ok,
         Err(e) => {

@@ -184,7 +184,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), InitError> {
 }
 
 /// The whole first run on `input`/`out`: interview, check, write.
-pub fn init_with(
+pub(crate) fn init_with(
     path: &Path,
     input: &mut impl BufRead,
     out: &mut impl Write,
@@ -226,7 +226,7 @@ pub fn run(path: Option<&Path>) -> ExitStatus {
 
 /// The console started without a config: offers `init` instead of exiting
 /// (answer y or Enter); true when a config was written.
-pub fn offer(path: &Path, input: &mut impl BufRead, out: &mut impl Write) -> bool {
+pub(crate) fn offer(path: &Path, input: &mut impl BufRead, out: &mut impl Write) -> bool {
     let shown = path.display().to_string();
     let asked = writeln!(
         out,

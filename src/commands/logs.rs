@@ -19,7 +19,7 @@ use crate::store::{Store, runs};
 /// something went wrong).
 const MAX_LINE: usize = 16 * 1024;
 /// Most lines one call keeps, whatever `-n` asks.
-pub const MAX_LINES: usize = 100_000;
+pub(crate) const MAX_LINES: usize = 100_000;
 /// How often `-f` looks for new lines.
 const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
@@ -87,7 +87,7 @@ fn run_window(data_dir: &Path, id: i64) -> Result<(DateTime<Utc>, Option<DateTim
 }
 
 /// The log files, oldest first (their names end in the date).
-pub fn log_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn log_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -137,7 +137,7 @@ fn read_line(r: &mut impl BufRead) -> std::io::Result<Option<(String, u64)>> {
 /// and returns how far the last file was read, where following goes on.
 /// Lines without a time of their own (a message's continuation) go with
 /// the line before them.
-pub fn print_last(
+pub(crate) fn print_last(
     files: &[PathBuf],
     keep: usize,
     window: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,

@@ -22,7 +22,7 @@ use crate::service::host::{Face, HostError};
 
 /// The exit code when the data dir's engine can be neither reached nor
 /// started: 8 only when another engine holds it.
-pub fn host_exit(e: &HostError) -> ExitStatus {
+pub(crate) fn host_exit(e: &HostError) -> ExitStatus {
     if e.is_busy() {
         ExitStatus::Busy
     } else {
@@ -52,7 +52,11 @@ async fn engine_for(
 /// service when there is one, else an engine started here for the time
 /// the command runs (not scheduled). The engine is stopped, or detached
 /// from, before this returns.
-pub fn with_engine<F>(config: crate::config::Config, data_dir: &std::path::Path, f: F) -> ExitStatus
+pub(crate) fn with_engine<F>(
+    config: crate::config::Config,
+    data_dir: &std::path::Path,
+    f: F,
+) -> ExitStatus
 where
     F: AsyncFnOnce(&mut crate::engine::EngineHandle, bool) -> ExitStatus,
 {

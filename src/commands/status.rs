@@ -87,7 +87,7 @@ impl Stored {
 
 /// `status --json`'s object, for a support bundle (an error in its place
 /// when the store cannot be read).
-pub fn json_text(data_dir: &Path, configured: bool) -> String {
+pub(crate) fn json_text(data_dir: &Path, configured: bool) -> String {
     match read(data_dir, configured) {
         Ok((status, live)) => render(true, true, &status, live.as_ref())
             .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string()),

@@ -180,13 +180,13 @@ impl WrittenWords {
     }
 
     /// The subject of a conversation's activity.
-    pub fn conversation_subject(&self, member: &str) -> String {
+    pub(crate) fn conversation_subject(&self, member: &str) -> String {
         crate::t_in!(self.lang, "written-conversation-subject", member = member)
     }
 
     /// The first line of a description whose oldest `count` messages
     /// did not fit.
-    pub fn earlier_messages(&self, count: usize) -> String {
+    pub(crate) fn earlier_messages(&self, count: usize) -> String {
         crate::t_in!(self.lang, "written-earlier-messages", count = count)
     }
 }
@@ -245,7 +245,7 @@ const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 /// The longest: a year between syncs is already no schedule at all, and
 /// a bound keeps `n * unit` from overflowing.
-pub const MAX_INTERVAL: Duration = Duration::from_secs(365 * 86_400);
+pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(365 * 86_400);
 /// `[writeback] max_import_bytes` by default: far above a real export,
 /// low enough that one file cannot fill the disk's page cache and memory.
 pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
@@ -254,7 +254,7 @@ const IMPORT_BYTES_RANGE: std::ops::RangeInclusive<i64> = 1024..=(16 * 1024 * 10
 
 /// Which file to read: `--config` (or `$NAVSYNC_CONFIG`, which clap
 /// reads into it), else the platform config dir.
-pub fn locate(cli: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn locate(cli: Option<&Path>) -> Option<PathBuf> {
     match cli {
         Some(p) => Some(p.to_path_buf()),
         None => crate::paths::default_config_file(),

@@ -20,7 +20,7 @@ pub const REQUESTS_HEADER: &str = "x-ms-ratelimit-burst-remaining-xrm-requests";
 pub const TIME_HEADER: &str = "x-ms-ratelimit-time-remaining-xrm-requests";
 
 /// The documented window, for the faces ("left in 5 min").
-pub const WINDOW: Duration = Duration::from_secs(300);
+pub(crate) const WINDOW: Duration = Duration::from_secs(300);
 /// A header value longer than this is not a number Dataverse sends.
 const MAX_VALUE_LEN: usize = 32;
 /// A budget is republished at most this often: every answer carries one.

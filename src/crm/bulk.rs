@@ -34,7 +34,7 @@ pub enum Bulk {
 impl Client {
     /// Creates `rows` (id, body) in `entity_set` with one `CreateMultiple`,
     /// written as `caller` when given. Text is fitted to the columns first.
-    pub async fn create_multiple(
+    pub(crate) async fn create_multiple(
         &self,
         entity_set: &str,
         logical_name: &str,

@@ -22,7 +22,7 @@ pub use crate::vocab::check::{Check, CheckFacts};
 
 /// What the checks need to know beyond the client.
 #[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     pub writeback_enabled: bool,
     /// Writeback impersonates seat holders (needs prvActOnBehalfOfAnotherUser).
     pub on_behalf_of_seat_holder: bool,
@@ -115,7 +115,7 @@ impl<F: FnMut(&Check)> Run<'_, F> {
 
 /// Signs in and runs every check, reporting each verdict to `on_check` as
 /// it is reached.
-pub async fn run_checks(
+pub(crate) async fn run_checks(
     client: &Client,
     opts: &CheckOptions,
     mut on_check: impl FnMut(&Check),

@@ -114,7 +114,7 @@ impl Client {
 
     /// How long the CRM still refuses this identity after a `Retry-After`
     /// too long to wait: a scheduled try before then would only fail.
-    pub fn refused_for(&self) -> Option<std::time::Duration> {
+    pub(crate) fn refused_for(&self) -> Option<std::time::Duration> {
         self.inner.gate.given_up_for()
     }
 

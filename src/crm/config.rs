@@ -70,7 +70,7 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// `auth_method` as the connection row stores it.
-    pub fn auth_method_name(&self) -> &'static str {
+    pub(crate) fn auth_method_name(&self) -> &'static str {
         match self.auth {
             AuthConfig::ClientSecret(_) => "client_secret",
             AuthConfig::DeviceCode => "device_code",

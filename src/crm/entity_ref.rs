@@ -69,7 +69,7 @@ impl EntityKind {
     }
 
     /// The table whose entity set is `set`.
-    pub fn of_entity_set(set: &str) -> Option<Self> {
+    pub(crate) fn of_entity_set(set: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.entity_set() == set)
     }
 }

@@ -102,7 +102,7 @@ impl Client {
     }
 
     /// The `MaxLength` of `column` in `table`.
-    pub async fn max_length(
+    pub(crate) async fn max_length(
         &self,
         table: EntityKind,
         column: &str,

@@ -78,7 +78,7 @@ fn is_loopback(url: &url::Url) -> bool {
 }
 
 /// `ORG.crm.dynamics.com` or `ORG.crm<N>.dynamics.com`.
-pub fn is_dynamics_online_host(host: &str) -> bool {
+pub(crate) fn is_dynamics_online_host(host: &str) -> bool {
     let Some(rest) = host.strip_suffix(".dynamics.com") else {
         return false;
     };

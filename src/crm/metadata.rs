@@ -273,7 +273,7 @@ impl Client {
     /// them (`RetrieveTotalRecordCount`: a snapshot refreshed within the
     /// last 24 hours, so an estimate for progress, never a check):
     /// <https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/retrievetotalrecordcountresponse>.
-    pub async fn record_counts(
+    pub(crate) async fn record_counts(
         &self,
         logical_names: &[&str],
     ) -> Result<std::collections::HashMap<String, u64>, CrmError> {

@@ -119,7 +119,7 @@ impl Filter {
     pub fn ge(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("ge", col, v)
     }
-    pub fn lt(col: &Column, v: impl Into<Literal>) -> Self {
+    pub(crate) fn lt(col: &Column, v: impl Into<Literal>) -> Self {
         Self::compare("lt", col, v)
     }
     pub fn contains(col: &Column, text: &str) -> Self {
@@ -136,7 +136,7 @@ impl Filter {
         Self(format!("({}) or ({})", self.0, other.0))
     }
     /// `col eq v1 or col eq v2 ...`; `None` for an empty list.
-    pub fn any_of<L: Into<Literal>>(
+    pub(crate) fn any_of<L: Into<Literal>>(
         col: &Column,
         values: impl IntoIterator<Item = L>,
     ) -> Option<Self> {

@@ -25,7 +25,7 @@ pub struct Answered {
 impl Answered {
     /// Seconds this host's clock is ahead of the server's (negative: behind),
     /// rounded: the header carries whole seconds.
-    pub fn skew_secs(&self) -> Option<i64> {
+    pub(crate) fn skew_secs(&self) -> Option<i64> {
         self.server_date
             .map(|s| ((self.local_date - s).num_milliseconds() as f64 / 1000.0).round() as i64)
     }

@@ -19,7 +19,7 @@ pub trait Table: DeserializeOwned + Send + 'static {
 }
 
 /// Lookup annotation naming the table a polymorphic lookup points to.
-pub const LOOKUP_LOGICAL_NAME: &str = "Microsoft.Dynamics.CRM.lookuplogicalname";
+pub(crate) const LOOKUP_LOGICAL_NAME: &str = "Microsoft.Dynamics.CRM.lookuplogicalname";
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SystemUser {

@@ -18,7 +18,7 @@ impl Secret {
     }
 
     /// The secret text, for the one place that must send it.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }

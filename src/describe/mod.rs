@@ -91,7 +91,7 @@ fn writeback_summary(w: &WritebackSummary) -> String {
 }
 
 /// What an import gave.
-pub fn import_counts(c: &ImportCounts) -> String {
+pub(crate) fn import_counts(c: &ImportCounts) -> String {
     t!(
         "import-summary",
         imported = c.imported,

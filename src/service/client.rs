@@ -63,7 +63,7 @@ pub async fn attach(socket: &Path, reconnect: Reconnect) -> Result<EngineHandle,
 
 /// [`attach`], with the process id the engine gave in its hello (the
 /// console's header names the service it works with).
-pub async fn attach_to(
+pub(crate) async fn attach_to(
     socket: &Path,
     reconnect: Reconnect,
 ) -> Result<(EngineHandle, u32), AttachError> {

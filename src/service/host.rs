@@ -35,7 +35,7 @@ pub enum HostError {
 
 impl HostError {
     /// Another engine holds the data dir and never answered on its socket.
-    pub fn is_busy(&self) -> bool {
+    pub(crate) fn is_busy(&self) -> bool {
         matches!(self, HostError::Lock(LockError::Busy { .. }))
     }
 }
@@ -103,7 +103,7 @@ async fn until_released(data_dir: &Path) {
 
 /// Takes the data-dir lock and sweeps the dry-run copies that processes
 /// killed mid-run left behind (the next owner of the data dir cleans up).
-pub fn take_data_dir(data_dir: &Path) -> Result<DataDirLock, LockError> {
+pub(crate) fn take_data_dir(data_dir: &Path) -> Result<DataDirLock, LockError> {
     DataDirLock::acquire(data_dir).map(|lock| swept(lock, data_dir))
 }
 
@@ -123,7 +123,7 @@ fn swept(lock: DataDirLock, data_dir: &Path) -> DataDirLock {
 /// Attaches to the data dir's engine, or starts one here when there is
 /// none. `scheduled`: whether an engine started here runs the schedule
 /// (the console) or only what it is asked (the headless commands).
-pub async fn attach_or_start(
+pub(crate) async fn attach_or_start(
     config: Config,
     data_dir: &Path,
     scheduled: bool,

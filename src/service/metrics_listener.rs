@@ -16,11 +16,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 
 /// Metrics connections open at once, at most.
-pub const MAX_CONNECTIONS: usize = 32;
+pub(crate) const MAX_CONNECTIONS: usize = 32;
 /// A metrics connection with no traffic for this long is closed.
-pub const IDLE: Duration = Duration::from_secs(10);
+pub(crate) const IDLE: Duration = Duration::from_secs(10);
 
-pub struct CappedListener {
+pub(crate) struct CappedListener {
     inner: TcpListener,
     places: Arc<Semaphore>,
 }
@@ -62,7 +62,7 @@ impl axum::serve::Listener for CappedListener {
 
 /// A connection that fails with `TimedOut` once nothing moved for
 /// [`IDLE`]; it holds its place under the cap until dropped.
-pub struct IdleLimited {
+pub(crate) struct IdleLimited {
     io: TcpStream,
     idle: Pin<Box<Sleep>>,
     _place: OwnedSemaphorePermit,

@@ -16,7 +16,7 @@ pub enum PeerRefused {
 }
 
 /// The uid this process runs as (the engine's owner).
-pub fn own_uid() -> u32 {
+pub(crate) fn own_uid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
@@ -34,7 +34,7 @@ pub fn check(peer_uid: u32, own: u32) -> Result<(), PeerRefused> {
 }
 
 /// Reads the peer's uid from the kernel and applies [`check`].
-pub fn check_stream(stream: &UnixStream) -> Result<(), PeerRefused> {
+pub(crate) fn check_stream(stream: &UnixStream) -> Result<(), PeerRefused> {
     let cred = stream
         .peer_cred()
         .map_err(|e| PeerRefused::Unknown(e.to_string()))?;

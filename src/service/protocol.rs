@@ -20,7 +20,7 @@ use crate::engine::{Command, Event, Status};
 /// The longest line either side accepts, newline excluded (README,
 /// "Limits"). Real messages are a few kB; a peer sending more is cut off
 /// instead of being buffered until memory runs out.
-pub const MAX_LINE: usize = 1024 * 1024;
+pub(crate) const MAX_LINE: usize = 1024 * 1024;
 
 /// Why a line could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +36,7 @@ pub enum LineError {
 /// Reads newline-ended lines of at most [`MAX_LINE`] bytes. Cancel-safe
 /// (a `select!` may drop [`LineReader::next_line`] at any await): what
 /// was read of a line stays in the reader.
-pub struct LineReader<R> {
+pub(crate) struct LineReader<R> {
     inner: R,
     buf: Vec<u8>,
 }
@@ -94,7 +94,7 @@ pub const PROTOCOL: u32 = 2;
 /// Client to service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ClientMsg {
+pub(crate) enum ClientMsg {
     Hello {
         protocol: u32,
         /// "navsync 0.1.0", for the service's log.
@@ -108,7 +108,7 @@ pub enum ClientMsg {
 /// Service to client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServerMsg {
+pub(crate) enum ServerMsg {
     Hello {
         protocol: u32,
         server: String,
@@ -131,19 +131,19 @@ pub enum ServerMsg {
 }
 
 /// This build's name and version, as `hello` carries it.
-pub fn agent() -> String {
+pub(crate) fn agent() -> String {
     format!("navsync {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// One message as one line, newline included.
-pub fn encode<T: Serialize>(msg: &T) -> Result<String, serde_json::Error> {
+pub(crate) fn encode<T: Serialize>(msg: &T) -> Result<String, serde_json::Error> {
     let mut line = serde_json::to_string(msg)?;
     line.push('\n');
     Ok(line)
 }
 
 /// One line (without its newline) as a message.
-pub fn decode<'a, T: Deserialize<'a>>(line: &'a str) -> Result<T, serde_json::Error> {
+pub(crate) fn decode<'a, T: Deserialize<'a>>(line: &'a str) -> Result<T, serde_json::Error> {
     serde_json::from_str(line)
 }
 

@@ -30,11 +30,11 @@ use super::protocol::{self, ClientMsg, LineReader, PROTOCOL, ServerMsg};
 use crate::engine::{Command, EngineHandle, Event, Status, View};
 
 /// How long a peer may take to say hello.
-pub const HELLO_WAIT: Duration = Duration::from_secs(5);
+pub(crate) const HELLO_WAIT: Duration = Duration::from_secs(5);
 /// Connections that have not said hello yet, at most.
-pub const MAX_PENDING: usize = 64;
+pub(crate) const MAX_PENDING: usize = 64;
 /// Consoles and commands attached at once, at most.
-pub const MAX_ATTACHED: usize = 128;
+pub(crate) const MAX_ATTACHED: usize = 128;
 
 /// The listening socket. Dropping it stops accepting and removes the file;
 /// peers already attached stay until the engine stops.
@@ -53,7 +53,7 @@ impl Listener {
     /// engine's last events and has gone (a peer keeps its place until the
     /// events end), so a stopping service does not cut them off: a
     /// `sync --once` following a run learns that it was cancelled.
-    pub async fn drained(&self, limit: std::time::Duration) {
+    pub(crate) async fn drained(&self, limit: std::time::Duration) {
         let all = u32::try_from(MAX_ATTACHED).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(limit, self.attached.acquire_many(all)).await;
     }

@@ -155,7 +155,7 @@ pub fn by_state(conn: &Connection, state: ActivityState) -> Result<Vec<Activity>
 
 /// At most `limit` activities in `state` whose id is above `after`, by id:
 /// one batch of a walk that holds no transaction open for long.
-pub fn by_state_after(
+pub(crate) fn by_state_after(
     conn: &Connection,
     state: ActivityState,
     after: i64,
@@ -169,7 +169,7 @@ pub fn by_state_after(
     rows.map(|r| finish(r?)).collect()
 }
 
-pub fn set_state(conn: &Connection, id: i64, state: ActivityState) -> Result<()> {
+pub(crate) fn set_state(conn: &Connection, id: i64, state: ActivityState) -> Result<()> {
     conn.prepare_cached("UPDATE activities SET state = ?1 WHERE id = ?2")?
         .execute(params![state.as_str(), id])?;
     Ok(())
@@ -177,7 +177,7 @@ pub fn set_state(conn: &Connection, id: i64, state: ActivityState) -> Result<()>
 
 /// Records the match decision and the client-generated CRM id before the
 /// write is sent.
-pub fn assign_crm_id(
+pub(crate) fn assign_crm_id(
     conn: &Connection,
     id: i64,
     crm_activity_id: &str,
@@ -191,7 +191,7 @@ pub fn assign_crm_id(
     Ok(())
 }
 
-pub fn record_attempt(conn: &Connection, id: i64, error: Option<&str>) -> Result<()> {
+pub(crate) fn record_attempt(conn: &Connection, id: i64, error: Option<&str>) -> Result<()> {
     conn.prepare_cached(
         "UPDATE activities SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2",
     )?
@@ -204,7 +204,7 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM activities", [], |r| r.get(0))?)
 }
 
-pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Activity>> {
+pub(crate) fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Activity>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM activities WHERE external_id = ?1"),
         [external_id],
@@ -216,7 +216,7 @@ pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Act
 }
 
 /// Whether new messages of a thread wait to be decided.
-pub fn threads_waiting(conn: &Connection) -> Result<bool> {
+pub(crate) fn threads_waiting(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM activities WHERE state = 'new' AND thread IS NOT NULL)",
         [],
@@ -225,7 +225,11 @@ pub fn threads_waiting(conn: &Connection) -> Result<bool> {
 }
 
 /// Puts a message into its conversation, which is written in its place.
-pub fn join_conversation(conn: &Connection, message_id: i64, conversation_id: i64) -> Result<()> {
+pub(crate) fn join_conversation(
+    conn: &Connection,
+    message_id: i64,
+    conversation_id: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE activities SET state = 'in_thread', conversation_id = ?1 WHERE id = ?2",
     )?
@@ -234,7 +238,10 @@ pub fn join_conversation(conn: &Connection, message_id: i64, conversation_id: i6
 }
 
 /// A conversation's messages, oldest first.
-pub fn conversation_messages(conn: &Connection, conversation_id: i64) -> Result<Vec<Activity>> {
+pub(crate) fn conversation_messages(
+    conn: &Connection,
+    conversation_id: i64,
+) -> Result<Vec<Activity>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM activities WHERE conversation_id = ?1 ORDER BY occurred_at, id"
     ))?;
@@ -244,7 +251,7 @@ pub fn conversation_messages(conn: &Connection, conversation_id: i64) -> Result<
 
 /// A conversation's text as last queued, how many messages it holds and
 /// which version of it that is.
-pub fn set_conversation_text(
+pub(crate) fn set_conversation_text(
     conn: &Connection,
     id: i64,
     body: &str,

@@ -104,7 +104,11 @@ pub fn put(conn: &Connection, row: &ConnectionRow) -> Result<()> {
 }
 
 /// Records an error (kind + detail) against the connection, keeping the rest.
-pub fn set_error(conn: &Connection, kind: Option<ErrorClass>, detail: Option<&str>) -> Result<()> {
+pub(crate) fn set_error(
+    conn: &Connection,
+    kind: Option<ErrorClass>,
+    detail: Option<&str>,
+) -> Result<()> {
     conn.execute(
         "UPDATE connection SET last_error_kind = ?1, last_error_detail = ?2, updated_at = ?3 WHERE id = 1",
         params![kind, detail, now()],
@@ -112,7 +116,7 @@ pub fn set_error(conn: &Connection, kind: Option<ErrorClass>, detail: Option<&st
     Ok(())
 }
 
-pub fn set_state(conn: &Connection, state: ConnState) -> Result<()> {
+pub(crate) fn set_state(conn: &Connection, state: ConnState) -> Result<()> {
     conn.execute(
         "UPDATE connection SET state = ?1, updated_at = ?2 WHERE id = 1",
         params![state, now()],

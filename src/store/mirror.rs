@@ -419,7 +419,7 @@ pub fn contact_name(conn: &Connection, contactid: &str) -> Result<Option<String>
 }
 
 /// A mirrored account's name.
-pub fn account_name(conn: &Connection, accountid: &str) -> Result<Option<String>> {
+pub(crate) fn account_name(conn: &Connection, accountid: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT name FROM crm_accounts WHERE accountid = ?1",
@@ -518,7 +518,7 @@ pub fn ids(conn: &Connection, table: Table) -> Result<Vec<String>> {
 
 /// Delete reconciliation after a full re-read: removes every mirrored row
 /// of `table` whose id is not in `seen`. Returns how many went.
-pub fn delete_unseen(
+pub(crate) fn delete_unseen(
     conn: &Connection,
     table: Table,
     seen: &std::collections::HashSet<String>,

@@ -232,7 +232,7 @@ impl Store {
 
     /// Commits what [`rereadable`](Self::rereadable) left open. On failure
     /// it is rolled back and counted in `lost_commits`.
-    pub fn commit_pending(&mut self) -> Result<()> {
+    pub(crate) fn commit_pending(&mut self) -> Result<()> {
         if self.pending.take().is_none() {
             return Ok(());
         }
@@ -247,7 +247,7 @@ impl Store {
 
     /// [`commit_pending`](Self::commit_pending) before another write,
     /// which must not fail for it: the failure is logged and counted.
-    pub fn commit_pending_or_warn(&mut self) {
+    pub(crate) fn commit_pending_or_warn(&mut self) {
         if let Err(e) = self.commit_pending() {
             tracing::warn!(error = %e, "mirror pages were not committed; their tables are read again");
         }

@@ -95,7 +95,7 @@ pub fn enqueue(
 /// record), armed again by each version, done or not. Versions only grow,
 /// so the row always holds the newest; one not yet sent is replaced, never
 /// sent as well, and one sent is sent again only as a newer version.
-pub fn enqueue_version(
+pub(crate) fn enqueue_version(
     conn: &Connection,
     activity_id: i64,
     operation: OutboxOp,
@@ -142,7 +142,7 @@ pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// Marks a row done unless a newer payload replaced it meanwhile.
-pub fn mark_done_if_unchanged(conn: &Connection, id: i64, payload_json: &str) -> Result<()> {
+pub(crate) fn mark_done_if_unchanged(conn: &Connection, id: i64, payload_json: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE outbox SET state = 'done', updated_at = ?1 WHERE id = ?2 AND payload_json = ?3",
     )?

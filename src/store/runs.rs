@@ -41,7 +41,7 @@ pub fn start(conn: &Connection, mode: RunMode) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn record_phase(
+pub(crate) fn record_phase(
     conn: &Connection,
     run_id: i64,
     phase: Phase,
@@ -82,7 +82,7 @@ pub fn finish(
 }
 
 /// Runs left `running` by a process that died are closed as cancelled.
-pub fn close_abandoned(conn: &Connection) -> Result<usize> {
+pub(crate) fn close_abandoned(conn: &Connection) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE sync_runs SET outcome = 'cancelled', finished_at = COALESCE(finished_at, ?1),
             error_detail = COALESCE(error_detail, 'process ended during the run')
@@ -141,7 +141,7 @@ pub struct Finished {
 }
 
 /// The newest finished run that was not a dry run.
-pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
+pub(crate) fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
     Ok(conn
         .query_row(
             "SELECT r.id, r.outcome, r.error_kind, r.finished_at,
@@ -164,10 +164,10 @@ pub fn last_finished(conn: &Connection) -> Result<Option<Finished>> {
 }
 
 /// When a run started and (once it ended) finished.
-pub type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
+pub(crate) type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
 
 /// When run `id` started and (once it ended) finished.
-pub fn span(conn: &Connection, id: i64) -> Result<Option<Span>> {
+pub(crate) fn span(conn: &Connection, id: i64) -> Result<Option<Span>> {
     Ok(conn
         .prepare_cached("SELECT started_at, finished_at FROM sync_runs WHERE id = ?1")?
         .query_row([id], |r| Ok((time_at(r, 0)?, opt_time_at(r, 1)?)))
@@ -188,7 +188,7 @@ pub fn last_success(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
 
 /// Changes a running run's mode (an incremental run that had to read a
 /// table in full is recorded as full).
-pub fn set_mode(conn: &Connection, run_id: i64, mode: RunMode) -> Result<()> {
+pub(crate) fn set_mode(conn: &Connection, run_id: i64, mode: RunMode) -> Result<()> {
     conn.execute(
         "UPDATE sync_runs SET mode = ?1 WHERE id = ?2",
         params![mode, run_id],
@@ -198,7 +198,7 @@ pub fn set_mode(conn: &Connection, run_id: i64, mode: RunMode) -> Result<()> {
 
 /// Start time of the newest run that was not a dry run: the schedule
 /// counts from it.
-pub fn last_started(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+pub(crate) fn last_started(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
         .query_row(
             "SELECT started_at FROM sync_runs WHERE mode != 'dry_run' ORDER BY id DESC LIMIT 1",

@@ -95,7 +95,7 @@ pub fn list(conn: &Connection, kind: ItemKind, seat_id: i64) -> Result<Vec<Saved
 
 /// Removes every CRM-sourced save (disconnect --purge), keeping manual ones.
 /// Returns (accounts removed, leads removed).
-pub fn purge_from_crm(conn: &Connection) -> Result<(usize, usize)> {
+pub(crate) fn purge_from_crm(conn: &Connection) -> Result<(usize, usize)> {
     conn.execute("DELETE FROM saved_provenance", [])?;
     let mut out = [0usize; 2];
     for (i, kind) in [ItemKind::Account, ItemKind::Contact]
@@ -228,7 +228,7 @@ pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
 
 /// Saves the pull brought in and a purge would remove (manual saves stay):
 /// (accounts, leads), for the disconnect confirmation.
-pub fn count_from_crm(conn: &Connection) -> Result<(i64, i64)> {
+pub(crate) fn count_from_crm(conn: &Connection) -> Result<(i64, i64)> {
     conn.query_row(
         "SELECT (SELECT COUNT(*) FROM saved_accounts WHERE manual = 0),
                 (SELECT COUNT(*) FROM saved_leads WHERE manual = 0)",
@@ -262,7 +262,7 @@ pub struct WorkspaceRow {
 
 /// Every saved account and lead of every seat, with provenance, read in
 /// one query (seat, kind, then the store's order).
-pub fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
+pub(crate) fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.seat_id, s.name, x.kind, x.name, x.company, x.manual, x.from_crm,
                 o.name, o.stepname, u.fullname, x.item_id

@@ -170,7 +170,7 @@ pub fn waiting(conn: &Connection) -> Result<std::collections::HashMap<i64, Waiti
         .collect())
 }
 
-pub fn set_crm_user(conn: &Connection, id: i64, crm_user_id: Option<&str>) -> Result<()> {
+pub(crate) fn set_crm_user(conn: &Connection, id: i64, crm_user_id: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE seats SET crm_user_id = ?1 WHERE id = ?2",
         params![crm_user_id, id],

@@ -60,7 +60,7 @@ pub struct CrmChoices {
 
 const CHOICES_KEY: &str = "crm_choices";
 
-pub fn set_crm_choices(conn: &Connection, choices: &CrmChoices) -> Result<()> {
+pub(crate) fn set_crm_choices(conn: &Connection, choices: &CrmChoices) -> Result<()> {
     set(conn, CHOICES_KEY, choices)
 }
 

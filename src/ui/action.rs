@@ -45,7 +45,7 @@ impl Tab {
     }
 
     /// A shorter name, for the tab bar when the full names do not fit.
-    pub fn short_title(self) -> String {
+    pub(crate) fn short_title(self) -> String {
         crate::i18n::text(&format!("tab-{}-short", self.id()), &[])
     }
 
@@ -53,7 +53,7 @@ impl Tab {
         Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
-    pub fn offset(self, by: isize) -> Tab {
+    pub(crate) fn offset(self, by: isize) -> Tab {
         let n = Self::ALL.len() as isize;
         Self::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
     }

@@ -157,7 +157,7 @@ impl App {
         }
     }
 
-    pub fn tab_component(&mut self, tab: Tab) -> &mut dyn Component {
+    pub(crate) fn tab_component(&mut self, tab: Tab) -> &mut dyn Component {
         match tab {
             Tab::Connection => &mut self.connection,
             Tab::Sync => &mut self.sync,

@@ -16,7 +16,7 @@ use crate::engine::{Command, Status};
 
 /// Whether a component used a key, and what it means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyResult {
+pub(crate) enum KeyResult {
     Consumed(Option<Action>),
     NotConsumed,
 }
@@ -70,7 +70,7 @@ impl Effects {
     pub fn send(&mut self, c: Command) {
         self.0.push(Effect::Send(c));
     }
-    pub fn send_all(&mut self, cs: impl IntoIterator<Item = Command>) {
+    pub(crate) fn send_all(&mut self, cs: impl IntoIterator<Item = Command>) {
         self.0.extend(cs.into_iter().map(Effect::Send));
     }
     pub fn flash(&mut self, ok: bool, text: impl Into<String>) {
@@ -88,7 +88,7 @@ impl Effects {
     pub fn find(&mut self, text: String) {
         self.0.push(Effect::Find(text));
     }
-    pub fn close_popup(&mut self) {
+    pub(crate) fn close_popup(&mut self) {
         self.0.push(Effect::ClosePopup);
     }
     pub fn open(&mut self, p: Popup) {
@@ -103,7 +103,7 @@ impl Effects {
     pub fn undo(&mut self, u: Undo) {
         self.0.push(Effect::Undo(u));
     }
-    pub fn colon(&mut self, run: super::popups::command_line::ColonRun) {
+    pub(crate) fn colon(&mut self, run: super::popups::command_line::ColonRun) {
         self.0.push(Effect::Colon(run));
     }
     pub fn then(&mut self, a: Action) {
@@ -112,7 +112,7 @@ impl Effects {
 
     /// Whether the command line is left (a filter or find to keep, or the
     /// popup closed), so it no longer acts as the user types.
-    pub fn leaves_the_line(&self) -> bool {
+    pub(crate) fn leaves_the_line(&self) -> bool {
         self.0
             .iter()
             .any(|e| matches!(e, Effect::Filter(_) | Effect::Find(_) | Effect::ClosePopup))
@@ -128,7 +128,7 @@ impl IntoIterator for Effects {
 }
 
 /// What every render needs besides the component's own state.
-pub struct ViewCtx<'a> {
+pub(crate) struct ViewCtx<'a> {
     pub theme: Theme,
     pub now: DateTime<Utc>,
     pub status: &'a Status,
@@ -136,7 +136,7 @@ pub struct ViewCtx<'a> {
     pub keys: &'a Keymap,
 }
 
-pub trait Component {
+pub(crate) trait Component {
     fn context(&self) -> Context;
 
     /// A key and what the keymap binds it to in this component's context

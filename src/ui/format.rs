@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::store::reason::Reason;
 
-pub fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(rfc3339)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -34,7 +34,7 @@ pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 }
 
 /// "12 min ago (2026-11-25 06:10 UTC)", or the raw text if it is not a time.
-pub fn relative_and_absolute(now: DateTime<Utc>, rfc3339: &str) -> String {
+pub(crate) fn relative_and_absolute(now: DateTime<Utc>, rfc3339: &str) -> String {
     match parse_time(rfc3339) {
         Some(t) => when(now, t),
         None => rfc3339.to_string(),
@@ -47,7 +47,7 @@ pub fn when(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
 }
 
 /// Compact age for table cells: "45s", "12m", "5h", "3d".
-pub fn age(now: DateTime<Utc>, rfc3339: &str) -> String {
+pub(crate) fn age(now: DateTime<Utc>, rfc3339: &str) -> String {
     let Some(t) = parse_time(rfc3339) else {
         return "?".into();
     };
@@ -88,7 +88,7 @@ pub use crate::i18n::stored_word;
 use crate::engine::interface::health::{Health, HealthReason};
 
 /// The health verdict's word ("failing") in the reader's language.
-pub fn health_word(h: Health) -> String {
+pub(crate) fn health_word(h: Health) -> String {
     crate::t!(match h {
         Health::Ok => "health-ok",
         Health::Degraded => "health-degraded",
@@ -114,13 +114,13 @@ pub fn health_reason(r: HealthReason) -> String {
 
 /// What the operator does about the verdict, for the reasons only a
 /// person can fix from the command line.
-pub fn health_next_step(r: HealthReason) -> Option<String> {
+pub(crate) fn health_next_step(r: HealthReason) -> Option<String> {
     (r == HealthReason::SignInNeeded).then(|| crate::t!("health-next-sign-in-needed"))
 }
 
 /// Writes the CRM refused, with its code when it said one: "2 refused
 /// (0x80040220)".
-pub fn writes_refused(count: u64, code: Option<&str>) -> String {
+pub(crate) fn writes_refused(count: u64, code: Option<&str>) -> String {
     match code {
         Some(code) => crate::t!(
             "phase-writes-refused",
@@ -132,7 +132,7 @@ pub fn writes_refused(count: u64, code: Option<&str>) -> String {
 }
 
 /// A sync phase's name.
-pub fn phase_name(p: crate::engine::Phase) -> String {
+pub(crate) fn phase_name(p: crate::engine::Phase) -> String {
     crate::i18n::word(p)
 }
 

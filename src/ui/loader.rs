@@ -81,7 +81,7 @@ pub struct SettingsData {
 }
 
 /// The config keys of the Settings tab's questions, in its order.
-pub const SETTING_KEYS: [&str; 6] = [
+pub(crate) const SETTING_KEYS: [&str; 6] = [
     "sync.auto_sync_all_seats",
     "sync.pipeline_stage",
     "sync.won_value_field",

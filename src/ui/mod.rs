@@ -32,7 +32,7 @@ use crate::exit::ExitStatus;
 /// `commands::console` or by `navsync demo`, or attached to). Sends
 /// `Command::Shutdown` when it ends, which stops an engine of its own and
 /// only detaches from a service.
-pub async fn run_console(
+pub(crate) async fn run_console(
     handle: EngineHandle,
     store_path: &Path,
     config: Arc<Config>,

@@ -13,7 +13,7 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub(crate) type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Whether mouse capture was turned on, so restore turns it off only then.
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -42,7 +42,7 @@ pub fn init(mouse: bool) -> io::Result<Term> {
 
 /// Safe to call more than once and from the panic hook; only the first
 /// call after [`init`] writes anything.
-pub fn restore() {
+pub(crate) fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;
     }
@@ -65,7 +65,7 @@ fn install_panic_hook() {
 
 /// Puts `text` on the user's clipboard with OSC 52, which terminals pass
 /// through SSH and tmux (with set-clipboard on) to the local machine.
-pub fn copy_osc52(text: &str) -> io::Result<()> {
+pub(crate) fn copy_osc52(text: &str) -> io::Result<()> {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(text);
     let mut out = io::stdout();

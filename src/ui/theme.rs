@@ -15,7 +15,7 @@ impl Theme {
     pub const MONO: Theme = Theme { mono: true };
 
     /// Monochrome when NO_COLOR is set to anything non-empty (no-color.org).
-    pub fn from_env() -> Theme {
+    pub(crate) fn from_env() -> Theme {
         match std::env::var_os("NO_COLOR") {
             Some(v) if !v.is_empty() => Self::MONO,
             _ => Self::COLOUR,
@@ -45,7 +45,7 @@ impl Theme {
     pub fn error(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
-    pub fn dim(self) -> Style {
+    pub(crate) fn dim(self) -> Style {
         if self.mono {
             Style::default()
         } else {
@@ -58,7 +58,7 @@ impl Theme {
     pub fn selected(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)
     }
-    pub fn active_tab(self) -> Style {
+    pub(crate) fn active_tab(self) -> Style {
         self.fg(Color::Cyan)
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }

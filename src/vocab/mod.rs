@@ -145,7 +145,7 @@ words! {
 
 impl ActivityKind {
     /// Kinds that are part of a conversation and may carry a `thread`.
-    pub fn in_threads(self) -> bool {
+    pub(crate) fn in_threads(self) -> bool {
         matches!(self, Self::Inmail | Self::Message)
     }
 

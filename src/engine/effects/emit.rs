@@ -33,7 +33,7 @@ impl Emitter {
         )
     }
 
-    pub fn emit(&self, event: Event) {
+    pub(crate) fn emit(&self, event: Event) {
         // No receiver is fine: a headless run may not listen.
         let _ = self.events.send(event);
     }

@@ -70,7 +70,7 @@ impl Writer {
     /// Queues `f` now and returns a future of its result, so the caller
     /// can do other work (fetch the next page) while the store writes.
     /// Re-readable writes left uncommitted are committed before `f` runs.
-    pub fn submit<T, E>(
+    pub(crate) fn submit<T, E>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static
@@ -87,7 +87,7 @@ impl Writer {
     /// Like [`submit`](Self::submit) for a write that goes through
     /// [`Store::rereadable`] and may share its transaction with the
     /// re-readable writes before it.
-    pub fn submit_rereadable<T, E>(
+    pub(crate) fn submit_rereadable<T, E>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, E>> + Send + 'static

@@ -25,6 +25,6 @@ impl From<rusqlite::Error> for EngineError {
 }
 
 /// An engine failure as the user sees it: no CRM class, the log has more.
-pub fn internal_error(e: &EngineError) -> UserError {
+pub(crate) fn internal_error(e: &EngineError) -> UserError {
     UserError::new(ErrorClass::Other, Problem::Internal, e.to_string())
 }

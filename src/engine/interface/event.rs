@@ -228,7 +228,7 @@ pub struct RunProgress {
 
 impl RunProgress {
     /// A run that has just started: nothing done, nothing waited.
-    pub fn starting(run_id: i64, mode: RunMode) -> Self {
+    pub(crate) fn starting(run_id: i64, mode: RunMode) -> Self {
         Self {
             run_id,
             mode,
@@ -250,11 +250,11 @@ impl RunProgress {
 mod level {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
-    pub fn serialize<S: Serializer>(l: &tracing::Level, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(l: &tracing::Level, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&l.as_str().to_ascii_lowercase())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<tracing::Level, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<tracing::Level, D::Error> {
         let name = String::deserialize(d)?;
         name.parse()
             .map_err(|_| D::Error::custom(format!("unknown log level {name:?}")))

@@ -47,7 +47,7 @@ pub struct Verdict {
 
 impl Verdict {
     /// What a face says when its engine is gone.
-    pub const OFFLINE: Verdict = Verdict {
+    pub(crate) const OFFLINE: Verdict = Verdict {
         health: Health::Offline,
         reason: HealthReason::EngineUnreachable,
     };

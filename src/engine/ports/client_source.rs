@@ -14,7 +14,7 @@ use crate::store::mirror::{self, Row, Table};
 use crate::store::runs::RunTotals;
 use crate::store::settings::{Choice, CrmChoices};
 
-pub struct ClientSource {
+pub(crate) struct ClientSource {
     client: Client,
     /// The won-value money column, read with the opportunities.
     won_value: Option<crm::Column>,

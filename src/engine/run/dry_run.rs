@@ -68,7 +68,7 @@ impl Snapshot {
 
     /// Removes the copies in `data_dir` that no live process owns (left by
     /// a process that was killed); returns how many.
-    pub fn sweep(data_dir: &Path) -> std::io::Result<usize> {
+    pub(crate) fn sweep(data_dir: &Path) -> std::io::Result<usize> {
         let mut removed = 0;
         for entry in std::fs::read_dir(data_dir)? {
             let entry = entry?;

@@ -29,7 +29,7 @@ use pull::{PullStop, TableMode, TablePull};
 use writeback_phase::WritebackOutcome;
 
 /// What a running sync shares with its phases.
-pub struct RunCtx {
+pub(crate) struct RunCtx {
     pub config: Arc<Config>,
     pub writer: Writer,
     pub emitter: Emitter,
@@ -69,7 +69,7 @@ pub struct Begun {
 }
 
 /// Records the start of a run in `writer`'s store and picks its mode.
-pub async fn begin(writer: &Writer, dry_run: bool) -> Result<Begun, EngineError> {
+pub(crate) async fn begin(writer: &Writer, dry_run: bool) -> Result<Begun, EngineError> {
     writer
         .call(move |s| {
             let mut all_tracked = true;
@@ -97,7 +97,7 @@ pub async fn begin(writer: &Writer, dry_run: bool) -> Result<Begun, EngineError>
 /// Closes a run whose task ended abnormally (a panic): recorded as failed
 /// with the reason, and reported like any failed run, so `RunFinished` is
 /// still sent and no run stays `running`.
-pub async fn abandoned(writer: &Writer, begun: Begun, error: EngineError) -> RunReport {
+pub(crate) async fn abandoned(writer: &Writer, begun: Begun, error: EngineError) -> RunReport {
     let error = internal_error(&error);
     let (run_id, detail) = (begun.run_id, error.detail.clone());
     let recorded = writer

@@ -59,7 +59,7 @@ pub struct TablePull {
 
 /// Why a table pull stopped early.
 #[derive(Debug)]
-pub enum PullStop {
+pub(crate) enum PullStop {
     Cancelled,
     Crm(UserError),
     Engine(EngineError),
@@ -90,7 +90,7 @@ type PendingWrite =
 /// in one pass), which costs far less than keeping them up to date row by
 /// row in random key order; however the read ends they are built again
 /// (and `Store::open` rebuilds any a crash left out).
-pub async fn pull_table(
+pub(crate) async fn pull_table(
     ctx: &RunCtx,
     phase: Phase,
     table: Table,

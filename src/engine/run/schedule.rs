@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub fn next_due(
+pub(crate) fn next_due(
     last_start: Option<DateTime<Utc>>,
     interval: Duration,
     now: DateTime<Utc>,
@@ -23,7 +23,7 @@ pub fn next_due(
 /// The wait before the next try after `failures` failed runs in a row
 /// (at least one): `first`, doubling with each failure, never beyond the
 /// interval, so a short outage does not cost a whole interval of sync.
-pub fn after_failure(failures: u32, first: Duration, interval: Duration) -> Duration {
+pub(crate) fn after_failure(failures: u32, first: Duration, interval: Duration) -> Duration {
     let doublings = failures.saturating_sub(1).min(31);
     first.saturating_mul(1 << doublings).min(interval)
 }
@@ -35,7 +35,7 @@ pub fn wait(due: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
 
 /// A time to the second, as the status shows times (and the store keeps
 /// them).
-pub fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
     chrono::SubsecRound::trunc_subsecs(t, 0)
 }
 

@@ -16,7 +16,7 @@ use crate::engine::usecases::writeback::{self, Prepared, Rules, Sent, WritebackE
 use crate::store::activities;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WritebackOutcome {
+pub(crate) enum WritebackOutcome {
     /// Writeback is switched off in the settings.
     Disabled,
     /// This run's CRM connection cannot write.

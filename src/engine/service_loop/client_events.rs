@@ -11,7 +11,7 @@ use crate::engine::effects::emit::Emitter;
 use crate::engine::interface::event::Event;
 
 /// Forwards until the client (every clone holding the sender) is gone.
-pub async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emitter) {
+pub(crate) async fn forward(mut rx: mpsc::UnboundedReceiver<ClientEvent>, emitter: Emitter) {
     while let Some(ev) = rx.recv().await {
         match ev {
             ClientEvent::Retry {

@@ -28,7 +28,7 @@ pub enum ConnectionError {
 }
 
 /// The checks to run for this configuration.
-pub fn check_options(config: &Config) -> CheckOptions {
+pub(crate) fn check_options(config: &Config) -> CheckOptions {
     CheckOptions {
         writeback_enabled: config.writeback.enabled,
         on_behalf_of_seat_holder: config.writeback.on_behalf_of_seat_holder,
@@ -128,7 +128,7 @@ pub fn record(client: &Client, store: &mut Store, report: &CheckReport) -> Resul
 /// identity navsync writes as. (Two admins signing in by device code with
 /// the same app are told apart only after the sign-in; the audit log
 /// records that switch too.)
-pub fn other_sign_in(row: &ConnectionRow, config: &Config) -> Option<&'static str> {
+pub(crate) fn other_sign_in(row: &ConnectionRow, config: &Config) -> Option<&'static str> {
     let method = match config.crm.auth {
         crate::config::AuthMethod::ClientSecret => "client_secret",
         crate::config::AuthMethod::DeviceCode => "device_code",
@@ -140,7 +140,7 @@ pub fn other_sign_in(row: &ConnectionRow, config: &Config) -> Option<&'static st
 }
 
 /// Whether there is a stored connection to re-check (not disconnected).
-pub fn can_recheck(store: &Store) -> Result<bool, StoreError> {
+pub(crate) fn can_recheck(store: &Store) -> Result<bool, StoreError> {
     Ok(connection::get(store.conn())?.is_some_and(|row| row.state != ConnState::Disconnected))
 }
 

@@ -23,7 +23,7 @@ pub struct ThreadRules {
 
 /// Dataverse's default length of a task's description, for when the
 /// metadata cannot be read.
-pub const DEFAULT_DESCRIPTION_LIMIT: usize = 2000;
+pub(crate) const DEFAULT_DESCRIPTION_LIMIT: usize = 2000;
 
 impl Default for ThreadRules {
     fn default() -> Self {
@@ -37,7 +37,7 @@ impl Default for ThreadRules {
 
 impl ThreadRules {
     /// Whether `a` is written as part of a conversation.
-    pub fn gathers(&self, a: &Activity) -> bool {
+    pub(crate) fn gathers(&self, a: &Activity) -> bool {
         self.mode == ThreadMode::Conversation
             && a.new.kind.in_threads()
             && a.new.thread.is_some()
@@ -55,7 +55,7 @@ fn conversation_id(m: &NewActivity, thread: &str) -> String {
 
 /// Puts `message` into its conversation, made from it if it is the first;
 /// returns the conversation's row id.
-pub fn gather(
+pub(crate) fn gather(
     tx: &rusqlite::Connection,
     message: &Activity,
     rules: &ThreadRules,
@@ -90,7 +90,7 @@ pub fn gather(
 
 /// The conversation's next version: its text from all its messages, kept
 /// in its row (the console shows it) and returned with the row.
-pub fn next_version(
+pub(crate) fn next_version(
     tx: &rusqlite::Connection,
     conversation: &Activity,
     rules: &ThreadRules,

@@ -21,7 +21,7 @@ use crate::escape;
 
 /// The longest line (for CSV, record) an import takes (README, "Limits");
 /// records travel to the engine in socket lines of at most 1 MiB.
-pub const MAX_RECORD_BYTES: usize = 128 * 1024;
+pub(crate) const MAX_RECORD_BYTES: usize = 128 * 1024;
 
 /// One line's values by field name, as the file has them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub enum Format {
 impl Format {
     /// By extension (`.jsonl`, `.ndjson`, `.json`, `.csv`), else by the
     /// first character: a JSON line starts with `{`.
-    pub fn detect(path: &Path, start: &[u8]) -> Format {
+    pub(crate) fn detect(path: &Path, start: &[u8]) -> Format {
         match extension(path).as_deref() {
             Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
             Some("csv") => Format::Csv,

@@ -32,7 +32,7 @@ use crate::store::reason::Reason;
 use crate::store::unresolved::Candidate;
 
 /// How many ranked candidates a decision keeps for the unresolved queue.
-pub const MAX_CANDIDATES: usize = 5;
+pub(crate) const MAX_CANDIDATES: usize = 5;
 
 /// Contacts read from the store per chunk: enough to keep every core
 /// busy normalising, small next to the index.
@@ -393,7 +393,7 @@ fn best_first(scored: &mut [(Idx, f64)], n: usize) {
 /// names are compared first and, when they are already too far apart, the
 /// given names are not compared at all. That keeps most pairs of a block
 /// to one Jaro-Winkler call.
-pub fn name_score(a: &str, b: &str) -> f64 {
+pub(crate) fn name_score(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }

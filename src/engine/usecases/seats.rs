@@ -39,7 +39,7 @@ impl From<SeatsError> for Refusal {
 /// The seat a reference names: a member id, the id `seats list` prints,
 /// or the holder's e-mail (case-insensitive), in that order, so every
 /// command takes what another one prints or accepts.
-pub fn find_seat<'a>(seats: &'a [Seat], reference: &str) -> Option<&'a Seat> {
+pub(crate) fn find_seat<'a>(seats: &'a [Seat], reference: &str) -> Option<&'a Seat> {
     let r = reference.trim();
     seats
         .iter()
@@ -268,7 +268,7 @@ fn fetch(conn: &rusqlite::Connection, id: i64) -> Result<Seat, SeatsError> {
 }
 
 /// `Command::SetSeatSync`: the switch and its answer.
-pub fn set_sync_answer(
+pub(crate) fn set_sync_answer(
     store: &mut Store,
     seat_ids: &[i64],
     enabled: bool,
@@ -287,7 +287,7 @@ pub fn set_sync_answer(
 }
 
 /// `Command::AssignSeats`: the assignment and its answer.
-pub fn assign_answer(
+pub(crate) fn assign_answer(
     store: &mut Store,
     users: &[String],
     licence: Licence,

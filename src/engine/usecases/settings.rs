@@ -97,7 +97,7 @@ pub fn from_console(conn: &Connection) -> store::Result<FromConsole> {
 }
 
 /// Stores one change; returns the value now in force.
-pub fn apply(conn: &Connection, change: &SettingChange) -> Result<Applied, ApplyError> {
+pub(crate) fn apply(conn: &Connection, change: &SettingChange) -> Result<Applied, ApplyError> {
     match change {
         SettingChange::AutoSyncAllSeats(v) => settings::set(conn, AUTO_SYNC_ALL, v)?,
         SettingChange::PipelineStage(v) => settings::set(conn, PIPELINE_STAGE, v)?,

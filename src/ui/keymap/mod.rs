@@ -52,7 +52,7 @@ pub struct Binding {
 }
 
 /// Every context, for building a keymap and checking it.
-pub const CONTEXTS: [Context; 18] = [
+pub(crate) const CONTEXTS: [Context; 18] = [
     Context::Tab(Tab::Connection),
     Context::Tab(Tab::Sync),
     Context::Tab(Tab::Seats),

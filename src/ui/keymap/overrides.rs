@@ -21,7 +21,7 @@ impl Keymap {
     /// the keys that replace all of its keys, wherever the action is bound.
     /// Refused with the reason: an unknown action, a key that is not one,
     /// and two actions on one key in any view.
-    pub fn with_overrides(overrides: &[Override]) -> Result<Self, (usize, String)> {
+    pub(crate) fn with_overrides(overrides: &[Override]) -> Result<Self, (usize, String)> {
         let mut km = Self::default();
         for (i, o) in overrides.iter().enumerate() {
             let mut keys = Vec::new();

@@ -62,12 +62,12 @@ impl ConfirmPopup {
     }
 
     /// What takes the change back once confirmed (see `App`'s undo).
-    pub fn with_undo(mut self, undo: Undo) -> Self {
+    pub(crate) fn with_undo(mut self, undo: Undo) -> Self {
         self.undo = Some(undo);
         self
     }
 
-    pub fn with_caution(mut self, caution: Caution) -> Self {
+    pub(crate) fn with_caution(mut self, caution: Caution) -> Self {
         self.caution = caution;
         self
     }

@@ -81,7 +81,7 @@ impl ContactForm {
         }
     }
 
-    pub fn from_activity(a: &Activity) -> Self {
+    pub(crate) fn from_activity(a: &Activity) -> Self {
         Self::new(
             a.id,
             &a.new.member_name,
@@ -100,7 +100,7 @@ impl ContactForm {
         self.fields[i].value().trim().to_string()
     }
 
-    pub fn validate(&self) -> Result<NewContact, String> {
+    pub(crate) fn validate(&self) -> Result<NewContact, String> {
         let lastname = self.value(1);
         if lastname.is_empty() {
             return Err(crate::t!("form-last-name-required"));

@@ -31,7 +31,7 @@ pub enum Popup {
 }
 
 impl Popup {
-    pub fn component(&mut self) -> &mut dyn Component {
+    pub(crate) fn component(&mut self) -> &mut dyn Component {
         match self {
             Self::Confirm(p) => p,
             Self::Detail(p) => p,

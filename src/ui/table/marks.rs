@@ -17,7 +17,7 @@ impl Marks {
         self.count = 0;
     }
 
-    pub fn toggle(&mut self, i: usize) {
+    pub(crate) fn toggle(&mut self, i: usize) {
         if let Some(b) = self.bits.get_mut(i) {
             *b = !*b;
             if *b {
@@ -28,7 +28,7 @@ impl Marks {
         }
     }
 
-    pub fn mark_all(&mut self, rows: &[usize]) {
+    pub(crate) fn mark_all(&mut self, rows: &[usize]) {
         // `rows` holds distinct indices below len: as many as len is all.
         if rows.len() == self.bits.len() {
             self.bits.fill(true);
@@ -50,7 +50,7 @@ impl Marks {
         self.reset(len);
     }
 
-    pub fn is_marked(&self, i: usize) -> bool {
+    pub(crate) fn is_marked(&self, i: usize) -> bool {
         self.bits.get(i).copied().unwrap_or(false)
     }
 
@@ -63,7 +63,7 @@ impl Marks {
     }
 
     /// Marked backing indices, in order.
-    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
         self.bits
             .iter()
             .enumerate()
@@ -71,7 +71,7 @@ impl Marks {
     }
 
     /// How many marked rows are among `rows` (the filtered view).
-    pub fn among(&self, rows: &[usize]) -> usize {
+    pub(crate) fn among(&self, rows: &[usize]) -> usize {
         rows.iter().filter(|&&i| self.is_marked(i)).count()
     }
 }

@@ -30,7 +30,7 @@ const FLEX: Flex = Flex::Start;
 const SPACING: u16 = 1;
 
 /// The width of each column of `widths` in `width` columns.
-pub fn column_widths(widths: &[Constraint], width: u16) -> Vec<usize> {
+pub(crate) fn column_widths(widths: &[Constraint], width: u16) -> Vec<usize> {
     Layout::horizontal(widths.to_vec())
         .flex(FLEX)
         .spacing(SPACING)

@@ -31,7 +31,7 @@ impl TableView {
     /// Re-applies the text filter; `haystacks[i]` is row i's searchable
     /// text, folded once when the rows were loaded (see [`haystack`]),
     /// so a keystroke in the filter allocates nothing per row.
-    pub fn refilter(&mut self, haystacks: &[String]) {
+    pub(crate) fn refilter(&mut self, haystacks: &[String]) {
         let needle = fold(&self.filter);
         self.refilter_by(haystacks.len(), |i| {
             needle.is_empty() || haystacks[i].contains(&needle)
@@ -41,7 +41,7 @@ impl TableView {
     /// Keeps the rows `keep` accepts, and the cursor on the same backing
     /// row if it is still there, else at the same height (a row that left
     /// from under the cursor leaves it on its neighbour, not at the top).
-    pub fn refilter_by(&mut self, len: usize, keep: impl Fn(usize) -> bool) {
+    pub(crate) fn refilter_by(&mut self, len: usize, keep: impl Fn(usize) -> bool) {
         let kept = self.selected();
         self.visible = if self.order.len() == len {
             self.order.iter().copied().filter(|&i| keep(i)).collect()
@@ -57,7 +57,7 @@ impl TableView {
 
     /// Shows the rows in this order (backing indices, each once); the
     /// next refilter applies it.
-    pub fn set_order(&mut self, order: Vec<usize>) {
+    pub(crate) fn set_order(&mut self, order: Vec<usize>) {
         self.order = order;
     }
 
@@ -90,7 +90,7 @@ impl TableView {
     }
 
     /// Backing indices that pass the filter.
-    pub fn visible(&self) -> &[usize] {
+    pub(crate) fn visible(&self) -> &[usize] {
         &self.visible
     }
 
@@ -98,19 +98,19 @@ impl TableView {
         self.cursor
     }
 
-    #[cfg(any(test, feature = "testkit"))]
-    pub fn offset(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn offset(&self) -> usize {
         self.offset
     }
 
     /// Moves the cursor by `delta` rows, clamped to the list.
-    pub fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         let max = self.visible.len().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize + delta).clamp(0, max.max(0)) as usize;
         self.clamp_offset();
     }
 
-    pub fn page_by(&mut self, pages: isize) {
+    pub(crate) fn page_by(&mut self, pages: isize) {
         self.move_by(pages * self.page.max(1) as isize);
     }
 
@@ -118,14 +118,14 @@ impl TableView {
         self.move_by(-(self.visible.len() as isize));
     }
 
-    pub fn bottom(&mut self) {
+    pub(crate) fn bottom(&mut self) {
         self.move_by(self.visible.len() as isize);
     }
 
     /// Applies a cursor-movement action and says whether it was one, so
     /// every list in the console moves with the same keys and a component
     /// only matches the actions that are its own.
-    pub fn navigate(&mut self, action: Action) -> bool {
+    pub(crate) fn navigate(&mut self, action: Action) -> bool {
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -139,7 +139,7 @@ impl TableView {
     }
 
     /// Sets the viewport height and scrolls just enough to show the cursor.
-    pub fn set_page(&mut self, rows: usize) {
+    pub(crate) fn set_page(&mut self, rows: usize) {
         self.page = rows;
         self.clamp_offset();
     }

@@ -22,7 +22,7 @@ use crate::ui::popups::detail::DetailPopup;
 use crate::ui::tabs::{field, heading};
 
 /// What the purge confirmation asks to be typed.
-pub const PURGE_WORD: &str = "purge";
+pub(crate) const PURGE_WORD: &str = "purge";
 
 #[derive(Debug, Default)]
 pub struct ConnectionTab {
@@ -40,7 +40,7 @@ pub struct ConnectionTab {
 /// the stored row. The header badge and the tab's headline both come from
 /// here, so they never disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnView {
+pub(crate) enum ConnView {
     Connected,
     /// The last connect or re-check failed (or, while connected, the last
     /// sync): a short title, then what happened, the detail and the next step.
@@ -58,7 +58,7 @@ pub enum ConnView {
 
 /// A short headline per error class, so a privilege problem does not read
 /// "Connection error".
-pub fn class_title(class: ErrorClass) -> String {
+pub(crate) fn class_title(class: ErrorClass) -> String {
     crate::i18n::text(
         &format!("error-title-{}", class.as_str().replace('_', "-")),
         &[],
@@ -75,7 +75,7 @@ fn stored_class(class: ErrorClass) -> (String, String) {
     )
 }
 
-pub fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
+pub(crate) fn conn_view(status: &Status, row: Option<&ConnectionRow>) -> ConnView {
     if let Some(e) = &status.last_error {
         let title = class_title(e.class);
         let message = describe::message(e);
@@ -125,7 +125,7 @@ impl ConnectionTab {
         self.data.row.as_ref()
     }
 
-    pub fn purge_lines(&self) -> Vec<String> {
+    pub(crate) fn purge_lines(&self) -> Vec<String> {
         let p = &self.data.purge;
         let mirrored: Vec<String> = p
             .mirrored

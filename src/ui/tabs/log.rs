@@ -130,7 +130,7 @@ impl LogTab {
     }
 
     /// The text to find; the cursor goes to the first line with it.
-    pub fn set_find(&mut self, text: String) {
+    pub(crate) fn set_find(&mut self, text: String) {
         self.find = text;
         if !self.find.is_empty() && !self.matches(self.view.selected()) {
             self.find_next(1);

@@ -171,7 +171,7 @@ impl SeatsTab {
     /// `:seats enable|disable WHO`: the seats whose name, e-mail or
     /// member id holds WHO (accents and case aside); with no WHO, what
     /// `e` and `x` act on.
-    pub fn switch_named(&self, enabled: bool, who: &str, fx: &mut Effects) {
+    pub(crate) fn switch_named(&self, enabled: bool, who: &str, fx: &mut Effects) {
         if who.is_empty() {
             return self.confirm_sync(enabled, fx);
         }

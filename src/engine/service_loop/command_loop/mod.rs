@@ -134,7 +134,7 @@ impl CommandLoop {
 }
 
 /// What SyncNow says when no CRM can be read.
-pub fn not_connected() -> UserError {
+pub(crate) fn not_connected() -> UserError {
     UserError::new(
         ErrorClass::Connection,
         Problem::NotConnected,

@@ -38,7 +38,7 @@ use parse::build;
 pub use parse::{Parsed, parse};
 
 /// The columns / keys an activity line may have (README, "Activity files").
-pub const FIELDS: [&str; 16] = [
+pub(crate) const FIELDS: [&str; 16] = [
     "kind",
     "seat",
     "member_name",
@@ -58,7 +58,7 @@ pub const FIELDS: [&str; 16] = [
     "sender",
 ];
 
-pub const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
+pub(crate) const REQUIRED: [&str; 4] = ["kind", "seat", "member_name", "occurred_at"];
 
 /// Why a whole file could not be imported.
 #[derive(Debug, thiserror::Error)]
@@ -91,9 +91,9 @@ pub enum ImportError {
 
 /// How many bad lines a report spells out; all of them are counted, and
 /// the report file (inbox) or the command's report lists every one.
-pub const BAD_LINES_SHOWN: usize = 100;
+pub(crate) const BAD_LINES_SHOWN: usize = 100;
 /// Records per batch the writer takes (one transaction).
-pub const BATCH_RECORDS: usize = 1000;
+pub(crate) const BATCH_RECORDS: usize = 1000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -116,14 +116,14 @@ pub struct BatchReport {
 
 impl ImportReport {
     /// Counts a bad line, keeping it if it is among the first shown.
-    pub fn add_bad(&mut self, e: LineError) {
+    pub(crate) fn add_bad(&mut self, e: LineError) {
         self.bad_count += 1;
         if self.bad.len() < BAD_LINES_SHOWN {
             self.bad.push(e);
         }
     }
 
-    pub fn add(&mut self, batch: BatchReport, mut on_bad: impl FnMut(&LineError)) {
+    pub(crate) fn add(&mut self, batch: BatchReport, mut on_bad: impl FnMut(&LineError)) {
         self.imported += batch.imported;
         self.known += batch.known;
         for e in batch.bad {
@@ -169,7 +169,10 @@ impl std::fmt::Display for ImportCounts {
 
 /// One batch into the store, in one transaction: the records are judged
 /// against the seats first, then the good ones inserted.
-pub fn import_batch(store: &mut Store, records: Vec<Record>) -> Result<BatchReport, StoreError> {
+pub(crate) fn import_batch(
+    store: &mut Store,
+    records: Vec<Record>,
+) -> Result<BatchReport, StoreError> {
     let lookup = SeatLookup::new(&seats::list(store.conn())?);
     let mut report = BatchReport::default();
     let mut good = Vec::with_capacity(records.len());
@@ -199,14 +202,14 @@ pub fn import_batch(store: &mut Store, records: Vec<Record>) -> Result<BatchRepo
 /// the socket carries): at most [`BATCH_RECORDS`] and [`BATCH_BYTES`] of
 /// JSON each.
 #[derive(Debug, Default)]
-pub struct Batcher {
+pub(crate) struct Batcher {
     records: Vec<Record>,
     bytes: usize,
 }
 
 /// A batch's records as JSON, at most: under the socket's 1 MiB line with
 /// room to spare (a record is at most 128 KiB, 768 KiB once escaped).
-pub const BATCH_BYTES: usize = 800 * 1024;
+pub(crate) const BATCH_BYTES: usize = 800 * 1024;
 
 impl Batcher {
     /// Adds `r`; returns the batch it did not fit in, to be sent first.
@@ -231,7 +234,7 @@ impl Batcher {
 /// `on_bad` for every bad line in file order (the inbox writes them to
 /// its report). `Err` when nothing could be read at all, or when the file
 /// went past `max_bytes` (what came before is imported).
-pub fn import_file_with(
+pub(crate) fn import_file_with(
     path: &Path,
     max_bytes: u64,
     regular_only: bool,
@@ -330,7 +333,7 @@ pub fn open(path: &Path, regular_only: bool, max_bytes: u64) -> Result<std::fs::
 }
 
 /// A reading failure as the error the faces word.
-pub fn read_error(path: &Path, e: ReadError) -> ImportError {
+pub(crate) fn read_error(path: &Path, e: ReadError) -> ImportError {
     match e {
         ReadError::Io(source) => ImportError::Read {
             path: path.to_path_buf(),

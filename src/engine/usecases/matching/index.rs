@@ -14,14 +14,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::normalise;
 
 /// Position of a contact or account in the index.
-pub type Idx = u32;
+pub(crate) type Idx = u32;
 
 /// The `account` of a contact that has none.
 const NO_ACCOUNT: Idx = Idx::MAX;
 
 /// Many strings in one buffer, each found by its number.
 #[derive(Debug, Default)]
-pub struct Texts {
+pub(crate) struct Texts {
     text: String,
     ends: Vec<u32>,
 }
@@ -141,7 +141,7 @@ impl Keys {
 /// What matching needs of one CRM contact, borrowed from wherever the
 /// caller keeps it (a mirror row, a row read from the store).
 #[derive(Debug, Clone, Copy)]
-pub struct ContactFields<'a> {
+pub(crate) struct ContactFields<'a> {
     pub contactid: &'a str,
     pub fullname: &'a str,
     pub email: Option<&'a str>,
@@ -151,7 +151,7 @@ pub struct ContactFields<'a> {
 
 /// What matching needs of one CRM account.
 #[derive(Debug, Clone, Copy)]
-pub struct AccountFields<'a> {
+pub(crate) struct AccountFields<'a> {
     pub accountid: &'a str,
     pub name: &'a str,
     pub websiteurl: Option<&'a str>,
@@ -159,7 +159,7 @@ pub struct AccountFields<'a> {
 
 /// Contacts and accounts with their comparison keys computed once.
 #[derive(Debug, Default)]
-pub struct BlockingIndex {
+pub(crate) struct BlockingIndex {
     contact_ids: Texts,
     /// Each distinct normalised full name ("jose maria nunez") once.
     names: Texts,
@@ -199,7 +199,7 @@ impl BlockingIndex {
         self.names.get(n)
     }
 
-    pub fn contact_account(&self, i: Idx) -> Option<Idx> {
+    pub(crate) fn contact_account(&self, i: Idx) -> Option<Idx> {
         Some(self.contact_account[i as usize]).filter(|&a| a != NO_ACCOUNT)
     }
 
@@ -207,12 +207,12 @@ impl BlockingIndex {
         self.account_ids.get(a)
     }
 
-    pub fn account_name(&self, a: Idx) -> &str {
+    pub(crate) fn account_name(&self, a: Idx) -> &str {
         self.account_names.get(a)
     }
 
     /// The contacts of account `a`, in the order they were added.
-    pub fn at_account(&self, a: Idx) -> &[Idx] {
+    pub(crate) fn at_account(&self, a: Idx) -> &[Idx] {
         let a = a as usize;
         match (self.account_starts.get(a), self.account_starts.get(a + 1)) {
             (Some(&from), Some(&to)) => &self.account_contacts[from as usize..to as usize],
@@ -222,7 +222,7 @@ impl BlockingIndex {
 
     /// The `by_family` block of a normalised name: (name, contact) pairs,
     /// equal names side by side.
-    pub fn family_block(&self, name: &str) -> &[(u32, Idx)] {
+    pub(crate) fn family_block(&self, name: &str) -> &[(u32, Idx)] {
         let mut key = String::new();
         if family_key(name, &mut key) {
             self.by_family.get(&key).map_or(&[], Vec::as_slice)
@@ -235,7 +235,7 @@ impl BlockingIndex {
 /// Builds a [`BlockingIndex`]: every account first, then the contacts in
 /// chunks of any size, then [`IndexBuilder::finish`].
 #[derive(Default)]
-pub struct IndexBuilder {
+pub(crate) struct IndexBuilder {
     ix: BlockingIndex,
     accounts_sealed: bool,
     family_key: String,

@@ -70,7 +70,7 @@ pub fn words(s: &str) -> Vec<String> {
 
 /// A person's name as compared: its words joined by one space. Same
 /// words as [`words`], built in one string (it runs for every contact).
-pub fn person_name(s: &str) -> String {
+pub(crate) fn person_name(s: &str) -> String {
     let ascii = deunicode::deunicode(s);
     let mut out = String::with_capacity(ascii.len());
     let mut gap = false;
@@ -91,7 +91,7 @@ pub fn person_name(s: &str) -> String {
 /// Given name (first word) and family name (last word) of a normalised
 /// name; middle names are ignored because CRMs and profiles disagree on
 /// them more often than on either end.
-pub fn given_and_family(name: &str) -> (&str, &str) {
+pub(crate) fn given_and_family(name: &str) -> (&str, &str) {
     let given = name.split(' ').next().unwrap_or("");
     let family = name.rsplit(' ').next().unwrap_or("");
     (given, family)
@@ -99,7 +99,7 @@ pub fn given_and_family(name: &str) -> (&str, &str) {
 
 /// The company key: normalised words with trailing legal forms removed.
 /// A name made only of legal words ("Company Ltd") keeps its words.
-pub fn company_key(s: &str) -> String {
+pub(crate) fn company_key(s: &str) -> String {
     let mut w = words(s);
     let all = w.clone();
     while w
@@ -113,7 +113,7 @@ pub fn company_key(s: &str) -> String {
 
 /// The registrable-looking host of a website: scheme, `www.`, port, path
 /// and query dropped, lowercase. `None` when there is no host.
-pub fn website_domain(s: &str) -> Option<String> {
+pub(crate) fn website_domain(s: &str) -> Option<String> {
     let s = s.trim();
     if s.is_empty() || s.contains(char::is_whitespace) {
         return None;
@@ -133,7 +133,7 @@ pub fn website_domain(s: &str) -> Option<String> {
 
 /// The employer's domain from an e-mail address; free-mail providers give
 /// `None`.
-pub fn email_domain(email: &str) -> Option<String> {
+pub(crate) fn email_domain(email: &str) -> Option<String> {
     let (_, domain) = email.trim().rsplit_once('@')?;
     let d = domain.to_ascii_lowercase();
     (!d.is_empty() && !FREE_MAIL.contains(&d.as_str())).then_some(d)
@@ -149,7 +149,7 @@ pub fn email(s: &str) -> Option<String> {
 /// so scheme, host variant (`www.`, country subdomains), trailing slash,
 /// query and fragment do not matter. `None` for anything that is not a
 /// member profile URL.
-pub fn profile_slug(s: &str) -> Option<String> {
+pub(crate) fn profile_slug(s: &str) -> Option<String> {
     let s = s.trim();
     let with_scheme = if s.contains("://") {
         s.to_string()

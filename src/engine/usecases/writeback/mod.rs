@@ -44,7 +44,7 @@ pub(crate) use task::member_header;
 pub use task::task_id;
 
 /// A write the CRM keeps refusing is given up after this many tries.
-pub const MAX_ATTEMPTS: i64 = 3;
+pub(crate) const MAX_ATTEMPTS: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {

@@ -135,11 +135,11 @@ impl UnresolvedTab {
 
     /// The engine refused an action: nothing is in flight any more (its
     /// answer names no activity, and a refused action changes no row).
-    pub fn action_failed(&mut self) {
+    pub(crate) fn action_failed(&mut self) {
         self.pending.clear();
     }
 
-    pub fn load_detail(&mut self, detail: Detail) {
+    pub(crate) fn load_detail(&mut self, detail: Detail) {
         if Some(detail.activity.id) == self.selected_row().map(|r| r.activity_id) {
             self.candidate = self
                 .candidate
@@ -153,7 +153,7 @@ impl UnresolvedTab {
     }
 
     /// The entries resolved lately, newest first.
-    pub fn load_resolved(&mut self, rows: Vec<ResolvedRow>) {
+    pub(crate) fn load_resolved(&mut self, rows: Vec<ResolvedRow>) {
         self.resolved_haystacks = rows
             .iter()
             .map(|r| {
