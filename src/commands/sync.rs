@@ -252,6 +252,11 @@ async fn follow_run(
         eprintln!("navsync: {}", crate::t!("cli-not-connected"));
         return ExitStatus::NotConnected;
     }
+    // SIGTERM (`kill`, a cron job's timeout) stops like Ctrl-C, so a
+    // dry run's copy of the store is removed on that way out too. Listened
+    // for before the run is asked for: the copy can then never be made
+    // while a SIGTERM would still kill the command outright.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut ours = None;
     let mut asked = false;
     match status.running {
@@ -276,9 +281,6 @@ async fn follow_run(
     }
     let progress = std::io::stderr().is_terminal();
     let mut error_class = None;
-    // SIGTERM (`kill`, a cron job's timeout) stops like Ctrl-C, so a
-    // dry run's copy of the store is removed on that way out too.
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     loop {
         let event = tokio::select! {
             ev = h.events.recv() => ev,
