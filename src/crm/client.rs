@@ -23,6 +23,9 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
     pub(crate) events: Option<UnboundedSender<ClientEvent>>,
     pub(crate) cancel: CancellationToken,
+    /// The gate's place this handle's requests go through, if it has one
+    /// (see [`Client::with_lane`]).
+    pub(crate) lane: Option<Arc<super::gate::Lane>>,
 }
 
 pub(crate) struct Inner {
@@ -84,6 +87,7 @@ impl Client {
             }),
             events: None,
             cancel: CancellationToken::new(),
+            lane: None,
         })
     }
 
@@ -99,6 +103,16 @@ impl Client {
     pub fn with_cancel(&self, cancel: CancellationToken) -> Self {
         Self {
             cancel,
+            ..self.clone()
+        }
+    }
+
+    /// This client, sending through a place of the gate kept for it: for
+    /// a chain of requests on the critical path, sent one at a time (see
+    /// `gate`). The place is given back when the last clone is dropped.
+    pub(crate) fn with_lane(&self) -> Self {
+        Self {
+            lane: Some(Arc::new(self.inner.gate.lane())),
             ..self.clone()
         }
     }
