@@ -185,6 +185,9 @@ impl Client {
                     a = self.attempt(req, &token) => a,
                     () = self.cancel.cancelled() => return Err(CrmError::Cancelled),
                 };
+                if matches!(outcome, Attempt::Done(_)) {
+                    inner.round_trip.answered(sent.elapsed());
+                }
                 // Where a read's time goes: waiting for a place, or the
                 // round trip (the request's own lane, if any, says which
                 // chain it belongs to).
