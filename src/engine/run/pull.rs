@@ -100,7 +100,7 @@ pub async fn pull_table(
         .writer
         .call(move |s| {
             let delta = mirror::delta_link(s.conn(), table)?;
-            let empty = mirror::count(s.conn(), table)? == 0;
+            let empty = mirror::is_empty(s.conn(), table)?;
             Ok::<_, EngineError>((delta, empty, s.lost_commits()))
         })
         .await?;
