@@ -149,6 +149,7 @@ async fn bench(dir: &Path) -> Result<(), BenchError> {
         .zip(large_peak)
         .map(|(x, l)| x as f64 / (l.max(1) as f64));
     let incr = ratio(xl.incremental_secs, large.incremental_secs);
+    pull_peak_line(xl.fast.peak_kb.max(xl.slow.peak_kb), large_peak, met, mb);
     let total_match = m.build + m.matching;
     println!(
         "  full pull, time per row, xl/large at 0 ms       {r0:6.2}   (target <= 1.2: {})",
@@ -333,6 +334,22 @@ async fn split_drain<T: rows::Table>(
     let mut pages = std::pin::pin!(client.stream::<T>(Read::full().sized(Some(rows))));
     while pages.try_next().await?.is_some() {}
     Ok(t.elapsed().as_secs_f64())
+}
+
+/// The pull's own peak (matching's is the next line's): xl against large.
+fn pull_peak_line(
+    xl: Option<u64>,
+    large: Option<u64>,
+    met: impl Fn(bool) -> &'static str,
+    mb: impl Fn(Option<u64>) -> String,
+) {
+    let r = xl.zip(large).map(|(x, l)| x as f64 / l.max(1) as f64);
+    println!(
+        "  peak RSS, xl pull / large pull                  {:>6}   (target <= 1.5 and xl under 400 MB: {}; xl {})",
+        r.map_or("n/a".to_string(), |r| format!("{r:.2}")),
+        met(r.is_some_and(|r| r <= 1.5) && xl.is_some_and(|k| k < 400 * 1024)),
+        mb(xl)
+    );
 }
 
 fn crossover_rows<'a>(all: impl Iterator<Item = &'a Crossover>) {

@@ -314,7 +314,11 @@ pub fn ensure_table_indexes(conn: &Connection, table: Table) -> Result<()> {
 /// would read all of a million-row table on every run.
 pub fn is_empty(conn: &Connection, table: Table) -> Result<bool> {
     let (t, _) = table.sql_table_and_key();
-    Ok(!conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {t})"), [], |r| r.get(0))?)
+    Ok(
+        !conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {t})"), [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 pub fn count(conn: &Connection, table: Table) -> Result<i64> {

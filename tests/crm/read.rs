@@ -419,7 +419,12 @@ async fn the_default_threshold_splits_a_table_at_it_and_not_one_row_below() {
     let remote = client(&env);
     ctl.reset_counters();
     let below = collect::<Contact>(&remote, Read::full().sized(Some(at - 1))).await;
-    assert_eq!(requests(&ctl), below.len(), "a page chain: {:?}", ctl.requests());
+    assert_eq!(
+        requests(&ctl),
+        below.len(),
+        "a page chain: {:?}",
+        ctl.requests()
+    );
     ctl.reset_counters();
     let split = collect::<Contact>(&remote, Read::full().sized(Some(at))).await;
     assert!(

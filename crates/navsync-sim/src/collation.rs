@@ -61,7 +61,16 @@ mod tests {
 
     #[test]
     fn cmp_orders_as_the_keys_do() {
-        let words = ["abc", "ABD", "ab", "Zoë", "zoe", "Émile", "emil", "2021-01-02T00:00:00Z"];
+        let words = [
+            "abc",
+            "ABD",
+            "ab",
+            "Zoë",
+            "zoe",
+            "Émile",
+            "emil",
+            "2021-01-02T00:00:00Z",
+        ];
         for a in words {
             for b in words {
                 assert_eq!(super::cmp(a, b), key(a).cmp(&key(b)), "{a} vs {b}");

@@ -304,7 +304,8 @@ fn write_rows(
     // another page follows, need ordering: `$top=1` of a million rows is
     // one pass keeping the best, not a sort.
     let keep = start + limit + 1;
-    let found = (0..table.len_positions()).filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)));
+    let found =
+        (0..table.len_positions()).filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)));
     let mut hits: Vec<usize> = Vec::new();
     if keep <= SMALL_SELECTION {
         for p in found {

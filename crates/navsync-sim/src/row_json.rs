@@ -139,4 +139,3 @@ pub fn write_row(
     }
     out.push(b'}');
 }
-
