@@ -401,6 +401,12 @@ async fn a_refused_link_of_a_split_read_reads_the_table_split_again() {
 /// a table at it is split (the key-only spine, the two `createdon` edges
 /// and the ranges), over a link where round trips cost; a server that
 /// answers within a few milliseconds is read unsplit whatever the size.
+/// The spine is a tracked read (`Prefer: odata.track-changes`, the delta
+/// link on its last page:
+/// <https://learn.microsoft.com/en-us/training/modules/dataverse-web-api/change-tracking>),
+/// the edges and ranges untracked, since a tracked read refuses `$filter`,
+/// `$orderby` and `$top`
+/// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems#query-options-not-supported-in-change-tracking-web-api-request>).
 #[tokio::test]
 async fn the_default_threshold_splits_a_table_at_it_and_not_one_row_below() {
     let env = fixture::start().await;
