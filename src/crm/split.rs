@@ -314,7 +314,19 @@ impl<T: Table> Split<T> {
                         }
                         page = ranges.next() => match page {
                             Some(page) => return Ok(Some(range_page(page?))),
-                            None => self.ranges_done = true,
+                            None => {
+                                // Every row is in; only the spine's link is
+                                // still to come: an empty page says so, so
+                                // the caller can finish its own work now.
+                                self.ranges_done = true;
+                                return Ok(Some(range_page(Page {
+                                    rows: Vec::new(),
+                                    deleted: Vec::new(),
+                                    delta: None,
+                                    full: true,
+                                    last: false,
+                                })));
+                            }
                         },
                     }
                 }
