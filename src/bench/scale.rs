@@ -7,16 +7,19 @@
 //! Per tenant: a full pull at 0 ms (no server time), an incremental run
 //! after 1,000 contacts changed, and, under the realistic cost model at
 //! 100 ms per request, the largest table's unsplit page chain next to the
-//! full pull with range-split reads. Then matching 50,000 activities
-//! against 1,000,000 contacts (a store written by a child process, so the
-//! generated rows are not counted), the console on the xl store, and
-//! writeback of 100,000 activities. `--only` runs some of these parts:
-//! matching and writeback need no emulator of xl (about 10 GB); the
-//! console part needs its store, pulled or kept (`--console-store`).
+//! full pull (range-split reads where the default `[crm] split_rows`
+//! says), and the crossover: single tables read unsplit and split. Then
+//! matching 50,000 activities against 1,000,000 contacts (a store written
+//! by a child process, so the generated rows are not counted), the
+//! console on the xl store, and writeback of 100,000 activities. `--only`
+//! runs some of these parts: matching and writeback need no emulator of
+//! xl (about 5 GB); the console part needs its store, pulled or kept
+//! (`--console-store`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use futures::TryStreamExt;
 use serde_json::json;
 
 use super::matching;
@@ -24,16 +27,14 @@ use super::pull::{
     BenchError, ExternalSim, Pull, drain, emulator_config, engine, full_pull, reset_peak_rss,
     shutdown, sync, vm_kb,
 };
-use crate::crm::{Client, rows};
+use crate::config::Config;
+use crate::crm::{Client, Read, rows};
 use crate::engine::ports::client_config;
 use crate::exit::ExitStatus;
 use crate::store::{Store, mirror};
 
 /// Contacts changed in the emulator before the incremental run.
 const CHANGED: usize = 1_000;
-/// Range-split reads for tables of at least this many rows in the 100 ms
-/// pull (the `[crm] split_rows` an operator would set).
-const SPLIT_ROWS: u64 = 100_000;
 const XL_CONTACTS: usize = 1_000_000;
 const XL_ACCOUNTS: usize = 200_000;
 
@@ -86,7 +87,8 @@ struct Tenant {
     chain_secs: f64,
     chain_rows: u64,
     slow: Pull,
-    store_bytes: u64,
+    store: StoreSize,
+    crossover: Vec<Crossover>,
 }
 
 impl Tenant {
@@ -135,7 +137,11 @@ async fn bench(dir: &Path, only: &[Part], console_store: Option<&Path>) -> Resul
         let xl_peak = xl.fast.peak_kb.max(xl.slow.peak_kb);
         let large_peak = large.fast.peak_kb.max(large.slow.peak_kb);
         let matching_peak = m.as_ref().and_then(|(_, peak)| *peak);
-        print_peak(large_peak, xl_peak.max(matching_peak));
+        print_peak(
+            "xl pull and matching / large pull",
+            large_peak,
+            xl_peak.max(matching_peak),
+        );
     }
     if let Some((m, peak)) = &m {
         print_matching(m, *peak);
@@ -174,7 +180,7 @@ fn pulls(large: &Tenant, xl: &Tenant) {
         format!("{:.2} s", xl.fast.secs),
     );
     row(
-        "full pull at 100 ms (split reads)",
+        "full pull at 100 ms (default split reads)",
         format!("{:.2} s", large.slow.secs),
         format!("{:.2} s", xl.slow.secs),
     );
@@ -203,17 +209,19 @@ fn pulls(large: &Tenant, xl: &Tenant) {
         mb(large.fast.peak_kb.max(large.slow.peak_kb)),
         mb(xl.fast.peak_kb.max(xl.slow.peak_kb)),
     );
-    row(
-        "store on disk",
-        format!("{:.0} MB", large.store_bytes as f64 / 1e6),
-        format!("{:.0} MB", xl.store_bytes as f64 / 1e6),
-    );
+    store_rows(&large.store, &xl.store, row);
     println!();
+    crossover_rows(large.crossover.iter().chain(&xl.crossover));
 
     let r0 = ratio(Tenant::per_row(&xl.fast), Tenant::per_row(&large.fast));
     let r100 = ratio(Tenant::per_row(&xl.slow), Tenant::per_row(&large.slow));
     let vs_chain = ratio(xl.slow.secs, xl.chain_secs);
     let incr = ratio(xl.incremental_secs, large.incremental_secs);
+    print_peak(
+        "xl pull / large pull",
+        large.fast.peak_kb.max(large.slow.peak_kb),
+        xl.fast.peak_kb.max(xl.slow.peak_kb),
+    );
     println!(
         "  full pull, time per row, xl/large at 0 ms       {r0:6.2}   (target <= 1.2: {})",
         met(r0 <= 1.2)
@@ -242,14 +250,14 @@ fn mb(kb: Option<u64>) -> String {
     })
 }
 
-/// navsync's peak resident memory at xl (its pull, and matching) against
-/// the large pull's.
-fn print_peak(large_kb: Option<u64>, xl_kb: Option<u64>) {
+/// navsync's peak resident memory at xl (`what`: its pull, or the pull
+/// and matching) against the large pull's.
+fn print_peak(what: &str, large_kb: Option<u64>, xl_kb: Option<u64>) {
     let ratio = xl_kb
         .zip(large_kb)
         .map(|(x, l)| x as f64 / (l.max(1) as f64));
     println!(
-        "  peak RSS, xl pull and matching / large pull     {:>6}   (target <= 1.5 and xl under 400 MB: {}; xl {})",
+        "  peak RSS, {what:<37} {:>6}   (target <= 1.5 and xl under 400 MB: {}; xl {})",
         ratio.map_or("n/a".to_string(), |r| format!("{r:.2}")),
         met(ratio.is_some_and(|r| r <= 1.5) && xl_kb.is_some_and(|k| k < 400 * 1024)),
         mb(xl_kb)
@@ -391,16 +399,12 @@ async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
 
     let fast_dir = dir.join("fast");
     let fast = full_pull(&sim, &config, &fast_dir).await?;
-    let store_bytes = store_size(&fast_dir);
+    let store = StoreSize::of(&fast_dir)?;
     println!("  {scale}: full pull at 0 ms {:.2} s", fast.secs);
 
     // 1,000 contacts change in the CRM; the next run reads just those.
-    let ids = {
-        let store = Store::open_readonly(&fast_dir.join("navsync.db"))?;
-        mirror::ids(store.conn(), mirror::Table::Contacts)?
-    };
-    let step = (ids.len() / CHANGED).max(1);
-    for id in ids.iter().step_by(step).take(CHANGED) {
+    let ids = spread_ids(&fast_dir, CHANGED)?;
+    for id in &ids {
         sim.send(
             reqwest::Method::PATCH,
             &format!("tables/contacts/{id}"),
@@ -434,10 +438,19 @@ async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
     let chain_secs = t.elapsed().as_secs_f64();
     println!("  {scale}: unsplit contacts chain at 100 ms {chain_secs:.2} s");
 
-    let mut split = config.clone();
-    split.crm.split_rows = SPLIT_ROWS;
-    let slow = full_pull(&sim, &split, &dir.join("slow")).await?;
+    let slow = full_pull(&sim, &config, &dir.join("slow")).await?;
     println!("  {scale}: full pull at 100 ms {:.2} s", slow.secs);
+    let mut crossover = Vec::new();
+    if scale == "xl" {
+        crossover.push(Crossover {
+            table: "contacts",
+            rows: chain_rows,
+            unsplit: chain_secs,
+            split: split_drain::<rows::Contact>(&config, dir, chain_rows).await?,
+        });
+    } else {
+        crossover.extend(crossovers(&config, dir).await?);
+    }
     Ok(Tenant {
         fast,
         incremental_secs,
@@ -445,15 +458,135 @@ async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
         chain_secs,
         chain_rows,
         slow,
-        store_bytes,
+        store,
+        crossover,
     })
 }
 
-/// The store's bytes on disk: the database and its write-ahead log.
-fn store_size(dir: &Path) -> u64 {
-    ["navsync.db", "navsync.db-wal"]
-        .iter()
-        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
-        .map(|m| m.len())
-        .sum()
+// ---- The pull's own figures: crossover of split reads, store size. ----
+
+/// `n` contact ids spread over the mirror, picked in SQL: a million ids
+/// held in the bench's own process would count in the pull's peak.
+fn spread_ids(dir: &Path, n: usize) -> Result<Vec<String>, BenchError> {
+    let store = Store::open_readonly(&dir.join("navsync.db"))?;
+    let total = mirror::count(store.conn(), mirror::Table::Contacts)? as usize;
+    let step = (total / n).max(1) as i64;
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT contactid FROM crm_contacts WHERE rowid % ?1 = 0 LIMIT ?2")
+        .map_err(crate::store::StoreError::from)?;
+    let ids = stmt
+        .query_map(rusqlite::params![step, n as i64], |r| r.get(0))
+        .map_err(crate::store::StoreError::from)?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .map_err(crate::store::StoreError::from)?;
+    Ok(ids)
+}
+
+/// One table read alone at 100 ms, unsplit and split.
+struct Crossover {
+    table: &'static str,
+    rows: u64,
+    unsplit: f64,
+    split: f64,
+}
+
+/// The tables of the `large` tenant read alone, unsplit and split, for
+/// the crossover (the xl contacts add the biggest size).
+async fn crossovers(config: &Config, dir: &Path) -> Result<Vec<Crossover>, BenchError> {
+    let mut out = Vec::new();
+    macro_rules! one {
+        ($t:ty, $name:literal) => {{
+            let client = bench_client(config, dir, 0)?;
+            let t = Instant::now();
+            let rows = drain::<$t>(&client).await?;
+            let unsplit = t.elapsed().as_secs_f64();
+            let split = split_drain::<$t>(config, dir, rows).await?;
+            out.push(Crossover {
+                table: $name,
+                rows,
+                unsplit,
+                split,
+            });
+        }};
+    }
+    one!(rows::Account, "accounts");
+    one!(rows::Opportunity, "opportunities");
+    one!(rows::Contact, "contacts");
+    Ok(out)
+}
+
+/// A client of its own (its own gate) that splits reads of `split_rows`.
+fn bench_client(config: &Config, dir: &Path, split_rows: u64) -> Result<Client, BenchError> {
+    let mut cc = client_config(config, dir)?;
+    cc.split_rows = split_rows;
+    Ok(Client::new(cc)?)
+}
+
+/// Seconds to read `T` (of `rows` rows) split, as a first full read does.
+async fn split_drain<T: rows::Table>(
+    config: &Config,
+    dir: &Path,
+    rows: u64,
+) -> Result<f64, BenchError> {
+    let client = bench_client(config, dir, 1)?;
+    let t = Instant::now();
+    let mut pages = std::pin::pin!(client.stream::<T>(Read::full().sized(Some(rows))));
+    while pages.try_next().await?.is_some() {}
+    Ok(t.elapsed().as_secs_f64())
+}
+
+fn crossover_rows<'a>(all: impl Iterator<Item = &'a Crossover>) {
+    println!("  crossover at 100 ms: one table read alone, unsplit and split");
+    for c in all {
+        println!(
+            "    {:<14} {:>9} rows  unsplit {:6.2} s  split {:6.2} s  split/unsplit {:5.2}",
+            c.table,
+            c.rows,
+            c.unsplit,
+            c.split,
+            c.split / c.unsplit.max(1e-9)
+        );
+    }
+    println!();
+}
+
+/// The store on disk after the first full pull.
+struct StoreSize {
+    db: u64,
+    wal: u64,
+    /// Pages on SQLite's free list (space a vacuum would give back).
+    free: u64,
+    page: u64,
+}
+
+impl StoreSize {
+    fn of(dir: &Path) -> Result<Self, BenchError> {
+        let len = |f: &str| std::fs::metadata(dir.join(f)).map_or(0, |m| m.len());
+        let store = Store::open_readonly(&dir.join("navsync.db"))?;
+        let pragma = |p: &str| -> Result<u64, BenchError> {
+            let v: i64 = store
+                .conn()
+                .query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .map_err(crate::store::StoreError::from)?;
+            Ok(v as u64)
+        };
+        Ok(Self {
+            free: pragma("freelist_count")?,
+            page: pragma("page_size")?,
+            db: len("navsync.db"),
+            wal: len("navsync.db-wal"),
+        })
+    }
+}
+
+fn store_rows(large: &StoreSize, xl: &StoreSize, row: impl Fn(&str, String, String)) {
+    let mb = |b: u64| format!("{:.0} MB", b as f64 / 1e6);
+    row("store on disk (database)", mb(large.db), mb(xl.db));
+    row("  its write-ahead log", mb(large.wal), mb(xl.wal));
+    row(
+        "  free pages in the database",
+        mb(large.free * large.page),
+        mb(xl.free * xl.page),
+    );
 }

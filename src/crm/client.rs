@@ -23,6 +23,9 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
     pub(crate) events: Option<UnboundedSender<ClientEvent>>,
     pub(crate) cancel: CancellationToken,
+    /// The gate's place this handle's requests go through, if it has one
+    /// (see [`Client::with_lane`]).
+    pub(crate) lane: Option<Arc<super::gate::Lane>>,
 }
 
 pub(crate) struct Inner {
@@ -37,7 +40,35 @@ pub(crate) struct Inner {
     pub counters: Counters,
     /// The service-protection budget the last answer reported.
     pub budget: super::budget::Tracker,
+    /// The quickest answer so far: what a round trip costs at the least.
+    pub round_trip: RoundTrip,
     pub api_base: url::Url,
+}
+
+/// The quickest answer the server has given, in microseconds (`u64::MAX`
+/// before the first): the cost of a round trip itself, whatever a
+/// request asked for.
+pub(crate) struct RoundTrip(std::sync::atomic::AtomicU64);
+
+impl Default for RoundTrip {
+    fn default() -> Self {
+        Self(std::sync::atomic::AtomicU64::new(u64::MAX))
+    }
+}
+
+impl RoundTrip {
+    pub(crate) fn answered(&self, took: std::time::Duration) {
+        let us = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        self.0.fetch_min(us, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// The quickest answer; `None` before the first.
+    pub(crate) fn fastest(&self) -> Option<std::time::Duration> {
+        match self.0.load(std::sync::atomic::Ordering::Acquire) {
+            u64::MAX => None,
+            us => Some(std::time::Duration::from_micros(us)),
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -80,10 +111,12 @@ impl Client {
                 bulk_refused: Default::default(),
                 counters: Counters::default(),
                 budget: Default::default(),
+                round_trip: RoundTrip::default(),
                 api_base,
             }),
             events: None,
             cancel: CancellationToken::new(),
+            lane: None,
         })
     }
 
@@ -99,6 +132,16 @@ impl Client {
     pub fn with_cancel(&self, cancel: CancellationToken) -> Self {
         Self {
             cancel,
+            ..self.clone()
+        }
+    }
+
+    /// This client, sending through a place of the gate kept for it: for
+    /// a chain of requests on the critical path, sent one at a time (see
+    /// `gate`). The place is given back when the last clone is dropped.
+    pub(crate) fn with_lane(&self) -> Self {
+        Self {
+            lane: Some(Arc::new(self.inner.gate.lane())),
             ..self.clone()
         }
     }

@@ -45,6 +45,11 @@ impl DeltaToken {
     }
 }
 
+/// The quickest answer below which round trips are taken as free: every
+/// Dataverse environment is a network away, tens of milliseconds at the
+/// least.
+const SPLIT_MIN_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// Marks a stored key-only delta link; no URL starts with it.
 const KEYS_ONLY: &str = "keys-only ";
 
@@ -159,10 +164,20 @@ impl Client {
         }
     }
 
-    /// Whether a full read of a table of `size` rows is split.
+    /// Whether a full read of a table of `size` rows is split: a big
+    /// table, over a link where round trips cost. A split read trades the
+    /// chain of page round trips for more work (the key-only spine, the
+    /// edges, filtered ranges); where answers come back in a few
+    /// milliseconds (a server on the same machine) the chain is that work
+    /// already, and splitting only adds to it (README, "Performance").
     fn splits(&self, size: Option<u64>) -> bool {
         let at = self.inner.config.split_rows;
-        at > 0 && size.is_some_and(|n| n >= at)
+        let round_trips_cost = self
+            .inner
+            .round_trip
+            .fastest()
+            .is_none_or(|t| t >= SPLIT_MIN_ROUND_TRIP);
+        at > 0 && size.is_some_and(|n| n >= at) && round_trips_cost
     }
 
     /// One paged read as asked: tracked or not, filtered or not.

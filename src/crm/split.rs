@@ -11,9 +11,14 @@
 //! So a range cannot be tracked, and a split read is:
 //!
 //! 1. the spine: the whole table, tracked, selecting the primary key
-//!    alone. Its first answer fixes where the next delta read starts;
-//! 2. after that answer, the `createdon` edges (`$top=1` with `$orderby`,
-//!    untracked) and the ranges between them, each an untracked read with
+//!    alone. Its first answer fixes where the next delta read starts.
+//!    It is the read's critical path (a chain of pages no range can
+//!    shorten), so it has a place of the gate to itself (a lane) and runs
+//!    in a task of its own: it never waits for a place behind the ranges,
+//!    nor for the caller to take the rows;
+//! 2. the `createdon` edges (`$top=1` with `$orderby`, untracked, asked
+//!    beside the spine's first page) and, after that first answer, the
+//!    ranges between the edges, each an untracked read with
 //!    the usual `$select`, paged as usual and read side by side (within
 //!    the client's one gate). `createdon` never changes, so a row is in
 //!    one range only; the first range also takes rows without one and
@@ -103,7 +108,7 @@ fn keys<T: Table>(client: &Client, read: &Read) -> Pages<Key<T>> {
 
 /// A full read of `T` split into ranges (see the module doc).
 pub(super) fn split_read<T: Table>(client: &Client, read: Read) -> Pages<T> {
-    let spine = keys::<T>(client, &read);
+    let spine = keys::<T>(&client.with_lane(), &read);
     Split::new(client.clone(), read, spine, None).pages()
 }
 
@@ -166,14 +171,64 @@ async fn with_rows<T: Table>(
     })
 }
 
+/// The spine, read by a task of its own from the start: it ends with the
+/// delta link. Dropped (a failed or abandoned read), the task stops.
+struct SpineTask(tokio::task::JoinHandle<Result<Option<DeltaToken>, CrmError>>);
+
+impl Drop for SpineTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl SpineTask {
+    /// Reads `spine` (after `first`, its first page if already read); the
+    /// receiver hears when the first page has been answered.
+    fn spawn<T: Table>(
+        mut spine: Pages<Key<T>>,
+        first: Option<Page<Key<T>>>,
+    ) -> (Self, tokio::sync::oneshot::Receiver<()>) {
+        let (answered, first_answer) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let mut answered = Some(answered);
+            let mut next = first.map(Ok);
+            loop {
+                let page = match next.take() {
+                    Some(page) => page,
+                    None => match spine.next().await {
+                        Some(page) => page,
+                        None => return Ok(None),
+                    },
+                }?;
+                if let Some(a) = answered.take() {
+                    let _ = a.send(());
+                }
+                if page.last {
+                    return Ok(page.delta.map(|d| DeltaToken::keys(d.as_str())));
+                }
+            }
+        });
+        (Self(task), first_answer)
+    }
+
+    fn ended(
+        done: Result<Result<Option<DeltaToken>, CrmError>, tokio::task::JoinError>,
+    ) -> Result<Option<DeltaToken>, CrmError> {
+        done.map_err(|e| CrmError::api(None, format!("the key-only read stopped: {e}")))?
+    }
+}
+
 /// A split read under way.
 struct Split<T: Table> {
     client: Client,
     read: Read,
-    /// The key-only tracked read; `None` once it has ended.
+    /// The key-only tracked read, until the split begins.
     spine: Option<Pages<Key<T>>>,
     /// Its first page, when it came before the split began.
     first: Option<Page<Key<T>>>,
+    /// The spine's task once the split has begun; `None` once it has
+    /// ended (then `delta` is its link).
+    rest: Option<SpineTask>,
     /// The range reads, once started; `None` before.
     ranges: Option<SelectAll<Pages<T>>>,
     ranges_done: bool,
@@ -188,6 +243,7 @@ impl<T: Table> Split<T> {
             read,
             spine: Some(spine),
             first,
+            rest: None,
             ranges: None,
             ranges_done: false,
             delta: None,
@@ -209,35 +265,27 @@ impl<T: Table> Split<T> {
         .boxed()
     }
 
-    /// Takes in a page of the spine: only where it ends matters.
-    fn spine_page(&mut self, page: Option<Result<Page<Key<T>>, CrmError>>) -> Result<(), CrmError> {
-        match page {
-            Some(Ok(p)) => {
-                if p.last {
-                    self.delta = p.delta.map(|d| DeltaToken::keys(d.as_str()));
-                    self.spine = None;
-                }
-            }
-            Some(Err(e)) => return Err(e),
-            None => self.spine = None,
-        }
-        Ok(())
-    }
-
     async fn start(&mut self) -> Result<(), CrmError> {
         // The spine's first answer fixes where the next delta read starts:
-        // every range is asked for after it.
-        let first = match self.first.take() {
-            Some(first) => Some(Ok(first)),
-            None => match self.spine.as_mut() {
-                Some(spine) => spine.next().await,
-                None => None,
-            },
+        // every range is asked for after it. The edges are not ranges:
+        // they are asked at the same time.
+        let edges = created_edges::<T>(&self.client);
+        let edges = match self.spine.take() {
+            Some(spine) => {
+                let (mut task, first) = SpineTask::spawn(spine, self.first.take());
+                let (first, edges) = tokio::join!(first, edges);
+                if first.is_ok() {
+                    self.rest = Some(task);
+                } else {
+                    // It ended (or failed) before a first answer.
+                    self.delta = SpineTask::ended((&mut task.0).await)?;
+                }
+                edges
+            }
+            None => edges.await,
         };
-        self.spine_page(first)?;
-        let edges = created_edges::<T>(&self.client).await?;
         let n = ranges_for(self.read.size, self.client.config().split_rows);
-        let ranges = plan(edges, n)?.into_iter().map(|filter| {
+        let ranges = plan(edges?, n)?.into_iter().map(|filter| {
             let range = Read {
                 filter,
                 extra: self.read.extra.clone(),
@@ -257,25 +305,40 @@ impl<T: Table> Split<T> {
             self.start().await?;
         }
         loop {
-            let (spine, ranges) = (self.spine.as_mut(), self.ranges.as_mut());
-            match (spine, ranges) {
-                (Some(spine), Some(ranges)) if !self.ranges_done => {
+            match (self.rest.as_mut(), self.ranges.as_mut()) {
+                (Some(rest), Some(ranges)) if !self.ranges_done => {
                     tokio::select! {
-                        page = spine.next() => self.spine_page(page)?,
+                        done = &mut rest.0 => {
+                            self.rest = None;
+                            self.delta = SpineTask::ended(done)?;
+                        }
                         page = ranges.next() => match page {
                             Some(page) => return Ok(Some(range_page(page?))),
-                            None => self.ranges_done = true,
+                            None => {
+                                // Every row is in; only the spine's link is
+                                // still to come: an empty page says so, so
+                                // the caller can finish its own work now.
+                                self.ranges_done = true;
+                                return Ok(Some(range_page(Page {
+                                    rows: Vec::new(),
+                                    deleted: Vec::new(),
+                                    delta: None,
+                                    full: true,
+                                    last: false,
+                                })));
+                            }
                         },
                     }
-                }
-                (Some(spine), _) => {
-                    let page = spine.next().await;
-                    self.spine_page(page)?;
                 }
                 (None, Some(ranges)) if !self.ranges_done => match ranges.next().await {
                     Some(page) => return Ok(Some(range_page(page?))),
                     None => self.ranges_done = true,
                 },
+                (Some(rest), _) => {
+                    let done = (&mut rest.0).await;
+                    self.rest = None;
+                    self.delta = SpineTask::ended(done)?;
+                }
                 (None, _) => {
                     // Every range and the spine have ended: the read is
                     // complete, and the next one starts from the spine's link.

@@ -168,15 +168,38 @@ impl Client {
                 emit(self.events.as_ref(), ClientEvent::HeldByThrottle { wait });
             }
             let outcome = {
+                let enter = async {
+                    match &self.lane {
+                        Some(lane) => inner.gate.enter_lane(lane).await,
+                        None => inner.gate.enter().await,
+                    }
+                };
+                let queued = std::time::Instant::now();
                 let _pass = tokio::select! {
-                    p = inner.gate.enter() => p,
+                    p = enter => p,
                     () = self.cancel.cancelled() => return Err(CrmError::Cancelled),
                 };
+                let sent = std::time::Instant::now();
                 inner.counters.request();
-                tokio::select! {
+                let outcome = tokio::select! {
                     a = self.attempt(req, &token) => a,
                     () = self.cancel.cancelled() => return Err(CrmError::Cancelled),
+                };
+                if matches!(outcome, Attempt::Done(_)) {
+                    inner.round_trip.answered(sent.elapsed());
                 }
+                // Where a read's time goes: waiting for a place, or the
+                // round trip (the request's own lane, if any, says which
+                // chain it belongs to).
+                tracing::debug!(
+                    what = %req.what,
+                    lane = self.lane.is_some(),
+                    queued_ms = (sent - queued).as_millis() as u64,
+                    answered_ms = sent.elapsed().as_millis() as u64,
+                    query = req.url.query().map(|q| &q[..q.len().min(160)]),
+                    "request answered"
+                );
+                outcome
             };
             let (reason, error) = match outcome {
                 Attempt::Done(a) => {

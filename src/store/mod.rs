@@ -106,6 +106,12 @@ impl Store {
         // and their index entries) without spilling mid-transaction.
         conn.pragma_update(None, "cache_size", -32_768)
             .map_err(open_err)?;
+        // The write-ahead log keeps the size of its biggest transaction (a
+        // mirror's index built at the end of a first load: 55 MB at a
+        // million contacts) until the last connection closes; truncated
+        // to this after each checkpoint instead.
+        conn.pragma_update(None, "journal_size_limit", 16 * 1024 * 1024)
+            .map_err(open_err)?;
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|source| StoreError::Migrate {

@@ -395,3 +395,55 @@ async fn a_refused_link_of_a_split_read_reads_the_table_split_again() {
     assert_eq!(by_id(&again), by_id(&first));
     assert!(again.last().unwrap().delta.is_some());
 }
+
+/// The default `[crm] split_rows`, told by the requests the emulator sees:
+/// a table one row short of it is one page chain (one request per page),
+/// a table at it is split (the key-only spine, the two `createdon` edges
+/// and the ranges), over a link where round trips cost; a server that
+/// answers within a few milliseconds is read unsplit whatever the size.
+/// The spine is a tracked read (`Prefer: odata.track-changes`, the delta
+/// link on its last page:
+/// <https://learn.microsoft.com/en-us/training/modules/dataverse-web-api/change-tracking>),
+/// the edges and ranges untracked, since a tracked read refuses `$filter`,
+/// `$orderby` and `$top`
+/// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems#query-options-not-supported-in-change-tracking-web-api-request>).
+#[tokio::test]
+async fn the_default_threshold_splits_a_table_at_it_and_not_one_row_below() {
+    let env = fixture::start().await;
+    add_dated_contacts(&env);
+    let ctl = env.sim.control();
+    let at = navsync::config::Config::default().crm.split_rows;
+    assert_eq!(at, navsync::config::DEFAULT_SPLIT_ROWS);
+    let client = |env: &fixture::Env| {
+        let mut cfg = env.config();
+        cfg.split_rows = at;
+        navsync::crm::Client::new(cfg).expect("client")
+    };
+    let requests = |ctl: &navsync::sim::SimControl| ctl.request_count("GET contacts") as usize;
+
+    ctl.set_latency(std::time::Duration::from_millis(15));
+    let remote = client(&env);
+    ctl.reset_counters();
+    let below = collect::<Contact>(&remote, Read::full().sized(Some(at - 1))).await;
+    assert_eq!(
+        requests(&ctl),
+        below.len(),
+        "a page chain: {:?}",
+        ctl.requests()
+    );
+    ctl.reset_counters();
+    let split = collect::<Contact>(&remote, Read::full().sized(Some(at))).await;
+    assert!(
+        requests(&ctl) >= below.len() + 2 + below.len() - 1,
+        "spine, edges and ranges: {:?}",
+        ctl.requests()
+    );
+    assert_eq!(by_id(&split), by_id(&below));
+
+    ctl.set_latency(std::time::Duration::ZERO);
+    let local = client(&env);
+    let _ = collect::<Contact>(&local, Read::full().sized(Some(at - 1))).await;
+    ctl.reset_counters();
+    let near = collect::<Contact>(&local, Read::full().sized(Some(at))).await;
+    assert_eq!(requests(&ctl), near.len(), "answers within 10 ms: unsplit");
+}

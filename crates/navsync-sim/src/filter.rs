@@ -357,10 +357,32 @@ pub fn parse(src: &str, def: &EntityDef) -> Result<Expr, FilterError> {
 fn compare(v: &Value, lit: &Lit) -> Option<Ordering> {
     match (v, lit) {
         (Value::Number(n), Lit::Num(l)) => n.as_f64()?.partial_cmp(l),
-        (Value::String(s), Lit::Str(l)) => Some(collation::key(s).cmp(&collation::key(l))),
+        (Value::String(s), Lit::Str(l)) => Some(collation::cmp(s, l)),
         (Value::String(s), Lit::Num(l)) => s.parse::<f64>().ok()?.partial_cmp(l),
         (Value::Number(n), Lit::Str(l)) => n.as_f64()?.partial_cmp(&l.parse::<f64>().ok()?),
         (Value::Bool(b), Lit::Bool(l)) => Some(b.cmp(l)),
+        _ => None,
+    }
+}
+
+/// The values a filter that only picks rows by `key` asks for (`key eq
+/// a or key eq b …`, or `In` on the key), so the rows can be found by
+/// their id instead of by reading the table.
+pub fn key_values<'e>(e: &'e Expr, key: &str) -> Option<Vec<&'e str>> {
+    match e {
+        Expr::Cmp(CmpOp::Eq, prop, Lit::Str(v)) if prop == key => Some(vec![v.as_str()]),
+        Expr::In(prop, values) if prop == key => values
+            .iter()
+            .map(|l| match l {
+                Lit::Str(v) => Some(v.as_str()),
+                _ => None,
+            })
+            .collect(),
+        Expr::Or(a, b) => {
+            let mut ids = key_values(a, key)?;
+            ids.extend(key_values(b, key)?);
+            Some(ids)
+        }
         _ => None,
     }
 }

@@ -74,8 +74,10 @@ mod filter;
 pub mod generator;
 pub mod limits;
 mod metadata;
+mod options;
 mod query;
 mod response;
+mod row_json;
 mod schema;
 mod server;
 mod state;
@@ -161,20 +163,22 @@ fn base_solutions() -> Vec<Row> {
     .collect()
 }
 
-fn load(tenant: &Tenant) -> table::Db {
+/// Moves the generated rows into the tables: an xl tenant is gigabytes of
+/// rows, which must not be held twice, even for a moment.
+fn load(tenant: Tenant) -> table::Db {
     let mut db = table::Db::new();
-    let sets: [(&str, &Vec<Row>); 4] = [
-        ("systemusers", &tenant.systemusers),
-        ("accounts", &tenant.accounts),
-        ("contacts", &tenant.contacts),
-        ("opportunities", &tenant.opportunities),
+    let sets: [(&str, Vec<Row>); 5] = [
+        ("systemusers", tenant.systemusers),
+        ("accounts", tenant.accounts),
+        ("contacts", tenant.contacts),
+        ("opportunities", tenant.opportunities),
+        ("solutions", base_solutions()),
     ];
-    let solutions = base_solutions();
-    for (set, rows) in sets.into_iter().chain([("solutions", &solutions)]) {
+    for (set, rows) in sets {
         if let Some(def) = schema::by_set(set) {
             for row in rows {
                 // A generated tenant has unique ids; a repeated one is skipped.
-                let _ = db.insert(def, row.clone());
+                let _ = db.insert(def, row);
             }
         }
     }
@@ -186,12 +190,13 @@ pub async fn start(tenant: Tenant, cfg: SimConfig) -> std::io::Result<SimServer>
     let cost = cfg.cost;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port)).await?;
     let port = listener.local_addr()?.port();
-    let db = load(&tenant);
+    let (identity, org) = (tenant.identity.clone(), tenant.org.clone());
+    let db = load(tenant);
     let shared = Arc::new(state::Shared {
         cfg,
         base_url: format!("http://127.0.0.1:{port}"),
-        identity: tenant.identity.clone(),
-        org: tenant.org.clone(),
+        identity,
+        org,
         db: RwLock::new(db),
         auth: Mutex::new(auth::AuthState::default()),
         limiter: Mutex::new(limits::Limiter::default()),

@@ -1,11 +1,7 @@
-//! Entity-set reads: query options (`$select`, `$filter`, `$orderby`, `$top`,
-//! `$count`, `$expand`), paging with `Prefer: odata.maxpagesize` and an
-//! opaque `$skiptoken`, and change tracking (`odata.track-changes`,
-//! `$deltatoken`, `$deletedEntity` rows).
-//!
-//! Pages are written straight into the response buffer from the table
-//! rows, without building an intermediate JSON tree, so the large tenant's
-//! full pull stays cheap.
+//! Entity-set reads: paging with `Prefer: odata.maxpagesize` and an
+//! opaque `$skiptoken`, ordering, `$count`, and change tracking
+//! (`odata.track-changes`, `$deltatoken`, `$deletedEntity` rows). The
+//! options are parsed in `options`, rows written by `row_json`.
 
 use std::cmp::Ordering;
 use std::io::Write;
@@ -14,335 +10,18 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::cost::{COLUMNS_HEADER, ROWS_HEADER};
-use super::filter::{self, Expr, FilterError};
+use super::filter;
+use super::options::{Options, Prefer};
 use super::response::{ApiError, OpResponse};
-use super::schema::{self, EntityDef, Lookup};
+use super::row_json::{Shape, json_str, write_row};
+use super::schema::EntityDef;
 use super::table::{Db, Table};
 use super::tenant::Row;
 
 pub const MAX_PAGE: usize = 5000;
-
-#[derive(Debug)]
-pub struct Expand {
-    pub lookup: &'static Lookup,
-    pub select: Option<Vec<String>>,
-}
-
-#[derive(Debug, Default)]
-pub struct Options {
-    pub select: Option<Vec<String>>,
-    pub filter: Option<Expr>,
-    pub orderby: Vec<(String, bool)>,
-    pub top: Option<usize>,
-    pub count: bool,
-    pub expand: Vec<Expand>,
-    pub skiptoken: Option<String>,
-    pub deltatoken: Option<String>,
-}
-
-/// What the `Prefer` header asked for.
-#[derive(Debug, Default, Clone)]
-pub struct Prefer {
-    pub maxpagesize: Option<usize>,
-    /// The `odata.include-annotations` value, as sent.
-    pub include_annotations: Option<String>,
-    pub track_changes: bool,
-    pub return_representation: bool,
-    pub continue_on_error: bool,
-}
-
-impl Prefer {
-    pub fn parse(header: Option<&str>) -> Prefer {
-        let mut p = Prefer::default();
-        let header = header.unwrap_or_default();
-        // The annotation list is quoted and may hold commas of its own.
-        if let Some(i) = header.find("odata.include-annotations=") {
-            let v = &header[i + "odata.include-annotations=".len()..];
-            let v = match v.strip_prefix('"') {
-                Some(q) => format!("\"{}\"", q.split('"').next().unwrap_or_default()),
-                None => v.split(',').next().unwrap_or_default().trim().to_string(),
-            };
-            p.include_annotations = Some(v);
-        }
-        for part in header.split(',') {
-            let part = part.trim();
-            if let Some(n) = part.strip_prefix("odata.maxpagesize=") {
-                p.maxpagesize = n.trim().parse().ok();
-            } else if part == "odata.track-changes" {
-                p.track_changes = true;
-            } else if part == "return=representation" {
-                p.return_representation = true;
-            } else if part == "odata.continue-on-error" {
-                p.continue_on_error = true;
-            }
-        }
-        p
-    }
-
-    fn wants(&self, annotation: &str) -> bool {
-        self.include_annotations
-            .as_deref()
-            .is_some_and(|a| a.contains('*') || a.contains(annotation))
-    }
-
-    /// Whether `lookuplogicalname` annotations were asked for.
-    pub fn lookup_annotations(&self) -> bool {
-        self.wants("Microsoft.Dynamics.CRM.lookuplogicalname")
-    }
-
-    /// Whether `associatednavigationproperty` annotations were asked for.
-    pub fn navigation_annotations(&self) -> bool {
-        self.wants("Microsoft.Dynamics.CRM.associatednavigationproperty")
-    }
-}
-
-/// How rows are written: the selected columns, the expanded lookups and
-/// which lookup annotations were asked for (Dataverse sends them only then):
-/// `lookuplogicalname` (`annotations`) and `associatednavigationproperty`
-/// (`navigation`).
-#[derive(Debug, Clone, Copy)]
-pub struct Shape<'a> {
-    pub select: Option<&'a [String]>,
-    pub expand: &'a [Expand],
-    pub annotations: bool,
-    pub navigation: bool,
-}
-
-/// The single-valued navigation property behind a lookup column
-/// (`_ownerid_value` -> `ownerid`; `_parentcustomerid_value` pointing at an
-/// account -> `parentcustomerid_account`).
-fn navigation_of(def: &EntityDef, row: &Row, column: &str) -> Option<&'static str> {
-    let attr = column.strip_prefix('_')?.strip_suffix("_value")?;
-    let table = row
-        .get(&schema::lookup_annotation(column))
-        .and_then(Value::as_str);
-    let candidates: Vec<&Lookup> = def.lookups.iter().filter(|l| l.attr == attr).collect();
-    match candidates.as_slice() {
-        [only] => Some(only.nav),
-        many => many
-            .iter()
-            .find(|l| schema::by_set(l.target_set).is_some_and(|t| Some(t.logical) == table))
-            .map(|l| l.nav),
-    }
-}
-
-fn check_columns(def: &EntityDef, cols: &[String]) -> Result<(), ApiError> {
-    match cols.iter().find(|c| !def.has_column(c)) {
-        Some(c) => Err(ApiError::unknown_property(&def.type_name(), c)),
-        None => Ok(()),
-    }
-}
-
-fn parse_select(def: &EntityDef, s: &str) -> Result<Vec<String>, ApiError> {
-    let cols: Vec<String> = s
-        .split(',')
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
-    check_columns(def, &cols)?;
-    Ok(cols)
-}
-
-/// Splits on commas outside parentheses (`a($select=x,y),b`).
-fn split_top_level(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out.into_iter()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-fn parse_expand(def: &'static EntityDef, s: &str) -> Result<Vec<Expand>, ApiError> {
-    split_top_level(s)
-        .into_iter()
-        .map(|item| {
-            let (nav, inner) = match item.find('(') {
-                Some(i) => (&item[..i], item[i + 1..].strip_suffix(')')),
-                None => (item, None),
-            };
-            let lookup = def
-                .lookup_by_nav(nav)
-                .ok_or_else(|| ApiError::unknown_property(&def.type_name(), nav))?;
-            let target = schema::by_set(lookup.target_set)
-                .ok_or_else(|| ApiError::unknown_property(&def.type_name(), nav))?;
-            let mut select = None;
-            for opt in inner.unwrap_or_default().split(';') {
-                if let Some(cols) = opt.trim().strip_prefix("$select=") {
-                    select = Some(parse_select(target, cols)?);
-                }
-            }
-            Ok(Expand { lookup, select })
-        })
-        .collect()
-}
-
-pub fn filter_error(def: &EntityDef, e: FilterError) -> ApiError {
-    match e {
-        FilterError::Syntax(m) => ApiError::bad_request(m),
-        FilterError::UnknownProperty(p) => ApiError::unknown_property(&def.type_name(), &p),
-    }
-}
-
-impl Options {
-    pub fn parse(def: &'static EntityDef, query: &[(String, String)]) -> Result<Options, ApiError> {
-        let mut o = Options::default();
-        for (k, v) in query {
-            match k.as_str() {
-                "$select" => o.select = Some(parse_select(def, v)?),
-                "$filter" => {
-                    o.filter = Some(filter::parse(v, def).map_err(|e| filter_error(def, e))?)
-                }
-                "$orderby" => {
-                    for part in v.split(',') {
-                        let mut it = part.split_whitespace();
-                        let col = it.next().unwrap_or_default().to_string();
-                        check_columns(def, std::slice::from_ref(&col))?;
-                        let desc = match it.next() {
-                            None | Some("asc") => false,
-                            Some("desc") => true,
-                            Some(other) => {
-                                return Err(ApiError::bad_request(format!(
-                                    "Syntax error: '{other}' is not a valid direction in '$orderby={v}'."
-                                )));
-                            }
-                        };
-                        o.orderby.push((col, desc));
-                    }
-                }
-                "$top" => {
-                    o.top = Some(v.parse().map_err(|_| {
-                        ApiError::bad_request(format!(
-                            "Invalid value '{v}' for $top query option found."
-                        ))
-                    })?)
-                }
-                "$count" => o.count = v == "true",
-                "$expand" => o.expand = parse_expand(def, v)?,
-                "$skiptoken" => o.skiptoken = Some(v.clone()),
-                "$deltatoken" => o.deltatoken = Some(v.clone()),
-                k if k.starts_with('$') => {
-                    return Err(ApiError::bad_request(format!(
-                        "The query parameter {k} is not supported"
-                    )));
-                }
-                _ => {}
-            }
-        }
-        Ok(o)
-    }
-}
-
-fn json_str(out: &mut Vec<u8>, s: &str) {
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
-fn json_val(out: &mut Vec<u8>, v: &Value) {
-    let _ = serde_json::to_writer(&mut *out, v);
-}
-
-/// Writes one row as Dataverse shapes it: etag, then the selected columns
-/// (all of them without `$select`; the primary key always), each lookup
-/// followed by its `lookuplogicalname` and `associatednavigationproperty`
-/// annotations when they were asked for and it has them.
-pub fn write_row(
-    out: &mut Vec<u8>,
-    db: &Db,
-    def: &EntityDef,
-    row: &Row,
-    version: u64,
-    shape: &Shape,
-) {
-    let _ = write!(out, "{{\"@odata.etag\":\"W/\\\"{version}\\\"\"");
-    let field = |out: &mut Vec<u8>, k: &str, v: &Value| {
-        out.push(b',');
-        json_str(out, k);
-        out.push(b':');
-        json_val(out, v);
-    };
-    let navigation = |out: &mut Vec<u8>, column: &str| {
-        if let Some(nav) = shape
-            .navigation
-            .then(|| navigation_of(def, row, column))
-            .flatten()
-        {
-            field(
-                out,
-                &format!("{column}@Microsoft.Dynamics.CRM.associatednavigationproperty"),
-                &Value::String(nav.into()),
-            );
-        }
-    };
-    match shape.select {
-        None => {
-            for (k, v) in row {
-                if shape.annotations || !k.contains('@') {
-                    field(out, k, v);
-                }
-                if !k.contains('@') {
-                    navigation(out, k);
-                }
-            }
-        }
-        Some(cols) => {
-            for c in cols {
-                field(out, c, row.get(c).unwrap_or(&Value::Null));
-                if shape.annotations && c.starts_with('_') {
-                    let ann = schema::lookup_annotation(c);
-                    if let Some(v) = row.get(&ann) {
-                        field(out, &ann, v);
-                    }
-                }
-                navigation(out, c);
-            }
-            if !cols.iter().any(|c| c == def.key) {
-                field(out, def.key, row.get(def.key).unwrap_or(&Value::Null));
-            }
-        }
-    }
-    for e in shape.expand {
-        out.push(b',');
-        json_str(out, e.lookup.nav);
-        out.push(b':');
-        let col = format!("_{}_value", e.lookup.attr);
-        let target = schema::by_set(e.lookup.target_set);
-        let points_here = row
-            .get(&schema::lookup_annotation(&col))
-            .and_then(Value::as_str)
-            .is_none_or(|l| target.is_some_and(|t| t.logical == l));
-        let related = row
-            .get(&col)
-            .and_then(Value::as_str)
-            .filter(|_| points_here)
-            .and_then(|id| Some((target?, db.table(e.lookup.target_set)?.get(id)?)));
-        match related {
-            Some((tdef, (trow, tver))) => {
-                let nested = Shape {
-                    select: e.select.as_deref(),
-                    expand: &[],
-                    annotations: shape.annotations,
-                    navigation: shape.navigation,
-                };
-                write_row(out, db, tdef, trow, tver, &nested)
-            }
-            None => out.extend_from_slice(b"null"),
-        }
-    }
-    out.push(b'}');
-}
+/// Up to this many ordered rows are kept in one pass over the table;
+/// more are selected, then sorted.
+const SMALL_SELECTION: usize = 64;
 
 fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
     match (a.unwrap_or(&Value::Null), b.unwrap_or(&Value::Null)) {
@@ -353,9 +32,7 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
             .as_f64()
             .partial_cmp(&y.as_f64())
             .unwrap_or(Ordering::Equal),
-        (Value::String(x), Value::String(y)) => {
-            super::collation::key(x).cmp(&super::collation::key(y))
-        }
+        (Value::String(x), Value::String(y)) => super::collation::cmp(x, y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }
@@ -602,22 +279,17 @@ fn write_rows(
         *written += 1;
     };
     if opts.orderby.is_empty() {
-        let mut pos = start;
-        while pos < table.len_positions() {
+        for pos in candidates(def, table, opts, start) {
             if let Some((row, ver)) = table.at(pos).filter(|(r, _)| matches(r)) {
                 if written == limit {
                     return (if opts.top.is_some() { None } else { Some(pos) }, written);
                 }
                 emit(out, row, ver, &mut written);
             }
-            pos += 1;
         }
         return (None, written);
     }
-    let mut hits: Vec<usize> = (0..table.len_positions())
-        .filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)))
-        .collect();
-    hits.sort_by(|&a, &b| {
+    let order = |&a: &usize, &b: &usize| {
         let (ra, rb) = (table.at(a).map(|x| x.0), table.at(b).map(|x| x.0));
         for (col, desc) in &opts.orderby {
             let o = cmp_values(ra.and_then(|r| r.get(col)), rb.and_then(|r| r.get(col)));
@@ -627,7 +299,31 @@ fn write_rows(
             }
         }
         a.cmp(&b)
-    });
+    };
+    // Only the rows up to this page's end, and one past to know whether
+    // another page follows, need ordering: `$top=1` of a million rows is
+    // one pass keeping the best, not a sort.
+    let keep = start + limit + 1;
+    let found =
+        (0..table.len_positions()).filter(|&p| table.at(p).is_some_and(|(r, _)| matches(r)));
+    let mut hits: Vec<usize> = Vec::new();
+    if keep <= SMALL_SELECTION {
+        for p in found {
+            if hits.len() == keep && hits.last().is_some_and(|l| order(&p, l) != Ordering::Less) {
+                continue;
+            }
+            let at = hits.partition_point(|h| order(h, &p) == Ordering::Less);
+            hits.insert(at, p);
+            hits.truncate(keep);
+        }
+    } else {
+        hits.extend(found);
+        if keep < hits.len() {
+            hits.select_nth_unstable_by(keep, order);
+            hits.truncate(keep);
+        }
+        hits.sort_unstable_by(order);
+    }
     for (i, &p) in hits.iter().enumerate().skip(start) {
         if written == limit {
             return (if opts.top.is_some() { None } else { Some(i) }, written);
@@ -637,6 +333,34 @@ fn write_rows(
         }
     }
     (None, written)
+}
+
+/// The positions a read in table order looks at from `start`: the rows a
+/// filter on the primary key names, found through the key index as
+/// Dataverse finds them, or else every position.
+fn candidates(
+    def: &EntityDef,
+    table: &Table,
+    opts: &Options,
+    start: usize,
+) -> Box<dyn Iterator<Item = usize>> {
+    match opts
+        .filter
+        .as_ref()
+        .and_then(|f| filter::key_values(f, def.key))
+    {
+        Some(ids) => {
+            let mut at: Vec<usize> = ids
+                .into_iter()
+                .filter_map(|id| table.position(id))
+                .filter(|&p| p >= start)
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            Box::new(at.into_iter())
+        }
+        None => Box::new(start..table.len_positions()),
+    }
 }
 
 /// Where a page starts, how long it is, and the change-tracking snapshot
@@ -722,22 +446,6 @@ pub fn read_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prefer_keeps_a_quoted_annotation_list_whole() {
-        let p = Prefer::parse(Some(
-            "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\",odata.maxpagesize=50",
-        ));
-        assert_eq!(p.maxpagesize, Some(50));
-        assert!(p.lookup_annotations());
-        assert_eq!(
-            p.include_annotations.as_deref(),
-            Some(
-                "\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\""
-            )
-        );
-        assert!(!Prefer::parse(Some("odata.maxpagesize=5")).lookup_annotations());
-    }
 
     #[test]
     fn skiptoken_round_trips() {

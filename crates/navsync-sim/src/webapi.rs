@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::metadata;
-use super::query::{self, Prefer, ReadRequest};
+use super::options::Prefer;
+use super::query::{self, ReadRequest};
 use super::response::{ApiError, OpResponse};
 use super::schema::{self, EntityDef};
 use super::state::{OrgMode, Shared, lock};

@@ -11,8 +11,8 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
 use super::filter::is_guid;
-use super::query::{Shape, write_row};
 use super::response::{ApiError, OpResponse};
+use super::row_json::{Shape, write_row};
 use super::schema::{self, EntityDef, TASK_STATES};
 use super::state::{Shared, lock};
 use super::table::{Db, WriteError};
