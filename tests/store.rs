@@ -175,7 +175,7 @@ fn a_candidate_carries_its_owners_name_and_creation_date() {
     let named: Vec<(Option<String>, Option<String>)> = unresolved::candidates_named(c, aid)
         .unwrap()
         .into_iter()
-        .map(|n| (n.owner, n.createdon))
+        .map(|n| (n.owner, n.createdon.map(navsync::store::stamp)))
         .collect();
     assert_eq!(
         named,

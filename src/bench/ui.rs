@@ -35,9 +35,9 @@ pub fn queue_rows(n: usize) -> Vec<QueueRow> {
                 crate::vocab::ActivityKind::Note,
             ][i % 3],
             seat_holder: format!("Seat holder {}", i % 50),
-            queued_at: "2026-11-20T10:00:00Z".into(),
+            queued_at: "2026-11-20T10:00:00Z".parse().expect("a time"),
             dismissed: i % 17 == 0,
-            occurred_at: "2026-11-19T16:30:00Z".into(),
+            occurred_at: "2026-11-19T16:30:00Z".parse().expect("a time"),
             reason: Reason::NoContactAt {
                 account: Some(format!("Company {} S.L.", i % 997)),
             },

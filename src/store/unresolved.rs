@@ -1,10 +1,11 @@
 //! The unresolved-activities queue and each entry's ranked candidates.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::activities::ActivityState;
 use super::reason::Reason;
-use super::{Result, StoreError, now};
+use super::{Result, StoreError, now, opt_time_at, time_at};
 use crate::vocab::{ActivityKind, ResolveHow};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -19,7 +20,7 @@ pub struct Candidate {
 pub struct QueueEntry {
     pub activity_id: i64,
     pub reason: Reason,
-    pub queued_at: String,
+    pub queued_at: DateTime<Utc>,
     pub dismissed: bool,
 }
 
@@ -56,7 +57,7 @@ pub fn open(conn: &Connection, include_dismissed: bool) -> Result<Vec<QueueEntry
         Ok(QueueEntry {
             activity_id: r.get(0)?,
             reason: r.get(1)?,
-            queued_at: r.get(2)?,
+            queued_at: time_at(r, 2)?,
             dismissed: r.get(3)?,
         })
     })?;
@@ -111,10 +112,10 @@ pub struct QueueRow {
     pub member_company: Option<String>,
     pub kind: ActivityKind,
     pub seat_holder: String,
-    pub queued_at: String,
+    pub queued_at: DateTime<Utc>,
     pub dismissed: bool,
     /// When the InMail, message or note itself was written (RFC 3339).
-    pub occurred_at: String,
+    pub occurred_at: DateTime<Utc>,
     /// Why matching found no contact.
     pub reason: Reason,
     /// A conversation: how many messages it holds.
@@ -150,9 +151,9 @@ pub fn queue_rows(conn: &Connection) -> Result<Vec<QueueRow>> {
                 member_company: r.get(2)?,
                 kind: r.get(3)?,
                 seat_holder: r.get(4)?,
-                queued_at: r.get(5)?,
+                queued_at: time_at(r, 5)?,
                 dismissed: r.get(6)?,
-                occurred_at: r.get(7)?,
+                occurred_at: time_at(r, 7)?,
                 reason: r.get(8)?,
                 state: ActivityState::New,
                 last_error: r.get(10)?,
@@ -183,7 +184,7 @@ pub struct ResolvedRow {
     pub member_name: String,
     pub member_company: Option<String>,
     pub seat_holder: String,
-    pub resolved_at: String,
+    pub resolved_at: DateTime<Utc>,
     pub how: Option<ResolveHow>,
     pub contactid: Option<String>,
     pub contact_name: Option<String>,
@@ -207,7 +208,7 @@ pub fn resolved_rows(conn: &Connection, limit: usize) -> Result<Vec<ResolvedRow>
             member_name: r.get(1)?,
             member_company: r.get(2)?,
             seat_holder: r.get(3)?,
-            resolved_at: r.get(4)?,
+            resolved_at: time_at(r, 4)?,
             how: r.get(5)?,
             contactid: r.get(6)?,
             contact_name: r.get(7)?,
@@ -229,7 +230,7 @@ pub struct NamedCandidate {
     /// The owning user's name (a team owner, or a user not mirrored, has none).
     pub owner: Option<String>,
     /// When the contact was created in the CRM (RFC 3339).
-    pub createdon: Option<String>,
+    pub createdon: Option<DateTime<Utc>>,
 }
 
 pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<NamedCandidate>> {
@@ -253,7 +254,7 @@ pub fn candidates_named(conn: &Connection, activity_id: i64) -> Result<Vec<Named
             jobtitle: r.get(5)?,
             company: r.get(6)?,
             owner: r.get(7)?,
-            createdon: r.get(8)?,
+            createdon: opt_time_at(r, 8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -47,10 +47,7 @@ pub fn when(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
 }
 
 /// Compact age for table cells: "45s", "12m", "5h", "3d".
-pub(crate) fn age(now: DateTime<Utc>, rfc3339: &str) -> String {
-    let Some(t) = parse_time(rfc3339) else {
-        return "?".into();
-    };
+pub(crate) fn age(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     let s = (now - t).num_seconds().max(0);
     match s {
         0..=59 => format!("{s}s"),

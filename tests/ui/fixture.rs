@@ -100,10 +100,10 @@ pub fn queue() -> Vec<QueueRow> {
             member_company: company.map(str::to_string),
             kind: kind.parse().unwrap(),
             seat_holder: holder.into(),
-            queued_at: at.into(),
+            queued_at: t(at),
             dismissed: false,
             // Written five minutes before it was queued.
-            occurred_at: (t(at) - chrono::Duration::minutes(5)).to_rfc3339(),
+            occurred_at: t(at) - chrono::Duration::minutes(5),
             reason: match company {
                 Some(c) => navsync::store::reason::Reason::NoContactAt {
                     account: Some(c.into()),
@@ -194,7 +194,7 @@ pub fn detail_101() -> Detail {
                 jobtitle: Some("Procurement Lead".into()),
                 company: Some("Fabrikam S.A.".into()),
                 owner: Some("Ana Pérez".into()),
-                createdon: Some("2024-03-12T09:30:00Z".into()),
+                createdon: Some(t("2024-03-12T09:30:00Z")),
             },
             NamedCandidate {
                 candidate: Candidate {

@@ -241,9 +241,9 @@ fn threads_and_tags_on_the_unresolved_tab_in_spanish() {
         member_company: Some("Fabrikam S.A.".into()),
         kind: kind.parse().unwrap(),
         seat_holder: "Ana Pérez".into(),
-        queued_at: queued.into(),
+        queued_at: queued.parse().unwrap(),
         dismissed: false,
-        occurred_at: "2026-11-22T08:55:00Z".into(),
+        occurred_at: "2026-11-22T08:55:00Z".parse().unwrap(),
         reason: navsync::store::reason::Reason::NoContactAt {
             account: Some("Fabrikam S.A.".into()),
         },

@@ -849,7 +849,7 @@ fn the_resolved_view_says_what_was_linked_to_whom_how_and_by_whom() {
         member_name: "Ana Brandão".into(),
         member_company: Some("Itaú Energia".into()),
         seat_holder: "Diego Ruiz".into(),
-        resolved_at: "2026-11-25T06:30:00Z".into(),
+        resolved_at: "2026-11-25T06:30:00Z".parse().unwrap(),
         how: Some(navsync::vocab::ResolveHow::Search),
         contactid: Some("c-ana".into()),
         contact_name: Some("Ana Brandão Lima".into()),

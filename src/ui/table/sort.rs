@@ -60,20 +60,7 @@ pub fn collate(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::table::{TableView, haystack};
-
-    fn rows(len: usize) -> Vec<String> {
-        (0..len)
-            .map(|i| haystack([format!("Row {i}").as_str()]))
-            .collect()
-    }
-
-    fn view(len: usize, page: usize) -> TableView {
-        let mut v = TableView::default();
-        v.refilter(&rows(len));
-        v.set_page(page);
-        v
-    }
+    use crate::ui::table::view::tests::view;
 
     #[test]
     fn names_sort_by_letters_not_code_points() {

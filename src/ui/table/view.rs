@@ -163,7 +163,7 @@ impl TableView {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::ui::table::haystack;
 
@@ -173,7 +173,9 @@ mod tests {
             .collect()
     }
 
-    fn view(len: usize, page: usize) -> TableView {
+    /// A view of `len` rows, `page` of them on screen (the sort's tests
+    /// use it too).
+    pub(in crate::ui::table) fn view(len: usize, page: usize) -> TableView {
         let mut v = TableView::default();
         v.refilter(&rows(len));
         v.set_page(page);

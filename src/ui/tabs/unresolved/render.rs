@@ -119,7 +119,7 @@ impl UnresolvedTab {
                         None => crate::i18n::word(r.kind),
                     },
                     r.seat_holder.clone(),
-                    age(now, &r.occurred_at),
+                    age(now, r.occurred_at),
                     state,
                 ];
                 (cells, if marked { t.marked() } else { Style::default() })
@@ -184,8 +184,7 @@ impl UnresolvedTab {
                     .or_else(|| r.contactid.clone())
                     .unwrap_or_else(|| "—".into());
                 let how = r.how.map_or_else(|| "—".into(), crate::i18n::word);
-                let when = format::parse_time(&r.resolved_at)
-                    .map_or_else(|| r.resolved_at.clone(), crate::i18n::short_date_time);
+                let when = crate::i18n::short_date_time(r.resolved_at);
                 let cells = vec![
                     r.member_name.clone(),
                     r.member_company.clone().unwrap_or_default(),
@@ -273,8 +272,6 @@ impl UnresolvedTab {
                         .unwrap_or_default();
                     let created = c
                         .createdon
-                        .as_deref()
-                        .and_then(format::parse_time)
                         .map(|at| {
                             let date = crate::i18n::date(at);
                             format!(", {}", crate::t!("candidate-created", date = date))
@@ -299,7 +296,7 @@ impl UnresolvedTab {
                 lines.push(Line::raw(crate::t!(
                     "sent-queued",
                     sent = relative_and_absolute(ctx.now, &a.occurred_at),
-                    queued = age(ctx.now, &row.queued_at)
+                    queued = age(ctx.now, row.queued_at)
                 )));
                 let (kind, shown) = match d.activity.messages {
                     // A conversation is its text: shown as far as it fits.
