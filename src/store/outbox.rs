@@ -17,48 +17,18 @@ pub struct OutboxEntry {
     pub attempts: i64,
 }
 
-/// What an outbox row asks of the CRM (stored as its snake_case name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxOp {
-    /// An activity as a task.
-    CreateTask,
-    /// A contact made from a member's profile (the unresolved queue).
-    CreateContact,
-    /// Link an open task to a contact and close it.
-    CloseTask,
-    /// A new version of a written conversation's text (see
-    /// [`enqueue_version`]).
-    UpdateTask,
-}
-
-impl OutboxOp {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CreateTask => "create_task",
-            Self::CreateContact => "create_contact",
-            Self::CloseTask => "close_task",
-            Self::UpdateTask => "update_task",
-        }
-    }
-}
-
-impl rusqlite::types::ToSql for OutboxOp {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
-    }
-}
-
-impl rusqlite::types::FromSql for OutboxOp {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        match v.as_str()? {
-            "create_task" => Ok(Self::CreateTask),
-            "create_contact" => Ok(Self::CreateContact),
-            "close_task" => Ok(Self::CloseTask),
-            "update_task" => Ok(Self::UpdateTask),
-            other => Err(rusqlite::types::FromSqlError::Other(
-                format!("unknown outbox operation {other:?}").into(),
-            )),
-        }
+crate::vocab::words! {
+    /// What an outbox row asks of the CRM, by its stored name.
+    pub enum OutboxOp in "outbox-op" {
+        /// An activity as a task.
+        CreateTask = "create_task",
+        /// A contact made from a member's profile (the unresolved queue).
+        CreateContact = "create_contact",
+        /// Link an open task to a contact and close it.
+        CloseTask = "close_task",
+        /// A new version of a written conversation's text (see
+        /// [`enqueue_version`]).
+        UpdateTask = "update_task",
     }
 }
 
