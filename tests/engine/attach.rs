@@ -36,6 +36,16 @@ async fn attach(s: &Setup) -> EngineHandle {
     client::attach(&socket(s), Reconnect::Never).await.unwrap()
 }
 
+/// Attaches to a `serve` just spawned, once its socket accepts.
+async fn attach_once_serving(s: &Setup) -> EngineHandle {
+    loop {
+        match client::attach(&socket(s), Reconnect::Never).await {
+            Ok(h) => break h,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
 /// Every event up to and including the next RunFinished.
 async fn through_run_end(h: &mut EngineHandle) -> Vec<Event> {
     let mut out = Vec::new();
@@ -235,12 +245,7 @@ async fn sync_once_while_the_service_runs_asks_it_for_one_run_and_exits_with_its
         .spawn()
         .unwrap();
     // Wait for the service's first (scheduled) run to end.
-    let mut monitor = loop {
-        match client::attach(&socket(&s), Reconnect::Never).await {
-            Ok(h) => break h,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
+    let mut monitor = attach_once_serving(&s).await;
     if monitor.status.borrow().last_sync.is_none() {
         assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
     }
@@ -484,12 +489,7 @@ async fn sync_pause_and_resume_ask_the_running_service() {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let mut monitor = loop {
-        match client::attach(&socket(&s), Reconnect::Never).await {
-            Ok(h) => break h,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
+    let mut monitor = attach_once_serving(&s).await;
     let paused = |json: &serde_json::Value| json["engine"]["schedule_paused"].clone();
     let out = navsync(&s, &["sync", "--pause"]).output().await.unwrap();
     let said = succeeded(&out);
@@ -531,12 +531,7 @@ async fn a_spanish_console_attached_to_a_c_locale_service_reads_the_run_summary_
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let mut monitor = loop {
-        match client::attach(&socket(&s), Reconnect::Never).await {
-            Ok(h) => break h,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
+    let mut monitor = attach_once_serving(&s).await;
     if monitor.status.borrow().last_sync.is_none() {
         assert_eq!(outcome(&through_run_end(&mut monitor).await), Outcome::Ok);
     }
