@@ -878,6 +878,7 @@ seats-named = { $count ->
    *[other] { $count } seats matching "{ $who }"
 }
 saved-nothing-selected = Nothing saved to show
+saved-working = working out the view…
 key-saved-item-whole = details: the whole row
 run-log-lines = Log lines of this run (this console's log):
 run-log-none = none

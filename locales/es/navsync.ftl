@@ -898,6 +898,7 @@ seats-named = { $count ->
    *[other] { $count } licencias que coinciden con «{ $who }»
 }
 saved-nothing-selected = No hay nada guardado que mostrar
+saved-working = calculando la vista…
 key-saved-item-whole = detalle: la fila entera
 run-log-lines = Líneas del registro de esta ejecución (registro de esta consola):
 run-log-none = ninguna

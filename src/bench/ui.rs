@@ -134,7 +134,7 @@ fn filter_keystrokes(rows: usize) -> (Duration, Duration) {
 
 /// [`filter_keystrokes`] on any console's `tab`, typing `text` after
 /// `open`, the tab's filter key.
-pub(super) fn keystrokes(app: &mut App, tab: Tab, open: char, text: &str) -> (Duration, Duration) {
+fn keystrokes(app: &mut App, tab: Tab, open: char, text: &str) -> (Duration, Duration) {
     app.tab = tab;
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
     app.handle_key(KeyEvent::new(KeyCode::Char(open), KeyModifiers::NONE));

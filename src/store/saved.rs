@@ -260,9 +260,14 @@ pub struct WorkspaceRow {
     pub owner: Option<String>,
 }
 
-/// Every saved account and lead of every seat, with provenance, read in
-/// one query (seat, kind, then the store's order).
-pub(crate) fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
+/// Every saved account and lead of every seat, with provenance, in one
+/// query, handed to `each` one by one (seat, kind, item, then the
+/// opportunity's name), so the console's reader can keep them as it likes
+/// rather than as a million rows of strings.
+pub(crate) fn for_each_workspace_row(
+    conn: &Connection,
+    mut each: impl FnMut(WorkspaceRow),
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.seat_id, s.name, x.kind, x.name, x.company, x.manual, x.from_crm,
                 o.name, o.stepname, u.fullname, x.item_id
@@ -282,16 +287,12 @@ pub(crate) fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
          LEFT JOIN crm_systemusers u ON u.systemuserid = o.ownerid
          ORDER BY x.seat_id, x.kind, x.item_id, o.name",
     )?;
-    let rows = stmt.query_map([], |r| {
-        let kind: String = r.get(2)?;
-        Ok(WorkspaceRow {
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(WorkspaceRow {
             seat_id: r.get(0)?,
             seat_holder: r.get(1)?,
-            kind: if kind == "account" {
-                ItemKind::Account
-            } else {
-                ItemKind::Contact
-            },
+            kind: r.get(2)?,
             name: r.get(3)?,
             company: r.get(4)?,
             manual: r.get(5)?,
@@ -300,7 +301,7 @@ pub(crate) fn workspace_rows(conn: &Connection) -> Result<Vec<WorkspaceRow>> {
             stage: r.get(8)?,
             owner: r.get(9)?,
             item_id: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        });
+    }
+    Ok(())
 }

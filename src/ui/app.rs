@@ -337,6 +337,8 @@ impl App {
                 }
             }
         }
+        // A filter or a sort of a big Saved tab is worked out by the reader.
+        self.pending_loads.extend(self.saved.take_asks());
     }
 
     fn send(&mut self, c: Command) {
@@ -520,12 +522,16 @@ impl App {
             }
             Snapshot::Detail(d) => self.unresolved.load_detail(*d),
             Snapshot::Settings(d) => self.settings.load(*d),
-            Snapshot::Saved(rows) => self.saved.load(rows),
+            Snapshot::Saved(data) => self.saved.load(*data),
+            Snapshot::SavedView(v) => {
+                self.saved.show(v);
+            }
             Snapshot::Resolved(rows) => self.unresolved.load_resolved(rows),
             Snapshot::Failed(msg) => self.log(
                 Level::ERROR,
                 crate::t!("log-store-read-failed", error = msg),
             ),
         }
+        self.pending_loads.extend(self.saved.take_asks());
     }
 }

@@ -16,18 +16,21 @@ use crate::store::activities::{self, Activity};
 use crate::store::connection::{self, ConnectionRow};
 use crate::store::mirror::{self, SystemUser, Table};
 use crate::store::runs::{self, Run};
-use crate::store::saved::WorkspaceRow;
 use crate::store::seats::{self, Seat};
 use crate::store::settings::{self, CrmChoices};
 use crate::store::unresolved::{self, NamedCandidate, QueueRow, ResolvedRow};
 use crate::store::{self, Store, saved};
+use crate::ui::tabs::saved::{Builder, SavedData, SavedQuery, SavedView, Views, words};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Load {
     View(View),
     /// The Saved tab: every seat's saved accounts and leads. Read when the
     /// seats' data changes (the sync's saved-lists phase announces it so).
     Saved,
+    /// The Saved tab's lines a filter and a sort show, worked out here so
+    /// the console keeps drawing while a million lines are scanned.
+    SavedView(SavedQuery),
     /// The text and candidates of one queued activity.
     Detail(i64),
     /// The entries resolved lately (the queue's "resolved" view).
@@ -105,7 +108,8 @@ pub enum Snapshot {
     Sync(Vec<Run>),
     Seats(SeatsData),
     Queue(Vec<QueueRow>),
-    Saved(Vec<WorkspaceRow>),
+    Saved(Box<SavedData>),
+    SavedView(SavedView),
     Resolved(Vec<ResolvedRow>),
     Detail(Box<Detail>),
     Settings(Box<SettingsData>),
@@ -119,52 +123,87 @@ const HISTORY: usize = 50;
 /// How many resolved entries the queue's "resolved" view lists.
 const RESOLVED: usize = 500;
 
-pub fn read(conn: &rusqlite::Connection, config: &Config, load: Load) -> store::Result<Snapshot> {
-    Ok(match load {
-        Load::View(View::Connection) => {
-            let (saved_accounts, saved_leads) = saved::count_from_crm(conn)?;
-            let mirrored = Table::ALL
-                .into_iter()
-                .map(|t| Ok((t, mirror::count(conn, t)?)))
-                .collect::<store::Result<_>>()?;
-            let row = connection::get(conn)?;
-            let switch_to = row
-                .as_ref()
-                .and_then(|r| crate::engine::usecases::connection::other_sign_in(r, config));
-            Snapshot::Connection(Box::new(ConnectionData {
-                row,
-                purge: PurgeCounts {
-                    mirrored,
-                    saved_accounts,
-                    saved_leads,
-                },
-                switch_to,
-            }))
-        }
-        Load::View(View::Sync) => Snapshot::Sync(runs::recent(conn, HISTORY)?),
-        Load::View(View::Seats) => Snapshot::Seats(SeatsData {
-            seats: seats::list(conn)?,
-            users: mirror::systemusers(conn)?,
-            auto_sync_all: eff::effective(conn, config)?.auto_sync_all_seats,
-            waiting: seats::waiting(conn)?,
-        }),
-        Load::View(View::Unresolved) => Snapshot::Queue(unresolved::queue_rows(conn)?),
-        Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
-            effective: eff::effective(conn, config)?,
-            choices: settings::crm_choices(conn)?,
-            from_console: eff::from_console(conn)?,
-            file: setting_lines(config),
-        })),
-        Load::Saved => Snapshot::Saved(saved::workspace_rows(conn)?),
-        Load::Resolved => Snapshot::Resolved(unresolved::resolved_rows(conn, RESOLVED)?),
-        Load::Detail(id) => match activities::get(conn, id)? {
-            Some(activity) => Snapshot::Detail(Box::new(Detail {
-                activity,
-                candidates: unresolved::candidates_named(conn, id)?,
+/// What the reader keeps between reads: the Saved tab's lines and the
+/// last query asked of them.
+#[derive(Debug, Default)]
+pub struct Reader {
+    saved: Option<Views>,
+    query: SavedQuery,
+}
+
+impl Reader {
+    /// Reads the store for `load`.
+    pub fn read(
+        &mut self,
+        conn: &rusqlite::Connection,
+        config: &Config,
+        load: Load,
+    ) -> store::Result<Snapshot> {
+        Ok(match load {
+            Load::Saved => self.saved(conn)?,
+            Load::SavedView(q) => {
+                self.query = q;
+                match &mut self.saved {
+                    Some(views) => Snapshot::SavedView(views.view(&self.query, &words())),
+                    None => self.saved(conn)?,
+                }
+            }
+            Load::View(View::Connection) => {
+                let (saved_accounts, saved_leads) = saved::count_from_crm(conn)?;
+                let mirrored = Table::ALL
+                    .into_iter()
+                    .map(|t| Ok((t, mirror::count(conn, t)?)))
+                    .collect::<store::Result<_>>()?;
+                let row = connection::get(conn)?;
+                let switch_to = row
+                    .as_ref()
+                    .and_then(|r| crate::engine::usecases::connection::other_sign_in(r, config));
+                Snapshot::Connection(Box::new(ConnectionData {
+                    row,
+                    purge: PurgeCounts {
+                        mirrored,
+                        saved_accounts,
+                        saved_leads,
+                    },
+                    switch_to,
+                }))
+            }
+            Load::View(View::Sync) => Snapshot::Sync(runs::recent(conn, HISTORY)?),
+            Load::View(View::Seats) => Snapshot::Seats(SeatsData {
+                seats: seats::list(conn)?,
+                users: mirror::systemusers(conn)?,
+                auto_sync_all: eff::effective(conn, config)?.auto_sync_all_seats,
+                waiting: seats::waiting(conn)?,
+            }),
+            Load::View(View::Unresolved) => Snapshot::Queue(unresolved::queue_rows(conn)?),
+            Load::View(View::Settings) => Snapshot::Settings(Box::new(SettingsData {
+                effective: eff::effective(conn, config)?,
+                choices: settings::crm_choices(conn)?,
+                from_console: eff::from_console(conn)?,
+                file: setting_lines(config),
             })),
-            None => Snapshot::Failed(format!("activity {id} is no longer in the store")),
-        },
-    })
+            Load::Resolved => Snapshot::Resolved(unresolved::resolved_rows(conn, RESOLVED)?),
+            Load::Detail(id) => match activities::get(conn, id)? {
+                Some(activity) => Snapshot::Detail(Box::new(Detail {
+                    activity,
+                    candidates: unresolved::candidates_named(conn, id)?,
+                })),
+                None => Snapshot::Failed(format!("activity {id} is no longer in the store")),
+            },
+        })
+    }
+
+    /// Reads the Saved tab's lines anew, with the view of the last query.
+    fn saved(&mut self, conn: &rusqlite::Connection) -> store::Result<Snapshot> {
+        let mut builder = Builder::default();
+        saved::for_each_workspace_row(conn, |row| builder.push(row))?;
+        let views = self.saved.insert(Views::new(Arc::new(builder.finish())));
+        let view = views.view(&self.query, &words());
+        Ok(Snapshot::Saved(Box::new(SavedData {
+            index: Arc::clone(views.index()),
+            view,
+        })))
+    }
 }
 
 /// Every view, for the first paint.
@@ -196,26 +235,33 @@ pub fn spawn(
                 return;
             }
         };
+        let mut reader = Reader::default();
         while let Some(first) = req_rx.blocking_recv() {
             let mut batch = vec![first];
             while let Ok(more) = req_rx.try_recv() {
                 batch.push(more);
             }
+            // Only the newest detail and Saved view matter: the cursor and
+            // the filter moved on. A Saved read answers the view too.
+            let newest = |is: fn(&Load) -> bool| batch.iter().rev().find(|l| is(l)).cloned();
+            let newest_detail = newest(|l| matches!(l, Load::Detail(_)));
+            let newest_view = newest(|l| matches!(l, Load::SavedView(_)));
+            let rereads_saved = batch.contains(&Load::Saved);
+            if rereads_saved && let Some(Load::SavedView(q)) = &newest_view {
+                reader.query = q.clone();
+            }
             let mut seen = HashSet::new();
-            // Only the newest detail request matters: the cursor moved on.
-            let newest_detail = batch
-                .iter()
-                .rev()
-                .find(|l| matches!(l, Load::Detail(_)))
-                .copied();
             for load in batch {
-                if matches!(load, Load::Detail(_)) && Some(load) != newest_detail {
+                let stale = match &load {
+                    Load::Detail(_) => Some(&load) != newest_detail.as_ref(),
+                    Load::SavedView(_) => rereads_saved || Some(&load) != newest_view.as_ref(),
+                    _ => false,
+                };
+                if stale || !seen.insert(load.clone()) {
                     continue;
                 }
-                if !seen.insert(load) {
-                    continue;
-                }
-                let snap = read(store.conn(), &config, load)
+                let snap = reader
+                    .read(store.conn(), &config, load)
                     .unwrap_or_else(|e| Snapshot::Failed(e.to_string()));
                 if snap_tx.send(snap).is_err() {
                     return;

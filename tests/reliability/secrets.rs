@@ -63,7 +63,11 @@ fn console_screens(store: &Path) -> String {
         View::Unresolved,
         View::Settings,
     ] {
-        app.on_snapshot(loader::read(ro.conn(), &config, Load::View(view)).unwrap());
+        app.on_snapshot(
+            loader::Reader::default()
+                .read(ro.conn(), &config, Load::View(view))
+                .unwrap(),
+        );
     }
     let mut text = String::new();
     for tab in ['1', '2', '3', '4', '5', '6'] {

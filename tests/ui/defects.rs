@@ -880,7 +880,7 @@ fn d04_a_retry_wait_counts_down_and_phases_show_total_rate_and_eta() {
 #[test]
 fn saved_tab_shows_what_the_sync_brought_in_at_80x24_and_filters_and_sorts() {
     let (mut app, _rx) = app_with(Theme::MONO, false);
-    app.on_snapshot(Snapshot::Saved(crate::fixture::saved_rows()));
+    app.on_snapshot(crate::fixture::saved(crate::fixture::saved_rows()));
     press(&mut app, KeyCode::Char('7'));
     assert_eq!(app.tab, Tab::Saved);
     let s = screen(&mut app, 80, 24);
@@ -1082,7 +1082,7 @@ fn saved_counts_items_by_id_not_by_name() {
     let mut twin = rows[1].clone();
     twin.item_id = "id-twin".into();
     rows.push(twin);
-    app.on_snapshot(Snapshot::Saved(rows));
+    app.on_snapshot(crate::fixture::saved(rows));
     app.tab = Tab::Saved;
     assert!(screen(&mut app, 80, 24).contains("3 accounts · 3 leads"));
 }

@@ -254,6 +254,13 @@ pub fn connection() -> ConnectionData {
 
 /// Saved lists of two seats: CRM-saved items with their opportunity,
 /// a manual save, and one saved both ways.
+/// The Saved tab's lines of `rows`, as the console's reader sends them.
+pub fn saved(rows: Vec<navsync::store::saved::WorkspaceRow>) -> Snapshot {
+    Snapshot::Saved(Box::new(navsync::ui::tabs::saved::SavedData::from_rows(
+        rows,
+    )))
+}
+
 pub fn saved_rows() -> Vec<navsync::store::saved::WorkspaceRow> {
     use navsync::store::saved::{ItemKind, WorkspaceRow};
     let row = |seat: i64,
@@ -441,7 +448,7 @@ pub fn app_with(theme: Theme, running: bool) -> (App, mpsc::UnboundedReceiver<Co
     app.on_snapshot(Snapshot::Queue(queue()));
     app.on_snapshot(Snapshot::Detail(Box::new(detail_101())));
     app.on_snapshot(Snapshot::Settings(Box::new(settings())));
-    app.on_snapshot(Snapshot::Saved(saved_rows()));
+    app.on_snapshot(saved(saved_rows()));
     if running {
         for ev in [
             Event::RunStarted {

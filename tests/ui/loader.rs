@@ -12,6 +12,7 @@ use navsync::store::saved::{self, ItemKind};
 use navsync::store::seats::{self, Edition, Licence, NewSeat};
 use navsync::store::unresolved::{self, Candidate};
 use navsync::ui::loader::{self, Load, Snapshot};
+use navsync::ui::tabs::saved::{SavedQuery, Source};
 
 pub struct Env {
     _dir: tempfile::TempDir,
@@ -127,7 +128,8 @@ fn each_view_reads_its_rows_from_the_store() {
     let e = env();
     let reader = Store::open_readonly(&e.path).unwrap();
     let config = Config::default();
-    let read = |l| loader::read(reader.conn(), &config, l).unwrap();
+    let mut loader = loader::Reader::default();
+    let mut read = |l| loader.read(reader.conn(), &config, l).unwrap();
 
     let Snapshot::Queue(rows) = read(Load::View(View::Unresolved)) else {
         panic!()
@@ -225,6 +227,47 @@ fn the_reader_thread_answers_requests_while_the_writer_holds_the_store() {
     });
 }
 
+/// However the reader batches a burst of Saved requests, what reaches
+/// the console last answers the newest query, on the newest lines.
+#[test]
+fn the_reader_answers_the_newest_saved_query_last() {
+    let e = env();
+    let seat = seats::list(e.store.conn()).unwrap()[0].id;
+    saved::save_manual(e.store.conn(), ItemKind::Account, seat, "acc-9").unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = loader::spawn(e.path.clone(), Arc::new(Config::default()));
+        for (generation, filter) in [(1, "nothing like it"), (2, "")] {
+            let q = SavedQuery {
+                generation,
+                filter: filter.into(),
+                sort: Default::default(),
+            };
+            tx.send(Load::SavedView(q)).unwrap();
+        }
+        tx.send(Load::Saved).unwrap();
+        drop(tx);
+        let (mut last, mut index) = (None, None);
+        while let Some(snap) = rx.recv().await {
+            match snap {
+                Snapshot::Saved(data) => {
+                    last = Some(data.view);
+                    index = Some(data.index);
+                }
+                Snapshot::SavedView(v) => last = Some(v),
+                other => panic!("{other:?}"),
+            }
+        }
+        let (last, index) = (last.expect("an answer"), index.expect("the lines"));
+        assert_eq!((last.generation, last.index), (2, index.id()));
+        assert!(!index.is_empty());
+        assert_eq!(last.lines.len(), index.len(), "the empty filter shows all");
+    });
+}
+
 /// The Saved tab's rows: each saved item with the opportunity, stage and
 /// owner that brought it in; a manual save marked as such.
 #[test]
@@ -261,37 +304,61 @@ fn saved_rows_carry_their_opportunity_stage_and_owner() {
     saved::link_from_crm(c, ItemKind::Account, seat, "acc-1", "o-1").unwrap();
     saved::link_from_crm(c, ItemKind::Contact, seat, "c-1", "o-1").unwrap();
     saved::save_manual(c, ItemKind::Account, seat, "acc-2").unwrap();
-    let Snapshot::Saved(rows) = loader::read(c, &Config::default(), Load::Saved).unwrap() else {
-        panic!("not the saved rows");
+    let mut reader = loader::Reader::default();
+    let config = Config::default();
+    let Snapshot::Saved(data) = reader.read(c, &config, Load::Saved).unwrap() else {
+        panic!("not the saved lines");
     };
-    let line = |name: &str| rows.iter().find(|r| r.name == name).unwrap().clone();
+    let index = &data.index;
+    let lines: Vec<_> = data
+        .view
+        .lines
+        .iter()
+        .map(|&i| index.line(i).unwrap())
+        .collect();
+    assert_eq!(lines.len(), index.len(), "the first view shows every line");
+    let line = |name: &str| *lines.iter().find(|l| l.name == name).unwrap();
     let fab = line("Fabrikam S.A.");
     assert_eq!(
         (
-            fab.seat_holder.as_str(),
-            fab.opportunity.as_deref(),
-            fab.stage.as_deref(),
-            fab.owner.as_deref(),
-            fab.from_crm,
-            fab.manual
+            fab.seat_holder,
+            fab.opportunity,
+            fab.stage,
+            fab.owner,
+            fab.source
         ),
         (
             "Ana Pérez",
             Some("Fabrikam renewal"),
             Some("2-Develop"),
             Some("Ana Pérez"),
-            true,
-            false
+            Source::Crm
         )
     );
     let lead = line("Lucía Fernández");
     assert_eq!(lead.kind, ItemKind::Contact);
-    assert_eq!(lead.company.as_deref(), Some("Fabrikam S.A."));
+    assert_eq!(lead.company, Some("Fabrikam S.A."));
     let manual = line("Northwind");
-    assert!(manual.manual && !manual.from_crm && manual.opportunity.is_none());
+    assert!(manual.source == Source::Hand && manual.opportunity.is_none());
     assert_eq!(
-        rows.iter().filter(|r| r.name == "Fabrikam S.A.").count(),
+        lines.iter().filter(|l| l.name == "Fabrikam S.A.").count(),
         1,
         "one line per item and opportunity"
     );
+    // A filter is worked out by the reader, on the lines it sent.
+    let query = SavedQuery {
+        generation: 7,
+        filter: "LUCIA".into(),
+        sort: Default::default(),
+    };
+    let Snapshot::SavedView(view) = reader.read(c, &config, Load::SavedView(query)).unwrap() else {
+        panic!("not a view");
+    };
+    assert_eq!((view.generation, view.index), (7, index.id()));
+    let names: Vec<_> = view
+        .lines
+        .iter()
+        .map(|&i| index.line(i).unwrap().name)
+        .collect();
+    assert_eq!(names, ["Lucía Fernández"]);
 }

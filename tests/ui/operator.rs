@@ -52,7 +52,7 @@ fn long_names_app(theme: Theme) -> App {
     saved[0].seat_holder = LONG[1].into();
     saved[1].name = LONG[2].into();
     saved[1].company = Some(LONG[3].into());
-    app.on_snapshot(Snapshot::Saved(saved));
+    app.on_snapshot(crate::fixture::saved(saved));
     let mut q = queue();
     q[0].member_name = LONG[2].into();
     q[0].member_company = Some(LONG[3].into());

@@ -4,7 +4,7 @@ use crate::ui::action::Action;
 
 /// Which column a table is sorted by, and which way (k9s: a key picks
 /// the next column, another reverses).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Sort {
     /// Position in the table's list of sortable columns.
     pub column: usize,

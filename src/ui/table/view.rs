@@ -42,12 +42,20 @@ impl TableView {
     /// row if it is still there, else at the same height (a row that left
     /// from under the cursor leaves it on its neighbour, not at the top).
     pub(crate) fn refilter_by(&mut self, len: usize, keep: impl Fn(usize) -> bool) {
-        let kept = self.selected();
-        self.visible = if self.order.len() == len {
+        let visible = if self.order.len() == len {
             self.order.iter().copied().filter(|&i| keep(i)).collect()
         } else {
             (0..len).filter(|&i| keep(i)).collect()
         };
+        self.set_visible(visible);
+    }
+
+    /// Shows these backing rows, in this order, worked out elsewhere (a
+    /// table whose filter and sort run off the UI thread); the cursor
+    /// stays as [`Self::refilter_by`] keeps it.
+    pub(crate) fn set_visible(&mut self, visible: Vec<usize>) {
+        let kept = self.selected();
+        self.visible = visible;
         self.cursor = kept
             .and_then(|k| self.visible.iter().position(|&i| i == k))
             .unwrap_or(self.cursor)
