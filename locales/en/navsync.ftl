@@ -396,6 +396,7 @@ saved-counts = { $accounts ->
    *[other] { $leads } leads
 } · { $manual } saved by hand
 saved-empty = Nothing saved yet. The sync saves the accounts and contacts of the open opportunities seat holders own (Seats: sync on).
+saved-reading = Reading the saved lists…
 
 ## Settings tab
 

@@ -405,6 +405,7 @@ saved-counts = { $accounts ->
    *[other] { $leads } posibles clientes
 } · { $manual } a mano
 saved-empty = Aún no hay nada guardado. La sincronización guarda las cuentas y los contactos de las oportunidades abiertas de los titulares de licencias (Licencias: sinc. sí).
+saved-reading = Leyendo las listas guardadas…
 
 ## Pestaña Ajustes
 

@@ -1074,6 +1074,27 @@ fn d05_a_cut_message_says_where_to_read_it_whole() {
     assert_eq!(line.chars().count(), 80);
 }
 
+/// At a million lines the first read takes seconds: until it comes the
+/// tab says it is reading, not that nothing is saved.
+#[test]
+fn the_saved_tab_says_it_is_reading_until_its_lines_come() {
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = App::new(
+        tx,
+        Theme::MONO,
+        navsync::ui::app::Clock::System,
+        navsync::ui::app::ConsoleOptions::default(),
+    );
+    app.tab = Tab::Saved;
+    assert!(screen(&mut app, 80, 24).contains("Reading the saved lists"));
+    app.on_snapshot(crate::fixture::saved(Vec::new()));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("Nothing saved yet") && !s.contains("Reading"),
+        "{s}"
+    );
+}
+
 #[test]
 fn saved_counts_items_by_id_not_by_name() {
     let (mut app, _rx) = app_with(Theme::MONO, false);

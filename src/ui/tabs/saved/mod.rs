@@ -49,6 +49,9 @@ pub struct SavedTab {
     /// The reader is working out the current query; the lines on screen
     /// are the last one's.
     working: bool,
+    /// The lines were read once (at a million lines that takes seconds,
+    /// which the tab says rather than "nothing saved").
+    loaded: bool,
     inline_lines: usize,
     /// Reads to ask of the reader, taken by the app.
     asks: Vec<Load>,
@@ -62,6 +65,7 @@ impl Default for SavedTab {
             sort: Sort::default(),
             generation: 0,
             working: false,
+            loaded: false,
             inline_lines: INLINE_LINES,
             asks: Vec::new(),
         }
@@ -126,6 +130,7 @@ impl SavedTab {
     /// the last query it knew; another query is worked out anew.
     pub fn load(&mut self, data: SavedData) {
         self.views = Views::new(data.index);
+        self.loaded = true;
         if !self.show(data.view) {
             self.view.set_visible(Vec::new());
             self.requery();
@@ -264,9 +269,13 @@ impl Component for SavedTab {
             top,
         );
         if self.views.index().is_empty() {
+            let text = if self.loaded {
+                crate::t!("saved-empty")
+            } else {
+                crate::t!("saved-reading")
+            };
             frame.render_widget(
-                Paragraph::new(crate::t!("saved-empty"))
-                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false }),
                 body,
             );
             return;
