@@ -266,6 +266,20 @@ impl Store {
         self.lost_commits
     }
 
+    /// Copies the pages the write-ahead log holds into the database file,
+    /// without waiting for readers (a reader's pages stay in the log for
+    /// a later checkpoint). Called as a run ends, so between runs the file
+    /// alone is the whole store: an operator who copies `navsync.db` for a
+    /// backup, without its `-wal`, gets the last run, where SQLite's own
+    /// checkpoint (at 1,000 pages) could leave a small run's writes in the
+    /// log for days. It costs well under a millisecond after an
+    /// incremental run at the xl tenant.
+    pub(crate) fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     #[cfg(any(test, feature = "testkit"))]
     /// `PRAGMA integrity_check` == "ok".
     pub fn integrity_ok(&self) -> Result<bool> {

@@ -131,6 +131,35 @@ pub struct ReconcileCounts {
     pub links_removed: usize,
 }
 
+/// The reconciliation's scratch table of the links the mirrors call for.
+const DESIRED_TABLE: &str = "CREATE TEMP TABLE IF NOT EXISTS desired_links (
+             seat_id INTEGER NOT NULL, item_kind TEXT NOT NULL, item_id TEXT NOT NULL, opportunityid TEXT NOT NULL,
+             PRIMARY KEY (seat_id, item_kind, item_id, opportunityid)) WITHOUT ROWID;
+         DELETE FROM temp.desired_links;";
+
+/// MATERIALIZED: the syncing seats first, then their opportunities by
+/// the owner index, once. Left to itself SQLite 3.53 flattened both
+/// into each of the three branches and scanned every opportunity three
+/// times, looking each one's owner up among the seats: 200 ms a run at
+/// the xl tenant's 500,000 opportunities, with no seat at all.
+const DESIRED_LINKS: &str = "WITH syncing AS MATERIALIZED (
+         SELECT id AS seat_id, crm_user_id FROM seats
+         WHERE crm_user_id IS NOT NULL AND (sync_enabled = 1 OR ?1)),
+     opps AS MATERIALIZED (
+         SELECT s.seat_id, o.opportunityid, o.accountid, o.contactid
+         FROM syncing s JOIN crm_opportunities o ON o.ownerid = s.crm_user_id
+         WHERE o.statecode = 0 AND (?2 IS NULL OR o.salesstage >= ?2))
+     INSERT OR IGNORE INTO temp.desired_links (seat_id, item_kind, item_id, opportunityid)
+     SELECT o.seat_id, 'account', o.accountid, o.opportunityid
+         FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
+     UNION ALL
+     SELECT o.seat_id, 'contact', o.contactid, o.opportunityid
+         FROM opps o JOIN crm_contacts c ON c.contactid = o.contactid
+     UNION ALL
+     SELECT o.seat_id, 'contact', c.contactid, o.opportunityid
+         FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
+         JOIN crm_contacts c ON c.parentaccountid = o.accountid";
+
 /// Brings `saved_provenance` and the CRM-sourced saves in line with the
 /// mirrors under `sel`, set-based: the desired links are computed in one
 /// query into a temp table, then only the difference with the current
@@ -139,32 +168,9 @@ pub struct ReconcileCounts {
 /// its links go and so does every item it alone brought in; manual saves
 /// are never deleted. Run it inside the caller's transaction.
 pub fn reconcile(conn: &Connection, sel: Selection) -> Result<ReconcileCounts> {
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS desired_links (
-             seat_id INTEGER NOT NULL, item_kind TEXT NOT NULL, item_id TEXT NOT NULL, opportunityid TEXT NOT NULL,
-             PRIMARY KEY (seat_id, item_kind, item_id, opportunityid)) WITHOUT ROWID;
-         DELETE FROM temp.desired_links;",
-    )?;
-    conn.prepare_cached(
-        "WITH syncing AS (
-             SELECT id AS seat_id, crm_user_id FROM seats
-             WHERE crm_user_id IS NOT NULL AND (sync_enabled = 1 OR ?1)),
-         opps AS (
-             SELECT s.seat_id, o.opportunityid, o.accountid, o.contactid
-             FROM crm_opportunities o JOIN syncing s ON o.ownerid = s.crm_user_id
-             WHERE o.statecode = 0 AND (?2 IS NULL OR o.salesstage >= ?2))
-         INSERT OR IGNORE INTO temp.desired_links (seat_id, item_kind, item_id, opportunityid)
-         SELECT o.seat_id, 'account', o.accountid, o.opportunityid
-             FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
-         UNION ALL
-         SELECT o.seat_id, 'contact', o.contactid, o.opportunityid
-             FROM opps o JOIN crm_contacts c ON c.contactid = o.contactid
-         UNION ALL
-         SELECT o.seat_id, 'contact', c.contactid, o.opportunityid
-             FROM opps o JOIN crm_accounts a ON a.accountid = o.accountid
-             JOIN crm_contacts c ON c.parentaccountid = o.accountid",
-    )?
-    .execute(params![sel.auto_sync_all_seats, sel.min_stage])?;
+    conn.execute_batch(DESIRED_TABLE)?;
+    conn.prepare_cached(DESIRED_LINKS)?
+        .execute(params![sel.auto_sync_all_seats, sel.min_stage])?;
 
     let mut counts = ReconcileCounts {
         links_removed: conn
@@ -314,4 +320,35 @@ pub(crate) fn for_each_workspace_row(
     })();
     conn.pragma_update(None, "mmap_size", 0)?;
     read
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{StatementStatus, params};
+
+    use super::{DESIRED_LINKS, DESIRED_TABLE};
+
+    /// The links are found from the syncing seats, by the owner index: a
+    /// tenant's opportunities that no seat owns are never scanned (SQLite
+    /// chooses its plan from defaults here, as on a real store, which has
+    /// no statistics).
+    #[test]
+    fn the_desired_links_scan_no_opportunity_when_no_seat_syncs() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let store = crate::store::Store::open(&dir.path().join("s.db")).expect("a store");
+        let c = store.conn();
+        for i in 0..2_000 {
+            c.execute(
+                "INSERT INTO crm_opportunities (opportunityid, name, ownerid, statecode)
+                 VALUES (?1, 'Deal', ?2, 0)",
+                params![format!("o{i}"), format!("u{}", i % 50)],
+            )
+            .expect("an opportunity");
+        }
+        c.execute_batch(DESIRED_TABLE).expect("the scratch table");
+        let mut stmt = c.prepare(DESIRED_LINKS).expect("the query");
+        stmt.execute(params![true, Option::<i64>::None])
+            .expect("the links");
+        assert_eq!(stmt.get_status(StatementStatus::FullscanStep), 0);
+    }
 }

@@ -144,6 +144,30 @@ async fn contacts_are_mirrored_with_their_owner_and_creation_date() {
     shutdown(h).await;
 }
 
+/// A run ends with its writes in the database file itself (a checkpoint),
+/// not left in the write-ahead log for whichever later commit crosses
+/// SQLite's automatic mark: the file alone, copied while the engine still
+/// runs, holds the finished run and what it pulled.
+#[tokio::test]
+async fn a_finished_run_is_in_the_database_file_not_only_in_its_log() {
+    let s = setup(50).await;
+    let mut h = s.start();
+    assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let copy = s.dir.path().join("file-alone.db");
+    std::fs::copy(s.store_path(), &copy).unwrap();
+    let c = rusqlite::Connection::open(&copy).unwrap();
+    let (outcome, contacts): (String, i64) = c
+        .query_row(
+            "SELECT (SELECT outcome FROM sync_runs ORDER BY id DESC LIMIT 1),
+                    (SELECT COUNT(*) FROM crm_contacts)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((outcome.as_str(), contacts), ("ok", CONTACTS as i64));
+    shutdown(h).await;
+}
+
 /// An emulator, a store with ANA's and BEN's seats and a stored
 /// connection, and the config that reaches the emulator.
 pub struct Setup {

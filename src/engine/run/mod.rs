@@ -430,6 +430,10 @@ impl RunCtx {
                         err.as_ref().map(|e| e.detail.as_str()),
                     )?;
                 }
+                // A dry run's store is a copy thrown away after.
+                if !dry {
+                    s.checkpoint()?;
+                }
                 Ok::<_, EngineError>(())
             })
             .await;
