@@ -197,13 +197,17 @@ fn each_view_reads_its_rows_from_the_store() {
     assert!(msg.contains("999"));
 }
 
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn the_reader_thread_answers_requests_while_the_writer_holds_the_store() {
     let e = env();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = current_thread();
     rt.block_on(async {
         let (tx, mut rx) = loader::spawn(e.path.clone(), Arc::new(Config::default()));
         for l in loader::ALL_VIEWS {
@@ -234,10 +238,7 @@ fn the_reader_answers_the_newest_saved_query_last() {
     let e = env();
     let seat = seats::list(e.store.conn()).unwrap()[0].id;
     saved::save_manual(e.store.conn(), ItemKind::Account, seat, "acc-9").unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = current_thread();
     rt.block_on(async {
         let (tx, mut rx) = loader::spawn(e.path.clone(), Arc::new(Config::default()));
         for (generation, filter) in [(1, "nothing like it"), (2, "")] {

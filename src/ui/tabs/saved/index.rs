@@ -432,10 +432,18 @@ impl Views {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn row(seat: i64, holder: &str, kind: ItemKind, id: &str, name: &str) -> WorkspaceRow {
+    /// A line of a CRM-saved item with no opportunity (the tab's tests
+    /// use it too).
+    pub(in crate::ui::tabs::saved) fn row(
+        seat: i64,
+        holder: &str,
+        kind: ItemKind,
+        id: &str,
+        name: &str,
+    ) -> WorkspaceRow {
         WorkspaceRow {
             seat_id: seat,
             seat_holder: holder.into(),

@@ -314,6 +314,7 @@ impl Component for SavedTab {
 mod tests {
     use std::sync::Arc;
 
+    use super::index::tests::row;
     use super::*;
     use crate::store::saved::WorkspaceRow;
 
@@ -321,19 +322,7 @@ mod tests {
         names
             .iter()
             .enumerate()
-            .map(|(i, name)| WorkspaceRow {
-                seat_id: 1,
-                seat_holder: "Ana Pérez".into(),
-                kind: ItemKind::Account,
-                item_id: format!("a{i}"),
-                name: (*name).into(),
-                company: None,
-                manual: false,
-                from_crm: true,
-                opportunity: None,
-                stage: None,
-                owner: None,
-            })
+            .map(|(i, name)| row(1, "Ana Pérez", ItemKind::Account, &format!("a{i}"), name))
             .collect()
     }
 
