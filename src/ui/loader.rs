@@ -217,7 +217,11 @@ pub const ALL_VIEWS: [Load; 7] = [
     Load::Resolved,
 ];
 
-/// Starts the reader thread. It ends when the request sender is dropped.
+/// Starts the reader threads. They end when the request sender is dropped.
+///
+/// The Saved tab's lines have a thread of their own: at a million lines
+/// reading them takes seconds, and every other tab's refresh queued
+/// behind them would wait as long (the Unresolved tab during a run).
 pub fn spawn(
     store_path: PathBuf,
     config: Arc<Config>,
@@ -225,49 +229,108 @@ pub fn spawn(
     mpsc::UnboundedSender<Load>,
     mpsc::UnboundedReceiver<Snapshot>,
 ) {
-    let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Load>();
+    let (req_tx, req_rx) = mpsc::unbounded_channel::<Load>();
+    let (saved_tx, saved_rx) = mpsc::unbounded_channel::<Load>();
     let (snap_tx, snap_rx) = mpsc::unbounded_channel();
-    tokio::task::spawn_blocking(move || {
-        let store = match Store::open_readonly(&store_path) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = snap_tx.send(Snapshot::Failed(e.to_string()));
+    let lanes = [(req_rx, Some(saved_tx)), (saved_rx, None)];
+    for (rx, saved_lane) in lanes {
+        let (store_path, config, snap_tx) =
+            (store_path.clone(), Arc::clone(&config), snap_tx.clone());
+        tokio::task::spawn_blocking(move || serve(&store_path, &config, rx, &snap_tx, saved_lane));
+    }
+    (req_tx, snap_rx)
+}
+
+/// Whether a read is the Saved tab's, for its own thread.
+fn is_saved(load: &Load) -> bool {
+    matches!(load, Load::Saved | Load::SavedView(_))
+}
+
+/// One reader thread: answers what `rx` asks until it closes, passing
+/// the Saved tab's reads on to `saved_lane` when there is one.
+fn serve(
+    store_path: &std::path::Path,
+    config: &Config,
+    mut rx: mpsc::UnboundedReceiver<Load>,
+    snap_tx: &mpsc::UnboundedSender<Snapshot>,
+    saved_lane: Option<mpsc::UnboundedSender<Load>>,
+) {
+    let store = match Store::open_readonly(store_path) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = snap_tx.send(Snapshot::Failed(e.to_string()));
+            return;
+        }
+    };
+    let mut reader = Reader::default();
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        if let Some(lane) = &saved_lane {
+            let (saved, rest): (Vec<Load>, Vec<Load>) = batch.into_iter().partition(is_saved);
+            for load in saved {
+                let _ = lane.send(load);
+            }
+            batch = rest;
+        }
+        // Only the newest detail and Saved view matter: the cursor and
+        // the filter moved on. A Saved read answers the view too.
+        let newest = |is: fn(&Load) -> bool| batch.iter().rev().find(|l| is(l)).cloned();
+        let newest_detail = newest(|l| matches!(l, Load::Detail(_)));
+        let newest_view = newest(|l| matches!(l, Load::SavedView(_)));
+        let rereads_saved = batch.contains(&Load::Saved);
+        if rereads_saved && let Some(Load::SavedView(q)) = &newest_view {
+            reader.query = q.clone();
+        }
+        let mut seen = HashSet::new();
+        for load in batch {
+            let stale = match &load {
+                Load::Detail(_) => Some(&load) != newest_detail.as_ref(),
+                Load::SavedView(_) => rereads_saved || Some(&load) != newest_view.as_ref(),
+                _ => false,
+            };
+            if stale || !seen.insert(load.clone()) {
+                continue;
+            }
+            let snap = reader
+                .read(store.conn(), config, load)
+                .unwrap_or_else(|e| Snapshot::Failed(e.to_string()));
+            if snap_tx.send(snap).is_err() {
                 return;
             }
-        };
-        let mut reader = Reader::default();
-        while let Some(first) = req_rx.blocking_recv() {
-            let mut batch = vec![first];
-            while let Ok(more) = req_rx.try_recv() {
-                batch.push(more);
-            }
-            // Only the newest detail and Saved view matter: the cursor and
-            // the filter moved on. A Saved read answers the view too.
-            let newest = |is: fn(&Load) -> bool| batch.iter().rev().find(|l| is(l)).cloned();
-            let newest_detail = newest(|l| matches!(l, Load::Detail(_)));
-            let newest_view = newest(|l| matches!(l, Load::SavedView(_)));
-            let rereads_saved = batch.contains(&Load::Saved);
-            if rereads_saved && let Some(Load::SavedView(q)) = &newest_view {
-                reader.query = q.clone();
-            }
-            let mut seen = HashSet::new();
-            for load in batch {
-                let stale = match &load {
-                    Load::Detail(_) => Some(&load) != newest_detail.as_ref(),
-                    Load::SavedView(_) => rereads_saved || Some(&load) != newest_view.as_ref(),
-                    _ => false,
-                };
-                if stale || !seen.insert(load.clone()) {
-                    continue;
-                }
-                let snap = reader
-                    .read(store.conn(), &config, load)
-                    .unwrap_or_else(|e| Snapshot::Failed(e.to_string()));
-                if snap_tx.send(snap).is_err() {
-                    return;
-                }
-            }
         }
-    });
-    (req_tx, snap_rx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The thread of every other tab passes the Saved tab's reads on and
+    /// answers only its own, so a long read of the lines holds up nothing.
+    #[test]
+    fn the_saved_tabs_reads_go_to_their_own_thread() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("navsync.db");
+        drop(Store::open(&path).expect("a store"));
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (lane_tx, mut lane_rx) = mpsc::unbounded_channel();
+        let (snap_tx, mut snap_rx) = mpsc::unbounded_channel();
+        let view = Load::SavedView(SavedQuery::default());
+        for load in [Load::Saved, Load::View(View::Sync), view.clone()] {
+            tx.send(load).expect("the thread's channel");
+        }
+        drop(tx);
+        serve(&path, &Config::default(), rx, &snap_tx, Some(lane_tx));
+        drop(snap_tx);
+        let passed_on: Vec<Load> = std::iter::from_fn(|| lane_rx.try_recv().ok()).collect();
+        assert_eq!(passed_on, [Load::Saved, view]);
+        let answered: Vec<Snapshot> = std::iter::from_fn(|| snap_rx.try_recv().ok()).collect();
+        assert!(
+            matches!(answered.as_slice(), [Snapshot::Sync(_)]),
+            "{answered:?}"
+        );
+    }
 }
