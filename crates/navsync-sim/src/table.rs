@@ -347,6 +347,10 @@ mod tests {
         );
     }
 
+    /// Learn: change tracking returns "what data has changed since the data
+    /// was initially extracted or last synchronized", each changed row once
+    /// as it is now, and the delta link of a read covers what that read saw
+    /// (<https://learn.microsoft.com/en-us/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems>).
     #[test]
     fn changes_since_a_token_are_the_rows_written_after_it_in_table_order() {
         let def = schema::by_set("accounts").expect("accounts");
