@@ -521,6 +521,22 @@ pub(super) mod tests {
         assert!(shown(&mut views, "pérezcontoso", sort).is_empty());
     }
 
+    /// A name from the CRM may hold any character, the separator too, and
+    /// a filter any text: the search maps every hit to its text, never
+    /// past the end.
+    #[test]
+    fn the_separator_in_a_name_or_a_filter_panics_nothing() {
+        let rows = vec![
+            row(1, "Ana", ItemKind::Account, "a1", "odd\u{1f}name"),
+            row(1, "Ana", ItemKind::Account, "a2", "\u{1f}"),
+        ];
+        let mut views = Views::new(Arc::new(SavedIndex::from_rows(rows)));
+        let sort = Sort::default();
+        assert_eq!(shown(&mut views, "\u{1f}", sort).len(), 2);
+        assert_eq!(shown(&mut views, "d\u{1f}n", sort), ["odd\u{1f}name"]);
+        assert!(shown(&mut views, &"\u{1f}".repeat(10_000), sort).is_empty());
+    }
+
     #[test]
     fn sorting_orders_by_letters_then_holder_and_name_and_reverses() {
         let rows = vec![
