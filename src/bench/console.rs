@@ -28,13 +28,14 @@ pub(super) struct Figures {
     pub(super) index_bytes: usize,
     pub(super) frame_median: Duration,
     pub(super) frame_p99: Duration,
-    /// A filter keystroke on the console's loop: its frame.
-    pub(super) key_median: Duration,
+    /// The frame of a filter keystroke on the console's loop.
     pub(super) key_worst: Duration,
     /// From a keystroke until its filtered lines are on screen (the
     /// reader's work, off the console's loop).
     pub(super) shown_median: Duration,
     pub(super) shown_worst: Duration,
+    /// The store's file, for scale beside the index.
+    pub(super) store_bytes: u64,
     /// This process's resident memory once every tab was loaded.
     pub(super) loaded_kb: Option<u64>,
 }
@@ -94,7 +95,7 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
             }
         ));
     }
-    let (key_median, key_worst) = median_worst(keys);
+    let (_, key_worst) = median_worst(keys);
     let (shown_median, shown_worst) = median_worst(shown);
     Ok(Figures {
         first_frame: first_frame.unwrap_or(all_loaded),
@@ -103,10 +104,10 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
         index_bytes,
         frame_median,
         frame_p99,
-        key_median,
         key_worst,
         shown_median,
         shown_worst,
+        store_bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
         loaded_kb,
     })
 }

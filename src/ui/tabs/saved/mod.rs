@@ -11,7 +11,9 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-pub use index::{Builder, SavedData, SavedIndex, SavedQuery, SavedView, Source, Views, Words};
+pub use index::{
+    Builder, LINE_BYTES, SavedData, SavedIndex, SavedQuery, SavedView, Source, Views, Words,
+};
 
 use crate::store::saved::ItemKind;
 use crate::ui::action::{Action, Tab};
