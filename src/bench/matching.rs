@@ -97,6 +97,12 @@ fn pick<'a>(rng: &mut ChaCha8Rng, xs: &[&'a str]) -> &'a str {
     xs[rng.random_range(0..xs.len())]
 }
 
+/// Record `i`'s id, a GUID as Dataverse's ids are (36 characters: an
+/// index that holds ids as text pays for every one).
+fn guid(kind: u64, i: usize) -> String {
+    uuid::Uuid::from_u64_pair(kind, i as u64).to_string()
+}
+
 fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let (n_contacts, n_accounts) = (contacts, accounts);
@@ -104,7 +110,7 @@ fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
         .map(|i| {
             let word = pick(&mut rng, WORDS);
             Account {
-                accountid: format!("a-{i:06}"),
+                accountid: guid(0xa, i),
                 name: format!("{word} {i} {}", pick(&mut rng, SUFFIXES)),
                 websiteurl: Some(format!("https://www.{}{i}.com/", word.to_lowercase())),
                 parentaccountid: None,
@@ -119,7 +125,7 @@ fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
             let family = pick(&mut rng, FAMILY);
             let ascii = deunicode::deunicode(&format!("{given}.{family}")).to_lowercase();
             Contact {
-                contactid: format!("c-{i:07}"),
+                contactid: guid(0xc, i),
                 fullname: format!("{given} {family}"),
                 firstname: Some(given.into()),
                 lastname: Some(family.into()),
@@ -127,7 +133,7 @@ fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
                     .random_bool(0.7)
                     .then(|| format!("{ascii}.{i}@example{}.com", i % n_accounts)),
                 jobtitle: None,
-                parentaccountid: Some(format!("a-{:06}", rng.random_range(0..n_accounts))),
+                parentaccountid: Some(guid(0xa, rng.random_range(0..n_accounts))),
                 linkedin_url: rng
                     .random_bool(0.5)
                     .then(|| format!("https://www.linkedin.com/in/{ascii}-{i}")),
@@ -143,9 +149,8 @@ fn generate(contacts: usize, accounts: usize) -> (Tenant, Vec<MemberSeed>) {
             let account = c
                 .parentaccountid
                 .as_deref()
-                .and_then(|a| a.strip_prefix("a-"))
-                .and_then(|n| n.parse::<usize>().ok())
-                .map(|n| &accounts[n]);
+                .and_then(|a| uuid::Uuid::parse_str(a).ok())
+                .and_then(|a| accounts.get(a.as_u64_pair().1 as usize));
             let company = account.map(|a| a.name.clone());
             match rng.random_range(0..100) {
                 0..35 => MemberSeed {

@@ -177,7 +177,7 @@ impl Matcher {
             .collect();
         if let [only] = hits {
             Decision {
-                contactid: Some(self.ix.contact_id(*only).to_string()),
+                contactid: Some(self.ix.contact_id(*only)),
                 accountid: self.account_id(self.ix.contact_account(*only)),
                 reason,
                 candidates,
@@ -236,7 +236,7 @@ impl Matcher {
                 };
             }
             return Decision {
-                contactid: Some(self.ix.contact_id(best).to_string()),
+                contactid: Some(self.ix.contact_id(best)),
                 accountid: self.account_id(self.ix.contact_account(best)),
                 reason: Reason::NameCompany {
                     score: round3(best_score),
@@ -343,14 +343,14 @@ impl Matcher {
     /// from the CRM copy next to the reason.
     fn candidate(&self, i: Idx, score: f64, reason: Reason) -> Candidate {
         Candidate {
-            contactid: self.ix.contact_id(i).to_string(),
+            contactid: self.ix.contact_id(i),
             score: round3(score),
             reason,
         }
     }
 
     fn account_id(&self, a: Option<Idx>) -> Option<String> {
-        a.map(|a| self.ix.account_id(a).to_string())
+        a.map(|a| self.ix.account_id(a))
     }
 }
 

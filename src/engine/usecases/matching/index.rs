@@ -19,6 +19,91 @@ pub(crate) type Idx = u32;
 /// The `account` of a contact that has none.
 const NO_ACCOUNT: Idx = Idx::MAX;
 
+/// Contact or account ids. Dataverse's ids are GUIDs: held as text, a
+/// million contacts' ids took 40 MB, a third of the index; as numbers
+/// they take 16. An id that is no GUID in the lowercase form Dataverse
+/// writes (a hand-made mirror row) is kept as text, so every id comes
+/// back exactly as it went in.
+#[derive(Debug, Default)]
+struct Ids {
+    guids: Vec<u128>,
+    /// The ids kept as text, and their positions (ascending); their
+    /// place in `guids` holds [`NOT_A_GUID`].
+    texts: Texts,
+    at: Vec<Idx>,
+}
+
+/// Marks an id kept as text (the GUID of all ones is kept as text too).
+const NOT_A_GUID: u128 = u128::MAX;
+
+/// The GUID `id` spells, if it spells it as Dataverse writes it
+/// (lowercase, hyphenated): read by hand, as it runs for every contact
+/// and its account while the index is built.
+fn canonical_guid(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut guid = 0u128;
+    for (i, &c) in b.iter().enumerate() {
+        let digit = match (i, c) {
+            (8 | 13 | 18 | 23, b'-') => continue,
+            (8 | 13 | 18 | 23, _) => return None,
+            (_, b'0'..=b'9') => c - b'0',
+            (_, b'a'..=b'f') => c - b'a' + 10,
+            _ => return None,
+        };
+        guid = guid << 4 | u128::from(digit);
+    }
+    Some(guid).filter(|&g| g != NOT_A_GUID)
+}
+
+impl Ids {
+    fn push(&mut self, id: &str) -> Idx {
+        let i = self.guids.len() as Idx;
+        match canonical_guid(id) {
+            Some(g) => self.guids.push(g),
+            None => {
+                self.guids.push(NOT_A_GUID);
+                self.texts.push(id);
+                self.at.push(i);
+            }
+        }
+        i
+    }
+
+    fn get(&self, i: Idx) -> String {
+        match self.guids[i as usize] {
+            NOT_A_GUID => self.text(i).to_string(),
+            g => uuid::Uuid::from_u128(g).hyphenated().to_string(),
+        }
+    }
+
+    /// Whether id `i` is `id`, without spelling it out.
+    fn is(&self, i: Idx, id: &str) -> bool {
+        match self.guids[i as usize] {
+            NOT_A_GUID => self.text(i) == id,
+            g => canonical_guid(id) == Some(g),
+        }
+    }
+
+    fn text(&self, i: Idx) -> &str {
+        self.at
+            .binary_search(&i)
+            .map_or("", |k| self.texts.get(k as Idx))
+    }
+
+    fn len(&self) -> usize {
+        self.guids.len()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.guids.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.at.shrink_to_fit();
+    }
+}
+
 /// Many strings in one buffer, each found by its number.
 #[derive(Debug, Default)]
 pub(crate) struct Texts {
@@ -37,10 +122,6 @@ impl Texts {
         let k = k as usize;
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
         &self.text[start..self.ends[k] as usize]
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
     }
 
     fn shrink_to_fit(&mut self) {
@@ -160,14 +241,14 @@ pub(crate) struct AccountFields<'a> {
 /// Contacts and accounts with their comparison keys computed once.
 #[derive(Debug, Default)]
 pub(crate) struct BlockingIndex {
-    contact_ids: Texts,
+    contact_ids: Ids,
     /// Each distinct normalised full name ("jose maria nunez") once.
     names: Texts,
     /// Each contact's name in `names`.
     name_of: Vec<u32>,
     /// Each contact's account, [`NO_ACCOUNT`] when it has none in the index.
     contact_account: Vec<Idx>,
-    account_ids: Texts,
+    account_ids: Ids,
     account_names: Texts,
     pub by_email: Keys,
     pub by_profile: Keys,
@@ -186,7 +267,7 @@ pub(crate) struct BlockingIndex {
 }
 
 impl BlockingIndex {
-    pub fn contact_id(&self, i: Idx) -> &str {
+    pub fn contact_id(&self, i: Idx) -> String {
         self.contact_ids.get(i)
     }
 
@@ -203,7 +284,7 @@ impl BlockingIndex {
         Some(self.contact_account[i as usize]).filter(|&a| a != NO_ACCOUNT)
     }
 
-    pub fn account_id(&self, a: Idx) -> &str {
+    pub fn account_id(&self, a: Idx) -> String {
         self.account_ids.get(a)
     }
 
@@ -348,7 +429,7 @@ impl IndexBuilder {
     /// as a map from id to account would have it.
     fn account_with_id(&self, id: &str) -> Option<Idx> {
         let a = *self.account_by_hash.get(&hash(id))?;
-        if self.ix.account_ids.get(a) == id {
+        if self.ix.account_ids.is(a, id) {
             Some(a)
         } else {
             // Another id with the same hash came later: look it up whole.
@@ -394,4 +475,45 @@ struct ContactKeys {
     name: String,
     email: Option<String>,
     profile: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dataverse's GUIDs are held as numbers and come back as written;
+    /// any other id (upper case, no hyphens, not a GUID, the all-ones
+    /// GUID that marks text) is held as text and comes back unchanged.
+    #[test]
+    fn every_id_comes_back_as_it_went_in() {
+        let ids = [
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "0F8FAD5B-D9CB-469F-A165-70867728950E",
+            "0f8fad5bd9cb469fa16570867728950e",
+            "c-0000001",
+            "",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "0f8fad5b-d9cb-469f-a165-70867728950g",
+            "0f8fad5b+d9cb-469f-a165-70867728950e",
+            "00000000-0000-0000-0000-000000000000",
+        ];
+        let mut held = Ids::default();
+        for id in ids {
+            held.push(id);
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(held.get(i as Idx), *id);
+            assert!(held.is(i as Idx, id));
+        }
+        assert_eq!(held.texts.ends.len(), 7, "the non-canonical ones as text");
+        assert!(
+            !held.is(0, ids[1]),
+            "the same GUID in capitals is another id"
+        );
+        assert!(!held.is(3, "c-0000002"));
+        assert_eq!(
+            canonical_guid(ids[0]),
+            Some(uuid::Uuid::parse_str(ids[0]).unwrap().as_u128())
+        );
+    }
 }
