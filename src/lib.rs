@@ -5,12 +5,13 @@
 //! `commands` talk to the `engine` (in process, or through `service`'s
 //! socket when one runs); the engine alone uses `crm` (the Dataverse
 //! client) and `store` (SQLite), which know nothing of each other; `config`,
-//! `paths` and `exit` sit beside them. `sim` is the Dataverse + Entra ID
+//! `paths`, `exit` and `memory` sit beside them. `sim` is the Dataverse + Entra ID
 //! emulator, a crate of its own (`crates/navsync-sim`) that depends on
 //! nothing of navsync's, so it can share no code with `crm`; `bench`
 //! drives all of them from outside.
 
-#![forbid(unsafe_code)]
+// One audited exception: `memory` asks glibc to give freed pages back.
+#![deny(unsafe_code)]
 
 pub mod bench;
 pub mod cli;
@@ -24,6 +25,7 @@ pub mod exit;
 pub mod i18n;
 pub mod lock;
 pub mod logging;
+pub mod memory;
 pub mod paths;
 pub mod runtime;
 pub mod service;
