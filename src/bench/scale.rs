@@ -137,10 +137,11 @@ async fn bench(dir: &Path, only: &[Part], console_store: Option<&Path>) -> Resul
         None
     };
     println!();
-    if let Some((large, xl)) = &pulls {
+    // The pulls' own figure is with them; this one needs both parts.
+    if let (Some((large, xl)), Some((_, matching_peak))) = (&pulls, &m) {
         let xl_peak = xl.fast.peak_kb.max(xl.slow.peak_kb);
         let large_peak = large.fast.peak_kb.max(large.slow.peak_kb);
-        let matching_peak = m.as_ref().and_then(|(_, peak)| *peak);
+        let matching_peak = *matching_peak;
         print_peak(
             "xl pull and matching / large pull",
             large_peak,
@@ -272,7 +273,8 @@ fn print_peak(what: &str, large_kb: Option<u64>, xl_kb: Option<u64>) {
 /// (`--fill-matching`), so its generated rows never count in this
 /// process's memory, then matches against that store: the index read
 /// from it as writeback reads it. Gives the figures and this process's
-/// peak while it matched.
+/// peak while it matched, which includes what the pulls before it left
+/// resident.
 fn matching_in_store(dir: &Path) -> Result<(matching::Matching, Option<u64>), BenchError> {
     std::fs::create_dir_all(dir).map_err(BenchError::Io)?;
     let path = dir.join("navsync.db");
@@ -292,6 +294,10 @@ fn matching_in_store(dir: &Path) -> Result<(matching::Matching, Option<u64>), Be
         "  matching: {XL_CONTACTS} contacts written into a store in {:.1} s (by a child process)",
         t.elapsed().as_secs_f64()
     );
+    // A run gives back what its pull freed before writeback matches (see
+    // `memory`); the drains and pulls above were run by this bench, so
+    // the same is done here, and the matching starts where a run's would.
+    crate::memory::release_freed();
     reset_peak_rss();
     let m = matching::measure_store(&path).map_err(BenchError::Run)?;
     Ok((m, vm_kb("VmHWM")))

@@ -387,7 +387,13 @@ impl IndexBuilder {
 
     pub fn finish(mut self) -> BlockingIndex {
         self.contacts(&[]);
-        let mut ix = self.ix;
+        // The look-ups for building are dropped (at the end of this block)
+        // before the sealing below allocates: at a million contacts they
+        // are tens of MB of the build's peak.
+        let mut ix = {
+            let builder = self;
+            builder.ix
+        };
         ix.account_by_key.seal();
         ix.account_by_domain.seal();
         ix.contact_ids.shrink_to_fit();
