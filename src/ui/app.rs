@@ -505,8 +505,9 @@ impl App {
 
     pub fn on_snapshot(&mut self, snap: Snapshot) {
         match snap {
-            Snapshot::Connection(d) => {
-                self.connection.load(*d);
+            Snapshot::Connection(d) => self.connection.load(*d),
+            Snapshot::Purge(counts) => {
+                self.connection.set_purge(counts);
                 if let Some(Popup::Confirm(c)) = &mut self.popup
                     && c.counting
                 {

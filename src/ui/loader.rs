@@ -35,6 +35,11 @@ pub enum Load {
     Detail(i64),
     /// The entries resolved lately (the queue's "resolved" view).
     Resolved,
+    /// What a purge would remove, counted when its confirmation opens
+    /// and only then: counting a million-row mirror reads its whole key
+    /// index (400 ms at xl from a cold disk), which held the console's
+    /// first frame and followed every run.
+    Purge,
 }
 
 /// What a purge would remove, for the disconnect confirmation.
@@ -48,7 +53,6 @@ pub struct PurgeCounts {
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionData {
     pub row: Option<ConnectionRow>,
-    pub purge: PurgeCounts,
     /// The sign-in method config.toml names, when a connect would switch
     /// to it from the stored connection's identity.
     pub switch_to: Option<&'static str>,
@@ -105,6 +109,7 @@ fn setting_lines(config: &Config) -> Option<(PathBuf, [Option<usize>; 6])> {
 #[derive(Debug, Clone)]
 pub enum Snapshot {
     Connection(Box<ConnectionData>),
+    Purge(PurgeCounts),
     Sync(Vec<Run>),
     Seats(SeatsData),
     Queue(Vec<QueueRow>),
@@ -149,24 +154,23 @@ impl Reader {
                 }
             }
             Load::View(View::Connection) => {
+                let row = connection::get(conn)?;
+                let switch_to = row
+                    .as_ref()
+                    .and_then(|r| crate::engine::usecases::connection::other_sign_in(r, config));
+                Snapshot::Connection(Box::new(ConnectionData { row, switch_to }))
+            }
+            Load::Purge => {
                 let (saved_accounts, saved_leads) = saved::count_from_crm(conn)?;
                 let mirrored = Table::ALL
                     .into_iter()
                     .map(|t| Ok((t, mirror::count(conn, t)?)))
                     .collect::<store::Result<_>>()?;
-                let row = connection::get(conn)?;
-                let switch_to = row
-                    .as_ref()
-                    .and_then(|r| crate::engine::usecases::connection::other_sign_in(r, config));
-                Snapshot::Connection(Box::new(ConnectionData {
-                    row,
-                    purge: PurgeCounts {
-                        mirrored,
-                        saved_accounts,
-                        saved_leads,
-                    },
-                    switch_to,
-                }))
+                Snapshot::Purge(PurgeCounts {
+                    mirrored,
+                    saved_accounts,
+                    saved_leads,
+                })
             }
             Load::View(View::Sync) => Snapshot::Sync(runs::recent(conn, HISTORY)?),
             Load::View(View::Seats) => Snapshot::Seats(SeatsData {

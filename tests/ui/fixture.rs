@@ -216,6 +216,20 @@ pub fn detail_101() -> Detail {
     }
 }
 
+/// What a purge would remove, as the confirmation's read counts it.
+pub fn purge_counts() -> PurgeCounts {
+    PurgeCounts {
+        mirrored: vec![
+            (Table::SystemUsers, 12),
+            (Table::Opportunities, 1_480),
+            (Table::Accounts, 2_310),
+            (Table::Contacts, 15_022),
+        ],
+        saved_accounts: 640,
+        saved_leads: 3_905,
+    }
+}
+
 pub fn connection() -> ConnectionData {
     ConnectionData {
         row: Some(ConnectionRow {
@@ -239,16 +253,6 @@ pub fn connection() -> ConnectionData {
             last_error_detail: None,
         }),
         switch_to: None,
-        purge: PurgeCounts {
-            mirrored: vec![
-                (Table::SystemUsers, 12),
-                (Table::Opportunities, 1_480),
-                (Table::Accounts, 2_310),
-                (Table::Contacts, 15_022),
-            ],
-            saved_accounts: 640,
-            saved_leads: 3_905,
-        },
     }
 }
 
@@ -443,6 +447,7 @@ pub fn app_with(theme: Theme, running: bool) -> (App, mpsc::UnboundedReceiver<Co
     app.pending_loads.clear();
     app.on_status(status(running));
     app.on_snapshot(Snapshot::Connection(Box::new(connection())));
+    app.on_snapshot(Snapshot::Purge(purge_counts()));
     app.on_snapshot(Snapshot::Sync(runs()));
     app.on_snapshot(Snapshot::Seats(seats_data()));
     app.on_snapshot(Snapshot::Queue(queue()));

@@ -86,9 +86,9 @@ fn spanish_uses_the_seeds_wording_and_formats() {
     app.handle_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Char('D'),
     ));
-    app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
-        crate::fixture::connection(),
-    )));
+    app.on_snapshot(navsync::ui::loader::Snapshot::Purge(
+        crate::fixture::purge_counts(),
+    ));
     let s = screen(&mut app, 120, 40);
     assert!(
         s.contains("Sí, limpiar todos los datos previamente importados del CRM"),

@@ -658,7 +658,7 @@ fn connection_keys_and_command_line_connect_and_disconnect() {
             .iter()
             .any(|l| l.contains("640 saved accounts and 3,905 saved leads"))
     );
-    app.on_snapshot(Snapshot::Connection(Box::new(crate::fixture::connection())));
+    app.on_snapshot(Snapshot::Purge(crate::fixture::purge_counts()));
     typed(&mut app, "purge");
     press(&mut app, KeyCode::Enter);
     assert_eq!(

@@ -158,13 +158,16 @@ fn each_view_reads_its_rows_from_the_store() {
         panic!()
     };
     assert!(c.row.is_none());
+    let Snapshot::Purge(p) = read(Load::Purge) else {
+        panic!()
+    };
     assert_eq!(
-        (c.purge.saved_accounts, c.purge.saved_leads),
+        (p.saved_accounts, p.saved_leads),
         (0, 1),
         "manual saves are not counted"
     );
-    assert!(c.purge.mirrored.contains(&(Table::Contacts, 1)));
-    assert!(c.purge.mirrored.contains(&(Table::SystemUsers, 1)));
+    assert!(p.mirrored.contains(&(Table::Contacts, 1)));
+    assert!(p.mirrored.contains(&(Table::SystemUsers, 1)));
 
     let Snapshot::Seats(s) = read(Load::View(View::Seats)) else {
         panic!()

@@ -572,7 +572,7 @@ fn a_wrong_word_in_the_purge_dialog_is_said_as_it_is_typed() {
     let (mut app, mut rx) = app_with(Theme::MONO, false);
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('D'));
-    app.on_snapshot(Snapshot::Connection(Box::new(crate::fixture::connection())));
+    app.on_snapshot(Snapshot::Purge(crate::fixture::purge_counts()));
     typed(&mut app, "pur");
     assert!(!screen(&mut app, 80, 24).contains("is not purge"));
     typed(&mut app, "ge!");
@@ -588,7 +588,7 @@ fn spanish_purge_dialog_names_the_tables_in_words() {
         let (mut app, _rx) = app_with(Theme::MONO, false);
         press(&mut app, KeyCode::Char('1'));
         press(&mut app, KeyCode::Char('D'));
-        app.on_snapshot(Snapshot::Connection(Box::new(crate::fixture::connection())));
+        app.on_snapshot(Snapshot::Purge(crate::fixture::purge_counts()));
         let s = screen(&mut app, 120, 40);
         assert!(
             s.contains("12 usuarios del CRM, 1.480") && s.contains("oportunidades, 2.310 cuentas"),

@@ -85,9 +85,9 @@ pub fn popup_scripts() -> Vec<(&'static str, Script)> {
             press(app, KeyCode::Char('1'));
             press(app, KeyCode::Char('D'));
             // The counts the dialog asked for when it opened.
-            app.on_snapshot(navsync::ui::loader::Snapshot::Connection(Box::new(
-                crate::fixture::connection(),
-            )));
+            app.on_snapshot(navsync::ui::loader::Snapshot::Purge(
+                crate::fixture::purge_counts(),
+            ));
             for c in "pur".chars() {
                 press(app, KeyCode::Char(c));
             }

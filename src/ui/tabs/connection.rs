@@ -8,14 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::describe;
-use crate::engine::{Command, ErrorClass, Status, View};
+use crate::engine::{Command, ErrorClass, Status};
 use crate::store::connection::{ConnState, ConnectionRow};
 use crate::ui::action::{Action, Tab};
 use crate::ui::component::{Component, Effects, ViewCtx};
 use crate::ui::format;
 use crate::ui::keymap::Context;
-use crate::ui::loader::ConnectionData;
 use crate::ui::loader::Load;
+use crate::ui::loader::{ConnectionData, PurgeCounts};
 use crate::ui::popups::Popup;
 use crate::ui::popups::confirm::{Caution, ConfirmPopup};
 use crate::ui::popups::detail::DetailPopup;
@@ -27,6 +27,8 @@ pub(crate) const PURGE_WORD: &str = "purge";
 #[derive(Debug, Default)]
 pub struct ConnectionTab {
     data: ConnectionData,
+    /// Counted when the purge confirmation opens (see `Load::Purge`).
+    purge: PurgeCounts,
     /// First line shown: the tab scrolls at 80x24.
     scroll: u16,
     /// Lines that fit, as of the last render (for paging).
@@ -121,12 +123,17 @@ impl ConnectionTab {
         self.data = data;
     }
 
+    /// What a purge would remove, as last counted.
+    pub fn set_purge(&mut self, counts: PurgeCounts) {
+        self.purge = counts;
+    }
+
     pub fn row(&self) -> Option<&ConnectionRow> {
         self.data.row.as_ref()
     }
 
     pub(crate) fn purge_lines(&self) -> Vec<String> {
-        let p = &self.data.purge;
+        let p = &self.purge;
         let mirrored: Vec<String> = p
             .mirrored
             .iter()
@@ -365,9 +372,9 @@ impl Component for ConnectionTab {
                 )));
             }
             Action::DisconnectPurge => {
-                // The counts are read afresh: the last snapshot may predate
-                // the sync that just imported thousands of rows.
-                fx.load(Load::View(View::Connection));
+                // The counts are read now: the last ones may predate the
+                // sync that just imported thousands of rows.
+                fx.load(Load::Purge);
                 fx.open(Popup::Confirm(
                     ConfirmPopup::new(
                         &crate::t!("purge-title"),
