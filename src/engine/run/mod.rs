@@ -140,9 +140,6 @@ pub(crate) async fn abandoned(writer: &Writer, begun: Begun, error: EngineError)
     }
 }
 
-/// Test hook: with `NAVSYNC_TEST_PANIC_IN_RUN` set in its environment, a
-/// run panics as it starts, so the tests can show that a run which ends
-/// abnormally is still recorded and announced.
 /// Rows read in a run past which it gives its freed memory back: a full
 /// pull of the large tenant frees tens of MB, an incremental run of a
 /// thousand rows next to none, and each release walks every arena.
@@ -158,6 +155,9 @@ fn release_after(tables: &[(Table, TablePull)]) -> impl Future<Output = ()> + us
     }
 }
 
+/// Test hook: with `NAVSYNC_TEST_PANIC_IN_RUN` set in its environment, a
+/// run panics as it starts, so the tests can show that a run which ends
+/// abnormally is still recorded and announced.
 fn panic_if_asked() {
     if std::env::var_os("NAVSYNC_TEST_PANIC_IN_RUN").is_some() {
         panic!("NAVSYNC_TEST_PANIC_IN_RUN is set");

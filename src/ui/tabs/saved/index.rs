@@ -443,7 +443,7 @@ impl Views {
             sorted.iter().map(|&i| i as usize).collect()
         } else {
             let bits = index.lines_with(&needle, words);
-            let shows = |i: usize| bits[i / 64] & (1 << (i % 64)) != 0;
+            let shows = |i: usize| bits.get(i / 64).is_some_and(|b| b & (1 << (i % 64)) != 0);
             let count = bits.iter().map(|b| b.count_ones() as usize).sum();
             let mut lines = Vec::with_capacity(count);
             lines.extend(sorted.iter().map(|&i| i as usize).filter(|&i| shows(i)));
