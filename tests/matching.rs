@@ -303,31 +303,6 @@ fn unmatched_decisions_say_why_and_rank_look_alikes() {
     );
 }
 
-#[test]
-fn decide_all_matches_decide_one_by_one_in_order() {
-    let contacts: Vec<Contact> = (0..3000)
-        .map(|i| {
-            let mut c = contact(&format!("c-{i}"), &format!("Person{i} Family{i}"), None);
-            c.email = Some(format!("p{i}@x.test"));
-            c
-        })
-        .collect();
-    let m = Matcher::new(&contacts, &[], cfg());
-    let emails: Vec<String> = (0..3000).rev().map(|i| format!("P{i}@x.test")).collect();
-    let members: Vec<Member<'_>> = emails
-        .iter()
-        .map(|e| Member {
-            email: Some(e),
-            ..member("x", None)
-        })
-        .collect();
-    let all = m.decide_all(&members);
-    assert_eq!(all.len(), 3000);
-    for (i, d) in all.iter().enumerate() {
-        assert_eq!(d.contactid, Some(format!("c-{}", 2999 - i)));
-    }
-}
-
 /// Writeback builds the matcher from the store, a chunk of contacts at a
 /// time; it must decide exactly as one built from the rows in memory.
 #[test]

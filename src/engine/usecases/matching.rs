@@ -141,12 +141,6 @@ impl Matcher {
         })
     }
 
-    /// Decides many members, split across the machine's cores (decisions
-    /// are independent and the index is read-only). Same order as `members`.
-    pub fn decide_all(&self, members: &[Member<'_>]) -> Vec<Decision> {
-        par_map(members, |m| self.decide(m))
-    }
-
     pub fn decide(&self, m: &Member<'_>) -> Decision {
         if let Some(e) = m.email.and_then(normalise::email)
             && let hits = self.ix.by_email.get(&e).collect::<Vec<_>>()
