@@ -380,7 +380,7 @@ fn print_console(c: &super::console::Figures) {
         ms(c.key_worst)
     );
     println!(
-        "  console's Saved lines held as an index of          {:>8} (beside a store of {}: each text once, {} bytes a line; every line is held, not a window)",
+        "  console's Saved lines held as an index of          {:>8} (beside a store of {}: each text once, {} bytes a line; target, a window, never the whole table: MISSED, every line is held)",
         mb(Some((c.index_bytes / 1024) as u64)),
         mb(Some(c.store_bytes / 1024)),
         crate::ui::tabs::saved::LINE_BYTES
