@@ -6,6 +6,7 @@
 //! child process and indexed from there, as writeback does.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::config::Config;
 use crate::engine::usecases::matching::{Matcher, Member};
+use crate::engine::usecases::writeback::PREPARE_BATCH;
 use crate::exit::ExitStatus;
 use crate::store::mirror::{self, Account, Contact, Row, Table};
 use crate::store::{Store, StoreError};
@@ -188,13 +190,16 @@ pub fn run() -> ExitStatus {
         "bench match: {ACTIVITIES} activities against {CONTACTS} contacts and {ACCOUNTS} accounts (seed {SEED})"
     );
     let (tenant, seeds) = generate(CONTACTS, ACCOUNTS);
-    let m = time(&seeds, || {
-        Ok(Matcher::new(
-            &tenant.contacts,
-            &tenant.accounts,
-            Config::default().matching,
-        ))
-    });
+    let m = time(
+        || {
+            Ok(Matcher::new(
+                &tenant.contacts,
+                &tenant.accounts,
+                Config::default().matching,
+            ))
+        },
+        seeds.chunks(PREPARE_BATCH).map(Ok),
+    );
     let Ok(m) = m else {
         return ExitStatus::Failure;
     };
@@ -245,28 +250,37 @@ fn members(seeds: &[MemberSeed]) -> Vec<Member<'_>> {
         .collect()
 }
 
-/// Times `build` (the index) and the matching of `seeds` with it.
-fn time(
-    seeds: &[MemberSeed],
+/// Times `build` (the index) and the matching, with it, of the members
+/// `batches` hands over. Writeback decides its activities
+/// [`PREPARE_BATCH`] at a time and holds no more of them than that, so
+/// neither does this: a batch is read (untimed) only once the index is
+/// built, and dropped before the next.
+fn time<B: std::ops::Deref<Target = [MemberSeed]>>(
     build: impl FnOnce() -> Result<Matcher, StoreError>,
-) -> Result<Matching, StoreError> {
-    let members = members(seeds);
+    batches: impl IntoIterator<Item = Result<B, String>>,
+) -> Result<Matching, String> {
     let before_kb = super::pull::vm_kb("VmRSS");
     let cpu_before = cpu_secs();
     let t = Instant::now();
-    let matcher = build()?;
+    let matcher = build().map_err(|e| e.to_string())?;
     let build = t.elapsed().as_secs_f64();
     let index_kb = super::pull::vm_kb("VmRSS")
         .zip(before_kb)
         .map(|(after, before)| after.saturating_sub(before));
     // One member at a time, each decision dropped before the next, as
     // writeback decides (it writes each one out in its transaction).
-    let t = Instant::now();
-    let matched = members
-        .iter()
-        .filter(|m| matcher.decide(m).contactid.is_some())
-        .count();
-    let matching = t.elapsed().as_secs_f64();
+    let mut matching = 0.0;
+    let mut matched = 0;
+    for batch in batches {
+        let batch = batch?;
+        let members = members(&batch);
+        let t = Instant::now();
+        matched += members
+            .iter()
+            .filter(|m| matcher.decide(m).contactid.is_some())
+            .count();
+        matching += t.elapsed().as_secs_f64();
+    }
     let cpu = cpu_secs().zip(cpu_before).map(|(a, b)| a - b);
     Ok(Matching {
         build,
@@ -309,9 +323,10 @@ fn email_floor(tenant: &Tenant, seeds: &[MemberSeed]) -> (f64, usize) {
     (t.elapsed().as_secs_f64(), matched)
 }
 
-/// The members' file beside a store [`fill_store`] wrote.
+/// The members' file beside a store [`fill_store`] wrote: one JSON
+/// member a line, so they can be read a batch at a time.
 fn members_file(store: &Path) -> PathBuf {
-    store.with_extension("members.json")
+    store.with_extension("members.jsonl")
 }
 
 /// Generates `contacts` contacts at `accounts` accounts and writes them
@@ -335,19 +350,39 @@ pub(super) fn fill_store(path: &Path, contacts: usize, accounts: usize) -> Resul
             mirror::ensure_indexes(tx)
         })
         .map_err(|e: StoreError| e.to_string())?;
-    let json = serde_json::to_vec(&seeds).map_err(|e| e.to_string())?;
-    std::fs::write(members_file(path), json).map_err(|e| e.to_string())
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(members_file(path)).map_err(|e| e.to_string())?,
+    );
+    for seed in &seeds {
+        serde_json::to_writer(&mut out, seed).map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())
 }
 
 /// Matches the members [`fill_store`] left beside the store at `path`
 /// against its mirrors, the index built from the store as writeback
 /// builds it.
 pub(super) fn measure_store(path: &Path) -> Result<Matching, String> {
-    let json = std::fs::read(members_file(path)).map_err(|e| e.to_string())?;
-    let seeds: Vec<MemberSeed> = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let file = std::fs::File::open(members_file(path)).map_err(|e| e.to_string())?;
+    let mut lines = std::io::BufReader::new(file).lines();
+    let batches = std::iter::from_fn(|| {
+        let batch: Result<Vec<MemberSeed>, String> = lines
+            .by_ref()
+            .take(PREPARE_BATCH)
+            .map(|l| {
+                let l = l.map_err(|e| e.to_string())?;
+                serde_json::from_str(&l).map_err(|e| e.to_string())
+            })
+            .collect();
+        match batch {
+            Ok(b) if b.is_empty() => None,
+            b => Some(b),
+        }
+    });
     let store = Store::open_readonly(path).map_err(|e| e.to_string())?;
-    time(&seeds, || {
-        Matcher::from_store(store.conn(), Config::default().matching)
-    })
-    .map_err(|e| e.to_string())
+    time(
+        || Matcher::from_store(store.conn(), Config::default().matching),
+        batches,
+    )
 }
