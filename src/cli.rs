@@ -155,10 +155,6 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitStatus {
-    // The emulator stands in for Dataverse: its memory is not navsync's.
-    if !matches!(cli.command, Some(Command::Sim(_))) {
-        crate::memory::map_large_blocks();
-    }
     // The environment's language until the config (which may name one) is
     // read: `init` and config errors speak it too.
     crate::i18n::set(crate::i18n::lang_from_env(|k| std::env::var(k).ok()));

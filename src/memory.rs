@@ -26,28 +26,60 @@ pub fn release_freed() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn release_freed() {}
 
-/// Keeps glibc from moving large blocks into its arenas.
+/// While a run holds it, blocks of 128 KiB and more get mappings of
+/// their own, given back when freed; when the last run drops it, blocks
+/// up to 32 MB come from the allocator's arenas again.
 ///
-/// glibc maps a block of 128 KiB or more on its own and unmaps it when
-/// it is freed, but each time it frees one it raises that threshold to
-/// the block's size (up to 32 MB). After a pull's first pages, their
-/// multi-MB buffers, and later the matching index's growing arrays, were
-/// carved from the arenas instead, where each outgrown copy and each
-/// hole stayed resident. Fixed at 128 KiB, measured with `bench scale`:
-/// the xl pull's peak went from 177 to 147 MB, and `bench pull`'s from
-/// 130 to 116 MB, at the same speed. Set once, before the runtime's
-/// threads start.
+/// glibc maps a block of 128 KiB or more on its own, but each time it
+/// frees one it raises that threshold to the block's size (up to 32 MB),
+/// and its trim threshold to twice that. After a pull's first pages,
+/// their multi-MB buffers and then the matching index's growing arrays
+/// were carved from the arenas, where outgrown copies and holes stayed
+/// resident. Fixed at 128 KiB for a run, measured with `bench scale`:
+/// the xl pull's peak went from 177 to 147 MB and matching's from 229 to
+/// 152 MB; `bench pull`'s from 130 to 116 MB, at the same speed. Between
+/// runs the console filters a million lines per keystroke into buffers
+/// of up to 9 MB: from an arena they are the last keystroke's pages,
+/// mapped anew they were 2-3 ms of page faults per keystroke.
+pub struct LargeBlocksMapped(());
+
+/// Runs holding [`LargeBlocksMapped`] (tests run engines side by side).
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl LargeBlocksMapped {
+    pub fn new() -> Self {
+        if RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            mmap_threshold(128 << 10);
+        }
+        Self(())
+    }
+}
+
+impl Default for LargeBlocksMapped {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for LargeBlocksMapped {
+    fn drop(&mut self) {
+        if RUNS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            mmap_threshold(32 << 20);
+        }
+    }
+}
+
+/// Fixes glibc's mmap threshold at `bytes` (and its trim threshold at
+/// its own default, no longer raised with it).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
-pub fn map_large_blocks() {
-    /// glibc's own starting threshold.
-    const MAPPED_FROM: libc::c_int = 128 << 10;
-    // SAFETY: mallopt takes two integers and has no preconditions; called
-    // before other threads allocate.
+fn mmap_threshold(bytes: libc::c_int) {
+    // SAFETY: mallopt takes two integers and has no preconditions; glibc
+    // takes its lock to change the setting.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MAPPED_FROM);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, bytes);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn map_large_blocks() {}
+fn mmap_threshold(_bytes: i32) {}

@@ -1,5 +1,5 @@
-//! Large blocks are given back as soon as they are freed
-//! (`navsync::memory::map_large_blocks`). Its own test binary: the
+//! Large blocks are given back as soon as they are freed while a run
+//! holds `navsync::memory::LargeBlocksMapped`. Its own test binary: the
 //! setting is the process's, and no other test may allocate while this
 //! one reads the resident memory.
 
@@ -18,7 +18,7 @@ fn resident_kb() -> u64 {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn large_blocks_go_back_when_freed_after_a_larger_one() {
-    navsync::memory::map_large_blocks();
+    let _run = navsync::memory::LargeBlocksMapped::new();
     drop(std::hint::black_box(vec![1u8; 8 << 20]));
     let blocks: Vec<Vec<u8>> = (0..24).map(|i| vec![i as u8 | 1; 512 << 10]).collect();
     // A live block after them, so they cannot go back as the arena's top.

@@ -299,7 +299,11 @@ fn matching_in_store(dir: &Path) -> Result<(matching::Matching, Option<u64>), Be
     // the same is done here, and the matching starts where a run's would.
     crate::memory::release_freed();
     reset_peak_rss();
-    let m = matching::measure_store(&path).map_err(BenchError::Run)?;
+    // Writeback matches inside a run, which maps large blocks.
+    let m = {
+        let _blocks = crate::memory::LargeBlocksMapped::new();
+        matching::measure_store(&path).map_err(BenchError::Run)?
+    };
     Ok((m, vm_kb("VmHWM")))
 }
 

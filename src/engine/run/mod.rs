@@ -183,6 +183,7 @@ pub async fn execute(
         mode,
         have_choices,
     } = begun;
+    let _blocks = crate::memory::LargeBlocksMapped::new();
     let ctx = RunCtx {
         config,
         writer,
