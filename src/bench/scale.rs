@@ -5,7 +5,8 @@
 //! (`navsync sim --scale …`), so the memory measured is navsync's.
 //!
 //! Per tenant: a full pull at 0 ms (no server time), five incremental
-//! runs, each after 1,000 other contacts changed (their median), and, under the realistic cost model at
+//! runs, each after 1,000 other contacts changed (their median; the two
+//! tenants take turns), and, under the realistic cost model at
 //! 100 ms per request, the largest table's unsplit page chain next to the
 //! full pull (range-split reads where the default `[crm] split_rows`
 //! says), and the crossover: single tables read unsplit and split. Then
@@ -108,8 +109,17 @@ async fn bench(dir: &Path, only: &[Part], console_store: Option<&Path>) -> Resul
         super::pull::SEED
     );
     let pulls = if part(Part::Pull) {
-        let large = tenant("large", &dir.join("large")).await?;
-        let xl = tenant("xl", &dir.join("xl")).await?;
+        let mut large = start("large", &dir.join("large")).await?;
+        let mut xl = start("xl", &dir.join("xl")).await?;
+        // The two tenants' incremental runs take turns, so a drift of the
+        // machine (its disk above all) between bench runs, which moved
+        // one tenant's median by a third, falls on both alike.
+        for round in 0..INCREMENTAL_ROUNDS {
+            large.incremental(round).await?;
+            xl.incremental(round).await?;
+        }
+        let large = large.finish().await?;
+        let xl = xl.finish().await?;
         pulls(&large, &xl);
         Some((large, xl))
     } else {
@@ -402,8 +412,21 @@ pub(crate) fn fill_matching(path: &Path) -> ExitStatus {
     }
 }
 
-/// Every figure of one tenant, from one emulator process.
-async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
+/// A tenant's emulator and its first full pull, kept while the
+/// incremental runs of both tenants take turns.
+struct Started {
+    scale: &'static str,
+    dir: PathBuf,
+    sim: ExternalSim,
+    config: Config,
+    fast: Pull,
+    store: StoreSize,
+    /// Seconds of each incremental run so far.
+    times: Vec<f64>,
+}
+
+/// Starts `scale`'s emulator and pulls it in full at 0 ms.
+async fn start(scale: &'static str, dir: &Path) -> Result<Started, BenchError> {
     let t = Instant::now();
     let sim = ExternalSim::start(scale)?;
     println!(
@@ -412,78 +435,104 @@ async fn tenant(scale: &str, dir: &Path) -> Result<Tenant, BenchError> {
         sim.instance_url
     );
     let config = emulator_config(&sim);
-
     let fast_dir = dir.join("fast");
     let fast = full_pull(&sim, &config, &fast_dir).await?;
     let store = StoreSize::of(&fast_dir)?;
     println!("  {scale}: full pull at 0 ms {:.2} s", fast.secs);
+    Ok(Started {
+        scale,
+        dir: dir.to_path_buf(),
+        sim,
+        config,
+        fast,
+        store,
+        times: Vec::new(),
+    })
+}
 
-    // 1,000 contacts change in the CRM; the next run reads just those.
-    let mut times = Vec::new();
-    for round in 0..INCREMENTAL_ROUNDS {
+impl Started {
+    /// 1,000 contacts change in the CRM; the next run reads just those.
+    async fn incremental(&mut self, round: usize) -> Result<(), BenchError> {
+        let fast_dir = self.dir.join("fast");
         for id in spread_ids(&fast_dir, CHANGED, round)? {
-            sim.send(
-                reqwest::Method::PATCH,
-                &format!("tables/contacts/{id}"),
-                json!({"jobtitle": format!("Changed by bench scale, round {round}")}),
-            )
-            .await?;
+            self.sim
+                .send(
+                    reqwest::Method::PATCH,
+                    &format!("tables/contacts/{id}"),
+                    json!({"jobtitle": format!("Changed by bench scale, round {round}")}),
+                )
+                .await?;
         }
-        let mut h = engine(&config, &fast_dir)?;
+        let mut h = engine(&self.config, &fast_dir)?;
         let t = Instant::now();
         sync(&mut h).await?;
-        times.push(t.elapsed().as_secs_f64());
+        self.times.push(t.elapsed().as_secs_f64());
         shutdown(h).await;
+        Ok(())
     }
-    times.sort_by(f64::total_cmp);
-    let incremental_secs = times[times.len() / 2];
-    let incremental_requests = {
-        let store = Store::open_readonly(&fast_dir.join("navsync.db"))?;
-        crate::store::runs::recent(store.conn(), 1)?
-            .first()
-            .map_or(0, |r| r.requests)
-    };
-    println!(
-        "  {scale}: incremental run {incremental_secs:.3} s, the median of {:.3?} s",
-        times
-    );
 
-    // At 100 ms per request under the realistic cost model.
-    let realistic = serde_json::to_value(crate::sim::CostModel::realistic())
-        .map_err(|e| BenchError::Sim(e.to_string()))?;
-    sim.control("cost", realistic).await?;
-    sim.control("faults", json!({"latency_ms": 100})).await?;
-    let chain_dir = dir.join("chain");
-    std::fs::create_dir_all(&chain_dir).map_err(BenchError::Io)?;
-    let client = Client::new(client_config(&config, &chain_dir)?)?;
-    let t = Instant::now();
-    let chain_rows = drain::<rows::Contact>(&client).await?;
-    let chain_secs = t.elapsed().as_secs_f64();
-    println!("  {scale}: unsplit contacts chain at 100 ms {chain_secs:.2} s");
+    /// The rest of the tenant's figures, from its emulator.
+    async fn finish(self) -> Result<Tenant, BenchError> {
+        let Self {
+            scale,
+            dir,
+            sim,
+            config,
+            fast,
+            store,
+            mut times,
+        } = self;
+        let dir = dir.as_path();
+        times.sort_by(f64::total_cmp);
+        let incremental_secs = times[times.len() / 2];
+        let incremental_requests = {
+            let store = Store::open_readonly(&dir.join("fast").join("navsync.db"))?;
+            crate::store::runs::recent(store.conn(), 1)?
+                .first()
+                .map_or(0, |r| r.requests)
+        };
+        println!(
+            "  {scale}: incremental run {incremental_secs:.3} s, the median of {:.3?} s",
+            times
+        );
 
-    let slow = full_pull(&sim, &config, &dir.join("slow")).await?;
-    println!("  {scale}: full pull at 100 ms {:.2} s", slow.secs);
-    let mut crossover = Vec::new();
-    if scale == "xl" {
-        crossover.push(Crossover {
-            table: "contacts",
-            rows: chain_rows,
-            unsplit: chain_secs,
-            split: split_drain::<rows::Contact>(&config, dir, chain_rows).await?,
-        });
-    } else {
-        crossover.extend(crossovers(&config, dir).await?);
+        // At 100 ms per request under the realistic cost model.
+        let realistic = serde_json::to_value(crate::sim::CostModel::realistic())
+            .map_err(|e| BenchError::Sim(e.to_string()))?;
+        sim.control("cost", realistic).await?;
+        sim.control("faults", json!({"latency_ms": 100})).await?;
+        let chain_dir = dir.join("chain");
+        std::fs::create_dir_all(&chain_dir).map_err(BenchError::Io)?;
+        let client = Client::new(client_config(&config, &chain_dir)?)?;
+        let t = Instant::now();
+        let chain_rows = drain::<rows::Contact>(&client).await?;
+        let chain_secs = t.elapsed().as_secs_f64();
+        println!("  {scale}: unsplit contacts chain at 100 ms {chain_secs:.2} s");
+
+        let slow = full_pull(&sim, &config, &dir.join("slow")).await?;
+        println!("  {scale}: full pull at 100 ms {:.2} s", slow.secs);
+        let mut crossover = Vec::new();
+        if scale == "xl" {
+            crossover.push(Crossover {
+                table: "contacts",
+                rows: chain_rows,
+                unsplit: chain_secs,
+                split: split_drain::<rows::Contact>(&config, dir, chain_rows).await?,
+            });
+        } else {
+            crossover.extend(crossovers(&config, dir).await?);
+        }
+        Ok(Tenant {
+            fast,
+            incremental_secs,
+            incremental_requests,
+            chain_secs,
+            chain_rows,
+            slow,
+            store,
+            crossover,
+        })
     }
-    Ok(Tenant {
-        fast,
-        incremental_secs,
-        incremental_requests,
-        chain_secs,
-        chain_rows,
-        slow,
-        store,
-        crossover,
-    })
 }
 
 // ---- The pull's own figures: crossover of split reads, store size. ----
