@@ -36,21 +36,28 @@ pub fn release_freed() {}
 /// their multi-MB buffers and then the matching index's growing arrays
 /// were carved from the arenas, where outgrown copies and holes stayed
 /// resident. Fixed at 128 KiB for a run, measured with `bench scale`:
-/// the xl pull's peak went from 177 to 147 MB and matching's from 229 to
-/// 152 MB; `bench pull`'s from 130 to 116 MB, at the same speed. Between
+/// the xl pull's peak went from 177 to 137-147 MB, and matching's (with
+/// smaller store chunks) from 229 to 147-152 MB; `bench pull`'s from 130
+/// to 116 MB, at the same speed. Between
 /// runs the console filters a million lines per keystroke into buffers
 /// of up to 9 MB: from an arena they are the last keystroke's pages,
 /// mapped anew they were 2-3 ms of page faults per keystroke.
 pub struct LargeBlocksMapped(());
 
-/// Runs holding [`LargeBlocksMapped`] (tests run engines side by side).
-static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Runs holding [`LargeBlocksMapped`] (tests run engines side by side);
+/// the setting changes under this lock, so a run that starts as the
+/// last one ends cannot be left with the threshold set between runs.
+static RUNS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 
 impl LargeBlocksMapped {
     pub fn new() -> Self {
-        if RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+        let mut runs = RUNS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *runs == 0 {
             mmap_threshold(128 << 10);
         }
+        *runs += 1;
         Self(())
     }
 }
@@ -63,7 +70,11 @@ impl Default for LargeBlocksMapped {
 
 impl Drop for LargeBlocksMapped {
     fn drop(&mut self) {
-        if RUNS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+        let mut runs = RUNS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *runs = runs.saturating_sub(1);
+        if *runs == 0 {
             mmap_threshold(32 << 20);
         }
     }
