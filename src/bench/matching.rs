@@ -232,6 +232,9 @@ pub(super) struct Matching {
     pub(super) matching: f64,
     /// CPU time of build and matching (every core's), which other
     /// processes on the machine do not stretch as they stretch the time.
+    /// It also counts reading the members' batches from their file
+    /// (`bench scale`), which the times leave out: the clock counts in
+    /// 10 ms ticks, too coarse to stop and start per batch.
     pub(super) cpu: Option<f64>,
     pub(super) matched: usize,
     /// Resident memory the index added, from /proc (Linux).
