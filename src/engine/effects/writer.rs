@@ -110,6 +110,24 @@ impl Writer {
         }
     }
 
+    /// Queues `f` and returns at once: store upkeep nobody waits for (a
+    /// run's checkpoint), which the next job queues behind. A failure is
+    /// logged, as `what`.
+    pub(crate) fn queue(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static,
+    ) {
+        let job: Job = Box::new(move |s| {
+            s.commit_pending_or_warn();
+            if let Err(e) = f(s) {
+                tracing::warn!(error = %e, "{what} failed");
+            }
+        });
+        // A writer already gone has nothing left to keep up.
+        let _ = self.jobs.send(job);
+    }
+
     /// Like [`call`](Self::call) inside one transaction.
     pub async fn tx<T, E>(
         &self,

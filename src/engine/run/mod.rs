@@ -453,13 +453,14 @@ impl RunCtx {
                         err.as_ref().map(|e| e.detail.as_str()),
                     )?;
                 }
-                // A dry run's store is a copy thrown away after.
-                if !dry {
-                    s.checkpoint()?;
-                }
                 Ok::<_, EngineError>(())
             })
             .await;
+        // A dry run's store is a copy thrown away after.
+        if !dry {
+            self.writer
+                .queue("checkpoint after a run", |s| s.checkpoint());
+        }
         let error = match recorded {
             Err(e) if error.is_none() => Some(internal_error(&e)),
             _ => error,

@@ -125,6 +125,10 @@ impl CommandLoop {
             let done = (&mut r.task).await;
             self.run_ended(&r, done).await;
         }
+        // The store's thread does its jobs in order: once this one is
+        // done, so is the upkeep a run queued (its checkpoint), and a
+        // `navsync sync` that exits next leaves the database file whole.
+        let _ = self.writer.call(|_| Ok::<_, EngineError>(())).await;
     }
 
     fn internal_error(&self, e: EngineError) {
