@@ -79,8 +79,8 @@ const PENDING_ROWS: usize = 40_000;
 
 /// Pages of write-ahead log after which a commit copies it into the
 /// file itself: 32 MB (the page cache's size). A run that changes up to
-/// about two thousand rows stays under it and is copied after it ends;
-/// a full pull's log is copied whenever it passes it.
+/// about 1,800 scattered rows (a page each) stays under it and is copied
+/// after it ends; a full pull's log is copied whenever it passes it.
 const AUTO_CHECKPOINT_PAGES: i64 = 2_048;
 
 impl Store {

@@ -155,8 +155,19 @@ async fn a_finished_run_is_in_the_database_file_not_only_in_its_log() {
     let s = setup(50).await;
     let mut h = s.start();
     assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    assert_eq!(
+        in_file_alone(&s).await,
+        Some(("ok".into(), CONTACTS as i64))
+    );
+    shutdown(h).await;
+}
+
+/// What a copy of the database file alone (no log) says of the last run
+/// and the contacts, once it says the last run was ok with every contact
+/// in (read until then, for up to WAIT).
+async fn in_file_alone(s: &Setup) -> Option<(String, i64)> {
     let copy = s.dir.path().join("file-alone.db");
-    let in_file = || {
+    let read = || {
         std::fs::copy(s.store_path(), &copy).ok()?;
         let c = rusqlite::Connection::open(&copy).ok()?;
         c.query_row(
@@ -168,13 +179,12 @@ async fn a_finished_run_is_in_the_database_file_not_only_in_its_log() {
         .ok()
     };
     let deadline = std::time::Instant::now() + WAIT;
-    let mut got = in_file();
+    let mut got = read();
     while got != Some(("ok".into(), CONTACTS as i64)) && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        got = in_file();
+        got = read();
     }
-    assert_eq!(got, Some(("ok".into(), CONTACTS as i64)));
-    shutdown(h).await;
+    got
 }
 
 /// An emulator, a store with ANA's and BEN's seats and a stored
@@ -630,11 +640,30 @@ fn wal(p: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// The store's bytes (file and log) once the checkpoint a run queued as
+/// it ended is done: the file alone holds the run, and two reads 50 ms
+/// apart agree.
+async fn settled_bytes(s: &Setup) -> (Vec<u8>, Vec<u8>) {
+    assert!(in_file_alone(s).await.is_some());
+    let path = s.store_path();
+    let deadline = std::time::Instant::now() + WAIT;
+    let mut last = (bytes(&path), bytes(&wal(&path)));
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = (bytes(&path), bytes(&wal(&path)));
+        if now == last || std::time::Instant::now() > deadline {
+            return now;
+        }
+        last = now;
+    }
+}
+
 #[tokio::test]
 async fn a_dry_run_reports_but_changes_neither_the_store_nor_the_crm() {
     let s = setup(5).await;
     let mut h = s.start();
     assert_eq!(finished(&run(&mut h, false).await).0, Outcome::Ok);
+    let before = settled_bytes(&s).await;
     let won = json!({"statecode": 1, "statuscode": 3});
     let ctl = s.sim.control();
     ctl.update_row(
@@ -644,7 +673,6 @@ async fn a_dry_run_reports_but_changes_neither_the_store_nor_the_crm() {
     )
     .unwrap();
     let path = s.store_path();
-    let before = (bytes(&path), bytes(&wal(&path)));
     let crm_before: Vec<_> = [
         "systemusers",
         "opportunities",
