@@ -644,7 +644,7 @@ fn wal(p: &Path) -> PathBuf {
 /// it ended is done: the file alone holds the run, and two reads 50 ms
 /// apart agree.
 async fn settled_bytes(s: &Setup) -> (Vec<u8>, Vec<u8>) {
-    assert!(in_file_alone(s).await.is_some());
+    assert_eq!(in_file_alone(s).await, Some(("ok".into(), CONTACTS as i64)));
     let path = s.store_path();
     let deadline = std::time::Instant::now() + WAIT;
     let mut last = (bytes(&path), bytes(&wal(&path)));
