@@ -517,3 +517,23 @@ fn a_finished_load_builds_only_its_own_indexes() {
     ensure_table_indexes(s.conn(), Table::Contacts).unwrap();
     assert_eq!(contacts_indexes(), 3);
 }
+
+/// An index build sorts in small runs on helper threads, and the writer
+/// gets its page cache back after: a first load that left it at the
+/// sorter's size would spill every later page of rows mid-transaction.
+#[test]
+fn an_index_build_gives_the_writer_its_page_cache_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let pragma = |name: &str| -> i64 {
+        s.conn()
+            .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = (pragma("cache_size"), pragma("threads"));
+    assert_eq!(before, (-32_768, 0));
+    use store::mirror::{Table, drop_indexes, ensure_table_indexes};
+    drop_indexes(s.conn(), Table::Contacts).unwrap();
+    ensure_table_indexes(s.conn(), Table::Contacts).unwrap();
+    assert_eq!((pragma("cache_size"), pragma("threads")), before);
+}

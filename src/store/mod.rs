@@ -83,6 +83,11 @@ const PENDING_ROWS: usize = 40_000;
 /// after it ends; a full pull's log is copied whenever it passes it.
 const AUTO_CHECKPOINT_PAGES: i64 = 2_048;
 
+/// The page cache, in KiB (SQLite's negative `cache_size`): it holds a
+/// whole page of a bulk pull (5,000 rows and their index entries)
+/// without spilling mid-transaction.
+pub(crate) const CACHE_KIB: i64 = 32_768;
+
 impl Store {
     /// Opens (creating if needed) the store and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
@@ -108,9 +113,7 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
-        // A page cache that holds a whole page of a bulk pull (5,000 rows
-        // and their index entries) without spilling mid-transaction.
-        conn.pragma_update(None, "cache_size", -32_768)
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)
             .map_err(open_err)?;
         // The write-ahead log keeps the size of its biggest transaction (a
         // mirror's index built at the end of a first load: 55 MB at a
