@@ -22,10 +22,12 @@ pub(super) struct Figures {
     pub(super) first_frame: Duration,
     /// From the start until every tab's data was read.
     pub(super) all_loaded: Duration,
-    /// Lines of the largest table (the Saved tab's), and the bytes the
-    /// console holds them in.
+    /// Lines of the largest table (the Saved tab's), the bytes the
+    /// console holds them in, and the most line numbers of a view the
+    /// tab held at once.
     pub(super) lines: usize,
     pub(super) index_bytes: usize,
+    pub(super) view_held: usize,
     pub(super) frame_median: Duration,
     pub(super) frame_p99: Duration,
     /// The frame of a filter keystroke on the console's loop.
@@ -62,8 +64,13 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
     }
     let all_loaded = t.elapsed();
     let loaded_kb = super::pull::vm_kb("VmRSS");
-    let (lines, index_bytes) = app.saved.held();
-    let (frame_median, frame_p99) = super::ui::frames(&mut app, Tab::Saved);
+    let (lines, index_bytes, mut view_held) = app.saved.held();
+    let mut answer = |app: &mut crate::ui::app::App| {
+        answer_windows(&mut reader, &store, &config, app)?;
+        view_held = view_held.max(app.saved.held().2);
+        Ok::<_, String>(())
+    };
+    let (frame_median, frame_p99) = super::ui::frames(&mut app, Tab::Saved, &mut answer)?;
     let mut keys = Vec::new();
     let mut shown = Vec::new();
     app.tab = Tab::Saved;
@@ -73,14 +80,7 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
         app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
         keys.push(start.elapsed());
-        for load in std::mem::take(&mut app.pending_loads) {
-            if matches!(load, Load::SavedView(_)) {
-                let snap = reader
-                    .read(store.conn(), &config, load)
-                    .map_err(|e| e.to_string())?;
-                app.on_snapshot(snap);
-            }
-        }
+        answer(&mut app)?;
         let Ok(_) = term.draw(|f| crate::ui::render::draw(f, &mut app));
         shown.push(start.elapsed());
     }
@@ -102,6 +102,7 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
         all_loaded,
         lines,
         index_bytes,
+        view_held,
         frame_median,
         frame_p99,
         key_worst,
@@ -110,6 +111,27 @@ pub(super) fn measure(path: &Path) -> Result<Figures, String> {
         store_bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
         loaded_kb,
     })
+}
+
+/// Answers the Saved tab's asks for windows as the console's reader
+/// thread does, the app's and the frame's.
+fn answer_windows(
+    reader: &mut Reader,
+    store: &Store,
+    config: &Config,
+    app: &mut crate::ui::app::App,
+) -> Result<(), String> {
+    let mut asks = std::mem::take(&mut app.pending_loads);
+    asks.extend(app.saved.take_asks());
+    for load in asks {
+        if matches!(load, Load::SavedView(_)) {
+            let snap = reader
+                .read(store.conn(), config, load)
+                .map_err(|e| e.to_string())?;
+            app.on_snapshot(snap);
+        }
+    }
+    Ok(())
 }
 
 fn median_worst(mut times: Vec<Duration>) -> (Duration, Duration) {

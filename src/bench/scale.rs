@@ -423,7 +423,13 @@ fn print_console(c: &super::console::Figures) {
         ms(c.key_worst)
     );
     println!(
-        "  console's Saved lines held as an index of          {:>8} (beside a store of {}: each text once, {} bytes a line; target, a window, never the whole table: MISSED, every line is held)",
+        "  console's Saved tab holds of its view's order      {:>8} line numbers (target, a window, never the whole {}: {})",
+        c.view_held,
+        c.lines,
+        met(c.view_held > 0 && c.view_held < c.lines.min(10_000))
+    );
+    println!(
+        "  console's Saved lines, each text once, an index of {:>8} (beside a store of {}; {} bytes a line, shared by the tab and its reader)",
         mb(Some((c.index_bytes / 1024) as u64)),
         mb(Some(c.store_bytes / 1024)),
         crate::ui::tabs::saved::LINE_BYTES

@@ -2,6 +2,7 @@
 //! 100k rows at 200x50 while scrolling, against a 100-row table drawn the
 //! same way in the same run; and the cost of a filter keystroke there.
 
+use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -101,11 +102,19 @@ fn app_with(rows: usize) -> App {
 /// Median and p99 frame time of `FRAMES` frames on `tab`, one PageDown
 /// (every 10th frame) or Down between frames.
 fn measure(rows: usize, tab: Tab) -> (Duration, Duration) {
-    frames(&mut app_with(rows), tab)
+    let Ok(times) = frames(&mut app_with(rows), tab, |_| Ok::<(), Infallible>(()));
+    times
 }
 
 /// [`measure`] on any console, its data loaded.
-pub(super) fn frames(app: &mut App, tab: Tab) -> (Duration, Duration) {
+/// `between` runs after each frame, untimed: what the console's reader
+/// thread does meanwhile (a bench of a tab that asks it for windows
+/// answers them there).
+pub(super) fn frames<E>(
+    app: &mut App,
+    tab: Tab,
+    mut between: impl FnMut(&mut App) -> Result<(), E>,
+) -> Result<(Duration, Duration), E> {
     app.tab = tab;
     // TestBackend cannot fail: its error type is uninhabited.
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 50));
@@ -121,9 +130,10 @@ pub(super) fn frames(app: &mut App, tab: Tab) -> (Duration, Duration) {
         let start = Instant::now();
         let Ok(_) = term.draw(|f| crate::ui::render::draw(f, app));
         times.push(start.elapsed());
+        between(app)?;
     }
     times.sort();
-    (times[FRAMES / 2], times[FRAMES * 99 / 100])
+    Ok((times[FRAMES / 2], times[FRAMES * 99 / 100]))
 }
 
 /// Median and worst time of a filter keystroke (refilter + frame) on the

@@ -83,6 +83,11 @@ where
             if app.frames == 1 && std::env::var_os(PANIC_HOOK_ENV).is_some() {
                 panic!("{PANIC_HOOK_ENV} is set: panicking after the first frame");
             }
+            // The frame may have scrolled the Saved tab near the end of
+            // the lines it holds: ask for more before waiting.
+            for load in app.saved.take_asks() {
+                let _ = loads.send(load);
+            }
         }
         let animating = app.animating();
         tokio::select! {

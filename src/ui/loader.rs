@@ -20,7 +20,7 @@ use crate::store::seats::{self, Seat};
 use crate::store::settings::{self, CrmChoices};
 use crate::store::unresolved::{self, NamedCandidate, QueueRow, ResolvedRow};
 use crate::store::{self, Store, saved};
-use crate::ui::tabs::saved::{Builder, SavedData, SavedQuery, SavedView, Views, words};
+use crate::ui::tabs::saved::{Builder, SavedAsk, SavedData, SavedView, Views, words};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Load {
@@ -28,9 +28,10 @@ pub enum Load {
     /// The Saved tab: every seat's saved accounts and leads. Read when the
     /// seats' data changes (the sync's saved-lists phase announces it so).
     Saved,
-    /// The Saved tab's lines a filter and a sort show, worked out here so
-    /// the console keeps drawing while a million lines are scanned.
-    SavedView(SavedQuery),
+    /// A window of the Saved tab's lines a filter and a sort show,
+    /// worked out here so the console keeps drawing while a million
+    /// lines are scanned.
+    SavedView(SavedAsk),
     /// The text and candidates of one queued activity.
     Detail(i64),
     /// The entries resolved lately (the queue's "resolved" view).
@@ -129,11 +130,11 @@ const HISTORY: usize = 50;
 const RESOLVED: usize = 500;
 
 /// What the reader keeps between reads: the Saved tab's lines and the
-/// last query asked of them.
+/// last window asked of them.
 #[derive(Debug, Default)]
 pub struct Reader {
     saved: Option<Views>,
-    query: SavedQuery,
+    query: SavedAsk,
 }
 
 impl Reader {
@@ -149,7 +150,7 @@ impl Reader {
             Load::SavedView(q) => {
                 self.query = q;
                 match &mut self.saved {
-                    Some(views) => Snapshot::SavedView(views.view(&self.query, &words())),
+                    Some(views) => Snapshot::SavedView(views.window(&self.query, &words())),
                     None => self.saved(conn)?,
                 }
             }
@@ -202,7 +203,7 @@ impl Reader {
         let mut builder = Builder::default();
         saved::for_each_workspace_row(conn, |row| builder.push(row))?;
         let views = self.saved.insert(Views::new(Arc::new(builder.finish())));
-        let view = views.view(&self.query, &words());
+        let view = views.window(&self.query, &words());
         Ok(Snapshot::Saved(Box::new(SavedData {
             index: Arc::clone(views.index()),
             view,
@@ -322,7 +323,7 @@ mod tests {
         let (tx, rx) = mpsc::unbounded_channel();
         let (lane_tx, mut lane_rx) = mpsc::unbounded_channel();
         let (snap_tx, mut snap_rx) = mpsc::unbounded_channel();
-        let view = Load::SavedView(SavedQuery::default());
+        let view = Load::SavedView(SavedAsk::default());
         for load in [Load::Saved, Load::View(View::Sync), view.clone()] {
             tx.send(load).expect("the thread's channel");
         }

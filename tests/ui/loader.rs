@@ -12,7 +12,7 @@ use navsync::store::saved::{self, ItemKind};
 use navsync::store::seats::{self, Edition, Licence, NewSeat};
 use navsync::store::unresolved::{self, Candidate};
 use navsync::ui::loader::{self, Load, Snapshot};
-use navsync::ui::tabs::saved::{SavedQuery, Source};
+use navsync::ui::tabs::saved::{SavedAsk, SavedQuery, Source};
 
 pub struct Env {
     _dir: tempfile::TempDir,
@@ -245,12 +245,16 @@ fn the_reader_answers_the_newest_saved_query_last() {
     rt.block_on(async {
         let (tx, mut rx) = loader::spawn(e.path.clone(), Arc::new(Config::default()));
         for (generation, filter) in [(1, "nothing like it"), (2, "")] {
-            let q = SavedQuery {
+            let query = SavedQuery {
                 generation,
                 filter: filter.into(),
                 sort: Default::default(),
             };
-            tx.send(Load::SavedView(q)).unwrap();
+            let ask = SavedAsk {
+                query,
+                ..SavedAsk::default()
+            };
+            tx.send(Load::SavedView(ask)).unwrap();
         }
         tx.send(Load::Saved).unwrap();
         drop(tx);
@@ -268,7 +272,7 @@ fn the_reader_answers_the_newest_saved_query_last() {
         let (last, index) = (last.expect("an answer"), index.expect("the lines"));
         assert_eq!((last.generation, last.index), (2, index.id()));
         assert!(!index.is_empty());
-        assert_eq!(last.lines.len(), index.len(), "the empty filter shows all");
+        assert_eq!(last.total, index.len(), "the empty filter shows all");
     });
 }
 
@@ -318,9 +322,13 @@ fn saved_rows_carry_their_opportunity_stage_and_owner() {
         .view
         .lines
         .iter()
-        .map(|&i| index.line(i).unwrap())
+        .map(|&i| index.line(i as usize).unwrap())
         .collect();
-    assert_eq!(lines.len(), index.len(), "the first view shows every line");
+    assert_eq!(
+        (lines.len(), data.view.total),
+        (index.len(), index.len()),
+        "the first window holds every line of a few"
+    );
     let line = |name: &str| *lines.iter().find(|l| l.name == name).unwrap();
     let fab = line("Fabrikam S.A.");
     assert_eq!(
@@ -350,19 +358,22 @@ fn saved_rows_carry_their_opportunity_stage_and_owner() {
         "one line per item and opportunity"
     );
     // A filter is worked out by the reader, on the lines it sent.
-    let query = SavedQuery {
-        generation: 7,
-        filter: "LUCIA".into(),
-        sort: Default::default(),
+    let ask = SavedAsk {
+        query: SavedQuery {
+            generation: 7,
+            filter: "LUCIA".into(),
+            sort: Default::default(),
+        },
+        ..SavedAsk::default()
     };
-    let Snapshot::SavedView(view) = reader.read(c, &config, Load::SavedView(query)).unwrap() else {
+    let Snapshot::SavedView(view) = reader.read(c, &config, Load::SavedView(ask)).unwrap() else {
         panic!("not a view");
     };
     assert_eq!((view.generation, view.index), (7, index.id()));
     let names: Vec<_> = view
         .lines
         .iter()
-        .map(|&i| index.line(i).unwrap().name)
+        .map(|&i| index.line(i as usize).unwrap().name)
         .collect();
     assert_eq!(names, ["Lucía Fernández"]);
 }

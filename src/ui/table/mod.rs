@@ -82,9 +82,9 @@ pub fn render<C: Into<Text<'static>>>(
     let cursor = view.cursor();
     let window = view.window(body);
     let mut rows: Vec<(usize, Vec<Text<'static>>, Style)> = window
-        .map(|pos| {
-            let (cells, style) = row(view.visible()[pos]);
-            (pos, fitted(cells, &columns), style)
+        .filter_map(|pos| {
+            let (cells, style) = row(view.at(pos)?);
+            Some((pos, fitted(cells, &columns), style))
         })
         .collect();
     let height = |cells: &[Text<'_>]| cells.iter().map(Text::height).max().unwrap_or(1).max(1);

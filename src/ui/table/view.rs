@@ -12,12 +12,44 @@ pub trait Filtered {
     fn refilter(&mut self);
 }
 
+/// The rows a view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rows {
+    /// Indices into the backing rows that pass the filter, in order.
+    Listed(Vec<usize>),
+    /// Only counted: another thread keeps which rows show and in which
+    /// order (the Saved tab at a million lines), and the "backing index"
+    /// of a position is the position itself.
+    Counted(usize),
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Self::Listed(Vec::new())
+    }
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Self::Listed(v) => v.len(),
+            Self::Counted(n) => *n,
+        }
+    }
+
+    fn get(&self, pos: usize) -> Option<usize> {
+        match self {
+            Self::Listed(v) => v.get(pos).copied(),
+            Self::Counted(n) => (pos < *n).then_some(pos),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableView {
     /// Backing indices in display order (empty: the backing order).
     order: Vec<usize>,
-    /// Indices into the backing rows that pass the filter, in order.
-    visible: Vec<usize>,
+    visible: Rows,
     /// Position of the cursor within `visible`.
     cursor: usize,
     /// First visible position drawn.
@@ -55,9 +87,20 @@ impl TableView {
     /// stays as [`Self::refilter_by`] keeps it.
     pub(crate) fn set_visible(&mut self, visible: Vec<usize>) {
         let kept = self.selected();
-        self.visible = visible;
-        self.cursor = kept
-            .and_then(|k| self.visible.iter().position(|&i| i == k))
+        let cursor = kept.and_then(|k| visible.iter().position(|&i| i == k));
+        self.visible = Rows::Listed(visible);
+        self.put_cursor(cursor);
+    }
+
+    /// Shows `len` rows that another thread keeps (see [`Rows::Counted`]),
+    /// the cursor at `cursor` if given, else where it was.
+    pub(crate) fn set_counted(&mut self, len: usize, cursor: Option<usize>) {
+        self.visible = Rows::Counted(len);
+        self.put_cursor(cursor);
+    }
+
+    fn put_cursor(&mut self, cursor: Option<usize>) {
+        self.cursor = cursor
             .unwrap_or(self.cursor)
             .min(self.visible.len().saturating_sub(1));
         self.clamp_offset();
@@ -73,7 +116,11 @@ impl TableView {
     /// tables reloaded from the store, whose backing indices shift when a
     /// row leaves.
     pub fn select(&mut self, backing: usize) -> bool {
-        match self.visible.iter().position(|&i| i == backing) {
+        let pos = match &self.visible {
+            Rows::Listed(v) => v.iter().position(|&i| i == backing),
+            Rows::Counted(n) => (backing < *n).then_some(backing),
+        };
+        match pos {
             Some(pos) => {
                 self.cursor = pos;
                 self.clamp_offset();
@@ -87,19 +134,27 @@ impl TableView {
         self.visible.len()
     }
 
-    #[cfg(any(test, feature = "testkit"))]
     pub fn is_empty(&self) -> bool {
-        self.visible.is_empty()
+        self.visible.len() == 0
     }
 
     /// The backing index under the cursor.
     pub fn selected(&self) -> Option<usize> {
-        self.visible.get(self.cursor).copied()
+        self.visible.get(self.cursor)
     }
 
-    /// Backing indices that pass the filter.
+    /// The backing index at position `pos`.
+    pub(crate) fn at(&self, pos: usize) -> Option<usize> {
+        self.visible.get(pos)
+    }
+
+    /// Backing indices that pass the filter, when listed here; a counted
+    /// view (whose rows another thread keeps) lists none.
     pub(crate) fn visible(&self) -> &[usize] {
-        &self.visible
+        match &self.visible {
+            Rows::Listed(v) => v,
+            Rows::Counted(_) => &[],
+        }
     }
 
     pub fn cursor(&self) -> usize {
@@ -116,6 +171,11 @@ impl TableView {
         let max = self.visible.len().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize + delta).clamp(0, max.max(0)) as usize;
         self.clamp_offset();
+    }
+
+    /// Rows that fit, as of the last render.
+    pub(crate) fn page(&self) -> usize {
+        self.page
     }
 
     pub(crate) fn page_by(&mut self, pages: isize) {

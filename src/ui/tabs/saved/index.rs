@@ -396,12 +396,55 @@ pub struct SavedQuery {
     pub sort: Sort,
 }
 
-/// The lines a query shows, in order, as line numbers of one index.
+/// How many lines a window holds: a few screens (the first ask, before
+/// the screen was drawn, asks for none), never the whole view.
+const WINDOW_ROWS: std::ops::Range<usize> = 256..4_096;
+
+/// What the tab asks of the reader: a window of the lines a query shows,
+/// around the cursor. At a million lines the tab never holds the whole
+/// order (8 MB of line numbers for every keystroke); it holds the lines
+/// on screen and some either side, and asks again as it scrolls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct SavedAsk {
+    pub query: SavedQuery,
+    /// The cursor's position among the lines shown.
+    pub at: usize,
+    /// The line under the cursor (of the index with this id), for a new
+    /// filter or sort to keep the cursor on it if it still shows.
+    pub keep: Option<(u64, u32)>,
+    /// How many lines the window holds.
+    pub rows: usize,
+}
+
+/// The lines a query shows, as line numbers of one index: how many there
+/// are, where the cursor goes, and a window of them around it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SavedView {
     pub generation: u64,
     pub index: u64,
-    pub lines: Vec<usize>,
+    /// Lines the query shows, all told.
+    pub total: usize,
+    /// The cursor's position: on the kept line if it shows, else where
+    /// it was asked to be (within the lines).
+    pub cursor: usize,
+    /// The position of the window's first line.
+    pub start: usize,
+    pub lines: Vec<u32>,
+}
+
+impl SavedView {
+    /// The line at position `pos`, if the window holds it.
+    pub fn line_at(&self, pos: usize) -> Option<usize> {
+        let i = pos.checked_sub(self.start)?;
+        self.lines.get(i).map(|&l| l as usize)
+    }
+
+    /// Whether the window holds positions `range` (as far as there are
+    /// lines).
+    pub fn holds(&self, range: std::ops::Range<usize>) -> bool {
+        let end = range.end.min(self.total);
+        range.start >= self.start && end <= self.start + self.lines.len()
+    }
 }
 
 /// The reader's answer when the seats' data changed: the new lines, and
@@ -413,11 +456,13 @@ pub struct SavedData {
 }
 
 /// An index and what answering queries on it keeps: the whole order of
-/// the last sort, so a filter keystroke only walks it.
+/// the last sort, so a filter keystroke only walks it, and the lines the
+/// last query showed, so a window of them is a slice.
 #[derive(Debug, Default)]
 pub struct Views {
     index: Arc<SavedIndex>,
     sorted: Option<(Sort, Vec<u32>)>,
+    shown: Option<(SavedQuery, Vec<u32>)>,
 }
 
 impl Views {
@@ -425,6 +470,7 @@ impl Views {
         Self {
             index,
             sorted: None,
+            shown: None,
         }
     }
 
@@ -432,7 +478,45 @@ impl Views {
         &self.index
     }
 
-    pub fn view(&mut self, q: &SavedQuery, words: &Words) -> SavedView {
+    /// Every line `q` shows, in order (for a tab small enough to hold
+    /// them all).
+    pub fn all(&mut self, q: &SavedQuery, words: &Words) -> Vec<usize> {
+        self.shown(q, words).iter().map(|&i| i as usize).collect()
+    }
+
+    /// The window `ask` wants of the lines its query shows.
+    pub fn window(&mut self, ask: &SavedAsk, words: &Words) -> SavedView {
+        let id = self.index.id;
+        let shown = self.shown(&ask.query, words);
+        let total = shown.len();
+        let kept = ask
+            .keep
+            .filter(|&(index, _)| index == id)
+            .and_then(|(_, line)| shown.iter().position(|&l| l == line));
+        let cursor = kept.unwrap_or(ask.at).min(total.saturating_sub(1));
+        let rows = ask.rows.clamp(WINDOW_ROWS.start, WINDOW_ROWS.end);
+        let end = (cursor.saturating_sub(rows / 2) + rows).min(total);
+        let start = end.saturating_sub(rows);
+        SavedView {
+            generation: ask.query.generation,
+            index: id,
+            total,
+            cursor,
+            start,
+            lines: shown[start..end].to_vec(),
+        }
+    }
+
+    /// The lines `q` shows, worked out unless they are the last query's.
+    fn shown(&mut self, q: &SavedQuery, words: &Words) -> &[u32] {
+        if self.shown.as_ref().is_none_or(|(last, _)| last != q) {
+            let lines = self.work_out(q, words);
+            self.shown = Some((q.clone(), lines));
+        }
+        self.shown.as_ref().map_or(&[], |(_, lines)| lines)
+    }
+
+    fn work_out(&mut self, q: &SavedQuery, words: &Words) -> Vec<u32> {
         let index = &self.index;
         let sorted = match self.sorted.take() {
             Some((sort, order)) if sort == q.sort => order,
@@ -440,22 +524,20 @@ impl Views {
         };
         let needle = fold(&q.filter);
         let lines = if needle.is_empty() {
-            sorted.iter().map(|&i| i as usize).collect()
+            sorted.clone()
         } else {
             let bits = index.lines_with(&needle, words);
-            let shows = |i: usize| bits.get(i / 64).is_some_and(|b| b & (1 << (i % 64)) != 0);
+            let shows = |i: u32| {
+                let i = i as usize;
+                bits.get(i / 64).is_some_and(|b| b & (1 << (i % 64)) != 0)
+            };
             let count = bits.iter().map(|b| b.count_ones() as usize).sum();
             let mut lines = Vec::with_capacity(count);
-            lines.extend(sorted.iter().map(|&i| i as usize).filter(|&i| shows(i)));
+            lines.extend(sorted.iter().copied().filter(|&i| shows(i)));
             lines
         };
-        let view = SavedView {
-            generation: q.generation,
-            index: index.id,
-            lines,
-        };
         self.sorted = Some((q.sort, sorted));
-        view
+        lines
     }
 }
 
@@ -501,8 +583,8 @@ pub(super) mod tests {
             filter: filter.into(),
             sort,
         };
-        let v = views.view(&q, &words());
-        v.lines
+        let lines = views.all(&q, &words());
+        lines
             .iter()
             .map(|&i| views.index().line(i).unwrap().name.to_string())
             .collect()
@@ -594,6 +676,53 @@ pub(super) mod tests {
             ]
         );
         assert_eq!(shown(&mut views, "other", by_name).len(), 194);
+    }
+
+    /// A window is a few screens of the view around the cursor, cut at
+    /// the view's ends; a line to keep counts only on its own index.
+    #[test]
+    fn a_window_holds_the_lines_around_the_cursor_within_the_view() {
+        let rows = (0..1_000).map(|i| {
+            row(
+                1,
+                "Ana",
+                ItemKind::Account,
+                &format!("a{i}"),
+                &format!("n{i:04}"),
+            )
+        });
+        let mut views = Views::new(Arc::new(SavedIndex::from_rows(rows)));
+        let id = views.index().id();
+        let ask = |at, keep| SavedAsk {
+            query: SavedQuery {
+                generation: 3,
+                filter: String::new(),
+                sort: Sort {
+                    column: 2,
+                    descending: false,
+                },
+            },
+            at,
+            keep,
+            rows: 300,
+        };
+        let v = views.window(&ask(500, None), &words());
+        assert_eq!((v.generation, v.index, v.total), (3, id, 1_000));
+        assert_eq!((v.cursor, v.start, v.lines.len()), (500, 350, 300));
+        assert_eq!(v.line_at(500), Some(500));
+        assert!(v.holds(400..600) && !v.holds(300..400));
+        let end = views.window(&ask(5_000, None), &words());
+        assert_eq!((end.cursor, end.start, end.lines.len()), (999, 700, 300));
+        assert!(end.holds(990..1_100), "past the last line counts as held");
+        let kept = views.window(&ask(0, Some((id, 42))), &words());
+        assert_eq!(kept.cursor, 42);
+        let elsewhere = views.window(&ask(7, Some((id + 1, 42))), &words());
+        assert_eq!(elsewhere.cursor, 7, "a line of another index");
+        let few = views.window(&SavedAsk::default(), &words());
+        assert_eq!(few.lines.len(), 256, "never fewer than a few screens");
+        let mut empty = Views::new(Arc::new(SavedIndex::from_rows(Vec::new())));
+        let none = empty.window(&ask(10, None), &words());
+        assert_eq!((none.total, none.cursor, none.lines.len()), (0, 0, 0));
     }
 
     #[test]
