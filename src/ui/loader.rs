@@ -134,7 +134,7 @@ const RESOLVED: usize = 500;
 #[derive(Debug, Default)]
 pub struct Reader {
     saved: Option<Views>,
-    query: SavedAsk,
+    asked: SavedAsk,
 }
 
 impl Reader {
@@ -148,9 +148,9 @@ impl Reader {
         Ok(match load {
             Load::Saved => self.saved(conn)?,
             Load::SavedView(q) => {
-                self.query = q;
+                self.asked = q;
                 match &mut self.saved {
-                    Some(views) => Snapshot::SavedView(views.window(&self.query, &words())),
+                    Some(views) => Snapshot::SavedView(views.window(&self.asked, &words())),
                     None => self.saved(conn)?,
                 }
             }
@@ -198,12 +198,12 @@ impl Reader {
         })
     }
 
-    /// Reads the Saved tab's lines anew, with the view of the last query.
+    /// Reads the Saved tab's lines anew, with the window last asked for.
     fn saved(&mut self, conn: &rusqlite::Connection) -> store::Result<Snapshot> {
         let mut builder = Builder::default();
         saved::for_each_workspace_row(conn, |row| builder.push(row))?;
         let views = self.saved.insert(Views::new(Arc::new(builder.finish())));
-        let view = views.window(&self.query, &words());
+        let view = views.window(&self.asked, &words());
         Ok(Snapshot::Saved(Box::new(SavedData {
             index: Arc::clone(views.index()),
             view,
@@ -287,7 +287,7 @@ fn serve(
         let newest_view = newest(|l| matches!(l, Load::SavedView(_)));
         let rereads_saved = batch.contains(&Load::Saved);
         if rereads_saved && let Some(Load::SavedView(q)) = &newest_view {
-            reader.query = q.clone();
+            reader.asked = q.clone();
         }
         let mut seen = HashSet::new();
         for load in batch {

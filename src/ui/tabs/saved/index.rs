@@ -439,11 +439,9 @@ impl SavedView {
         self.lines.get(i).map(|&l| l as usize)
     }
 
-    /// Whether the window holds positions `range` (as far as there are
-    /// lines).
+    /// Whether the window holds every position of `range`.
     pub fn holds(&self, range: std::ops::Range<usize>) -> bool {
-        let end = range.end.min(self.total);
-        range.start >= self.start && end <= self.start + self.lines.len()
+        range.start >= self.start && range.end <= self.start + self.lines.len()
     }
 }
 
@@ -713,7 +711,7 @@ pub(super) mod tests {
         assert!(v.holds(400..600) && !v.holds(300..400));
         let end = views.window(&ask(5_000, None), &words());
         assert_eq!((end.cursor, end.start, end.lines.len()), (999, 700, 300));
-        assert!(end.holds(990..1_100), "past the last line counts as held");
+        assert!(end.holds(990..1_000) && !end.holds(990..1_001));
         let kept = views.window(&ask(0, Some((id, 42))), &words());
         assert_eq!(kept.cursor, 42);
         let elsewhere = views.window(&ask(7, Some((id + 1, 42))), &words());

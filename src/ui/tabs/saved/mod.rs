@@ -219,7 +219,7 @@ impl SavedTab {
         }
         let page = self.view.page().max(1);
         let screen = self.view.window(page);
-        let near = screen.start.saturating_sub(page)..screen.end + page;
+        let near = screen.start.saturating_sub(page)..(screen.end + page).min(self.view.len());
         if self.window.holds(near) {
             return;
         }
