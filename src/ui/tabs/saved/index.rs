@@ -446,7 +446,7 @@ impl SavedView {
 }
 
 /// The reader's answer when the seats' data changed: the new lines, and
-/// the view of the last query it was asked.
+/// the window last asked for, of the lines its query shows on them.
 #[derive(Debug, Clone)]
 pub struct SavedData {
     pub index: Arc<SavedIndex>,
