@@ -319,29 +319,29 @@ pub fn ensure_table_indexes(conn: &Connection, table: Table) -> Result<()> {
 /// holds at most three runs, 24 MB, less than one 32 MB run before.
 /// https://sqlite.org/pragma.html#pragma_threads
 const SORT_RUN_KIB: i64 = 8_192;
+const SORT_THREADS: i64 = 2;
 
 /// Tables from this many rows are indexed with small sorted runs. At
 /// xl, 500,000 opportunities' indexes took 0.29 s where they took 0.47 s,
 /// and 200,000 accounts' 0.11-0.15 s where 0.15 s. At large (100,000
 /// contacts) the sqlite3 shell timed the same either way, but `bench
-/// pull`'s whole pull took 0.1 s longer over fourteen pairs of runs (the
-/// helper threads compete with the tables still loading, on two cores).
+/// pull`'s whole pull took 0.1 s longer over fourteen pairs of runs
+/// (likely the helper threads competing, on two cores, with the tables
+/// still loading).
 const SMALL_SORTS_FROM: i64 = 200_000;
-const SORT_THREADS: i64 = 2;
 
 /// Runs `build` with the sorter's runs small and sorted in parallel, and
 /// gives the connection back its page cache and no helper threads after,
 /// whatever `build` did.
-fn with_small_sorts<T>(conn: &Connection, build: impl FnOnce() -> Result<T>) -> Result<T> {
+fn with_small_sorts(conn: &Connection, build: impl FnOnce() -> Result<()>) -> Result<()> {
     conn.pragma_update(None, "cache_size", -SORT_RUN_KIB)?;
     conn.pragma_update(None, "threads", SORT_THREADS)?;
     let built = build();
     let restored = conn
         .pragma_update(None, "threads", 0)
         .and_then(|()| conn.pragma_update(None, "cache_size", -super::CACHE_KIB));
-    let built = built?;
-    restored?;
-    Ok(built)
+    built?;
+    Ok(restored?)
 }
 
 fn build_table_indexes(conn: &Connection, table: Table) -> Result<()> {
