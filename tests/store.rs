@@ -355,6 +355,22 @@ fn reopening_rebuilds_indexes_a_killed_bulk_load_left_dropped() {
     assert_eq!(n, 3);
 }
 
+fn contact(id: &str, name: &str) -> store::mirror::Contact {
+    store::mirror::Contact {
+        contactid: id.into(),
+        fullname: name.into(),
+        firstname: None,
+        lastname: None,
+        email: None,
+        jobtitle: None,
+        parentaccountid: None,
+        linkedin_url: None,
+        ownerid: None,
+        createdon: None,
+        modifiedon: None,
+    }
+}
+
 /// While a first load has the key index away, a contact may be mirrored
 /// by another write and then come with the load too: building the key
 /// index keeps the row written last, and upserts work again after.
@@ -363,21 +379,7 @@ fn the_key_index_is_built_over_a_row_written_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("navsync.db");
     let s = Store::open(&path).unwrap();
-    let mirror = |id: &str, name: &str| {
-        store::mirror::Row::Contact(store::mirror::Contact {
-            contactid: id.into(),
-            fullname: name.into(),
-            firstname: None,
-            lastname: None,
-            email: None,
-            jobtitle: None,
-            parentaccountid: None,
-            linkedin_url: None,
-            ownerid: None,
-            createdon: None,
-            modifiedon: None,
-        })
-    };
+    let mirror = |id: &str, name: &str| store::mirror::Row::Contact(contact(id, name));
     store::mirror::drop_indexes(s.conn(), store::mirror::Table::Contacts).unwrap();
     store::mirror::upsert(s.conn(), &mirror("c1", "Created meanwhile")).unwrap();
     store::mirror::insert_all(
@@ -544,4 +546,166 @@ fn an_index_build_gives_the_writer_its_page_cache_back() {
         .unwrap();
     ensure_table_indexes(s.conn(), Table::Contacts).unwrap();
     assert_eq!((pragma("cache_size"), pragma("threads")), before);
+}
+
+/// A pull page into mirrors that hold rows: a changed row is updated in
+/// place (its indexes moved only where their column changed), a new one
+/// inserted, and a key twice in one page keeps the later row; the indexes
+/// agree with the tables after (`integrity_check` compares every entry).
+#[test]
+fn a_pull_page_updates_mirrored_rows_and_moves_their_index_entries() {
+    use store::mirror::{Opportunity, Row, upsert_all};
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("navsync.db")).unwrap();
+    let with = |id: &str, name: &str, email: &str, account: &str| {
+        Row::Contact(store::mirror::Contact {
+            email: Some(email.into()),
+            parentaccountid: Some(account.into()),
+            ..contact(id, name)
+        })
+    };
+    let deal = |owner: &str, stage: i64| {
+        Row::Opportunity(Opportunity {
+            opportunityid: "o-1".into(),
+            name: "Deal".into(),
+            ownerid: Some(owner.into()),
+            accountid: None,
+            contactid: None,
+            statecode: 0,
+            salesstage: Some(stage),
+            stepname: None,
+            money_json: "{}".into(),
+            modifiedon: None,
+        })
+    };
+    upsert_all(
+        s.conn(),
+        &[
+            with("c-1", "Ana", "ana@old.test", "a-1"),
+            with("c-2", "Ben", "ben@x.test", "a-2"),
+            deal("u-1", 1),
+        ],
+    )
+    .unwrap();
+    upsert_all(
+        s.conn(),
+        &[
+            with("c-1", "Ana Pérez", "ana@new.test", "a-1"),
+            with("c-2", "Ben Ruiz", "ben@x.test", "a-3"),
+            with("c-3", "Carla", "carla@x.test", "a-1"),
+            with("c-2", "Benjamín Ruiz", "ben@x.test", "a-3"),
+            deal("u-2", 2),
+        ],
+    )
+    .unwrap();
+    let ids = |sql: &str| -> Vec<String> {
+        let mut stmt = s.conn().prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        ids("SELECT contactid || ' ' || fullname FROM crm_contacts ORDER BY contactid"),
+        ["c-1 Ana Pérez", "c-2 Benjamín Ruiz", "c-3 Carla"]
+    );
+    assert_eq!(
+        ids(
+            "SELECT contactid FROM crm_contacts INDEXED BY crm_contacts_email WHERE email = 'ANA@new.test' COLLATE NOCASE"
+        ),
+        ["c-1"]
+    );
+    assert!(ids("SELECT contactid FROM crm_contacts INDEXED BY crm_contacts_email WHERE email = 'ana@old.test' COLLATE NOCASE").is_empty());
+    assert_eq!(
+        ids(
+            "SELECT contactid FROM crm_contacts INDEXED BY crm_contacts_account WHERE parentaccountid = 'a-3'"
+        ),
+        ["c-2"]
+    );
+    assert_eq!(
+        ids(
+            "SELECT opportunityid || ' ' || salesstage FROM crm_opportunities INDEXED BY crm_opportunities_owner WHERE ownerid = 'u-2'"
+        ),
+        ["o-1 2"]
+    );
+    assert!(s.integrity_ok().unwrap());
+}
+
+/// A pull page finds its rows' keys through the mapped file, not the page
+/// cache: at a million contacts each scattered key read a key-index page
+/// into a fresh buffer of its own, the part of an incremental run that
+/// grew with the table. Here every table page is cached first, so the
+/// only pages a page of updates could read through the cache are the key
+/// index's. The connection reads unmapped again after.
+#[test]
+fn a_pull_page_reads_its_keys_without_the_page_cache() {
+    use store::mirror::{Row, upsert_all};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("navsync.db");
+    let key = |i: usize| {
+        format!(
+            "{:08x}-0000-4000-8000-{i:012}",
+            i.wrapping_mul(2_654_435_761) % (1 << 32)
+        )
+    };
+    {
+        let s = Store::open(&path).unwrap();
+        let all: Vec<Row> = (0..20_000)
+            .map(|i| Row::Contact(contact(&key(i), &format!("Contact {i}"))))
+            .collect();
+        let tx = s.conn().unchecked_transaction().unwrap();
+        upsert_all(&tx, &all).unwrap();
+        tx.commit().unwrap();
+        s.conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let scanned: i64 = s
+        .conn()
+        .query_row("SELECT sum(length(fullname)) FROM crm_contacts", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(scanned > 0);
+    let misses = || {
+        let (mut now, mut high) = (0, 0);
+        // SAFETY: the handle is the open connection's own, used on this
+        // thread while `s` lives; the call only reads (and resets) a counter.
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_db_status(
+                s.conn().handle(),
+                rusqlite::ffi::SQLITE_DBSTATUS_CACHE_MISS,
+                &mut now,
+                &mut high,
+                1,
+            )
+        };
+        assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+        now
+    };
+    misses();
+    let tx = s.conn().unchecked_transaction().unwrap();
+    let renamed: Vec<Row> = (7..20_000)
+        .step_by(40)
+        .map(|i| Row::Contact(contact(&key(i), &format!("Renamed {i}"))))
+        .collect();
+    upsert_all(&tx, &renamed).unwrap();
+    tx.commit().unwrap();
+    assert!(
+        misses() <= 2,
+        "a page of updates read key-index pages into the page cache"
+    );
+    let mapped: i64 = s
+        .conn()
+        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mapped, 0);
+    let renamed: i64 = s
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM crm_contacts WHERE fullname LIKE 'Renamed %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(renamed, 500);
 }

@@ -88,6 +88,28 @@ const AUTO_CHECKPOINT_PAGES: i64 = 2_048;
 /// without spilling mid-transaction.
 pub(crate) const CACHE_KIB: i64 = 32_768;
 
+/// How much of the file a connection maps while it reads mapped.
+const MAP_BYTES: i64 = 2 << 30;
+
+/// Runs `read` with the store file mapped: read-only statements then take
+/// pages where the kernel holds them, where otherwise each page read is a
+/// read call into a fresh page-cache buffer. Unmapped again after, so a
+/// long-lived connection does not keep the file's pages resident (they
+/// would count in its memory). Write statements still read through the
+/// page cache: SQLite maps only for reading.
+/// https://sqlite.org/mmap.html
+pub(crate) fn with_mapped_reads<T>(
+    conn: &Connection,
+    read: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    let out = read();
+    let unmapped = conn.pragma_update(None, "mmap_size", 0);
+    let out = out?;
+    unmapped?;
+    Ok(out)
+}
+
 impl Store {
     /// Opens (creating if needed) the store and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {

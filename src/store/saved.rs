@@ -298,8 +298,7 @@ pub(crate) fn for_each_workspace_row(
     // that is a read call per page (16 s at the xl tenant's 1.1M lines,
     // half of it in the kernel); mapped, 8.8 s. Unmapped again after, so
     // the console does not keep the file's pages resident.
-    conn.pragma_update(None, "mmap_size", 2i64 << 30)?;
-    let read = (|| {
+    super::with_mapped_reads(conn, || {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             each(WorkspaceRow {
@@ -317,9 +316,7 @@ pub(crate) fn for_each_workspace_row(
             });
         }
         Ok(())
-    })();
-    conn.pragma_update(None, "mmap_size", 0)?;
-    read
+    })
 }
 
 #[cfg(test)]
