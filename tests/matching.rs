@@ -26,15 +26,8 @@ fn contact(id: &str, name: &str, account: Option<&str>) -> Contact {
     Contact {
         contactid: id.into(),
         fullname: name.into(),
-        firstname: None,
-        lastname: None,
-        email: None,
-        jobtitle: None,
         parentaccountid: account.map(Into::into),
-        linkedin_url: None,
-        ownerid: None,
-        createdon: None,
-        modifiedon: None,
+        ..Default::default()
     }
 }
 

@@ -359,16 +359,13 @@ fn contact(id: &str, name: &str) -> store::mirror::Contact {
     store::mirror::Contact {
         contactid: id.into(),
         fullname: name.into(),
-        firstname: None,
-        lastname: None,
-        email: None,
-        jobtitle: None,
-        parentaccountid: None,
-        linkedin_url: None,
-        ownerid: None,
-        createdon: None,
-        modifiedon: None,
+        ..Default::default()
     }
+}
+
+/// The one number `sql` reads.
+fn number(s: &Store, sql: &str) -> i64 {
+    s.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// While a first load has the key index away, a contact may be mirrored
@@ -659,13 +656,7 @@ fn a_pull_page_reads_its_keys_without_the_page_cache() {
             .unwrap();
     }
     let s = Store::open(&path).unwrap();
-    let scanned: i64 = s
-        .conn()
-        .query_row("SELECT sum(length(fullname)) FROM crm_contacts", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert!(scanned > 0);
+    assert!(number(&s, "SELECT sum(length(fullname)) FROM crm_contacts") > 0);
     let misses = || {
         let (mut now, mut high) = (0, 0);
         // SAFETY: the handle is the open connection's own, used on this
@@ -694,18 +685,12 @@ fn a_pull_page_reads_its_keys_without_the_page_cache() {
         misses() <= 2,
         "a page of updates read key-index pages into the page cache"
     );
-    let mapped: i64 = s
-        .conn()
-        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mapped, 0);
-    let renamed: i64 = s
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM crm_contacts WHERE fullname LIKE 'Renamed %'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(renamed, 500);
+    assert_eq!(number(&s, "PRAGMA mmap_size"), 0);
+    assert_eq!(
+        number(
+            &s,
+            "SELECT count(*) FROM crm_contacts WHERE fullname LIKE 'Renamed %'"
+        ),
+        500
+    );
 }

@@ -29,7 +29,7 @@ pub struct Account {
     pub modifiedon: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Contact {
     pub contactid: String,
     pub fullname: String,

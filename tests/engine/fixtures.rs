@@ -41,15 +41,8 @@ pub fn contact(id: &str, account: Option<&str>) -> Contact {
     Contact {
         contactid: id.into(),
         fullname: format!("Contact {id}"),
-        firstname: None,
-        lastname: None,
-        email: None,
-        jobtitle: None,
         parentaccountid: account.map(Into::into),
-        linkedin_url: None,
-        ownerid: None,
-        createdon: None,
-        modifiedon: None,
+        ..Default::default()
     }
 }
 
