@@ -39,11 +39,12 @@ use crate::store::{Store, mirror};
 /// Contacts changed in the emulator before the incremental run.
 const CHANGED: usize = 1_000;
 /// Incremental runs per tenant, each on other contacts: one run takes
-/// about 80 ms, where a single sample moved by a third between two runs
-/// of the bench, so the figure is their median: of nine, since the median
-/// of five still gave xl/large ratios from 1.11 to 1.20 over bench runs
-/// of code that left the run alone.
-const INCREMENTAL_ROUNDS: usize = 9;
+/// about 60 ms, where a single sample moved by a third between two runs
+/// of the bench, so the figure is their median: of fifteen, since the
+/// median of five gave xl/large ratios from 1.11 to 1.20 over bench runs
+/// of code that left the run alone, and of nine 1.12 to 1.25 (single xl
+/// runs from 59 to 105 ms in the last).
+const INCREMENTAL_ROUNDS: usize = 15;
 /// Full pulls at 0 ms per tenant: on a busy 2-core machine one large pull
 /// moved between 1.62 and 2.39 s from one bench run to the next, and the
 /// xl/large ratio with it between 0.96 and 1.38, so the figure is their
