@@ -440,17 +440,14 @@ const SORT_THREADS: i64 = 2;
 const SMALL_SORTS_FROM: i64 = 200_000;
 
 /// Runs `build` with the sorter's runs small and sorted in parallel, and
-/// gives the connection back its page cache and no helper threads after,
-/// whatever `build` did.
+/// gives the connection back its page cache and no helper threads after.
 fn with_small_sorts(conn: &Connection, build: impl FnOnce() -> Result<()>) -> Result<()> {
-    conn.pragma_update(None, "cache_size", -SORT_RUN_KIB)?;
-    conn.pragma_update(None, "threads", SORT_THREADS)?;
-    let built = build();
-    let restored = conn
-        .pragma_update(None, "threads", 0)
-        .and_then(|()| conn.pragma_update(None, "cache_size", -super::CACHE_KIB));
-    built?;
-    Ok(restored?)
+    super::with_pragmas(
+        conn,
+        &[("cache_size", -SORT_RUN_KIB), ("threads", SORT_THREADS)],
+        &[("threads", 0), ("cache_size", -super::CACHE_KIB)],
+        build,
+    )
 }
 
 fn build_table_indexes(conn: &Connection, table: Table) -> Result<()> {

@@ -102,11 +102,27 @@ pub(crate) fn with_mapped_reads<T>(
     conn: &Connection,
     read: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
-    let out = read();
-    let unmapped = conn.pragma_update(None, "mmap_size", 0);
+    with_pragmas(conn, &[("mmap_size", MAP_BYTES)], &[("mmap_size", 0)], read)
+}
+
+/// Runs `work` with the pragmas of `during` set, and sets those of
+/// `after` whatever `work` did: a long-lived connection must not keep a
+/// setting meant for one piece of work.
+fn with_pragmas<T>(
+    conn: &Connection,
+    during: &[(&str, i64)],
+    after: &[(&str, i64)],
+    work: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    for (name, value) in during {
+        conn.pragma_update(None, name, value)?;
+    }
+    let out = work();
+    let restored = after
+        .iter()
+        .try_for_each(|(name, value)| conn.pragma_update(None, name, value));
     let out = out?;
-    unmapped?;
+    restored?;
     Ok(out)
 }
 
